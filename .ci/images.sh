@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the offline test images from busybox-static: no registry is needed or reached.
+set -euo pipefail
+bb=$(command -v busybox || echo /bin/busybox)
+build() {
+  local tag=$1; shift
+  local root; root=$(mktemp -d)
+  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,root,var/spool/cron/crontabs,proc,sys,dev,home}
+  cp "$bb" "$root/bin/busybox"
+  for applet in $("$bb" --list); do
+    [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' >"$root/etc/shadow"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  chmod 640 "$root/etc/shadow"; chmod 1777 "$root/tmp"
+  printf 'export PS1="# "\n' >"$root/etc/profile"
+  tar -C "$root" -c . | docker import "$@" - "$tag" >/dev/null
+  rm -rf "$root"
+  echo "built $tag"
+}
+docker image inspect stowaway-test/busybox:1 >/dev/null 2>&1 || build stowaway-test/busybox:1 \
+  --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin'
+docker image inspect stowaway-test/web:1 >/dev/null 2>&1 || build stowaway-test/web:1 \
+  --change 'CMD ["/bin/httpd","-f","-p","8080"]' --change 'EXPOSE 8080/tcp' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin'

@@ -1,0 +1,36 @@
+// Builds the CLI/engine and the Electron shell with esbuild, and the renderer with Vite.
+import { build } from 'esbuild';
+import { existsSync, rmSync, mkdirSync, chmodSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.join(root, 'dist');
+const only = process.argv[2];
+
+// Native and optional modules stay outside the bundle; they load from node_modules at run time.
+const external = ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', '@kubernetes/client-node', 'playwright-core', 'dockerode', 'docker-modem', 'ws', 'bufferutil', 'utf-8-validate'];
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning' };
+const esmBanner = { js: "import { createRequire as __stowawayRequire } from 'node:module'; const require = __stowawayRequire(import.meta.url);" };
+
+async function buildNode() {
+  await build({ ...common, format: 'esm', entryPoints: { cli: path.join(root, 'electron/cli/main.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, banner: { js: `#!/usr/bin/env node\n${esmBanner.js}` } });
+  chmodSync(path.join(dist, 'cli.mjs'), 0o755);
+  await build({ ...common, format: 'esm', entryPoints: { main: path.join(root, 'electron/shell/main.ts') }, outdir: path.join(dist, 'electron'), outExtension: { '.js': '.mjs' }, banner: esmBanner });
+  // Sandboxed preloads cannot be ES modules.
+  await build({ ...common, format: 'cjs', entryPoints: { preload: path.join(root, 'electron/shell/preload.ts') }, outdir: path.join(dist, 'electron'), outExtension: { '.js': '.cjs' } });
+}
+
+async function buildRenderer() {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+}
+
+if (!only) rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+if (!existsSync(path.join(root, 'electron/cli/main.ts'))) {
+  console.error('build: electron/cli/main.ts is missing');
+  process.exit(1);
+}
+if (!only || only === 'node') await buildNode();
+if (!only || only === 'renderer') await buildRenderer();

@@ -1,0 +1,19 @@
+import type { ScanResult } from '../../../shared/domain/scan.js';
+import { table, terminalSafe } from './text.js';
+
+/** Human summary of a scan for a terminal. */
+export function formatScanTable(r: ScanResult): string {
+  const head = `Engine ${terminalSafe(r.engine.name)} (${terminalSafe(r.engine.endpoint)}), ${r.containers.length} containers, ${r.findings.length} findings, ${r.durationMs} ms\n\n`;
+  const containers = table(
+    ['CONTAINER ID', 'NAME', 'IMAGE', 'STATE', 'RISK'],
+    r.containers.map((c) => [c.id.slice(0, 12), terminalSafe(c.name, 40), terminalSafe(c.image, 40), c.state, String(c.risk)]),
+  );
+  const findings = r.findings.length
+    ? `\n${table(
+        ['SEVERITY', 'DETECTOR', 'ATT&CK', 'CONTAINER', 'SUMMARY'],
+        r.findings.map((f) => [f.severity.toUpperCase(), f.detector, f.attack.join(','), terminalSafe(f.container?.name ?? '-', 30), terminalSafe(f.summary, 100)]),
+      )}`
+    : '';
+  const errors = r.errors.length ? `\nErrors:\n${r.errors.map((e) => `  ${e.containerId?.slice(0, 12) ?? '-'} ${e.call}: ${terminalSafe(e.message, 300)}`).join('\n')}\n` : '';
+  return head + containers + findings + errors;
+}

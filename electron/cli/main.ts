@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../engine/version.js';
+import { registerServe } from './commands/serve.js';
+import { registerScan } from './commands/scan.js';
+import { EXIT } from './exit-codes.js';
+
+/** `stowaway`: the headless entry point (CI, remote hosts, web mode). */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('stowaway')
+    .description('Container security investigation workbench')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerServe(program);
+  registerScan(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    process.stderr.write(`stowaway: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
+}
+
+const isEntry = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli.mjs') || process.argv[1]?.endsWith('/stowaway');
+if (isEntry) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

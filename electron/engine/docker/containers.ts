@@ -1,0 +1,34 @@
+import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
+import type { EngineRegistry } from '../engines/registry.js';
+import { toAppError } from '../errors.js';
+import { mapContainerDetail, mapContainerSummary } from './map.js';
+
+/** Read-only container queries through the Engine API. */
+export class ContainerService {
+  constructor(private readonly engines: EngineRegistry) {}
+
+  async list(engineId: string, all = true): Promise<ContainerSummary[]> {
+    const docker = await this.engines.client(engineId);
+    try {
+      const rows = await docker.listContainers({ all });
+      return rows.map((r) => mapContainerSummary(r, engineId)).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (e) {
+      throw this.fail(engineId, e);
+    }
+  }
+
+  async inspect(engineId: string, containerId: string): Promise<ContainerDetail> {
+    const docker = await this.engines.client(engineId);
+    try {
+      return mapContainerDetail(await docker.getContainer(containerId).inspect(), engineId);
+    } catch (e) {
+      throw this.fail(engineId, e);
+    }
+  }
+
+  private fail(engineId: string, e: unknown) {
+    const err = toAppError(e, `engine "${engineId}"`);
+    if (['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'].includes(err.code)) this.engines.markLost(engineId, err.message);
+    return err;
+  }
+}

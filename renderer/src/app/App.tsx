@@ -1,0 +1,164 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useApi } from './api-context.js';
+import { WorkbenchContext, type Workbench } from './workbench.js';
+import { VIEWS } from './views.js';
+import { SidePanel } from './SidePanel.js';
+import { EngineRail, filterContainers } from '../features/engines/EngineRail.js';
+import { StatusBar } from '../components/StatusBar.js';
+import { ShortcutHelp } from '../components/ShortcutHelp.js';
+import { useQuery } from '../lib/use-query.js';
+import { useHotkeys } from '../lib/use-hotkeys.js';
+import { useTheme } from '../lib/theme.js';
+import type { EngineView } from '../../../shared/domain/engine.js';
+
+/** The workbench shell: engine/container rail, tabbed main pane, inspector, status bar. */
+export function App() {
+  const api = useApi();
+  const [theme, toggleTheme] = useTheme();
+  const [engineId, setEngineId] = useState<string>();
+  const [containerId, setContainerId] = useState<string>();
+  const [tab, setTab] = useState('overview');
+  const [focus, setFocus] = useState<Workbench['focus']>();
+  const [filter, setFilter] = useState('');
+  const [help, setHelp] = useState(false);
+  const [backendUp, setBackendUp] = useState(true);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const info = useQuery(() => api.call('app.info', {}), []);
+  const enginesQ = useQuery(() => api.call('engines.list', {}), []);
+  const [engines, setEngines] = useState<EngineView[]>([]);
+  useEffect(() => {
+    if (enginesQ.data) setEngines(enginesQ.data);
+  }, [enginesQ.data]);
+
+  // Pick the current engine once, and connect to it.
+  useEffect(() => {
+    if (engineId || engines.length === 0) return;
+    const first = engines.find((e) => e.current) ?? engines[0]!;
+    setEngineId(first.id);
+  }, [engines, engineId]);
+  useEffect(() => {
+    if (engineId) void api.call('engines.connect', { engineId }).catch(() => undefined);
+  }, [api, engineId]);
+
+  const containersQ = useQuery(engineId ? () => api.call('containers.list', { engineId, all: true }) : undefined, [engineId]);
+
+  // Live: engine state changes patch the list; engine events refresh containers without losing the selection.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const offState = api.on('engine.state', (st) => {
+      setEngines((list) => list.map((e) => (e.id === st.engineId ? { ...e, state: st } : e)));
+      if (st.engineId === engineId && st.status === 'connected') containersQ.reload();
+    });
+    const offEvent = api.on('engine.event', (ev) => {
+      if (ev.engineId !== engineId || ev.type !== 'container') return;
+      clearTimeout(timer);
+      timer = setTimeout(containersQ.reload, 300);
+    });
+    const offConn = api.transport.onConnection?.((up) => setBackendUp(up));
+    return () => {
+      offState();
+      offEvent();
+      offConn?.();
+      clearTimeout(timer);
+    };
+  }, [api, engineId, containersQ.reload]);
+
+  const engine = engines.find((e) => e.id === engineId);
+  const containers = containersQ.data;
+  const shown = useMemo(() => filterContainers(containers ?? [], filter), [containers, filter]);
+  const selected = containers?.find((c) => c.id === containerId);
+
+  const move = (delta: number) => {
+    if (shown.length === 0) return;
+    const i = shown.findIndex((c) => c.id === containerId);
+    const next = shown[Math.min(shown.length - 1, Math.max(0, i < 0 ? 0 : i + delta))]!;
+    setContainerId(next.id);
+    document.querySelector(`[data-container-id="${next.id}"]`)?.scrollIntoView({ block: 'nearest' });
+  };
+
+  const hotkeys: Record<string, () => void> = {
+    j: () => move(1),
+    k: () => move(-1),
+    ArrowDown: () => move(1),
+    ArrowUp: () => move(-1),
+    '/': () => searchRef.current?.focus(),
+    t: toggleTheme,
+    r: () => {
+      enginesQ.reload();
+      containersQ.reload();
+    },
+    '?': () => setHelp(true),
+    Escape: () => {
+      if (help) setHelp(false);
+      else if (document.activeElement === searchRef.current) {
+        setFilter('');
+        searchRef.current?.blur();
+      }
+    },
+  };
+  VIEWS.slice(0, 9).forEach((v, i) => (hotkeys[String(i + 1)] = () => setTab(v.id)));
+  useHotkeys(hotkeys);
+
+  const workbench: Workbench = {
+    engineId,
+    containerId,
+    tab,
+    selectEngine: (id) => {
+      setEngineId(id);
+      setContainerId(undefined);
+    },
+    selectContainer: setContainerId,
+    openTab: setTab,
+    focus,
+    setFocus,
+  };
+  const View = (VIEWS.find((v) => v.id === tab) ?? VIEWS[0]!).component;
+
+  return (
+    <WorkbenchContext.Provider value={workbench}>
+      <div className="app" data-theme={theme}>
+        <header className="topbar">
+          <span className="brand">Stowaway</span>
+          <span className="muted small">container investigation workbench</span>
+          <span className="spacer" />
+          <button type="button" className="ghost" onClick={toggleTheme} aria-label="Toggle theme" data-testid="theme-toggle">
+            {theme === 'dark' ? '☾ dark' : '☀ light'}
+          </button>
+          <button type="button" className="ghost" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
+            ?
+          </button>
+        </header>
+        <EngineRail
+          ref={searchRef}
+          engines={engines}
+          engineId={engineId}
+          onEngine={workbench.selectEngine}
+          containers={containers}
+          containersError={containersQ.error}
+          containersLoading={containersQ.loading}
+          containerId={containerId}
+          onContainer={setContainerId}
+          filter={filter}
+          onFilter={setFilter}
+          onRetry={containersQ.reload}
+        />
+        <main className="main">
+          <div className="tabs" role="tablist" aria-label="Views">
+            {VIEWS.map((v, i) => (
+              <button key={v.id} type="button" role="tab" aria-selected={tab === v.id} className={tab === v.id ? 'tab active' : 'tab'} onClick={() => setTab(v.id)} title={`${v.label} (${i + 1})`} data-testid={`tab-${v.id}`}>
+                {v.label}
+              </button>
+            ))}
+          </div>
+          <div className="view" role="tabpanel">
+            <View />
+          </div>
+        </main>
+        <SidePanel container={selected} />
+        <StatusBar engine={engine} transport={api.transport.kind} backendUp={backendUp} version={info.data?.version} />
+        {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
+      </div>
+    </WorkbenchContext.Provider>
+  );
+}

@@ -1,0 +1,29 @@
+import type { ContainerSummary } from '../../../shared/domain/container.js';
+import { Empty } from '../components/States.js';
+
+/** Right panel: the inspector for whatever is selected. */
+export function SidePanel({ container }: { container: ContainerSummary | undefined }) {
+  return (
+    <aside className="side" aria-label="Inspector" data-testid="inspector">
+      <h3 className="rail-title">Inspector</h3>
+      {!container ? (
+        <Empty title="Nothing selected" />
+      ) : (
+        <dl className="inspector">
+          <dt>Name</dt>
+          <dd>{container.name}</dd>
+          <dt>Image</dt>
+          <dd className="mono">{container.image}</dd>
+          <dt>Status</dt>
+          <dd>{container.status}</dd>
+          <dt>Command</dt>
+          <dd className="mono clamp" title={container.command}>
+            {container.command}
+          </dd>
+          <dt>Labels</dt>
+          <dd>{Object.keys(container.labels).length}</dd>
+        </dl>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,22 @@
+import { createContext, useContext } from 'react';
+
+/** The analyst's current focus, shared by every view: which engine, which container, which tab. */
+export interface Workbench {
+  engineId: string | undefined;
+  containerId: string | undefined;
+  tab: string;
+  selectEngine(id: string): void;
+  selectContainer(id: string | undefined): void;
+  openTab(id: string): void;
+  /** Focus something a finding points at: the view opens with this item selected. */
+  focus: { kind: string; ref: string } | undefined;
+  setFocus(f: { kind: string; ref: string } | undefined): void;
+}
+
+export const WorkbenchContext = createContext<Workbench | null>(null);
+
+export function useWorkbench(): Workbench {
+  const w = useContext(WorkbenchContext);
+  if (!w) throw new Error('useWorkbench outside the workbench');
+  return w;
+}

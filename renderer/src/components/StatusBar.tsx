@@ -1,0 +1,26 @@
+import type { EngineView } from '../../../shared/domain/engine.js';
+
+const LABEL: Record<string, string> = { idle: 'not connected', connecting: 'connecting…', connected: 'connected', lost: 'connection lost', failed: 'failed' };
+
+/** Bottom bar: which engine, its connection state and reason, and how the UI is connected. */
+export function StatusBar({ engine, transport, backendUp, version }: { engine?: EngineView; transport: string; backendUp: boolean; version?: string }) {
+  const st = engine?.state;
+  return (
+    <footer className="statusbar" data-testid="status-bar">
+      <span className={`dot dot-${st?.status ?? 'idle'}`} aria-hidden />
+      <span data-testid="engine-status">
+        {engine ? `${engine.name}: ${LABEL[st?.status ?? 'idle']}` : 'no engine'}
+        {st?.serverVersion ? ` · Docker ${st.serverVersion} (API ${st.apiVersion})` : ''}
+      </span>
+      {st?.reason && st.status !== 'connected' ? (
+        <span className="status-reason" title={st.reason}>
+          {st.reason}
+        </span>
+      ) : null}
+      <span className="spacer" />
+      <span className={backendUp ? 'muted' : 'warn'}>{transport === 'ipc' ? 'desktop' : backendUp ? 'web mode · live' : 'web mode · reconnecting…'}</span>
+      {version ? <span className="muted">v{version}</span> : null}
+      <span className="muted">? for shortcuts</span>
+    </footer>
+  );
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { coreOps } from './core.js';
+
+/**
+ * The one contract between backend and UI. Each service adds its operations here; both transports
+ * and both clients are typed from this object, and every call is validated against it on both sides.
+ */
+export const contract = {
+  ...coreOps,
+};
+
+export type Contract = typeof contract;
+export type OpName = keyof Contract;
+export type OpInput<K extends OpName> = z.input<Contract[K]['input']>;
+export type OpOutput<K extends OpName> = z.output<Contract[K]['output']>;
+export const OP_NAMES = Object.keys(contract) as OpName[];
+export const isOpName = (name: string): name is OpName => Object.prototype.hasOwnProperty.call(contract, name);
+
+/** The envelope both transports use: errors are data, never thrown across the boundary. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: unknown } };

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { EngineStateSchema } from '../domain/engine.js';
+import { EngineEventSchema } from '../domain/event.js';
+import { ScanProgressSchema } from '../domain/scan.js';
+
+/** Events pushed from the engine to the UI, over IPC or WebSocket. */
+export const eventSchemas = {
+  'engine.state': EngineStateSchema,
+  'engine.event': EngineEventSchema,
+  'scan.progress': ScanProgressSchema,
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = z.output<(typeof eventSchemas)[E]>;
+export const EVENT_NAMES = Object.keys(eventSchemas) as EventName[];

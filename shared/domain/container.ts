@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { boundedString, LabelsSchema, LIMITS } from './bounds.js';
+
+export const ContainerStateSchema = z.enum(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead', 'unknown']);
+export type ContainerState = z.infer<typeof ContainerStateSchema>;
+
+/** One container as the left rail and `stowaway scan` list it. */
+export const ContainerSummarySchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{12,64}$/),
+  engineId: z.string(),
+  name: boundedString(LIMITS.name),
+  image: boundedString(LIMITS.name),
+  imageId: z.string().max(256),
+  command: boundedString(LIMITS.command),
+  state: ContainerStateSchema,
+  status: boundedString(LIMITS.name),
+  created: z.string(),
+  labels: LabelsSchema,
+  risk: z.number().min(0).max(100).optional(),
+});
+export type ContainerSummary = z.infer<typeof ContainerSummarySchema>;
+
+export const MountSchema = z.object({
+  type: z.string(),
+  source: boundedString(LIMITS.path),
+  destination: boundedString(LIMITS.path),
+  readOnly: z.boolean(),
+});
+
+export const PortSchema = z.object({
+  containerPort: z.number().int(),
+  protocol: z.string(),
+  hostIp: z.string().optional(),
+  hostPort: z.number().int().optional(),
+});
+
+/** The facts an analyst reads on the overview tab; derived from inspect, never from exec. */
+export const ContainerDetailSchema = ContainerSummarySchema.extend({
+  entrypoint: z.array(boundedString(LIMITS.command)).max(256),
+  cmd: z.array(boundedString(LIMITS.command)).max(256),
+  user: boundedString(LIMITS.name),
+  privileged: z.boolean(),
+  capAdd: z.array(z.string()).max(64),
+  capDrop: z.array(z.string()).max(64),
+  pidMode: z.string(),
+  networkMode: z.string(),
+  ipcMode: z.string(),
+  securityOpt: z.array(boundedString(LIMITS.name)).max(64),
+  mounts: z.array(MountSchema).max(512),
+  networks: z.array(z.object({ name: boundedString(LIMITS.name), ipAddress: z.string(), networkId: z.string() })).max(64),
+  ports: z.array(PortSchema).max(1024),
+  exposedPorts: z.array(z.string()).max(1024),
+  logDriver: z.string(),
+  restartPolicy: z.string(),
+  hostPid: z.number().int().optional(),
+  startedAt: z.string().optional(),
+  env: z.array(boundedString(LIMITS.label)).max(1024),
+});
+export type ContainerDetail = z.infer<typeof ContainerDetailSchema>;

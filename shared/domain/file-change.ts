@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { boundedString, LIMITS } from './bounds.js';
+
+export const FileChangeKindSchema = z.enum(['added', 'changed', 'deleted']);
+export const FileFlagSchema = z.enum(['immutable', 'append-only', 'setuid', 'setgid', 'executable', 'hidden', 'elf', 'script', 'symlink']);
+export type FileFlag = z.infer<typeof FileFlagSchema>;
+
+/** One entry of the container's filesystem diff against its image. */
+export const FileChangeSchema = z.object({
+  path: boundedString(LIMITS.path),
+  kind: FileChangeKindSchema,
+  size: z.number().int().optional(),
+  mode: z.number().int().optional(),
+  mtime: z.string().optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  flags: z.array(FileFlagSchema).default([]),
+});
+export type FileChange = z.infer<typeof FileChangeSchema>;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { ContainerStateSchema } from './container.js';
+import { FindingSchema } from './finding.js';
+
+/** A non-fatal problem during a scan: one container or call failed, the scan went on. */
+export const ScanErrorSchema = z.object({
+  containerId: z.string().optional(),
+  call: z.string(),
+  code: z.string(),
+  message: z.string().max(2048),
+});
+export type ScanError = z.infer<typeof ScanErrorSchema>;
+
+/** The `stowaway scan --format json` contract. */
+export const ScanResultSchema = z.object({
+  engine: z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional() }),
+  scannedAt: z.string(),
+  durationMs: z.number(),
+  containers: z.array(
+    z.object({ id: z.string(), name: z.string(), image: z.string(), state: ContainerStateSchema, risk: z.number() }),
+  ),
+  findings: z.array(FindingSchema),
+  errors: z.array(ScanErrorSchema),
+});
+export type ScanResult = z.infer<typeof ScanResultSchema>;
+
+export const ScanProgressSchema = z.object({
+  scanId: z.string(),
+  phase: z.enum(['listing', 'collecting', 'detecting', 'done']),
+  done: z.number().int(),
+  total: z.number().int(),
+  message: z.string().max(512).optional(),
+});
+export type ScanProgress = z.infer<typeof ScanProgressSchema>;
