@@ -13,3 +13,4 @@ export * from './errors.js';
 export * from './api/define.js';
 export * from './api/contract.js';
 export * from './api/events.js';
+export * from './domain/evidence-set.js';

@@ -1,6 +1,6 @@
 // Builds the CLI/engine and the Electron shell with esbuild, and the renderer with Vite.
 import { build } from 'esbuild';
-import { existsSync, rmSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -26,7 +26,6 @@ async function buildRenderer() {
   await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 }
 
-if (!only) rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 if (!existsSync(path.join(root, 'electron/cli/main.ts'))) {
   console.error('build: electron/cli/main.ts is missing');

@@ -55,5 +55,18 @@ export const ContainerDetailSchema = ContainerSummarySchema.extend({
   hostPid: z.number().int().optional(),
   startedAt: z.string().optional(),
   env: z.array(boundedString(LIMITS.label)).max(1024),
+  utsMode: z.string().default(''),
+  usernsMode: z.string().default(''),
+  cgroupnsMode: z.string().default(''),
+  devices: z.array(z.string()).max(256).default([]),
+  readonlyRootfs: z.boolean().default(false),
+  /** `docker run --rm`: the container removes itself, so its traces vanish with it. */
+  autoRemove: z.boolean().default(false),
+  logOptions: z.record(z.string(), z.string()).default({}),
+  appArmorProfile: z.string().default(''),
+  /** Overlay directories from GraphDriver.Data; host-side reads use them when the engine is local. */
+  graphDriver: z
+    .object({ name: z.string(), upperDir: z.string().optional(), lowerDir: z.string().optional(), mergedDir: z.string().optional() })
+    .default({ name: '' }),
 });
 export type ContainerDetail = z.infer<typeof ContainerDetailSchema>;

@@ -18,6 +18,14 @@ export const ProcessInfoSchema = z.object({
   exe: boundedString(LIMITS.path).optional(),
   startTime: z.string().optional(),
   flags: z.array(ProcessFlagSchema).default([]),
+  /** Targets of fds 0, 1, 2 (e.g. "socket:[12345]", "/dev/null"), read host-side. */
+  stdio: z.array(z.string().max(512)).max(3).optional(),
+  /** Inodes of every socket the process holds, to map /proc/net rows to processes. */
+  socketInodes: z.array(z.number().int()).max(4096).optional(),
+  /** Selected environment variables that matter for detection (LD_PRELOAD, HISTFILE, ...), never the whole environ. */
+  env: z.record(z.string(), z.string().max(1024)).optional(),
+  cpuPercent: z.number().optional(),
+  rssBytes: z.number().optional(),
 });
 export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
 

@@ -63,5 +63,20 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
     hostPid: raw.State?.Pid || undefined,
     startedAt: raw.State?.StartedAt,
     env: cfg.Env ?? [],
+    utsMode: hc.UTSMode ?? '',
+    usernsMode: hc.UsernsMode ?? '',
+    cgroupnsMode: (hc as { CgroupnsMode?: string }).CgroupnsMode ?? '',
+    devices: ((hc.Devices ?? []) as { PathOnHost: string; PathInContainer: string }[]).map((d) => `${d.PathOnHost}:${d.PathInContainer}`),
+    readonlyRootfs: Boolean(hc.ReadonlyRootfs),
+    autoRemove: Boolean(hc.AutoRemove),
+    logOptions: hc.LogConfig?.Config ?? {},
+    appArmorProfile: raw.AppArmorProfile ?? '',
+    graphDriver: graphDriverOf(raw),
   });
+}
+
+/** dockerode types GraphDriver.Data for devicemapper only; overlay2 carries the directories host-side reads need. */
+function graphDriverOf(raw: Docker.ContainerInspectInfo): ContainerDetail['graphDriver'] {
+  const data = (raw.GraphDriver?.Data ?? {}) as Record<string, string | undefined>;
+  return { name: raw.GraphDriver?.Name ?? '', upperDir: data.UpperDir, lowerDir: data.LowerDir, mergedDir: data.MergedDir };
 }

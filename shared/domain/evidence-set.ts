@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { boundedString, LIMITS } from './bounds.js';
+import { ContainerDetailSchema } from './container.js';
+import { EngineEventSchema } from './event.js';
+import { FileChangeSchema } from './file-change.js';
+import { NetworkSnapshotSchema } from './network.js';
+import { ProcessSnapshotSchema } from './process.js';
+import { ScanErrorSchema } from './scan.js';
+
+/**
+ * Everything collected about one engine in one scan: the single input of every detector (pure functions
+ * from this to findings), of the investigation views, and of offline evidence bundles.
+ */
+
+/** Provenance of one collected artifact: what produced it, when, and the hash of its exact bytes. */
+export const ArtifactRefSchema = z.object({
+  kind: z.enum(['inspect', 'image', 'top', 'proc', 'sockets', 'changes', 'archive', 'attrs', 'stats', 'events', 'exec', 'kube-audit', 'kube-api']),
+  sourceCall: z.string().max(2048),
+  collectedAt: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int(),
+  containerId: z.string().optional(),
+});
+export type ArtifactRef = z.infer<typeof ArtifactRefSchema>;
+
+export const ImageFactsSchema = z.object({
+  id: z.string(),
+  repoTags: z.array(z.string().max(LIMITS.name)).max(256),
+  /** Empty when the image was never pulled from a registry (built, loaded, imported or committed on the host). */
+  repoDigests: z.array(z.string().max(LIMITS.name)).max(256),
+  created: z.string(),
+  cmd: z.array(boundedString(LIMITS.command)).max(256),
+  entrypoint: z.array(boundedString(LIMITS.command)).max(256),
+  exposedPorts: z.array(z.string()).max(1024),
+  env: z.array(boundedString(LIMITS.label)).max(1024),
+  labels: z.record(z.string(), z.string()).default({}),
+  history: z.array(z.object({ created: z.string(), createdBy: boundedString(LIMITS.command), comment: boundedString(LIMITS.summary).optional() })).max(512),
+});
+export type ImageFacts = z.infer<typeof ImageFactsSchema>;
+
+/** Content of a file read without executing anything in the container (archive endpoint or host upper dir). */
+export const FileContentSchema = z.object({
+  path: boundedString(LIMITS.path),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int(),
+  /** UTF-8 text, bounded; absent for binaries or files over the read limit. */
+  text: z.string().max(LIMITS.text).optional(),
+  /** First bytes as hex, to tell ELF and scripts apart without keeping the whole binary. */
+  headHex: z.string().max(64).optional(),
+  /** Hash of the same path in the image, when it exists there. */
+  imageSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  mode: z.number().int().optional(),
+  mtime: z.string().optional(),
+  ctime: z.string().optional(),
+});
+export type FileContent = z.infer<typeof FileContentSchema>;
+
+export const StatsSampleSchema = z.object({
+  at: z.string(),
+  cpuPercent: z.number(),
+  memoryBytes: z.number(),
+  memoryLimitBytes: z.number().optional(),
+  pids: z.number().int(),
+  netRxBytes: z.number(),
+  netTxBytes: z.number(),
+});
+export type StatsSample = z.infer<typeof StatsSampleSchema>;
+
+export const ExecRecordSchema = z.object({
+  execId: z.string(),
+  containerId: z.string(),
+  time: z.string(),
+  command: boundedString(LIMITS.command),
+  user: z.string().max(LIMITS.name).optional(),
+  privileged: z.boolean().optional(),
+  tty: z.boolean().optional(),
+});
+export type ExecRecord = z.infer<typeof ExecRecordSchema>;
+
+export const ContainerEvidenceSchema = z.object({
+  container: ContainerDetailSchema,
+  /** Host-side view (top / host /proc) and, only when collected, the in-container view (labelled as exec). */
+  processes: z.object({ host: ProcessSnapshotSchema.optional(), container: ProcessSnapshotSchema.optional() }),
+  /** Socket snapshots over time, oldest first; more than one lets detectors see beaconing. */
+  sockets: z.array(NetworkSnapshotSchema).default([]),
+  files: z.array(FileChangeSchema).default([]),
+  fileContents: z.array(FileContentSchema).default([]),
+  /** Mount points seen in /proc/PID/mountinfo of the container's processes (host side). */
+  mountPoints: z.array(boundedString(LIMITS.path)).max(4096).default([]),
+  stats: z.array(StatsSampleSchema).default([]),
+  artifacts: z.array(ArtifactRefSchema).default([]),
+  /** How the facts were read: host-side files (local engine) or only the Engine API. */
+  access: z.enum(['host', 'api']).default('api'),
+});
+export type ContainerEvidence = z.infer<typeof ContainerEvidenceSchema>;
+
+export const KubeAuditEventSchema = z.object({
+  time: z.string(),
+  verb: z.string(),
+  user: z.string().max(LIMITS.name),
+  userAgent: z.string().max(LIMITS.summary).optional(),
+  namespace: z.string().max(LIMITS.name).optional(),
+  resource: z.string().max(LIMITS.name),
+  name: z.string().max(LIMITS.name).optional(),
+  images: z.array(z.string().max(LIMITS.name)).max(64).default([]),
+  sourceIPs: z.array(z.string()).max(16).default([]),
+  /** The pod spec flags that matter (privileged, hostPID, hostNetwork, hostPath mounts). */
+  podFlags: z.array(z.string()).max(64).default([]),
+});
+export type KubeAuditEvent = z.infer<typeof KubeAuditEventSchema>;
+
+export const EngineEvidenceSchema = z.object({
+  engine: z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional(), local: z.boolean().default(false) }),
+  collectedAt: z.string(),
+  since: z.string().optional(),
+  containers: z.array(ContainerEvidenceSchema),
+  images: z.array(ImageFactsSchema).default([]),
+  events: z.array(EngineEventSchema).default([]),
+  execs: z.array(ExecRecordSchema).default([]),
+  kubeAudit: z.array(KubeAuditEventSchema).default([]),
+  errors: z.array(ScanErrorSchema).default([]),
+});
+export type EngineEvidence = z.infer<typeof EngineEvidenceSchema>;
