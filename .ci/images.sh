@@ -23,3 +23,20 @@ docker image inspect stowaway-test/busybox:1 >/dev/null 2>&1 || build stowaway-t
   --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin'
 docker image inspect stowaway-test/web:1 >/dev/null 2>&1 || build stowaway-test/web:1 \
   --change 'CMD ["/bin/httpd","-f","-p","8080"]' --change 'EXPOSE 8080/tcp' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin'
+# busybox has no chattr/lsattr: this image adds e2fsprogs' own binaries and the libraries they load,
+# for scenarios that set immutable or append-only flags inside a container (needs --cap-add LINUX_IMMUTABLE).
+build_attrs() {
+  local root; root=$(mktemp -d)
+  docker create --name stowaway-attrs-base stowaway-test/busybox:1 >/dev/null
+  docker export stowaway-attrs-base | tar -C "$root" -x
+  docker rm stowaway-attrs-base >/dev/null
+  for bin in /usr/bin/chattr /usr/bin/lsattr; do
+    rm -f "$root/bin/$(basename "$bin")"
+    cp "$bin" "$root/bin/"
+    for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; done
+  done
+  tar -C "$root" -c . | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin:/sbin:/usr/bin:/usr/sbin' - stowaway-test/attrs:1 >/dev/null
+  rm -rf "$root"
+  echo "built stowaway-test/attrs:1"
+}
+docker image inspect stowaway-test/attrs:1 >/dev/null 2>&1 || build_attrs

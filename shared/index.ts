@@ -14,3 +14,4 @@ export * from './api/define.js';
 export * from './api/contract.js';
 export * from './api/events.js';
 export * from './domain/evidence-set.js';
+export * from './domain/suppression.js';

@@ -2,6 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../engine/version.js';
 import { registerServe } from './commands/serve.js';
 import { registerScan } from './commands/scan.js';
+import { registerContexts } from './commands/contexts.js';
+import { registerCase } from './commands/case.js';
+import { registerReport } from './commands/report.js';
+import { registerCollect } from './commands/collect.js';
+import { registerDetectors } from './commands/detectors.js';
 import { EXIT } from './exit-codes.js';
 
 /** `stowaway`: the headless entry point (CI, remote hosts, web mode). */
@@ -13,6 +18,11 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerServe(program);
   registerScan(program);
+  registerContexts(program);
+  registerCase(program);
+  registerReport(program);
+  registerCollect(program);
+  registerDetectors(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

@@ -1,11 +1,22 @@
 import os from 'node:os';
 import { EventBus } from './event-bus.js';
 import { EngineRegistry } from './engines/registry.js';
-import { discoverLocalEngines } from './engines/local-discovery.js';
+import { EngineService } from './engines/engine-service.js';
 import { ContainerService } from './docker/containers.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Handlers } from './handlers.js';
 import { VERSION } from './version.js';
+import { NetworkService } from './investigate/network-service.js';
+import { readEngineEvents } from './investigate/timeline-events.js';
+import { TerminalService } from './terminal/terminal-service.js';
+import { resolveDataDir } from './cases/data-dir.js';
+import { lazyCaseStore } from './cases/case-store.js';
+import { caseHandlers } from './cases/case-handlers.js';
+import { detectorMetas } from './cases/detector-meta.js';
+import { FileInvestigator } from './investigate/files.js';
+import { containerStats } from './investigate/container-stats.js';
+import { ScanService } from './scan/scan-service.js';
+import { detectorHandlers } from './detect/handlers.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -17,20 +28,56 @@ export interface AppOptions {
 export function createApp(opts: AppOptions = {}) {
   const env = opts.env ?? process.env;
   const bus = new EventBus();
-  const engines = new EngineRegistry(bus);
-  engines.setEngines(discoverLocalEngines(env, opts.home));
+  const engines = new EngineRegistry(bus, { env, home: opts.home });
+  const engineService = new EngineService(engines, { env, home: opts.home, dataDir: opts.dataDir ?? resolveDataDir(env) });
+  engineService.rediscover();
   const containers = new ContainerService(engines);
+  const files = new FileInvestigator(engines);
   const user = env.STOWAWAY_ANALYST || os.userInfo().username;
+  // Remote engines have no host-side socket view: the graph falls back to the latest scan's socket evidence.
+  const network = new NetworkService(engines, containers, async (engineId, containerId) => scans.latestEvidence(engineId)?.containers.find((c) => c.container.id === containerId));
+  // Exec recordings become evidence of the current case when one is open; the data directory always keeps a copy.
+  const terminals = new TerminalService(engines, bus, opts.dataDir ?? resolveDataDir(env), (rec) => {
+    const cases = caseStore.get();
+    const caseId = cases.currentId();
+    if (!caseId) return undefined;
+    return cases.addEvidence(
+      caseId,
+      rec.data,
+      { kind: 'terminal-recording', sourceCall: `exec ${rec.command}`.slice(0, 2048), engineId: rec.engineId, containerId: rec.containerId, collectedAt: rec.collectedAt, collectedBy: rec.collectedBy, mediaType: 'application/x-asciicast' },
+      rec.collectedBy,
+    );
+  });
+  const caseStore = lazyCaseStore(opts.dataDir ?? resolveDataDir(env), user);
+  const scans = new ScanService(engines, bus);
 
   const handlers: Handlers = {
+    'investigate.network': async ({ engineId }) => network.graph(engineId),
+    'timeline.events': async ({ engineId, since, until, containerId }) => readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }),
+    'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => terminals.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
+    'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) => terminals.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user }),
+    'terminal.input': async ({ sessionId, data }) => ({ accepted: terminals.input(sessionId, data) }),
+    'terminal.resize': async ({ sessionId, cols, rows }) => ({ ok: await terminals.resize(sessionId, cols, rows) }),
+    'terminal.close': async ({ sessionId }) => ({ recording: await terminals.close(sessionId) }),
     'app.info': async (_i, ctx) => ({ version: VERSION, transport: ctx.transport === 'ipc' ? 'ipc' : 'http', user, platform: process.platform }),
     'engines.list': async () => engines.list(),
     'engines.connect': async ({ engineId }) => engines.connect(engineId),
+    ...(engineService.handlers() as Pick<Handlers, 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover'>),
     'containers.list': async ({ engineId, all }) => containers.list(engineId, all),
     'containers.inspect': async ({ engineId, containerId }) => containers.inspect(engineId, containerId),
+    'investigate.fileDiff': async ({ engineId, containerId, path }) => files.fileDiff(engineId, containerId, path),
+    'containers.stats': async ({ engineId, containerId }) => containerStats(engines, engineId, containerId),
+    ...caseHandlers(caseStore.get, detectorMetas, env, (id) => ({ result: scans.latest(id), evidence: scans.latestEvidence(id) })),
+    ...scans.handlers(),
+    ...detectorHandlers(),
   };
 
-  return { bus, engines, containers, handlers, dispatch: createDispatcher(handlers), user, dispose: async () => {} };
+  return { bus, engines, engineService, containers, caseStore, scans, handlers, dispatch: createDispatcher(handlers), user, dispose: async () => {
+      engines.dispose();
+      caseStore.dispose();
+      await terminals.closeAll();
+    },
+  };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { coreOps } from './core.js';
+import { caseOps } from './cases.js';
+import { engineOps } from './engines.js';
+import { investigateOps } from './investigate.js';
+import { investigateNetworkOps } from './investigate-network.js';
+import { timelineOps } from './timeline.js';
+import { terminalOps } from './terminal.js';
+import { scanOps } from './scan.js';
+import { detectorOps } from './detectors.js';
 
 /**
  * The one contract between backend and UI. Each service adds its operations here; both transports
@@ -7,6 +15,14 @@ import { coreOps } from './core.js';
  */
 export const contract = {
   ...coreOps,
+  ...caseOps,
+  ...engineOps,
+  ...investigateOps,
+  ...investigateNetworkOps,
+  ...timelineOps,
+  ...terminalOps,
+  ...scanOps,
+  ...detectorOps,
 };
 
 export type Contract = typeof contract;

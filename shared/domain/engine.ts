@@ -43,6 +43,8 @@ export const EngineConfigSchema = z.object({
   endpoint: EndpointSchema,
   current: z.boolean().default(false),
   description: z.string().max(1024).optional(),
+  /** Engine API version pinned on the client (DOCKER_API_VERSION); unset lets the engine pick its own. */
+  apiVersion: z.string().regex(/^v?\d+\.\d+$/).optional(),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 

@@ -91,6 +91,8 @@ export const ContainerEvidenceSchema = z.object({
   artifacts: z.array(ArtifactRefSchema).default([]),
   /** How the facts were read: host-side files (local engine) or only the Engine API. */
   access: z.enum(['host', 'api']).default('api'),
+  /** Calls that failed for this container; the rest of its evidence stands. */
+  errors: z.array(ScanErrorSchema).max(256).default([]),
 });
 export type ContainerEvidence = z.infer<typeof ContainerEvidenceSchema>;
 
@@ -119,5 +121,7 @@ export const EngineEvidenceSchema = z.object({
   execs: z.array(ExecRecordSchema).default([]),
   kubeAudit: z.array(KubeAuditEventSchema).default([]),
   errors: z.array(ScanErrorSchema).default([]),
+  /** Provenance of engine-level artifacts (image inspect/history, the event stream, exec records). */
+  artifacts: z.array(ArtifactRefSchema).default([]),
 });
 export type EngineEvidence = z.infer<typeof EngineEvidenceSchema>;

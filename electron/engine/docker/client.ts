@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
 
@@ -7,30 +8,42 @@ import { AppError } from '../../../shared/errors.js';
 export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
 
 /** Builds a dockerode client for a Docker endpoint. ssh endpoints are built by the ssh module, which checks host keys. */
-export function createDockerClient(endpoint: Endpoint, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Docker {
+export function createDockerClient(endpoint: Endpoint, timeoutMs = DEFAULT_CALL_TIMEOUT_MS, apiVersion?: string): Docker {
+  // A pinned version (DOCKER_API_VERSION) prefixes every path, as the docker CLI does.
+  const version = apiVersion ? (apiVersion.startsWith('v') ? apiVersion : `v${apiVersion}`) : undefined;
   switch (endpoint.type) {
     case 'unix':
-      return new Docker({ socketPath: endpoint.socketPath, timeout: timeoutMs });
+      return new Docker({ socketPath: endpoint.socketPath, timeout: timeoutMs, version });
     case 'npipe':
-      return new Docker({ socketPath: endpoint.pipePath, timeout: timeoutMs });
+      return new Docker({ socketPath: endpoint.pipePath, timeout: timeoutMs, version });
     case 'tcp': {
       if (!endpoint.tls) {
         if (!endpoint.allowInsecure) {
           throw new AppError('INSECURE_NOT_ALLOWED', `tcp://${endpoint.host}:${endpoint.port} has no TLS. Anyone on the network path could drive this engine; pass --allow-insecure to connect anyway.`);
         }
-        return new Docker({ protocol: 'http', host: endpoint.host, port: endpoint.port, timeout: timeoutMs });
+        return new Docker({ protocol: 'http', host: endpoint.host, port: endpoint.port, timeout: timeoutMs, version });
       }
-      const read = (p?: string) => (p ? readFileSync(p) : undefined);
+      const read = (p?: string, what?: string) => {
+        if (!p) return undefined;
+        try {
+          return readFileSync(p);
+        } catch {
+          throw new AppError('TLS_VERIFY_FAILED', `The TLS ${what} ${p} cannot be read; check the context's TLS material or DOCKER_CERT_PATH`);
+        }
+      };
       return new Docker({
         protocol: 'https',
         host: endpoint.host,
         port: endpoint.port,
-        ca: read(endpoint.tls.caPath),
-        cert: read(endpoint.tls.certPath),
-        key: read(endpoint.tls.keyPath),
+        ca: read(endpoint.tls.caPath, 'CA certificate'),
+        cert: read(endpoint.tls.certPath, 'client certificate'),
+        key: read(endpoint.tls.keyPath, 'client key'),
         timeout: timeoutMs,
-        // dockerode forwards this to https.Agent; verification stays on unless the context says otherwise.
-        ...(endpoint.tls.verify === false ? { rejectUnauthorized: false } : {}),
+        version,
+        // docker-modem does not forward rejectUnauthorized, so a context with SkipTLSVerify gets its own agent.
+        ...(endpoint.tls.verify === false
+          ? { agent: new https.Agent({ rejectUnauthorized: false, ca: read(endpoint.tls.caPath, 'CA certificate'), cert: read(endpoint.tls.certPath, 'client certificate'), key: read(endpoint.tls.keyPath, 'client key') }) }
+          : {}),
       } as Docker.DockerOptions);
     }
     default:

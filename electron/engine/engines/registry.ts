@@ -3,45 +3,108 @@ import type { EngineConfig, EngineState, EngineView } from '../../../shared/doma
 import { AppError } from '../../../shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import { toAppError } from '../errors.js';
-import { createDockerClient, endpointUrl } from '../docker/client.js';
+import { createDockerClient, DEFAULT_CALL_TIMEOUT_MS, endpointUrl } from '../docker/client.js';
+import { createSshDockerClient } from '../ssh/ssh-docker.js';
+import { probeKubeContext } from '../kube/contexts-probe.js';
+import { checkApiVersion } from './api-version.js';
+import { Backoff } from './backoff.js';
+import { withTimeout } from './with-timeout.js';
 
-/** Builds a client for an engine config; ssh and Kubernetes plug their own factories in. */
-export type ClientFactory = (config: EngineConfig) => Docker | Promise<Docker>;
+/** A client plus what it takes to close it and learn that it dropped (ssh sessions report their end). */
+export interface Connection {
+  docker: Docker;
+  dispose?: () => void;
+}
+
+export interface FactoryContext {
+  timeoutMs: number;
+  /** Called by transports that notice a drop by themselves (an ssh session closing). */
+  onLost: (reason: string) => void;
+}
+
+/** Builds a client for an engine config. */
+export type ClientFactory = (config: EngineConfig, ctx: FactoryContext) => Docker | Connection | Promise<Docker | Connection>;
+
+export interface RegistryOptions {
+  factory?: ClientFactory;
+  /** Time-out of every Engine API call (idle socket time). */
+  callTimeoutMs?: number;
+  /** How often connected engines are pinged to notice a restart or a drop; 0 turns the monitor off. */
+  healthIntervalMs?: number;
+  /** Pinging over ssh is cheap on the persistent session, but still costs a round trip: do it less often. */
+  sshHealthIntervalMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
 
 interface Entry {
   config: EngineConfig;
   state: EngineState;
   client?: Docker;
+  dispose?: () => void;
   connecting?: Promise<EngineState>;
+  health?: NodeJS.Timeout;
+  retry?: NodeJS.Timeout;
+  backoff: Backoff;
+  everConnected: boolean;
 }
 
-/** Holds every engine the analyst can reach, its client and its connection state. */
+/**
+ * Holds every engine the analyst can reach, its client and its connection state. Engines are independent:
+ * one slow or dead host never blocks another. A connected engine that stops answering turns 'lost' and is
+ * retried with exponential backoff (published as retryInMs) until it answers again.
+ */
 export class EngineRegistry {
   private readonly entries = new Map<string, Entry>();
+  private readonly factory: ClientFactory;
+  private readonly opts: Required<Omit<RegistryOptions, 'factory' | 'env' | 'home'>> & Pick<RegistryOptions, 'env' | 'home'>;
 
   constructor(
     private readonly bus: EventBus,
-    private readonly factory: ClientFactory = (c) => createDockerClient(c.endpoint),
-  ) {}
+    factoryOrOptions?: ClientFactory | RegistryOptions,
+  ) {
+    const o: RegistryOptions = typeof factoryOrOptions === 'function' ? { factory: factoryOrOptions } : (factoryOrOptions ?? {});
+    this.opts = {
+      callTimeoutMs: o.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      healthIntervalMs: o.healthIntervalMs ?? 5_000,
+      sshHealthIntervalMs: o.sshHealthIntervalMs ?? 30_000,
+      backoff: o.backoff ?? { initialMs: 1_000, maxMs: 30_000 },
+      env: o.env,
+      home: o.home,
+    };
+    this.factory = o.factory ?? ((c, ctx) => defaultFactory(c, ctx, this.opts.env, this.opts.home));
+  }
 
   /** Replaces the set of known engines, keeping connections of engines that did not change. */
   setEngines(configs: EngineConfig[]): void {
     const next = new Map<string, Entry>();
     for (const config of configs) {
       const old = this.entries.get(config.id);
-      const same = old && JSON.stringify(old.config.endpoint) === JSON.stringify(config.endpoint);
-      next.set(config.id, same ? { ...old, config } : { config, state: idle(config.id) });
+      const same = old && JSON.stringify(old.config.endpoint) === JSON.stringify(config.endpoint) && old.config.apiVersion === config.apiVersion;
+      next.set(config.id, same ? Object.assign(old, { config }) : this.fresh(config));
     }
+    for (const [id, e] of this.entries) if (next.get(id) !== e) this.teardown(e);
     this.entries.clear();
     for (const [k, v] of next) this.entries.set(k, v);
   }
 
   add(config: EngineConfig): void {
-    this.entries.set(config.id, { config, state: idle(config.id) });
+    const old = this.entries.get(config.id);
+    if (old) this.teardown(old);
+    this.entries.set(config.id, this.fresh(config));
   }
 
-  remove(id: string): void {
+  remove(id: string): boolean {
+    const e = this.entries.get(id);
+    if (!e) return false;
+    this.teardown(e);
     this.entries.delete(id);
+    return true;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
   }
 
   list(): EngineView[] {
@@ -59,6 +122,7 @@ export class EngineRegistry {
   /** The connected client; connects first when needed and throws the connection error otherwise. */
   async client(id: string): Promise<Docker> {
     const e = this.entry(id);
+    if (e.config.kind === 'kubernetes') throw new AppError('VALIDATION', `"${e.config.name}" is a Kubernetes context; container operations need a Docker engine`);
     if (e.state.status !== 'connected' || !e.client) {
       const st = await this.connect(id);
       if (st.status !== 'connected') throw new AppError((st.errorCode as AppError['code']) ?? 'ENGINE_UNREACHABLE', st.reason ?? 'not connected');
@@ -70,17 +134,46 @@ export class EngineRegistry {
   connect(id: string): Promise<EngineState> {
     const e = this.entry(id);
     if (e.connecting) return e.connecting;
+    if (e.state.status === 'connected' && e.client) return Promise.resolve(e.state);
+    return this.attempt(e);
+  }
+
+  /** Drops the current client and connects again at once, forgetting any backoff. */
+  reconnect(id: string): Promise<EngineState> {
+    const e = this.entry(id);
+    this.teardown(e);
+    e.backoff.reset();
+    return this.attempt(e);
+  }
+
+  /** Marks an engine as lost after a call failed on a connected engine; the retry loop takes over. */
+  markLost(id: string, reason: string): void {
+    const e = this.entries.get(id);
+    if (e && e.state.status === 'connected') this.lose(e, reason);
+  }
+
+  /** Stops every timer and closes every session, so a headless command can exit. */
+  dispose(): void {
+    for (const e of this.entries.values()) this.teardown(e);
+  }
+
+  private attempt(e: Entry): Promise<EngineState> {
     e.connecting = (async () => {
+      if (e.retry) clearTimeout(e.retry);
+      e.retry = undefined;
+      const retrying = e.state.status === 'lost';
       this.setState(e, { status: 'connecting' });
       try {
-        const client = await this.factory(e.config);
-        await client.ping();
-        const v = (await client.version()) as { Version?: string; ApiVersion?: string; Os?: string };
-        e.client = client;
-        return this.setState(e, { status: 'connected', serverVersion: v.Version, apiVersion: v.ApiVersion, os: v.Os });
+        const st = await this.open(e);
+        e.backoff.reset();
+        e.everConnected = true;
+        this.watch(e);
+        return this.setState(e, st);
       } catch (err) {
         const app = toAppError(err, `engine "${e.config.name}" at ${endpointUrl(e.config.endpoint)}`);
-        e.client = undefined;
+        this.closeClient(e);
+        // An engine that worked before is retried on its own; a first failure waits for the analyst.
+        if (retrying || e.everConnected) return this.scheduleRetry(e, app.message, app.code);
         return this.setState(e, { status: 'failed', reason: app.message, errorCode: app.code });
       } finally {
         e.connecting = undefined;
@@ -89,10 +182,80 @@ export class EngineRegistry {
     return e.connecting;
   }
 
-  /** Marks an engine as lost after a call failed on a connected engine, so the UI shows it at once. */
-  markLost(id: string, reason: string): void {
-    const e = this.entries.get(id);
-    if (e && e.state.status === 'connected') this.setState(e, { status: 'lost', reason });
+  private async open(e: Entry): Promise<Omit<EngineState, 'engineId' | 'since'>> {
+    const timeoutMs = this.opts.callTimeoutMs;
+    if (e.config.endpoint.type === 'kubernetes') {
+      const v = await probeKubeContext(e.config.endpoint, timeoutMs);
+      return { status: 'connected', serverVersion: v.serverVersion, os: v.platform };
+    }
+    const made = await this.factory(e.config, { timeoutMs, onLost: (reason) => this.markLost(e.config.id, reason) });
+    const conn: Connection = isConnection(made) ? made : { docker: made };
+    e.client = conn.docker;
+    e.dispose = conn.dispose;
+    const target = `Engine "${e.config.name}" at ${endpointUrl(e.config.endpoint)}`;
+    // The ssh handshake is part of the first call, so the bound covers it too.
+    const v = await withTimeout(
+      (async () => {
+        await conn.docker.ping();
+        return (await conn.docker.version()) as { Version?: string; ApiVersion?: string; Os?: string };
+      })(),
+      timeoutMs,
+      target,
+    );
+    checkApiVersion(v.ApiVersion, target);
+    return { status: 'connected', serverVersion: v.Version, apiVersion: v.ApiVersion, os: v.Os };
+  }
+
+  private watch(e: Entry): void {
+    if (e.health) clearInterval(e.health);
+    const every = e.config.endpoint.type === 'ssh' ? this.opts.sshHealthIntervalMs : this.opts.healthIntervalMs;
+    if (!every) return;
+    e.health = setInterval(() => {
+      const client = e.client;
+      if (!client || e.state.status !== 'connected' || e.connecting) return;
+      withTimeout(client.ping(), this.opts.callTimeoutMs, `Engine "${e.config.name}"`).catch((err: unknown) => {
+        if (e.client === client && e.state.status === 'connected') this.lose(e, toAppError(err, `engine "${e.config.name}"`).message);
+      });
+    }, every);
+    e.health.unref();
+  }
+
+  private lose(e: Entry, reason: string): void {
+    this.closeClient(e);
+    this.scheduleRetry(e, reason, 'ENGINE_UNREACHABLE');
+  }
+
+  private scheduleRetry(e: Entry, reason: string, errorCode: string): EngineState {
+    const delay = e.backoff.next();
+    if (e.retry) clearTimeout(e.retry);
+    e.retry = setTimeout(() => {
+      e.retry = undefined;
+      if (this.entries.get(e.config.id) === e) void this.attempt(e);
+    }, delay);
+    e.retry.unref();
+    return this.setState(e, { status: 'lost', reason, errorCode, retryInMs: delay });
+  }
+
+  private closeClient(e: Entry): void {
+    if (e.health) clearInterval(e.health);
+    e.health = undefined;
+    try {
+      e.dispose?.();
+    } catch {
+      // Closing a dead session may throw; the session is gone either way.
+    }
+    e.dispose = undefined;
+    e.client = undefined;
+  }
+
+  private teardown(e: Entry): void {
+    if (e.retry) clearTimeout(e.retry);
+    e.retry = undefined;
+    this.closeClient(e);
+  }
+
+  private fresh(config: EngineConfig): Entry {
+    return { config, state: idle(config.id), backoff: new Backoff(this.opts.backoff.initialMs, this.opts.backoff.maxMs), everConnected: false };
   }
 
   private entry(id: string): Entry {
@@ -108,4 +271,13 @@ export class EngineRegistry {
   }
 }
 
+function defaultFactory(config: EngineConfig, ctx: FactoryContext, env?: NodeJS.ProcessEnv, home?: string): Connection {
+  if (config.endpoint.type === 'ssh') {
+    const { docker, session } = createSshDockerClient(config.endpoint, { env, home, timeoutMs: ctx.timeoutMs, apiVersion: config.apiVersion, onClose: ctx.onLost });
+    return { docker, dispose: () => session.close() };
+  }
+  return { docker: createDockerClient(config.endpoint, ctx.timeoutMs, config.apiVersion) };
+}
+
+const isConnection = (v: Docker | Connection): v is Connection => typeof (v as Connection).docker === 'object' && typeof (v as Docker).ping !== 'function';
 const idle = (engineId: string): EngineState => ({ engineId, status: 'idle', since: new Date().toISOString() });

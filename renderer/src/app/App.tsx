@@ -19,6 +19,7 @@ export function App() {
   const [containerId, setContainerId] = useState<string>();
   const [tab, setTab] = useState('overview');
   const [focus, setFocus] = useState<Workbench['focus']>();
+  const [timeRange, setTimeRange] = useState<Workbench['timeRange']>();
   const [filter, setFilter] = useState('');
   const [help, setHelp] = useState(false);
   const [backendUp, setBackendUp] = useState(true);
@@ -112,6 +113,8 @@ export function App() {
     openTab: setTab,
     focus,
     setFocus,
+    timeRange,
+    setTimeRange,
   };
   const View = (VIEWS.find((v) => v.id === tab) ?? VIEWS[0]!).component;
 
@@ -142,6 +145,7 @@ export function App() {
           filter={filter}
           onFilter={setFilter}
           onRetry={containersQ.reload}
+          onEnginesChanged={enginesQ.reload}
         />
         <main className="main">
           <div className="tabs" role="tablist" aria-label="Views">

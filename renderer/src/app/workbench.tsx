@@ -11,6 +11,14 @@ export interface Workbench {
   /** Focus something a finding points at: the view opens with this item selected. */
   focus: { kind: string; ref: string } | undefined;
   setFocus(f: { kind: string; ref: string } | undefined): void;
+  /** Time window brushed on the timeline (ISO times); views that show timed items filter by it. Optional for shells that do not keep one. */
+  timeRange?: TimeRange;
+  setTimeRange?(r: TimeRange | undefined): void;
+}
+
+export interface TimeRange {
+  from: string;
+  to: string;
 }
 
 export const WorkbenchContext = createContext<Workbench | null>(null);

@@ -1,4 +1,7 @@
-import { forwardRef } from 'react';
+import { forwardRef, useState } from 'react';
+import { useApi } from '../../app/api-context.js';
+import { AddHostForm } from './AddHostForm.js';
+import './engines.css';
 import type { EngineView } from '../../../../shared/domain/engine.js';
 import type { ContainerSummary } from '../../../../shared/domain/container.js';
 import { ago, shortId } from '../../lib/format.js';
@@ -16,6 +19,8 @@ interface Props {
   filter: string;
   onFilter(v: string): void;
   onRetry(): void;
+  /** Called after a host was added or removed, so the shell reloads the engine list. */
+  onEnginesChanged?(): void;
 }
 
 /** Left rail: the engines, then the containers of the selected engine, filterable and keyboard-driven. */
@@ -23,18 +28,7 @@ export const EngineRail = forwardRef<HTMLInputElement, Props>(function EngineRai
   const shown = filterContainers(p.containers ?? [], p.filter);
   return (
     <nav className="rail" aria-label="Engines and containers" data-testid="engine-rail">
-      <section>
-        <h3 className="rail-title">Engines</h3>
-        <ul className="engine-list" role="listbox" aria-label="Engines">
-          {p.engines.map((e) => (
-            <li key={e.id} role="option" aria-selected={e.id === p.engineId} className={e.id === p.engineId ? 'selected' : ''} onClick={() => p.onEngine(e.id)} data-testid="engine-item" title={e.state.reason ?? e.description ?? ''}>
-              <span className={`dot dot-${e.state.status}`} aria-hidden />
-              <span className="engine-name">{e.name}</span>
-              <span className="muted small">{e.source}</span>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <EngineList {...p} />
       <section className="rail-containers">
         <h3 className="rail-title">
           Containers {p.containers ? <span className="muted">({shown.length}/{p.containers.length})</span> : null}
@@ -73,4 +67,102 @@ export function filterContainers(list: ContainerSummary[], q: string): Container
   const needle = q.trim().toLowerCase();
   if (!needle) return list;
   return list.filter((c) => c.name.toLowerCase().includes(needle) || c.image.toLowerCase().includes(needle) || c.id.startsWith(needle) || Object.entries(c.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle)));
+}
+
+/** The engines: state dot, kind, reason when failed or lost, and add / reconnect / remove. */
+function EngineList(p: Props) {
+  const api = useApi();
+  const [adding, setAdding] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState<string>();
+  const [actionError, setActionError] = useState<string>();
+  const act = async (fn: () => Promise<unknown>) => {
+    setActionError(undefined);
+    try {
+      await fn();
+    } catch (e) {
+      setActionError((e as Error).message);
+    }
+  };
+  return (
+    <section>
+      <div className="eng-head">
+        <h3 className="rail-title">Engines</h3>
+        <button type="button" className="ghost" onClick={() => setAdding(true)} title="Add remote host" aria-label="Add remote host" data-testid="add-host">
+          + host
+        </button>
+      </div>
+      <ul className="engine-list" role="listbox" aria-label="Engines">
+        {p.engines.map((e) => {
+          const sel = e.id === p.engineId;
+          const st = e.state;
+          return (
+            <li key={e.id} role="option" tabIndex={0} aria-selected={sel} className={sel ? 'selected' : ''} onClick={() => p.onEngine(e.id)} onKeyDown={(k) => k.key === 'Enter' && p.onEngine(e.id)} data-testid="engine-item" data-engine-id={e.id} data-status={st.status} title={st.reason ?? e.description ?? ''}>
+              <span className={`dot dot-${st.status}`} aria-label={st.status} />
+              <span className="engine-name">{e.name}</span>
+              {e.kind === 'kubernetes' ? <span className="eng-kind">k8s</span> : null}
+              <span className="muted small">{e.source}</span>
+              {(st.status === 'failed' || st.status === 'lost') && st.reason ? (
+                <span className={st.status === 'lost' ? 'eng-reason retry' : 'eng-reason'} data-testid="engine-reason">
+                  {st.errorCode ? `${st.errorCode}: ` : ''}
+                  {st.reason}
+                  {st.status === 'lost' && st.retryInMs ? ` · retrying in ${Math.ceil(st.retryInMs / 1000)} s` : ''}
+                </span>
+              ) : null}
+              {sel ? (
+                <span className="eng-tools" onClick={(ev) => ev.stopPropagation()}>
+                  <button type="button" onClick={() => act(() => api.call('engines.reconnect', { engineId: e.id }))} data-testid="engine-reconnect">
+                    Reconnect
+                  </button>
+                  {e.source === 'saved' ? (
+                    confirmRemove === e.id ? (
+                      <>
+                        <button
+                          type="button"
+                          className="danger"
+                          data-testid="engine-remove-confirm"
+                          onClick={() =>
+                            act(async () => {
+                              await api.call('engines.remove', { engineId: e.id, confirm: true });
+                              setConfirmRemove(undefined);
+                              p.onEnginesChanged?.();
+                              const next = p.engines.find((o) => o.id !== e.id && o.current) ?? p.engines.find((o) => o.id !== e.id);
+                              if (next) p.onEngine(next.id);
+                            })
+                          }
+                        >
+                          Remove {e.name}?
+                        </button>
+                        <button type="button" className="ghost" onClick={() => setConfirmRemove(undefined)}>
+                          Keep
+                        </button>
+                      </>
+                    ) : (
+                      <button type="button" onClick={() => setConfirmRemove(e.id)} data-testid="engine-remove">
+                        Remove
+                      </button>
+                    )
+                  ) : null}
+                </span>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {actionError ? (
+        <div className="eng-result bad small" role="alert">
+          {actionError}
+        </div>
+      ) : null}
+      {adding ? (
+        <AddHostForm
+          onClose={() => setAdding(false)}
+          onAdded={(e) => {
+            setAdding(false);
+            p.onEnginesChanged?.();
+            p.onEngine(e.id);
+          }}
+        />
+      ) : null}
+    </section>
+  );
 }

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { CaseView } from '../../../shared/api/cases.js';
+import type { CaseService } from '../../engine/cases/case-service.js';
+import { importBundle } from '../../engine/bundle/import-bundle.js';
+import { EXIT } from '../exit-codes.js';
+import { table, terminalSafe } from '../format/text.js';
+import { withCases } from '../case-context.js';
+
+const caseRow = (c: CaseView) => [c.current ? '*' : '', c.id.slice(0, 8), terminalSafe(c.name, 60), c.status + (c.readOnly ? ' (read-only)' : ''), String(c.scanCount), String(c.findingCount), c.updatedAt.slice(0, 19).replace('T', ' ')];
+const caseTable = (list: CaseView[]) => table(['', 'ID', 'NAME', 'STATUS', 'SCANS', 'FINDINGS', 'UPDATED'], list.map(caseRow));
+
+function out(s: string) {
+  process.stdout.write(s);
+}
+
+function show(cases: CaseService, c: CaseView, json: boolean): void {
+  if (json) {
+    out(`${JSON.stringify({ case: c, scans: cases.scans(c.id), custody: cases.custody(c.id), notes: cases.notes(c.id) }, null, 2)}\n`);
+    return;
+  }
+  const f = cases.findings(c.id, { limit: 20 });
+  out(`Case ${terminalSafe(c.name, 256)}\n  id       ${c.id}\n  status   ${c.status}${c.readOnly ? ` (read-only, from ${terminalSafe(c.source ?? '', 200)})` : ''}\n  created  ${c.createdAt}\n  updated  ${c.updatedAt}\n  scans    ${c.scanCount}\n  findings ${c.findingCount}\n`);
+  if (f.items.length) {
+    out('\n');
+    out(table(['SEVERITY', 'STATE', 'TITLE', 'CONTAINER'], f.items.map((x) => [x.severity, x.state, terminalSafe(x.title, 80), terminalSafe(x.container?.name ?? '', 40)])));
+    if (f.total > f.items.length) out(`… ${f.total - f.items.length} more (stowaway report ${c.id.slice(0, 8)} --format md)\n`);
+  }
+  const log = cases.custody(c.id).slice(-10);
+  out('\nRecent custody log\n');
+  out(table(['#', 'TIME', 'ACTOR', 'ACTION', 'DETAIL'], log.map((l) => [String(l.seq), l.at.slice(0, 19).replace('T', ' '), terminalSafe(l.actor, 32), l.action, terminalSafe(l.detail, 100)])));
+}
+
+/** `stowaway case …`: create, switch, rename, close, archive and verify cases; add notes. */
+export function registerCase(program: Command): void {
+  const cmd = program.command('case').description('manage investigation cases (findings, notes, evidence, custody log)');
+
+  cmd
+    .command('list')
+    .description('list cases; * marks the current one')
+    .option('--json', 'print JSON')
+    .option('--no-archived', 'hide archived cases')
+    .action((o: { json?: boolean; archived: boolean }) =>
+      withCases('case list', (cases) => {
+        const list = cases.list(o.archived);
+        out(o.json ? `${JSON.stringify(list, null, 2)}\n` : list.length ? caseTable(list) : 'No cases yet: stowaway case create NAME\n');
+      }),
+    );
+
+  cmd
+    .command('create <name>')
+    .description('create a case and make it current')
+    .option('--json', 'print JSON')
+    .action((name: string, o: { json?: boolean }) =>
+      withCases('case create', (cases) => {
+        const c = cases.create(name);
+        out(o.json ? `${JSON.stringify(c, null, 2)}\n` : `Created case ${terminalSafe(c.name, 256)} (${c.id})\n`);
+      }),
+    );
+
+  cmd
+    .command('show <case>')
+    .description('show a case: status, findings, recent custody log')
+    .option('--json', 'print JSON')
+    .action((ref: string, o: { json?: boolean }) => withCases('case show', (cases) => show(cases, cases.resolve(ref), !!o.json)));
+
+  cmd
+    .command('open <case>')
+    .description('make a case current (reopens it when closed)')
+    .action((ref: string) =>
+      withCases('case open', (cases) => {
+        const c = cases.open(cases.resolve(ref).id);
+        out(`Current case: ${terminalSafe(c.name, 256)} (${c.id})\n`);
+      }),
+    );
+
+  cmd
+    .command('rename <case> <name>')
+    .description('rename a case')
+    .action((ref: string, name: string) =>
+      withCases('case rename', (cases) => {
+        const c = cases.rename(cases.resolve(ref).id, name);
+        out(`Renamed to ${terminalSafe(c.name, 256)}\n`);
+      }),
+    );
+
+  for (const [verb, desc] of [
+    ['close', 'close a case (no more edits until reopened)'],
+    ['reopen', 'reopen a closed or archived case'],
+    ['archive', 'archive a case'],
+  ] as const) {
+    cmd
+      .command(`${verb} <case>`)
+      .description(desc)
+      .action((ref: string) =>
+        withCases(`case ${verb}`, (cases) => {
+          const c = cases[verb](cases.resolve(ref).id);
+          out(`Case ${terminalSafe(c.name, 256)} is ${c.status}\n`);
+        }),
+      );
+  }
+
+  cmd
+    .command('note <case> [text...]')
+    .description('add a Markdown note (text, --file, or stdin when no text is given)')
+    .option('--file <path>', 'read the note from a file')
+    .option('--finding <id>', 'attach the note to a finding')
+    .action((ref: string, words: string[], o: { file?: string; finding?: string }) =>
+      withCases('case note', (cases) => {
+        const text = o.file ? readFileSync(o.file, 'utf8') : words.length ? words.join(' ') : readFileSync(0, 'utf8');
+        const n = cases.addNote(cases.resolve(ref).id, text, o.finding);
+        out(`Added note ${n.id}\n`);
+      }),
+    );
+
+  cmd
+    .command('verify <case>')
+    .description('recompute every evidence hash and check the custody chain; exit 1 on any mismatch')
+    .option('--json', 'print JSON')
+    .action((ref: string, o: { json?: boolean }) =>
+      withCases('case verify', async (cases) => {
+        const r = await cases.verify(cases.resolve(ref).id);
+        if (o.json) out(`${JSON.stringify(r, null, 2)}\n`);
+        else {
+          out(`Checked ${r.checked} evidence blobs and ${r.custodyEntries} custody entries: ${r.ok ? 'OK' : `${r.problems.length} PROBLEM(S)`}\n`);
+          for (const p of r.problems) out(`  ${p.kind}: ${terminalSafe(p.detail, 300)}\n`);
+        }
+        return r.ok ? EXIT.ok : EXIT.findings;
+      }),
+    );
+
+  cmd
+    .command('import <bundle>')
+    .description('open an offline evidence bundle (from stowaway collect) as a read-only case')
+    .action((file: string) =>
+      withCases('case import', async (cases) => {
+        const c = await importBundle(cases, file);
+        out(`Imported ${terminalSafe(file, 200)} as read-only case ${terminalSafe(c.name, 200)} (${c.id}): ${c.findingCount} findings\n`);
+      }),
+    );
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createApp } from '../../engine/app.js';
+import { writeBundle } from '../../engine/bundle/write-bundle.js';
+import { sha256Hex } from '../../engine/cases/blob-store.js';
+import { parseSince } from '../../engine/collect/since.js';
+import { AppError, isAppError } from '../../../shared/errors.js';
+import { EXIT } from '../exit-codes.js';
+import { progressReporter } from '../progress.js';
+import { cliActor } from '../case-context.js';
+import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
+
+interface CollectFlags extends TargetFlags {
+  out: string;
+  since: string;
+  exec?: boolean;
+  stats?: boolean;
+}
+
+/** `stowaway collect --out FILE`: writes an offline evidence bundle on the host that runs the engine. */
+export function registerCollect(program: Command): void {
+  const cmd = program
+    .command('collect')
+    .description('collect evidence from an engine into one offline bundle (.tar.gz) to analyse elsewhere')
+    .requiredOption('--out <file>', 'bundle file to write (e.g. evidence.tar.gz)')
+    .option('--since <duration>', 'engine event history to include, e.g. 30m, 24h, 7d', '24h')
+    .option('--exec', 'when the host cannot read a container, run commands inside it (leaves exec events)')
+    .option('--stats', 'sample CPU and memory of running containers');
+  addTargetOptions(cmd).action(async (o: CollectFlags) => {
+    try {
+      parseSince(o.since);
+    } catch (e) {
+      process.stderr.write(`stowaway collect: ${(e as Error).message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const app = createApp();
+    const progress = progressReporter(process.stderr);
+    const off = app.bus.onAny((event, payload) => {
+      if (event !== 'scan.progress') return;
+      const p = payload as { phase: string; done: number; total: number; message?: string };
+      progress.update(p.done, p.total, `${p.phase} ${p.message ?? ''}`);
+    });
+    try {
+      const target = await useTarget(app.engines, o);
+      const result = await app.scans.run(target.id, o.since, { exec: o.exec, stats: o.stats });
+      const evidence = app.scans.latestEvidence(target.id);
+      if (!evidence) throw new AppError('INTERNAL', 'the scan kept no evidence set');
+      // Whole text files travel as blobs under their own hash, so the receiving side can verify them.
+      const blobs: Buffer[] = [];
+      for (const ce of evidence.containers) {
+        for (const fc of ce.fileContents) if (fc.text !== undefined && sha256Hex(fc.text) === fc.sha256) blobs.push(Buffer.from(fc.text, 'utf8'));
+      }
+      const manifest = await writeBundle(path.resolve(o.out), { result, evidence, blobs, createdBy: cliActor() });
+      progress.done();
+      process.stderr.write(`Wrote ${o.out}: ${result.containers.length} containers, ${result.findings.length} findings, ${manifest.files.length} files\n`);
+      process.exitCode = EXIT.ok;
+    } catch (e) {
+      progress.done();
+      process.stderr.write(`stowaway collect: ${isAppError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
+      process.exitCode = EXIT.usage;
+    } finally {
+      off();
+      await app.dispose();
+    }
+  });
+}

@@ -1,0 +1,27 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { migrate } from './migrations.js';
+
+/**
+ * Opens (creating when missing) the case database. WAL lets the UI read while a scan writes;
+ * synchronous=FULL makes every commit durable before it returns, because evidence handling must
+ * survive a killed process; foreign keys are off by default in SQLite and must be asked for.
+ */
+export function openCaseDb(file: string, opts: { migrateTo?: number } = {}): Database.Database {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // 64 MB page cache: bulk inserts into several indexes thrash the 2 MB default.
+    db.pragma('cache_size = -65536');
+    migrate(db, opts.migrateTo);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

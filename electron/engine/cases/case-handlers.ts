@@ -1,0 +1,66 @@
+import type { DetectorMeta } from '../../../shared/domain/finding.js';
+import type { Handlers } from '../handlers.js';
+import type { ScanResult } from '../../../shared/domain/scan.js';
+import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import { AppError } from '../../../shared/errors.js';
+import type { CaseService } from './case-service.js';
+import { generateReport, toReportOutput } from '../reports/generate-report.js';
+import { importBundle } from '../bundle/import-bundle.js';
+
+type CaseOpName =
+  | 'cases.list'
+  | 'cases.create'
+  | 'cases.open'
+  | 'cases.current'
+  | 'cases.rename'
+  | 'cases.close'
+  | 'cases.reopen'
+  | 'cases.archive'
+  | 'cases.addScan'
+  | 'cases.containers'
+  | 'cases.containerEvidence'
+  | 'findings.list'
+  | 'findings.setState'
+  | 'findings.history'
+  | 'notes.add'
+  | 'notes.list'
+  | 'evidence.list'
+  | 'evidence.verify'
+  | 'custody.list'
+  | 'reports.generate'
+  | 'bundles.open';
+
+/** Contract handlers of the case store; the analyst of each call is the actor in the custody log. */
+/** The latest scan of an engine as the scan service keeps it, for `cases.addScan`. */
+export type LatestScan = (engineId: string) => { result: ScanResult | null; evidence: EngineEvidence | null };
+
+export function caseHandlers(store: () => CaseService, detectors: () => readonly DetectorMeta[], env: NodeJS.ProcessEnv = process.env, latestScan?: LatestScan): Pick<Handlers, CaseOpName> {
+  return {
+    'cases.list': async ({ includeArchived }) => store().list(includeArchived),
+    'cases.create': async ({ name }, ctx) => store().create(name, ctx.user),
+    'cases.open': async ({ caseId }, ctx) => store().open(caseId, ctx.user),
+    'cases.current': async () => store().current(),
+    'cases.rename': async ({ caseId, name }, ctx) => store().rename(caseId, name, ctx.user),
+    'cases.close': async ({ caseId }, ctx) => store().close(caseId, ctx.user),
+    'cases.reopen': async ({ caseId }, ctx) => store().reopen(caseId, ctx.user),
+    'cases.archive': async ({ caseId }, ctx) => store().archive(caseId, ctx.user),
+    'cases.addScan': async ({ caseId, engineId }, ctx) => {
+      const latest = latestScan?.(engineId);
+      if (!latest?.result) throw new AppError('NOT_FOUND', `Engine ${engineId.slice(0, 128)} has not been scanned yet: run a scan first`);
+      store().addScan(caseId, latest.result, latest.evidence ?? undefined, { actor: ctx.user });
+      return store().get(caseId);
+    },
+    'cases.containers': async ({ caseId }) => store().containers(caseId),
+    'cases.containerEvidence': async ({ caseId, containerId }) => store().containerEvidence(caseId, containerId),
+    'findings.list': async ({ caseId, ...q }) => store().findings(caseId, q),
+    'findings.setState': async ({ caseId, findingId, state, reason }, ctx) => store().setFindingState(caseId, findingId, state, reason, ctx.user),
+    'findings.history': async ({ caseId, findingId }) => store().history(caseId, findingId),
+    'notes.add': async ({ caseId, markdown, findingId }, ctx) => store().addNote(caseId, markdown, findingId, ctx.user),
+    'notes.list': async ({ caseId }) => store().notes(caseId),
+    'evidence.list': async ({ caseId }) => store().listEvidence(caseId),
+    'evidence.verify': async ({ caseId }, ctx) => store().verify(caseId, ctx.user),
+    'custody.list': async ({ caseId }) => store().custody(caseId),
+    'reports.generate': async ({ caseId, format }, ctx) => toReportOutput(await generateReport(store(), caseId, format, detectors(), { actor: ctx.user, env })),
+    'bundles.open': async ({ path }, ctx) => importBundle(store(), path, { actor: ctx.user }),
+  };
+}

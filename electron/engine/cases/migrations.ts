@@ -1,0 +1,184 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Forward-only schema migrations. A database records the highest applied version in `user_version`;
+ * opening it applies the rest in order, each in its own transaction, so a crash mid-upgrade leaves the
+ * previous version intact. Never edit a shipped migration: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Tables whose rows are a record of what happened: updates and deletes are refused by the database itself. */
+const appendOnly = (table: string) => `
+CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;
+CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'cases, scans, findings, notes, evidence, custody',
+    sql: `
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed', 'archived')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE engines (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  server_version TEXT,
+  PRIMARY KEY (case_id, id)
+);
+CREATE TABLE scans (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  engine_id TEXT NOT NULL,
+  scanned_at TEXT NOT NULL,
+  duration_ms REAL NOT NULL,
+  result_sha256 TEXT NOT NULL,
+  evidence_sha256 TEXT,
+  container_count INTEGER NOT NULL,
+  finding_count INTEGER NOT NULL,
+  error_count INTEGER NOT NULL
+);
+CREATE TABLE containers (
+  scan_id TEXT NOT NULL REFERENCES scans(id),
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  image TEXT NOT NULL,
+  state TEXT NOT NULL,
+  risk REAL NOT NULL,
+  evidence_sha256 TEXT,
+  PRIMARY KEY (scan_id, id)
+);
+CREATE TABLE findings (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  id TEXT NOT NULL,
+  scan_id TEXT NOT NULL REFERENCES scans(id),
+  detector TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  attack TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  engine_id TEXT,
+  container_id TEXT,
+  container_name TEXT,
+  summary TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  first_seen TEXT,
+  state TEXT NOT NULL DEFAULT 'new',
+  suppressed_by TEXT,
+  PRIMARY KEY (case_id, id)
+);
+CREATE TABLE finding_history (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  finding_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  reason TEXT
+);
+CREATE TABLE notes (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  author TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  markdown TEXT NOT NULL,
+  finding_id TEXT
+);
+CREATE TABLE evidence (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  sha256 TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  source_call TEXT NOT NULL,
+  engine_id TEXT NOT NULL,
+  container_id TEXT,
+  collected_at TEXT NOT NULL,
+  collected_by TEXT NOT NULL,
+  collector_version TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  media_type TEXT NOT NULL,
+  PRIMARY KEY (case_id, sha256, source_call)
+);
+CREATE TABLE suppressions (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  detector TEXT NOT NULL,
+  container_pattern TEXT,
+  reason TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE custody (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+${appendOnly('custody')}
+${appendOnly('finding_history')}
+${appendOnly('evidence')}
+`,
+  },
+  {
+    version: 2,
+    name: 'read-only imported cases; custody hash chain',
+    sql: `
+ALTER TABLE cases ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN source TEXT;
+-- Each custody line carries the hash of its predecessor, so removing or rewriting a line
+-- (with the database opened by another tool, triggers dropped) shows in verification.
+ALTER TABLE custody ADD COLUMN prev_hash TEXT;
+ALTER TABLE custody ADD COLUMN hash TEXT;
+`,
+  },
+  {
+    version: 3,
+    name: 'indexes for triage queries',
+    sql: `
+-- One index serves the triage list (worst first). Filters on state or container scan a case's rows
+-- in that order, which stays fast at 100k findings, while every extra index slows bulk inserts of a scan.
+CREATE INDEX findings_by_severity ON findings (case_id, severity_rank DESC, id);
+CREATE INDEX custody_by_case ON custody (case_id, seq);
+CREATE INDEX history_by_finding ON finding_history (case_id, finding_id, seq);
+CREATE INDEX evidence_by_case ON evidence (case_id, collected_at);
+CREATE INDEX containers_by_case ON containers (case_id, id);
+`,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies pending migrations up to `target` (default: all). Refuses a database newer than this build. */
+export function migrate(db: Database.Database, target = LATEST_VERSION): number {
+  const current = schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new Error(`The case database has schema version ${current}, newer than this Stowaway knows (${LATEST_VERSION}). Update Stowaway.`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

@@ -1,0 +1,297 @@
+import type Docker from 'dockerode';
+import { access as fsAccess } from 'node:fs/promises';
+import type { ArtifactRef, ContainerEvidence, FileContent, StatsSample } from '../../../shared/domain/evidence-set.js';
+import type { FileChange } from '../../../shared/domain/file-change.js';
+import type { NetworkSnapshot } from '../../../shared/domain/network.js';
+import type { ProcessSnapshot } from '../../../shared/domain/process.js';
+import type { ScanError } from '../../../shared/domain/scan.js';
+import { AppError } from '../../../shared/errors.js';
+import { mapContainerDetail } from '../docker/map.js';
+import { toAppError } from '../errors.js';
+import { artifactRef } from './artifacts.js';
+import { hostFileAttrs, parseLsattr } from './attrs.js';
+import { readCriticalFromArchive, readCriticalFromLayers, type ImageFileCache } from './critical-read.js';
+import { execCapture, execNetTables, execProcessView } from './exec-capture.js';
+import { mapApiChanges, upperDirChanges } from './file-changes.js';
+import { canReadHostProc, pidNamespaceDepth } from './host-access.js';
+import { containerProcView, hostPidIndex, hostProcessSnapshot } from './host-procs.js';
+import { layersOf } from './layers.js';
+import { parseMountPoints } from './proc-parse.js';
+import { attributeSockets, networkSnapshot, parseNetTables, readNetTables } from './sockets.js';
+import { readNoFollow } from './safe-read.js';
+import { sampleStats } from './stats.js';
+import { withTimeout } from './timeout.js';
+import { apiTop } from './top.js';
+import { readFile } from 'node:fs/promises';
+
+export interface CollectOptions {
+  engineId: string;
+  /** The engine runs on this host: host-side reads (/proc, overlay dirs, lsattr) may be tried, container by container. */
+  local?: boolean;
+  /** Where the host's procfs is; tests point it elsewhere only to prove fallbacks. */
+  procRoot?: string;
+  /** Per-call time-out; a call that exceeds it becomes an error entry. */
+  callTimeoutMs?: number;
+  /**
+   * Allows reads that run the container's own binaries (exec) when the host cannot read its /proc.
+   * Off by default: exec leaves an exec_create event and trusts binaries that may be trojaned.
+   */
+  exec?: boolean;
+  /**
+   * Two stats readings for CPU cost about half a second per container: `true` samples every running
+   * container, `false` none, and 'auto' (the default) only those whose processes already look busy.
+   */
+  stats?: boolean | 'auto';
+  /** Host PID to container index shared by every container of one engine scan. */
+  pidIndex?: Map<string, number[]>;
+  /** Untouched critical files per image, read once per engine scan when files come through the archive endpoint. */
+  imageFiles?: ImageFileCache;
+}
+
+/** Changed files whose content is read beside the critical files (small text files in the places persistence uses). */
+const CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/', '/usr/local/bin/', '/tmp/', '/dev/shm/', '/var/tmp/'];
+const MAX_EXTRA_CONTENTS = 64;
+
+const exists = (p: string) => fsAccess(p).then(
+  () => true,
+  () => false,
+);
+
+/**
+ * Everything about one container that detectors, views and bundles need, read-only. Host-side reads are
+ * used when the engine is local and this container's processes are visible here; the Engine API otherwise.
+ * Only a failed inspect (the container is gone) throws; every other failed call is kept in `errors`.
+ */
+export async function collectContainerEvidence(docker: Docker, containerId: string, opts: CollectOptions): Promise<ContainerEvidence> {
+  const timeoutMs = opts.callTimeoutMs ?? 15_000;
+  const procRoot = opts.procRoot ?? '/proc';
+  const errors: ScanError[] = [];
+  const artifacts: ArtifactRef[] = [];
+  let raw: Docker.ContainerInspectInfo;
+  try {
+    raw = await withTimeout(docker.getContainer(containerId).inspect(), timeoutMs, 'inspect');
+  } catch (e) {
+    throw toAppError(e, `container ${containerId.slice(0, 12)}`);
+  }
+  const id = raw.Id;
+  artifacts.push(artifactRef('inspect', `GET /containers/${id}/json`, JSON.stringify(raw), id));
+  const container = mapContainerDetail(raw, opts.engineId);
+
+  /** Runs one optional call; its failure becomes an error entry instead of failing the container. */
+  const attempt = async <T>(call: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await withTimeout(fn(), timeoutMs, call);
+    } catch (e) {
+      const err = toAppError(e, `container ${id.slice(0, 12)}`);
+      errors.push({ containerId: id, call, code: err.code, message: err.message.slice(0, 2048) });
+      return undefined;
+    }
+  };
+
+  const running = Boolean(raw.State?.Running) && (raw.State?.Pid ?? 0) > 0;
+  const hostPid = running ? raw.State.Pid : undefined;
+  const hostProc = Boolean(opts.local) && running && (await canReadHostProc(procRoot, hostPid, id));
+  const layers = layersOf(container.graphDriver);
+  const hostFs = Boolean(opts.local) && container.graphDriver.name.startsWith('overlay') && Boolean(layers.upper) && (await exists(layers.upper!));
+
+  const processes: ContainerEvidence['processes'] = {};
+  const sockets: NetworkSnapshot[] = [];
+  let mountPoints: string[] = [];
+
+  const collectProcesses = async () => {
+    if (!running) return;
+    if (hostProc) {
+      const index = opts.pidIndex?.has(id) ? opts.pidIndex : await hostPidIndex(procRoot);
+      const pids = index.get(id) ?? [hostPid!];
+      const depth = await pidNamespaceDepth(procRoot, hostPid!);
+      const host = await attempt('host:/proc', () => hostProcessSnapshot(procRoot, id, pids, depth));
+      const inside = await attempt('host:/proc/PID/root/proc', () => containerProcView(procRoot, hostPid!, id));
+      if (host && inside) await reconcileHidden(procRoot, hostPid!, host, inside);
+      processes.host = host;
+      processes.container = inside;
+      if (host) artifacts.push(artifactRef('proc', `host:${procRoot}/{${pids.slice(0, 64).join(',')}}`, JSON.stringify(host.processes), id));
+      if (inside) artifacts.push(artifactRef('proc', inside.source, JSON.stringify(inside.processes), id));
+      const net = await attempt('host:/proc/PID/net', () => readNetTables(procRoot, hostPid!));
+      if (net) {
+        const list = parseNetTables(net.tables);
+        attributeSockets(list, host?.processes ?? []);
+        sockets.push(networkSnapshot(id, `host:${procRoot}/${hostPid}/net`, list));
+        artifacts.push(artifactRef('sockets', `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix}`, net.raw, id));
+      }
+      const mountinfo = await attempt('host:/proc/PID/mountinfo', () => readFile(`${procRoot}/${hostPid}/mountinfo`, 'utf8'));
+      if (mountinfo !== undefined) {
+        mountPoints = parseMountPoints(mountinfo);
+        artifacts.push(artifactRef('proc', `host:${procRoot}/${hostPid}/mountinfo`, mountinfo, id));
+      }
+      return;
+    }
+    const top = await attempt('top', () => apiTop(docker, id));
+    if (top) {
+      processes.host = top.snapshot;
+      artifacts.push(artifactRef('top', `GET /containers/${id}/top`, top.raw, id));
+    }
+    if (opts.exec) {
+      const inside = await attempt('exec:/proc', () => execProcessView(docker, id));
+      if (inside) {
+        processes.container = inside.snapshot;
+        artifacts.push(artifactRef('exec', `exec ${id.slice(0, 12)} /proc/*/stat`, inside.raw, id));
+      }
+      const net = await attempt('exec:/proc/net', () => execNetTables(docker, id));
+      if (net) {
+        sockets.push(networkSnapshot(id, 'exec', parseNetTables(net.tables)));
+        artifacts.push(artifactRef('exec', `exec ${id.slice(0, 12)} /proc/net/*`, net.raw, id));
+      }
+    }
+  };
+
+  let files: FileChange[] = [];
+  let fileContents: FileContent[] = [];
+  const collectFiles = async () => {
+    if (hostFs) {
+      const diff = await attempt('host:upperdir', () => upperDirChanges(layers));
+      if (diff) {
+        files = diff.changes;
+        artifacts.push(artifactRef('changes', `host:${layers.upper}`, JSON.stringify(files), id));
+        if (diff.truncated) errors.push({ containerId: id, call: 'host:upperdir', code: 'TRUNCATED', message: `More than ${files.length} changed paths; the rest were not read.` });
+      }
+      const contents = await attempt('host:critical-files', () => readCriticalFromLayers(layers, extraContentPaths(files)));
+      if (contents) {
+        fileContents = contents;
+        for (const c of contents) artifacts.push({ kind: 'archive', sourceCall: `host:layers:${c.path}`.slice(0, 2048), collectedAt: new Date().toISOString(), sha256: c.sha256, size: c.size, containerId: id });
+      }
+      await applyHostAttrs(files, running ? await attrRoot(container.graphDriver.mergedDir, procRoot, hostPid) : layers.upper!, attempt, artifacts, id);
+      return;
+    }
+    const changes = await attempt('changes', async () => {
+      const rows: unknown = await docker.getContainer(id).changes();
+      return { rows, raw: Buffer.isBuffer(rows) ? rows : JSON.stringify(rows) };
+    });
+    if (changes) {
+      files = mapApiChanges(changes.rows);
+      artifacts.push(artifactRef('changes', `GET /containers/${id}/changes`, changes.raw, id));
+    }
+    const contents = await attempt('archive:critical-files', () =>
+      readCriticalFromArchive(docker, id, { changes: files, extra: extraContentPaths(files), imageId: container.imageId, cache: opts.imageFiles }),
+    );
+    if (contents) {
+      fileContents = contents.contents;
+      for (const c of contents.contents) artifacts.push({ kind: 'archive', sourceCall: `GET /containers/${id}/archive?path=${c.path}`.slice(0, 2048), collectedAt: new Date().toISOString(), sha256: c.sha256, size: c.size, containerId: id });
+      // The archive gives content but not the hash of changed files: fill it in where we read the file anyway.
+      const byPath = new Map(contents.contents.map((c) => [c.path, c]));
+      for (const f of files) if (!f.sha256 && byPath.has(f.path)) f.sha256 = byPath.get(f.path)!.sha256;
+    }
+    if (opts.exec && running) await applyExecAttrs(docker, files, attempt, artifacts, id);
+  };
+
+  let stats: StatsSample[] = [];
+  const collectStats = async () => {
+    if (!running || opts.stats === false) return;
+    if (opts.stats !== true && !looksBusy(processes.host)) return;
+    const s = await attempt('stats', () => sampleStats(docker, id));
+    if (s) {
+      stats = s.samples;
+      artifacts.push(artifactRef('stats', `GET /containers/${id}/stats?one-shot=1 (x2)`, s.raw, id));
+    }
+  };
+
+  await Promise.all([collectProcesses().then(collectStats), collectFiles()]);
+  mapUserNames(processes, fileContents);
+
+  return {
+    container,
+    processes,
+    sockets,
+    files,
+    fileContents,
+    mountPoints,
+    stats,
+    artifacts,
+    access: hostProc || hostFs ? 'host' : 'api',
+    errors,
+  };
+}
+
+/** Lifetime CPU of the container's processes (summed) at which a scan takes stats samples on its own. */
+export const BUSY_CPU_PERCENT = 25;
+
+const looksBusy = (snap: ProcessSnapshot | undefined): boolean => (snap?.processes ?? []).reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0) >= BUSY_CPU_PERCENT;
+
+/** Paths whose content is worth keeping beyond the critical set: small text files changed where persistence hides. */
+function extraContentPaths(files: FileChange[]): string[] {
+  return files
+    .filter((f) => f.kind !== 'deleted' && (f.size ?? 0) <= 256 * 1024 && CONTENT_DIRS.some((d) => f.path.startsWith(d)) && !f.flags.includes('elf') && (f.mode === undefined || (f.mode & 0o170000) === 0o100000))
+    .slice(0, MAX_EXTRA_CONTENTS)
+    .map((f) => f.path);
+}
+
+/** A view in which overlayfs reports the container's file flags: its merged dir, else its root through /proc. */
+async function attrRoot(mergedDir: string | undefined, procRoot: string, hostPid: number | undefined): Promise<string> {
+  if (mergedDir && (await exists(mergedDir))) return mergedDir;
+  return `${procRoot}/${hostPid}/root`;
+}
+
+async function applyHostAttrs(
+  files: FileChange[],
+  root: string,
+  attempt: <T>(call: string, fn: () => Promise<T>) => Promise<T | undefined>,
+  artifacts: ArtifactRef[],
+  id: string,
+): Promise<void> {
+  const targets = files.filter((f) => f.kind !== 'deleted' && f.mode !== undefined && [0o100000, 0o040000].includes(f.mode & 0o170000)).slice(0, 5000);
+  if (!targets.length) return;
+  const res = await attempt('host:lsattr', () => hostFileAttrs(root, targets.map((f) => f.path)));
+  if (!res) return;
+  artifacts.push(artifactRef('attrs', `lsattr -d ${root}/...`, res.raw, id));
+  for (const f of targets) for (const flag of res.flags.get(f.path) ?? []) if (!f.flags.includes(flag)) f.flags.push(flag);
+}
+
+/** Remote engines: the container's own lsattr, when it has one and the analyst allowed exec. */
+async function applyExecAttrs(
+  docker: Docker,
+  files: FileChange[],
+  attempt: <T>(call: string, fn: () => Promise<T>) => Promise<T | undefined>,
+  artifacts: ArtifactRef[],
+  id: string,
+): Promise<void> {
+  const targets = files.filter((f) => f.kind !== 'deleted').slice(0, 400);
+  if (!targets.length) return;
+  const res = await attempt('exec:lsattr', () => execCapture(docker, id, ['lsattr', '-d', '--', ...targets.map((f) => f.path)]));
+  if (!res) return;
+  artifacts.push(artifactRef('exec', `exec ${id.slice(0, 12)} lsattr -d`, res.stdout, id));
+  const flags = parseLsattr(res.stdout);
+  for (const f of targets) for (const flag of flags.get(f.path) ?? []) if (!f.flags.includes(flag)) f.flags.push(flag);
+}
+
+/**
+ * A PID the host sees but the container's procfs does not is hidden only if it still exists afterwards:
+ * a process that simply exited between the two reads is dropped, not flagged.
+ */
+async function reconcileHidden(procRoot: string, hostPid: number, host: ProcessSnapshot, inside: ProcessSnapshot): Promise<void> {
+  const seen = new Set(inside.processes.map((p) => p.pid));
+  const gone = new Set<number>();
+  for (const p of host.processes) {
+    if (p.nsPid === undefined || seen.has(p.nsPid)) continue;
+    const [stillOnHost, nowInside] = await Promise.all([exists(`${procRoot}/${p.pid}/status`), readNoFollow(`${procRoot}/${hostPid}/root/proc/${p.nsPid}/status`, 64 * 1024).then((r) => Boolean(r?.data.length), () => false)]);
+    if (!stillOnHost) gone.add(p.pid);
+    else if (!nowInside) p.flags.push('hidden');
+  }
+  if (gone.size) host.processes = host.processes.filter((p) => !gone.has(p.pid));
+}
+
+/** Host-side reads give numeric uids; the container's own /etc/passwd names them as its users know them. */
+function mapUserNames(processes: ContainerEvidence['processes'], contents: FileContent[]): void {
+  const passwd = contents.find((c) => c.path === '/etc/passwd')?.text;
+  if (!passwd) return;
+  const names = new Map<string, string>();
+  for (const line of passwd.split('\n')) {
+    const f = line.split(':');
+    if (f.length >= 3 && f[0] && /^\d+$/.test(f[2]!)) names.set(f[2]!, f[0].slice(0, 256));
+  }
+  for (const snap of [processes.host, processes.container]) {
+    if (!snap || snap.source.startsWith('GET')) continue;
+    for (const p of snap.processes) if (/^\d+$/.test(p.user) && names.has(p.user)) p.user = names.get(p.user)!;
+  }
+}
+
+/** Tells a vanished container apart from other inspect failures. */
+export const isGone = (e: unknown): boolean => e instanceof AppError && e.code === 'NOT_FOUND';

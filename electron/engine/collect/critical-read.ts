@@ -1,0 +1,158 @@
+import type Docker from 'dockerode';
+import path from 'node:path';
+import type { FileContent } from '../../../shared/domain/evidence-set.js';
+import type { FileChange } from '../../../shared/domain/file-change.js';
+import { sha256Hex } from './artifacts.js';
+import { readArchive } from './archive.js';
+import { CRITICAL_PATTERNS, isCriticalPath } from './critical-files.js';
+import { fileContent } from './file-content.js';
+import { listDir, locate, readBounded, type Layers } from './layers.js';
+
+const MAX_FILE = 1024 * 1024;
+const MAX_FILES = 256;
+
+/** Expands one pattern ("/home/*\/.ssh/authorized_keys") against the layered tree. */
+async function expand(layers: Layers, pattern: string): Promise<string[]> {
+  let paths = [''];
+  for (const part of pattern.split('/').filter(Boolean)) {
+    const next: string[] = [];
+    for (const base of paths) {
+      if (part !== '*') next.push(`${base}/${part}`);
+      else for (const name of (await listDir(layers, base || '/')).slice(0, 256)) next.push(`${base}/${name}`);
+    }
+    paths = next.slice(0, MAX_FILES);
+  }
+  return paths;
+}
+
+/** Reads one container path through the layers, with the hash of the same path in the image when it differs. */
+export async function readLayeredFile(layers: Layers, p: string): Promise<FileContent | null> {
+  const top = await locate(layers, p);
+  if (!top || !top.stat.isFile()) return null;
+  const read = await readBounded(top.hostPath, MAX_FILE);
+  if (!read) return null;
+  const content = fileContent(p, read.data, read.complete, top.stat);
+  if (!content) return null;
+  if (top.layer === 0) {
+    const below = await locate(layers, p, 1);
+    if (below?.stat.isFile()) {
+      const orig = await readBounded(below.hostPath, MAX_FILE);
+      if (orig?.complete) content.imageSha256 = sha256Hex(orig.data);
+    }
+  } else {
+    // Read from the image itself: unchanged by definition.
+    content.imageSha256 = content.sha256;
+  }
+  return content;
+}
+
+/** Critical files read host-side from the overlay layers (local engines, running or stopped). */
+export async function readCriticalFromLayers(layers: Layers, extra: string[] = []): Promise<FileContent[]> {
+  const paths = new Set<string>(extra);
+  for (const pattern of CRITICAL_PATTERNS) for (const p of await expand(layers, pattern)) paths.add(p);
+  const out: FileContent[] = [];
+  for (const p of [...paths].slice(0, MAX_FILES)) {
+    const c = await readLayeredFile(layers, p);
+    if (c) out.push(c);
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Archive roots that together cover every critical pattern in few calls. */
+export const ARCHIVE_ROOTS = ['/etc', '/root/.ssh', '/root/.bashrc', '/root/.profile', '/home', '/var/spool/cron/crontabs'];
+
+/** Critical files of an image as its containers show them untouched, shared by every container of the image in one scan. */
+export type ImageFileCache = Map<string, Promise<Map<string, FileContent> | null>>;
+
+const MAX_GROUPS = 8;
+
+const rootOf = (p: string): string => ARCHIVE_ROOTS.find((r) => p === r || p.startsWith(`${r}/`)) ?? path.posix.dirname(p);
+
+/** Reads each root once through the archive endpoint, keeping the files `keep` accepts; absent roots are skipped. */
+async function archiveRoots(docker: Docker, containerId: string, roots: string[], keep: (p: string) => boolean): Promise<{ files: Map<string, FileContent>; calls: string[] }> {
+  const files = new Map<string, FileContent>();
+  const calls: string[] = [];
+  for (const root of roots) {
+    let read;
+    try {
+      read = await readArchive(docker, containerId, root, { maxFileBytes: MAX_FILE, maxTotalBytes: 16 * 1024 * 1024, keep });
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) continue;
+      throw e;
+    }
+    calls.push(`GET /containers/${containerId}/archive?path=${root}`);
+    for (const f of read) {
+      const c = fileContent(f.path, f.data, f.complete, { mode: 0o100000 | (f.mode & 0o7777), mtime: f.mtime ?? new Date(0), ctime: f.mtime ?? new Date(0), size: f.data.length });
+      if (c && files.size < MAX_FILES) files.set(c.path, c);
+    }
+  }
+  return { files, calls };
+}
+
+export interface ArchiveReadOptions {
+  /** The container's diff: files it did not touch read the same in every container of its image. */
+  changes: FileChange[];
+  /** Changed paths whose content is wanted beside the critical files. */
+  extra?: string[];
+  imageId?: string;
+  cache?: ImageFileCache;
+}
+
+/**
+ * Critical files read through the archive endpoint (remote engines, stopped containers). The untouched
+ * files of an image are read once per scan from its first container; every container then reads only
+ * the critical files its own diff shows, which also gives their image hash. Over ssh each call costs
+ * hundreds of milliseconds, so this turns six calls per container into about one per image.
+ */
+export async function readCriticalFromArchive(docker: Docker, containerId: string, opts: ArchiveReadOptions): Promise<{ contents: FileContent[]; calls: string[] }> {
+  const extra = new Set(opts.extra ?? []);
+  const changed = new Map(opts.changes.map((c) => [c.path, c.kind]));
+  const wanted = (p: string) => isCriticalPath(p) || extra.has(p);
+  const own = opts.changes.filter((c) => c.kind !== 'deleted' && wanted(c.path)).map((c) => c.path);
+  const criticalDeleted = opts.changes.some((c) => c.kind === 'deleted' && isCriticalPath(c.path));
+
+  let base: Map<string, FileContent> | null = null;
+  let fullRead: Promise<{ files: Map<string, FileContent>; calls: string[] }> | undefined;
+  if (opts.cache && opts.imageId) {
+    const pending = opts.cache.get(opts.imageId);
+    if (pending) base = await pending;
+    else {
+      fullRead = archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath);
+      // What this container did not change (and did not delete) is what its image holds.
+      const baseline = fullRead.then(
+        (r) => (criticalDeleted ? null : new Map([...r.files].filter(([p]) => !changed.has(p)))),
+        () => null,
+      );
+      opts.cache.set(opts.imageId, baseline);
+    }
+  }
+
+  const out = new Map<string, FileContent>();
+  const calls: string[] = [];
+  let remaining = own;
+  if (base) {
+    for (const [p, c] of base) if (!changed.has(p)) out.set(p, c);
+  } else {
+    const full = await (fullRead ?? archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath));
+    calls.push(...full.calls);
+    for (const [p, c] of full.files) out.set(p, c);
+    remaining = own.filter((p) => !out.has(p));
+  }
+
+  const groups = new Map<string, Set<string>>();
+  for (const p of remaining) {
+    const root = rootOf(p);
+    if (!groups.has(root) && groups.size >= MAX_GROUPS) continue;
+    groups.set(root, (groups.get(root) ?? new Set()).add(p));
+  }
+  for (const [root, paths] of groups) {
+    const r = await archiveRoots(docker, containerId, [root], (p) => paths.has(p));
+    calls.push(...r.calls);
+    for (const [p, c] of r.files) {
+      const inImage = base?.get(p);
+      if (inImage) c.imageSha256 = inImage.sha256;
+      out.set(p, c);
+    }
+  }
+  return { contents: [...out.values()].sort((a, b) => a.path.localeCompare(b.path)).slice(0, MAX_FILES), calls };
+}

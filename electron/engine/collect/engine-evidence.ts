@@ -1,0 +1,141 @@
+import type Docker from 'dockerode';
+import type { ArtifactRef, ContainerEvidence, EngineEvidence, ExecRecord, ImageFacts } from '../../../shared/domain/evidence-set.js';
+import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { ScanError } from '../../../shared/domain/scan.js';
+import { toAppError } from '../errors.js';
+import { artifactRef } from './artifacts.js';
+import { collectContainerEvidence, type CollectOptions } from './container-evidence.js';
+import type { ImageFileCache } from './critical-read.js';
+import { collectEvents, enrichExec, execRecordsFromEvents } from './events.js';
+import { hostPidIndex } from './host-procs.js';
+import { collectImageFacts } from './image-facts.js';
+import { createLimiter } from './limiter.js';
+import { parseSince } from './since.js';
+import { withTimeout } from './timeout.js';
+
+export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles'> {
+  engine: EngineEvidence['engine'];
+  /** How far back the event history goes (duration or RFC 3339); 24h when absent. */
+  since?: string;
+  /** Containers collected at once; the daemon gets slower, not faster, beyond a handful. */
+  concurrency?: number;
+  /** Only these containers (full or short IDs); every container, running or stopped, when absent. */
+  containerIds?: string[];
+  /** Longest wait for the event history, which the daemon streams until `until`. */
+  eventsTimeoutMs?: number;
+  /** Upper bound on exec records looked up one by one. */
+  maxExecLookups?: number;
+  onProgress?: (done: number, total: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_SINCE = '24h';
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * Collects one engine: every container (bounded concurrency), the images they run, the event history and
+ * the exec records it mentions. Never throws for one container or one call; only listing the containers
+ * (the engine itself unreachable) fails the whole collection.
+ */
+export async function collectEngineEvidence(docker: Docker, opts: EngineCollectOptions): Promise<EngineEvidence> {
+  const started = new Date();
+  const timeoutMs = opts.callTimeoutMs ?? 15_000;
+  const errors: ScanError[] = [];
+  const sinceDate = parseSince(opts.since ?? DEFAULT_SINCE, started.getTime());
+  const limit = createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
+
+  opts.onProgress?.(0, 1, 'listing containers');
+  let list: Docker.ContainerInfo[];
+  try {
+    list = await withTimeout(docker.listContainers({ all: true }), timeoutMs, 'list containers');
+  } catch (e) {
+    throw toAppError(e, `engine "${opts.engine.name}" at ${opts.engine.endpoint}`);
+  }
+  // With explicit IDs, collect in the order given (callers put what matters most first).
+  const rank = (id: string) => opts.containerIds!.findIndex((w) => id.startsWith(w));
+  const wanted = opts.containerIds?.length ? list.filter((c) => rank(c.Id) >= 0).sort((a, b) => rank(a.Id) - rank(b.Id)) : list;
+
+  // Event history runs beside the containers: it is one streamed call and bounded by its own time-out.
+  const eventsTask = (async (): Promise<{ events: EngineEvent[]; execs: ExecRecord[]; artifacts: ArtifactRef[] }> => {
+    const since = sinceDate.getTime() / 1000;
+    const until = started.getTime() / 1000;
+    try {
+      const { events, raw } = await withTimeout(collectEvents(docker, opts.engine.id, since, until), opts.eventsTimeoutMs ?? 30_000, 'events');
+      const artifacts = [artifactRef('events', `GET /events?since=${since.toFixed(3)}&until=${until.toFixed(3)}`, raw)];
+      const records = execRecordsFromEvents(events).slice(-(opts.maxExecLookups ?? 500));
+      const execs = await Promise.all(
+        records.map((r) =>
+          limit(async () => {
+            const { rec, raw: execRaw } = await withTimeout(enrichExec(docker, r), timeoutMs, 'exec inspect').catch(() => ({ rec: r, raw: undefined }));
+            if (execRaw) artifacts.push(artifactRef('exec', `GET /exec/${r.execId}/json`, execRaw, r.containerId));
+            return rec;
+          }),
+        ),
+      );
+      return { events, execs, artifacts };
+    } catch (e) {
+      const err = toAppError(e);
+      errors.push({ call: 'events', code: err.code, message: err.message.slice(0, 2048) });
+      return { events: [], execs: [], artifacts: [] };
+    }
+  })();
+
+  const pidIndex = opts.local ? await hostPidIndex(opts.procRoot ?? '/proc') : undefined;
+  const imageFiles: ImageFileCache = new Map();
+  const total = wanted.length;
+  let done = 0;
+  opts.onProgress?.(0, total, `collecting ${total} containers`);
+  const results = await Promise.all(
+    wanted.map((row) =>
+      limit(async (): Promise<ContainerEvidence | null> => {
+        if (opts.signal?.aborted) return null;
+        try {
+          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles });
+        } catch (e) {
+          // Removed between listing and inspecting, or inspect itself failed: the scan goes on without it.
+          const err = toAppError(e, `container ${row.Id.slice(0, 12)}`);
+          errors.push({ containerId: row.Id, call: 'inspect', code: err.code, message: err.message.slice(0, 2048) });
+          return null;
+        } finally {
+          done++;
+          opts.onProgress?.(done, total, (row.Names?.[0] ?? row.Id.slice(0, 12)).replace(/^\//, ''));
+        }
+      }),
+    ),
+  );
+  const containers = results.filter((c): c is ContainerEvidence => c !== null);
+
+  const imageIds = [...new Set(containers.map((c) => c.container.imageId).filter(Boolean))];
+  const images: ImageFacts[] = [];
+  const imageArtifacts: ArtifactRef[] = [];
+  await Promise.all(
+    imageIds.map((imageId) =>
+      limit(async () => {
+        try {
+          const r = await withTimeout(collectImageFacts(docker, imageId), timeoutMs, 'image inspect');
+          images.push(r.facts);
+          imageArtifacts.push(...r.artifacts);
+        } catch (e) {
+          const err = toAppError(e, `image ${imageId.slice(0, 19)}`);
+          errors.push({ call: `image ${imageId.slice(0, 80)}`, code: err.code, message: err.message.slice(0, 2048) });
+        }
+      }),
+    ),
+  );
+  const ev = await eventsTask;
+  // Container-level errors also appear at engine level, so one list answers "what went wrong in this scan".
+  for (const c of containers) errors.push(...c.errors);
+
+  return {
+    engine: opts.engine,
+    collectedAt: started.toISOString(),
+    since: sinceDate.toISOString(),
+    containers,
+    images: images.sort((a, b) => a.id.localeCompare(b.id)),
+    events: ev.events,
+    execs: ev.execs,
+    kubeAudit: [],
+    errors,
+    artifacts: [...imageArtifacts, ...ev.artifacts],
+  };
+}

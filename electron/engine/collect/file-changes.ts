@@ -1,0 +1,57 @@
+import path from 'node:path';
+import type { FileChange } from '../../../shared/domain/file-change.js';
+import { sha256Hex } from './artifacts.js';
+import { contentFlags, MAX_CONTENT_BYTES } from './file-content.js';
+import { isWhiteout, locate, readBounded, walkUpper, type Layers } from './layers.js';
+
+/** Upper bound on the entries one container's diff may contribute. */
+export const MAX_CHANGES = 20_000;
+/** Bytes hashed per container: enough for every binary an intruder drops, not for a rebuilt node_modules. */
+export const HASH_BUDGET_BYTES = 64 * 1024 * 1024;
+
+const KIND: Record<number, FileChange['kind']> = { 0: 'changed', 1: 'added', 2: 'deleted' };
+
+/**
+ * `GET /containers/{id}/changes` rows to the domain. An unchanged container answers `null`, which dockerode
+ * hands over as an unparsed Buffer: anything but an array of rows is no change.
+ */
+export function mapApiChanges(rows: unknown): FileChange[] {
+  if (!Array.isArray(rows)) return [];
+  return (rows as { Path?: unknown; Kind?: unknown }[])
+    .filter((r) => typeof r?.Path === 'string')
+    .slice(0, MAX_CHANGES)
+    .map((r) => ({ path: r.Path as string, kind: KIND[Number(r.Kind)] ?? 'changed', flags: [] }));
+}
+
+/**
+ * The same diff the Engine API computes for overlay2, read straight from the upper dir: an entry is
+ * deleted when it is a whiteout, changed when a lower layer has the path, added otherwise. Regular files
+ * are hashed (within a byte budget) so the diff doubles as evidence.
+ */
+export async function upperDirChanges(layers: Layers): Promise<{ changes: FileChange[]; truncated: boolean }> {
+  if (!layers.upper) return { changes: [], truncated: false };
+  const { entries, truncated } = await walkUpper(layers.upper, MAX_CHANGES);
+  let budget = HASH_BUDGET_BYTES;
+  const changes: FileChange[] = [];
+  for (const e of entries) {
+    if (isWhiteout(e.stat)) {
+      changes.push({ path: e.path, kind: 'deleted', flags: [] });
+      continue;
+    }
+    const below = await locate(layers, e.path, 1);
+    const change: FileChange = { path: e.path, kind: below ? 'changed' : 'added', size: e.stat.size, mode: e.stat.mode, mtime: e.stat.mtime.toISOString(), flags: [] };
+    let head: Buffer | undefined;
+    if (e.stat.isFile() && e.stat.size <= MAX_CONTENT_BYTES && e.stat.size <= budget) {
+      const read = await readBounded(e.hostPath, MAX_CONTENT_BYTES);
+      if (read?.complete) {
+        budget -= read.data.length;
+        change.sha256 = sha256Hex(read.data);
+        head = read.data.subarray(0, 4);
+      }
+    }
+    change.flags = contentFlags(head, e.stat.mode, path.posix.basename(e.path));
+    changes.push(change);
+  }
+  changes.sort((a, b) => a.path.localeCompare(b.path));
+  return { changes, truncated };
+}

@@ -1,0 +1,52 @@
+import type { Stats } from 'node:fs';
+import { LIMITS } from '../../../shared/domain/bounds.js';
+import type { FileContent } from '../../../shared/domain/evidence-set.js';
+import type { FileFlag } from '../../../shared/domain/file-change.js';
+import { sha256Hex } from './artifacts.js';
+
+/** Files larger than this are hashed from their first bytes only, and the hash is not reported. */
+export const MAX_CONTENT_BYTES = 8 * 1024 * 1024;
+
+const ELF = '7f454c46';
+
+/** Is this text an analyst can read (valid UTF-8, no NUL)? */
+function asText(data: Buffer): string | undefined {
+  if (data.includes(0)) return undefined;
+  const text = data.toString('utf8');
+  if (text.includes('\uFFFD')) return undefined;
+  return text.slice(0, LIMITS.text);
+}
+
+/** The flags a file's bytes and mode earn. */
+export function contentFlags(head: Buffer | undefined, mode: number | undefined, name: string): FileFlag[] {
+  const flags: FileFlag[] = [];
+  if (mode !== undefined) {
+    const type = mode & 0o170000;
+    if (type === 0o120000) flags.push('symlink');
+    if (type === 0o100000) {
+      if (mode & 0o4000) flags.push('setuid');
+      if (mode & 0o2000) flags.push('setgid');
+      if (mode & 0o111) flags.push('executable');
+    }
+  }
+  if (name.startsWith('.')) flags.push('hidden');
+  if (head && head.length >= 4 && head.subarray(0, 4).toString('hex') === ELF) flags.push('elf');
+  else if (head && head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) flags.push('script');
+  return flags;
+}
+
+/** A file's content as evidence: exact hash, readable text when it is text, and the first bytes otherwise. */
+export function fileContent(path: string, data: Buffer, complete: boolean, stat?: Pick<Stats, 'mode' | 'mtime' | 'ctime' | 'size'>): FileContent | null {
+  if (!complete) return null;
+  const text = asText(data);
+  return {
+    path,
+    sha256: sha256Hex(data),
+    size: data.length,
+    text,
+    headHex: text === undefined ? data.subarray(0, 32).toString('hex') : undefined,
+    mode: stat?.mode,
+    mtime: stat?.mtime.toISOString(),
+    ctime: stat?.ctime.toISOString(),
+  };
+}

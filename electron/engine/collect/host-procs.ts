@@ -1,0 +1,182 @@
+import { lstat, readdir, readFile, readlink, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import type { ProcessFlag, ProcessInfo, ProcessSnapshot } from '../../../shared/domain/process.js';
+import { cmdlineOf, containerIdOfCgroup, parseStat, parseStatus } from './proc-parse.js';
+import { readNoFollow } from './safe-read.js';
+
+const PROC_SUPER_MAGIC = 0x9fa0;
+
+/** Environment variables that change how a process loads code or keeps history; the rest of environ is never kept. */
+export const WATCHED_ENV = ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'HISTFILE', 'HISTSIZE', 'HISTFILESIZE', 'HISTCONTROL', 'PROMPT_COMMAND'] as const;
+
+const MAX_SOCKET_INODES = 4096;
+const TMP_DIRS = ['/tmp/', '/dev/shm/', '/var/tmp/', '/run/', '/var/run/'];
+
+const readText = (p: string) => readFile(p, 'utf8').catch(() => null);
+const readBuf = (p: string) => readFile(p).catch(() => null);
+const link = (p: string) => readlink(p).catch(() => null);
+const numeric = (names: string[]) => names.filter((n) => /^\d+$/.test(n)).map(Number);
+
+/**
+ * Which host PIDs belong to which container, from every process's cgroup file. One pass over the host's
+ * /proc costs a few milliseconds and replaces one `top` call per container.
+ */
+export async function hostPidIndex(procRoot = '/proc'): Promise<Map<string, number[]>> {
+  const pids = numeric(await readdir(procRoot).catch(() => []));
+  const index = new Map<string, number[]>();
+  const cgroups = await Promise.all(pids.map((pid) => readText(`${procRoot}/${pid}/cgroup`)));
+  pids.forEach((pid, i) => {
+    const id = cgroups[i] ? containerIdOfCgroup(cgroups[i]!) : undefined;
+    if (!id) return;
+    const list = index.get(id) ?? [];
+    list.push(pid);
+    index.set(id, list);
+  });
+  return index;
+}
+
+/** Seconds since boot, read fresh: it turns a process's start tick into its age for a lifetime CPU average. */
+async function uptimeSeconds(procRoot: string): Promise<number> {
+  return Number(((await readText(`${procRoot}/uptime`)) ?? '').split(' ')[0]) || 0;
+}
+
+let bootTimeMs: number | undefined;
+async function bootTime(procRoot: string): Promise<number> {
+  if (bootTimeMs === undefined) {
+    const stat = (await readText(`${procRoot}/stat`)) ?? '';
+    bootTimeMs = (Number(/^btime (\d+)/m.exec(stat)?.[1]) || 0) * 1000;
+  }
+  return bootTimeMs;
+}
+// Linux reports start times in USER_HZ, which is 100 on every architecture Docker runs on.
+const CLK_TCK = 100;
+
+/** CPU share over the process's whole life (what ps prints as %CPU): cheap, and enough to spot a busy miner. */
+export function lifetimeCpu(cpuTicks: number, startTicks: number, uptime: number): number | undefined {
+  const age = uptime - startTicks / CLK_TCK;
+  if (age <= 0) return undefined;
+  return Math.round(((cpuTicks / CLK_TCK / age) * 100) * 10) / 10;
+}
+
+/** Flags one process earns from what its exe, argv and stdio look like. */
+export function processFlags(p: Pick<ProcessInfo, 'exe' | 'cmdline' | 'stdio'>): ProcessFlag[] {
+  const flags: ProcessFlag[] = [];
+  const exe = p.exe ?? '';
+  if (exe.endsWith(' (deleted)')) flags.push('deleted-exe');
+  if (exe.startsWith('/memfd:')) flags.push('memfd');
+  if (TMP_DIRS.some((d) => exe.startsWith(d))) flags.push('tmp-exe');
+  if (p.stdio?.some((t) => t.startsWith('socket:['))) flags.push('socket-stdio');
+  // Kernel threads have no argv and never live in a container: a bracketed argv there is a disguise.
+  if (/^\[[^\]]*\]\s*$/.test(p.cmdline)) flags.push('kernel-thread-name');
+  return flags;
+}
+
+/** Everything the host can read about one PID without touching the container: exe, argv, stdio, sockets, env. */
+export async function readHostProcess(procRoot: string, pid: number, nsDepth?: number): Promise<ProcessInfo | null> {
+  const dir = `${procRoot}/${pid}`;
+  const [statusText, statText, cmdRaw, exe, environ, fdNames] = await Promise.all([
+    readText(`${dir}/status`),
+    readText(`${dir}/stat`),
+    readBuf(`${dir}/cmdline`),
+    link(`${dir}/exe`),
+    readBuf(`${dir}/environ`),
+    readdir(`${dir}/fd`).catch(() => [] as string[]),
+  ]);
+  if (!statusText || !statText) return null; // exited between listing and reading
+  const status = parseStatus(statusText);
+  const stat = parseStat(statText);
+  const fds = numeric(fdNames);
+  const targets = await Promise.all(fds.slice(0, MAX_SOCKET_INODES + 3).map((fd) => link(`${dir}/fd/${fd}`)));
+  const stdio: string[] = [];
+  const socketInodes: number[] = [];
+  fds.forEach((fd, i) => {
+    const t = targets[i];
+    if (!t) return;
+    if (fd <= 2) stdio[fd] = t.slice(0, 512);
+    const m = /^socket:\[(\d+)\]$/.exec(t);
+    if (m && socketInodes.length < MAX_SOCKET_INODES) socketInodes.push(Number(m[1]));
+  });
+  const env = environ ? selectEnv(environ) : undefined;
+  const cmdline = cmdRaw ? cmdlineOf(cmdRaw) : '';
+  const info: ProcessInfo = {
+    pid,
+    ppid: status.ppid,
+    nsPid: status.nsPids.length ? status.nsPids[Math.min(nsDepth ?? status.nsPids.length, status.nsPids.length) - 1] : undefined,
+    user: String(status.uid),
+    comm: status.name || stat?.comm || '',
+    cmdline,
+    exe: exe ?? undefined,
+    startTime: stat ? new Date((await bootTime(procRoot)) + (stat.startTicks / CLK_TCK) * 1000).toISOString() : undefined,
+    flags: [],
+    stdio: [0, 1, 2].map((i) => stdio[i] ?? ''),
+    socketInodes,
+    env,
+    rssBytes: stat ? stat.rssPages * 4096 : undefined,
+    cpuPercent: stat ? lifetimeCpu(stat.cpuTicks, stat.startTicks, await uptimeSeconds(procRoot)) : undefined,
+  };
+  info.flags = processFlags(info);
+  return info;
+}
+
+function selectEnv(raw: Buffer): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const kv of raw.toString('utf8').split('\0')) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) continue;
+    const k = kv.slice(0, eq);
+    if ((WATCHED_ENV as readonly string[]).includes(k)) out[k] = kv.slice(eq + 1, eq + 1 + 1024);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Host-side process view of a container from its PIDs; the container cannot lie to this view. */
+export async function hostProcessSnapshot(procRoot: string, containerId: string, pids: number[], nsDepth?: number): Promise<ProcessSnapshot> {
+  const rows = await Promise.all(pids.map((pid) => readHostProcess(procRoot, pid, nsDepth)));
+  return {
+    containerId,
+    view: 'host',
+    source: `host:${procRoot}`,
+    collectedAt: new Date().toISOString(),
+    processes: rows.filter((r): r is ProcessInfo => r !== null).sort((a, b) => a.pid - b.pid),
+  };
+}
+
+/**
+ * The container's own procfs, reached from the host through /proc/PID/root (its mount namespace): what
+ * `ps` inside the container would show, including any bind mount that hides a PID, without running anything.
+ * PIDs here are namespace PIDs.
+ */
+export async function containerProcView(procRoot: string, hostPid: number, containerId: string): Promise<ProcessSnapshot> {
+  const base = path.posix.join(procRoot, String(hostPid), 'root', 'proc');
+  // The container decides what its /proc is: only a real procfs (not a symlink, not a planted directory) counts.
+  const [st, fs] = await Promise.all([lstat(base), statfs(base)]);
+  if (!st.isDirectory() || fs.type !== PROC_SUPER_MAGIC) throw new Error(`${base} is not a procfs mount`);
+  const pids = numeric(await readdir(base));
+  const read = (p: string, max: number) => readNoFollow(p, max).then((r) => r?.data ?? null);
+  const rows = await Promise.all(
+    pids.slice(0, 100_000).map(async (pid): Promise<ProcessInfo | null> => {
+      const [statusBuf, cmdRaw] = await Promise.all([read(`${base}/${pid}/status`, 64 * 1024), read(`${base}/${pid}/cmdline`, 64 * 1024)]);
+      const statusText = statusBuf?.toString('utf8');
+      // A PID whose directory was covered by a mount reads as empty: the container cannot see it.
+      if (!statusText) return null;
+      const st = parseStatus(statusText);
+      const cmdline = cmdRaw ? cmdlineOf(cmdRaw) : '';
+      return { pid, ppid: st.ppid, nsPid: pid, user: String(st.uid), comm: st.name, cmdline, flags: [] };
+    }),
+  );
+  return {
+    containerId,
+    view: 'container',
+    source: `host:${base}`,
+    collectedAt: new Date().toISOString(),
+    processes: rows.filter((r): r is ProcessInfo => r !== null).sort((a, b) => a.pid - b.pid),
+  };
+}
+
+/** Marks host-view processes that the container's own view does not show. */
+export function markHidden(host: ProcessSnapshot, inside: ProcessSnapshot): void {
+  const seen = new Set(inside.processes.map((p) => p.pid));
+  for (const p of host.processes) {
+    if (p.nsPid !== undefined && !seen.has(p.nsPid) && !p.flags.includes('hidden')) p.flags.push('hidden');
+  }
+}

@@ -1,0 +1,95 @@
+import { lstat, readdir, realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import { readNoFollow } from './safe-read.js';
+
+/**
+ * Reads a container's filesystem from the host through its overlay layers (upper dir first, then
+ * each lower dir), without mounting anything and for stopped containers too. Every path stays inside
+ * its layer: a symlink planted in the container never makes us read a host file.
+ */
+export interface Layers {
+  upper?: string;
+  lowers: string[];
+}
+
+export const layersOf = (g: { upperDir?: string; lowerDir?: string }): Layers => ({ upper: g.upperDir, lowers: (g.lowerDir ?? '').split(':').filter(Boolean) });
+
+/** An overlay whiteout: a character device 0/0 that marks a deletion of the same path below. */
+export const isWhiteout = (st: Stats): boolean => st.isCharacterDevice() && st.rdev === 0;
+
+export interface Located {
+  hostPath: string;
+  stat: Stats;
+  /** 0 is the upper dir; 1.. the lower dirs in order. */
+  layer: number;
+}
+
+/** Finds the topmost layer holding `p`; undefined when absent or deleted by a whiteout. */
+export async function locate(layers: Layers, p: string, fromLayer = 0): Promise<Located | undefined> {
+  const dirs = [layers.upper, ...layers.lowers];
+  for (let i = fromLayer; i < dirs.length; i++) {
+    const root = dirs[i];
+    if (!root) continue;
+    const hostPath = path.posix.join(root, p);
+    const st = await lstat(hostPath).catch(() => null);
+    if (!st) continue;
+    if (isWhiteout(st)) return undefined;
+    if (!(await staysInside(root, hostPath))) return undefined;
+    return { hostPath, stat: st, layer: i };
+  }
+  return undefined;
+}
+
+/** True when the parent directories of hostPath resolve inside root (no symlinked directory on the way). */
+async function staysInside(root: string, hostPath: string): Promise<boolean> {
+  const parent = await realpath(path.posix.dirname(hostPath)).catch(() => null);
+  const rootReal = await realpath(root).catch(() => root);
+  return parent !== null && (parent === rootReal || parent.startsWith(`${rootReal}/`));
+}
+
+/** Names in one directory across all layers, honouring whiteouts of upper layers. */
+export async function listDir(layers: Layers, dir: string): Promise<string[]> {
+  const dirs = [layers.upper, ...layers.lowers].filter((d): d is string => Boolean(d));
+  const seen = new Map<string, boolean>();
+  for (const root of dirs) {
+    const entries = await readdir(path.posix.join(root, dir), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (seen.has(e.name)) continue;
+      const wh = e.isCharacterDevice() && isWhiteout(await lstat(path.posix.join(root, dir, e.name)));
+      seen.set(e.name, !wh);
+    }
+  }
+  return [...seen].filter(([, live]) => live).map(([n]) => n).sort();
+}
+
+/** Reads at most `max` bytes of a regular file, refusing symlinks and anything that is not a regular file. */
+export async function readBounded(hostPath: string, max: number): Promise<{ data: Buffer; complete: boolean } | null> {
+  return readNoFollow(hostPath, max);
+}
+
+export interface WalkEntry {
+  path: string;
+  hostPath: string;
+  stat: Stats;
+}
+
+/** Every entry of the upper dir, depth first, bounded so a container with a million files cannot stall a scan. */
+export async function walkUpper(upper: string, max: number): Promise<{ entries: WalkEntry[]; truncated: boolean }> {
+  const entries: WalkEntry[] = [];
+  const stack = ['/'];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    const names = await readdir(path.posix.join(upper, dir)).catch(() => [] as string[]);
+    for (const name of names.sort()) {
+      if (entries.length >= max) return { entries, truncated: true };
+      const p = path.posix.join(dir, name);
+      const hostPath = path.posix.join(upper, p);
+      const st = await lstat(hostPath).catch(() => null);
+      if (!st) continue;
+      entries.push({ path: p, hostPath, stat: st });
+      if (st.isDirectory()) stack.push(p);
+    }
+  }
+  return { entries, truncated: false };
+}

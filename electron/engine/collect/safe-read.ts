@@ -1,0 +1,33 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/**
+ * Opens a file a container controls without following a symlink in its last component and without
+ * blocking on a fifo, then reads at most `max` bytes. Paths under /proc/PID/root resolve absolute
+ * symlinks against the host's root, so a planted link must never be followed there.
+ * Reads in a loop because procfs files report size 0.
+ */
+export async function readNoFollow(path: string, max: number): Promise<{ data: Buffer; complete: boolean } | null> {
+  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => null);
+  if (!fh) return null;
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return null;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.alloc(Math.min(64 * 1024, max + 1 - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) break;
+    }
+    const data = Buffer.concat(chunks);
+    return { data: data.subarray(0, max), complete: data.length <= max };
+  } catch {
+    return null;
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,53 @@
+import type { Detector, Hit } from '../detector.js';
+import { hiddenComponent, inScratch, under } from '../lib/paths.js';
+import { oneLine, ref } from '../lib/refs.js';
+
+/** System trees where dot-names have no business; home and application directories are left alone. */
+const SYSTEM_DIRS = ['/bin', '/sbin', '/usr', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/boot', '/var/lib', '/var/log', '/var/spool', '/var/cache', '/opt', '/srv', '/proc', '/sys'];
+/** Dot-names that tools create by themselves. */
+const BENIGN = new Set(['.X11-unix', '.ICE-unix', '.font-unix', '.XIM-unix', '.Test-unix', '.pwd.lock', '.wh..wh..opq', '.keep', '.gitkeep', '.placeholder', '.npm', '.cache', '.config', '.local', '.yarn', '.pnpm-store', '.java', '.m2', '.gradle', '.dockerenv', '.git', '.gitignore', '.ash_history', '.bash_history', '.lesshst', '.viminfo', '.wget-hsts', '.updated', '.build-id', '.lock', '.sentinel', '.com.google.Chrome', '.org.chromium.Chromium']);
+
+/** Dot-files and dot-directories created in scratch space and system trees, the usual hiding places for tools and payloads. */
+export const hiddenFiles: Detector = {
+  meta: {
+    id: 'hidden-files',
+    title: 'Hidden file or directory in an unusual place',
+    strategy: ['ADS-evasion'],
+    attack: ['T1564.001'],
+    severity: 'medium',
+    kind: 'state',
+    dataSources: ['filesystem diff (added entries) with mode and ELF/script flags'],
+    goal: 'Find dot-names and dots-and-spaces names ("...", ". ") added under /tmp, /var/tmp, /dev, /dev/shm and system directories since the container started, which is where droppers hide tools and payloads.',
+    blindSpots: ['The diff covers only the writable layer: files hidden in volumes, bind mounts and tmpfs (/dev/shm, often /run) need an in-container listing.', 'Files hidden by a rootkit from the engine itself are not seen (the diff is computed by the engine on the host, so userland rootkits inside the container do not affect it).'],
+    falsePositives: ['Tool caches in /tmp (.npm, .cache, X11 sockets) are ignored by name; CI jobs that unpack archives with dot-directories are reported as low unless an executable is inside. Suppress by CI label or image with a `ref` glob on the path.'],
+    response: ['List the hidden directory and hash its files; executables inside are almost always tools or payloads.', 'Find the process that created them (exec history, processes running from the path).'],
+  },
+  detect(ev) {
+    const hits: Hit[] = [];
+    for (const c of ev.containers) {
+      const reported = new Set<string>();
+      for (const f of c.files) {
+        if (f.kind !== 'added') continue;
+        const seg = hiddenComponent(f.path);
+        if (!seg || BENIGN.has(seg)) continue;
+        const place = inScratch(f.path) ? 'scratch' : SYSTEM_DIRS.some((d) => under(f.path, d)) ? 'system' : undefined;
+        const dotsOnly = /^[. ]+$/.test(seg) || /^\s|\s$/.test(seg);
+        if (!place && !dotsOnly) continue;
+        const root = f.path.slice(0, f.path.indexOf(seg) + seg.length);
+        const exe = f.flags.includes('elf') || (f.flags.includes('executable') && f.flags.includes('script'));
+        const sev = dotsOnly || exe ? 'high' : place === 'system' ? 'medium' : 'low';
+        const key = `${root}:${sev}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        hits.push({
+          container: c,
+          ref: exe ? `hidden:${f.path}` : `hidden:${root}`,
+          summary: `${exe ? `Executable ${oneLine(f.path, 120)} sits in` : 'Hidden entry'} ${oneLine(root, 120)}${dotsOnly ? ' (name made of dots or spaces)' : ''} in ${c.container.name}, created after start in a ${place ?? 'system'} directory.`,
+          evidence: [ref('file', f.path, `added; flags: ${f.flags.join(',') || 'none'}${f.size !== undefined ? `; ${f.size} bytes` : ''}`, f.sha256)],
+          severity: sev,
+        });
+      }
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,72 @@
+import type { Detector, Hit } from '../detector.js';
+import { DOWNLOAD_AND_RUN, MINER } from '../lib/commands.js';
+import { imageOf } from '../lib/images.js';
+import { oneLine, ref } from '../lib/refs.js';
+
+const HISTORY_BAD: Array<[RegExp, string]> = [
+  [MINER, 'installs a cryptominer'],
+  [/\bchattr\s+\+[ia]/, 'locks files with chattr'],
+  [/\b(useradd|adduser)\b.*(-o\s+-u\s*0|-u\s*0\b)/, 'adds a uid-0 account'],
+  [/ld\.so\.preload/, 'writes /etc/ld.so.preload'],
+  [/authorized_keys/, 'plants SSH keys'],
+];
+
+/**
+ * Images changed on the host rather than built and pulled through the pipeline: containers committed into
+ * images, tags repointed while containers still run the old image, images that were never pulled, and
+ * build history that installs tooling attackers use.
+ */
+export const imageTampering: Detector = {
+  meta: {
+    id: 'image-tampering',
+    title: 'Runtime image modification',
+    strategy: ['ADS-evasion'],
+    attack: ['T1525', 'T1612'],
+    severity: 'high',
+    kind: 'event',
+    dataSources: ['engine events: container commit, image tag/import/load', 'image inspect: RepoTags, RepoDigests, History.CreatedBy', 'container inspect: Image (ID) vs the tag it was started from'],
+    goal: 'Find backdoored images produced on the host: `docker commit` of a running container, a tag moved to a different image while containers run the old one, images never pulled from a registry, and build steps that install miners, lock files or plant keys.',
+    blindSpots: ['Events older than the collected history window are not seen; a committed image built days ago shows only as "never pulled".', 'Images modified in the registry (not on this host) look legitimate here; registry-side signing and digests are needed.', 'Squashed or flattened images have no useful history.'],
+    falsePositives: ['Local development builds are never pulled and get re-tagged constantly (dev image churn); these are reported as low and can be suppressed per engine (developer workstations) or per image prefix. Commits in CI snapshot jobs: suppress by image.'],
+    response: ['Compare the image with the one in the registry (digest, history) and find who committed or tagged it (events, shell history of the host).', 'Stop containers started from it, quarantine the image, and re-pull from a trusted registry.'],
+  },
+  detect(ev) {
+    const hits: Hit[] = [];
+    const byId = new Map(ev.containers.map((c) => [c.container.id, c]));
+    for (const e of ev.events) {
+      if (e.type === 'container' && e.action === 'commit') {
+        const c = byId.get(e.actorId);
+        const name = e.attributes.name ?? e.actorName ?? e.actorId.slice(0, 12);
+        hits.push({
+          container: c,
+          subject: c ? undefined : { id: e.actorId, name, image: e.attributes.image },
+          ref: `commit:${e.timeNano ?? e.time}`,
+          summary: `Container ${oneLine(name, 60)} was committed into a new image${e.attributes.imageRef ? ` (${oneLine(e.attributes.imageRef, 80)})` : ''} at ${e.time}: its runtime changes now ship as an image.`,
+          evidence: [ref('event', `${e.type}/${e.action}@${e.time}`, oneLine(`${e.action} ${e.actorId.slice(0, 12)} ${Object.entries(e.attributes).map(([k, v]) => `${k}=${v}`).join(' ')}`, 600))],
+          attack: ['T1525'],
+        });
+      } else if (e.type === 'image' && (e.action === 'import' || e.action === 'load')) {
+        hits.push({ ref: `${e.action}:${e.actorId}`, summary: `An image was ${e.action === 'load' ? 'loaded from a tar file' : 'imported from a filesystem tarball'} on this engine (${oneLine(e.attributes.name ?? e.actorId, 80)}) at ${e.time}, bypassing the registry.`, evidence: [ref('event', `${e.type}/${e.action}@${e.time}`, oneLine(`${e.actorId} ${e.attributes.name ?? ''}`, 400))], severity: 'low', attack: ['T1612'] });
+      }
+    }
+    for (const c of ev.containers) {
+      const d = c.container;
+      const img = imageOf(ev, c);
+      const tagOwner = ev.images.find((i) => i.repoTags.includes(d.image));
+      if (tagOwner && tagOwner.id !== d.imageId && !d.image.startsWith('sha256:')) {
+        hits.push({ container: c, ref: `tag-moved:${d.image}:${tagOwner.id}`, summary: `Container ${d.name} runs image ${d.imageId.slice(7, 19)} but its tag ${oneLine(d.image, 80)} now points to ${tagOwner.id.slice(7, 19)}: the image behind the tag was replaced while it ran.`, evidence: [ref('image', d.image, `container image ${d.imageId}; tag now ${tagOwner.id}`)], severity: 'medium', attack: ['T1525'] });
+      }
+      if (!img) continue;
+      if (img.repoDigests.length === 0 && d.state === 'running') {
+        hits.push({ container: c, ref: `unpulled:${img.id}`, summary: `Container ${d.name} runs image ${oneLine(img.repoTags[0] ?? img.id.slice(7, 19), 80)}, which was never pulled from a registry (built, loaded, imported or committed on this host).`, evidence: [ref('image', img.id, `RepoDigests: none; RepoTags: ${oneLine(img.repoTags.join(', '), 200)}`)], severity: 'low', attack: ['T1612'] });
+      }
+      for (const h of img.history) {
+        const bad = HISTORY_BAD.find(([re]) => re.test(h.createdBy)) ?? (DOWNLOAD_AND_RUN.test(h.createdBy) ? [DOWNLOAD_AND_RUN, 'downloads and runs a script during the build'] as const : undefined);
+        if (!bad) continue;
+        const strong = bad[1] !== 'downloads and runs a script during the build';
+        hits.push({ container: c, ref: `history:${img.id}:${h.createdBy.slice(0, 200)}`, summary: `Image of ${d.name} has a build step that ${bad[1]}: ${oneLine(h.createdBy, 140)}.`, evidence: [ref('image', img.id, `history ${h.created}: ${oneLine(h.createdBy, 600)}`)], severity: strong ? 'high' : 'low', attack: ['T1525'] });
+      }
+    }
+    return hits;
+  },
+};

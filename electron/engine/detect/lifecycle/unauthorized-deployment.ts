@@ -1,0 +1,51 @@
+import type { Detector, Hit } from '../detector.js';
+import { globMatch, labelMatch } from '../lib/glob.js';
+import { oneLine, inspectRef, ref } from '../lib/refs.js';
+
+/**
+ * Workloads outside the site's deployment allowlist: Docker containers whose image and labels match no
+ * allowed entry, and Kubernetes deployments created (for example with `kubectl create deployment`) with
+ * images outside it, from audit-log files.
+ */
+export const unauthorizedDeployment: Detector = {
+  meta: {
+    id: 'unauthorized-deployment',
+    title: 'Unauthorized deployment',
+    strategy: ['ADS-c2-abuse'],
+    attack: ['T1610', 'T1204.003'],
+    severity: 'medium',
+    kind: 'event',
+    dataSources: ['container inspect: image, labels', 'Kubernetes audit log: create of deployments/daemonsets/statefulsets/jobs/cronjobs/pods with their images'],
+    goal: 'Find containers and Kubernetes workloads that no allowlist entry (policy.allowedImages, policy.allowedLabels) authorizes, such as the seeds\' `kubectl create deployment --image=<malicious-image>`.',
+    blindSpots: ['Without an allowlist, Docker containers are not judged, and Kubernetes workload creations are reported at low severity for review.', 'Workloads created through the runtime socket on a node never reach the audit log.', 'Image names are compared as text; a trusted name pointing to a tampered digest is image-tampering\'s job.'],
+    falsePositives: ['Authorized new applications not yet on the allowlist (the seeds\' "authorized deployment of new services"). Add their image prefix or deployment label to the policy, or suppress by image for the rollout window with an expiry date.'],
+    response: ['Ask the owning team whether the deployment is theirs; check who created it (audit user, source IP, user agent).', 'Inspect the image; scale the workload to zero and preserve it if unauthorized.'],
+  },
+  detect(ev, { policy }) {
+    const hits: Hit[] = [];
+    const hasPolicy = policy.allowedImages.length > 0 || policy.allowedLabels.length > 0;
+    const imageAllowed = (img: string) => policy.allowedImages.some((g) => globMatch(g, img));
+    if (hasPolicy) {
+      for (const c of ev.containers) {
+        const d = c.container;
+        if (imageAllowed(d.image) || policy.allowedLabels.some((l) => labelMatch(l, d.labels))) continue;
+        hits.push({ container: c, ref: `image:${d.image}`, summary: `Container ${d.name} runs image ${oneLine(d.image, 100)}, which matches no allowed image or label.`, evidence: [inspectRef(c, 'Config.Image', `image ${d.image}; labels: ${oneLine(Object.keys(d.labels).join(', ') || 'none', 200)}`)], attack: ['T1610'] });
+      }
+    }
+    for (const a of ev.kubeAudit) {
+      if (a.verb !== 'create' || !/^(deployments|daemonsets|statefulsets|replicasets|jobs|cronjobs|pods)$/.test(a.resource)) continue;
+      const outside = a.images.filter((i) => !imageAllowed(i));
+      if (hasPolicy && outside.length === 0) continue;
+      const target = `${a.namespace ?? 'default'}/${a.resource}/${a.name ?? '?'}`;
+      hits.push({
+        subject: { id: target, name: `${a.resource}/${a.name ?? '?'}`, image: a.images[0] },
+        ref: `kube:${target}`,
+        summary: `${oneLine(a.user, 60)} created ${a.resource.replace(/s$/, '')} ${oneLine(target, 120)} with image ${oneLine(a.images.join(', ') || 'unknown', 120)}${hasPolicy ? ', outside the allowed images' : ' (no deployment allowlist configured)'}${a.userAgent ? ` via ${oneLine(a.userAgent, 60)}` : ''}.`,
+        evidence: [ref('event', `audit ${a.time} ${a.verb} ${target}`, `user=${oneLine(a.user, 80)} sourceIPs=${a.sourceIPs.join(',')} images=${oneLine(a.images.join(','), 300)}${a.podFlags.length ? ` flags=${a.podFlags.join(',')}` : ''}`)],
+        severity: hasPolicy ? 'medium' : 'low',
+        attack: ['T1610', 'T1204.003'],
+      });
+    }
+    return hits;
+  },
+};

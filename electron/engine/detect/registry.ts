@@ -1,0 +1,69 @@
+import type { Detector } from './detector.js';
+import { privilegedContainer } from './config/privileged.js';
+import { hostNamespaces } from './config/host-namespaces.js';
+import { dangerousCapabilities } from './config/dangerous-capabilities.js';
+import { sensitiveMounts } from './config/sensitive-mounts.js';
+import { securityProfileDisabled } from './config/security-profile.js';
+import { commandOverride } from './config/command-override.js';
+import { loggingDisabled } from './config/logging-disabled.js';
+import { hiddenFiles } from './files/hidden-files.js';
+import { immutableFiles } from './files/immutable-files.js';
+import { accountTampering } from './files/account-tampering.js';
+import { sudoersNopasswd } from './files/sudoers.js';
+import { cronPersistence } from './files/cron-persistence.js';
+import { authorizedKeys } from './files/authorized-keys.js';
+import { ldPreload } from './files/ld-preload.js';
+import { shellRcTampering } from './files/shell-rc.js';
+import { droppedExecutable } from './files/dropped-executable.js';
+import { suspiciousExe } from './process/suspicious-exe.js';
+import { processMasquerading } from './process/masquerading.js';
+import { hiddenProcesses } from './process/hidden-processes.js';
+import { procBindMount } from './process/proc-bind-mount.js';
+import { imageTampering } from './image/image-tampering.js';
+import { reverseShell } from './network/reverse-shell.js';
+import { unexpectedListener } from './network/unexpected-listener.js';
+import { outboundNonstandardPort } from './network/outbound-nonstandard-port.js';
+import { interContainer } from './network/inter-container.js';
+import { beaconing } from './network/beaconing.js';
+import { resourceHijack } from './lifecycle/resource-hijack.js';
+import { shortLivedContainers } from './lifecycle/short-lived.js';
+import { execIntoContainer } from './lifecycle/exec-into-container.js';
+import { unauthorizedDeployment } from './lifecycle/unauthorized-deployment.js';
+import { kubePrivilegedWorkload } from './kube/privileged-workload.js';
+import { kubePodExec } from './kube/pod-exec.js';
+
+/** Every detector, in catalogue order: configuration, files, processes, image, network, lifecycle, Kubernetes. */
+export const DETECTORS: readonly Detector[] = [
+  privilegedContainer,
+  hostNamespaces,
+  dangerousCapabilities,
+  sensitiveMounts,
+  securityProfileDisabled,
+  commandOverride,
+  loggingDisabled,
+  hiddenFiles,
+  immutableFiles,
+  accountTampering,
+  sudoersNopasswd,
+  cronPersistence,
+  authorizedKeys,
+  ldPreload,
+  shellRcTampering,
+  droppedExecutable,
+  suspiciousExe,
+  processMasquerading,
+  hiddenProcesses,
+  procBindMount,
+  imageTampering,
+  reverseShell,
+  unexpectedListener,
+  outboundNonstandardPort,
+  interContainer,
+  beaconing,
+  resourceHijack,
+  shortLivedContainers,
+  execIntoContainer,
+  unauthorizedDeployment,
+  kubePrivilegedWorkload,
+  kubePodExec,
+];

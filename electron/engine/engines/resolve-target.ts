@@ -1,0 +1,61 @@
+import os from 'node:os';
+import type { EngineConfig } from '../../../shared/domain/engine.js';
+import { AppError } from '../../../shared/errors.js';
+import { discover } from './discover.js';
+import { parseDockerHost } from './local-discovery.js';
+import path from 'node:path';
+
+export interface TargetOptions {
+  context?: string;
+  host?: string;
+  /** Plain tcp without TLS is refused unless this is set (the --allow-insecure flag). */
+  allowInsecure?: boolean;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * The one engine a headless command talks to, chosen exactly as the docker CLI chooses:
+ * --host > --context > DOCKER_HOST > DOCKER_CONTEXT > currentContext > default.
+ */
+export async function resolveTarget(opts: TargetOptions = {}): Promise<EngineConfig> {
+  const env = opts.env ?? process.env;
+  const home = opts.home ?? os.homedir();
+  let target: EngineConfig;
+  if (opts.host) {
+    // Like `docker -H`, the TLS variables still apply to an explicit host.
+    const tlsOn = Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== '0';
+    const certPath = env.DOCKER_CERT_PATH || (tlsOn ? path.join(home, '.docker') : undefined);
+    target = {
+      id: 'cli',
+      name: opts.host.slice(0, 256),
+      kind: 'docker',
+      source: 'cli',
+      endpoint: parseDockerHost(opts.host, tlsOn ? { verify: true, certPath } : undefined),
+      current: true,
+      description: '--host',
+    };
+  } else {
+    const found = discover({ env, home, platform: opts.platform });
+    if (opts.context) {
+      const name = opts.context;
+      const pick =
+        name === 'default'
+          ? found.engines.find((e) => e.id === (env.DOCKER_HOST ? 'env' : 'local'))
+          : (found.engines.find((e) => e.source === 'context' && e.name === name) ?? found.engines.find((e) => e.source === 'kubeconfig' && e.name === name));
+      if (!pick) {
+        const names = ['default', ...found.engines.filter((e) => e.source === 'context' || e.source === 'kubeconfig').map((e) => e.name)];
+        throw new AppError('VALIDATION', `No context named "${name.slice(0, 100)}". Known contexts: ${names.join(', ').slice(0, 800)}`);
+      }
+      target = { ...pick, current: true };
+    } else {
+      const pick = found.engines.find((e) => e.current && e.kind === 'docker');
+      if (!pick) throw new AppError('SOCKET_MISSING', 'No Docker engine found: no DOCKER_HOST, no context and no local socket');
+      target = pick;
+    }
+  }
+  if (env.DOCKER_API_VERSION?.trim() && target.kind === 'docker') target.apiVersion = env.DOCKER_API_VERSION.trim();
+  if (opts.allowInsecure && target.endpoint.type === 'tcp' && !target.endpoint.tls) target = { ...target, endpoint: { ...target.endpoint, allowInsecure: true } };
+  return target;
+}

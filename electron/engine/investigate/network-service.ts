@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import type { NetGraph } from '../../../shared/api/investigate-network.js';
+import type { ContainerDetail } from '../../../shared/domain/container.js';
+import type { NetworkSnapshot } from '../../../shared/domain/network.js';
+import type { EngineRegistry } from '../engines/registry.js';
+import type { ContainerService } from '../docker/containers.js';
+import { createLimiter } from '../collect/limiter.js';
+import { toAppError } from '../errors.js';
+import { buildNetworkGraph, type ContainerSockets } from './network-graph.js';
+import { netnsOf, readNamespaceSockets, socketOwners } from './network-proc.js';
+
+/** Evidence another service already collected for a container (sockets with pid mapping), when it has some. */
+export type SocketEvidenceSource = (engineId: string, containerId: string) => Promise<{ container: ContainerDetail; sockets: NetworkSnapshot[] } | undefined>;
+
+/**
+ * Builds the network graph of every running container of an engine. On a local engine the socket tables are read
+ * host-side from /proc (nothing runs in the containers); otherwise it uses collected evidence when given one.
+ */
+export class NetworkService {
+  private readonly limit = createLimiter(8);
+
+  constructor(
+    private readonly engines: EngineRegistry,
+    private readonly containers: ContainerService,
+    private readonly evidence?: SocketEvidenceSource,
+    private readonly procRoot = '/proc',
+  ) {}
+
+  async graph(engineId: string): Promise<NetGraph> {
+    const docker = await this.engines.client(engineId);
+    const endpoint = this.engines.config(engineId).endpoint;
+    const hostSide = endpoint.type === 'unix' && process.platform === 'linux' && existsSync(`${this.procRoot}/self/net/tcp`);
+    const running = (await this.containers.list(engineId, false)).filter((c) => c.state === 'running');
+    const errors: NetGraph['errors'] = [];
+
+    const rows = await Promise.all(
+      running.map((summary) =>
+        this.limit(async (): Promise<ContainerSockets | undefined> => {
+          try {
+            const detail = await this.containers.inspect(engineId, summary.id);
+            const base = { id: detail.id, name: detail.name, networks: detail.networks };
+            if (hostSide && detail.hostPid) {
+              const top = (await docker.getContainer(detail.id).top({ ps_args: '-eo pid' }).catch(() => undefined)) as { Titles?: string[]; Processes?: string[][] } | undefined;
+              const pids = (top?.Processes ?? []).map((p) => Number(p[0])).filter((n) => Number.isInteger(n) && n > 0);
+              if (!pids.includes(detail.hostPid)) pids.unshift(detail.hostPid);
+              const [sockets, owners, netns] = await Promise.all([readNamespaceSockets(detail.hostPid, this.procRoot), socketOwners(pids, this.procRoot), netnsOf(detail.hostPid, this.procRoot)]);
+              for (const s of sockets) {
+                const o = owners.get(s.inode);
+                if (o) {
+                  s.pid = o.pid;
+                  s.process = o.comm;
+                }
+              }
+              return { ...base, netns, sockets, socketsKnown: true };
+            }
+            const ev = await this.evidence?.(engineId, detail.id).catch(() => undefined);
+            const last = ev?.sockets.at(-1);
+            return { ...base, sockets: last?.sockets ?? [], socketsKnown: Boolean(last) };
+          } catch (e) {
+            // A container that exited mid-walk is not an error worth a red banner; anything else is reported.
+            const err = toAppError(e, `engine "${engineId}"`);
+            if (err.code !== 'NOT_FOUND') errors.push({ containerId: summary.id, message: err.message });
+            return undefined;
+          }
+        }),
+      ),
+    );
+    const list = rows.filter((r): r is ContainerSockets => Boolean(r));
+    const access: NetGraph['access'] = hostSide ? 'host' : list.some((r) => r.socketsKnown) ? 'api' : 'none';
+    return buildNetworkGraph(engineId, list, { access, errors });
+  }
+}

@@ -1,0 +1,104 @@
+import type Docker from 'dockerode';
+import type { EngineEvent } from '../../../shared/domain/event.js';
+import { EngineEventSchema } from '../../../shared/domain/event.js';
+import { TIMELINE_MAX_EVENTS } from '../../../shared/api/timeline.js';
+import { toAppError } from '../errors.js';
+
+export interface TimelineQuery {
+  since: string | number;
+  until?: string | number;
+  containerId?: string;
+}
+
+export interface TimelineResult {
+  events: EngineEvent[];
+  since: string;
+  until: string;
+  truncated: number;
+}
+
+/** The Engine API takes unix seconds (with an optional fraction); ISO strings are converted here. */
+export function toUnixSeconds(t: string | number): number {
+  if (typeof t === 'number') return t;
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms)) throw new Error(`not a time: ${t.slice(0, 64)}`);
+  return Math.floor(ms / 1000);
+}
+
+interface RawEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number;
+}
+
+/** Maps one raw Engine API event to the shared shape; hostile attribute values are clipped by the schema. */
+export function mapRawEvent(raw: RawEvent, engineId: string): EngineEvent {
+  const attrs = raw.Actor?.Attributes ?? {};
+  const time = raw.timeNano ? new Date(Math.floor(raw.timeNano / 1e6)).toISOString() : new Date((raw.time ?? 0) * 1000).toISOString();
+  return EngineEventSchema.parse({
+    engineId,
+    time,
+    timeNano: raw.timeNano,
+    type: String(raw.Type ?? 'unknown').slice(0, 64),
+    action: String(raw.Action ?? raw.status ?? ''),
+    actorId: String(raw.Actor?.ID ?? raw.id ?? '').slice(0, 256),
+    actorName: attrs.name,
+    attributes: attrs,
+  });
+}
+
+/**
+ * Reads engine events in a closed window. With `until` set the daemon ends the stream itself, so this never
+ * hangs on a live feed; filtering by container ID (not name) avoids matching earlier containers of the same name.
+ */
+export async function readEngineEvents(docker: Docker, engineId: string, q: TimelineQuery): Promise<TimelineResult> {
+  const since = toUnixSeconds(q.since);
+  const until = q.until === undefined ? Math.ceil(Date.now() / 1000) : toUnixSeconds(q.until);
+  if (until < since) throw new Error('the end of the window is before its start');
+  const filters: Record<string, string[]> = {};
+  if (q.containerId) filters.container = [q.containerId];
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = (await docker.getEvents({ since, until, filters })) as NodeJS.ReadableStream;
+  } catch (e) {
+    throw toAppError(e, `engine "${engineId}"`);
+  }
+  const events: EngineEvent[] = [];
+  let truncated = 0;
+  let buf = '';
+  const take = (line: string) => {
+    if (!line.trim()) return;
+    try {
+      events.push(mapRawEvent(JSON.parse(line) as RawEvent, engineId));
+    } catch {
+      // One unreadable line must not cost the analyst the rest of the window.
+      return;
+    }
+    // Keep the newest events: the end of a window is where the incident usually is.
+    if (events.length > TIMELINE_MAX_EVENTS) {
+      events.shift();
+      truncated++;
+    }
+  };
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (chunk: Buffer | string) => {
+      buf += chunk.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        take(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
+      // A single line without a newline this long is not an event; drop it instead of growing without bound.
+      if (buf.length > 1_000_000) buf = '';
+    });
+    stream.on('end', () => resolve());
+    stream.on('close', () => resolve());
+    stream.on('error', (e) => reject(toAppError(e, `engine "${engineId}"`)));
+  });
+  take(buf);
+  return { events, since: new Date(since * 1000).toISOString(), until: new Date(until * 1000).toISOString(), truncated };
+}

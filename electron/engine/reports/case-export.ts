@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { CustodyEntrySchema, NoteSchema } from '../../../shared/domain/case.js';
+import { EvidenceItemSchema } from '../../../shared/domain/evidence.js';
+import { DetectorMetaSchema, FindingSchema, type DetectorMeta } from '../../../shared/domain/finding.js';
+import { CaseContainerSchema, CaseViewSchema, TriageChangeSchema } from '../../../shared/api/cases.js';
+import { VERSION } from '../version.js';
+import { sha256Hex } from '../cases/blob-store.js';
+import type { CaseService } from '../cases/case-service.js';
+
+/**
+ * The JSON export of a case (`stowaway report CASE --format json`). Stable and versioned: fields are
+ * only ever added within a version; renaming or removing one means `version: 2`.
+ *
+ * - `case`: id, name, status, times, counts; `readOnly` for cases imported from bundles.
+ * - `caseSha256`: hash of the case content (everything below except the generation stamp), printed on
+ *   every page of the PDF so a printout can be matched to the data it came from.
+ * - `engines`, `scans`: what was scanned, when, with the hashes of each stored scan result and evidence set.
+ * - `containers`: newest record of each container seen in the case.
+ * - `findings`: with triage `state`; `triage`: every state change (who, when, from, to, why).
+ * - `notes` (Markdown, as written), `evidence` (content-addressed items with provenance), `custody`
+ *   (append-only action log), `detectors` (metadata of the detectors behind the findings: ATT&CK,
+ *   which ADS report they implement, blind spots, response).
+ */
+export const CASE_EXPORT_VERSION = 1;
+
+export const CaseExportSchema = z.object({
+  schema: z.literal('stowaway.case'),
+  version: z.literal(CASE_EXPORT_VERSION),
+  generatedAt: z.string(),
+  generatedBy: z.string(),
+  stowawayVersion: z.string(),
+  caseSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  case: CaseViewSchema,
+  engines: z.array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional() })),
+  scans: z.array(
+    z.object({
+      id: z.string(),
+      engineId: z.string(),
+      scannedAt: z.string(),
+      durationMs: z.number(),
+      resultSha256: z.string(),
+      evidenceSha256: z.string().optional(),
+      containerCount: z.number().int(),
+      findingCount: z.number().int(),
+      errorCount: z.number().int(),
+    }),
+  ),
+  containers: z.array(CaseContainerSchema),
+  findings: z.array(FindingSchema),
+  triage: z.array(TriageChangeSchema),
+  notes: z.array(NoteSchema),
+  evidence: z.array(EvidenceItemSchema),
+  custody: z.array(CustodyEntrySchema),
+  detectors: z.array(DetectorMetaSchema),
+});
+export type CaseExport = z.infer<typeof CaseExportSchema>;
+
+/** Collects everything about a case in one object: the common input of every report format. */
+export function buildCaseExport(cases: CaseService, caseId: string, detectors: readonly DetectorMeta[], actor = cases.user): CaseExport {
+  const c = cases.get(caseId);
+  const findings = cases.allFindings(caseId);
+  const used = new Set(findings.map((f) => f.detector));
+  const body = {
+    case: { ...c, current: false },
+    engines: cases.engines(caseId),
+    scans: cases.scans(caseId),
+    containers: cases.containers(caseId),
+    findings,
+    triage: cases.history(caseId),
+    notes: cases.notes(caseId),
+    evidence: cases.listEvidence(caseId),
+    custody: cases.custody(caseId),
+    detectors: detectors.filter((d) => used.has(d.id)),
+  };
+  return {
+    schema: 'stowaway.case',
+    version: CASE_EXPORT_VERSION,
+    generatedAt: new Date().toISOString(),
+    generatedBy: actor,
+    stowawayVersion: VERSION,
+    caseSha256: sha256Hex(JSON.stringify(body)),
+    ...body,
+  };
+}

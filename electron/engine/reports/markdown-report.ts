@@ -1,0 +1,81 @@
+import { escapeMarkdown as m, markdownCode as code } from './escape.js';
+import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
+import type { CaseExport } from './case-export.js';
+
+const cell = (s: string | number | undefined) => m(s ?? '');
+
+/**
+ * Markdown for tickets and wikis. Every value from a container goes through escapeMarkdown (or a code
+ * span whose fence outgrows any backticks inside), so it cannot add headings, links, images or HTML.
+ */
+export function renderMarkdown(data: CaseExport, model: ReportModel = buildReportModel(data)): string {
+  const c = data.case;
+  const out: string[] = [];
+  out.push(`# Case report: ${m(c.name)}`, '');
+  out.push(`- Case: ${code(c.id)} (${m(c.status)}${c.readOnly ? ', imported read-only' : ''})`);
+  out.push(`- Case sha256: ${code(data.caseSha256)}`);
+  out.push(`- Generated: ${m(data.generatedAt)} by ${m(data.generatedBy)}, Stowaway ${m(data.stowawayVersion)}`, '');
+
+  out.push('## Summary', '');
+  out.push(`Risk score **${model.risk}**; ${data.findings.length} findings: ${model.bySeverity.critical} critical, ${model.bySeverity.high} high, ${model.bySeverity.medium} medium, ${model.bySeverity.low} low. Triage: ${model.byState.confirmed} confirmed, ${model.byState['false-positive']} false positive, ${model.byState.suppressed} suppressed, ${model.byState.new} new. ${data.containers.length} containers in ${data.scans.length} scans.`, '');
+  if (data.engines.length) {
+    out.push('| Engine | Endpoint | Version |', '|---|---|---|');
+    for (const g of data.engines) out.push(`| ${cell(g.name)} | ${cell(g.endpoint)} | ${cell(g.serverVersion)} |`);
+    out.push('');
+  }
+  if (model.techniques.length) {
+    out.push('| ATT&CK technique | Findings | Worst severity |', '|---|---|---|');
+    for (const t of model.techniques) out.push(`| ${cell(t.id)} | ${t.count} | ${t.worst} |`);
+    out.push('');
+  }
+
+  out.push('## Findings by severity', '');
+  if (model.groups.length === 0) out.push('No findings.', '');
+  for (const g of model.groups) {
+    out.push(`### ${g.severity} (${g.findings.length})`, '');
+    for (const f of g.findings) {
+      out.push(`- **${m(f.title)}** \\[${m(f.state)}\\] ${f.attack.map(m).join(', ')}${f.container ? ` in ${code(f.container.name)}` : ''}`);
+      out.push(`  ${m(f.summary)}`);
+      out.push(`  detector ${code(f.detector)}, id ${code(f.id)}`);
+      for (const x of f.evidence) out.push(`  - ${m(x.kind)} ${code(x.ref)}: ${m(x.excerpt)}${x.sha256 ? ` (sha256 ${code(x.sha256)})` : ''}`);
+    }
+    out.push('');
+  }
+
+  out.push('## Response', '');
+  for (const { step, done } of model.response) {
+    out.push(`### ${step.title}`, '', step.prescribed, '');
+    if (done.length === 0) out.push('_Nothing recorded yet._', '');
+    else {
+      for (const d of done.slice(-50)) out.push(`- ${m(d.at)} ${m(d.actor)}, ${m(d.action)}: ${m(d.detail)}`);
+      out.push('');
+    }
+  }
+  for (const r of detectorResponses(data)) {
+    out.push(`**${m(r.detector)}**`, '');
+    for (const l of r.lines) out.push(`- ${m(l)}`);
+    out.push('');
+  }
+
+  out.push('## Blind spots', '');
+  for (const b of model.blindSpots) out.push(`- ${m(b.source)}: ${m(b.text)}`);
+  out.push('');
+
+  out.push('## Notes', '');
+  if (data.notes.length === 0) out.push('No notes.', '');
+  for (const n of data.notes) {
+    // Notes are the analyst's own Markdown, but they may quote container output: show them as quoted text.
+    out.push(`${m(n.createdAt)}, ${m(n.author)}${n.findingId ? `, on finding ${code(n.findingId)}` : ''}:`, '');
+    for (const line of n.markdown.split(/\r?\n/)) out.push(`> ${m(line)}`);
+    out.push('');
+  }
+
+  out.push('## Evidence', '', '| sha256 | Kind | Source | Collected | By |', '|---|---|---|---|---|');
+  for (const v of data.evidence) out.push(`| ${code(v.sha256)} | ${cell(v.kind)} | ${cell(v.sourceCall)} | ${cell(v.collectedAt)} | ${cell(v.collectedBy)} |`);
+  out.push('');
+
+  out.push('## Custody log', '', '| # | Time | Actor | Action | Detail |', '|---|---|---|---|---|');
+  for (const l of data.custody) out.push(`| ${l.seq} | ${cell(l.at)} | ${cell(l.actor)} | ${cell(l.action)} | ${cell(l.detail)} |`);
+  out.push('');
+  return out.join('\n');
+}

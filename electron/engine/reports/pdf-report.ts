@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { AppError } from '../../../shared/errors.js';
+import { escapeHtml as e } from './escape.js';
+import type { CaseExport } from './case-export.js';
+
+/** Chromium to print with: CHROMIUM_PATH, else the usual system locations. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = [env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'];
+  return candidates.find((p): p is string => !!p && existsSync(p));
+}
+
+/**
+ * Prints the HTML report to PDF with headless Chromium. JavaScript is off and every request is refused,
+ * so printing hostile content cannot run or fetch anything. Header and footer carry the case id, its
+ * hash and page numbers on every page, so a loose printed page still says where it belongs.
+ */
+export async function renderPdf(html: string, data: CaseExport, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
+  const executablePath = findChromium(env);
+  if (!executablePath) throw new AppError('NOT_FOUND', 'PDF export needs Chromium or Chrome: install it or set CHROMIUM_PATH');
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  try {
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+    const page = await context.newPage();
+    await page.route('**/*', (route) => route.abort());
+    await page.setContent(html, { waitUntil: 'load' });
+    const small = 'font-size:8px;font-family:sans-serif;color:#555;width:100%;padding:0 12mm;display:flex;justify-content:space-between;';
+    const pdf = await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      displayHeaderFooter: true,
+      margin: { top: '18mm', bottom: '18mm', left: '12mm', right: '12mm' },
+      headerTemplate: `<div style="${small}"><span>Stowaway case ${e(data.case.name.slice(0, 80))}</span><span>case ${e(data.case.id)}</span></div>`,
+      footerTemplate: `<div style="${small}"><span>case sha256 ${e(data.caseSha256)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+    });
+    return Buffer.from(pdf);
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,52 @@
+import type Docker from 'dockerode';
+import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import type { ScanError, ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
+import type { Finding } from '../../../shared/domain/finding.js';
+import { collectEngineEvidence, type EngineCollectOptions } from '../collect/engine-evidence.js';
+import { riskScore, runDetectors, type Suppression } from '../detect/run-detectors.js';
+import type { DetectPolicyInput } from '../detect/policy.js';
+
+export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'onProgress'> {
+  suppressions?: Suppression[];
+  policy?: DetectPolicyInput;
+  onProgress?: (p: Omit<ScanProgress, 'scanId'>) => void;
+}
+
+export interface ScanOutcome {
+  result: ScanResult;
+  evidence: EngineEvidence;
+  /** Findings an allowlist covered; kept for cases and reports, left out of the result's findings. */
+  suppressed: Finding[];
+}
+
+/** Collect, then detect: one engine's containers (running and stopped) to a scored ScanResult. */
+export async function runScan(docker: Docker, engine: EngineEvidence['engine'], opts: RunScanOptions = {}): Promise<ScanOutcome> {
+  const started = Date.now();
+  const evidence = await collectEngineEvidence(docker, {
+    ...opts,
+    engine,
+    onProgress: (done, total, message) => opts.onProgress?.({ phase: total <= 1 && done === 0 && message.startsWith('listing') ? 'listing' : 'collecting', done, total, message }),
+  });
+  opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
+  const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy });
+  const errors: ScanError[] = [...evidence.errors, ...detection.failures.map((f) => ({ call: `detector ${f.detector}`, code: 'DETECTOR_FAILED', message: f.message.slice(0, 2048) }))];
+  const byContainer = new Map<string, Finding[]>();
+  for (const f of detection.findings) {
+    if (!f.container) continue;
+    const list = byContainer.get(f.container.id) ?? [];
+    list.push(f);
+    byContainer.set(f.container.id, list);
+  }
+  const result: ScanResult = {
+    engine: { id: engine.id, name: engine.name, endpoint: engine.endpoint, serverVersion: engine.serverVersion },
+    scannedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    containers: evidence.containers
+      .map((c) => ({ id: c.container.id, name: c.container.name, image: c.container.image, state: c.container.state, risk: riskScore(byContainer.get(c.container.id) ?? []) }))
+      .sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name)),
+    findings: detection.findings,
+    errors,
+  };
+  opts.onProgress?.({ phase: 'done', done: 1, total: 1, message: `${result.containers.length} containers, ${result.findings.length} findings` });
+  return { result, evidence, suppressed: detection.suppressed };
+}

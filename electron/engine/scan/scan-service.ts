@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import type { ScanResult } from '../../../shared/domain/scan.js';
+import { AppError } from '../../../shared/errors.js';
+import type { EventBus } from '../event-bus.js';
+import type { EngineRegistry } from '../engines/registry.js';
+import type { PartialHandlers } from '../handlers.js';
+import { endpointUrl } from '../docker/client.js';
+import { toAppError } from '../errors.js';
+import { collectContainerEvidence } from '../collect/container-evidence.js';
+import { engineLooksLocal } from '../collect/host-access.js';
+import type { Suppression } from '../detect/run-detectors.js';
+import { runScan, type ScanOutcome } from './run-scan.js';
+
+export interface ScanServiceOptions {
+  procRoot?: string;
+  callTimeoutMs?: number;
+  concurrency?: number;
+  /** Allowlist entries in force, read at the start of every scan. */
+  suppressions?: () => Suppression[] | Promise<Suppression[]>;
+}
+
+/** Reads a scan makes only when asked: exec runs container binaries, stats costs about a second per container. */
+export interface ScanExtras {
+  exec?: boolean;
+  stats?: boolean | 'auto';
+}
+
+export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
+
+/**
+ * Scans engines and keeps, per engine, the latest result and the evidence behind it; serves one container's
+ * evidence to the views from that scan or from a fresh collection, cached until asked to refresh.
+ */
+export class ScanService {
+  private readonly latestByEngine = new Map<string, ScanOutcome>();
+  private readonly running = new Map<string, Promise<ScanResult>>();
+  private readonly containerCache = new Map<string, Promise<ContainerEvidence>>();
+  private readonly listeners = new Set<ScanListener>();
+
+  constructor(
+    private readonly engines: EngineRegistry,
+    private readonly bus: EventBus,
+    private readonly opts: ScanServiceOptions = {},
+  ) {}
+
+  /** One scan per engine at a time: a second request while one runs gets the same result. */
+  run(engineId: string, since?: string, extra: ScanExtras = {}): Promise<ScanResult> {
+    const inFlight = this.running.get(engineId);
+    if (inFlight) return inFlight;
+    const p = this.scan(engineId, since, extra).finally(() => this.running.delete(engineId));
+    this.running.set(engineId, p);
+    return p;
+  }
+
+  latest(engineId: string): ScanResult | null {
+    return this.latestByEngine.get(engineId)?.result ?? null;
+  }
+
+  latestOutcome(engineId: string): ScanOutcome | null {
+    return this.latestByEngine.get(engineId) ?? null;
+  }
+
+  latestEvidence(engineId: string): EngineEvidence | null {
+    return this.latestByEngine.get(engineId)?.evidence ?? null;
+  }
+
+  /** Called after every completed scan (cases record it, for instance). */
+  onCompleted(listener: ScanListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Evidence of one container: cached per container; `refresh` collects it again. */
+  containerEvidence(engineId: string, containerId: string, refresh = false): Promise<ContainerEvidence> {
+    const key = `${engineId}\u0000${containerId}`;
+    if (!refresh) {
+      const cached = this.containerCache.get(key);
+      if (cached) return cached;
+      const fromScan = this.latestEvidence(engineId)?.containers.find((c) => c.container.id.startsWith(containerId));
+      if (fromScan) return Promise.resolve(fromScan);
+    }
+    const p = this.collectOne(engineId, containerId);
+    this.containerCache.set(key, p);
+    // A failed collection is not cached: the next request tries again.
+    p.catch(() => this.containerCache.delete(key));
+    return p;
+  }
+
+  handlers(): Pick<Required<PartialHandlers>, 'scan.run' | 'scan.latest' | 'evidence.latest' | 'evidence.container'> {
+    return {
+      'scan.run': async ({ engineId, since }) => this.run(engineId, since),
+      'scan.latest': async ({ engineId }) => this.latest(engineId),
+      'evidence.latest': async ({ engineId }) => this.latestEvidence(engineId),
+      'evidence.container': async ({ engineId, containerId, refresh }) => this.containerEvidence(engineId, containerId, refresh),
+    };
+  }
+
+  private async collectOne(engineId: string, containerId: string): Promise<ContainerEvidence> {
+    const docker = await this.engines.client(engineId);
+    const local = await engineLooksLocal(this.engines.config(engineId));
+    return collectContainerEvidence(docker, containerId, { engineId, local, procRoot: this.opts.procRoot, callTimeoutMs: this.opts.callTimeoutMs });
+  }
+
+  private async scan(engineId: string, since: string | undefined, extra: ScanExtras): Promise<ScanResult> {
+    const scanId = randomUUID();
+    const config = this.engines.config(engineId);
+    if (config.kind !== 'docker') throw new AppError('VALIDATION', `Engine "${config.name}" is a ${config.kind} context: scans read Docker engines`);
+    const docker = await this.engines.client(engineId);
+    const state = this.engines.state(engineId);
+    const local = await engineLooksLocal(config);
+    const suppressions = (await this.opts.suppressions?.()) ?? [];
+    try {
+      const outcome = await runScan(
+        docker,
+        { id: config.id, name: config.name, endpoint: endpointUrl(config.endpoint), serverVersion: state.serverVersion, local },
+        {
+          since,
+          local,
+          procRoot: this.opts.procRoot,
+          callTimeoutMs: this.opts.callTimeoutMs,
+          concurrency: this.opts.concurrency,
+          exec: extra.exec,
+          stats: extra.stats,
+          suppressions,
+          onProgress: (p) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) }),
+        },
+      );
+      this.latestByEngine.set(engineId, outcome);
+      for (const key of [...this.containerCache.keys()]) if (key.startsWith(`${engineId}\u0000`)) this.containerCache.delete(key);
+      for (const l of this.listeners) {
+        try {
+          l(engineId, outcome);
+        } catch {
+          // A listener's failure (a closed case, say) must not turn a good scan into an error.
+        }
+      }
+      return outcome.result;
+    } catch (e) {
+      const err = toAppError(e, `engine "${config.name}"`);
+      if (['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'].includes(err.code)) this.engines.markLost(engineId, err.message);
+      throw err;
+    }
+  }
+}

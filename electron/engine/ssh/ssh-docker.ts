@@ -1,0 +1,228 @@
+import Docker from 'dockerode';
+import http from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { Endpoint } from '../../../shared/domain/engine.js';
+import { AppError } from '../../../shared/errors.js';
+import { toAppError } from '../errors.js';
+import { checkHostKey, fingerprint, keyType, knownHostsName, readKnownHosts, type HostKeyVerdict } from './known-hosts.js';
+
+const { Client, utils } = ssh2;
+
+type SshEndpoint = Extract<Endpoint, { type: 'ssh' }>;
+
+export interface SshDockerOptions {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  timeoutMs: number;
+  apiVersion?: string;
+  /**
+   * Reuse a dial-stdio channel for later requests (HTTP keep-alive). Each new channel starts a `docker` process
+   * on the remote, so reuse saves most of the per-call cost. On by default.
+   */
+  keepAlive?: boolean;
+  /** Called once when an established session ends, so the registry can mark the engine lost. */
+  onClose?: (reason: string) => void;
+}
+
+/** Channels sshd allows per connection by default is 10 (MaxSessions); stay below it. */
+const MAX_CHANNELS = 8;
+
+/**
+ * One persistent ssh connection per engine; every Engine API request runs over its own
+ * `docker system dial-stdio` channel. This avoids the 250-330 ms handshake per call of dockerode's own ssh mode,
+ * and lets us check the host key against known_hosts (dockerode checks none).
+ */
+export class SshSession {
+  private conn?: SshClient;
+  private ready?: Promise<SshClient>;
+  private closed = false;
+
+  constructor(
+    private readonly endpoint: SshEndpoint,
+    private readonly opts: SshDockerOptions,
+  ) {}
+
+  get target(): string {
+    return `ssh://${this.endpoint.user ? `${this.endpoint.user}@` : ''}${this.endpoint.host}:${this.endpoint.port}`;
+  }
+
+  connect(): Promise<SshClient> {
+    if (this.closed) return Promise.reject(new AppError('ENGINE_UNREACHABLE', `The ssh session to ${this.target} was closed`));
+    this.ready ??= this.open().catch((e: unknown) => {
+      this.ready = undefined;
+      throw e;
+    });
+    return this.ready;
+  }
+
+  /** Opens `docker system dial-stdio` on the remote: a raw byte stream to its Engine API. */
+  async dial(): Promise<ClientChannel> {
+    const conn = await this.connect();
+    return new Promise((resolve, reject) => {
+      conn.exec('docker system dial-stdio', (err, stream) => {
+        if (err) return reject(toAppError(err, this.target));
+        let stderr = '';
+        stream.stderr.on('data', (d: Buffer) => {
+          if (stderr.length < 2000) stderr += d.toString('utf8');
+        });
+        // ClientChannel's typing hides Duplex#destroy(error); the error is what the pending request reports.
+        const fail = (e: Error) => (stream as unknown as { destroy(e: Error): void }).destroy(e);
+        stream.on('exit', (code: number | null) => {
+          if (code === 127 || /not found/.test(stderr)) {
+            fail(new AppError('ENGINE_ERROR', `${this.target} has no \`docker\` command on the PATH of non-interactive ssh sessions; Stowaway needs it for \`docker system dial-stdio\``));
+          } else if (code && code !== 0) {
+            fail(new AppError('ENGINE_UNREACHABLE', `\`docker system dial-stdio\` on ${this.target} failed: ${stderr.split('\n')[0]!.slice(0, 300) || `exit ${code}`}`));
+          }
+        });
+        resolve(withSocketShims(stream));
+      });
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.conn?.end();
+    this.conn = undefined;
+    this.ready = undefined;
+  }
+
+  private open(): Promise<SshClient> {
+    const env = this.opts.env ?? process.env;
+    const home = this.opts.home ?? os.homedir();
+    const { host, port } = this.endpoint;
+    const known = readKnownHosts(this.endpoint.knownHostsPath ? [this.endpoint.knownHostsPath] : [path.join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']);
+    let verdict: { v: HostKeyVerdict; key: Buffer } | undefined;
+    const auth = authConfig(this.endpoint, env, home);
+
+    const config: ConnectConfig = {
+      host,
+      port,
+      username: this.endpoint.user ?? env.USER ?? os.userInfo().username,
+      readyTimeout: this.opts.timeoutMs,
+      keepaliveInterval: 10_000,
+      keepaliveCountMax: 3,
+      ...auth,
+      hostVerifier: (key: Buffer) => {
+        const v = checkHostKey(known.text, host, port, key);
+        verdict = { v, key };
+        return v.status === 'known';
+      },
+    };
+
+    return new Promise<SshClient>((resolve, reject) => {
+      const conn = new Client();
+      let isReady = false;
+      conn.once('ready', () => {
+        isReady = true;
+        this.conn = conn;
+        resolve(conn);
+      });
+      conn.on('error', (err) => {
+        if (isReady) return;
+        if (verdict && verdict.v.status !== 'known') return reject(hostKeyError(verdict.v, verdict.key, host, port, known.files));
+        reject(toAppError(err, this.target));
+      });
+      conn.once('close', () => {
+        if (!isReady) return reject(new AppError('ENGINE_UNREACHABLE', `${this.target} closed the ssh connection during the handshake`));
+        if (this.conn === conn) {
+          this.conn = undefined;
+          this.ready = undefined;
+        }
+        if (!this.closed) this.opts.onClose?.(`ssh connection to ${this.target} closed`);
+      });
+      conn.connect(config);
+    });
+  }
+}
+
+/** A dockerode client whose every request travels over the persistent ssh session. */
+export function createSshDockerClient(endpoint: SshEndpoint, opts: SshDockerOptions): { docker: Docker; session: SshSession } {
+  const session = new SshSession(endpoint, opts);
+  const agent = new http.Agent({ keepAlive: opts.keepAlive ?? true, maxSockets: MAX_CHANNELS, maxFreeSockets: 2 });
+  (agent as unknown as { createConnection: unknown }).createConnection = (_o: unknown, cb: (err: Error | null, s?: unknown) => void) => {
+    session.dial().then(
+      (s) => cb(null, s),
+      (e: unknown) => cb(e as Error),
+    );
+    return undefined;
+  };
+  const docker = new Docker({ protocol: 'http', host: 'docker', port: 80, agent, timeout: opts.timeoutMs, version: opts.apiVersion } as Docker.DockerOptions);
+  return { docker, session };
+}
+
+function authConfig(endpoint: SshEndpoint, env: NodeJS.ProcessEnv, home: string): Pick<ConnectConfig, 'agent' | 'privateKey'> {
+  const out: Pick<ConnectConfig, 'agent' | 'privateKey'> = {};
+  if (env.SSH_AUTH_SOCK) out.agent = env.SSH_AUTH_SOCK;
+  const candidates = endpoint.identityFile ? [endpoint.identityFile] : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => path.join(home, '.ssh', f));
+  for (const file of candidates) {
+    if (!existsSync(file)) {
+      if (endpoint.identityFile) throw new AppError('SSH_AUTH_FAILED', `The identity file ${file} does not exist`);
+      continue;
+    }
+    const key = readFileSync(file);
+    const parsed = utils.parseKey(key);
+    if (parsed instanceof Error) {
+      // Passphrases are never stored: an encrypted key must come through ssh-agent.
+      if (/passphrase|encrypted/i.test(parsed.message)) {
+        if (endpoint.identityFile && !out.agent) throw new AppError('SSH_AUTH_FAILED', `The identity file ${file} is encrypted; load it into ssh-agent (ssh-add) and set SSH_AUTH_SOCK`);
+        continue;
+      }
+      if (endpoint.identityFile) throw new AppError('SSH_AUTH_FAILED', `The identity file ${file} is not a private key Stowaway can read: ${parsed.message}`);
+      continue;
+    }
+    out.privateKey = key;
+    break;
+  }
+  if (!out.agent && !out.privateKey) throw new AppError('SSH_AUTH_FAILED', `No ssh key for ${knownHostsName(endpoint.host, endpoint.port)}: start ssh-agent (SSH_AUTH_SOCK) or choose an identity file`);
+  return out;
+}
+
+function hostKeyError(v: HostKeyVerdict, key: Buffer, host: string, port: number, files: string[]): AppError {
+  const fp = fingerprint(key);
+  const type = keyType(key);
+  const name = knownHostsName(host, port);
+  const details = { fingerprint: fp, keyType: type, host: name, knownHosts: files };
+  if (v.status === 'mismatch' || v.status === 'revoked') {
+    const where = `${files.length ? files.join(', ') : 'known_hosts'} line ${v.line}`;
+    return new AppError(
+      'SSH_HOST_KEY_MISMATCH',
+      `The ${type} host key of ${name} is ${fp}, which ${v.status === 'revoked' ? 'is marked @revoked' : 'does not match the key recorded'} in ${where}. Someone may be intercepting the connection, or the host was reinstalled. Confirm with its administrator before removing the old line (ssh-keygen -R '${name}').`,
+      details,
+    );
+  }
+  return new AppError(
+    'SSH_UNKNOWN_HOST_KEY',
+    `The host key of ${name} is not in known_hosts: ${type} ${fp}. Check this fingerprint with the host's administrator, then add it (ssh-keyscan -p ${port} ${host} >> ~/.ssh/known_hosts, or connect once with ssh).`,
+    details,
+  );
+}
+
+/** http sets time-outs and socket options on its socket; an ssh channel has none, so give it equivalents. */
+function withSocketShims(stream: ClientChannel): ClientChannel {
+  const s = stream as ClientChannel & Record<string, unknown>;
+  let timer: NodeJS.Timeout | undefined;
+  let idleMs = 0;
+  const arm = () => {
+    if (timer) clearTimeout(timer);
+    timer = idleMs > 0 ? setTimeout(() => stream.emit('timeout'), idleMs) : undefined;
+  };
+  // A reused channel serves many requests, each adding its own time-out listener.
+  stream.setMaxListeners(50);
+  s.setTimeout = (ms: number, cb?: () => void) => {
+    idleMs = ms;
+    if (cb && ms === 0) stream.removeListener('timeout', cb);
+    else if (cb) stream.once('timeout', cb);
+    arm();
+    return stream;
+  };
+  stream.on('data', () => idleMs && arm());
+  stream.once('close', () => timer && clearTimeout(timer));
+  s.setNoDelay = () => stream;
+  s.setKeepAlive = () => stream;
+  s.ref = () => stream;
+  s.unref = () => stream;
+  return stream;
+}

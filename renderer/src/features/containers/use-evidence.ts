@@ -1,0 +1,51 @@
+import { useEffect, useRef } from 'react';
+import { ContainerEvidenceSchema } from '../../../../shared/domain/evidence-set.js';
+import { useApi } from '../../app/api-context.js';
+import { useQuery } from '../../lib/use-query.js';
+import { callOp } from './loose-call.js';
+
+/** Engine actions after which a container's processes or files have likely changed. */
+const CHANGING = /^(start|restart|unpause|exec_start|exec_die|die|kill|stop|pause|rename|update|commit|copy|extract-to-dir)/;
+
+/**
+ * Evidence of one container (processes, file changes, contents), refreshed live when the engine reports
+ * something happening in it. The last good value stays on screen while refreshing, so selection, scroll
+ * and zoom survive.
+ */
+export function useContainerEvidence(engineId: string | undefined, containerId: string | undefined) {
+  const api = useApi();
+  const refresh = useRef(false);
+  const q = useQuery(
+    engineId && containerId
+      ? () => {
+          const input = { engineId, containerId, refresh: refresh.current };
+          refresh.current = false;
+          return callOp(api, 'evidence.container', input, ContainerEvidenceSchema);
+        }
+      : undefined,
+    [engineId, containerId],
+  );
+  const { reload } = q;
+  useEffect(() => {
+    if (!engineId || !containerId) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = api.on('engine.event', (ev) => {
+      if (ev.engineId !== engineId || !containerId.startsWith(ev.actorId.slice(0, 12)) || !CHANGING.test(ev.action)) return;
+      clearTimeout(timer);
+      // Bursts of events (exec start + die) become one refresh.
+      timer = setTimeout(() => {
+        refresh.current = true;
+        reload();
+      }, 700);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [api, engineId, containerId, reload]);
+  const refreshNow = () => {
+    refresh.current = true;
+    reload();
+  };
+  return { ...q, refreshNow };
+}

@@ -1,0 +1,348 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useApi } from '../../app/api-context.js';
+import { useWorkbench } from '../../app/workbench.js';
+import { useQuery } from '../../lib/use-query.js';
+import { useHotkeys } from '../../lib/use-hotkeys.js';
+import { Empty, ErrorState, Loading } from '../../components/States.js';
+import { SEVERITIES, type EvidenceRef, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
+import type { ScanProgress } from '../../../../shared/domain/scan.js';
+import { visible } from '../containers/visible-text.js';
+import { evidenceTarget, facet, selectFindings, STATES, type SortKey } from './findings-model.js';
+import { useFindings, useScan, useTriage } from './use-findings.js';
+import '../containers/common.css';
+import './findings.css';
+
+const ROW_H = 30;
+
+/** Triage of every finding across engines: filter, sort, judge, and jump to the evidence behind each. */
+export function FindingsView() {
+  const api = useApi();
+  const wb = useWorkbench();
+  const enginesQ = useQuery(() => api.call('engines.list', {}), []);
+  const engines = enginesQ.data ?? [];
+  const q = useFindings(engines);
+  const scan = useScan(q.reload);
+  const triage = useTriage(q.data?.caseId);
+
+  // New scans elsewhere (CLI, another window) and engine connections refresh the list; the selection stays.
+  useEffect(() => {
+    const offP = api.on('scan.progress', (p) => p.phase === 'done' && q.reload());
+    const offS = api.on('engine.state', (s) => s.status === 'connected' && enginesQ.reload());
+    return () => {
+      offP();
+      offS();
+    };
+  }, [api, q.reload, enginesQ.reload]);
+
+  const all = useMemo(() => (q.data?.findings ?? []).map((f) => (triage.local.has(f.id) ? { ...f, state: triage.local.get(f.id)! } : f)), [q.data, triage.local]);
+  const [query, setQuery] = useState('');
+  const [severities, setSeverities] = useState<Set<string>>(() => new Set());
+  const [states, setStates] = useState<Set<string>>(() => new Set(['new', 'confirmed']));
+  const [detector, setDetector] = useState('');
+  const [technique, setTechnique] = useState('');
+  const [container, setContainer] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'severity', desc: true });
+  const [selectedId, setSelectedId] = useState<string>();
+  const shown = useMemo(() => selectFindings(all, { query, severities, states, detector, technique, container }, sort), [all, query, severities, states, detector, technique, container, sort]);
+  const selected = all.find((f) => f.id === selectedId);
+  const scroller = useRef<HTMLDivElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 10 });
+
+  const detectors = useMemo(() => facet(all, (f) => [f.detector]), [all]);
+  const techniques = useMemo(() => facet(all, (f) => f.attack), [all]);
+  const containers = useMemo(() => {
+    const m = new Map<string, { name: string; n: number }>();
+    for (const f of all) if (f.container) m.set(f.container.id, { name: f.container.name, n: (m.get(f.container.id)?.n ?? 0) + 1 });
+    return [...m.entries()].sort((a, b) => b[1].n - a[1].n);
+  }, [all]);
+  const sevCounts = useMemo(() => Object.fromEntries(facet(all, (f) => [f.severity])), [all]);
+  const stateCounts = useMemo(() => Object.fromEntries(facet(all, (f) => [f.state])), [all]);
+
+  const move = (d: number) => {
+    if (!shown.length) return;
+    const i = shown.findIndex((f) => f.id === selectedId);
+    const j = i < 0 ? (d > 0 ? 0 : shown.length - 1) : Math.max(0, Math.min(shown.length - 1, i + d));
+    setSelectedId(shown[j]!.id);
+    virt.scrollToIndex(j, { align: 'auto' });
+  };
+  const open = (f: Finding, ev?: EvidenceRef) => {
+    const e = ev ?? f.evidence.find((x) => ['process', 'file', 'socket'].includes(x.kind)) ?? f.evidence[0];
+    if (f.container) wb.selectContainer(f.container.id);
+    const target = evidenceTarget(e?.kind ?? 'inspect');
+    wb.setFocus(e && target.focusKind ? { kind: target.focusKind, ref: e.ref } : undefined);
+    wb.openTab(target.tab);
+  };
+  const judge = (state: TriageState) => selected && void triage.set(selected.id, state);
+
+  useHotkeys({
+    n: () => move(1),
+    p: () => move(-1),
+    s: () => search.current?.focus(),
+    c: () => judge('confirmed'),
+    x: () => judge('false-positive'),
+    u: () => judge('new'),
+  });
+
+  // Enter opens the selected finding, unless a button or field has focus and Enter belongs to it.
+  const openRef = useRef<() => void>(undefined);
+  openRef.current = () => selected && open(selected);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t && t !== scroller.current && t.closest('button, input, select, textarea, a, [contenteditable], .xterm')) return;
+      e.preventDefault();
+      openRef.current?.();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const toggleIn = (set: Set<string>, v: string, apply: (s: Set<string>) => void) => {
+    const n = new Set(set);
+    if (!n.delete(v)) n.add(v);
+    apply(n);
+  };
+  const sortBy = (key: SortKey) => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key === 'severity' || key === 'firstSeen' }));
+  const connected = engines.filter((e) => e.kind === 'docker' && e.state.status === 'connected');
+  const scanTargets = wb.engineId ? [wb.engineId] : connected.map((e) => e.id);
+
+  return (
+    <div className="fv" data-testid="findings" data-count={all.length} data-shown={shown.length}>
+      <div className="fv-toolbar">
+        <button type="button" className="primary" onClick={() => void scan.run(scanTargets)} disabled={scan.running.length > 0 || scanTargets.length === 0} data-testid="scan-button" title="Scan every container of the current engine">
+          {scan.running.length ? 'Scanning…' : 'Scan'}
+        </button>
+        <ScanStatus running={scan.running.length > 0} progress={scan.progress} error={scan.error} last={q.data?.scans} />
+        <span className="spacer" />
+        <TriageNote caseId={q.data?.caseId} persisted={triage.persisted} error={triage.error} />
+      </div>
+      <div className="fv-filters">
+        <input ref={search} type="search" className="fv-search" placeholder="Search title, evidence, container  (s)" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && (setQuery(''), search.current?.blur())} aria-label="Search findings" data-testid="findings-search" />
+        <div className="fv-chipset" role="group" aria-label="Severity">
+          {[...SEVERITIES].reverse().map((s) => (
+            <button key={s} type="button" className={`chip sevchip sev-${s} ${severities.has(s) ? 'on' : ''}`} aria-pressed={severities.has(s)} onClick={() => toggleIn(severities, s, setSeverities)}>
+              {s} <b>{sevCounts[s] ?? 0}</b>
+            </button>
+          ))}
+        </div>
+        <div className="fv-chipset" role="group" aria-label="Triage state">
+          {STATES.map((s) => (
+            <button key={s} type="button" className={`chip statechip st-${s} ${states.has(s) ? 'on' : ''}`} aria-pressed={states.has(s)} onClick={() => toggleIn(states, s, setStates)} data-testid={`state-filter-${s}`}>
+              {s} <b>{stateCounts[s] ?? 0}</b>
+            </button>
+          ))}
+        </div>
+        <select value={detector} onChange={(e) => setDetector(e.target.value)} aria-label="Detector" data-testid="filter-detector">
+          <option value="">all detectors</option>
+          {detectors.map(([d, n]) => (
+            <option key={d} value={d}>
+              {d} ({n})
+            </option>
+          ))}
+        </select>
+        <select value={technique} onChange={(e) => setTechnique(e.target.value)} aria-label="ATT&CK technique" data-testid="filter-technique">
+          <option value="">all techniques</option>
+          {techniques.map(([t, n]) => (
+            <option key={t} value={t}>
+              {t} ({n})
+            </option>
+          ))}
+        </select>
+        <select value={container} onChange={(e) => setContainer(e.target.value)} aria-label="Container" data-testid="filter-container">
+          <option value="">all containers</option>
+          {containers.map(([id, c]) => (
+            <option key={id} value={id}>
+              {visible(c.name)} ({c.n})
+            </option>
+          ))}
+        </select>
+      </div>
+      {q.error && !q.data ? (
+        <ErrorState error={q.error} onRetry={q.reload} />
+      ) : !q.data ? (
+        <Loading what="findings" />
+      ) : (
+        <div className="fv-split">
+          <div className="fv-table">
+            <div className="fv-head" role="row">
+              {(
+                [
+                  ['severity', 'Severity'],
+                  ['title', 'Finding'],
+                  ['attack', 'ATT&CK'],
+                  ['detector', 'Detector'],
+                  ['container', 'Container'],
+                  ['state', 'State'],
+                ] as [SortKey, string][]
+              ).map(([k, label]) => (
+                <button key={k} type="button" className={`fv-col fv-${k} ${sort.key === k ? 'sorted' : ''}`} onClick={() => sortBy(k)} aria-sort={sort.key === k ? (sort.desc ? 'descending' : 'ascending') : 'none'} data-testid={`sort-${k}`}>
+                  {label} {sort.key === k ? (sort.desc ? '▾' : '▴') : ''}
+                </button>
+              ))}
+            </div>
+            <div ref={scroller} className="fv-scroll" role="listbox" aria-label="Findings" tabIndex={0}>
+              {shown.length === 0 ? (
+                <FindingsEmpty total={all.length} failures={q.data.failures} scanned={q.data.scans.length} />
+              ) : (
+                <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+                  {virt.getVirtualItems().map((v) => {
+                    const f = shown[v.index]!;
+                    return (
+                      <div
+                        key={f.id}
+                        className={`fv-row ${f.id === selectedId ? 'sel' : ''} st-${f.state}`}
+                        style={{ transform: `translateY(${v.start}px)` }}
+                        role="option"
+                        aria-selected={f.id === selectedId}
+                        onClick={() => setSelectedId(f.id)}
+                        onDoubleClick={() => open(f)}
+                        data-testid="finding-row"
+                        data-finding-id={f.id}
+                        data-severity={f.severity}
+                      >
+                        <span className="fv-severity">
+                          <span className={`sev sev-${f.severity}`}>{f.severity}</span>
+                        </span>
+                        <span className="fv-title" title={visible(f.summary)}>
+                          {visible(f.title)}
+                        </span>
+                        <span className="fv-attack mono">{f.attack.join(' ')}</span>
+                        <span className="fv-detector muted">{f.detector}</span>
+                        <span className="fv-container" title={f.container?.id}>
+                          {f.container ? visible(f.container.name) : <span className="muted">engine</span>}
+                        </span>
+                        <span className="fv-state">
+                          <span className={`statepill st-${f.state}`}>{f.state}</span>
+                        </span>
+                      </div>
+                    );
+                  })}
+                </div>
+              )}
+            </div>
+            <div className="fv-foot muted small">
+              {shown.length} of {all.length} findings · <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm · <kbd>x</kbd> false positive · <kbd>u</kbd> reset
+            </div>
+          </div>
+          <FindingDetail f={selected} onOpen={open} onJudge={(s) => selected && void triage.set(selected.id, s)} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ScanStatus({ running, progress, error, last }: { running: boolean; progress: ScanProgress | undefined; error: Error | undefined; last: { scannedAt: string; durationMs: number; engine: { name: string } }[] | undefined }) {
+  if (error) return <span className="bad small" role="alert">Scan failed: {error.message}</span>;
+  if (running) {
+    const pct = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : undefined;
+    return (
+      <span className="fv-progress" role="status" data-testid="scan-progress">
+        <span className="fv-bar">
+          <i style={{ width: `${pct ?? 5}%` }} className={pct === undefined ? 'indeterminate' : ''} />
+        </span>
+        <span className="small muted">
+          {progress ? `${progress.phase} ${progress.done}/${progress.total}${progress.message ? ` · ${visible(progress.message)}` : ''}` : 'starting…'}
+        </span>
+      </span>
+    );
+  }
+  if (!last?.length) return <span className="muted small">No scan yet on the connected engines.</span>;
+  return (
+    <span className="muted small">
+      {last.map((s) => `${s.engine.name}: scanned ${new Date(s.scannedAt).toLocaleString()} in ${(s.durationMs / 1000).toFixed(1)} s`).join(' · ')}
+    </span>
+  );
+}
+
+function TriageNote({ caseId, persisted, error }: { caseId: string | undefined; persisted: boolean | undefined; error: Error | undefined }) {
+  if (error) return <span className="bad small">Triage not saved: {error.message}</span>;
+  if (!caseId || persisted === false) return <span className="warn small" title="Open or create a case to keep triage decisions with their history">Triage kept in this window only (no case open)</span>;
+  return <span className="muted small">Triage recorded in the current case</span>;
+}
+
+function FindingsEmpty({ total, failures, scanned }: { total: number; failures: { engineId: string; message: string }[]; scanned: number }) {
+  if (total > 0) return <Empty title="No finding matches the filters">Clear a filter, or include confirmed, false-positive and suppressed states.</Empty>;
+  return (
+    <Empty title={scanned ? 'No findings' : 'No scan yet'}>
+      {scanned ? 'The latest scans found nothing suspicious.' : 'Press Scan to collect evidence from every container and run the detectors.'}
+      {failures.map((f) => (
+        <div key={f.engineId} className="bad small">
+          {f.engineId}: {f.message}
+        </div>
+      ))}
+    </Empty>
+  );
+}
+
+const EVIDENCE_ICON: Record<string, string> = { process: '⚙', file: '🗎', socket: '⇄', event: '⏱', exec: '⌘', inspect: 'ℹ', image: '▣', stats: '▁▃' };
+
+function FindingDetail({ f, onOpen, onJudge }: { f: Finding | undefined; onOpen(f: Finding, e?: EvidenceRef): void; onJudge(s: TriageState): void }) {
+  if (!f) return <aside className="fv-detail muted">Select a finding (click, or <kbd>n</kbd>) to see its evidence. Double-click or <kbd>Enter</kbd> jumps to the view that shows it.</aside>;
+  return (
+    <aside className="fv-detail" data-testid="finding-detail">
+      <div className="fv-dhead">
+        <span className={`sev sev-${f.severity}`}>{f.severity}</span>
+        <h3>{visible(f.title)}</h3>
+      </div>
+      <p className="fv-summary">{visible(f.summary, { newlines: true })}</p>
+      <dl className="fv-dl">
+        <dt>ATT&amp;CK</dt>
+        <dd className="mono">{f.attack.join(', ')}</dd>
+        <dt>Detector</dt>
+        <dd>
+          {f.detector} <span className="muted">({f.kind})</span>
+        </dd>
+        <dt>Container</dt>
+        <dd>{f.container ? `${visible(f.container.name)} · ${f.container.id.slice(0, 12)}` : 'the engine itself'}</dd>
+        {f.firstSeen ? (
+          <>
+            <dt>First seen</dt>
+            <dd>{f.firstSeen}</dd>
+          </>
+        ) : null}
+        <dt>State</dt>
+        <dd>
+          <span className={`statepill st-${f.state}`}>{f.state}</span>
+          {f.suppressedBy ? <span className="muted small"> by {f.suppressedBy}</span> : null}
+        </dd>
+      </dl>
+      <div className="fv-judge" role="group" aria-label="Triage">
+        <button type="button" onClick={() => onJudge('confirmed')} disabled={f.state === 'confirmed'} data-testid="triage-confirm">
+          Confirm <kbd>c</kbd>
+        </button>
+        <button type="button" onClick={() => onJudge('false-positive')} disabled={f.state === 'false-positive'} data-testid="triage-fp">
+          False positive <kbd>x</kbd>
+        </button>
+        <button type="button" onClick={() => onJudge('new')} disabled={f.state === 'new'}>
+          Reset <kbd>u</kbd>
+        </button>
+      </div>
+      <h4>Evidence ({f.evidence.length})</h4>
+      <ul className="fv-evidence">
+        {f.evidence.map((e, i) => {
+          const target = evidenceTarget(e.kind);
+          return (
+            <li key={i}>
+              <button type="button" className="fv-ev" onClick={() => onOpen(f, e)} data-testid="evidence-link" data-kind={e.kind} title={`Open in ${target.tab}`}>
+                <span className="fv-ev-kind" aria-hidden>
+                  {EVIDENCE_ICON[e.kind] ?? '•'}
+                </span>
+                <span className="fv-ev-body">
+                  <span className="mono fv-ev-ref">
+                    {e.kind} {visible(e.ref)}
+                  </span>
+                  <span className="fv-ev-excerpt">{visible(e.excerpt)}</span>
+                  {e.sha256 ? <span className="mono small muted">sha256 {e.sha256.slice(0, 16)}…</span> : null}
+                </span>
+                <span className="fv-ev-go">{target.tab} →</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { z } from 'zod';
+import { useApi } from '../../app/api-context.js';
+import { useQuery } from '../../lib/use-query.js';
+import { ScanProgressSchema, ScanResultSchema, type ScanProgress, type ScanResult } from '../../../../shared/domain/scan.js';
+import { FindingSchema, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
+import type { EngineView } from '../../../../shared/domain/engine.js';
+import { callOp, isUnknownOp } from '../containers/loose-call.js';
+
+const CaseRefSchema = z.object({ id: z.string() }).passthrough().nullable();
+const FindingPageSchema = z.object({ total: z.number(), items: z.array(FindingSchema) });
+
+export interface FindingsData {
+  findings: Finding[];
+  scans: ScanResult[];
+  /** Engines whose latest scan could not be read, with why. */
+  failures: { engineId: string; message: string }[];
+  caseId: string | undefined;
+}
+
+/**
+ * Findings of every engine's latest scan, with triage state from the current case when one is open. Without
+ * a case store, triage is kept in this view for the session (and the view says so).
+ */
+export function useFindings(engines: EngineView[]) {
+  const api = useApi();
+  const ids = engines.filter((e) => e.kind === 'docker').map((e) => e.id);
+  const key = ids.join('|');
+  const q = useQuery<FindingsData>(async () => {
+    const failures: FindingsData['failures'] = [];
+    const scans: ScanResult[] = [];
+    await Promise.all(
+      ids.map(async (engineId) => {
+        try {
+          const r = await callOp(api, 'scan.latest', { engineId }, ScanResultSchema.nullable());
+          if (r) scans.push(r);
+        } catch (e) {
+          failures.push({ engineId, message: (e as Error).message });
+        }
+      }),
+    );
+    let caseId: string | undefined;
+    const states = new Map<string, TriageState>();
+    try {
+      caseId = (await callOp(api, 'cases.current', {}, CaseRefSchema))?.id;
+      if (caseId) {
+        const page = await callOp(api, 'findings.list', { caseId, limit: 10_000 }, FindingPageSchema);
+        for (const f of page.items) states.set(f.id, f.state);
+      }
+    } catch (e) {
+      if (!isUnknownOp(e)) failures.push({ engineId: 'case', message: (e as Error).message });
+    }
+    const findings = scans.flatMap((s) => s.findings.map((f) => ({ ...f, engineId: f.engineId ?? s.engine.id, state: states.get(f.id) ?? f.state })));
+    return { findings, scans, failures, caseId };
+  }, [key]);
+  return q;
+}
+
+/** Runs scans with live progress from `scan.progress` events. */
+export function useScan(onDone: () => void) {
+  const api = useApi();
+  const [progress, setProgress] = useState<ScanProgress>();
+  const [running, setRunning] = useState<string[]>([]);
+  const [error, setError] = useState<Error>();
+  useEffect(
+    () =>
+      api.on('scan.progress', (p) => {
+        const parsed = ScanProgressSchema.safeParse(p);
+        if (parsed.success) setProgress(parsed.data);
+      }),
+    [api],
+  );
+  const run = useCallback(
+    async (engineIds: string[]) => {
+      setError(undefined);
+      setRunning(engineIds);
+      setProgress(undefined);
+      try {
+        for (const engineId of engineIds) await callOp(api, 'scan.run', { engineId }, ScanResultSchema);
+      } catch (e) {
+        setError(e as Error);
+      } finally {
+        setRunning([]);
+        onDone();
+      }
+    },
+    [api, onDone],
+  );
+  return useMemo(() => ({ run, running, progress, error }), [run, running, progress, error]);
+}
+
+/**
+ * Triage: recorded in the case (with history and custody) when a case store answers; kept locally otherwise.
+ */
+export function useTriage(caseId: string | undefined) {
+  const api = useApi();
+  const [local, setLocal] = useState<Map<string, TriageState>>(() => new Map());
+  const [persisted, setPersisted] = useState<boolean | undefined>(undefined);
+  const [error, setError] = useState<Error>();
+  const set = useCallback(
+    async (findingId: string, state: TriageState) => {
+      setLocal((m) => new Map(m).set(findingId, state));
+      if (!caseId) {
+        setPersisted(false);
+        return;
+      }
+      try {
+        await callOp(api, 'findings.setState', { caseId, findingId, state }, FindingSchema);
+        setPersisted(true);
+        setError(undefined);
+      } catch (e) {
+        if (isUnknownOp(e)) setPersisted(false);
+        else setError(e as Error);
+      }
+    },
+    [api, caseId],
+  );
+  return { local, set, persisted, error };
+}

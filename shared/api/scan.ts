@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineOp } from './define.js';
+import { ScanResultSchema } from '../domain/scan.js';
+import { ContainerEvidenceSchema, EngineEvidenceSchema } from '../domain/evidence-set.js';
+
+const EngineId = z.string().min(1).max(128);
+const ContainerId = z.string().regex(/^[0-9a-f]{12,64}$/);
+
+/** Docker-style durations ("30m", "24h", "7d") or an RFC 3339 time. */
+export const SinceSchema = z
+  .string()
+  .max(64)
+  .regex(/^(\d+(ms|s|m|h|d|w)|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2}))$/, 'use a duration such as 30m, 24h, 7d or an RFC 3339 time');
+
+/** Scanning an engine and reading the evidence one container has. */
+export const scanOps = {
+  /** Collects every container (running and stopped), runs the detectors and keeps the result as the engine's latest. */
+  'scan.run': defineOp(z.object({ engineId: EngineId, since: SinceSchema.optional() }), ScanResultSchema, { timeoutMs: 15 * 60_000 }),
+  'scan.latest': defineOp(z.object({ engineId: EngineId }), ScanResultSchema.nullable()),
+  /** The evidence behind the latest scan (events, execs, images and every container), or null before any scan. */
+  'evidence.latest': defineOp(z.object({ engineId: EngineId }), EngineEvidenceSchema.nullable(), { timeoutMs: 60_000 }),
+  /** Evidence of one container; cached per container until `refresh` or a new scan. */
+  'evidence.container': defineOp(z.object({ engineId: EngineId, containerId: ContainerId, refresh: z.boolean().default(false) }), ContainerEvidenceSchema, {
+    timeoutMs: 120_000,
+  }),
+};

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServe } from '../helpers/cli.js';
+import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import { tempDataDir } from '../helpers/case-fixtures.js';
+
+const HOSTILE = '<img src=x onerror="window.__pwned=1">';
+
+describe('Case tab in web mode', () => {
+  const tmp = tempDataDir('stowaway-case-e2e-');
+  let serve: ReturnType<typeof startServe>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    serve = startServe([], { STOWAWAY_DATA_DIR: tmp.dir, STOWAWAY_ANALYST: 'e2e-analyst' });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(await serve.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    tmp.cleanup();
+  });
+
+  it('creates a case, adds a note with markup as text, verifies, and previews the HTML report sandboxed', async () => {
+    await page.getByTestId('tab-case').click();
+    await page.getByTestId('case-view').waitFor();
+    await page.getByTestId('case-new-name').fill(`Case ${HOSTILE}`);
+    await page.getByTestId('case-create').click();
+    await expect.poll(() => page.getByTestId('case-title').textContent()).toBe(`Case ${HOSTILE}`);
+
+    await page.getByTestId('case-note').fill(`Found ${HOSTILE} in /etc/profile`);
+    await page.getByTestId('case-note').press('Control+Enter');
+    await expect.poll(() => page.locator('.cv-note').first().textContent()).toBe(`Found ${HOSTILE} in /etc/profile`);
+    expect(await page.locator('img[src=x]').count()).toBe(0);
+
+    await page.getByTestId('case-verify').click();
+    await expect.poll(() => page.getByTestId('case-verify-result').textContent()).toContain('custody chain intact');
+
+    await page.getByTestId('report-preview').click();
+    const frame = page.getByTestId('report-frame');
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    const inner = page.frameLocator('[data-testid="report-frame"]');
+    await expect.poll(() => inner.locator('h1').textContent(), { timeout: 15_000 }).toBe(`Case report: Case ${HOSTILE}`);
+    expect(await inner.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    await page.getByTestId('report-format').selectOption('md');
+    await page.getByTestId('report-preview').click();
+    await expect.poll(() => page.getByTestId('report-text').textContent()).toContain('# Case report');
+
+    // Custody shows everything done above, by the analyst of the session.
+    const custody = await page.locator('.cv-custody').textContent();
+    for (const action of ['create', 'note', 'verify', 'export']) expect(custody).toContain(action);
+    expect(custody).toContain('e2e-analyst');
+    await page.screenshot({ path: artifactPath('case-tab.png'), fullPage: true });
+  });
+
+  it('keeps a second case side by side and switches between them', async () => {
+    await page.getByTestId('case-new-name').fill('Second case');
+    await page.getByTestId('case-create').click();
+    await expect.poll(() => page.getByTestId('case-title').textContent()).toBe('Second case');
+    const options = await page.getByTestId('case-picker').locator('option').allTextContents();
+    expect(options).toHaveLength(2);
+    const first = await page.getByTestId('case-picker').locator('option', { hasText: 'Case <img' }).getAttribute('value');
+    await page.getByTestId('case-picker').selectOption(first!);
+    await expect.poll(() => page.getByTestId('case-title').textContent()).toBe(`Case ${HOSTILE}`);
+  });
+});

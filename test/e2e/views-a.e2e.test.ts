@@ -1,0 +1,193 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startServe } from '../helpers/cli.js';
+import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import { removeSuite, runContainer } from '../helpers/docker.js';
+
+const SUITE = 'e2e-views-a';
+
+/**
+ * Emulates the evasion report inside one container: a backdoor user appended to /etc/passwd, a hidden
+ * dot-directory with a setuid script, a process whose binary was deleted after start, and a process hidden
+ * from the container's own /proc by a bind mount. The command line carries an ANSI escape and markup.
+ */
+const SCENARIO = [
+  'echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd',
+  'mkdir -p /tmp/.hidden /tmp/empty',
+  'echo payload > /tmp/.hidden/run.sh',
+  'chmod 4755 /tmp/.hidden/run.sh',
+  'cp /bin/busybox /tmp/sleep',
+  '/tmp/sleep 3600 &',
+  'sleep 1',
+  'rm /tmp/sleep',
+  'sleep 3601 &',
+  'mount --bind /tmp/empty /proc/$!',
+  `exec sh -c 'sleep 3602; : "\u001b[31m<img src=x onerror=window.__pwned=1>"'`,
+].join('\n');
+
+describe('triage, process tree, filesystem diff and overview on real containers', () => {
+  let serve: ReturnType<typeof startServe>;
+  let browser: Browser;
+  let page: Page;
+  const name = `sw-va-${process.pid}`;
+
+  beforeAll(async () => {
+    await removeSuite(SUITE);
+    await runContainer({
+      suite: SUITE,
+      name,
+      cmd: ['sh', '-c', SCENARIO],
+      hostConfig: { NetworkMode: 'none', CapAdd: ['SYS_ADMIN'], SecurityOpt: ['apparmor=unconfined'] },
+    });
+    await new Promise((r) => setTimeout(r, 2500));
+    serve = startServe([], { STOWAWAY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sw-va-e2e-')) });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
+    await page.goto(await serve.url);
+    const item = page.getByTestId('container-item').filter({ hasText: name }).first();
+    await item.waitFor({ timeout: 20_000 });
+    await item.click();
+  });
+  afterEach(async (ctx) => {
+    // A failed step leaves a picture of what the analyst would have seen.
+    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`views-a-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await removeSuite(SUITE);
+  });
+
+  it('process tree shows host and in-container views with the hidden and deleted processes marked', async () => {
+    await page.getByTestId('tab-processes').click();
+    const tree = page.getByTestId('process-tree');
+    await tree.waitFor({ timeout: 30_000 });
+    // init, its shell child chain: sh -> /tmp/sleep (deleted), sleep 3601 (hidden), sleep 3602.
+    expect(Number(await tree.getAttribute('data-count'))).toBeGreaterThanOrEqual(4);
+    expect(Number(await tree.getAttribute('data-hidden'))).toBe(1);
+    const host = page.getByTestId('process-tree-host');
+    const deleted = host.locator('[data-testid="process-node"][data-flags*="deleted-exe"]');
+    expect(await deleted.count()).toBe(1);
+    expect(await deleted.textContent()).toContain('/tmp/sleep');
+    const hidden = host.locator('[data-testid="process-node"][data-flags~="hidden"]');
+    expect(await hidden.count()).toBe(1);
+    expect(await hidden.textContent()).toContain('sleep 3601');
+    expect(await hidden.evaluate((el) => el.classList.contains('severe'))).toBe(true);
+    // The container's own view does not list the hidden one.
+    const inside = page.getByTestId('process-tree-container');
+    expect(await inside.locator('.pt-cmd', { hasText: /^sleep 3601$/ }).count()).toBe(0);
+    expect(await inside.locator('.pt-cmd', { hasText: /^sleep 3602$/ }).count()).toBe(1);
+    expect(await host.locator('.pt-cmd', { hasText: /^sleep 3601$/ }).count()).toBe(1);
+    // Hostile command line: the escape is shown, the markup stays text.
+    expect(await host.textContent()).toContain('\\x1b[31m<img src=x');
+    expect(await page.locator('img[src=x]').count()).toBe(0);
+    await hidden.click();
+    await page.getByTestId('process-detail').waitFor();
+    expect(await page.getByTestId('process-detail').textContent()).toContain('hidden');
+    await page.screenshot({ path: artifactPath('views-a-processes.png') });
+  });
+
+  it('process tree searches, collapses and zooms from the keyboard without losing the selection', async () => {
+    const host = page.getByTestId('process-tree-host');
+    const rowsBefore = Number(await host.getAttribute('data-rows'));
+    await page.getByTestId('process-search').fill('3602');
+    await expect.poll(async () => Number(await host.getAttribute('data-rows'))).toBeLessThan(rowsBefore);
+    await page.getByTestId('process-search').fill('');
+    await host.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowLeft'); // collapse the root
+    expect(Number(await host.getAttribute('data-rows'))).toBe(1);
+    await page.keyboard.press('ArrowRight');
+    expect(Number(await host.getAttribute('data-rows'))).toBe(rowsBefore);
+    const z0 = Number(await host.getAttribute('data-zoom'));
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await expect.poll(async () => Number(await host.getAttribute('data-zoom'))).toBeGreaterThan(z0);
+    expect(await host.locator('[aria-selected="true"]').count()).toBe(1);
+    await page.keyboard.press('0');
+  });
+
+  it('filesystem diff shows the changed passwd with its diff and the hidden setuid file', async () => {
+    await page.getByTestId('tab-files').click();
+    const fd = page.getByTestId('fs-diff');
+    await fd.waitFor({ timeout: 30_000 });
+    const passwd = fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]');
+    expect(await passwd.getAttribute('data-kind')).toBe('changed');
+    expect(await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden"]').getAttribute('data-flags')).toContain('hidden');
+    expect(await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden/run.sh"]').getAttribute('data-flags')).toContain('setuid');
+    await passwd.click();
+    const lines = page.getByTestId('fs-diff-lines');
+    await lines.waitFor({ timeout: 20_000 });
+    expect(await lines.getAttribute('data-added')).toBe('1');
+    expect(await lines.locator('tr.add').textContent()).toContain('backdoor:x:0:0');
+    await page.screenshot({ path: artifactPath('views-a-files.png') });
+    // Flagged-only filter keeps the hidden directory and its parents.
+    await page.getByTestId('fs-flagged').click();
+    await expect.poll(() => fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]').count()).toBe(0);
+    expect(await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden/run.sh"]').count()).toBe(1);
+    await page.getByTestId('fs-flagged').click();
+  });
+
+  it('overview shows privileges, namespaces and a live resource chart', async () => {
+    await page.getByTestId('tab-overview').click();
+    const ov = page.getByTestId('container-overview');
+    await ov.waitFor();
+    expect(await page.getByTestId('capabilities').textContent()).toContain('SYS_ADMIN');
+    await expect.poll(async () => Number(await page.getByTestId('live-stats').getAttribute('data-samples')), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: artifactPath('views-a-overview.png') });
+  });
+
+  it('findings: a scan with progress, filters, and two clicks from a finding to its evidence', async () => {
+    await page.getByTestId('tab-findings').click();
+    const view = page.getByTestId('findings');
+    await view.waitFor();
+    await page.getByTestId('scan-button').click();
+    await expect.poll(async () => Number(await view.getAttribute('data-count')), { timeout: 120_000 }).toBeGreaterThan(0);
+    const mine = page.getByTestId('finding-row').filter({ hasText: name });
+    await expect.poll(() => mine.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // Filter to this container: only its findings stay.
+    const value = await page.getByTestId('filter-container').locator('option', { hasText: name }).first().getAttribute('value');
+    await page.getByTestId('filter-container').selectOption(value!);
+    await expect.poll(async () => (await page.getByTestId('finding-row').allTextContents()).every((t) => t.includes(name))).toBe(true);
+    await page.screenshot({ path: artifactPath('views-a-findings.png') });
+    // Keyboard: n selects the first finding and shows its evidence.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('n');
+    await page.getByTestId('finding-detail').waitFor();
+    // Two clicks: the finding that points at the hidden process, then its process evidence.
+    let opened = false;
+    const rows = await page.getByTestId('finding-row').count();
+    for (let i = 0; i < rows && !opened; i++) {
+      await page.getByTestId('finding-row').nth(i).click();
+      const link = page.getByTestId('evidence-link').and(page.locator('[data-kind="process"]')).filter({ hasText: 'sleep 3601' }).first();
+      if ((await link.count()) === 0) continue;
+      await link.click();
+      opened = true;
+    }
+    expect(opened).toBe(true);
+    await page.getByTestId('process-tree').waitFor({ timeout: 20_000 });
+    const selected = page.getByTestId('process-tree-host').locator('[aria-selected="true"]');
+    await expect.poll(() => selected.count()).toBe(1);
+    expect(await selected.getAttribute('data-flags')).toContain('hidden');
+    await page.screenshot({ path: artifactPath('views-a-finding-jump.png') });
+  });
+
+  it('triage changes the state of a finding and the state filter follows', async () => {
+    await page.getByTestId('tab-findings').click();
+    const view = page.getByTestId('findings');
+    await view.waitFor();
+    const first = page.getByTestId('finding-row').first();
+    await first.click();
+    const id = await first.getAttribute('data-finding-id');
+    const before = Number(await view.getAttribute('data-shown'));
+    await page.getByTestId('triage-fp').click();
+    // False positives are filtered out by default.
+    await expect.poll(async () => Number(await view.getAttribute('data-shown'))).toBe(before - 1);
+    await page.getByTestId('state-filter-false-positive').click();
+    await expect.poll(() => page.locator(`[data-finding-id="${id}"]`).textContent()).toContain('false-positive');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+});

