@@ -67,7 +67,10 @@ export function createApp(opts: AppOptions = {}) {
     'containers.inspect': async ({ engineId, containerId }) => containers.inspect(engineId, containerId),
     'investigate.fileDiff': async ({ engineId, containerId, path }) => files.fileDiff(engineId, containerId, path),
     'containers.stats': async ({ engineId, containerId }) => containerStats(engines, engineId, containerId),
-    ...caseHandlers(caseStore.get, detectorMetas, env, (id) => ({ result: scans.latest(id), evidence: scans.latestEvidence(id) })),
+    ...caseHandlers(caseStore.get, detectorMetas, env, {
+      of: (id) => ({ result: scans.latest(id), evidence: scans.latestEvidence(id) }),
+      engineIds: () => engines.list().map((e) => e.id),
+    }),
     ...scans.handlers(),
     ...detectorHandlers(),
   };

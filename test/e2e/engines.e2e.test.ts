@@ -7,6 +7,7 @@ import { startServe } from '../helpers/cli.js';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 import { startSshd, type Sshd } from '../integration/engines/fixtures/sshd.js';
+import { freePort } from '../integration/engines/fixtures/ports.js';
 
 const SUITE = 'e2e-engines';
 
@@ -28,9 +29,13 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
   afterAll(async () => {
+    const t = Date.now();
     await browser?.close();
+    console.log('T browser', Date.now() - t);
     await serve?.stop();
+    console.log('T serve', Date.now() - t);
     await sshd?.stop();
+    console.log('T sshd', Date.now() - t);
     await removeSuite(SUITE);
   });
 
@@ -62,15 +67,26 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     expect(existsSync(path.join(data, 'engines.json'))).toBe(false);
   });
 
-  it('plain tcp cannot be saved without the insecure opt-in', async () => {
+  it('plain tcp needs the insecure opt-in, then shows a warning and its failure reason', async () => {
     await page.getByTestId('add-host').click();
     await page.getByTestId('host-name').fill('plain');
     await page.getByTestId('host-kind').selectOption('tcp');
     await page.getByTestId('host-host').fill('127.0.0.1');
     expect(await form().textContent()).toContain('anyone on the network path');
+    await page.getByTestId('host-port').fill(String(await freePort()));
     await page.getByTestId('host-save').click();
     expect(await page.getByTestId('host-error').textContent()).toContain('Enter the insecure opt-in');
-    await page.keyboard.press('Escape');
+    await page.getByTestId('host-allow-insecure').check();
+    await page.getByTestId('host-save').click();
+    await form().waitFor({ state: 'detached' });
+    // Saved with a visible warning; nothing listens there, so it fails with the reason shown in the list.
+    const item = page.getByTestId('engine-item').filter({ hasText: 'plain' });
+    await item.getByTestId('engine-insecure').waitFor();
+    await expect.poll(() => item.getAttribute('data-status'), { timeout: 15_000 }).toBe('failed');
+    expect(await item.getByTestId('engine-reason').textContent()).toMatch(/ENGINE_UNREACHABLE: .*refused the connection/);
+    await item.getByTestId('engine-remove').click();
+    await item.getByTestId('engine-remove-confirm').click();
+    await item.waitFor({ state: 'detached' });
   });
 
   it('adds an ssh host after a successful test, switches to it and back, then removes it', async () => {

@@ -28,7 +28,7 @@ const SCENARIO = [
   `exec sh -c 'sleep 3602; : "\u001b[31m<img src=x onerror=window.__pwned=1>"'`,
 ].join('\n');
 
-describe('triage, process tree, filesystem diff and overview on real containers', () => {
+describe('triage, process tree, filesystem diff and overview on real containers', { timeout: 180_000 }, () => {
   let serve: ReturnType<typeof startServe>;
   let browser: Browser;
   let page: Page;
@@ -48,7 +48,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
     await page.goto(await serve.url);
     const item = page.getByTestId('container-item').filter({ hasText: name }).first();
-    await item.waitFor({ timeout: 20_000 });
+    await item.waitFor({ timeout: 60_000 });
     await item.click();
   });
   afterEach(async (ctx) => {
@@ -64,7 +64,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
   it('process tree shows host and in-container views with the hidden and deleted processes marked', async () => {
     await page.getByTestId('tab-processes').click();
     const tree = page.getByTestId('process-tree');
-    await tree.waitFor({ timeout: 30_000 });
+    await tree.waitFor({ timeout: 90_000 });
     // init, its shell child chain: sh -> /tmp/sleep (deleted), sleep 3601 (hidden), sleep 3602.
     expect(Number(await tree.getAttribute('data-count'))).toBeGreaterThanOrEqual(4);
     expect(Number(await tree.getAttribute('data-hidden'))).toBe(1);
@@ -113,7 +113,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
   it('filesystem diff shows the changed passwd with its diff and the hidden setuid file', async () => {
     await page.getByTestId('tab-files').click();
     const fd = page.getByTestId('fs-diff');
-    await fd.waitFor({ timeout: 30_000 });
+    await fd.waitFor({ timeout: 90_000 });
     const passwd = fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]');
     expect(await passwd.getAttribute('data-kind')).toBe('changed');
     expect(await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden"]').getAttribute('data-flags')).toContain('hidden');
@@ -145,7 +145,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     const view = page.getByTestId('findings');
     await view.waitFor();
     await page.getByTestId('scan-button').click();
-    await expect.poll(async () => Number(await view.getAttribute('data-count')), { timeout: 120_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await view.getAttribute('data-count')), { timeout: 170_000 }).toBeGreaterThan(0);
     const mine = page.getByTestId('finding-row').filter({ hasText: name });
     await expect.poll(() => mine.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     // Filter to this container: only its findings stay.
@@ -173,6 +173,24 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await expect.poll(() => selected.count()).toBe(1);
     expect(await selected.getAttribute('data-flags')).toContain('hidden');
     await page.screenshot({ path: artifactPath('views-a-finding-jump.png') });
+  });
+
+  it('a finding about /etc/passwd opens the filesystem diff on that file', async () => {
+    await page.getByTestId('tab-findings').click();
+    await page.getByTestId('findings').waitFor();
+    let opened = false;
+    const rows = await page.getByTestId('finding-row').count();
+    for (let i = 0; i < rows && !opened; i++) {
+      await page.getByTestId('finding-row').nth(i).click();
+      const link = page.getByTestId('evidence-link').and(page.locator('[data-kind="file"]')).filter({ hasText: '/etc/passwd' }).first();
+      if ((await link.count()) === 0) continue;
+      await link.click();
+      opened = true;
+    }
+    expect(opened).toBe(true);
+    await page.getByTestId('fs-diff').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator('[data-testid="fs-row"][aria-selected="true"]').getAttribute('data-path')).toBe('/etc/passwd');
+    await page.getByTestId('fs-diff-lines').waitFor({ timeout: 20_000 });
   });
 
   it('triage changes the state of a finding and the state filter follows', async () => {

@@ -71,7 +71,6 @@ describe('network graph in web mode', () => {
     await page.getByTestId('network-node').filter({ hasText: server }).first().click();
     await expect.poll(() => page.getByTestId('network-details').textContent()).toContain(server);
     await page.waitForTimeout(600);
-    await page.screenshot({ path: artifactPath('views-network-before-drag.png') });
     const box = (await canvas.boundingBox())!;
     // The selected node is centred: drag it from the centre and drop it elsewhere.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -83,5 +82,9 @@ describe('network graph in web mode', () => {
     await page.keyboard.press('f');
     await page.waitForTimeout(500);
     await page.screenshot({ path: artifactPath('views-network.png') });
+    await page.keyboard.press('t');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: artifactPath('views-network-dark.png') });
+    await page.keyboard.press('t');
   });
 });

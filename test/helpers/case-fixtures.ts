@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Finding, Severity } from '../../shared/domain/finding.js';
 import type { ScanResult } from '../../shared/domain/scan.js';
+import type { z } from 'zod';
+import { EngineEvidenceSchema, type EngineEvidence } from '../../shared/domain/evidence-set.js';
+import { sha256Hex } from '../../electron/engine/cases/blob-store.js';
 
 /** A fresh data directory per test; removed by the returned cleanup. */
 export function tempDataDir(prefix = 'stowaway-cases-'): { dir: string; cleanup: () => void } {
@@ -64,3 +67,66 @@ export function makeScan(findings: Finding[], engineId = 'local'): ScanResult {
     errors: [],
   };
 }
+
+// Parsed, so fields the evidence schema adds later get their defaults.
+export const makeEvidence = (result: ScanResult, processCmd = 'sleep 3600'): EngineEvidence =>
+  EngineEvidenceSchema.parse({
+  engine: { ...result.engine, local: true },
+  collectedAt: result.scannedAt,
+  containers: result.containers.slice(0, 2).map((c) => ({
+    container: {
+      id: c.id,
+      engineId: 'local',
+      name: c.name,
+      image: c.image,
+      imageId: 'sha256:' + 'c'.repeat(64),
+      command: 'sleep 3600',
+      state: 'running',
+      status: 'Up',
+      created: result.scannedAt,
+      labels: {},
+      entrypoint: [],
+      cmd: ['sleep', '3600'],
+      user: '',
+      privileged: false,
+      capAdd: [],
+      capDrop: [],
+      pidMode: '',
+      networkMode: 'none',
+      ipcMode: 'private',
+      securityOpt: [],
+      mounts: [],
+      networks: [],
+      ports: [],
+      exposedPorts: [],
+      logDriver: 'json-file',
+      restartPolicy: 'no',
+      env: [],
+      utsMode: '',
+      usernsMode: '',
+      cgroupnsMode: '',
+      devices: [],
+      readonlyRootfs: false,
+      autoRemove: false,
+      logOptions: {},
+      appArmorProfile: '',
+      graphDriver: { name: 'overlay2' },
+    },
+    processes: {
+      host: { containerId: c.id, view: 'host', source: 'host:/proc', collectedAt: result.scannedAt, processes: [{ pid: 4242, ppid: 1, user: 'root', comm: 'sh', cmdline: processCmd, flags: ['socket-stdio'] }] },
+    },
+    sockets: [],
+    files: [],
+    fileContents: [{ path: '/etc/passwd', sha256: sha256Hex('root:x:0:0::/root:/bin/sh\n'), size: 26, text: 'root:x:0:0::/root:/bin/sh\n' }],
+    mountPoints: [],
+    stats: [],
+    artifacts: [],
+    access: 'api',
+  })),
+  images: [],
+  events: [],
+  execs: [],
+  kubeAudit: [],
+  errors: [],
+} satisfies z.input<typeof EngineEvidenceSchema>);
+

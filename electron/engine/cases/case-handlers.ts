@@ -31,10 +31,20 @@ type CaseOpName =
   | 'bundles.open';
 
 /** Contract handlers of the case store; the analyst of each call is the actor in the custody log. */
-/** The latest scan of an engine as the scan service keeps it, for `cases.addScan`. */
-export type LatestScan = (engineId: string) => { result: ScanResult | null; evidence: EngineEvidence | null };
+/** The latest scans the scan service keeps (per engine), for recording them in a case. */
+export interface LatestScans {
+  of(engineId: string): { result: ScanResult | null; evidence: EngineEvidence | null };
+  engineIds(): string[];
+}
 
-export function caseHandlers(store: () => CaseService, detectors: () => readonly DetectorMeta[], env: NodeJS.ProcessEnv = process.env, latestScan?: LatestScan): Pick<Handlers, CaseOpName> {
+export function caseHandlers(store: () => CaseService, detectors: () => readonly DetectorMeta[], env: NodeJS.ProcessEnv = process.env, latest?: LatestScans): Pick<Handlers, CaseOpName> {
+  /** Records a scan unless this exact result is already in the case. */
+  const record = (caseId: string, engineId: string, actor: string): boolean => {
+    const l = latest?.of(engineId);
+    if (!l?.result) return false;
+    if (!store().hasScan(caseId, l.result)) store().addScan(caseId, l.result, l.evidence ?? undefined, { actor });
+    return true;
+  };
   return {
     'cases.list': async ({ includeArchived }) => store().list(includeArchived),
     'cases.create': async ({ name }, ctx) => store().create(name, ctx.user),
@@ -45,15 +55,21 @@ export function caseHandlers(store: () => CaseService, detectors: () => readonly
     'cases.reopen': async ({ caseId }, ctx) => store().reopen(caseId, ctx.user),
     'cases.archive': async ({ caseId }, ctx) => store().archive(caseId, ctx.user),
     'cases.addScan': async ({ caseId, engineId }, ctx) => {
-      const latest = latestScan?.(engineId);
-      if (!latest?.result) throw new AppError('NOT_FOUND', `Engine ${engineId.slice(0, 128)} has not been scanned yet: run a scan first`);
-      store().addScan(caseId, latest.result, latest.evidence ?? undefined, { actor: ctx.user });
+      if (!record(caseId, engineId, ctx.user)) throw new AppError('NOT_FOUND', `Engine ${engineId.slice(0, 128)} has not been scanned yet: run a scan first`);
       return store().get(caseId);
     },
     'cases.containers': async ({ caseId }) => store().containers(caseId),
     'cases.containerEvidence': async ({ caseId, containerId }) => store().containerEvidence(caseId, containerId),
     'findings.list': async ({ caseId, ...q }) => store().findings(caseId, q),
-    'findings.setState': async ({ caseId, findingId, state, reason }, ctx) => store().setFindingState(caseId, findingId, state, reason, ctx.user),
+    'findings.setState': async ({ caseId, findingId, state, reason }, ctx) => {
+      // Triage of a finding from a scan not yet in the case first records that scan, so the judgement
+      // always sits next to the evidence it was made on.
+      if (!store().hasFinding(caseId, findingId)) {
+        const engineId = latest?.engineIds().find((id) => latest.of(id).result?.findings.some((f) => f.id === findingId));
+        if (engineId) record(caseId, engineId, ctx.user);
+      }
+      return store().setFindingState(caseId, findingId, state, reason, ctx.user);
+    },
     'findings.history': async ({ caseId, findingId }) => store().history(caseId, findingId),
     'notes.add': async ({ caseId, markdown, findingId }, ctx) => store().addNote(caseId, markdown, findingId, ctx.user),
     'notes.list': async ({ caseId }) => store().notes(caseId),

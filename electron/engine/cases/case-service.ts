@@ -431,6 +431,15 @@ export class CaseService {
     return scanId;
   }
 
+  /** Whether this exact scan result (by hash) is already recorded in the case. */
+  hasScan(caseId: string, result: ScanResult): boolean {
+    return !!this.db.prepare('SELECT 1 FROM scans WHERE case_id = ? AND result_sha256 = ?').get(caseId, sha256Hex(JSON.stringify(result)));
+  }
+
+  hasFinding(caseId: string, findingId: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM findings WHERE case_id = ? AND id = ?').get(caseId, findingId);
+  }
+
   /** Bulk insert used by scans (and benchmarks): triage state of known findings survives a rescan. */
   upsertFindings(caseId: string, scanId: string, findings: Finding[]): void {
     const stmt = this.db.prepare(

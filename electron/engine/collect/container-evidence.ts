@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { access as fsAccess } from 'node:fs/promises';
-import type { ArtifactRef, ContainerEvidence, FileContent, StatsSample } from '../../../shared/domain/evidence-set.js';
+import { ContainerEvidenceSchema, type ArtifactRef, type ContainerEvidence, type FileContent, type StatsSample } from '../../../shared/domain/evidence-set.js';
 import type { FileChange } from '../../../shared/domain/file-change.js';
 import type { NetworkSnapshot } from '../../../shared/domain/network.js';
 import type { ProcessSnapshot } from '../../../shared/domain/process.js';
@@ -105,7 +105,8 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       const pids = index.get(id) ?? [hostPid!];
       const depth = await pidNamespaceDepth(procRoot, hostPid!);
       const host = await attempt('host:/proc', () => hostProcessSnapshot(procRoot, id, pids, depth));
-      const inside = await attempt('host:/proc/PID/root/proc', () => containerProcView(procRoot, hostPid!, id));
+      // Sharing the host's PID namespace, the container's procfs is the host's: there is no second view to compare.
+      const inside = container.pidMode === 'host' ? undefined : await attempt('host:/proc/PID/root/proc', () => containerProcView(procRoot, hostPid!, id));
       if (host && inside) await reconcileHidden(procRoot, hostPid!, host, inside);
       processes.host = host;
       processes.container = inside;
@@ -197,7 +198,8 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   await Promise.all([collectProcesses().then(collectStats), collectFiles()]);
   mapUserNames(processes, fileContents);
 
-  return {
+  // The schema clips every hostile string (a megabyte argv, a huge file name) before anything downstream sees it.
+  return ContainerEvidenceSchema.parse({
     container,
     processes,
     sockets,
@@ -207,8 +209,8 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
     stats,
     artifacts,
     access: hostProc || hostFs ? 'host' : 'api',
-    errors,
-  };
+    errors: errors.slice(0, 256),
+  });
 }
 
 /** Lifetime CPU of the container's processes (summed) at which a scan takes stats samples on its own. */

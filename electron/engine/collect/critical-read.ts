@@ -146,7 +146,9 @@ export async function readCriticalFromArchive(docker: Docker, containerId: strin
     groups.set(root, (groups.get(root) ?? new Set()).add(p));
   }
   for (const [root, paths] of groups) {
-    const r = await archiveRoots(docker, containerId, [root], (p) => paths.has(p));
+    // A few files are cheaper one by one than the whole directory they sit in (all of /etc, say).
+    const targets = paths.size <= 3 ? [...paths] : [root];
+    const r = await archiveRoots(docker, containerId, targets, (p) => paths.has(p));
     calls.push(...r.calls);
     for (const [p, c] of r.files) {
       const inImage = base?.get(p);

@@ -96,7 +96,7 @@ export async function enrichExec(docker: Docker, rec: ExecRecord): Promise<{ rec
     return {
       rec: {
         ...rec,
-        user: pc.user || undefined,
+        user: pc.user ? pc.user.slice(0, 256) : undefined,
         privileged: pc.privileged,
         tty: pc.tty,
         command: pc.entrypoint ? [pc.entrypoint, ...(pc.arguments ?? [])].join(' ').slice(0, 8192) : rec.command,

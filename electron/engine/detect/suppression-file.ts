@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import yaml from 'js-yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { SuppressionFileSchema, SuppressionSchema, type Suppression } from '../../../shared/domain/suppression.js';
 import { AppError } from '../../../shared/errors.js';
 
@@ -52,7 +52,7 @@ export async function loadSuppressionFile(path: string): Promise<Suppression[]> 
 export function parseSuppressions(text: string, source = 'suppressions'): Suppression[] {
   let doc: unknown;
   try {
-    doc = yaml.load(text, { schema: yaml.JSON_SCHEMA });
+    doc = loadYaml(text, { schema: CORE_SCHEMA });
   } catch (e) {
     throw new AppError('VALIDATION', `${source} is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -3,12 +3,17 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
+import { boundStreamsUntilHeaders } from '../engines/stream-timeouts.js';
 
 /** Per-request socket time-out; a single slow host must never freeze a scan or the UI. */
 export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
 
 /** Builds a dockerode client for a Docker endpoint. ssh endpoints are built by the ssh module, which checks host keys. */
 export function createDockerClient(endpoint: Endpoint, timeoutMs = DEFAULT_CALL_TIMEOUT_MS, apiVersion?: string): Docker {
+  return boundStreamsUntilHeaders(buildClient(endpoint, timeoutMs, apiVersion), timeoutMs);
+}
+
+function buildClient(endpoint: Endpoint, timeoutMs: number, apiVersion?: string): Docker {
   // A pinned version (DOCKER_API_VERSION) prefixes every path, as the docker CLI does.
   const version = apiVersion ? (apiVersion.startsWith('v') ? apiVersion : `v${apiVersion}`) : undefined;
   switch (endpoint.type) {

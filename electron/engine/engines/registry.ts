@@ -134,7 +134,11 @@ export class EngineRegistry {
   connect(id: string): Promise<EngineState> {
     const e = this.entry(id);
     if (e.connecting) return e.connecting;
-    if (e.state.status === 'connected' && e.client) return Promise.resolve(e.state);
+    if (e.state.status === 'connected' && e.client) {
+      // Already connected: publish the state again so a view that subscribed late is in sync, without a new round trip.
+      this.bus.emit('engine.state', e.state);
+      return Promise.resolve(e.state);
+    }
     return this.attempt(e);
   }
 

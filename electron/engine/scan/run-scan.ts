@@ -7,6 +7,8 @@ import { riskScore, runDetectors, type Suppression } from '../detect/run-detecto
 import type { DetectPolicyInput } from '../detect/policy.js';
 
 export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'onProgress'> {
+  /** The previous scan of the same engine: its socket and stats samples give detectors a history. */
+  previous?: EngineEvidence | null;
   suppressions?: Suppression[];
   policy?: DetectPolicyInput;
   onProgress?: (p: Omit<ScanProgress, 'scanId'>) => void;
@@ -27,6 +29,7 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
     engine,
     onProgress: (done, total, message) => opts.onProgress?.({ phase: total <= 1 && done === 0 && message.startsWith('listing') ? 'listing' : 'collecting', done, total, message }),
   });
+  if (opts.previous) carryHistory(evidence, opts.previous);
   opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
   const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy });
   const errors: ScanError[] = [...evidence.errors, ...detection.failures.map((f) => ({ call: `detector ${f.detector}`, code: 'DETECTOR_FAILED', message: f.message.slice(0, 2048) }))];
@@ -49,4 +52,25 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
   };
   opts.onProgress?.({ phase: 'done', done: 1, total: 1, message: `${result.containers.length} containers, ${result.findings.length} findings` });
   return { result, evidence, suppressed: detection.suppressed };
+}
+
+/** Samples kept per container across scans: enough for a baseline, bounded so memory stays flat. */
+export const HISTORY_SAMPLES = 12;
+/** Older samples say nothing about what the container does now. */
+export const HISTORY_MAX_AGE_MS = 6 * 3_600_000;
+
+/**
+ * Prepends the socket snapshots and stats samples of the previous scan (same container, same start) to this
+ * one's, oldest first, so beaconing and CPU baselines become visible to detectors after repeated scans.
+ */
+export function carryHistory(current: EngineEvidence, previous: EngineEvidence): void {
+  const cutoff = Date.parse(current.collectedAt) - HISTORY_MAX_AGE_MS;
+  const before = new Map(previous.containers.map((c) => [c.container.id, c]));
+  for (const c of current.containers) {
+    const old = before.get(c.container.id);
+    // A restart starts a new life: its earlier sockets and CPU are not this run's history.
+    if (!old || old.container.startedAt !== c.container.startedAt) continue;
+    c.sockets = [...old.sockets.filter((s) => Date.parse(s.collectedAt) >= cutoff), ...c.sockets].slice(-HISTORY_SAMPLES);
+    c.stats = [...old.stats.filter((s) => Date.parse(s.at) >= cutoff), ...c.stats].slice(-HISTORY_SAMPLES);
+  }
 }

@@ -20,6 +20,9 @@ export interface ScanServiceOptions {
   suppressions?: () => Suppression[] | Promise<Suppression[]>;
 }
 
+/** How long a scan's evidence of a container stands in for a fresh collection when a view asks for it. */
+export const SCAN_EVIDENCE_REUSE_MS = 5 * 60_000;
+
 /** Reads a scan makes only when asked: exec runs container binaries, stats costs about a second per container. */
 export interface ScanExtras {
   exec?: boolean;
@@ -77,7 +80,10 @@ export class ScanService {
     if (!refresh) {
       const cached = this.containerCache.get(key);
       if (cached) return cached;
-      const fromScan = this.latestEvidence(engineId)?.containers.find((c) => c.container.id.startsWith(containerId));
+      const latest = this.latestEvidence(engineId);
+      // A recent scan already read this container; an old one would show processes that are long gone.
+      const fresh = latest && Date.now() - Date.parse(latest.collectedAt) < SCAN_EVIDENCE_REUSE_MS;
+      const fromScan = fresh ? latest.containers.find((c) => c.container.id.startsWith(containerId)) : undefined;
       if (fromScan) return Promise.resolve(fromScan);
     }
     const p = this.collectOne(engineId, containerId);
@@ -123,6 +129,7 @@ export class ScanService {
           exec: extra.exec,
           stats: extra.stats,
           suppressions,
+          previous: this.latestEvidence(engineId),
           onProgress: (p) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) }),
         },
       );

@@ -7,6 +7,7 @@ import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig 
 import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
 import { toAppError } from '../errors.js';
+import { boundStreamsUntilHeaders } from '../engines/stream-timeouts.js';
 import { checkHostKey, fingerprint, keyType, knownHostsName, readKnownHosts, type HostKeyVerdict } from './known-hosts.js';
 
 const { Client, utils } = ssh2;
@@ -149,7 +150,7 @@ export function createSshDockerClient(endpoint: SshEndpoint, opts: SshDockerOpti
     );
     return undefined;
   };
-  const docker = new Docker({ protocol: 'http', host: 'docker', port: 80, agent, timeout: opts.timeoutMs, version: opts.apiVersion } as Docker.DockerOptions);
+  const docker = boundStreamsUntilHeaders(new Docker({ protocol: 'http', host: 'docker', port: 80, agent, timeout: opts.timeoutMs, version: opts.apiVersion } as Docker.DockerOptions), opts.timeoutMs);
   return { docker, session };
 }
 

@@ -70,6 +70,20 @@ describe('scan service ops', () => {
     expect(evidence.containers.find((c) => c.container.id === flagged)?.files.find((f) => f.path === '/tmp/locked')?.flags).toContain('immutable');
   }, 60_000);
 
+  it('a second scan carries the first one socket snapshots forward, oldest first', async () => {
+    const first = (await app.dispatch('evidence.latest', { engineId: 'local' }, ctx)) as { value: { containers: { container: { id: string }; sockets: { collectedAt: string }[] }[] } };
+    const before = first.value.containers.find((c) => c.container.id === flagged)!.sockets;
+    expect(before).toHaveLength(1);
+    const r = await app.dispatch('scan.run', { engineId: 'local' }, ctx);
+    expect(r.ok).toBe(true);
+    const ev = EngineEvidenceSchema.parse(((await app.dispatch('evidence.latest', { engineId: 'local' }, ctx)) as { value: unknown }).value);
+    const after = ev.containers.find((c) => c.container.id === flagged)!.sockets;
+    expect(after).toHaveLength(2);
+    expect(after[0]!.collectedAt).toBe(before[0]!.collectedAt);
+    expect(after[1]!.collectedAt > after[0]!.collectedAt).toBe(true);
+    expect(ev.containers.find((c) => c.container.id === stopped)!.sockets).toEqual([]);
+  }, 60_000);
+
   it('evidence.container is cached per container until refreshed', async () => {
     const call = async (refresh?: boolean) => {
       const r = await app.dispatch('evidence.container', { engineId: 'local', containerId: flagged.slice(0, 12), refresh }, ctx);

@@ -1,3 +1,6 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineConfig, EngineState } from '../../../shared/domain/engine.js';
@@ -7,6 +10,7 @@ import { removeSuite, runContainer, TEST_LABEL } from '../../helpers/docker.js';
 import { makeCerts, type Certs } from './fixtures/certs.js';
 import { startSshd, type Sshd } from './fixtures/sshd.js';
 import { startTlsProxy } from './fixtures/tls-proxy.js';
+import { waitForListener } from './fixtures/ports.js';
 
 const SUITE = 'engines-connect';
 
@@ -66,7 +70,7 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
     }
   });
 
-  it('ssh with an explicit identity file and ssh-agent style key reference by path', async () => {
+  it('ssh with an explicit identity file and known_hosts path', async () => {
     const reg3 = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: {}, home: '/nonexistent-home' });
     reg3.add(engine('ssh-id', { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root', identityFile: path.join(sshd.home, '.ssh/id_ed25519'), knownHostsPath: path.join(sshd.home, '.ssh/known_hosts') }));
     try {
@@ -75,6 +79,30 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
       expect(await suiteIds(reg3, 'ssh-id')).toEqual(made);
     } finally {
       reg3.dispose();
+    }
+  });
+
+  it('ssh with the key only in ssh-agent (SSH_AUTH_SOCK), none on disk', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sw-agent-'));
+    const sock = path.join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      await waitForListener({ path: sock });
+      execFileSync('ssh-add', ['-q', path.join(sshd.home, '.ssh/id_ed25519')], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      const home = path.join(dir, 'home');
+      mkdirSync(path.join(home, '.ssh'), { recursive: true });
+      copyFileSync(path.join(sshd.home, '.ssh/known_hosts'), path.join(home, '.ssh/known_hosts'));
+      const reg4 = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: { SSH_AUTH_SOCK: sock }, home });
+      reg4.add(engine('ssh-agent', { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }));
+      try {
+        const st = await reg4.connect('ssh-agent');
+        expect(st.status, st.reason).toBe('connected');
+        expect(await suiteIds(reg4, 'ssh-agent')).toEqual(made);
+      } finally {
+        reg4.dispose();
+      }
+    } finally {
+      agent.kill('SIGTERM');
     }
   });
 

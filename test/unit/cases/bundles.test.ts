@@ -10,72 +10,10 @@ import { writeBundle } from '../../../electron/engine/bundle/write-bundle.js';
 import { readBundle } from '../../../electron/engine/bundle/read-bundle.js';
 import { importBundle } from '../../../electron/engine/bundle/import-bundle.js';
 import { BUNDLE_LIMITS } from '../../../electron/engine/bundle/bundle-format.js';
-import type { z } from 'zod';
-import { EngineEvidenceSchema, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import { makeFindings, makeScan, tempDataDir } from '../../helpers/case-fixtures.js';
+import { makeEvidence, makeFindings, makeScan, tempDataDir } from '../../helpers/case-fixtures.js';
 
 const tmp = tempDataDir('stowaway-bundles-');
 afterAll(() => tmp.cleanup());
-
-// Parsed, so fields the evidence schema adds later get their defaults.
-const evidenceFor = (result: ReturnType<typeof makeScan>): EngineEvidence =>
-  EngineEvidenceSchema.parse({
-  engine: { ...result.engine, local: true },
-  collectedAt: result.scannedAt,
-  containers: result.containers.slice(0, 2).map((c) => ({
-    container: {
-      id: c.id,
-      engineId: 'local',
-      name: c.name,
-      image: c.image,
-      imageId: 'sha256:' + 'c'.repeat(64),
-      command: 'sleep 3600',
-      state: 'running',
-      status: 'Up',
-      created: result.scannedAt,
-      labels: {},
-      entrypoint: [],
-      cmd: ['sleep', '3600'],
-      user: '',
-      privileged: false,
-      capAdd: [],
-      capDrop: [],
-      pidMode: '',
-      networkMode: 'none',
-      ipcMode: 'private',
-      securityOpt: [],
-      mounts: [],
-      networks: [],
-      ports: [],
-      exposedPorts: [],
-      logDriver: 'json-file',
-      restartPolicy: 'no',
-      env: [],
-      utsMode: '',
-      usernsMode: '',
-      cgroupnsMode: '',
-      devices: [],
-      readonlyRootfs: false,
-      autoRemove: false,
-      logOptions: {},
-      appArmorProfile: '',
-      graphDriver: { name: 'overlay2' },
-    },
-    processes: {},
-    sockets: [],
-    files: [],
-    fileContents: [{ path: '/etc/passwd', sha256: sha256Hex('root:x:0:0::/root:/bin/sh\n'), size: 26, text: 'root:x:0:0::/root:/bin/sh\n' }],
-    mountPoints: [],
-    stats: [],
-    artifacts: [],
-    access: 'api',
-  })),
-  images: [],
-  events: [],
-  execs: [],
-  kubeAudit: [],
-  errors: [],
-} satisfies z.input<typeof EngineEvidenceSchema>);
 
 /** Writes a .tar.gz with exactly the given entries, for bundles a hostile source could craft. */
 async function craft(name: string, entries: Array<{ name: string; data?: Buffer | string; type?: 'file' | 'symlink' | 'directory'; linkname?: string }>): Promise<string> {
@@ -107,7 +45,7 @@ function manifestFor(files: Record<string, string>, extra: object = {}) {
 
 describe('offline evidence bundles', () => {
   const result = makeScan(makeFindings(12));
-  const evidence = evidenceFor(result);
+  const evidence = makeEvidence(result);
 
   it('round-trips a bundle into a read-only case whose evidence verifies and whose containers can be investigated', async () => {
     const file = path.join(tmp.dir, 'ok.tar.gz');

@@ -46,3 +46,26 @@ describe('asciicast recording', () => {
     }
   });
 });
+
+describe('terminal input queue', () => {
+  it('keeps keystrokes in order with one call in flight, joining what was typed meanwhile', async () => {
+    const { createInputQueue } = await import('../../../renderer/src/features/terminal/input-queue.js');
+    const sent: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const send = async (d: string) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      // Later calls would finish first if they were concurrent.
+      await new Promise((r) => setTimeout(r, 20 - sent.length * 5));
+      sent.push(d);
+      inFlight--;
+    };
+    const q = createInputQueue(send);
+    for (const ch of 'echo hi\r') q(ch);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sent.join('')).toBe('echo hi\r');
+    expect(sent).toEqual(['e', 'cho hi\r']);
+    expect(maxInFlight).toBe(1);
+  });
+});

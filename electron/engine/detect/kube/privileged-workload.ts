@@ -12,7 +12,7 @@ export const kubePrivilegedWorkload: Detector = {
     attack: ['T1610', 'T1611'],
     severity: 'high',
     kind: 'event',
-    dataSources: ['Kubernetes audit log: create/update/patch of pods and workload controllers with their pod spec (privileged, hostPID, hostNetwork, hostIPC, hostPath volumes, added capabilities)'],
+    dataSources: ['Kubernetes audit log: create/update/patch of pods and workload controllers with their pod spec (privileged, hostPID, hostNetwork, hostIPC, hostPath volumes, added capabilities)', 'Kubernetes API: pod templates of the deployments, daemonsets and statefulsets listed from the API server'],
     goal: 'Find pods and controllers created or changed to run privileged, in host namespaces, with host paths or dangerous capabilities, the cluster-side form of a container escape setup.',
     blindSpots: ['Needs audit logging at Request or RequestResponse level for the request body; Metadata-level logs carry no spec.', 'Pods created directly on a node\'s runtime bypass the API server and the audit log.'],
     falsePositives: ['DaemonSets of node agents (CNI, CSI, monitoring) in system namespaces. Suppress by `match.ref` glob on namespace (e.g. `kube:kube-system/*`).'],
@@ -21,14 +21,14 @@ export const kubePrivilegedWorkload: Detector = {
   detect(ev) {
     const hits: Hit[] = [];
     for (const a of ev.kubeAudit) {
-      if (!['create', 'update', 'patch'].includes(a.verb) || a.podFlags.length === 0) continue;
+      if (!['create', 'update', 'patch', 'list'].includes(a.verb) || a.podFlags.length === 0) continue;
       const risky = a.podFlags.filter((f) => f !== 'allowPrivilegeEscalation');
       if (risky.length === 0) continue;
       const target = `${a.namespace ?? 'default'}/${a.resource}/${a.name ?? '?'}`;
       hits.push({
         subject: { id: target, name: `${a.resource}/${a.name ?? '?'}`, image: a.images[0] },
         ref: `kube:${target}`,
-        summary: `${oneLine(a.user, 60)} ${a.verb === 'create' ? 'created' : 'changed'} ${oneLine(target, 120)} with ${oneLine(risky.join(', '), 160)}.`,
+        summary: `${a.verb === 'list' ? `The cluster runs ${oneLine(target, 120)} (${oneLine(a.user, 60)})` : `${oneLine(a.user, 60)} ${a.verb === 'create' ? 'created' : 'changed'} ${oneLine(target, 120)}`} with ${oneLine(risky.join(', '), 160)}.`,
         evidence: [ref('event', `audit ${a.time} ${a.verb} ${target}`, `user=${oneLine(a.user, 80)} images=${oneLine(a.images.join(','), 200)} flags=${oneLine(a.podFlags.join(','), 300)}`)],
         severity: risky.some((f) => CRITICAL.test(f)) ? 'critical' : 'high',
       });

@@ -15,7 +15,7 @@ export const unauthorizedDeployment: Detector = {
     attack: ['T1610', 'T1204.003'],
     severity: 'medium',
     kind: 'event',
-    dataSources: ['container inspect: image, labels', 'Kubernetes audit log: create of deployments/daemonsets/statefulsets/jobs/cronjobs/pods with their images'],
+    dataSources: ['container inspect: image, labels', 'Kubernetes audit log: create of deployments/daemonsets/statefulsets/jobs/cronjobs/pods with their images', 'Kubernetes API: deployments, daemonsets and statefulsets listed from the API server'],
     goal: 'Find containers and Kubernetes workloads that no allowlist entry (policy.allowedImages, policy.allowedLabels) authorizes, such as the seeds\' `kubectl create deployment --image=<malicious-image>`.',
     blindSpots: ['Without an allowlist, Docker containers are not judged, and Kubernetes workload creations are reported at low severity for review.', 'Workloads created through the runtime socket on a node never reach the audit log.', 'Image names are compared as text; a trusted name pointing to a tampered digest is image-tampering\'s job.'],
     falsePositives: ['Authorized new applications not yet on the allowlist (the seeds\' "authorized deployment of new services"). Add their image prefix or deployment label to the policy, or suppress by image for the rollout window with an expiry date.'],
@@ -33,14 +33,17 @@ export const unauthorizedDeployment: Detector = {
       }
     }
     for (const a of ev.kubeAudit) {
-      if (a.verb !== 'create' || !/^(deployments|daemonsets|statefulsets|replicasets|jobs|cronjobs|pods)$/.test(a.resource)) continue;
+      const listed = a.verb === 'list';
+      if ((a.verb !== 'create' && !listed) || !/^(deployments|daemonsets|statefulsets|replicasets|jobs|cronjobs|pods)$/.test(a.resource)) continue;
       const outside = a.images.filter((i) => !imageAllowed(i));
       if (hasPolicy && outside.length === 0) continue;
+      // A workload listed from the API server (not an audit record) is judged only against an allowlist.
+      if (listed && !hasPolicy) continue;
       const target = `${a.namespace ?? 'default'}/${a.resource}/${a.name ?? '?'}`;
       hits.push({
         subject: { id: target, name: `${a.resource}/${a.name ?? '?'}`, image: a.images[0] },
         ref: `kube:${target}`,
-        summary: `${oneLine(a.user, 60)} created ${a.resource.replace(/s$/, '')} ${oneLine(target, 120)} with image ${oneLine(a.images.join(', ') || 'unknown', 120)}${hasPolicy ? ', outside the allowed images' : ' (no deployment allowlist configured)'}${a.userAgent ? ` via ${oneLine(a.userAgent, 60)}` : ''}.`,
+        summary: `${listed ? `The cluster runs ${a.resource.replace(/s$/, '')} ${oneLine(target, 120)} (${oneLine(a.user, 60)})` : `${oneLine(a.user, 60)} created ${a.resource.replace(/s$/, '')} ${oneLine(target, 120)}`} with image ${oneLine(a.images.join(', ') || 'unknown', 120)}${hasPolicy ? ', outside the allowed images' : ' (no deployment allowlist configured)'}${a.userAgent ? ` via ${oneLine(a.userAgent, 60)}` : ''}.`,
         evidence: [ref('event', `audit ${a.time} ${a.verb} ${target}`, `user=${oneLine(a.user, 80)} sourceIPs=${a.sourceIPs.join(',')} images=${oneLine(a.images.join(','), 300)}${a.podFlags.length ? ` flags=${a.podFlags.join(',')}` : ''}`)],
         severity: hasPolicy ? 'medium' : 'low',
         attack: ['T1610', 'T1204.003'],

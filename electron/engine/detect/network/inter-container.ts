@@ -54,7 +54,7 @@ export const interContainer: Detector = {
           if (hostNet && !owner) continue;
           // The accepting side of a connection is reported from the connecting container.
           const listening = snap.sockets.some((l) => l.state === 'LISTEN' && l.localPort === s.localPort);
-          if (listening) continue;
+          if (listening || (s.remotePort >= 32768 && s.localPort < 32768)) continue;
           const key = `${target.container.id}:${s.remotePort}`;
           if (seen.has(key)) continue;
           seen.add(key);

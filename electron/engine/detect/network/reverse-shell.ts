@@ -49,7 +49,7 @@ export const reverseShell: Detector = {
         hits.push({
           container: c,
           ref: `pid:${p.pid}:${name}`,
-          summary: `Process ${oneLine(name, 60)} (pid ${p.pid}) in ${c.container.name} looks like a remote shell: ${why}${remote}.`,
+          summary: `Process ${oneLine(p.comm || name, 60)} (pid ${p.pid}) in ${c.container.name} looks like a remote shell: ${why}${remote}.`,
           evidence,
           attack: sock || stdioOnSocket ? ['T1059.004', 'T1095'] : ['T1059.004'],
         });

@@ -9,6 +9,7 @@ import { CaseHeader } from './CaseHeader.js';
 import { NotesPanel } from './NotesPanel.js';
 import { ReportPanel } from './ReportPanel.js';
 import { CustodyPanel } from './CustodyPanel.js';
+import { CaseEvidencePanel } from './CaseEvidencePanel.js';
 import './cases.css';
 
 const TRIAGE: TriageState[] = TriageStateSchema.options;
@@ -132,6 +133,7 @@ export function CaseView() {
             )}
           </section>
           <NotesPanel notes={d.notes} disabled={!editable} onAdd={async (markdown) => (await act('Note added', () => api.call('notes.add', { caseId: current.id, markdown }))) !== undefined} />
+          <CaseEvidencePanel key={`${current.id}-${current.scanCount}`} caseId={current.id} />
           <ReportPanel generate={(format: ReportFormat) => act(`${format} report generated`, () => api.call('reports.generate', { caseId: current.id, format }))} />
           <CustodyPanel
             entries={d.custody}

@@ -4,7 +4,7 @@ import type { VerifyResult } from '../../../../shared/api/cases.js';
 /** The append-only custody log, newest first, and evidence verification. */
 export function CustodyPanel({ entries, evidenceCount, verify, onVerify, busy }: { entries: CustodyEntry[]; evidenceCount: number; verify: VerifyResult | undefined; onVerify(): void; busy: boolean }) {
   return (
-    <section className="cv-panel" aria-label="Custody log">
+    <section className="cv-panel cv-wide" aria-label="Custody log">
       <h3>Evidence and custody</h3>
       <div className="cv-row">
         <span>{evidenceCount} evidence items</span>

@@ -4,11 +4,10 @@ import { useWorkbench } from '../../app/workbench.js';
 import { useQuery } from '../../lib/use-query.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import type { ContainerDetail } from '../../../../shared/domain/container.js';
-import { ScanResultSchema } from '../../../../shared/domain/scan.js';
 import { severityRank, type Finding } from '../../../../shared/domain/finding.js';
-import { callOp } from './loose-call.js';
 import { visible } from './visible-text.js';
 import { LiveStats } from './StatsChart.js';
+import { DANGEROUS_CAPS, effectiveCaps } from './capabilities.js';
 import './common.css';
 import './overview.css';
 
@@ -17,7 +16,7 @@ export function ContainerOverview() {
   const api = useApi();
   const { engineId, containerId } = useWorkbench();
   const q = useQuery(engineId && containerId ? () => api.call('containers.inspect', { engineId, containerId }) : undefined, [engineId, containerId]);
-  const scan = useQuery(engineId ? () => callOp(api, 'scan.latest', { engineId }, ScanResultSchema.nullable()) : undefined, [engineId]);
+  const scan = useQuery(engineId ? () => api.call('scan.latest', { engineId }) : undefined, [engineId]);
 
   // A start, stop or rename shows up without the analyst reloading; the page keeps its place.
   useEffect(() => {
@@ -42,21 +41,6 @@ export function ContainerOverview() {
   const findings = (scan.data?.findings ?? []).filter((f) => f.container?.id === containerId).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const risk = scan.data?.containers.find((c) => c.id === containerId)?.risk ?? q.data.risk;
   return <OverviewBody d={q.data} engineId={engineId!} findings={findings} risk={risk} scanned={Boolean(scan.data)} />;
-}
-
-/** What `docker run` grants when nothing is added or dropped. */
-const DEFAULT_CAPS = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'NET_RAW', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
-/** Capabilities that let a container reach the host or other tenants. */
-const DANGEROUS_CAPS = new Set(['SYS_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'NET_ADMIN', 'BPF', 'PERFMON', 'SYS_BOOT', 'SYS_TIME', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYSLOG', 'ALL']);
-
-const norm = (c: string) => c.toUpperCase().replace(/^CAP_/, '');
-
-export function effectiveCaps(d: ContainerDetail): { caps: string[]; added: Set<string>; dropped: Set<string> } {
-  const added = new Set(d.capAdd.map(norm));
-  const dropped = new Set(d.capDrop.map(norm));
-  if (d.privileged || added.has('ALL')) return { caps: ['ALL'], added: new Set(['ALL']), dropped };
-  const base = dropped.has('ALL') ? [] : DEFAULT_CAPS.filter((c) => !dropped.has(c));
-  return { caps: [...new Set([...base, ...added])].sort(), added, dropped };
 }
 
 function OverviewBody({ d, engineId, findings, risk, scanned }: { d: ContainerDetail; engineId: string; findings: Finding[]; risk: number | undefined; scanned: boolean }) {

@@ -93,10 +93,12 @@ const H = 64;
 
 function Spark({ samples, pick, label, cls, fmt }: { samples: StatsSample[]; pick: (s: StatsSample) => number; label: string; cls: string; fmt: (v: number) => string }) {
   const vals = samples.map(pick);
-  const x = scaleLinear().domain([0, KEEP - 1]).range([0, W]);
+  // Fill the width from the left until the window is full, then scroll: two samples already draw a line.
+  const span = Math.max(vals.length - 1, 15);
+  const x = scaleLinear().domain([0, span]).range([0, W]);
   const top = Math.max(d3max(vals) ?? 0, cls === 'cpu' ? 5 : 1);
   const y = scaleLinear().domain([0, top * 1.15]).range([H - 2, 4]);
-  const offset = KEEP - vals.length;
+  const offset = 0;
   const l = line<number>()
     .x((_, i) => x(i + offset))
     .y((v) => y(v));
@@ -107,7 +109,7 @@ function Spark({ samples, pick, label, cls, fmt }: { samples: StatsSample[]; pic
   return (
     <figure className={`ov-spark ${cls}`}>
       <figcaption className="small muted">
-        {label} · last 2 min{vals.length ? ` · peak ${fmt(d3max(vals) ?? 0)}` : ''}
+        {label} · every 2 s{vals.length ? ` · peak ${fmt(d3max(vals) ?? 0)}` : ''}
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`${label} over time`}>
         <line x1={0} x2={W} y1={y(top)} y2={y(top)} className="grid" />

@@ -100,6 +100,11 @@ function EngineList(p: Props) {
               <span className={`dot dot-${st.status}`} aria-label={st.status} />
               <span className="engine-name">{e.name}</span>
               {e.kind === 'kubernetes' ? <span className="eng-kind">k8s</span> : null}
+              {e.endpoint.type === 'tcp' && !e.endpoint.tls ? (
+                <span className="eng-kind eng-insecure" title="Plain tcp without TLS: anyone on the network path can read and drive this engine" data-testid="engine-insecure">
+                  insecure
+                </span>
+              ) : null}
               <span className="muted small">{e.source}</span>
               {(st.status === 'failed' || st.status === 'lost') && st.reason ? (
                 <span className={st.status === 'lost' ? 'eng-reason retry' : 'eng-reason'} data-testid="engine-reason">

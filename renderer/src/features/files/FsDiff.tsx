@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useWorkbench } from '../../app/workbench.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
@@ -32,8 +32,17 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
   const [kinds, setKinds] = useState<Set<Kind>>(() => new Set(ALL_KINDS));
   const [flaggedOnly, setFlaggedOnly] = useState(false);
   const [selected, setSelected] = useState<string>();
-  const rows = useMemo(() => fileRows(tree, collapsed, { query, kinds, flaggedOnly }), [tree, collapsed, query, kinds, flaggedOnly]);
-  const index = useMemo(() => new Map(rows.map((r, i) => [r.node.path, i])), [rows]);
+  // Typing stays immediate; the 100,000-row filter follows as soon as the browser has time.
+  const deferredQuery = useDeferredValue(query);
+  const rows = useMemo(() => fileRows(tree, collapsed, { query: deferredQuery, kinds, flaggedOnly }), [tree, collapsed, deferredQuery, kinds, flaggedOnly]);
+  // Row positions are only needed for keyboard moves and jumps, so the map is built on first use.
+  const indexCache = useRef<{ rows: typeof rows; map: Map<string, number> }>(undefined);
+  const index = {
+    get(path: string): number | undefined {
+      if (indexCache.current?.rows !== rows) indexCache.current = { rows, map: new Map(rows.map((r, i) => [r.node.path, i])) };
+      return indexCache.current.map.get(path);
+    },
+  };
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
   const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 16 });
@@ -42,24 +51,24 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
 
   useHotkeys({ s: () => search.current?.focus(), 'mod+f': () => search.current?.focus() });
 
-  // A finding pointed at a file: select it, open its parents, scroll to it.
+  // A finding pointed at a file: select it, open its parents, scroll to it; once per jump, so live
+  // refreshes leave the analyst where they are.
+  const applied = useRef<unknown>(undefined);
   useEffect(() => {
     const f = wb.focus;
-    if (!f || f.kind !== 'file') return;
+    if (!f || f.kind !== 'file' || applied.current === f) return;
+    applied.current = f;
     const path = f.ref;
     setSelected(path);
     setQuery('');
     setCollapsed((c) => {
       const n = new Set(c);
-      for (let p = path; p.lastIndexOf('/') > 0; ) {
-        p = p.slice(0, p.lastIndexOf('/'));
-        n.delete(p);
-      }
+      for (let p = tree.byPath.get(path)?.parent; p; p = p.parent) n.delete(p.path);
       return n;
     });
     pending.current = path;
     scroller.current?.focus();
-  }, [wb.focus]);
+  }, [wb.focus, tree]);
   const pending = useRef<string>(undefined);
   useEffect(() => {
     if (!pending.current) return;
@@ -99,7 +108,7 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
       ArrowLeft: () => {
         if (!node) return;
         if (node.children.length && !collapsed.has(node.path)) toggle(node.path);
-        else move(index.get(node.path.slice(0, node.path.lastIndexOf('/'))) ?? i);
+        else move(node.parent ? (index.get(node.parent.path) ?? i) : i);
       },
     };
     const fn = map[e.key];

@@ -7,6 +7,7 @@ export interface FileNode {
   name: string;
   /** Absent for a directory that only appears as the parent of changes. */
   change?: FileChange;
+  parent: FileNode | undefined;
   children: FileNode[];
   depth: number;
   /** Changes below this directory, by kind, for the collapsed summary. */
@@ -21,7 +22,14 @@ export interface FileTree {
   total: number;
 }
 
-const newNode = (path: string, name: string, depth: number): FileNode => ({ path, name, children: [], depth, counts: { added: 0, changed: 0, deleted: 0 }, flagged: 0, hay: path.toLowerCase() });
+const newNode = (path: string, name: string, depth: number, parent?: FileNode): FileNode => ({ path, name, parent, children: [], depth, counts: { added: 0, changed: 0, deleted: 0 }, flagged: 0, hay: path.toLowerCase() });
+
+/** Directories before files, then by name (code-point order, like `ls` in the C locale). */
+const dirsFirst = (a: FileNode, b: FileNode) => {
+  const da = a.children.length > 0;
+  if (da !== b.children.length > 0) return da ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+};
 
 /** Flags worth an analyst's eye first: privilege, persistence and hiding. */
 export const SEVERE_FILE_FLAGS: ReadonlySet<string> = new Set(['immutable', 'append-only', 'setuid', 'setgid', 'hidden']);
@@ -34,18 +42,27 @@ export function buildFileTree(changes: FileChange[]): FileTree {
   const root = newNode('/', '/', -1);
   const byPath = new Map<string, FileNode>([['/', root]]);
   for (const c of changes) {
-    const parts = c.path.split('/').filter(Boolean);
+    // Slices of the path are flat strings; building prefixes by concatenation made every lookup rehash a rope.
+    const path = c.path;
     let parent = root;
-    let cur = '';
-    for (let i = 0; i < parts.length; i++) {
-      cur += `/${parts[i]}`;
+    let depth = 0;
+    for (let start = 1; start <= path.length; ) {
+      let end = path.indexOf('/', start);
+      if (end < 0) end = path.length;
+      if (end === start) {
+        start = end + 1;
+        continue;
+      }
+      const cur = path.slice(0, end);
       let n = byPath.get(cur);
       if (!n) {
-        n = newNode(cur, parts[i]!, i);
+        n = newNode(cur, path.slice(start, end), depth, parent);
         byPath.set(cur, n);
         parent.children.push(n);
       }
       parent = n;
+      depth++;
+      start = end + 1;
     }
     if (parent !== root) {
       parent.change = c;
@@ -55,9 +72,9 @@ export function buildFileTree(changes: FileChange[]): FileTree {
   // Roll counts up in one pass from the deepest nodes.
   const all = [...byPath.values()].sort((a, b) => b.depth - a.depth);
   for (const n of all) {
-    n.children.sort((a, b) => (a.children.length > 0) === (b.children.length > 0) ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.children.length > 0 ? -1 : 1);
+    if (n.children.length > 1) n.children.sort(dirsFirst);
     if (n === root) continue;
-    const parent = byPath.get(n.path.slice(0, n.path.lastIndexOf('/')) || '/')!;
+    const parent = n.parent ?? root;
     if (n.change && !n.children.length) {
       parent.counts[n.change.kind]++;
       if (n.change.flags.length) parent.flagged++;
@@ -94,14 +111,7 @@ export function fileRows(tree: FileTree, collapsed: ReadonlySet<string>, f: File
       if (f.flaggedOnly && n.change.flags.length === 0) continue;
       if (q && !n.hay.includes(q)) continue;
       matches.add(n);
-      let p = n.path;
-      for (;;) {
-        const node = tree.byPath.get(p);
-        if (!node || keep.has(node)) break;
-        keep.add(node);
-        if (p === '/') break;
-        p = p.slice(0, p.lastIndexOf('/')) || '/';
-      }
+      for (let node: FileNode | undefined = n; node && !keep.has(node); node = node.parent) keep.add(node);
     }
   }
   const rows: FileRow[] = [];

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApi } from '../../app/api-context.js';
 import { useWorkbench } from '../../app/workbench.js';
@@ -13,7 +13,7 @@ import { useFindings, useScan, useTriage } from './use-findings.js';
 import '../containers/common.css';
 import './findings.css';
 
-const ROW_H = 30;
+const ROW_H = 42;
 
 /** Triage of every finding across engines: filter, sort, judge, and jump to the evidence behind each. */
 export function FindingsView() {
@@ -44,8 +44,13 @@ export function FindingsView() {
   const [container, setContainer] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'severity', desc: true });
   const [selectedId, setSelectedId] = useState<string>();
-  const shown = useMemo(() => selectFindings(all, { query, severities, states, detector, technique, container }, sort), [all, query, severities, states, detector, technique, container, sort]);
+  const deferredQuery = useDeferredValue(query);
+  const shown = useMemo(() => selectFindings(all, { query: deferredQuery, severities, states, detector, technique, container }, sort), [all, deferredQuery, severities, states, detector, technique, container, sort]);
   const selected = all.find((f) => f.id === selectedId);
+  // Something is always selected when there is something to show, so the evidence pane is never idle.
+  useEffect(() => {
+    if (shown.length && !shown.some((f) => f.id === selectedId)) setSelectedId(shown[0]!.id);
+  }, [shown, selectedId]);
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
   const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 10 });
@@ -168,20 +173,16 @@ export function FindingsView() {
         <div className="fv-split">
           <div className="fv-table">
             <div className="fv-head" role="row">
-              {(
-                [
-                  ['severity', 'Severity'],
-                  ['title', 'Finding'],
-                  ['attack', 'ATT&CK'],
-                  ['detector', 'Detector'],
-                  ['container', 'Container'],
-                  ['state', 'State'],
-                ] as [SortKey, string][]
-              ).map(([k, label]) => (
-                <button key={k} type="button" className={`fv-col fv-${k} ${sort.key === k ? 'sorted' : ''}`} onClick={() => sortBy(k)} aria-sort={sort.key === k ? (sort.desc ? 'descending' : 'ascending') : 'none'} data-testid={`sort-${k}`}>
-                  {label} {sort.key === k ? (sort.desc ? '▾' : '▴') : ''}
-                </button>
-              ))}
+              <SortButton k="severity" label="Severity" sort={sort} onSort={sortBy} />
+              <span className="fv-col-group">
+                <SortButton k="title" label="Finding" sort={sort} onSort={sortBy} />
+                <span className="muted">·</span>
+                <SortButton k="container" label="Container" sort={sort} onSort={sortBy} />
+                <span className="muted">·</span>
+                <SortButton k="detector" label="Detector" sort={sort} onSort={sortBy} />
+              </span>
+              <SortButton k="attack" label="ATT&CK" sort={sort} onSort={sortBy} />
+              <SortButton k="state" label="State" sort={sort} onSort={sortBy} />
             </div>
             <div ref={scroller} className="fv-scroll" role="listbox" aria-label="Findings" tabIndex={0}>
               {shown.length === 0 ? (
@@ -206,13 +207,19 @@ export function FindingsView() {
                         <span className="fv-severity">
                           <span className={`sev sev-${f.severity}`}>{f.severity}</span>
                         </span>
-                        <span className="fv-title" title={visible(f.summary)}>
-                          {visible(f.title)}
+                        <span className="fv-main">
+                          <span className="fv-title" title={visible(f.summary)}>
+                            {visible(f.title)}
+                          </span>
+                          <span className="fv-sub small">
+                            <span className="fv-container" title={f.container?.id}>
+                              {f.container ? visible(f.container.name) : 'engine'}
+                            </span>
+                            <span className="fv-detector">{f.detector}</span>
+                          </span>
                         </span>
-                        <span className="fv-attack mono">{f.attack.join(' ')}</span>
-                        <span className="fv-detector muted">{f.detector}</span>
-                        <span className="fv-container" title={f.container?.id}>
-                          {f.container ? visible(f.container.name) : <span className="muted">engine</span>}
+                        <span className="fv-attack mono" title={f.attack.join(' ')}>
+                          {f.attack.join(' ')}
                         </span>
                         <span className="fv-state">
                           <span className={`statepill st-${f.state}`}>{f.state}</span>
@@ -231,6 +238,15 @@ export function FindingsView() {
         </div>
       )}
     </div>
+  );
+}
+
+function SortButton({ k, label, sort, onSort }: { k: SortKey; label: string; sort: { key: SortKey; desc: boolean }; onSort(k: SortKey): void }) {
+  const on = sort.key === k;
+  return (
+    <button type="button" className={`fv-col fv-${k} ${on ? 'sorted' : ''}`} onClick={() => onSort(k)} aria-sort={on ? (sort.desc ? 'descending' : 'ascending') : 'none'} data-testid={`sort-${k}`}>
+      {label} {on ? (sort.desc ? '▾' : '▴') : ''}
+    </button>
   );
 }
 

@@ -1,14 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { z } from 'zod';
 import { useApi } from '../../app/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
-import { ScanProgressSchema, ScanResultSchema, type ScanProgress, type ScanResult } from '../../../../shared/domain/scan.js';
-import { FindingSchema, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
+import { ScanProgressSchema, type ScanProgress, type ScanResult } from '../../../../shared/domain/scan.js';
+import type { Finding, TriageState } from '../../../../shared/domain/finding.js';
 import type { EngineView } from '../../../../shared/domain/engine.js';
-import { callOp, isUnknownOp } from '../containers/loose-call.js';
-
-const CaseRefSchema = z.object({ id: z.string() }).passthrough().nullable();
-const FindingPageSchema = z.object({ total: z.number(), items: z.array(FindingSchema) });
+import { isUnknownOp } from '../containers/unknown-op.js';
 
 export interface FindingsData {
   findings: Finding[];
@@ -32,7 +28,7 @@ export function useFindings(engines: EngineView[]) {
     await Promise.all(
       ids.map(async (engineId) => {
         try {
-          const r = await callOp(api, 'scan.latest', { engineId }, ScanResultSchema.nullable());
+          const r = await api.call('scan.latest', { engineId });
           if (r) scans.push(r);
         } catch (e) {
           failures.push({ engineId, message: (e as Error).message });
@@ -42,9 +38,9 @@ export function useFindings(engines: EngineView[]) {
     let caseId: string | undefined;
     const states = new Map<string, TriageState>();
     try {
-      caseId = (await callOp(api, 'cases.current', {}, CaseRefSchema))?.id;
+      caseId = (await api.call('cases.current', {}))?.id;
       if (caseId) {
-        const page = await callOp(api, 'findings.list', { caseId, limit: 10_000 }, FindingPageSchema);
+        const page = await api.call('findings.list', { caseId, limit: 10_000 });
         for (const f of page.items) states.set(f.id, f.state);
       }
     } catch (e) {
@@ -76,7 +72,7 @@ export function useScan(onDone: () => void) {
       setRunning(engineIds);
       setProgress(undefined);
       try {
-        for (const engineId of engineIds) await callOp(api, 'scan.run', { engineId }, ScanResultSchema);
+        for (const engineId of engineIds) await api.call('scan.run', { engineId });
       } catch (e) {
         setError(e as Error);
       } finally {
@@ -105,7 +101,7 @@ export function useTriage(caseId: string | undefined) {
         return;
       }
       try {
-        await callOp(api, 'findings.setState', { caseId, findingId, state }, FindingSchema);
+        await api.call('findings.setState', { caseId, findingId, state });
         setPersisted(true);
         setError(undefined);
       } catch (e) {

@@ -114,7 +114,7 @@ export class ForceGraph {
       .force('x', forceX<GNode>(0).strength(0.04))
       .force('y', forceY<GNode>(0).strength(0.04))
       .force('group', (alpha: number) => this.groupForce(alpha))
-      .alphaDecay(0.035);
+      .alphaDecay(0.045);
     // d3's own timer runs one tick per frame; this view drives the simulation itself to fit several ticks per frame.
     this.sim.stop();
 
@@ -319,6 +319,7 @@ export class ForceGraph {
     this.sim.stop();
     cancelAnimationFrame(this.frame);
     cancelAnimationFrame(this.loop);
+    clearTimeout(this.loop);
     select(this.canvas).on('.zoom', null).on('.drag', null).on('.select', null).on('.unpin', null).on('.hover', null);
   }
 
@@ -329,30 +330,38 @@ export class ForceGraph {
     this.draw();
   }
 
-  /** Starts the layout loop if it is not running: ticks for up to ~8 ms per frame, then one draw. */
+  /**
+   * Starts the layout loop if it is not running. Ticks run in time slices between tasks, not once per animation
+   * frame: on a busy machine frames come slowly and the layout would crawl. Drawing stays on animation frames,
+   * at ~10 fps while the layout runs alone and every frame while a node is dragged.
+   */
   private kick(): void {
     this.stats.running = true;
     if (this.loop) return;
     this.kickedAt = performance.now();
+    let lastDraw = 0;
     const step = () => {
       const t0 = performance.now();
+      const dragging = this.sim.alphaTarget() > 0;
       do {
         this.sim.tick();
         this.stats.ticks++;
-      } while (performance.now() - t0 < 8 && this.sim.alpha() >= this.sim.alphaMin());
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-      this.draw();
-      if (this.sim.alpha() < this.sim.alphaMin() && this.sim.alphaTarget() < this.sim.alphaMin()) {
+      } while (performance.now() - t0 < (dragging ? 6 : 12) && this.sim.alpha() >= this.sim.alphaMin());
+      if (this.sim.alpha() < this.sim.alphaMin() && !dragging) {
         this.loop = 0;
         this.stats.running = false;
         this.stats.settleMs = performance.now() - Math.max(this.dataChangedAt, this.kickedAt);
+        this.requestDraw();
         this.onSettle?.(this.stats);
         return;
       }
-      this.loop = requestAnimationFrame(step);
+      if (dragging || performance.now() - lastDraw > 100) {
+        this.requestDraw();
+        lastDraw = performance.now();
+      }
+      this.loop = dragging ? requestAnimationFrame(step) : (setTimeout(step, 0) as unknown as number);
     };
-    this.loop = requestAnimationFrame(step);
+    this.loop = setTimeout(step, 0) as unknown as number;
   }
 
   private requestDraw(): void {

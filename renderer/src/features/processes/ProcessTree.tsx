@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useWorkbench } from '../../app/workbench.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
@@ -32,6 +32,7 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
     return { hostTree: buildTree(hostProcs ?? [], cmp.host), insideTree: insideProcs ? buildTree(insideProcs, cmp.inside) : undefined };
   }, [hostProcs, insideProcs]);
   const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
   const [sel, setSel] = useState<{ side: Side; pid: number }>();
   const [zoomK, setZoomK] = useState(1);
   const hostPane = useRef<TreePaneHandle>(null);
@@ -135,7 +136,7 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
             <b>Host view</b> <span className="muted small">{visible(evidence.processes.host?.source)} · cannot be lied to from inside</span>
           </header>
           <ColumnHeads />
-          <TreePane ref={hostPane} tree={hostTree} query={query} selected={sel?.side === 'host' ? sel.pid : undefined} partner={sel?.side === 'container' ? partner : undefined} onSelect={select('host')} label="Host view of processes" testId="process-tree-host" onZoom={setZoomK} />
+          <TreePane ref={hostPane} tree={hostTree} query={deferredQuery} selected={sel?.side === 'host' ? sel.pid : undefined} partner={sel?.side === 'container' ? partner : undefined} onSelect={select('host')} label="Host view of processes" testId="process-tree-host" onZoom={setZoomK} />
         </section>
         <section className="pt-side narrow">
           <header className="pt-head">
@@ -144,7 +145,7 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
           {insideTree ? (
             <>
               <ColumnHeads />
-              <TreePane ref={insidePane} tree={insideTree} query={query} selected={sel?.side === 'container' ? sel.pid : undefined} partner={sel?.side === 'host' ? partner : undefined} onSelect={select('container')} label="In-container view of processes" testId="process-tree-container" />
+              <TreePane ref={insidePane} tree={insideTree} query={deferredQuery} selected={sel?.side === 'container' ? sel.pid : undefined} partner={sel?.side === 'host' ? partner : undefined} onSelect={select('container')} label="In-container view of processes" testId="process-tree-container" />
             </>
           ) : (
             <Empty title="Not collected">The in-container view needs an exec into the container, which a read-only scan does not do. The host view on the left is the one to trust.</Empty>

@@ -1,7 +1,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { select, zoom as d3zoom, zoomIdentity, zoomTransform, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { visible } from '../containers/visible-text.js';
-import { SEVERE_FLAGS, visibleRows, type ProcNode, type ProcTree, type Row } from './process-model.js';
+import { guideArray, SEVERE_FLAGS, visibleRows, type ProcNode, type ProcTree, type Row } from './process-model.js';
 
 export const ROW_H = 24;
 const INDENT = 16;
@@ -258,7 +258,7 @@ function ProcRow({ row, top, selected, partner, collapsed, onToggle, onSelect }:
       </span>
       <span className="pt-main">
         <span className="pt-guides" style={{ width: node.depth * INDENT + 16 }}>
-        {row.guides.map((g, d) => (g ? <i key={d} className="pt-vline" style={{ left: d * INDENT + 7 }} /> : null))}
+        {guideArray(row.guides).map((g, d) => (g ? <i key={d} className="pt-vline" style={{ left: d * INDENT + 7 }} /> : null))}
         {node.depth > 0 ? <i className={row.last ? 'pt-elbow last' : 'pt-elbow'} style={{ left: (node.depth - 1) * INDENT + 7 }} /> : null}
         {node.children.length ? (
           <button

@@ -82,12 +82,24 @@ export function buildTree(procs: ProcessInfo[], diffOf: (p: ProcessInfo) => Diff
   return { roots, byPid, count: byPid.size, flagged };
 }
 
+/** Whether a vertical guide continues at one ancestor depth; shared by siblings so deep trees stay linear. */
+export interface Guide {
+  cont: boolean;
+  up: Guide | undefined;
+}
+
 export interface Row {
   node: ProcNode;
-  /** For each ancestor depth, whether a vertical guide continues there (the ancestor has later siblings). */
-  guides: boolean[];
+  guides: Guide | undefined;
   last: boolean;
   match: boolean;
+}
+
+/** The guides of a row from the root down: true where an ancestor has later siblings. Built only for drawn rows. */
+export function guideArray(g: Guide | undefined): boolean[] {
+  const out: boolean[] = [];
+  for (let cur = g; cur; cur = cur.up) out.push(cur.cont);
+  return out.reverse();
 }
 
 /**
@@ -111,16 +123,16 @@ export function visibleRows(tree: ProcTree, collapsed: ReadonlySet<number>, quer
     }
   }
   const rows: Row[] = [];
-  const stack: { n: ProcNode; guides: boolean[]; last: boolean }[] = [];
-  const pushKids = (kids: ProcNode[], guides: boolean[]) => {
+  const stack: { n: ProcNode; guides: Guide | undefined; last: boolean }[] = [];
+  const pushKids = (kids: ProcNode[], guides: Guide | undefined) => {
     const shown = keep ? kids.filter((k) => keep!.has(k)) : kids;
     for (let i = shown.length - 1; i >= 0; i--) stack.push({ n: shown[i]!, guides, last: i === shown.length - 1 });
   };
-  pushKids(tree.roots, []);
+  pushKids(tree.roots, undefined);
   while (stack.length) {
     const { n, guides, last } = stack.pop()!;
     rows.push({ node: n, guides, last, match: matches.has(n) });
-    if (q || !collapsed.has(n.p.pid)) pushKids(n.children, [...guides, !last]);
+    if (q || !collapsed.has(n.p.pid)) pushKids(n.children, { cont: !last, up: guides });
   }
   return rows;
 }

@@ -28,7 +28,7 @@ export function ExecConfirm({ containerName, onCancel, onConfirm }: { containerN
           <strong className="warn">This changes the container.</strong> Docker records the exec in the container&apos;s event history (exec_create, exec_start), the command runs with the
           container&apos;s user and privileges, and anything it does (files, processes, connections) becomes part of what you are investigating.
         </p>
-        <p className="muted small">The session is recorded as an asciicast v2 file, hashed (sha256) and stored as case evidence with your name and the time. Prefer the read-only logs when they are enough.</p>
+        <p className="muted small">The session is recorded as an asciicast v2 file, hashed (sha256) and kept with your name and the time: as evidence of the open case, or in the data directory when no case is open. Prefer the read-only logs when they are enough.</p>
         <label className="term-cmd">
           Command{' '}
           <input

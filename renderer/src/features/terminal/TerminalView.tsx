@@ -8,6 +8,7 @@ import { useWorkbench } from '../../app/workbench.js';
 import { Empty, ErrorState } from '../../components/States.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ExecConfirm } from './ExecConfirm.js';
+import { createInputQueue } from './input-queue.js';
 import './terminal.css';
 
 type Status = { kind: 'idle' } | { kind: 'opening'; mode: 'logs' | 'exec' } | { kind: 'open'; session: TerminalSession } | { kind: 'ended'; mode: 'logs' | 'exec'; reason: string; exitCode?: number; recording?: Recording };
@@ -85,9 +86,8 @@ export function TerminalView() {
         for (const chunk of early.current.get(session.sessionId) ?? []) term.write(chunk);
         early.current.clear();
         if (mode === 'exec') {
-          term.onData((data) => {
-            if (sessionRef.current === session.sessionId) void api.call('terminal.input', { sessionId: session.sessionId, data }).catch(() => undefined);
-          });
+          const sendInput = createInputQueue((data) => (sessionRef.current === session.sessionId ? api.call('terminal.input', { sessionId: session.sessionId, data }) : Promise.resolve()));
+          term.onData(sendInput);
           term.onResize(({ cols, rows }) => {
             if (sessionRef.current === session.sessionId) void api.call('terminal.resize', { sessionId: session.sessionId, cols, rows }).catch(() => undefined);
           });

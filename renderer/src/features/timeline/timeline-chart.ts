@@ -153,7 +153,13 @@ export class TimelineChart {
     all.attr('transform', (_d, i) => `translate(0,${TOP + i * LANE_H})`);
     all.select('rect').attr('x', 0).attr('y', 0).attr('width', this.width).attr('height', LANE_H - 2).attr('class', (_d, i) => `tl-lane-bg ${i % 2 ? 'odd' : ''}`);
     // Lane names are ours, not the container's; text() keeps any string inert regardless.
-    all.select('text').attr('x', 8).attr('y', LANE_H / 2 + 3).text((d) => LANES.find((l) => l.id === d)?.label ?? d);
+    const counts = new Map<Lane, number>();
+    for (const i of this.items) counts.set(i.lane, (counts.get(i.lane) ?? 0) + 1);
+    all
+      .select('text')
+      .attr('x', 8)
+      .attr('y', LANE_H / 2 + 3)
+      .text((d) => `${LANES.find((l) => l.id === d)?.label ?? d} (${counts.get(d) ?? 0})`);
     this.axisG.attr('transform', `translate(0,${TOP + this.lanes.length * LANE_H})`);
     this.ctxG.attr('transform', `translate(0,${this.mainHeight() + 4})`);
     this.brushG.attr('transform', `translate(0,${this.mainHeight() + 4})`);
