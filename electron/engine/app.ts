@@ -15,6 +15,7 @@ import { caseHandlers } from './cases/case-handlers.js';
 import { detectorMetas } from './cases/detector-meta.js';
 import { FileInvestigator } from './investigate/files.js';
 import { containerStats } from './investigate/container-stats.js';
+import { LiveEvents } from './investigate/live-events.js';
 import { ScanService } from './scan/scan-service.js';
 import { detectorHandlers } from './detect/handlers.js';
 
@@ -49,7 +50,10 @@ export function createApp(opts: AppOptions = {}) {
     );
   });
   const caseStore = lazyCaseStore(opts.dataDir ?? resolveDataDir(env), user);
-  const scans = new ScanService(engines, bus);
+  // The current case's allowlist applies to every scan while that case is open.
+  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions });
+  // Engine events pushed to the UI as they happen, so views refresh themselves.
+  const live = new LiveEvents(engines, bus);
 
   const handlers: Handlers = {
     'investigate.network': async ({ engineId }) => network.graph(engineId),
@@ -68,7 +72,7 @@ export function createApp(opts: AppOptions = {}) {
     'investigate.fileDiff': async ({ engineId, containerId, path }) => files.fileDiff(engineId, containerId, path),
     'containers.stats': async ({ engineId, containerId }) => containerStats(engines, engineId, containerId),
     ...caseHandlers(caseStore.get, detectorMetas, env, {
-      of: (id) => ({ result: scans.latest(id), evidence: scans.latestEvidence(id) }),
+      of: (id) => ({ result: scans.latest(id), evidence: scans.latestEvidence(id), suppressed: scans.latestOutcome(id)?.suppressed }),
       engineIds: () => engines.list().map((e) => e.id),
     }),
     ...scans.handlers(),
@@ -76,6 +80,7 @@ export function createApp(opts: AppOptions = {}) {
   };
 
   return { bus, engines, engineService, containers, caseStore, scans, handlers, dispatch: createDispatcher(handlers), user, dispose: async () => {
+      live.dispose();
       engines.dispose();
       caseStore.dispose();
       await terminals.closeAll();

@@ -5,6 +5,10 @@ import { EvidenceItemSchema } from '../domain/evidence.js';
 import { FindingSchema, SeveritySchema, TriageStateSchema } from '../domain/finding.js';
 import { ContainerEvidenceSchema } from '../domain/evidence-set.js';
 import { ContainerStateSchema } from '../domain/container.js';
+import { SuppressionSchema } from '../domain/suppression.js';
+
+/** An allowlist entry as the analyst writes it: the case store numbers the revisions. */
+const SuppressionInputSchema = z.object({ id: z.string(), reason: z.string(), detectors: z.array(z.string()), match: z.record(z.string(), z.string()), maxSeverity: z.enum(['low', 'medium', 'high', 'critical']).optional(), owner: z.string().max(256).optional(), expires: z.string().optional() });
 
 /** A case as lists and pickers show it: read-only cases come from imported bundles and refuse edits. */
 export const CaseViewSchema = CaseSummarySchema.extend({
@@ -102,6 +106,9 @@ export const caseOps = {
     FindingSchema,
   ),
   'findings.history': defineOp(CaseRef.extend({ findingId: z.string().max(512).optional() }), z.array(TriageChangeSchema)),
+  'suppressions.list': defineOp(CaseRef, z.array(SuppressionSchema)),
+  /** Adds an allowlist entry to the case (a new revision when the id exists); later scans honour it. */
+  'suppressions.add': defineOp(CaseRef.extend({ suppression: SuppressionInputSchema }), SuppressionSchema),
   'notes.add': defineOp(CaseRef.extend({ markdown: z.string().min(1).max(200_000), findingId: z.string().max(512).optional() }), NoteSchema),
   'notes.list': defineOp(CaseRef, z.array(NoteSchema)),
   'evidence.list': defineOp(CaseRef, z.array(EvidenceItemSchema)),

@@ -55,9 +55,21 @@ describe('Case tab in web mode', () => {
     await page.getByTestId('report-preview').click();
     await expect.poll(() => page.getByTestId('report-text').textContent()).toContain('# Case report');
 
+    // An invalid allowlist entry is refused with a reason and the form keeps what was typed.
+    await page.getByTestId('allow-id').fill('Bad Id');
+    await page.getByTestId('allow-detectors').fill('reverse-shell');
+    await page.getByTestId('allow-container').fill('ci-*');
+    await page.getByTestId('allow-reason').fill('CI job opens a debug shell');
+    await page.getByTestId('allow-add').click();
+    await expect.poll(() => page.locator('.state-error').textContent()).toContain('Invalid suppression');
+    expect(await page.getByTestId('allow-reason').inputValue()).toBe('CI job opens a debug shell');
+    await page.getByTestId('allow-id').fill('ci-shell');
+    await page.getByTestId('allow-add').click();
+    await expect.poll(() => page.getByLabel('Allowlist').textContent()).toContain('ci-shell@v1');
+
     // Custody shows everything done above, by the analyst of the session.
     const custody = await page.locator('.cv-custody').textContent();
-    for (const action of ['create', 'note', 'verify', 'export']) expect(custody).toContain(action);
+    for (const action of ['create', 'note', 'verify', 'export', 'suppress']) expect(custody).toContain(action);
     expect(custody).toContain('e2e-analyst');
     await page.screenshot({ path: artifactPath('case-tab.png'), fullPage: true });
   }, 180_000);

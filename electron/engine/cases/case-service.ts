@@ -9,6 +9,7 @@ import type { ScanResult } from '../../../shared/domain/scan.js';
 import { ContainerEvidenceSchema, EngineEvidenceSchema, type ContainerEvidence, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import type { CaseContainer, CaseView, TriageChange, VerifyResult } from '../../../shared/api/cases.js';
 import { VERSION } from '../version.js';
+import { SuppressionSchema, type Suppression } from '../../../shared/domain/suppression.js';
 import { BlobStore, sha256Hex } from './blob-store.js';
 import { openCaseDb } from './case-db.js';
 import { custodyHash, GENESIS } from './custody-chain.js';
@@ -382,7 +383,7 @@ export class CaseService {
     caseId: string,
     result: ScanResult,
     evidence?: EngineEvidence,
-    opts: { actor?: string; source?: string; allowReadOnly?: boolean; collectedBy?: string; collectorVersion?: string } = {},
+    opts: { actor?: string; source?: string; allowReadOnly?: boolean; collectedBy?: string; collectorVersion?: string; suppressed?: Finding[] } = {},
   ): string {
     const actor = opts.actor ?? this.user;
     const c = this.get(caseId);
@@ -420,6 +421,8 @@ export class CaseService {
         }
       }
       this.upsertFindings(caseId, scanId, result.findings);
+      // Findings an allowlist hid are kept in the case, marked, so a report can show what was hidden and by which entry.
+      if (opts.suppressed?.length) this.upsertFindings(caseId, scanId, opts.suppressed.map((f) => ({ ...f, state: 'suppressed' as const })));
       this.appendCustody(
         caseId,
         'scan',
@@ -616,6 +619,35 @@ export class CaseService {
       to: r.to_state as TriageState,
       reason: (r.reason as string | null) ?? undefined,
     }));
+  }
+
+  // ---- suppressions -----------------------------------------------------------------------------
+
+  /**
+   * Adds an allowlist entry to the case, or a new revision of one (same id, next version). Entries use the
+   * detectors' suppression format, so scans run while the case is current honour them.
+   */
+  addSuppression(caseId: string, entry: Omit<Suppression, 'version'>, actor = this.user): Suppression {
+    this.requireOpen(caseId, 'change its allowlist');
+    const last = this.db.prepare('SELECT max(version) AS v FROM case_suppressions WHERE case_id = ? AND id = ?').get(caseId, entry.id) as { v: number | null };
+    const parsed = SuppressionSchema.safeParse({ ...entry, version: (last.v ?? 0) + 1, owner: entry.owner ?? actor });
+    if (!parsed.success) throw new AppError('VALIDATION', `Invalid suppression: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    const s = parsed.data;
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO case_suppressions (case_id, id, version, body, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(caseId, s.id, s.version, JSON.stringify(s), now(), actor);
+      this.appendCustody(caseId, 'suppress', `allowlist ${s.id}@v${s.version} for ${s.detectors.join(', ')} where ${JSON.stringify(s.match)}: ${s.reason}`, actor);
+      this.touch(caseId);
+    })();
+    return s;
+  }
+
+  /** The newest revision of each allowlist entry of the case. */
+  suppressions(caseId: string): Suppression[] {
+    this.requireCase(caseId);
+    const rows = this.db
+      .prepare('SELECT body FROM case_suppressions s WHERE case_id = ? AND version = (SELECT max(version) FROM case_suppressions t WHERE t.case_id = s.case_id AND t.id = s.id) ORDER BY id')
+      .all(caseId) as Array<{ body: string }>;
+    return rows.map((r) => SuppressionSchema.parse(JSON.parse(r.body)));
   }
 
   // ---- notes -------------------------------------------------------------------------------------

@@ -159,6 +159,23 @@ CREATE INDEX evidence_by_case ON evidence (case_id, collected_at);
 CREATE INDEX containers_by_case ON containers (case_id, id);
 `,
   },
+  {
+    version: 4,
+    name: 'case allowlist entries in the detectors suppression format, with revisions',
+    sql: `
+-- Each revision of an entry is a new row: the allowlist's history is evidence of what was hidden and why.
+CREATE TABLE case_suppressions (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (case_id, id, version)
+);
+${appendOnly('case_suppressions')}
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

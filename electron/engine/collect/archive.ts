@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import type { Readable } from 'node:stream';
+import { AppError } from '../../../shared/errors.js';
 
 export interface ArchivedFile {
   path: string;
@@ -16,14 +17,26 @@ export interface ArchivedFile {
  * remote engines, runs nothing inside). Each file keeps at most `maxFileBytes`; the whole read stops at
  * `maxTotalBytes` so archiving a huge directory cannot exhaust memory.
  */
-export async function readArchive(docker: Docker, containerId: string, path: string, opts: { maxFileBytes: number; maxTotalBytes: number; keep?: (p: string) => boolean }): Promise<ArchivedFile[]> {
+export async function readArchive(
+  docker: Docker,
+  containerId: string,
+  path: string,
+  opts: { maxFileBytes: number; maxTotalBytes: number; keep?: (p: string) => boolean; timeoutMs?: number },
+): Promise<ArchivedFile[]> {
   const stream = (await docker.getContainer(containerId).getArchive({ path })) as unknown as Readable;
   const base = path.replace(/\/[^/]*$/, '');
   const files: ArchivedFile[] = [];
   let total = 0;
   const extract = tar.extract();
   return new Promise<ArchivedFile[]>((resolve, reject) => {
+    // Past the deadline the socket is closed, so a huge or endless archive cannot keep the process alive.
+    const timer = setTimeout(() => {
+      stream.destroy();
+      extract.destroy();
+      reject(new AppError('ENGINE_TIMEOUT', `archive of ${path.slice(0, 200)} did not finish within ${opts.timeoutMs ?? 30_000} ms`));
+    }, opts.timeoutMs ?? 30_000);
     const finish = () => {
+      clearTimeout(timer);
       stream.destroy();
       resolve(files);
     };
@@ -54,8 +67,13 @@ export async function readArchive(docker: Docker, containerId: string, path: str
       entry.resume();
     });
     extract.on('finish', finish);
-    extract.on('error', reject);
-    stream.on('error', reject);
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      stream.destroy();
+      reject(e);
+    };
+    extract.on('error', fail);
+    stream.on('error', fail);
     stream.pipe(extract);
   });
 }

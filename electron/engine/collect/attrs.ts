@@ -31,19 +31,60 @@ function lsattr(args: string[], timeoutMs: number): Promise<string> {
  * they live in an xattr of the upper file, not in its inode flags); on the upper dir of a stopped container
  * only the inode flags are visible.
  */
-export async function hostFileAttrs(root: string, paths: string[], timeoutMs = 10_000): Promise<{ flags: Map<string, FileFlag[]>; raw: string }> {
+export async function hostFileAttrs(root: string, paths: string[], reader: AttrReader = directReader): Promise<{ flags: Map<string, FileFlag[]>; raw: string }> {
+  const res = await reader(paths.map((p) => path.posix.join(root, p)));
+  const flags = new Map<string, FileFlag[]>();
+  for (const [hostPath, f] of res.flags) {
+    if (hostPath.startsWith(`${root}/`)) flags.set(hostPath.slice(root.length), f);
+  }
+  return { flags, raw: res.raw };
+}
+
+/** One lsattr run per call (chunked), for a single container outside a scan. */
+const directReader: AttrReader = async (hostPaths) => {
   const flags = new Map<string, FileFlag[]>();
   let raw = '';
-  for (let i = 0; i < paths.length; i += CHUNK) {
-    const chunk = paths.slice(i, i + CHUNK);
-    const out = await lsattr(
-      chunk.map((p) => path.posix.join(root, p)),
-      timeoutMs,
-    );
+  for (let i = 0; i < hostPaths.length; i += CHUNK) {
+    const out = await lsattr(hostPaths.slice(i, i + CHUNK), 10_000);
     raw += out;
-    for (const [hostPath, f] of parseLsattr(out)) {
-      if (hostPath.startsWith(`${root}/`)) flags.set(hostPath.slice(root.length), f);
-    }
+    for (const [p, f] of parseLsattr(out)) flags.set(p, f);
   }
   return { flags, raw };
+};
+
+export type AttrReader = (hostPaths: string[]) => Promise<{ flags: Map<string, FileFlag[]>; raw: string }>;
+
+/**
+ * Coalesces the lsattr requests of many containers into few processes: spawning costs a Node process
+ * tens of milliseconds of CPU, more than reading the flags themselves. Requests arriving within `delayMs`
+ * share one lsattr run; each caller gets back the lines for its own paths.
+ */
+export function createAttrBatcher(delayMs = 15, timeoutMs = 10_000): AttrReader {
+  let pending: { paths: string[]; resolve: (r: { flags: Map<string, FileFlag[]>; raw: string }) => void }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    timer = undefined;
+    const all = [...new Set(batch.flatMap((b) => b.paths))];
+    const lines = new Map<string, string>();
+    const flags = new Map<string, FileFlag[]>();
+    for (let i = 0; i < all.length; i += CHUNK) {
+      const out = await lsattr(all.slice(i, i + CHUNK), timeoutMs);
+      for (const line of out.split('\n')) {
+        const m = /^[-a-zA-Z]{4,}\s+(.+)$/.exec(line);
+        if (m) lines.set(m[1]!, line);
+      }
+      for (const [p, f] of parseLsattr(out)) flags.set(p, f);
+    }
+    for (const b of batch) {
+      const mine = new Map(b.paths.filter((p) => flags.has(p)).map((p) => [p, flags.get(p)!]));
+      b.resolve({ flags: mine, raw: b.paths.map((p) => lines.get(p)).filter(Boolean).join('\n') });
+    }
+  };
+  return (paths) =>
+    new Promise((resolve) => {
+      pending.push({ paths, resolve });
+      timer ??= setTimeout(() => void flush(), delayMs);
+    });
 }

@@ -5,11 +5,10 @@ import type { FileChange } from '../../../shared/domain/file-change.js';
 import type { NetworkSnapshot } from '../../../shared/domain/network.js';
 import type { ProcessSnapshot } from '../../../shared/domain/process.js';
 import type { ScanError } from '../../../shared/domain/scan.js';
-import { AppError } from '../../../shared/errors.js';
 import { mapContainerDetail } from '../docker/map.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
-import { hostFileAttrs, parseLsattr } from './attrs.js';
+import { hostFileAttrs, parseLsattr, type AttrReader } from './attrs.js';
 import { readCriticalFromArchive, readCriticalFromLayers, type ImageFileCache } from './critical-read.js';
 import { execCapture, execNetTables, execProcessView } from './exec-capture.js';
 import { mapApiChanges, upperDirChanges } from './file-changes.js';
@@ -46,11 +45,18 @@ export interface CollectOptions {
   pidIndex?: Map<string, number[]>;
   /** Untouched critical files per image, read once per engine scan when files come through the archive endpoint. */
   imageFiles?: ImageFileCache;
+  /** Shares lsattr runs between the containers of one engine scan. */
+  attrReader?: AttrReader;
 }
 
 /** Changed files whose content is read beside the critical files (small text files in the places persistence uses). */
 const CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/', '/usr/local/bin/', '/tmp/', '/dev/shm/', '/var/tmp/'];
 const MAX_EXTRA_CONTENTS = 64;
+/**
+ * Through the archive endpoint every extra file is one more call (the API diff says nothing of file
+ * types or sizes), so remote collection keeps extras to where persistence lives.
+ */
+const REMOTE_CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/'];
 
 const exists = (p: string) => fsAccess(p).then(
   () => true,
@@ -160,7 +166,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
         fileContents = contents;
         for (const c of contents) artifacts.push({ kind: 'archive', sourceCall: `host:layers:${c.path}`.slice(0, 2048), collectedAt: new Date().toISOString(), sha256: c.sha256, size: c.size, containerId: id });
       }
-      await applyHostAttrs(files, running ? await attrRoot(container.graphDriver.mergedDir, procRoot, hostPid) : layers.upper!, attempt, artifacts, id);
+      await applyHostAttrs(files, running ? await attrRoot(container.graphDriver.mergedDir, procRoot, hostPid) : layers.upper!, attempt, artifacts, id, opts.attrReader);
       return;
     }
     const changes = await attempt('changes', async () => {
@@ -172,7 +178,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       artifacts.push(artifactRef('changes', `GET /containers/${id}/changes`, changes.raw, id));
     }
     const contents = await attempt('archive:critical-files', () =>
-      readCriticalFromArchive(docker, id, { changes: files, extra: extraContentPaths(files), imageId: container.imageId, cache: opts.imageFiles }),
+      readCriticalFromArchive(docker, id, { changes: files, extra: extraContentPaths(files).filter((p) => REMOTE_CONTENT_DIRS.some((d) => p.startsWith(d))), imageId: container.imageId, cache: opts.imageFiles }),
     );
     if (contents) {
       fileContents = contents.contents;
@@ -238,10 +244,11 @@ async function applyHostAttrs(
   attempt: <T>(call: string, fn: () => Promise<T>) => Promise<T | undefined>,
   artifacts: ArtifactRef[],
   id: string,
+  reader?: AttrReader,
 ): Promise<void> {
   const targets = files.filter((f) => f.kind !== 'deleted' && f.mode !== undefined && [0o100000, 0o040000].includes(f.mode & 0o170000)).slice(0, 5000);
   if (!targets.length) return;
-  const res = await attempt('host:lsattr', () => hostFileAttrs(root, targets.map((f) => f.path)));
+  const res = await attempt('host:lsattr', () => hostFileAttrs(root, targets.map((f) => f.path), reader));
   if (!res) return;
   artifacts.push(artifactRef('attrs', `lsattr -d ${root}/...`, res.raw, id));
   for (const f of targets) for (const flag of res.flags.get(f.path) ?? []) if (!f.flags.includes(flag)) f.flags.push(flag);
@@ -294,6 +301,3 @@ function mapUserNames(processes: ContainerEvidence['processes'], contents: FileC
     for (const p of snap.processes) if (/^\d+$/.test(p.user) && names.has(p.user)) p.user = names.get(p.user)!;
   }
 }
-
-/** Tells a vanished container apart from other inspect failures. */
-export const isGone = (e: unknown): boolean => e instanceof AppError && e.code === 'NOT_FOUND';

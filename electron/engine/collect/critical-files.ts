@@ -26,8 +26,3 @@ export const CRITICAL_PATTERNS = [
 const compiled = CRITICAL_PATTERNS.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`));
 
 export const isCriticalPath = (p: string): boolean => compiled.some((re) => re.test(p));
-
-/** Directories whose entries a pattern reaches, e.g. "/etc/cron.d" for "/etc/cron.d/*". */
-export function patternParts(pattern: string): string[] {
-  return pattern.split('/').filter(Boolean);
-}

@@ -6,6 +6,7 @@ import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
 import { collectContainerEvidence, type CollectOptions } from './container-evidence.js';
 import type { ImageFileCache } from './critical-read.js';
+import { createAttrBatcher } from './attrs.js';
 import { collectEvents, enrichExec, execRecordsFromEvents } from './events.js';
 import { hostPidIndex } from './host-procs.js';
 import { collectImageFacts } from './image-facts.js';
@@ -13,7 +14,7 @@ import { createLimiter } from './limiter.js';
 import { parseSince } from './since.js';
 import { withTimeout } from './timeout.js';
 
-export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles'> {
+export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader'> {
   engine: EngineEvidence['engine'];
   /** How far back the event history goes (duration or RFC 3339); 24h when absent. */
   since?: string;
@@ -82,6 +83,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
 
   const pidIndex = opts.local ? await hostPidIndex(opts.procRoot ?? '/proc') : undefined;
   const imageFiles: ImageFileCache = new Map();
+  const attrReader = opts.local ? createAttrBatcher() : undefined;
   const total = wanted.length;
   let done = 0;
   opts.onProgress?.(0, total, `collecting ${total} containers`);
@@ -90,7 +92,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
       limit(async (): Promise<ContainerEvidence | null> => {
         if (opts.signal?.aborted) return null;
         try {
-          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles });
+          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles, attrReader });
         } catch (e) {
           // Removed between listing and inspecting, or inspect itself failed: the scan goes on without it.
           const err = toAppError(e, `container ${row.Id.slice(0, 12)}`);

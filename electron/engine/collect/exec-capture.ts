@@ -8,7 +8,7 @@ import { parseStat } from './proc-parse.js';
  * container's own binaries (which may be trojaned or missing) and leaves an exec_create event, so
  * collectors call it only when the analyst asked for it and no host-side read is possible.
  */
-export async function execCapture(docker: Docker, containerId: string, cmd: string[], maxBytes = 8 * 1024 * 1024): Promise<{ stdout: string; exitCode: number | null }> {
+export async function execCapture(docker: Docker, containerId: string, cmd: string[], maxBytes = 8 * 1024 * 1024, timeoutMs = 15_000): Promise<{ stdout: string; exitCode: number | null }> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false, User: '' });
   const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
   const out = new PassThrough();
@@ -22,11 +22,13 @@ export async function execCapture(docker: Docker, containerId: string, cmd: stri
     size += c.length;
     if (size >= maxBytes) stream.destroy();
   });
+  // A command that never ends (a wedged /proc read, a trojaned cat) must not hold the connection open forever.
+  const timer = setTimeout(() => stream.destroy(), timeoutMs);
   await new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
     stream.on('error', reject);
-  });
+  }).finally(() => clearTimeout(timer));
   const info = (await exec.inspect().catch(() => ({ ExitCode: null }))) as { ExitCode: number | null };
   return { stdout: Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8'), exitCode: info.ExitCode };
 }

@@ -172,11 +172,3 @@ export async function containerProcView(procRoot: string, hostPid: number, conta
     processes: rows.filter((r): r is ProcessInfo => r !== null).sort((a, b) => a.pid - b.pid),
   };
 }
-
-/** Marks host-view processes that the container's own view does not show. */
-export function markHidden(host: ProcessSnapshot, inside: ProcessSnapshot): void {
-  const seen = new Set(inside.processes.map((p) => p.pid));
-  for (const p of host.processes) {
-    if (p.nsPid !== undefined && !seen.has(p.nsPid) && !p.flags.includes('hidden')) p.flags.push('hidden');
-  }
-}

@@ -15,8 +15,11 @@ export async function readNoFollow(path: string, max: number): Promise<{ data: B
     if (!st.isFile()) return null;
     const chunks: Buffer[] = [];
     let total = 0;
+    // Regular files say their size; procfs files say 0 and are mostly small, so start small and grow.
+    let chunk = st.size > 0 ? Math.min(st.size + 1, max + 1) : 4096;
     for (;;) {
-      const buf = Buffer.alloc(Math.min(64 * 1024, max + 1 - total));
+      const buf = Buffer.allocUnsafe(Math.min(chunk, max + 1 - total));
+      chunk = Math.min(chunk * 2, 1024 * 1024);
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
       chunks.push(buf.subarray(0, bytesRead));

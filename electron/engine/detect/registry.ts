@@ -15,6 +15,7 @@ import { authorizedKeys } from './files/authorized-keys.js';
 import { ldPreload } from './files/ld-preload.js';
 import { shellRcTampering } from './files/shell-rc.js';
 import { droppedExecutable } from './files/dropped-executable.js';
+import { timestomp } from './files/timestomp.js';
 import { suspiciousExe } from './process/suspicious-exe.js';
 import { processMasquerading } from './process/masquerading.js';
 import { hiddenProcesses } from './process/hidden-processes.js';
@@ -31,6 +32,7 @@ import { execIntoContainer } from './lifecycle/exec-into-container.js';
 import { unauthorizedDeployment } from './lifecycle/unauthorized-deployment.js';
 import { kubePrivilegedWorkload } from './kube/privileged-workload.js';
 import { kubePodExec } from './kube/pod-exec.js';
+import { shadowContainer } from './kube/shadow-container.js';
 
 /** Every detector, in catalogue order: configuration, files, processes, image, network, lifecycle, Kubernetes. */
 export const DETECTORS: readonly Detector[] = [
@@ -50,6 +52,7 @@ export const DETECTORS: readonly Detector[] = [
   ldPreload,
   shellRcTampering,
   droppedExecutable,
+  timestomp,
   suspiciousExe,
   processMasquerading,
   hiddenProcesses,
@@ -66,4 +69,5 @@ export const DETECTORS: readonly Detector[] = [
   unauthorizedDeployment,
   kubePrivilegedWorkload,
   kubePodExec,
+  shadowContainer,
 ];

@@ -48,6 +48,8 @@ interface Entry {
   retry?: NodeJS.Timeout;
   backoff: Backoff;
   everConnected: boolean;
+  /** Bumped on every teardown, so an attempt that finishes after its engine was removed or reset is discarded. */
+  generation: number;
 }
 
 /**
@@ -162,52 +164,68 @@ export class EngineRegistry {
   }
 
   private attempt(e: Entry): Promise<EngineState> {
-    e.connecting = (async () => {
+    let run: Promise<EngineState> | undefined;
+    run = (async () => {
       if (e.retry) clearTimeout(e.retry);
       e.retry = undefined;
       const retrying = e.state.status === 'lost';
+      const gen = e.generation;
       this.setState(e, { status: 'connecting' });
       try {
-        const st = await this.open(e);
+        const { state: st, conn } = await this.open(e);
+        if (gen !== e.generation || this.entries.get(e.config.id) !== e) {
+          // Torn down meanwhile (removed, reconnected): this connection belongs to nobody.
+          safeDispose(conn);
+          return e.state;
+        }
+        this.closeClient(e);
+        e.client = conn?.docker;
+        e.dispose = conn?.dispose;
         e.backoff.reset();
         e.everConnected = true;
         this.watch(e);
         return this.setState(e, st);
       } catch (err) {
         const app = toAppError(err, `engine "${e.config.name}" at ${endpointUrl(e.config.endpoint)}`);
+        if (gen !== e.generation || this.entries.get(e.config.id) !== e) return e.state;
         this.closeClient(e);
         // An engine that worked before is retried on its own; a first failure waits for the analyst.
         if (retrying || e.everConnected) return this.scheduleRetry(e, app.message, app.code);
         return this.setState(e, { status: 'failed', reason: app.message, errorCode: app.code });
       } finally {
-        e.connecting = undefined;
+        // A newer attempt (reconnect) may have replaced this one; leave that one in place.
+        if (e.connecting === run) e.connecting = undefined;
       }
     })();
-    return e.connecting;
+    e.connecting = run;
+    return run;
   }
 
-  private async open(e: Entry): Promise<Omit<EngineState, 'engineId' | 'since'>> {
+  private async open(e: Entry): Promise<{ state: Omit<EngineState, 'engineId' | 'since'>; conn?: Connection }> {
     const timeoutMs = this.opts.callTimeoutMs;
     if (e.config.endpoint.type === 'kubernetes') {
       const v = await probeKubeContext(e.config.endpoint, timeoutMs);
-      return { status: 'connected', serverVersion: v.serverVersion, os: v.platform };
+      return { state: { status: 'connected', serverVersion: v.serverVersion, os: v.platform } };
     }
     const made = await this.factory(e.config, { timeoutMs, onLost: (reason) => this.markLost(e.config.id, reason) });
     const conn: Connection = isConnection(made) ? made : { docker: made };
-    e.client = conn.docker;
-    e.dispose = conn.dispose;
     const target = `Engine "${e.config.name}" at ${endpointUrl(e.config.endpoint)}`;
-    // The ssh handshake is part of the first call, so the bound covers it too.
-    const v = await withTimeout(
-      (async () => {
-        await conn.docker.ping();
-        return (await conn.docker.version()) as { Version?: string; ApiVersion?: string; Os?: string };
-      })(),
-      timeoutMs,
-      target,
-    );
-    checkApiVersion(v.ApiVersion, target);
-    return { status: 'connected', serverVersion: v.Version, apiVersion: v.ApiVersion, os: v.Os };
+    try {
+      // The ssh handshake is part of the first call, so the bound covers it too.
+      const v = await withTimeout(
+        (async () => {
+          await conn.docker.ping();
+          return (await conn.docker.version()) as { Version?: string; ApiVersion?: string; Os?: string };
+        })(),
+        timeoutMs,
+        target,
+      );
+      checkApiVersion(v.ApiVersion, target);
+      return { state: { status: 'connected', serverVersion: v.Version, apiVersion: v.ApiVersion, os: v.Os }, conn };
+    } catch (err) {
+      safeDispose(conn);
+      throw err;
+    }
   }
 
   private watch(e: Entry): void {
@@ -243,23 +261,20 @@ export class EngineRegistry {
   private closeClient(e: Entry): void {
     if (e.health) clearInterval(e.health);
     e.health = undefined;
-    try {
-      e.dispose?.();
-    } catch {
-      // Closing a dead session may throw; the session is gone either way.
-    }
+    safeDispose({ dispose: e.dispose });
     e.dispose = undefined;
     e.client = undefined;
   }
 
   private teardown(e: Entry): void {
+    e.generation++;
     if (e.retry) clearTimeout(e.retry);
     e.retry = undefined;
     this.closeClient(e);
   }
 
   private fresh(config: EngineConfig): Entry {
-    return { config, state: idle(config.id), backoff: new Backoff(this.opts.backoff.initialMs, this.opts.backoff.maxMs), everConnected: false };
+    return { config, state: idle(config.id), backoff: new Backoff(this.opts.backoff.initialMs, this.opts.backoff.maxMs), everConnected: false, generation: 0 };
   }
 
   private entry(id: string): Entry {
@@ -281,6 +296,14 @@ function defaultFactory(config: EngineConfig, ctx: FactoryContext, env?: NodeJS.
     return { docker, dispose: () => session.close() };
   }
   return { docker: createDockerClient(config.endpoint, ctx.timeoutMs, config.apiVersion) };
+}
+
+function safeDispose(conn?: { dispose?: () => void }): void {
+  try {
+    conn?.dispose?.();
+  } catch {
+    // Closing a dead session may throw; the session is gone either way.
+  }
 }
 
 const isConnection = (v: Docker | Connection): v is Connection => typeof (v as Connection).docker === 'object' && typeof (v as Docker).ping !== 'function';

@@ -4,6 +4,7 @@ import { EvidenceItemSchema } from '../../../shared/domain/evidence.js';
 import { DetectorMetaSchema, FindingSchema, type DetectorMeta } from '../../../shared/domain/finding.js';
 import { CaseContainerSchema, CaseViewSchema, TriageChangeSchema } from '../../../shared/api/cases.js';
 import { VERSION } from '../version.js';
+import { SuppressionSchema } from '../../../shared/domain/suppression.js';
 import { sha256Hex } from '../cases/blob-store.js';
 import type { CaseService } from '../cases/case-service.js';
 
@@ -19,7 +20,7 @@ import type { CaseService } from '../cases/case-service.js';
  * - `findings`: with triage `state`; `triage`: every state change (who, when, from, to, why).
  * - `notes` (Markdown, as written), `evidence` (content-addressed items with provenance), `custody`
  *   (append-only action log), `detectors` (metadata of the detectors behind the findings: ATT&CK,
- *   which ADS report they implement, blind spots, response).
+ *   which ADS report they implement, blind spots, response), `suppressions` (the case's allowlist).
  */
 export const CASE_EXPORT_VERSION = 1;
 
@@ -52,6 +53,8 @@ export const CaseExportSchema = z.object({
   evidence: z.array(EvidenceItemSchema),
   custody: z.array(CustodyEntrySchema),
   detectors: z.array(DetectorMetaSchema),
+  /** The case's allowlist entries (newest revision of each); their history is in `custody`. */
+  suppressions: z.array(SuppressionSchema).default([]),
 });
 export type CaseExport = z.infer<typeof CaseExportSchema>;
 
@@ -71,6 +74,7 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
     evidence: cases.listEvidence(caseId),
     custody: cases.custody(caseId),
     detectors: detectors.filter((d) => used.has(d.id)),
+    suppressions: cases.suppressions(caseId),
   };
   return {
     schema: 'stowaway.case',

@@ -34,7 +34,7 @@ function findingHtml(f: Finding): string {
     .map((x) => `<div class="ev"><b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">sha256 ${e(x.sha256)}</span>` : ''}</div>`)
     .join('');
   return `<div class="finding ${e(f.severity)}" id="f-${e(f.id)}">
-<div>${sev(f.severity)} <b>${e(f.title)}</b> <span class="muted">[${e(f.state)}]</span> <span class="mono">${f.attack.map(e).join(', ')}</span></div>
+<div>${sev(f.severity)} <b>${e(f.title)}</b> <span class="muted">[${e(f.state)}${f.suppressedBy ? ` by ${e(f.suppressedBy)}` : ''}]</span> <span class="mono">${f.attack.map(e).join(', ')}</span></div>
 <div>${e(f.summary)}</div>
 <div class="muted small">detector <code>${e(f.detector)}</code>${f.container ? ` · container <code>${e(f.container.name)}</code> <span class="mono">${e(f.container.id.slice(0, 12))}</span>` : ''}${f.firstSeen ? ` · first seen ${e(f.firstSeen)}` : ''} · id <span class="mono">${e(f.id)}</span></div>
 ${ev}</div>`;
@@ -110,6 +110,14 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
     ),
   );
 
+  if (data.suppressions.length) {
+    out.push(
+      section(
+        'Allowlist',
+        `<table><tr><th>Entry</th><th>Detectors</th><th>Match</th><th>Reason</th><th>Owner</th></tr>${data.suppressions.map((s) => `<tr><td class="mono">${e(s.id)}@v${s.version}</td><td>${e(s.detectors.join(', '))}</td><td class="mono">${e(JSON.stringify(s.match))}</td><td>${e(s.reason)}</td><td>${e(s.owner ?? '')}</td></tr>`).join('')}</table>`,
+      ),
+    );
+  }
   out.push(section('Blind spots', `<table><tr><th>Source</th><th>Blind spot</th></tr>${model.blindSpots.map((b) => `<tr><td>${e(b.source)}</td><td>${e(b.text)}</td></tr>`).join('')}</table>`));
 
   out.push(

@@ -5,7 +5,7 @@ import type { CaseExport } from './case-export.js';
 const cell = (s: string | number | undefined) => m(s ?? '');
 
 /**
- * Markdown for tickets and wikis. Every value from a container goes through escapeMarkdown (or a code
+ * Markdown for issue trackers and wikis. Every value from a container goes through escapeMarkdown (or a code
  * span whose fence outgrows any backticks inside), so it cannot add headings, links, images or HTML.
  */
 export function renderMarkdown(data: CaseExport, model: ReportModel = buildReportModel(data)): string {
@@ -34,7 +34,7 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
   for (const g of model.groups) {
     out.push(`### ${g.severity} (${g.findings.length})`, '');
     for (const f of g.findings) {
-      out.push(`- **${m(f.title)}** \\[${m(f.state)}\\] ${f.attack.map(m).join(', ')}${f.container ? ` in ${code(f.container.name)}` : ''}`);
+      out.push(`- **${m(f.title)}** \\[${m(f.state)}${f.suppressedBy ? ` by ${m(f.suppressedBy)}` : ''}\\] ${f.attack.map(m).join(', ')}${f.container ? ` in ${code(f.container.name)}` : ''}`);
       out.push(`  ${m(f.summary)}`);
       out.push(`  detector ${code(f.detector)}, id ${code(f.id)}`);
       for (const x of f.evidence) out.push(`  - ${m(x.kind)} ${code(x.ref)}: ${m(x.excerpt)}${x.sha256 ? ` (sha256 ${code(x.sha256)})` : ''}`);

@@ -34,7 +34,7 @@ export const NavigatorLayerSchema = z
   .strict();
 export type NavigatorLayer = z.infer<typeof NavigatorLayerSchema>;
 
-/** Techniques seen in the case (false positives excluded), scored by the worst severity of their findings. */
+/** Techniques seen in the case (false positives and allowlisted findings excluded), scored by the worst severity of their findings. */
 export function renderNavigatorLayer(data: CaseExport, model: ReportModel = buildReportModel(data)): NavigatorLayer {
   const subParents = new Set(model.techniques.filter((t) => t.id.includes('.')).map((t) => t.id.split('.')[0]!));
   return {

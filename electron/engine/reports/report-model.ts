@@ -32,7 +32,8 @@ export function buildReportModel(data: CaseExport): ReportModel {
   for (const f of data.findings) {
     bySeverity[f.severity]++;
     byState[f.state]++;
-    if (f.state === 'false-positive') continue;
+    // Dismissed and allowlisted findings are not techniques seen in this incident.
+    if (f.state === 'false-positive' || f.state === 'suppressed') continue;
     for (const t of f.attack) {
       const cur = techniques.get(t) ?? { id: t, count: 0, worst: 'low' as Severity };
       cur.count++;

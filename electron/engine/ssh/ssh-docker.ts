@@ -117,6 +117,11 @@ export class SshSession {
       const conn = new Client();
       let isReady = false;
       conn.once('ready', () => {
+        if (this.closed) {
+          // Closed while the handshake ran (engine removed or reconnected): do not leave this connection behind.
+          conn.end();
+          return reject(new AppError('ENGINE_UNREACHABLE', `The ssh session to ${this.target} was closed`));
+        }
         isReady = true;
         this.conn = conn;
         resolve(conn);

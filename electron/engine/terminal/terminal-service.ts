@@ -120,7 +120,7 @@ export class TerminalService {
     if (!s) return undefined;
     if (s.closing) return s.closing;
     s.closing = (async () => {
-      if ('end' in s.stream && s.info.mode === 'exec') (s.stream as Duplex).end();
+      if (s.exec) await this.hangUp(s);
       s.stream.destroy();
       let recording: Recording | undefined;
       if (s.recorder) recording = await this.keep(s).catch(() => undefined);
@@ -135,6 +135,32 @@ export class TerminalService {
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id, 'the application stopped')));
+  }
+
+  /**
+   * Docker has no call to end an exec, and a shell keeps running after its connection closes. Ends it the way a
+   * terminal would: interrupt and end-of-input on the TTY, then a hangup signal from the host when it is local.
+   */
+  private async hangUp(s: Session): Promise<void> {
+    const stream = s.stream as Duplex;
+    const running = async () => ((await s.exec!.inspect().catch(() => undefined)) as { Running?: boolean; Pid?: number } | undefined);
+    if (!stream.destroyed && stream.writable) {
+      stream.write('\u0003\u0004');
+      stream.end();
+    }
+    for (let i = 0; i < 10; i++) {
+      const st = await running();
+      if (!st?.Running) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const st = await running();
+    if (st?.Running && st.Pid && this.engines.config(s.engineId).endpoint.type === 'unix') {
+      try {
+        process.kill(st.Pid, 'SIGHUP');
+      } catch {
+        // Not ours to signal (remote engine, other user): the exec keeps running and the analyst is told below.
+      }
+    }
   }
 
   private async prepare(o: OpenOptions) {

@@ -17,6 +17,8 @@ describe('case operations over the contract', () => {
     return r.value as T;
   };
   let containerId = '';
+  let engineId = '';
+  let finding: { id: string; detector: string } | undefined;
 
   beforeAll(async () => {
     await removeSuite(SUITE);
@@ -31,10 +33,11 @@ describe('case operations over the contract', () => {
   });
 
   it('triaging a finding of a scan not yet in the case records that scan once, then the triage', async () => {
-    const engineId = app.engines.list().find((e) => e.current)?.id ?? app.engines.list()[0]!.id;
-    const scan = await call<{ findings: Array<{ id: string; container?: { id: string } }> }>('scan.run', { engineId, since: '10m' });
+    engineId = app.engines.list().find((e) => e.current)?.id ?? app.engines.list()[0]!.id;
+    const scan = await call<{ findings: Array<{ id: string; detector: string; container?: { id: string } }> }>('scan.run', { engineId, since: '10m' });
     const mine = scan.findings.find((f) => f.container?.id === containerId);
     expect(mine, 'the netcat shell should give a finding').toBeDefined();
+    finding = mine;
 
     const c = await call<{ id: string; findingCount: number }>('cases.create', { name: 'UI case' });
     expect(c.findingCount).toBe(0);
@@ -66,5 +69,19 @@ describe('case operations over the contract', () => {
     expect(!bad.ok && bad.error.code).toBe('NOT_FOUND');
     const badInput = await app.dispatch('reports.generate', { caseId: cur!.id, format: 'docx' }, ctx);
     expect(!badInput.ok && badInput.error.code).toBe('VALIDATION');
+  });
+
+  it("the current case's allowlist applies to the next scan; hidden findings stay in the case, marked", async () => {
+    const c = await call<{ id: string }>('cases.create', { name: 'allowlist case' });
+    const entry = await call<{ id: string; version: number }>('suppressions.add', {
+      caseId: c.id,
+      suppression: { id: 'lab-shell', reason: 'lab container for this test', detectors: [finding!.detector], match: { container: `sw-case-ops-${process.pid}` } },
+    });
+    expect(entry.version).toBe(1);
+    const scan = await call<{ findings: Array<{ id: string }> }>('scan.run', { engineId, since: '10m' });
+    expect(scan.findings.map((f) => f.id)).not.toContain(finding!.id);
+    await call('cases.addScan', { caseId: c.id, engineId });
+    const hidden = await call<{ items: Array<{ id: string; suppressedBy?: string }> }>('findings.list', { caseId: c.id, state: 'suppressed' });
+    expect(hidden.items.find((f) => f.id === finding!.id)?.suppressedBy).toContain('lab-shell');
   });
 });

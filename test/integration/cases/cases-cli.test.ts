@@ -95,7 +95,7 @@ describe('case workflow on the command line', () => {
     expect(md).not.toContain(MARK);
     expect(md).toContain('&lt;script&gt;');
     const layer = NavigatorLayerSchema.parse(JSON.parse((await cli(['report', caseId, '--format', 'navigator'])).stdout));
-    const seen = new Set(json.findings.filter((f) => f.state !== 'false-positive').flatMap((f) => f.attack));
+    const seen = new Set(json.findings.filter((f) => f.state !== 'false-positive' && f.state !== 'suppressed').flatMap((f) => f.attack));
     expect(new Set(layer.techniques.map((t) => t.techniqueID))).toEqual(seen);
   });
 

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -6,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanResultSchema } from '../../../shared/domain/scan.js';
 import { severityRank } from '../../../shared/domain/finding.js';
 import { DETECTORS } from '../../../electron/engine/detect/registry.js';
-import { ROOT, runCli } from '../../helpers/cli.js';
+import { CLI, ROOT, runCli } from '../../helpers/cli.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';
 import { waitForFile } from './wait.js';
 
@@ -71,6 +73,18 @@ describe('stowaway scan (CLI contract)', () => {
     const noContext = await runCli(['scan', '--context', `no-such-context-${process.pid}`]);
     expect(noContext.code).toBe(2);
   }, 60_000);
+
+  it('exits 2 with PERMISSION_DENIED for a user who may not use the engine socket', () => {
+    // An unprivileged user (nobody, no docker group) running the same CLI.
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', '--format', 'json'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toContain('PERMISSION_DENIED');
+    expect(r.stdout).toBe('');
+  });
 
   it('--host selects the engine explicitly', async () => {
     const r = await runCli(['scan', '--format', 'json', '--host', 'unix:///var/run/docker.sock']);

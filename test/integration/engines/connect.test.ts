@@ -106,6 +106,23 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
     }
   });
 
+  it('removing or reconnecting an engine during its ssh handshake leaves no session behind', async () => {
+    const regR = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: {}, home: sshd.home });
+    const ep = { type: 'ssh' as const, host: '127.0.0.1', port: sshd.port, user: 'root' };
+    regR.add(engine('racy', ep));
+    const pending = regR.connect('racy');
+    regR.remove('racy');
+    await pending;
+    regR.add(engine('again', ep));
+    const first = regR.connect('again');
+    const second = regR.reconnect('again');
+    await first;
+    expect((await second).status).toBe('connected');
+    await expect.poll(() => sshd.sessions(), { timeout: 5_000 }).toBe(1);
+    regR.dispose();
+    await expect.poll(() => sshd.sessions(), { timeout: 5_000 }).toBe(0);
+  });
+
   it('tcp+TLS with CA, client cert and key: same containers', async () => {
     reg.add(engine('tls', { type: 'tcp', host: '127.0.0.1', port: proxy.port, allowInsecure: false, tls: { verify: true, caPath: path.join(certs.dir, 'ca.pem'), certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem') } }));
     const st = await reg.connect('tls');

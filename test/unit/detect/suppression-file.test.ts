@@ -51,4 +51,12 @@ describe('suppression files and baselines', () => {
     expect(r.suppressed.map((f) => f.severity)).toEqual(['low']);
     expect(r.findings.map((f) => f.severity)).toEqual(['high']);
   });
+
+  it('matches the documented reference formats (per-image baselines with a ref glob)', () => {
+    const agent = container({ image: 'logship:2', mounts: [{ type: 'bind', source: '/var/log', destination: '/host/log', readOnly: true }, { type: 'bind', source: '/etc', destination: '/host/etc', readOnly: true }] });
+    const supp = parseSuppressions('version: 1\nsuppressions:\n  - { id: logship, version: 1, reason: log shipper, detectors: [sensitive-host-mount], match: { image: "logship:*", ref: "bind:/var/log" } }\n');
+    const r = runDetectors(engine([agent]), { suppressions: supp, only: ['sensitive-host-mount'] });
+    expect(r.suppressed.map((f) => f.summary)).toEqual([expect.stringContaining('/var/log')]);
+    expect(r.findings.map((f) => f.summary)).toEqual([expect.stringContaining('/etc')]);
+  });
 });

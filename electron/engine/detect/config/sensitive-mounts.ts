@@ -49,7 +49,7 @@ export const sensitiveMounts: Detector = {
       'Named volumes that the administrator pointed at host paths with driver options are reported by source path only when inspect shows it.',
     ],
     falsePositives: [
-      'Monitoring agents (read-only /proc, /sys), log shippers (read-only /var/log) and CI runners that need the engine socket. Read-only mounts are reported one severity lower; suppress known agents by image and `ref` (the mount source).',
+      'Monitoring agents (read-only /proc, /sys), log shippers (read-only /var/log) and CI runners that need the engine socket. Read-only mounts are reported one severity lower; suppress known agents by image and `ref` `bind:<host path>` (e.g. `bind:/var/log`).',
     ],
     response: [
       'Check whether the workload needs the mount; a socket mount is equivalent to root on the host.',

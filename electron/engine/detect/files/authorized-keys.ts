@@ -16,7 +16,7 @@ export const authorizedKeys: Detector = {
     dataSources: ['content of ~/.ssh/authorized_keys for root and /home/* (archive endpoint or host upper dir)', 'filesystem diff and image hash'],
     goal: 'Find authorized_keys files written after a container started (new keys) and entries with `command=` options, which attackers use to keep access or to run a payload on every login.',
     blindSpots: ['AuthorizedKeysCommand / certificate-based logins and keys in volumes are not read.', 'Without the image content only "the file changed" is known, not which key is new; the finding lists key comments and fingerprints-in-short.'],
-    falsePositives: ['Bastion or git-over-ssh images with forced commands in the image (reported as medium), and entrypoints that install a deployment key at start. Suppress by image and `ref` glob on the path.'],
+    falsePositives: ['Bastion or git-over-ssh images with forced commands in the image (reported as medium), and entrypoints that install a deployment key at start. Suppress by image and a `ref` glob such as `/home/git/.ssh/authorized_keys:*`.'],
     response: ['Identify the key owners from comments and your key inventory; remove unknown keys.', 'Check sshd logs and exposed ports to see whether the key was used.'],
   },
   detect(ev) {

@@ -16,7 +16,7 @@ export const cronPersistence: Detector = {
     dataSources: ['content of /etc/crontab, /etc/cron.*/*, /var/spool/cron/** (archive endpoint or host upper dir)', 'filesystem diff'],
     goal: 'Find cron entries that pipe downloads into a shell, decode payloads, open reverse shells or run programs from scratch directories, and cron files added after a container started (containers rarely run cron).',
     blindSpots: ['systemd timers, at jobs and in-process schedulers are not read.', 'Entries that call an innocuous-looking script are flagged by the dropped-executable detector only if the script itself changed.'],
-    falsePositives: ['Images that run cron on purpose (log rotation, backups) ship their crontabs in the image and entrypoints that install ordinary jobs at start: without a malicious-looking entry these are reported as low. Suppress a known entry by image and `ref` glob on the file path.'],
+    falsePositives: ['Images that run cron on purpose (log rotation, backups) ship their crontabs in the image and entrypoints that install ordinary jobs at start: without a malicious-looking entry these are reported as low. Suppress a known entry by image and a `ref` glob on the file path (refs look like `<file>:<entry>`, e.g. `/etc/cron.d/backup:*`).'],
     response: ['Read the entry and fetch what it downloads in a sandbox.', 'Remove the entry, check for immutable flags protecting it, and look for the same entry in other containers and on the host.'],
   },
   detect(ev) {

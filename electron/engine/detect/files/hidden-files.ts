@@ -19,7 +19,7 @@ export const hiddenFiles: Detector = {
     dataSources: ['filesystem diff (added entries) with mode and ELF/script flags'],
     goal: 'Find dot-names and dots-and-spaces names ("...", ". ") added under /tmp, /var/tmp, /dev, /dev/shm and system directories since the container started, which is where droppers hide tools and payloads.',
     blindSpots: ['The diff covers only the writable layer: files hidden in volumes, bind mounts and tmpfs (/dev/shm, often /run) need an in-container listing.', 'Files hidden by a rootkit from the engine itself are not seen (the diff is computed by the engine on the host, so userland rootkits inside the container do not affect it).'],
-    falsePositives: ['Tool caches in /tmp (.npm, .cache, X11 sockets) are ignored by name; CI jobs that unpack archives with dot-directories are reported as low unless an executable is inside. Suppress by CI label or image with a `ref` glob on the path.'],
+    falsePositives: ['Tool caches in /tmp (.npm, .cache, X11 sockets) are ignored by name; CI jobs that unpack archives with dot-directories are reported as low unless an executable is inside. Suppress by CI label or image with a `ref` glob such as `hidden:/build/*`.'],
     response: ['List the hidden directory and hash its files; executables inside are almost always tools or payloads.', 'Find the process that created them (exec history, processes running from the path).'],
   },
   detect(ev) {

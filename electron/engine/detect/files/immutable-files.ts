@@ -19,7 +19,7 @@ export const immutableFiles: Detector = {
       'Over a remote engine API without exec, flags cannot be read at all.',
     ],
     falsePositives: [
-      'CI pipelines that set attributes while testing filesystem tooling, and images that deliberately lock configuration. Suppress by image or CI label with a `ref` glob on the path.',
+      'CI pipelines that set attributes while testing filesystem tooling, and images that deliberately lock configuration. Suppress by image or CI label with a `ref` glob such as `flags:/etc/app/*`.',
     ],
     response: [
       'List the locked files and read their content (they usually are persistence: cron, authorized_keys, ld.so.preload, a miner binary).',

@@ -19,7 +19,7 @@ export const ldPreload: Detector = {
     dataSources: ['content of /etc/ld.so.preload', 'filesystem diff', 'LD_PRELOAD in host /proc/PID/environ of live processes'],
     goal: 'Find /etc/ld.so.preload in a container, and processes started with LD_PRELOAD, which inject code that can hide processes, files and connections from in-container tools.',
     blindSpots: ['Static binaries ignore preloading, so a preload list does not prove every tool lies.', 'Hooks installed by patching libc itself are seen only as a changed library in the diff (dropped-executable).', 'LD_PRELOAD of live processes needs host access to /proc.'],
-    falsePositives: ['Memory allocators (jemalloc, tcmalloc) and sandboxing shims preloaded by the image. Suppress by image with a `ref` glob on the library path; preload libraries under scratch or dot directories are never suppressed by default.'],
+    falsePositives: ['Memory allocators (jemalloc, tcmalloc) and sandboxing shims preloaded by the image. Suppress by image with a `ref` glob such as `env:*:/usr/lib/*/libjemalloc*`; preload libraries under scratch or dot directories are never suppressed by default.'],
     response: ['Trust only host-side views from now on (process list, sockets), and compare them with in-container views to see what is hidden.', 'Collect the preloaded library and inspect its exported symbols (readdir, fopen, stat hooks).', 'Rebuild the container; look for the same library on the host.'],
   },
   detect(ev) {

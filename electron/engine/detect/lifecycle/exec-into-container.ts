@@ -1,3 +1,4 @@
+import type { ExecRecord } from '../../../../shared/domain/evidence-set.js';
 import type { Detector, Hit } from '../detector.js';
 import { BASE64_TO_SHELL, DOWNLOAD_AND_RUN, NAMESPACE_ESCAPE, REVERSE_SHELL_PATTERNS, SHELLS } from '../lib/commands.js';
 import { oneLine, ref } from '../lib/refs.js';
@@ -20,7 +21,15 @@ export const execIntoContainer: Detector = {
   detect(ev) {
     const hits: Hit[] = [];
     const byId = new Map(ev.containers.map((c) => [c.container.id, c]));
+    // Identical execs (health checks, polling scripts) are one finding with a count, not one per exec id.
+    const groups = new Map<string, ExecRecord[]>();
     for (const x of ev.execs) {
+      const key = JSON.stringify([x.containerId, x.command, x.tty ?? null, x.privileged ?? null, x.user ?? null]);
+      groups.set(key, [...(groups.get(key) ?? []), x]);
+    }
+    for (const list of groups.values()) {
+      const x = list[0]!;
+      const last = list[list.length - 1]!;
       const c = byId.get(x.containerId);
       const cmd = x.command;
       const bad = DOWNLOAD_AND_RUN.test(cmd) || BASE64_TO_SHELL.test(cmd) || REVERSE_SHELL_PATTERNS.some(([re]) => re.test(cmd));
@@ -31,12 +40,13 @@ export const execIntoContainer: Detector = {
       const sev = escape || (bad && x.privileged) ? 'critical' : bad || x.privileged ? 'high' : interactive ? 'medium' : 'low';
       const traits = [x.privileged ? 'privileged' : '', interactive ? 'interactive shell' : x.tty ? 'with a terminal' : '', x.user !== undefined ? `as user ${oneLine(x.user || 'root', 30)}` : ''].filter(Boolean).join(', ');
       const name = c?.container.name ?? x.containerId.slice(0, 12);
+      const when = list.length > 1 ? `${list.length} times between ${x.time} and ${last.time}` : `at ${x.time}`;
       hits.push({
         container: c,
         subject: c ? undefined : { id: x.containerId, name },
-        ref: `exec:${x.execId}`,
-        summary: `${bad || escape ? 'Suspicious exec' : 'Exec'} into ${oneLine(name, 60)} at ${x.time}${traits ? ` (${traits})` : ''}: ${oneLine(cmd, 160)}.`,
-        evidence: [ref('exec', x.execId, `${x.time} ${oneLine(cmd, 600)}; privileged=${x.privileged ?? '?'} tty=${x.tty ?? '?'} user=${oneLine(x.user ?? '?', 40)}`)],
+        ref: `exec:${x.tty ? 'tty:' : ''}${x.privileged ? 'priv:' : ''}${x.user ?? ''}:${cmd}`,
+        summary: `${bad || escape ? 'Suspicious exec' : 'Exec'} into ${oneLine(name, 60)} ${when}${traits ? ` (${traits})` : ''}: ${oneLine(cmd, 160)}.`,
+        evidence: list.slice(-8).map((e) => ref('exec', e.execId, `${e.time} ${oneLine(cmd, 600)}; privileged=${e.privileged ?? '?'} tty=${e.tty ?? '?'} user=${oneLine(e.user ?? '?', 40)}`)),
         severity: sev,
         attack: bad || escape ? ['T1609', 'T1059.004'] : ['T1609'],
       });

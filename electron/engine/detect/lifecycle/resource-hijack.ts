@@ -9,17 +9,18 @@ const median = (xs: number[]): number => {
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
 };
 
-/** Is the container's CPU high now, compared with its own earlier samples and with the policy threshold? */
-function spike(samples: StatsSample[], threshold: number): { now: number; base: number | undefined } | undefined {
+/**
+ * Is the container's CPU high now? With four or more samples the first half is the container's own baseline;
+ * a container that was already that busy then is "always busy", which is its normal, not a spike.
+ */
+function spike(samples: StatsSample[], threshold: number): { now: number; base: number | undefined; alwaysBusy: boolean } | undefined {
   if (samples.length === 0) return undefined;
   const half = Math.floor(samples.length / 2);
   const recent = samples.length >= 4 ? samples.slice(half) : samples;
   const base = samples.length >= 4 ? median(samples.slice(0, half).map((s) => s.cpuPercent)) : undefined;
-  const now = median(recent.map((s) => s.cpuPercent));
   const sustained = recent.filter((s) => s.cpuPercent >= threshold).length >= Math.ceil(recent.length * 0.75);
   if (!sustained) return undefined;
-  if (base !== undefined && base >= threshold * 0.8) return { now, base }; // always busy: a baseline, reported only with process evidence
-  return { now, base };
+  return { now: median(recent.map((s) => s.cpuPercent)), base, alwaysBusy: base !== undefined && base >= threshold * 0.8 };
 }
 
 /**
@@ -55,7 +56,7 @@ export const resourceHijack: Detector = {
           evidence: [...procs.slice(0, 8).map((p) => ref('process', `pid ${p.pid}`, oneLine(p.cmdline || p.comm, 400))), ...statsRef],
           severity: s ? 'critical' : 'high',
         });
-      } else if (s && !(s.base !== undefined && s.base >= policy.cpuSpikePercent * 0.8)) {
+      } else if (s && !s.alwaysBusy) {
         hits.push({ container: c, ref: 'cpu-spike', summary: `${c.container.name} sustains ${cpuText} with no miner evidence in its processes.`, evidence: statsRef, severity: 'low' });
       }
     }

@@ -2,10 +2,12 @@ import type { Detector, Hit } from '../detector.js';
 import { oneLine, ref } from '../lib/refs.js';
 import { isLoopback, isPrivate } from '../lib/sockets.js';
 
-/** Fewest new-connection sightings before a series counts; fewer cannot show a rhythm. */
+/** Fewest new connections (or contacts) before a series counts; fewer cannot show a rhythm. */
 const MIN_CONTACTS = 4;
 /** Coefficient of variation of the gaps below which contacts count as periodic. */
 const MAX_JITTER = 0.35;
+/** Coefficient of variation of new connections per second, for beacons faster than the polling. */
+const MAX_RATE_JITTER = 0.5;
 
 /**
  * Periodic contact with the same remote endpoint, seen across repeated socket snapshots: a new connection
@@ -29,9 +31,10 @@ export const beaconing: Detector = {
     const hits: Hit[] = [];
     for (const c of ev.containers) {
       if (c.sockets.length < MIN_CONTACTS) continue;
-      const contacts = new Map<string, number[]>();
+      // Per remote endpoint: snapshot times, and how many new local ports (new connections) each snapshot showed.
+      const series = new Map<string, Array<{ at: number; fresh: number }>>();
       let prevPorts = new Map<string, Set<number>>();
-      for (const snap of c.sockets) {
+      c.sockets.forEach((snap, i) => {
         const ports = new Map<string, Set<number>>();
         for (const s of snap.sockets) {
           if (s.protocol === 'unix' || s.state === 'LISTEN' || s.remotePort === 0 || isLoopback(s.remoteAddress)) continue;
@@ -41,27 +44,26 @@ export const beaconing: Detector = {
           ports.set(key, set);
         }
         const at = Date.parse(snap.collectedAt);
-        for (const [key, set] of ports) {
+        for (const key of new Set([...ports.keys(), ...series.keys()])) {
           const before = prevPorts.get(key);
-          if ([...set].some((p) => !before?.has(p))) contacts.set(key, [...(contacts.get(key) ?? []), at]);
+          const fresh = [...(ports.get(key) ?? [])].filter((p) => !before?.has(p)).length;
+          const list = series.get(key) ?? [];
+          // The first snapshot has no predecessor: what it shows may be old, so it only opens the series.
+          list.push({ at, fresh: i === 0 ? 0 : fresh });
+          series.set(key, list);
         }
         prevPorts = ports;
-      }
-      for (const [key, times] of contacts) {
-        if (times.length < MIN_CONTACTS) continue;
-        const gaps = times.slice(1).map((t, i) => t - times[i]!);
-        const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
-        if (mean <= 0) continue;
-        const sd = Math.sqrt(gaps.reduce((a, g) => a + (g - mean) ** 2, 0) / gaps.length);
-        const jitter = sd / mean;
-        if (jitter > MAX_JITTER) continue;
+      });
+      for (const [key, points] of series) {
+        const r = rhythm(points);
+        if (!r) continue;
         const addr = key.slice(0, key.lastIndexOf(':'));
         const priv = isPrivate(addr);
         hits.push({
           container: c,
           ref: key,
-          summary: `${c.container.name} opened new connections to ${priv ? 'internal' : 'external'} ${oneLine(key, 80)} in ${times.length} of ${c.sockets.length} snapshots, about every ${Math.round(mean / 1000)} s (jitter ${(jitter * 100).toFixed(0)} %).`,
-          evidence: [ref('socket', key, `new connections at ${times.map((t) => new Date(t).toISOString().slice(11, 19)).join(', ')}`)],
+          summary: `${c.container.name} opened ${r.connections} new connections to ${priv ? 'internal' : 'external'} ${oneLine(key, 80)} across ${c.sockets.length} snapshots, about every ${r.periodS < 10 ? r.periodS.toFixed(1) : Math.round(r.periodS)} s (jitter ${(r.jitter * 100).toFixed(0)} %).`,
+          evidence: [ref('socket', key, `new connections per snapshot: ${points.slice(1).map((p) => `${new Date(p.at).toISOString().slice(11, 19)}+${p.fresh}`).join(', ')}`)],
           severity: priv ? 'low' : 'medium',
         });
       }
@@ -69,3 +71,32 @@ export const beaconing: Detector = {
     return hits;
   },
 };
+
+const cv = (xs: number[]): number => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  if (mean <= 0) return Number.POSITIVE_INFINITY;
+  return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length) / mean;
+};
+
+/**
+ * Two views of the same rhythm. Sparse beacons (slower than the polling) show as contacts at regular gaps;
+ * dense ones (faster than the polling) as a steady number of new connections per second in every interval,
+ * which does not depend on how long each collection took.
+ */
+function rhythm(points: Array<{ at: number; fresh: number }>): { connections: number; periodS: number; jitter: number } | undefined {
+  const connections = points.reduce((a, p) => a + p.fresh, 0);
+  if (connections < MIN_CONTACTS) return undefined;
+  const contacts = points.filter((p) => p.fresh > 0).map((p) => p.at);
+  const intervals = points.slice(1).map((p, i) => ({ dt: (p.at - points[i]!.at) / 1000, fresh: p.fresh })).filter((x) => x.dt > 0);
+  if (intervals.length >= MIN_CONTACTS - 1 && intervals.every((x) => x.fresh > 0)) {
+    const rates = intervals.map((x) => x.fresh / x.dt);
+    const jitter = cv(rates);
+    if (jitter <= MAX_RATE_JITTER) return { connections, periodS: 1 / (rates.reduce((a, b) => a + b, 0) / rates.length), jitter };
+  }
+  if (contacts.length >= MIN_CONTACTS) {
+    const gaps = contacts.slice(1).map((t, i) => (t - contacts[i]!) / 1000);
+    const jitter = cv(gaps);
+    if (jitter <= MAX_JITTER) return { connections, periodS: gaps.reduce((a, b) => a + b, 0) / gaps.length, jitter };
+  }
+  return undefined;
+}

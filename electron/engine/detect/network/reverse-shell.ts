@@ -21,7 +21,7 @@ export const reverseShell: Detector = {
       'stdio-on-socket needs host access to /proc; over a remote engine API only command-line patterns are checked.',
     ],
     falsePositives: [
-      'inetd-style services and debugging sessions (socat or nc used by an operator during maintenance). Suppress by image and `ref` glob (e.g. `proc:*socat*`) with an expiry date for maintenance windows.',
+      'inetd-style services and debugging sessions (socat or nc used by an operator during maintenance). Suppress by image and `ref` glob (refs look like `pid:<pid>:<name>`, e.g. `pid:*:socat`) with an expiry date for maintenance windows.',
     ],
     response: [
       'Record the remote endpoint and isolate the container from the network (disconnect networks) before stopping it, to keep memory and process state.',

@@ -15,7 +15,7 @@ export const suspiciousExe: Detector = {
     dataSources: ['host /proc/PID/exe link of every container process'],
     goal: 'Find fileless and self-deleting execution: exe links to "/memfd:..." or ending in "(deleted)", and binaries run from /tmp, /var/tmp, /dev/shm or dot-directories.',
     blindSpots: ['Needs host access to /proc (local engine); over a remote API only the command line is known and this detector stays silent.', 'Short-lived processes that exited before collection are not seen (a kernel sensor on execve is needed).'],
-    falsePositives: ['Some runtimes unpack and run helpers from /tmp (self-extracting installers, JIT-packed tools), and package upgrades inside a running container leave "(deleted)" exe links. Suppress by image with a `ref` glob on the exe path.'],
+    falsePositives: ['Some runtimes unpack and run helpers from /tmp (self-extracting installers, JIT-packed tools), and package upgrades inside a running container leave "(deleted)" exe links. Suppress by image with a `ref` glob such as `exe:/tmp/installer-*`.'],
     response: ['Dump the process memory or copy /proc/PID/exe from the host before stopping it (the file may only exist as long as the process does).', 'Trace the parent process and how the binary arrived.'],
   },
   detect(ev) {

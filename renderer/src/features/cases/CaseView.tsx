@@ -10,6 +10,7 @@ import { NotesPanel } from './NotesPanel.js';
 import { ReportPanel } from './ReportPanel.js';
 import { CustodyPanel } from './CustodyPanel.js';
 import { CaseEvidencePanel } from './CaseEvidencePanel.js';
+import { AllowlistPanel } from './AllowlistPanel.js';
 import './cases.css';
 
 const TRIAGE: TriageState[] = TriageStateSchema.options;
@@ -29,13 +30,14 @@ export function CaseView() {
   const detailQ = useQuery(
     caseId
       ? async () => {
-          const [findings, notes, custody, evidence] = await Promise.all([
+          const [findings, notes, custody, evidence, suppressions] = await Promise.all([
             api.call('findings.list', { caseId, limit: 200 }),
             api.call('notes.list', { caseId }),
             api.call('custody.list', { caseId }),
             api.call('evidence.list', { caseId }),
+            api.call('suppressions.list', { caseId }),
           ]);
-          return { findings, notes, custody, evidence };
+          return { findings, notes, custody, evidence, suppressions };
         }
       : undefined,
     [caseId],
@@ -133,6 +135,15 @@ export function CaseView() {
             )}
           </section>
           <NotesPanel notes={d.notes} disabled={!editable} onAdd={async (markdown) => (await act('Note added', () => api.call('notes.add', { caseId: current.id, markdown }))) !== undefined} />
+          <AllowlistPanel
+            entries={d.suppressions}
+            disabled={!editable || busy}
+            onAdd={async (a) =>
+              (await act('Allowlist entry added: it applies to the next scan', () =>
+                api.call('suppressions.add', { caseId: current.id, suppression: { id: a.id, reason: a.reason, detectors: a.detectors, match: { container: a.container } } }),
+              )) !== undefined
+            }
+          />
           <CaseEvidencePanel key={`${current.id}-${current.scanCount}`} caseId={current.id} />
           <ReportPanel generate={(format: ReportFormat) => act(`${format} report generated`, () => api.call('reports.generate', { caseId: current.id, format }))} />
           <CustodyPanel

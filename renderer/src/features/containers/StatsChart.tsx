@@ -93,8 +93,8 @@ const H = 64;
 
 function Spark({ samples, pick, label, cls, fmt }: { samples: StatsSample[]; pick: (s: StatsSample) => number; label: string; cls: string; fmt: (v: number) => string }) {
   const vals = samples.map(pick);
-  // Fill the width from the left until the window is full, then scroll: two samples already draw a line.
-  const span = Math.max(vals.length - 1, 15);
+  // The samples always span the width: two already draw a readable line, sixty make the two-minute window.
+  const span = Math.max(vals.length - 1, 1);
   const x = scaleLinear().domain([0, span]).range([0, W]);
   const top = Math.max(d3max(vals) ?? 0, cls === 'cpu' ? 5 : 1);
   const y = scaleLinear().domain([0, top * 1.15]).range([H - 2, 4]);

@@ -1,4 +1,5 @@
-import { forwardRef, useState } from 'react';
+import { forwardRef, useEffect, useState } from 'react';
+import type { EngineState } from '../../../../shared/domain/engine.js';
 import { useApi } from '../../app/api-context.js';
 import { AddHostForm } from './AddHostForm.js';
 import './engines.css';
@@ -75,6 +76,13 @@ function EngineList(p: Props) {
   const [adding, setAdding] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState<string>();
   const [actionError, setActionError] = useState<string>();
+  // The newest state seen per engine: a list reload that was answered before a state event must not roll it back.
+  const [latest, setLatest] = useState<Record<string, EngineState>>({});
+  useEffect(() => api.on('engine.state', (st) => setLatest((m) => ({ ...m, [st.engineId]: st }))), [api]);
+  const stateOf = (e: EngineView): EngineState => {
+    const l = latest[e.id];
+    return l && l.since >= e.state.since ? l : e.state;
+  };
   const act = async (fn: () => Promise<unknown>) => {
     setActionError(undefined);
     try {
@@ -87,6 +95,16 @@ function EngineList(p: Props) {
     <section>
       <div className="eng-head">
         <h3 className="rail-title">Engines</h3>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => act(async () => (await api.call('engines.rediscover', {}), p.onEnginesChanged?.()))}
+          title="Read DOCKER_HOST, docker contexts and kubeconfig again"
+          aria-label="Rediscover engines"
+          data-testid="engines-rediscover"
+        >
+          ↻
+        </button>
         <button type="button" className="ghost" onClick={() => setAdding(true)} title="Add remote host" aria-label="Add remote host" data-testid="add-host">
           + host
         </button>
@@ -94,7 +112,7 @@ function EngineList(p: Props) {
       <ul className="engine-list" role="listbox" aria-label="Engines">
         {p.engines.map((e) => {
           const sel = e.id === p.engineId;
-          const st = e.state;
+          const st = stateOf(e);
           return (
             <li key={e.id} role="option" tabIndex={0} aria-selected={sel} className={sel ? 'selected' : ''} onClick={() => p.onEngine(e.id)} onKeyDown={(k) => k.key === 'Enter' && p.onEngine(e.id)} data-testid="engine-item" data-engine-id={e.id} data-status={st.status} title={st.reason ?? e.description ?? ''}>
               <span className={`dot dot-${st.status}`} aria-label={st.status} />

@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useWorkbench } from '../../app/workbench.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
@@ -34,7 +34,10 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
   const [selected, setSelected] = useState<string>();
   // Typing stays immediate; the 100,000-row filter follows as soon as the browser has time.
   const deferredQuery = useDeferredValue(query);
-  const rows = useMemo(() => fileRows(tree, collapsed, { query: deferredQuery, kinds, flaggedOnly }), [tree, collapsed, deferredQuery, kinds, flaggedOnly]);
+  const deferredKinds = useDeferredValue(kinds);
+  const deferredFlagged = useDeferredValue(flaggedOnly);
+  const rows = useMemo(() => fileRows(tree, collapsed, { query: deferredQuery, kinds: deferredKinds, flaggedOnly: deferredFlagged }), [tree, collapsed, deferredQuery, deferredKinds, deferredFlagged]);
+  const settling = deferredQuery !== query || deferredKinds !== kinds || deferredFlagged !== flaggedOnly;
   // Row positions are only needed for keyboard moves and jumps, so the map is built on first use.
   const indexCache = useRef<{ rows: typeof rows; map: Map<string, number> }>(undefined);
   const index = {
@@ -78,12 +81,31 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
     virt.scrollToIndex(i, { align: 'center' });
   });
 
-  const toggle = (path: string) =>
-    setCollapsed((c) => {
-      const n = new Set(c);
-      if (!n.delete(path)) n.add(path);
-      return n;
-    });
+  // Open on the most suspicious change, so the detail pane answers "what is wrong here" at first sight.
+  useEffect(() => {
+    if (selected || wb.focus?.kind === 'file') return;
+    let best: FileNode | undefined;
+    for (const n of tree.byPath.values()) {
+      if (!n.change || n.children.length) continue;
+      if (n.change.flags.some((f) => SEVERE_FILE_FLAGS.has(f))) {
+        best = n;
+        break;
+      }
+      best ??= n;
+    }
+    if (best) setSelected(best.path);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tree]);
+
+  const toggle = useCallback(
+    (path: string) =>
+      setCollapsed((c) => {
+        const n = new Set(c);
+        if (!n.delete(path)) n.add(path);
+        return n;
+      }),
+    [],
+  );
   const move = (i: number) => {
     const j = Math.max(0, Math.min(rows.length - 1, i));
     const r = rows[j];
@@ -154,8 +176,8 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
           flagged <b>{flaggedTotal}</b>
         </button>
         <span className="spacer" />
-        <span className="muted small">
-          {rows.length.toLocaleString()} of {tree.byPath.size - 1} shown
+        <span className="muted small" aria-live="polite">
+          {settling ? 'filtering…' : `${rows.length.toLocaleString()} of ${(tree.byPath.size - 1).toLocaleString()} shown`}
         </span>
         <button type="button" onClick={() => setAll(true)} title="Expand all">
           ⊞
@@ -202,7 +224,8 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
 
 const KIND_MARK: Record<Kind, string> = { added: 'A', changed: 'C', deleted: 'D' };
 
-function FileRowView({ n, match, top, selected, collapsed, onSelect, onToggle }: { n: FileNode; match: boolean; top: number; selected: boolean; collapsed: boolean; onSelect(p: string): void; onToggle(p: string): void }) {
+/** One drawn row; memoised so scrolling renders only rows that come into view. */
+const FileRowView = memo(function FileRowView({ n, match, top, selected, collapsed, onSelect, onToggle }: { n: FileNode; match: boolean; top: number; selected: boolean; collapsed: boolean; onSelect(p: string): void; onToggle(p: string): void }) {
   const c = n.change;
   const severe = c?.flags.some((f) => SEVERE_FILE_FLAGS.has(f));
   const isDir = n.children.length > 0;
@@ -257,7 +280,7 @@ function FileRowView({ n, match, top, selected, collapsed, onSelect, onToggle }:
       </span>
     </div>
   );
-}
+});
 
 function Rollup({ n }: { n: FileNode }) {
   return (

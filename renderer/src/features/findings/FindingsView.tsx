@@ -125,7 +125,7 @@ export function FindingsView() {
         <TriageNote caseId={q.data?.caseId} persisted={triage.persisted} error={triage.error} />
       </div>
       <div className="fv-filters">
-        <input ref={search} type="search" className="fv-search" placeholder="Search title, evidence, container  (s)" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && (setQuery(''), search.current?.blur())} aria-label="Search findings" data-testid="findings-search" />
+        <input ref={search} type="search" className="fv-search" placeholder="Search findings  (s)" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && (setQuery(''), search.current?.blur())} aria-label="Search findings" data-testid="findings-search" />
         <div className="fv-chipset" role="group" aria-label="Severity">
           {[...SEVERITIES].reverse().map((s) => (
             <button key={s} type="button" className={`chip sevchip sev-${s} ${severities.has(s) ? 'on' : ''}`} aria-pressed={severities.has(s)} onClick={() => toggleIn(severities, s, setSeverities)}>
@@ -293,7 +293,8 @@ function FindingsEmpty({ total, failures, scanned }: { total: number; failures: 
   );
 }
 
-const EVIDENCE_ICON: Record<string, string> = { process: '⚙', file: '🗎', socket: '⇄', event: '⏱', exec: '⌘', inspect: 'ℹ', image: '▣', stats: '▁▃' };
+/** Short labels instead of pictographs: they render with any font, and read faster. */
+const EVIDENCE_ICON: Record<string, string> = { process: 'PROC', file: 'FILE', socket: 'NET', event: 'EVT', exec: 'EXEC', inspect: 'CFG', image: 'IMG', stats: 'STAT' };
 
 function FindingDetail({ f, onOpen, onJudge }: { f: Finding | undefined; onOpen(f: Finding, e?: EvidenceRef): void; onJudge(s: TriageState): void }) {
   if (!f) return <aside className="fv-detail muted">Select a finding (click, or <kbd>n</kbd>) to see its evidence. Double-click or <kbd>Enter</kbd> jumps to the view that shows it.</aside>;
@@ -347,9 +348,7 @@ function FindingDetail({ f, onOpen, onJudge }: { f: Finding | undefined; onOpen(
                   {EVIDENCE_ICON[e.kind] ?? '•'}
                 </span>
                 <span className="fv-ev-body">
-                  <span className="mono fv-ev-ref">
-                    {e.kind} {visible(e.ref)}
-                  </span>
+                  <span className="mono fv-ev-ref">{visible(e.ref)}</span>
                   <span className="fv-ev-excerpt">{visible(e.excerpt)}</span>
                   {e.sha256 ? <span className="mono small muted">sha256 {e.sha256.slice(0, 16)}…</span> : null}
                 </span>

@@ -137,26 +137,24 @@ export class ForceGraph {
         .subject((ev: { x: number; y: number }) => this.nodeAt(ev.x, ev.y))
         .on('start', (ev: { subject?: GNode; active: number }) => {
           if (!ev.subject) return;
-          if (!ev.active) {
-            this.sim.alphaTarget(0.15);
-            this.kick();
-          }
-          this.stats.running = true;
           ev.subject.fx = ev.subject.x;
           ev.subject.fy = ev.subject.y;
         })
         .on('drag', (ev: { subject?: GNode; x: number; y: number }) => {
           if (!ev.subject) return;
+          // Only the dragged node moves under the pointer: reheating the whole layout on every pointer move would
+          // make each frame cost a simulation tick of every node.
           const [x, y] = this.transform.invert([ev.x, ev.y]);
-          ev.subject.fx = x;
-          ev.subject.fy = y;
+          ev.subject.fx = ev.subject.x = x;
+          ev.subject.fy = ev.subject.y = y;
           this.requestDraw();
         })
         .on('end', (ev: { subject?: GNode; active: number }) => {
           if (!ev.subject) return;
-          if (!ev.active) this.sim.alphaTarget(0);
-          // Dropped nodes stay where the analyst put them.
+          // Dropped nodes stay where the analyst put them; a short, gentle reheat lets their neighbours follow.
           ev.subject.pinned = true;
+          this.sim.alpha(Math.max(this.sim.alpha(), 0.05));
+          this.kick();
           this.onPinsChanged?.(this.pinnedCount());
         }),
     );
@@ -318,7 +316,6 @@ export class ForceGraph {
   destroy(): void {
     this.sim.stop();
     cancelAnimationFrame(this.frame);
-    cancelAnimationFrame(this.loop);
     clearTimeout(this.loop);
     select(this.canvas).on('.zoom', null).on('.drag', null).on('.select', null).on('.unpin', null).on('.hover', null);
   }
@@ -333,7 +330,7 @@ export class ForceGraph {
   /**
    * Starts the layout loop if it is not running. Ticks run in time slices between tasks, not once per animation
    * frame: on a busy machine frames come slowly and the layout would crawl. Drawing stays on animation frames,
-   * at ~10 fps while the layout runs alone and every frame while a node is dragged.
+   * at ~10 fps while the layout runs; a dragged node is drawn on every frame by the drag handler.
    */
   private kick(): void {
     this.stats.running = true;
@@ -342,12 +339,11 @@ export class ForceGraph {
     let lastDraw = 0;
     const step = () => {
       const t0 = performance.now();
-      const dragging = this.sim.alphaTarget() > 0;
       do {
         this.sim.tick();
         this.stats.ticks++;
-      } while (performance.now() - t0 < (dragging ? 6 : 12) && this.sim.alpha() >= this.sim.alphaMin());
-      if (this.sim.alpha() < this.sim.alphaMin() && !dragging) {
+      } while (performance.now() - t0 < 12 && this.sim.alpha() >= this.sim.alphaMin());
+      if (this.sim.alpha() < this.sim.alphaMin()) {
         this.loop = 0;
         this.stats.running = false;
         this.stats.settleMs = performance.now() - Math.max(this.dataChangedAt, this.kickedAt);
@@ -355,11 +351,11 @@ export class ForceGraph {
         this.onSettle?.(this.stats);
         return;
       }
-      if (dragging || performance.now() - lastDraw > 100) {
+      if (performance.now() - lastDraw > 100) {
         this.requestDraw();
         lastDraw = performance.now();
       }
-      this.loop = dragging ? requestAnimationFrame(step) : (setTimeout(step, 0) as unknown as number);
+      this.loop = setTimeout(step, 0) as unknown as number;
     };
     this.loop = setTimeout(step, 0) as unknown as number;
   }

@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useWorkbench } from '../../app/workbench.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
@@ -54,6 +54,14 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
     (side === 'host' ? hostPane : insidePane).current?.focus();
   }, [wb.focus, hostTree, insideTree]);
 
+  // Open on the most suspicious process, so its details are on screen before the analyst looks for it.
+  useEffect(() => {
+    if (sel || wb.focus?.kind === 'process') return;
+    const first = [...hostTree.byPid.values()].find((n) => n.flags.some((f) => SEVERE_FLAGS.has(f)) || (n.diff && SEVERE_FLAGS.has(n.diff)));
+    if (first) setSel({ side: 'host', pid: first.p.pid });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [hostTree]);
+
   useHotkeys({
     s: () => search.current?.focus(),
     'mod+f': () => search.current?.focus(),
@@ -68,7 +76,8 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
     return [...m.entries()].sort((a, b) => b[1] - a[1]);
   }, [hostTree, insideTree]);
 
-  const select = (side: Side) => (pid: number) => setSel({ side, pid });
+  const selectHost = useCallback((pid: number) => setSel({ side: 'host', pid }), []);
+  const selectInside = useCallback((pid: number) => setSel({ side: 'container', pid }), []);
 
   if (!hostProcs) {
     return (
@@ -135,8 +144,7 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
           <header className="pt-head">
             <b>Host view</b> <span className="muted small">{visible(evidence.processes.host?.source)} · cannot be lied to from inside</span>
           </header>
-          <ColumnHeads />
-          <TreePane ref={hostPane} tree={hostTree} query={deferredQuery} selected={sel?.side === 'host' ? sel.pid : undefined} partner={sel?.side === 'container' ? partner : undefined} onSelect={select('host')} label="Host view of processes" testId="process-tree-host" onZoom={setZoomK} />
+          <TreePane ref={hostPane} tree={hostTree} query={deferredQuery} selected={sel?.side === 'host' ? sel.pid : undefined} partner={sel?.side === 'container' ? partner : undefined} onSelect={selectHost} label="Host view of processes" testId="process-tree-host" onZoom={setZoomK} />
         </section>
         <section className="pt-side narrow">
           <header className="pt-head">
@@ -144,8 +152,7 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
           </header>
           {insideTree ? (
             <>
-              <ColumnHeads />
-              <TreePane ref={insidePane} tree={insideTree} query={deferredQuery} selected={sel?.side === 'container' ? sel.pid : undefined} partner={sel?.side === 'host' ? partner : undefined} onSelect={select('container')} label="In-container view of processes" testId="process-tree-container" />
+              <TreePane ref={insidePane} tree={insideTree} query={deferredQuery} selected={sel?.side === 'container' ? sel.pid : undefined} partner={sel?.side === 'host' ? partner : undefined} onSelect={selectInside} label="In-container view of processes" testId="process-tree-container" />
             </>
           ) : (
             <Empty title="Not collected">The in-container view needs an exec into the container, which a read-only scan does not do. The host view on the left is the one to trust.</Empty>
@@ -174,19 +181,6 @@ export function resolveProcessRef(ref: string, host: ProcTree, inside: ProcTree 
   if (host.byPid.has(pid)) return { side: 'host', pid };
   if (inside?.byPid.has(pid)) return { side: 'container', pid };
   return undefined;
-}
-
-function ColumnHeads() {
-  return (
-    <div className="pt-cols muted small" aria-hidden>
-      <span className="pt-pid">pid (ns)</span>
-      <span className="pt-user">user</span>
-      <span className="pt-main">tree · command line</span>
-      <span className="pt-exe">exe</span>
-      <span className="pt-start">started</span>
-      <span className="pt-flags">flags</span>
-    </div>
-  );
 }
 
 function partnerOf(sel: { side: Side; pid: number } | undefined, host: ProcTree, inside: ProcTree | undefined): number | undefined {

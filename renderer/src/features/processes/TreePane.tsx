@@ -1,4 +1,4 @@
-import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { select, zoom as d3zoom, zoomIdentity, zoomTransform, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { visible } from '../containers/visible-text.js';
 import { guideArray, SEVERE_FLAGS, visibleRows, type ProcNode, type ProcTree, type Row } from './process-model.js';
@@ -130,12 +130,15 @@ export const TreePane = forwardRef<TreePaneHandle, Props>(function TreePane(p, r
     scrollToRow(i);
   });
 
-  const toggle = (pid: number) =>
-    setCollapsed((c) => {
-      const n = new Set(c);
-      if (!n.delete(pid)) n.add(pid);
-      return n;
-    });
+  const toggle = useCallback(
+    (pid: number) =>
+      setCollapsed((c) => {
+        const n = new Set(c);
+        if (!n.delete(pid)) n.add(pid);
+        return n;
+      }),
+    [],
+  );
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const i = p.selected !== undefined ? (rowIndex.get(p.selected) ?? -1) : -1;
@@ -206,6 +209,18 @@ export const TreePane = forwardRef<TreePaneHandle, Props>(function TreePane(p, r
 
   return (
     <div className="pt-pane">
+      <div className="pt-cols-wrap" aria-hidden>
+        {/* The headings follow the tree's pan and zoom, so they stay over their columns. */}
+        <div className="pt-cols muted small" style={{ transform: `translateX(${t.x}px) scale(${t.k})` }}>
+          <span className="pt-pid">pid (ns)</span>
+          <span className="pt-user">user</span>
+          <span className="pt-main">tree · command line</span>
+          <span className="pt-exe">exe</span>
+          <span className="pt-start">started</span>
+          <span className="pt-flags">flags</span>
+        </div>
+      </div>
+      <div className="pt-body">
       <div
         ref={viewport}
         className="pt-viewport"
@@ -216,6 +231,12 @@ export const TreePane = forwardRef<TreePaneHandle, Props>(function TreePane(p, r
         data-rows={rows.length}
         data-zoom={t.k.toFixed(2)}
         onKeyDown={onKey}
+        // Pan is d3-zoom's transform; a native scroll (the browser bringing a focused row into view) would
+        // shift rows away from their headings, so it is undone at once.
+        onScroll={(e) => {
+          e.currentTarget.scrollTop = 0;
+          e.currentTarget.scrollLeft = 0;
+        }}
       >
         <div className="pt-world" style={{ transform: `translate(${t.x}px, ${t.y}px) scale(${t.k})` }}>
           {slice.map((r, j) => (
@@ -225,11 +246,13 @@ export const TreePane = forwardRef<TreePaneHandle, Props>(function TreePane(p, r
         {rows.length === 0 ? <div className="pt-none muted">{p.query ? `No process matches “${visible(p.query)}”.` : 'No processes.'}</div> : null}
       </div>
       <Minimap rows={rows} t={t} h={size.h} />
+      </div>
     </div>
   );
 });
 
-function ProcRow({ row, top, selected, partner, collapsed, onToggle, onSelect }: { row: Row; top: number; selected: boolean; partner: boolean; collapsed: boolean; onToggle(pid: number): void; onSelect(pid: number): void }) {
+/** One drawn row; memoised so panning and zooming re-render only rows that scroll into view. */
+const ProcRow = memo(function ProcRow({ row, top, selected, partner, collapsed, onToggle, onSelect }: { row: Row; top: number; selected: boolean; partner: boolean; collapsed: boolean; onToggle(pid: number): void; onSelect(pid: number): void }) {
   const { node } = row;
   const p = node.p;
   const marks = [...node.flags, ...(node.diff ? [node.diff] : [])];
@@ -297,7 +320,7 @@ function ProcRow({ row, top, selected, partner, collapsed, onToggle, onSelect }:
       </span>
     </div>
   );
-}
+});
 
 /** A strip beside the tree marking where flagged processes are, so they can be found at any zoom. */
 function Minimap({ rows, t, h }: { rows: Row[]; t: ZoomTransform; h: number }) {

@@ -127,7 +127,12 @@ export function TerminalView() {
   // Read-only logs open by themselves for the selected container; a shell never does.
   useEffect(() => {
     if (engineId && containerId) void open('logs');
-    return () => closeCurrent();
+    // Leaving the page must not leave a shell or a log follower running on the engine.
+    window.addEventListener('pagehide', closeCurrent);
+    return () => {
+      window.removeEventListener('pagehide', closeCurrent);
+      closeCurrent();
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [engineId, containerId]);
 
