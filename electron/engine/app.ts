@@ -29,16 +29,18 @@ export interface AppOptions {
 export function createApp(opts: AppOptions = {}) {
   const env = opts.env ?? process.env;
   const bus = new EventBus();
+  const dataDir = opts.dataDir ?? resolveDataDir(env);
   const engines = new EngineRegistry(bus, { env, home: opts.home });
-  const engineService = new EngineService(engines, { env, home: opts.home, dataDir: opts.dataDir ?? resolveDataDir(env) });
+  const engineService = new EngineService(engines, { env, home: opts.home, dataDir });
   engineService.rediscover();
   const containers = new ContainerService(engines);
   const files = new FileInvestigator(engines);
   const user = env.STOWAWAY_ANALYST || os.userInfo().username;
+  const caseStore = lazyCaseStore(dataDir, user);
   // Remote engines have no host-side socket view: the graph falls back to the latest scan's socket evidence.
   const network = new NetworkService(engines, containers, async (engineId, containerId) => scans.latestEvidence(engineId)?.containers.find((c) => c.container.id === containerId));
   // Exec recordings become evidence of the current case when one is open; the data directory always keeps a copy.
-  const terminals = new TerminalService(engines, bus, opts.dataDir ?? resolveDataDir(env), (rec) => {
+  const terminals = new TerminalService(engines, bus, dataDir, (rec) => {
     const cases = caseStore.get();
     const caseId = cases.currentId();
     if (!caseId) return undefined;
@@ -49,7 +51,6 @@ export function createApp(opts: AppOptions = {}) {
       rec.collectedBy,
     );
   });
-  const caseStore = lazyCaseStore(opts.dataDir ?? resolveDataDir(env), user);
   // The current case's allowlist applies to every scan while that case is open.
   const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions });
   // Engine events pushed to the UI as they happen, so views refresh themselves.

@@ -1,7 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'stowaway_token';
+/** One cookie per port: browsers share cookies across ports of a host, and each `serve` run has its own token. */
+export const tokenCookie = (port: number) => `stowaway_token_${port}`;
 
 /** A fresh random token for each run of `stowaway serve`. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
@@ -14,13 +15,30 @@ export function tokenMatches(expected: string, given: string | undefined | null)
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request carries: bearer header, cookie, or (for the first page load and WebSocket) the query. */
-export function tokenOf(req: IncomingMessage, url: URL): string | undefined {
+/** Every token a request carries: bearer header, our cookie, and (first page load, WebSocket) the query. */
+export function tokensOf(req: IncomingMessage, url: URL, port: number): string[] {
+  const found: string[] = [];
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7);
-  const cookie = req.headers.cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${TOKEN_COOKIE}=`));
-  if (cookie) return decodeURIComponent(cookie.slice(TOKEN_COOKIE.length + 1));
-  return url.searchParams.get('token') ?? undefined;
+  if (auth?.startsWith('Bearer ')) found.push(auth.slice(7));
+  const name = `${tokenCookie(port)}=`;
+  for (const c of req.headers.cookie?.split(';') ?? []) {
+    const t = c.trim();
+    if (t.startsWith(name)) found.push(safeDecode(t.slice(name.length)));
+  }
+  const q = url.searchParams.get('token');
+  if (q) found.push(q);
+  return found;
+}
+
+/** A request is authorized when any token it carries is ours: a stale cookie must not hide a fresh URL token. */
+export const authorized = (expected: string, given: string[]): boolean => given.some((t) => tokenMatches(expected, t));
+
+function safeDecode(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Dispatch } from '../engine/dispatcher.js';
 import type { EventBus } from '../engine/event-bus.js';
 import { contentSecurityPolicy } from './csp.js';
-import { hostAndOriginAllowed, newToken, TOKEN_COOKIE, tokenMatches, tokenOf } from './auth.js';
+import { authorized, hostAndOriginAllowed, newToken, tokenCookie, tokensOf } from './auth.js';
 import { resolveStatic, streamFile } from './static-files.js';
 
 export interface WebServerOptions {
@@ -49,15 +49,14 @@ export async function startWebServer(opts: WebServerOptions) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const hostCheck = hostAndOriginAllowed(req, port);
     if (!hostCheck.ok) return deny(res, 403, hostCheck.reason);
-    const given = tokenOf(req, url);
-    if (!tokenMatches(token, given)) return deny(res, 401, 'A valid token is required: open the URL printed by `stowaway serve`.');
+    if (!authorized(token, tokensOf(req, url, port))) return deny(res, 401, 'A valid token is required: open the URL printed by `stowaway serve`.');
 
     // First load carries the token in the URL: move it into an HttpOnly cookie and drop it from the address bar.
     if (req.method === 'GET' && url.searchParams.has('token')) {
       url.searchParams.delete('token');
       res.writeHead(303, {
         location: url.pathname + (url.search || ''),
-        'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        'set-cookie': `${tokenCookie(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
         'cache-control': 'no-store',
       });
       return res.end();
@@ -99,7 +98,7 @@ export async function startWebServer(opts: WebServerOptions) {
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const hostCheck = hostAndOriginAllowed(req, port);
-    const ok = url.pathname === '/ws' && hostCheck.ok && tokenMatches(token, tokenOf(req, url));
+    const ok = url.pathname === '/ws' && hostCheck.ok && authorized(token, tokensOf(req, url, port));
     if (!ok) {
       socket.write(`HTTP/1.1 ${hostCheck.ok ? '401 Unauthorized' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();

@@ -70,6 +70,12 @@ describe('web mode server', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
   });
 
+  it('accepts a fresh URL token even when the browser still holds a stale cookie of an earlier run', async () => {
+    const stale = `stowaway_token_${web.port}=stale-token-of-an-earlier-run`;
+    expect((await request(web.port, { path: '/', headers: { cookie: stale } })).status).toBe(401);
+    expect((await request(web.port, { path: `/?token=${web.token}`, headers: { cookie: stale } })).status).toBe(303);
+  });
+
   it('refuses path traversal out of the UI directory', async () => {
     const r = await request(web.port, { path: '/..%2f..%2fpackage.json', headers: { authorization: `Bearer ${web.token}` } });
     expect(r.body).not.toContain('"devDependencies"');

@@ -19,7 +19,17 @@ export function registerServe(program: Command): void {
       process.stdout.write(`Stowaway is serving on ${web.url}\n`);
       if (opts.open) openBrowser(web.url);
       await new Promise<void>((resolve) => {
-        const stop = () => void web.close().then(() => app.dispose()).then(resolve);
+        const stop = () => {
+          // An engine connection that will not close (a dead ssh peer) must not keep the server alive.
+          setTimeout(() => process.exit(0), 5000).unref();
+          void web
+            .close()
+            .then(() => app.dispose())
+            .finally(() => {
+              resolve();
+              process.exit(0);
+            });
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

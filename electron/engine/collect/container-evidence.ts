@@ -41,6 +41,8 @@ export interface CollectOptions {
    * container, `false` none, and 'auto' (the default) only those whose processes already look busy.
    */
   stats?: boolean | 'auto';
+  /** Summed lifetime CPU of a container's processes at which 'auto' samples stats (default BUSY_CPU_PERCENT). */
+  busyCpuPercent?: number;
   /** Host PID to container index shared by every container of one engine scan. */
   pidIndex?: Map<string, number[]>;
   /** Untouched critical files per image, read once per engine scan when files come through the archive endpoint. */
@@ -193,7 +195,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   let stats: StatsSample[] = [];
   const collectStats = async () => {
     if (!running || opts.stats === false) return;
-    if (opts.stats !== true && !looksBusy(processes.host)) return;
+    if (opts.stats !== true && !looksBusy(processes.host, opts.busyCpuPercent ?? BUSY_CPU_PERCENT)) return;
     const s = await attempt('stats', () => sampleStats(docker, id));
     if (s) {
       stats = s.samples;
@@ -222,7 +224,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
 /** Lifetime CPU of the container's processes (summed) at which a scan takes stats samples on its own. */
 export const BUSY_CPU_PERCENT = 25;
 
-const looksBusy = (snap: ProcessSnapshot | undefined): boolean => (snap?.processes ?? []).reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0) >= BUSY_CPU_PERCENT;
+const looksBusy = (snap: ProcessSnapshot | undefined, threshold: number): boolean => (snap?.processes ?? []).reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0) >= threshold;
 
 /** Paths whose content is worth keeping beyond the critical set: small text files changed where persistence hides. */
 function extraContentPaths(files: FileChange[]): string[] {
@@ -294,7 +296,8 @@ function mapUserNames(processes: ContainerEvidence['processes'], contents: FileC
   const names = new Map<string, string>();
   for (const line of passwd.split('\n')) {
     const f = line.split(':');
-    if (f.length >= 3 && f[0] && /^\d+$/.test(f[2]!)) names.set(f[2]!, f[0].slice(0, 256));
+    // The first entry for a uid wins, as getpwuid() does: an appended second uid-0 account must not rename root.
+    if (f.length >= 3 && f[0] && /^\d+$/.test(f[2]!) && !names.has(f[2]!)) names.set(f[2]!, f[0].slice(0, 256));
   }
   for (const snap of [processes.host, processes.container]) {
     if (!snap || snap.source.startsWith('GET')) continue;

@@ -47,7 +47,10 @@ export function discover(opts: DiscoverOptions = {}): Discovery {
   const kube = readKubeContexts(env, home, platform);
   warnings.push(...kube.errors);
   const kubeEngines = kube.contexts.map((k) => kubeContextToEngine(k, k.name === kube.current));
-  const saved = opts.dataDir ? new SavedHosts(opts.dataDir).list() : [];
+  const store = opts.dataDir ? new SavedHosts(opts.dataDir) : undefined;
+  const saved = store?.list() ?? [];
+  const problem = store?.problem();
+  if (problem) warnings.push(problem);
 
   const engines = [...local, ...ctxEngines, ...kubeEngines, ...saved];
   const apiVersion = env.DOCKER_API_VERSION?.trim();

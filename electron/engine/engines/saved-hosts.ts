@@ -29,6 +29,17 @@ export class SavedHosts {
     return parsed.success ? parsed.data.hosts.map((h) => ({ ...h, source: 'saved' as const, current: false })) : [];
   }
 
+  /** Why the file cannot be used, if it exists and is damaged; discovery shows this as a warning. */
+  problem(): string | undefined {
+    let raw: string;
+    try {
+      raw = readFileSync(this.file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    return FileSchema.safeParse(safeJson(raw)).success ? undefined : `${this.file} is not a valid saved-hosts file; saved hosts are not shown until it is fixed or moved away`;
+  }
+
   add(host: Omit<EngineConfig, 'id' | 'source' | 'current'>): EngineConfig {
     const hosts = this.readForWrite();
     const id = `saved:${slug(host.name)}-${randomBytes(3).toString('hex')}`;

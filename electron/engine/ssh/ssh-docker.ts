@@ -8,6 +8,7 @@ import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
 import { toAppError } from '../errors.js';
 import { boundStreamsUntilHeaders } from '../engines/stream-timeouts.js';
+import { readSshConfig } from './ssh-config.js';
 import { checkHostKey, fingerprint, keyType, knownHostsName, readKnownHosts, type HostKeyVerdict } from './known-hosts.js';
 
 const { Client, utils } = ssh2;
@@ -93,15 +94,20 @@ export class SshSession {
   private open(): Promise<SshClient> {
     const env = this.opts.env ?? process.env;
     const home = this.opts.home ?? os.homedir();
-    const { host, port } = this.endpoint;
-    const known = readKnownHosts(this.endpoint.knownHostsPath ? [this.endpoint.knownHostsPath] : [path.join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts']);
+    // Host aliases from ~/.ssh/config, as the docker CLI's ssh would apply them; the endpoint's own values win.
+    const cfg = readSshConfig(home, this.endpoint.host);
+    const host = cfg.hostName ?? this.endpoint.host;
+    const port = this.endpoint.port !== 22 ? this.endpoint.port : (cfg.port ?? 22);
+    const endpoint: SshEndpoint = { ...this.endpoint, host, port, user: this.endpoint.user ?? cfg.user, identityFile: this.endpoint.identityFile ?? cfg.identityFile };
+    const knownFiles = this.endpoint.knownHostsPath ? [this.endpoint.knownHostsPath] : [cfg.userKnownHostsFile ?? path.join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+    const known = readKnownHosts(knownFiles);
     let verdict: { v: HostKeyVerdict; key: Buffer } | undefined;
-    const auth = authConfig(this.endpoint, env, home);
+    const auth = authConfig(endpoint, env, home);
 
     const config: ConnectConfig = {
       host,
       port,
-      username: this.endpoint.user ?? env.USER ?? os.userInfo().username,
+      username: endpoint.user ?? env.USER ?? os.userInfo().username,
       readyTimeout: this.opts.timeoutMs,
       keepaliveInterval: 10_000,
       keepaliveCountMax: 3,

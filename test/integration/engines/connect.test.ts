@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,23 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
       }
     } finally {
       agent.kill('SIGTERM');
+    }
+  });
+
+  it('ssh://alias resolved through ~/.ssh/config (HostName, Port, User, IdentityFile), as the docker CLI would', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'sw-sshcfg-'));
+    mkdirSync(path.join(home, '.ssh', 'keys'), { recursive: true });
+    copyFileSync(path.join(sshd.home, '.ssh/id_ed25519'), path.join(home, '.ssh/keys/lab'));
+    copyFileSync(path.join(sshd.home, '.ssh/known_hosts'), path.join(home, '.ssh/known_hosts'));
+    writeFileSync(path.join(home, '.ssh/config'), `Host lab-box\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ~/.ssh/keys/lab\n`);
+    const regC = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: {}, home });
+    regC.add(engine('alias', { type: 'ssh', host: 'lab-box', port: 22 }));
+    try {
+      const st = await regC.connect('alias');
+      expect(st.status, st.reason).toBe('connected');
+      expect(await suiteIds(regC, 'alias')).toEqual(made);
+    } finally {
+      regC.dispose();
     }
   });
 

@@ -49,6 +49,15 @@ describe('runDetectors', () => {
     expect(r.findings.length).toBeGreaterThan(0);
   });
 
+  it('does not change the evidence it reads and sorts findings worst first', () => {
+    const ev = engine([container({ privileged: true, logDriver: 'none' }), container({ capAdd: ['NET_ADMIN'] })]);
+    const before = structuredClone(ev);
+    const r = runDetectors(ev);
+    expect(ev).toEqual(before);
+    const ranks = r.findings.map((f) => ['low', 'medium', 'high', 'critical'].indexOf(f.severity));
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+  });
+
   it('rejects a suppression that matches everything', () => {
     expect(SuppressionSchema.safeParse({ id: 'all', version: 1, reason: 'x', detectors: ['*'], match: {} }).success).toBe(false);
   });

@@ -133,6 +133,7 @@ describe('engine discovery from docker contexts and kubeconfig', () => {
     expect(new SavedHosts(dataDir).list()).toEqual([]);
     writeFileSync(saved.file, '{broken');
     expect(saved.list()).toEqual([]);
+    expect(discover({ env: {}, home: dataDir, dataDir, platform: 'linux' }).warnings.join('\n')).toContain('is not a valid saved-hosts file');
     expect(() => saved.add({ name: 'x', kind: 'docker', endpoint: { type: 'unix', socketPath: '/x' } })).toThrow(/not a valid saved-hosts file/);
   });
 });
