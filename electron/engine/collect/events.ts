@@ -6,7 +6,8 @@ import type { ExecRecord } from '../../../shared/domain/evidence-set.js';
 /** The daemon keeps a bounded event log; more than this in one window is noise or a flood. */
 export const MAX_EVENTS = 20_000;
 
-interface RawEvent {
+/** One event as the Engine API streams it. */
+export interface RawEvent {
   Type?: string;
   Action?: string;
   status?: string;
@@ -16,6 +17,7 @@ interface RawEvent {
   timeNano?: number;
 }
 
+/** Maps one raw event to the shared shape; hostile attribute values are clipped by the schema. */
 export function mapEvent(engineId: string, e: RawEvent): EngineEvent {
   const attrs = e.Actor?.Attributes ?? {};
   return EngineEventSchema.parse({

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { EngineEvent } from '../../../shared/domain/event.js';
-import { EngineEventSchema } from '../../../shared/domain/event.js';
+import { mapEvent, type RawEvent } from '../collect/events.js';
 import { TIMELINE_MAX_EVENTS } from '../../../shared/api/timeline.js';
 import { toAppError } from '../errors.js';
 
@@ -25,32 +25,6 @@ export function toUnixSeconds(t: string | number): number {
   return Math.floor(ms / 1000);
 }
 
-interface RawEvent {
-  Type?: string;
-  Action?: string;
-  status?: string;
-  id?: string;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-  time?: number;
-  timeNano?: number;
-}
-
-/** Maps one raw Engine API event to the shared shape; hostile attribute values are clipped by the schema. */
-export function mapRawEvent(raw: RawEvent, engineId: string): EngineEvent {
-  const attrs = raw.Actor?.Attributes ?? {};
-  const time = raw.timeNano ? new Date(Math.floor(raw.timeNano / 1e6)).toISOString() : new Date((raw.time ?? 0) * 1000).toISOString();
-  return EngineEventSchema.parse({
-    engineId,
-    time,
-    timeNano: raw.timeNano,
-    type: String(raw.Type ?? 'unknown').slice(0, 64),
-    action: String(raw.Action ?? raw.status ?? ''),
-    actorId: String(raw.Actor?.ID ?? raw.id ?? '').slice(0, 256),
-    actorName: attrs.name,
-    attributes: attrs,
-  });
-}
-
 /**
  * Reads engine events in a closed window. With `until` set the daemon ends the stream itself, so this never
  * hangs on a live feed; filtering by container ID (not name) avoids matching earlier containers of the same name.
@@ -73,7 +47,7 @@ export async function readEngineEvents(docker: Docker, engineId: string, q: Time
   const take = (line: string) => {
     if (!line.trim()) return;
     try {
-      events.push(mapRawEvent(JSON.parse(line) as RawEvent, engineId));
+      events.push(mapEvent(engineId, JSON.parse(line) as RawEvent));
     } catch {
       // One unreadable line must not cost the analyst the rest of the window.
       return;

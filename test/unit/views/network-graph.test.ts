@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetworkGraph, isPrivateAddress, type ContainerSockets } from '../../../electron/engine/investigate/network-graph.js';
-import { decodeProcAddress, parseProcNet } from '../../../electron/engine/investigate/network-proc.js';
+import { parseGraphSockets as parseProcNet, unmapIpv4 } from '../../../electron/engine/investigate/network-proc.js';
+import { decodeAddress } from '../../../electron/engine/collect/proc-parse.js';
+
+const decodeProcAddress = (hex: string) => {
+  const a = decodeAddress(hex);
+  return { ...a, address: unmapIpv4(a.address) };
+};
 import type { SocketInfo } from '../../../shared/domain/network.js';
 
 const sock = (p: Partial<SocketInfo>): SocketInfo => ({ protocol: 'tcp', localAddress: '0.0.0.0', localPort: 0, remoteAddress: '0.0.0.0', remotePort: 0, state: 'ESTABLISHED', inode: 1, ...p });

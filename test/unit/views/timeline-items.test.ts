@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { eventItem, fileItems, findingItems, mergeItems } from '../../../renderer/src/features/timeline/timeline-items.js';
-import { mapRawEvent, toUnixSeconds } from '../../../electron/engine/investigate/timeline-events.js';
+import { toUnixSeconds } from '../../../electron/engine/investigate/timeline-events.js';
+import { mapEvent, type RawEvent } from '../../../electron/engine/collect/events.js';
+
+const mapRawEvent = (raw: RawEvent, engineId: string) => mapEvent(engineId, raw);
 
 describe('timeline items', () => {
   it('maps raw engine events into lanes', () => {

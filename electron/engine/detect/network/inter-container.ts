@@ -25,7 +25,7 @@ export const interContainer: Detector = {
     id: 'inter-container-connection',
     title: 'Connection between containers on different networks',
     strategy: ['ADS-c2-abuse'],
-    attack: ['T1599', 'T1021'],
+    attack: ['T1021'],
     severity: 'high',
     kind: 'live',
     dataSources: ['/proc/net/tcp{,6} of each container network namespace', 'container inspect: NetworkSettings.Networks (ids and addresses), NetworkMode'],
