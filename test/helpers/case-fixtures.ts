@@ -6,6 +6,7 @@ import type { ScanResult } from '../../shared/domain/scan.js';
 import type { z } from 'zod';
 import { EngineEvidenceSchema, type EngineEvidence } from '../../shared/domain/evidence-set.js';
 import { sha256Hex } from '../../electron/engine/cases/blob-store.js';
+import { containerDetail } from './container-detail.js';
 
 /** A fresh data directory per test; removed by the returned cleanup. */
 export function tempDataDir(prefix = 'stowaway-cases-'): { dir: string; cleanup: () => void } {
@@ -74,44 +75,7 @@ export const makeEvidence = (result: ScanResult, processCmd = 'sleep 3600'): Eng
   engine: { ...result.engine, local: true },
   collectedAt: result.scannedAt,
   containers: result.containers.slice(0, 2).map((c) => ({
-    container: {
-      id: c.id,
-      engineId: 'local',
-      name: c.name,
-      image: c.image,
-      imageId: 'sha256:' + 'c'.repeat(64),
-      command: 'sleep 3600',
-      state: 'running',
-      status: 'Up',
-      created: result.scannedAt,
-      labels: {},
-      entrypoint: [],
-      cmd: ['sleep', '3600'],
-      user: '',
-      privileged: false,
-      capAdd: [],
-      capDrop: [],
-      pidMode: '',
-      networkMode: 'none',
-      ipcMode: 'private',
-      securityOpt: [],
-      mounts: [],
-      networks: [],
-      ports: [],
-      exposedPorts: [],
-      logDriver: 'json-file',
-      restartPolicy: 'no',
-      env: [],
-      utsMode: '',
-      usernsMode: '',
-      cgroupnsMode: '',
-      devices: [],
-      readonlyRootfs: false,
-      autoRemove: false,
-      logOptions: {},
-      appArmorProfile: '',
-      graphDriver: { name: 'overlay2' },
-    },
+    container: containerDetail({ id: c.id, name: c.name, image: c.image, created: result.scannedAt, status: 'Up' }),
     processes: {
       host: { containerId: c.id, view: 'host', source: 'host:/proc', collectedAt: result.scannedAt, processes: [{ pid: 4242, ppid: 1, user: 'root', comm: 'sh', cmdline: processCmd, flags: ['socket-stdio'] }] },
     },

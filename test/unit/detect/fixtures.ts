@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ContainerEvidenceSchema, EngineEvidenceSchema, type ContainerEvidence, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import type { z } from 'zod';
+import { containerDetail } from '../../helpers/container-detail.js';
 
 type ContainerIn = z.input<typeof ContainerEvidenceSchema>;
 type DetailIn = ContainerIn['container'];
@@ -12,37 +13,14 @@ let seq = 0;
 export function detail(over: Partial<DetailIn> = {}): DetailIn {
   seq += 1;
   const id = (over.id ?? sha(`c${seq}`)).slice(0, 64);
-  return {
-    id,
-    engineId: 'local',
+  return containerDetail({
     name: `c${seq}`,
-    image: 'stowaway-test/busybox:1',
     imageId: 'sha256:' + sha('busybox'),
-    command: 'sleep 3600',
-    state: 'running',
-    status: 'Up 1 minute',
-    created: '2026-11-23T10:00:00.000Z',
-    labels: {},
-    entrypoint: [],
-    cmd: ['sleep', '3600'],
-    user: '',
-    privileged: false,
-    capAdd: [],
-    capDrop: [],
-    pidMode: '',
-    networkMode: 'none',
-    ipcMode: 'private',
-    securityOpt: [],
-    mounts: [],
-    networks: [],
-    ports: [],
-    exposedPorts: [],
-    logDriver: 'json-file',
-    restartPolicy: 'no',
     startedAt: '2026-11-23T10:00:01.000Z',
     env: ['PATH=/bin:/sbin'],
     ...over,
-  };
+    id,
+  });
 }
 
 export function container(over: Partial<DetailIn> = {}, rest: Partial<Omit<ContainerIn, 'container'>> = {}): ContainerEvidence {
