@@ -8,6 +8,7 @@ import { registerReport } from './commands/report.js';
 import { registerCollect } from './commands/collect.js';
 import { registerDetectors } from './commands/detectors.js';
 import { EXIT } from './exit-codes.js';
+import { errorLine, helpHintsOnError, installProcessGuards } from './process-guards.js';
 
 /** `stowaway`: the headless entry point (CI, remote hosts, web mode). */
 export async function main(argv: string[]): Promise<number> {
@@ -23,18 +24,20 @@ export async function main(argv: string[]): Promise<number> {
   registerReport(program);
   registerCollect(program);
   registerDetectors(program);
+  helpHintsOnError(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    process.stderr.write(`stowaway: ${(e as Error).message}\n`);
+    process.stderr.write(errorLine('stowaway', e));
     return EXIT.usage;
   }
 }
 
 const isEntry = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli.mjs') || process.argv[1]?.endsWith('/stowaway');
 if (isEntry) {
+  installProcessGuards();
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import os from 'node:os';
 import { EventBus } from './event-bus.js';
 import { EngineRegistry } from './engines/registry.js';
@@ -18,6 +19,7 @@ import { containerStats } from './investigate/container-stats.js';
 import { LiveEvents } from './investigate/live-events.js';
 import { ScanService } from './scan/scan-service.js';
 import { detectorHandlers } from './detect/handlers.js';
+import { BundleEngines } from './bundle/bundle-engines.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -30,10 +32,12 @@ export function createApp(opts: AppOptions = {}) {
   const env = opts.env ?? process.env;
   const bus = new EventBus();
   const dataDir = opts.dataDir ?? resolveDataDir(env);
-  const engines = new EngineRegistry(bus, { env, home: opts.home });
+  const engines = new EngineRegistry(bus, { env, home: opts.home, trustedKnownHosts: path.join(dataDir, 'known_hosts') });
   const engineService = new EngineService(engines, { env, home: opts.home, dataDir });
   engineService.rediscover();
-  const containers = new ContainerService(engines);
+  // Opened evidence bundles appear as read-only engines answered from their evidence.
+  const bundleEngines = new BundleEngines(engines, (id, outcome) => scans.adoptOffline(id, outcome));
+  const containers = new ContainerService(engines, bundleEngines);
   const files = new FileInvestigator(engines);
   const user = env.STOWAWAY_ANALYST || os.userInfo().username;
   const caseStore = lazyCaseStore(dataDir, user);
@@ -50,7 +54,7 @@ export function createApp(opts: AppOptions = {}) {
       { kind: 'terminal-recording', sourceCall: `exec ${rec.command}`.slice(0, 2048), engineId: rec.engineId, containerId: rec.containerId, collectedAt: rec.collectedAt, collectedBy: rec.collectedBy, mediaType: 'application/x-asciicast' },
       rec.collectedBy,
     );
-  });
+  }, { idleMs: Number(env.STOWAWAY_TERMINAL_IDLE_MS) || undefined });
   // The current case's allowlist applies to every scan while that case is open.
   const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
@@ -67,7 +71,7 @@ export function createApp(opts: AppOptions = {}) {
     'app.info': async (_i, ctx) => ({ version: VERSION, transport: ctx.transport === 'ipc' ? 'ipc' : 'http', user, platform: process.platform }),
     'engines.list': async () => engines.list(),
     'engines.connect': async ({ engineId }) => engines.connect(engineId),
-    ...(engineService.handlers() as Pick<Handlers, 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover'>),
+    ...(engineService.handlers() as Pick<Handlers, 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover' | 'engines.trustHostKey' | 'engines.warnings'>),
     'containers.list': async ({ engineId, all }) => containers.list(engineId, all),
     'containers.inspect': async ({ engineId, containerId }) => containers.inspect(engineId, containerId),
     'investigate.fileDiff': async ({ engineId, containerId, path }) => files.fileDiff(engineId, containerId, path),
@@ -75,7 +79,7 @@ export function createApp(opts: AppOptions = {}) {
     ...caseHandlers(caseStore.get, detectorMetas, env, {
       of: (id) => ({ result: scans.latest(id), evidence: scans.latestEvidence(id), suppressed: scans.latestOutcome(id)?.suppressed }),
       engineIds: () => engines.list().map((e) => e.id),
-    }),
+    }, (c, b) => bundleEngines.open(c, b)),
     ...scans.handlers(),
     ...detectorHandlers(),
   };

@@ -95,6 +95,7 @@ export async function startWebServer(opts: WebServerOptions) {
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  opts.bus.countClients();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const hostCheck = hostAndOriginAllowed(req, port);
@@ -106,7 +107,9 @@ export async function startWebServer(opts: WebServerOptions) {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
+      // Pages can vanish without saying goodbye: services see how many are attached (terminal idle time-out).
+      const left = opts.bus.clientJoined();
+      ws.on('close', () => (sockets.delete(ws), left()));
       // The socket is server-push only; anything the page sends is ignored.
       ws.on('message', () => undefined);
     });

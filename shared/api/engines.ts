@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineOp } from './define.js';
 import { EndpointSchema, EngineStateSchema, EngineViewSchema } from '../domain/engine.js';
 
+const HostKeySchema = EngineStateSchema.shape.hostKey;
+
 /** What the "add remote host" form sends: a name and an endpoint. Keys are referenced by path, never sent. */
 export const EngineDraftSchema = z.object({
   name: z.string().trim().min(1).max(128),
@@ -20,10 +22,34 @@ export const EngineTestResultSchema = z.object({
   os: z.string().optional(),
   containers: z.number().int().optional(),
   elapsedMs: z.number(),
+  /** Set when the host key was unknown or changed: what the trust prompt shows. */
+  hostKey: HostKeySchema,
 });
 export type EngineTestResult = z.infer<typeof EngineTestResultSchema>;
 
 const EngineRef = z.object({ engineId: z.string().min(1).max(128) });
+
+/**
+ * Trust an ssh host key the analyst verified out of band: by a known engine, or by an endpoint (the add-host
+ * form, before the host is saved). The key the host presents must have exactly this fingerprint.
+ */
+export const TrustHostKeyInputSchema = z
+  .object({
+    engineId: z.string().min(1).max(128).optional(),
+    endpoint: z.object({ host: z.string().trim().min(1).max(255), port: z.number().int().min(1).max(65535).default(22), knownHostsPath: z.string().max(4096).optional() }).optional(),
+    fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256:... fingerprint as ssh-keygen -l prints it'),
+    confirm: z.literal(true).optional(),
+  })
+  .refine((v) => Boolean(v.engineId) !== Boolean(v.endpoint), 'give either engineId or endpoint');
+export const TrustHostKeyResultSchema = z.object({
+  added: z.boolean(),
+  file: z.string(),
+  line: z.string().max(20_000),
+  host: z.string(),
+  fingerprint: z.string(),
+  keyType: z.string(),
+});
+export type TrustHostKeyResult = z.infer<typeof TrustHostKeyResultSchema>;
 
 /** Saved remote hosts and connection management. */
 export const engineOps = {
@@ -32,4 +58,7 @@ export const engineOps = {
   'engines.remove': defineOp(EngineRef.extend({ confirm: z.literal(true).optional() }), z.object({ removed: z.boolean() }), { mutates: true }),
   'engines.reconnect': defineOp(EngineRef, EngineStateSchema, { timeoutMs: 60_000 }),
   'engines.rediscover': defineOp(z.object({}), z.array(EngineViewSchema)),
+  'engines.trustHostKey': defineOp(TrustHostKeyInputSchema, TrustHostKeyResultSchema, { mutates: true, timeoutMs: 60_000 }),
+  /** Why some configured engines are missing: broken docker contexts, unreadable kubeconfig, corrupt engines.json. */
+  'engines.warnings': defineOp(z.object({}), z.object({ warnings: z.array(z.string().max(2048)).max(200) })),
 };

@@ -29,10 +29,12 @@ export const EndpointSchema = z.discriminatedUnion('type', [
     knownHostsPath: z.string().optional(),
   }),
   z.object({ type: z.literal('kubernetes'), kubeconfigPath: z.string(), context: z.string() }),
+  /** An offline evidence bundle opened as a read-only case: answers from what was collected, never a live call. */
+  z.object({ type: z.literal('bundle'), path: z.string().max(4096), caseId: z.string().max(128) }),
 ]);
 export type Endpoint = z.infer<typeof EndpointSchema>;
 
-export const EngineSourceSchema = z.enum(['default', 'env', 'context', 'kubeconfig', 'saved', 'cli']);
+export const EngineSourceSchema = z.enum(['default', 'env', 'context', 'kubeconfig', 'saved', 'cli', 'bundle']);
 
 /** An engine the analyst can connect to. */
 export const EngineConfigSchema = z.object({
@@ -62,8 +64,20 @@ export const EngineStateSchema = z.object({
   os: z.string().optional(),
   since: z.string(),
   retryInMs: z.number().optional(),
+  /** The host key an ssh engine presented when it was refused as unknown or changed, so the UI can ask about it. */
+  hostKey: z
+    .object({
+      host: z.string().max(300),
+      port: z.number().int(),
+      keyType: z.string().max(64),
+      fingerprint: z.string().max(100),
+      /** For a changed key: the fingerprint known_hosts records. */
+      recordedFingerprint: z.string().max(100).optional(),
+    })
+    .optional(),
 });
 export type EngineState = z.infer<typeof EngineStateSchema>;
 
 export const EngineViewSchema = EngineConfigSchema.extend({ state: EngineStateSchema });
 export type EngineView = z.infer<typeof EngineViewSchema>;
+export type HostKeyInfo = NonNullable<EngineState['hostKey']>;

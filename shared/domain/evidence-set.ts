@@ -111,6 +111,26 @@ export const KubeAuditEventSchema = z.object({
 });
 export type KubeAuditEvent = z.infer<typeof KubeAuditEventSchema>;
 
+/** A pod as the Kubernetes API server lists it: enough to match containers to pods by the kubelet's labels. */
+export const KubePodSchema = z.object({
+  uid: z.string().max(LIMITS.name),
+  name: z.string().max(LIMITS.name),
+  namespace: z.string().max(LIMITS.name),
+  nodeName: z.string().max(LIMITS.name).optional(),
+  phase: z.string().max(64).optional(),
+});
+export type KubePod = z.infer<typeof KubePodSchema>;
+
+/** The pods of a Kubernetes context, listed during the scan; absent when no context was named. */
+export const KubePodListSchema = z.object({
+  context: z.string().max(LIMITS.name),
+  listedAt: z.string(),
+  pods: z.array(KubePodSchema).max(100_000),
+  /** True when the list was cut at the bound: missing pods then prove nothing. */
+  truncated: z.boolean().default(false),
+});
+export type KubePodList = z.infer<typeof KubePodListSchema>;
+
 export const EngineEvidenceSchema = z.object({
   engine: z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional(), local: z.boolean().default(false) }),
   collectedAt: z.string(),
@@ -120,6 +140,7 @@ export const EngineEvidenceSchema = z.object({
   events: z.array(EngineEventSchema).default([]),
   execs: z.array(ExecRecordSchema).default([]),
   kubeAudit: z.array(KubeAuditEventSchema).default([]),
+  kubePods: KubePodListSchema.optional(),
   errors: z.array(ScanErrorSchema).default([]),
   /** Provenance of engine-level artifacts (image inspect/history, the event stream, exec records). */
   artifacts: z.array(ArtifactRefSchema).default([]),

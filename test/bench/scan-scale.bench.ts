@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { runScan } from '../../electron/engine/scan/run-scan.js';
 import { createLimiter } from '../../electron/engine/collect/limiter.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
+import { cliContractAt50 } from './scan-cli-contract.js';
 
 const SUITE = 'bench-scan';
 const SIZES = [10, 25, 50];
@@ -75,6 +76,10 @@ async function main() {
     for (const row of rows) console.log(`n=${String(row.n).padEnd(3)} ${String(r(row.ms)).padStart(6)} ms   ${(row.ms / row.n).toFixed(1)} ms/container`);
     const first = rows[0]!;
     console.log(`linearity             ${(full.ms / full.n / (first.ms / first.n)).toFixed(2)}   (per-container time at ${full.n} / at ${first.n}; 1.00 = linear)`);
+    const cli = await cliContractAt50(ids);
+    console.log(`CLI json contract     ${cli.ok ? 'ok' : 'FAILED'}   exit ${cli.exitCode}, ${cli.containers} containers (${cli.ours}/${ids.length} of ours), ${cli.findings} findings, ${r(cli.ms)} ms${cli.problem ? `: ${cli.problem}` : ''}`);
+    console.log(`ratio CLI/in-process  ${(cli.ms / full.ms).toFixed(2)}   (whole-engine CLI scan incl. process start / in-process scan of the 50)`);
+    if (!cli.ok) process.exitCode = 1;
   } finally {
     await removeSuite(SUITE);
   }

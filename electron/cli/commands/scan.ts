@@ -12,11 +12,12 @@ import { formatScanTable } from '../format/scan-table.js';
 import { terminalSafe } from '../format/text.js';
 import { progressReporter } from '../progress.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
-import { recordScanInCase } from '../case-context.js';
+import { caseSuppressions, recordScanInCase } from '../case-context.js';
+import { addScanInputOptions, readScanInputs, type ScanInputFlags } from '../scan-inputs.js';
 
 const FORMATS = ['table', 'json', 'sarif'] as const;
 
-interface ScanFlags extends TargetFlags {
+interface ScanFlags extends TargetFlags, ScanInputFlags {
   format: string;
   failOn?: string;
   since?: string;
@@ -45,7 +46,7 @@ export function registerScan(program: Command): void {
     .option('--exec', 'when the host cannot read a container, list its processes and sockets by running commands inside it (leaves exec events)')
     .option('--stats', 'sample CPU and memory of every running container (by default only of those whose processes look busy)')
     .option('--case <name>', 'record the scan and its evidence in this case (created when no case has that name or id)');
-  addTargetOptions(cmd).action(async (opts: ScanFlags) => {
+  addTargetOptions(addScanInputOptions(cmd)).action(async (opts: ScanFlags) => {
     if (!(FORMATS as readonly string[]).includes(opts.format)) return usage(`unknown --format ${opts.format.slice(0, 40)} (use ${FORMATS.join(', ')})`);
     if (opts.failOn !== undefined && !(SEVERITIES as readonly string[]).includes(opts.failOn)) return usage(`unknown --fail-on ${opts.failOn.slice(0, 40)} (use ${SEVERITIES.join(', ')})`);
     try {
@@ -62,13 +63,19 @@ export function registerScan(program: Command): void {
       progress.update(p.done, p.total, terminalSafe(p.message ?? p.phase, 100));
     });
     try {
+      // A suppression file or baseline comes before the allowlist in force (the named case's, else the current one's).
+      const inputs = await readScanInputs(opts, () => (opts.case ? caseSuppressions(opts.case) : app.caseStore.currentSuppressions()));
       const target = await useTarget(app.engines, opts);
-      const result = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats });
+      // A scan recorded in a named case is judged by that case's allowlist, whichever case is current.
+      const suppressions = inputs.suppressions ?? (opts.case ? caseSuppressions(opts.case) : undefined);
+      const scanned = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube });
+      // Hidden findings are reported beside the others, never dropped; --fail-on ignores them.
+      const result: ScanResult = { ...scanned, suppressed: app.scans.latestOutcome(target.id)?.suppressed ?? [] };
       progress.done();
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else if (opts.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result, DETECTORS.map((d) => d.meta), VERSION), null, 2)}\n`);
       else process.stdout.write(formatScanTable(result));
-      if (opts.case) process.stderr.write(`${recordScanInCase(opts.case, result, app.scans.latestEvidence(target.id))}\n`);
+      if (opts.case) process.stderr.write(`${recordScanInCase(opts.case, scanned, app.scans.latestEvidence(target.id), process.env, app.scans.latestOutcome(target.id)?.suppressed)}\n`);
       process.exitCode = meetsFailOn(result, opts.failOn as Severity | undefined) ? EXIT.findings : EXIT.ok;
     } catch (e) {
       progress.done();

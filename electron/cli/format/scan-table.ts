@@ -3,7 +3,7 @@ import { table, terminalSafe } from './text.js';
 
 /** Human summary of a scan for a terminal. */
 export function formatScanTable(r: ScanResult): string {
-  const head = `Engine ${terminalSafe(r.engine.name)} (${terminalSafe(r.engine.endpoint)}), ${r.containers.length} containers, ${r.findings.length} findings, ${r.durationMs} ms\n\n`;
+  const head = `Engine ${terminalSafe(r.engine.name)} (${terminalSafe(r.engine.endpoint)}), ${r.containers.length} containers, ${r.findings.length} findings${r.suppressed?.length ? `, ${r.suppressed.length} suppressed` : ''}, ${r.durationMs} ms\n\n`;
   const containers = table(
     ['CONTAINER ID', 'NAME', 'IMAGE', 'STATE', 'RISK'],
     r.containers.map((c) => [c.id.slice(0, 12), terminalSafe(c.name, 40), terminalSafe(c.image, 40), c.state, String(c.risk)]),
@@ -14,6 +14,13 @@ export function formatScanTable(r: ScanResult): string {
         r.findings.map((f) => [f.severity.toUpperCase(), f.detector, f.attack.join(','), terminalSafe(f.container?.name ?? '-', 30), terminalSafe(f.summary, 100)]),
       )}`
     : '';
+  // Suppressed findings stay visible with the entry (id@version) that hid them, so an allowlist cannot hide silently.
+  const suppressed = r.suppressed?.length
+    ? `\nSuppressed (${r.suppressed.length}):\n${table(
+        ['SEVERITY', 'DETECTOR', 'CONTAINER', 'SUPPRESSED BY', 'SUMMARY'],
+        r.suppressed.map((f) => [f.severity.toUpperCase(), f.detector, terminalSafe(f.container?.name ?? '-', 30), terminalSafe(f.suppressedBy ?? '-', 60), terminalSafe(f.summary, 80)]),
+      )}`
+    : '';
   const errors = r.errors.length ? `\nErrors:\n${r.errors.map((e) => `  ${e.containerId?.slice(0, 12) ?? '-'} ${e.call}: ${terminalSafe(e.message, 300)}`).join('\n')}\n` : '';
-  return head + containers + findings + errors;
+  return head + containers + findings + suppressed + errors;
 }

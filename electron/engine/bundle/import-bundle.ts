@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { CaseView } from '../../../shared/api/cases.js';
 import type { CaseService } from '../cases/case-service.js';
-import { readBundle } from './read-bundle.js';
+import { readBundle, type OpenedBundle } from './read-bundle.js';
 import { BUNDLE_LIMITS, type BundleLimits } from './bundle-format.js';
 
 /**
  * Opens an offline bundle as a new read-only case: validated first (readBundle), then the scan, the
  * evidence set and the raw blobs go in with the provenance the bundle states (who collected, when, where).
  */
-export async function importBundle(cases: CaseService, file: string, opts: { actor?: string; limits?: BundleLimits } = {}): Promise<CaseView> {
+export async function importBundle(cases: CaseService, file: string, opts: { actor?: string; limits?: BundleLimits; onOpened?: (c: CaseView, b: OpenedBundle) => void } = {}): Promise<CaseView> {
   const abs = path.resolve(file);
   const b = await readBundle(abs, opts.limits ?? BUNDLE_LIMITS);
   const actor = opts.actor ?? cases.user;
@@ -25,5 +25,7 @@ export async function importBundle(cases: CaseService, file: string, opts: { act
       { allowReadOnly: true },
     );
   }
-  return cases.get(c.id);
+  const view = cases.get(c.id);
+  opts.onOpened?.(view, b);
+  return view;
 }

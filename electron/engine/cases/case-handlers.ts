@@ -6,6 +6,8 @@ import { AppError } from '../../../shared/errors.js';
 import type { CaseService } from './case-service.js';
 import { generateReport, toReportOutput } from '../reports/generate-report.js';
 import { importBundle } from '../bundle/import-bundle.js';
+import type { OpenedBundle } from '../bundle/read-bundle.js';
+import type { CaseView } from '../../../shared/api/cases.js';
 
 type CaseOpName =
   | 'cases.list'
@@ -39,7 +41,14 @@ export interface LatestScans {
   engineIds(): string[];
 }
 
-export function caseHandlers(store: () => CaseService, detectors: () => readonly DetectorMeta[], env: NodeJS.ProcessEnv = process.env, latest?: LatestScans): Pick<Handlers, CaseOpName> {
+export function caseHandlers(
+  store: () => CaseService,
+  detectors: () => readonly DetectorMeta[],
+  env: NodeJS.ProcessEnv = process.env,
+  latest?: LatestScans,
+  /** Told of every bundle opened, so it can also be investigated as a read-only engine. */
+  onBundleOpened?: (c: CaseView, b: OpenedBundle) => void,
+): Pick<Handlers, CaseOpName> {
   /** Records a scan unless this exact result is already in the case. */
   const record = (caseId: string, engineId: string, actor: string): boolean => {
     const l = latest?.of(engineId);
@@ -81,6 +90,6 @@ export function caseHandlers(store: () => CaseService, detectors: () => readonly
     'evidence.verify': async ({ caseId }, ctx) => store().verify(caseId, ctx.user),
     'custody.list': async ({ caseId }) => store().custody(caseId),
     'reports.generate': async ({ caseId, format }, ctx) => toReportOutput(await generateReport(store(), caseId, format, detectors(), { actor: ctx.user, env })),
-    'bundles.open': async ({ path }, ctx) => importBundle(store(), path, { actor: ctx.user }),
+    'bundles.open': async ({ path }, ctx) => importBundle(store(), path, { actor: ctx.user, onOpened: onBundleOpened }),
   };
 }

@@ -69,5 +69,7 @@ export function endpointUrl(endpoint: Endpoint): string {
       return `ssh://${endpoint.user ? `${endpoint.user}@` : ''}${endpoint.host}:${endpoint.port}`;
     case 'kubernetes':
       return `kubernetes://${endpoint.context}`;
+    case 'bundle':
+      return `bundle://${endpoint.path}`;
   }
 }

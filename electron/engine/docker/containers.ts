@@ -3,11 +3,22 @@ import type { EngineRegistry } from '../engines/registry.js';
 import { toAppError } from '../errors.js';
 import { mapContainerDetail, mapContainerSummary } from './map.js';
 
+/** Engines answered from collected evidence instead of the Engine API (opened evidence bundles). */
+export interface OfflineContainers {
+  has(engineId: string): boolean;
+  list(engineId: string, all?: boolean): ContainerSummary[];
+  inspect(engineId: string, containerId: string): ContainerDetail;
+}
+
 /** Read-only container queries through the Engine API. */
 export class ContainerService {
-  constructor(private readonly engines: EngineRegistry) {}
+  constructor(
+    private readonly engines: EngineRegistry,
+    private readonly offline?: OfflineContainers,
+  ) {}
 
   async list(engineId: string, all = true): Promise<ContainerSummary[]> {
+    if (this.offline?.has(engineId)) return this.offline.list(engineId, all);
     const docker = await this.engines.client(engineId);
     try {
       const rows = await docker.listContainers({ all });
@@ -18,6 +29,7 @@ export class ContainerService {
   }
 
   async inspect(engineId: string, containerId: string): Promise<ContainerDetail> {
+    if (this.offline?.has(engineId)) return this.offline.inspect(engineId, containerId);
     const docker = await this.engines.client(engineId);
     try {
       return mapContainerDetail(await docker.getContainer(containerId).inspect(), engineId);

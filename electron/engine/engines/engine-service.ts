@@ -1,11 +1,14 @@
 import type { EngineConfig, EngineView } from '../../../shared/domain/engine.js';
-import type { EngineDraft, EngineTestResult } from '../../../shared/api/engines.js';
+import type { EngineDraft, EngineTestResult, TrustHostKeyResult } from '../../../shared/api/engines.js';
+import os from 'node:os';
+import { resolveSshHost } from '../ssh/ssh-docker.js';
+import { trustedKnownHostsPath, trustHostKey } from '../ssh/trust-host-key.js';
 import { AppError } from '../../../shared/errors.js';
 import { EventBus } from '../event-bus.js';
 import type { PartialHandlers } from '../handlers.js';
 import { toAppError } from '../errors.js';
 import { discover } from './discover.js';
-import { EngineRegistry } from './registry.js';
+import { EngineRegistry, hostKeyOf } from './registry.js';
 import { SavedHosts } from './saved-hosts.js';
 
 export interface EngineServiceOptions {
@@ -54,12 +57,12 @@ export class EngineService {
   /** Connects to a draft without saving it: what the form's "Test connection" button shows. */
   async test(draft: EngineDraft, timeoutMs = 20_000): Promise<EngineTestResult> {
     const started = performance.now();
-    const scratch = new EngineRegistry(new EventBus(), { env: this.opts.env, home: this.opts.home, healthIntervalMs: 0, sshHealthIntervalMs: 0, callTimeoutMs: timeoutMs });
+    const scratch = new EngineRegistry(new EventBus(), { env: this.opts.env, home: this.opts.home, trustedKnownHosts: this.trustedKnownHosts, healthIntervalMs: 0, sshHealthIntervalMs: 0, callTimeoutMs: timeoutMs });
     const config: EngineConfig = { id: 'test', name: draft.name, kind: 'docker', source: 'saved', endpoint: checkDraft(draft), current: false, apiVersion: draft.apiVersion };
     scratch.add(config);
     try {
       const st = await scratch.connect('test');
-      if (st.status !== 'connected') return { ok: false, errorCode: st.errorCode, message: st.reason ?? 'not connected', elapsedMs: Math.round(performance.now() - started) };
+      if (st.status !== 'connected') return { ok: false, errorCode: st.errorCode, message: st.reason ?? 'not connected', hostKey: st.hostKey, elapsedMs: Math.round(performance.now() - started) };
       const list = await (await scratch.client('test')).listContainers({ all: true });
       return {
         ok: true,
@@ -72,10 +75,26 @@ export class EngineService {
       };
     } catch (e) {
       const app = toAppError(e, `engine "${draft.name}"`);
-      return { ok: false, errorCode: app.code, message: app.message, elapsedMs: Math.round(performance.now() - started) };
+      return { ok: false, errorCode: app.code, message: app.message, hostKey: hostKeyOf(app), elapsedMs: Math.round(performance.now() - started) };
     } finally {
       scratch.dispose();
     }
+  }
+
+  get trustedKnownHosts(): string {
+    return trustedKnownHostsPath(this.opts.dataDir);
+  }
+
+  /**
+   * Appends a verified host key to Stowaway's known_hosts, for a known ssh engine or a host not saved yet.
+   * The host name and port are resolved as a connection would resolve them (ssh config aliases), so the line
+   * written is the one the next connection looks up.
+   */
+  async trustHostKey(input: { engineId?: string; endpoint?: { host: string; port: number; knownHostsPath?: string }; fingerprint: string }, timeoutMs = 15_000): Promise<TrustHostKeyResult> {
+    const ep = input.engineId ? this.registry.config(input.engineId).endpoint : { type: 'ssh' as const, ...input.endpoint! };
+    if (ep.type !== 'ssh') throw new AppError('VALIDATION', 'Host keys are only used by ssh engines');
+    const { host, port, knownFiles } = resolveSshHost(ep, this.opts.home ?? os.homedir(), this.trustedKnownHosts);
+    return trustHostKey({ host, port, fingerprint: input.fingerprint, knownFiles, dataDir: this.opts.dataDir, timeoutMs });
   }
 
   handlers(): PartialHandlers {
@@ -85,6 +104,8 @@ export class EngineService {
       'engines.remove': async ({ engineId }) => ({ removed: this.remove(engineId) }),
       'engines.reconnect': async ({ engineId }) => this.registry.reconnect(engineId),
       'engines.rediscover': async () => this.rediscover(),
+      'engines.trustHostKey': async (input) => this.trustHostKey(input),
+      'engines.warnings': async () => ({ warnings: this.warnings.slice(0, 200).map((w) => w.slice(0, 2048)) }),
     };
   }
 }

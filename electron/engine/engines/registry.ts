@@ -9,6 +9,9 @@ import { probeKubeContext } from '../kube/contexts-probe.js';
 import { checkApiVersion } from './api-version.js';
 import { Backoff } from './backoff.js';
 import { withTimeout } from './with-timeout.js';
+import { resolveDataDir } from '../cases/data-dir.js';
+import { trustedKnownHostsPath } from '../ssh/trust-host-key.js';
+import { isBundleEngine, readOnlyBundleError } from '../bundle/read-only-engine.js';
 
 /** A client plus what it takes to close it and learn that it dropped (ssh sessions report their end). */
 export interface Connection {
@@ -36,6 +39,8 @@ export interface RegistryOptions {
   backoff?: { initialMs: number; maxMs: number };
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /** Stowaway's own known_hosts; defaults to the one in the data directory named by env. */
+  trustedKnownHosts?: string;
 }
 
 interface Entry {
@@ -74,13 +79,16 @@ export class EngineRegistry {
       backoff: o.backoff ?? { initialMs: 1_000, maxMs: 30_000 },
       env: o.env,
       home: o.home,
+      trustedKnownHosts: o.trustedKnownHosts ?? trustedKnownHostsPath(resolveDataDir(o.env ?? process.env)),
     };
-    this.factory = o.factory ?? ((c, ctx) => defaultFactory(c, ctx, this.opts.env, this.opts.home));
+    this.factory = o.factory ?? ((c, ctx) => defaultFactory(c, ctx, this.opts.env, this.opts.home, this.opts.trustedKnownHosts));
   }
 
   /** Replaces the set of known engines, keeping connections of engines that did not change. */
   setEngines(configs: EngineConfig[]): void {
     const next = new Map<string, Entry>();
+    // Opened bundles are not discovered or saved engines: rediscovery keeps them.
+    for (const [id, e] of this.entries) if (isBundleEngine(e.config) && !configs.some((c) => c.id === id)) next.set(id, e);
     for (const config of configs) {
       const old = this.entries.get(config.id);
       const same = old && JSON.stringify(old.config.endpoint) === JSON.stringify(config.endpoint) && old.config.apiVersion === config.apiVersion;
@@ -125,6 +133,7 @@ export class EngineRegistry {
   async client(id: string): Promise<Docker> {
     const e = this.entry(id);
     if (e.config.kind === 'kubernetes') throw new AppError('VALIDATION', `"${e.config.name}" is a Kubernetes context; container operations need a Docker engine`);
+    if (isBundleEngine(e.config)) throw readOnlyBundleError(e.config.name);
     if (e.state.status !== 'connected' || !e.client) {
       const st = await this.connect(id);
       if (st.status !== 'connected') throw new AppError((st.errorCode as AppError['code']) ?? 'ENGINE_UNREACHABLE', st.reason ?? 'not connected');
@@ -191,7 +200,7 @@ export class EngineRegistry {
         this.closeClient(e);
         // An engine that worked before is retried on its own; a first failure waits for the analyst.
         if (retrying || e.everConnected) return this.scheduleRetry(e, app.message, app.code);
-        return this.setState(e, { status: 'failed', reason: app.message, errorCode: app.code });
+        return this.setState(e, { status: 'failed', reason: app.message, errorCode: app.code, hostKey: hostKeyOf(app) });
       } finally {
         // A newer attempt (reconnect) may have replaced this one; leave that one in place.
         if (e.connecting === run) e.connecting = undefined;
@@ -203,6 +212,8 @@ export class EngineRegistry {
 
   private async open(e: Entry): Promise<{ state: Omit<EngineState, 'engineId' | 'since'>; conn?: Connection }> {
     const timeoutMs = this.opts.callTimeoutMs;
+    // A bundle is always there: it has no connection to make, only evidence to answer from.
+    if (isBundleEngine(e.config)) return { state: { status: 'connected' } };
     if (e.config.endpoint.type === 'kubernetes') {
       const v = await probeKubeContext(e.config.endpoint, timeoutMs);
       return { state: { status: 'connected', serverVersion: v.serverVersion, os: v.platform } };
@@ -290,9 +301,9 @@ export class EngineRegistry {
   }
 }
 
-function defaultFactory(config: EngineConfig, ctx: FactoryContext, env?: NodeJS.ProcessEnv, home?: string): Connection {
+function defaultFactory(config: EngineConfig, ctx: FactoryContext, env?: NodeJS.ProcessEnv, home?: string, trustedKnownHosts?: string): Connection {
   if (config.endpoint.type === 'ssh') {
-    const { docker, session } = createSshDockerClient(config.endpoint, { env, home, timeoutMs: ctx.timeoutMs, apiVersion: config.apiVersion, onClose: ctx.onLost });
+    const { docker, session } = createSshDockerClient(config.endpoint, { env, home, trustedKnownHosts, timeoutMs: ctx.timeoutMs, apiVersion: config.apiVersion, onClose: ctx.onLost });
     return { docker, dispose: () => session.close() };
   }
   return { docker: createDockerClient(config.endpoint, ctx.timeoutMs, config.apiVersion) };
@@ -308,3 +319,17 @@ function safeDispose(conn?: { dispose?: () => void }): void {
 
 const isConnection = (v: Docker | Connection): v is Connection => typeof (v as Connection).docker === 'object' && typeof (v as Docker).ping !== 'function';
 const idle = (engineId: string): EngineState => ({ engineId, status: 'idle', since: new Date().toISOString() });
+
+/** The presented host key of an SSH_UNKNOWN_HOST_KEY / SSH_HOST_KEY_MISMATCH error, for the trust prompt. */
+export function hostKeyOf(err: AppError): EngineState['hostKey'] {
+  if (err.code !== 'SSH_UNKNOWN_HOST_KEY' && err.code !== 'SSH_HOST_KEY_MISMATCH') return undefined;
+  const d = err.details as { host?: unknown; port?: unknown; keyType?: unknown; fingerprint?: unknown; recordedFingerprint?: unknown } | undefined;
+  if (!d || typeof d.fingerprint !== 'string' || typeof d.host !== 'string' || typeof d.port !== 'number') return undefined;
+  return {
+    host: d.host.slice(0, 300),
+    port: d.port,
+    keyType: String(d.keyType ?? 'unknown').slice(0, 64),
+    fingerprint: d.fingerprint.slice(0, 100),
+    recordedFingerprint: typeof d.recordedFingerprint === 'string' ? d.recordedFingerprint.slice(0, 100) : undefined,
+  };
+}

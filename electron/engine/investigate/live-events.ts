@@ -45,8 +45,9 @@ export class LiveEvents {
         return undefined;
       }
     })();
-    // Kubernetes contexts have no Docker event stream; ssh opens a connection per call, so it is not held open.
-    if (!config || config.kind !== 'docker' || config.endpoint.type === 'ssh') return;
+    // Kubernetes contexts have no Docker event stream; ssh opens a connection per call, so it is not held open;
+    // an opened bundle has no engine behind it at all.
+    if (!config || config.kind !== 'docker' || config.endpoint.type === 'ssh' || config.endpoint.type === 'bundle') return;
     const w: Watch = { stopped: false, since: Date.now() / 1000 };
     this.watches.set(engineId, w);
     void this.run(engineId, w);

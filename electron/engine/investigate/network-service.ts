@@ -27,9 +27,10 @@ export class NetworkService {
   ) {}
 
   async graph(engineId: string): Promise<NetGraph> {
-    const docker = await this.engines.client(engineId);
     const endpoint = this.engines.config(engineId).endpoint;
-    const hostSide = endpoint.type === 'unix' && process.platform === 'linux' && existsSync(`${this.procRoot}/self/net/tcp`);
+    // An opened evidence bundle has no engine to call: its graph comes from the socket evidence it holds.
+    const docker = endpoint.type === 'bundle' ? undefined : await this.engines.client(engineId);
+    const hostSide = docker !== undefined && endpoint.type === 'unix' && process.platform === 'linux' && existsSync(`${this.procRoot}/self/net/tcp`);
     const running = (await this.containers.list(engineId, false)).filter((c) => c.state === 'running');
     const errors: NetGraph['errors'] = [];
 
@@ -39,7 +40,7 @@ export class NetworkService {
           try {
             const detail = await this.containers.inspect(engineId, summary.id);
             const base = { id: detail.id, name: detail.name, networks: detail.networks };
-            if (hostSide && detail.hostPid) {
+            if (hostSide && docker && detail.hostPid) {
               const top = (await docker.getContainer(detail.id).top({ ps_args: '-eo pid' }).catch(() => undefined)) as { Titles?: string[]; Processes?: string[][] } | undefined;
               const pids = (top?.Processes ?? []).map((p) => Number(p[0])).filter((n) => Number.isInteger(n) && n > 0);
               if (!pids.includes(detail.hostPid)) pids.unshift(detail.hostPid);

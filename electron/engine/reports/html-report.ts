@@ -1,4 +1,5 @@
-import type { Finding } from '../../../shared/domain/finding.js';
+import { SEVERITIES, type Finding } from '../../../shared/domain/finding.js';
+import { DIGEST_ROWS_PER_DETECTOR, digestFindings } from './finding-digest.js';
 import { escapeHtml as e } from './escape.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
@@ -44,15 +45,40 @@ function section(title: string, body: string): string {
   return `<section><h2>${e(title)}</h2>${body}</section>\n`;
 }
 
-/** One table row per finding: what the printed report of a very large case uses instead of a block each. */
+/** One table row per finding: what the digest of a very large case uses instead of a block each. */
 function findingRow(f: Finding): string {
   const x = f.evidence[0];
   return `<tr><td>${sev(f.severity)}</td><td>${e(f.title)}<div class="muted">${e(f.summary)}</div></td><td>${f.container ? `<code>${e(f.container.name)}</code>` : ''}</td><td class="mono">${f.attack.map(e).join(' ')}</td><td>${e(f.state)}</td><td>${x ? `<b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">${e(x.sha256.slice(0, 16))}…</span>` : ''}` : ''}</td></tr>`;
 }
 
 export interface HtmlOptions {
-  /** Findings as table rows rather than blocks, and a shorter timeline: for printing very large cases. */
+  /**
+   * For printing very large cases: findings as a per-detector digest of table rows rather than a block each,
+   * a shorter timeline, and print CSS that lets Chromium paginate without measuring every row twice.
+   */
   compact?: boolean;
+}
+
+// Fixed table layout sizes columns once instead of from every cell; rows may split across pages.
+const COMPACT_STYLE = `table.digest { table-layout: fixed; } table.digest td { overflow-wrap: break-word; }
+@media print { .finding, tr { break-inside: auto; } }`;
+
+function digestSection(data: CaseExport): string {
+  const titles = new Map(data.detectors.map((d) => [d.id, d.title]));
+  const digest = digestFindings(data.findings);
+  const head = `<p class="muted">${data.findings.length} findings from ${digest.length} detector(s). Each detector lists at most ${DIGEST_ROWS_PER_DETECTOR} findings, triaged ones first; the JSON export of this case holds every finding with all its evidence.</p>`;
+  return (
+    head +
+    digest
+      .map((g) => {
+        const sevs = [...SEVERITIES].reverse().filter((s) => g.bySeverity[s] > 0).map((s) => `${g.bySeverity[s]} ${e(s)}`).join(', ');
+        const more = g.count - g.shown.length;
+        return `<h3>${sev(g.worst)} <code>${e(g.detector)}</code> ${e(titles.get(g.detector) ?? '')}</h3>
+<div class="muted">${g.count} finding(s): ${sevs} · ${g.containers} container(s) · <span class="mono">${g.techniques.map(e).join(' ')}</span></div>
+<table class="digest"><colgroup><col style="width:11%"><col style="width:27%"><col style="width:14%"><col style="width:10%"><col style="width:12%"><col style="width:26%"></colgroup><tr><th>Severity</th><th>Finding</th><th>Container</th><th>ATT&amp;CK</th><th>State</th><th>Evidence</th></tr>${g.shown.map(findingRow).join('')}</table>${more > 0 ? `<p class="muted">and ${more} more finding(s) of this detector: see the JSON export.</p>` : ''}`;
+      })
+      .join('\n')
+  );
 }
 
 export function renderHtml(data: CaseExport, model: ReportModel = buildReportModel(data), opts: HtmlOptions = {}): string {
@@ -62,7 +88,7 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
 <meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Stowaway case report: ${e(c.name)}</title><style>${STYLE}</style></head><body>`);
+<title>Stowaway case report: ${e(c.name)}</title><style>${STYLE}${opts.compact ? COMPACT_STYLE : ''}</style></head><body>`);
   out.push(`<header><h1>Case report: ${e(c.name)}</h1>
 <div class="muted">case <span class="mono">${e(c.id)}</span> · status ${e(c.status)}${c.readOnly ? ' · imported read-only' : ''} · generated ${e(data.generatedAt)} by ${e(data.generatedBy)} · Stowaway ${e(data.stowawayVersion)}</div>
 <div class="muted">case sha256 <span class="mono" data-case-sha256>${e(data.caseSha256)}</span></div></header>`);
@@ -79,18 +105,12 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
   );
 
   out.push(
-    section(
-      'Findings by severity',
-      model.groups.length === 0
-        ? '<p class="muted">No findings.</p>'
-        : model.groups
-            .map((g) =>
-              opts.compact
-                ? `<h3>${sev(g.severity)} ${g.findings.length} finding(s)</h3><table><tr><th>Severity</th><th>Finding</th><th>Container</th><th>ATT&amp;CK</th><th>State</th><th>Evidence</th></tr>${g.findings.map(findingRow).join('')}</table>`
-                : `<h3>${sev(g.severity)} ${g.findings.length} finding(s)</h3>${g.findings.map(findingHtml).join('\n')}`,
-            )
-            .join('\n'),
-    ),
+    opts.compact
+      ? section('Findings by detector', digestSection(data))
+      : section(
+          'Findings by severity',
+          model.groups.length === 0 ? '<p class="muted">No findings.</p>' : model.groups.map((g) => `<h3>${sev(g.severity)} ${g.findings.length} finding(s)</h3>${g.findings.map(findingHtml).join('\n')}`).join('\n'),
+        ),
   );
 
   out.push(
@@ -129,7 +149,7 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
     ),
   );
 
-  const timeline = opts.compact ? model.timeline.slice(-300) : model.timeline;
+  const timeline = opts.compact ? model.timeline.slice(-150) : model.timeline;
   out.push(section('Timeline', `${timeline.length < model.timeline.length ? `<p class="muted">Last ${timeline.length} of ${model.timeline.length} entries; the JSON export has all.</p>` : ''}<table><tr><th>Time</th><th>Kind</th><th>Event</th></tr>${timeline.map((t) => `<tr><td class="mono">${e(t.at)}</td><td>${e(t.label)}</td><td>${e(t.text)}</td></tr>`).join('')}</table>`));
 
   out.push(

@@ -23,7 +23,8 @@ export async function renderPdf(html: string, data: CaseExport, env: NodeJS.Proc
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
     const page = await context.newPage();
     await page.route('**/*', (route) => route.abort());
-    await page.setContent(html, { waitUntil: 'load' });
+    // Nothing loads (requests are refused, scripts are off): waiting for 'load' only adds a layout pass.
+    await page.setContent(html, { waitUntil: 'domcontentloaded' });
     const small = 'font-size:8px;font-family:sans-serif;color:#555;width:100%;padding:0 12mm;display:flex;justify-content:space-between;';
     const pdf = await page.pdf({
       format: 'A4',

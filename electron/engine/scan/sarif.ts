@@ -88,7 +88,11 @@ export function toSarif(scan: ScanResult, metas: readonly DetectorMeta[], toolVe
             })),
           },
         ],
-        results: scan.findings.map((f) => result(f, index.get(f.detector) ?? -1, scan)),
+        results: [
+          ...scan.findings.map((f) => result(f, index.get(f.detector) ?? -1, scan)),
+          // Suppressed findings stay in the log as SARIF suppressions, so dashboards show what an allowlist hid.
+          ...(scan.suppressed ?? []).map((f) => ({ ...result(f, index.get(f.detector) ?? -1, scan), suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: `suppressed by ${f.suppressedBy ?? 'an allowlist entry'}` }] })),
+        ],
         properties: { engine: scan.engine, containers: scan.containers.length },
       },
     ],

@@ -11,6 +11,7 @@ import { collectContainerEvidence } from '../collect/container-evidence.js';
 import { engineLooksLocal } from '../collect/host-access.js';
 import type { Suppression } from '../detect/run-detectors.js';
 import { runScan, type ScanOutcome } from './run-scan.js';
+import type { KubeAttachment } from '../kube/kube-evidence.js';
 
 export interface ScanServiceOptions {
   procRoot?: string;
@@ -27,6 +28,10 @@ export const SCAN_EVIDENCE_REUSE_MS = 5 * 60_000;
 export interface ScanExtras {
   exec?: boolean;
   stats?: boolean | 'auto';
+  /** An allowlist for this scan only, in place of the one in force (a named case's, say). */
+  suppressions?: Suppression[];
+  /** Pods and audit events of the cluster this engine is a node of. */
+  kube?: KubeAttachment;
 }
 
 export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
@@ -40,6 +45,8 @@ export class ScanService {
   private readonly running = new Map<string, Promise<ScanResult>>();
   private readonly containerCache = new Map<string, Promise<ContainerEvidence>>();
   private readonly listeners = new Set<ScanListener>();
+  /** Engines whose only evidence is what they were opened with (evidence bundles): never collected again. */
+  private readonly offline = new Set<string>();
 
   constructor(
     private readonly engines: EngineRegistry,
@@ -68,6 +75,12 @@ export class ScanService {
     return this.latestByEngine.get(engineId)?.evidence ?? null;
   }
 
+  /** Serves an opened evidence bundle as this engine's latest scan, for good: there is nothing to collect again. */
+  adoptOffline(engineId: string, outcome: ScanOutcome): void {
+    this.offline.add(engineId);
+    this.latestByEngine.set(engineId, outcome);
+  }
+
   /** Called after every completed scan (cases record it, for instance). */
   onCompleted(listener: ScanListener): () => void {
     this.listeners.add(listener);
@@ -77,6 +90,10 @@ export class ScanService {
   /** Evidence of one container: cached per container; `refresh` collects it again. */
   containerEvidence(engineId: string, containerId: string, refresh = false): Promise<ContainerEvidence> {
     const key = `${engineId}\u0000${containerId}`;
+    if (this.offline.has(engineId)) {
+      const held = this.latestEvidence(engineId)?.containers.find((c) => c.container.id.startsWith(containerId));
+      return held ? Promise.resolve(held) : Promise.reject(new AppError('NOT_FOUND', `The evidence bundle holds no container "${containerId.slice(0, 128)}"`));
+    }
     if (!refresh) {
       const cached = this.containerCache.get(key);
       if (cached) return cached;
@@ -115,7 +132,7 @@ export class ScanService {
     const docker = await this.engines.client(engineId);
     const state = this.engines.state(engineId);
     const local = await engineLooksLocal(config);
-    const suppressions = (await this.opts.suppressions?.()) ?? [];
+    const suppressions = extra.suppressions ?? (await this.opts.suppressions?.()) ?? [];
     try {
       const outcome = await runScan(
         docker,
@@ -129,6 +146,7 @@ export class ScanService {
           exec: extra.exec,
           stats: extra.stats,
           suppressions,
+          kube: extra.kube,
           previous: this.latestEvidence(engineId),
           onProgress: (p) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) }),
         },

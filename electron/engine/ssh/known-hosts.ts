@@ -1,7 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-export type HostKeyVerdict = { status: 'known' } | { status: 'unknown' } | { status: 'mismatch'; line: number } | { status: 'revoked'; line: number };
+export type HostKeyVerdict =
+  | { status: 'known' }
+  | { status: 'unknown' }
+  /** recorded: the key known_hosts holds for this host, so both fingerprints can be shown. */
+  | { status: 'mismatch'; line: number; recorded?: Buffer }
+  | { status: 'revoked'; line: number };
 
 /** OpenSSH's fingerprint form: SHA256:<unpadded base64 of the key blob's sha256>. */
 export function fingerprint(keyBlob: Buffer): string {
@@ -19,6 +24,15 @@ export function keyType(keyBlob: Buffer): string {
 export const knownHostsName = (host: string, port: number) => (port === 22 ? host : `[${host}]:${port}`);
 
 /**
+ * One known_hosts line as ssh-keyscan writes it: name ([host]:port unless 22), key type, base64 blob.
+ * Names are not hashed: the analyst should be able to read and audit what Stowaway trusted.
+ */
+export function knownHostsLine(host: string, port: number, keyBlob: Buffer): string {
+  if (!/^[A-Za-z0-9._:-]+$/.test(host) || host.length > 255) throw new Error(`"${host.slice(0, 80)}" is not a host name or address that can go in known_hosts`);
+  return `${knownHostsName(host, port)} ${keyType(keyBlob)} ${keyBlob.toString('base64')}`;
+}
+
+/**
  * Checks a host key against known_hosts text the way OpenSSH does: a matching line accepts it, a line for the
  * same host and key type with another key is a mismatch (possible interception), @revoked keys are refused,
  * and anything else is unknown. Hashed host names (|1|salt|hash) are supported.
@@ -26,7 +40,7 @@ export const knownHostsName = (host: string, port: number) => (port === 22 ? hos
 export function checkHostKey(knownHosts: string, host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
   const name = knownHostsName(host, port);
   const type = keyType(keyBlob);
-  let mismatch: number | undefined;
+  let mismatch: { line: number; recorded: Buffer } | undefined;
   const lines = knownHosts.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -43,9 +57,9 @@ export function checkHostKey(knownHosts: string, host: string, port: number, key
       continue;
     }
     if (blob.equals(keyBlob)) return { status: 'known' };
-    if (ktype === type) mismatch ??= i + 1;
+    if (ktype === type) mismatch ??= { line: i + 1, recorded: blob };
   }
-  return mismatch ? { status: 'mismatch', line: mismatch } : { status: 'unknown' };
+  return mismatch ? { status: 'mismatch', ...mismatch } : { status: 'unknown' };
 }
 
 export function readKnownHosts(paths: string[]): { text: string; files: string[] } {

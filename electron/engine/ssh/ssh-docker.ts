@@ -25,6 +25,8 @@ export interface SshDockerOptions {
    * on the remote, so reuse saves most of the per-call cost. On by default.
    */
   keepAlive?: boolean;
+  /** Stowaway's own known_hosts (keys the analyst trusted in the app), consulted after the user's files. */
+  trustedKnownHosts?: string;
   /** Called once when an established session ends, so the registry can mark the engine lost. */
   onClose?: (reason: string) => void;
 }
@@ -95,11 +97,8 @@ export class SshSession {
     const env = this.opts.env ?? process.env;
     const home = this.opts.home ?? os.homedir();
     // Host aliases from ~/.ssh/config, as the docker CLI's ssh would apply them; the endpoint's own values win.
-    const cfg = readSshConfig(home, this.endpoint.host);
-    const host = cfg.hostName ?? this.endpoint.host;
-    const port = this.endpoint.port !== 22 ? this.endpoint.port : (cfg.port ?? 22);
+    const { host, port, knownFiles, cfg } = resolveSshHost(this.endpoint, home, this.opts.trustedKnownHosts);
     const endpoint: SshEndpoint = { ...this.endpoint, host, port, user: this.endpoint.user ?? cfg.user, identityFile: this.endpoint.identityFile ?? cfg.identityFile };
-    const knownFiles = this.endpoint.knownHostsPath ? [this.endpoint.knownHostsPath] : [cfg.userKnownHostsFile ?? path.join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
     const known = readKnownHosts(knownFiles);
     let verdict: { v: HostKeyVerdict; key: Buffer } | undefined;
     const auth = authConfig(endpoint, env, home);
@@ -150,6 +149,20 @@ export class SshSession {
   }
 }
 
+/**
+ * Where an ssh endpoint really goes and which known_hosts files vouch for it: ~/.ssh/config aliases apply (the
+ * endpoint's own values win), the endpoint's known_hosts path replaces the user's and the system's, and keys
+ * trusted in Stowaway are always consulted too.
+ */
+export function resolveSshHost(ep: SshEndpoint, home: string, trustedKnownHosts?: string) {
+  const cfg = readSshConfig(home, ep.host);
+  const host = cfg.hostName ?? ep.host;
+  const port = ep.port !== 22 ? ep.port : (cfg.port ?? 22);
+  const knownFiles = ep.knownHostsPath ? [ep.knownHostsPath] : [cfg.userKnownHostsFile ?? path.join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+  if (trustedKnownHosts) knownFiles.push(trustedKnownHosts);
+  return { host, port, knownFiles, cfg };
+}
+
 /** A dockerode client whose every request travels over the persistent ssh session. */
 export function createSshDockerClient(endpoint: SshEndpoint, opts: SshDockerOptions): { docker: Docker; session: SshSession } {
   const session = new SshSession(endpoint, opts);
@@ -196,9 +209,10 @@ function hostKeyError(v: HostKeyVerdict, key: Buffer, host: string, port: number
   const fp = fingerprint(key);
   const type = keyType(key);
   const name = knownHostsName(host, port);
-  const details = { fingerprint: fp, keyType: type, host: name, knownHosts: files };
+  const recorded = v.status === 'mismatch' && v.recorded ? fingerprint(v.recorded) : undefined;
+  const details = { fingerprint: fp, keyType: type, host: name, port, knownHosts: files, recordedFingerprint: recorded };
   if (v.status === 'mismatch' || v.status === 'revoked') {
-    const where = `${files.length ? files.join(', ') : 'known_hosts'} line ${v.line}`;
+    const where = `${files.length ? files.join(', ') : 'known_hosts'} line ${v.line}${recorded ? ` (recorded ${recorded})` : ''}`;
     return new AppError(
       'SSH_HOST_KEY_MISMATCH',
       `The ${type} host key of ${name} is ${fp}, which ${v.status === 'revoked' ? 'is marked @revoked' : 'does not match the key recorded'} in ${where}. Someone may be intercepting the connection, or the host was reinstalled. Confirm with its administrator before removing the old line (ssh-keygen -R '${name}').`,
@@ -207,7 +221,7 @@ function hostKeyError(v: HostKeyVerdict, key: Buffer, host: string, port: number
   }
   return new AppError(
     'SSH_UNKNOWN_HOST_KEY',
-    `The host key of ${name} is not in known_hosts: ${type} ${fp}. Check this fingerprint with the host's administrator, then add it (ssh-keyscan -p ${port} ${host} >> ~/.ssh/known_hosts, or connect once with ssh).`,
+    `The host key of ${name} is not in known_hosts: ${type} ${fp}. Check this fingerprint with the host's administrator, then trust it in Stowaway (stowaway contexts --trust-host-key '${name}' --fingerprint ${fp}) or add it to ~/.ssh/known_hosts.`,
     details,
   );
 }

@@ -14,6 +14,12 @@ import { OscFilter } from './sanitize.js';
 export const MAX_SESSIONS = 16;
 /** Output is pushed in chunks of at most this many characters, so one burst cannot stall the event channel. */
 const CHUNK = 32 * 1024;
+/** A session with no input and no attached client for this long belongs to a page that vanished: it is ended. */
+export const IDLE_MS = 60_000;
+
+export interface TerminalOptions {
+  idleMs?: number;
+}
 
 /** Where a finished exec recording is kept as case evidence; returns undefined when no case is open. */
 export type RecordingStore = (rec: { data: Buffer; engineId: string; containerId: string; command: string; collectedBy: string; collectedAt: string }) => { sha256: string } | undefined;
@@ -27,6 +33,9 @@ interface Session {
   command: string;
   user: string;
   closing?: Promise<Recording | undefined>;
+  /** Last input, and last moment a client was attached (epoch ms). */
+  lastInput: number;
+  lastClient: number;
 }
 
 export interface OpenOptions {
@@ -45,13 +54,18 @@ export interface OpenOptions {
  */
 export class TerminalService {
   private readonly sessions = new Map<string, Session>();
+  private readonly idleMs: number;
+  private sweeper: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly engines: EngineRegistry,
     private readonly bus: EventBus,
     private readonly dataDir: string,
     private readonly store?: RecordingStore,
-  ) {}
+    opts: TerminalOptions = {},
+  ) {
+    this.idleMs = Math.max(200, opts.idleMs ?? IDLE_MS);
+  }
 
   async openLogs(o: OpenOptions): Promise<TerminalSession> {
     const { docker, detail } = await this.prepare(o);
@@ -102,6 +116,7 @@ export class TerminalService {
     const s = this.get(sessionId);
     // Logs sessions have no stdin: typing there must never reach the container.
     if (s.info.mode !== 'exec' || !('write' in s.stream) || s.closing) return false;
+    s.lastInput = Date.now();
     s.recorder?.input(data);
     (s.stream as Duplex).write(data);
     return true;
@@ -127,6 +142,7 @@ export class TerminalService {
       let exitCode: number | undefined;
       if (s.exec) exitCode = ((await s.exec.inspect().catch(() => undefined)) as { ExitCode?: number | null } | undefined)?.ExitCode ?? undefined;
       this.sessions.delete(sessionId);
+      if (this.sessions.size === 0) this.stopSweeping();
       this.bus.emit('terminal.exit', { sessionId, reason, exitCode, recording });
       return recording;
     })();
@@ -178,8 +194,39 @@ export class TerminalService {
   private register(p: { mode: 'logs' | 'exec'; detail: Docker.ContainerInspectInfo; tty: boolean; engineId: string; stream: Readable | Duplex; exec?: Docker.Exec; recorder?: AsciicastRecorder; command: string; user: string }): TerminalSession {
     const sessionId = randomBytes(12).toString('base64url');
     const info: TerminalSession = { sessionId, mode: p.mode, containerId: p.detail.Id, tty: p.tty, title: p.detail.Name.replace(/^\//, '').slice(0, 256) };
-    this.sessions.set(sessionId, { info, engineId: p.engineId, stream: p.stream, exec: p.exec, recorder: p.recorder, command: p.command, user: p.user });
+    const now = Date.now();
+    this.sessions.set(sessionId, { info, engineId: p.engineId, stream: p.stream, exec: p.exec, recorder: p.recorder, command: p.command, user: p.user, lastInput: now, lastClient: now });
+    this.startSweeping();
     return info;
+  }
+
+  /**
+   * A browser tab that crashed or lost its network never closes its session, and an exec shell would run on in the
+   * container with nobody watching. Where the transport counts its clients, a session with neither input nor any
+   * client for the idle time is ended like a close: the recording is kept and the exit is announced.
+   */
+  private sweep(): void {
+    const now = Date.now();
+    const clients = this.bus.clientCount();
+    for (const [id, s] of this.sessions) {
+      if (clients === undefined || clients > 0) {
+        s.lastClient = now;
+        continue;
+      }
+      if (s.closing || now - s.lastInput < this.idleMs || now - s.lastClient < this.idleMs) continue;
+      void this.close(id, `ended after ${Math.round(this.idleMs / 1000)} s without input or an attached client`);
+    }
+  }
+
+  private startSweeping(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => this.sweep(), Math.min(5000, Math.max(50, this.idleMs / 4)));
+    this.sweeper.unref();
+  }
+
+  private stopSweeping(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
   }
 
   /** Forwards output as events; when the stream ends (container stopped, shell exited) the session closes itself. */

@@ -24,10 +24,13 @@ export function App() {
   const [help, setHelp] = useState(false);
   const [backendUp, setBackendUp] = useState(true);
   const searchRef = useRef<HTMLInputElement>(null);
+  const places = useRef(new Map<string, { containerId: string | undefined; tab: string }>());
 
   const info = useQuery(() => api.call('app.info', {}), []);
   const enginesQ = useQuery(() => api.call('engines.list', {}), []);
   const [engines, setEngines] = useState<EngineView[]>([]);
+  const enginesRef = useRef(engines);
+  enginesRef.current = engines;
   useEffect(() => {
     if (enginesQ.data) setEngines(enginesQ.data);
   }, [enginesQ.data]);
@@ -49,6 +52,8 @@ export function App() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const offState = api.on('engine.state', (st) => {
       setEngines((list) => list.map((e) => (e.id === st.engineId ? { ...e, state: st } : e)));
+      // An engine the list does not know yet (an evidence bundle just opened): read the list again.
+      if (!enginesRef.current.some((e) => e.id === st.engineId)) enginesQ.reload();
       if (st.engineId === engineId && st.status === 'connected') containersQ.reload();
     });
     const offEvent = api.on('engine.event', (ev) => {
@@ -63,17 +68,20 @@ export function App() {
       offConn?.();
       clearTimeout(timer);
     };
-  }, [api, engineId, containersQ.reload]);
+  }, [api, engineId, containersQ.reload, enginesQ.reload]);
 
   const engine = engines.find((e) => e.id === engineId);
   const containers = containersQ.data;
   const shown = useMemo(() => filterContainers(containers ?? [], filter), [containers, filter]);
   const selected = containers?.find((c) => c.id === containerId);
 
+  // The rail reports the order it draws (it may sort by risk); keys follow that order.
+  const [railOrder, setRailOrder] = useState<string[]>();
   const move = (delta: number) => {
-    if (shown.length === 0) return;
-    const i = shown.findIndex((c) => c.id === containerId);
-    const next = shown[Math.min(shown.length - 1, Math.max(0, i < 0 ? 0 : i + delta))]!;
+    const ids = railOrder ?? shown.map((c) => c.id);
+    if (ids.length === 0) return;
+    const i = ids.indexOf(containerId ?? '');
+    const next = { id: ids[Math.min(ids.length - 1, Math.max(0, i < 0 ? 0 : i + delta))]! };
     setContainerId(next.id);
     document.querySelector(`[data-container-id="${next.id}"]`)?.scrollIntoView({ block: 'nearest' });
   };
@@ -106,8 +114,13 @@ export function App() {
     containerId,
     tab,
     selectEngine: (id) => {
+      // Each engine keeps the analyst's place: switching away and back restores its container and tab.
+      if (id === engineId) return;
+      if (engineId) places.current.set(engineId, { containerId, tab });
+      const back = places.current.get(id);
       setEngineId(id);
-      setContainerId(undefined);
+      setContainerId(back?.containerId);
+      if (back) setTab(back.tab);
     },
     selectContainer: setContainerId,
     openTab: setTab,
@@ -146,6 +159,7 @@ export function App() {
           onFilter={setFilter}
           onRetry={containersQ.reload}
           onEnginesChanged={enginesQ.reload}
+          onOrder={setRailOrder}
         />
         <main className="main">
           <div className="tabs" role="tablist" aria-label="Views">
@@ -161,7 +175,7 @@ export function App() {
         </main>
         <SidePanel container={selected} />
         <StatusBar engine={engine} transport={api.transport.kind} backendUp={backendUp} version={info.data?.version} />
-        {help ? <ShortcutHelp onClose={() => setHelp(false)} /> : null}
+        {help ? <ShortcutHelp onClose={() => setHelp(false)} view={VIEWS.find((v) => v.id === tab)} /> : null}
       </div>
     </WorkbenchContext.Provider>
   );

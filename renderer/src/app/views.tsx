@@ -7,6 +7,12 @@ import { NetworkView } from '../features/network/NetworkView.js';
 import { TimelineView } from '../features/timeline/TimelineView.js';
 import { TerminalView } from '../features/terminal/TerminalView.js';
 import { CaseView } from '../features/cases/CaseView.js';
+import type { KeyHelp } from './key-help.js';
+import { FINDINGS_KEYS } from '../features/findings/keys.js';
+import { PROCESS_KEYS } from '../features/processes/keys.js';
+import { FILE_KEYS } from '../features/files/keys.js';
+import { NETWORK_KEYS } from '../features/network/keys.js';
+import { TIMELINE_KEYS } from '../features/timeline/keys.js';
 
 /** A main-pane tab. Views that show one container say so, and the tab bar dims them until one is picked. */
 export interface ViewDef {
@@ -14,16 +20,18 @@ export interface ViewDef {
   label: string;
   needsContainer: boolean;
   component: ComponentType;
+  /** The view's own keys, listed by the shortcut help while the view is open. */
+  keys?: KeyHelp[];
 }
 
 /** The main-pane views, in tab order (keys 1…9). */
 export const VIEWS: ViewDef[] = [
   { id: 'overview', label: 'Overview', needsContainer: true, component: ContainerOverview },
-  { id: 'findings', label: 'Findings', needsContainer: false, component: FindingsView },
-  { id: 'processes', label: 'Processes', needsContainer: true, component: ProcessTreeView },
-  { id: 'files', label: 'Files', needsContainer: true, component: FsDiffView },
-  { id: 'network', label: 'Network', needsContainer: false, component: NetworkView },
-  { id: 'timeline', label: 'Timeline', needsContainer: false, component: TimelineView },
+  { id: 'findings', label: 'Findings', needsContainer: false, component: FindingsView, keys: FINDINGS_KEYS },
+  { id: 'processes', label: 'Processes', needsContainer: true, component: ProcessTreeView, keys: PROCESS_KEYS },
+  { id: 'files', label: 'Files', needsContainer: true, component: FsDiffView, keys: FILE_KEYS },
+  { id: 'network', label: 'Network', needsContainer: false, component: NetworkView, keys: NETWORK_KEYS },
+  { id: 'timeline', label: 'Timeline', needsContainer: false, component: TimelineView, keys: TIMELINE_KEYS },
   { id: 'terminal', label: 'Terminal', needsContainer: true, component: TerminalView },
   { id: 'case', label: 'Case', needsContainer: false, component: CaseView },
 ];

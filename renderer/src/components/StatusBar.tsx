@@ -1,10 +1,12 @@
 import type { EngineView } from '../../../shared/domain/engine.js';
+import { useRetryCountdown } from '../features/engines/use-retry-countdown.js';
 
 const LABEL: Record<string, string> = { idle: 'not connected', connecting: 'connecting…', connected: 'connected', lost: 'connection lost', failed: 'failed' };
 
 /** Bottom bar: which engine, its connection state and reason, and how the UI is connected. */
 export function StatusBar({ engine, transport, backendUp, version }: { engine?: EngineView; transport: string; backendUp: boolean; version?: string }) {
   const st = engine?.state;
+  const retryIn = useRetryCountdown(st);
   return (
     <footer className="statusbar" data-testid="status-bar">
       <span className={`dot dot-${st?.status ?? 'idle'}`} aria-hidden />
@@ -15,6 +17,11 @@ export function StatusBar({ engine, transport, backendUp, version }: { engine?: 
       {st?.reason && st.status !== 'connected' ? (
         <span className="status-reason" title={st.reason}>
           {st.reason}
+        </span>
+      ) : null}
+      {retryIn !== undefined ? (
+        <span className="warn" data-testid="engine-retry-in">
+          {retryIn > 0 ? `reconnecting in ${retryIn} s` : 'reconnecting…'}
         </span>
       ) : null}
       <span className="spacer" />

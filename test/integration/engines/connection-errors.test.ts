@@ -143,7 +143,7 @@ describe('clear errors for every way a connection fails', () => {
     writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${pub}\n`);
     const f = await failure(sshTarget({ knownHostsPath: kh }), { env: {}, home: sshd.home });
     expect(f.code).toBe('SSH_HOST_KEY_MISMATCH');
-    expect(f.reason).toMatch(/does not match the key recorded in .*known_hosts_changed line 1\. Someone may be intercepting/);
+    expect(f.reason).toMatch(/does not match the key recorded in .*known_hosts_changed line 1 \(recorded SHA256:[A-Za-z0-9+/]{43}\)\. Someone may be intercepting/);
   });
 
   const tlsTarget = (tls: { caPath?: string; certPath?: string; keyPath?: string }) => engine({ type: 'tcp', host: '127.0.0.1', port: proxy.port, allowInsecure: false, tls: { verify: true, ...tls } });

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../../app/api-context.js';
 import type { EngineView } from '../../../../shared/domain/engine.js';
 import type { EngineDraft, EngineTestResult } from '../../../../shared/api/engines.js';
+import { HostKeyPrompt } from './HostKeyPrompt.js';
 import './engines.css';
 
 type Kind = 'ssh' | 'tls' | 'tcp' | 'unix';
@@ -135,7 +136,7 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
             {text('user', 'User', 'current user')}
             {text('identityFile', 'Identity file (path)', '~/.ssh/id_ed25519, or leave empty for ssh-agent')}
             {text('knownHostsPath', 'known_hosts (path)', '~/.ssh/known_hosts')}
-            <p className="muted small">The host key must already be in known_hosts; an unknown key is shown with its fingerprint and refused.</p>
+            <p className="muted small">Host keys are checked against known_hosts. "Test connection" shows an unknown key's fingerprint; once you have verified it with the host's administrator you can trust it here.</p>
           </>
         ) : null}
         {f.kind === 'tls' ? (
@@ -161,6 +162,14 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
             {result.errorCode ? <strong>{result.errorCode}: </strong> : null}
             {result.message} <span className="muted small">({result.elapsedMs} ms)</span>
           </div>
+        ) : null}
+        {result?.hostKey && f.kind === 'ssh' ? (
+          <HostKeyPrompt
+            hostKey={result.hostKey}
+            errorCode={result.errorCode}
+            target={{ endpoint: { host: f.host.trim(), port: Number(f.port || DEFAULT_PORT.ssh), knownHostsPath: f.knownHostsPath.trim() || undefined } }}
+            onTrusted={() => void test()}
+          />
         ) : null}
         {error ? (
           <div className="eng-result bad" role="alert" data-testid="host-error">

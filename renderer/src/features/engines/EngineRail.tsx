@@ -1,11 +1,14 @@
-import { forwardRef, useEffect, useState } from 'react';
+import { forwardRef, useEffect, useMemo, useState } from 'react';
+import { ContainerList } from './ContainerList.js';
+import { sortContainers, type RailSort } from './container-risk.js';
+import { useContainerRisk } from './use-container-risk.js';
 import type { EngineState } from '../../../../shared/domain/engine.js';
 import { useApi } from '../../app/api-context.js';
 import { AddHostForm } from './AddHostForm.js';
+import { HostKeyPrompt } from './HostKeyPrompt.js';
 import './engines.css';
 import type { EngineView } from '../../../../shared/domain/engine.js';
 import type { ContainerSummary } from '../../../../shared/domain/container.js';
-import { ago, shortId } from '../../lib/format.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 
 interface Props {
@@ -22,42 +25,34 @@ interface Props {
   onRetry(): void;
   /** Called after a host was added or removed, so the shell reloads the engine list. */
   onEnginesChanged?(): void;
+  /** The container ids in the order the rail draws them (filtered and sorted), for keyboard moves. */
+  onOrder?(ids: string[]): void;
 }
 
 /** Left rail: the engines, then the containers of the selected engine, filterable and keyboard-driven. */
 export const EngineRail = forwardRef<HTMLInputElement, Props>(function EngineRail(p, searchRef) {
-  const shown = filterContainers(p.containers ?? [], p.filter);
+  const shown = useMemo(() => filterContainers(p.containers ?? [], p.filter), [p.containers, p.filter]);
+  const risk = useContainerRisk(p.engineId);
+  const [sort, setSort] = useState<RailSort>('engine');
+  const ordered = useMemo(() => sortContainers(shown, sort, risk), [shown, sort, risk]);
+  // The shell's j/k walk the rail in the order it is drawn.
+  const { onOrder } = p;
+  useEffect(() => onOrder?.(ordered.map((c) => c.id)), [ordered, onOrder]);
   return (
     <nav className="rail" aria-label="Engines and containers" data-testid="engine-rail">
       <EngineList {...p} />
       <section className="rail-containers">
         <h3 className="rail-title">
           Containers {p.containers ? <span className="muted">({shown.length}/{p.containers.length})</span> : null}
+          <label className="rail-sort chip" title="Riskiest containers of the latest scan first">
+            <input type="checkbox" checked={sort === 'risk'} onChange={() => setSort(sort === 'risk' ? 'engine' : 'risk')} data-testid="rail-sort-risk" /> by risk
+          </label>
         </h3>
         <input ref={searchRef} className="search" type="search" placeholder="Filter  ( / )" value={p.filter} onChange={(e) => p.onFilter(e.target.value)} aria-label="Filter containers" />
         {p.containersError ? <ErrorState error={p.containersError} onRetry={p.onRetry} /> : null}
         {!p.containers && p.containersLoading ? <Loading what="containers" /> : null}
         {p.containers && p.containers.length === 0 ? <Empty title="No containers">This engine runs no containers.</Empty> : null}
-        <ul className="container-list" role="listbox" aria-label="Containers" data-testid="container-list">
-          {shown.map((c) => (
-            <li
-              key={c.id}
-              role="option"
-              aria-selected={c.id === p.containerId}
-              className={c.id === p.containerId ? 'selected' : ''}
-              onClick={() => p.onContainer(c.id)}
-              data-testid="container-item"
-              data-container-id={c.id}
-              title={`${c.name}\n${c.image}\n${c.status}`}
-            >
-              <span className={`state-pill state-${c.state}`}>{c.state}</span>
-              <span className="container-name">{c.name}</span>
-              <span className="muted small container-meta">
-                {c.image} · {shortId(c.id)} · {ago(c.created)}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <ContainerList containers={ordered} containerId={p.containerId} onContainer={p.onContainer} risk={risk} />
       </section>
     </nav>
   );
@@ -79,6 +74,10 @@ function EngineList(p: Props) {
   // The newest state seen per engine: a list reload that was answered before a state event must not roll it back.
   const [latest, setLatest] = useState<Record<string, EngineState>>({});
   useEffect(() => api.on('engine.state', (st) => setLatest((m) => ({ ...m, [st.engineId]: st }))), [api]);
+  // Why some configured engines are missing (broken context, unreadable kubeconfig, corrupt engines.json).
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const loadWarnings = () => void api.call('engines.warnings', {}).then((r) => setWarnings(r.warnings), () => undefined);
+  useEffect(loadWarnings, [api]);
   const stateOf = (e: EngineView): EngineState => {
     const l = latest[e.id];
     return l && l.since >= e.state.since ? l : e.state;
@@ -98,7 +97,7 @@ function EngineList(p: Props) {
         <button
           type="button"
           className="ghost"
-          onClick={() => act(async () => (await api.call('engines.rediscover', {}), p.onEnginesChanged?.()))}
+          onClick={() => act(async () => (await api.call('engines.rediscover', {}), p.onEnginesChanged?.(), loadWarnings()))}
           title="Read DOCKER_HOST, docker contexts and kubeconfig again"
           aria-label="Rediscover engines"
           data-testid="engines-rediscover"
@@ -124,13 +123,14 @@ function EngineList(p: Props) {
                 </span>
               ) : null}
               <span className="muted small">{e.source}</span>
-              {(st.status === 'failed' || st.status === 'lost') && st.reason ? (
+              {(st.status === 'failed' || st.status === 'lost') && st.reason && !(sel && st.hostKey) ? (
                 <span className={st.status === 'lost' ? 'eng-reason retry' : 'eng-reason'} data-testid="engine-reason">
                   {st.errorCode ? `${st.errorCode}: ` : ''}
                   {st.reason}
                   {st.status === 'lost' && st.retryInMs ? ` · retrying in ${Math.ceil(st.retryInMs / 1000)} s` : ''}
                 </span>
               ) : null}
+              {sel && st.status === 'failed' && st.hostKey ? <HostKeyPrompt hostKey={st.hostKey} errorCode={st.errorCode} target={{ engineId: e.id }} onTrusted={() => void act(() => api.call('engines.reconnect', { engineId: e.id }))} /> : null}
               {sel ? (
                 <span className="eng-tools" onClick={(ev) => ev.stopPropagation()}>
                   <button type="button" onClick={() => act(() => api.call('engines.reconnect', { engineId: e.id }))} data-testid="engine-reconnect">
@@ -171,6 +171,15 @@ function EngineList(p: Props) {
           );
         })}
       </ul>
+      {warnings.length ? (
+        <ul className="eng-warnings" aria-label="Discovery warnings" data-testid="engine-warnings">
+          {warnings.map((w, i) => (
+            <li key={i} role="note" data-testid="engine-warning" title={w}>
+              ⚠ {w}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {actionError ? (
         <div className="eng-result bad small" role="alert">
           {actionError}

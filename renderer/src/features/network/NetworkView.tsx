@@ -7,7 +7,8 @@ import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ForceGraph, type GEdge, type GNode, type Palette } from './force-graph.js';
 import { ALL_DIRECTIONS, defaultFilter, filterGraph, type GraphFilter } from './graph-filter.js';
-import { markGraph, parseSocketRef } from './graph-marks.js';
+import { markGraph } from './graph-marks.js';
+import { edgesForSocketRef } from './socket-ref.js';
 import { SEVERITY_VAR, useLatestFindings } from './use-latest-findings.js';
 import './network.css';
 
@@ -85,6 +86,7 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
   const [pinned, setPinned] = useState(0);
   const [search, setSearch] = useState('');
   const [portText, setPortText] = useState(filter.port === undefined ? '' : String(filter.port));
+  const [focusEdge, setFocusEdge] = useState<string>();
 
   const marks = useMemo(() => markGraph(graph, findings), [graph, findings]);
   const visible = useMemo(() => filterGraph(graph, filter), [graph, filter]);
@@ -150,20 +152,34 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
     if (wb.containerId) selectNode(`c:${wb.containerId}`, false);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [wb.containerId]);
+  // A focus is applied once per graph in which it resolves, so later reloads do not undo the analyst's clicks.
+  const appliedFocus = useRef<unknown>(undefined);
   useEffect(() => {
     const f = wb.focus;
-    if (!f || f.kind !== 'socket') return;
-    const { address, port } = parseSocketRef(f.ref);
-    const hits = graph.edges.filter((e) => e.kind !== 'owns' && (port === undefined || e.remotePort === port || e.localPort === port) && (!address || e.remoteAddress === address || e.localAddress === address));
+    if (!f || f.kind !== 'socket' || appliedFocus.current === f) return;
+    const hits = edgesForSocketRef(graph, f.ref, wb.containerId);
     if (hits.length === 0) return;
+    appliedFocus.current = f;
     const first = hits[0]!;
-    setSelected(first.source);
-    fgRef.current?.select(first.source, hits.map((h) => h.id));
-    setTimeout(() => fgRef.current?.centerOn(first.source), 400);
-  }, [wb.focus, graph]);
+    // Listeners are shown by their listening port node; connections by the process or container holding them.
+    const node = first.kind === 'listen' ? first.target : first.source;
+    setSelected(node);
+    setFocusEdge(first.id);
+    fgRef.current?.select(node, hits.map((h) => h.id));
+    setTimeout(() => {
+      fgRef.current?.centerOn(node);
+      document.querySelector('[data-testid="network-connection"][data-focused="true"], [data-testid="network-focus"]')?.scrollIntoView({ block: 'nearest' });
+    }, 400);
+  }, [wb.focus, wb.containerId, graph]);
 
   useEffect(() => {
-    fgRef.current?.select(selected);
+    const fe = focusEdge ? graph.edges.find((e) => e.id === focusEdge) : undefined;
+    if (fe && (fe.source === selected || fe.target === selected)) fgRef.current?.select(selected, [fe.id]);
+    else {
+      fgRef.current?.select(selected);
+      if (focusEdge) setFocusEdge(undefined);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected]);
 
   const selectNode = (id: string, center = true) => {
@@ -315,6 +331,7 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
           </div>
         </div>
         <aside className="net-side">
+          {focusEdge && graph.edges.some((e) => e.id === focusEdge) ? <FocusedSocket edge={graph.edges.find((e) => e.id === focusEdge)!} nodeById={nodeById} /> : null}
           {sel ? <NodeDetails node={sel} edges={selEdges} nodeById={nodeById} titles={marks.titles} onSelect={selectNode} onClear={() => setSelected(undefined)} /> : <p className="muted small">Click a node, or pick one below. Drag to pin; double-click to unpin. Keys: f fit, u unpin all, p processes, Esc clear.</p>}
           <input className="search" placeholder="Find container, address, port…" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Find node" />
           <ul className="net-list" role="listbox" aria-label="Nodes">
@@ -345,7 +362,7 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
           </h4>
           <ul className="net-conns" data-testid="network-connections">
             {connections.slice(0, 200).map((e) => (
-              <li key={e.id} className={e.source === selected || e.target === selected ? 'selected' : ''} onClick={() => selectNode(e.source)} data-testid="network-connection">
+              <li key={e.id} className={`${e.source === selected || e.target === selected ? 'selected' : ''} ${e.id === focusEdge ? 'focused' : ''}`} onClick={() => selectNode(e.source)} data-testid="network-connection" data-focused={e.id === focusEdge ? 'true' : undefined}>
                 <div className="net-conn-ends">
                   <span className="net-label">{labelOf(nodeById, e.source)}</span>
                   <span className="muted">→</span>
@@ -424,6 +441,20 @@ function NodeDetails({ node, edges, nodeById, titles, onSelect, onClear }: { nod
           })}
         </ul>
       ) : null}
+    </div>
+  );
+}
+
+/** The socket a finding pointed at, spelled out, so the analyst sees which of the node's edges it was. */
+function FocusedSocket({ edge, nodeById }: { edge: NetEdge; nodeById: Map<string, NetNode> }) {
+  return (
+    <div className="net-focus small" data-testid="network-focus" data-edge-kind={edge.kind}>
+      <span className="muted">From the finding: </span>
+      <span className="net-label">{labelOf(nodeById, edge.source)}</span> <span className="muted">→</span> <span className="net-label">{labelOf(nodeById, edge.target)}</span>
+      <div className="mono">
+        {edge.protocol ?? ''} {edge.localAddress !== undefined ? `${edge.localAddress}:${edge.localPort}` : ''}
+        {edge.remoteAddress ? ` -> ${edge.remoteAddress}:${edge.remotePort}` : ''} {edge.state ?? ''}
+      </div>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { NetEdge, NetGraph } from '../../../../shared/api/investigate-network.js';
 import type { Finding, Severity } from '../../../../shared/domain/finding.js';
 import { worst } from './use-latest-findings.js';
+import { edgesForSocketRef, parseSocketEvidence } from './socket-ref.js';
 
 export interface Marks {
   nodes: Map<string, Severity>;
@@ -37,15 +38,19 @@ export function markGraph(graph: NetGraph, findings: Finding[]): Marks {
     if (cid && nodeIds.has(`c:${cid}`)) note(`c:${cid}`, f.severity, f.title, marks.nodes);
     for (const ev of f.evidence) {
       if (ev.kind === 'socket') {
+        // Detector refs ("tcp a:p -> b:p", "tcp a:p") and short forms (":p", "a:p") alike.
+        const parsed = parseSocketEvidence(ev.ref);
+        const hits = parsed.local || parsed.remote ? edgesForSocketRef(graph, ev.ref, cid).filter((e) => !cid || e.source.includes(cid) || e.target.includes(cid)) : [];
         const { address, port } = parseSocketRef(ev.ref);
         for (const e of graph.edges) {
           if (cid && !e.source.includes(cid) && !e.target.includes(cid)) continue;
-          if (edgeMatches(e, address, port)) {
+          if (hits.includes(e) || (hits.length === 0 && edgeMatches(e, address, port))) {
             note(e.id, f.severity, f.title, marks.edges);
             if (e.target.startsWith('e:') || e.target.startsWith('l:')) note(e.target, f.severity, f.title, marks.nodes);
           }
         }
-        if (address && nodeIds.has(`e:${address}`)) note(`e:${address}`, f.severity, f.title, marks.nodes);
+        const remote = parsed.remote?.address ?? address;
+        if (remote && nodeIds.has(`e:${remote}`)) note(`e:${remote}`, f.severity, f.title, marks.nodes);
       } else if (ev.kind === 'process' && cid && /^\d+$/.test(ev.ref) && nodeIds.has(`p:${cid}:${ev.ref}`)) {
         note(`p:${cid}:${ev.ref}`, f.severity, f.title, marks.nodes);
       }

@@ -15,7 +15,8 @@ export function useLatestFindings(engineId: string | undefined, reloadKey = 0): 
     setFindings([]);
     if (!engineId || !isOpName('scan.latest')) return;
     let live = true;
-    const call = api.call as unknown as (op: OpName, input: unknown) => Promise<{ findings?: Finding[] } | null>;
+    // Bound: a detached method loses its client.
+    const call = api.call.bind(api) as unknown as (op: OpName, input: unknown) => Promise<{ findings?: Finding[] } | null>;
     call('scan.latest' as OpName, { engineId }).then(
       (r) => live && setFindings(r?.findings ?? []),
       () => undefined,

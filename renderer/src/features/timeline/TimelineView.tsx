@@ -8,6 +8,7 @@ import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { useQuery } from '../../lib/use-query.js';
 import { useLatestFindings } from '../network/use-latest-findings.js';
 import { TimelineChart } from './timeline-chart.js';
+import { eventRefInfo, itemForEventRef } from './event-ref.js';
 import { eventItem, fileItems, findingItems, LANES, mergeItems, type Lane, type TimelineItem } from './timeline-items.js';
 import '../network/network.css';
 import './timeline.css';
@@ -73,6 +74,27 @@ export function TimelineView() {
     const files = scopedId && evidence.data ? fileItems(evidence.data.files, scopedId) : [];
     return mergeItems(ev, liveItems, files, findingItems(findings, scopedId));
   }, [q.data, liveItems, evidence.data, findings, scopedId]);
+
+  // A finding's event may lie outside what is loaded: widen the scope to the engine, then the window, until it shows.
+  const widened = useRef<unknown>(undefined);
+  const widenedOn = useRef<unknown>(undefined);
+  useEffect(() => {
+    const f = wb.focus;
+    // One step per answer: the next step waits for the events of the wider query.
+    if (!f || f.kind !== 'event' || !q.data || q.loading || widened.current === f || widenedOn.current === q.data) return;
+    if (itemForEventRef(items, f.ref)) {
+      widened.current = f;
+      return;
+    }
+    widenedOn.current = q.data;
+    if (scope === 'container' && containerId) {
+      setScope('engine');
+      return;
+    }
+    const i = WINDOWS.findIndex((w) => w.id === win);
+    if (i < WINDOWS.length - 1) setWin(WINDOWS[i + 1]!.id);
+    else widened.current = f;
+  }, [wb.focus, items, q.data, q.loading, scope, containerId, win]);
 
   useHotkeys({
     l: () => setLive((v) => !v),
@@ -183,16 +205,27 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
   useEffect(() => chartApi.current?.setBrush(rangeMs), [rangeMs]);
   useEffect(() => chartApi.current?.select(selected?.id), [selected]);
 
-  // Focus from a finding: an event id, or a time to zoom to.
+  // Focus from a finding: the event it names (exec id, type/action@time, container prefix), else the nearest to its time.
+  // Applied once per focus, so live events arriving later do not pull the selection back.
+  const appliedFocus = useRef<unknown>(undefined);
   useEffect(() => {
     const f = wb.focus;
-    if (!f || f.kind !== 'event') return;
-    const byId = items.find((i) => i.id === f.ref || i.id.includes(f.ref));
-    const t = byId?.time ?? Date.parse(f.ref);
-    if (Number.isNaN(t)) return;
-    const near = byId ?? items.reduce<TimelineItem | undefined>((b, i) => (!b || Math.abs(i.time - t) < Math.abs(b.time - t) ? i : b), undefined);
-    if (near) setSelected(near);
-    chartApi.current?.zoomTo(t - 5 * 60_000, t + 5 * 60_000);
+    if (!f || f.kind !== 'event' || appliedFocus.current === f) return;
+    const hit = itemForEventRef(items, f.ref);
+    const t = hit?.time ?? eventRefInfo(f.ref).time;
+    if (t === undefined) return;
+    const near = hit ?? items.reduce<TimelineItem | undefined>((b, i) => (!b || Math.abs(i.time - t) < Math.abs(b.time - t) ? i : b), undefined);
+    if (!near) return;
+    appliedFocus.current = f;
+    setSelected(near);
+    // Ten minutes around the event, kept inside the loaded window (zoom cannot leave it); after the marks are drawn.
+    const from = Math.max(dom[0], Math.min(t - 5 * 60_000, dom[1] - 10 * 60_000));
+    const to = Math.min(dom[1], from + 10 * 60_000);
+    requestAnimationFrame(() => {
+      chartApi.current?.zoomTo(from, to, false);
+      document.querySelector(`[data-item-id="${CSS.escape(near.id)}"]`)?.scrollIntoView({ block: 'center' });
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [wb.focus, items, chartApi]);
 
   const listed = useMemo(() => {

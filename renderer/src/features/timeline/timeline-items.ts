@@ -24,6 +24,8 @@ export interface TimelineItem {
   severity?: Severity;
   /** Actions that destroy traces or end processes are drawn louder. */
   loud?: boolean;
+  /** Identifiers findings use to point at this item (exec id, event type/action@time). */
+  keys?: string[];
 }
 
 const LOUD = /^(die|kill|oom|destroy|delete|remove|untag|exec_die)$|^exec_/;
@@ -47,6 +49,7 @@ export function eventItem(e: EngineEvent): TimelineItem {
     actor: name,
     containerId: e.type === 'container' ? e.actorId : undefined,
     loud: LOUD.test(verb) || verb === 'exec_start',
+    keys: [e.attributes.execID, `${e.type}/${e.action}@${e.time}`].filter((k): k is string => !!k),
   };
 }
 

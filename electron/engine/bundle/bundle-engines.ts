@@ -1,0 +1,92 @@
+import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
+import { ContainerSummarySchema } from '../../../shared/domain/container.js';
+import type { CaseView } from '../../../shared/api/cases.js';
+import type { EngineConfig } from '../../../shared/domain/engine.js';
+import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import type { Finding } from '../../../shared/domain/finding.js';
+import type { ScanResult } from '../../../shared/domain/scan.js';
+import { AppError } from '../../../shared/errors.js';
+import type { EngineRegistry } from '../engines/registry.js';
+import type { ScanOutcome } from '../scan/run-scan.js';
+import type { OpenedBundle } from './read-bundle.js';
+
+/** The engine id of the bundle opened as a case: stable, so opening the same case twice gives one engine. */
+export const bundleEngineId = (caseId: string): string => `bundle-${caseId}`.slice(0, 128);
+
+/**
+ * Offline bundles shown as read-only engines. An opened bundle gets an engine entry (source 'bundle') whose
+ * containers, evidence, latest scan and network graph are answered from the bundle's evidence set, so the
+ * workbench views investigate it as they would a live engine; anything needing a live engine is refused by
+ * the registry with a "read-only evidence bundle" error.
+ */
+export class BundleEngines {
+  private readonly outcomes = new Map<string, ScanOutcome>();
+
+  constructor(
+    private readonly engines: EngineRegistry,
+    /** Told of each opened bundle, so the scan service serves its evidence like a scan's. */
+    private readonly adopt: (engineId: string, outcome: ScanOutcome) => void,
+  ) {}
+
+  /** Registers the bundle of an imported case as an engine and connects it (which publishes its state). */
+  open(c: CaseView, b: OpenedBundle): EngineConfig {
+    const id = bundleEngineId(c.id);
+    const config: EngineConfig = {
+      id,
+      name: `bundle: ${b.manifest.engine.name} on ${b.manifest.host}`.slice(0, 256),
+      kind: 'docker',
+      source: 'bundle',
+      endpoint: { type: 'bundle', path: (c.source ?? '').slice(0, 4096), caseId: c.id },
+      current: false,
+      description: `Read-only evidence collected ${b.manifest.createdAt.slice(0, 64)} by ${b.manifest.createdBy.slice(0, 256)} from ${b.manifest.engine.endpoint.slice(0, 512)}`,
+    };
+    // Everything in the bundle names its original engine: re-home it so views asking by this id find it.
+    const outcome: ScanOutcome = { result: rehomeResult(b.result, id), evidence: rehomeEvidence(b.evidence, id), suppressed: [] };
+    this.outcomes.set(id, outcome);
+    this.engines.add(config);
+    this.adopt(id, outcome);
+    void this.engines.connect(id);
+    return config;
+  }
+
+  has(engineId: string): boolean {
+    return this.outcomes.has(engineId);
+  }
+
+  evidence(engineId: string): EngineEvidence | undefined {
+    return this.outcomes.get(engineId)?.evidence;
+  }
+
+  /** containers.list of a bundle engine: every container it holds evidence of, as it was then. */
+  list(engineId: string, all = true): ContainerSummary[] {
+    const o = this.require(engineId);
+    const risk = new Map(o.result.containers.map((c) => [c.id, c.risk]));
+    return o.evidence.containers
+      .map((c) => ContainerSummarySchema.parse({ ...c.container, risk: risk.get(c.container.id) ?? c.container.risk }))
+      .filter((c) => all || c.state === 'running')
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** containers.inspect of a bundle engine, by full id or unique prefix, as the Engine API accepts. */
+  inspect(engineId: string, containerId: string): ContainerDetail {
+    const found = this.require(engineId).evidence.containers.find((c) => c.container.id.startsWith(containerId) || c.container.name === containerId);
+    if (!found) throw new AppError('NOT_FOUND', `The evidence bundle holds no container "${containerId.slice(0, 128)}"`);
+    return found.container;
+  }
+
+  private require(engineId: string): ScanOutcome {
+    const o = this.outcomes.get(engineId);
+    if (!o) throw new AppError('NOT_FOUND', `No evidence bundle is open as engine "${engineId.slice(0, 128)}"`);
+    return o;
+  }
+}
+
+const rehomeFinding = (f: Finding, engineId: string): Finding => ({ ...f, engineId });
+
+function rehomeResult(r: ScanResult, engineId: string): ScanResult {
+  return { ...r, engine: { ...r.engine, id: engineId }, findings: r.findings.map((f) => rehomeFinding(f, engineId)) };
+}
+
+function rehomeEvidence(ev: EngineEvidence, engineId: string): EngineEvidence {
+  return { ...ev, engine: { ...ev.engine, id: engineId }, containers: ev.containers.map((c) => ({ ...c, container: { ...c.container, engineId } })) };
+}

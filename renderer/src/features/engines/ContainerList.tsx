@@ -1,0 +1,67 @@
+import { useEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ContainerSummary } from '../../../../shared/domain/container.js';
+import { ago, shortId } from '../../lib/format.js';
+import type { ContainerRisk } from './container-risk.js';
+import './container-list.css';
+
+/** Fixed row height: the list is virtual, so only the rows in view (plus a margin) are in the page. */
+export const RAIL_ROW_H = 46;
+
+interface Props {
+  containers: ContainerSummary[];
+  containerId: string | undefined;
+  onContainer(id: string): void;
+  risk: Map<string, ContainerRisk>;
+}
+
+/** The rail's containers: virtual, so thousands scroll smoothly; the selection is always scrolled into view. */
+export function ContainerList({ containers, containerId, onContainer, risk }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virt = useVirtualizer({ count: containers.length, getScrollElement: () => scroller.current, estimateSize: () => RAIL_ROW_H, overscan: 8 });
+  // Keys (j/k), findings and the other views change the selection: bring it into view wherever it came from.
+  const index = containerId ? containers.findIndex((c) => c.id === containerId) : -1;
+  useEffect(() => {
+    if (index >= 0) virt.scrollToIndex(index, { align: 'auto' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [index, containers.length]);
+  return (
+    <div ref={scroller} className="container-list cl-virtual" role="listbox" aria-label="Containers" data-testid="container-list" data-count={containers.length}>
+      <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+        {virt.getVirtualItems().map((row) => {
+          const c = containers[row.index]!;
+          const r = risk.get(c.id);
+          const sel = c.id === containerId;
+          return (
+            <div
+              key={c.id}
+              role="option"
+              aria-selected={sel}
+              aria-setsize={containers.length}
+              aria-posinset={row.index + 1}
+              className={`cl-row ${sel ? 'selected' : ''}`}
+              style={{ transform: `translateY(${row.start}px)`, height: RAIL_ROW_H }}
+              onClick={() => onContainer(c.id)}
+              data-testid="container-item"
+              data-container-id={c.id}
+              title={`${c.name}\n${c.image}\n${c.status}`}
+            >
+              <div className="cl-line">
+                <span className={`state-pill state-${c.state}`}>{c.state}</span>
+                <span className="container-name">{c.name}</span>
+                {r ? (
+                  <span className={`cl-risk sev sev-${r.worst}`} title={`Risk ${r.risk}/100 from the latest scan: ${r.findings} finding${r.findings === 1 ? '' : 's'}, worst ${r.worst}`} data-testid="container-risk" data-risk={r.risk}>
+                    {r.risk}
+                  </span>
+                ) : null}
+              </div>
+              <span className="muted small container-meta">
+                {c.image} · {shortId(c.id)} · {ago(c.created)}
+              </span>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+import type { KeyHelp } from '../../app/key-help.js';
+
+export const FINDINGS_KEYS: KeyHelp[] = [
+  ['n / p', 'next / previous finding'],
+  ['Enter', 'open the view behind its evidence'],
+  ['s', 'search findings'],
+  ['c', 'confirm'],
+  ['x', 'mark false positive'],
+  ['u', 'reset to new'],
+];

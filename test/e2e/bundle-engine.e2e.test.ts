@@ -1,0 +1,89 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { runCli, startServe } from '../helpers/cli.js';
+import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import { removeSuite, runContainer } from '../helpers/docker.js';
+import { tempDataDir } from '../helpers/case-fixtures.js';
+
+const SUITE = 'e2e-bundle-engine';
+
+/** A backdoor user appended to /etc/passwd and a process whose binary was deleted after it started. */
+const SCENARIO = ['echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd', 'cp /bin/busybox /tmp/sleep', '/tmp/sleep 3600 &', 'sleep 1', 'rm /tmp/sleep', 'exec sleep 3602'].join('\n');
+
+/**
+ * Evidence collected from real containers into a bundle, the containers then removed, and the bundle opened
+ * in the workbench: it appears in the engine rail as a read-only engine, and the container, its process tree
+ * and its filesystem diff are investigated from the bundle alone.
+ */
+describe('an offline bundle investigated like a live engine', { timeout: 240_000 }, () => {
+  const tmp = tempDataDir('sw-bundle-e2e-');
+  const env = { STOWAWAY_DATA_DIR: tmp.dir, STOWAWAY_ANALYST: 'e2e-analyst' };
+  const name = `sw-be-${process.pid}`;
+  const bundle = path.join(tmp.dir, 'incident.tar.gz');
+  let serve: ReturnType<typeof startServe>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await removeSuite(SUITE);
+    await runContainer({ suite: SUITE, name, cmd: ['sh', '-c', SCENARIO] });
+    await new Promise((r) => setTimeout(r, 2500));
+    const collected = await runCli(['collect', '--out', bundle, '--since', '10m'], { env, timeoutMs: 150_000 });
+    expect(collected.code, collected.stderr).toBe(0);
+    // Gone from the live engine: what the workbench shows next can only come from the bundle.
+    await removeSuite(SUITE);
+    serve = startServe([], env);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
+    await page.goto(await serve.url);
+  }, 200_000);
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`bundle-engine-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await removeSuite(SUITE);
+    tmp.cleanup();
+  });
+
+  it('opening the bundle adds a read-only engine to the rail that lists the collected container', async () => {
+    await page.getByTestId('tab-case').click({ timeout: 60_000 });
+    await page.getByTestId('case-bundle-path').fill(bundle);
+    await page.getByTestId('case-bundle-path').press('Enter');
+    await expect.poll(() => page.locator('.cv-status', { hasText: 'read-only bundle' }).count(), { timeout: 60_000 }).toBe(1);
+    const engine = page.locator('[data-testid="engine-item"][data-engine-id^="bundle-"]');
+    await expect.poll(() => engine.count(), { timeout: 30_000 }).toBe(1);
+    expect(await engine.textContent()).toContain('bundle');
+    await engine.click();
+    await expect.poll(() => engine.getAttribute('data-status'), { timeout: 30_000 }).toBe('connected');
+    const rail = page.getByTestId('engine-rail');
+    await rail.locator('input[type="search"]').fill(name);
+    const item = page.getByTestId('container-item').filter({ hasText: name }).first();
+    await item.waitFor({ timeout: 30_000 });
+    await item.click();
+  });
+
+  it('shows the process tree from the bundle with the deleted executable marked', async () => {
+    await page.getByTestId('tab-processes').click();
+    const host = page.getByTestId('process-tree-host');
+    await host.waitFor({ timeout: 60_000 });
+    const deleted = host.locator('[data-testid="process-node"][data-flags*="deleted-exe"]');
+    await expect.poll(() => deleted.count(), { timeout: 20_000 }).toBe(1);
+    expect(await deleted.textContent()).toContain('/tmp/sleep');
+    expect(await host.locator('.pt-cmd', { hasText: /^sleep 3602$/ }).count()).toBe(1);
+    await page.screenshot({ path: artifactPath('bundle-engine-processes.png') });
+  });
+
+  it('shows the filesystem diff from the bundle, and says why a live image diff is not available', async () => {
+    await page.getByTestId('tab-files').click();
+    const fd = page.getByTestId('fs-diff');
+    await fd.waitFor({ timeout: 60_000 });
+    const passwd = fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]');
+    await expect.poll(() => passwd.getAttribute('data-kind'), { timeout: 20_000 }).toBe('changed');
+    await passwd.click();
+    await expect.poll(() => page.locator('.state-error').first().textContent(), { timeout: 20_000 }).toContain('read-only evidence bundle');
+    await page.screenshot({ path: artifactPath('bundle-engine-files.png') });
+  });
+});

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { createApp, type App } from '../../../electron/engine/app.js';
+import { bundleEngineId } from '../../../electron/engine/bundle/bundle-engines.js';
+import { runCli } from '../../helpers/cli.js';
+import { removeSuite, runContainer } from '../../helpers/docker.js';
+import { tempDataDir } from '../../helpers/case-fixtures.js';
+
+const SUITE = 'cases-bundle-engine';
+
+/**
+ * An evidence bundle opened through the contract becomes a read-only engine: its containers, their evidence,
+ * its scan and network graph answer from the bundle (even after the container is gone from the live engine),
+ * and every operation that would need a live engine is refused with a clear read-only error.
+ */
+describe('an opened evidence bundle as a read-only engine', () => {
+  const tmp = tempDataDir('stowaway-bundle-engine-');
+  const env = { STOWAWAY_DATA_DIR: tmp.dir, STOWAWAY_ANALYST: 'analyst-1' };
+  const name = `sw-bundle-eng-${process.pid}`;
+  const ctx = { transport: 'http' as const, user: 'analyst-2' };
+  let containerId = '';
+  let app: App;
+  let engineId = '';
+
+  beforeAll(async () => {
+    await removeSuite(SUITE);
+    const c = await runContainer({ suite: SUITE, name, cmd: ['sh', '-c', 'echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd; sleep 3600'] });
+    containerId = c.id;
+    await new Promise((r) => setTimeout(r, 1500));
+    const bundle = path.join(tmp.dir, 'evidence.tar.gz');
+    const collected = await runCli(['collect', '--out', bundle, '--since', '10m'], { env, timeoutMs: 150_000 });
+    expect(collected.code, collected.stderr).toBe(0);
+    // The container is gone from the live engine: whatever the bundle engine shows comes from the bundle.
+    await removeSuite(SUITE);
+    app = createApp({ env: { ...process.env, ...env } });
+    const opened = await app.dispatch('bundles.open', { path: bundle }, ctx);
+    expect(opened.ok, JSON.stringify(opened)).toBe(true);
+    engineId = bundleEngineId((opened as { value: { id: string } }).value.id);
+  }, 180_000);
+  afterAll(async () => {
+    await app?.dispose();
+    await removeSuite(SUITE);
+    tmp.cleanup();
+  });
+
+  const call = async (op: string, input: Record<string, unknown>) => (app.dispatch as (op: string, input: unknown, c: typeof ctx) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>)(op, input, ctx);
+
+  it('is listed as a connected read-only docker engine with source bundle', async () => {
+    const list = (await call('engines.list', {})).value as Array<{ id: string; kind: string; source: string; endpoint: { type: string }; state: { status: string } }>;
+    const mine = list.find((e) => e.id === engineId);
+    expect(mine).toMatchObject({ kind: 'docker', source: 'bundle', endpoint: { type: 'bundle' } });
+    const st = await call('engines.connect', { engineId });
+    expect((st.value as { status: string }).status).toBe('connected');
+    // Rediscovering the live engines keeps the opened bundle.
+    await call('engines.rediscover', {});
+    expect(((await call('engines.list', {})).value as Array<{ id: string }>).some((e) => e.id === engineId)).toBe(true);
+  });
+
+  it('answers containers, inspect, evidence, scan and network from the bundle', async () => {
+    const list = await call('containers.list', { engineId, all: true });
+    expect(list.ok, JSON.stringify(list.error)).toBe(true);
+    const row = (list.value as Array<{ id: string; name: string; engineId: string }>).find((c) => c.id === containerId);
+    expect(row).toMatchObject({ name, engineId });
+    const detail = await call('containers.inspect', { engineId, containerId: containerId.slice(0, 12) });
+    expect((detail.value as { id: string }).id).toBe(containerId);
+    const ev = await call('evidence.container', { engineId, containerId, refresh: true });
+    expect(ev.ok, JSON.stringify(ev.error)).toBe(true);
+    const evidence = ev.value as { files: Array<{ path: string; kind: string }>; processes: { host?: { processes: Array<{ cmdline: string }> } } };
+    expect(evidence.files.find((f) => f.path === '/etc/passwd')?.kind).toBe('changed');
+    expect(evidence.processes.host?.processes.some((p) => p.cmdline.includes('sleep 3600'))).toBe(true);
+    const scan = await call('scan.latest', { engineId });
+    expect((scan.value as { engine: { id: string }; containers: Array<{ id: string }> }).engine.id).toBe(engineId);
+    expect((scan.value as { containers: Array<{ id: string }> }).containers.some((c) => c.id === containerId)).toBe(true);
+    const net = await call('investigate.network', { engineId });
+    expect(net.ok, JSON.stringify(net.error)).toBe(true);
+    expect(JSON.stringify(net.value)).toContain(containerId);
+  });
+
+  it('refuses what needs a live engine with a read-only evidence bundle error', async () => {
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      ['terminal.exec', { engineId, containerId, cmd: ['id'], confirm: true }],
+      ['terminal.logs', { engineId, containerId }],
+      ['containers.stats', { engineId, containerId }],
+      ['investigate.fileDiff', { engineId, containerId, path: '/etc/passwd' }],
+      ['timeline.events', { engineId, since: new Date(Date.now() - 600_000).toISOString() }],
+      ['scan.run', { engineId, confirm: true }],
+    ];
+    for (const [op, input] of attempts) {
+      const r = await call(op, input);
+      expect(r.ok, `${op} should be refused`).toBe(false);
+      expect(r.error?.message, op).toMatch(/^read-only evidence bundle: /);
+      expect(r.error?.code, op).toBe('FORBIDDEN');
+    }
+    // The refusal changed nothing: the bundle's evidence still answers.
+    expect((await call('evidence.container', { engineId, containerId })).ok).toBe(true);
+  });
+});
