@@ -21,8 +21,8 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 export function ErrorState({ error, onRetry }: { error: Error & { code?: string }; onRetry?: () => void }) {
   return (
     <div className="state state-error" role="alert">
-      <strong>{error.code ? `${error.code}: ` : ''}Something went wrong</strong>
-      <div className="error-message">{error.message}</div>
+      <strong>{error.message}</strong>
+      {error.code ? <div className="error-message">{error.code}</div> : null}
       {onRetry ? (
         <button type="button" onClick={onRetry}>
           Retry

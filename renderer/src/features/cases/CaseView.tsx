@@ -46,7 +46,9 @@ export function CaseView() {
     listQ.reload();
     detailQ.reload();
   }, [listQ.reload, detailQ.reload]);
-  useEffect(() => setVerify(undefined), [caseId]);
+  useEffect(() => {
+    setVerify(undefined);
+  }, [caseId]);
 
   /** Runs one case action; errors show above the panels and nothing the analyst typed is lost. */
   const act = async <T,>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {

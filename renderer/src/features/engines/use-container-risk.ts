@@ -11,7 +11,9 @@ export function useContainerRisk(engineId: string | undefined): Map<string, Cont
   const [tick, setTick] = useState(0);
   useEffect(() => api.on('scan.progress', (p) => p.phase === 'done' && setTick((t) => t + 1)), [api]);
   const [seen, setSeen] = useState<string>();
-  useEffect(() => setRisk(new Map()), [engineId]);
+  useEffect(() => {
+    setRisk(new Map());
+  }, [engineId]);
   useEffect(() => {
     if (!engineId || !isOpName('scan.latest')) return;
     let live = true;

@@ -86,7 +86,9 @@ export const TreePane = forwardRef<TreePaneHandle, Props>(function TreePane(p, r
     select(el).call(z.translateBy, 0, 0);
   }, [worldH, size.w, size.h, t.k]);
 
-  useEffect(() => p.onZoom?.(t.k), [t.k, p.onZoom]);
+  useEffect(() => {
+    p.onZoom?.(t.k);
+  }, [t.k, p.onZoom]);
 
   const scrollToRow = (i: number) => {
     const z = zoomRef.current!;

@@ -16,7 +16,9 @@ export function splitCommand(line: string): string[] {
 export function ExecConfirm({ containerName, onCancel, onConfirm }: { containerName: string; onCancel: () => void; onConfirm: (cmd: string[]) => void }) {
   const [line, setLine] = useState('sh');
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancelRef.current?.focus(), []);
+  useEffect(() => {
+    cancelRef.current?.focus();
+  }, []);
   const cmd = splitCommand(line);
   return (
     <div className="modal-backdrop" onClick={onCancel}>
