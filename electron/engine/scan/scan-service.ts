@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
+import type { ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
 import { AppError } from '../../../shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import type { EngineRegistry } from '../engines/registry.js';
@@ -11,7 +11,7 @@ import { collectContainerEvidence } from '../collect/container-evidence.js';
 import { engineLooksLocal } from '../collect/host-access.js';
 import type { Suppression } from '../detect/run-detectors.js';
 import { runScan, type ScanOutcome } from './run-scan.js';
-import type { KubeAttachment } from '../kube/kube-evidence.js';
+import type { KubeEvidenceSource } from '../kube/kube-evidence.js';
 
 export interface ScanServiceOptions {
   procRoot?: string;
@@ -31,10 +31,13 @@ export interface ScanExtras {
   /** An allowlist for this scan only, in place of the one in force (a named case's, say). */
   suppressions?: Suppression[];
   /** Pods and audit events of the cluster this engine is a node of. */
-  kube?: KubeAttachment;
+  kube?: KubeEvidenceSource;
 }
 
 export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
+
+/** A progress report as the scan produces it, before the service adds its scan id. */
+type ScanPhase = Omit<ScanProgress, 'scanId'>;
 
 /**
  * Scans engines and keeps, per engine, the latest result and the evidence behind it; serves one container's
@@ -133,6 +136,8 @@ export class ScanService {
     const state = this.engines.state(engineId);
     const local = await engineLooksLocal(config);
     const suppressions = extra.suppressions ?? (await this.opts.suppressions?.()) ?? [];
+    const emitProgress = (p: ScanPhase) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) });
+    let done: ScanPhase | undefined;
     try {
       const outcome = await runScan(
         docker,
@@ -148,10 +153,15 @@ export class ScanService {
           suppressions,
           kube: extra.kube,
           previous: this.latestEvidence(engineId),
-          onProgress: (p) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) }),
+          onProgress: (p) => {
+            // "done" waits until the result is stored, so a UI that reloads on it sees this scan, not the last one.
+            if (p.phase === 'done') done = p;
+            else emitProgress(p);
+          },
         },
       );
       this.latestByEngine.set(engineId, outcome);
+      if (done) emitProgress(done);
       for (const key of [...this.containerCache.keys()]) if (key.startsWith(`${engineId}\u0000`)) this.containerCache.delete(key);
       for (const l of this.listeners) {
         try {

@@ -41,8 +41,13 @@ describe('scan service ops', () => {
 
   it('scan.run scans running and stopped containers, scores them and reports progress', async () => {
     const progress: ScanProgress[] = [];
+    let latestAtDone: ScanResult | null | undefined;
+    const before = app.scans.latest('local');
     const off = app.bus.onAny((event, payload) => {
-      if (event === 'scan.progress') progress.push(payload as ScanProgress);
+      if (event !== 'scan.progress') return;
+      progress.push(payload as ScanProgress);
+      // A UI reloads scan.latest on "done": by then it must already be this scan.
+      if ((payload as ScanProgress).phase === 'done') latestAtDone = app.scans.latest('local');
     });
     const r = await app.dispatch('scan.run', { engineId: 'local', since: '5m' }, ctx);
     off();
@@ -61,6 +66,8 @@ describe('scan service ops', () => {
     const collecting = progress.filter((p) => p.phase === 'collecting');
     expect(collecting.at(-1)!.done).toBe(collecting.at(-1)!.total);
     expect(progress.at(-1)!.phase).toBe('done');
+    expect(latestAtDone).not.toBe(before);
+    expect(latestAtDone?.scannedAt).toBe(result.scannedAt);
 
     const latest = await app.dispatch('scan.latest', { engineId: 'local' }, ctx);
     expect(latest).toEqual({ ok: true, value: result });
