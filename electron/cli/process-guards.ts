@@ -17,9 +17,10 @@ export const isClosedPipe = (e: unknown): boolean => {
 /** One line for an error: AppErrors carry their code; anything else its message. */
 export function errorLine(prefix: string, e: unknown, env: NodeJS.ProcessEnv = process.env): string {
   const err = e as Error | undefined;
-  const text = isAppError(e) ? `${e.message} [${e.code}]` : String(err?.message ?? e);
+  const first = String(err?.message ?? e).split('\n')[0]!.slice(0, 2000);
+  const text = isAppError(e) ? `${first} [${e.code}]` : first;
   const detail = env.STOWAWAY_DEBUG && err?.stack ? `\n${err.stack}` : '';
-  return `${prefix}: ${text.split('\n')[0]!.slice(0, 2000)}${detail}\n`;
+  return `${prefix}: ${text}${detail}\n`;
 }
 
 function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
@@ -42,7 +43,8 @@ export function installProcessGuards(): void {
   const fatal = (e: unknown) => {
     if (isClosedPipe(e)) return;
     process.stderr.write(errorLine('stowaway', e));
-    process.exitCode = EXIT.usage;
+    // State after an error nothing handled is unknown: stop, as Node would, but with one readable line.
+    process.exit(EXIT.usage);
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Suppression } from '../../shared/domain/suppression.js';
 import { BASELINES, baselines, loadSuppressionFile } from '../engine/detect/suppression-file.js';
-import { collectKubeEvidence, type KubeAttachment } from '../engine/kube/kube-evidence.js';
+import { prepareKubeEvidence, type KubeEvidenceSource } from '../engine/kube/kube-evidence.js';
 
 /** What an analyst can bring to a scan besides the engine: allowlists and the cluster's side of the story. */
 export interface ScanInputFlags {
@@ -24,7 +24,7 @@ export function addScanInputOptions(cmd: Command): Command {
 export interface ScanInputs {
   /** Undefined when no file or baseline was named: the allowlist in force then applies unchanged. */
   suppressions?: Suppression[];
-  kube?: KubeAttachment;
+  kube?: KubeEvidenceSource;
 }
 
 /**
@@ -35,6 +35,6 @@ export async function readScanInputs(flags: ScanInputFlags, inForce: () => Suppr
   const named = [...(flags.suppressions !== undefined ? await loadSuppressionFile(flags.suppressions) : []), ...baselines(flags.baseline ?? [])];
   const out: ScanInputs = {};
   if (flags.suppressions !== undefined || (flags.baseline?.length ?? 0) > 0) out.suppressions = [...named, ...inForce()];
-  if (flags.kubeContext !== undefined || (flags.kubeAudit?.length ?? 0) > 0) out.kube = await collectKubeEvidence({ context: flags.kubeContext, auditFiles: flags.kubeAudit });
+  if (flags.kubeContext !== undefined || (flags.kubeAudit?.length ?? 0) > 0) out.kube = await prepareKubeEvidence({ context: flags.kubeContext, auditFiles: flags.kubeAudit });
   return out;
 }

@@ -84,6 +84,12 @@ export function createApp(opts: AppOptions = {}) {
     ...detectorHandlers(),
   };
 
+  // A bundle imported before a restart comes back as its read-only engine when its case is opened or current.
+  const openCase = handlers['cases.open'];
+  const currentCase = handlers['cases.current'];
+  handlers['cases.open'] = async (input, ctx) => bundleEngines.revive(await openCase(input, ctx), caseStore.get);
+  handlers['cases.current'] = async (input, ctx) => bundleEngines.revive(await currentCase(input, ctx), caseStore.get);
+
   return { bus, engines, engineService, containers, caseStore, scans, handlers, dispatch: createDispatcher(handlers), user, dispose: async () => {
       live.dispose();
       engines.dispose();

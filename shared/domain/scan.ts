@@ -20,7 +20,7 @@ export const ScanResultSchema = z.object({
     z.object({ id: z.string(), name: z.string(), image: z.string(), state: ContainerStateSchema, risk: z.number() }),
   ),
   findings: z.array(FindingSchema),
-  /** Findings a suppression or baseline hid, each with `suppressedBy`; present when the scan applied any. */
+  /** Findings a suppression or baseline hid, each with `suppressedBy`; present only when at least one was hidden. */
   suppressed: z.array(FindingSchema).optional(),
   errors: z.array(ScanErrorSchema),
 });

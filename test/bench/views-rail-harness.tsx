@@ -108,7 +108,10 @@ const railSteps = {
   keys: () => steps(120, () => key('j'), selectedRow),
   scroll: () => {
     const sc = q('[data-testid="container-list"]');
-    return steps(100, (i) => (sc.scrollTop = (i + 1) * 600), () => q('[data-testid="container-item"]')?.style.transform ?? '');
+    // Back and forth over the whole list, so a short list is scrolled as often as a long one.
+    const span = Math.max(1, sc.scrollHeight - sc.clientHeight);
+    const at = (i: number) => Math.abs((((i + 1) * 600) % (2 * span)) - span);
+    return steps(100, (i) => (sc.scrollTop = at(i)), () => String(sc.scrollTop) + (q('[data-testid="container-item"]')?.style.transform ?? ''));
   },
   filter: () => {
     const input = q('input[aria-label="Filter containers"]') as HTMLInputElement;

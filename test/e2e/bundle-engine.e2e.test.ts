@@ -76,14 +76,17 @@ describe('an offline bundle investigated like a live engine', { timeout: 240_000
     await page.screenshot({ path: artifactPath('bundle-engine-processes.png') });
   });
 
-  it('shows the filesystem diff from the bundle, and says why a live image diff is not available', async () => {
+  it('shows the filesystem diff and collected file content from the bundle, saying why no live read is possible', async () => {
     await page.getByTestId('tab-files').click();
     const fd = page.getByTestId('fs-diff');
     await fd.waitFor({ timeout: 60_000 });
     const passwd = fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]');
     await expect.poll(() => passwd.getAttribute('data-kind'), { timeout: 20_000 }).toBe('changed');
     await passwd.click();
-    await expect.poll(() => page.locator('.state-error').first().textContent(), { timeout: 20_000 }).toContain('read-only evidence bundle');
+    // No live engine to read the image from: the view says so and shows the content the bundle holds.
+    const warn = page.locator('p.warn', { hasText: 'Live read failed' });
+    await expect.poll(() => warn.textContent(), { timeout: 20_000 }).toContain('read-only evidence bundle');
+    await expect.poll(() => warn.locator('xpath=..').textContent()).toContain('backdoor:x:0:0');
     await page.screenshot({ path: artifactPath('bundle-engine-files.png') });
   });
 });

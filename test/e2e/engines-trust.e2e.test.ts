@@ -25,6 +25,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
   // A HOME with no known_hosts (every ssh host key is unknown), one broken docker context and a corrupt kubeconfig.
   const home = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-trust-home-'));
   const name = `sw-e2e-trust-${process.pid}`;
+  const pageErrors: string[] = [];
 
   const context = (ctxName: string, body: string) => {
     const meta = path.join(home, '.docker/contexts/meta', contextDirName(ctxName));
@@ -45,8 +46,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     serve = startServe([], { HOME: home, STOWAWAY_DATA_DIR: data, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: kubeconfig });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => console.log('PAGEERR', e.message));
-    page.on('console', (m) => m.type() === 'error' && console.log('CONSOLE', m.text().slice(0, 300)));
+    page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e.message)));
   }, 90_000);
   afterAll(async () => {
     await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000))]);
@@ -171,5 +171,6 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     // The place survives the outage too.
     await local.click();
     await expect.poll(() => mine.getAttribute('aria-selected'), { timeout: 15_000 }).toBe('true');
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -126,10 +126,10 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     const targetRisk = (await targetBadge.count()) ? Number(await targetBadge.getAttribute('data-risk')) : 0;
     expect(shellRisk).toBeGreaterThan(targetRisk);
     // By risk: the reverse shell's container comes first; j/k walk the drawn order.
-    await page.getByTestId('rail-sort-risk').check();
+    const sortBtn = page.getByTestId('rail-sort-risk');
+    await sortBtn.click();
+    expect(await sortBtn.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(async () => (await items.first().textContent()) ?? '').toContain(shell);
-    await page.getByTestId('rail-sort-risk').uncheck();
-    await page.getByTestId('rail-sort-risk').check();
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await items.nth(1).click();
     await page.keyboard.press('k');

@@ -69,8 +69,10 @@ export function registerScan(program: Command): void {
       // A scan recorded in a named case is judged by that case's allowlist, whichever case is current.
       const suppressions = inputs.suppressions ?? (opts.case ? caseSuppressions(opts.case) : undefined);
       const scanned = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube });
-      // Hidden findings are reported beside the others, never dropped; --fail-on ignores them.
-      const result: ScanResult = { ...scanned, suppressed: app.scans.latestOutcome(target.id)?.suppressed ?? [] };
+      // Hidden findings are reported beside the others, never dropped; --fail-on ignores them. The field is
+      // left out when nothing was hidden, so the output of a scan without an allowlist keeps its shape.
+      const hidden = app.scans.latestOutcome(target.id)?.suppressed ?? [];
+      const result: ScanResult = hidden.length ? { ...scanned, suppressed: hidden } : scanned;
       progress.done();
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else if (opts.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result, DETECTORS.map((d) => d.meta), VERSION), null, 2)}\n`);

@@ -4,7 +4,8 @@ import type { CaseView } from '../../../shared/api/cases.js';
 import type { EngineConfig } from '../../../shared/domain/engine.js';
 import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import type { Finding } from '../../../shared/domain/finding.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
+import { ScanResultSchema, type ScanResult } from '../../../shared/domain/scan.js';
+import type { CaseService } from '../cases/case-service.js';
 import { AppError } from '../../../shared/errors.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { ScanOutcome } from '../scan/run-scan.js';
@@ -30,18 +31,46 @@ export class BundleEngines {
 
   /** Registers the bundle of an imported case as an engine and connects it (which publishes its state). */
   open(c: CaseView, b: OpenedBundle): EngineConfig {
+    return this.register(c, `${b.manifest.engine.name} on ${b.manifest.host}`, `collected ${b.manifest.createdAt.slice(0, 64)} by ${b.manifest.createdBy.slice(0, 256)} from ${b.manifest.engine.endpoint.slice(0, 512)}`, b.result, b.evidence);
+  }
+
+  /**
+   * Registers a read-only case imported earlier (say, before a restart) from what its store kept of the
+   * bundle. Does nothing for other cases, for a bundle already open, or when the case holds no evidence set.
+   */
+  openFromCase(c: CaseView, store: () => CaseService): EngineConfig | undefined {
+    if (!c.readOnly || this.outcomes.has(bundleEngineId(c.id))) return undefined;
+    const cases = store();
+    const scan = cases.scans(c.id).find((s) => s.evidenceSha256);
+    const evidence = scan ? cases.engineEvidence(c.id, scan.id) : undefined;
+    if (!scan || !evidence) return undefined;
+    const result = ScanResultSchema.parse(JSON.parse(cases.readEvidence(c.id, scan.resultSha256).toString('utf8')));
+    return this.register(c, c.name, `imported ${c.createdAt}`, result, evidence);
+  }
+
+  /** Passes a case through, bringing it back as a bundle engine first when it is an imported one. */
+  revive<T extends CaseView | null>(c: T, cases: () => CaseService): T {
+    try {
+      if (c) this.openFromCase(c, cases);
+    } catch {
+      // A case whose stored evidence cannot be read still opens; only its engine view is missing.
+    }
+    return c;
+  }
+
+  private register(c: CaseView, label: string, provenance: string, result: ScanResult, evidence: EngineEvidence): EngineConfig {
     const id = bundleEngineId(c.id);
     const config: EngineConfig = {
       id,
-      name: `bundle: ${b.manifest.engine.name} on ${b.manifest.host}`.slice(0, 256),
+      name: `bundle: ${label}`.slice(0, 256),
       kind: 'docker',
       source: 'bundle',
       endpoint: { type: 'bundle', path: (c.source ?? '').slice(0, 4096), caseId: c.id },
       current: false,
-      description: `Read-only evidence collected ${b.manifest.createdAt.slice(0, 64)} by ${b.manifest.createdBy.slice(0, 256)} from ${b.manifest.engine.endpoint.slice(0, 512)}`,
+      description: `Read-only evidence ${provenance}`.slice(0, 1024),
     };
     // Everything in the bundle names its original engine: re-home it so views asking by this id find it.
-    const outcome: ScanOutcome = { result: rehomeResult(b.result, id), evidence: rehomeEvidence(b.evidence, id), suppressed: [] };
+    const outcome: ScanOutcome = { result: rehomeResult(result, id), evidence: rehomeEvidence(evidence, id), suppressed: [] };
     this.outcomes.set(id, outcome);
     this.engines.add(config);
     this.adopt(id, outcome);

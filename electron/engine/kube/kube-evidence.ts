@@ -38,11 +38,16 @@ async function fileDigest(path: string): Promise<{ sha256: string; size: number 
   return { sha256: hash.digest('hex'), size: (await stat(path)).size };
 }
 
+/** Cluster-side facts: audit files read up front, the pod list read when `complete` is called. */
+export type KubeEvidenceSource = () => Promise<KubeAttachment>;
+
 /**
- * An unknown context or an unreadable audit file is the analyst's input being wrong: that throws before any
- * scanning. An API server that does not answer is a scan error entry: the engine scan still stands.
+ * An unknown context or an unreadable audit file is the analyst's input being wrong: that throws here, before
+ * any scanning. The pods are listed only when the returned function is called, right after the engine has been
+ * read, so a pod created while its containers were being read is already in the list. An API server that does
+ * not answer then is a scan error entry: the engine scan still stands.
  */
-export async function collectKubeEvidence(opts: KubeCollectOptions): Promise<KubeAttachment> {
+export async function prepareKubeEvidence(opts: KubeCollectOptions): Promise<KubeEvidenceSource> {
   const out: KubeAttachment = { kubeAudit: [], artifacts: [], errors: [] };
   const env = opts.env ?? process.env;
   const kc = opts.context !== undefined ? loadKubeContext(opts.context, env, opts.home ?? os.homedir()) : undefined;
@@ -60,17 +65,24 @@ export async function collectKubeEvidence(opts: KubeCollectOptions): Promise<Kub
     if (parsed.errors.length > MAX_LINE_ERRORS) out.errors.push({ call: `audit log ${file}`.slice(0, 512), code: 'AUDIT_LINE', message: `${parsed.errors.length - MAX_LINE_ERRORS} more unreadable lines` });
     if (parsed.truncated) out.errors.push({ call: `audit log ${file}`.slice(0, 512), code: 'AUDIT_TRUNCATED', message: `only the first ${parsed.events.length} events were read` });
   }
-  if (kc) {
-    try {
-      const { list, artifacts } = await listPods(kc, { timeoutMs: opts.timeoutMs });
-      out.kubePods = list;
-      out.artifacts.push(...artifacts);
-    } catch (e) {
-      const err = toAppError(e, `Kubernetes context "${opts.context}"`);
-      out.errors.push({ call: `kube list pods (context ${opts.context})`.slice(0, 512), code: err.code, message: err.message.slice(0, 2048) });
+  return async () => {
+    if (kc) {
+      try {
+        const { list, artifacts } = await listPods(kc, { timeoutMs: opts.timeoutMs });
+        out.kubePods = list;
+        out.artifacts.push(...artifacts);
+      } catch (e) {
+        const err = toAppError(e, `Kubernetes context "${opts.context}"`);
+        out.errors.push({ call: `kube list pods (context ${opts.context})`.slice(0, 512), code: err.code, message: err.message.slice(0, 2048) });
+      }
     }
-  }
-  return out;
+    return out;
+  };
+}
+
+/** Audit files and pods at once, for callers that have no engine read to wait for. */
+export async function collectKubeEvidence(opts: KubeCollectOptions): Promise<KubeAttachment> {
+  return (await prepareKubeEvidence(opts))();
 }
 
 /** Joins the cluster-side facts to one scan's evidence of the engine. */

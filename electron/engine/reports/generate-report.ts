@@ -1,13 +1,14 @@
 import type { DetectorMeta } from '../../../shared/domain/finding.js';
 import type { ReportFormat, ReportOutput } from '../../../shared/api/cases.js';
 import { sha256Hex } from '../cases/blob-store.js';
+import { AppError } from '../../../shared/errors.js';
 import type { CaseService } from '../cases/case-service.js';
 import { buildCaseExport } from './case-export.js';
 import { buildReportModel } from './report-model.js';
 import { renderHtml } from './html-report.js';
 import { renderMarkdown } from './markdown-report.js';
 import { renderNavigatorLayer } from './navigator-layer.js';
-import { renderPdf } from './pdf-report.js';
+import { startPdfPrinter, type PdfPrinter } from './pdf-report.js';
 
 const MEDIA: Record<ReportFormat, string> = {
   html: 'text/html; charset=utf-8',
@@ -35,6 +36,16 @@ export function reportFilename(caseName: string, format: ReportFormat): string {
 
 /** Generates one report and records the export, with the report's hash, in the case's custody log. */
 export async function generateReport(cases: CaseService, caseId: string, format: ReportFormat, detectors: readonly DetectorMeta[], opts: { actor?: string; env?: NodeJS.ProcessEnv; record?: boolean } = {}): Promise<GeneratedReport> {
+  // Chromium starts while the case is read and rendered: its start-up is a good part of a PDF's time.
+  const printer = format === 'pdf' ? startPdfPrinter(opts.env) : undefined;
+  try {
+    return await generate(cases, caseId, format, detectors, opts, printer);
+  } finally {
+    await printer?.close();
+  }
+}
+
+async function generate(cases: CaseService, caseId: string, format: ReportFormat, detectors: readonly DetectorMeta[], opts: { actor?: string; record?: boolean }, printer: PdfPrinter | undefined): Promise<GeneratedReport> {
   const data = buildCaseExport(cases, caseId, detectors, opts.actor);
   let bytes: Buffer;
   if (format === 'json') bytes = Buffer.from(`${JSON.stringify(data, null, 2)}\n`);
@@ -43,9 +54,11 @@ export async function generateReport(cases: CaseService, caseId: string, format:
     const model = buildReportModel(data);
     if (format === 'md') bytes = Buffer.from(renderMarkdown(data, model));
     else {
-      // Printing a block per finding makes Chromium lay out a thousand pages for a big case: tables print far faster.
+      // A block (or even a row) per finding makes Chromium lay out hundreds of pages for a big case: it prints a per-detector digest.
       const html = renderHtml(data, model, { compact: format === 'pdf' && data.findings.length > PDF_COMPACT_OVER });
-      bytes = format === 'html' ? Buffer.from(html) : await renderPdf(html, data, opts.env);
+      if (format === 'html') bytes = Buffer.from(html);
+      else if (printer) bytes = await printer.print(html, data);
+      else throw new AppError('INTERNAL', 'PDF export started without a printer');
     }
   }
   const sha256 = sha256Hex(bytes);

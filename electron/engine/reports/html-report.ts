@@ -25,6 +25,8 @@ th { background: #f2f4f7; white-space: nowrap; }
 .ev { margin: 2px 0 0 12px; } pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f8fa; padding: 6px; border: 1px solid var(--line); }
 .kpis { display: flex; gap: 12px; flex-wrap: wrap; } .kpi { border: 1px solid var(--line); padding: 6px 12px; min-width: 110px; } .kpi b { display: block; font-size: 20px; }
 .done { color: #1e7e34; } .todo { color: var(--muted); }
+/* Times and sequence numbers stay on one line: wrapping anywhere would squeeze their columns to a character. */
+.nowrap { white-space: nowrap; overflow-wrap: normal; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } .finding, tr { break-inside: avoid; } }
 `;
 
@@ -57,16 +59,18 @@ export interface HtmlOptions {
    * a shorter timeline, and print CSS that lets Chromium paginate without measuring every row twice.
    */
   compact?: boolean;
+  /** Findings listed per detector in the compact digest (default DIGEST_ROWS_PER_DETECTOR). */
+  digestRows?: number;
 }
 
 // Fixed table layout sizes columns once instead of from every cell; rows may split across pages.
-const COMPACT_STYLE = `table.digest { table-layout: fixed; } table.digest td { overflow-wrap: break-word; }
+const COMPACT_STYLE = `table.digest { table-layout: fixed; font-size: 11px; } table.digest td { overflow-wrap: break-word; padding: 2px 4px; }
 @media print { .finding, tr { break-inside: auto; } }`;
 
-function digestSection(data: CaseExport): string {
+function digestSection(data: CaseExport, perDetector = DIGEST_ROWS_PER_DETECTOR): string {
   const titles = new Map(data.detectors.map((d) => [d.id, d.title]));
-  const digest = digestFindings(data.findings);
-  const head = `<p class="muted">${data.findings.length} findings from ${digest.length} detector(s). Each detector lists at most ${DIGEST_ROWS_PER_DETECTOR} findings, triaged ones first; the JSON export of this case holds every finding with all its evidence.</p>`;
+  const digest = digestFindings(data.findings, perDetector);
+  const head = `<p class="muted">${data.findings.length} findings from ${digest.length} detector(s). Each detector lists at most ${perDetector} findings, triaged ones first; the JSON export of this case holds every finding with all its evidence.</p>`;
   return (
     head +
     digest
@@ -106,7 +110,7 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
 
   out.push(
     opts.compact
-      ? section('Findings by detector', digestSection(data))
+      ? section('Findings by detector', digestSection(data, opts.digestRows))
       : section(
           'Findings by severity',
           model.groups.length === 0 ? '<p class="muted">No findings.</p>' : model.groups.map((g) => `<h3>${sev(g.severity)} ${g.findings.length} finding(s)</h3>${g.findings.map(findingHtml).join('\n')}`).join('\n'),
@@ -149,8 +153,8 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
     ),
   );
 
-  const timeline = opts.compact ? model.timeline.slice(-150) : model.timeline;
-  out.push(section('Timeline', `${timeline.length < model.timeline.length ? `<p class="muted">Last ${timeline.length} of ${model.timeline.length} entries; the JSON export has all.</p>` : ''}<table><tr><th>Time</th><th>Kind</th><th>Event</th></tr>${timeline.map((t) => `<tr><td class="mono">${e(t.at)}</td><td>${e(t.label)}</td><td>${e(t.text)}</td></tr>`).join('')}</table>`));
+  const timeline = opts.compact ? model.timeline.slice(-100) : model.timeline;
+  out.push(section('Timeline', `${timeline.length < model.timeline.length ? `<p class="muted">Last ${timeline.length} of ${model.timeline.length} entries; the JSON export has all.</p>` : ''}<table><tr><th>Time</th><th>Kind</th><th>Event</th></tr>${timeline.map((t) => `<tr><td class="mono nowrap">${e(t.at)}</td><td>${e(t.label)}</td><td>${e(t.text)}</td></tr>`).join('')}</table>`));
 
   out.push(
     section(
@@ -161,7 +165,7 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
     ),
   );
 
-  out.push(section('Custody log', `<table><tr><th>#</th><th>Time</th><th>Actor</th><th>Action</th><th>Detail</th></tr>${data.custody.map((l) => `<tr><td>${l.seq}</td><td class="mono">${e(l.at)}</td><td>${e(l.actor)}</td><td>${e(l.action)}</td><td>${e(l.detail)}</td></tr>`).join('')}</table>`));
+  out.push(section('Custody log', `<table><tr><th>#</th><th>Time</th><th>Actor</th><th>Action</th><th>Detail</th></tr>${data.custody.map((l) => `<tr><td class="nowrap">${l.seq}</td><td class="mono nowrap">${e(l.at)}</td><td>${e(l.actor)}</td><td>${e(l.action)}</td><td>${e(l.detail)}</td></tr>`).join('')}</table>`));
   out.push('</body></html>\n');
   return out.join('\n');
 }

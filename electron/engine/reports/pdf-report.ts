@@ -2,11 +2,40 @@ import { existsSync } from 'node:fs';
 import { AppError } from '../../../shared/errors.js';
 import { escapeHtml as e } from './escape.js';
 import type { CaseExport } from './case-export.js';
+import type { Browser } from 'playwright-core';
 
 /** Chromium to print with: CHROMIUM_PATH, else the usual system locations. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = [env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'];
   return candidates.find((p): p is string => !!p && existsSync(p));
+}
+
+/** A started headless Chromium, ready to print; closed by the caller. */
+export interface PdfPrinter {
+  print(html: string, data: CaseExport): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Chromium for printing. Callers start it before building the report so the browser comes up while
+ * the case is read and the HTML is rendered, instead of after.
+ */
+export function startPdfPrinter(env: NodeJS.ProcessEnv = process.env): PdfPrinter {
+  const executablePath = findChromium(env);
+  const browser = (async () => {
+    if (!executablePath) throw new AppError('NOT_FOUND', 'PDF export needs Chromium or Chrome: install it or set CHROMIUM_PATH');
+    const { chromium } = await import('playwright-core');
+    return chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  })();
+  // A launch failure surfaces from print(); until then it must not count as unhandled.
+  browser.catch(() => undefined);
+  return {
+    print: async (html, data) => printPdf(await browser, html, data),
+    close: async () => {
+      const b = await browser.catch(() => undefined);
+      await b?.close();
+    },
+  };
 }
 
 /**
@@ -15,12 +44,17 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
  * hash and page numbers on every page, so a loose printed page still says where it belongs.
  */
 export async function renderPdf(html: string, data: CaseExport, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
-  const executablePath = findChromium(env);
-  if (!executablePath) throw new AppError('NOT_FOUND', 'PDF export needs Chromium or Chrome: install it or set CHROMIUM_PATH');
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  const printer = startPdfPrinter(env);
   try {
-    const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+    return await printer.print(html, data);
+  } finally {
+    await printer.close();
+  }
+}
+
+async function printPdf(browser: Browser, html: string, data: CaseExport): Promise<Buffer> {
+  const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+  try {
     const page = await context.newPage();
     await page.route('**/*', (route) => route.abort());
     // Nothing loads (requests are refused, scripts are off): waiting for 'load' only adds a layout pass.
@@ -36,6 +70,6 @@ export async function renderPdf(html: string, data: CaseExport, env: NodeJS.Proc
     });
     return Buffer.from(pdf);
   } finally {
-    await browser.close();
+    await context.close().catch(() => undefined);
   }
 }

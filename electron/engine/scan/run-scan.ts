@@ -5,7 +5,7 @@ import type { Finding } from '../../../shared/domain/finding.js';
 import { collectEngineEvidence, type EngineCollectOptions } from '../collect/engine-evidence.js';
 import { riskScore, runDetectors, type Suppression } from '../detect/run-detectors.js';
 import type { DetectPolicyInput } from '../detect/policy.js';
-import { attachKubeEvidence, type KubeAttachment } from '../kube/kube-evidence.js';
+import { attachKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
 
 export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'onProgress'> {
   /** The previous scan of the same engine: its socket and stats samples give detectors a history. */
@@ -13,8 +13,8 @@ export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'o
   suppressions?: Suppression[];
   policy?: DetectPolicyInput;
   onProgress?: (p: Omit<ScanProgress, 'scanId'>) => void;
-  /** Cluster-side facts (pods, audit events) joined to the engine's evidence before detection. */
-  kube?: KubeAttachment;
+  /** Cluster-side facts (pods, audit events), read after the engine and joined to its evidence before detection. */
+  kube?: KubeEvidenceSource;
 }
 
 export interface ScanOutcome {
@@ -33,7 +33,7 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
     onProgress: (done, total, message) => opts.onProgress?.({ phase: total <= 1 && done === 0 && message.startsWith('listing') ? 'listing' : 'collecting', done, total, message }),
   });
   if (opts.previous) carryHistory(evidence, opts.previous);
-  if (opts.kube) attachKubeEvidence(evidence, opts.kube);
+  if (opts.kube) attachKubeEvidence(evidence, await opts.kube());
   opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
   const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy });
   const errors: ScanError[] = [...evidence.errors, ...detection.failures.map((f) => ({ call: `detector ${f.detector}`, code: 'DETECTOR_FAILED', message: f.message.slice(0, 2048) }))];

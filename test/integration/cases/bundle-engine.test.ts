@@ -94,4 +94,21 @@ describe('an opened evidence bundle as a read-only engine', () => {
     // The refusal changed nothing: the bundle's evidence still answers.
     expect((await call('evidence.container', { engineId, containerId })).ok).toBe(true);
   });
+
+  it('comes back after a restart once its case is current again, from what the case store kept', async () => {
+    const again = createApp({ env: { ...process.env, ...env } });
+    try {
+      const before = await again.dispatch('engines.list', {}, ctx);
+      expect((before as { value: Array<{ id: string }> }).value.some((e) => e.id === engineId)).toBe(false);
+      const current = await again.dispatch('cases.current', {}, ctx);
+      expect((current as { value: { readOnly: boolean } }).value.readOnly).toBe(true);
+      const list = await again.dispatch('containers.list', { engineId, all: true }, ctx);
+      expect(list.ok, JSON.stringify(list)).toBe(true);
+      expect((list as { value: Array<{ id: string }> }).value.some((c) => c.id === containerId)).toBe(true);
+      const ev = await again.dispatch('evidence.container', { engineId, containerId }, ctx);
+      expect((ev as { value: { files: Array<{ path: string }> } }).value.files.some((f) => f.path === '/etc/passwd')).toBe(true);
+    } finally {
+      await again.dispose();
+    }
+  });
 });

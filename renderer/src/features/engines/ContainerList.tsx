@@ -5,7 +5,10 @@ import { ago, shortId } from '../../lib/format.js';
 import type { ContainerRisk } from './container-risk.js';
 import './container-list.css';
 
-/** Fixed row height: the list is virtual, so only the rows in view (plus a margin) are in the page. */
+/**
+ * Fixed row height: the list is virtual, so only the rows in view plus a margin are in the page. The margin is
+ * generous (a few screens' worth is still a few dozen rows) so that find-in-page and quick scrolls meet drawn rows.
+ */
 export const RAIL_ROW_H = 46;
 
 interface Props {
@@ -18,7 +21,7 @@ interface Props {
 /** The rail's containers: virtual, so thousands scroll smoothly; the selection is always scrolled into view. */
 export function ContainerList({ containers, containerId, onContainer, risk }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({ count: containers.length, getScrollElement: () => scroller.current, estimateSize: () => RAIL_ROW_H, overscan: 8 });
+  const virt = useVirtualizer({ count: containers.length, getScrollElement: () => scroller.current, estimateSize: () => RAIL_ROW_H, overscan: 24 });
   // Keys (j/k), findings and the other views change the selection: bring it into view wherever it came from.
   const index = containerId ? containers.findIndex((c) => c.id === containerId) : -1;
   useEffect(() => {

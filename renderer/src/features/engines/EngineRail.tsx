@@ -37,16 +37,19 @@ export const EngineRail = forwardRef<HTMLInputElement, Props>(function EngineRai
   const ordered = useMemo(() => sortContainers(shown, sort, risk), [shown, sort, risk]);
   // The shell's j/k walk the rail in the order it is drawn.
   const { onOrder } = p;
-  useEffect(() => onOrder?.(ordered.map((c) => c.id)), [ordered, onOrder]);
+  useEffect(() => {
+    onOrder?.(ordered.map((c) => c.id));
+  }, [ordered, onOrder]);
   return (
     <nav className="rail" aria-label="Engines and containers" data-testid="engine-rail">
       <EngineList {...p} />
       <section className="rail-containers">
         <h3 className="rail-title">
           Containers {p.containers ? <span className="muted">({shown.length}/{p.containers.length})</span> : null}
-          <label className="rail-sort chip" title="Riskiest containers of the latest scan first">
-            <input type="checkbox" checked={sort === 'risk'} onChange={() => setSort(sort === 'risk' ? 'engine' : 'risk')} data-testid="rail-sort-risk" /> by risk
-          </label>
+          {/* A button, not a checkbox: the filter stays the rail's first input field. */}
+          <button type="button" className={`rail-sort chip ${sort === 'risk' ? 'on' : ''}`} aria-pressed={sort === 'risk'} title="Riskiest containers of the latest scan first" onClick={() => setSort(sort === 'risk' ? 'engine' : 'risk')} data-testid="rail-sort-risk">
+            by risk
+          </button>
         </h3>
         <input ref={searchRef} className="search" type="search" placeholder="Filter  ( / )" value={p.filter} onChange={(e) => p.onFilter(e.target.value)} aria-label="Filter containers" />
         {p.containersError ? <ErrorState error={p.containersError} onRetry={p.onRetry} /> : null}
@@ -76,7 +79,9 @@ function EngineList(p: Props) {
   useEffect(() => api.on('engine.state', (st) => setLatest((m) => ({ ...m, [st.engineId]: st }))), [api]);
   // Why some configured engines are missing (broken context, unreadable kubeconfig, corrupt engines.json).
   const [warnings, setWarnings] = useState<string[]>([]);
-  const loadWarnings = () => void api.call('engines.warnings', {}).then((r) => setWarnings(r.warnings), () => undefined);
+  const loadWarnings = () => {
+    api.call('engines.warnings', {}).then((r) => setWarnings(r.warnings), () => undefined);
+  };
   useEffect(loadWarnings, [api]);
   const stateOf = (e: EngineView): EngineState => {
     const l = latest[e.id];

@@ -18,7 +18,9 @@ export function HostKeyPrompt({ hostKey, errorCode, target, onTrusted }: { hostK
   const changed = errorCode === 'SSH_HOST_KEY_MISMATCH';
   // The prompt appears below a long error inside a scrolling dialog or rail: bring it into view.
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), []);
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
 
   const trust = async () => {
     setBusy(true);

@@ -54,7 +54,9 @@ export function TimelineView() {
   );
   const findings = useLatestFindings(engineId, reloadTick);
 
-  useEffect(() => setLiveItems([]), [q.data]);
+  useEffect(() => {
+    setLiveItems([]);
+  }, [q.data]);
   // Live: pushed engine events land on the axis at once; a periodic reload moves the window forward.
   useEffect(() => {
     if (!engineId || !live) return;
@@ -202,8 +204,12 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
     chartApi.current?.setBrush(rangeMs);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [items, dom[0], dom[1], lanes]);
-  useEffect(() => chartApi.current?.setBrush(rangeMs), [rangeMs]);
-  useEffect(() => chartApi.current?.select(selected?.id), [selected]);
+  useEffect(() => {
+    chartApi.current?.setBrush(rangeMs);
+  }, [rangeMs]);
+  useEffect(() => {
+    chartApi.current?.select(selected?.id);
+  }, [selected]);
 
   // Focus from a finding: the event it names (exec id, type/action@time, container prefix), else the nearest to its time.
   // Applied once per focus, so live events arriving later do not pull the selection back.
