@@ -452,8 +452,11 @@ export class CaseService {
          attack = excluded.attack, summary = excluded.summary, evidence = excluded.evidence, container_name = excluded.container_name,
          first_seen = coalesce(findings.first_seen, excluded.first_seen)`,
     );
+    // Finding ids are hashes, so arrival order is random in the primary key; inserting in key order keeps
+    // SQLite appending to the B-tree instead of splitting pages all over it.
+    const ordered = findings.length > 1000 ? [...findings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : findings;
     const run = () => {
-      for (const f of findings) {
+      for (const f of ordered) {
         // Positional parameters: measurably cheaper than named ones at 100k rows.
         stmt.run(
           caseId,
