@@ -2,42 +2,10 @@
 // input-to-frame latency and frame intervals while walking the list with j, scrolling and filtering, how many rows
 // are in the DOM, and whether the selection stays in view. Ratios are measured in one run.
 // Run: node --import tsx test/bench/views-rail.bench.ts   (or: npm run bench -- views-rail)
-import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { launchBrowser } from '../helpers/browser.js';
-import { ROOT } from '../helpers/cli.js';
+import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import { bundleHarness, FRAME_MS, f1, summarize, summaryLine, type Steps } from './ui-timing.js';
 
-const FRAME_MS = 1000 / 60;
-interface Steps {
-  latency: number[];
-  frames: number[];
-}
-
-async function bundle(): Promise<{ js: string; css: string }> {
-  const out = await build({
-    entryPoints: [path.join(ROOT, 'test/bench/views-rail-harness.tsx')],
-    bundle: true,
-    write: false,
-    outdir: '/tmp/views-rail-bench',
-    format: 'iife',
-    platform: 'browser',
-    jsx: 'automatic',
-    minify: true,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    loader: { '.css': 'css' },
-    logLevel: 'error',
-  });
-  const js = out.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
-  const css = out.outputFiles.filter((f) => f.path.endsWith('.css')).map((f) => f.text).join('\n');
-  return { js, css: readFileSync(path.join(ROOT, 'renderer/src/styles.css'), 'utf8') + '\n' + css };
-}
-
-const q = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] ?? NaN;
-const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / Math.max(1, a.length);
-const f1 = (n: number) => n.toFixed(1);
-const summarize = (s: Steps) => ({ latP50: q(s.latency, 0.5), latP95: q(s.latency, 0.95), frameMean: mean(s.frames.slice(1)), frameP95: q(s.frames.slice(1), 0.95), longFrames: s.frames.slice(1).filter((x) => x > 50).length });
 type Summary = ReturnType<typeof summarize>;
 
 async function run(code: { js: string; css: string }, n: number) {
@@ -55,7 +23,7 @@ async function run(code: { js: string; css: string }, n: number) {
       if (k === 'keys') out.visible = { latP50: 0, latP95: 0, frameMean: 0, frameP95: 0, longFrames: (await p.evaluate(() => (window as any).VR.railSteps.selectedVisible() as boolean)) ? 1 : 0 };
     }
     const rendered = await p.evaluate(() => (window as any).VR.railSteps.rendered() as number);
-    if (n >= 2000) await p.screenshot({ path: path.join(ROOT, 'test-artifacts', 'views-rail-bench.png') });
+    if (n >= 2000) await p.screenshot({ path: artifactPath('views-rail-bench.png') });
     return { m, out, rendered };
   } finally {
     await browser.close();
@@ -63,7 +31,7 @@ async function run(code: { js: string; css: string }, n: number) {
 }
 
 process.stdout.write(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
-const code = await bundle();
+const code = await bundleHarness('views-rail-harness.tsx');
 const big = await run(code, 2000);
 const small = await run(code, 200);
 for (const [label, r] of [
@@ -73,7 +41,7 @@ for (const [label, r] of [
   process.stdout.write(`${label}: mount ${f1(r.m.mountMs)} ms · rows in the DOM ${r.rendered} · selection in view after 120 × j: ${r.out.visible!.longFrames === 1 ? 'yes' : 'NO'}\n`);
   for (const k of ['keys', 'scroll', 'filter']) {
     const s = r.out[k]!;
-    process.stdout.write(`  ${k.padEnd(8)} input-to-frame p50 ${f1(s.latP50)} ms, p95 ${f1(s.latP95)} ms · frame interval mean ${f1(s.frameMean)} ms, p95 ${f1(s.frameP95)} ms · frames over 50 ms: ${s.longFrames}\n`);
+    process.stdout.write(summaryLine(k, s, 8));
   }
 }
 process.stdout.write(
