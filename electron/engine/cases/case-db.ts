@@ -25,3 +25,23 @@ export function openCaseDb(file: string, opts: { migrateTo?: number } = {}): Dat
     throw e;
   }
 }
+
+/** SQLite's default: checkpoint once the WAL holds this many pages. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+/**
+ * Runs a bulk write without copying the WAL into the database file at its commit: the commit is already durable
+ * in the WAL, and the copy (tens of MB for a large scan) would otherwise delay the scan's return. The copy runs
+ * shortly after as a passive checkpoint, or when the database closes.
+ */
+export function withDeferredCheckpoint<T>(db: Database.Database, write: () => T): T {
+  db.pragma('wal_autocheckpoint = 0');
+  try {
+    return write();
+  } finally {
+    db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    setTimeout(() => {
+      if (db.open && !db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+    }, 1000).unref();
+  }
+}

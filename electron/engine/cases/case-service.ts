@@ -11,7 +11,7 @@ import type { CaseContainer, CaseView, TriageChange, VerifyResult } from '../../
 import { VERSION } from '../version.js';
 import { SuppressionSchema, type Suppression } from '../../../shared/domain/suppression.js';
 import { BlobStore, sha256Hex } from './blob-store.js';
-import { openCaseDb } from './case-db.js';
+import { openCaseDb, withDeferredCheckpoint } from './case-db.js';
 import { custodyHash, GENESIS } from './custody-chain.js';
 
 export type CustodyAction = CustodyEntry['action'];
@@ -393,7 +393,7 @@ export class CaseService {
     const engineId = result.engine.id;
     const collectedAt = evidence?.collectedAt ?? result.scannedAt;
     const base = { engineId, collectedAt, collectedBy: opts.collectedBy ?? actor, collectorVersion: opts.collectorVersion, mediaType: MEDIA_JSON };
-    this.db.transaction(() => {
+    withDeferredCheckpoint(this.db, () => this.db.transaction(() => {
       const resultItem = this.insertEvidence(caseId, JSON.stringify(result), { ...base, kind: 'scan-result', sourceCall: opts.source ?? `scan ${result.engine.endpoint}` }, actor);
       const evItem = evidence ? this.insertEvidence(caseId, JSON.stringify(evidence), { ...base, kind: 'engine-evidence', sourceCall: opts.source ?? `collect ${result.engine.endpoint}` }, actor) : undefined;
       this.db
@@ -430,7 +430,7 @@ export class CaseService {
         actor,
       );
       this.touch(caseId);
-    })();
+    })());
     return scanId;
   }
 
@@ -480,7 +480,7 @@ export class CaseService {
       }
     };
     if (this.db.inTransaction) run();
-    else this.db.transaction(run)();
+    else withDeferredCheckpoint(this.db, () => this.db.transaction(run)());
   }
 
   scans(caseId: string): ScanRecord[] {
