@@ -4,15 +4,12 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../helpers/cli.js';
+import type { Steps } from './frame-probe.js';
+
+export type { Steps };
 
 /** One frame at 60 Hz: the budget an interaction should stay within. */
 export const FRAME_MS = 1000 / 60;
-
-/** What a harness step records: latency from input to the next painted frame, and the intervals between frames. */
-export interface Steps {
-  latency: number[];
-  frames: number[];
-}
 
 export interface Summary {
   latP50: number;

@@ -10,6 +10,7 @@ import { FsDiff } from '../../renderer/src/features/files/FsDiff.js';
 import type { ContainerEvidence } from '../../shared/domain/evidence-set.js';
 import type { ProcessInfo } from '../../shared/domain/process.js';
 import type { FileChange } from '../../shared/domain/file-change.js';
+import { steps } from './frame-probe.js';
 
 const offline: Transport = {
   kind: 'http',
@@ -156,40 +157,6 @@ function mount(view: 'processes' | 'files', procs: number, fileCount: number): {
   return { buildMs: t1 - t0, mountMs: performance.now() - t1 };
 }
 
-export interface Steps {
-  /** Time from the input event to the first animation frame in which the DOM shows its effect. */
-  latency: number[];
-  /** Intervals between animation frames while the interaction ran; long ones are visible jank. */
-  frames: number[];
-}
-
-const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
-
-/** Runs an interaction step by step, as fast as the page allows, recording latency and frame intervals. */
-async function steps(n: number, act: (i: number) => void, probe: () => string): Promise<Steps> {
-  const frames: number[] = [];
-  let running = true;
-  let last = await frame();
-  const loop = (t: number) => {
-    frames.push(t - last);
-    last = t;
-    if (running) requestAnimationFrame(loop);
-  };
-  requestAnimationFrame(loop);
-  const latency: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const before = probe();
-    const t0 = performance.now();
-    act(i);
-    for (;;) {
-      await frame();
-      if (probe() !== before || performance.now() - t0 > 2000) break;
-    }
-    latency.push(performance.now() - t0);
-  }
-  running = false;
-  return { latency, frames };
-}
 
 const q = (sel: string) => document.querySelector(sel) as HTMLElement;
 const attr = (sel: string, a: string) => () => q(sel)?.getAttribute(a) ?? '';

@@ -5,6 +5,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import { ApiClient, type Transport } from '../../renderer/src/api/client.js';
 import { ApiProvider } from '../../renderer/src/app/api-context.js';
+import { steps } from './frame-probe.js';
 import { EngineRail } from '../../renderer/src/features/engines/EngineRail.js';
 import { useHotkeys } from '../../renderer/src/lib/use-hotkeys.js';
 import type { ContainerSummary } from '../../shared/domain/container.js';
@@ -69,31 +70,6 @@ function mount(n: number): { mountMs: number } {
   return { mountMs: performance.now() - t0 };
 }
 
-const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
-async function steps(n: number, act: (i: number) => void, probe: () => string) {
-  const frames: number[] = [];
-  let running = true;
-  let last = await frame();
-  const loop = (t: number) => {
-    frames.push(t - last);
-    last = t;
-    if (running) requestAnimationFrame(loop);
-  };
-  requestAnimationFrame(loop);
-  const latency: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const before = probe();
-    const t0 = performance.now();
-    act(i);
-    for (;;) {
-      await frame();
-      if (probe() !== before || performance.now() - t0 > 2000) break;
-    }
-    latency.push(performance.now() - t0);
-  }
-  running = false;
-  return { latency, frames };
-}
 
 const q = (sel: string) => document.querySelector(sel) as HTMLElement;
 const key = (k: string) => window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
