@@ -15,6 +15,18 @@ import './network.css';
 const STATES = ['all', 'ESTABLISHED', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'TIME_WAIT', 'CLOSE_WAIT', 'FIN_WAIT1', 'FIN_WAIT2', 'UNCONN'];
 const REFRESH_MS = 15_000;
 
+/** Marker class and label of each legend entry: node kinds, then edge directions. */
+const LEGEND: [string, string][] = [
+  ['lg lg-container', 'container'],
+  ['lg lg-process', 'process'],
+  ['lg lg-listener', 'listener'],
+  ['lg lg-endpoint', 'endpoint'],
+  ['lg lg-external', 'public'],
+  ['ln ln-inbound', 'in'],
+  ['ln ln-outbound', 'out'],
+  ['ln ln-internal', 'container↔container'],
+];
+
 /** The engine's network: containers, their processes, listeners and remote endpoints, with live sockets as edges. */
 export function NetworkView() {
   const api = useApi();
@@ -301,30 +313,11 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
             </div>
           ) : null}
           <div className="net-legend" aria-hidden>
-            <span>
-              <i className="lg lg-container" /> container
-            </span>
-            <span>
-              <i className="lg lg-process" /> process
-            </span>
-            <span>
-              <i className="lg lg-listener" /> listener
-            </span>
-            <span>
-              <i className="lg lg-endpoint" /> endpoint
-            </span>
-            <span>
-              <i className="lg lg-external" /> public
-            </span>
-            <span>
-              <i className="ln ln-inbound" /> in
-            </span>
-            <span>
-              <i className="ln ln-outbound" /> out
-            </span>
-            <span>
-              <i className="ln ln-internal" /> container↔container
-            </span>
+            {LEGEND.map(([cls, label]) => (
+              <span key={cls}>
+                <i className={cls} /> {label}
+              </span>
+            ))}
           </div>
           <div className="net-status small muted" data-testid="network-status">
             {visible.nodes.length}/{graph.nodes.length} nodes · {visible.edges.length} edges · {external} public endpoint{external === 1 ? '' : 's'} · {settled.running ? 'laying out…' : `settled${settled.ms !== undefined ? ` in ${Math.round(settled.ms)} ms` : ''}`} · snapshot {new Date(graph.collectedAt).toLocaleTimeString()} ({graph.access})
