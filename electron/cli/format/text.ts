@@ -1,10 +1,11 @@
+import { showInvisible } from '../../../shared/text.js';
+
 /**
  * Makes a container-supplied string safe for a terminal: control characters (ANSI escapes, OSC title
  * sequences, carriage returns) are shown as visible escapes instead of being interpreted.
  */
 export function terminalSafe(s: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const safe = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const safe = showInvisible(s);
   return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }
 

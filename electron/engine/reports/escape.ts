@@ -2,13 +2,11 @@
  * Escaping for every export format. Strings from containers are hostile: names, command lines and file
  * paths can carry markup, Markdown, terminal escapes or bidi overrides meant to mislead the reader.
  */
+import { INVISIBLE_CHARS } from '../../../shared/text.js';
 
-// C0/C1 controls (except tab and newline) and bidi overrides/isolates: never meaningful in a report.
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Makes control and bidi characters visible as \u{..} so the reader sees they were there. */
+/** Makes invisible characters visible as \u{..} so the reader sees they were there; tab and newline stay. */
 export function visible(s: string): string {
-  return s.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return s.replace(INVISIBLE_CHARS, (c) => (c === '\t' || c === '\n' ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`));
 }
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

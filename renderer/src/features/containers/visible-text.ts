@@ -1,17 +1,13 @@
+import { showInvisible } from '../../../../shared/text.js';
+
 /**
  * Makes hostile text safe to read: control characters (ANSI escapes, NUL, bells, bidi overrides) become
  * visible escapes such as \x1b, so a process name cannot recolour the screen or hide what follows.
  * React already renders it as text, never as markup.
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
 export function visible(s: string | undefined, opts: { newlines?: boolean; tabs?: boolean } = {}): string {
   if (!s) return '';
-  const out = s.replace(CONTROL, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  const out = showInvisible(s, '\t\n');
   const nl = opts.newlines ? out : out.replace(/\n/g, '\\n');
   return opts.tabs ? nl : nl.replace(/\t/g, '\\t');
 }
