@@ -12,6 +12,9 @@ export function openCaseDb(file: string, opts: { migrateTo?: number } = {}): Dat
   mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   try {
+    // Takes effect only when the file is created: 8 KB pages halve the page writes of a large scan's commit.
+    // Existing databases keep the size they were made with.
+    db.pragma('page_size = 8192');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');

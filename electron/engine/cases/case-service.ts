@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import type { CustodyEntry, Note } from '../../../shared/domain/case.js';
 import type { EvidenceItem } from '../../../shared/domain/evidence.js';
-import { severityRank, type Finding, type TriageState, type Severity } from '../../../shared/domain/finding.js';
+import type { Finding, TriageState } from '../../../shared/domain/finding.js';
 import type { ScanResult } from '../../../shared/domain/scan.js';
 import { ContainerEvidenceSchema, EngineEvidenceSchema, type ContainerEvidence, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import type { CaseContainer, CaseView, TriageChange, VerifyResult } from '../../../shared/api/cases.js';
@@ -13,6 +13,9 @@ import { SuppressionSchema, type Suppression } from '../../../shared/domain/supp
 import { BlobStore, sha256Hex } from './blob-store.js';
 import { openCaseDb, withDeferredCheckpoint } from './case-db.js';
 import { custodyHash, GENESIS } from './custody-chain.js';
+import { FindingStore, type FindingQuery } from './finding-store.js';
+
+export type { FindingQuery } from './finding-store.js';
 
 export type CustodyAction = CustodyEntry['action'];
 
@@ -25,14 +28,6 @@ export interface EvidenceMeta {
   collectedBy?: string;
   collectorVersion?: string;
   mediaType?: string;
-}
-
-export interface FindingQuery {
-  severity?: Severity;
-  state?: TriageState;
-  containerId?: string;
-  limit?: number;
-  offset?: number;
 }
 
 export interface ScanRecord {
@@ -59,23 +54,6 @@ interface CaseRow {
   scan_count: number;
 }
 
-interface FindingRow {
-  id: string;
-  detector: string;
-  title: string;
-  severity: Severity;
-  attack: string;
-  kind: Finding['kind'];
-  engine_id: string | null;
-  container_id: string | null;
-  container_name: string | null;
-  summary: string;
-  evidence: string;
-  first_seen: string | null;
-  state: TriageState;
-  suppressed_by: string | null;
-}
-
 const now = () => new Date().toISOString();
 const MEDIA_JSON = 'application/json';
 
@@ -87,6 +65,7 @@ const MEDIA_JSON = 'application/json';
 export class CaseService {
   readonly db: Database.Database;
   readonly blobs: BlobStore;
+  private readonly findingRows: FindingStore;
 
   constructor(
     readonly dataDir: string,
@@ -99,6 +78,7 @@ export class CaseService {
       throw new AppError('DB', `Cannot open the case database in ${dataDir}: ${(e as Error).message}`, undefined, { cause: e });
     }
     this.blobs = new BlobStore(path.join(dataDir, 'blobs'));
+    this.findingRows = new FindingStore(this.db);
   }
 
   /** Closes the database; the service is unusable afterwards. */
@@ -111,7 +91,7 @@ export class CaseService {
   private row(id: string): CaseRow | undefined {
     return this.db
       .prepare(
-        `SELECT c.*, (SELECT count(*) FROM findings f WHERE f.case_id = c.id) AS finding_count,
+        `SELECT c.*, (SELECT count(*) FROM findings f WHERE f.case_key = c.key) AS finding_count,
                 (SELECT count(*) FROM scans s WHERE s.case_id = c.id) AS scan_count
          FROM cases c WHERE c.id = ?`,
       )
@@ -136,7 +116,7 @@ export class CaseService {
   list(includeArchived = true): CaseView[] {
     const rows = this.db
       .prepare(
-        `SELECT c.*, (SELECT count(*) FROM findings f WHERE f.case_id = c.id) AS finding_count,
+        `SELECT c.*, (SELECT count(*) FROM findings f WHERE f.case_key = c.key) AS finding_count,
                 (SELECT count(*) FROM scans s WHERE s.case_id = c.id) AS scan_count
          FROM cases c ${includeArchived ? '' : "WHERE c.status != 'archived'"} ORDER BY c.updated_at DESC, c.id`,
       )
@@ -177,7 +157,7 @@ export class CaseService {
     const at = now();
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO cases (id, name, status, created_at, updated_at, read_only, source) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO cases (id, key, name, status, created_at, updated_at, read_only, source) VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?)')
         .run(id, clean, 'open', at, at, opts.readOnly ? 1 : 0, opts.source ?? null);
       this.appendCustody(id, 'create', `case "${clean}" created${opts.source ? ` from ${opts.source}` : ''}`, actor, at);
       this.setCurrentRaw(id);
@@ -400,7 +380,10 @@ export class CaseService {
         .prepare('INSERT INTO engines (case_id, id, name, endpoint, server_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT(case_id, id) DO UPDATE SET name = excluded.name, endpoint = excluded.endpoint, server_version = excluded.server_version')
         .run(caseId, engineId, result.engine.name, result.engine.endpoint, result.engine.serverVersion ?? null);
       this.db
-        .prepare('INSERT INTO scans (id, case_id, engine_id, scanned_at, duration_ms, result_sha256, evidence_sha256, container_count, finding_count, error_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          `INSERT INTO scans (id, key, case_id, engine_id, scanned_at, duration_ms, result_sha256, evidence_sha256, container_count, finding_count, error_count)
+           VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM scans), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
         .run(scanId, caseId, engineId, result.scannedAt, result.durationMs, resultItem.sha256, evItem?.sha256 ?? null, result.containers.length, result.findings.length, result.errors.length);
       const perContainer = new Map<string, string>();
       for (const ce of evidence?.containers ?? []) {
@@ -440,47 +423,12 @@ export class CaseService {
   }
 
   hasFinding(caseId: string, findingId: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM findings WHERE case_id = ? AND id = ?').get(caseId, findingId);
+    return this.findingRows.has(caseId, findingId);
   }
 
   /** Bulk insert used by scans (and benchmarks): triage state of known findings survives a rescan. */
   upsertFindings(caseId: string, scanId: string, findings: Finding[]): void {
-    const stmt = this.db.prepare(
-      `INSERT INTO findings (case_id, id, scan_id, detector, title, severity, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(case_id, id) DO UPDATE SET scan_id = excluded.scan_id, title = excluded.title, severity = excluded.severity, severity_rank = excluded.severity_rank,
-         attack = excluded.attack, summary = excluded.summary, evidence = excluded.evidence, container_name = excluded.container_name,
-         first_seen = coalesce(findings.first_seen, excluded.first_seen)`,
-    );
-    // Finding ids are hashes, so arrival order is random in the primary key; inserting in key order keeps
-    // SQLite appending to the B-tree instead of splitting pages all over it.
-    const ordered = findings.length > 1000 ? [...findings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : findings;
-    const run = () => {
-      for (const f of ordered) {
-        // Positional parameters: measurably cheaper than named ones at 100k rows.
-        stmt.run(
-          caseId,
-          f.id,
-          scanId,
-          f.detector,
-          f.title,
-          f.severity,
-          severityRank(f.severity),
-          JSON.stringify(f.attack),
-          f.kind,
-          f.engineId ?? null,
-          f.container?.id ?? null,
-          f.container?.name ?? null,
-          f.summary,
-          JSON.stringify(f.evidence),
-          f.firstSeen ?? null,
-          f.state ?? 'new',
-          f.suppressedBy ?? null,
-        );
-      }
-    };
-    if (this.db.inTransaction) run();
-    else withDeferredCheckpoint(this.db, () => this.db.transaction(run)());
+    this.findingRows.upsert(caseId, scanId, findings);
   }
 
   scans(caseId: string): ScanRecord[] {
@@ -554,57 +502,31 @@ export class CaseService {
 
   // ---- findings and triage -----------------------------------------------------------------------
 
-  private toFinding(r: FindingRow): Finding {
-    return {
-      id: r.id,
-      detector: r.detector,
-      title: r.title,
-      severity: r.severity,
-      attack: JSON.parse(r.attack) as string[],
-      kind: r.kind,
-      engineId: r.engine_id ?? undefined,
-      container: r.container_id ? { id: r.container_id, name: r.container_name ?? '' } : undefined,
-      evidence: JSON.parse(r.evidence) as Finding['evidence'],
-      summary: r.summary,
-      firstSeen: r.first_seen ?? undefined,
-      state: r.state,
-      suppressedBy: r.suppressed_by ?? undefined,
-    };
-  }
-
   findings(caseId: string, q: FindingQuery = {}): { total: number; items: Finding[] } {
     this.requireCase(caseId);
-    const where = ['case_id = @caseId'];
-    if (q.severity) where.push('severity = @severity');
-    if (q.state) where.push('state = @state');
-    if (q.containerId) where.push('container_id = @containerId');
-    const params = { caseId, severity: q.severity, state: q.state, containerId: q.containerId, limit: q.limit ?? 1000, offset: q.offset ?? 0 };
-    const clause = where.join(' AND ');
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM findings WHERE ${clause}`).get(params) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM findings WHERE ${clause} ORDER BY severity_rank DESC, id LIMIT @limit OFFSET @offset`).all(params) as FindingRow[];
-    return { total, items: rows.map((r) => this.toFinding(r)) };
+    return this.findingRows.query(caseId, q);
   }
 
   allFindings(caseId: string): Finding[] {
-    return (this.db.prepare('SELECT * FROM findings WHERE case_id = ? ORDER BY severity_rank DESC, id').all(caseId) as FindingRow[]).map((r) => this.toFinding(r));
+    return this.findingRows.all(caseId);
   }
 
   setFindingState(caseId: string, findingId: string, state: TriageState, reason?: string, actor = this.user): Finding {
     this.requireOpen(caseId, 'triage findings');
-    const row = this.db.prepare('SELECT * FROM findings WHERE case_id = ? AND id = ?').get(caseId, findingId) as FindingRow | undefined;
+    const row = this.findingRows.get(caseId, findingId);
     if (!row) throw new AppError('NOT_FOUND', `No finding ${findingId.slice(0, 128)} in this case`);
-    if (row.state !== state) {
-      this.db.transaction(() => {
-        const at = now();
-        this.db.prepare('UPDATE findings SET state = ?, suppressed_by = ? WHERE case_id = ? AND id = ?').run(state, state === 'suppressed' ? actor : null, caseId, findingId);
-        this.db
-          .prepare('INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(caseId, findingId, at, actor, row.state, state, reason ?? null);
-        this.appendCustody(caseId, 'triage', `finding ${findingId} (${row.title}): ${row.state} -> ${state}${reason ? `: ${reason}` : ''}`, actor, at);
-        this.touch(caseId);
-      })();
-    }
-    return this.toFinding(this.db.prepare('SELECT * FROM findings WHERE case_id = ? AND id = ?').get(caseId, findingId) as FindingRow);
+    if (row.state === state) return row;
+    const from = row.state ?? 'new';
+    this.db.transaction(() => {
+      const at = now();
+      this.findingRows.setState(caseId, findingId, state, state === 'suppressed' ? actor : null);
+      this.db
+        .prepare('INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(caseId, findingId, at, actor, from, state, reason ?? null);
+      this.appendCustody(caseId, 'triage', `finding ${findingId} (${row.title}): ${from} -> ${state}${reason ? `: ${reason}` : ''}`, actor, at);
+      this.touch(caseId);
+    })();
+    return this.findingRows.get(caseId, findingId)!;
   }
 
   history(caseId: string, findingId?: string): TriageChange[] {

@@ -176,6 +176,54 @@ CREATE TABLE case_suppressions (
 ${appendOnly('case_suppressions')}
 `,
   },
+  {
+    version: 5,
+    name: 'findings keyed by integer case and scan keys, with a covering triage index',
+    sql: `
+-- A scan can bring 100k findings. Repeating two 36-character UUIDs in every row and index entry made a
+-- quarter of the bytes each bulk insert writes and syncs; small integer keys carry the same relation.
+-- rowid is not a stable key (VACUUM may renumber it), so the keys are columns of their own.
+ALTER TABLE cases ADD COLUMN key INTEGER;
+UPDATE cases SET key = rowid;
+CREATE UNIQUE INDEX cases_by_key ON cases (key);
+ALTER TABLE scans ADD COLUMN key INTEGER;
+UPDATE scans SET key = rowid;
+CREATE UNIQUE INDEX scans_by_key ON scans (key);
+-- Uniqueness of (case_key, id) is a named index rather than a table constraint, so a large first scan can
+-- load rows without it and build it once afterwards (see finding-store.ts).
+CREATE TABLE findings_v5 (
+  case_key INTEGER NOT NULL REFERENCES cases(key),
+  id TEXT NOT NULL,
+  scan_key INTEGER NOT NULL REFERENCES scans(key),
+  detector TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  attack TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  engine_id TEXT,
+  container_id TEXT,
+  container_name TEXT,
+  summary TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  first_seen TEXT,
+  state TEXT NOT NULL DEFAULT 'new',
+  suppressed_by TEXT
+);
+-- Outer joins: a finding without its case or scan fails NOT NULL and aborts the upgrade instead of vanishing.
+INSERT INTO findings_v5
+  SELECT c.key, f.id, s.key, f.detector, f.title, f.severity, f.severity_rank, f.attack, f.kind, f.engine_id, f.container_id,
+         f.container_name, f.summary, f.evidence, f.first_seen, f.state, f.suppressed_by
+  FROM findings f LEFT JOIN cases c ON c.id = f.case_id LEFT JOIN scans s ON s.id = f.scan_id
+  ORDER BY c.key, f.id;
+DROP TABLE findings;
+ALTER TABLE findings_v5 RENAME TO findings;
+CREATE UNIQUE INDEX findings_by_id ON findings (case_key, id);
+-- The triage list reads this index in order; filters on state or container and their counts are answered
+-- from the index alone, without visiting the rows.
+CREATE INDEX findings_triage ON findings (case_key, severity_rank DESC, id, state, container_id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -46,4 +46,38 @@ describe('case store crash safety', () => {
       tmp.cleanup();
     }
   });
+
+  it('leaves either all of a large scan\'s findings or none, with every index, when killed during a bulk load', async () => {
+    const tmp = tempDataDir();
+    try {
+      const setup = new CaseService(tmp.dir, 'setup');
+      const caseId = setup.create('crash').id;
+      const indexes = setup.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all();
+      setup.dispose();
+      const N = 60_000;
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/bulk-scan.ts'), tmp.dir, caseId, String(N)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          // Kill while the rows are being written: the load of 60k rows takes several hundred ms.
+          if (out.includes('start') && !child.killed) setTimeout(() => child.kill('SIGKILL'), 150);
+        });
+        child.on('close', () => resolve());
+        child.on('error', reject);
+      });
+      expect(out, stderr).toContain('start');
+
+      const cases = new CaseService(tmp.dir, 'after');
+      expect(cases.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(cases.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all()).toEqual(indexes);
+      expect(cases.scans(caseId)).toHaveLength(1);
+      expect(cases.findings(caseId).total).toBe(out.includes('committed') ? N : 0);
+      cases.dispose();
+    } finally {
+      tmp.cleanup();
+    }
+  });
 });
