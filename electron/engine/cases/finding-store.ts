@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { severityRank, type Finding, type Severity, type TriageState } from '../../../shared/domain/finding.js';
+import { SEVERITIES, severityRank, type Finding, type Severity, type TriageState } from '../../../shared/domain/finding.js';
 import { withDeferredCheckpoint } from './case-db.js';
 
 export interface FindingQuery {
@@ -14,7 +14,7 @@ interface FindingRow {
   id: string;
   detector: string;
   title: string;
-  severity: Severity;
+  severity_rank: number;
   attack: string;
   kind: Finding['kind'];
   engine_id: string | null;
@@ -28,8 +28,8 @@ interface FindingRow {
 }
 
 const INSERT_COLUMNS =
-  'case_key, id, scan_key, detector, title, severity, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by';
-const INSERT_PARAMS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+  'case_key, id, scan_key, detector, title, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by';
+const INSERT_PARAMS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
 /** Below this a scan's findings go through the upsert; above it loading without indexes may pay off. */
 const BULK_LOAD_MIN = 10_000;
 
@@ -43,9 +43,9 @@ function insertEach(stmt: Database.Statement, ck: number, sk: number, findings: 
       sk,
       f.detector,
       f.title,
-      f.severity,
       severityRank(f.severity),
-      JSON.stringify(f.attack),
+      // A join, not JSON: ids cannot contain a comma, and this is measurably cheaper per row.
+      f.attack.join(','),
       f.kind,
       f.engineId ?? null,
       f.container?.id ?? null,
@@ -59,15 +59,15 @@ function insertEach(stmt: Database.Statement, ck: number, sk: number, findings: 
   }
 }
 
-const COLUMNS = 'id, detector, title, severity, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by';
+const COLUMNS = 'id, detector, title, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by';
 
 function toFinding(r: FindingRow): Finding {
   return {
     id: r.id,
     detector: r.detector,
     title: r.title,
-    severity: r.severity,
-    attack: JSON.parse(r.attack) as string[],
+    severity: SEVERITIES[r.severity_rank]!,
+    attack: r.attack ? r.attack.split(',') : [],
     kind: r.kind,
     engineId: r.engine_id ?? undefined,
     container: r.container_id ? { id: r.container_id, name: r.container_name ?? '' } : undefined,
@@ -113,7 +113,7 @@ export class FindingStore {
   private upsertRows(ck: number, sk: number, findings: Finding[]): void {
     const stmt = this.db.prepare(
       `INSERT INTO findings (${INSERT_COLUMNS}) VALUES (${INSERT_PARAMS})
-       ON CONFLICT(case_key, id) DO UPDATE SET scan_key = excluded.scan_key, title = excluded.title, severity = excluded.severity, severity_rank = excluded.severity_rank,
+       ON CONFLICT(case_key, id) DO UPDATE SET scan_key = excluded.scan_key, title = excluded.title, severity_rank = excluded.severity_rank,
          attack = excluded.attack, summary = excluded.summary, evidence = excluded.evidence, container_name = excluded.container_name,
          first_seen = coalesce(findings.first_seen, excluded.first_seen)`,
     );

@@ -178,7 +178,7 @@ ${appendOnly('case_suppressions')}
   },
   {
     version: 5,
-    name: 'findings keyed by integer case and scan keys, with a covering triage index',
+    name: 'compact findings keyed by integer case and scan keys, with a covering triage index',
     sql: `
 -- A scan can bring 100k findings. Repeating two 36-character UUIDs in every row and index entry made a
 -- quarter of the bytes each bulk insert writes and syncs; small integer keys carry the same relation.
@@ -197,8 +197,9 @@ CREATE TABLE findings_v5 (
   scan_key INTEGER NOT NULL REFERENCES scans(key),
   detector TEXT NOT NULL,
   title TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  severity_rank INTEGER NOT NULL,
+  -- 0 low .. 3 critical; the severity's name is not stored twice.
+  severity_rank INTEGER NOT NULL CHECK (severity_rank BETWEEN 0 AND 3),
+  -- ATT&CK ids joined by commas (ids are T1234 or T1234.001, so the separator cannot occur in one).
   attack TEXT NOT NULL,
   kind TEXT NOT NULL,
   engine_id TEXT,
@@ -212,7 +213,8 @@ CREATE TABLE findings_v5 (
 );
 -- Outer joins: a finding without its case or scan fails NOT NULL and aborts the upgrade instead of vanishing.
 INSERT INTO findings_v5
-  SELECT c.key, f.id, s.key, f.detector, f.title, f.severity, f.severity_rank, f.attack, f.kind, f.engine_id, f.container_id,
+  SELECT c.key, f.id, s.key, f.detector, f.title, f.severity_rank,
+         coalesce((SELECT group_concat(value, ',') FROM json_each(f.attack)), ''), f.kind, f.engine_id, f.container_id,
          f.container_name, f.summary, f.evidence, f.first_seen, f.state, f.suppressed_by
   FROM findings f LEFT JOIN cases c ON c.id = f.case_id LEFT JOIN scans s ON s.id = f.scan_id
   ORDER BY c.key, f.id;

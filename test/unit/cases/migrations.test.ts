@@ -56,6 +56,7 @@ describe('case database migrations', () => {
     );
     // The same finding id in two cases must stay two findings.
     ins.run('c1', 'f1', 's-c1', 'one', 'high', 2, 'confirmed', null);
+    old.prepare(`UPDATE findings SET attack = '["T1610","T1222.002"]' WHERE id = 'f1' AND case_id = 'c1'`).run();
     ins.run('c1', 'f2', 's-c1', 'two', 'low', 0, 'suppressed', 'bob');
     ins.run('c2', 'f1', 's-c2', 'other', 'critical', 3, 'new', null);
     old.close();
@@ -66,13 +67,17 @@ describe('case database migrations', () => {
       ['f1', 'one', 'confirmed', undefined],
       ['f2', 'two', 'suppressed', 'bob'],
     ]);
+    expect(cases.findings('c1').items.map((f) => [f.severity, f.attack])).toEqual([
+      ['high', ['T1610', 'T1222.002']],
+      ['low', ['T1610']],
+    ]);
     expect(cases.findings('c2', { severity: 'critical' }).items.map((f) => f.title)).toEqual(['other']);
     expect(cases.get('c1').findingCount).toBe(2);
     // New cases and scans continue the key sequence; the keys are enforced as foreign keys.
     const c3 = cases.create('after upgrade');
     const keys = cases.db.prepare('SELECT key FROM cases ORDER BY key').all() as Array<{ key: number }>;
     expect(new Set(keys.map((k) => k.key)).size).toBe(3);
-    expect(() => cases.db.prepare("INSERT INTO findings (case_key, id, scan_key, detector, title, severity, severity_rank, attack, kind, summary, evidence) VALUES (999, 'x', 1, 'd', 't', 'low', 0, '[]', 'state', 's', '[]')").run()).toThrow(/FOREIGN KEY/);
+    expect(() => cases.db.prepare("INSERT INTO findings (case_key, id, scan_key, detector, title, severity_rank, attack, kind, summary, evidence) VALUES (999, 'x', 1, 'd', 't', 0, '', 'state', 's', '[]')").run()).toThrow(/FOREIGN KEY/);
     expect(cases.findings(c3.id).total).toBe(0);
     cases.dispose();
   });
