@@ -29,7 +29,7 @@ function lsattr(args: string[], timeoutMs: number): Promise<string> {
  * Immutable and append-only flags of container paths, read on the host. Through a mounted view (the
  * merged dir or /proc/PID/root) overlayfs reports the flags it keeps for the container (since Linux 5.15
  * they live in an xattr of the upper file, not in its inode flags); on the upper dir of a stopped container
- * only the inode flags are visible.
+ * only the inode flags are visible, and `overlayProtAttrs` reads the xattr.
  */
 export async function hostFileAttrs(root: string, paths: string[], reader: AttrReader = directReader): Promise<{ flags: Map<string, FileFlag[]>; raw: string }> {
   const res = await reader(paths.map((p) => path.posix.join(root, p)));
@@ -87,4 +87,68 @@ export function createAttrBatcher(delayMs = 15, timeoutMs = 10_000): AttrReader 
       pending.push({ paths, resolve });
       timer ??= setTimeout(() => void flush(), delayMs);
     });
+}
+
+/** getfattr prints names with octal escapes (\012 for a newline, \134 for a backslash); undo them byte-wise. */
+function unescapeGetfattr(name: string): string {
+  if (!name.includes('\\')) return name;
+  const bytes: number[] = [];
+  const raw = Buffer.from(name, 'utf8');
+  for (let i = 0; i < raw.length; i++) {
+    const m = raw[i] === 0x5c ? /^[0-7]{3}/.exec(raw.subarray(i + 1, i + 4).toString('latin1')) : null;
+    if (m) {
+      bytes.push(parseInt(m[0], 8));
+      i += 3;
+    } else bytes.push(raw[i]!);
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Parses `getfattr -d` output for overlayfs' protection attribute ("i" immutable, "a" append-only) per path. */
+export function parseProtAttrs(stdout: string): Map<string, FileFlag[]> {
+  const out = new Map<string, FileFlag[]>();
+  let file: string | undefined;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('# file: ')) file = unescapeGetfattr(line.slice(8));
+    const m = /^(?:trusted|user)\.overlay\.protattr="([a-z]*)"$/.exec(line);
+    if (!m || file === undefined) continue;
+    const flags: FileFlag[] = [];
+    if (m[1]!.includes('i')) flags.push('immutable');
+    if (m[1]!.includes('a')) flags.push('append-only');
+    out.set(file, [...new Set([...(out.get(file) ?? []), ...flags])]);
+  }
+  return out;
+}
+
+function getfattr(paths: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // -m matches the attribute under either prefix (user. when overlay is mounted with userxattr); files
+    // without it are skipped silently, so a non-zero exit alone is not a failure.
+    execFile(
+      'getfattr',
+      ['--absolute-names', '-d', '-m', '^(trusted|user)\\.overlay\\.protattr$', '--', ...paths],
+      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout) => {
+        if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+          reject(new Error('getfattr is not installed (package "attr"), so the immutable and append-only flags of stopped containers cannot be read'));
+        } else resolve(String(stdout ?? ''));
+      },
+    );
+  });
+}
+
+/**
+ * The flags overlayfs keeps in the `overlay.protattr` xattr of upper-layer files: readable without a mounted
+ * view, so they are seen for stopped containers too. Keyed by container path, like hostFileAttrs.
+ */
+export async function overlayProtAttrs(upper: string, paths: string[], timeoutMs = 10_000): Promise<{ flags: Map<string, FileFlag[]>; raw: string }> {
+  const flags = new Map<string, FileFlag[]>();
+  let raw = '';
+  const hostPaths = paths.map((p) => path.posix.join(upper, p));
+  for (let i = 0; i < hostPaths.length; i += CHUNK) {
+    const out = await getfattr(hostPaths.slice(i, i + CHUNK), timeoutMs);
+    raw += out;
+    for (const [p, f] of parseProtAttrs(out)) if (p.startsWith(`${upper}/`)) flags.set(p.slice(upper.length), f);
+  }
+  return { flags, raw };
 }

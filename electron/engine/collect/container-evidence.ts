@@ -1,14 +1,14 @@
 import type Docker from 'dockerode';
 import { access as fsAccess } from 'node:fs/promises';
 import { ContainerEvidenceSchema, type ArtifactRef, type ContainerEvidence, type FileContent, type StatsSample } from '../../../shared/domain/evidence-set.js';
-import type { FileChange } from '../../../shared/domain/file-change.js';
+import type { FileChange, FileFlag } from '../../../shared/domain/file-change.js';
 import type { NetworkSnapshot } from '../../../shared/domain/network.js';
 import type { ProcessSnapshot } from '../../../shared/domain/process.js';
 import type { ScanError } from '../../../shared/domain/scan.js';
 import { mapContainerDetail } from '../docker/map.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
-import { hostFileAttrs, parseLsattr, type AttrReader } from './attrs.js';
+import { hostFileAttrs, overlayProtAttrs, parseLsattr, type AttrReader } from './attrs.js';
 import { readCriticalFromArchive, readCriticalFromLayers, type ImageFileCache } from './critical-read.js';
 import { execCapture, execNetTables, execProcessView } from './exec-capture.js';
 import { mapApiChanges, upperDirChanges } from './file-changes.js';
@@ -169,6 +169,8 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
         for (const c of contents) artifacts.push({ kind: 'archive', sourceCall: `host:layers:${c.path}`.slice(0, 2048), collectedAt: new Date().toISOString(), sha256: c.sha256, size: c.size, containerId: id });
       }
       await applyHostAttrs(files, running ? await attrRoot(container.graphDriver.mergedDir, procRoot, hostPid) : layers.upper!, attempt, artifacts, id, opts.attrReader);
+      // Without a mounted view overlayfs' own record of the flags is an xattr on the upper files.
+      if (!running) await applyProtAttrs(files, layers.upper!, attempt, artifacts, id);
       return;
     }
     const changes = await attempt('changes', async () => {
@@ -248,12 +250,33 @@ async function applyHostAttrs(
   id: string,
   reader?: AttrReader,
 ): Promise<void> {
-  const targets = files.filter((f) => f.kind !== 'deleted' && f.mode !== undefined && [0o100000, 0o040000].includes(f.mode & 0o170000)).slice(0, 5000);
+  const targets = attrTargets(files);
   if (!targets.length) return;
   const res = await attempt('host:lsattr', () => hostFileAttrs(root, targets.map((f) => f.path), reader));
   if (!res) return;
   artifacts.push(artifactRef('attrs', `lsattr -d ${root}/...`, res.raw, id));
-  for (const f of targets) for (const flag of res.flags.get(f.path) ?? []) if (!f.flags.includes(flag)) f.flags.push(flag);
+  addFlags(targets, res.flags);
+}
+
+const attrTargets = (files: FileChange[]) => files.filter((f) => f.kind !== 'deleted' && f.mode !== undefined && [0o100000, 0o040000].includes(f.mode & 0o170000)).slice(0, 5000);
+
+function addFlags(targets: FileChange[], flags: Map<string, FileFlag[]>): void {
+  for (const f of targets) for (const flag of flags.get(f.path) ?? []) if (!f.flags.includes(flag)) f.flags.push(flag);
+}
+
+async function applyProtAttrs(
+  files: FileChange[],
+  upper: string,
+  attempt: <T>(call: string, fn: () => Promise<T>) => Promise<T | undefined>,
+  artifacts: ArtifactRef[],
+  id: string,
+): Promise<void> {
+  const targets = attrTargets(files);
+  if (!targets.length) return;
+  const res = await attempt('host:getfattr', () => overlayProtAttrs(upper, targets.map((f) => f.path)));
+  if (!res) return;
+  artifacts.push(artifactRef('attrs', `getfattr -m overlay.protattr ${upper}/...`, res.raw, id));
+  addFlags(targets, res.flags);
 }
 
 /** Remote engines: the container's own lsattr, when it has one and the analyst allowed exec. */
@@ -269,8 +292,7 @@ async function applyExecAttrs(
   const res = await attempt('exec:lsattr', () => execCapture(docker, id, ['lsattr', '-d', '--', ...targets.map((f) => f.path)]));
   if (!res) return;
   artifacts.push(artifactRef('exec', `exec ${id.slice(0, 12)} lsattr -d`, res.stdout, id));
-  const flags = parseLsattr(res.stdout);
-  for (const f of targets) for (const flag of flags.get(f.path) ?? []) if (!f.flags.includes(flag)) f.flags.push(flag);
+  addFlags(targets, parseLsattr(res.stdout));
 }
 
 /**

@@ -24,6 +24,7 @@ describe('file collectors (host-side layers vs Engine API)', () => {
   let running = '';
   let stopped = '';
   let attrs = '';
+  let lockedStopped = '';
   let clean = '';
   beforeAll(async () => {
     await removeSuite(SUITE);
@@ -39,7 +40,17 @@ describe('file collectors (host-side layers vs Engine API)', () => {
         cmd: ['sh', '-c', 'echo keep > /tmp/imm && chattr +i /tmp/imm && echo log > /tmp/app && chattr +a /tmp/app && touch /tmp/ready && sleep 3600'],
       })
     ).id;
-    await Promise.all([waitForFile(running, '/tmp/ready'), waitForExit(stopped), waitForFile(attrs, '/tmp/ready')]);
+    // Locks files and exits: the overlay is unmounted, so only the upper layer remains to read the flags from.
+    lockedStopped = (
+      await runContainer({
+        suite: SUITE,
+        image: ATTRS,
+        name: `sw-col-locked-stopped-${process.pid}`,
+        hostConfig: { CapAdd: ['LINUX_IMMUTABLE'] },
+        cmd: ['sh', '-c', 'mkdir -p /etc/cron.d && echo "* * * * * root /tmp/.x" > /etc/cron.d/keep && chattr +i /etc/cron.d/keep && echo log > /tmp/app && chattr +a /tmp/app && echo plain > /tmp/plain'],
+      })
+    ).id;
+    await Promise.all([waitForFile(running, '/tmp/ready'), waitForExit(stopped), waitForFile(attrs, '/tmp/ready'), waitForExit(lockedStopped)]);
   }, 60_000);
   afterAll(() => removeSuite(SUITE));
 
@@ -127,6 +138,27 @@ describe('file collectors (host-side layers vs Engine API)', () => {
     expect(flags('/tmp/app')).toContain('append-only');
     expect(flags('/tmp/ready')).not.toContain('immutable');
     expect(ev.artifacts.some((a) => a.kind === 'attrs')).toBe(true);
+  });
+
+  it('sees the flags of a stopped container in the upper layer, and names the missing tool when it cannot', async () => {
+    const ev = await collectContainerEvidence(docker, lockedStopped, { engineId: 'local', local: true });
+    expect(ev.container.state).toBe('exited');
+    const flags = (p: string) => ev.files.find((f) => f.path === p)?.flags ?? [];
+    expect(flags('/etc/cron.d/keep')).toContain('immutable');
+    expect(flags('/tmp/app')).toContain('append-only');
+    expect(flags('/tmp/plain')).not.toContain('immutable');
+    expect(ev.artifacts.some((a) => a.kind === 'attrs' && a.sourceCall.startsWith('getfattr'))).toBe(true);
+    expect(ev.errors).toEqual([]);
+
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const blind = await collectContainerEvidence(docker, lockedStopped, { engineId: 'local', local: true });
+      expect(blind.errors.find((e) => e.call === 'host:getfattr')?.message).toMatch(/getfattr is not installed/);
+      expect(blind.files.find((f) => f.path === '/etc/cron.d/keep')?.flags ?? []).not.toContain('immutable');
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('reads the flags with the container own lsattr only when exec is allowed and the host cannot', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { containerIdOfCgroup, decodeAddress, parseMountPoints, parseProcNet, parseProcNetUnix, parseStat, parseStatus } from '../../../electron/engine/collect/proc-parse.js';
 import { processFlags } from '../../../electron/engine/collect/host-procs.js';
-import { parseLsattr } from '../../../electron/engine/collect/attrs.js';
+import { parseLsattr, parseProtAttrs } from '../../../electron/engine/collect/attrs.js';
 import { isCriticalPath } from '../../../electron/engine/collect/critical-files.js';
 import { parseSince } from '../../../electron/engine/collect/since.js';
 import { mapApiChanges } from '../../../electron/engine/collect/file-changes.js';
@@ -67,6 +67,13 @@ describe('collector helpers', () => {
     expect(attrs.get('/m/tmp/imm')).toEqual(['immutable']);
     expect(attrs.get('/m/tmp/app')).toEqual(['append-only']);
     expect(attrs.get('/m/tmp/ok')).toEqual([]);
+    // overlayfs' xattr as getfattr dumps it: octal-escaped names, trusted. or user. prefix, both flags at once.
+    const prot = parseProtAttrs(
+      '# file: /u/etc/cron.d/keep\ntrusted.overlay.protattr="i"\n\n# file: /u/we ird\\012name\\134x\nuser.overlay.protattr="ia"\n\n# file: /u/other\ntrusted.overlay.origin=0sAAA\n',
+    );
+    expect(prot.get('/u/etc/cron.d/keep')).toEqual(['immutable']);
+    expect(prot.get('/u/we ird\nname\\x')).toEqual(['immutable', 'append-only']);
+    expect(prot.has('/u/other')).toBe(false);
     expect(isCriticalPath('/home/bob/.ssh/authorized_keys')).toBe(true);
     expect(isCriticalPath('/etc/cron.d/evil')).toBe(true);
     expect(isCriticalPath('/etc/cron.d/a/b')).toBe(false);

@@ -12,11 +12,15 @@ export const immutableFiles: Detector = {
     attack: ['T1222.002'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['inode flags (FS_IOC_GETFLAGS) of changed files in the container upper layer, read host-side or with lsattr', 'filesystem diff (deleted chattr/lsattr)'],
+    dataSources: [
+      'immutable/append-only flags of changed files in the container upper layer: through the mounted view with lsattr for running containers, from the overlayfs `overlay.protattr` xattr with getfattr for stopped ones, or with the container own lsattr over exec',
+      'filesystem diff (deleted chattr/lsattr)',
+    ],
     goal: 'Find files locked with `chattr +i` / `+a` inside containers. Default containers lack CAP_LINUX_IMMUTABLE, so a flag there implies extra capabilities, privileged mode or host-side tampering; attackers use it to keep backdoors and miners from being removed.',
     blindSpots: [
       'Flags are read only for files in the container diff (the writable layer); flags on volumes, bind mounts and tmpfs are not collected.',
-      'Over a remote engine API without exec, flags cannot be read at all.',
+      'Over a remote engine API without exec, flags cannot be read at all; a stopped remote container has no exec either.',
+      'Stopped local containers need getfattr (package attr) on the host; without it the scan reports the missing tool as a collection error.',
     ],
     falsePositives: [
       'CI pipelines that set attributes while testing filesystem tooling, and images that deliberately lock configuration. Suppress by image or CI label with a `ref` glob such as `flags:/etc/app/*`.',
