@@ -62,7 +62,8 @@ export function createApp(opts: AppOptions = {}) {
 
   const handlers: Handlers = {
     'investigate.network': async ({ engineId }) => network.graph(engineId),
-    'timeline.events': async ({ engineId, since, until, containerId }) => readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }),
+    'timeline.events': async ({ engineId, since, until, containerId }) =>
+      bundleEngines.has(engineId) ? bundleEngines.timeline(engineId, { since, until, containerId }) : readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }),
     'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => terminals.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
     'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) => terminals.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user }),
     'terminal.input': async ({ sessionId, data }) => ({ accepted: terminals.input(sessionId, data) }),

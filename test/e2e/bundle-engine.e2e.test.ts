@@ -58,6 +58,9 @@ describe('an offline bundle investigated like a live engine', { timeout: 240_000
     expect(await engine.textContent()).toContain('bundle');
     await engine.click();
     await expect.poll(() => engine.getAttribute('data-status'), { timeout: 30_000 }).toBe('connected');
+    // Nothing live behind it: marked read-only, with no Reconnect to offer.
+    expect(await engine.getByTestId('engine-readonly').count()).toBe(1);
+    expect(await engine.getByTestId('engine-reconnect').count()).toBe(0);
     const rail = page.getByTestId('engine-rail');
     await rail.locator('input[type="search"]').fill(name);
     const item = page.getByTestId('container-item').filter({ hasText: name }).first();
@@ -88,5 +91,14 @@ describe('an offline bundle investigated like a live engine', { timeout: 240_000
     await expect.poll(() => warn.textContent(), { timeout: 20_000 }).toContain('read-only evidence bundle');
     await expect.poll(() => warn.locator('xpath=..').textContent()).toContain('backdoor:x:0:0');
     await page.screenshot({ path: artifactPath('bundle-engine-files.png') });
+  });
+
+  it('puts the events the bundle recorded on the timeline, up to the moment it was collected', async () => {
+    await page.getByTestId('tab-timeline').click();
+    const tl = page.getByTestId('timeline');
+    await tl.waitFor({ timeout: 60_000 });
+    const rows = page.getByTestId('timeline-row');
+    await expect.poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 30_000 }).toMatch(/start/);
+    await page.screenshot({ path: artifactPath('bundle-engine-timeline.png') });
   });
 });

@@ -10,6 +10,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { ScanOutcome } from '../scan/run-scan.js';
 import type { OpenedBundle } from './read-bundle.js';
+import { recordedEvents, type TimelineQuery, type TimelineResult } from '../investigate/timeline-events.js';
 
 /** The engine id of the bundle opened as a case: stable, so opening the same case twice gives one engine. */
 export const bundleEngineId = (caseId: string): string => `bundle-${caseId}`.slice(0, 128);
@@ -101,6 +102,12 @@ export class BundleEngines {
     const found = this.require(engineId).evidence.containers.find((c) => c.container.id.startsWith(containerId) || c.container.name === containerId);
     if (!found) throw new AppError('NOT_FOUND', `The evidence bundle holds no container "${containerId.slice(0, 128)}"`);
     return found.container;
+  }
+
+  /** timeline.events of a bundle engine: the engine events it recorded when it was collected. */
+  timeline(engineId: string, q: TimelineQuery): TimelineResult {
+    const ev = this.require(engineId).evidence;
+    return recordedEvents(ev.events, ev.collectedAt, engineId, q);
   }
 
   private require(engineId: string): ScanOutcome {

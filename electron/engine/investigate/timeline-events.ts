@@ -76,3 +76,28 @@ export async function readEngineEvents(docker: Docker, engineId: string, q: Time
   take(buf);
   return { events, since: new Date(since * 1000).toISOString(), until: new Date(until * 1000).toISOString(), truncated };
 }
+
+/**
+ * The events an evidence bundle recorded, in the asked window. A bundle's clock stopped when it was collected:
+ * a window reaching past that moment is moved back to end there, keeping its length, so "the last hour" of a
+ * bundle is the hour before its collection.
+ */
+export function recordedEvents(events: EngineEvent[], collectedAt: string, engineId: string, q: TimelineQuery): TimelineResult {
+  let since = toUnixSeconds(q.since);
+  let until = q.until === undefined ? Math.ceil(Date.now() / 1000) : toUnixSeconds(q.until);
+  if (until < since) throw new Error('the end of the window is before its start');
+  const end = Math.ceil(Date.parse(collectedAt) / 1000);
+  if (Number.isFinite(end) && until > end) {
+    since = Math.max(0, since - (until - end));
+    until = end;
+  }
+  const inWindow = events
+    .filter((e) => {
+      const t = Date.parse(e.time) / 1000;
+      return t >= since && t <= until && (!q.containerId || e.actorId === q.containerId || (q.containerId.length >= 12 && e.actorId.startsWith(q.containerId)));
+    })
+    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
+    .map((e) => ({ ...e, engineId }));
+  const truncated = Math.max(0, inWindow.length - TIMELINE_MAX_EVENTS);
+  return { events: inWindow.slice(truncated), since: new Date(since * 1000).toISOString(), until: new Date(until * 1000).toISOString(), truncated };
+}

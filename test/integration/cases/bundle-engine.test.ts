@@ -76,13 +76,29 @@ describe('an opened evidence bundle as a read-only engine', () => {
     expect(JSON.stringify(net.value)).toContain(containerId);
   });
 
+  it('answers the timeline from the events it recorded, a window past its collection moved back to end there', async () => {
+    const now = Date.now();
+    const r = await call('timeline.events', { engineId, since: new Date(now - 600_000).toISOString(), until: new Date(now).toISOString(), containerId });
+    expect(r.ok, JSON.stringify(r.error)).toBe(true);
+    const tl = r.value as { events: Array<{ engineId: string; actorId: string; action: string; time: string }>; since: string; until: string };
+    expect(tl.events.map((e) => e.action)).toEqual(expect.arrayContaining(['create', 'start']));
+    expect(tl.events.every((e) => e.engineId === engineId && e.actorId === containerId)).toBe(true);
+    // A day later, "the last 10 minutes" of the bundle are still the 10 minutes before it was collected.
+    const later = await call('timeline.events', { engineId, since: new Date(now + 86_400_000 - 600_000).toISOString(), until: new Date(now + 86_400_000).toISOString() });
+    const tl2 = later.value as typeof tl;
+    expect(Date.parse(tl2.until)).toBeLessThanOrEqual(now + 1000);
+    expect(Date.parse(tl2.until) - Date.parse(tl2.since)).toBe(600_000);
+    expect(tl2.events.some((e) => e.actorId === containerId && e.action === 'start')).toBe(true);
+    // The container's removal happened after collection: the bundle cannot know of it.
+    expect(tl2.events.some((e) => e.actorId === containerId && e.action === 'destroy')).toBe(false);
+  });
+
   it('refuses what needs a live engine with a read-only evidence bundle error', async () => {
     const attempts: Array<[string, Record<string, unknown>]> = [
       ['terminal.exec', { engineId, containerId, cmd: ['id'], confirm: true }],
       ['terminal.logs', { engineId, containerId }],
       ['containers.stats', { engineId, containerId }],
       ['investigate.fileDiff', { engineId, containerId, path: '/etc/passwd' }],
-      ['timeline.events', { engineId, since: new Date(Date.now() - 600_000).toISOString() }],
       ['scan.run', { engineId, confirm: true }],
     ];
     for (const [op, input] of attempts) {

@@ -128,6 +128,11 @@ function EngineList(p: Props) {
                 </span>
               ) : null}
               <span className="muted small">{e.source}</span>
+              {e.source === 'bundle' ? (
+                <span className="eng-kind" title="An opened evidence bundle: what was collected then, read-only; nothing to reconnect to" data-testid="engine-readonly">
+                  read-only
+                </span>
+              ) : null}
               {(st.status === 'failed' || st.status === 'lost') && st.reason && !(sel && st.hostKey) ? (
                 <span className={st.status === 'lost' ? 'eng-reason retry' : 'eng-reason'} data-testid="engine-reason">
                   {st.errorCode ? `${st.errorCode}: ` : ''}
@@ -138,9 +143,11 @@ function EngineList(p: Props) {
               {sel && st.status === 'failed' && st.hostKey ? <HostKeyPrompt hostKey={st.hostKey} errorCode={st.errorCode} target={{ engineId: e.id }} onTrusted={() => void act(() => api.call('engines.reconnect', { engineId: e.id }))} /> : null}
               {sel ? (
                 <span className="eng-tools" onClick={(ev) => ev.stopPropagation()}>
-                  <button type="button" onClick={() => act(() => api.call('engines.reconnect', { engineId: e.id }))} data-testid="engine-reconnect">
-                    Reconnect
-                  </button>
+                  {e.source !== 'bundle' ? (
+                    <button type="button" onClick={() => act(() => api.call('engines.reconnect', { engineId: e.id }))} data-testid="engine-reconnect">
+                      Reconnect
+                    </button>
+                  ) : null}
                   {e.source === 'saved' ? (
                     confirmRemove === e.id ? (
                       <>

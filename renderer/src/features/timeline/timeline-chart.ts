@@ -1,5 +1,17 @@
-import { axisBottom, brushX, scaleTime, select, zoom as d3zoom, zoomIdentity, type BrushBehavior, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
+import { axisBottom, brushX, scaleTime, select, timeFormat, zoom as d3zoom, zoomIdentity, type BrushBehavior, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { LANES, type Lane, type TimelineItem } from './timeline-items.js';
+
+// 24-hour ticks, as the event list prints times; d3's default mixes 12-hour labels with AM/PM.
+const fmtDay = timeFormat('%b %d');
+const fmtMinute = timeFormat('%H:%M');
+const fmtSecond = timeFormat('%H:%M:%S');
+const fmtMilli = timeFormat('%H:%M:%S.%L');
+function axisTime(d: Date): string {
+  if (d.getMilliseconds()) return fmtMilli(d);
+  if (d.getSeconds()) return fmtSecond(d);
+  if (d.getHours() || d.getMinutes()) return fmtMinute(d);
+  return fmtDay(d);
+}
 
 /**
  * The timeline drawing: one lane per source on a shared time axis that zooms and pans (wheel, drag), with a
@@ -172,7 +184,7 @@ export class TimelineChart {
 
   private renderMarks(): void {
     const x = this.transform.rescaleX(this.base);
-    this.axisG.call(axisBottom(x).ticks(Math.max(2, Math.floor((this.width - LEFT) / 110))).tickSizeOuter(0));
+    this.axisG.call(axisBottom<Date>(x).ticks(Math.max(2, Math.floor((this.width - LEFT) / 110))).tickFormat(axisTime).tickSizeOuter(0));
     const laneIndex = new Map(this.lanes.map((l, i) => [l, i]));
     const [d0, d1] = x.domain().map((d) => d.getTime()) as [number, number];
     // Only marks in (or next to) the visible span are in the DOM: zoomed-in views stay light with thousands of items.
