@@ -1,22 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CaseService } from '../../../electron/engine/cases/case-service.js';
 import { resolveDataDir } from '../../../electron/engine/cases/data-dir.js';
-import { makeFindings, makeScan, tempDataDir } from '../../helpers/case-fixtures.js';
+import { makeFindings, makeScan } from '../../helpers/case-fixtures.js';
+import { freshCaseStore } from '../../helpers/case-store.js';
 
 describe('case store', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
+  const store = freshCaseStore();
   let cases: CaseService;
-  beforeEach(() => {
-    tmp = tempDataDir();
-    cases = new CaseService(tmp.dir, 'alice');
-  });
-  afterEach(() => {
-    cases.dispose();
-    tmp.cleanup();
-  });
+  beforeEach(() => (cases = store.cases));
 
   it('creates, lists, renames, closes, reopens and archives cases side by side, tracking the current one', () => {
     const a = cases.create('Incident A');
@@ -95,7 +89,7 @@ describe('case store', () => {
     expect(bad.problems).toEqual([expect.objectContaining({ kind: 'hash-mismatch', sha256: item.sha256 })]);
 
     // Someone with the file and sqlite3 drops the trigger and edits a line: the hash chain shows it.
-    const raw = new Database(path.join(tmp.dir, 'cases.db'));
+    const raw = new Database(path.join(store.dir, 'cases.db'));
     raw.exec('DROP TRIGGER custody_no_update');
     raw.prepare("UPDATE custody SET detail = 'nothing happened' WHERE action = 'scan'").run();
     raw.close();

@@ -1,25 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CaseService } from '../../../electron/engine/cases/case-service.js';
 import { findingId } from '../../../electron/engine/detect/finding-id.js';
 import type { Finding } from '../../../shared/domain/finding.js';
-import { makeFindings, makeScan, tempDataDir } from '../../helpers/case-fixtures.js';
+import { makeFindings, makeScan } from '../../helpers/case-fixtures.js';
+import { freshCaseStore } from '../../helpers/case-store.js';
 
 // Large enough for the load-then-index path (finding-store.ts), with ids shaped like the detectors' own.
 const N = 12_000;
 const scanFindings = (n: number, salt = ''): Finding[] => makeFindings(n).map((f) => ({ ...f, id: findingId(f.detector, 'local', f.container?.id, salt + f.evidence[0]!.ref) }));
 
 describe('finding store at scan scale', () => {
-  let tmp: ReturnType<typeof tempDataDir>;
+  const store = freshCaseStore();
   let cases: CaseService;
   const indexSql = () => cases.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' ORDER BY name").all();
-  beforeEach(() => {
-    tmp = tempDataDir();
-    cases = new CaseService(tmp.dir, 'alice');
-  });
-  afterEach(() => {
-    cases.dispose();
-    tmp.cleanup();
-  });
+  beforeEach(() => (cases = store.cases));
 
   it('loads a large first scan with the same indexes and the same answers as row-by-row upserts', () => {
     const before = indexSql();
