@@ -12,10 +12,21 @@ export const SinceSchema = z
   .max(64)
   .regex(/^(\d+(ms|s|m|h|d|w)|\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2}))$/, 'use a duration such as 30m, 24h, 7d or an RFC 3339 time');
 
+/** What an analyst can bring to a scan from the UI besides the engine, as the CLI's --baseline and --kube-* flags. */
+export const ScanOptionsSchema = z.object({
+  /** Named baselines (detectors.list names them), applied before the case's allowlist. */
+  baselines: z.array(z.string().max(64)).max(8).optional(),
+  /** A kubeconfig context whose pods are listed, to find containers with pod labels but no pod. */
+  kubeContext: z.string().min(1).max(256).optional(),
+  /** API-server audit logs (JSON lines) on this machine, judged with the scan. */
+  kubeAudit: z.array(z.string().min(1).max(4096)).max(8).optional(),
+});
+export type ScanOptions = z.infer<typeof ScanOptionsSchema>;
+
 /** Scanning an engine and reading the evidence one container has. */
 export const scanOps = {
   /** Collects every container (running and stopped), runs the detectors and keeps the result as the engine's latest. */
-  'scan.run': defineOp(z.object({ engineId: EngineId, since: SinceSchema.optional() }), ScanResultSchema, { timeoutMs: 15 * 60_000 }),
+  'scan.run': defineOp(z.object({ engineId: EngineId, since: SinceSchema.optional(), options: ScanOptionsSchema.optional() }), ScanResultSchema, { timeoutMs: 15 * 60_000 }),
   'scan.latest': defineOp(z.object({ engineId: EngineId }), ScanResultSchema.nullable()),
   /** The evidence behind the latest scan (events, execs, images and every container), or null before any scan. */
   'evidence.latest': defineOp(z.object({ engineId: EngineId }), EngineEvidenceSchema.nullable(), { timeoutMs: 60_000 }),

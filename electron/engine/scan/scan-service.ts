@@ -11,7 +11,9 @@ import { collectContainerEvidence } from '../collect/container-evidence.js';
 import { engineLooksLocal } from '../collect/host-access.js';
 import type { Suppression } from '../detect/run-detectors.js';
 import { runScan, type ScanOutcome } from './run-scan.js';
-import type { KubeEvidenceSource } from '../kube/kube-evidence.js';
+import { prepareKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
+import { baselines } from '../detect/suppression-file.js';
+import type { ScanOptions } from '../../../shared/api/scan.js';
 
 export interface ScanServiceOptions {
   procRoot?: string;
@@ -115,11 +117,31 @@ export class ScanService {
 
   handlers(): Pick<Required<PartialHandlers>, 'scan.run' | 'scan.latest' | 'evidence.latest' | 'evidence.container'> {
     return {
-      'scan.run': async ({ engineId, since }) => this.run(engineId, since),
-      'scan.latest': async ({ engineId }) => this.latest(engineId),
+      'scan.run': async ({ engineId, since, options }) => this.withHidden(engineId, await this.run(engineId, since, await this.extrasFor(options))),
+      'scan.latest': async ({ engineId }) => {
+        const r = this.latest(engineId);
+        return r && this.withHidden(engineId, r);
+      },
       'evidence.latest': async ({ engineId }) => this.latestEvidence(engineId),
       'evidence.container': async ({ engineId, containerId, refresh }) => this.containerEvidence(engineId, containerId, refresh),
     };
+  }
+
+  /** A result with the findings an allowlist hid, as `stowaway scan --format json` prints it. */
+  private withHidden(engineId: string, r: ScanResult): ScanResult {
+    const hidden = this.latestOutcome(engineId)?.suppressed ?? [];
+    return hidden.length ? { ...r, suppressed: hidden } : r;
+  }
+
+  /**
+   * The UI's scan options as the CLI reads its flags: inputs are read before any engine is contacted, so an
+   * unknown baseline or a missing audit log fails the call at once; baselines come before the allowlist in force.
+   */
+  private async extrasFor(options: ScanOptions | undefined): Promise<ScanExtras> {
+    const extras: ScanExtras = {};
+    if (options?.baselines?.length) extras.suppressions = [...baselines(options.baselines), ...((await this.opts.suppressions?.()) ?? [])];
+    if (options?.kubeContext !== undefined || options?.kubeAudit?.length) extras.kube = await prepareKubeEvidence({ context: options.kubeContext, auditFiles: options.kubeAudit });
+    return extras;
   }
 
   private async collectOne(engineId: string, containerId: string): Promise<ContainerEvidence> {

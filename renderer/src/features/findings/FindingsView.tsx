@@ -10,6 +10,8 @@ import type { ScanProgress } from '../../../../shared/domain/scan.js';
 import { visible } from '../containers/visible-text.js';
 import { evidenceTarget, facet, selectFindings, STATES, type SortKey } from './findings-model.js';
 import { useFindings, useScan, useTriage } from './use-findings.js';
+import { describeScanOptions, ScanOptionsPanel } from './ScanOptions.js';
+import type { ScanOptions } from '../../../../shared/api/scan.js';
 import '../containers/common.css';
 import './findings.css';
 
@@ -23,6 +25,9 @@ export function FindingsView() {
   const engines = enginesQ.data ?? [];
   const q = useFindings(engines);
   const scan = useScan(q.reload);
+  const [scanOptions, setScanOptions] = useState<ScanOptions>({});
+  const [optionsOpen, setOptionsOpen] = useState(false);
+  const optionsSummary = describeScanOptions(scanOptions);
   const triage = useTriage(q.data?.caseId);
 
   // New scans elsewhere (CLI, another window) and engine connections refresh the list; the selection stays.
@@ -117,9 +122,20 @@ export function FindingsView() {
   return (
     <div className="fv" data-testid="findings" data-count={all.length} data-shown={shown.length}>
       <div className="fv-toolbar">
-        <button type="button" className="primary" onClick={() => void scan.run(scanTargets)} disabled={scan.running.length > 0 || scanTargets.length === 0} data-testid="scan-button" title="Scan every container of the current engine">
+        <button type="button" className="primary" onClick={() => void scan.run(scanTargets, scanOptions)} disabled={scan.running.length > 0 || scanTargets.length === 0} data-testid="scan-button" title="Scan every container of the current engine">
           {scan.running.length ? 'Scanning…' : 'Scan'}
         </button>
+        <span className="fv-options-anchor">
+          <button type="button" className="ghost" aria-expanded={optionsOpen} onClick={() => setOptionsOpen((o) => !o)} data-testid="scan-options-toggle" title="Baselines and Kubernetes inputs for the next scan">
+            Options{optionsSummary ? ':' : ''}
+          </button>
+          {optionsSummary ? (
+            <span className="small muted" data-testid="scan-options-summary">
+              {optionsSummary}
+            </span>
+          ) : null}
+          {optionsOpen ? <ScanOptionsPanel engines={engines} value={scanOptions} onChange={setScanOptions} onClose={() => setOptionsOpen(false)} /> : null}
+        </span>
         <ScanStatus running={scan.running.length > 0} progress={scan.progress} error={scan.error} last={q.data?.scans} />
         <span className="spacer" />
         <TriageNote caseId={q.data?.caseId} persisted={triage.persisted} error={triage.error} />

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../app/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
+import type { ScanOptions } from '../../../../shared/api/scan.js';
 import { ScanProgressSchema, type ScanProgress, type ScanResult } from '../../../../shared/domain/scan.js';
 import type { Finding, TriageState } from '../../../../shared/domain/finding.js';
 import type { EngineView } from '../../../../shared/domain/engine.js';
@@ -67,12 +68,12 @@ export function useScan(onDone: () => void) {
     [api],
   );
   const run = useCallback(
-    async (engineIds: string[]) => {
+    async (engineIds: string[], options?: ScanOptions) => {
       setError(undefined);
       setRunning(engineIds);
       setProgress(undefined);
       try {
-        for (const engineId of engineIds) await api.call('scan.run', { engineId });
+        for (const engineId of engineIds) await api.call('scan.run', { engineId, options });
       } catch (e) {
         setError(e as Error);
       } finally {

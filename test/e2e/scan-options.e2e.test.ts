@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServe } from '../helpers/cli.js';
+import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import { removeSuite, runContainer } from '../helpers/docker.js';
+import { podExecAudit } from '../helpers/kube-audit.js';
+
+const SUITE = 'e2e-scan-options';
+
+/** The Scan button's options panel: a baseline and an audit log chosen in the UI reach the scan. */
+describe('scan options in the findings view', () => {
+  let serve: ReturnType<typeof startServe>;
+  let browser: Browser;
+  let page: Page;
+  const data = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-scanopt-'));
+  const audit = path.join(data, 'audit.log');
+
+  beforeAll(async () => {
+    await removeSuite(SUITE);
+    await runContainer({ suite: SUITE, name: `sw-e2e-scanopt-${process.pid}` });
+    writeFileSync(audit, `${podExecAudit('coredns-5d78c9869d-<b>x</b>')}\n`);
+    serve = startServe([], { STOWAWAY_DATA_DIR: data, DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: path.join(data, 'no-kubeconfig') });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  });
+  afterAll(async () => {
+    await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000))]);
+    await serve?.stop();
+    await removeSuite(SUITE);
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  it('lists the shipped baselines, takes an audit log path, and the scan judges it', async () => {
+    await page.goto(await serve.url);
+    await page.getByTestId('tab-findings').click({ timeout: 60_000 });
+    await page.getByTestId('scan-options-toggle').click();
+    const panel = page.getByTestId('scan-options');
+    await panel.waitFor();
+    await page.getByTestId('scan-baseline-ci-runners').check({ timeout: 15_000 });
+    await page.getByTestId('scan-kube-audit').fill(audit);
+    await page.screenshot({ path: artifactPath('scan-options-panel.png') });
+    await panel.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByTestId('scan-options-summary').textContent()).toBe('baseline ci-runners, 1 audit log');
+
+    await page.getByTestId('scan-button').click();
+    const rows = page.getByTestId('finding-row');
+    // The pod name from the audit log is shown as text, markup and all.
+    await expect.poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 120_000 }).toContain('coredns-5d78c9869d-<b>x</b>');
+    expect(await page.locator('.fv b', { hasText: /^x$/ }).count()).toBe(0);
+  });
+});
