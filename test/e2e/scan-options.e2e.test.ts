@@ -50,5 +50,6 @@ describe('scan options in the findings view', () => {
     // The pod name from the audit log is shown as text, markup and all.
     await expect.poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 120_000 }).toContain('coredns-5d78c9869d-<b>x</b>');
     expect(await page.locator('.fv b', { hasText: /^x$/ }).count()).toBe(0);
-  });
+    // A scan of the whole engine, while other suites run containers on it, can take a while.
+  }, 180_000);
 });
