@@ -106,12 +106,14 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await page.getByTestId('process-search').fill('3602');
     await expect.poll(async () => Number(await host.getAttribute('data-rows'))).toBeLessThan(rowsBefore);
     await page.getByTestId('process-search').fill('');
+    // The search applies as a deferred render: wait for the whole tree before driving it from the keyboard.
+    await expect.poll(async () => Number(await host.getAttribute('data-rows'))).toBe(rowsBefore);
     await host.focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowLeft'); // collapse the root
-    expect(Number(await host.getAttribute('data-rows'))).toBe(1);
+    await expect.poll(async () => Number(await host.getAttribute('data-rows'))).toBe(1);
     await page.keyboard.press('ArrowRight');
-    expect(Number(await host.getAttribute('data-rows'))).toBe(rowsBefore);
+    await expect.poll(async () => Number(await host.getAttribute('data-rows'))).toBe(rowsBefore);
     const z0 = Number(await host.getAttribute('data-zoom'));
     await page.keyboard.press('+');
     await page.keyboard.press('+');
