@@ -84,6 +84,11 @@ export const ContainerEvidenceSchema = z.object({
   /** Socket snapshots over time, oldest first; more than one lets detectors see beaconing. */
   sockets: z.array(NetworkSnapshotSchema).default([]),
   files: z.array(FileChangeSchema).default([]),
+  /**
+   * Regular files and directories in the container's scratch tmpfs mounts (/dev/shm, /dev, a tmpfs /tmp...), read
+   * host-side: in no layer, so in no diff. All were created after start. Bounded to 2,000 entries.
+   */
+  tmpfsFiles: z.array(FileChangeSchema).max(2000).default([]),
   fileContents: z.array(FileContentSchema).default([]),
   /** Mount points seen in /proc/PID/mountinfo of the container's processes (host side). */
   mountPoints: z.array(boundedString(LIMITS.path)).max(4096).default([]),

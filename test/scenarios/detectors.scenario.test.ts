@@ -59,6 +59,10 @@ beforeAll(async () => {
     benignLogs: start({ suite: SUITE, hostConfig: { LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } } } }),
     // Files: hiding, locking and tampering.
     hider: start({ suite: SUITE, ready: true, cmd: script('mkdir -p "/tmp/.x" /usr/lib/.hid "/var/tmp/. "; cp /bin/busybox /tmp/.x/busybox; echo cfg > /usr/lib/.hid/cfg; echo 1 > "/var/tmp/. /n"') }),
+    // /dev/shm and /dev are tmpfs: what is dropped there is in no layer and in no diff.
+    shmDropper: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /dev/shm/.x; cp /bin/busybox /dev/shm/.x/kworker; echo cfg > /dev/.udev-cfg; ln -s / /dev/shm/rootlink') }),
+    // Shared memory as browsers and databases use it: random-suffixed dot-names and plain segments.
+    benignShm: start({ suite: SUITE, ready: true, cmd: script('echo seg > /dev/shm/.org.chromium.Chromium.a1B2c3; echo seg > /dev/shm/PostgreSQL.1804289383') }),
     benignCiCache: start({ suite: SUITE, labels: CI, ready: true, cmd: script('mkdir -p /tmp/.cache/pip /root; echo wheel > /tmp/.cache/pip/w; echo ls > /root/.ash_history; mkdir -p /build/.tmp; echo o > /build/.tmp/o') }),
     locker: start({ suite: SUITE, image: ATTRS, hostConfig: { CapAdd: ['LINUX_IMMUTABLE'] }, ready: true, cmd: script('mkdir -p /etc/cron.d; echo "* * * * * root /tmp/.x/run" > /etc/cron.d/keep; chattr +i /etc/cron.d/keep; echo log > /var/log.txt; chattr +a /var/log.txt') }),
     benignAttrs: start({ suite: SUITE, image: ATTRS, labels: CI, ready: true, cmd: script('mkdir -p /build; echo "#!/bin/sh" > /build/run.sh; chmod 755 /build/run.sh; touch -d 2020-01-01 /build/run.sh; chattr +A /build/run.sh 2>/dev/null; true') }),
@@ -151,7 +155,7 @@ const SCENARIOS: Array<{ detector: string; malicious: string[]; benign: string[]
   { detector: 'security-profile-disabled', malicious: ['seccomp'], benign: ['benignCaps'] },
   { detector: 'command-override', malicious: ['downloadCmd', 'escapeCmd'], benign: ['benignShellCmd'] },
   { detector: 'logging-disabled', malicious: ['noLogs'], benign: ['benignLogs'] },
-  { detector: 'hidden-files', malicious: ['hider'], benign: ['benignCiCache'] },
+  { detector: 'hidden-files', malicious: ['hider', 'shmDropper'], benign: ['benignCiCache', 'benignShm'] },
   { detector: 'immutable-files', malicious: ['locker'], benign: ['benignAttrs'] },
   { detector: 'account-tampering', malicious: ['accounts'], benign: ['benignUser'] },
   { detector: 'sudoers-nopasswd', malicious: ['sudoer'], benign: ['benignSudo'] },
@@ -159,7 +163,7 @@ const SCENARIOS: Array<{ detector: string; malicious: string[]; benign: string[]
   { detector: 'ssh-authorized-keys', malicious: ['keys'], benign: ['benignKnownHosts'] },
   { detector: 'ld-preload', malicious: ['preload'], benign: ['benignLibPath'] },
   { detector: 'shell-rc-tampering', malicious: ['rc'], benign: ['benignRc'] },
-  { detector: 'dropped-executable', malicious: ['dropper'], benign: ['benignBuild'] },
+  { detector: 'dropped-executable', malicious: ['dropper', 'shmDropper'], benign: ['benignBuild'] },
   { detector: 'suspicious-exe-location', malicious: ['deletedExe'], benign: ['benignWeb', 'benignBuild'] },
   { detector: 'process-masquerading', malicious: ['masquerade'], benign: ['benignWeb'] },
   { detector: 'hidden-processes', malicious: ['procHider'], benign: ['benignWeb'] },
@@ -210,6 +214,29 @@ describe('adversary emulation scenarios (real dockerd)', () => {
     const sudo = findingsFor('sudoer').find((f) => f.detector === 'sudoers-nopasswd')!;
     const file = evidence.containers.find((x) => x.container.id === idOf('sudoer'))!.fileContents.find((f) => f.path === '/etc/sudoers.d/nobody')!;
     expect(sudo.evidence[0]).toMatchObject({ kind: 'file', ref: '/etc/sudoers.d/nobody', sha256: file.sha256 });
+  });
+
+  it('sees what was dropped in tmpfs /dev/shm and /dev, which no diff holds, and names it as such', () => {
+    const ev = evidence.containers.find((x) => x.container.id === idOf('shmDropper'))!;
+    expect(ev.files.some((f) => f.path.startsWith('/dev/'))).toBe(false);
+    const kworker = ev.tmpfsFiles.find((f) => f.path === '/dev/shm/.x/kworker');
+    expect(kworker?.flags).toEqual(expect.arrayContaining(['elf', 'executable']));
+    expect(kworker?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(ev.tmpfsFiles.map((f) => f.path)).toContain('/dev/.udev-cfg');
+    // Device nodes and the runtime's own links are not listed.
+    expect(ev.tmpfsFiles.map((f) => f.path)).not.toEqual(expect.arrayContaining(['/dev/null']));
+    expect(ev.tmpfsFiles.some((f) => ['/dev/null', '/dev/stdout', '/dev/pts', '/dev/shm'].includes(f.path))).toBe(false);
+    // A planted link to / is not followed (through /proc/PID/root it would lead to the host's root).
+    expect(ev.tmpfsFiles.some((f) => f.path.startsWith('/dev/shm/rootlink'))).toBe(false);
+    const dropped = findingsFor('shmDropper').find((f) => f.detector === 'dropped-executable' && f.evidence[0]!.ref === '/dev/shm/.x/kworker');
+    expect(dropped?.evidence[0]!.excerpt).toContain('in tmpfs (in no layer)');
+    expect(dropped?.evidence[0]!.sha256).toBe(kworker?.sha256);
+    const hidden = findingsFor('shmDropper').filter((f) => f.detector === 'hidden-files').map((f) => f.evidence[0]!.ref);
+    expect(hidden).toEqual(expect.arrayContaining(['/dev/shm/.x/kworker', '/dev/.udev-cfg']));
+    // The benign look-alike was listed too, and passed on its name.
+    const shm = evidence.containers.find((x) => x.container.id === idOf('benignShm'))!.tmpfsFiles.map((f) => f.path);
+    expect(shm).toEqual(expect.arrayContaining(['/dev/shm/.org.chromium.Chromium.a1B2c3', '/dev/shm/PostgreSQL.1804289383']));
+    expect(findingsFor('benignShm').filter((f) => f.detector === 'hidden-files')).toEqual([]);
   });
 
   it('immutable-files names both locked files with their flags', () => {

@@ -16,6 +16,7 @@ import { canReadHostProc, pidNamespaceDepth } from './host-access.js';
 import { containerProcView, hostPidIndex, hostProcessSnapshot } from './host-procs.js';
 import { layersOf } from './layers.js';
 import { parseMountPoints } from './proc-parse.js';
+import { MAX_TMPFS_ENTRIES, scratchTmpfsMounts, tmpfsFiles } from './tmpfs-files.js';
 import { attributeSockets, networkSnapshot, parseNetTables, readNetTables } from './sockets.js';
 import { readNoFollow } from './safe-read.js';
 import { sampleStats } from './stats.js';
@@ -105,6 +106,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   const processes: ContainerEvidence['processes'] = {};
   const sockets: NetworkSnapshot[] = [];
   let mountPoints: string[] = [];
+  let tmpfs: FileChange[] = [];
 
   const collectProcesses = async () => {
     if (!running) return;
@@ -131,6 +133,13 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       if (mountinfo !== undefined) {
         mountPoints = parseMountPoints(mountinfo);
         artifacts.push(artifactRef('proc', `host:${procRoot}/${hostPid}/mountinfo`, mountinfo, id));
+        const scratch = scratchTmpfsMounts(mountinfo);
+        const listed = scratch.length ? await attempt('host:/proc/PID/root tmpfs', () => tmpfsFiles(procRoot, hostPid!, scratch, mountPoints)) : undefined;
+        if (listed) {
+          tmpfs = listed.files;
+          artifacts.push(artifactRef('changes', `host:${procRoot}/${hostPid}/root{${scratch.join(',')}}`, JSON.stringify(tmpfs), id));
+          if (listed.truncated) errors.push({ containerId: id, call: 'host:/proc/PID/root tmpfs', code: 'TRUNCATED', message: `More than ${MAX_TMPFS_ENTRIES} entries in tmpfs scratch mounts; the rest were not read.` });
+        }
       }
       return;
     }
@@ -214,6 +223,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
     processes,
     sockets,
     files,
+    tmpfsFiles: tmpfs,
     fileContents,
     mountPoints,
     stats,

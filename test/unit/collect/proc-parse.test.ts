@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { containerIdOfCgroup, decodeAddress, parseMountPoints, parseProcNet, parseProcNetUnix, parseStat, parseStatus } from '../../../electron/engine/collect/proc-parse.js';
 import { processFlags } from '../../../electron/engine/collect/host-procs.js';
 import { parseLsattr, parseProtAttrs } from '../../../electron/engine/collect/attrs.js';
+import { scratchTmpfsMounts } from '../../../electron/engine/collect/tmpfs-files.js';
 import { isCriticalPath } from '../../../electron/engine/collect/critical-files.js';
 import { parseSince } from '../../../electron/engine/collect/since.js';
 import { mapApiChanges } from '../../../electron/engine/collect/file-changes.js';
@@ -74,6 +75,16 @@ describe('collector helpers', () => {
     expect(prot.get('/u/etc/cron.d/keep')).toEqual(['immutable']);
     expect(prot.get('/u/we ird\nname\\x')).toEqual(['immutable', 'append-only']);
     expect(prot.has('/u/other')).toBe(false);
+    const mountinfo = [
+      '600 500 0:60 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/l,upperdir=/u,workdir=/w',
+      '601 600 0:62 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755',
+      '602 601 0:63 / /dev/pts rw,nosuid,noexec - devpts devpts rw,gid=5,mode=620',
+      '603 601 0:64 / /dev/shm rw,nosuid,nodev,noexec - tmpfs shm rw,size=65536k',
+      '604 600 0:65 / /app/cache rw - tmpfs tmpfs rw',
+      '605 600 0:66 / /tmp rw - tmpfs tmpfs rw',
+    ].join('\n');
+    // Only scratch places, only tmpfs; an application's own tmpfs is its business.
+    expect(scratchTmpfsMounts(mountinfo)).toEqual(['/dev', '/dev/shm', '/tmp']);
     expect(isCriticalPath('/home/bob/.ssh/authorized_keys')).toBe(true);
     expect(isCriticalPath('/etc/cron.d/evil')).toBe(true);
     expect(isCriticalPath('/etc/cron.d/a/b')).toBe(false);

@@ -17,9 +17,9 @@ export const droppedExecutable: Detector = {
     attack: ['T1105', 'T1554', 'T1036.005'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['filesystem diff with ELF/script flags, mode and sha256', 'host-side process list (exe paths)'],
+    dataSources: ['filesystem diff with ELF/script flags, mode and sha256', 'listing of the container scratch tmpfs mounts (/dev/shm, /dev, a tmpfs /tmp) read host-side', 'host-side process list (exe paths)'],
     goal: 'Find binaries and scripts that were not in the image: running ones (drift execution), replaced system binaries (trojans), and executables dropped in scratch or system directories.',
-    blindSpots: ['Executables in volumes, bind mounts and tmpfs are not in the diff (processes running from them are caught by suspicious-exe-location when the path is a scratch directory).', 'Interpreted payloads passed inline (`python -c`, `sh -c`) leave no file.', 'Without host access the running-process join relies on `top` command lines, not exe links.'],
+    blindSpots: ['Executables in volumes and bind mounts are not in the diff, nor tmpfs ones of stopped or remote containers (processes running from them are caught by suspicious-exe-location when the path is a scratch directory).', 'Interpreted payloads passed inline (`python -c`, `sh -c`) leave no file.', 'Without host access the running-process join relies on `top` command lines, not exe links.'],
     falsePositives: ['Build containers and dev images produce and run binaries all the time (the seeds\' "dev image churn"). Dropped-but-not-running files outside scratch/system directories are reported as low; suppress build containers by CI label, and package-manager churn by image.'],
     response: ['Hash the binary and look it up; copy it out through the archive endpoint (never run it).', 'Find how it arrived (exec sessions, download commands, archive-path events).', 'Stop the container if the binary is unknown and running.'],
   },
@@ -27,13 +27,14 @@ export const droppedExecutable: Detector = {
     const hits: Hit[] = [];
     for (const c of ev.containers) {
       const { list } = processesOf(c);
-      for (const f of c.files) {
+      const tmpfs = new Set(c.tmpfsFiles);
+      for (const f of [...c.files, ...c.tmpfsFiles]) {
         if (f.kind === 'deleted') continue;
         const isExe = f.flags.includes('elf') || (f.flags.includes('executable') && !f.flags.includes('symlink'));
         if (!isExe) continue;
         const running = list.filter((p) => p.exe !== undefined ? p.exe.replace(/ \(deleted\)$/, '') === f.path : p.cmdline.split(' ')[0] === f.path);
         const inBin = BIN_DIRS.some((d) => under(f.path, d));
-        const desc = `${f.kind} ${f.flags.includes('elf') ? 'ELF binary' : f.flags.includes('script') ? 'script' : 'executable'}${f.size !== undefined ? `, ${f.size} bytes` : ''}`;
+        const desc = `${f.kind}${tmpfs.has(f) ? ' in tmpfs (in no layer)' : ''} ${f.flags.includes('elf') ? 'ELF binary' : f.flags.includes('script') ? 'script' : 'executable'}${f.size !== undefined ? `, ${f.size} bytes` : ''}`;
         const evidence = [ref('file', f.path, desc, f.sha256)];
         for (const p of running.slice(0, 8)) evidence.push(ref('process', `pid ${p.pid}`, `running: ${oneLine(p.cmdline || p.comm, 300)}`));
         if (running.length > 0) {

@@ -4,6 +4,8 @@ import { oneLine, ref } from '../lib/refs.js';
 
 /** System trees where dot-names have no business; home and application directories are left alone. */
 const SYSTEM_DIRS = ['/bin', '/sbin', '/usr', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/boot', '/var/lib', '/var/log', '/var/spool', '/var/cache', '/opt', '/srv', '/proc', '/sys'];
+/** Dot-names browsers create with a random suffix in /dev/shm (headless Chrome in test and scraping containers). */
+const BENIGN_PREFIXES = ['.org.chromium.Chromium.', '.com.google.Chrome.'];
 /** Dot-names that tools create by themselves. */
 const BENIGN = new Set(['.X11-unix', '.ICE-unix', '.font-unix', '.XIM-unix', '.Test-unix', '.pwd.lock', '.wh..wh..opq', '.keep', '.gitkeep', '.placeholder', '.npm', '.cache', '.config', '.local', '.yarn', '.pnpm-store', '.java', '.m2', '.gradle', '.dockerenv', '.git', '.gitignore', '.ash_history', '.bash_history', '.lesshst', '.viminfo', '.wget-hsts', '.updated', '.build-id', '.lock', '.sentinel', '.com.google.Chrome', '.org.chromium.Chromium']);
 
@@ -16,9 +18,9 @@ export const hiddenFiles: Detector = {
     attack: ['T1564.001'],
     severity: 'medium',
     kind: 'state',
-    dataSources: ['filesystem diff (added entries) with mode and ELF/script flags'],
+    dataSources: ['filesystem diff (added entries) with mode and ELF/script flags', 'listing of the container scratch tmpfs mounts (/dev/shm, /dev, a tmpfs /tmp), read host-side through /proc/PID/root'],
     goal: 'Find dot-names and dots-and-spaces names ("...", ". ") added under /tmp, /var/tmp, /dev, /dev/shm and system directories since the container started, which is where droppers hide tools and payloads.',
-    blindSpots: ['The diff covers only the writable layer: files hidden in volumes, bind mounts and tmpfs (/dev/shm, often /run) need an in-container listing.', 'Files hidden by a rootkit from the engine itself are not seen (the diff is computed by the engine on the host, so userland rootkits inside the container do not affect it).'],
+    blindSpots: ['The diff covers only the writable layer; scratch tmpfs mounts are listed host-side only for running containers of a local engine. Volumes and bind mounts are not listed.', 'Files hidden by a rootkit from the engine itself are not seen (the diff is computed by the engine on the host, so userland rootkits inside the container do not affect it).'],
     falsePositives: ['Tool caches in /tmp (.npm, .cache, X11 sockets) are ignored by name; CI jobs that unpack archives with dot-directories are reported as low unless an executable is inside. Suppress by CI label or image with a `ref` glob such as `hidden:/build/*`.'],
     response: ['List the hidden directory and hash its files; executables inside are almost always tools or payloads.', 'Find the process that created them (exec history, processes running from the path).'],
   },
@@ -26,10 +28,11 @@ export const hiddenFiles: Detector = {
     const hits: Hit[] = [];
     for (const c of ev.containers) {
       const reported = new Set<string>();
-      for (const f of c.files) {
+      const tmpfs = new Set(c.tmpfsFiles);
+      for (const f of [...c.files, ...c.tmpfsFiles]) {
         if (f.kind !== 'added') continue;
         const seg = hiddenComponent(f.path);
-        if (!seg || BENIGN.has(seg)) continue;
+        if (!seg || BENIGN.has(seg) || BENIGN_PREFIXES.some((p) => seg.startsWith(p))) continue;
         const place = inScratch(f.path) ? 'scratch' : SYSTEM_DIRS.some((d) => under(f.path, d)) ? 'system' : undefined;
         const dotsOnly = /^[. ]+$/.test(seg) || /^\s|\s$/.test(seg);
         if (!place && !dotsOnly) continue;
@@ -43,7 +46,7 @@ export const hiddenFiles: Detector = {
           container: c,
           ref: exe ? `hidden:${f.path}` : `hidden:${root}`,
           summary: `${exe ? `Executable ${oneLine(f.path, 120)} sits in` : 'Hidden entry'} ${oneLine(root, 120)}${dotsOnly ? ' (name made of dots or spaces)' : ''} in ${c.container.name}, created after start in a ${place ?? 'system'} directory.`,
-          evidence: [ref('file', f.path, `added; flags: ${f.flags.join(',') || 'none'}${f.size !== undefined ? `; ${f.size} bytes` : ''}`, f.sha256)],
+          evidence: [ref('file', f.path, `added${tmpfs.has(f) ? ' in tmpfs (in no layer)' : ''}; flags: ${f.flags.join(',') || 'none'}${f.size !== undefined ? `; ${f.size} bytes` : ''}`, f.sha256)],
           severity: sev,
         });
       }
