@@ -21,6 +21,7 @@ const SCENARIO = [
   'echo payload > /tmp/.hidden/run.sh',
   'chmod 4755 /tmp/.hidden/run.sh',
   'cp /bin/busybox /tmp/sleep',
+  'cp /bin/busybox /dev/shm/.kw',
   '/tmp/sleep 3600 &',
   'sleep 1',
   'rm /tmp/sleep',
@@ -158,6 +159,14 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await expect.poll(() => fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]').count()).toBe(0);
     expect(await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden/run.sh"]').count()).toBe(1);
     await page.getByTestId('fs-flagged').click();
+    // A binary dropped in /dev/shm is in no layer: it joins the tree as added and says it lives in tmpfs.
+    const shm = fd.locator('[data-testid="fs-row"][data-path="/dev/shm/.kw"]');
+    expect(await shm.getAttribute('data-kind')).toBe('added');
+    expect(await shm.getAttribute('data-flags')).toContain('elf');
+    await shm.click();
+    await expect.poll(() => page.getByTestId('fs-tmpfs').count()).toBe(1);
+    await passwd.click();
+    expect(await page.getByTestId('fs-tmpfs').count()).toBe(0);
   });
 
   it('overview shows privileges, namespaces and a live resource chart', async () => {

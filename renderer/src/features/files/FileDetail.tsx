@@ -37,6 +37,11 @@ function Detail({ node, evidence, engineId }: { node: FileNode; evidence: Contai
       <div className="fd-detail-path mono">{visible(node.path)}</div>
       <div className="fd-detail-tags">
         {c ? <span className={`kind k-${c.kind}`}>{c.kind}</span> : <span className="muted small">parent directory</span>}
+        {c && evidence.tmpfsFiles.includes(c) ? (
+          <span className="flag flag-bad" title="In a tmpfs mount: in no image layer and in no diff; its content lives only in memory and is gone when the container stops" data-testid="fs-tmpfs">
+            tmpfs
+          </span>
+        ) : null}
         {c?.flags.map((f) => (
           <span key={f} className={SEVERE_FILE_FLAGS.has(f) ? 'flag flag-bad' : 'flag flag-dim'}>
             {f}

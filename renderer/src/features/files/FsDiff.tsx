@@ -26,7 +26,9 @@ export function FsDiffView() {
 
 export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence: ContainerEvidence; engineId: string | undefined; refreshing?: boolean; onRefresh?: () => void }) {
   const wb = useWorkbench();
-  const tree = useMemo(() => buildFileTree(evidence.files), [evidence.files]);
+  // Scratch tmpfs files are in no layer, so in no diff; they join the tree as what they are: added since start.
+  const all = useMemo(() => [...evidence.files, ...evidence.tmpfsFiles], [evidence.files, evidence.tmpfsFiles]);
+  const tree = useMemo(() => buildFileTree(all), [all]);
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const [query, setQuery] = useState('');
   const [kinds, setKinds] = useState<Set<Kind>>(() => new Set(ALL_KINDS));
@@ -50,7 +52,7 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
   const search = useRef<HTMLInputElement>(null);
   const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 16 });
   const totals = tree.root.counts;
-  const flaggedTotal = useMemo(() => evidence.files.filter((f) => f.flags.length).length, [evidence.files]);
+  const flaggedTotal = useMemo(() => all.filter((f) => f.flags.length).length, [all]);
 
   useHotkeys({ s: () => search.current?.focus(), 'mod+f': () => search.current?.focus() });
 
