@@ -7,6 +7,10 @@ export const ProcessViewSchema = z.enum(['host', 'container']);
 export const ProcessFlagSchema = z.enum(['hidden', 'deleted-exe', 'memfd', 'masquerade', 'tmp-exe', 'kernel-thread-name', 'socket-stdio']);
 export type ProcessFlag = z.infer<typeof ProcessFlagSchema>;
 
+/** The namespaces a process lives in, by the kernel's identity of each. */
+export const NamespaceIdsSchema = z.object({ pid: z.string().max(64).optional(), mnt: z.string().max(64).optional(), net: z.string().max(64).optional() });
+export type NamespaceIds = z.infer<typeof NamespaceIdsSchema>;
+
 export const ProcessInfoSchema = z.object({
   pid: z.number().int(),
   ppid: z.number().int(),
@@ -26,6 +30,8 @@ export const ProcessInfoSchema = z.object({
   env: z.record(z.string(), z.string().max(1024)).optional(),
   cpuPercent: z.number().optional(),
   rssBytes: z.number().optional(),
+  /** Namespace identities (the targets of /proc/PID/ns/*, e.g. "mnt:[4026531841]"), read host-side. */
+  ns: NamespaceIdsSchema.optional(),
 });
 export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
 
@@ -35,5 +41,7 @@ export const ProcessSnapshotSchema = z.object({
   source: z.string(),
   collectedAt: z.string(),
   processes: z.array(ProcessInfoSchema).max(100_000),
+  /** The host's own namespaces (of its PID 1), to tell a process that entered them; host view only. */
+  hostNs: NamespaceIdsSchema.optional(),
 });
 export type ProcessSnapshot = z.infer<typeof ProcessSnapshotSchema>;

@@ -87,6 +87,16 @@ beforeAll(async () => {
     deletedExe: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /var/tmp/.w; cp /bin/busybox /var/tmp/.w/busybox; /var/tmp/.w/busybox sleep 3600 & sleep 0.3; rm /var/tmp/.w/busybox') }),
     masquerade: start({ suite: SUITE, ready: true, cmd: script('echo -n "kworker/0:1" > /proc/self/comm', 'while :; do sleep 5; done') }),
     benignWeb: start({ suite: SUITE, image: WEB }),
+    // Escape that keeps the container as cover: with the host's PIDs, CAP_SYS_ADMIN and CAP_SYS_PTRACE, enter the mount
+    // namespace of a host process (this test's own: it runs in the host's namespaces).
+    nsEscaper: start({
+      suite: SUITE,
+      hostConfig: { PidMode: 'host', CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'], SecurityOpt: ['seccomp=unconfined'] },
+      ready: true,
+      cmd: script(`nsenter -t ${process.pid} -m -- sleep 3603 & p=$!; while [ "$(readlink /proc/$p/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ]; do kill -0 $p || exit 1; sleep 0.1; done`),
+    }),
+    // A sandbox making its own mount namespace in a --pid host container: a namespace of its own, not the host's.
+    benignUnshare: start({ suite: SUITE, hostConfig: { PidMode: 'host', CapAdd: ['SYS_ADMIN'], SecurityOpt: ['seccomp=unconfined'] }, ready: true, cmd: script('unshare -m -- sleep 3604 & p=$!; while [ "$(readlink /proc/$p/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ]; do sleep 0.1; done') }),
     procHider: start({ suite: SUITE, hostConfig: { CapAdd: ['SYS_ADMIN'] }, ready: true, cmd: script('sleep 3600 & p=$!; mkdir -p /tmp/e; mount --bind /tmp/e /proc/$p') }),
     // C2 on loopback inside one network namespace.
     revShell: start({ suite: SUITE, ready: true, cmd: script('sleep 3600 | nc -l -p 4444 >/dev/null & sleep 0.3; nc 127.0.0.1 4444 -e /bin/sh & sleep 0.3') }),
@@ -168,6 +178,8 @@ const SCENARIOS: Array<{ detector: string; malicious: string[]; benign: string[]
   { detector: 'process-masquerading', malicious: ['masquerade'], benign: ['benignWeb'] },
   { detector: 'hidden-processes', malicious: ['procHider'], benign: ['benignWeb'] },
   { detector: 'proc-bind-mount', malicious: ['procHider'], benign: ['benignWeb'] },
+  // benignUnshare needs capabilities other detectors rightly flag; its namespace-escape silence is checked below.
+  { detector: 'namespace-escape', malicious: ['nsEscaper'], benign: ['benignWeb'] },
   { detector: 'image-tampering', malicious: ['hider', 'fromCommit'], benign: ['benignWeb'] },
   { detector: 'reverse-shell', malicious: ['revShell', 'bindShell'], benign: ['benignWeb', 'benignLoopbackListener'] },
   { detector: 'unexpected-listener', malicious: ['bindShell'], benign: ['benignWeb', 'webOnNet', 'benignLoopbackListener'] },
@@ -237,6 +249,21 @@ describe('adversary emulation scenarios (real dockerd)', () => {
     const shm = evidence.containers.find((x) => x.container.id === idOf('benignShm'))!.tmpfsFiles.map((f) => f.path);
     expect(shm).toEqual(expect.arrayContaining(['/dev/shm/.org.chromium.Chromium.a1B2c3', '/dev/shm/PostgreSQL.1804289383']));
     expect(findingsFor('benignShm').filter((f) => f.detector === 'hidden-files')).toEqual([]);
+  });
+
+  it('namespace-escape names the process that entered the host mount namespace, with both namespace ids', () => {
+    const hits = findingsFor('nsEscaper').filter((f) => f.detector === 'namespace-escape');
+    expect(hits.map((f) => f.severity)).toEqual(['critical']);
+    expect(hits[0]!.summary).toContain('sleep 3603');
+    expect(hits[0]!.evidence[0]!.excerpt).toMatch(/mnt mnt:\[\d+\] = host mnt:\[\d+\]/);
+    // The benign sandbox process really is in a namespace of its own, just not the host's.
+    const snap = evidence.containers.find((x) => x.container.id === idOf('benignUnshare'))!.processes.host!;
+    const sandboxed = snap.processes.find((p) => p.cmdline.includes('sleep 3604'))!;
+    const init = snap.processes.find((p) => p.pid === evidence.containers.find((x) => x.container.id === idOf('benignUnshare'))!.container.hostPid)!;
+    expect(sandboxed.ns?.mnt).toBeDefined();
+    expect(sandboxed.ns?.mnt).not.toBe(init.ns?.mnt);
+    expect(sandboxed.ns?.mnt).not.toBe(snap.hostNs?.mnt);
+    expect(findingsFor('benignUnshare').filter((f) => f.detector === 'namespace-escape')).toEqual([]);
   });
 
   it('immutable-files names both locked files with their flags', () => {

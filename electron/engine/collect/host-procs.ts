@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, readlink, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import type { ProcessFlag, ProcessInfo, ProcessSnapshot } from '../../../shared/domain/process.js';
+import type { NamespaceIds, ProcessFlag, ProcessInfo, ProcessSnapshot } from '../../../shared/domain/process.js';
 import { cmdlineOf, containerIdOfCgroup, parseStat, parseStatus } from './proc-parse.js';
 import { readNoFollow } from './safe-read.js';
 
@@ -74,13 +74,14 @@ export function processFlags(p: Pick<ProcessInfo, 'exe' | 'cmdline' | 'stdio'>):
 /** Everything the host can read about one PID without touching the container: exe, argv, stdio, sockets, env. */
 export async function readHostProcess(procRoot: string, pid: number, nsDepth?: number): Promise<ProcessInfo | null> {
   const dir = `${procRoot}/${pid}`;
-  const [statusText, statText, cmdRaw, exe, environ, fdNames] = await Promise.all([
+  const [statusText, statText, cmdRaw, exe, environ, fdNames, ns] = await Promise.all([
     readText(`${dir}/status`),
     readText(`${dir}/stat`),
     readBuf(`${dir}/cmdline`),
     link(`${dir}/exe`),
     readBuf(`${dir}/environ`),
     readdir(`${dir}/fd`).catch(() => [] as string[]),
+    namespacesOf(procRoot, pid),
   ]);
   if (!statusText || !statText) return null; // exited between listing and reading
   const status = parseStatus(statusText);
@@ -113,6 +114,7 @@ export async function readHostProcess(procRoot: string, pid: number, nsDepth?: n
     env,
     rssBytes: stat ? stat.rssPages * 4096 : undefined,
     cpuPercent: stat ? lifetimeCpu(stat.cpuTicks, stat.startTicks, await uptimeSeconds(procRoot)) : undefined,
+    ns,
   };
   info.flags = processFlags(info);
   return info;
@@ -131,14 +133,31 @@ function selectEnv(raw: Buffer): Record<string, string> | undefined {
 
 /** Host-side process view of a container from its PIDs; the container cannot lie to this view. */
 export async function hostProcessSnapshot(procRoot: string, containerId: string, pids: number[], nsDepth?: number): Promise<ProcessSnapshot> {
-  const rows = await Promise.all(pids.map((pid) => readHostProcess(procRoot, pid, nsDepth)));
+  const [rows, hostNs] = await Promise.all([Promise.all(pids.map((pid) => readHostProcess(procRoot, pid, nsDepth))), hostNamespaces(procRoot)]);
   return {
     containerId,
     view: 'host',
     source: `host:${procRoot}`,
     collectedAt: new Date().toISOString(),
     processes: rows.filter((r): r is ProcessInfo => r !== null).sort((a, b) => a.pid - b.pid),
+    hostNs,
   };
+}
+
+/**
+ * The host's namespaces: those of PID 1, or, where PID 1 refuses even root (some VM init processes do), our
+ * own: reading the host's /proc for a local engine means we run in the host's namespaces.
+ */
+async function hostNamespaces(procRoot: string): Promise<NamespaceIds | undefined> {
+  const init = await namespacesOf(procRoot, 1);
+  return init?.mnt ? init : ((await namespacesOf(procRoot, 'self')) ?? init);
+}
+
+/** The pid, mnt and net namespace identities of a process, from the targets of its /proc/PID/ns links. */
+export async function namespacesOf(procRoot: string, pid: number | 'self'): Promise<NamespaceIds | undefined> {
+  const [pidNs, mnt, net] = await Promise.all(['pid', 'mnt', 'net'].map((n) => link(`${procRoot}/${pid}/ns/${n}`)));
+  if (!pidNs && !mnt && !net) return undefined;
+  return { pid: pidNs?.slice(0, 64) ?? undefined, mnt: mnt?.slice(0, 64) ?? undefined, net: net?.slice(0, 64) ?? undefined };
 }
 
 /**

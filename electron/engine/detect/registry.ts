@@ -20,6 +20,7 @@ import { suspiciousExe } from './process/suspicious-exe.js';
 import { processMasquerading } from './process/masquerading.js';
 import { hiddenProcesses } from './process/hidden-processes.js';
 import { procBindMount } from './process/proc-bind-mount.js';
+import { namespaceEscape } from './process/namespace-escape.js';
 import { imageTampering } from './image/image-tampering.js';
 import { reverseShell } from './network/reverse-shell.js';
 import { unexpectedListener } from './network/unexpected-listener.js';
@@ -57,6 +58,7 @@ export const DETECTORS: readonly Detector[] = [
   processMasquerading,
   hiddenProcesses,
   procBindMount,
+  namespaceEscape,
   imageTampering,
   reverseShell,
   unexpectedListener,
