@@ -118,8 +118,11 @@ describe('case workflow on the command line', () => {
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     const shards = readdirSync(path.join(tmp.dir, 'blobs'));
     const blob = path.join(tmp.dir, 'blobs', shards[0]!, readdirSync(path.join(tmp.dir, 'blobs', shards[0]!))[0]!);
-    writeFileSync(blob, `${readFileSync(blob, 'utf8')} `);
+    const original = readFileSync(blob);
+    writeFileSync(blob, `${original.toString('utf8')} `);
     const bad = await cli(['case', 'verify', caseId]);
+    // The store is shared with the next test, and blobs are shared by content: put the original back.
+    writeFileSync(blob, original);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('hash-mismatch');
     expect(bad.stdout).toContain(path.basename(blob));
