@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, createReadStream } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync, createReadStream } from 'node:fs';
 import path from 'node:path';
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
@@ -25,11 +25,16 @@ export class BlobStore {
     return existsSync(this.pathOf(sha));
   }
 
-  put(data: Buffer | string): { sha256: string; size: number } {
+  /**
+   * Stores bytes under their hash. A blob already there is kept, unless its size shows it is no longer those
+   * bytes (damaged or altered): then the good copy replaces it and `repaired` says so, for the custody record.
+   */
+  put(data: Buffer | string): { sha256: string; size: number; repaired?: boolean } {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const sha = sha256Hex(buf);
     const dest = this.pathOf(sha);
-    if (!existsSync(dest)) {
+    const existing = existsSync(dest) ? statSync(dest).size : undefined;
+    if (existing === undefined || existing !== buf.length) {
       mkdirSync(path.dirname(dest), { recursive: true });
       const tmp = `${dest}.${randomBytes(6).toString('hex')}.tmp`;
       const fd = openSync(tmp, 'w', 0o600);
@@ -41,7 +46,7 @@ export class BlobStore {
       }
       renameSync(tmp, dest);
     }
-    return { sha256: sha, size: buf.length };
+    return existing !== undefined && existing !== buf.length ? { sha256: sha, size: buf.length, repaired: true } : { sha256: sha, size: buf.length };
   }
 
   get(sha: string): Buffer {

@@ -282,7 +282,8 @@ export class CaseService {
   }
 
   private insertEvidence(caseId: string, data: Buffer | string, meta: EvidenceMeta, actor: string): EvidenceItem {
-    const { sha256, size } = this.blobs.put(data);
+    const { sha256, size, repaired } = this.blobs.put(data);
+    if (repaired) this.appendCustody(caseId, 'evidence', `blob ${sha256} in the store no longer matched its hash (size differed) and was restored from a new copy of the same bytes`, actor);
     const item: EvidenceItem = {
       sha256,
       kind: meta.kind.slice(0, 64),

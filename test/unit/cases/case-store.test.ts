@@ -97,6 +97,22 @@ describe('case store', () => {
     expect(chain.problems.map((p) => p.kind)).toContain('custody-chain');
   });
 
+  it('restores a damaged blob when the same bytes arrive again, and says so in the custody log', async () => {
+    const a = cases.create('first');
+    const item = cases.addEvidence(a.id, 'shared bytes', { kind: 'file', sourceCall: 'archive:/s', engineId: 'local' });
+    writeFileSync(cases.blobs.pathOf(item.sha256), 'shared bytes, altered');
+    expect((await cases.verify(a.id)).problems.map((p) => p.kind)).toEqual(['hash-mismatch']);
+    // A second case brings the same content: its evidence must verify, and the store's copy is good again.
+    const b = cases.create('second');
+    cases.addEvidence(b.id, 'shared bytes', { kind: 'file', sourceCall: 'archive:/s', engineId: 'local' });
+    expect((await cases.verify(b.id)).ok).toBe(true);
+    expect((await cases.verify(a.id)).ok).toBe(true);
+    expect(cases.custody(b.id).some((l) => l.action === 'evidence' && l.detail.includes(`blob ${item.sha256}`) && l.detail.includes('restored'))).toBe(true);
+    // An intact blob is not rewritten or logged again.
+    cases.addEvidence(b.id, 'shared bytes', { kind: 'file', sourceCall: 'archive:/s2', engineId: 'local' });
+    expect(cases.custody(b.id).filter((l) => l.detail.includes('restored'))).toHaveLength(1);
+  });
+
   it('refuses evidence changes in read-only (imported) cases but allows notes', () => {
     const c = cases.create('imported', 'alice', { readOnly: true, source: '/tmp/x.tar.gz' });
     expect(() => cases.addScan(c.id, makeScan(makeFindings(1)))).toThrow(/read-only/);
