@@ -13,7 +13,8 @@ import { terminalSafe } from '../format/text.js';
 import { progressReporter } from '../progress.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
 import { caseSuppressions, recordScanInCase } from '../case-context.js';
-import { addScanInputOptions, readScanInputs, type ScanInputFlags } from '../scan-inputs.js';
+import { addScanInputOptions } from '../scan-inputs.js';
+import { readScanInputs, type ScanInputFlags } from '../../engine/scan/scan-inputs.js';
 
 const FORMATS = ['table', 'json', 'sarif'] as const;
 
@@ -71,8 +72,7 @@ export function registerScan(program: Command): void {
       const scanned = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube });
       // Hidden findings are reported beside the others, never dropped; --fail-on ignores them. The field is
       // left out when nothing was hidden, so the output of a scan without an allowlist keeps its shape.
-      const hidden = app.scans.latestOutcome(target.id)?.suppressed ?? [];
-      const result: ScanResult = hidden.length ? { ...scanned, suppressed: hidden } : scanned;
+      const result = app.scans.withHidden(target.id, scanned);
       progress.done();
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else if (opts.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result, DETECTORS.map((d) => d.meta), VERSION), null, 2)}\n`);

@@ -11,9 +11,9 @@ import { collectContainerEvidence } from '../collect/container-evidence.js';
 import { engineLooksLocal } from '../collect/host-access.js';
 import type { Suppression } from '../detect/run-detectors.js';
 import { runScan, type ScanOutcome } from './run-scan.js';
-import { prepareKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
-import { baselines } from '../detect/suppression-file.js';
+import type { KubeEvidenceSource } from '../kube/kube-evidence.js';
 import type { ScanOptions } from '../../../shared/api/scan.js';
+import { readScanInputs } from './scan-inputs.js';
 
 export interface ScanServiceOptions {
   procRoot?: string;
@@ -127,21 +127,16 @@ export class ScanService {
     };
   }
 
-  /** A result with the findings an allowlist hid, as `stowaway scan --format json` prints it. */
-  private withHidden(engineId: string, r: ScanResult): ScanResult {
+  /** A result with the findings an allowlist hid; the field is left out when nothing was hidden. */
+  withHidden(engineId: string, r: ScanResult): ScanResult {
     const hidden = this.latestOutcome(engineId)?.suppressed ?? [];
     return hidden.length ? { ...r, suppressed: hidden } : r;
   }
 
-  /**
-   * The UI's scan options as the CLI reads its flags: inputs are read before any engine is contacted, so an
-   * unknown baseline or a missing audit log fails the call at once; baselines come before the allowlist in force.
-   */
+  /** The UI's scan options, read as the CLI reads its flags (see readScanInputs). */
   private async extrasFor(options: ScanOptions | undefined): Promise<ScanExtras> {
-    const extras: ScanExtras = {};
-    if (options?.baselines?.length) extras.suppressions = [...baselines(options.baselines), ...((await this.opts.suppressions?.()) ?? [])];
-    if (options?.kubeContext !== undefined || options?.kubeAudit?.length) extras.kube = await prepareKubeEvidence({ context: options.kubeContext, auditFiles: options.kubeAudit });
-    return extras;
+    const inputs = await readScanInputs({ baseline: options?.baselines, kubeContext: options?.kubeContext, kubeAudit: options?.kubeAudit }, async () => (await this.opts.suppressions?.()) ?? []);
+    return { suppressions: inputs.suppressions, kube: inputs.kube };
   }
 
   private async collectOne(engineId: string, containerId: string): Promise<ContainerEvidence> {
