@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { FileFlag } from '../../../shared/domain/file-change.js';
+import { unescapeOctal } from './proc-parse.js';
 
 const CHUNK = 400;
 
@@ -89,27 +90,12 @@ export function createAttrBatcher(delayMs = 15, timeoutMs = 10_000): AttrReader 
     });
 }
 
-/** getfattr prints names with octal escapes (\012 for a newline, \134 for a backslash); undo them byte-wise. */
-function unescapeGetfattr(name: string): string {
-  if (!name.includes('\\')) return name;
-  const bytes: number[] = [];
-  const raw = Buffer.from(name, 'utf8');
-  for (let i = 0; i < raw.length; i++) {
-    const m = raw[i] === 0x5c ? /^[0-7]{3}/.exec(raw.subarray(i + 1, i + 4).toString('latin1')) : null;
-    if (m) {
-      bytes.push(parseInt(m[0], 8));
-      i += 3;
-    } else bytes.push(raw[i]!);
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
 /** Parses `getfattr -d` output for overlayfs' protection attribute ("i" immutable, "a" append-only) per path. */
 export function parseProtAttrs(stdout: string): Map<string, FileFlag[]> {
   const out = new Map<string, FileFlag[]>();
   let file: string | undefined;
   for (const line of stdout.split('\n')) {
-    if (line.startsWith('# file: ')) file = unescapeGetfattr(line.slice(8));
+    if (line.startsWith('# file: ')) file = unescapeOctal(line.slice(8));
     const m = /^(?:trusted|user)\.overlay\.protattr="([a-z]*)"$/.exec(line);
     if (!m || file === undefined) continue;
     const flags: FileFlag[] = [];

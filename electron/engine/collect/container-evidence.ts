@@ -15,7 +15,7 @@ import { mapApiChanges, upperDirChanges } from './file-changes.js';
 import { canReadHostProc, pidNamespaceDepth } from './host-access.js';
 import { containerProcView, hostPidIndex, hostProcessSnapshot } from './host-procs.js';
 import { layersOf } from './layers.js';
-import { parseMountPoints } from './proc-parse.js';
+import { parseMounts } from './proc-parse.js';
 import { MAX_TMPFS_ENTRIES, scratchTmpfsMounts, tmpfsFiles } from './tmpfs-files.js';
 import { attributeSockets, networkSnapshot, parseNetTables, readNetTables } from './sockets.js';
 import { readNoFollow } from './safe-read.js';
@@ -131,9 +131,10 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       }
       const mountinfo = await attempt('host:/proc/PID/mountinfo', () => readFile(`${procRoot}/${hostPid}/mountinfo`, 'utf8'));
       if (mountinfo !== undefined) {
-        mountPoints = parseMountPoints(mountinfo);
+        const mounts = parseMounts(mountinfo);
+        mountPoints = mounts.map((m) => m.mountPoint);
         artifacts.push(artifactRef('proc', `host:${procRoot}/${hostPid}/mountinfo`, mountinfo, id));
-        const scratch = scratchTmpfsMounts(mountinfo);
+        const scratch = scratchTmpfsMounts(mounts);
         const listed = scratch.length ? await attempt('host:/proc/PID/root tmpfs', () => tmpfsFiles(procRoot, hostPid!, scratch, mountPoints)) : undefined;
         if (listed) {
           tmpfs = listed.files;

@@ -132,13 +132,37 @@ export function parseStat(text: string): { pid: number; comm: string; state: str
   };
 }
 
-/** Mount points (field 5) of /proc/PID/mountinfo, with the kernel's octal escapes undone. */
-export function parseMountPoints(text: string, max = 4096): string[] {
-  const out: string[] = [];
+/**
+ * Undoes octal escapes (\040 for a space, \012 for a newline, \134 for a backslash) byte by byte, as the
+ * kernel's mountinfo and getfattr print names; the bytes are then read as UTF-8.
+ */
+export function unescapeOctal(name: string): string {
+  if (!name.includes('\\')) return name;
+  const raw = Buffer.from(name, 'utf8');
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const m = raw[i] === 0x5c ? /^[0-7]{3}/.exec(raw.subarray(i + 1, i + 4).toString('latin1')) : null;
+    if (m) {
+      bytes.push(parseInt(m[0], 8));
+      i += 3;
+    } else bytes.push(raw[i]!);
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+export interface Mount {
+  mountPoint: string;
+  fsType: string;
+}
+
+/** Mount point (field 5) and filesystem type (first field after " - ") of each /proc/PID/mountinfo line. */
+export function parseMounts(text: string, max = 4096): Mount[] {
+  const out: Mount[] = [];
   for (const line of text.split('\n')) {
     const f = line.split(' ');
     if (f.length < 5) continue;
-    out.push(f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+    const dash = f.indexOf('-', 5);
+    out.push({ mountPoint: unescapeOctal(f[4]!), fsType: dash > 0 ? (f[dash + 1] ?? '') : '' });
     if (out.length >= max) break;
   }
   return out;

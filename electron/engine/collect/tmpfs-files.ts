@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FileChange } from '../../../shared/domain/file-change.js';
 import { sha256Hex } from './artifacts.js';
 import { contentFlags, MAX_CONTENT_BYTES } from './file-content.js';
+import type { Mount } from './proc-parse.js';
 import { readNoFollow } from './safe-read.js';
 
 /** Scratch places a runtime or the analyst may mount as tmpfs: their content is in no layer, so no diff shows it. */
@@ -11,16 +12,9 @@ export const MAX_TMPFS_ENTRIES = 2000;
 const MAX_DEPTH = 8;
 const HASH_BUDGET = 32 * 1024 * 1024;
 
-/** Mount points of the container's mountinfo whose filesystem is tmpfs and that are scratch places. */
-export function scratchTmpfsMounts(mountinfo: string): string[] {
-  const out: string[] = [];
-  for (const line of mountinfo.split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (!left || !right) continue;
-    const mount = left.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-    if (mount && right.split(' ')[0] === 'tmpfs' && SCRATCH_TMPFS.includes(mount)) out.push(mount);
-  }
-  return [...new Set(out)];
+/** The container's mounts that are tmpfs at a scratch place. */
+export function scratchTmpfsMounts(mounts: Mount[]): string[] {
+  return [...new Set(mounts.filter((m) => m.fsType === 'tmpfs' && SCRATCH_TMPFS.includes(m.mountPoint)).map((m) => m.mountPoint))];
 }
 
 /** True when every component of `rel` below `root` is a real directory: a planted symlink would lead to the host. */

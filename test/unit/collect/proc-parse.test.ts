@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerIdOfCgroup, decodeAddress, parseMountPoints, parseProcNet, parseProcNetUnix, parseStat, parseStatus } from '../../../electron/engine/collect/proc-parse.js';
+import { containerIdOfCgroup, decodeAddress, parseMounts, parseProcNet, parseProcNetUnix, parseStat, parseStatus } from '../../../electron/engine/collect/proc-parse.js';
 import { processFlags } from '../../../electron/engine/collect/host-procs.js';
 import { parseLsattr, parseProtAttrs } from '../../../electron/engine/collect/attrs.js';
 import { scratchTmpfsMounts } from '../../../electron/engine/collect/tmpfs-files.js';
@@ -49,7 +49,7 @@ describe('procfs parsers', () => {
   });
 
   it('unescapes mount points and finds container ids in cgroup files of both drivers', () => {
-    expect(parseMountPoints('72 48 0:39 / / rw - overlay overlay rw\n80 72 0:50 / /my\\040dir rw - tmpfs tmpfs rw\n')).toEqual(['/', '/my dir']);
+    expect(parseMounts('72 48 0:39 / / rw - overlay overlay rw\n80 72 0:50 / /my\\040dir rw - tmpfs tmpfs rw\n').map((m) => m.mountPoint)).toEqual(['/', '/my dir']);
     expect(containerIdOfCgroup(`12:pids:/docker/${ID}\n`)).toBe(ID);
     expect(containerIdOfCgroup(`0::/system.slice/docker-${ID}.scope\n`)).toBe(ID);
     expect(containerIdOfCgroup('0::/user.slice/session-1.scope\n')).toBeUndefined();
@@ -84,7 +84,7 @@ describe('collector helpers', () => {
       '605 600 0:66 / /tmp rw - tmpfs tmpfs rw',
     ].join('\n');
     // Only scratch places, only tmpfs; an application's own tmpfs is its business.
-    expect(scratchTmpfsMounts(mountinfo)).toEqual(['/dev', '/dev/shm', '/tmp']);
+    expect(scratchTmpfsMounts(parseMounts(mountinfo))).toEqual(['/dev', '/dev/shm', '/tmp']);
     expect(isCriticalPath('/home/bob/.ssh/authorized_keys')).toBe(true);
     expect(isCriticalPath('/etc/cron.d/evil')).toBe(true);
     expect(isCriticalPath('/etc/cron.d/a/b')).toBe(false);
