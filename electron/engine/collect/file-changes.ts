@@ -1,10 +1,8 @@
 import { readlink } from 'node:fs/promises';
-import path from 'node:path';
 import type { FileChange } from '../../../shared/domain/file-change.js';
 import { LIMITS } from '../../../shared/domain/bounds.js';
-import { sha256Hex } from './artifacts.js';
-import { contentFlags, MAX_CONTENT_BYTES } from './file-content.js';
-import { isWhiteout, locate, readBounded, walkUpper, type Layers } from './layers.js';
+import { describeEntry } from './file-content.js';
+import { isWhiteout, locate, walkTree, type Layers } from './layers.js';
 
 /** Upper bound on the entries one container's diff may contribute. */
 export const MAX_CHANGES = 20_000;
@@ -32,8 +30,8 @@ export function mapApiChanges(rows: unknown): FileChange[] {
  */
 export async function upperDirChanges(layers: Layers): Promise<{ changes: FileChange[]; truncated: boolean }> {
   if (!layers.upper) return { changes: [], truncated: false };
-  const { entries, truncated } = await walkUpper(layers.upper, MAX_CHANGES);
-  let budget = HASH_BUDGET_BYTES;
+  const { entries, truncated } = await walkTree(layers.upper, MAX_CHANGES);
+  const budget = { left: HASH_BUDGET_BYTES };
   const changes: FileChange[] = [];
   for (const e of entries) {
     if (isWhiteout(e.stat)) {
@@ -41,17 +39,7 @@ export async function upperDirChanges(layers: Layers): Promise<{ changes: FileCh
       continue;
     }
     const below = await locate(layers, e.path, 1);
-    const change: FileChange = { path: e.path, kind: below ? 'changed' : 'added', size: e.stat.size, mode: e.stat.mode, mtime: e.stat.mtime.toISOString(), flags: [] };
-    let head: Buffer | undefined;
-    if (e.stat.isFile() && e.stat.size <= MAX_CONTENT_BYTES && e.stat.size <= budget) {
-      const read = await readBounded(e.hostPath, MAX_CONTENT_BYTES);
-      if (read?.complete) {
-        budget -= read.data.length;
-        change.sha256 = sha256Hex(read.data);
-        head = read.data.subarray(0, 4);
-      }
-    }
-    change.flags = contentFlags(head, e.stat.mode, path.posix.basename(e.path));
+    const change = await describeEntry(e.path, e.hostPath, e.stat, below ? 'changed' : 'added', budget);
     // readlink reads the link itself in the upper dir; nothing is followed.
     if (e.stat.isSymbolicLink()) change.linkTarget = ((await readlink(e.hostPath).catch(() => undefined)) ?? '').slice(0, LIMITS.path) || undefined;
     changes.push(change);

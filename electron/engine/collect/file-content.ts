@@ -1,8 +1,9 @@
 import type { Stats } from 'node:fs';
 import { LIMITS } from '../../../shared/domain/bounds.js';
 import type { FileContent } from '../../../shared/domain/evidence-set.js';
-import type { FileFlag } from '../../../shared/domain/file-change.js';
+import type { FileChange, FileFlag } from '../../../shared/domain/file-change.js';
 import { sha256Hex } from './artifacts.js';
+import { readNoFollow } from './safe-read.js';
 
 /** Files larger than this are hashed from their first bytes only, and the hash is not reported. */
 export const MAX_CONTENT_BYTES = 8 * 1024 * 1024;
@@ -33,6 +34,30 @@ export function contentFlags(head: Buffer | undefined, mode: number | undefined,
   if (head && head.length >= 4 && head.subarray(0, 4).toString('hex') === ELF) flags.push('elf');
   else if (head && head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) flags.push('script');
   return flags;
+}
+
+/** Bytes left to hash in one listing, shared by its entries. */
+export interface HashBudget {
+  left: number;
+}
+
+/**
+ * One entry of a host-side listing as a diff entry: size, mode and time, the sha256 of a regular file while
+ * the budget lasts (read without following a link), and the flags its first bytes and mode earn.
+ */
+export async function describeEntry(relPath: string, hostPath: string, st: Stats, kind: FileChange['kind'], budget: HashBudget): Promise<FileChange> {
+  const change: FileChange = { path: relPath, kind, size: st.size, mode: st.mode, mtime: st.mtime.toISOString(), flags: [] };
+  let head: Buffer | undefined;
+  if (st.isFile() && st.size <= MAX_CONTENT_BYTES && st.size <= budget.left) {
+    const read = await readNoFollow(hostPath, MAX_CONTENT_BYTES);
+    if (read?.complete) {
+      budget.left -= read.data.length;
+      change.sha256 = sha256Hex(read.data);
+      head = read.data.subarray(0, 4);
+    }
+  }
+  change.flags = contentFlags(head, st.mode, relPath.slice(relPath.lastIndexOf('/') + 1));
+  return change;
 }
 
 /** A file's content as evidence: exact hash, readable text when it is text, and the first bytes otherwise. */

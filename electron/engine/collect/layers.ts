@@ -74,21 +74,36 @@ export interface WalkEntry {
   stat: Stats;
 }
 
-/** Every entry of the upper dir, depth first, bounded so a container with a million files cannot stall a scan. */
-export async function walkUpper(upper: string, max: number): Promise<{ entries: WalkEntry[]; truncated: boolean }> {
+export interface WalkOptions {
+  /** Directory (relative to the root) to start from; default the root itself. */
+  start?: string;
+  /** Directories deeper than this below the start are listed but not entered. */
+  maxDepth?: number;
+  /** Relative paths left out entirely (nested mount points, say). */
+  skip?: ReadonlySet<string>;
+  /** Which entries to list; others are neither listed nor counted. */
+  keep?: (st: Stats) => boolean;
+}
+
+/**
+ * Every entry below a host directory, depth first, by lstat (links are listed, never followed), bounded so
+ * a container with a million files cannot stall a scan.
+ */
+export async function walkTree(root: string, max: number, o: WalkOptions = {}): Promise<{ entries: WalkEntry[]; truncated: boolean }> {
   const entries: WalkEntry[] = [];
-  const stack = ['/'];
+  const stack = [{ dir: o.start ?? '/', depth: 0 }];
   while (stack.length) {
-    const dir = stack.pop()!;
-    const names = await readdir(path.posix.join(upper, dir)).catch(() => [] as string[]);
+    const { dir, depth } = stack.pop()!;
+    const names = await readdir(path.posix.join(root, dir)).catch(() => [] as string[]);
     for (const name of names.sort()) {
       if (entries.length >= max) return { entries, truncated: true };
       const p = path.posix.join(dir, name);
-      const hostPath = path.posix.join(upper, p);
+      if (o.skip?.has(p)) continue;
+      const hostPath = path.posix.join(root, p);
       const st = await lstat(hostPath).catch(() => null);
-      if (!st) continue;
+      if (!st || (o.keep && !o.keep(st))) continue;
       entries.push({ path: p, hostPath, stat: st });
-      if (st.isDirectory()) stack.push(p);
+      if (st.isDirectory() && depth < (o.maxDepth ?? Infinity)) stack.push({ dir: p, depth: depth + 1 });
     }
   }
   return { entries, truncated: false };
