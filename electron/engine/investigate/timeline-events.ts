@@ -25,14 +25,27 @@ export function toUnixSeconds(t: string | number): number {
   return Math.floor(ms / 1000);
 }
 
+/** The asked window in unix seconds; an open end is now. */
+function windowOf(q: TimelineQuery): { since: number; until: number } {
+  const since = toUnixSeconds(q.since);
+  const until = q.until === undefined ? Math.ceil(Date.now() / 1000) : toUnixSeconds(q.until);
+  if (until < since) throw new Error('the end of the window is before its start');
+  return { since, until };
+}
+
+const windowResult = (events: EngineEvent[], since: number, until: number, truncated: number): TimelineResult => ({
+  events,
+  since: new Date(since * 1000).toISOString(),
+  until: new Date(until * 1000).toISOString(),
+  truncated,
+});
+
 /**
  * Reads engine events in a closed window. With `until` set the daemon ends the stream itself, so this never
  * hangs on a live feed; filtering by container ID (not name) avoids matching earlier containers of the same name.
  */
 export async function readEngineEvents(docker: Docker, engineId: string, q: TimelineQuery): Promise<TimelineResult> {
-  const since = toUnixSeconds(q.since);
-  const until = q.until === undefined ? Math.ceil(Date.now() / 1000) : toUnixSeconds(q.until);
-  if (until < since) throw new Error('the end of the window is before its start');
+  const { since, until } = windowOf(q);
   const filters: Record<string, string[]> = {};
   if (q.containerId) filters.container = [q.containerId];
   let stream: NodeJS.ReadableStream;
@@ -74,7 +87,7 @@ export async function readEngineEvents(docker: Docker, engineId: string, q: Time
     stream.on('error', (e) => reject(toAppError(e, `engine "${engineId}"`)));
   });
   take(buf);
-  return { events, since: new Date(since * 1000).toISOString(), until: new Date(until * 1000).toISOString(), truncated };
+  return windowResult(events, since, until, truncated);
 }
 
 /**
@@ -83,9 +96,7 @@ export async function readEngineEvents(docker: Docker, engineId: string, q: Time
  * bundle is the hour before its collection.
  */
 export function recordedEvents(events: EngineEvent[], collectedAt: string, engineId: string, q: TimelineQuery): TimelineResult {
-  let since = toUnixSeconds(q.since);
-  let until = q.until === undefined ? Math.ceil(Date.now() / 1000) : toUnixSeconds(q.until);
-  if (until < since) throw new Error('the end of the window is before its start');
+  let { since, until } = windowOf(q);
   const end = Math.ceil(Date.parse(collectedAt) / 1000);
   if (Number.isFinite(end) && until > end) {
     since = Math.max(0, since - (until - end));
@@ -99,5 +110,5 @@ export function recordedEvents(events: EngineEvent[], collectedAt: string, engin
     .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
     .map((e) => ({ ...e, engineId }));
   const truncated = Math.max(0, inWindow.length - TIMELINE_MAX_EVENTS);
-  return { events: inWindow.slice(truncated), since: new Date(since * 1000).toISOString(), until: new Date(until * 1000).toISOString(), truncated };
+  return windowResult(inWindow.slice(truncated), since, until, truncated);
 }
