@@ -144,13 +144,20 @@ export async function hostProcessSnapshot(procRoot: string, containerId: string,
   };
 }
 
+const hostNsByRoot = new Map<string, Promise<NamespaceIds | undefined>>();
+
 /**
  * The host's namespaces: those of PID 1, or, where PID 1 refuses even root (some VM init processes do), our
  * own: reading the host's /proc for a local engine means we run in the host's namespaces.
  */
-async function hostNamespaces(procRoot: string): Promise<NamespaceIds | undefined> {
-  const init = await namespacesOf(procRoot, 1);
-  return init?.mnt ? init : ((await namespacesOf(procRoot, 'self')) ?? init);
+function hostNamespaces(procRoot: string): Promise<NamespaceIds | undefined> {
+  // They do not change while we run: read once, not once per container of every scan.
+  let known = hostNsByRoot.get(procRoot);
+  if (!known) {
+    known = namespacesOf(procRoot, 1).then(async (init) => (init?.mnt ? init : ((await namespacesOf(procRoot, 'self')) ?? init)));
+    hostNsByRoot.set(procRoot, known);
+  }
+  return known;
 }
 
 /** The pid, mnt and net namespace identities of a process, from the targets of its /proc/PID/ns links. */
