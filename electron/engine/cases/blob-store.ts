@@ -33,8 +33,9 @@ export class BlobStore {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const sha = sha256Hex(buf);
     const dest = this.pathOf(sha);
-    const existing = existsSync(dest) ? statSync(dest).size : undefined;
-    if (existing === undefined || existing !== buf.length) {
+    const present = existsSync(dest);
+    const repaired = present && statSync(dest).size !== buf.length;
+    if (!present || repaired) {
       mkdirSync(path.dirname(dest), { recursive: true });
       const tmp = `${dest}.${randomBytes(6).toString('hex')}.tmp`;
       const fd = openSync(tmp, 'w', 0o600);
@@ -46,7 +47,7 @@ export class BlobStore {
       }
       renameSync(tmp, dest);
     }
-    return existing !== undefined && existing !== buf.length ? { sha256: sha, size: buf.length, repaired: true } : { sha256: sha, size: buf.length };
+    return repaired ? { sha256: sha, size: buf.length, repaired } : { sha256: sha, size: buf.length };
   }
 
   get(sha: string): Buffer {

@@ -1,6 +1,7 @@
 import type { Detector, Hit } from '../detector.js';
 import { inScratch, under } from '../lib/paths.js';
 import { exeBase, processesOf } from '../lib/process.js';
+import { filesOf } from '../lib/files.js';
 import { oneLine, ref } from '../lib/refs.js';
 
 const BIN_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/lib', '/lib64', '/usr/lib', '/usr/lib64'];
@@ -27,14 +28,14 @@ export const droppedExecutable: Detector = {
     const hits: Hit[] = [];
     for (const c of ev.containers) {
       const { list } = processesOf(c);
-      const tmpfs = new Set(c.tmpfsFiles);
-      for (const f of [...c.files, ...c.tmpfsFiles]) {
+      const { list: files, where } = filesOf(c);
+      for (const f of files) {
         if (f.kind === 'deleted') continue;
         const isExe = f.flags.includes('elf') || (f.flags.includes('executable') && !f.flags.includes('symlink'));
         if (!isExe) continue;
         const running = list.filter((p) => p.exe !== undefined ? p.exe.replace(/ \(deleted\)$/, '') === f.path : p.cmdline.split(' ')[0] === f.path);
         const inBin = BIN_DIRS.some((d) => under(f.path, d));
-        const desc = `${f.kind}${tmpfs.has(f) ? ' in tmpfs (in no layer)' : ''} ${f.flags.includes('elf') ? 'ELF binary' : f.flags.includes('script') ? 'script' : 'executable'}${f.size !== undefined ? `, ${f.size} bytes` : ''}`;
+        const desc = `${f.kind}${where(f)} ${f.flags.includes('elf') ? 'ELF binary' : f.flags.includes('script') ? 'script' : 'executable'}${f.size !== undefined ? `, ${f.size} bytes` : ''}`;
         const evidence = [ref('file', f.path, desc, f.sha256)];
         for (const p of running.slice(0, 8)) evidence.push(ref('process', `pid ${p.pid}`, `running: ${oneLine(p.cmdline || p.comm, 300)}`));
         if (running.length > 0) {

@@ -1,5 +1,6 @@
 import type { Detector, Hit } from '../detector.js';
 import { hiddenComponent, inScratch, under } from '../lib/paths.js';
+import { filesOf } from '../lib/files.js';
 import { oneLine, ref } from '../lib/refs.js';
 
 /** System trees where dot-names have no business; home and application directories are left alone. */
@@ -28,8 +29,8 @@ export const hiddenFiles: Detector = {
     const hits: Hit[] = [];
     for (const c of ev.containers) {
       const reported = new Set<string>();
-      const tmpfs = new Set(c.tmpfsFiles);
-      for (const f of [...c.files, ...c.tmpfsFiles]) {
+      const { list: files, where } = filesOf(c);
+      for (const f of files) {
         if (f.kind !== 'added') continue;
         const seg = hiddenComponent(f.path);
         if (!seg || BENIGN.has(seg) || BENIGN_PREFIXES.some((p) => seg.startsWith(p))) continue;
@@ -46,7 +47,7 @@ export const hiddenFiles: Detector = {
           container: c,
           ref: exe ? `hidden:${f.path}` : `hidden:${root}`,
           summary: `${exe ? `Executable ${oneLine(f.path, 120)} sits in` : 'Hidden entry'} ${oneLine(root, 120)}${dotsOnly ? ' (name made of dots or spaces)' : ''} in ${c.container.name}, created after start in a ${place ?? 'system'} directory.`,
-          evidence: [ref('file', f.path, `added${tmpfs.has(f) ? ' in tmpfs (in no layer)' : ''}; flags: ${f.flags.join(',') || 'none'}${f.size !== undefined ? `; ${f.size} bytes` : ''}`, f.sha256)],
+          evidence: [ref('file', f.path, `added${where(f)}; flags: ${f.flags.join(',') || 'none'}${f.size !== undefined ? `; ${f.size} bytes` : ''}`, f.sha256)],
           severity: sev,
         });
       }

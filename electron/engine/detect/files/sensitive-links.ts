@@ -1,5 +1,6 @@
 import { isCriticalPath } from '../../collect/critical-files.js';
 import type { Detector, Hit } from '../detector.js';
+import { isAuthorizedKeys, isCron, isShellRc, isSudoers } from '../lib/files.js';
 import { oneLine, ref } from '../lib/refs.js';
 
 /** Shell histories and logs: a link to /dev/null in their place silences them. */
@@ -17,13 +18,13 @@ const SENSITIVE_TARGETS = [
   /^\/var\/run\/secrets\/kubernetes\.io\//,
 ];
 /** ATT&CK for a critical file turned into a link, by what the file is. */
-const CRITICAL_ATTACK: Array<[RegExp, string]> = [
-  [/^\/etc\/ld\.so\.preload$/, 'T1574.006'],
-  [/\/\.ssh\/authorized_keys$/, 'T1098.004'],
-  [/^\/(etc\/cron|etc\/crontab|var\/spool\/cron)/, 'T1053.003'],
-  [/^\/etc\/sudoers/, 'T1548.003'],
-  [/^\/etc\/(passwd|shadow|group)$/, 'T1098'],
-  [/(profile|bashrc|rc\.local)/, 'T1546.004'],
+const CRITICAL_ATTACK: Array<[(path: string) => boolean, string]> = [
+  [(p) => p === '/etc/ld.so.preload', 'T1574.006'],
+  [isAuthorizedKeys, 'T1098.004'],
+  [isCron, 'T1053.003'],
+  [isSudoers, 'T1548.003'],
+  [(p) => /^\/etc\/(passwd|shadow|group)$/.test(p), 'T1098'],
+  [isShellRc, 'T1546.004'],
 ];
 
 /** Symbolic links made after start that silence a history or log, replace a critical file, or point at secrets or the host. */
@@ -64,7 +65,7 @@ export const sensitiveLinks: Detector = {
           const history = HISTORY.test(f.path);
           hits.push({ container: c, ref: `link:${f.path}`, summary: `${name} now points to /dev/null: ${history ? 'the shell history' : 'the log'} is silenced.`, evidence, severity: history ? 'medium' : 'high', attack: [history ? 'T1070.003' : 'T1070.002'] });
         } else if (isCriticalPath(f.path)) {
-          const attack = CRITICAL_ATTACK.find(([re]) => re.test(f.path))?.[1] ?? 'T1565.001';
+          const attack = CRITICAL_ATTACK.find(([is]) => is(f.path))?.[1] ?? 'T1565.001';
           hits.push({ container: c, ref: `link:${f.path}`, summary: `${name} was replaced by a link to ${oneLine(target, 120)}: what the system reads there now lives elsewhere.`, evidence, severity: 'high', attack: [attack] });
         } else if (SENSITIVE_TARGETS.some((re) => re.test(target))) {
           hits.push({ container: c, ref: `link:${f.path}`, summary: `${name} is a new link to ${oneLine(target, 120)}, a secret or a way to the host.`, evidence, severity: target.includes('docker.sock') || target.startsWith('/proc/1/') ? 'high' : 'medium', attack: ['T1552.001'] });

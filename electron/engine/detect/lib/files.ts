@@ -34,3 +34,12 @@ export const isAuthorizedKeys = (p: string): boolean => /\/\.ssh\/authorized_key
 export const isSudoers = (p: string): boolean => p === '/etc/sudoers' || /^\/etc\/sudoers\.d\/[^/]+$/.test(p);
 export const isShellRc = (p: string): boolean =>
   /^\/(root|home\/[^/]+)\/\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|kshrc|ashrc|mkshrc|bash_logout)$/.test(p) || /^\/etc\/(profile|bash\.bashrc|bashrc|zsh\/zshrc|environment|rc\.local)$/.test(p) || /^\/etc\/profile\.d\/[^/]+$/.test(p);
+
+/**
+ * A container's diff and its tmpfs scratch listing as one list of added/changed/deleted entries, and the note
+ * evidence text gives a tmpfs entry (it is in no layer, so no image or diff will show it again).
+ */
+export function filesOf(c: ContainerEvidence): { list: FileChange[]; where: (f: FileChange) => string } {
+  const tmpfs = new Set(c.tmpfsFiles);
+  return { list: [...c.files, ...c.tmpfsFiles], where: (f) => (tmpfs.has(f) ? ' in tmpfs (in no layer)' : '') };
+}

@@ -1,11 +1,13 @@
+import type { ContainerDetail } from '../../../../shared/domain/container.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine, ref } from '../lib/refs.js';
 
-const KINDS = [
-  { ns: 'mnt', what: 'mount', shared: () => false, severity: 'critical' as const },
-  { ns: 'pid', what: 'PID', shared: (mode: string) => mode === 'host', severity: 'high' as const },
-  { ns: 'net', what: 'network', shared: (mode: string) => mode === 'host', severity: 'high' as const },
-] as const;
+/** The namespaces compared, and whether the container's configuration shares each with the host on purpose. */
+const KINDS: Array<{ ns: 'mnt' | 'pid' | 'net'; what: string; configured: (d: ContainerDetail) => boolean }> = [
+  { ns: 'mnt', what: 'mount', configured: () => false },
+  { ns: 'pid', what: 'PID', configured: (d) => d.pidMode === 'host' },
+  { ns: 'net', what: 'network', configured: (d) => d.networkMode === 'host' },
+];
 
 /**
  * A process counted in a container (its cgroup) but living in the host's namespaces: it entered them with
@@ -45,13 +47,10 @@ export const namespaceEscape: Detector = {
       const d = c.container;
       for (const p of snap.processes) {
         if (!p.ns) continue;
-        const entered = KINDS.filter((k) => {
-          const mine = p.ns?.[k.ns];
-          const mode = k.ns === 'pid' ? d.pidMode : d.networkMode;
-          return mine !== undefined && mine === host[k.ns] && !k.shared(mode);
-        });
+        const entered = KINDS.filter((k) => p.ns?.[k.ns] !== undefined && p.ns[k.ns] === host[k.ns] && !k.configured(d));
         if (!entered.length) continue;
-        const worst = entered.some((k) => k.severity === 'critical') ? 'critical' : 'high';
+        // The host's mount namespace is its filesystem: the escape itself. Sharing only PIDs or the network is less.
+        const worst = entered.some((k) => k.ns === 'mnt') ? 'critical' : 'high';
         hits.push({
           container: c,
           ref: `ns:${entered.map((k) => k.ns).join('+')}:${oneLine(p.comm, 40)}`,
