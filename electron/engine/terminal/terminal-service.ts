@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import type { Recording, TerminalSession } from '../../../shared/api/terminal.js';
 import { AppError } from '../../../shared/errors.js';
@@ -8,7 +7,7 @@ import type { EngineRegistry } from '../engines/registry.js';
 import type { EventBus } from '../event-bus.js';
 import { toAppError } from '../errors.js';
 import { AsciicastRecorder, saveRecording } from './asciicast.js';
-import { OscFilter } from './sanitize.js';
+import { TerminalSanitizer } from './sanitize.js';
 
 /** Most sessions open at once: each holds a daemon connection. */
 export const MAX_SESSIONS = 16;
@@ -30,6 +29,8 @@ interface Session {
   stream: Readable | Duplex;
   exec?: Docker.Exec;
   recorder?: AsciicastRecorder;
+  /** Output passes through it before it reaches the UI or the recording. */
+  sanitizer: TerminalSanitizer;
   command: string;
   user: string;
   closing?: Promise<Recording | undefined>;
@@ -50,7 +51,7 @@ export interface OpenOptions {
 /**
  * Terminal sessions on containers. Logs mode only reads (follow logs, nothing reaches the container); exec mode
  * runs a command with a TTY and records the whole session as asciicast v2. Output reaches the UI as
- * `terminal.data` events with OSC sequences removed, input comes back through `terminal.input`.
+ * `terminal.data` events through the VT sanitizer (colours and in-line moves act, everything else is shown as text), input comes back through `terminal.input`.
  */
 export class TerminalService {
   private readonly sessions = new Map<string, Session>();
@@ -137,6 +138,8 @@ export class TerminalService {
     s.closing = (async () => {
       if (s.exec) await this.hangUp(s);
       s.stream.destroy();
+      // A sequence cut off by the end of the stream is shown as text.
+      this.emit(s, s.sanitizer.end());
       let recording: Recording | undefined;
       if (s.recorder) recording = await this.keep(s).catch(() => undefined);
       let exitCode: number | undefined;
@@ -195,7 +198,7 @@ export class TerminalService {
     const sessionId = randomBytes(12).toString('base64url');
     const info: TerminalSession = { sessionId, mode: p.mode, containerId: p.detail.Id, tty: p.tty, title: p.detail.Name.replace(/^\//, '').slice(0, 256) };
     const now = Date.now();
-    this.sessions.set(sessionId, { info, engineId: p.engineId, stream: p.stream, exec: p.exec, recorder: p.recorder, command: p.command, user: p.user, lastInput: now, lastClient: now });
+    this.sessions.set(sessionId, { info, engineId: p.engineId, stream: p.stream, exec: p.exec, recorder: p.recorder, command: p.command, user: p.user, sanitizer: new TerminalSanitizer(), lastInput: now, lastClient: now });
     this.startSweeping();
     return info;
   }
@@ -231,19 +234,19 @@ export class TerminalService {
 
   /** Forwards output as events; when the stream ends (container stopped, shell exited) the session closes itself. */
   private pipe(sessionId: string, out: Readable, source: Readable): void {
-    const decoder = new StringDecoder('utf8');
-    const osc = new OscFilter();
     const s = this.sessions.get(sessionId)!;
-    out.on('data', (chunk: Buffer) => {
-      const text = osc.push(decoder.write(chunk));
-      if (!text) return;
-      s.recorder?.output(text);
-      for (let i = 0; i < text.length; i += CHUNK) this.bus.emit('terminal.data', { sessionId, data: text.slice(i, i + CHUNK) });
-    });
+    out.on('data', (chunk: Buffer) => this.emit(s, s.sanitizer.push(chunk)));
     const ended = (why: string) => () => void this.close(sessionId, why);
     out.on('end', ended('the stream ended'));
     source.on('close', ended('the stream ended'));
     source.on('error', (e) => void this.close(sessionId, `stream error: ${String(e.message).slice(0, 200)}`));
+  }
+
+  private emit(s: Session, text: string): void {
+    if (!text) return;
+    s.recorder?.output(text);
+    const sessionId = s.info.sessionId;
+    for (let i = 0; i < text.length; i += CHUNK) this.bus.emit('terminal.data', { sessionId, data: text.slice(i, i + CHUNK) });
   }
 
   private async keep(s: Session): Promise<Recording> {

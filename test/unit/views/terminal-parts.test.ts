@@ -4,26 +4,6 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AsciicastRecorder, saveRecording } from '../../../electron/engine/terminal/asciicast.js';
-import { OscFilter } from '../../../electron/engine/terminal/sanitize.js';
-
-describe('OSC filter', () => {
-  it('removes title, clipboard and hyperlink sequences and keeps colours', () => {
-    const f = new OscFilter();
-    expect(f.push('a\u001b]0;evil title\u0007b\u001b]52;c;ZXZpbA==\u001b\\c\u001b[31mred\u001b[0m')).toBe('abc\u001b[31mred\u001b[0m');
-    expect(f.push('\u001b]8;;http://x\u0007link\u001b]8;;\u0007')).toBe('link');
-  });
-  it('holds a sequence split across chunks until it ends', () => {
-    const f = new OscFilter();
-    expect(f.push('one\u001b')).toBe('one');
-    expect(f.push(']2;ti')).toBe('');
-    expect(f.push('tle\u0007two')).toBe('two');
-  });
-  it('drops an unterminated sequence that grows without bound', () => {
-    const f = new OscFilter();
-    expect(f.push(`\u001b]0;${'x'.repeat(5000)}`)).toBe('');
-    expect(f.push('after')).toBe('after');
-  });
-});
 
 describe('asciicast recording', () => {
   it('writes a v2 header and timed events and hashes the file', async () => {
