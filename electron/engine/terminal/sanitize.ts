@@ -4,11 +4,11 @@
  * DA, DSR), switch modes, move the cursor over earlier lines, or hide payloads in DCS/APC/PM/SOS strings.
  *
  * This is a small VT parser (after the DEC ANSI parser states: ground, escape, CSI, OSC and the DCS/SOS/PM/APC
- * strings, 7-bit and 8-bit C1 introducers) whose state survives chunk boundaries. It lets through only SGR colours
- * and moves within the current line; every other control character and sequence is written out as visible text in
- * the `\x1b` style the rest of the application uses, so the analyst sees what the container tried and the terminal
- * acts on none of it. Nothing it emits can start a sequence that is not allowed: the only raw ESC in the output opens
- * a complete allowed CSI sequence, and no C1 control is ever emitted raw.
+ * strings, 7-bit and 8-bit C1 introducers) whose state survives chunk boundaries. It lets through only SGR colours,
+ * moves within the current line and erasing from the cursor on; every other control character and sequence is
+ * written out as visible text in the `\x1b` style the rest of the application uses, so the analyst sees what the
+ * container tried and the terminal acts on none of it. Nothing it emits can start a sequence that is not allowed:
+ * the only raw ESC in the output opens a complete allowed CSI sequence, and no C1 control is ever emitted raw.
  */
 
 /** Longest CSI held back while deciding whether it is allowed; longer ones are shown as text. */
@@ -88,6 +88,8 @@ export function csiAllowed(params: string, final: string): boolean {
       return /^[0-9]{0,4}$/.test(params);
     case 'K': // EL: erase in line
       return /^[012]?$/.test(params);
+    case 'J': // ED 0: erase below the cursor, where nothing can be since the cursor never moves up (line editors use it)
+      return /^0?$/.test(params);
     default:
       return false;
   }

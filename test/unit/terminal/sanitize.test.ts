@@ -15,7 +15,7 @@ const chunked = (parts: Array<string | Uint8Array>) => {
  * The property every output must have, checked independently of the parser: the only raw ESC opens a complete
  * SGR or in-line move/erase, no C1 control appears, and the only other controls are BS, TAB, LF and CR.
  */
-const ALLOWED_CSI = /^\[(?:[0-9;:]*m|[0-9]{0,4}[CDG]|[012]?K)/;
+const ALLOWED_CSI = /^\[(?:[0-9;:]*m|[0-9]{0,4}[CDG]|[012]?K|0?J)/;
 function assertInert(out: string): void {
   for (let i = 0; i < out.length; i++) {
     const code = out.charCodeAt(i);
@@ -71,7 +71,7 @@ describe('terminal sanitizer: what passes', () => {
   });
 
   it('keeps SGR colours, 256 and true colour, and moves within the line', () => {
-    const ok = [`${E}[m`, `${E}[0m`, `${E}[1;31m`, `${E}[38;5;196m`, `${E}[48;2;10;20;30m`, `${E}[38:2::10:20:30m`, `${E}[4:3m`, `${E}[5C`, `${E}[D`, `${E}[12G`, `${E}[K`, `${E}[2K`];
+    const ok = [`${E}[m`, `${E}[0m`, `${E}[1;31m`, `${E}[38;5;196m`, `${E}[48;2;10;20;30m`, `${E}[38:2::10:20:30m`, `${E}[4:3m`, `${E}[5C`, `${E}[D`, `${E}[12G`, `${E}[K`, `${E}[2K`, `${E}[J`, `${E}[0J`];
     for (const seq of ok) expect(once(`a${seq}b`)).toBe(`a${seq}b`);
   });
 
@@ -105,7 +105,7 @@ describe('terminal sanitizer: what is shown as text', () => {
     ['device status / cursor position query', `${E}[5n${E}[6n`, '\\x1b[5n\\x1b[6n'],
     ['window ops (title report)', `${E}[21t`, '\\x1b[21t'],
     ['mode sets (alt screen, mouse, bracketed paste)', `${E}[?1049h${E}[?1000h${E}[?2004h${E}[4h`, '\\x1b[?1049h\\x1b[?1000h\\x1b[?2004h\\x1b[4h'],
-    ['cursor to another line, erase display, scroll region', `${E}[1;1H${E}[2J${E}[3A${E}[2;5r`, '\\x1b[1;1H\\x1b[2J\\x1b[3A\\x1b[2;5r'],
+    ['cursor to another line, erase display or above, scroll region', `${E}[1;1H${E}[2J${E}[1J${E}[3A${E}[2;5r`, '\\x1b[1;1H\\x1b[2J\\x1b[1J\\x1b[3A\\x1b[2;5r'],
     ['conceal (hides text)', `${E}[8m${E}[0;8m`, '\\x1b[8m\\x1b[0;8m'],
     ['malformed SGR', `${E}[38;5m${E}[1234m${E}[3$m`, '\\x1b[38;5m\\x1b[1234m\\x1b[3$m'],
     ['other escapes: RIS, save cursor, charset, keypad', `${E}c${E}7${E}(0${E}=`, '\\x1bc\\x1b7\\x1b(0\\x1b='],
