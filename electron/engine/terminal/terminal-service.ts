@@ -9,6 +9,7 @@ import type { EngineRegistry } from '../engines/registry.js';
 import type { EventBus } from '../event-bus.js';
 import { toAppError } from '../errors.js';
 import { cutOffSessions, ExecRecording, finishJournal, sealCutOff, type SealedRecording } from './exec-recording.js';
+import { hangUpExec } from './exec-signal.js';
 import { TerminalSanitizer, visibleText } from './sanitize.js';
 
 /** Most sessions open at once: each holds a daemon connection. */
@@ -185,7 +186,10 @@ export class TerminalService {
     if (!s) return undefined;
     if (s.closing) return s.closing;
     s.closing = (async () => {
-      if (s.exec) await this.hangUp(s);
+      if (s.exec) {
+        const left = await this.hangUp(s);
+        if (left) reason = `${reason}; ${left}`;
+      }
       s.stream.destroy();
       // A sequence cut off by the end of the stream is shown as text.
       const tail = s.sanitizer.end();
@@ -215,9 +219,11 @@ export class TerminalService {
 
   /**
    * Docker has no call to end an exec, and a shell keeps running after its connection closes. Ends it the way a
-   * terminal would: interrupt and end-of-input on the TTY, then a hangup signal from the host when it is local.
+   * terminal would: interrupt and end-of-input on the TTY, then a hangup signal from the host when the engine is
+   * local and the exec's PID is verified to be the container's. Returns what the analyst must be told when the exec
+   * could not be ended.
    */
-  private async hangUp(s: Session): Promise<void> {
+  private async hangUp(s: Session): Promise<string | undefined> {
     const stream = s.stream as Duplex;
     const running = async () => ((await s.exec!.inspect().catch(() => undefined)) as { Running?: boolean; Pid?: number } | undefined);
     if (!stream.destroyed && stream.writable) {
@@ -226,17 +232,16 @@ export class TerminalService {
     }
     for (let i = 0; i < 10; i++) {
       const st = await running();
-      if (!st?.Running) return;
+      if (!st?.Running) return undefined;
       await new Promise((r) => setTimeout(r, 100));
     }
     const st = await running();
-    if (st?.Running && st.Pid && this.engines.config(s.engineId).endpoint.type === 'unix') {
-      try {
-        process.kill(st.Pid, 'SIGHUP');
-      } catch {
-        // Not ours to signal (remote engine, other user): the exec keeps running and the analyst is told below.
-      }
-    }
+    if (!st?.Running || !st.Pid) return undefined;
+    const outcome = hangUpExec(st.Pid, s.info.containerId, this.engines.config(s.engineId).endpoint.type === 'unix');
+    if (outcome === 'signalled') return undefined;
+    return outcome === 'not-local'
+      ? 'the exec may still run: the engine is not local, so it could not be sent a hangup'
+      : `the exec may still run: its process ${st.Pid} could not be verified as the container's, so it was not signalled`;
   }
 
   private async prepare(o: OpenOptions) {
