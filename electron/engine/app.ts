@@ -1,5 +1,6 @@
 import path from 'node:path';
 import os from 'node:os';
+import { existsSync } from 'node:fs';
 import { EventBus } from './event-bus.js';
 import { EngineRegistry } from './engines/registry.js';
 import { EngineService } from './engines/engine-service.js';
@@ -43,18 +44,19 @@ export function createApp(opts: AppOptions = {}) {
   const caseStore = lazyCaseStore(dataDir, user);
   // Remote engines have no host-side socket view: the graph falls back to the latest scan's socket evidence.
   const network = new NetworkService(engines, containers, async (engineId, containerId) => scans.latestEvidence(engineId)?.containers.find((c) => c.container.id === containerId));
-  // Exec recordings become evidence of the current case when one is open; the data directory always keeps a copy.
-  const terminals = new TerminalService(engines, bus, dataDir, (rec) => {
-    const cases = caseStore.get();
-    const caseId = cases.currentId();
-    if (!caseId) return undefined;
-    return cases.addEvidence(
-      caseId,
-      rec.data,
-      { kind: 'terminal-recording', sourceCall: `exec ${rec.command}`.slice(0, 2048), engineId: rec.engineId, containerId: rec.containerId, collectedAt: rec.collectedAt, collectedBy: rec.collectedBy, mediaType: 'application/x-asciicast' },
-      rec.collectedBy,
-    );
+  // Exec sessions are written in the custody log of the current case before they start; their recordings become its
+  // evidence, and the data directory always keeps a copy.
+  const terminals = new TerminalService(engines, bus, dataDir, {
+    currentCase: () => (existsSync(path.join(dataDir, 'cases.db')) ? caseStore.get().currentId() : undefined),
+    record: (caseId, detail, actor) => void caseStore.get().recordCustody(caseId, 'exec', detail, actor),
+    store: (caseId, data, meta, actor) => caseStore.get().addEvidence(caseId, data, meta, actor),
   }, { idleMs: Number(env.STOWAWAY_TERMINAL_IDLE_MS) || undefined });
+  // Sessions cut off when an earlier process was killed are sealed and recorded now.
+  try {
+    terminals.recoverCutOff();
+  } catch {
+    // The files stay in the data directory; the next start tries again.
+  }
   // The current case's allowlist applies to every scan while that case is open.
   const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions });
   // Engine events pushed to the UI as they happen, so views refresh themselves.

@@ -10,6 +10,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { ScanOutcome } from '../scan/run-scan.js';
 import type { OpenedBundle } from './read-bundle.js';
+import { bundleLabel } from './bundle-format.js';
 import { recordedEvents, type TimelineQuery, type TimelineResult } from '../investigate/timeline-events.js';
 
 /** The engine id of the bundle opened as a case: stable, so opening the same case twice gives one engine. */
@@ -32,7 +33,7 @@ export class BundleEngines {
 
   /** Registers the bundle of an imported case as an engine and connects it (which publishes its state). */
   open(c: CaseView, b: OpenedBundle): EngineConfig {
-    return this.register(c, `${b.manifest.engine.name} on ${b.manifest.host}`, `collected ${b.manifest.createdAt.slice(0, 64)} by ${b.manifest.createdBy.slice(0, 256)} from ${b.manifest.engine.endpoint.slice(0, 512)}`, b.result, b.evidence);
+    return this.register(c, bundleLabel(b.manifest), `collected ${b.manifest.createdAt.slice(0, 64)} by ${b.manifest.createdBy.slice(0, 256)} from ${b.manifest.engine.endpoint.slice(0, 512)}`, b.result, b.evidence);
   }
 
   /**

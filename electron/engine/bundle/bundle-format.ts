@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip } from '../../../shared/domain/bounds.js';
 
 /**
  * An offline evidence bundle: one .tar.gz written by `stowaway collect --out FILE` on the host that runs
@@ -44,3 +45,11 @@ export const BUNDLE_LIMITS = {
   entries: 100_001,
 };
 export type BundleLimits = typeof BUNDLE_LIMITS;
+
+/**
+ * "<engine> on <host>", each part clipped: both come from the bundle's author, and together they must still fit a
+ * case or engine name (256 characters). Shown through the visible-text function wherever it appears.
+ */
+export function bundleLabel(m: Pick<BundleManifest, 'engine' | 'host'>): string {
+  return `${clip(m.engine.name.trim() || '?', 96)} on ${clip(m.host.trim() || '?', 96)}`;
+}

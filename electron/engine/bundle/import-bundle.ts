@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CaseView } from '../../../shared/api/cases.js';
 import type { CaseService } from '../cases/case-service.js';
 import { readBundle, type OpenedBundle } from './read-bundle.js';
-import { BUNDLE_LIMITS, type BundleLimits } from './bundle-format.js';
+import { BUNDLE_LIMITS, bundleLabel, type BundleLimits } from './bundle-format.js';
 
 /**
  * Opens an offline bundle as a new read-only case: validated first (readBundle), then the scan, the
@@ -12,7 +12,7 @@ export async function importBundle(cases: CaseService, file: string, opts: { act
   const abs = path.resolve(file);
   const b = await readBundle(abs, opts.limits ?? BUNDLE_LIMITS);
   const actor = opts.actor ?? cases.user;
-  const name = `${b.manifest.engine.name} on ${b.manifest.host} (${b.manifest.createdAt.slice(0, 16).replace('T', ' ')})`;
+  const name = `${bundleLabel(b.manifest)} (${b.manifest.createdAt.slice(0, 16).replace('T', ' ')})`;
   const c = cases.create(name, actor, { readOnly: true, source: abs });
   const collected = { collectedBy: b.manifest.createdBy, collectorVersion: b.manifest.stowawayVersion };
   cases.addScan(c.id, b.result, b.evidence, { actor, source: `bundle ${path.basename(abs)} from ${b.manifest.host}`, allowReadOnly: true, ...collected });

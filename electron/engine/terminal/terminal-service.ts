@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import type { Recording, TerminalSession } from '../../../shared/api/terminal.js';
 import { AppError } from '../../../shared/errors.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { EventBus } from '../event-bus.js';
 import { toAppError } from '../errors.js';
-import { AsciicastRecorder, saveRecording } from './asciicast.js';
-import { OscFilter } from './sanitize.js';
+import { cutOffSessions, ExecRecording, finishJournal, sealCutOff, type SealedRecording } from './exec-recording.js';
+import { hangUpExec } from './exec-signal.js';
+import { TerminalSanitizer, visibleText } from './sanitize.js';
 
 /** Most sessions open at once: each holds a daemon connection. */
 export const MAX_SESSIONS = 16;
@@ -21,15 +23,24 @@ export interface TerminalOptions {
   idleMs?: number;
 }
 
-/** Where a finished exec recording is kept as case evidence; returns undefined when no case is open. */
-export type RecordingStore = (rec: { data: Buffer; engineId: string; containerId: string; command: string; collectedBy: string; collectedAt: string }) => { sha256: string } | undefined;
+/**
+ * The case side of an exec: the case that is current when it starts, its custody log and its evidence. Only the
+ * public operations of the case store are used.
+ */
+export interface ExecCustody {
+  currentCase(): string | undefined;
+  record(caseId: string, detail: string, actor: string): void;
+  store(caseId: string, data: Buffer, meta: { kind: string; sourceCall: string; engineId: string; containerId: string; collectedAt: string; collectedBy: string; mediaType: string }, actor: string): { sha256: string };
+}
 
 interface Session {
   info: TerminalSession;
   engineId: string;
   stream: Readable | Duplex;
   exec?: Docker.Exec;
-  recorder?: AsciicastRecorder;
+  recording?: ExecRecording;
+  /** Output passes through it before it reaches the UI or the recording. */
+  sanitizer: TerminalSanitizer;
   command: string;
   user: string;
   closing?: Promise<Recording | undefined>;
@@ -50,7 +61,7 @@ export interface OpenOptions {
 /**
  * Terminal sessions on containers. Logs mode only reads (follow logs, nothing reaches the container); exec mode
  * runs a command with a TTY and records the whole session as asciicast v2. Output reaches the UI as
- * `terminal.data` events with OSC sequences removed, input comes back through `terminal.input`.
+ * `terminal.data` events through the VT sanitizer (colours and in-line moves act, everything else is shown as text), input comes back through `terminal.input`.
  */
 export class TerminalService {
   private readonly sessions = new Map<string, Session>();
@@ -61,7 +72,7 @@ export class TerminalService {
     private readonly engines: EngineRegistry,
     private readonly bus: EventBus,
     private readonly dataDir: string,
-    private readonly store?: RecordingStore,
+    private readonly custody?: ExecCustody,
     opts: TerminalOptions = {},
   ) {
     this.idleMs = Math.max(200, opts.idleMs ?? IDLE_MS);
@@ -96,6 +107,27 @@ export class TerminalService {
     const cmd = o.cmd ?? ['sh'];
     const cols = o.cols ?? 100;
     const rows = o.rows ?? 30;
+    const command = cmd.join(' ');
+    const sessionId = randomBytes(12).toString('base64url');
+    const name = detail.Name.replace(/^\//, '');
+    // The custody line and the recording exist before anything runs in the container: a process killed during the
+    // session leaves both, and the next start seals them.
+    const caseId = this.custody?.currentCase();
+    const recording = ExecRecording.start(
+      this.dataDir,
+      { sessionId, caseId, engineId: o.engineId, containerId: detail.Id, command: command.slice(0, 8192), user: o.user.slice(0, 256) },
+      { width: cols, height: rows, title: `${name} ${command}`, command, env: { TERM: 'xterm-256color' } },
+    );
+    if (caseId) {
+      try {
+        this.custody!.record(caseId, `exec ${sessionId} starting in container ${detail.Id.slice(0, 12)} (${visibleText(name).slice(0, 128)}) on engine ${o.engineId}: ${visibleText(command).slice(0, 2048)}; recording ${recording.journal.base}.cast`, o.user);
+      } catch (e) {
+        // Nothing ran: the recording is closed and stays in the data directory.
+        recording.seal('exec refused: its custody line could not be written');
+        recording.done();
+        throw e;
+      }
+    }
     let exec: Docker.Exec;
     let stream: Duplex;
     try {
@@ -103,13 +135,32 @@ export class TerminalService {
       stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
       await exec.resize({ h: rows, w: cols }).catch(() => undefined);
     } catch (e) {
-      throw toAppError(e, `container ${detail.Id.slice(0, 12)}`);
+      const err = toAppError(e, `container ${detail.Id.slice(0, 12)}`);
+      this.keep(recording, `exec failed to start: ${err.message.slice(0, 300)}`, 'the exec failed to start');
+      throw err;
     }
-    const command = cmd.join(' ');
-    const recorder = new AsciicastRecorder({ width: cols, height: rows, title: `${detail.Name.replace(/^\//, '')} ${command}`.slice(0, 256), command, env: { TERM: 'xterm-256color' } });
-    const info = this.register({ mode: 'exec', detail, tty: true, engineId: o.engineId, stream, exec, recorder, command, user: o.user });
+    const info = this.register({ sessionId, mode: 'exec', detail, tty: true, engineId: o.engineId, stream, exec, recording, command, user: o.user });
     this.pipe(info.sessionId, stream, stream);
     return info;
+  }
+
+  /**
+   * Seals the recordings of sessions whose process was killed: each is kept as evidence of the case it started in,
+   * with a custody line saying it was cut off. Returns what was sealed.
+   */
+  recoverCutOff(): SealedRecording[] {
+    const out: SealedRecording[] = [];
+    for (const j of cutOffSessions(this.dataDir)) {
+      try {
+        const sealed = sealCutOff(this.dataDir, j);
+        this.storeSealed(sealed, `cut off: the process hosting the session (pid ${j.pid}) ended before it closed; sealed at the next start`);
+        finishJournal(this.dataDir, j);
+        out.push(sealed);
+      } catch {
+        // Left in place: the next start tries again, and the files stay in the data directory meanwhile.
+      }
+    }
+    return out;
   }
 
   input(sessionId: string, data: string): boolean {
@@ -117,7 +168,7 @@ export class TerminalService {
     // Logs sessions have no stdin: typing there must never reach the container.
     if (s.info.mode !== 'exec' || !('write' in s.stream) || s.closing) return false;
     s.lastInput = Date.now();
-    s.recorder?.input(data);
+    s.recording?.recorder.input(data);
     (s.stream as Duplex).write(data);
     return true;
   }
@@ -126,7 +177,7 @@ export class TerminalService {
     const s = this.get(sessionId);
     if (!s.exec) return false;
     await s.exec.resize({ h: rows, w: cols }).catch(() => undefined);
-    s.recorder?.resize(cols, rows);
+    s.recording?.recorder.resize(cols, rows);
     return true;
   }
 
@@ -135,12 +186,25 @@ export class TerminalService {
     if (!s) return undefined;
     if (s.closing) return s.closing;
     s.closing = (async () => {
-      if (s.exec) await this.hangUp(s);
+      if (s.exec) {
+        const left = await this.hangUp(s);
+        if (left) reason = `${reason}; ${left}`;
+      }
       s.stream.destroy();
-      let recording: Recording | undefined;
-      if (s.recorder) recording = await this.keep(s).catch(() => undefined);
+      // A sequence cut off by the end of the stream is shown as text.
+      const tail = s.sanitizer.end();
+      s.recording?.output(Buffer.alloc(0), tail);
+      this.emit(s, tail);
       let exitCode: number | undefined;
       if (s.exec) exitCode = ((await s.exec.inspect().catch(() => undefined)) as { ExitCode?: number | null } | undefined)?.ExitCode ?? undefined;
+      let recording: Recording | undefined;
+      if (s.recording) {
+        try {
+          recording = this.keep(s.recording, undefined, `ended (${reason}${exitCode === undefined ? '' : `, exit code ${exitCode}`})`);
+        } catch {
+          // The files stay in the data directory under their journal; the next start seals them.
+        }
+      }
       this.sessions.delete(sessionId);
       if (this.sessions.size === 0) this.stopSweeping();
       this.bus.emit('terminal.exit', { sessionId, reason, exitCode, recording });
@@ -155,9 +219,11 @@ export class TerminalService {
 
   /**
    * Docker has no call to end an exec, and a shell keeps running after its connection closes. Ends it the way a
-   * terminal would: interrupt and end-of-input on the TTY, then a hangup signal from the host when it is local.
+   * terminal would: interrupt and end-of-input on the TTY, then a hangup signal from the host when the engine is
+   * local and the exec's PID is verified to be the container's. Returns what the analyst must be told when the exec
+   * could not be ended.
    */
-  private async hangUp(s: Session): Promise<void> {
+  private async hangUp(s: Session): Promise<string | undefined> {
     const stream = s.stream as Duplex;
     const running = async () => ((await s.exec!.inspect().catch(() => undefined)) as { Running?: boolean; Pid?: number } | undefined);
     if (!stream.destroyed && stream.writable) {
@@ -166,17 +232,16 @@ export class TerminalService {
     }
     for (let i = 0; i < 10; i++) {
       const st = await running();
-      if (!st?.Running) return;
+      if (!st?.Running) return undefined;
       await new Promise((r) => setTimeout(r, 100));
     }
     const st = await running();
-    if (st?.Running && st.Pid && this.engines.config(s.engineId).endpoint.type === 'unix') {
-      try {
-        process.kill(st.Pid, 'SIGHUP');
-      } catch {
-        // Not ours to signal (remote engine, other user): the exec keeps running and the analyst is told below.
-      }
-    }
+    if (!st?.Running || !st.Pid) return undefined;
+    const outcome = hangUpExec(st.Pid, s.info.containerId, this.engines.config(s.engineId).endpoint.type === 'unix');
+    if (outcome === 'signalled') return undefined;
+    return outcome === 'not-local'
+      ? 'the exec may still run: the engine is not local, so it could not be sent a hangup'
+      : `the exec may still run: its process ${st.Pid} could not be verified as the container's, so it was not signalled`;
   }
 
   private async prepare(o: OpenOptions) {
@@ -191,11 +256,11 @@ export class TerminalService {
     return { docker, detail };
   }
 
-  private register(p: { mode: 'logs' | 'exec'; detail: Docker.ContainerInspectInfo; tty: boolean; engineId: string; stream: Readable | Duplex; exec?: Docker.Exec; recorder?: AsciicastRecorder; command: string; user: string }): TerminalSession {
-    const sessionId = randomBytes(12).toString('base64url');
+  private register(p: { sessionId?: string; mode: 'logs' | 'exec'; detail: Docker.ContainerInspectInfo; tty: boolean; engineId: string; stream: Readable | Duplex; exec?: Docker.Exec; recording?: ExecRecording; command: string; user: string }): TerminalSession {
+    const sessionId = p.sessionId ?? randomBytes(12).toString('base64url');
     const info: TerminalSession = { sessionId, mode: p.mode, containerId: p.detail.Id, tty: p.tty, title: p.detail.Name.replace(/^\//, '').slice(0, 256) };
     const now = Date.now();
-    this.sessions.set(sessionId, { info, engineId: p.engineId, stream: p.stream, exec: p.exec, recorder: p.recorder, command: p.command, user: p.user, lastInput: now, lastClient: now });
+    this.sessions.set(sessionId, { info, engineId: p.engineId, stream: p.stream, exec: p.exec, recording: p.recording, command: p.command, user: p.user, sanitizer: new TerminalSanitizer(), lastInput: now, lastClient: now });
     this.startSweeping();
     return info;
   }
@@ -231,14 +296,11 @@ export class TerminalService {
 
   /** Forwards output as events; when the stream ends (container stopped, shell exited) the session closes itself. */
   private pipe(sessionId: string, out: Readable, source: Readable): void {
-    const decoder = new StringDecoder('utf8');
-    const osc = new OscFilter();
     const s = this.sessions.get(sessionId)!;
     out.on('data', (chunk: Buffer) => {
-      const text = osc.push(decoder.write(chunk));
-      if (!text) return;
-      s.recorder?.output(text);
-      for (let i = 0; i < text.length; i += CHUNK) this.bus.emit('terminal.data', { sessionId, data: text.slice(i, i + CHUNK) });
+      const text = s.sanitizer.push(chunk);
+      s.recording?.output(chunk, text);
+      this.emit(s, text);
     });
     const ended = (why: string) => () => void this.close(sessionId, why);
     out.on('end', ended('the stream ended'));
@@ -246,17 +308,42 @@ export class TerminalService {
     source.on('error', (e) => void this.close(sessionId, `stream error: ${String(e.message).slice(0, 200)}`));
   }
 
-  private async keep(s: Session): Promise<Recording> {
-    const data = s.recorder!.toBuffer();
+  private emit(s: Session, text: string): void {
+    if (!text) return;
+    const sessionId = s.info.sessionId;
+    for (let i = 0; i < text.length; i += CHUNK) this.bus.emit('terminal.data', { sessionId, data: text.slice(i, i + CHUNK) });
+  }
+
+  /**
+   * Seals a recording and keeps it: the cast (what the analyst saw, inert on replay) and the raw output (what the
+   * container sent, for forensics) become evidence of the case the session started in, with a custody line; with no
+   * case, or a case that no longer takes evidence, the data directory holds them and the custody line says so.
+   */
+  private keep(recording: ExecRecording, note: string | undefined, outcome: string): Recording {
+    const sealed = recording.seal(note);
+    const dropped = recording.droppedRawBytes;
+    const storedIn = this.storeSealed(sealed, dropped ? `${outcome}; raw output past ${sealed.raw.bytes} bytes not kept (${dropped} bytes)` : outcome);
+    recording.done();
+    const j = sealed.journal;
+    return { path: sealed.cast.path, sha256: sealed.cast.sha256, bytes: sealed.cast.bytes, format: 'asciicast-v2', storedIn, collectedBy: j.user, collectedAt: new Date().toISOString() };
+  }
+
+  private storeSealed(sealed: SealedRecording, outcome: string): Recording['storedIn'] {
+    const j = sealed.journal;
+    if (!j.caseId || !this.custody) return 'data-dir';
     const collectedAt = new Date().toISOString();
-    const saved = await saveRecording(this.dataDir, `${collectedAt.replace(/[:.]/g, '-')}-${s.info.containerId.slice(0, 12)}-${s.info.sessionId}`, data);
-    let storedIn: Recording['storedIn'] = 'data-dir';
+    const meta = { engineId: j.engineId, containerId: j.containerId, collectedAt, collectedBy: j.user };
+    const summary = `recording ${sealed.cast.sha256} (${sealed.cast.bytes} bytes), raw output ${sealed.raw.sha256} (${sealed.raw.bytes} bytes)`;
+    let storedIn: Recording['storedIn'] = 'case';
     try {
-      if (this.store?.({ data, engineId: s.engineId, containerId: s.info.containerId, command: s.command, collectedBy: s.user, collectedAt })) storedIn = 'case';
-    } catch {
-      // No open case (or a read-only one): the file in the data directory is the record.
+      this.custody.store(j.caseId, readFileSync(sealed.cast.path), { ...meta, kind: 'terminal-recording', sourceCall: `exec ${j.command}`.slice(0, 2048), mediaType: 'application/x-asciicast' }, j.user);
+      this.custody.store(j.caseId, readFileSync(sealed.raw.path), { ...meta, kind: 'terminal-output-raw', sourceCall: `exec ${j.command} (raw output)`.slice(0, 2048), mediaType: 'application/octet-stream' }, j.user);
+    } catch (e) {
+      storedIn = 'data-dir';
+      outcome += `; not stored in the case (${(e as Error).message.slice(0, 200)}), kept in the data directory as ${path.basename(sealed.cast.path)}`;
     }
-    return { path: saved.path, sha256: saved.sha256, bytes: saved.bytes, format: 'asciicast-v2', storedIn, collectedBy: s.user, collectedAt };
+    this.custody.record(j.caseId, `exec ${j.sessionId} ${outcome}; ${summary}`, j.user);
+    return storedIn;
   }
 
   private get(sessionId: string): Session {

@@ -1,5 +1,6 @@
 import type { ContainerSummary } from '../../../shared/domain/container.js';
 import { Empty } from '../components/States.js';
+import { shown, visible } from '../features/containers/visible-text.js';
 
 /** Right panel: the inspector for whatever is selected. */
 export function SidePanel({ container }: { container: ContainerSummary | undefined }) {
@@ -11,14 +12,14 @@ export function SidePanel({ container }: { container: ContainerSummary | undefin
       ) : (
         <dl className="inspector">
           <dt>Name</dt>
-          <dd>{container.name}</dd>
+          <dd>{shown(container.name)}</dd>
           <dt>Image</dt>
-          <dd className="mono">{container.image}</dd>
+          <dd className="mono">{shown(container.image)}</dd>
           <dt>Status</dt>
-          <dd>{container.status}</dd>
+          <dd>{shown(container.status, 128)}</dd>
           <dt>Command</dt>
-          <dd className="mono clamp" title={container.command}>
-            {container.command}
+          <dd className="mono clamp" title={visible(container.command)}>
+            {visible(container.command)}
           </dd>
           <dt>Labels</dt>
           <dd>{Object.keys(container.labels).length}</dd>

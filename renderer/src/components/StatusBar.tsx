@@ -1,5 +1,6 @@
 import type { EngineView } from '../../../shared/domain/engine.js';
 import { useRetryCountdown } from '../features/engines/use-retry-countdown.js';
+import { shown } from '../features/containers/visible-text.js';
 
 const LABEL: Record<string, string> = { idle: 'not connected', connecting: 'connecting…', connected: 'connected', lost: 'connection lost', failed: 'failed' };
 
@@ -11,12 +12,12 @@ export function StatusBar({ engine, transport, backendUp, version }: { engine?: 
     <footer className="statusbar" data-testid="status-bar">
       <span className={`dot dot-${st?.status ?? 'idle'}`} aria-hidden />
       <span data-testid="engine-status">
-        {engine ? `${engine.name}: ${LABEL[st?.status ?? 'idle']}` : 'no engine'}
+        {engine ? `${shown(engine.name, 120)}: ${LABEL[st?.status ?? 'idle']}` : 'no engine'}
         {st?.serverVersion ? ` · Docker ${st.serverVersion} (API ${st.apiVersion})` : ''}
       </span>
       {st?.reason && st.status !== 'connected' ? (
-        <span className="status-reason" title={st.reason}>
-          {st.reason}
+        <span className="status-reason" title={shown(st.reason, 1024)}>
+          {shown(st.reason, 1024)}
         </span>
       ) : null}
       {retryIn !== undefined ? (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApi } from '../../app/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ErrorState, Loading } from '../../components/States.js';
+import { shown } from '../containers/visible-text.js';
 
 /**
  * The evidence a case holds for each container, read from the case store rather than a live engine: what an
@@ -30,7 +31,7 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
         <select id="cv-ev-container" value={selected} onChange={(e) => setContainerId(e.target.value)} data-testid="case-evidence-container">
           {withEvidence.map((c) => (
             <option key={c.id} value={c.id}>
-              {c.name} · {c.image} · {c.state}
+              {shown(c.name, 120)} · {shown(c.image, 120)} · {shown(c.state, 32)}
             </option>
           ))}
         </select>
@@ -53,8 +54,8 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
                 {(procs?.processes ?? []).slice(0, 500).map((p) => (
                   <tr key={p.pid}>
                     <td>{p.pid}</td>
-                    <td>{p.user}</td>
-                    <td className="mono">{p.cmdline}</td>
+                    <td>{shown(p.user, 64)}</td>
+                    <td className="mono">{shown(p.cmdline, 1024)}</td>
                     <td className="cv-bad">{p.flags.join(' ')}</td>
                   </tr>
                 ))}
@@ -72,7 +73,7 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
                       {s.localAddress}:{s.localPort} → {s.remoteAddress}:{s.remotePort}
                     </td>
                     <td>{s.state}</td>
-                    <td>{s.process}</td>
+                    <td>{shown(s.process, 128)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -81,7 +82,7 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
             <ul className="cv-files mono">
               {ev.files.slice(0, 300).map((f) => (
                 <li key={`${f.kind}${f.path}`}>
-                  {f.kind === 'added' ? 'A' : f.kind === 'deleted' ? 'D' : 'C'} {f.path} {f.flags.length ? <span className="cv-bad">[{f.flags.join(', ')}]</span> : null}
+                  {f.kind === 'added' ? 'A' : f.kind === 'deleted' ? 'D' : 'C'} {shown(f.path, 1024)} {f.flags.length ? <span className="cv-bad">[{f.flags.join(', ')}]</span> : null}
                 </li>
               ))}
             </ul>
@@ -89,7 +90,7 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
             <ul className="cv-files mono">
               {ev.fileContents.map((f) => (
                 <li key={f.path} title={f.sha256}>
-                  {f.path} · {f.size} bytes · sha256 {f.sha256.slice(0, 16)}…{f.imageSha256 && f.imageSha256 !== f.sha256 ? <span className="cv-bad"> differs from image</span> : null}
+                  {shown(f.path, 1024)} · {f.size} bytes · sha256 {f.sha256.slice(0, 16)}…{f.imageSha256 && f.imageSha256 !== f.sha256 ? <span className="cv-bad"> differs from image</span> : null}
                 </li>
               ))}
             </ul>

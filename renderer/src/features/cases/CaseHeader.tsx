@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { CaseView } from '../../../../shared/api/cases.js';
+import { shown } from '../containers/visible-text.js';
 
 interface Props {
   cases: CaseView[];
@@ -34,7 +35,7 @@ export function CaseHeader(p: Props) {
           {!c ? <option value="">No case open</option> : null}
           {p.cases.map((x) => (
             <option key={x.id} value={x.id}>
-              {x.name} · {x.status}
+              {shown(x.name, 120)} · {x.status}
               {x.readOnly ? ' · read-only' : ''} · {x.findingCount} findings
             </option>
           ))}
@@ -49,8 +50,8 @@ export function CaseHeader(p: Props) {
       {c ? (
         <div className="cv-row">
           {rename === undefined ? (
-            <h2 className="view-title cv-title" data-testid="case-title">
-              {c.name}
+            <h2 className="view-title cv-title" data-testid="case-title" title={shown(c.name)}>
+              {shown(c.name)}
             </h2>
           ) : (
             <form className="cv-inline" onSubmit={(e) => submit(e, () => (p.onRename(rename), setRename(undefined)))}>
@@ -61,7 +62,7 @@ export function CaseHeader(p: Props) {
             </form>
           )}
           <span className={`cv-status cv-${c.status}`}>{c.status}</span>
-          {c.readOnly ? <span className="cv-status" title={c.source}>read-only bundle</span> : null}
+          {c.readOnly ? <span className="cv-status" title={shown(c.source, 1024)}>read-only bundle</span> : null}
           <span className="muted small mono">{c.id.slice(0, 8)}</span>
           <span className="spacer" />
           <button type="button" onClick={() => setRename(c.name)} disabled={p.busy}>

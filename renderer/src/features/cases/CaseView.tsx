@@ -11,6 +11,7 @@ import { ReportPanel } from './ReportPanel.js';
 import { CustodyPanel } from './CustodyPanel.js';
 import { CaseEvidencePanel } from './CaseEvidencePanel.js';
 import { AllowlistPanel } from './AllowlistPanel.js';
+import { shown } from '../containers/visible-text.js';
 import './cases.css';
 
 const TRIAGE: TriageState[] = TriageStateSchema.options;
@@ -118,7 +119,7 @@ export function CaseView() {
                     >
                       {f.title}
                     </button>
-                    <span className="muted small cv-fcont">{f.container?.name}</span>
+                    <span className="muted small cv-fcont">{shown(f.container?.name, 120)}</span>
                     <select
                       aria-label={`Triage state of ${f.title}`}
                       value={f.state}

@@ -1,5 +1,6 @@
 import type { CustodyEntry } from '../../../../shared/domain/case.js';
 import type { VerifyResult } from '../../../../shared/api/cases.js';
+import { shown } from '../containers/visible-text.js';
 
 /** The append-only custody log, newest first, and evidence verification. */
 export function CustodyPanel({ entries, evidenceCount, verify, onVerify, busy }: { entries: CustodyEntry[]; evidenceCount: number; verify: VerifyResult | undefined; onVerify(): void; busy: boolean }) {
@@ -33,9 +34,9 @@ export function CustodyPanel({ entries, evidenceCount, verify, onVerify, busy }:
               <tr key={e.seq}>
                 <td>{e.seq}</td>
                 <td className="mono">{e.at.slice(0, 19).replace('T', ' ')}</td>
-                <td>{e.actor}</td>
+                <td>{shown(e.actor, 64)}</td>
                 <td>{e.action}</td>
-                <td className="cv-detail">{e.detail}</td>
+                <td className="cv-detail">{shown(e.detail, 8192)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 import { showInvisible } from '../../../../shared/text.js';
+import { clip } from '../../../../shared/domain/bounds.js';
 
 /**
  * Makes hostile text safe to read: control characters (ANSI escapes, NUL, bells, bidi overrides) become
@@ -10,6 +11,14 @@ export function visible(s: string | undefined, opts: { newlines?: boolean; tabs?
   const out = showInvisible(s, '\t\n');
   const nl = opts.newlines ? out : out.replace(/\n/g, '\\n');
   return opts.tabs ? nl : nl.replace(/\t/g, '\\t');
+}
+
+/**
+ * A name or short field for one line (container, engine, case, image, path): shown as `visible` shows it, then
+ * clipped, so a bundle or an engine cannot push a megabyte of name or a bidi override into a header or a list.
+ */
+export function shown(s: string | undefined, max = 256): string {
+  return clip(visible(s), max);
 }
 
 /** Human size: 1.2 KiB, 3.4 MiB. */

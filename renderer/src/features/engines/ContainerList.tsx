@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ContainerSummary } from '../../../../shared/domain/container.js';
 import { ago, shortId } from '../../lib/format.js';
 import type { ContainerRisk } from './container-risk.js';
+import { shown } from '../containers/visible-text.js';
 import './container-list.css';
 
 /**
@@ -47,11 +48,11 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
               onClick={() => onContainer(c.id)}
               data-testid="container-item"
               data-container-id={c.id}
-              title={`${c.name}\n${c.image}\n${c.status}`}
+              title={`${shown(c.name)}\n${shown(c.image)}\n${shown(c.status, 128)}`}
             >
               <div className="cl-line">
                 <span className={`state-pill state-${c.state}`}>{c.state}</span>
-                <span className="container-name">{c.name}</span>
+                <span className="container-name">{shown(c.name, 120)}</span>
                 {r ? (
                   <span className={`cl-risk sev sev-${r.worst}`} title={`Risk ${r.risk}/100 from the latest scan: ${r.findings} finding${r.findings === 1 ? '' : 's'}, worst ${r.worst}`} data-testid="container-risk" data-risk={r.risk}>
                     {r.risk}
@@ -59,7 +60,7 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
                 ) : null}
               </div>
               <span className="muted small container-meta">
-                {c.image} · {shortId(c.id)} · {ago(c.created)}
+                {shown(c.image, 120)} · {shortId(c.id)} · {ago(c.created)}
               </span>
             </div>
           );

@@ -10,6 +10,7 @@ import './engines.css';
 import type { EngineView } from '../../../../shared/domain/engine.js';
 import type { ContainerSummary } from '../../../../shared/domain/container.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
+import { shown } from '../containers/visible-text.js';
 
 interface Props {
   engines: EngineView[];
@@ -118,9 +119,9 @@ function EngineList(p: Props) {
           const sel = e.id === p.engineId;
           const st = stateOf(e);
           return (
-            <li key={e.id} role="option" tabIndex={0} aria-selected={sel} className={sel ? 'selected' : ''} onClick={() => p.onEngine(e.id)} onKeyDown={(k) => k.key === 'Enter' && p.onEngine(e.id)} data-testid="engine-item" data-engine-id={e.id} data-status={st.status} title={st.reason ?? e.description ?? ''}>
+            <li key={e.id} role="option" tabIndex={0} aria-selected={sel} className={sel ? 'selected' : ''} onClick={() => p.onEngine(e.id)} onKeyDown={(k) => k.key === 'Enter' && p.onEngine(e.id)} data-testid="engine-item" data-engine-id={e.id} data-status={st.status} title={shown(st.reason ?? e.description ?? '', 1024)}>
               <span className={`dot dot-${st.status}`} aria-label={st.status} />
-              <span className="engine-name">{e.name}</span>
+              <span className="engine-name">{shown(e.name, 120)}</span>
               {e.kind === 'kubernetes' ? <span className="eng-kind">k8s</span> : null}
               {e.endpoint.type === 'tcp' && !e.endpoint.tls ? (
                 <span className="eng-kind eng-insecure" title="Plain tcp without TLS: anyone on the network path can read and drive this engine" data-testid="engine-insecure">
@@ -136,7 +137,7 @@ function EngineList(p: Props) {
               {(st.status === 'failed' || st.status === 'lost') && st.reason && !(sel && st.hostKey) ? (
                 <span className={st.status === 'lost' ? 'eng-reason retry' : 'eng-reason'} data-testid="engine-reason">
                   {st.errorCode ? `${st.errorCode}: ` : ''}
-                  {st.reason}
+                  {shown(st.reason, 1024)}
                   {st.status === 'lost' && st.retryInMs ? ` · retrying in ${Math.ceil(st.retryInMs / 1000)} s` : ''}
                 </span>
               ) : null}
@@ -165,7 +166,7 @@ function EngineList(p: Props) {
                             })
                           }
                         >
-                          Remove {e.name}?
+                          Remove {shown(e.name, 120)}?
                         </button>
                         <button type="button" className="ghost" onClick={() => setConfirmRemove(undefined)}>
                           Keep
@@ -186,8 +187,8 @@ function EngineList(p: Props) {
       {warnings.length ? (
         <ul className="eng-warnings" aria-label="Discovery warnings" data-testid="engine-warnings">
           {warnings.map((w, i) => (
-            <li key={i} role="note" data-testid="engine-warning" title={w}>
-              ⚠ {w}
+            <li key={i} role="note" data-testid="engine-warning" title={shown(w, 1024)}>
+              ⚠ {shown(w, 1024)}
             </li>
           ))}
         </ul>

@@ -7,7 +7,7 @@ import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { SEVERITIES, type EvidenceRef, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
 import type { ScanProgress } from '../../../../shared/domain/scan.js';
-import { visible } from '../containers/visible-text.js';
+import { shown, visible } from '../containers/visible-text.js';
 import { evidenceTarget, facet, selectFindings, STATES, type SortKey } from './findings-model.js';
 import { useFindings, useScan, useTriage } from './use-findings.js';
 import { describeScanOptions, ScanOptionsPanel } from './ScanOptions.js';
@@ -284,7 +284,7 @@ function ScanStatus({ running, progress, error, last }: { running: boolean; prog
   if (!last?.length) return <span className="muted small">No scan yet on the connected engines.</span>;
   return (
     <span className="muted small">
-      {last.map((s) => `${s.engine.name}: scanned ${new Date(s.scannedAt).toLocaleString()} in ${(s.durationMs / 1000).toFixed(1)} s`).join(' · ')}
+      {last.map((s) => `${shown(s.engine.name, 120)}: scanned ${new Date(s.scannedAt).toLocaleString()} in ${(s.durationMs / 1000).toFixed(1)} s`).join(' · ')}
     </span>
   );
 }

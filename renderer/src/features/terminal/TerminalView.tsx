@@ -59,7 +59,7 @@ export function TerminalView() {
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.open(host);
-      // Containers do not get to set window titles; the engine strips OSC, and this ignores any that slips through.
+      // Containers do not get to set window titles; the engine shows OSC as text, and this ignores any that slips through.
       term.onTitleChange(() => undefined);
       try {
         fit.fit();
