@@ -18,7 +18,12 @@ export interface WebServerOptions {
 }
 
 /** Largest request body accepted: the contract has no operation that needs more. */
-const MAX_BODY = 4 * 1024 * 1024;
+export const MAX_BODY = 4 * 1024 * 1024;
+/**
+ * How much of an oversized body is read and dropped so that the client gets its 413 rather than a reset
+ * (closing a socket with unread data makes the kernel send RST). Past this the connection is cut.
+ */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Web mode: the renderer and the contract over HTTP + WebSocket, on 127.0.0.1 only, behind a per-run token
@@ -65,15 +70,20 @@ export async function startWebServer(opts: WebServerOptions) {
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST' } }, { allow: 'POST' });
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { ok: false, error: { code: 'VALIDATION', message: 'Send application/json' } });
+      const op = decodeOp(url.pathname.slice('/api/'.length));
+      if (op === undefined) return send(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'Malformed percent-encoding in the operation name' } });
       const body = await readBody(req);
-      if (body === undefined) return send(res, 413, { ok: false, error: { code: 'VALIDATION', message: 'Request body too large' } });
+      if (typeof body !== 'string') {
+        // After a body that was cut short the connection's framing is lost: close it once the answer is out.
+        if (body.cut) res.once('finish', () => req.socket.destroy());
+        return send(res, 413, { ok: false, error: { code: 'VALIDATION', message: `Request body over ${MAX_BODY} bytes` } }, { connection: 'close' });
+      }
       let input: unknown;
       try {
         input = body.length ? JSON.parse(body) : {};
       } catch {
         return send(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'Body is not JSON' } });
       }
-      const op = decodeURIComponent(url.pathname.slice('/api/'.length));
       const envelope = await opts.dispatch(op, input, { transport: 'http', user: opts.user });
       return send(res, envelope.ok ? 200 : statusOf(envelope.error.code), envelope);
     }
@@ -142,22 +152,35 @@ export async function startWebServer(opts: WebServerOptions) {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+/** The body as text, or what was wrong with its size: dropped whole (drained) or cut at DRAIN_LIMIT. */
+function readBody(req: IncomingMessage): Promise<string | { tooLarge: true; cut: boolean }> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > DRAIN_LIMIT) {
+      req.resume();
+      return resolve({ tooLarge: true, cut: true });
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size > DRAIN_LIMIT) return resolve({ tooLarge: true, cut: true });
+      // Past the limit the rest is read and dropped, keeping memory flat.
+      if (size > MAX_BODY) chunks.length = 0;
+      else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY ? { tooLarge: true, cut: false } : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The operation name of /api/<op>; undefined for malformed percent-encoding (a client error, not ours). */
+function decodeOp(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** HTTP status for an error code; the body is the same envelope as over IPC. */
