@@ -40,7 +40,7 @@ electronApp.whenReady().then(() => {
   ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
   installIpcBridge(engine, () => [...windows]);
 
-  const win = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
+  const win = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs'), { packaged: electronApp.isPackaged }));
   windows.add(win);
   win.on('closed', () => windows.delete(win));
   win.once('ready-to-show', () => win.show());
