@@ -6,6 +6,7 @@ import type { EventBus } from '../engine/event-bus.js';
 import { contentSecurityPolicy } from './csp.js';
 import { authorized, hostAndOriginAllowed, newToken, tokenCookie, tokensOf } from './auth.js';
 import { resolveStatic, streamFile } from './static-files.js';
+import { LoginCodes } from './login-codes.js';
 
 export interface WebServerOptions {
   dispatch: Dispatch;
@@ -15,6 +16,8 @@ export interface WebServerOptions {
   staticDir?: string;
   port?: number;
   token?: string;
+  /** Lifetime of the one-time sign-in codes of loginUrl(). */
+  loginCodeTtlMs?: number;
 }
 
 /** Largest request body accepted: the contract has no operation that needs more. */
@@ -33,6 +36,17 @@ export async function startWebServer(opts: WebServerOptions) {
   const token = opts.token ?? newToken();
   let port = opts.port ?? 0;
   const sockets = new Set<WebSocket>();
+  const codes = new LoginCodes(opts.loginCodeTtlMs);
+  const signedIn = (url: URL, setCookie: boolean) => {
+    url.searchParams.delete('code');
+    url.searchParams.delete('token');
+    return {
+      location: url.pathname + (url.search || ''),
+      ...(setCookie ? { 'set-cookie': `${tokenCookie(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` } : {}),
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    };
+  };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
@@ -54,16 +68,24 @@ export async function startWebServer(opts: WebServerOptions) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const hostCheck = hostAndOriginAllowed(req, port);
     if (!hostCheck.ok) return deny(res, 403, hostCheck.reason);
+
+    // The URL handed to the browser opener carries a one-time code, exchanged here for the session cookie.
+    if (req.method === 'GET' && url.searchParams.has('code')) {
+      if (codes.redeem(url.searchParams.get('code'))) {
+        res.writeHead(303, signedIn(url, true));
+        return res.end();
+      }
+      if (!authorized(token, tokensOf(req, url, port))) return deny(res, 401, 'This sign-in link was already used or has expired: open the URL printed by `stowaway serve`.');
+      // A spent code in a tab that is signed in anyway (a reload): just drop it from the address bar.
+      res.writeHead(303, signedIn(url, false));
+      return res.end();
+    }
+
     if (!authorized(token, tokensOf(req, url, port))) return deny(res, 401, 'A valid token is required: open the URL printed by `stowaway serve`.');
 
-    // First load carries the token in the URL: move it into an HttpOnly cookie and drop it from the address bar.
+    // A URL with the token (the one printed by `serve`): move it into an HttpOnly cookie and drop it from the address bar.
     if (req.method === 'GET' && url.searchParams.has('token')) {
-      url.searchParams.delete('token');
-      res.writeHead(303, {
-        location: url.pathname + (url.search || ''),
-        'set-cookie': `${tokenCookie(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-        'cache-control': 'no-store',
-      });
+      res.writeHead(303, signedIn(url, true));
       return res.end();
     }
 
@@ -141,6 +163,8 @@ export async function startWebServer(opts: WebServerOptions) {
     token,
     port,
     url: `http://127.0.0.1:${port}/?token=${token}`,
+    /** A URL for the browser opener: its code works once and soon expires, so its argv gives nothing away. */
+    loginUrl: () => `http://127.0.0.1:${port}/?code=${codes.issue()}`,
     address: server.address() as AddressInfo,
     async close() {
       unsubscribe();
