@@ -3,6 +3,7 @@ import type { EngineConfig } from '../../shared/domain/engine.js';
 import type { EngineRegistry } from '../engine/engines/registry.js';
 import { resolveTarget } from '../engine/engines/resolve-target.js';
 import { endpointUrl } from '../engine/docker/client.js';
+import { INSECURE_WHY, insecureTransport } from '../engine/engines/transport-security.js';
 
 export interface TargetFlags {
   context?: string;
@@ -15,17 +16,18 @@ export function addTargetOptions(cmd: Command): Command {
   return cmd
     .option('--context <name>', 'docker or kubeconfig context to use (overrides DOCKER_HOST and DOCKER_CONTEXT)')
     .option('--host <url>', 'engine URL: unix://, npipe://, tcp:// (TLS from DOCKER_TLS_VERIFY/DOCKER_CERT_PATH) or ssh://user@host[:port]')
-    .option('--allow-insecure', 'allow plain tcp:// without TLS (anyone on the network path can drive that engine)');
+    .option('--allow-insecure', 'allow plain tcp:// without TLS, or TLS without verifying the server (anyone on the network path can drive that engine)');
 }
 
 /**
  * Resolves the flags (and the environment) to an engine, registers it with the registry and returns its id.
- * Plain tcp prints a warning the analyst cannot miss.
+ * An insecure transport (plain tcp, unverified TLS) prints a warning the analyst cannot miss.
  */
 export async function useTarget(engines: EngineRegistry, flags: TargetFlags, opts: { env?: NodeJS.ProcessEnv; stderr?: NodeJS.WritableStream } = {}): Promise<EngineConfig> {
   const target = await resolveTarget({ context: flags.context, host: flags.host, allowInsecure: flags.allowInsecure, env: opts.env });
-  if (target.endpoint.type === 'tcp' && !target.endpoint.tls && target.endpoint.allowInsecure) {
-    (opts.stderr ?? process.stderr).write(`warning: ${endpointUrl(target.endpoint)} is plain tcp without TLS: traffic and control of this engine are open to anyone on the network path\n`);
+  const insecure = insecureTransport(target.endpoint);
+  if (insecure && target.endpoint.type === 'tcp' && target.endpoint.allowInsecure) {
+    (opts.stderr ?? process.stderr).write(`warning: ${endpointUrl(target.endpoint)} is ${INSECURE_WHY[insecure]}: traffic and control of this engine are open to anyone on the network path\n`);
   }
   if (!engines.has(target.id) || JSON.stringify(engines.config(target.id).endpoint) !== JSON.stringify(target.endpoint)) engines.add(target);
   return target;

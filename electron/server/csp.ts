@@ -18,3 +18,16 @@ export function contentSecurityPolicy(connectSrc: string[] = []): string {
     "form-action 'none'",
   ].join('; ');
 }
+
+/**
+ * The policy for the <meta> tag of the built index.html, so the page carries its CSP however it is served.
+ * A meta policy cannot hold frame-ancestors (browsers ignore it there; the headers carry it), and it cannot
+ * know web mode's port, so it allows the loopback WebSocket on any port: the header policy narrows that to
+ * the server's own port, since a page obeys both.
+ */
+export function metaContentSecurityPolicy(): string {
+  return contentSecurityPolicy(['ws://127.0.0.1:*', 'ws://localhost:*'])
+    .split('; ')
+    .filter((d) => !d.startsWith('frame-ancestors'))
+    .join('; ');
+}

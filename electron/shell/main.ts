@@ -1,9 +1,8 @@
-import { app as electronApp, BrowserWindow, net, protocol, session, shell } from 'electron';
+import { app as electronApp, BrowserWindow, protocol, session, shell } from 'electron';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createApp } from '../engine/app.js';
-import { contentSecurityPolicy } from '../server/csp.js';
-import { resolveStatic } from '../server/static-files.js';
+import { serveAppRequest } from './app-protocol.js';
 import { allowPermission, isAllowedNavigation, isSafeExternalUrl } from './guards.js';
 import { installIpcBridge } from './ipc-bridge.js';
 import { APP_ORIGIN, APP_SCHEME, mainWindowOptions } from './window-options.js';
@@ -33,22 +32,15 @@ electronApp.on('web-contents-created', (_e, contents) => {
 
 electronApp.whenReady().then(() => {
   const engine = createApp();
-  // The renderer build, served from stowaway://app with path traversal refused (checklist item 18).
-  protocol.handle(APP_SCHEME, (request) => {
-    const url = new URL(request.url);
-    const found = resolveStatic(rendererRoot, url.pathname) ?? resolveStatic(rendererRoot, '/index.html');
-    if (!found) return new Response('Not found', { status: 404 });
-    return net.fetch(pathToFileURL(found.file).toString());
-  });
+  // The renderer build, served from stowaway://app with path traversal refused (checklist item 18). The CSP
+  // travels in this handler's response headers (and the page's meta tag): webRequest skips custom schemes.
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererRoot, request.url));
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
-  ses.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
-  });
   installIpcBridge(engine, () => [...windows]);
 
-  const win = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
+  const win = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs'), { packaged: electronApp.isPackaged }));
   windows.add(win);
   win.on('closed', () => windows.delete(win));
   win.once('ready-to-show', () => win.show());

@@ -6,9 +6,11 @@ export const APP_ORIGIN = `${APP_SCHEME}://app`;
 
 /**
  * Options of the one main window. Every security-relevant preference is spelled out, so a unit test can
- * hold each of them in place (Electron security checklist items 2, 3, 4, 6, 8, 9, 11).
+ * hold each of them in place (Electron security checklist items 2, 3, 4, 6, 8, 9, 11). Developer tools exist
+ * only in development builds: in a packaged app they would hand anyone at the keyboard the renderer's bridge.
+ * Without being told otherwise the options are those of a packaged build.
  */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, build: { packaged: boolean } = { packaged: true }): BrowserWindowConstructorOptions {
   return {
     width: 1440,
     height: 900,
@@ -30,7 +32,7 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: true,
+      devTools: !build.packaged,
     },
   };
 }

@@ -16,7 +16,10 @@ export const EndpointSchema = z.discriminatedUnion('type', [
         verify: z.boolean().default(true),
       })
       .optional(),
-    /** Plain tcp without TLS must be asked for explicitly: anyone on the path can drive the engine. */
+    /**
+     * Plain tcp, or TLS that skips verifying the server certificate, must be asked for explicitly: anyone on
+     * the path can read the traffic and drive the engine.
+     */
     allowInsecure: z.boolean().default(false),
   }),
   z.object({
@@ -78,6 +81,13 @@ export const EngineStateSchema = z.object({
 });
 export type EngineState = z.infer<typeof EngineStateSchema>;
 
-export const EngineViewSchema = EngineConfigSchema.extend({ state: EngineStateSchema });
+/**
+ * Why a connection to an engine can be read and driven by anyone on the network path: plain tcp, or TLS whose
+ * server certificate is not verified. Absent for every other transport.
+ */
+export const InsecureTransportSchema = z.enum(['plain-tcp', 'tls-unverified']);
+export type InsecureTransport = z.infer<typeof InsecureTransportSchema>;
+
+export const EngineViewSchema = EngineConfigSchema.extend({ state: EngineStateSchema, insecure: InsecureTransportSchema.optional() });
 export type EngineView = z.infer<typeof EngineViewSchema>;
 export type HostKeyInfo = NonNullable<EngineState['hostKey']>;

@@ -6,6 +6,7 @@ import { FileChangeSchema } from './file-change.js';
 import { NetworkSnapshotSchema } from './network.js';
 import { ProcessSnapshotSchema } from './process.js';
 import { ScanErrorSchema } from './scan.js';
+import { InsecureTransportSchema } from './engine.js';
 
 /**
  * Everything collected about one engine in one scan: the single input of every detector (pure functions
@@ -137,7 +138,15 @@ export const KubePodListSchema = z.object({
 export type KubePodList = z.infer<typeof KubePodListSchema>;
 
 export const EngineEvidenceSchema = z.object({
-  engine: z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional(), local: z.boolean().default(false) }),
+  engine: z.object({
+    id: z.string(),
+    name: z.string(),
+    endpoint: z.string(),
+    serverVersion: z.string().optional(),
+    local: z.boolean().default(false),
+    /** Set when the evidence travelled over a connection anyone on the path could read or alter. */
+    insecure: InsecureTransportSchema.optional(),
+  }),
   collectedAt: z.string(),
   since: z.string().optional(),
   containers: z.array(ContainerEvidenceSchema),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ContainerStateSchema } from './container.js';
 import { FindingSchema } from './finding.js';
+import { InsecureTransportSchema } from './engine.js';
 
 /** A non-fatal problem during a scan: one container or call failed, the scan went on. */
 export const ScanErrorSchema = z.object({
@@ -13,7 +14,14 @@ export type ScanError = z.infer<typeof ScanErrorSchema>;
 
 /** The `stowaway scan --format json` contract. */
 export const ScanResultSchema = z.object({
-  engine: z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional() }),
+  engine: z.object({
+    id: z.string(),
+    name: z.string(),
+    endpoint: z.string(),
+    serverVersion: z.string().optional(),
+    /** Set when the engine was read over plain tcp or unverified TLS (allowed explicitly by the analyst). */
+    insecure: InsecureTransportSchema.optional(),
+  }),
   scannedAt: z.string(),
   durationMs: z.number(),
   containers: z.array(

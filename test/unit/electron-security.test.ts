@@ -22,6 +22,15 @@ describe('Electron window hardening', () => {
     expect(prefs.preload).toBe('/app/preload.cjs');
   });
 
+  it('has developer tools only in development builds, and the shell says which build it is', () => {
+    expect(mainWindowOptions('/p', { packaged: true }).webPreferences!.devTools).toBe(false);
+    expect(prefs.devTools).toBe(false);
+    expect(mainWindowOptions('/p', { packaged: false }).webPreferences!.devTools).toBe(true);
+    const main = readFileSync(path.join(ROOT, 'electron/shell/main.ts'), 'utf8');
+    expect(main).toMatch(/mainWindowOptions\(.*\{\s*packaged:\s*electronApp\.isPackaged\s*\}\)/);
+    expect(main).not.toMatch(/openDevTools/);
+  });
+
   it('allows navigation only inside the app origin', () => {
     expect(isAllowedNavigation(`${APP_ORIGIN}/index.html`)).toBe(true);
     for (const url of ['https://example.com/', 'file:///etc/passwd', 'http://127.0.0.1:1/', 'javascript:alert(1)', 'stowaway://evil/x', 'not a url']) {

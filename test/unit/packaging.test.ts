@@ -25,6 +25,15 @@ describe('desktop packaging', () => {
     expect(builder.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
   });
 
+  it('gives file:// pages no extra privileges, with fuse names electron-builder knows', () => {
+    expect(builder.electronFuses.grantFileProtocolExtraPrivileges).toBe(false);
+    expect(builder.electronFuses.enableEmbeddedAsarIntegrityValidation).toBe(true);
+    // A misspelt fuse would be ignored or rejected at packaging time: check every name against electron-builder's schema.
+    const scheme = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/app-builder-lib/scheme.json'), 'utf8'));
+    const fuses = scheme.definitions.FuseOptionsV1.properties as Record<string, { type: unknown }>;
+    for (const name of Object.keys(builder.electronFuses)) expect(fuses[name], name).toBeDefined();
+  });
+
   it('points main and bin at built files, and the sandboxed preload needs nothing but electron', () => {
     expect(existsSync(path.join(ROOT, pkg.main))).toBe(true);
     expect(existsSync(path.join(ROOT, pkg.bin.stowaway))).toBe(true);

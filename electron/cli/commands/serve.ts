@@ -17,7 +17,8 @@ export function registerServe(program: Command): void {
       const web = await startWebServer({ dispatch: app.dispatch, bus: app.bus, user: app.user, staticDir, port: opts.port });
       if (!staticDir) process.stderr.write('warning: the UI is not built (run `npm run build`); serving the API only\n');
       process.stdout.write(`Stowaway is serving on ${web.url}\n`);
-      if (opts.open) openBrowser(web.url);
+      // Other local users can read the opener's argv: it gets a one-time code, never the token.
+      if (opts.open) openBrowser(web.loginUrl());
       await new Promise<void>((resolve) => {
         const stop = () => {
           // An engine connection that will not close (a dead ssh peer) must not keep the server alive.

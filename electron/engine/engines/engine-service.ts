@@ -10,6 +10,7 @@ import { toAppError } from '../errors.js';
 import { discover } from './discover.js';
 import { EngineRegistry, hostKeyOf } from './registry.js';
 import { SavedHosts } from './saved-hosts.js';
+import { assertTransportAllowed } from './transport-security.js';
 
 export interface EngineServiceOptions {
   env: NodeJS.ProcessEnv;
@@ -38,6 +39,7 @@ export class EngineService {
   }
 
   add(draft: EngineDraft): EngineView {
+    checkDraft(draft);
     const config = this.saved.add({ name: draft.name, kind: 'docker', endpoint: checkDraft(draft), apiVersion: draft.apiVersion, description: undefined });
     this.registry.add(config);
     return this.registry.list().find((e) => e.id === config.id)!;
@@ -110,13 +112,11 @@ export class EngineService {
   }
 }
 
-/** Validates what only makes sense for a remote host; plain tcp needs its explicit opt-in. */
+/** Validates what only makes sense for a remote host; plain tcp and unverified TLS need their explicit opt-in. */
 function checkDraft(draft: EngineDraft): EngineConfig['endpoint'] {
   const ep = draft.endpoint;
   if (ep.type === 'kubernetes') throw new AppError('VALIDATION', 'Kubernetes contexts come from kubeconfig; add them there');
-  if (ep.type === 'tcp' && !ep.tls && !ep.allowInsecure) {
-    throw new AppError('INSECURE_NOT_ALLOWED', `tcp://${ep.host}:${ep.port} without TLS lets anyone on the network path drive the engine; tick "allow insecure" to add it anyway`);
-  }
+  assertTransportAllowed(ep);
   if ((ep.type === 'tcp' || ep.type === 'ssh') && !ep.host.trim()) throw new AppError('VALIDATION', 'A host name or address is required');
   return ep;
 }

@@ -12,6 +12,7 @@ import { withTimeout } from './with-timeout.js';
 import { resolveDataDir } from '../cases/data-dir.js';
 import { trustedKnownHostsPath } from '../ssh/trust-host-key.js';
 import { isBundleEngine, readOnlyBundleError } from '../bundle/read-only-engine.js';
+import { assertTransportAllowed, insecureTransport } from './transport-security.js';
 
 /** A client plus what it takes to close it and learn that it dropped (ssh sessions report their end). */
 export interface Connection {
@@ -118,7 +119,10 @@ export class EngineRegistry {
   }
 
   list(): EngineView[] {
-    return [...this.entries.values()].map((e) => ({ ...e.config, state: e.state }));
+    return [...this.entries.values()].map((e) => {
+      const insecure = insecureTransport(e.config.endpoint);
+      return { ...e.config, state: e.state, ...(insecure ? { insecure } : {}) };
+    });
   }
 
   config(id: string): EngineConfig {
@@ -218,6 +222,8 @@ export class EngineRegistry {
       const v = await probeKubeContext(e.config.endpoint, timeoutMs);
       return { state: { status: 'connected', serverVersion: v.serverVersion, os: v.platform } };
     }
+    // Every transport passes here, whatever built its client: an insecure one needs the analyst's explicit yes.
+    assertTransportAllowed(e.config.endpoint);
     const made = await this.factory(e.config, { timeoutMs, onLost: (reason) => this.markLost(e.config.id, reason) });
     const conn: Connection = isConnection(made) ? made : { docker: made };
     const target = `Engine "${e.config.name}" at ${endpointUrl(e.config.endpoint)}`;

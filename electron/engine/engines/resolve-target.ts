@@ -4,11 +4,12 @@ import { AppError } from '../../../shared/errors.js';
 import { discover } from './discover.js';
 import { parseDockerHost } from './local-discovery.js';
 import path from 'node:path';
+import { insecureTransport } from './transport-security.js';
 
 export interface TargetOptions {
   context?: string;
   host?: string;
-  /** Plain tcp without TLS is refused unless this is set (the --allow-insecure flag). */
+  /** Plain tcp, or TLS that skips verification (SkipTLSVerify), is refused unless this is set (--allow-insecure). */
   allowInsecure?: boolean;
   env?: NodeJS.ProcessEnv;
   home?: string;
@@ -56,6 +57,6 @@ export async function resolveTarget(opts: TargetOptions = {}): Promise<EngineCon
     }
   }
   if (env.DOCKER_API_VERSION?.trim() && target.kind === 'docker') target.apiVersion = env.DOCKER_API_VERSION.trim();
-  if (opts.allowInsecure && target.endpoint.type === 'tcp' && !target.endpoint.tls) target = { ...target, endpoint: { ...target.endpoint, allowInsecure: true } };
+  if (opts.allowInsecure && target.endpoint.type === 'tcp' && insecureTransport(target.endpoint)) target = { ...target, endpoint: { ...target.endpoint, allowInsecure: true } };
   return target;
 }

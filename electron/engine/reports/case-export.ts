@@ -7,6 +7,8 @@ import { VERSION } from '../version.js';
 import { SuppressionSchema } from '../../../shared/domain/suppression.js';
 import { sha256Hex } from '../cases/blob-store.js';
 import type { CaseService } from '../cases/case-service.js';
+import { InsecureTransportSchema } from '../../../shared/domain/engine.js';
+import { insecureEngines } from './scan-transport.js';
 
 /**
  * The JSON export of a case (`stowaway report CASE --format json`). Stable and versioned: fields are
@@ -15,7 +17,8 @@ import type { CaseService } from '../cases/case-service.js';
  * - `case`: id, name, status, times, counts; `readOnly` for cases imported from bundles.
  * - `caseSha256`: hash of the case content (everything below except the generation stamp), printed on
  *   every page of the PDF so a printout can be matched to the data it came from.
- * - `engines`, `scans`: what was scanned, when, with the hashes of each stored scan result and evidence set.
+ * - `engines`, `scans`: what was scanned, when, with the hashes of each stored scan result and evidence set;
+ *   an engine read over plain tcp or unverified TLS carries `insecure`.
  * - `containers`: newest record of each container seen in the case.
  * - `findings`: with triage `state`; `triage`: every state change (who, when, from, to, why).
  * - `notes` (Markdown, as written), `evidence` (content-addressed items with provenance), `custody`
@@ -32,7 +35,7 @@ export const CaseExportSchema = z.object({
   stowawayVersion: z.string(),
   caseSha256: z.string().regex(/^[0-9a-f]{64}$/),
   case: CaseViewSchema,
-  engines: z.array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional() })),
+  engines: z.array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional(), insecure: InsecureTransportSchema.optional() })),
   scans: z.array(
     z.object({
       id: z.string(),
@@ -63,9 +66,10 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
   const c = cases.get(caseId);
   const findings = cases.allFindings(caseId);
   const used = new Set(findings.map((f) => f.detector));
+  const insecure = insecureEngines(cases, caseId);
   const body = {
     case: { ...c, current: false },
-    engines: cases.engines(caseId),
+    engines: cases.engines(caseId).map((g) => (insecure.has(g.id) ? { ...g, insecure: insecure.get(g.id) } : g)),
     scans: cases.scans(caseId),
     containers: cases.containers(caseId),
     findings,

@@ -62,7 +62,10 @@ async function generate(cases: CaseService, caseId: string, format: ReportFormat
     }
   }
   const sha256 = sha256Hex(bytes);
-  if (opts.record !== false) cases.recordCustody(caseId, 'export', `${format} report ${sha256} (${bytes.length} bytes) of case state ${data.caseSha256}`, opts.actor);
+  // A PDF printed without Chromium's sandbox says so, and why, where the export is recorded.
+  const sandbox = printer && format === 'pdf' ? await printer.sandbox() : undefined;
+  const how = sandbox && !sandbox.sandbox ? `; printed without the Chromium sandbox (${sandbox.reason})` : '';
+  if (opts.record !== false) cases.recordCustody(caseId, 'export', `${format} report ${sha256} (${bytes.length} bytes) of case state ${data.caseSha256}${how}`, opts.actor);
   return { format, mediaType: MEDIA[format], filename: reportFilename(data.case.name, format), bytes, sha256 };
 }
 

@@ -3,6 +3,7 @@ import { DIGEST_ROWS_PER_DETECTOR, digestFindings } from './finding-digest.js';
 import { escapeHtml as e } from './escape.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
+import { transportNote } from './scan-transport.js';
 
 /**
  * The HTML report: one self-contained file. No scripts, no external resources, and a CSP that forbids
@@ -14,6 +15,7 @@ const STYLE = `
 :root { color-scheme: light; --fg:#1b1f24; --muted:#5b6470; --line:#d8dde3; --crit:#8b0000; --high:#c0392b; --med:#d68910; --low:#2e86c1; }
 * { box-sizing: border-box; }
 body { font: 13px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); margin: 24px auto; max-width: 1100px; padding: 0 16px; }
+td.insecure { color: var(--high); font-weight: 600; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; border-bottom: 2px solid var(--line); padding-bottom: 4px; margin-top: 28px; } h3 { font-size: 14px; margin: 18px 0 6px; }
 .muted { color: var(--muted); } code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; } th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
@@ -102,7 +104,7 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
     section(
       'Summary',
       `<div class="kpis">${kpi('risk score', model.risk)}${kpi('findings', data.findings.length)}${kpi('critical', model.bySeverity.critical)}${kpi('high', model.bySeverity.high)}${kpi('medium', model.bySeverity.medium)}${kpi('low', model.bySeverity.low)}${kpi('confirmed', model.byState.confirmed)}${kpi('false positives', model.byState['false-positive'])}${kpi('containers', data.containers.length)}${kpi('scans', data.scans.length)}</div>
-<h3>Engines</h3><table><tr><th>Engine</th><th>Endpoint</th><th>Version</th></tr>${data.engines.map((g) => `<tr><td>${e(g.name)}</td><td class="mono">${e(g.endpoint)}</td><td>${e(g.serverVersion ?? '')}</td></tr>`).join('')}</table>
+<h3>Engines</h3><table><tr><th>Engine</th><th>Endpoint</th><th>Version</th><th>Transport</th></tr>${data.engines.map((g) => `<tr><td>${e(g.name)}</td><td class="mono">${e(g.endpoint)}</td><td>${e(g.serverVersion ?? '')}</td><td${g.insecure ? ' class="insecure" data-insecure' : ''}>${e(transportNote(g.insecure))}</td></tr>`).join('')}</table>
 <h3>Scans</h3><table><tr><th>Time</th><th>Engine</th><th>Containers</th><th>Findings</th><th>Errors</th><th>Result sha256</th></tr>${data.scans.map((s) => `<tr><td>${e(s.scannedAt)}</td><td>${e(s.engineId)}</td><td>${s.containerCount}</td><td>${s.findingCount}</td><td>${s.errorCount}</td><td class="mono">${e(s.resultSha256)}</td></tr>`).join('')}</table>
 <h3>ATT&amp;CK techniques</h3><table><tr><th>Technique</th><th>Findings</th><th>Worst severity</th></tr>${model.techniques.map((t) => `<tr><td class="mono">${e(t.id)}</td><td>${t.count}</td><td>${sev(t.worst)}</td></tr>`).join('')}</table>`,
     ),

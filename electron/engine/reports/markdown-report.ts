@@ -1,6 +1,7 @@
 import { escapeMarkdown as m, markdownCode as code } from './escape.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
+import { transportNote } from './scan-transport.js';
 
 const cell = (s: string | number | undefined) => m(s ?? '');
 
@@ -19,8 +20,8 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
   out.push('## Summary', '');
   out.push(`Risk score **${model.risk}**; ${data.findings.length} findings: ${model.bySeverity.critical} critical, ${model.bySeverity.high} high, ${model.bySeverity.medium} medium, ${model.bySeverity.low} low. Triage: ${model.byState.confirmed} confirmed, ${model.byState['false-positive']} false positive, ${model.byState.suppressed} suppressed, ${model.byState.new} new. ${data.containers.length} containers in ${data.scans.length} scans.`, '');
   if (data.engines.length) {
-    out.push('| Engine | Endpoint | Version |', '|---|---|---|');
-    for (const g of data.engines) out.push(`| ${cell(g.name)} | ${cell(g.endpoint)} | ${cell(g.serverVersion)} |`);
+    out.push('| Engine | Endpoint | Version | Transport |', '|---|---|---|---|');
+    for (const g of data.engines) out.push(`| ${cell(g.name)} | ${cell(g.endpoint)} | ${cell(g.serverVersion)} | ${cell(transportNote(g.insecure))} |`);
     out.push('');
   }
   if (model.techniques.length) {

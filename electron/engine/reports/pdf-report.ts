@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors.js';
 import { escapeHtml as e } from './escape.js';
 import type { CaseExport } from './case-export.js';
 import type { Browser } from 'playwright-core';
+import { decideChromiumSandbox, sandboxFacts, type SandboxDecision } from './chromium-sandbox.js';
 
 /** Chromium to print with: CHROMIUM_PATH, else the usual system locations. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -13,6 +14,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
 /** A started headless Chromium, ready to print; closed by the caller. */
 export interface PdfPrinter {
   print(html: string, data: CaseExport): Promise<Buffer>;
+  /** Whether the browser that printed runs in its sandbox, and if not, why. */
+  sandbox(): Promise<SandboxDecision>;
   close(): Promise<void>;
 }
 
@@ -22,15 +25,26 @@ export interface PdfPrinter {
  */
 export function startPdfPrinter(env: NodeJS.ProcessEnv = process.env): PdfPrinter {
   const executablePath = findChromium(env);
+  let decision: SandboxDecision = { sandbox: false, reason: 'no browser started' };
   const browser = (async () => {
     if (!executablePath) throw new AppError('NOT_FOUND', 'PDF export needs Chromium or Chrome: install it or set CHROMIUM_PATH');
     const { chromium } = await import('playwright-core');
-    return chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    decision = decideChromiumSandbox(sandboxFacts(executablePath, env));
+    // Playwright passes --no-sandbox unless chromiumSandbox is set.
+    if (!decision.sandbox) return chromium.launch({ executablePath, chromiumSandbox: false });
+    try {
+      return await chromium.launch({ executablePath, chromiumSandbox: true });
+    } catch (e) {
+      // A profile or policy this check cannot see (a container's seccomp filter, say) stops the sandbox.
+      decision = { sandbox: false, reason: `the sandbox did not start: ${String((e as Error).message).split('\n')[0]!.slice(0, 200)}` };
+      return chromium.launch({ executablePath, chromiumSandbox: false });
+    }
   })();
   // A launch failure surfaces from print(); until then it must not count as unhandled.
   browser.catch(() => undefined);
   return {
     print: async (html, data) => printPdf(await browser, html, data),
+    sandbox: async () => (await browser.catch(() => undefined), decision),
     close: async () => {
       const b = await browser.catch(() => undefined);
       await b?.close();

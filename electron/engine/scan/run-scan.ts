@@ -45,7 +45,7 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
     byContainer.set(f.container.id, list);
   }
   const result: ScanResult = {
-    engine: { id: engine.id, name: engine.name, endpoint: engine.endpoint, serverVersion: engine.serverVersion },
+    engine: { id: engine.id, name: engine.name, endpoint: engine.endpoint, serverVersion: engine.serverVersion, ...(engine.insecure ? { insecure: engine.insecure } : {}) },
     scannedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     containers: evidence.containers

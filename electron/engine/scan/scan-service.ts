@@ -6,6 +6,7 @@ import type { EventBus } from '../event-bus.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { PartialHandlers } from '../handlers.js';
 import { endpointUrl } from '../docker/client.js';
+import { insecureTransport } from '../engines/transport-security.js';
 import { toAppError } from '../errors.js';
 import { collectContainerEvidence } from '../collect/container-evidence.js';
 import { engineLooksLocal } from '../collect/host-access.js';
@@ -158,7 +159,7 @@ export class ScanService {
     try {
       const outcome = await runScan(
         docker,
-        { id: config.id, name: config.name, endpoint: endpointUrl(config.endpoint), serverVersion: state.serverVersion, local },
+        { id: config.id, name: config.name, endpoint: endpointUrl(config.endpoint), serverVersion: state.serverVersion, local, insecure: insecureTransport(config.endpoint) },
         {
           since,
           local,

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 export type HostKeyVerdict =
   | { status: 'known' }
   | { status: 'unknown' }
-  /** recorded: the key known_hosts holds for this host, so both fingerprints can be shown. */
-  | { status: 'mismatch'; line: number; recorded?: Buffer }
+  /** recorded: the key known_hosts holds for this host (and its type), so both can be shown. */
+  | { status: 'mismatch'; line: number; recorded?: Buffer; recordedType?: string }
   | { status: 'revoked'; line: number };
 
 /** OpenSSH's fingerprint form: SHA256:<unpadded base64 of the key blob's sha256>. */
@@ -34,13 +34,16 @@ export function knownHostsLine(host: string, port: number, keyBlob: Buffer): str
 
 /**
  * Checks a host key against known_hosts text the way OpenSSH does: a matching line accepts it, a line for the
- * same host and key type with another key is a mismatch (possible interception), @revoked keys are refused,
- * and anything else is unknown. Hashed host names (|1|salt|hash) are supported.
+ * same host with another key is a mismatch (possible interception), @revoked keys are refused, and a host
+ * with no line at all is unknown. A key of another type than the recorded one is a mismatch too, as OpenSSH
+ * warns about it: an interceptor that cannot forge the known ed25519 key would otherwise offer an ecdsa key
+ * and get a first-use trust prompt instead of a warning. Hashed host names (|1|salt|hash) are supported.
  */
 export function checkHostKey(knownHosts: string, host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
   const name = knownHostsName(host, port);
   const type = keyType(keyBlob);
-  let mismatch: { line: number; recorded: Buffer } | undefined;
+  let mismatch: { line: number; recorded: Buffer; recordedType: string } | undefined;
+  let otherType: { line: number; recorded: Buffer; recordedType: string } | undefined;
   const lines = knownHosts.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -57,9 +60,12 @@ export function checkHostKey(knownHosts: string, host: string, port: number, key
       continue;
     }
     if (blob.equals(keyBlob)) return { status: 'known' };
-    if (ktype === type) mismatch ??= { line: i + 1, recorded: blob };
+    // A key of the same type is the one to show next to the presented key; another type only when none is.
+    if (ktype === type) mismatch ??= { line: i + 1, recorded: blob, recordedType: ktype };
+    else otherType ??= { line: i + 1, recorded: blob, recordedType: ktype };
   }
-  return mismatch ? { status: 'mismatch', ...mismatch } : { status: 'unknown' };
+  const found = mismatch ?? otherType;
+  return found ? { status: 'mismatch', ...found } : { status: 'unknown' };
 }
 
 export function readKnownHosts(paths: string[]): { text: string; files: string[] } {

@@ -91,7 +91,7 @@ export async function trustHostKey(req: TrustRequest): Promise<TrustResult> {
       'SSH_HOST_KEY_MISMATCH',
       v.status === 'revoked'
         ? `The ${type} key ${fp} of ${name} is marked @revoked in ${known.files.join(', ')}; it cannot be trusted from Stowaway.`
-        : `known_hosts (${known.files.join(', ')}) already records another ${type} key for ${name}: ${recorded ?? '?'}, and the host now presents ${fp}. A changed key is not replaced from Stowaway; confirm with the host's administrator and remove the old line (ssh-keygen -R '${name}').`,
+        : `known_hosts (${known.files.join(', ')}) already records another ${(v.status === 'mismatch' && v.recordedType) || type} key for ${name}: ${recorded ?? '?'}, and the host now presents ${fp} (${type}). A changed key is not replaced from Stowaway; confirm with the host's administrator and remove the old line (ssh-keygen -R '${name}').`,
       { ...details, recordedFingerprint: recorded },
     );
   }

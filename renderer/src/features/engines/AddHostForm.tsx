@@ -33,7 +33,8 @@ export function toDraft(f: Fields): EngineDraft {
     case 'ssh':
       return { name: f.name, endpoint: { type: 'ssh', host: f.host.trim(), port, user: opt(f.user), identityFile: opt(f.identityFile), knownHostsPath: opt(f.knownHostsPath) } };
     case 'tls':
-      return { name: f.name, endpoint: { type: 'tcp', host: f.host.trim(), port, allowInsecure: false, tls: { verify: f.verify, caPath: opt(f.caPath), certPath: opt(f.certPath), keyPath: opt(f.keyPath) } } };
+      // Unverified TLS is as open as plain tcp: it needs the same opt-in.
+      return { name: f.name, endpoint: { type: 'tcp', host: f.host.trim(), port, allowInsecure: !f.verify && f.allowInsecure, tls: { verify: f.verify, caPath: opt(f.caPath), certPath: opt(f.certPath), keyPath: opt(f.keyPath) } } };
     case 'tcp':
       return { name: f.name, endpoint: { type: 'tcp', host: f.host.trim(), port, allowInsecure: f.allowInsecure } };
     case 'unix':
@@ -63,7 +64,7 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
     setResult(undefined);
     setError(undefined);
   };
-  const missing = !f.name.trim() ? 'a name' : f.kind === 'unix' ? (!f.socketPath.trim() ? 'a socket path' : undefined) : !f.host.trim() ? 'a host' : f.kind === 'tcp' && !f.allowInsecure ? 'the insecure opt-in' : undefined;
+  const missing = !f.name.trim() ? 'a name' : f.kind === 'unix' ? (!f.socketPath.trim() ? 'a socket path' : undefined) : !f.host.trim() ? 'a host' : (f.kind === 'tcp' || (f.kind === 'tls' && !f.verify)) && !f.allowInsecure ? 'the insecure opt-in' : undefined;
 
   const test = async () => {
     setTesting(true);
@@ -145,8 +146,16 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
             {text('certPath', 'Client certificate (path)', 'cert.pem')}
             {text('keyPath', 'Client key (path)', 'key.pem')}
             <label className="eng-check">
-              <input type="checkbox" checked={f.verify} onChange={(e) => set('verify', e.target.checked)} /> Verify the server certificate
+              <input type="checkbox" checked={f.verify} onChange={(e) => set('verify', e.target.checked)} data-testid="host-tls-verify" /> Verify the server certificate
             </label>
+            {!f.verify ? (
+              <div className="eng-warning" role="note">
+                <strong>Unverified TLS:</strong> anyone on the network path can pose as this engine, read the traffic and drive it.
+                <label className="eng-check">
+                  <input type="checkbox" checked={f.allowInsecure} onChange={(e) => set('allowInsecure', e.target.checked)} data-testid="host-allow-insecure" /> Allow insecure connection
+                </label>
+              </div>
+            ) : null}
           </>
         ) : null}
         {f.kind === 'tcp' ? (

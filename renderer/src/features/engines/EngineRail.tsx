@@ -6,6 +6,7 @@ import type { EngineState } from '../../../../shared/domain/engine.js';
 import { useApi } from '../../app/api-context.js';
 import { AddHostForm } from './AddHostForm.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';
+import { InsecureBadge } from './InsecureBadge.js';
 import './engines.css';
 import type { EngineView } from '../../../../shared/domain/engine.js';
 import type { ContainerSummary } from '../../../../shared/domain/container.js';
@@ -123,11 +124,7 @@ function EngineList(p: Props) {
               <span className={`dot dot-${st.status}`} aria-label={st.status} />
               <span className="engine-name">{shown(e.name, 120)}</span>
               {e.kind === 'kubernetes' ? <span className="eng-kind">k8s</span> : null}
-              {e.endpoint.type === 'tcp' && !e.endpoint.tls ? (
-                <span className="eng-kind eng-insecure" title="Plain tcp without TLS: anyone on the network path can read and drive this engine" data-testid="engine-insecure">
-                  insecure
-                </span>
-              ) : null}
+              <InsecureBadge engine={e} />
               <span className="muted small">{e.source}</span>
               {e.source === 'bundle' ? (
                 <span className="eng-kind" title="An opened evidence bundle: what was collected then, read-only; nothing to reconnect to" data-testid="engine-readonly">
