@@ -6,6 +6,7 @@ import { FileChangeSchema } from './file-change.js';
 import { NetworkSnapshotSchema } from './network.js';
 import { ProcessSnapshotSchema } from './process.js';
 import { ScanErrorSchema } from './scan.js';
+import { ClusterEvidenceSchema } from './kube-evidence.js';
 
 /**
  * Everything collected about one engine in one scan: the single input of every detector (pure functions
@@ -113,6 +114,18 @@ export const KubeAuditEventSchema = z.object({
   sourceIPs: z.array(z.string()).max(16).default([]),
   /** The pod spec flags that matter (privileged, hostPID, hostNetwork, hostPath mounts). */
   podFlags: z.array(z.string()).max(64).default([]),
+  /** Groups of the user: tell people from controllers (system:serviceaccounts, system:nodes). */
+  groups: z.array(z.string().max(LIMITS.name)).max(64).optional(),
+  auditID: z.string().max(LIMITS.name).optional(),
+  /** The API server's answer: 200, 201, 101 for an upgraded exec stream. */
+  code: z.number().int().optional(),
+  /** Command and args of the containers of a created pod spec (miner arguments). */
+  commands: z.array(z.string().max(LIMITS.command)).max(64).optional(),
+  /** For bindings: the role bound and to whom. */
+  roleRef: z.string().max(LIMITS.name).optional(),
+  subjects: z.array(z.string().max(LIMITS.name)).max(64).optional(),
+  /** The request URI (an exec's command is only there). */
+  requestURI: z.string().max(LIMITS.path).optional(),
 });
 export type KubeAuditEvent = z.infer<typeof KubeAuditEventSchema>;
 
@@ -146,6 +159,8 @@ export const EngineEvidenceSchema = z.object({
   execs: z.array(ExecRecordSchema).default([]),
   kubeAudit: z.array(KubeAuditEventSchema).default([]),
   kubePods: KubePodListSchema.optional(),
+  /** The cluster's own state, when the scanned engine is a kubeconfig context. */
+  kube: ClusterEvidenceSchema.optional(),
   errors: z.array(ScanErrorSchema).default([]),
   /** Provenance of engine-level artifacts (image inspect/history, the event stream, exec records). */
   artifacts: z.array(ArtifactRefSchema).default([]),
