@@ -4,3 +4,4 @@ export { BUILTIN_RESOURCES, type ResourceDef } from './resources.js';
 export { makeClusterPki, makeForeignCa, type ClusterPki, type Pem } from './certs.js';
 export { EXEC_PLUGIN, kubeconfigList, kubeconfigYaml, writeKubeconfig, writeServiceAccount, type KubeconfigContext, type KubeconfigUser } from './kubeconfig.js';
 export * from './objects.js';
+export * from './audit.js';
