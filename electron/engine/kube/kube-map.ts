@@ -14,9 +14,11 @@ const s = (v: unknown, max: number = LIMITS.name): string | undefined => (typeof
 const b = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
 const strs = (v: unknown, max = 64, len: number = LIMITS.name): string[] => arr(v, max).filter((x): x is string => typeof x === 'string').map((x) => clip(x, len));
+/** Drops undefined fields by copying: deleting properties would turn thousands of objects into slow dictionaries. */
 const def = <T extends Json>(o: T): T => {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Json = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 };
 
 function labels(v: unknown): Record<string, string> {

@@ -36,6 +36,8 @@ export class ObjectStore {
   private readonly tables = new Map<string, Map<string, KubeObject>>();
   private readonly history: Array<WatchEvent & { key: string }> = [];
   private readonly watchers = new Set<Watcher>();
+  /** Sorted views of each table, rebuilt after a write: a paged list must not sort 5,000 objects per page. */
+  private readonly sorted = new Map<Map<string, KubeObject>, KubeObject[]>();
 
   get resourceVersion(): number {
     return this.rv;
@@ -81,6 +83,7 @@ export class ObjectStore {
     o.metadata.resourceVersion = String(this.rv);
     if (!Array.isArray(md.managedFields)) o.metadata.managedFields = [managedEntry(o, opts.manager ?? 'kubectl-create', opts.operation ?? 'Update', time)];
     table.set(key, o);
+    this.sorted.delete(table);
     this.emit(def, { type: old ? 'MODIFIED' : 'ADDED', object: o, rv: this.rv });
     return clone(o);
   }
@@ -96,6 +99,7 @@ export class ObjectStore {
     const o = table.get(key);
     if (!o) return undefined;
     table.delete(key);
+    this.sorted.delete(table);
     this.rv++;
     const gone = clone(o);
     gone.metadata.resourceVersion = String(this.rv);
@@ -105,9 +109,13 @@ export class ObjectStore {
 
   /** Objects of a resource, in one namespace or all, ordered as etcd keys are (namespace, then name). */
   list(def: ResourceDef, namespace?: string): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const [k, o] of this.table(def)) if (!namespace || !def.namespaced || k.startsWith(`${namespace}/`)) out.push(o);
-    return out.sort((a, b) => keyOf(a.metadata.namespace, a.metadata.name!).localeCompare(keyOf(b.metadata.namespace, b.metadata.name!)));
+    const table = this.table(def);
+    let all = this.sorted.get(table);
+    if (!all) {
+      all = [...table.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+      this.sorted.set(table, all);
+    }
+    return namespace && def.namespaced ? all.filter((o) => o.metadata.namespace === namespace) : all;
   }
 
   /** Changes after `since` (a resourceVersion), then every later change until the returned function is called. */
