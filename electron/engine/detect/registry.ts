@@ -40,6 +40,7 @@ import { kubeHostNamespaces } from './kube/pod-host-namespaces.js';
 import { kubeHostPathMount } from './kube/pod-hostpath.js';
 import { kubeDangerousCapabilities } from './kube/pod-capabilities.js';
 import { kubePrivilegeEscalation } from './kube/pod-privilege-escalation.js';
+import { kubeIsolationDisabled } from './kube/pod-isolation.js';
 import { kubeMutableImageTag } from './kube/image-mutable-tag.js';
 import { kubeUntrustedRegistry } from './kube/image-registry.js';
 import { kubeCryptominer } from './kube/cryptominer.js';
@@ -93,6 +94,7 @@ export const DETECTORS: readonly Detector[] = [
   kubeHostPathMount,
   kubeDangerousCapabilities,
   kubePrivilegeEscalation,
+  kubeIsolationDisabled,
   kubeMutableImageTag,
   kubeUntrustedRegistry,
   kubeCryptominer,

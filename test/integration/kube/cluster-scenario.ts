@@ -37,6 +37,10 @@ export function buildCluster(api: FakeKubeApi): void {
   api.put(deployment('quiet', 'byip', { containers: [{ name: 'i', image: `registry.corp.example/web:1.2`, securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true } }] }), ctrl);
   api.put(deployment('danger', 'rawip', { containers: [{ name: 'i', image: `10.1.2.3:5000/tool${DIGEST}`, securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true } }] }), ctrl);
 
+  // Kernel isolation: seccomp Unconfined and unsafe sysctls beside RuntimeDefault and a safe sysctl.
+  api.put(deployment('danger', 'unconfined', { containers: [{ name: 'u', image: `registry.corp.example/prof${DIGEST}`, securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, seccompProfile: { type: 'Unconfined' } } }], securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '65536' }] } }), ctrl);
+  api.put(deployment('quiet', 'confined', { containers: [{ name: 'u', image: `registry.corp.example/prof${DIGEST}`, securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } }], securityContext: { sysctls: [{ name: 'net.ipv4.tcp_syncookies', value: '1' }] } }), ctrl);
+
   // Service-account tokens: cluster-admin and wildcard grants, mounted and not.
   for (const sa of ['ops-bot', 'wild', 'reader']) api.put(serviceAccount('danger', sa));
   api.put(clusterRole('everything', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]));

@@ -76,7 +76,8 @@ describe('cluster-state detectors: scenario and benign look-alike', () => {
     expect(subjects('kube-hostpath-mount')).toEqual(['DaemonSet/danger/rootmount:r=critical', 'DaemonSet/danger/rootmount:r=critical']);
     expect(subjects('kube-dangerous-capabilities')).toEqual(['Deployment/danger/capadd:c=high']);
     expect(subjects('kube-privilege-escalation').filter((s) => s.endsWith('=medium'))).toEqual(['Deployment/danger/esc:e=medium']);
-    const quiet = out.result.findings.filter((f) => f.workload?.namespace === 'quiet' && ['kube-privileged-pod', 'kube-hostpath-mount', 'kube-dangerous-capabilities', 'kube-privilege-escalation', 'kube-host-namespaces'].includes(f.detector));
+    expect(subjects('kube-isolation-disabled')).toEqual(['Deployment/danger/unconfined:u=medium', 'Deployment/danger/unconfined=medium']);
+    const quiet = out.result.findings.filter((f) => f.workload?.namespace === 'quiet' && ['kube-privileged-pod', 'kube-hostpath-mount', 'kube-dangerous-capabilities', 'kube-privilege-escalation', 'kube-host-namespaces', 'kube-isolation-disabled'].includes(f.detector));
     expect(quiet).toEqual([]);
   });
 
