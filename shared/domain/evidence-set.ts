@@ -136,6 +136,8 @@ export const KubePodSchema = z.object({
   namespace: z.string().max(LIMITS.name),
   nodeName: z.string().max(LIMITS.name).optional(),
   phase: z.string().max(64).optional(),
+  /** The containers the API server reports for the pod, with the runtime's id (`docker://…`, `containerd://…`). */
+  containers: z.array(z.object({ name: z.string().max(LIMITS.name), containerID: z.string().max(LIMITS.name).optional() })).max(128).optional(),
 });
 export type KubePod = z.infer<typeof KubePodSchema>;
 

@@ -81,7 +81,7 @@ export async function runKubeScan(opts: KubeScanOptions): Promise<ScanOutcome> {
 /** The pods as the runtime cross-view knows them, so a node engine scanned later can be joined with this one. */
 function podList(c: ClusterEvidence): KubePodList {
   const pods = c.workloads.filter((w) => w.kind === 'Pod').slice(0, 100_000);
-  return { context: c.context, listedAt: c.listedAt, pods: pods.map((p) => ({ uid: p.uid, name: p.name, namespace: p.namespace, nodeName: p.nodeName, phase: p.phase })), truncated: c.truncated.some((t) => t.startsWith('pods')) };
+  return { context: c.context, listedAt: c.listedAt, pods: pods.map((p) => ({ uid: p.uid, name: p.name, namespace: p.namespace, nodeName: p.nodeName, phase: p.phase, containers: (p.containerStatuses ?? []).map((s) => ({ name: s.name, ...(s.containerID ? { containerID: s.containerID } : {}) })) })), truncated: c.truncated.some((t) => t.startsWith('pods')) };
 }
 
 const STATE: Record<string, ContainerState> = { running: 'running', terminated: 'exited', waiting: 'created' };
