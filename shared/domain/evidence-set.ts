@@ -7,6 +7,7 @@ import { NetworkSnapshotSchema } from './network.js';
 import { ProcessSnapshotSchema } from './process.js';
 import { ScanErrorSchema } from './scan.js';
 import { InsecureTransportSchema } from './engine.js';
+import { ClusterEvidenceSchema } from './kube-evidence.js';
 
 /**
  * Everything collected about one engine in one scan: the single input of every detector (pure functions
@@ -114,6 +115,18 @@ export const KubeAuditEventSchema = z.object({
   sourceIPs: z.array(z.string()).max(16).default([]),
   /** The pod spec flags that matter (privileged, hostPID, hostNetwork, hostPath mounts). */
   podFlags: z.array(z.string()).max(64).default([]),
+  /** Groups of the user: tell people from controllers (system:serviceaccounts, system:nodes). */
+  groups: z.array(z.string().max(LIMITS.name)).max(64).optional(),
+  auditID: z.string().max(LIMITS.name).optional(),
+  /** The API server's answer: 200, 201, 101 for an upgraded exec stream. */
+  code: z.number().int().optional(),
+  /** Command and args of the containers of a created pod spec (miner arguments). */
+  commands: z.array(z.string().max(LIMITS.command)).max(64).optional(),
+  /** For bindings: the role bound and to whom. */
+  roleRef: z.string().max(LIMITS.name).optional(),
+  subjects: z.array(z.string().max(LIMITS.name)).max(64).optional(),
+  /** The request URI (an exec's command is only there). */
+  requestURI: z.string().max(LIMITS.path).optional(),
 });
 export type KubeAuditEvent = z.infer<typeof KubeAuditEventSchema>;
 
@@ -124,6 +137,8 @@ export const KubePodSchema = z.object({
   namespace: z.string().max(LIMITS.name),
   nodeName: z.string().max(LIMITS.name).optional(),
   phase: z.string().max(64).optional(),
+  /** The containers the API server reports for the pod, with the runtime's id (`docker://…`, `containerd://…`). */
+  containers: z.array(z.object({ name: z.string().max(LIMITS.name), containerID: z.string().max(LIMITS.name).optional() })).max(128).optional(),
 });
 export type KubePod = z.infer<typeof KubePodSchema>;
 
@@ -155,6 +170,8 @@ export const EngineEvidenceSchema = z.object({
   execs: z.array(ExecRecordSchema).default([]),
   kubeAudit: z.array(KubeAuditEventSchema).default([]),
   kubePods: KubePodListSchema.optional(),
+  /** The cluster's own state, when the scanned engine is a kubeconfig context. */
+  kube: ClusterEvidenceSchema.optional(),
   errors: z.array(ScanErrorSchema).default([]),
   /** Provenance of engine-level artifacts (image inspect/history, the event stream, exec records). */
   artifacts: z.array(ArtifactRefSchema).default([]),

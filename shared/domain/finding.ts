@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedString, LIMITS } from './bounds.js';
+import { WorkloadRefSchema } from './kube-evidence.js';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const SeveritySchema = z.enum(SEVERITIES);
@@ -54,6 +55,8 @@ export const FindingSchema = z.object({
   kind: DetectorKindSchema,
   engineId: z.string().optional(),
   container: z.object({ id: z.string(), name: boundedString(LIMITS.name) }).optional(),
+  /** The Kubernetes workload a finding is about, with the container when it is about one. */
+  workload: WorkloadRefSchema.optional(),
   evidence: z.array(EvidenceRefSchema).max(64),
   summary: boundedString(LIMITS.summary),
   firstSeen: z.string().optional(),

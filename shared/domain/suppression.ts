@@ -23,8 +23,12 @@ export const SuppressionSchema = z
         container: z.string().optional(),
         /** Glob over the finding's specific reference (a path, `tcp:8080`, an image id). */
         ref: z.string().optional(),
+        /** Kubernetes namespace of the finding's workload. */
+        namespace: z.string().optional(),
+        /** Identity behind a Kubernetes change: audit user (`system:serviceaccount:ci:*`) or field manager (`argocd-*`). */
+        user: z.string().optional(),
       })
-      .refine((m) => Object.values(m).some((v) => v !== undefined), 'a suppression must match on at least one of image, label, engine, container, ref'),
+      .refine((m) => Object.values(m).some((v) => v !== undefined), 'a suppression must match on at least one of image, label, engine, container, ref, namespace, user'),
     /** Only findings at or below this severity are suppressed; worse ones still alert. */
     maxSeverity: SeveritySchema.optional(),
     owner: z.string().max(256).optional(),

@@ -25,6 +25,7 @@ interface ScanFlags extends TargetFlags, ScanInputFlags {
   exec?: boolean;
   stats?: boolean;
   case?: string;
+  namespace?: string[];
 }
 
 /** True when a finding is at or above the --fail-on threshold. */
@@ -46,6 +47,7 @@ export function registerScan(program: Command): void {
     .option('--since <duration>', 'engine event history to read, e.g. 30m, 24h, 7d or an RFC 3339 time', '24h')
     .option('--exec', 'when the host cannot read a container, list its processes and sockets by running commands inside it (leaves exec events)')
     .option('--stats', 'sample CPU and memory of every running container (by default only of those whose processes look busy)')
+    .option('--namespace <ns>', 'with a Kubernetes --context: scan only this namespace, repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .option('--case <name>', 'record the scan and its evidence in this case (created when no case has that name or id)');
   addTargetOptions(addScanInputOptions(cmd)).action(async (opts: ScanFlags) => {
     if (!(FORMATS as readonly string[]).includes(opts.format)) return usage(`unknown --format ${opts.format.slice(0, 40)} (use ${FORMATS.join(', ')})`);
@@ -67,9 +69,10 @@ export function registerScan(program: Command): void {
       // A suppression file or baseline comes before the allowlist in force (the named case's, else the current one's).
       const inputs = await readScanInputs(opts, () => (opts.case ? caseSuppressions(opts.case) : app.caseStore.currentSuppressions()));
       const target = await useTarget(app.engines, opts);
+      if (opts.namespace?.length && target.kind !== 'kubernetes') return usage('--namespace needs a Kubernetes --context');
       // A scan recorded in a named case is judged by that case's allowlist, whichever case is current.
       const suppressions = inputs.suppressions ?? (opts.case ? caseSuppressions(opts.case) : undefined);
-      const scanned = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube });
+      const scanned = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, namespaces: opts.namespace });
       // Hidden findings are reported beside the others, never dropped; --fail-on ignores them. The field is
       // left out when nothing was hidden, so the output of a scan without an allowlist keeps its shape.
       const result = app.scans.withHidden(target.id, scanned);

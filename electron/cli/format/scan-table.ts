@@ -10,7 +10,7 @@ export function formatScanTable(r: ScanResult): string {
   );
   const findings = r.findings.length
     ? `\n${table(
-        ['SEVERITY', 'DETECTOR', 'ATT&CK', 'CONTAINER', 'SUMMARY'],
+        ['SEVERITY', 'DETECTOR', 'ATT&CK', r.findings.some((f) => f.workload) ? 'SUBJECT' : 'CONTAINER', 'SUMMARY'],
         r.findings.map((f) => [f.severity.toUpperCase(), f.detector, f.attack.join(','), terminalSafe(f.container?.name ?? '-', 30), terminalSafe(f.summary, 100)]),
       )}`
     : '';

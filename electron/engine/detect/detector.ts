@@ -1,5 +1,6 @@
 import type { DetectorMeta, EvidenceRef, Severity } from '../../../shared/domain/finding.js';
 import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import type { WorkloadRef } from '../../../shared/domain/kube-evidence.js';
 import type { DetectPolicy } from './policy.js';
 
 /**
@@ -12,6 +13,12 @@ export interface Hit {
   container?: ContainerEvidence;
   /** A container known only from events or audit records (already removed, or a Kubernetes workload). */
   subject?: { id: string; name: string; image?: string; labels?: Record<string, string> };
+  /** The Kubernetes workload (and container) the observation is about. */
+  workload?: WorkloadRef;
+  /** When it happened, for event findings (an audit record's time): the finding's place on the timeline. */
+  at?: string;
+  /** Who made the change, for identity allowlists (`match.user`). */
+  user?: string;
   ref: string;
   summary: string;
   evidence: EvidenceRef[];

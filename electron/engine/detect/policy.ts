@@ -15,6 +15,8 @@ export const DetectPolicySchema = z.object({
   shortLivedSeconds: z.number().positive().default(30),
   /** CPU percent (of one core) sustained across samples that counts as a spike. */
   cpuSpikePercent: z.number().positive().default(80),
+  /** Hours before a cluster scan in which a person's change to a workload (managedFields) counts as recent. */
+  kubeRecentHours: z.number().positive().default(168),
 });
 export type DetectPolicy = z.infer<typeof DetectPolicySchema>;
 export type DetectPolicyInput = z.input<typeof DetectPolicySchema>;

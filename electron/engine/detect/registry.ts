@@ -35,6 +35,21 @@ import { unauthorizedDeployment } from './lifecycle/unauthorized-deployment.js';
 import { kubePrivilegedWorkload } from './kube/privileged-workload.js';
 import { kubePodExec } from './kube/pod-exec.js';
 import { shadowContainer } from './kube/shadow-container.js';
+import { kubePrivilegedPod } from './kube/pod-privileged.js';
+import { kubeHostNamespaces } from './kube/pod-host-namespaces.js';
+import { kubeHostPathMount } from './kube/pod-hostpath.js';
+import { kubeDangerousCapabilities } from './kube/pod-capabilities.js';
+import { kubePrivilegeEscalation } from './kube/pod-privilege-escalation.js';
+import { kubeIsolationDisabled } from './kube/pod-isolation.js';
+import { kubeMutableImageTag } from './kube/image-mutable-tag.js';
+import { kubeUntrustedRegistry } from './kube/image-registry.js';
+import { kubeCryptominer } from './kube/cryptominer.js';
+import { kubeAdminTokenMount } from './kube/admin-token-mount.js';
+import { kubeNamespaceNoNetpol } from './kube/namespace-no-netpol.js';
+import { kubeManualChange } from './kube/manual-change.js';
+import { kubeSecretAccess } from './kube/secret-access.js';
+import { kubeAdminBinding } from './kube/admin-binding.js';
+import { kubeAuditEvasion } from './kube/audit-evasion.js';
 
 /** Every detector, in catalogue order: configuration, files, processes, image, network, lifecycle, Kubernetes. */
 export const DETECTORS: readonly Detector[] = [
@@ -74,4 +89,19 @@ export const DETECTORS: readonly Detector[] = [
   kubePrivilegedWorkload,
   kubePodExec,
   shadowContainer,
+  kubePrivilegedPod,
+  kubeHostNamespaces,
+  kubeHostPathMount,
+  kubeDangerousCapabilities,
+  kubePrivilegeEscalation,
+  kubeIsolationDisabled,
+  kubeMutableImageTag,
+  kubeUntrustedRegistry,
+  kubeCryptominer,
+  kubeAdminTokenMount,
+  kubeNamespaceNoNetpol,
+  kubeManualChange,
+  kubeSecretAccess,
+  kubeAdminBinding,
+  kubeAuditEvasion,
 ];

@@ -43,9 +43,10 @@ function toFinding(d: Detector, hit: Hit, evidence: EngineEvidence): Finding {
     kind: d.meta.kind,
     engineId: evidence.engine.id,
     container: c ? { id: c.id, name: c.name } : undefined,
+    workload: hit.workload,
     evidence: hit.evidence.slice(0, 64),
     summary: hit.summary,
-    firstSeen: evidence.collectedAt,
+    firstSeen: hit.at ?? evidence.collectedAt,
     state: 'new',
   });
 }
@@ -77,7 +78,7 @@ export function runDetectors(evidence: EngineEvidence, opts: RunOptions = {}): D
       if (seen.has(f.id)) continue;
       seen.add(f.id);
       const c = hit.container?.container ?? hit.subject;
-      const s = findSuppression({ finding: f, ref: hit.ref, image: c?.image, labels: c?.labels, engineIds }, suppressions, evidence.collectedAt);
+      const s = findSuppression({ finding: f, ref: hit.ref, image: c?.image, labels: c?.labels, engineIds, user: hit.user }, suppressions, evidence.collectedAt);
       if (s) suppressed.push({ ...f, state: 'suppressed', suppressedBy: suppressionLabel(s) });
       else findings.push(f);
     }

@@ -9,6 +9,8 @@ export interface SuppressionTarget {
   image?: string;
   labels?: Record<string, string>;
   engineIds: string[];
+  /** The identity behind a Kubernetes change (audit user or field manager). */
+  user?: string;
 }
 
 /** The label a report shows for the entry that hid a finding: id and revision. */
@@ -30,6 +32,8 @@ export function findSuppression(t: SuppressionTarget, suppressions: readonly Sup
     if (m.engine !== undefined && !t.engineIds.some((e) => globMatch(m.engine!, e))) return false;
     if (m.container !== undefined && !(t.finding.container && globMatch(m.container, t.finding.container.name))) return false;
     if (m.ref !== undefined && !globMatch(m.ref, t.ref)) return false;
+    if (m.namespace !== undefined && !(t.finding.workload && globMatch(m.namespace, t.finding.workload.namespace))) return false;
+    if (m.user !== undefined && !(t.user !== undefined && globMatch(m.user, t.user))) return false;
     return true;
   });
 }

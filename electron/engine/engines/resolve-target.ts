@@ -4,7 +4,11 @@ import { AppError } from '../../../shared/errors.js';
 import { discover } from './discover.js';
 import { parseDockerHost } from './local-discovery.js';
 import path from 'node:path';
+<<<<<<< HEAD
 import { insecureTransport } from './transport-security.js';
+=======
+import { IN_CLUSTER } from '../kube/kube-config.js';
+>>>>>>> k8s-scan
 
 export interface TargetOptions {
   context?: string;
@@ -45,6 +49,11 @@ export async function resolveTarget(opts: TargetOptions = {}): Promise<EngineCon
         name === 'default'
           ? found.engines.find((e) => e.id === (env.DOCKER_HOST ? 'env' : 'local'))
           : (found.engines.find((e) => e.source === 'context' && e.name === name) ?? found.engines.find((e) => e.source === 'kubeconfig' && e.name === name));
+      // A pod's own service account, as kubectl's in-cluster config, when no kubeconfig names a context so.
+      if (!pick && name === IN_CLUSTER && env.KUBERNETES_SERVICE_HOST) {
+        target = { id: `kube:${IN_CLUSTER}`, name: IN_CLUSTER, kind: 'kubernetes', source: 'kubeconfig', endpoint: { type: 'kubernetes', kubeconfigPath: '', context: IN_CLUSTER }, current: true, description: 'service account of this pod' };
+        return target;
+      }
       if (!pick) {
         const names = ['default', ...found.engines.filter((e) => e.source === 'context' || e.source === 'kubeconfig').map((e) => e.name)];
         throw new AppError('VALIDATION', `No context named "${name.slice(0, 100)}". Known contexts: ${names.join(', ').slice(0, 800)}`);

@@ -67,6 +67,15 @@ export function imagesOf(spec: Json | undefined): string[] {
   return [...new Set(out)].slice(0, 64).map((i) => clip(i, LIMITS.name));
 }
 
+/** Command and arguments of each container, one line per container: miners show themselves in their flags. */
+export function commandsOf(spec: Json): string[] {
+  return [...arr(spec.containers), ...arr(spec.initContainers)]
+    .map(obj)
+    .slice(0, 64)
+    .map((c) => [...arr(c?.command), ...arr(c?.args)].filter((x): x is string => typeof x === 'string').join(' '))
+    .map((l) => clip(l, LIMITS.command));
+}
+
 /** One audit record to the domain, or a reason it is not kept. */
 export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: true; error?: string } {
   const r = obj(rec);
@@ -85,6 +94,14 @@ export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: t
   const spec = podSpecOf(obj(r.requestObject)) ?? podSpecOf(obj(r.responseObject));
   const user = obj(r.user);
   const impersonated = str(obj(r.impersonatedUser)?.username);
+  const body = obj(r.requestObject) ?? obj(r.responseObject);
+  const roleRef = str(obj(body?.roleRef)?.name);
+  const subjects = arr(body?.subjects)
+    .map(obj)
+    .filter((x): x is Json => !!x)
+    .slice(0, 64)
+    .map((x) => clip(`${str(x.kind) ?? '?'}:${str(x.namespace) ? `${str(x.namespace)}/` : ''}${str(x.name) ?? '?'}`, LIMITS.name));
+  const groups = [...arr(user?.groups), ...arr(obj(r.impersonatedUser)?.groups)].filter((g): g is string => typeof g === 'string').slice(0, 64).map((g) => clip(g, LIMITS.name));
   const parsed = KubeAuditEventSchema.safeParse({
     time,
     verb,
@@ -96,6 +113,13 @@ export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: t
     images: imagesOf(spec),
     sourceIPs: arr(r.sourceIPs).filter((x): x is string => typeof x === 'string').slice(0, 16),
     podFlags: podFlags(spec),
+    groups,
+    auditID: str(r.auditID) !== undefined ? clip(str(r.auditID)!, LIMITS.name) : undefined,
+    code: typeof code === 'number' ? code : undefined,
+    commands: spec ? commandsOf(spec) : undefined,
+    roleRef: roleRef !== undefined ? clip(roleRef, LIMITS.name) : undefined,
+    subjects: subjects.length ? subjects : undefined,
+    requestURI: str(r.requestURI) !== undefined ? clip(str(r.requestURI)!, LIMITS.path) : undefined,
   });
   return parsed.success ? { event: parsed.data } : { error: parsed.error.issues[0]?.message ?? 'invalid audit record' };
 }

@@ -56,7 +56,9 @@ export async function listPods(kc: KubeConfig, opts: { timeoutMs?: number; maxPo
         break;
       }
       const m = p.metadata;
-      const parsed = KubePodSchema.safeParse({ uid: m?.uid, name: m?.name, namespace: m?.namespace ?? 'default', nodeName: p.spec?.nodeName, phase: p.status?.phase });
+      const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].slice(0, 128);
+      const containers = statuses.map((s) => ({ name: clip(s.name, LIMITS.name), ...(s.containerID ? { containerID: clip(s.containerID, LIMITS.name) } : {}) }));
+      const parsed = KubePodSchema.safeParse({ uid: m?.uid, name: m?.name, namespace: m?.namespace ?? 'default', nodeName: p.spec?.nodeName, phase: p.status?.phase, containers });
       if (parsed.success) list.pods.push(parsed.data);
     }
     cont = page.metadata?._continue || undefined;

@@ -42,7 +42,9 @@ function result(f: Finding, ruleIndex: number, scan: ScanResult) {
     locations: [
       {
         logicalLocations: [
-          f.container
+          f.workload
+            ? { name: f.container?.name ?? `${f.workload.kind}/${f.workload.name}`, fullyQualifiedName: `${scan.engine.endpoint}/namespaces/${f.workload.namespace}/${f.workload.kind.toLowerCase()}s/${f.workload.name}${f.workload.container ? `/containers/${f.workload.container}` : ''}`, kind: 'resource' }
+            : f.container
             ? { name: f.container.name, fullyQualifiedName: `${scan.engine.endpoint}/containers/${f.container.id}`, kind: 'resource' }
             : { name: scan.engine.name, fullyQualifiedName: scan.engine.endpoint, kind: 'resource' },
         ],
@@ -55,6 +57,7 @@ function result(f: Finding, ruleIndex: number, scan: ScanResult) {
       attack: f.attack,
       kind: f.kind,
       containerId: f.container?.id,
+      ...(f.workload ? { workload: f.workload } : {}),
       evidence: f.evidence.map((e) => ({ kind: e.kind, ref: e.ref, excerpt: e.excerpt, sha256: e.sha256 })),
     },
   };

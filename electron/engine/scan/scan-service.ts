@@ -15,6 +15,8 @@ import { runScan, type ScanOutcome } from './run-scan.js';
 import type { KubeEvidenceSource } from '../kube/kube-evidence.js';
 import type { ScanOptions } from '../../../shared/api/scan.js';
 import { readScanInputs } from './scan-inputs.js';
+import { runKubeScan } from '../kube/kube-scan.js';
+import type { EngineConfig } from '../../../shared/domain/engine.js';
 
 export interface ScanServiceOptions {
   procRoot?: string;
@@ -35,6 +37,8 @@ export interface ScanExtras {
   suppressions?: Suppression[];
   /** Pods and audit events of the cluster this engine is a node of. */
   kube?: KubeEvidenceSource;
+  /** A Kubernetes context scan limited to these namespaces. */
+  namespaces?: string[];
 }
 
 export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
@@ -149,35 +153,16 @@ export class ScanService {
   private async scan(engineId: string, since: string | undefined, extra: ScanExtras): Promise<ScanResult> {
     const scanId = randomUUID();
     const config = this.engines.config(engineId);
-    if (config.kind !== 'docker') throw new AppError('VALIDATION', `Engine "${config.name}" is a ${config.kind} context: scans read Docker engines`);
-    const docker = await this.engines.client(engineId);
-    const state = this.engines.state(engineId);
-    const local = await engineLooksLocal(config);
     const suppressions = extra.suppressions ?? (await this.opts.suppressions?.()) ?? [];
     const emitProgress = (p: ScanPhase) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) });
     let done: ScanPhase | undefined;
+    const onProgress = (p: ScanPhase) => {
+      // "done" waits until the result is stored, so a UI that reloads on it sees this scan, not the last one.
+      if (p.phase === 'done') done = p;
+      else emitProgress(p);
+    };
     try {
-      const outcome = await runScan(
-        docker,
-        { id: config.id, name: config.name, endpoint: endpointUrl(config.endpoint), serverVersion: state.serverVersion, local, insecure: insecureTransport(config.endpoint) },
-        {
-          since,
-          local,
-          procRoot: this.opts.procRoot,
-          callTimeoutMs: this.opts.callTimeoutMs,
-          concurrency: this.opts.concurrency,
-          exec: extra.exec,
-          stats: extra.stats,
-          suppressions,
-          kube: extra.kube,
-          previous: this.latestEvidence(engineId),
-          onProgress: (p) => {
-            // "done" waits until the result is stored, so a UI that reloads on it sees this scan, not the last one.
-            if (p.phase === 'done') done = p;
-            else emitProgress(p);
-          },
-        },
-      );
+      const outcome = config.endpoint.type === 'kubernetes' ? await this.scanCluster(config, config.endpoint.context, extra, suppressions, onProgress) : await this.scanEngine(engineId, since, extra, suppressions, onProgress);
       this.latestByEngine.set(engineId, outcome);
       if (done) emitProgress(done);
       for (const key of [...this.containerCache.keys()]) if (key.startsWith(`${engineId}\u0000`)) this.containerCache.delete(key);
@@ -194,5 +179,34 @@ export class ScanService {
       if (['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'].includes(err.code)) this.engines.markLost(engineId, err.message);
       throw err;
     }
+  }
+
+  /** A kubeconfig context: the cluster's inventory through its API server (see runKubeScan). */
+  private scanCluster(config: EngineConfig, context: string, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void): Promise<ScanOutcome> {
+    return runKubeScan({ context, engine: { id: config.id, name: config.name }, namespaces: extra.namespaces, audit: extra.kube, suppressions, timeoutMs: this.opts.callTimeoutMs, onProgress });
+  }
+
+  private async scanEngine(engineId: string, since: string | undefined, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void): Promise<ScanOutcome> {
+    const config = this.engines.config(engineId);
+    const docker = await this.engines.client(engineId);
+    const state = this.engines.state(engineId);
+    const local = await engineLooksLocal(config);
+    return runScan(
+      docker,
+      { id: config.id, name: config.name, endpoint: endpointUrl(config.endpoint), serverVersion: state.serverVersion, local, insecure: insecureTransport(config.endpoint) },
+      {
+        since,
+        local,
+        procRoot: this.opts.procRoot,
+        callTimeoutMs: this.opts.callTimeoutMs,
+        concurrency: this.opts.concurrency,
+        exec: extra.exec,
+        stats: extra.stats,
+        suppressions,
+        kube: extra.kube,
+        previous: this.latestEvidence(engineId),
+        onProgress,
+      },
+    );
   }
 }

@@ -67,14 +67,18 @@ describe('Kubernetes audit log', () => {
     const { events } = await readAuditLogFile(writeLog(lines));
     const ev = engine([], { kubeAudit: events });
     const r = runDetectors(ev, { policy: { allowedImages: ['registry.example.com/*'] }, only: ['unauthorized-deployment'] });
-    expect(r.findings.map((f) => f.container?.name).sort()).toEqual(['daemonsets/node-helper', 'deployments/miner']);
-    const miner = r.findings.find((f) => f.container?.name === 'deployments/miner')!;
-    expect(miner.severity).toBe('medium');
+    expect(r.findings.map((f) => f.container?.name).sort()).toEqual(['daemonset/default/node-helper', 'deployment/default/miner']);
+    const miner = r.findings.find((f) => f.container?.name === 'deployment/default/miner')!;
+    // A known miner image is high, and the finding names its workload and sits on the timeline at the audit time.
+    expect(miner.severity).toBe('high');
     expect(miner.summary).toContain('evil.example/xmrig:latest');
-    expect(miner.attack).toEqual(['T1610', 'T1204.003']);
-    // Without an allowlist every workload creation is listed for review, at low severity.
+    expect(miner.attack).toEqual(['T1610', 'T1204.003', 'T1496']);
+    expect(miner.workload).toEqual({ kind: 'Deployment', namespace: 'default', name: 'miner' });
+    expect(miner.firstSeen).toMatch(/^2026-/);
+    expect(r.findings.find((f) => f.container?.name === 'daemonset/default/node-helper')!.severity).toBe('medium');
+    // Without an allowlist every workload a person creates is reviewed at medium at least; the miner stays high.
     const open = runDetectors(ev, { only: ['unauthorized-deployment'] });
-    expect(open.findings.map((f) => f.severity)).toEqual(['low', 'low', 'low']);
+    expect(open.findings.map((f) => f.severity)).toEqual(['high', 'medium', 'medium']);
   });
 
   it('flags privileged workloads and exec into pods from the same log', async () => {

@@ -64,7 +64,7 @@ describe('workloads listed from the API server', () => {
     const r = runDetectors(ev, { policy: { allowedImages: ['registry.example.com/*'] }, only: ['unauthorized-deployment', 'kube-privileged-workload'] });
     expect(r.findings.map((f) => [f.detector, f.severity, f.container?.name])).toEqual([
       ['kube-privileged-workload', 'critical', 'daemonsets/node-helper'],
-      ['unauthorized-deployment', 'medium', 'deployments/miner'],
+      ['unauthorized-deployment', 'high', 'deployments/miner'],
     ]);
     // Listings are judged only against an allowlist: without one they add nothing.
     expect(runDetectors(ev, { only: ['unauthorized-deployment'] }).findings).toEqual([]);

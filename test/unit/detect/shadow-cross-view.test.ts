@@ -38,3 +38,28 @@ describe('shadow-container cross-view with the pod list', () => {
     expect(f.summary.length).toBeLessThanOrEqual(1024);
   });
 });
+
+describe('shadow-container: containers the API reports on this node but the engine does not run', () => {
+  const real = labelled('uid-real', 'web-1');
+  const withContainers = (extra: KubePodList['pods']): KubePodList => ({
+    context: 'node-1',
+    listedAt: '2026-11-23T10:04:00.000Z',
+    truncated: false,
+    pods: [{ uid: 'uid-real', name: 'web-1', namespace: 'default', nodeName: 'node-1', phase: 'Running', containers: [{ name: 'main', containerID: `docker://${real.container.id}` }] }, ...extra],
+  });
+
+  it('reports a running pod of this node whose docker container the engine lacks', () => {
+    const gone = { uid: 'uid-gone', name: 'web-9', namespace: 'default', nodeName: 'node-1', phase: 'Running', containers: [{ name: 'main', containerID: `docker://${'e'.repeat(64)}` }] };
+    const found = shadow(engine([real], { kubePods: withContainers([gone]), artifacts: [listing] }));
+    expect(found.map((f) => [f.severity, f.workload])).toEqual([['medium', { kind: 'Pod', namespace: 'default', name: 'web-9', container: 'main' }]]);
+    expect(found[0]!.summary).toContain('running on node node-1');
+    expect(found[0]!.evidence[0]!.sha256).toBe(sha('pods'));
+  });
+
+  it('does not judge pods of other nodes, pods not running, or containers of another runtime', () => {
+    const other = { uid: 'u2', name: 'a', namespace: 'default', nodeName: 'node-2', phase: 'Running', containers: [{ name: 'c', containerID: `docker://${'f'.repeat(64)}` }] };
+    const done = { uid: 'u3', name: 'b', namespace: 'default', nodeName: 'node-1', phase: 'Succeeded', containers: [{ name: 'c', containerID: `docker://${'a'.repeat(64)}` }] };
+    const cri = { uid: 'u4', name: 'c', namespace: 'default', nodeName: 'node-1', phase: 'Running', containers: [{ name: 'c', containerID: `containerd://${'b'.repeat(64)}` }] };
+    expect(shadow(engine([real], { kubePods: withContainers([other, done, cri]) }))).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Detector, Hit } from '../detector.js';
 import { oneLine, ref } from '../lib/refs.js';
+import { auditHit, auditRef } from './kube-hits.js';
 
 const CRITICAL = /^(privileged|hostPath:\/$|hostPath:\/var\/run\/docker\.sock$|hostPath:\/run\/containerd|cap:SYS_ADMIN$|cap:ALL$)/;
 
@@ -25,13 +26,16 @@ export const kubePrivilegedWorkload: Detector = {
       const risky = a.podFlags.filter((f) => f !== 'allowPrivilegeEscalation');
       if (risky.length === 0) continue;
       const target = `${a.namespace ?? 'default'}/${a.resource}/${a.name ?? '?'}`;
-      hits.push({
-        subject: { id: target, name: `${a.resource}/${a.name ?? '?'}`, image: a.images[0] },
+      const listed = a.verb === 'list';
+      const base = {
         ref: `kube:${target}`,
         summary: `${a.verb === 'list' ? `The cluster runs ${oneLine(target, 120)} (${oneLine(a.user, 60)})` : `${oneLine(a.user, 60)} ${a.verb === 'create' ? 'created' : 'changed'} ${oneLine(target, 120)}`} with ${oneLine(risky.join(', '), 160)}.`,
-        evidence: [ref('event', `audit ${a.time} ${a.verb} ${target}`, `user=${oneLine(a.user, 80)} images=${oneLine(a.images.join(','), 200)} flags=${oneLine(a.podFlags.join(','), 300)}`)],
-        severity: risky.some((f) => CRITICAL.test(f)) ? 'critical' : 'high',
-      });
+        evidence: [listed ? ref('event', `audit ${a.time} ${a.verb} ${target}`, `user=${oneLine(a.user, 80)} images=${oneLine(a.images.join(','), 200)} flags=${oneLine(a.podFlags.join(','), 300)}`) : auditRef(a, `images=${oneLine(a.images.join(','), 200)} flags=${oneLine(a.podFlags.join(','), 300)}`)],
+        severity: risky.some((f) => CRITICAL.test(f)) ? ('critical' as const) : ('high' as const),
+      };
+      // The subject id stays the audit target, so findings keep their ids across versions.
+      const hit = listed ? undefined : auditHit(a, base);
+      hits.push({ ...base, ...(hit ? { at: hit.at, user: hit.user, workload: hit.workload } : {}), subject: { id: target, name: `${a.resource}/${a.name ?? '?'}`, image: a.images[0] } });
     }
     return hits;
   },
