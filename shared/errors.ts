@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'ENGINE_UNREACHABLE',
   'ENGINE_ERROR',
   'CONFIRMATION_REQUIRED',
+  'CANCELLED',
   'DB',
   'INTERNAL',
 ] as const;

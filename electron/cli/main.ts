@@ -7,6 +7,7 @@ import { registerCase } from './commands/case.js';
 import { registerReport } from './commands/report.js';
 import { registerCollect } from './commands/collect.js';
 import { registerDetectors } from './commands/detectors.js';
+import { registerK8s } from './commands/k8s.js';
 import { EXIT } from './exit-codes.js';
 import { errorLine, helpHintsOnError, installProcessGuards } from './process-guards.js';
 
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReport(program);
   registerCollect(program);
   registerDetectors(program);
+  registerK8s(program);
   helpHintsOnError(program);
   try {
     await program.parseAsync(argv);

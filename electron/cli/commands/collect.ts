@@ -1,7 +1,10 @@
+import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createApp } from '../../engine/app.js';
 import { writeBundle } from '../../engine/bundle/write-bundle.js';
+import { encodeBundleFrame } from '../../engine/kube/collect/bundle-frame.js';
 import { sha256Hex } from '../../engine/cases/blob-store.js';
 import { parseSince } from '../../engine/collect/since.js';
 import { AppError, isAppError } from '../../../shared/errors.js';
@@ -22,7 +25,7 @@ export function registerCollect(program: Command): void {
   const cmd = program
     .command('collect')
     .description('collect evidence from an engine into one offline bundle (.tar.gz) to analyse elsewhere')
-    .requiredOption('--out <file>', 'bundle file to write (e.g. evidence.tar.gz)')
+    .requiredOption('--out <file>', 'bundle file to write (e.g. evidence.tar.gz); - writes it to stdout as framed base64 lines (used by collection Jobs, whose log carries it back)')
     .option('--since <duration>', 'engine event history to include, e.g. 30m, 24h, 7d', '24h')
     .option('--exec', 'when the host cannot read a container, run commands inside it (leaves exec events)')
     .option('--stats', 'sample CPU and memory of running containers');
@@ -35,6 +38,9 @@ export function registerCollect(program: Command): void {
       return;
     }
     const app = createApp();
+    const toStdout = o.out === '-';
+    // Framed output shares the pod log with stderr, which therefore stays quiet until the frame is written
+    // (progress only ever draws on a terminal).
     const progress = progressReporter(process.stderr);
     const off = app.bus.onAny((event, payload) => {
       if (event !== 'scan.progress') return;
@@ -50,6 +56,19 @@ export function registerCollect(program: Command): void {
       const blobs: Buffer[] = [];
       for (const ce of evidence.containers) {
         for (const fc of ce.fileContents) if (fc.text !== undefined && sha256Hex(fc.text) === fc.sha256) blobs.push(Buffer.from(fc.text, 'utf8'));
+      }
+      if (toStdout) {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'stowaway-collect-'));
+        try {
+          const file = path.join(dir, 'bundle.tar.gz');
+          await writeBundle(file, { result, evidence, blobs, createdBy: cliActor() });
+          await new Promise<void>((resolve, reject) => process.stdout.write(encodeBundleFrame(readFileSync(file)), (e) => (e ? reject(e) : resolve())));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+        process.stderr.write(`Collected ${result.containers.length} containers, ${result.findings.length} findings\n`);
+        process.exitCode = EXIT.ok;
+        return;
       }
       const manifest = await writeBundle(path.resolve(o.out), { result, evidence, blobs, createdBy: cliActor() });
       progress.done();
