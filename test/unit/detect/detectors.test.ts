@@ -104,6 +104,24 @@ describe('process detectors', () => {
     expect(run(ev, 'process-masquerading').map((f) => f.severity)).toEqual(['critical', 'high']);
   });
 
+  it('process-masquerading: kernel-thread looks by argv[0] with arguments, bracketed or prctl comm, emptied argv; not daemon titles or applets', () => {
+    const c = container({}, { processes: hostProcs('x', [
+      { comm: 'x', exe: '/opt/app/bin/agentd', cmdline: '[kworker/u8:2] --pool 127.0.0.1' },
+      { comm: '[kworker/1:0]', exe: '/bin/busybox', cmdline: 'sh -c loop' },
+      { comm: 'kworker/0:1H', exe: '/opt/app/bin/agentd', cmdline: '' },
+      { comm: 'agentd', exe: '/opt/app/bin/agentd', cmdline: '[nvme-reset-wq]' },
+      { comm: 'khungtaskd', exe: '/usr/bin/x', cmdline: 'x' },
+      { comm: 'postgres', exe: '/usr/lib/postgresql/15/bin/postgres', cmdline: 'postgres: writer process' },
+      { comm: 'celery', exe: '/usr/local/bin/celery', cmdline: '[celeryd: celery@w1:MainProcess] -active- (worker)' },
+      { comm: 'crond', exe: '/bin/busybox', cmdline: 'crond -b' },
+      { comm: '[', exe: '/bin/busybox', cmdline: '[ -d / ]' },
+      { comm: 'zombie', cmdline: '' },
+    ]) });
+    const hits = run(engine([c]), 'process-masquerading');
+    expect(hits.map((f) => [f.severity, f.attack.join()])).toEqual(Array(5).fill(['critical', 'T1036.004']));
+    expect(hits.map((f) => f.evidence[0]!.ref).sort()).toEqual(['pid 1000', 'pid 1001', 'pid 1002', 'pid 1003', 'pid 1004']);
+  });
+
   it('hidden-processes: host-only PIDs, ignoring processes that started after the in-container read', () => {
     const host = hostProcs('x', [{ pid: 10, nsPid: 1 }, { pid: 11, nsPid: 7, comm: 'implant' }, { pid: 12, nsPid: 9, startTime: '2026-11-23T10:06:00.000Z' }]);
     const inside = { containerId: 'x', view: 'container' as const, source: 'host:/proc/10/root/proc', collectedAt: '2026-11-23T10:05:00.000Z', processes: [{ pid: 1, ppid: 0, user: 'root', comm: 'sh', cmdline: 'sh' }] };
