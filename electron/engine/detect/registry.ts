@@ -17,6 +17,7 @@ import { shellRcTampering } from './files/shell-rc.js';
 import { droppedExecutable } from './files/dropped-executable.js';
 import { timestomp } from './files/timestomp.js';
 import { sensitiveLinks } from './files/sensitive-links.js';
+import { indicatorRemoval } from './files/indicator-removal.js';
 import { suspiciousExe } from './process/suspicious-exe.js';
 import { processMasquerading } from './process/masquerading.js';
 import { hiddenProcesses } from './process/hidden-processes.js';
@@ -57,6 +58,7 @@ export const DETECTORS: readonly Detector[] = [
   droppedExecutable,
   timestomp,
   sensitiveLinks,
+  indicatorRemoval,
   suspiciousExe,
   processMasquerading,
   hiddenProcesses,

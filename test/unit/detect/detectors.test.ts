@@ -90,6 +90,27 @@ describe('file detectors', () => {
   });
 });
 
+describe('indicator-removal', () => {
+  it('groups removed logs per cause; rotation with a sibling, growth and API-only changes are quiet', () => {
+    const c = container({}, { files: [
+      { path: '/var/log/wtmp', kind: 'deleted' },
+      { path: '/var/log/app.log', kind: 'changed', size: 0, imageSize: 900 },
+      { path: '/var/log/app.log.1', kind: 'added', size: 900 },
+      { path: '/var/log/nginx/error.log', kind: 'changed', size: 10, imageSize: 400 },
+      { path: '/var/log/dpkg.log', kind: 'changed', size: 500, imageSize: 400 },
+      { path: '/var/log/other.log', kind: 'changed' },
+      { path: '/root/.bash_history', kind: 'changed', size: 0, imageSize: 120 },
+      { path: '/etc/hosts', kind: 'deleted' },
+    ] });
+    const hits = run(engine([c]), 'indicator-removal');
+    expect(hits.map((f) => [f.severity, f.attack.join(), f.evidence.map((e) => e.ref).join()]).sort()).toEqual([
+      ['high', 'T1070.002', '/var/log/wtmp'],
+      ['high', 'T1070.003', '/root/.bash_history'],
+      ['medium', 'T1070.002', '/var/log/nginx/error.log'],
+    ]);
+  });
+});
+
 describe('process detectors', () => {
   it('suspicious-exe-location: memfd critical; masquerading: daemon name on a foreign binary, not interpreters', () => {
     const c = container({}, { processes: hostProcs('x', [
