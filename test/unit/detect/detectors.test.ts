@@ -227,6 +227,19 @@ describe('network detectors', () => {
 
 describe('lifecycle and image detectors', () => {
   const stats = (cpus: number[]) => cpus.map((cpuPercent, i) => ({ at: `2026-11-23T10:00:0${i}Z`, cpuPercent, memoryBytes: 1, pids: 1, netRxBytes: 0, netTxBytes: 0 }));
+  it('beaconing: one snapshot of TIME_WAIT rows dates the closes; a declared service is low, an irregular client silent', () => {
+    const at = '2026-11-23T10:05:00.000Z';
+    // Closed 2 s apart (timers 50, 52, 54, 56 s left), to an undeclared internal endpoint on 443.
+    const tw = (left: number[], remoteAddress: string, remotePort: number) => left.map((s, i) => ({ remoteAddress, remotePort, localPort: 41000 + remotePort + i, state: 'TIME_WAIT', timeWaitLeftMs: s * 1000 }));
+    const beacon = container({}, { sockets: [snap('x', at, tw([50, 52, 54, 56], '172.18.0.5', 443))] });
+    const poller = container({}, { sockets: [snap('x', at, tw([50, 52, 54, 56], '172.18.0.9', 8080))] });
+    const web = container({ networks: [{ name: 'n', ipAddress: '172.18.0.9', networkId: 'n' }], exposedPorts: ['8080/tcp'] });
+    const irregular = container({}, { sockets: [snap('x', at, tw([20, 21, 28, 30, 39, 40], '172.18.0.5', 443))] });
+    const f = run(engine([beacon, poller, web, irregular]), 'beaconing');
+    expect(f.map((x) => [x.container?.id, x.severity]).sort()).toEqual([[beacon.container.id, 'medium'], [poller.container.id, 'low']].sort());
+    expect(f.find((x) => x.container?.id === beacon.container.id)!.summary).toMatch(/4 connections to 172\.18\.0\.5:443, an internal endpoint no container here declares, about every 2\.0 s \(jitter 0 %, 1 snapshot\)/);
+  });
+
   it('resource-hijack: spike vs own baseline low, always-busy silent, miner with spike critical', () => {
     const spike = container({}, { stats: stats([3, 4, 95, 97, 96, 98]) });
     const busy = container({}, { stats: stats([95, 96, 97, 95, 96, 98]) });
