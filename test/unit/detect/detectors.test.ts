@@ -271,6 +271,16 @@ describe('lifecycle and image detectors', () => {
     expect(g[0]!.summary).toContain('3 times between 2026-11-23T10:00:00Z and 2026-11-23T10:02:00Z');
   });
 
+  it('image-tampering judges an image once and lists the containers that run it', () => {
+    const imageId = 'sha256:' + sha('imported');
+    const users = [1, 2, 3].map(() => container({ imageId, image: 'local/app:dev' }));
+    const ev = engine(users, { images: [{ id: imageId, repoTags: ['local/app:dev'], repoDigests: [], created: '2026-11-01T00:00:00Z', cmd: [], entrypoint: [], exposedPorts: [], env: [], history: [] }] });
+    const f = run(ev, 'image-tampering');
+    expect(f.map((x) => [x.severity, x.container])).toEqual([['low', undefined]]);
+    expect(f[0]!.summary).toContain('runs 3 containers');
+    expect(f[0]!.evidence.filter((e) => e.kind === 'inspect').map((e) => e.ref).sort()).toEqual(users.map((u) => `${u.container.id.slice(0, 12)}:Image`).sort());
+  });
+
   it('image-tampering: a tag moved under a running container, and build history that installs a miner', () => {
     const c = container({ image: 'shop:latest', imageId: 'sha256:' + sha('old') });
     const ev = engine([c], { images: [
