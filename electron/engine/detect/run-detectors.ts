@@ -45,6 +45,7 @@ function toFinding(d: Detector, hit: Hit, evidence: EngineEvidence): Finding {
     container: c ? { id: c.id, name: c.name } : undefined,
     evidence: hit.evidence.slice(0, 64),
     summary: hit.summary,
+    cause: (hit.cause ?? hit.ref.split(':')[0] ?? d.meta.id).slice(0, 256),
     firstSeen: evidence.collectedAt,
     state: 'new',
   });

@@ -141,8 +141,10 @@ export const beaconing: Detector = {
       const times = c.sockets.map((s) => Date.parse(s.collectedAt));
       for (const [key, byPort] of connections(c)) {
         const conns = [...byPort.values()];
-        // Timed closes, when there are enough of them, are the better evidence: the rate of appearance is not asked again.
-        const timed = conns.filter((x) => x.closedAt !== undefined).length >= MIN_CONTACTS;
+        // Timed closes, when they are most of the connections, are the better evidence: the rate of appearance is not
+        // asked again. When the peer closes first, few connections leave TIME_WAIT here and appearance is all there is.
+        const timedCount = conns.filter((x) => x.closedAt !== undefined).length;
+        const timed = timedCount >= MIN_CONTACTS && timedCount * 2 >= conns.length;
         const r = timed ? closeRhythm(conns) : c.sockets.length >= MIN_CONTACTS ? appearanceRhythm(conns, times) : undefined;
         if (!r) continue;
         const addr = key.slice(0, key.lastIndexOf(':'));
