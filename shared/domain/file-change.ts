@@ -13,6 +13,8 @@ export const FileChangeSchema = z.object({
   mode: z.number().int().optional(),
   mtime: z.string().optional(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** Size of the same path in the image (lower layers), for changed and deleted regular files; host-side reads only. */
+  imageSize: z.number().int().optional(),
   /** Where a symbolic link points, as stored in the link (never followed); host-side reads only. */
   linkTarget: boundedString(LIMITS.path).optional(),
   flags: z.array(FileFlagSchema).default([]),

@@ -59,6 +59,8 @@ export const FindingSchema = z.object({
   workload: WorkloadRefSchema.optional(),
   evidence: z.array(EvidenceRefSchema).max(64),
   summary: boundedString(LIMITS.summary),
+  /** What the finding was raised for, shared by the findings of one detector on one condition (informational findings group by it). */
+  cause: z.string().max(256).optional(),
   firstSeen: z.string().optional(),
   state: TriageStateSchema.default('new'),
   suppressedBy: z.string().optional(),

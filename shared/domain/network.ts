@@ -12,6 +12,8 @@ export const SocketInfoSchema = z.object({
   state: SocketStateSchema,
   inode: z.number().int(),
   pid: z.number().int().optional(),
+  /** For TIME_WAIT rows: what is left of the kernel's 60 s TIME_WAIT timer, which dates the connection's close. */
+  timeWaitLeftMs: z.number().int().optional(),
   process: z.string().max(256).optional(),
 });
 export type SocketInfo = z.infer<typeof SocketInfoSchema>;

@@ -26,6 +26,11 @@ export const ProcessInfoSchema = z.object({
   stdio: z.array(z.string().max(512)).max(3).optional(),
   /** Inodes of every socket the process holds, to map /proc/net rows to processes. */
   socketInodes: z.array(z.number().int()).max(4096).optional(),
+  /**
+   * Paths open on fds above 2 (bounded, never /proc or /sys), to follow a named pipe from the process writing it on
+   * stdout to the one reading it (`cat /tmp/f | sh -i | nc ... > /tmp/f`).
+   */
+  fdPaths: z.array(z.string().max(512)).max(32).optional(),
   /** Selected environment variables that matter for detection (LD_PRELOAD, HISTFILE, ...), never the whole environ. */
   env: z.record(z.string(), z.string().max(1024)).optional(),
   cpuPercent: z.number().optional(),

@@ -150,7 +150,7 @@ beforeAll(async () => {
   // Polling slower than the beacon: every interval sees new connections at a steady rate.
   await Promise.all([addSocketSnapshots(evidence, idOf('beacon'), 5, 2500), addSocketSnapshots(evidence, idOf('poller'), 5, 2500)]);
   result = runDetectors(evidence, { suppressions: [CI_BASELINE] });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   // Immutable and append-only files would make the container's layer impossible to delete.

@@ -1,4 +1,5 @@
 import type { ScanResult } from '../../../shared/domain/scan.js';
+import { groupSummary, splitInformational } from '../../../shared/domain/finding-groups.js';
 import { table, terminalSafe } from './text.js';
 
 /** Human summary of a scan for a terminal. */
@@ -8,10 +9,15 @@ export function formatScanTable(r: ScanResult): string {
     ['CONTAINER ID', 'NAME', 'IMAGE', 'STATE', 'RISK'],
     r.containers.map((c) => [c.id.slice(0, 12), terminalSafe(c.name, 40), terminalSafe(c.image, 40), c.state, String(c.risk)]),
   );
+  const split = splitInformational(r.findings);
   const findings = r.findings.length
     ? `\n${table(
         ['SEVERITY', 'DETECTOR', 'ATT&CK', r.findings.some((f) => f.workload) ? 'SUBJECT' : 'CONTAINER', 'SUMMARY'],
-        r.findings.map((f) => [f.severity.toUpperCase(), f.detector, f.attack.join(','), terminalSafe(f.container?.name ?? '-', 30), terminalSafe(f.summary, 100)]),
+        [
+          ...split.individual.map((f) => [f.severity.toUpperCase(), f.detector, f.attack.join(','), terminalSafe(f.container?.name ?? '-', 30), terminalSafe(f.summary, 100)]),
+          // Informational findings: one row per cause, with how many containers share it.
+          ...split.informational.map((g) => [g.severity.toUpperCase(), g.detector, g.attack.join(','), g.findings.length === 1 ? terminalSafe(subject(g.findings[0]!), 30) : `${g.containers.length} containers`, terminalSafe(groupSummary(g), 100)]),
+        ],
       )}`
     : '';
   // Suppressed findings stay visible with the entry (id@version) that hid them, so an allowlist cannot hide silently.
@@ -24,3 +30,6 @@ export function formatScanTable(r: ScanResult): string {
   const errors = r.errors.length ? `\nErrors:\n${r.errors.map((e) => `  ${e.containerId?.slice(0, 12) ?? '-'} ${e.call}: ${terminalSafe(e.message, 300)}`).join('\n')}\n` : '';
   return head + containers + findings + suppressed + errors;
 }
+
+/** A container by name, else the Kubernetes workload a finding is about. */
+const subject = (f: ScanResult['findings'][number]): string => f.container?.name ?? (f.workload ? `${f.workload.kind}/${f.workload.namespace ?? '-'}/${f.workload.name}` : '-');

@@ -35,11 +35,14 @@ export async function upperDirChanges(layers: Layers): Promise<{ changes: FileCh
   const changes: FileChange[] = [];
   for (const e of entries) {
     if (isWhiteout(e.stat)) {
-      changes.push({ path: e.path, kind: 'deleted', flags: [] });
+      const gone = await locate(layers, e.path, 1);
+      changes.push({ path: e.path, kind: 'deleted', flags: [], ...(gone?.stat.isFile() ? { imageSize: gone.stat.size } : {}) });
       continue;
     }
     const below = await locate(layers, e.path, 1);
     const change = await describeEntry(e.path, e.hostPath, e.stat, below ? 'changed' : 'added', budget);
+    // What the image held there: a log or history smaller now than in the image was cut after start.
+    if (below?.stat.isFile() && e.stat.isFile()) change.imageSize = below.stat.size;
     // readlink reads the link itself in the upper dir; nothing is followed.
     if (e.stat.isSymbolicLink()) change.linkTarget = ((await readlink(e.hostPath).catch(() => undefined)) ?? '').slice(0, LIMITS.path) || undefined;
     changes.push(change);

@@ -10,6 +10,9 @@ const PROC_SUPER_MAGIC = 0x9fa0;
 export const WATCHED_ENV = ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'HISTFILE', 'HISTSIZE', 'HISTFILESIZE', 'HISTCONTROL', 'PROMPT_COMMAND'] as const;
 
 const MAX_SOCKET_INODES = 4096;
+const MAX_FD_PATHS = 32;
+/** Files behind fds that never carry a pipeline between processes. */
+const NOT_A_CHANNEL = /^\/(proc|sys)\/|^\/dev\/(null|zero|u?random|pts\/|tty|console|full)/;
 const TMP_DIRS = ['/tmp/', '/dev/shm/', '/var/tmp/', '/run/', '/var/run/'];
 
 const readText = (p: string) => readFile(p, 'utf8').catch(() => null);
@@ -90,10 +93,12 @@ export async function readHostProcess(procRoot: string, pid: number, nsDepth?: n
   const targets = await Promise.all(fds.slice(0, MAX_SOCKET_INODES + 3).map((fd) => link(`${dir}/fd/${fd}`)));
   const stdio: string[] = [];
   const socketInodes: number[] = [];
+  const fdPaths: string[] = [];
   fds.forEach((fd, i) => {
     const t = targets[i];
     if (!t) return;
     if (fd <= 2) stdio[fd] = t.slice(0, 512);
+    else if (t.startsWith('/') && !NOT_A_CHANNEL.test(t) && fdPaths.length < MAX_FD_PATHS && t.length <= 512) fdPaths.push(t);
     const m = /^socket:\[(\d+)\]$/.exec(t);
     if (m && socketInodes.length < MAX_SOCKET_INODES) socketInodes.push(Number(m[1]));
   });
@@ -111,6 +116,7 @@ export async function readHostProcess(procRoot: string, pid: number, nsDepth?: n
     flags: [],
     stdio: [0, 1, 2].map((i) => stdio[i] ?? ''),
     socketInodes,
+    fdPaths: fdPaths.length ? fdPaths : undefined,
     env,
     rssBytes: stat ? stat.rssPages * 4096 : undefined,
     cpuPercent: stat ? lifetimeCpu(stat.cpuTicks, stat.startTicks, await uptimeSeconds(procRoot)) : undefined,

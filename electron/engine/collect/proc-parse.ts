@@ -76,7 +76,11 @@ export function parseProcNet(text: string, protocol: 'tcp' | 'tcp6' | 'udp' | 'u
     const st = f[3]!.toUpperCase();
     const udp = protocol.startsWith('udp');
     const state: SocketInfo['state'] = udp ? (st === '01' ? 'ESTABLISHED' : 'UNCONN') : (TCP_STATES[st] ?? 'UNKNOWN');
-    out.push({ protocol, localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port, state, inode: Number(f[9]) || 0 });
+    const row: SocketInfo = { protocol, localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port, state, inode: Number(f[9]) || 0 };
+    // "tr:tm->when": timer 3 is the TIME_WAIT timer, its remaining time in USER_HZ (100 per second) ticks.
+    const [tr, when] = (f[5] ?? '').split(':');
+    if (state === 'TIME_WAIT' && tr === '03' && when) row.timeWaitLeftMs = parseInt(when, 16) * 10;
+    out.push(row);
   }
   return out;
 }

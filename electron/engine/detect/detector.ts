@@ -24,6 +24,8 @@ export interface Hit {
   evidence: EvidenceRef[];
   /** Overrides the detector's default severity when the observation is worse or milder than usual. */
   severity?: Severity;
+  /** The condition this observation is an instance of, to group findings (default: the ref up to its first colon). */
+  cause?: string;
   /** The precise techniques of this observation, a subset of the detector's list. */
   attack?: string[];
 }

@@ -17,6 +17,7 @@ import { shellRcTampering } from './files/shell-rc.js';
 import { droppedExecutable } from './files/dropped-executable.js';
 import { timestomp } from './files/timestomp.js';
 import { sensitiveLinks } from './files/sensitive-links.js';
+import { indicatorRemoval } from './files/indicator-removal.js';
 import { suspiciousExe } from './process/suspicious-exe.js';
 import { processMasquerading } from './process/masquerading.js';
 import { hiddenProcesses } from './process/hidden-processes.js';
@@ -24,6 +25,7 @@ import { procBindMount } from './process/proc-bind-mount.js';
 import { namespaceEscape } from './process/namespace-escape.js';
 import { imageTampering } from './image/image-tampering.js';
 import { reverseShell } from './network/reverse-shell.js';
+import { shellPipeline } from './network/shell-pipeline.js';
 import { unexpectedListener } from './network/unexpected-listener.js';
 import { outboundNonstandardPort } from './network/outbound-nonstandard-port.js';
 import { interContainer } from './network/inter-container.js';
@@ -71,6 +73,7 @@ export const DETECTORS: readonly Detector[] = [
   droppedExecutable,
   timestomp,
   sensitiveLinks,
+  indicatorRemoval,
   suspiciousExe,
   processMasquerading,
   hiddenProcesses,
@@ -78,6 +81,7 @@ export const DETECTORS: readonly Detector[] = [
   namespaceEscape,
   imageTampering,
   reverseShell,
+  shellPipeline,
   unexpectedListener,
   outboundNonstandardPort,
   interContainer,

