@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'ENGINE_ERROR',
   'CONFIRMATION_REQUIRED',
   'DB',
+  'DISK_FULL',
   'INTERNAL',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

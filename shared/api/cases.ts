@@ -35,7 +35,7 @@ export const TriageChangeSchema = z.object({
 export type TriageChange = z.infer<typeof TriageChangeSchema>;
 
 export const VerifyProblemSchema = z.object({
-  kind: z.enum(['blob-missing', 'hash-mismatch', 'custody-chain', 'integrity']),
+  kind: z.enum(['blob-missing', 'hash-mismatch', 'custody-chain', 'integrity', 'seal', 'signature', 'triage', 'finding']),
   sha256: z.string().optional(),
   detail: z.string().max(2048),
 });

@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { SuppressionSchema } from '../../../shared/domain/suppression.js';
 import { sha256Hex } from '../cases/blob-store.js';
 import type { CaseService } from '../cases/case-service.js';
+import { ReportSealSchema } from './report-seal.js';
 
 /**
  * The JSON export of a case (`stowaway report CASE --format json`). Stable and versioned: fields are
@@ -21,6 +22,8 @@ import type { CaseService } from '../cases/case-service.js';
  * - `notes` (Markdown, as written), `evidence` (content-addressed items with provenance), `custody`
  *   (append-only action log), `detectors` (metadata of the detectors behind the findings: ATT&CK,
  *   which ADS report they implement, blind spots, response), `suppressions` (the case's allowlist).
+ * - `seal`: the case's signed seal at export (custody head and count, and the chains of evidence, triage and
+ *   notes), its Ed25519 signature and the signing public key; `stowaway case verify --report FILE` checks it.
  */
 export const CASE_EXPORT_VERSION = 1;
 
@@ -55,6 +58,7 @@ export const CaseExportSchema = z.object({
   detectors: z.array(DetectorMetaSchema),
   /** The case's allowlist entries (newest revision of each); their history is in `custody`. */
   suppressions: z.array(SuppressionSchema).default([]),
+  seal: ReportSealSchema.optional(),
 });
 export type CaseExport = z.infer<typeof CaseExportSchema>;
 
@@ -84,5 +88,11 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
     stowawayVersion: VERSION,
     caseSha256: sha256Hex(JSON.stringify(body)),
     ...body,
+    seal: sealOf(cases, caseId),
   };
+}
+
+function sealOf(cases: CaseService, caseId: string) {
+  const s = cases.seal(caseId);
+  return s && { payload: s.seal, signature: s.signature, publicKey: s.publicKey, keyFingerprint: s.keyFingerprint };
 }
