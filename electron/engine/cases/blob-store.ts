@@ -14,6 +14,9 @@ const SHA = /^[0-9a-f]{64}$/;
  * leaves a half-written blob under a valid name.
  */
 export class BlobStore {
+  /** Blobs newly written inside `undoable`, removed again when it fails. */
+  private written?: string[];
+
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
@@ -39,7 +42,27 @@ export class BlobStore {
     const present = existsSync(dest);
     const repaired = present && sha256Hex(readFileSync(dest)) !== sha;
     if (!present || repaired) this.writeAtomically(dest, buf);
+    if (!present) this.written?.push(dest);
     return repaired ? { sha256: sha, size: buf.length, repaired } : { sha256: sha, size: buf.length };
+  }
+
+  /**
+   * Runs a write that stores blobs and rows together: when it fails (the rows are rolled back), the blobs it
+   * brought into the store are removed too, so a failed import on a full disk gives its space back.
+   */
+  undoable<T>(fn: () => T): T {
+    const outer = this.written;
+    this.written = [];
+    try {
+      const r = fn();
+      outer?.push(...this.written);
+      return r;
+    } catch (e) {
+      for (const f of this.written) rmSync(f, { force: true });
+      throw e;
+    } finally {
+      this.written = outer;
+    }
   }
 
   private writeAtomically(dest: string, buf: Buffer): void {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { AppError } from '../../../shared/errors.js';
+import { AppError, isAppError } from '../../../shared/errors.js';
 import type { CustodyEntry, Note } from '../../../shared/domain/case.js';
 import type { EvidenceItem } from '../../../shared/domain/evidence.js';
 import type { Finding, TriageState } from '../../../shared/domain/finding.js';
@@ -17,6 +17,7 @@ import { FindingStore, type FindingQuery } from './finding-store.js';
 import { custodyKey, readCustodyKey, signText, verifyText, type CustodyKey } from './custody-key.js';
 import { CHAINS, computeSeal, parseSeal, sealText, type Seal } from './case-seal.js';
 import { verifyCase } from './verify-case.js';
+import { diskError } from './disk-errors.js';
 
 export type { FindingQuery } from './finding-store.js';
 
@@ -104,13 +105,17 @@ export class CaseService {
    * signed only when the seal it extends was validly signed by this installation, matches the case row, and no
    * row was added to the case behind its back; otherwise the seal is written unsigned and verification fails.
    */
-  private write<T>(caseId: string, fn: () => T): T {
-    return this.db.transaction(() => {
-      const trusted = this.sealTrusted(caseId);
-      const r = fn();
-      this.reseal(caseId, trusted);
-      return r;
-    })();
+  private write<T>(caseId: string, fn: () => T, what = 'this change to the case'): T {
+    try {
+      return this.db.transaction(() => {
+        const trusted = this.sealTrusted(caseId);
+        const r = fn();
+        this.reseal(caseId, trusted);
+        return r;
+      })();
+    } catch (e) {
+      throw diskError(e, what);
+    }
   }
 
   private sealTrusted(caseId: string): boolean {
@@ -405,7 +410,12 @@ export class CaseService {
     this.requireCase(caseId);
     const result = await verifyCase(this, caseId, readCustodyKey(this.dataDir));
     const line = `verified ${result.checked} evidence blobs and ${result.custodyEntries} custody entries: ${result.ok ? 'all hashes, chains and the seal signature match' : `${result.problems.length} problem(s)`}`;
-    this.recordCustody(caseId, 'verify', line, actor);
+    try {
+      this.recordCustody(caseId, 'verify', line, actor);
+    } catch (e) {
+      // A full disk does not change what was verified: the answer still stands, only its custody line is missing.
+      if (!(isAppError(e) && e.code === 'DISK_FULL')) throw e;
+    }
     return result;
   }
 
@@ -472,7 +482,7 @@ export class CaseService {
         actor,
       );
       this.touch(caseId);
-    }));
+    }, `the scan of ${result.engine.name.slice(0, 128)}`));
     return scanId;
   }
 
