@@ -17,6 +17,10 @@ export const CaseViewSchema = CaseSummarySchema.extend({
   source: z.string().max(4096).optional(),
   current: z.boolean().default(false),
   scanCount: z.number().int().default(0),
+  /** For a case imported from a bundle: whether the collector's signature over the bundle verified, and its key. */
+  bundleSignature: z
+    .object({ status: z.enum(['verified', 'unsigned', 'invalid']), fingerprint: z.string().max(128).optional(), summary: z.string().max(512) })
+    .optional(),
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 

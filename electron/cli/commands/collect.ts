@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { createApp } from '../../engine/app.js';
 import { writeBundle } from '../../engine/bundle/write-bundle.js';
 import { sha256Hex } from '../../engine/cases/blob-store.js';
+import { custodyKey } from '../../engine/cases/custody-key.js';
+import { resolveDataDir } from '../../engine/cases/data-dir.js';
 import { parseSince } from '../../engine/collect/since.js';
 import { AppError, isAppError } from '../../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -51,7 +53,8 @@ export function registerCollect(program: Command): void {
       for (const ce of evidence.containers) {
         for (const fc of ce.fileContents) if (fc.text !== undefined && sha256Hex(fc.text) === fc.sha256) blobs.push(Buffer.from(fc.text, 'utf8'));
       }
-      const manifest = await writeBundle(path.resolve(o.out), { result, evidence, blobs, createdBy: cliActor() });
+      // Signed with this installation's key, the one `stowaway case key` prints, so the receiving side can tell who wrote it.
+      const manifest = await writeBundle(path.resolve(o.out), { result, evidence, blobs, createdBy: cliActor(), signWith: custodyKey(resolveDataDir(process.env)) });
       progress.done();
       process.stderr.write(`Wrote ${o.out}: ${result.containers.length} containers, ${result.findings.length} findings, ${manifest.files.length} files\n`);
       process.exitCode = EXIT.ok;

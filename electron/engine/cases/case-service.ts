@@ -56,6 +56,7 @@ interface CaseRow {
   source: string | null;
   finding_count: number;
   scan_count: number;
+  bundle_signer: string | null;
 }
 
 const now = () => new Date().toISOString();
@@ -182,6 +183,7 @@ export class CaseService {
       source: r.source ?? undefined,
       current: r.id === currentId,
       scanCount: r.scan_count,
+      ...(r.bundle_signer ? { bundleSignature: JSON.parse(r.bundle_signer) as CaseView['bundleSignature'] } : {}),
     };
   }
 
@@ -222,15 +224,15 @@ export class CaseService {
     throw new AppError('NOT_FOUND', `No case named or numbered "${ref.slice(0, 256)}"`);
   }
 
-  create(name: string, actor = this.user, opts: { readOnly?: boolean; source?: string; current?: boolean } = {}): CaseView {
+  create(name: string, actor = this.user, opts: { readOnly?: boolean; source?: string; current?: boolean; signer?: CaseView['bundleSignature'] } = {}): CaseView {
     const clean = name.trim();
     if (!clean || clean.length > 256) throw new AppError('VALIDATION', 'A case name must have 1 to 256 characters');
     const id = randomUUID();
     const at = now();
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO cases (id, key, name, status, created_at, updated_at, read_only, source) VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?)')
-        .run(id, clean, 'open', at, at, opts.readOnly ? 1 : 0, opts.source ?? null);
+        .prepare('INSERT INTO cases (id, key, name, status, created_at, updated_at, read_only, source, bundle_signer) VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?)')
+        .run(id, clean, 'open', at, at, opts.readOnly ? 1 : 0, opts.source ?? null, opts.signer ? JSON.stringify(opts.signer) : null);
       this.appendCustody(id, 'create', `case "${clean}" created${opts.source ? ` from ${opts.source}` : ''}`, actor, at);
       if (opts.current !== false) this.setCurrentRaw(id);
       this.reseal(id, true, true);

@@ -263,6 +263,14 @@ INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_stat
   WHERE coalesce((SELECT h.to_state FROM finding_history h WHERE h.case_id = c.id AND h.finding_id = f.id ORDER BY h.seq DESC LIMIT 1), 'new') != f.state;
 `,
   },
+  {
+    version: 7,
+    name: 'who signed an imported bundle',
+    sql: `
+-- For a case imported from a bundle: whether the bundle's signature verified, and the key's fingerprint (JSON).
+ALTER TABLE cases ADD COLUMN bundle_signer TEXT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
