@@ -43,7 +43,7 @@ async function arrayBomb(name: string, bytes: number): Promise<string> {
   pack.entry({ name: 'manifest.json' }, manifest([{ path: 'scan.json', sha256: h.digest('hex'), size }, { path: 'evidence.json', sha256: createHash('sha256').update(evidenceJson).digest('hex'), size: evidenceJson.length }]));
   const entry = pack.entry({ name: 'scan.json', size });
   for (const c of nestedArrays(bytes)) if (!entry.write(c)) await once(entry, 'drain');
-  entry.end();
+  entry.end(Buffer.alloc(0));
   pack.entry({ name: 'evidence.json' }, evidenceJson);
   pack.finalize();
   await once(out, 'finish');
