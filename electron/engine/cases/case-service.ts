@@ -108,12 +108,15 @@ export class CaseService {
    */
   private write<T>(caseId: string, fn: () => T, what = 'this change to the case'): T {
     try {
-      return this.db.transaction(() => {
-        const trusted = this.sealTrusted(caseId);
-        const r = fn();
-        this.reseal(caseId, trusted);
-        return r;
-      })();
+      // Blobs the write brought into the store go again when it fails: a full disk gets its space back.
+      return this.blobs.undoable(() =>
+        this.db.transaction(() => {
+          const trusted = this.sealTrusted(caseId);
+          const r = fn();
+          this.reseal(caseId, trusted);
+          return r;
+        })(),
+      );
     } catch (e) {
       throw diskError(e, what);
     }
