@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'CONFIRMATION_REQUIRED',
   'CANCELLED',
   'DB',
+  'DISK_FULL',
   'INTERNAL',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

@@ -16,6 +16,8 @@ const esmBanner = { js: "import { createRequire as __stowawayRequire } from 'nod
 async function buildNode() {
   await build({ ...common, format: 'esm', entryPoints: { cli: path.join(root, 'electron/cli/main.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, banner: { js: `#!/usr/bin/env node\n${esmBanner.js}` } });
   chmodSync(path.join(dist, 'cli.mjs'), 0o755);
+  // Bundle imports run in a worker thread, which loads its own file (see engine/bundle/import-bundle.ts).
+  await build({ ...common, format: 'esm', entryPoints: { 'bundle-import-worker': path.join(root, 'electron/engine/bundle/import-worker.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, banner: esmBanner });
   await build({ ...common, format: 'esm', entryPoints: { main: path.join(root, 'electron/shell/main.ts') }, outdir: path.join(dist, 'electron'), outExtension: { '.js': '.mjs' }, banner: esmBanner });
   // Sandboxed preloads cannot be ES modules.
   await build({ ...common, format: 'cjs', entryPoints: { preload: path.join(root, 'electron/shell/preload.ts') }, outdir: path.join(dist, 'electron'), outExtension: { '.js': '.cjs' } });

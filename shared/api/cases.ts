@@ -17,6 +17,10 @@ export const CaseViewSchema = CaseSummarySchema.extend({
   source: z.string().max(4096).optional(),
   current: z.boolean().default(false),
   scanCount: z.number().int().default(0),
+  /** For a case imported from a bundle: whether the collector's signature over the bundle verified, and its key. */
+  bundleSignature: z
+    .object({ status: z.enum(['verified', 'unsigned', 'invalid']), fingerprint: z.string().max(128).optional(), summary: z.string().max(512) })
+    .optional(),
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 
@@ -35,7 +39,7 @@ export const TriageChangeSchema = z.object({
 export type TriageChange = z.infer<typeof TriageChangeSchema>;
 
 export const VerifyProblemSchema = z.object({
-  kind: z.enum(['blob-missing', 'hash-mismatch', 'custody-chain', 'integrity']),
+  kind: z.enum(['blob-missing', 'hash-mismatch', 'custody-chain', 'integrity', 'seal', 'signature', 'triage', 'finding']),
   sha256: z.string().optional(),
   detail: z.string().max(2048),
 });

@@ -19,6 +19,8 @@ export const NoteSchema = z.object({
   createdAt: z.string(),
   markdown: z.string().max(200_000),
   findingId: z.string().optional(),
+  /** The note this one is an edited version of: notes are never rewritten. */
+  supersedes: z.string().optional(),
 });
 export type Note = z.infer<typeof NoteSchema>;
 

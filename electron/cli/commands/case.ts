@@ -6,6 +6,25 @@ import { importBundle } from '../../engine/bundle/import-bundle.js';
 import { EXIT } from '../exit-codes.js';
 import { table, terminalSafe } from '../format/text.js';
 import { withCases } from '../case-context.js';
+import { verifyReport } from '../../engine/reports/report-seal.js';
+import { AppError } from '../../../shared/errors.js';
+
+/** `case verify --report FILE`: needs no case database, only the report (and the key the recipient trusts). */
+function verifyReportFile(file: string, keyFile: string | undefined, json: boolean): void {
+  try {
+    const r = verifyReport(readFileSync(file), keyFile ? readFileSync(keyFile, 'utf8') : undefined);
+    if (json) out(`${JSON.stringify(r, null, 2)}\n`);
+    else {
+      out(`${r.ok ? 'OK' : 'FAILED'}: ${terminalSafe(file, 200)}${r.custody ? `, custody head ${r.custody.head} (${r.custody.count} lines)` : ''}${r.keyFingerprint ? `, signed by ${r.keyFingerprint}` : ''}\n`);
+      for (const p of r.problems) out(`  ${terminalSafe(p, 300)}\n`);
+      if (r.ok && !keyFile) out('  The key is the one the report carries: compare its fingerprint with the sender\'s (stowaway case key), or pass --key.\n');
+    }
+    process.exitCode = r.ok ? EXIT.ok : EXIT.findings;
+  } catch (e) {
+    process.stderr.write(`stowaway case verify: ${(e as Error).message}\n`);
+    process.exitCode = EXIT.usage;
+  }
+}
 
 const caseRow = (c: CaseView) => [c.current ? '*' : '', c.id.slice(0, 8), terminalSafe(c.name, 60), c.status + (c.readOnly ? ' (read-only)' : ''), String(c.scanCount), String(c.findingCount), c.updatedAt.slice(0, 19).replace('T', ' ')];
 const caseTable = (list: CaseView[]) => table(['', 'ID', 'NAME', 'STATUS', 'SCANS', 'FINDINGS', 'UPDATED'], list.map(caseRow));
@@ -105,27 +124,44 @@ export function registerCase(program: Command): void {
     .description('add a Markdown note (text, --file, or stdin when no text is given)')
     .option('--file <path>', 'read the note from a file')
     .option('--finding <id>', 'attach the note to a finding')
-    .action((ref: string, words: string[], o: { file?: string; finding?: string }) =>
+    .option('--edit <note-id>', 'a new version of that note (the old text stays in the case)')
+    .action((ref: string, words: string[], o: { file?: string; finding?: string; edit?: string }) =>
       withCases('case note', (cases) => {
         const text = o.file ? readFileSync(o.file, 'utf8') : words.length ? words.join(' ') : readFileSync(0, 'utf8');
-        const n = cases.addNote(cases.resolve(ref).id, text, o.finding);
-        out(`Added note ${n.id}\n`);
+        const id = cases.resolve(ref).id;
+        const n = o.edit ? cases.editNote(id, o.edit, text) : cases.addNote(id, text, o.finding);
+        out(`${o.edit ? 'Edited' : 'Added'} note ${n.id}\n`);
       }),
     );
 
   cmd
-    .command('verify <case>')
-    .description('recompute every evidence hash and check the custody chain; exit 1 on any mismatch')
+    .command('verify [case]')
+    .description('recompute every evidence hash, the custody chain and the signed seal; exit 1 on any mismatch')
     .option('--json', 'print JSON')
-    .action((ref: string, o: { json?: boolean }) =>
-      withCases('case verify', async (cases) => {
+    .option('--report <file>', 'check a report (JSON, HTML or Markdown) instead: its seal signature and, for JSON, its custody log')
+    .option('--key <pem>', 'with --report: the public key the report must be signed with (from stowaway case key)')
+    .action((ref: string | undefined, o: { json?: boolean; report?: string; key?: string }) => {
+      if (o.report) return verifyReportFile(o.report, o.key, !!o.json);
+      return withCases('case verify', async (cases) => {
+        if (!ref) throw new AppError('VALIDATION', 'name the case to verify, or give --report FILE');
         const r = await cases.verify(cases.resolve(ref).id);
         if (o.json) out(`${JSON.stringify(r, null, 2)}\n`);
         else {
           out(`Checked ${r.checked} evidence blobs and ${r.custodyEntries} custody entries: ${r.ok ? 'OK' : `${r.problems.length} PROBLEM(S)`}\n`);
-          for (const p of r.problems) out(`  ${p.kind}: ${terminalSafe(p.detail, 300)}\n`);
+          for (const p of r.problems) out(`  ${p.kind}: ${terminalSafe(p.detail, 600)}\n`);
         }
         return r.ok ? EXIT.ok : EXIT.findings;
+      });
+    });
+
+  cmd
+    .command('key')
+    .description("print this installation's public custody key (PEM), which signs case seals, reports and bundles")
+    .action(() =>
+      withCases('case key', (cases) => {
+        const k = cases.key();
+        out(`${k.publicPem.trim()}\n`);
+        process.stderr.write(`fingerprint ${k.fingerprint}\n`);
       }),
     );
 

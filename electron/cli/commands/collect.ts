@@ -6,6 +6,8 @@ import { createApp } from '../../engine/app.js';
 import { writeBundle } from '../../engine/bundle/write-bundle.js';
 import { encodeBundleFrame } from '../../engine/kube/collect/bundle-frame.js';
 import { sha256Hex } from '../../engine/cases/blob-store.js';
+import { custodyKey } from '../../engine/cases/custody-key.js';
+import { resolveDataDir } from '../../engine/cases/data-dir.js';
 import { parseSince } from '../../engine/collect/since.js';
 import { AppError, isAppError } from '../../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -61,7 +63,7 @@ export function registerCollect(program: Command): void {
         const dir = mkdtempSync(path.join(os.tmpdir(), 'stowaway-collect-'));
         try {
           const file = path.join(dir, 'bundle.tar.gz');
-          await writeBundle(file, { result, evidence, blobs, createdBy: cliActor() });
+          await writeBundle(file, { result, evidence, blobs, createdBy: cliActor(), signWith: custodyKey(resolveDataDir(process.env)) });
           await new Promise<void>((resolve, reject) => process.stdout.write(encodeBundleFrame(readFileSync(file)), (e) => (e ? reject(e) : resolve())));
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -70,7 +72,8 @@ export function registerCollect(program: Command): void {
         process.exitCode = EXIT.ok;
         return;
       }
-      const manifest = await writeBundle(path.resolve(o.out), { result, evidence, blobs, createdBy: cliActor() });
+      // Signed with this installation's key, the one `stowaway case key` prints, so the receiving side can tell who wrote it.
+      const manifest = await writeBundle(path.resolve(o.out), { result, evidence, blobs, createdBy: cliActor(), signWith: custodyKey(resolveDataDir(process.env)) });
       progress.done();
       process.stderr.write(`Wrote ${o.out}: ${result.containers.length} containers, ${result.findings.length} findings, ${manifest.files.length} files\n`);
       process.exitCode = EXIT.ok;

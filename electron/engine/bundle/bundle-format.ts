@@ -38,11 +38,18 @@ export type BundleManifest = z.infer<typeof BundleManifestSchema>;
 export const BUNDLE_LIMITS = {
   /** Size of the .tar.gz on disk. */
   compressedBytes: 512 * 1024 * 1024,
-  /** Everything once decompressed: a gzip bomb stops here. */
+  /** Everything once decompressed, as the manifest declares it: a gzip bomb stops here. */
   totalBytes: 1024 * 1024 * 1024,
+  /** One blob (streamed to disk, never held in memory). */
   entryBytes: 256 * 1024 * 1024,
+  /** scan.json and evidence.json, which are parsed in memory. */
+  jsonBytes: 64 * 1024 * 1024,
   manifestBytes: 16 * 1024 * 1024,
   entries: 100_001,
+  /** Shape of scan.json, evidence.json and the manifest (see JsonShapeGuard). */
+  jsonDepth: 64,
+  jsonMembers: 1_000_000,
+  jsonValues: 8_000_000,
 };
 export type BundleLimits = typeof BUNDLE_LIMITS;
 

@@ -7,6 +7,9 @@ import type { ScanResult } from '../../../shared/domain/scan.js';
 import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import { sha256Hex } from '../cases/blob-store.js';
 import { VERSION } from '../version.js';
+import type { CustodyKey } from '../cases/custody-key.js';
+import { signManifest } from './bundle-signature.js';
+import { SIGNATURE_ENTRY } from './read-bundle.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from './bundle-format.js';
 
 export interface BundleInput {
@@ -15,6 +18,8 @@ export interface BundleInput {
   /** Raw evidence bytes to carry along (e.g. whole file contents), stored by hash. */
   blobs?: Buffer[];
   createdBy: string;
+  /** The collector's installation key: the bundle carries its signature over the manifest. */
+  signWith?: CustodyKey;
 }
 
 /** Writes the bundle to a temp name and renames it into place: a crash never leaves a truncated bundle under the final name. */
@@ -35,7 +40,9 @@ export async function writeBundle(out: string, input: BundleInput): Promise<Bund
   };
   const pack = tar.pack();
   const mtime = new Date(manifest.createdAt);
-  pack.entry({ name: 'manifest.json', mtime, mode: 0o644 }, Buffer.from(JSON.stringify(manifest, null, 2)));
+  const manifestJson = JSON.stringify(manifest, null, 2);
+  pack.entry({ name: 'manifest.json', mtime, mode: 0o644 }, Buffer.from(manifestJson));
+  if (input.signWith) pack.entry({ name: SIGNATURE_ENTRY, mtime, mode: 0o644 }, signManifest(input.signWith, manifestJson));
   for (const [name, buf] of files) pack.entry({ name, mtime, mode: 0o644 }, buf);
   pack.finalize();
   const tmp = `${out}.${process.pid}.partial`;

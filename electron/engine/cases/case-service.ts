@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { AppError } from '../../../shared/errors.js';
+import { AppError, isAppError } from '../../../shared/errors.js';
 import type { CustodyEntry, Note } from '../../../shared/domain/case.js';
 import type { EvidenceItem } from '../../../shared/domain/evidence.js';
 import type { Finding, TriageState } from '../../../shared/domain/finding.js';
@@ -14,6 +14,10 @@ import { BlobStore, sha256Hex } from './blob-store.js';
 import { openCaseDb, withDeferredCheckpoint } from './case-db.js';
 import { custodyHash, GENESIS } from './custody-chain.js';
 import { FindingStore, type FindingQuery } from './finding-store.js';
+import { custodyKey, readCustodyKey, signText, verifyText, type CustodyKey } from './custody-key.js';
+import { CHAINS, computeSeal, parseSeal, sealText, type Seal } from './case-seal.js';
+import { verifyCase } from './verify-case.js';
+import { diskError } from './disk-errors.js';
 
 export type { FindingQuery } from './finding-store.js';
 
@@ -52,6 +56,7 @@ interface CaseRow {
   source: string | null;
   finding_count: number;
   scan_count: number;
+  bundle_signer: string | null;
 }
 
 const now = () => new Date().toISOString();
@@ -66,19 +71,90 @@ export class CaseService {
   readonly db: Database.Database;
   readonly blobs: BlobStore;
   private readonly findingRows: FindingStore;
+  private signingKey?: CustodyKey;
 
   constructor(
     readonly dataDir: string,
     readonly user: string,
     opts: { migrateTo?: number } = {},
   ) {
+    let sealedBefore = true;
     try {
-      this.db = openCaseDb(path.join(dataDir, 'cases.db'), opts);
+      this.db = openCaseDb(path.join(dataDir, 'cases.db'), { ...opts, onMigrate: (from, to) => (sealedBefore = from >= 6 || to < 6) });
     } catch (e) {
       throw new AppError('DB', `Cannot open the case database in ${dataDir}: ${(e as Error).message}`, undefined, { cause: e });
     }
     this.blobs = new BlobStore(path.join(dataDir, 'blobs'));
     this.findingRows = new FindingStore(this.db);
+    // Cases of a database that predates seals are sealed once, by the upgrade that adds them: what they held then
+    // is what the first seal vouches for. A seal removed later is never replaced, it fails verification.
+    if (!sealedBefore) {
+      const ids = (this.db.prepare('SELECT id FROM cases WHERE seal IS NULL').all() as Array<{ id: string }>).map((r) => r.id);
+      for (const id of ids) this.db.transaction(() => this.reseal(id, true, true))();
+    }
+  }
+
+  /** The installation key, read (or made) on the first write. */
+  key(): CustodyKey {
+    return (this.signingKey ??= custodyKey(this.dataDir));
+  }
+
+  // ---- seal --------------------------------------------------------------------------------------
+
+  /**
+   * Runs a write to a case in one transaction and extends the case's seal with what it added. The new seal is
+   * signed only when the seal it extends was validly signed by this installation, matches the case row, and no
+   * row was added to the case behind its back; otherwise the seal is written unsigned and verification fails.
+   */
+  private write<T>(caseId: string, fn: () => T, what = 'this change to the case'): T {
+    try {
+      // Blobs the write brought into the store go again when it fails: a full disk gets its space back.
+      return this.blobs.undoable(() =>
+        this.db.transaction(() => {
+          const trusted = this.sealTrusted(caseId);
+          const r = fn();
+          this.reseal(caseId, trusted);
+          return r;
+        })(),
+      );
+    } catch (e) {
+      throw diskError(e, what);
+    }
+  }
+
+  private sealTrusted(caseId: string): boolean {
+    const row = this.db.prepare('SELECT name, status, read_only, seal, seal_sig FROM cases WHERE id = ?').get(caseId) as
+      | { name: string; status: string; read_only: number; seal: string | null; seal_sig: string | null }
+      | undefined;
+    const seal = parseSeal(row?.seal);
+    if (!row || !seal || !row.seal_sig) return false;
+    const key = this.key();
+    if (seal.key !== key.fingerprint || !verifyText(key.publicKey, row.seal!, row.seal_sig)) return false;
+    if (seal.name !== row.name || seal.status !== row.status || seal.readOnly !== (row.read_only === 1)) return false;
+    return CHAINS.every((c) => this.lastSeq(c, caseId) === seal[c].last);
+  }
+
+  private lastSeq(chain: (typeof CHAINS)[number], caseId: string): number {
+    const table = { custody: 'custody', evidence: 'evidence', triage: 'finding_history', notes: 'notes' }[chain];
+    return (this.db.prepare(`SELECT coalesce(max(seq), 0) AS m FROM ${table} WHERE case_id = ?`).get(caseId) as { m: number }).m;
+  }
+
+  /** Extends (or, for a new case, starts) the seal; signs it when `trusted`. */
+  private reseal(caseId: string, trusted: boolean, fresh = false): void {
+    const key = this.key();
+    const row = this.db.prepare('SELECT seal FROM cases WHERE id = ?').get(caseId) as { seal: string | null };
+    const base = fresh ? undefined : parseSeal(row.seal);
+    const seal: Seal = computeSeal(this.db, caseId, key.fingerprint, base);
+    const text = sealText(seal);
+    this.db.prepare('UPDATE cases SET seal = ?, seal_sig = ? WHERE id = ?').run(text, trusted ? signText(key, text) : null, caseId);
+  }
+
+  /** The case's seal as stored, with its signature and the public key that checks it: what reports carry. */
+  seal(caseId: string): { seal: string; signature: string | null; publicKey: string; keyFingerprint: string } | undefined {
+    const row = this.db.prepare('SELECT seal, seal_sig FROM cases WHERE id = ?').get(caseId) as { seal: string | null; seal_sig: string | null } | undefined;
+    if (!row?.seal) return undefined;
+    const key = readCustodyKey(this.dataDir) ?? this.key();
+    return { seal: row.seal, signature: row.seal_sig, publicKey: key.publicPem, keyFingerprint: key.fingerprint };
   }
 
   /** Closes the database; the service is unusable afterwards. */
@@ -110,6 +186,7 @@ export class CaseService {
       source: r.source ?? undefined,
       current: r.id === currentId,
       scanCount: r.scan_count,
+      ...(r.bundle_signer ? { bundleSignature: JSON.parse(r.bundle_signer) as CaseView['bundleSignature'] } : {}),
     };
   }
 
@@ -150,17 +227,18 @@ export class CaseService {
     throw new AppError('NOT_FOUND', `No case named or numbered "${ref.slice(0, 256)}"`);
   }
 
-  create(name: string, actor = this.user, opts: { readOnly?: boolean; source?: string } = {}): CaseView {
+  create(name: string, actor = this.user, opts: { readOnly?: boolean; source?: string; current?: boolean; signer?: CaseView['bundleSignature'] } = {}): CaseView {
     const clean = name.trim();
     if (!clean || clean.length > 256) throw new AppError('VALIDATION', 'A case name must have 1 to 256 characters');
     const id = randomUUID();
     const at = now();
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO cases (id, key, name, status, created_at, updated_at, read_only, source) VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?)')
-        .run(id, clean, 'open', at, at, opts.readOnly ? 1 : 0, opts.source ?? null);
+        .prepare('INSERT INTO cases (id, key, name, status, created_at, updated_at, read_only, source, bundle_signer) VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?)')
+        .run(id, clean, 'open', at, at, opts.readOnly ? 1 : 0, opts.source ?? null, opts.signer ? JSON.stringify(opts.signer) : null);
       this.appendCustody(id, 'create', `case "${clean}" created${opts.source ? ` from ${opts.source}` : ''}`, actor, at);
-      this.setCurrentRaw(id);
+      if (opts.current !== false) this.setCurrentRaw(id);
+      this.reseal(id, true, true);
     })();
     return this.get(id);
   }
@@ -193,20 +271,20 @@ export class CaseService {
     const clean = name.trim();
     if (!clean || clean.length > 256) throw new AppError('VALIDATION', 'A case name must have 1 to 256 characters');
     if (clean === c.name) return c;
-    this.db.transaction(() => {
+    this.write(caseId, () => {
       this.db.prepare('UPDATE cases SET name = ?, updated_at = ? WHERE id = ?').run(clean, now(), caseId);
       this.appendCustody(caseId, 'rename', `renamed from "${c.name}" to "${clean}"`, actor);
-    })();
+    });
     return this.get(caseId);
   }
 
   private setStatus(caseId: string, status: CaseView['status'], action: 'close' | 'reopen' | 'archive', actor: string): CaseView {
     const c = this.get(caseId);
     if (c.status === status) return c;
-    this.db.transaction(() => {
+    this.write(caseId, () => {
       this.db.prepare('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?').run(status, now(), caseId);
       this.appendCustody(caseId, action, `status ${c.status} -> ${status}`, actor);
-    })();
+    });
     return this.get(caseId);
   }
 
@@ -248,10 +326,10 @@ export class CaseService {
   /** For other services (terminal exec, isolate, export): one line in the case's custody log. */
   recordCustody(caseId: string, action: CustodyAction, detail: string, actor = this.user): CustodyEntry {
     this.requireCase(caseId);
-    this.db.transaction(() => {
+    this.write(caseId, () => {
       this.appendCustody(caseId, action, detail, actor);
       this.touch(caseId);
-    })();
+    });
     return this.custody(caseId).at(-1)!;
   }
 
@@ -271,19 +349,19 @@ export class CaseService {
   /** Stores bytes once by hash and records who collected them, how and when, in this case. */
   addEvidence(caseId: string, data: Buffer | string, meta: EvidenceMeta, actor = this.user, opts: { allowReadOnly?: boolean } = {}): EvidenceItem {
     this.requireOpen(caseId, 'add evidence', !opts.allowReadOnly);
-    return this.db.transaction(() => {
+    return this.write(caseId, () => {
       const item = this.insertEvidence(caseId, data, meta, actor);
       // A terminal recording is the trace of a command run inside a container: the custody log calls it an exec.
       const action: CustodyAction = item.kind === 'terminal-recording' ? 'exec' : 'evidence';
       this.appendCustody(caseId, action, `${item.kind} ${item.sha256} (${item.size} bytes) from ${item.sourceCall}`, actor);
       this.touch(caseId);
       return item;
-    })();
+    });
   }
 
   private insertEvidence(caseId: string, data: Buffer | string, meta: EvidenceMeta, actor: string): EvidenceItem {
     const { sha256, size, repaired } = this.blobs.put(data);
-    if (repaired) this.appendCustody(caseId, 'evidence', `blob ${sha256} in the store no longer matched its hash (size differed) and was restored from a new copy of the same bytes`, actor);
+    if (repaired) this.appendCustody(caseId, 'evidence', `blob ${sha256} in the store no longer matched its hash and was restored from a new copy of the same bytes`, actor);
     const item: EvidenceItem = {
       sha256,
       kind: meta.kind.slice(0, 64),
@@ -298,10 +376,10 @@ export class CaseService {
     };
     this.db
       .prepare(
-        `INSERT OR IGNORE INTO evidence (case_id, sha256, kind, source_call, engine_id, container_id, collected_at, collected_by, collector_version, size, media_type)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO evidence (case_id, seq, sha256, kind, source_call, engine_id, container_id, collected_at, collected_by, collector_version, size, media_type)
+         VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM evidence WHERE case_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(caseId, item.sha256, item.kind, item.sourceCall, item.engineId, item.containerId ?? null, item.collectedAt, item.collectedBy, item.collectorVersion, item.size, item.mediaType);
+      .run(caseId, caseId, item.sha256, item.kind, item.sourceCall, item.engineId, item.containerId ?? null, item.collectedAt, item.collectedBy, item.collectorVersion, item.size, item.mediaType);
     return item;
   }
 
@@ -327,30 +405,22 @@ export class CaseService {
     return this.blobs.get(sha);
   }
 
-  /** Recomputes every evidence hash, checks the custody chain and the database's own integrity. */
+  /**
+   * Recomputes every evidence hash and every chain of the seal, checks the seal's signature with this
+   * installation's key, triage state against its history and each finding against the scan that brought it,
+   * and the database's own integrity. The verification is itself a custody line, but one that never extends a
+   * seal it found broken.
+   */
   async verify(caseId: string, actor = this.user): Promise<VerifyResult> {
     this.requireCase(caseId);
-    const problems: VerifyResult['problems'] = [];
-    const shas = (this.db.prepare('SELECT DISTINCT sha256 FROM evidence WHERE case_id = ? ORDER BY sha256').all(caseId) as Array<{ sha256: string }>).map((r) => r.sha256);
-    for (const sha of shas) {
-      const actual = await this.blobs.rehash(sha);
-      if (actual === undefined) problems.push({ kind: 'blob-missing', sha256: sha, detail: `blob ${sha} is missing from ${this.blobs.dir}` });
-      else if (actual !== sha) problems.push({ kind: 'hash-mismatch', sha256: sha, detail: `blob ${sha} now hashes to ${actual}` });
+    const result = await verifyCase(this, caseId, readCustodyKey(this.dataDir));
+    const line = `verified ${result.checked} evidence blobs and ${result.custodyEntries} custody entries: ${result.ok ? 'all hashes, chains and the seal signature match' : `${result.problems.length} problem(s)`}`;
+    try {
+      this.recordCustody(caseId, 'verify', line, actor);
+    } catch (e) {
+      // A full disk does not change what was verified: the answer still stands, only its custody line is missing.
+      if (!(isAppError(e) && e.code === 'DISK_FULL')) throw e;
     }
-    const lines = this.db.prepare('SELECT * FROM custody WHERE case_id = ? ORDER BY seq').all(caseId) as Array<Record<string, string>>;
-    let prev = GENESIS;
-    for (const l of lines) {
-      const expect = custodyHash(prev, { caseId, at: l.at!, actor: l.actor!, action: l.action!, detail: l.detail! });
-      if (l.prev_hash !== prev || l.hash !== expect) {
-        problems.push({ kind: 'custody-chain', detail: `custody line ${l.seq} does not follow from the line before it (rewritten or removed lines)` });
-        break;
-      }
-      prev = l.hash!;
-    }
-    const integrity = this.db.pragma('quick_check', { simple: true }) as string;
-    if (integrity !== 'ok') problems.push({ kind: 'integrity', detail: `SQLite quick_check: ${integrity}` });
-    const result: VerifyResult = { caseId, checked: shas.length, custodyEntries: lines.length, ok: problems.length === 0, problems };
-    this.recordCustody(caseId, 'verify', `verified ${shas.length} evidence blobs: ${result.ok ? 'all hashes match' : `${problems.length} problem(s)`}`, actor);
     return result;
   }
 
@@ -374,18 +444,19 @@ export class CaseService {
     const engineId = result.engine.id;
     const collectedAt = evidence?.collectedAt ?? result.scannedAt;
     const base = { engineId, collectedAt, collectedBy: opts.collectedBy ?? actor, collectorVersion: opts.collectorVersion, mediaType: MEDIA_JSON };
-    withDeferredCheckpoint(this.db, () => this.db.transaction(() => {
+    withDeferredCheckpoint(this.db, () => this.write(caseId, () => {
       const resultItem = this.insertEvidence(caseId, JSON.stringify(result), { ...base, kind: 'scan-result', sourceCall: opts.source ?? `scan ${result.engine.endpoint}` }, actor);
       const evItem = evidence ? this.insertEvidence(caseId, JSON.stringify(evidence), { ...base, kind: 'engine-evidence', sourceCall: opts.source ?? `collect ${result.engine.endpoint}` }, actor) : undefined;
+      const supItem = opts.suppressed?.length ? this.insertEvidence(caseId, JSON.stringify(opts.suppressed), { ...base, kind: 'suppressed-findings', sourceCall: opts.source ?? `scan ${result.engine.endpoint}` }, actor) : undefined;
       this.db
         .prepare('INSERT INTO engines (case_id, id, name, endpoint, server_version) VALUES (?, ?, ?, ?, ?) ON CONFLICT(case_id, id) DO UPDATE SET name = excluded.name, endpoint = excluded.endpoint, server_version = excluded.server_version')
         .run(caseId, engineId, result.engine.name, result.engine.endpoint, result.engine.serverVersion ?? null);
       this.db
         .prepare(
-          `INSERT INTO scans (id, key, case_id, engine_id, scanned_at, duration_ms, result_sha256, evidence_sha256, container_count, finding_count, error_count)
-           VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM scans), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO scans (id, key, case_id, engine_id, scanned_at, duration_ms, result_sha256, evidence_sha256, suppressed_sha256, container_count, finding_count, error_count)
+           VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM scans), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(scanId, caseId, engineId, result.scannedAt, result.durationMs, resultItem.sha256, evItem?.sha256 ?? null, result.containers.length, result.findings.length, result.errors.length);
+        .run(scanId, caseId, engineId, result.scannedAt, result.durationMs, resultItem.sha256, evItem?.sha256 ?? null, supItem?.sha256 ?? null, result.containers.length, result.findings.length, result.errors.length);
       const perContainer = new Map<string, string>();
       for (const ce of evidence?.containers ?? []) {
         const item = this.insertEvidence(caseId, JSON.stringify(ce), { ...base, kind: 'container-evidence', containerId: ce.container.id, sourceCall: `evidence ${ce.container.id}` }, actor);
@@ -404,9 +475,11 @@ export class CaseService {
           insC.run(scanId, caseId, ce.container.id, ce.container.name, ce.container.image, ce.container.state, ce.container.risk ?? 0, perContainer.get(ce.container.id) ?? null);
         }
       }
-      this.upsertFindings(caseId, scanId, result.findings);
+      // Triage state is the case's own judgement, recorded in its history: a scan (or a bundle) brings findings as new,
+      // whatever state they carried; a bundle's triage stays readable in its scan-result evidence.
+      this.upsertFindings(caseId, scanId, result.findings.map((f) => ({ ...f, state: 'new' as const, suppressedBy: undefined })));
       // Findings an allowlist hid are kept in the case, marked, so a report can show what was hidden and by which entry.
-      if (opts.suppressed?.length) this.upsertFindings(caseId, scanId, opts.suppressed.map((f) => ({ ...f, state: 'suppressed' as const })));
+      if (opts.suppressed?.length) this.addSuppressedFindings(caseId, scanId, opts.suppressed, actor);
       this.appendCustody(
         caseId,
         'scan',
@@ -414,8 +487,17 @@ export class CaseService {
         actor,
       );
       this.touch(caseId);
-    })());
+    }, `the scan of ${result.engine.name.slice(0, 128)}`));
     return scanId;
+  }
+
+  /** Allowlisted findings first seen in this scan arrive suppressed, and their history says so. */
+  private addSuppressedFindings(caseId: string, scanId: string, suppressed: Finding[], actor: string): void {
+    const known = new Set(suppressed.filter((f) => this.findingRows.has(caseId, f.id)).map((f) => f.id));
+    this.upsertFindings(caseId, scanId, suppressed.map((f) => ({ ...f, state: 'suppressed' as const })));
+    const hist = this.db.prepare("INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_state, reason) VALUES (?, ?, ?, ?, 'new', 'suppressed', ?)");
+    const at = now();
+    for (const f of suppressed) if (!known.has(f.id)) hist.run(caseId, f.id, at, actor, `allowlist ${f.suppressedBy ?? ''}`.trim());
   }
 
   /** Whether this exact scan result (by hash) is already recorded in the case. */
@@ -518,7 +600,7 @@ export class CaseService {
     if (!row) throw new AppError('NOT_FOUND', `No finding ${findingId.slice(0, 128)} in this case`);
     if (row.state === state) return row;
     const from = row.state ?? 'new';
-    this.db.transaction(() => {
+    this.write(caseId, () => {
       const at = now();
       this.findingRows.setState(caseId, findingId, state, state === 'suppressed' ? actor : null);
       this.db
@@ -526,7 +608,7 @@ export class CaseService {
         .run(caseId, findingId, at, actor, from, state, reason ?? null);
       this.appendCustody(caseId, 'triage', `finding ${findingId} (${row.title}): ${from} -> ${state}${reason ? `: ${reason}` : ''}`, actor, at);
       this.touch(caseId);
-    })();
+    });
     return this.findingRows.get(caseId, findingId)!;
   }
 
@@ -559,11 +641,11 @@ export class CaseService {
     const parsed = SuppressionSchema.safeParse({ ...entry, version: (last.v ?? 0) + 1, owner: entry.owner ?? actor });
     if (!parsed.success) throw new AppError('VALIDATION', `Invalid suppression: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
     const s = parsed.data;
-    this.db.transaction(() => {
+    this.write(caseId, () => {
       this.db.prepare('INSERT INTO case_suppressions (case_id, id, version, body, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(caseId, s.id, s.version, JSON.stringify(s), now(), actor);
       this.appendCustody(caseId, 'suppress', `allowlist ${s.id}@v${s.version} for ${s.detectors.join(', ')} where ${JSON.stringify(s.match)}: ${s.reason}`, actor);
       this.touch(caseId);
-    })();
+    });
     return s;
   }
 
@@ -579,27 +661,46 @@ export class CaseService {
   // ---- notes -------------------------------------------------------------------------------------
 
   addNote(caseId: string, markdown: string, findingId?: string, actor = this.user): Note {
+    return this.insertNote(caseId, markdown, findingId, actor);
+  }
+
+  /** Edits a note: the edit is a new version that supersedes it; the old text stays in the case. */
+  editNote(caseId: string, noteId: string, markdown: string, actor = this.user): Note {
+    const old = this.db.prepare('SELECT finding_id FROM notes WHERE case_id = ? AND id = ?').get(caseId, noteId) as { finding_id: string | null } | undefined;
+    if (!old) throw new AppError('NOT_FOUND', `No note ${noteId.slice(0, 128)} in this case`);
+    if (this.db.prepare('SELECT 1 FROM notes WHERE case_id = ? AND supersedes = ?').get(caseId, noteId)) throw new AppError('VALIDATION', `Note ${noteId.slice(0, 128)} was already edited: edit its newest version`);
+    return this.insertNote(caseId, markdown, old.finding_id ?? undefined, actor, noteId);
+  }
+
+  private insertNote(caseId: string, markdown: string, findingId: string | undefined, actor: string, supersedes?: string): Note {
     this.requireOpen(caseId, 'add notes');
     if (!markdown.trim()) throw new AppError('VALIDATION', 'A note cannot be empty');
     if (markdown.length > 200_000) throw new AppError('VALIDATION', 'A note is limited to 200,000 characters');
     const note: Note = { id: randomUUID(), caseId, author: actor.slice(0, 256), createdAt: now(), markdown, findingId };
-    this.db.transaction(() => {
-      this.db.prepare('INSERT INTO notes (id, case_id, author, created_at, markdown, finding_id) VALUES (?, ?, ?, ?, ?, ?)').run(note.id, caseId, note.author, note.createdAt, markdown, findingId ?? null);
-      this.appendCustody(caseId, 'note', `note ${note.id}${findingId ? ` on finding ${findingId}` : ''} (${markdown.length} chars, sha256 ${sha256Hex(markdown)})`, actor, note.createdAt);
+    if (supersedes) note.supersedes = supersedes;
+    this.write(caseId, () => {
+      this.db
+        .prepare('INSERT INTO notes (id, seq, case_id, author, created_at, markdown, finding_id, supersedes) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM notes WHERE case_id = ?), ?, ?, ?, ?, ?, ?)')
+        .run(note.id, caseId, caseId, note.author, note.createdAt, markdown, findingId ?? null, supersedes ?? null);
+      const what = `note ${note.id}${supersedes ? ` (edit of ${supersedes})` : ''}${findingId ? ` on finding ${findingId}` : ''}`;
+      this.appendCustody(caseId, 'note', `${what} (${markdown.length} chars, sha256 ${sha256Hex(markdown)})`, actor, note.createdAt);
       this.touch(caseId);
-    })();
+    });
     return note;
   }
 
-  notes(caseId: string): Note[] {
+  /** The newest version of each note, in the order they were first written. */
+  notes(caseId: string, opts: { versions?: boolean } = {}): Note[] {
     this.requireCase(caseId);
-    return (this.db.prepare('SELECT * FROM notes WHERE case_id = ? ORDER BY created_at, rowid').all(caseId) as Array<Record<string, string | null>>).map((r) => ({
+    const where = opts.versions ? '' : 'AND NOT EXISTS (SELECT 1 FROM notes m WHERE m.case_id = n.case_id AND m.supersedes = n.id)';
+    return (this.db.prepare(`SELECT * FROM notes n WHERE case_id = ? ${where} ORDER BY seq`).all(caseId) as Array<Record<string, string | null>>).map((r) => ({
       id: r.id!,
       caseId: r.case_id!,
       author: r.author!,
       createdAt: r.created_at!,
       markdown: r.markdown!,
       findingId: r.finding_id ?? undefined,
+      ...(r.supersedes ? { supersedes: r.supersedes } : {}),
     }));
   }
 }

@@ -226,6 +226,51 @@ CREATE UNIQUE INDEX findings_by_id ON findings (case_key, id);
 CREATE INDEX findings_triage ON findings (case_key, severity_rank DESC, id, state, container_id);
 `,
   },
+  {
+    version: 6,
+    name: 'signed case seals; numbered evidence and notes; append-only notes; triage backfilled into history',
+    sql: `
+-- The seal (see case-seal.ts) and its Ed25519 signature; the seal is written by the case service, not here,
+-- because signing needs the installation key.
+ALTER TABLE cases ADD COLUMN seal TEXT;
+ALTER TABLE cases ADD COLUMN seal_sig TEXT;
+-- Chains follow write order; rowid is not a stable order (VACUUM may renumber), so the order is a column.
+DROP TRIGGER evidence_no_update;
+ALTER TABLE evidence ADD COLUMN seq INTEGER;
+UPDATE evidence SET seq = rowid;
+CREATE INDEX evidence_by_seq ON evidence (case_id, seq);
+CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+-- An edited note is a new row that supersedes the old one; nothing rewrites a note.
+ALTER TABLE notes ADD COLUMN seq INTEGER;
+ALTER TABLE notes ADD COLUMN supersedes TEXT;
+UPDATE notes SET seq = rowid;
+CREATE INDEX notes_by_seq ON notes (case_id, seq);
+${appendOnly('notes')}
+-- Findings hidden by an allowlist are kept as evidence of their own, so every finding row can be checked
+-- against the scan that brought it.
+ALTER TABLE scans ADD COLUMN suppressed_sha256 TEXT;
+CREATE TRIGGER scans_no_update BEFORE UPDATE ON scans BEGIN SELECT RAISE(ABORT, 'scans is append-only'); END;
+CREATE TRIGGER scans_no_delete BEFORE DELETE ON scans BEGIN SELECT RAISE(ABORT, 'scans is append-only'); END;
+CREATE TRIGGER findings_no_delete BEFORE DELETE ON findings BEGIN SELECT RAISE(ABORT, 'findings are never deleted'); END;
+CREATE TRIGGER cases_no_delete BEFORE DELETE ON cases BEGIN SELECT RAISE(ABORT, 'cases are never deleted'); END;
+-- Triage state is the last entry of a finding's history. States set before that rule (allowlisted at scan
+-- time) become history entries now, so the projection holds for older cases too.
+INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_state, reason)
+  SELECT c.id, f.id, c.updated_at, 'stowaway',
+         coalesce((SELECT h.to_state FROM finding_history h WHERE h.case_id = c.id AND h.finding_id = f.id ORDER BY h.seq DESC LIMIT 1), 'new'),
+         f.state, 'state recorded before triage history was required (schema 6)'
+  FROM findings f JOIN cases c ON c.key = f.case_key
+  WHERE coalesce((SELECT h.to_state FROM finding_history h WHERE h.case_id = c.id AND h.finding_id = f.id ORDER BY h.seq DESC LIMIT 1), 'new') != f.state;
+`,
+  },
+  {
+    version: 7,
+    name: 'who signed an imported bundle',
+    sql: `
+-- For a case imported from a bundle: whether the bundle's signature verified, and the key's fingerprint (JSON).
+ALTER TABLE cases ADD COLUMN bundle_signer TEXT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

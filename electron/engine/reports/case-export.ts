@@ -9,6 +9,7 @@ import { sha256Hex } from '../cases/blob-store.js';
 import type { CaseService } from '../cases/case-service.js';
 import { InsecureTransportSchema } from '../../../shared/domain/engine.js';
 import { insecureEngines } from './scan-transport.js';
+import { ReportSealSchema } from './report-seal.js';
 
 /**
  * The JSON export of a case (`stowaway report CASE --format json`). Stable and versioned: fields are
@@ -24,6 +25,8 @@ import { insecureEngines } from './scan-transport.js';
  * - `notes` (Markdown, as written), `evidence` (content-addressed items with provenance), `custody`
  *   (append-only action log), `detectors` (metadata of the detectors behind the findings: ATT&CK,
  *   which ADS report they implement, blind spots, response), `suppressions` (the case's allowlist).
+ * - `seal`: the case's signed seal at export (custody head and count, and the chains of evidence, triage and
+ *   notes), its Ed25519 signature and the signing public key; `stowaway case verify --report FILE` checks it.
  */
 export const CASE_EXPORT_VERSION = 1;
 
@@ -58,6 +61,7 @@ export const CaseExportSchema = z.object({
   detectors: z.array(DetectorMetaSchema),
   /** The case's allowlist entries (newest revision of each); their history is in `custody`. */
   suppressions: z.array(SuppressionSchema).default([]),
+  seal: ReportSealSchema.optional(),
 });
 export type CaseExport = z.infer<typeof CaseExportSchema>;
 
@@ -88,5 +92,11 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
     stowawayVersion: VERSION,
     caseSha256: sha256Hex(JSON.stringify(body)),
     ...body,
+    seal: sealOf(cases, caseId),
   };
+}
+
+function sealOf(cases: CaseService, caseId: string) {
+  const s = cases.seal(caseId);
+  return s && { payload: s.seal, signature: s.signature, publicKey: s.publicKey, keyFingerprint: s.keyFingerprint };
 }

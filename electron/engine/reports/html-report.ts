@@ -1,3 +1,4 @@
+import { sealSummary, sealToken } from './report-seal.js';
 import { SEVERITIES, type Finding } from '../../../shared/domain/finding.js';
 import { groupByCause, groupSummary, type CauseGroup } from '../../../shared/domain/finding-groups.js';
 import { DIGEST_ROWS_PER_DETECTOR, digestFindings } from './finding-digest.js';
@@ -99,6 +100,14 @@ function digestSection(data: CaseExport, perDetector = DIGEST_ROWS_PER_DETECTOR)
   );
 }
 
+/** The custody head and the signed seal, so a printout can be matched to its case and checked (`case verify --report`). */
+function sealHtml(data: CaseExport): string {
+  const s = sealSummary(data.seal);
+  if (!s || !data.seal) return '<div class="muted">custody head: the case carries no seal</div>';
+  return `<div class="muted">custody head <span class="mono" data-custody-head>${e(s.head)}</span> (${s.count} lines) · seal ${s.signed ? 'signed' : '<b>not signed</b>'} by Ed25519 key <span class="mono">${e(s.key)}</span></div>
+<div class="mono muted" style="word-break:break-all;font-size:7px" data-seal>${e(sealToken(data.seal))}</div>`;
+}
+
 export function renderHtml(data: CaseExport, model: ReportModel = buildReportModel(data), opts: HtmlOptions = {}): string {
   const c = data.case;
   const out: string[] = [];
@@ -109,7 +118,8 @@ export function renderHtml(data: CaseExport, model: ReportModel = buildReportMod
 <title>Stowaway case report: ${e(c.name)}</title><style>${STYLE}${opts.compact ? COMPACT_STYLE : ''}</style></head><body>`);
   out.push(`<header><h1>Case report: ${e(c.name)}</h1>
 <div class="muted">case <span class="mono">${e(c.id)}</span> · status ${e(c.status)}${c.readOnly ? ' · imported read-only' : ''} · generated ${e(data.generatedAt)} by ${e(data.generatedBy)} · Stowaway ${e(data.stowawayVersion)}</div>
-<div class="muted">case sha256 <span class="mono" data-case-sha256>${e(data.caseSha256)}</span></div></header>`);
+<div class="muted">case sha256 <span class="mono" data-case-sha256>${e(data.caseSha256)}</span></div>
+${sealHtml(data)}</header>`);
 
   const kpi = (label: string, value: string | number) => `<div class="kpi"><b>${e(value)}</b>${e(label)}</div>`;
   out.push(

@@ -1,3 +1,4 @@
+import { sealSummary, sealToken } from './report-seal.js';
 import { escapeMarkdown as m, markdownCode as code } from './escape.js';
 import { groupByCause, groupSummary } from '../../../shared/domain/finding-groups.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
@@ -16,6 +17,11 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
   out.push(`# Case report: ${m(c.name)}`, '');
   out.push(`- Case: ${code(c.id)} (${m(c.status)}${c.readOnly ? ', imported read-only' : ''})`);
   out.push(`- Case sha256: ${code(data.caseSha256)}`);
+  const seal = sealSummary(data.seal);
+  if (seal && data.seal) {
+    out.push(`- Custody head: ${code(seal.head)} (${seal.count} lines), seal ${seal.signed ? 'signed' : '**not signed**'} by Ed25519 key ${code(seal.key)}`);
+    out.push(`- Seal: ${code(sealToken(data.seal))}`);
+  } else out.push('- Custody head: the case carries no seal');
   out.push(`- Generated: ${m(data.generatedAt)} by ${m(data.generatedBy)}, Stowaway ${m(data.stowawayVersion)}`, '');
 
   out.push('## Summary', '');

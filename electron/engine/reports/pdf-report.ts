@@ -1,3 +1,4 @@
+import { sealSummary } from './report-seal.js';
 import { existsSync } from 'node:fs';
 import { AppError } from '../../../shared/errors.js';
 import { escapeHtml as e } from './escape.js';
@@ -79,7 +80,7 @@ async function printPdf(browser: Browser, html: string, data: CaseExport): Promi
       printBackground: true,
       displayHeaderFooter: true,
       margin: { top: '18mm', bottom: '18mm', left: '12mm', right: '12mm' },
-      headerTemplate: `<div style="${small}"><span>Stowaway case ${e(data.case.name.slice(0, 80))}</span><span>case ${e(data.case.id)}</span></div>`,
+      headerTemplate: `<div style="${small}"><span>Stowaway case ${e(data.case.name.slice(0, 80))}</span><span>case ${e(data.case.id)} · custody head ${e(sealSummary(data.seal)?.head ?? 'none')}</span></div>`,
       footerTemplate: `<div style="${small}"><span>case sha256 ${e(data.caseSha256)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
     });
     return Buffer.from(pdf);

@@ -63,6 +63,11 @@ export function CaseHeader(p: Props) {
           )}
           <span className={`cv-status cv-${c.status}`}>{c.status}</span>
           {c.readOnly ? <span className="cv-status" title={shown(c.source, 1024)}>read-only bundle</span> : null}
+          {c.bundleSignature ? (
+            <span className={`cv-status cv-sig-${c.bundleSignature.status}`} title={shown(c.bundleSignature.summary, 1024)} data-testid="case-bundle-signature">
+              {c.bundleSignature.status === 'verified' ? `signed ${c.bundleSignature.fingerprint?.slice(0, 22) ?? ''}…` : c.bundleSignature.status === 'invalid' ? 'signature does NOT verify' : 'unsigned bundle'}
+            </span>
+          ) : null}
           <span className="muted small mono">{c.id.slice(0, 8)}</span>
           <span className="spacer" />
           <button type="button" onClick={() => setRename(c.name)} disabled={p.busy}>
