@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ContainerStateSchema } from './container.js';
 import { FindingSchema } from './finding.js';
+import { ObservationSchema } from './observation.js';
 
 /** A non-fatal problem during a scan: one container or call failed, the scan went on. */
 export const ScanErrorSchema = z.object({
@@ -23,6 +24,8 @@ export const ScanResultSchema = z.object({
   /** Findings a suppression or baseline hid, each with `suppressedBy`; present only when at least one was hidden. */
   suppressed: z.array(FindingSchema).optional(),
   errors: z.array(ScanErrorSchema),
+  /** Present only for observed scans (`--observe`): the sampling behind time-based findings. */
+  observation: ObservationSchema.optional(),
 });
 export type ScanResult = z.infer<typeof ScanResultSchema>;
 

@@ -69,7 +69,7 @@ export function registerScan(program: Command): void {
       const target = await useTarget(app.engines, opts);
       // A scan recorded in a named case is judged by that case's allowlist, whichever case is current.
       const suppressions = inputs.suppressions ?? (opts.case ? caseSuppressions(opts.case) : undefined);
-      const scanned = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube });
+      const scanned = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: inputs.observeMs });
       // Hidden findings are reported beside the others, never dropped; --fail-on ignores them. The field is
       // left out when nothing was hidden, so the output of a scan without an allowlist keeps its shape.
       const result = app.scans.withHidden(target.id, scanned);

@@ -6,6 +6,7 @@ import { collectEngineEvidence, type EngineCollectOptions } from '../collect/eng
 import { riskScore, runDetectors, type Suppression } from '../detect/run-detectors.js';
 import type { DetectPolicyInput } from '../detect/policy.js';
 import { attachKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
+import { observeEngine } from './observe.js';
 
 export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'onProgress'> {
   /** The previous scan of the same engine: its socket and stats samples give detectors a history. */
@@ -15,6 +16,8 @@ export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'o
   onProgress?: (p: Omit<ScanProgress, 'scanId'>) => void;
   /** Cluster-side facts (pods, audit events), read after the engine and joined to its evidence before detection. */
   kube?: KubeEvidenceSource;
+  /** Observe the running containers for this long after collecting them (processes, sockets, stats over time). */
+  observeMs?: number;
 }
 
 export interface ScanOutcome {
@@ -32,6 +35,17 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
     engine,
     onProgress: (done, total, message) => opts.onProgress?.({ phase: total <= 1 && done === 0 && message.startsWith('listing') ? 'listing' : 'collecting', done, total, message }),
   });
+  if (opts.observeMs) {
+    const total = Math.ceil(opts.observeMs / 1000);
+    evidence.observation = await observeEngine(docker, evidence, {
+      durationMs: opts.observeMs,
+      procRoot: opts.procRoot,
+      callTimeoutMs: opts.callTimeoutMs,
+      concurrency: opts.concurrency,
+      signal: opts.signal,
+      onSample: (done, n) => opts.onProgress?.({ phase: 'collecting', done: Math.min(done, n), total: n, message: `observing: sample ${done} of ${n} (${total} s)` }),
+    });
+  }
   if (opts.previous) carryHistory(evidence, opts.previous);
   if (opts.kube) attachKubeEvidence(evidence, await opts.kube());
   opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
@@ -53,6 +67,7 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
       .sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name)),
     findings: detection.findings,
     errors,
+    ...(evidence.observation ? { observation: evidence.observation } : {}),
   };
   opts.onProgress?.({ phase: 'done', done: 1, total: 1, message: `${result.containers.length} containers, ${result.findings.length} findings` });
   return { result, evidence, suppressed: detection.suppressed };
@@ -74,7 +89,10 @@ export function carryHistory(current: EngineEvidence, previous: EngineEvidence):
     const old = before.get(c.container.id);
     // A restart starts a new life: its earlier sockets and CPU are not this run's history.
     if (!old || old.container.startedAt !== c.container.startedAt) continue;
-    c.sockets = [...old.sockets.filter((s) => Date.parse(s.collectedAt) >= cutoff), ...c.sockets].slice(-HISTORY_SAMPLES);
-    c.stats = [...old.stats.filter((s) => Date.parse(s.at) >= cutoff), ...c.stats].slice(-HISTORY_SAMPLES);
+    // This scan's own samples all stay (an observed scan has many); the history before them is bounded.
+    c.sockets = [...keepLast(old.sockets.filter((s) => Date.parse(s.collectedAt) >= cutoff), HISTORY_SAMPLES - c.sockets.length), ...c.sockets];
+    c.stats = [...keepLast(old.stats.filter((s) => Date.parse(s.at) >= cutoff), HISTORY_SAMPLES - c.stats.length), ...c.stats];
   }
 }
+
+const keepLast = <T>(xs: T[], n: number): T[] => (n > 0 ? xs.slice(-n) : []);

@@ -34,6 +34,8 @@ export interface ScanExtras {
   suppressions?: Suppression[];
   /** Pods and audit events of the cluster this engine is a node of. */
   kube?: KubeEvidenceSource;
+  /** Observe running containers for this long within the scan (see observeEngine). */
+  observeMs?: number;
 }
 
 export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
@@ -135,8 +137,8 @@ export class ScanService {
 
   /** The UI's scan options, read as the CLI reads its flags (see readScanInputs). */
   private async extrasFor(options: ScanOptions | undefined): Promise<ScanExtras> {
-    const inputs = await readScanInputs({ baseline: options?.baselines, kubeContext: options?.kubeContext, kubeAudit: options?.kubeAudit }, async () => (await this.opts.suppressions?.()) ?? []);
-    return { suppressions: inputs.suppressions, kube: inputs.kube };
+    const inputs = await readScanInputs({ baseline: options?.baselines, kubeContext: options?.kubeContext, kubeAudit: options?.kubeAudit, observe: options?.observe }, async () => (await this.opts.suppressions?.()) ?? []);
+    return { suppressions: inputs.suppressions, kube: inputs.kube, observeMs: inputs.observeMs };
   }
 
   private async collectOne(engineId: string, containerId: string): Promise<ContainerEvidence> {
@@ -169,6 +171,7 @@ export class ScanService {
           stats: extra.stats,
           suppressions,
           kube: extra.kube,
+          observeMs: extra.observeMs,
           previous: this.latestEvidence(engineId),
           onProgress: (p) => {
             // "done" waits until the result is stored, so a UI that reloads on it sees this scan, not the last one.
