@@ -25,6 +25,8 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   home?: string;
   dataDir?: string;
+  /** Rescans read only what changed (default on: the desktop app and serve rescan often). */
+  incrementalScans?: boolean;
 }
 
 /** The composition root of the engine: builds every service and the handler map for both transports. */
@@ -56,7 +58,7 @@ export function createApp(opts: AppOptions = {}) {
     );
   }, { idleMs: Number(env.STOWAWAY_TERMINAL_IDLE_MS) || undefined });
   // The current case's allowlist applies to every scan while that case is open.
-  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions });
+  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
   const live = new LiveEvents(engines, bus);
 

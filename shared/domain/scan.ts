@@ -26,6 +26,8 @@ export const ScanResultSchema = z.object({
   errors: z.array(ScanErrorSchema),
   /** Present only for observed scans (`--observe`): the sampling behind time-based findings. */
   observation: ObservationSchema.optional(),
+  /** Present only for incremental rescans: containers whose earlier evidence was kept, and those read again. */
+  incremental: z.object({ reused: z.number().int(), collected: z.number().int() }).optional(),
 });
 export type ScanResult = z.infer<typeof ScanResultSchema>;
 

@@ -21,6 +21,17 @@ export interface ScanServiceOptions {
   concurrency?: number;
   /** Allowlist entries in force, read at the start of every scan. */
   suppressions?: () => Suppression[] | Promise<Suppression[]>;
+  /**
+   * Rescans of a local engine read again only the containers that changed (see collectIncremental). On for the
+   * desktop app and `serve`; a one-off CLI scan has no next scan to prepare for.
+   */
+  incremental?: boolean;
+}
+
+/** The signatures of an engine's latest scan and the settings they were taken with: another setting means a full scan. */
+interface Basis {
+  signatures: Map<string, string>;
+  settings: string;
 }
 
 /** How long a scan's evidence of a container stands in for a fresh collection when a view asks for it. */
@@ -36,6 +47,8 @@ export interface ScanExtras {
   kube?: KubeEvidenceSource;
   /** Observe running containers for this long within the scan (see observeEngine). */
   observeMs?: number;
+  /** Overrides the service's `incremental` for this scan. */
+  incremental?: boolean;
 }
 
 export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
@@ -54,6 +67,7 @@ export class ScanService {
   private readonly listeners = new Set<ScanListener>();
   /** Engines whose only evidence is what they were opened with (evidence bundles): never collected again. */
   private readonly offline = new Set<string>();
+  private readonly bases = new Map<string, Basis>();
 
   constructor(
     private readonly engines: EngineRegistry,
@@ -85,6 +99,7 @@ export class ScanService {
   /** Serves an opened evidence bundle as this engine's latest scan, for good: there is nothing to collect again. */
   adoptOffline(engineId: string, outcome: ScanOutcome): void {
     this.offline.add(engineId);
+    this.bases.delete(engineId);
     this.latestByEngine.set(engineId, outcome);
   }
 
@@ -157,6 +172,10 @@ export class ScanService {
     const suppressions = extra.suppressions ?? (await this.opts.suppressions?.()) ?? [];
     const emitProgress = (p: ScanPhase) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) });
     let done: ScanPhase | undefined;
+    const settings = JSON.stringify([since ?? null, Boolean(extra.exec), extra.stats ?? null]);
+    const incremental = extra.incremental ?? this.opts.incremental ?? false;
+    const held = this.bases.get(engineId);
+    const basis = incremental && held?.settings === settings && this.latestEvidence(engineId) ? { evidence: this.latestEvidence(engineId)!, signatures: held.signatures } : null;
     try {
       const outcome = await runScan(
         docker,
@@ -172,6 +191,7 @@ export class ScanService {
           suppressions,
           kube: extra.kube,
           observeMs: extra.observeMs,
+          incremental: incremental ? { basis } : undefined,
           previous: this.latestEvidence(engineId),
           onProgress: (p) => {
             // "done" waits until the result is stored, so a UI that reloads on it sees this scan, not the last one.
@@ -181,6 +201,8 @@ export class ScanService {
         },
       );
       this.latestByEngine.set(engineId, outcome);
+      if (outcome.signatures) this.bases.set(engineId, { signatures: outcome.signatures, settings });
+      else this.bases.delete(engineId);
       if (done) emitProgress(done);
       for (const key of [...this.containerCache.keys()]) if (key.startsWith(`${engineId}\u0000`)) this.containerCache.delete(key);
       for (const l of this.listeners) {
