@@ -49,6 +49,8 @@ export interface ScanExtras {
   observeMs?: number;
   /** Overrides the service's `incremental` for this scan. */
   incremental?: boolean;
+  /** Ends the collection early (containers not yet read are left out): a watch being stopped. */
+  signal?: AbortSignal;
 }
 
 export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
@@ -192,6 +194,7 @@ export class ScanService {
           kube: extra.kube,
           observeMs: extra.observeMs,
           incremental: incremental ? { basis } : undefined,
+          signal: extra.signal,
           previous: this.latestEvidence(engineId),
           onProgress: (p) => {
             // "done" waits until the result is stored, so a UI that reloads on it sees this scan, not the last one.
