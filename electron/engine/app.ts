@@ -26,6 +26,8 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   home?: string;
   dataDir?: string;
+  /** Rescans read only what changed (default on: the desktop app and serve rescan often). */
+  incrementalScans?: boolean;
 }
 
 /** The composition root of the engine: builds every service and the handler map for both transports. */
@@ -58,7 +60,7 @@ export function createApp(opts: AppOptions = {}) {
     // The files stay in the data directory; the next start tries again.
   }
   // The current case's allowlist applies to every scan while that case is open.
-  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions });
+  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
   const live = new LiveEvents(engines, bus);
 

@@ -20,6 +20,8 @@ export const ScanOptionsSchema = z.object({
   kubeContext: z.string().min(1).max(256).optional(),
   /** API-server audit logs (JSON lines) on this machine, judged with the scan. */
   kubeAudit: z.array(z.string().min(1).max(4096)).max(8).optional(),
+  /** Observe running containers for this long within the scan ("8s", "2m"), as the CLI's --observe. */
+  observe: z.string().regex(/^\d+(ms|s|m)$/, 'use a duration such as 8s or 2m').max(16).optional(),
 });
 export type ScanOptions = z.infer<typeof ScanOptionsSchema>;
 

@@ -8,6 +8,7 @@ import { ProcessSnapshotSchema } from './process.js';
 import { ScanErrorSchema } from './scan.js';
 import { InsecureTransportSchema } from './engine.js';
 import { ClusterEvidenceSchema } from './kube-evidence.js';
+import { ContainerObservationSchema, ObservationSchema } from './observation.js';
 
 /**
  * Everything collected about one engine in one scan: the single input of every detector (pure functions
@@ -100,6 +101,8 @@ export const ContainerEvidenceSchema = z.object({
   access: z.enum(['host', 'api']).default('api'),
   /** Calls that failed for this container; the rest of its evidence stands. */
   errors: z.array(ScanErrorSchema).max(256).default([]),
+  /** Present after an observed scan (`--observe`): the PIDs of every sample and the processes that came and went. */
+  observation: ContainerObservationSchema.optional(),
 });
 export type ContainerEvidence = z.infer<typeof ContainerEvidenceSchema>;
 
@@ -175,5 +178,7 @@ export const EngineEvidenceSchema = z.object({
   errors: z.array(ScanErrorSchema).default([]),
   /** Provenance of engine-level artifacts (image inspect/history, the event stream, exec records). */
   artifacts: z.array(ArtifactRefSchema).default([]),
+  /** Present after an observed scan: how the engine was sampled over time. */
+  observation: ObservationSchema.optional(),
 });
 export type EngineEvidence = z.infer<typeof EngineEvidenceSchema>;

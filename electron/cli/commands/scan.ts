@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { createApp } from '../../engine/app.js';
+import { createApp, type App } from '../../engine/app.js';
 import { DETECTORS } from '../../engine/detect/registry.js';
 import { toSarif } from '../../engine/scan/sarif.js';
 import { parseSince } from '../../engine/collect/since.js';
 import { VERSION } from '../../engine/version.js';
 import { SEVERITIES, severityRank, type Severity } from '../../../shared/domain/finding.js';
 import type { ScanResult } from '../../../shared/domain/scan.js';
-import { isAppError } from '../../../shared/errors.js';
+import type { EngineConfig } from '../../../shared/domain/engine.js';
+import { AppError, isAppError } from '../../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { formatScanTable } from '../format/scan-table.js';
 import { terminalSafe } from '../format/text.js';
@@ -14,11 +15,18 @@ import { progressReporter } from '../progress.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
 import { caseSuppressions, recordScanInCase } from '../case-context.js';
 import { addScanInputOptions } from '../scan-inputs.js';
-import { readScanInputs, type ScanInputFlags } from '../../engine/scan/scan-inputs.js';
+import { readScanInputs, type ScanInputFlags, type ScanInputs } from '../../engine/scan/scan-inputs.js';
+import { parseDuration } from '../../engine/scan/duration.js';
+import { combineScans, type EngineScan } from '../../engine/scan/combine.js';
+import { ScanWatch } from '../../engine/scan/watch.js';
+import { toAppError } from '../../engine/errors.js';
+import { endpointUrl } from '../../engine/docker/client.js';
 
 const FORMATS = ['table', 'json', 'sarif'] as const;
 
-interface ScanFlags extends TargetFlags, ScanInputFlags {
+interface ScanFlags extends Omit<TargetFlags, 'context'>, ScanInputFlags {
+  context?: string[];
+  allContexts?: boolean;
   format: string;
   failOn?: string;
   since?: string;
@@ -26,7 +34,12 @@ interface ScanFlags extends TargetFlags, ScanInputFlags {
   stats?: boolean;
   case?: string;
   namespace?: string[];
+  watch?: boolean;
+  interval?: string;
 }
+
+/** Rescans of --watch come at least this often; engine events bring them sooner. */
+const DEFAULT_WATCH_INTERVAL = '10s';
 
 /** True when a finding is at or above the --fail-on threshold. */
 export const meetsFailOn = (r: ScanResult, failOn: Severity | undefined): boolean =>
@@ -37,30 +50,49 @@ function usage(message: string): void {
   process.exitCode = EXIT.usage;
 }
 
-/** `stowaway scan`: every container of one engine (running and stopped), for CI and remote hosts. */
+const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `stowaway scan`: every container of one or more engines (running and stopped), for CI and remote hosts. */
 export function registerScan(program: Command): void {
   const cmd = program
     .command('scan')
-    .description('scan every container of an engine (running and stopped) and report findings')
+    .description('scan every container of an engine (or of several at once) and report findings')
     .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
     .option('--fail-on <severity>', `exit 1 when a finding is at least this severe (${SEVERITIES.join(', ')})`)
     .option('--since <duration>', 'engine event history to read, e.g. 30m, 24h, 7d or an RFC 3339 time', '24h')
     .option('--exec', 'when the host cannot read a container, list its processes and sockets by running commands inside it (leaves exec events)')
     .option('--stats', 'sample CPU and memory of every running container (by default only of those whose processes look busy)')
+    .option('--case <name>', 'record the scan and its evidence in this case (created when no case has that name or id)')
     .option('--namespace <ns>', 'with a Kubernetes --context: scan only this namespace, repeatable', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--case <name>', 'record the scan and its evidence in this case (created when no case has that name or id)');
-  addTargetOptions(addScanInputOptions(cmd)).action(async (opts: ScanFlags) => {
+    .option('--all-contexts', 'scan every Docker engine found (local, DOCKER_HOST, docker contexts, saved hosts) at once, into one result')
+    .option('--watch', 'keep running: rescan what changed on every engine event and every --interval, and print new and resolved findings as JSON lines until SIGINT or SIGTERM')
+    .option('--interval <duration>', `with --watch, rescan at least this often, e.g. 5s or 1m (default ${DEFAULT_WATCH_INTERVAL})`);
+  addTargetOptions(addScanInputOptions(cmd));
+  // Repeatable here: several engines are scanned at once into one result.
+  const ctx = cmd.options.find((o) => o.long === '--context')!;
+  ctx.description = 'docker or kubeconfig context to scan, repeatable to scan several engines at once (overrides DOCKER_HOST and DOCKER_CONTEXT)';
+  ctx.parseArg = repeat as typeof ctx.parseArg;
+  cmd.action(async (opts: ScanFlags) => {
     if (!(FORMATS as readonly string[]).includes(opts.format)) return usage(`unknown --format ${opts.format.slice(0, 40)} (use ${FORMATS.join(', ')})`);
     if (opts.failOn !== undefined && !(SEVERITIES as readonly string[]).includes(opts.failOn)) return usage(`unknown --fail-on ${opts.failOn.slice(0, 40)} (use ${SEVERITIES.join(', ')})`);
+    let intervalMs = 0;
     try {
       parseSince(opts.since ?? '24h');
+      if (opts.host && (opts.context?.length || opts.allContexts)) return usage('--host names one engine; use --context for several');
+      if (opts.allContexts && opts.context?.length) return usage('--all-contexts already scans every context; leave out --context');
+      if (opts.interval !== undefined && !opts.watch) return usage('--interval needs --watch');
+      if (opts.watch) {
+        if (opts.format === 'sarif') return usage('--watch prints JSON lines; --format sarif is for a single scan');
+        if (opts.case) return usage('--watch does not record in a case; run a scan with --case for that');
+        intervalMs = parseDuration(opts.interval ?? DEFAULT_WATCH_INTERVAL, '--interval', { min: 1000, max: 24 * 3_600_000 });
+      }
     } catch (e) {
       return usage((e as Error).message);
     }
-    const app = createApp();
+    const app = createApp({ incrementalScans: Boolean(opts.watch) });
     const progress = progressReporter(process.stderr);
     const off = app.bus.onAny((event, payload) => {
-      if (event !== 'scan.progress') return;
+      if (event !== 'scan.progress' || opts.watch) return;
       const p = payload as { phase: string; done: number; total: number; message?: string };
       // Messages carry container names: never let them drive the terminal.
       progress.update(p.done, p.total, terminalSafe(p.message ?? p.phase, 100));
@@ -68,20 +100,45 @@ export function registerScan(program: Command): void {
     try {
       // A suppression file or baseline comes before the allowlist in force (the named case's, else the current one's).
       const inputs = await readScanInputs(opts, () => (opts.case ? caseSuppressions(opts.case) : app.caseStore.currentSuppressions()));
-      const target = await useTarget(app.engines, opts);
-      if (opts.namespace?.length && target.kind !== 'kubernetes') return usage('--namespace needs a Kubernetes --context');
+      const targets = await chooseTargets(app, opts);
+      if (opts.namespace?.length && !targets.some((t) => t.kind === 'kubernetes')) return usage('--namespace needs a Kubernetes --context');
+      if (opts.watch) return await watch(app, targets, opts, inputs, intervalMs);
       // A scan recorded in a named case is judged by that case's allowlist, whichever case is current.
       const suppressions = inputs.suppressions ?? (opts.case ? caseSuppressions(opts.case) : undefined);
-      const scanned = await app.scans.run(target.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, namespaces: opts.namespace });
-      // Hidden findings are reported beside the others, never dropped; --fail-on ignores them. The field is
-      // left out when nothing was hidden, so the output of a scan without an allowlist keeps its shape.
-      const result = app.scans.withHidden(target.id, scanned);
+      const started = Date.now();
+      // Engines are scanned at once; one that fails becomes an error entry and the others stand.
+      const scans = await Promise.all(
+        targets.map(async (t): Promise<EngineScan> => {
+          const t0 = Date.now();
+          const base = { engineId: t.id, name: t.name, endpoint: endpointOf(t) };
+          try {
+            const scanned = await app.scans.run(t.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: inputs.observeMs, namespaces: opts.namespace });
+            // Hidden findings are reported beside the others, never dropped; --fail-on ignores them. The field is
+            // left out when nothing was hidden, so the output of a scan without an allowlist keeps its shape.
+            return { ...base, durationMs: Date.now() - t0, result: app.scans.withHidden(t.id, scanned) };
+          } catch (e) {
+            if (targets.length === 1) throw e;
+            const err = toAppError(e, `engine "${t.name}"`);
+            return { ...base, durationMs: Date.now() - t0, error: { code: err.code, message: err.message } };
+          }
+        }),
+      );
+      const result = scans.length === 1 ? scans[0]!.result! : combineScans(scans, new Date(started).toISOString(), Date.now() - started);
       progress.done();
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else if (opts.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result, DETECTORS.map((d) => d.meta), VERSION), null, 2)}\n`);
       else process.stdout.write(formatScanTable(result));
-      if (opts.case) process.stderr.write(`${recordScanInCase(opts.case, scanned, app.scans.latestEvidence(target.id), process.env, app.scans.latestOutcome(target.id)?.suppressed)}\n`);
-      process.exitCode = meetsFailOn(result, opts.failOn as Severity | undefined) ? EXIT.findings : EXIT.ok;
+      if (opts.case) {
+        for (const s of scans) {
+          if (!s.result) continue;
+          const outcome = app.scans.latestOutcome(s.engineId);
+          process.stderr.write(`${recordScanInCase(opts.case, outcome?.result ?? s.result, app.scans.latestEvidence(s.engineId), process.env, outcome?.suppressed)}\n`);
+        }
+      }
+      // An engine that could not be scanned is a connection error even when the others' findings are printed.
+      const failed = scans.filter((s) => !s.result);
+      for (const s of failed) process.stderr.write(`stowaway scan: engine ${terminalSafe(s.name, 100)}: ${terminalSafe(s.error!.message, 300)} [${s.error!.code}]\n`);
+      process.exitCode = failed.length ? EXIT.usage : meetsFailOn(result, opts.failOn as Severity | undefined) ? EXIT.findings : EXIT.ok;
     } catch (e) {
       progress.done();
       process.stderr.write(`stowaway scan: ${isAppError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
@@ -89,6 +146,55 @@ export function registerScan(program: Command): void {
     } finally {
       off();
       await app.dispose();
+      // A call an aborted rescan left in flight must not hold a stopped watch: end once the output is written.
+      if (opts.watch) process.stdout.write('', () => setTimeout(() => process.exit(), 200).unref());
     }
   });
+}
+
+/** The engines to scan: every Docker engine found, each named context, or the one engine the docker CLI would use. */
+async function chooseTargets(app: App, opts: ScanFlags): Promise<EngineConfig[]> {
+  if (opts.allContexts) {
+    const all = app.engines.list().filter((e) => e.kind === 'docker' && e.endpoint.type !== 'bundle');
+    if (!all.length) throw new AppError('SOCKET_MISSING', 'No Docker engine found: no DOCKER_HOST, no context and no local socket');
+    return all.map((e) => app.engines.config(e.id));
+  }
+  const names = opts.context?.length ? [...new Set(opts.context)] : [undefined];
+  const targets: EngineConfig[] = [];
+  for (const context of names) targets.push(await useTarget(app.engines, { ...opts, context }));
+  return targets;
+}
+
+const endpointOf = (t: EngineConfig): string => endpointUrl(t.endpoint);
+
+/**
+ * --watch: the opening scans print every finding as new; then each burst of engine events and each interval
+ * rescans what changed and prints what appeared and what went away, one JSON object a line, until a signal.
+ */
+async function watch(app: App, targets: EngineConfig[], opts: ScanFlags, inputs: ScanInputs, intervalMs: number): Promise<void> {
+  const suppressions = inputs.suppressions;
+  const w = new ScanWatch({
+    engineIds: targets.map((t) => t.id),
+    bus: app.bus,
+    intervalMs,
+    scan: (id, first, signal) => app.scans.run(id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: first ? inputs.observeMs : undefined, signal }),
+    onChange: (c) => process.stdout.write(`${JSON.stringify(c)}\n`),
+    onError: (id, e) => {
+      const err = toAppError(e, `engine "${id}"`);
+      process.stderr.write(`stowaway scan: ${terminalSafe(err.message, 300)} [${err.code}]\n`);
+    },
+  });
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  void w.start();
+  await stopped;
+  await w.stop();
+  process.exitCode = EXIT.ok;
 }

@@ -6,6 +6,8 @@ import { collectEngineEvidence, type EngineCollectOptions } from '../collect/eng
 import { riskScore, runDetectors, type Suppression } from '../detect/run-detectors.js';
 import type { DetectPolicyInput } from '../detect/policy.js';
 import { attachKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
+import { observeEngine } from './observe.js';
+import { collectIncremental, type ScanBasis } from './incremental.js';
 
 export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'onProgress'> {
   /** The previous scan of the same engine: its socket and stats samples give detectors a history. */
@@ -15,6 +17,13 @@ export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'o
   onProgress?: (p: Omit<ScanProgress, 'scanId'>) => void;
   /** Cluster-side facts (pods, audit events), read after the engine and joined to its evidence before detection. */
   kube?: KubeEvidenceSource;
+  /** Observe the running containers for this long after collecting them (processes, sockets, stats over time). */
+  observeMs?: number;
+  /**
+   * Local engines: read again only what changed since `basis` (null: read all, and take signatures for next time).
+   * Observed scans always read every container.
+   */
+  incremental?: { basis: ScanBasis | null };
 }
 
 export interface ScanOutcome {
@@ -22,17 +31,34 @@ export interface ScanOutcome {
   evidence: EngineEvidence;
   /** Findings an allowlist covered; kept for cases and reports, left out of the result's findings. */
   suppressed: Finding[];
+  /** Per container, the signature of what was read (incremental scans only): the basis of the next rescan. */
+  signatures?: Map<string, string>;
 }
 
 /** Collect, then detect: one engine's containers (running and stopped) to a scored ScanResult. */
 export async function runScan(docker: Docker, engine: EngineEvidence['engine'], opts: RunScanOptions = {}): Promise<ScanOutcome> {
   const started = Date.now();
-  const evidence = await collectEngineEvidence(docker, {
+  const collectOpts = {
     ...opts,
     engine,
-    onProgress: (done, total, message) => opts.onProgress?.({ phase: total <= 1 && done === 0 && message.startsWith('listing') ? 'listing' : 'collecting', done, total, message }),
-  });
-  if (opts.previous) carryHistory(evidence, opts.previous);
+    onProgress: (done: number, total: number, message: string) => opts.onProgress?.({ phase: total <= 1 && done === 0 && message.startsWith('listing') ? 'listing' : 'collecting', done, total, message }),
+  };
+  const incremental = opts.incremental && opts.local ? await collectIncremental(docker, { ...collectOpts, basis: opts.observeMs ? null : opts.incremental.basis }) : undefined;
+  const evidence = incremental?.evidence ?? (await collectEngineEvidence(docker, collectOpts));
+  const reused = incremental?.reused ?? new Set<string>();
+  if (opts.observeMs) {
+    const total = Math.ceil(opts.observeMs / 1000);
+    evidence.observation = await observeEngine(docker, evidence, {
+      durationMs: opts.observeMs,
+      procRoot: opts.procRoot,
+      callTimeoutMs: opts.callTimeoutMs,
+      concurrency: opts.concurrency,
+      signal: opts.signal,
+      onSample: (done, n) => opts.onProgress?.({ phase: 'collecting', done: Math.min(done, n), total: n, message: `observing: sample ${done} of ${n} (${total} s)` }),
+    });
+  }
+  // Kept evidence already holds its history; only containers read again take on the earlier samples.
+  if (opts.previous) carryHistory(evidence, opts.previous, reused);
   if (opts.kube) attachKubeEvidence(evidence, await opts.kube());
   opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
   const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy });
@@ -53,9 +79,11 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
       .sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name)),
     findings: detection.findings,
     errors,
+    ...(evidence.observation ? { observation: evidence.observation } : {}),
+    ...(incremental?.reused.size ? { incremental: { reused: incremental.reused.size, collected: evidence.containers.length - incremental.reused.size } } : {}),
   };
   opts.onProgress?.({ phase: 'done', done: 1, total: 1, message: `${result.containers.length} containers, ${result.findings.length} findings` });
-  return { result, evidence, suppressed: detection.suppressed };
+  return { result, evidence, suppressed: detection.suppressed, ...(incremental ? { signatures: incremental.signatures } : {}) };
 }
 
 /** Samples kept per container across scans: enough for a baseline, bounded so memory stays flat. */
@@ -67,14 +95,18 @@ export const HISTORY_MAX_AGE_MS = 6 * 3_600_000;
  * Prepends the socket snapshots and stats samples of the previous scan (same container, same start) to this
  * one's, oldest first, so beaconing and CPU baselines become visible to detectors after repeated scans.
  */
-export function carryHistory(current: EngineEvidence, previous: EngineEvidence): void {
+export function carryHistory(current: EngineEvidence, previous: EngineEvidence, skip: ReadonlySet<string> = new Set()): void {
   const cutoff = Date.parse(current.collectedAt) - HISTORY_MAX_AGE_MS;
   const before = new Map(previous.containers.map((c) => [c.container.id, c]));
   for (const c of current.containers) {
+    if (skip.has(c.container.id)) continue;
     const old = before.get(c.container.id);
     // A restart starts a new life: its earlier sockets and CPU are not this run's history.
     if (!old || old.container.startedAt !== c.container.startedAt) continue;
-    c.sockets = [...old.sockets.filter((s) => Date.parse(s.collectedAt) >= cutoff), ...c.sockets].slice(-HISTORY_SAMPLES);
-    c.stats = [...old.stats.filter((s) => Date.parse(s.at) >= cutoff), ...c.stats].slice(-HISTORY_SAMPLES);
+    // This scan's own samples all stay (an observed scan has many); the history before them is bounded.
+    c.sockets = [...keepLast(old.sockets.filter((s) => Date.parse(s.collectedAt) >= cutoff), HISTORY_SAMPLES - c.sockets.length), ...c.sockets];
+    c.stats = [...keepLast(old.stats.filter((s) => Date.parse(s.at) >= cutoff), HISTORY_SAMPLES - c.stats.length), ...c.stats];
   }
 }
+
+const keepLast = <T>(xs: T[], n: number): T[] => (n > 0 ? xs.slice(-n) : []);

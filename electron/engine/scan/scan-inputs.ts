@@ -1,6 +1,10 @@
 import type { Suppression } from '../../../shared/domain/suppression.js';
 import { baselines, loadSuppressionFile } from '../detect/suppression-file.js';
 import { prepareKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
+import { parseDuration } from './duration.js';
+
+/** The longest observation one scan takes: ten minutes at two seconds a sample stays within the sample bound. */
+export const MAX_OBSERVE_MS = 10 * 60_000;
 
 /** What an analyst can bring to a scan besides the engine: allowlists and the cluster's side of the story. */
 export interface ScanInputFlags {
@@ -8,12 +12,15 @@ export interface ScanInputFlags {
   baseline?: string[];
   kubeContext?: string;
   kubeAudit?: string[];
+  /** Duration ("8s", "2m") to observe running containers within the scan. */
+  observe?: string;
 }
 
 export interface ScanInputs {
   /** Undefined when no file or baseline was named: the allowlist in force then applies unchanged. */
   suppressions?: Suppression[];
   kube?: KubeEvidenceSource;
+  observeMs?: number;
 }
 
 /**
@@ -22,8 +29,9 @@ export interface ScanInputs {
  * The CLI flags and the UI's scan options both come through here.
  */
 export async function readScanInputs(flags: ScanInputFlags, inForce: () => Suppression[] | Promise<Suppression[]>): Promise<ScanInputs> {
+  const observeMs = flags.observe !== undefined ? parseDuration(flags.observe, '--observe', { min: 2000, max: MAX_OBSERVE_MS }) : undefined;
   const named = [...(flags.suppressions !== undefined ? await loadSuppressionFile(flags.suppressions) : []), ...baselines(flags.baseline ?? [])];
-  const out: ScanInputs = {};
+  const out: ScanInputs = observeMs !== undefined ? { observeMs } : {};
   if (flags.suppressions !== undefined || (flags.baseline?.length ?? 0) > 0) out.suppressions = [...named, ...(await inForce())];
   if (flags.kubeContext !== undefined || (flags.kubeAudit?.length ?? 0) > 0) out.kube = await prepareKubeEvidence({ context: flags.kubeContext, auditFiles: flags.kubeAudit });
   return out;

@@ -12,6 +12,7 @@ import { collectContainerEvidence } from '../collect/container-evidence.js';
 import { engineLooksLocal } from '../collect/host-access.js';
 import type { Suppression } from '../detect/run-detectors.js';
 import { runScan, type ScanOutcome } from './run-scan.js';
+import type { ScanBasis } from './incremental.js';
 import type { KubeEvidenceSource } from '../kube/kube-evidence.js';
 import type { ScanOptions } from '../../../shared/api/scan.js';
 import { readScanInputs } from './scan-inputs.js';
@@ -24,6 +25,17 @@ export interface ScanServiceOptions {
   concurrency?: number;
   /** Allowlist entries in force, read at the start of every scan. */
   suppressions?: () => Suppression[] | Promise<Suppression[]>;
+  /**
+   * Rescans of a local engine read again only the containers that changed (see collectIncremental). On for the
+   * desktop app and `serve`; a one-off CLI scan has no next scan to prepare for.
+   */
+  incremental?: boolean;
+}
+
+/** The signatures of an engine's latest scan and the settings they were taken with: another setting means a full scan. */
+interface Basis {
+  signatures: Map<string, string>;
+  settings: string;
 }
 
 /** How long a scan's evidence of a container stands in for a fresh collection when a view asks for it. */
@@ -39,6 +51,12 @@ export interface ScanExtras {
   kube?: KubeEvidenceSource;
   /** A Kubernetes context scan limited to these namespaces. */
   namespaces?: string[];
+  /** Observe running containers for this long within the scan (see observeEngine). */
+  observeMs?: number;
+  /** Overrides the service's `incremental` for this scan. */
+  incremental?: boolean;
+  /** Ends the collection early (containers not yet read are left out): a watch being stopped. */
+  signal?: AbortSignal;
 }
 
 export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
@@ -57,6 +75,7 @@ export class ScanService {
   private readonly listeners = new Set<ScanListener>();
   /** Engines whose only evidence is what they were opened with (evidence bundles): never collected again. */
   private readonly offline = new Set<string>();
+  private readonly bases = new Map<string, Basis>();
 
   constructor(
     private readonly engines: EngineRegistry,
@@ -88,6 +107,7 @@ export class ScanService {
   /** Serves an opened evidence bundle as this engine's latest scan, for good: there is nothing to collect again. */
   adoptOffline(engineId: string, outcome: ScanOutcome): void {
     this.offline.add(engineId);
+    this.bases.delete(engineId);
     this.latestByEngine.set(engineId, outcome);
   }
 
@@ -140,8 +160,8 @@ export class ScanService {
 
   /** The UI's scan options, read as the CLI reads its flags (see readScanInputs). */
   private async extrasFor(options: ScanOptions | undefined): Promise<ScanExtras> {
-    const inputs = await readScanInputs({ baseline: options?.baselines, kubeContext: options?.kubeContext, kubeAudit: options?.kubeAudit }, async () => (await this.opts.suppressions?.()) ?? []);
-    return { suppressions: inputs.suppressions, kube: inputs.kube };
+    const inputs = await readScanInputs({ baseline: options?.baselines, kubeContext: options?.kubeContext, kubeAudit: options?.kubeAudit, observe: options?.observe }, async () => (await this.opts.suppressions?.()) ?? []);
+    return { suppressions: inputs.suppressions, kube: inputs.kube, observeMs: inputs.observeMs };
   }
 
   private async collectOne(engineId: string, containerId: string): Promise<ContainerEvidence> {
@@ -161,9 +181,18 @@ export class ScanService {
       if (p.phase === 'done') done = p;
       else emitProgress(p);
     };
+    const settings = JSON.stringify([since ?? null, Boolean(extra.exec), extra.stats ?? null]);
+    const incremental = extra.incremental ?? this.opts.incremental ?? false;
+    const held = this.bases.get(engineId);
+    const basis = incremental && held?.settings === settings && this.latestEvidence(engineId) ? { evidence: this.latestEvidence(engineId)!, signatures: held.signatures } : null;
     try {
-      const outcome = config.endpoint.type === 'kubernetes' ? await this.scanCluster(config, config.endpoint.context, extra, suppressions, onProgress) : await this.scanEngine(engineId, since, extra, suppressions, onProgress);
+      const outcome =
+        config.endpoint.type === 'kubernetes'
+          ? await this.scanCluster(config, config.endpoint.context, extra, suppressions, onProgress)
+          : await this.scanEngine(engineId, since, { ...extra, incremental }, suppressions, onProgress, basis);
       this.latestByEngine.set(engineId, outcome);
+      if (outcome.signatures) this.bases.set(engineId, { signatures: outcome.signatures, settings });
+      else this.bases.delete(engineId);
       if (done) emitProgress(done);
       for (const key of [...this.containerCache.keys()]) if (key.startsWith(`${engineId}\u0000`)) this.containerCache.delete(key);
       for (const l of this.listeners) {
@@ -186,7 +215,7 @@ export class ScanService {
     return runKubeScan({ context, engine: { id: config.id, name: config.name }, namespaces: extra.namespaces, audit: extra.kube, suppressions, timeoutMs: this.opts.callTimeoutMs, onProgress });
   }
 
-  private async scanEngine(engineId: string, since: string | undefined, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void): Promise<ScanOutcome> {
+  private async scanEngine(engineId: string, since: string | undefined, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void, basis: ScanBasis | null): Promise<ScanOutcome> {
     const config = this.engines.config(engineId);
     const docker = await this.engines.client(engineId);
     const state = this.engines.state(engineId);
@@ -204,6 +233,9 @@ export class ScanService {
         stats: extra.stats,
         suppressions,
         kube: extra.kube,
+        observeMs: extra.observeMs,
+        incremental: extra.incremental ? { basis } : undefined,
+        signal: extra.signal,
         previous: this.latestEvidence(engineId),
         onProgress,
       },

@@ -4,11 +4,21 @@ import type { EngineView } from '../../../../shared/domain/engine.js';
 import { useApi } from '../../app/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 
-/** The CLI's --baseline, --kube-context and --kube-audit for the Scan button, chosen in a small panel. */
+const OBSERVE = /^\d+(ms|s|m)$/;
+
+/** The CLI's --baseline, --observe, --kube-context and --kube-audit for the Scan button, chosen in a small panel. */
 export function ScanOptionsPanel(p: { engines: EngineView[]; value: ScanOptions; onChange: (o: ScanOptions) => void; onClose: () => void }) {
   const api = useApi();
   const catalogue = useQuery(() => api.call('detectors.list', {}), []);
   const [audit, setAudit] = useState((p.value.kubeAudit ?? []).join('\n'));
+  const [observe, setObserve] = useState(p.value.observe ?? '');
+  const setObserveText = (text: string) => {
+    setObserve(text);
+    const v = text.trim();
+    // Only a duration the backend accepts is passed on; the field shows what is wrong with anything else.
+    p.onChange({ ...p.value, observe: OBSERVE.test(v) ? v : undefined });
+  };
+  const observeInvalid = observe.trim() !== '' && !OBSERVE.test(observe.trim());
   const contexts = [...new Set(p.engines.flatMap((e) => (e.endpoint.type === 'kubernetes' ? [e.endpoint.context] : [])))];
   const chosen = new Set(p.value.baselines ?? []);
   const toggle = (name: string) => {
@@ -38,6 +48,23 @@ export function ScanOptionsPanel(p: { engines: EngineView[]; value: ScanOptions;
         {catalogue.data && !catalogue.data.baselines.length ? <span className="muted small">none shipped</span> : null}
       </fieldset>
       <fieldset>
+        <legend>Observe</legend>
+        <label className="fv-opt">
+          Sample processes, sockets and stats for{' '}
+          <input
+            type="text"
+            size={6}
+            value={observe}
+            placeholder="e.g. 8s"
+            aria-invalid={observeInvalid}
+            title="Duration such as 8s or 2m (up to 10m): the scan samples running containers every 1-2 s for this long, so beaconing, short connections, CPU spikes and processes that come and go show up"
+            onChange={(e) => setObserveText(e.target.value)}
+            data-testid="scan-observe"
+          />
+        </label>
+        {observeInvalid ? <span className="muted small" data-testid="scan-observe-error">use a duration such as 8s or 2m</span> : null}
+      </fieldset>
+      <fieldset>
         <legend>Kubernetes</legend>
         <label className="fv-opt">
           Pods of context{' '}
@@ -64,6 +91,6 @@ export function ScanOptionsPanel(p: { engines: EngineView[]; value: ScanOptions;
 
 /** A short summary of the options in force, shown beside the Scan button. */
 export function describeScanOptions(o: ScanOptions): string {
-  const parts = [...(o.baselines ?? []).map((b) => `baseline ${b}`), ...(o.kubeContext ? [`pods of ${o.kubeContext}`] : []), ...(o.kubeAudit?.length ? [`${o.kubeAudit.length} audit log${o.kubeAudit.length > 1 ? 's' : ''}`] : [])];
+  const parts = [...(o.observe ? [`observe ${o.observe}`] : []), ...(o.baselines ?? []).map((b) => `baseline ${b}`), ...(o.kubeContext ? [`pods of ${o.kubeContext}`] : []), ...(o.kubeAudit?.length ? [`${o.kubeAudit.length} audit log${o.kubeAudit.length > 1 ? 's' : ''}`] : [])];
   return parts.join(', ');
 }

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { ContainerEvidence } from '../../../shared/domain/evidence-set.js';
+import { walkTree } from '../collect/layers.js';
+import { parseMounts, parseStat } from '../collect/proc-parse.js';
+import { scratchTmpfsMounts, SCRATCH_TMPFS } from '../collect/tmpfs-files.js';
+
+/** Entries walked per tree; past this a container is treated as changed on every rescan, which is safe. */
+const MAX_ENTRIES = 20_000;
+const NET_TABLES = ['tcp', 'tcp6', 'udp', 'udp6'] as const;
+
+export interface SignatureInput {
+  id: string;
+  /** State and creation time from the container list. */
+  listed: string;
+  upperDir?: string;
+  /** Host PIDs of the container (from the host's PID index); empty when stopped. */
+  pids: number[];
+}
+
+/**
+ * A digest of what a scan of this container would read, from cheap host-side reads only: the listed state, every
+ * entry of the overlay upper dir (path, mtime, ctime, size, mode: ctime also moves on chattr and xattr changes), its
+ * PIDs with their start times and names, its socket tables (addresses, state, inode) and its scratch tmpfs mounts.
+ * Equal digests mean a new collection would find the same filesystem, processes and sockets.
+ */
+export async function containerSignature(procRoot: string, s: SignatureInput): Promise<string> {
+  const h = createHash('sha256');
+  h.update(`${s.id}\n${s.listed}\n`);
+  if (s.upperDir) await digestTree(h, s.upperDir, '/');
+  const pids = [...s.pids].sort((a, b) => a - b);
+  const stats = await Promise.all(pids.map((pid) => readFile(`${procRoot}/${pid}/stat`, 'utf8').then(parseStat, () => null)));
+  for (const st of stats) if (st) h.update(`p ${st.pid} ${st.startTicks} ${st.comm}\n`);
+  const first = pids[0];
+  if (first !== undefined) {
+    for (const t of NET_TABLES) h.update(`${t}\n${socketRows(await readFile(`${procRoot}/${first}/net/${t}`, 'utf8').catch(() => ''))}`);
+    const mountinfo = await readFile(`${procRoot}/${first}/mountinfo`, 'utf8').catch(() => '');
+    const mounts = parseMounts(mountinfo);
+    const all = new Set(mounts.map((m) => m.mountPoint));
+    for (const m of scratchTmpfsMounts(mounts)) if (SCRATCH_TMPFS.includes(m)) await digestTree(h, `${procRoot}/${first}/root`, m, all);
+  }
+  return h.digest('hex');
+}
+
+/** The rows of a /proc/net table that say which sockets exist: addresses, state and inode, not queues or timers. */
+function socketRows(text: string): string {
+  return text
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const f = l.trim().split(/\s+/);
+      return f.length > 9 ? `${f[1]} ${f[2]} ${f[3]} ${f[9]}` : '';
+    })
+    .filter(Boolean)
+    .sort()
+    .join('\n');
+}
+
+async function digestTree(h: ReturnType<typeof createHash>, root: string, start: string, skip?: Set<string>): Promise<void> {
+  const walk = await walkTree(root, MAX_ENTRIES, { start, skip: skip && new Set([...skip].filter((m) => m !== start)) });
+  // Past the bound nothing can be promised: a random salt makes the digest differ from every earlier one.
+  if (walk.truncated) h.update(String(Math.random()));
+  for (const e of walk.entries) h.update(`${e.path}\0${e.stat.mtimeMs}\0${e.stat.ctimeMs}\0${e.stat.size}\0${e.stat.mode}\n`);
+}
+
+/** Where a container's upper dir is, from evidence of an earlier scan. */
+export const upperDirOf = (c: ContainerEvidence | undefined): string | undefined => c?.container.graphDriver.upperDir;
