@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ErrorState, Loading } from '../../components/States.js';
 

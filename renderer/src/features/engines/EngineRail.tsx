@@ -3,7 +3,7 @@ import { ContainerList } from './ContainerList.js';
 import { sortContainers, type RailSort } from './container-risk.js';
 import { useContainerRisk } from './use-container-risk.js';
 import type { EngineState } from '../../../../shared/domain/engine.js';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import { AddHostForm } from './AddHostForm.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';
 import './engines.css';

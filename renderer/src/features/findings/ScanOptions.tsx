@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ScanOptions } from '../../../../shared/api/scan.js';
 import type { EngineView } from '../../../../shared/domain/engine.js';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 
 /** The CLI's --baseline, --kube-context and --kube-audit for the Scan button, chosen in a small panel. */

@@ -1,4 +1,4 @@
-import { showInvisible } from '../../../../shared/text.js';
+import { showInvisible } from '../../../shared/text.js';
 
 /**
  * Makes hostile text safe to read: control characters (ANSI escapes, NUL, bells, bidi overrides) become
