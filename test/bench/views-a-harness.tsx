@@ -3,10 +3,10 @@
 import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import { ApiClient, type Transport } from '../../renderer/src/api/client.js';
-import { ApiProvider } from '../../renderer/src/app/api-context.js';
-import { WorkbenchContext, type Workbench } from '../../renderer/src/app/workbench.js';
+import { ApiProvider } from '../../renderer/src/workbench/api-context.js';
+import { WorkbenchContext, type Workbench } from '../../renderer/src/workbench/workbench.js';
 import { ProcessTree } from '../../renderer/src/features/processes/ProcessTree.js';
-import { FsDiff } from '../../renderer/src/features/files/FsDiff.js';
+import { FsDiff } from '../../renderer/src/features/files/FsDiffView.js';
 import type { ContainerEvidence } from '../../shared/domain/evidence-set.js';
 import type { ProcessInfo } from '../../shared/domain/process.js';
 import type { FileChange } from '../../shared/domain/file-change.js';

@@ -4,7 +4,7 @@ import { useCallback, useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import { ApiClient, type Transport } from '../../renderer/src/api/client.js';
-import { ApiProvider } from '../../renderer/src/app/api-context.js';
+import { ApiProvider } from '../../renderer/src/workbench/api-context.js';
 import { steps } from './frame-probe.js';
 import { EngineRail } from '../../renderer/src/features/engines/EngineRail.js';
 import { useHotkeys } from '../../renderer/src/lib/use-hotkeys.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { showInvisible } from '../../shared/text.js';
 import { terminalSafe } from '../../electron/cli/format/text.js';
 import { visible as reportVisible } from '../../electron/engine/reports/escape.js';
-import { shown, visible as uiVisible } from '../../renderer/src/features/containers/visible-text.js';
+import { shown, visible as uiVisible } from '../../renderer/src/lib/visible-text.js';
 import { bundleLabel } from '../../electron/engine/bundle/bundle-format.js';
 
 const HOSTILE = 'a\u001b[31mred\u0007 \u202eevil\u200b\ufeff\tz\n';

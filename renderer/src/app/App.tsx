@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useApi } from './api-context.js';
-import { WorkbenchContext, type Workbench } from './workbench.js';
+import { useApi } from '../workbench/api-context.js';
+import { WorkbenchContext, type Workbench } from '../workbench/workbench.js';
 import { VIEWS } from './views.js';
 import { SidePanel } from './SidePanel.js';
 import { EngineRail, filterContainers } from '../features/engines/EngineRail.js';

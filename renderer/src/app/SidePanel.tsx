@@ -1,6 +1,6 @@
 import type { ContainerSummary } from '../../../shared/domain/container.js';
 import { Empty } from '../components/States.js';
-import { shown, visible } from '../features/containers/visible-text.js';
+import { shown, visible } from '../lib/visible-text.js';
 
 /** Right panel: the inspector for whatever is selected. */
 export function SidePanel({ container }: { container: ContainerSummary | undefined }) {

@@ -1,4 +1,4 @@
-import { GLOBAL_KEYS, type KeyHelp } from '../app/key-help.js';
+import { GLOBAL_KEYS, type KeyHelp } from '../workbench/key-help.js';
 
 /** The keyboard help: the shell's keys, then those of the view on screen (when it has any). */
 export function ShortcutHelp({ onClose, view }: { onClose: () => void; view?: { label: string; keys?: KeyHelp[] } }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, modeString, visible } from '../../../renderer/src/features/containers/visible-text.js';
+import { bytes, modeString, visible } from '../../../renderer/src/lib/visible-text.js';
 import { effectiveCaps } from '../../../renderer/src/features/containers/capabilities.js';
 import { lineDiff } from '../../../electron/engine/investigate/files-diff.js';
 import { toSample } from '../../../electron/engine/investigate/container-stats.js';

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ErrorState, Loading } from '../../components/States.js';
-import { shown } from '../containers/visible-text.js';
+import { shown } from '../../lib/visible-text.js';
 
 /**
  * The evidence a case holds for each container, read from the case store rather than a live engine: what an

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { CaseView } from '../../../../shared/api/cases.js';
-import { shown } from '../containers/visible-text.js';
+import { shown } from '../../lib/visible-text.js';
 
 interface Props {
   cases: CaseView[];

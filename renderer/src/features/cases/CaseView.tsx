@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useApi } from '../../app/api-context.js';
-import { useWorkbench } from '../../app/workbench.js';
+import { useApi } from '../../workbench/api-context.js';
+import { useWorkbench } from '../../workbench/workbench.js';
 import { useQuery } from '../../lib/use-query.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { TriageStateSchema, type TriageState } from '../../../../shared/domain/finding.js';
@@ -11,7 +11,7 @@ import { ReportPanel } from './ReportPanel.js';
 import { CustodyPanel } from './CustodyPanel.js';
 import { CaseEvidencePanel } from './CaseEvidencePanel.js';
 import { AllowlistPanel } from './AllowlistPanel.js';
-import { shown } from '../containers/visible-text.js';
+import { shown } from '../../lib/visible-text.js';
 import './cases.css';
 
 const TRIAGE: TriageState[] = TriageStateSchema.options;

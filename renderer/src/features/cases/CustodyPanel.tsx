@@ -1,6 +1,6 @@
 import type { CustodyEntry } from '../../../../shared/domain/case.js';
 import type { VerifyResult } from '../../../../shared/api/cases.js';
-import { shown } from '../containers/visible-text.js';
+import { shown } from '../../lib/visible-text.js';
 
 /** The append-only custody log, newest first, and evidence verification. */
 export function CustodyPanel({ entries, evidenceCount, verify, onVerify, busy }: { entries: CustodyEntry[]; evidenceCount: number; verify: VerifyResult | undefined; onVerify(): void; busy: boolean }) {

@@ -1,14 +1,14 @@
 import { useEffect } from 'react';
-import { useApi } from '../../app/api-context.js';
-import { useWorkbench } from '../../app/workbench.js';
+import { useApi } from '../../workbench/api-context.js';
+import { useWorkbench } from '../../workbench/workbench.js';
 import { useQuery } from '../../lib/use-query.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import type { ContainerDetail } from '../../../../shared/domain/container.js';
 import { severityRank, type Finding } from '../../../../shared/domain/finding.js';
-import { visible } from './visible-text.js';
+import { visible } from '../../lib/visible-text.js';
 import { LiveStats } from './StatsChart.js';
 import { DANGEROUS_CAPS, effectiveCaps } from './capabilities.js';
-import './common.css';
+import '../../lib/common.css';
 import './overview.css';
 
 /** Overview of one container from inspect: what it runs, with which privileges, mounts and networks. */

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { area, line, scaleLinear, max as d3max } from 'd3';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import type { StatsSample } from '../../../../shared/domain/evidence-set.js';
-import { bytes } from './visible-text.js';
+import { bytes } from '../../lib/visible-text.js';
 
 const INTERVAL_MS = 2000;
 const KEEP = 60;

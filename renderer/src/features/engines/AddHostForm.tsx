@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import type { EngineView } from '../../../../shared/domain/engine.js';
 import type { EngineDraft, EngineTestResult } from '../../../../shared/api/engines.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ContainerSummary } from '../../../../shared/domain/container.js';
 import { ago, shortId } from '../../lib/format.js';
 import type { ContainerRisk } from './container-risk.js';
-import { shown } from '../containers/visible-text.js';
+import { shown } from '../../lib/visible-text.js';
 import './container-list.css';
 
 /**

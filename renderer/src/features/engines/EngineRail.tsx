@@ -3,7 +3,7 @@ import { ContainerList } from './ContainerList.js';
 import { sortContainers, type RailSort } from './container-risk.js';
 import { useContainerRisk } from './use-container-risk.js';
 import type { EngineState } from '../../../../shared/domain/engine.js';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import { AddHostForm } from './AddHostForm.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { InsecureBadge } from './InsecureBadge.js';
@@ -11,7 +11,7 @@ import './engines.css';
 import type { EngineView } from '../../../../shared/domain/engine.js';
 import type { ContainerSummary } from '../../../../shared/domain/container.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
-import { shown } from '../containers/visible-text.js';
+import { shown } from '../../lib/visible-text.js';
 
 interface Props {
   engines: EngineView[];

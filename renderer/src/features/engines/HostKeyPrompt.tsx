@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import type { HostKeyInfo } from '../../../../shared/domain/engine.js';
 import type { TrustHostKeyResult } from '../../../../shared/api/engines.js';
 import './engines.css';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { isOpName, type OpName } from '../../../../shared/api/contract.js';
 import type { ScanResult } from '../../../../shared/domain/scan.js';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import { riskByContainer, type ContainerRisk } from './container-risk.js';
 
 /** Risk per container from the engine's latest scan, refreshed when a scan finishes. Empty before any scan. */

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ErrorState, Loading } from '../../components/States.js';
-import { bytes, modeString, visible } from '../containers/visible-text.js';
+import { bytes, modeString, visible } from '../../lib/visible-text.js';
 import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
 import type { FileDiff, FileSide } from '../../../../shared/api/investigate.js';
 import { SEVERE_FILE_FLAGS, type FileNode } from './file-model.js';

@@ -1,4 +1,4 @@
-import type { KeyHelp } from '../../app/key-help.js';
+import type { KeyHelp } from '../../workbench/key-help.js';
 
 /** The list keys work while the list of changed files has focus. */
 export const FILE_KEYS: KeyHelp[] = [

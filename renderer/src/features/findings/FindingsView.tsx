@@ -1,18 +1,18 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useApi } from '../../app/api-context.js';
-import { useWorkbench } from '../../app/workbench.js';
+import { useApi } from '../../workbench/api-context.js';
+import { useWorkbench } from '../../workbench/workbench.js';
 import { useQuery } from '../../lib/use-query.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { SEVERITIES, type EvidenceRef, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
 import type { ScanProgress } from '../../../../shared/domain/scan.js';
-import { shown, visible } from '../containers/visible-text.js';
+import { shown, visible } from '../../lib/visible-text.js';
 import { evidenceTarget, facet, selectFindings, STATES, type SortKey } from './findings-model.js';
 import { useFindings, useScan, useTriage } from './use-findings.js';
 import { describeScanOptions, ScanOptionsPanel } from './ScanOptions.js';
 import type { ScanOptions } from '../../../../shared/api/scan.js';
-import '../containers/common.css';
+import '../../lib/common.css';
 import './findings.css';
 
 const ROW_H = 42;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ScanOptions } from '../../../../shared/api/scan.js';
 import type { EngineView } from '../../../../shared/domain/engine.js';
-import { useApi } from '../../app/api-context.js';
+import { useApi } from '../../workbench/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 
 const OBSERVE = /^\d+(ms|s|m)$/;

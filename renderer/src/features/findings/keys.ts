@@ -1,4 +1,4 @@
-import type { KeyHelp } from '../../app/key-help.js';
+import type { KeyHelp } from '../../workbench/key-help.js';
 
 export const FINDINGS_KEYS: KeyHelp[] = [
   ['n / p', 'next / previous finding'],

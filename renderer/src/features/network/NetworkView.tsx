@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Direction, NetEdge, NetGraph, NetNode } from '../../../../shared/api/investigate-network.js';
-import { useApi } from '../../app/api-context.js';
-import { useWorkbench } from '../../app/workbench.js';
+import { useApi } from '../../workbench/api-context.js';
+import { useWorkbench } from '../../workbench/workbench.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { useQuery } from '../../lib/use-query.js';
@@ -9,7 +9,8 @@ import { ForceGraph, type GEdge, type GNode, type Palette } from './force-graph.
 import { ALL_DIRECTIONS, defaultFilter, filterGraph, type GraphFilter } from './graph-filter.js';
 import { markGraph } from './graph-marks.js';
 import { edgesForSocketRef } from './socket-ref.js';
-import { SEVERITY_VAR, useLatestFindings } from './use-latest-findings.js';
+import { SEVERITY_VAR, useLatestFindings } from '../../lib/use-latest-findings.js';
+import '../../lib/filter-chips.css';
 import './network.css';
 
 const STATES = ['all', 'ESTABLISHED', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'TIME_WAIT', 'CLOSE_WAIT', 'FIN_WAIT1', 'FIN_WAIT2', 'UNCONN'];

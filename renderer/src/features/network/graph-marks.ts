@@ -1,6 +1,6 @@
 import type { NetEdge, NetGraph } from '../../../../shared/api/investigate-network.js';
 import type { Finding, Severity } from '../../../../shared/domain/finding.js';
-import { worst } from './use-latest-findings.js';
+import { worst } from '../../lib/use-latest-findings.js';
 import { edgesForSocketRef, parseSocketEvidence } from './socket-ref.js';
 
 export interface Marks {

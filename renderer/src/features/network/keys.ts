@@ -1,4 +1,4 @@
-import type { KeyHelp } from '../../app/key-help.js';
+import type { KeyHelp } from '../../workbench/key-help.js';
 
 export const NETWORK_KEYS: KeyHelp[] = [
   ['f', 'fit the graph to the view'],

@@ -1,14 +1,14 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { useWorkbench } from '../../app/workbench.js';
+import { useWorkbench } from '../../workbench/workbench.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
-import { useContainerEvidence } from '../containers/use-evidence.js';
-import { visible, bytes } from '../containers/visible-text.js';
+import { useContainerEvidence } from '../../lib/use-evidence.js';
+import { visible, bytes } from '../../lib/visible-text.js';
 import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
 import type { ProcessInfo } from '../../../../shared/domain/process.js';
 import { buildTree, compareViews, SEVERE_FLAGS, type ProcNode, type ProcTree } from './process-model.js';
 import { TreePane, type TreePaneHandle } from './TreePane.js';
-import '../containers/common.css';
+import '../../lib/common.css';
 import './processes.css';
 
 /** Process tree of the selected container: the host's view beside the container's own, differences marked. */

@@ -1,6 +1,6 @@
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { select, zoom as d3zoom, zoomIdentity, zoomTransform, type ZoomBehavior, type ZoomTransform } from 'd3';
-import { visible } from '../containers/visible-text.js';
+import { visible } from '../../lib/visible-text.js';
 import { guideArray, SEVERE_FLAGS, visibleRows, type ProcNode, type ProcTree, type Row } from './process-model.js';
 
 export const ROW_H = 24;

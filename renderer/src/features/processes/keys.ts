@@ -1,4 +1,4 @@
-import type { KeyHelp } from '../../app/key-help.js';
+import type { KeyHelp } from '../../workbench/key-help.js';
 
 /** The tree keys work while a tree has focus (click it, or Enter from the search box). */
 export const PROCESS_KEYS: KeyHelp[] = [

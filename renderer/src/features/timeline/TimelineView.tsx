@@ -1,16 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { isOpName, type OpName } from '../../../../shared/api/contract.js';
 import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
-import { useApi } from '../../app/api-context.js';
-import { useWorkbench } from '../../app/workbench.js';
+import { useApi } from '../../workbench/api-context.js';
+import { useWorkbench } from '../../workbench/workbench.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { useQuery } from '../../lib/use-query.js';
-import { useLatestFindings } from '../network/use-latest-findings.js';
+import { useLatestFindings } from '../../lib/use-latest-findings.js';
 import { TimelineChart } from './timeline-chart.js';
 import { eventRefInfo, itemForEventRef } from './event-ref.js';
 import { eventItem, fileItems, findingItems, LANES, mergeItems, type Lane, type TimelineItem } from './timeline-items.js';
-import '../network/network.css';
+import '../../lib/filter-chips.css';
 import './timeline.css';
 
 const WINDOWS: { id: string; label: string; ms: number }[] = [

@@ -1,14 +1,14 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useWorkbench } from '../../app/workbench.js';
+import { useWorkbench } from '../../workbench/workbench.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
-import { useContainerEvidence } from '../containers/use-evidence.js';
-import { bytes, modeString, visible } from '../containers/visible-text.js';
+import { useContainerEvidence } from '../../lib/use-evidence.js';
+import { bytes, modeString, visible } from '../../lib/visible-text.js';
 import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
 import { buildFileTree, fileRows, SEVERE_FILE_FLAGS, type FileNode, type Kind } from './file-model.js';
 import { FileDetail } from './FileDetail.js';
-import '../containers/common.css';
+import '../../lib/common.css';
 import './files.css';
 
 const ROW_H = 24;

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { useApi } from '../../app/api-context.js';
-import { useQuery } from '../../lib/use-query.js';
+import { useApi } from '../workbench/api-context.js';
+import { useQuery } from './use-query.js';
 
 /** Engine actions after which a container's processes or files have likely changed. */
 const CHANGING = /^(start|restart|unpause|exec_start|exec_die|die|kill|stop|pause|rename|update|commit|copy|extract-to-dir)/;

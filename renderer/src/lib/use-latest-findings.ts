@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { isOpName, type OpName } from '../../../../shared/api/contract.js';
-import type { Finding, Severity } from '../../../../shared/domain/finding.js';
-import { severityRank } from '../../../../shared/domain/finding.js';
-import { useApi } from '../../app/api-context.js';
+import { isOpName, type OpName } from '../../../shared/api/contract.js';
+import type { Finding, Severity } from '../../../shared/domain/finding.js';
+import { severityRank } from '../../../shared/domain/finding.js';
+import { useApi } from '../workbench/api-context.js';
 
 /**
  * Findings of the engine's latest scan, for colouring graph elements and marking the timeline. Views work without
