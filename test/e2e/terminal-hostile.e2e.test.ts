@@ -52,9 +52,11 @@ describe('hostile terminal output in a real browser', () => {
     });
     await page.goto(url);
     await page.evaluate(() => navigator.clipboard.writeText('clipboard-sentinel'));
-    await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
+    // The rail lists rows in view only: on a busy engine the container is found through the filter.
+    await page.getByTestId('engine-rail').locator('input[type="search"]').fill(name);
     const item = page.getByTestId('container-item').filter({ hasText: name }).first();
-    await item.waitFor({ timeout: 15_000 });
+    await item.waitFor({ timeout: 30_000 });
     await item.click();
     await page.getByTestId('tab-terminal').click();
   });

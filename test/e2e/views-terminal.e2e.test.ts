@@ -28,9 +28,11 @@ describe('terminal view in web mode', () => {
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(await serve.url);
-    await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
+    // The rail lists rows in view only: on a busy engine the container is found through the filter.
+    await page.getByTestId('engine-rail').locator('input[type="search"]').fill(name);
     const item = page.getByTestId('container-item').filter({ hasText: name }).first();
-    await item.waitFor({ timeout: 15_000 });
+    await item.waitFor({ timeout: 30_000 });
     await item.click();
     await page.getByTestId('tab-terminal').click();
   });

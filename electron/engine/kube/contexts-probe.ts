@@ -1,15 +1,22 @@
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
+import { loadKubeConfig } from './kube-config.js';
 
 /** Asks a Kubernetes context's API server for its version, to show whether the context is reachable. */
 export async function probeKubeContext(endpoint: Extract<Endpoint, { type: 'kubernetes' }>, timeoutMs: number): Promise<{ serverVersion: string; platform?: string }> {
-  const kc = new KubeConfig();
+  let kc: KubeConfig;
   try {
-    kc.loadFromFile(endpoint.kubeconfigPath);
-    kc.setCurrentContext(endpoint.context);
-  } catch (e) {
-    throw new AppError('VALIDATION', `kubeconfig ${endpoint.kubeconfigPath}: ${(e as Error).message.slice(0, 300)}`);
+    // The kubectl merge of every KUBECONFIG file: a context's user may be defined in another file than the context.
+    kc = await loadKubeConfig(endpoint.context);
+  } catch {
+    kc = new KubeConfig();
+    try {
+      kc.loadFromFile(endpoint.kubeconfigPath);
+      kc.setCurrentContext(endpoint.context);
+    } catch (e) {
+      throw new AppError('VALIDATION', `kubeconfig ${endpoint.kubeconfigPath}: ${(e as Error).message.slice(0, 300)}`);
+    }
   }
   const api = kc.makeApiClient(VersionApi);
   let timer: NodeJS.Timeout | undefined;

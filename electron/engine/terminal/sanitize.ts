@@ -24,6 +24,7 @@ const BEL = 0x07;
 // Bidi overrides and isolates, zero-width characters and the BOM, besides C0, DEL and C1: the set shared/text.ts hides.
 // eslint-disable-next-line no-control-regex
 const SPECIAL_RUN = /[\u0000-\u0007\u000b-\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const WHOLE_CSI = /\u001b\[([0-9;:]{0,64})([mCDGKJ])/y;
 /** Controls with an effect confined to the current line (BS, TAB, LF, CR). */
 const LINE_CONTROLS = new Set([0x08, 0x09, 0x0a, 0x0d]);
 
@@ -56,6 +57,18 @@ function isSpecial(code: number): boolean {
  * the analyst. Extended colours (38/48/58 with `;5;n` or `;2;r;g;b`, or the colon form) are accepted whole.
  */
 function sgrAllowed(params: string): boolean {
+  // Programs repeat a handful of colour sequences: their verdicts are kept.
+  let known = SGR_SEEN.get(params);
+  if (known === undefined) {
+    known = sgrParamsAllowed(params);
+    if (SGR_SEEN.size >= 512) SGR_SEEN.clear();
+    SGR_SEEN.set(params, known);
+  }
+  return known;
+}
+const SGR_SEEN = new Map<string, boolean>();
+
+function sgrParamsAllowed(params: string): boolean {
   if (!/^[0-9;:]*$/.test(params)) return false;
   const p = params === '' ? [] : params.split(';');
   for (let i = 0; i < p.length; i++) {
@@ -147,6 +160,16 @@ export class TerminalSanitizer {
         out += text.slice(i, stop);
         i = stop;
         if (i >= text.length) break;
+        // An allowed sequence whole within this chunk is copied at once; anything else goes through the states.
+        if (text.charCodeAt(i) === 0x1b) {
+          WHOLE_CSI.lastIndex = i;
+          const w = WHOLE_CSI.exec(text);
+          if (w && csiAllowed(w[1]!, w[2]!)) {
+            out += w[0];
+            i += w[0].length;
+            continue;
+          }
+        }
         out += this.ground(text[i]!);
         i++;
         continue;
