@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createApp } from '../../engine/app.js';
 import { writeBundle } from '../../engine/bundle/write-bundle.js';
+import { rehomeEvidence, rehomeResult } from '../../engine/bundle/bundle-engines.js';
 import { encodeBundleFrame } from '../../engine/kube/collect/bundle-frame.js';
 import { sha256Hex } from '../../engine/cases/blob-store.js';
 import { custodyKey } from '../../engine/cases/custody-key.js';
@@ -20,6 +21,7 @@ interface CollectFlags extends TargetFlags {
   since: string;
   exec?: boolean;
   stats?: boolean;
+  engineName?: string;
 }
 
 /** `stowaway collect --out FILE`: writes an offline evidence bundle on the host that runs the engine. */
@@ -30,7 +32,8 @@ export function registerCollect(program: Command): void {
     .requiredOption('--out <file>', 'bundle file to write (e.g. evidence.tar.gz); - writes it to stdout as framed base64 lines (used by collection Jobs, whose log carries it back)')
     .option('--since <duration>', 'engine event history to include, e.g. 30m, 24h, 7d', '24h')
     .option('--exec', 'when the host cannot read a container, run commands inside it (leaves exec events)')
-    .option('--stats', 'sample CPU and memory of running containers');
+    .option('--stats', 'sample CPU and memory of running containers')
+    .option('--engine-name <name>', 'name the engine in the bundle (collection Jobs pass their node name)');
   addTargetOptions(cmd).action(async (o: CollectFlags) => {
     try {
       parseSince(o.since);
@@ -51,8 +54,15 @@ export function registerCollect(program: Command): void {
     });
     try {
       const target = await useTarget(app.engines, o);
-      const result = await app.scans.run(target.id, o.since, { exec: o.exec, stats: o.stats });
-      const evidence = app.scans.latestEvidence(target.id);
+      let result = await app.scans.run(target.id, o.since, { exec: o.exec, stats: o.stats });
+      let evidence = app.scans.latestEvidence(target.id);
+      if (o.engineName && evidence) {
+        // A node's collector names its engine after the node, so bundles of a whole cluster stay apart in one case.
+        const id = `node:${o.engineName}`.slice(0, 128);
+        const name = o.engineName.slice(0, 256);
+        result = rehomeResult({ ...result, engine: { ...result.engine, name } }, id);
+        evidence = rehomeEvidence({ ...evidence, engine: { ...evidence.engine, name } }, id);
+      }
       if (!evidence) throw new AppError('INTERNAL', 'the scan kept no evidence set');
       // Whole text files travel as blobs under their own hash, so the receiving side can verify them.
       const blobs: Buffer[] = [];

@@ -41,13 +41,21 @@ export class BundleEngines {
    * bundle. Does nothing for other cases, for a bundle already open, or when the case holds no evidence set.
    */
   openFromCase(c: CaseView, store: () => CaseService): EngineConfig | undefined {
-    if (!c.readOnly || this.outcomes.has(bundleEngineId(c.id))) return undefined;
+    if (!c.readOnly || this.outcomes.has(bundleEngineId(c.id)) || this.outcomes.has(`${bundleEngineId(c.id)}-1`)) return undefined;
     const cases = store();
-    const scan = cases.scans(c.id).find((s) => s.evidenceSha256);
-    const evidence = scan ? cases.engineEvidence(c.id, scan.id) : undefined;
-    if (!scan || !evidence) return undefined;
-    const result = ScanResultSchema.parse(JSON.parse(cases.readEvidence(c.id, scan.resultSha256).toString('utf8')));
-    return this.register(c, c.name, `imported ${c.createdAt}`, result, evidence);
+    const scans = cases.scans(c.id).filter((s) => s.evidenceSha256);
+    let first: EngineConfig | undefined;
+    // A collection from several nodes holds one scan per node: each comes back as an engine of its own.
+    scans.forEach((scan, i) => {
+      const evidence = cases.engineEvidence(c.id, scan.id);
+      if (!evidence) return;
+      const result = ScanResultSchema.parse(JSON.parse(cases.readEvidence(c.id, scan.resultSha256).toString('utf8')));
+      const id = scans.length === 1 ? bundleEngineId(c.id) : `${bundleEngineId(c.id)}-${i + 1}`.slice(0, 128);
+      const label = scans.length === 1 ? c.name : `${result.engine.name} (${c.name})`;
+      const config = this.register(c, label, `imported ${c.createdAt}`, result, evidence, id);
+      first ??= config;
+    });
+    return first;
   }
 
   /** Passes a case through, bringing it back as a bundle engine first when it is an imported one. */
@@ -60,8 +68,7 @@ export class BundleEngines {
     return c;
   }
 
-  private register(c: CaseView, label: string, provenance: string, result: ScanResult, evidence: EngineEvidence): EngineConfig {
-    const id = bundleEngineId(c.id);
+  private register(c: CaseView, label: string, provenance: string, result: ScanResult, evidence: EngineEvidence, id = bundleEngineId(c.id)): EngineConfig {
     const config: EngineConfig = {
       id,
       name: `bundle: ${label}`.slice(0, 256),
@@ -120,10 +127,10 @@ export class BundleEngines {
 
 const rehomeFinding = (f: Finding, engineId: string): Finding => ({ ...f, engineId });
 
-function rehomeResult(r: ScanResult, engineId: string): ScanResult {
+export function rehomeResult(r: ScanResult, engineId: string): ScanResult {
   return { ...r, engine: { ...r.engine, id: engineId }, findings: r.findings.map((f) => rehomeFinding(f, engineId)) };
 }
 
-function rehomeEvidence(ev: EngineEvidence, engineId: string): EngineEvidence {
+export function rehomeEvidence(ev: EngineEvidence, engineId: string): EngineEvidence {
   return { ...ev, engine: { ...ev.engine, id: engineId }, containers: ev.containers.map((c) => ({ ...c, container: { ...c.container, engineId } })) };
 }

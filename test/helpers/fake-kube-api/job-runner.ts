@@ -39,7 +39,10 @@ export function runJobsLocally(api: FakeKubeApi, o: JobRunnerOptions): JobRunner
     ctx.send(201, created);
     const spec = body.spec.template.spec;
     const node: string = spec.nodeName;
-    const args: string[] = spec.containers[0].args;
+    // As kubelet does: $(VAR) in args takes the container's env, including downward-API fields.
+    const vars = new Map<string, string>();
+    for (const e of spec.containers[0].env ?? []) vars.set(e.name, e.value ?? (e.valueFrom?.fieldRef?.fieldPath === 'spec.nodeName' ? spec.nodeName : ''));
+    const args: string[] = spec.containers[0].args.map((a: string) => a.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, v: string) => vars.get(v) ?? m));
     const name: string = body.metadata.name;
     runs.push({ job: name, node, args });
     pending.push(execute(ns, name, node, args, body));

@@ -97,6 +97,15 @@ describe('stowaway k8s collect', () => {
       expect(bundle.result.containers.some((c) => c.name === `${SUITE}-app`)).toBe(true);
     }
     expect(existsSync(path.join(out, 'node-b.example.tar.gz'))).toBe(true);
+    // Each bundle names its node, and the directory opens as one read-only case with one scan per node.
+    const engines = await Promise.all(summary.nodes.map(async (n: { file: string }) => (await readBundle(path.join(out, n.file))).result.engine));
+    expect(engines.map((e) => [e.id, e.name]).sort()).toEqual([['node:node-a', 'node-a'], ['node:node-b.example', 'node-b.example']]);
+    const imported = await runCli(['case', 'import', out], { env, timeoutMs: 120_000 });
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toMatch(/as read-only case collection out-all \(2 nodes\)/);
+    const caseId = /\(([0-9a-f-]{36})\)/.exec(imported.stdout)![1]!;
+    const verified = await runCli(['case', 'verify', caseId], { env });
+    expect(verified.code).toBe(0);
     expect(leftovers()).toEqual({ namespaces: [], jobs: [] });
     // Everything the run asked of the API server is within the ClusterRole the README publishes.
     for (const q of api.requests.filter((x) => x.verb)) {

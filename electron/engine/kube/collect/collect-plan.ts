@@ -85,8 +85,12 @@ export function collectPlan(p: CollectPlanInput): CollectPlan {
                   name: COLLECTOR_CONTAINER,
                   image: p.image,
                   imagePullPolicy: 'IfNotPresent',
-                  args: ['collect', '--out', '-', '--since', p.since, '--host', `unix://${socket}`],
-                  env: [{ name: 'STOWAWAY_DATA_DIR', value: '/tmp/stowaway' }],
+                  // Kubernetes expands $(NODE_NAME) from the env below, so each bundle names the node it came from.
+                  args: ['collect', '--out', '-', '--since', p.since, '--host', `unix://${socket}`, '--engine-name', '$(NODE_NAME)'],
+                  env: [
+                    { name: 'STOWAWAY_DATA_DIR', value: '/tmp/stowaway' },
+                    { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                  ],
                   securityContext: {
                     runAsUser: 0,
                     readOnlyRootFilesystem: true,
