@@ -66,4 +66,15 @@ describe('scan.run options', () => {
     expect(missing.error).toMatchObject({ code: 'NOT_FOUND' });
     expect(missing.error?.message).toMatch(/Cannot read audit log .*missing\.log/);
   });
+
+  it('observes running containers for the duration the Options panel asks for, and refuses one it cannot read', async () => {
+    const observed = await scan({ observe: '3s' });
+    expect(observed.ok, JSON.stringify(observed.error)).toBe(true);
+    const o = (observed.value as ScanResult).observation!;
+    expect(o.durationMs).toBe(3000);
+    expect(o.sampleCount).toBe(4);
+    expect(o.sampledAt).toHaveLength(4);
+    const bad = await scan({ observe: '3 seconds' });
+    expect(bad.error).toMatchObject({ code: 'VALIDATION' });
+  }, 120_000);
 });
