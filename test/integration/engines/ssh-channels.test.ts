@@ -10,7 +10,7 @@ const SUITE = 'engines-ssh-channels';
 const N = 50;
 const engine = (name: string) => ({ id: name, name, endpoint: name, local: false });
 // Generous per-call bounds: the shared machine can be slow, and this test is about channels, not speed.
-const TIMEOUT_MS = 60_000;
+const TIMEOUT_MS = 120_000;
 
 /** Samples the pool while work runs: the most channels any one connection held, and the most connections. */
 function watchPool(session: SshSession) {
@@ -100,5 +100,5 @@ describe('ssh channels stay within the server MaxSessions while 50 containers ar
       for (const st of streams) (st as unknown as { destroy(): void }).destroy();
       session.close();
     }
-  }, 300_000);
+  }, 600_000);
 });
