@@ -1,6 +1,6 @@
 // Builds the CLI/engine and the Electron shell with esbuild, and the renderer with Vite.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -14,7 +14,10 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 const esmBanner = { js: "import { createRequire as __stowawayRequire } from 'node:module'; const require = __stowawayRequire(import.meta.url);" };
 
 async function buildNode() {
-  await build({ ...common, format: 'esm', entryPoints: { cli: path.join(root, 'electron/cli/main.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, banner: { js: `#!/usr/bin/env node\n${esmBanner.js}` } });
+  // The CLI is split: dist/cli.mjs (the bin) reads the arguments, and each command's code sits in a chunk that
+  // loads only when that command runs, so `stowaway --version` starts at once.
+  rmSync(path.join(dist, 'cli-chunks'), { recursive: true, force: true });
+  await build({ ...common, format: 'esm', splitting: true, entryPoints: { cli: path.join(root, 'electron/cli/main.ts') }, outdir: dist, chunkNames: 'cli-chunks/[name]-[hash]', outExtension: { '.js': '.mjs' }, banner: { js: `#!/usr/bin/env node\n${esmBanner.js}` } });
   chmodSync(path.join(dist, 'cli.mjs'), 0o755);
   // Bundle imports run in a worker thread, which loads its own file (see engine/bundle/import-bundle.ts).
   await build({ ...common, format: 'esm', entryPoints: { 'bundle-import-worker': path.join(root, 'electron/engine/bundle/import-worker.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, banner: esmBanner });

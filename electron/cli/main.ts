@@ -1,15 +1,31 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../engine/version.js';
-import { registerServe } from './commands/serve.js';
-import { registerScan } from './commands/scan.js';
-import { registerContexts } from './commands/contexts.js';
-import { registerCase } from './commands/case.js';
-import { registerReport } from './commands/report.js';
-import { registerCollect } from './commands/collect.js';
-import { registerDetectors } from './commands/detectors.js';
-import { registerK8s } from './commands/k8s.js';
 import { EXIT } from './exit-codes.js';
 import { errorLine, helpHintsOnError, installProcessGuards } from './process-guards.js';
+
+/**
+ * The commands, each loaded only when it runs: a command module pulls in what it needs (the Docker and ssh
+ * clients, SQLite, the Kubernetes client, report renderers, Chromium's driver), which `--version`, `--help`
+ * and every other command must not pay for. The description is repeated here for the top-level help.
+ */
+export const COMMANDS: { name: string; description: string; register(program: Command): Promise<void> }[] = [
+  { name: 'serve', description: 'serve the workbench UI on 127.0.0.1 for a browser', register: async (p) => (await import('./commands/serve.js')).registerServe(p) },
+  { name: 'scan', description: 'scan every container of an engine (running and stopped) and report findings', register: async (p) => (await import('./commands/scan.js')).registerScan(p) },
+  { name: 'contexts', description: 'list Docker engines and Kubernetes contexts: DOCKER_HOST, docker contexts, kubeconfig, saved hosts', register: async (p) => (await import('./commands/contexts.js')).registerContexts(p) },
+  { name: 'case', description: 'manage investigation cases (findings, notes, evidence, custody log)', register: async (p) => (await import('./commands/case.js')).registerCase(p) },
+  { name: 'report', description: 'export a case report (html, pdf, json, md, navigator)', register: async (p) => (await import('./commands/report.js')).registerReport(p) },
+  { name: 'collect', description: 'collect evidence from an engine into one offline bundle (.tar.gz) to analyse elsewhere', register: async (p) => (await import('./commands/collect.js')).registerCollect(p) },
+  { name: 'k8s', description: 'work with Kubernetes clusters through their API server', register: async (p) => (await import('./commands/k8s.js')).registerK8s(p) },
+  { name: 'detectors', description: 'list the detectors with their ATT&CK techniques, strategy, severity and documentation', register: async (p) => (await import('./commands/detectors.js')).registerDetectors(p) },
+];
+
+/** The command the arguments name (`stowaway help scan` names scan); none for `--version`, `--help` or a typo. */
+function namedCommand(argv: string[]): (typeof COMMANDS)[number] | undefined {
+  const args = argv.slice(2);
+  const i = args.findIndex((a) => !a.startsWith('-'));
+  const name = args[i] === 'help' ? args[i + 1] : args[i];
+  return COMMANDS.find((c) => c.name === name);
+}
 
 /** `stowaway`: the headless entry point (CI, remote hosts, web mode). */
 export async function main(argv: string[]): Promise<number> {
@@ -18,14 +34,10 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-v, --version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerServe(program);
-  registerScan(program);
-  registerContexts(program);
-  registerCase(program);
-  registerReport(program);
-  registerCollect(program);
-  registerDetectors(program);
-  registerK8s(program);
+  const named = namedCommand(argv);
+  if (named) await named.register(program);
+  // Without a command, the others appear by name and description only (help, suggestions for a typo).
+  for (const c of COMMANDS) if (c !== named) program.command(c.name).description(c.description);
   helpHintsOnError(program);
   try {
     await program.parseAsync(argv);

@@ -1,9 +1,10 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
 import { boundStreamsUntilHeaders } from '../engines/stream-timeouts.js';
+import { dockerFor } from './own-endpoint.js';
 
 /** Per-request socket time-out; a single slow host must never freeze a scan or the UI. */
 export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
@@ -18,15 +19,15 @@ function buildClient(endpoint: Endpoint, timeoutMs: number, apiVersion?: string)
   const version = apiVersion ? (apiVersion.startsWith('v') ? apiVersion : `v${apiVersion}`) : undefined;
   switch (endpoint.type) {
     case 'unix':
-      return new Docker({ socketPath: endpoint.socketPath, timeout: timeoutMs, version });
+      return dockerFor({ socketPath: endpoint.socketPath, timeout: timeoutMs, version });
     case 'npipe':
-      return new Docker({ socketPath: endpoint.pipePath, timeout: timeoutMs, version });
+      return dockerFor({ socketPath: endpoint.pipePath, timeout: timeoutMs, version });
     case 'tcp': {
       if (!endpoint.tls) {
         if (!endpoint.allowInsecure) {
           throw new AppError('INSECURE_NOT_ALLOWED', `tcp://${endpoint.host}:${endpoint.port} has no TLS. Anyone on the network path could drive this engine; pass --allow-insecure to connect anyway.`);
         }
-        return new Docker({ protocol: 'http', host: endpoint.host, port: endpoint.port, timeout: timeoutMs, version });
+        return dockerFor({ protocol: 'http', host: endpoint.host, port: endpoint.port, timeout: timeoutMs, version });
       }
       const read = (p?: string, what?: string) => {
         if (!p) return undefined;
@@ -36,7 +37,7 @@ function buildClient(endpoint: Endpoint, timeoutMs: number, apiVersion?: string)
           throw new AppError('TLS_VERIFY_FAILED', `The TLS ${what} ${p} cannot be read; check the context's TLS material or DOCKER_CERT_PATH`);
         }
       };
-      return new Docker({
+      return dockerFor({
         protocol: 'https',
         host: endpoint.host,
         port: endpoint.port,

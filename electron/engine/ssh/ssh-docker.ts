@@ -1,5 +1,5 @@
-import Docker from 'dockerode';
-import http from 'node:http';
+import type Docker from 'dockerode';
+import { dockerFor } from '../docker/own-endpoint.js';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,8 @@ import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
 import { toAppError } from '../errors.js';
 import { boundStreamsUntilHeaders } from '../engines/stream-timeouts.js';
+import { ChannelPool } from './channel-pool.js';
+import { ChannelAgent } from './pool-agent.js';
 import { readSshConfig } from './ssh-config.js';
 import { checkHostKey, fingerprint, keyType, knownHostsName, readKnownHosts, type HostKeyVerdict } from './known-hosts.js';
 
@@ -27,47 +29,66 @@ export interface SshDockerOptions {
   keepAlive?: boolean;
   /** Stowaway's own known_hosts (keys the analyst trusted in the app), consulted after the user's files. */
   trustedKnownHosts?: string;
+  /** Channels per connection to start with (the server's MaxSessions, when known); the pool lowers it when refused. */
+  maxChannels?: number;
   /** Called once when an established session ends, so the registry can mark the engine lost. */
   onClose?: (reason: string) => void;
 }
 
-/** Channels sshd allows per connection by default is 10 (MaxSessions); stay below it. */
+/** sshd's default MaxSessions is 10; stay below it until the server tells us less. */
 const MAX_CHANNELS = 8;
+/** Further connections carry streams that find no room on the first one. */
+const MAX_CONNECTIONS = 4;
+const MAX_OPENING = 2;
+const IDLE_CHANNEL_MS = 10_000;
 
 /**
- * One persistent ssh connection per engine; every Engine API request runs over its own
- * `docker system dial-stdio` channel. This avoids the 250-330 ms handshake per call of dockerode's own ssh mode,
- * and lets us check the host key against known_hosts (dockerode checks none).
+ * The ssh connections of one engine; every Engine API request runs over a `docker system dial-stdio` channel
+ * from a pool that stays within the server's MaxSessions. This avoids the 250-330 ms handshake per call of
+ * dockerode's own ssh mode, and lets us check the host key against known_hosts (dockerode checks none).
  */
 export class SshSession {
-  private conn?: SshClient;
-  private ready?: Promise<SshClient>;
-  private closed = false;
+  readonly pool: ChannelPool;
 
   constructor(
     private readonly endpoint: SshEndpoint,
     private readonly opts: SshDockerOptions,
-  ) {}
+  ) {
+    this.pool = new ChannelPool({
+      openConnection: () => this.open(),
+      openChannel: (conn) => this.dial(conn),
+      maxChannels: opts.maxChannels ?? MAX_CHANNELS,
+      maxConnections: MAX_CONNECTIONS,
+      maxOpening: MAX_OPENING,
+      idleMs: IDLE_CHANNEL_MS,
+      stallMs: Math.max(opts.timeoutMs * 2, 1000),
+      keepAlive: opts.keepAlive ?? true,
+      target: this.target,
+      onLost: opts.onClose,
+    });
+  }
 
   get target(): string {
     return `ssh://${this.endpoint.user ? `${this.endpoint.user}@` : ''}${this.endpoint.host}:${this.endpoint.port}`;
   }
 
   connect(): Promise<SshClient> {
-    if (this.closed) return Promise.reject(new AppError('ENGINE_UNREACHABLE', `The ssh session to ${this.target} was closed`));
-    this.ready ??= this.open().catch((e: unknown) => {
-      this.ready = undefined;
-      throw e;
-    });
-    return this.ready;
+    return this.pool.connect();
   }
 
-  /** Opens `docker system dial-stdio` on the remote: a raw byte stream to its Engine API. */
-  async dial(): Promise<ClientChannel> {
-    const conn = await this.connect();
+  close(): void {
+    this.pool.close();
+  }
+
+  /**
+   * Opens `docker system dial-stdio` on the remote: a raw byte stream to its Engine API. The channel is handed out
+   * only once the remote `docker` answers a ping: the login shell and the process start can take seconds, and a
+   * request waiting on a channel that is still starting would wait longer than one that takes a warm channel.
+   */
+  private dial(conn: SshClient): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       conn.exec('docker system dial-stdio', (err, stream) => {
-        if (err) return reject(toAppError(err, this.target));
+        if (err) return reject(/open failed|Channel open failure/i.test(err.message) ? err : toAppError(err, this.target));
         let stderr = '';
         stream.stderr.on('data', (d: Buffer) => {
           if (stderr.length < 2000) stderr += d.toString('utf8');
@@ -81,16 +102,15 @@ export class SshSession {
             fail(new AppError('ENGINE_UNREACHABLE', `\`docker system dial-stdio\` on ${this.target} failed: ${stderr.split('\n')[0]!.slice(0, 300) || `exit ${code}`}`));
           }
         });
-        resolve(withSocketShims(stream));
+        awaitPing(stream, this.opts.timeoutMs * 2).then(
+          () => resolve(withSocketShims(stream)),
+          (e: Error) => {
+            stream.close();
+            reject(e instanceof AppError ? e : new AppError('ENGINE_UNREACHABLE', `\`docker system dial-stdio\` on ${this.target} did not answer: ${e.message}`));
+          },
+        );
       });
     });
-  }
-
-  close(): void {
-    this.closed = true;
-    this.conn?.end();
-    this.conn = undefined;
-    this.ready = undefined;
   }
 
   private open(): Promise<SshClient> {
@@ -122,13 +142,7 @@ export class SshSession {
       const conn = new Client();
       let isReady = false;
       conn.once('ready', () => {
-        if (this.closed) {
-          // Closed while the handshake ran (engine removed or reconnected): do not leave this connection behind.
-          conn.end();
-          return reject(new AppError('ENGINE_UNREACHABLE', `The ssh session to ${this.target} was closed`));
-        }
         isReady = true;
-        this.conn = conn;
         resolve(conn);
       });
       conn.on('error', (err) => {
@@ -137,12 +151,7 @@ export class SshSession {
         reject(toAppError(err, this.target));
       });
       conn.once('close', () => {
-        if (!isReady) return reject(new AppError('ENGINE_UNREACHABLE', `${this.target} closed the ssh connection during the handshake`));
-        if (this.conn === conn) {
-          this.conn = undefined;
-          this.ready = undefined;
-        }
-        if (!this.closed) this.opts.onClose?.(`ssh connection to ${this.target} closed`);
+        if (!isReady) reject(new AppError('ENGINE_UNREACHABLE', `${this.target} closed the ssh connection during the handshake`));
       });
       conn.connect(config);
     });
@@ -166,15 +175,8 @@ export function resolveSshHost(ep: SshEndpoint, home: string, trustedKnownHosts?
 /** A dockerode client whose every request travels over the persistent ssh session. */
 export function createSshDockerClient(endpoint: SshEndpoint, opts: SshDockerOptions): { docker: Docker; session: SshSession } {
   const session = new SshSession(endpoint, opts);
-  const agent = new http.Agent({ keepAlive: opts.keepAlive ?? true, maxSockets: MAX_CHANNELS, maxFreeSockets: 2 });
-  (agent as unknown as { createConnection: unknown }).createConnection = (_o: unknown, cb: (err: Error | null, s?: unknown) => void) => {
-    session.dial().then(
-      (s) => cb(null, s),
-      (e: unknown) => cb(e as Error),
-    );
-    return undefined;
-  };
-  const docker = boundStreamsUntilHeaders(new Docker({ protocol: 'http', host: 'docker', port: 80, agent, timeout: opts.timeoutMs, version: opts.apiVersion } as Docker.DockerOptions), opts.timeoutMs);
+  const agent = new ChannelAgent(session.pool, opts.keepAlive ?? true);
+  const docker = boundStreamsUntilHeaders(dockerFor({ protocol: 'http', host: 'docker', port: 80, agent, timeout: opts.timeoutMs, version: opts.apiVersion } as Docker.DockerOptions), opts.timeoutMs);
   return { docker, session };
 }
 
@@ -224,6 +226,37 @@ function hostKeyError(v: HostKeyVerdict, key: Buffer, host: string, port: number
     `The host key of ${name} is not in known_hosts: ${type} ${fp}. Check this fingerprint with the host's administrator, then trust it in Stowaway (stowaway contexts --trust-host-key '${name}' --fingerprint ${fp}) or add it to ~/.ssh/known_hosts.`,
     details,
   );
+}
+
+/** Sends one ping over a fresh dial-stdio channel and consumes the whole answer, leaving the channel clean. */
+function awaitPing(stream: ClientChannel, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const done = (e?: Error) => {
+      clearTimeout(timer);
+      stream.removeListener('data', onData);
+      stream.removeListener('error', onError);
+      stream.removeListener('close', onClose);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onData = (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return buf.length > 16_384 ? done(new Error('no HTTP answer')) : undefined;
+      const head = buf.subarray(0, end).toString('latin1');
+      if (!/^HTTP\/1\.[01] 200 /.test(head)) return done(new Error(head.split('\r\n')[0]!.slice(0, 200)));
+      const len = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      if (buf.length >= end + 4 + len) done();
+    };
+    const onError = (e: Error) => done(e);
+    const onClose = () => done(new Error('the channel closed'));
+    const timer = setTimeout(() => done(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    stream.on('data', onData);
+    stream.once('error', onError);
+    stream.once('close', onClose);
+    stream.write('GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n');
+  });
 }
 
 /** http sets time-outs and socket options on its socket; an ssh channel has none, so give it equivalents. */
