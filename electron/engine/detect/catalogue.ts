@@ -1,4 +1,5 @@
 import type { DetectorMeta } from '../../../shared/domain/finding.js';
+import { renderCoverage } from './coverage.js';
 
 /** The two Alerting & Detection Strategy reports the detectors implement, with the loose technique each report names. */
 export const STRATEGIES: Record<DetectorMeta['strategy'][number], { title: string; tactic: string; reportAttack: string }> = {
@@ -72,5 +73,6 @@ export function renderCatalogue(detectors: readonly { meta: DetectorMeta }[]): s
     out.push('### False positives and how they are suppressed', '', bullets(m.falsePositives), '');
     out.push('### Response', '', bullets(m.response), '');
   }
+  out.push(renderCoverage());
   return out.join('\n');
 }
