@@ -118,7 +118,7 @@ beforeAll(async () => {
   const webIp = await ipOf(c.webOnNet!);
   const clients = {
     c2client: start({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `sleep 3600 | nc ${serverIp} 5555`] }),
-    beacon: start({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `while true; do nc -w 1 ${serverIp} 4444 </dev/null; sleep 2; done`] }),
+    beacon: start({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `while true; do nc -w 1 ${serverIp} 4444 </dev/null; sleep 0.5; done`] }),
     poller: start({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `while true; do wget -q -O /dev/null http://${webIp}:8080/ 2>/dev/null; sleep 1; done`] }),
     hostNet: start({ suite: SUITE, hostConfig: { NetworkMode: 'host' }, cmd: ['sh', '-c', `sleep 3600 | nc ${serverIp} 6666`] }),
     execTarget: start({ suite: SUITE }),
