@@ -64,6 +64,21 @@ export const ContainerDetailSchema = ContainerSummarySchema.extend({
   autoRemove: z.boolean().default(false),
   logOptions: z.record(z.string(), z.string()).default({}),
   appArmorProfile: z.string().default(''),
+  /** Resource limits and runtime settings the CIS Docker Benchmark (section 5) asks for; absent on old evidence. */
+  runtime: z
+    .object({
+      memoryBytes: z.number().default(0),
+      nanoCpus: z.number().default(0),
+      cpuShares: z.number().default(0),
+      cpuQuota: z.number().default(0),
+      pidsLimit: z.number().default(0),
+      restartMaxRetries: z.number().default(0),
+      ulimits: z.array(z.string().max(128)).max(64).default([]),
+      cgroupParent: z.string().max(512).default(''),
+      healthcheck: z.boolean().default(false),
+      propagation: z.array(z.object({ destination: z.string().max(LIMITS.path), mode: z.string().max(32) })).max(512).default([]),
+    })
+    .optional(),
   /** Overlay directories from GraphDriver.Data; host-side reads use them when the engine is local. */
   graphDriver: z
     .object({ name: z.string(), upperDir: z.string().optional(), lowerDir: z.string().optional(), mergedDir: z.string().optional() })

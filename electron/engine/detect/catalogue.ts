@@ -1,4 +1,5 @@
 import type { DetectorMeta } from '../../../shared/domain/finding.js';
+import { renderCoverage } from './coverage.js';
 import { renderKubeCoverage } from './kube-coverage.js';
 
 /** The two Alerting & Detection Strategy reports the detectors implement, with the loose technique each report names. */
@@ -73,6 +74,7 @@ export function renderCatalogue(detectors: readonly { meta: DetectorMeta }[]): s
     out.push('### False positives and how they are suppressed', '', bullets(m.falsePositives), '');
     out.push('### Response', '', bullets(m.response), '');
   }
+  out.push(renderCoverage());
   out.push(...renderKubeCoverage());
   return out.join('\n');
 }

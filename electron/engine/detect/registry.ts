@@ -6,6 +6,7 @@ import { sensitiveMounts } from './config/sensitive-mounts.js';
 import { securityProfileDisabled } from './config/security-profile.js';
 import { commandOverride } from './config/command-override.js';
 import { loggingDisabled } from './config/logging-disabled.js';
+import { runtimeHardening } from './config/runtime-hardening.js';
 import { hiddenFiles } from './files/hidden-files.js';
 import { immutableFiles } from './files/immutable-files.js';
 import { accountTampering } from './files/account-tampering.js';
@@ -62,6 +63,7 @@ export const DETECTORS: readonly Detector[] = [
   securityProfileDisabled,
   commandOverride,
   loggingDisabled,
+  runtimeHardening,
   hiddenFiles,
   immutableFiles,
   accountTampering,

@@ -71,6 +71,18 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
     autoRemove: Boolean(hc.AutoRemove),
     logOptions: hc.LogConfig?.Config ?? {},
     appArmorProfile: raw.AppArmorProfile ?? '',
+    runtime: {
+      memoryBytes: hc.Memory ?? 0,
+      nanoCpus: hc.NanoCpus ?? 0,
+      cpuShares: hc.CpuShares ?? 0,
+      cpuQuota: hc.CpuQuota ?? 0,
+      pidsLimit: hc.PidsLimit ?? 0,
+      restartMaxRetries: hc.RestartPolicy?.MaximumRetryCount ?? 0,
+      ulimits: (hc.Ulimits ?? []).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
+      cgroupParent: hc.CgroupParent ?? '',
+      healthcheck: Boolean(cfg.Healthcheck?.Test?.length && cfg.Healthcheck.Test[0] !== 'NONE'),
+      propagation: (raw.Mounts ?? []).filter((m) => m.Propagation).map((m) => ({ destination: m.Destination ?? '', mode: m.Propagation ?? '' })),
+    },
     graphDriver: graphDriverOf(raw),
   });
 }

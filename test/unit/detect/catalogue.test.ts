@@ -38,3 +38,17 @@ describe('detector catalogue', () => {
     await app.dispose();
   });
 });
+
+describe('coverage tables', () => {
+  it('walk every stable Falco rule and every docker-bench 4 and 5 check, naming only detectors that exist', async () => {
+    const { COVERAGE, FALCO_STABLE, BENCH_4, BENCH_5 } = await import('../../../electron/engine/detect/coverage.js');
+    const { DETECTORS } = await import('../../../electron/engine/detect/registry.js');
+    expect([FALCO_STABLE.rows.length, BENCH_4.rows.length, BENCH_5.rows.length]).toEqual([25, 12, 32]);
+    expect(BENCH_5.rows.map((r) => r.id)).toEqual(Array.from({ length: 32 }, (_, i) => `5.${i + 1}`));
+    const ids = new Set(DETECTORS.map((d) => d.meta.id));
+    for (const t of COVERAGE) for (const r of t.rows) {
+      for (const d of r.detectors) expect(ids.has(d), `${r.id} names ${d}`).toBe(true);
+      expect(r.verdict === 'covered' || r.verdict === 'partial' ? r.detectors.length > 0 : r.detectors.length === 0, r.id).toBe(true);
+    }
+  });
+});

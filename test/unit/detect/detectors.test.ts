@@ -37,6 +37,13 @@ describe('configuration detectors', () => {
     expect(run(engine([c]), 'sensitive-host-mount').map((f) => f.severity)).toEqual(['critical', 'medium']);
   });
 
+  it('runtime-hardening: shared propagation and mapped disks are graded; a stopped container is not judged', () => {
+    const c = container({ devices: ['/dev/sda:/dev/sda'], runtime: { memoryBytes: 1, nanoCpus: 1, pidsLimit: 10, healthcheck: true, propagation: [{ destination: '/data', mode: 'rshared' }] }, readonlyRootfs: true, securityOpt: ['no-new-privileges:true'], networkMode: 'none' }, { processes: hostProcs('x', [{ comm: 'sshd', exe: '/usr/sbin/sshd', cmdline: 'sshd -D' }]) });
+    const stopped = container({ state: 'exited', runtime: {} });
+    const f = run(engine([c, stopped]), 'runtime-hardening');
+    expect(f.map((x) => [x.cause, x.severity]).sort()).toEqual([['cis-5.18', 'high'], ['cis-5.20', 'medium'], ['cis-5.7', 'medium']]);
+  });
+
   it('judge logging against siblings', () => {
     expect(run(engine([container({ logDriver: 'none' }), container()]), 'logging-disabled')[0]?.severity).toBe('medium');
     expect(run(engine([container({ logDriver: 'none' })]), 'logging-disabled')[0]?.severity).toBe('low');

@@ -7,9 +7,9 @@ import { container, engine } from './fixtures.js';
 
 /** Forty-two containers on default settings: every one has the same informational conditions. */
 function fleet() {
-  const cs = Array.from({ length: 42 }, () => container({}));
+  const cs = Array.from({ length: 42 }, () => container({ runtime: {} }));
   // One container with a real problem, which must stay a row of its own.
-  cs.push(container({ privileged: true }));
+  cs.push(container({ privileged: true, runtime: {} }));
   return engine(cs);
 }
 
@@ -25,6 +25,9 @@ describe('informational findings group by cause', () => {
     expect(individual.every((f) => f.severity !== 'low')).toBe(true);
     expect(individual.some((f) => f.detector === 'privileged-container')).toBe(true);
     const lows = r.findings.filter((f) => f.severity === 'low');
+    // Six benchmark gaps on each of 42 default containers, in six groups.
+    expect(lows.filter((f) => f.detector === 'runtime-hardening').length).toBe(6 * 43);
+    expect(informational.filter((g) => g.detector === 'runtime-hardening').map((g) => [g.cause, g.containers.length]).sort()).toEqual(['5.11', '5.12', '5.13', '5.26', '5.27', '5.29'].map((n) => [`cis-${n}`, 43]));
     expect(informational.reduce((a, g) => a + g.findings.length, 0)).toBe(lows.length);
     // Every group holds one detector and one cause.
     for (const g of informational) expect(new Set(g.findings.map((f) => `${f.detector}/${f.cause}`)).size).toBe(1);
@@ -41,6 +44,7 @@ describe('informational findings group by cause', () => {
     const lowRows = out.split('\n').filter((l) => l.startsWith('LOW '));
     expect(lowRows.length).toBe(groups.length);
     const big = groups.find((g) => g.containers.length > 1);
-    if (big) expect(out).toContain(`${big.containers.length} containers`);
+    expect(big).toBeDefined();
+    expect(out).toContain(`${big!.containers.length} containers`);
   });
 });
