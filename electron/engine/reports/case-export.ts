@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { SuppressionSchema } from '../../../shared/domain/suppression.js';
 import { sha256Hex } from '../cases/blob-store.js';
 import type { CaseService } from '../cases/case-service.js';
+import { ATTACK_VERSION, attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
 
 /**
  * The JSON export of a case (`stowaway report CASE --format json`). Stable and versioned: fields are
@@ -21,6 +22,9 @@ import type { CaseService } from '../cases/case-service.js';
  * - `notes` (Markdown, as written), `evidence` (content-addressed items with provenance), `custody`
  *   (append-only action log), `detectors` (metadata of the detectors behind the findings: ATT&CK,
  *   which ADS report they implement, blind spots, response), `suppressions` (the case's allowlist).
+ * - `attack`: the ATT&CK version of the bundled table and, for every technique the findings and detectors name,
+ *   its name and tactics (an id the table does not know keeps its id as name and no tactics). Derived from the
+ *   table, so it is not part of `caseSha256`.
  */
 export const CASE_EXPORT_VERSION = 1;
 
@@ -55,6 +59,12 @@ export const CaseExportSchema = z.object({
   detectors: z.array(DetectorMetaSchema),
   /** The case's allowlist entries (newest revision of each); their history is in `custody`. */
   suppressions: z.array(SuppressionSchema).default([]),
+  attack: z
+    .object({
+      version: z.string(),
+      techniques: z.array(z.object({ id: z.string(), name: z.string(), tactics: z.array(z.string()) })),
+    })
+    .optional(),
 });
 export type CaseExport = z.infer<typeof CaseExportSchema>;
 
@@ -76,6 +86,7 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
     detectors: detectors.filter((d) => used.has(d.id)),
     suppressions: cases.suppressions(caseId),
   };
+  const ids = new Set([...findings.flatMap((f) => f.attack), ...body.detectors.flatMap((d) => d.attack)]);
   return {
     schema: 'stowaway.case',
     version: CASE_EXPORT_VERSION,
@@ -84,5 +95,6 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
     stowawayVersion: VERSION,
     caseSha256: sha256Hex(JSON.stringify(body)),
     ...body,
+    attack: { version: ATTACK_VERSION, techniques: [...ids].sort().map((id) => ({ id, name: attackName(id), tactics: [...attackTactics(id)] })) },
   };
 }

@@ -9,6 +9,7 @@ import { visible } from './visible-text.js';
 import { LiveStats } from './StatsChart.js';
 import { DANGEROUS_CAPS, effectiveCaps } from './capabilities.js';
 import './common.css';
+import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
 import './overview.css';
 
 /** Overview of one container from inspect: what it runs, with which privileges, mounts and networks. */
@@ -112,7 +113,9 @@ function OverviewBody({ d, engineId, findings, risk, scanned }: { d: ContainerDe
                   <button type="button" className="ov-reason" onClick={() => openFinding(f)} title={visible(f.summary)}>
                     <span className={`sev sev-${f.severity}`}>{f.severity}</span>
                     <span className="ov-reason-title">{visible(f.title)}</span>
-                    <span className="mono small muted">{f.attack.join(' ')}</span>
+                    <span className="small muted" title={f.attack.map(attackLabel).join('\n')}>
+                      {f.attack.map(attackLabel).join(' · ')}
+                    </span>
                   </button>
                 </li>
               ))}

@@ -12,6 +12,7 @@ import { evidenceTarget, facet, selectFindings, STATES, type SortKey } from './f
 import { useFindings, useScan, useTriage } from './use-findings.js';
 import { describeScanOptions, ScanOptionsPanel } from './ScanOptions.js';
 import type { ScanOptions } from '../../../../shared/api/scan.js';
+import { ATTACK_VERSION, attackLabel, attackName, attackTactics } from '../../../../shared/domain/attack-techniques.js';
 import '../containers/common.css';
 import './findings.css';
 
@@ -168,7 +169,7 @@ export function FindingsView() {
           <option value="">all techniques</option>
           {techniques.map(([t, n]) => (
             <option key={t} value={t}>
-              {t} ({n})
+              {attackLabel(t)} ({n})
             </option>
           ))}
         </select>
@@ -234,8 +235,9 @@ export function FindingsView() {
                             <span className="fv-detector">{f.detector}</span>
                           </span>
                         </span>
-                        <span className="fv-attack mono" title={f.attack.join(' ')}>
-                          {f.attack.join(' ')}
+                        <span className="fv-attack" title={f.attack.map(attackLabel).join('\n')}>
+                          <span className="mono">{f.attack.join(' ')}</span>
+                          <span className="fv-attack-name small muted">{f.attack.map(attackName).join(' · ')}</span>
                         </span>
                         <span className="fv-state">
                           <span className={`statepill st-${f.state}`}>{f.state}</span>
@@ -322,8 +324,18 @@ function FindingDetail({ f, onOpen, onJudge }: { f: Finding | undefined; onOpen(
       </div>
       <p className="fv-summary">{visible(f.summary, { newlines: true })}</p>
       <dl className="fv-dl">
-        <dt>ATT&amp;CK</dt>
-        <dd className="mono">{f.attack.join(', ')}</dd>
+        <dt title={`ATT&CK Enterprise v${ATTACK_VERSION}`}>ATT&amp;CK</dt>
+        <dd>
+          <ul className="fv-techniques" data-testid="finding-techniques">
+            {f.attack.map((t) => (
+              <li key={t}>
+                <span className="mono">{t}</span>{' '}
+                {attackName(t) === t ? null : <span>{attackName(t)}</span>}
+                {attackTactics(t).length ? <span className="muted small"> · {attackTactics(t).join(', ')}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </dd>
         <dt>Detector</dt>
         <dd>
           {f.detector} <span className="muted">({f.kind})</span>

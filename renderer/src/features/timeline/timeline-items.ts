@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../../../../shared/domain/event.js';
 import type { FileChange } from '../../../../shared/domain/file-change.js';
 import type { Finding, Severity } from '../../../../shared/domain/finding.js';
+import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
 
 export type Lane = 'lifecycle' | 'exec' | 'engine' | 'files' | 'findings';
 export const LANES: { id: Lane; label: string }[] = [
@@ -75,7 +76,7 @@ export function findingItems(findings: Finding[], containerId?: string): Timelin
       time: Date.parse(f.firstSeen!),
       lane: 'findings' as const,
       label: f.title,
-      detail: `${f.attack.join(', ')} · ${f.summary}`,
+      detail: `${f.attack.map(attackLabel).join(', ')} · ${f.summary}`,
       actor: f.container?.name,
       containerId: f.container?.id,
       severity: f.severity,
