@@ -20,6 +20,7 @@ export function App() {
   const [tab, setTab] = useState('overview');
   const [focus, setFocus] = useState<Workbench['focus']>();
   const [timeRange, setTimeRange] = useState<Workbench['timeRange']>();
+  const [findingsFilter, setFindingsFilter] = useState<Workbench['findingsFilter']>();
   const [filter, setFilter] = useState('');
   const [help, setHelp] = useState(false);
   const [backendUp, setBackendUp] = useState(true);
@@ -128,6 +129,11 @@ export function App() {
     setFocus,
     timeRange,
     setTimeRange,
+    findingsFilter,
+    showFindings: (f) => {
+      setFindingsFilter((prev) => ({ ...f, seq: (prev?.seq ?? 0) + 1 }));
+      setTab('findings');
+    },
   };
   const View = (VIEWS.find((v) => v.id === tab) ?? VIEWS[0]!).component;
 

@@ -10,6 +10,7 @@ import { LiveStats } from './StatsChart.js';
 import { DANGEROUS_CAPS, effectiveCaps } from './capabilities.js';
 import './common.css';
 import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
+import { EngineOverview } from '../overview/EngineOverview.js';
 import './overview.css';
 
 /** Overview of one container from inspect: what it runs, with which privileges, mounts and networks. */
@@ -36,7 +37,7 @@ export function ContainerOverview() {
     };
   }, [api, engineId, containerId, q.reload, scan.reload]);
 
-  if (!containerId) return <Empty title="Select a container">Pick one in the left rail (j/k to move).</Empty>;
+  if (!containerId) return <EngineOverview />;
   if (q.error && !q.data) return <ErrorState error={q.error} onRetry={q.reload} />;
   if (!q.data) return <Loading what="container" />;
   const findings = (scan.data?.findings ?? []).filter((f) => f.container?.id === containerId).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));

@@ -51,6 +51,16 @@ export function FindingsView() {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'severity', desc: true });
   const [selectedId, setSelectedId] = useState<string>();
   const deferredQuery = useDeferredValue(query);
+  // Another view (the overview's matrix or charts) asked for a filtered list: apply it once per request.
+  const asked = wb.findingsFilter;
+  useEffect(() => {
+    if (!asked) return;
+    setTechnique(asked.technique ?? '');
+    setDetector(asked.detector ?? '');
+    setContainer(asked.containerId ?? '');
+    setSeverities(new Set(asked.severity ? [asked.severity] : []));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [asked?.seq]);
   const shown = useMemo(() => selectFindings(all, { query: deferredQuery, severities, states, detector, technique, container }, sort), [all, deferredQuery, severities, states, detector, technique, container, sort]);
   const selected = all.find((f) => f.id === selectedId);
   // Something is always selected when there is something to show, so the evidence pane is never idle.
