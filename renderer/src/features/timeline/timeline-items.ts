@@ -27,6 +27,8 @@ export interface TimelineItem {
   loud?: boolean;
   /** Identifiers findings use to point at this item (exec id, event type/action@time). */
   keys?: string[];
+  /** Stowaway's own call that caused this event (its footprint), e.g. "top". */
+  byStowaway?: string;
 }
 
 const LOUD = /^(die|kill|oom|destroy|delete|remove|untag|exec_die)$|^exec_/;
@@ -51,6 +53,7 @@ export function eventItem(e: EngineEvent): TimelineItem {
     containerId: e.type === 'container' ? e.actorId : undefined,
     loud: LOUD.test(verb) || verb === 'exec_start',
     keys: [e.attributes.execID, `${e.type}/${e.action}@${e.time}`].filter((k): k is string => !!k),
+    byStowaway: e.byStowaway?.call,
   };
 }
 
