@@ -10,6 +10,8 @@ import { useQuery } from '../lib/use-query.js';
 import { useHotkeys } from '../lib/use-hotkeys.js';
 import { useTheme } from '../lib/theme.js';
 import type { EngineView } from '../../../shared/domain/engine.js';
+import { CommandPalette } from '../features/palette/CommandPalette.js';
+import { usePaletteItems } from '../features/palette/use-palette-items.js';
 
 /** The workbench shell: engine/container rail, tabbed main pane, inspector, status bar. */
 export function App() {
@@ -23,6 +25,7 @@ export function App() {
   const [findingsFilter, setFindingsFilter] = useState<Workbench['findingsFilter']>();
   const [filter, setFilter] = useState('');
   const [help, setHelp] = useState(false);
+  const [palette, setPalette] = useState(false);
   const [backendUp, setBackendUp] = useState(true);
   const searchRef = useRef<HTMLInputElement>(null);
   const places = useRef(new Map<string, { containerId: string | undefined; tab: string }>());
@@ -99,6 +102,7 @@ export function App() {
       containersQ.reload();
     },
     '?': () => setHelp(true),
+    'mod+k': () => setPalette((p) => !p),
     Escape: () => {
       if (help) setHelp(false);
       else if (document.activeElement === searchRef.current) {
@@ -136,6 +140,14 @@ export function App() {
     },
   };
   const View = (VIEWS.find((v) => v.id === tab) ?? VIEWS[0]!).component;
+  const paletteItems = usePaletteItems(palette, workbench, VIEWS, containers, {
+    toggleTheme,
+    showHelp: () => setHelp(true),
+    reload: () => {
+      enginesQ.reload();
+      containersQ.reload();
+    },
+  });
 
   return (
     <WorkbenchContext.Provider value={workbench}>
@@ -181,6 +193,7 @@ export function App() {
         </main>
         <SidePanel container={selected} />
         <StatusBar engine={engine} transport={api.transport.kind} backendUp={backendUp} version={info.data?.version} />
+        {palette ? <CommandPalette items={paletteItems.items} loading={paletteItems.loading} onClose={() => setPalette(false)} /> : null}
         {help ? <ShortcutHelp onClose={() => setHelp(false)} view={VIEWS.find((v) => v.id === tab)} /> : null}
       </div>
     </WorkbenchContext.Provider>

@@ -24,6 +24,8 @@ export interface FindingsFilter {
   detector?: string;
   severity?: 'low' | 'medium' | 'high' | 'critical';
   containerId?: string;
+  /** Select this finding (clearing filters that would hide it). */
+  findingId?: string;
 }
 
 export interface TimeRange {

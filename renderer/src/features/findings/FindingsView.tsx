@@ -51,6 +51,7 @@ export function FindingsView() {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'severity', desc: true });
   const [selectedId, setSelectedId] = useState<string>();
   const deferredQuery = useDeferredValue(query);
+  const reveal = useRef<string>(undefined);
   // Another view (the overview's matrix or charts) asked for a filtered list: apply it once per request.
   const asked = wb.findingsFilter;
   useEffect(() => {
@@ -59,6 +60,12 @@ export function FindingsView() {
     setDetector(asked.detector ?? '');
     setContainer(asked.containerId ?? '');
     setSeverities(new Set(asked.severity ? [asked.severity] : []));
+    if (asked.findingId) {
+      setQuery('');
+      setStates(new Set(STATES));
+      setSelectedId(asked.findingId);
+      reveal.current = asked.findingId;
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [asked?.seq]);
   const shown = useMemo(() => selectFindings(all, { query: deferredQuery, severities, states, detector, technique, container }, sort), [all, deferredQuery, severities, states, detector, technique, container, sort]);
@@ -70,6 +77,13 @@ export function FindingsView() {
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
   const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 10 });
+  // A finding picked elsewhere (the palette) is scrolled into view once the list holds it.
+  useEffect(() => {
+    const i = reveal.current ? shown.findIndex((f) => f.id === reveal.current) : -1;
+    if (i < 0) return;
+    reveal.current = undefined;
+    virt.scrollToIndex(i, { align: 'center' });
+  }, [shown, virt]);
 
   const detectors = useMemo(() => facet(all, (f) => [f.detector]), [all]);
   const techniques = useMemo(() => facet(all, (f) => f.attack), [all]);
@@ -96,13 +110,24 @@ export function FindingsView() {
     wb.openTab(target.tab);
   };
   const judge = (state: TriageState) => selected && void triage.set(selected.id, state);
+  // Triage moves on: after a verdict the next finding is selected (the judged one may leave the filtered list).
+  const judgeAndNext = (state: TriageState) => {
+    if (!selected) return;
+    const i = shown.findIndex((f) => f.id === selected.id);
+    const next = shown[i + 1] ?? shown[i - 1];
+    judge(state);
+    if (next) {
+      setSelectedId(next.id);
+      virt.scrollToIndex(shown.indexOf(next), { align: 'auto' });
+    }
+  };
 
   useHotkeys({
     n: () => move(1),
     p: () => move(-1),
     s: () => search.current?.focus(),
-    c: () => judge('confirmed'),
-    x: () => judge('false-positive'),
+    c: () => judgeAndNext('confirmed'),
+    x: () => judgeAndNext('false-positive'),
     u: () => judge('new'),
   });
 
@@ -259,7 +284,7 @@ export function FindingsView() {
               )}
             </div>
             <div className="fv-foot muted small">
-              {shown.length} of {all.length} findings · <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm · <kbd>x</kbd> false positive · <kbd>u</kbd> reset
+              {shown.length} of {all.length} findings · <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm, next · <kbd>x</kbd> false positive, next · <kbd>u</kbd> reset
             </div>
           </div>
           <FindingDetail f={selected} onOpen={open} onJudge={(s) => selected && void triage.set(selected.id, s)} />
