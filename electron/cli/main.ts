@@ -7,6 +7,7 @@ import { registerCase } from './commands/case.js';
 import { registerReport } from './commands/report.js';
 import { registerCollect } from './commands/collect.js';
 import { registerDetectors } from './commands/detectors.js';
+import { registerCompletion } from './commands/completion.js';
 import { EXIT } from './exit-codes.js';
 import { errorLine, helpHintsOnError, installProcessGuards } from './process-guards.js';
 
@@ -15,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('stowaway')
     .description('Container security investigation workbench')
     .version(VERSION, '-v, --version')
+    .option('-q, --quiet', 'no progress or notices on stderr (results and errors still print)')
+    .option('--no-color', 'no colour in terminal output (NO_COLOR in the environment does the same)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerServe(program);
@@ -24,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerReport(program);
   registerCollect(program);
   registerDetectors(program);
+  registerCompletion(program);
   helpHintsOnError(program);
   try {
     await program.parseAsync(argv);
