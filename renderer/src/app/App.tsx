@@ -156,7 +156,7 @@ export function App() {
           <span className="brand">Stowaway</span>
           <span className="muted small">container investigation workbench</span>
           <span className="spacer" />
-          <button type="button" className="ghost" onClick={toggleTheme} aria-label="Toggle theme" data-testid="theme-toggle">
+          <button type="button" className="ghost" onClick={toggleTheme} title="Toggle light / dark theme (t)" data-testid="theme-toggle">
             {theme === 'dark' ? '☾ dark' : '☀ light'}
           </button>
           <button type="button" className="ghost" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">

@@ -224,7 +224,7 @@ export function FindingsView() {
       ) : (
         <div className="fv-split">
           <div className="fv-table">
-            <div className="fv-head" role="row">
+            <div className="fv-head" role="group" aria-label="Sort findings by">
               <SortButton k="severity" label="Severity" sort={sort} onSort={sortBy} />
               <span className="fv-col-group">
                 <SortButton k="title" label="Finding" sort={sort} onSort={sortBy} />
@@ -297,7 +297,7 @@ export function FindingsView() {
 function SortButton({ k, label, sort, onSort }: { k: SortKey; label: string; sort: { key: SortKey; desc: boolean }; onSort(k: SortKey): void }) {
   const on = sort.key === k;
   return (
-    <button type="button" className={`fv-col fv-${k} ${on ? 'sorted' : ''}`} onClick={() => onSort(k)} aria-sort={on ? (sort.desc ? 'descending' : 'ascending') : 'none'} data-testid={`sort-${k}`}>
+    <button type="button" className={`fv-col fv-${k} ${on ? 'sorted' : ''}`} onClick={() => onSort(k)} aria-pressed={on} aria-label={`${label}${on ? (sort.desc ? ', sorted descending' : ', sorted ascending') : ''}`} data-testid={`sort-${k}`}>
       {label} {on ? (sort.desc ? '▾' : '▴') : ''}
     </button>
   );

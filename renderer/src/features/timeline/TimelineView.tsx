@@ -288,7 +288,7 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
         · keys: n/p next/previous, z zoom to item, 0 reset
       </div>
       <div className="tl-lower">
-        <div className="tl-list-wrap">
+        <div className="tl-list-wrap" tabIndex={0} role="region" aria-label="Timeline events">
           <table className="tl-list" data-testid="timeline-list">
             <thead>
               <tr>
