@@ -16,6 +16,15 @@ export const COMMANDS: { name: string; description: string; register(program: Co
   { name: 'report', description: 'export a case report (html, pdf, json, md, navigator)', register: async (p) => (await import('./commands/report.js')).registerReport(p) },
   { name: 'collect', description: 'collect evidence from an engine into one offline bundle (.tar.gz) to analyse elsewhere', register: async (p) => (await import('./commands/collect.js')).registerCollect(p) },
   { name: 'k8s', description: 'work with Kubernetes clusters through their API server', register: async (p) => (await import('./commands/k8s.js')).registerK8s(p) },
+  {
+    name: 'completion',
+    description: 'print a shell completion script (bash, zsh or fish)',
+    // Completions are built from every command's own definition, so this one loads them all.
+    register: async (p) => {
+      for (const c of COMMANDS) if (c.name !== 'completion') await c.register(p);
+      (await import('./commands/completion.js')).registerCompletion(p);
+    },
+  },
   { name: 'detectors', description: 'list the detectors with their ATT&CK techniques, strategy, severity and documentation', register: async (p) => (await import('./commands/detectors.js')).registerDetectors(p) },
 ];
 
@@ -32,12 +41,14 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('stowaway')
     .description('Container security investigation workbench')
     .version(VERSION, '-v, --version')
+    .option('-q, --quiet', 'no progress or notices on stderr (results and errors still print)')
+    .option('--no-color', 'no colour in terminal output (NO_COLOR in the environment does the same)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const named = namedCommand(argv);
   if (named) await named.register(program);
   // Without a command, the others appear by name and description only (help, suggestions for a typo).
-  for (const c of COMMANDS) if (c !== named) program.command(c.name).description(c.description);
+  for (const c of COMMANDS) if (!program.commands.some((x) => x.name() === c.name)) program.command(c.name).description(c.description);
   helpHintsOnError(program);
   try {
     await program.parseAsync(argv);

@@ -21,6 +21,10 @@ import { LiveEvents } from './investigate/live-events.js';
 import { ScanService } from './scan/scan-service.js';
 import { detectorHandlers } from './detect/handlers.js';
 import { BundleEngines } from './bundle/bundle-engines.js';
+import { OperationLog } from './footprint/operation-log.js';
+import { traceCalls } from './footprint/trace-calls.js';
+import { recordFootprint } from './footprint/footprint-custody.js';
+import type Docker from 'dockerode';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -36,6 +40,15 @@ export function createApp(opts: AppOptions = {}) {
   const bus = new EventBus();
   const dataDir = opts.dataDir ?? resolveDataDir(env);
   const engines = new EngineRegistry(bus, { env, home: opts.home, trustedKnownHosts: path.join(dataDir, 'known_hosts') });
+  // Every client the services get is traced: our own calls that leave engine events go into the operation log.
+  const operations = new OperationLog();
+  const traced = new WeakSet<Docker>();
+  const client = engines.client.bind(engines);
+  engines.client = async (id: string) => {
+    const docker = await client(id);
+    if (!traced.has(docker)) traced.add(traceCalls(docker, id, operations));
+    return docker;
+  };
   const engineService = new EngineService(engines, { env, home: opts.home, dataDir });
   engineService.rediscover();
   // Opened evidence bundles appear as read-only engines answered from their evidence.
@@ -62,12 +75,21 @@ export function createApp(opts: AppOptions = {}) {
   // The current case's allowlist applies to every scan while that case is open.
   const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
-  const live = new LiveEvents(engines, bus);
+  const live = new LiveEvents(engines, bus, (ev) => operations.annotate([ev])[0]!);
+  // The footprint goes into the open case's custody log; without a case database there is no case to write to.
+  const footprint = recordFootprint(operations, {
+    current: () => {
+      if (!existsSync(path.join(dataDir, 'cases.db'))) return undefined;
+      const cases = caseStore.get();
+      const caseId = cases.currentId();
+      return caseId ? { caseId, record: (detail) => cases.recordCustody(caseId, 'footprint', detail, 'stowaway') } : undefined;
+    },
+  });
 
   const handlers: Handlers = {
     'investigate.network': async ({ engineId }) => network.graph(engineId),
     'timeline.events': async ({ engineId, since, until, containerId }) =>
-      bundleEngines.has(engineId) ? bundleEngines.timeline(engineId, { since, until, containerId }) : readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }),
+      bundleEngines.has(engineId) ? bundleEngines.timeline(engineId, { since, until, containerId }) : readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }).then((r) => ({ ...r, events: operations.annotate(r.events) })),
     'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => terminals.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
     'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) => terminals.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user }),
     'terminal.input': async ({ sessionId, data }) => ({ accepted: terminals.input(sessionId, data) }),
@@ -95,8 +117,9 @@ export function createApp(opts: AppOptions = {}) {
   handlers['cases.open'] = async (input, ctx) => bundleEngines.revive(await openCase(input, ctx), caseStore.get);
   handlers['cases.current'] = async (input, ctx) => bundleEngines.revive(await currentCase(input, ctx), caseStore.get);
 
-  return { bus, engines, engineService, containers, caseStore, scans, handlers, dispatch: createDispatcher(handlers), user, dispose: async () => {
+  return { bus, engines, engineService, containers, caseStore, scans, handlers, operations, dispatch: createDispatcher(handlers), user, dispose: async () => {
       live.dispose();
+      footprint.dispose();
       engines.dispose();
       caseStore.dispose();
       await terminals.closeAll();

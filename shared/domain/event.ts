@@ -11,5 +11,7 @@ export const EngineEventSchema = z.object({
   actorId: z.string().max(256),
   actorName: boundedString(LIMITS.name).optional(),
   attributes: LabelsSchema,
+  /** Set when Stowaway's own call (top, archive read, export, exec) caused the event: its footprint, not the evidence's. */
+  byStowaway: z.object({ call: z.string().max(32), at: z.string() }).optional(),
 });
 export type EngineEvent = z.infer<typeof EngineEventSchema>;

@@ -12,6 +12,7 @@ import { EXIT } from '../exit-codes.js';
 import { formatScanTable } from '../format/scan-table.js';
 import { terminalSafe } from '../format/text.js';
 import { progressReporter } from '../progress.js';
+import { outputStyle, rootOf } from '../output-style.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
 import { caseSuppressions, recordScanInCase } from '../case-context.js';
 import { addScanInputOptions } from '../scan-inputs.js';
@@ -90,12 +91,14 @@ export function registerScan(program: Command): void {
       return usage((e as Error).message);
     }
     const app = createApp({ incrementalScans: Boolean(opts.watch) });
-    const progress = progressReporter(process.stderr);
+    const root = rootOf(cmd);
+    const style = outputStyle(root, process.stderr);
+    const progress = progressReporter(process.stderr, style);
     const off = app.bus.onAny((event, payload) => {
       if (event !== 'scan.progress' || opts.watch) return;
       const p = payload as { phase: string; done: number; total: number; message?: string };
       // Messages carry container names: never let them drive the terminal.
-      progress.update(p.done, p.total, terminalSafe(p.message ?? p.phase, 100));
+      progress.update(p.done, p.total, terminalSafe(p.message ?? p.phase, 100), p.phase);
     });
     try {
       // A suppression file or baseline comes before the allowlist in force (the named case's, else the current one's).
@@ -127,12 +130,13 @@ export function registerScan(program: Command): void {
       progress.done();
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else if (opts.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result, DETECTORS.map((d) => d.meta), VERSION), null, 2)}\n`);
-      else process.stdout.write(formatScanTable(result));
+      else process.stdout.write(formatScanTable(result, outputStyle(root, process.stdout).color));
       if (opts.case) {
         for (const s of scans) {
           if (!s.result) continue;
           const outcome = app.scans.latestOutcome(s.engineId);
-          process.stderr.write(`${recordScanInCase(opts.case, outcome?.result ?? s.result, app.scans.latestEvidence(s.engineId), process.env, outcome?.suppressed)}\n`);
+          const recorded = recordScanInCase(opts.case, outcome?.result ?? s.result, app.scans.latestEvidence(s.engineId), process.env, outcome?.suppressed);
+          if (!style.quiet) process.stderr.write(`${recorded}\n`);
         }
       }
       // An engine that could not be scanned is a connection error even when the others' findings are printed.

@@ -1,9 +1,16 @@
 import type { ScanResult } from '../../../shared/domain/scan.js';
 import { groupSummary, splitInformational } from '../../../shared/domain/finding-groups.js';
 import { table, terminalSafe } from './text.js';
+import { paint, type Tint } from '../output-style.js';
 
-/** Human summary of a scan for a terminal. */
-export function formatScanTable(r: ScanResult): string {
+const SEVERITY_TINT: Record<string, Tint> = { CRITICAL: 'magenta', HIGH: 'red', MEDIUM: 'yellow', LOW: 'blue' };
+
+/** Colours the severity word that starts a finding row (after padding, so columns stay aligned). */
+const tintSeverities = (text: string, color: boolean) =>
+  color ? text.replace(/^(CRITICAL|HIGH|MEDIUM|LOW)\b/gm, (w) => paint(w, SEVERITY_TINT[w]!, true)) : text;
+
+/** Human summary of a scan for a terminal; `color` only when stdout is a terminal that wants it. */
+export function formatScanTable(r: ScanResult, color = false): string {
   const head = `Engine ${terminalSafe(r.engine.name)} (${terminalSafe(r.engine.endpoint)}), ${r.containers.length} containers, ${r.findings.length} findings${r.suppressed?.length ? `, ${r.suppressed.length} suppressed` : ''}, ${r.durationMs} ms\n\n`;
   const containers = table(
     ['CONTAINER ID', 'NAME', 'IMAGE', 'STATE', 'RISK'],
@@ -28,7 +35,7 @@ export function formatScanTable(r: ScanResult): string {
       )}`
     : '';
   const errors = r.errors.length ? `\nErrors:\n${r.errors.map((e) => `  ${e.containerId?.slice(0, 12) ?? '-'} ${e.call}: ${terminalSafe(e.message, 300)}`).join('\n')}\n` : '';
-  return head + containers + findings + suppressed + errors;
+  return head + containers + tintSeverities(findings + suppressed, color) + errors;
 }
 
 /** A container by name, else the Kubernetes workload a finding is about. */

@@ -1,6 +1,7 @@
 import type { DetectorMeta } from '../../../shared/domain/finding.js';
 import { renderCoverage } from './coverage.js';
 import { renderKubeCoverage } from './kube-coverage.js';
+import { ATTACK_VERSION, attackLabel, attackTactics, attackUrl } from '../../../shared/domain/attack-techniques.js';
 
 /** The two Alerting & Detection Strategy reports the detectors implement, with the loose technique each report names. */
 export const STRATEGIES: Record<DetectorMeta['strategy'][number], { title: string; tactic: string; reportAttack: string }> = {
@@ -37,6 +38,7 @@ export function renderCatalogue(detectors: readonly { meta: DetectorMeta }[]): s
     'Each detector is a pure function from the evidence Stowaway collects without an agent (Engine API, host `/proc` and overlay',
     'directories when the engine is local, engine events, Kubernetes audit logs) to findings. Every finding names precise ATT&CK',
     'techniques, carries evidence references with hashes, and has a stable id so re-scans do not duplicate it.',
+    `Technique names and tactics are those of ATT&CK Enterprise v${ATTACK_VERSION}.`,
     '',
   );
   out.push('## Strategies implemented', '');
@@ -67,7 +69,8 @@ export function renderCatalogue(detectors: readonly { meta: DetectorMeta }[]): s
     out.push(`## ${m.id}`, '');
     out.push(`**${m.title}**. Severity ${m.severity}; ${KIND_TEXT[m.kind]}.`, '');
     out.push(`- Strategy: ${m.strategy.map((s) => `${s} (${STRATEGIES[s].tactic})`).join('; ')}`);
-    out.push(`- ATT&CK: ${m.attack.map((t) => `[${t}](https://attack.mitre.org/techniques/${t.replace('.', '/')}/)`).join(', ')}`, '');
+    out.push(`- ATT&CK: ${m.attack.map((t) => `[${attackLabel(t)}](${attackUrl(t)})`).join(', ')}`);
+    out.push(`- Tactics: ${[...new Set(m.attack.flatMap((t) => attackTactics(t)))].join(', ')}`, '');
     out.push('### Goal', '', m.goal, '');
     out.push('### Data used', '', bullets(m.dataSources), '');
     out.push('### Blind spots', '', bullets(m.blindSpots), '');

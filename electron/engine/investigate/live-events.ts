@@ -3,6 +3,7 @@ import type { EngineState } from '../../../shared/domain/engine.js';
 import type { EventBus } from '../event-bus.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import { mapEvent } from '../collect/events.js';
+import type { EngineEvent } from '../../../shared/domain/event.js';
 
 /** Pause before re-subscribing after the stream ends (client socket time-out, daemon restart). */
 const RETRY_MS = 1000;
@@ -27,6 +28,8 @@ export class LiveEvents {
   constructor(
     private readonly engines: EngineRegistry,
     private readonly bus: EventBus,
+    /** Marks events our own calls caused (the footprint), before they reach the UI. */
+    private readonly mark: (ev: EngineEvent) => EngineEvent = (ev) => ev,
   ) {
     this.off = bus.onAny((event, payload) => {
       if (event !== 'engine.state') return;
@@ -84,7 +87,7 @@ export class LiveEvents {
                 const ev = mapEvent(engineId, raw);
                 if (raw.timeNano) w.since = Math.max(w.since, raw.timeNano / 1e9 + 1e-6);
                 else if (raw.time) w.since = Math.max(w.since, raw.time);
-                this.bus.emit('engine.event', ev);
+                this.bus.emit('engine.event', this.mark(ev));
               } catch {
                 // Not JSON (a daemon notice or a cut line): skip it.
               }

@@ -10,6 +10,7 @@ import type { CaseService } from '../cases/case-service.js';
 import { InsecureTransportSchema } from '../../../shared/domain/engine.js';
 import { insecureEngines } from './scan-transport.js';
 import { ReportSealSchema } from './report-seal.js';
+import { ATTACK_VERSION, attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
 
 /**
  * The JSON export of a case (`stowaway report CASE --format json`). Stable and versioned: fields are
@@ -27,6 +28,9 @@ import { ReportSealSchema } from './report-seal.js';
  *   which ADS report they implement, blind spots, response), `suppressions` (the case's allowlist).
  * - `seal`: the case's signed seal at export (custody head and count, and the chains of evidence, triage and
  *   notes), its Ed25519 signature and the signing public key; `stowaway case verify --report FILE` checks it.
+ * - `attack`: the ATT&CK version of the bundled table and, for every technique the findings and detectors name,
+ *   its name and tactics (an id the table does not know keeps its id as name and no tactics). Derived from the
+ *   table, so it is not part of `caseSha256`.
  */
 export const CASE_EXPORT_VERSION = 1;
 
@@ -62,6 +66,12 @@ export const CaseExportSchema = z.object({
   /** The case's allowlist entries (newest revision of each); their history is in `custody`. */
   suppressions: z.array(SuppressionSchema).default([]),
   seal: ReportSealSchema.optional(),
+  attack: z
+    .object({
+      version: z.string(),
+      techniques: z.array(z.object({ id: z.string(), name: z.string(), tactics: z.array(z.string()) })),
+    })
+    .optional(),
 });
 export type CaseExport = z.infer<typeof CaseExportSchema>;
 
@@ -84,6 +94,7 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
     detectors: detectors.filter((d) => used.has(d.id)),
     suppressions: cases.suppressions(caseId),
   };
+  const ids = new Set([...findings.flatMap((f) => f.attack), ...body.detectors.flatMap((d) => d.attack)]);
   return {
     schema: 'stowaway.case',
     version: CASE_EXPORT_VERSION,
@@ -93,6 +104,7 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
     caseSha256: sha256Hex(JSON.stringify(body)),
     ...body,
     seal: sealOf(cases, caseId),
+    attack: { version: ATTACK_VERSION, techniques: [...ids].sort().map((id) => ({ id, name: attackName(id), tactics: [...attackTactics(id)] })) },
   };
 }
 

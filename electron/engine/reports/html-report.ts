@@ -6,6 +6,9 @@ import { escapeHtml as e } from './escape.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
 import { transportNote } from './scan-transport.js';
+import { ATTACK_VERSION, attackLabel } from '../../../shared/domain/attack-techniques.js';
+
+const techniques = (ids: string[], sep = ', ') => ids.map((t) => e(attackLabel(t))).join(sep);
 
 /**
  * The HTML report: one self-contained file. No scripts, no external resources, and a CSP that forbids
@@ -41,7 +44,7 @@ function findingHtml(f: Finding): string {
     .map((x) => `<div class="ev"><b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">sha256 ${e(x.sha256)}</span>` : ''}</div>`)
     .join('');
   return `<div class="finding ${e(f.severity)}" id="f-${e(f.id)}">
-<div>${sev(f.severity)} <b>${e(f.title)}</b> <span class="muted">[${e(f.state)}${f.suppressedBy ? ` by ${e(f.suppressedBy)}` : ''}]</span> <span class="mono">${f.attack.map(e).join(', ')}</span></div>
+<div>${sev(f.severity)} <b>${e(f.title)}</b> <span class="muted">[${e(f.state)}${f.suppressedBy ? ` by ${e(f.suppressedBy)}` : ''}]</span> <span class="attack">${techniques(f.attack)}</span></div>
 <div>${e(f.summary)}</div>
 <div class="muted small">detector <code>${e(f.detector)}</code>${f.container ? ` · container <code>${e(f.container.name)}</code> <span class="mono">${e(f.container.id.slice(0, 12))}</span>` : ''}${f.firstSeen ? ` · first seen ${e(f.firstSeen)}` : ''} · id <span class="mono">${e(f.id)}</span></div>
 ${ev}</div>`;
@@ -65,7 +68,7 @@ function section(title: string, body: string): string {
 /** One table row per finding: what the digest of a very large case uses instead of a block each. */
 function findingRow(f: Finding): string {
   const x = f.evidence[0];
-  return `<tr><td>${sev(f.severity)}</td><td>${e(f.title)}<div class="muted">${e(f.summary)}</div></td><td>${f.container ? `<code>${e(f.container.name)}</code>` : ''}</td><td class="mono">${f.attack.map(e).join(' ')}</td><td>${e(f.state)}</td><td>${x ? `<b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">${e(x.sha256.slice(0, 16))}…</span>` : ''}` : ''}</td></tr>`;
+  return `<tr><td>${sev(f.severity)}</td><td>${e(f.title)}<div class="muted">${e(f.summary)}</div></td><td>${f.container ? `<code>${e(f.container.name)}</code>` : ''}</td><td>${techniques(f.attack, '; ')}</td><td>${e(f.state)}</td><td>${x ? `<b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">${e(x.sha256.slice(0, 16))}…</span>` : ''}` : ''}</td></tr>`;
 }
 
 export interface HtmlOptions {
@@ -93,7 +96,7 @@ function digestSection(data: CaseExport, perDetector = DIGEST_ROWS_PER_DETECTOR)
         const sevs = [...SEVERITIES].reverse().filter((s) => g.bySeverity[s] > 0).map((s) => `${g.bySeverity[s]} ${e(s)}`).join(', ');
         const more = g.count - g.shown.length;
         return `<h3>${sev(g.worst)} <code>${e(g.detector)}</code> ${e(titles.get(g.detector) ?? '')}</h3>
-<div class="muted">${g.count} finding(s): ${sevs} · ${g.containers} container(s) · <span class="mono">${g.techniques.map(e).join(' ')}</span></div>
+<div class="muted">${g.count} finding(s): ${sevs} · ${g.containers} container(s) · ${techniques(g.techniques, '; ')}</div>
 <table class="digest"><colgroup><col style="width:11%"><col style="width:27%"><col style="width:14%"><col style="width:10%"><col style="width:12%"><col style="width:26%"></colgroup><tr><th>Severity</th><th>Finding</th><th>Container</th><th>ATT&amp;CK</th><th>State</th><th>Evidence</th></tr>${g.shown.map(findingRow).join('')}</table>${more > 0 ? `<p class="muted">and ${more} more finding(s) of this detector: see the JSON export.</p>` : ''}`;
       })
       .join('\n')
@@ -128,7 +131,7 @@ ${sealHtml(data)}</header>`);
       `<div class="kpis">${kpi('risk score', model.risk)}${kpi('findings', data.findings.length)}${kpi('critical', model.bySeverity.critical)}${kpi('high', model.bySeverity.high)}${kpi('medium', model.bySeverity.medium)}${kpi('low', model.bySeverity.low)}${kpi('confirmed', model.byState.confirmed)}${kpi('false positives', model.byState['false-positive'])}${kpi('containers', data.containers.length)}${kpi('scans', data.scans.length)}</div>
 <h3>Engines</h3><table><tr><th>Engine</th><th>Endpoint</th><th>Version</th><th>Transport</th></tr>${data.engines.map((g) => `<tr><td>${e(g.name)}</td><td class="mono">${e(g.endpoint)}</td><td>${e(g.serverVersion ?? '')}</td><td${g.insecure ? ' class="insecure" data-insecure' : ''}>${e(transportNote(g.insecure))}</td></tr>`).join('')}</table>
 <h3>Scans</h3><table><tr><th>Time</th><th>Engine</th><th>Containers</th><th>Findings</th><th>Errors</th><th>Result sha256</th></tr>${data.scans.map((s) => `<tr><td>${e(s.scannedAt)}</td><td>${e(s.engineId)}</td><td>${s.containerCount}</td><td>${s.findingCount}</td><td>${s.errorCount}</td><td class="mono">${e(s.resultSha256)}</td></tr>`).join('')}</table>
-<h3>ATT&amp;CK techniques</h3><table><tr><th>Technique</th><th>Findings</th><th>Worst severity</th></tr>${model.techniques.map((t) => `<tr><td class="mono">${e(t.id)}</td><td>${t.count}</td><td>${sev(t.worst)}</td></tr>`).join('')}</table>`,
+<h3>ATT&amp;CK techniques</h3><p class="muted">Names and tactics from ATT&amp;CK Enterprise v${ATTACK_VERSION}.</p><table><tr><th>Technique</th><th>Name</th><th>Tactics</th><th>Findings</th><th>Worst severity</th></tr>${model.techniques.map((t) => `<tr><td class="mono nowrap">${e(t.id)}</td><td>${e(t.name)}</td><td>${e(t.tactics.join(', '))}</td><td>${t.count}</td><td>${sev(t.worst)}</td></tr>`).join('')}</table>`,
     ),
   );
 

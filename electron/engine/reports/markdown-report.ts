@@ -4,6 +4,7 @@ import { groupByCause, groupSummary } from '../../../shared/domain/finding-group
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
 import { transportNote } from './scan-transport.js';
+import { ATTACK_VERSION, attackLabel } from '../../../shared/domain/attack-techniques.js';
 
 const cell = (s: string | number | undefined) => m(s ?? '');
 
@@ -32,8 +33,9 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
     out.push('');
   }
   if (model.techniques.length) {
-    out.push('| ATT&CK technique | Findings | Worst severity |', '|---|---|---|');
-    for (const t of model.techniques) out.push(`| ${cell(t.id)} | ${t.count} | ${t.worst} |`);
+    out.push(`ATT&CK techniques (names and tactics from ATT&CK Enterprise v${ATTACK_VERSION}):`, '');
+    out.push('| Technique | Name | Tactics | Findings | Worst severity |', '|---|---|---|---|---|');
+    for (const t of model.techniques) out.push(`| ${cell(t.id)} | ${cell(t.name)} | ${cell(t.tactics.join(', '))} | ${t.count} | ${t.worst} |`);
     out.push('');
   }
 
@@ -52,7 +54,7 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
       continue;
     }
     for (const f of g.findings) {
-      out.push(`- **${m(f.title)}** \\[${m(f.state)}${f.suppressedBy ? ` by ${m(f.suppressedBy)}` : ''}\\] ${f.attack.map(m).join(', ')}${f.container ? ` in ${code(f.container.name)}` : ''}`);
+      out.push(`- **${m(f.title)}** \\[${m(f.state)}${f.suppressedBy ? ` by ${m(f.suppressedBy)}` : ''}\\] ${f.attack.map((t) => m(attackLabel(t))).join(', ')}${f.container ? ` in ${code(f.container.name)}` : ''}`);
       out.push(`  ${m(f.summary)}`);
       out.push(`  detector ${code(f.detector)}, id ${code(f.id)}`);
       for (const x of f.evidence) out.push(`  - ${m(x.kind)} ${code(x.ref)}: ${m(x.excerpt)}${x.sha256 ? ` (sha256 ${code(x.sha256)})` : ''}`);

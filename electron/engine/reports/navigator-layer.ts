@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Severity } from '../../../shared/domain/finding.js';
 import { buildReportModel, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
+import { ATTACK_VERSION } from '../../../shared/domain/attack-techniques.js';
 
 /** Scores per worst severity seen for a technique; the gradient below colours them. */
 export const SEVERITY_SCORE: Record<Severity, number> = { low: 25, medium: 50, high: 75, critical: 100 };
@@ -39,7 +40,7 @@ export function renderNavigatorLayer(data: CaseExport, model: ReportModel = buil
   const subParents = new Set(model.techniques.filter((t) => t.id.includes('.')).map((t) => t.id.split('.')[0]!));
   return {
     name: `Stowaway: ${data.case.name}`.slice(0, 256),
-    versions: { attack: '16', navigator: '5.1.0', layer: '4.5' },
+    versions: { attack: ATTACK_VERSION, navigator: '5.1.0', layer: '4.5' },
     domain: 'enterprise-attack',
     description: `Techniques seen in case ${data.case.id} (${data.findings.length} findings), generated ${data.generatedAt}; case sha256 ${data.caseSha256}`,
     sorting: 3,
@@ -48,17 +49,23 @@ export function renderNavigatorLayer(data: CaseExport, model: ReportModel = buil
       techniqueID: t.id,
       score: SEVERITY_SCORE[t.worst],
       color: COLORS[t.worst],
-      comment: `${t.count} finding(s), worst ${t.worst}`,
+      comment: `${t.name}: ${t.count} finding(s), worst ${t.worst}`,
       enabled: true,
       // Show sub-techniques under a parent so T1222.002 is visible without expanding by hand.
       showSubtechniques: subParents.has(t.id),
-      metadata: [{ name: 'findings', value: String(t.count) }],
+      metadata: [
+        { name: 'technique', value: t.name },
+        { name: 'tactics', value: t.tactics.join(', ') },
+        { name: 'findings', value: String(t.count) },
+        { name: 'worst severity', value: t.worst },
+      ],
     })),
     gradient: { colors: ['#66b1ff', '#ffd966', '#e60d0d'], minValue: 0, maxValue: 100 },
     legendItems: (Object.keys(COLORS) as Severity[]).map((s) => ({ label: `${s} (score ${SEVERITY_SCORE[s]})`, color: COLORS[s] })),
     metadata: [
       { name: 'case', value: data.case.id },
       { name: 'case sha256', value: data.caseSha256 },
+      { name: 'ATT&CK', value: `Enterprise v${ATTACK_VERSION} (names and tactics from Stowaway's bundled table)` },
     ],
   };
 }

@@ -3,6 +3,7 @@ import { riskScore } from '../detect/risk-score.js';
 import type { CaseExport } from './case-export.js';
 import { ADS_BLIND_SPOTS, RESPONSE_STEPS, stepEntries, type ResponseStep } from './ads-response.js';
 import type { CustodyEntry } from '../../../shared/domain/case.js';
+import { attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
 
 export interface TimelineEntry {
   at: string;
@@ -19,7 +20,8 @@ export interface ReportModel {
   byState: Record<TriageState, number>;
   /** Most severe first. */
   groups: Array<{ severity: Severity; findings: Finding[] }>;
-  techniques: Array<{ id: string; count: number; worst: Severity }>;
+  /** With the bundled ATT&CK table's name and tactics (the id and none when the table lacks it). */
+  techniques: Array<{ id: string; name: string; tactics: readonly string[]; count: number; worst: Severity }>;
   timeline: TimelineEntry[];
   response: Array<{ step: ResponseStep; done: CustodyEntry[] }>;
   blindSpots: Array<{ source: string; text: string }>;
@@ -57,7 +59,7 @@ export function buildReportModel(data: CaseExport): ReportModel {
     bySeverity,
     byState,
     groups,
-    techniques: [...techniques.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    techniques: [...techniques.values()].sort((a, b) => a.id.localeCompare(b.id)).map((t) => ({ ...t, name: attackName(t.id), tactics: attackTactics(t.id) })),
     // Timelines of very large cases are cut: the JSON export keeps everything.
     timeline: timeline.slice(-2000),
     response: RESPONSE_STEPS.map((step) => ({ step, done: stepEntries(step, data.custody) })),

@@ -10,6 +10,8 @@ import { useQuery } from '../lib/use-query.js';
 import { useHotkeys } from '../lib/use-hotkeys.js';
 import { useTheme } from '../lib/theme.js';
 import type { EngineView } from '../../../shared/domain/engine.js';
+import { CommandPalette } from '../features/palette/CommandPalette.js';
+import { usePaletteItems } from '../features/palette/use-palette-items.js';
 
 /** The workbench shell: engine/container rail, tabbed main pane, inspector, status bar. */
 export function App() {
@@ -20,8 +22,10 @@ export function App() {
   const [tab, setTab] = useState('overview');
   const [focus, setFocus] = useState<Workbench['focus']>();
   const [timeRange, setTimeRange] = useState<Workbench['timeRange']>();
+  const [findingsFilter, setFindingsFilter] = useState<Workbench['findingsFilter']>();
   const [filter, setFilter] = useState('');
   const [help, setHelp] = useState(false);
+  const [palette, setPalette] = useState(false);
   const [backendUp, setBackendUp] = useState(true);
   const searchRef = useRef<HTMLInputElement>(null);
   const places = useRef(new Map<string, { containerId: string | undefined; tab: string }>());
@@ -98,6 +102,7 @@ export function App() {
       containersQ.reload();
     },
     '?': () => setHelp(true),
+    'mod+k': () => setPalette((p) => !p),
     Escape: () => {
       if (help) setHelp(false);
       else if (document.activeElement === searchRef.current) {
@@ -128,8 +133,21 @@ export function App() {
     setFocus,
     timeRange,
     setTimeRange,
+    findingsFilter,
+    showFindings: (f) => {
+      setFindingsFilter((prev) => ({ ...f, seq: (prev?.seq ?? 0) + 1 }));
+      setTab('findings');
+    },
   };
   const View = (VIEWS.find((v) => v.id === tab) ?? VIEWS[0]!).component;
+  const paletteItems = usePaletteItems(palette, workbench, VIEWS, containers, {
+    toggleTheme,
+    showHelp: () => setHelp(true),
+    reload: () => {
+      enginesQ.reload();
+      containersQ.reload();
+    },
+  });
 
   return (
     <WorkbenchContext.Provider value={workbench}>
@@ -138,7 +156,7 @@ export function App() {
           <span className="brand">Stowaway</span>
           <span className="muted small">container investigation workbench</span>
           <span className="spacer" />
-          <button type="button" className="ghost" onClick={toggleTheme} aria-label="Toggle theme" data-testid="theme-toggle">
+          <button type="button" className="ghost" onClick={toggleTheme} title="Toggle light / dark theme (t)" data-testid="theme-toggle">
             {theme === 'dark' ? '☾ dark' : '☀ light'}
           </button>
           <button type="button" className="ghost" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
@@ -175,6 +193,7 @@ export function App() {
         </main>
         <SidePanel container={selected} />
         <StatusBar engine={engine} transport={api.transport.kind} backendUp={backendUp} version={info.data?.version} />
+        {palette ? <CommandPalette items={paletteItems.items} loading={paletteItems.loading} onClose={() => setPalette(false)} /> : null}
         {help ? <ShortcutHelp onClose={() => setHelp(false)} view={VIEWS.find((v) => v.id === tab)} /> : null}
       </div>
     </WorkbenchContext.Provider>

@@ -26,7 +26,7 @@ export interface ViewDef {
 
 /** The main-pane views, in tab order (keys 1…9). */
 export const VIEWS: ViewDef[] = [
-  { id: 'overview', label: 'Overview', needsContainer: true, component: ContainerOverview },
+  { id: 'overview', label: 'Overview', needsContainer: false, component: ContainerOverview },
   { id: 'findings', label: 'Findings', needsContainer: false, component: FindingsView, keys: FINDINGS_KEYS },
   { id: 'processes', label: 'Processes', needsContainer: true, component: ProcessTreeView, keys: PROCESS_KEYS },
   { id: 'files', label: 'Files', needsContainer: true, component: FsDiffView, keys: FILE_KEYS },

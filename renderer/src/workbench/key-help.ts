@@ -6,6 +6,7 @@ export const GLOBAL_KEYS: KeyHelp[] = [
   ['j / ↓', 'next container'],
   ['k / ↑', 'previous container'],
   ['/', 'filter containers'],
+  ['Ctrl/⌘ K', 'command palette: jump to a container, finding, view or action'],
   ['1 … 9', 'switch view'],
   ['t', 'toggle light / dark theme'],
   ['r', 'refresh engines and containers'],

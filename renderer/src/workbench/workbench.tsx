@@ -14,6 +14,18 @@ export interface Workbench {
   /** Time window brushed on the timeline (ISO times); views that show timed items filter by it. Optional for shells that do not keep one. */
   timeRange?: TimeRange;
   setTimeRange?(r: TimeRange | undefined): void;
+  /** Filters another view asked Findings to open with (the overview's matrix and charts); `seq` changes per request. */
+  findingsFilter?: FindingsFilter & { seq: number };
+  showFindings?(f: FindingsFilter): void;
+}
+
+export interface FindingsFilter {
+  technique?: string;
+  detector?: string;
+  severity?: 'low' | 'medium' | 'high' | 'critical';
+  containerId?: string;
+  /** Select this finding (clearing filters that would hide it). */
+  findingId?: string;
 }
 
 export interface TimeRange {

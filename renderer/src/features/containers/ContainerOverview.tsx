@@ -9,6 +9,8 @@ import { visible } from '../../lib/visible-text.js';
 import { LiveStats } from './StatsChart.js';
 import { DANGEROUS_CAPS, effectiveCaps } from './capabilities.js';
 import '../../lib/common.css';
+import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
+import { EngineOverview } from '../overview/EngineOverview.js';
 import './overview.css';
 
 /** Overview of one container from inspect: what it runs, with which privileges, mounts and networks. */
@@ -35,7 +37,7 @@ export function ContainerOverview() {
     };
   }, [api, engineId, containerId, q.reload, scan.reload]);
 
-  if (!containerId) return <Empty title="Select a container">Pick one in the left rail (j/k to move).</Empty>;
+  if (!containerId) return <EngineOverview />;
   if (q.error && !q.data) return <ErrorState error={q.error} onRetry={q.reload} />;
   if (!q.data) return <Loading what="container" />;
   const findings = (scan.data?.findings ?? []).filter((f) => f.container?.id === containerId).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
@@ -112,7 +114,9 @@ function OverviewBody({ d, engineId, findings, risk, scanned }: { d: ContainerDe
                   <button type="button" className="ov-reason" onClick={() => openFinding(f)} title={visible(f.summary)}>
                     <span className={`sev sev-${f.severity}`}>{f.severity}</span>
                     <span className="ov-reason-title">{visible(f.title)}</span>
-                    <span className="mono small muted">{f.attack.join(' ')}</span>
+                    <span className="small muted" title={f.attack.map(attackLabel).join('\n')}>
+                      {f.attack.map(attackLabel).join(' · ')}
+                    </span>
                   </button>
                 </li>
               ))}

@@ -115,13 +115,15 @@ function EngineList(p: Props) {
           + host
         </button>
       </div>
-      <ul className="engine-list" role="listbox" aria-label="Engines">
+      {/* A grid, not a listbox: the selected engine's row holds its own buttons, which an option may not contain. */}
+      <ul className="engine-list" role="grid" aria-label="Engines">
         {p.engines.map((e) => {
           const sel = e.id === p.engineId;
           const st = stateOf(e);
           return (
-            <li key={e.id} role="option" tabIndex={0} aria-selected={sel} className={sel ? 'selected' : ''} onClick={() => p.onEngine(e.id)} onKeyDown={(k) => k.key === 'Enter' && p.onEngine(e.id)} data-testid="engine-item" data-engine-id={e.id} data-status={st.status} title={shown(st.reason ?? e.description ?? '', 1024)}>
-              <span className={`dot dot-${st.status}`} aria-label={st.status} />
+            <li key={e.id} role="row" tabIndex={0} aria-selected={sel} className={sel ? 'selected' : ''} onClick={() => p.onEngine(e.id)} onKeyDown={(k) => k.key === 'Enter' && k.target === k.currentTarget && p.onEngine(e.id)} data-testid="engine-item" data-engine-id={e.id} data-status={st.status} title={shown(st.reason ?? e.description ?? '', 1024)}>
+              <div role="gridcell" className="eng-cell">
+              <span className={`dot dot-${st.status}`} role="img" aria-label={st.status} />
               <span className="engine-name">{shown(e.name, 120)}</span>
               {e.kind === 'kubernetes' ? <span className="eng-kind">k8s</span> : null}
               <InsecureBadge engine={e} />
@@ -177,6 +179,7 @@ function EngineList(p: Props) {
                   ) : null}
                 </span>
               ) : null}
+              </div>
             </li>
           );
         })}

@@ -13,6 +13,7 @@ import { useFindings, useScan, useTriage } from './use-findings.js';
 import { describeScanOptions, ScanOptionsPanel } from './ScanOptions.js';
 import type { ScanOptions } from '../../../../shared/api/scan.js';
 import '../../lib/common.css';
+import { ATTACK_VERSION, attackLabel, attackName, attackTactics } from '../../../../shared/domain/attack-techniques.js';
 import './findings.css';
 
 const ROW_H = 42;
@@ -50,6 +51,23 @@ export function FindingsView() {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'severity', desc: true });
   const [selectedId, setSelectedId] = useState<string>();
   const deferredQuery = useDeferredValue(query);
+  const reveal = useRef<string>(undefined);
+  // Another view (the overview's matrix or charts) asked for a filtered list: apply it once per request.
+  const asked = wb.findingsFilter;
+  useEffect(() => {
+    if (!asked) return;
+    setTechnique(asked.technique ?? '');
+    setDetector(asked.detector ?? '');
+    setContainer(asked.containerId ?? '');
+    setSeverities(new Set(asked.severity ? [asked.severity] : []));
+    if (asked.findingId) {
+      setQuery('');
+      setStates(new Set(STATES));
+      setSelectedId(asked.findingId);
+      reveal.current = asked.findingId;
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [asked?.seq]);
   const shown = useMemo(() => selectFindings(all, { query: deferredQuery, severities, states, detector, technique, container }, sort), [all, deferredQuery, severities, states, detector, technique, container, sort]);
   const selected = all.find((f) => f.id === selectedId);
   // Something is always selected when there is something to show, so the evidence pane is never idle.
@@ -59,6 +77,13 @@ export function FindingsView() {
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
   const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 10 });
+  // A finding picked elsewhere (the palette) is scrolled into view once the list holds it.
+  useEffect(() => {
+    const i = reveal.current ? shown.findIndex((f) => f.id === reveal.current) : -1;
+    if (i < 0) return;
+    reveal.current = undefined;
+    virt.scrollToIndex(i, { align: 'center' });
+  }, [shown, virt]);
 
   const detectors = useMemo(() => facet(all, (f) => [f.detector]), [all]);
   const techniques = useMemo(() => facet(all, (f) => f.attack), [all]);
@@ -85,13 +110,24 @@ export function FindingsView() {
     wb.openTab(target.tab);
   };
   const judge = (state: TriageState) => selected && void triage.set(selected.id, state);
+  // Triage moves on: after a verdict the next finding is selected (the judged one may leave the filtered list).
+  const judgeAndNext = (state: TriageState) => {
+    if (!selected) return;
+    const i = shown.findIndex((f) => f.id === selected.id);
+    const next = shown[i + 1] ?? shown[i - 1];
+    judge(state);
+    if (next) {
+      setSelectedId(next.id);
+      virt.scrollToIndex(shown.indexOf(next), { align: 'auto' });
+    }
+  };
 
   useHotkeys({
     n: () => move(1),
     p: () => move(-1),
     s: () => search.current?.focus(),
-    c: () => judge('confirmed'),
-    x: () => judge('false-positive'),
+    c: () => judgeAndNext('confirmed'),
+    x: () => judgeAndNext('false-positive'),
     u: () => judge('new'),
   });
 
@@ -168,7 +204,7 @@ export function FindingsView() {
           <option value="">all techniques</option>
           {techniques.map(([t, n]) => (
             <option key={t} value={t}>
-              {t} ({n})
+              {attackLabel(t)} ({n})
             </option>
           ))}
         </select>
@@ -188,7 +224,7 @@ export function FindingsView() {
       ) : (
         <div className="fv-split">
           <div className="fv-table">
-            <div className="fv-head" role="row">
+            <div className="fv-head" role="group" aria-label="Sort findings by">
               <SortButton k="severity" label="Severity" sort={sort} onSort={sortBy} />
               <span className="fv-col-group">
                 <SortButton k="title" label="Finding" sort={sort} onSort={sortBy} />
@@ -234,8 +270,9 @@ export function FindingsView() {
                             <span className="fv-detector">{f.detector}</span>
                           </span>
                         </span>
-                        <span className="fv-attack mono" title={f.attack.join(' ')}>
-                          {f.attack.join(' ')}
+                        <span className="fv-attack" title={f.attack.map(attackLabel).join('\n')}>
+                          <span className="mono">{f.attack.join(' ')}</span>
+                          <span className="fv-attack-name small muted">{f.attack.map(attackName).join(' · ')}</span>
                         </span>
                         <span className="fv-state">
                           <span className={`statepill st-${f.state}`}>{f.state}</span>
@@ -247,7 +284,7 @@ export function FindingsView() {
               )}
             </div>
             <div className="fv-foot muted small">
-              {shown.length} of {all.length} findings · <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm · <kbd>x</kbd> false positive · <kbd>u</kbd> reset
+              {shown.length} of {all.length} findings · <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm, next · <kbd>x</kbd> false positive, next · <kbd>u</kbd> reset
             </div>
           </div>
           <FindingDetail f={selected} onOpen={open} onJudge={(s) => selected && void triage.set(selected.id, s)} />
@@ -260,7 +297,7 @@ export function FindingsView() {
 function SortButton({ k, label, sort, onSort }: { k: SortKey; label: string; sort: { key: SortKey; desc: boolean }; onSort(k: SortKey): void }) {
   const on = sort.key === k;
   return (
-    <button type="button" className={`fv-col fv-${k} ${on ? 'sorted' : ''}`} onClick={() => onSort(k)} aria-sort={on ? (sort.desc ? 'descending' : 'ascending') : 'none'} data-testid={`sort-${k}`}>
+    <button type="button" className={`fv-col fv-${k} ${on ? 'sorted' : ''}`} onClick={() => onSort(k)} aria-pressed={on} aria-label={`${label}${on ? (sort.desc ? ', sorted descending' : ', sorted ascending') : ''}`} data-testid={`sort-${k}`}>
       {label} {on ? (sort.desc ? '▾' : '▴') : ''}
     </button>
   );
@@ -322,8 +359,18 @@ function FindingDetail({ f, onOpen, onJudge }: { f: Finding | undefined; onOpen(
       </div>
       <p className="fv-summary">{visible(f.summary, { newlines: true })}</p>
       <dl className="fv-dl">
-        <dt>ATT&amp;CK</dt>
-        <dd className="mono">{f.attack.join(', ')}</dd>
+        <dt title={`ATT&CK Enterprise v${ATTACK_VERSION}`}>ATT&amp;CK</dt>
+        <dd>
+          <ul className="fv-techniques" data-testid="finding-techniques">
+            {f.attack.map((t) => (
+              <li key={t}>
+                <span className="mono">{t}</span>{' '}
+                {attackName(t) === t ? null : <span>{attackName(t)}</span>}
+                {attackTactics(t).length ? <span className="muted small"> · {attackTactics(t).join(', ')}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </dd>
         <dt>Detector</dt>
         <dd>
           {f.detector} <span className="muted">({f.kind})</span>

@@ -1,3 +1,4 @@
+import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
 import { severityRank, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
 
 export type SortKey = 'severity' | 'title' | 'detector' | 'attack' | 'container' | 'firstSeen' | 'state';
@@ -42,7 +43,7 @@ export function selectFindings(all: Finding[], f: FindingFilter, sort: { key: So
       (!f.detector || x.detector === f.detector) &&
       (!f.technique || x.attack.some((a) => a === f.technique || a.startsWith(`${f.technique}.`))) &&
       (!f.container || x.container?.id === f.container) &&
-      (!q || `${x.title} ${x.summary} ${x.detector} ${x.attack.join(' ')} ${x.container?.name ?? ''} ${x.evidence.map((e) => `${e.ref} ${e.excerpt}`).join(' ')}`.toLowerCase().includes(q)),
+      (!q || `${x.title} ${x.summary} ${x.detector} ${x.attack.map(attackLabel).join(' ')} ${x.container?.name ?? ''} ${x.evidence.map((e) => `${e.ref} ${e.excerpt}`).join(' ')}`.toLowerCase().includes(q)),
   );
   const dir = sort.desc ? -1 : 1;
   return out.sort((a, b) => {

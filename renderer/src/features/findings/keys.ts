@@ -4,7 +4,7 @@ export const FINDINGS_KEYS: KeyHelp[] = [
   ['n / p', 'next / previous finding'],
   ['Enter', 'open the view behind its evidence'],
   ['s', 'search findings'],
-  ['c', 'confirm'],
-  ['x', 'mark false positive'],
+  ['c', 'confirm, then the next finding'],
+  ['x', 'mark false positive, then the next finding'],
   ['u', 'reset to new'],
 ];

@@ -30,6 +30,8 @@ export function TimelineView() {
   const [win, setWin] = useState('1h');
   const [scope, setScope] = useState<'container' | 'engine'>('container');
   const [live, setLive] = useState(true);
+  // Events our own reads caused are not the evidence's: hidden unless the analyst asks for them.
+  const [own, setOwn] = useState(false);
   const [lanes, setLanes] = useState<Set<Lane>>(() => new Set(LANES.map((l) => l.id)));
   const [liveItems, setLiveItems] = useState<TimelineItem[]>([]);
   const [reloadTick, setReloadTick] = useState(0);
@@ -76,6 +78,8 @@ export function TimelineView() {
     const files = scopedId && evidence.data ? fileItems(evidence.data.files, scopedId) : [];
     return mergeItems(ev, liveItems, files, findingItems(findings, scopedId));
   }, [q.data, liveItems, evidence.data, findings, scopedId]);
+  const ownCount = useMemo(() => items.filter((i) => i.byStowaway).length, [items]);
+  const shownItems = useMemo(() => (own ? items : items.filter((i) => !i.byStowaway)), [items, own]);
 
   // A finding's event may lie outside what is loaded: widen the scope to the engine, then the window, until it shows.
   const widened = useRef<unknown>(undefined);
@@ -149,6 +153,9 @@ export function TimelineView() {
         <button type="button" onClick={() => chartApi.current?.resetZoom()} title="Reset zoom (0)">
           Reset zoom
         </button>
+        <label className="chip" title="Events Stowaway's own calls caused (top, archive reads, exec): its footprint on the engine, kept in the case's custody log">
+          <input type="checkbox" checked={own} onChange={() => setOwn(!own)} data-testid="timeline-own-toggle" /> by Stowaway ({ownCount})
+        </label>
         <label className="chip" title="Follow new events (l)">
           <input type="checkbox" checked={live} onChange={() => setLive(!live)} /> live
         </label>
@@ -165,7 +172,7 @@ export function TimelineView() {
       {!q.data ? (
         <Loading what="engine events" />
       ) : (
-        <TimelineBody items={items} lanes={LANES.map((l) => l.id).filter((l) => lanes.has(l))} domain={[Date.parse(q.data.since), Date.parse(q.data.until)]} chartApi={chartApi} scopeLabel={scopedId ? 'this container' : 'the engine'} />
+        <TimelineBody items={shownItems} lanes={LANES.map((l) => l.id).filter((l) => lanes.has(l))} domain={[Date.parse(q.data.since), Date.parse(q.data.until)]} chartApi={chartApi} scopeLabel={scopedId ? 'this container' : 'the engine'} />
       )}
     </div>
   );
@@ -281,7 +288,7 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
         · keys: n/p next/previous, z zoom to item, 0 reset
       </div>
       <div className="tl-lower">
-        <div className="tl-list-wrap">
+        <div className="tl-list-wrap" tabIndex={0} role="region" aria-label="Timeline events">
           <table className="tl-list" data-testid="timeline-list">
             <thead>
               <tr>
@@ -300,6 +307,12 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
                   </td>
                   <td className="tl-what">
                     {i.severity ? <span className={`sev sev-${i.severity}`}>{i.severity}</span> : null} {i.label}
+                    {i.byStowaway ? (
+                      <span className="tl-own small" data-testid="by-stowaway" title={`Caused by Stowaway's own ${i.byStowaway} call`}>
+                        {' '}
+                        by Stowaway
+                      </span>
+                    ) : null}
                   </td>
                   <td className="tl-actor">{i.actor ?? ''}</td>
                 </tr>
@@ -318,6 +331,12 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
                 <dd className="mono">{new Date(selected.time).toISOString()}</dd>
                 <dt>Source</dt>
                 <dd>{LANES.find((l) => l.id === selected.lane)?.label}</dd>
+                {selected.byStowaway ? (
+                  <>
+                    <dt>Caused by</dt>
+                    <dd>Stowaway ({selected.byStowaway} call), recorded in the case's custody log</dd>
+                  </>
+                ) : null}
                 {selected.actor ? (
                   <>
                     <dt>Actor</dt>

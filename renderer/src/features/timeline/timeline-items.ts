@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../../../../shared/domain/event.js';
 import type { FileChange } from '../../../../shared/domain/file-change.js';
 import type { Finding, Severity } from '../../../../shared/domain/finding.js';
+import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
 
 export type Lane = 'lifecycle' | 'exec' | 'engine' | 'files' | 'findings';
 export const LANES: { id: Lane; label: string }[] = [
@@ -26,6 +27,8 @@ export interface TimelineItem {
   loud?: boolean;
   /** Identifiers findings use to point at this item (exec id, event type/action@time). */
   keys?: string[];
+  /** Stowaway's own call that caused this event (its footprint), e.g. "top". */
+  byStowaway?: string;
 }
 
 const LOUD = /^(die|kill|oom|destroy|delete|remove|untag|exec_die)$|^exec_/;
@@ -50,6 +53,7 @@ export function eventItem(e: EngineEvent): TimelineItem {
     containerId: e.type === 'container' ? e.actorId : undefined,
     loud: LOUD.test(verb) || verb === 'exec_start',
     keys: [e.attributes.execID, `${e.type}/${e.action}@${e.time}`].filter((k): k is string => !!k),
+    byStowaway: e.byStowaway?.call,
   };
 }
 
@@ -75,7 +79,7 @@ export function findingItems(findings: Finding[], containerId?: string): Timelin
       time: Date.parse(f.firstSeen!),
       lane: 'findings' as const,
       label: f.title,
-      detail: `${f.attack.join(', ')} · ${f.summary}`,
+      detail: `${f.attack.map(attackLabel).join(', ')} · ${f.summary}`,
       actor: f.container?.name,
       containerId: f.container?.id,
       severity: f.severity,
