@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../electron/engine/app.js';
 import type { ScanResult } from '../../shared/domain/scan.js';
-import { docker, removeSuite, runContainer } from '../helpers/docker.js';
+import { removeSuite, runContainer } from '../helpers/docker.js';
 
 const SUITE = 'scan-incremental';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

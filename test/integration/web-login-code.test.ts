@@ -89,7 +89,10 @@ describe('stowaway serve hands xdg-open and the browser a one-time code', () => 
       const t = setTimeout(() => reject(new Error(`serve printed no URL: ${printed}`)), 20_000);
       serve.stdout!.on('data', (d) => {
         printed += d;
-        if (/serving on http/.test(printed)) (clearTimeout(t), resolve());
+        if (/serving on http/.test(printed)) {
+          clearTimeout(t);
+          resolve();
+        }
       });
       serve.once('exit', (code) => reject(new Error(`serve exited ${code}: ${printed}`)));
     });

@@ -199,7 +199,10 @@ function returnsDeny(fn: ts.Expression): boolean {
   const visit = (n: ts.Node): void => {
     if (ts.isObjectLiteralExpression(n)) {
       const a = prop(n, 'action');
-      if (a && ts.isStringLiteralLike(a)) (a.text === 'deny' ? (deny = true) : a.text === 'allow' ? (allow = true) : undefined);
+      if (a && ts.isStringLiteralLike(a)) {
+        if (a.text === 'deny') deny = true;
+        else if (a.text === 'allow') allow = true;
+      }
     }
     ts.forEachChild(n, visit);
   };

@@ -177,6 +177,8 @@ export class EngineRegistry {
   }
 
   private attempt(e: Entry): Promise<EngineState> {
+    // Declared before it is assigned: the body compares against it and may run before the assignment completes.
+    /* eslint-disable prefer-const */
     let run: Promise<EngineState> | undefined;
     run = (async () => {
       if (e.retry) clearTimeout(e.retry);
@@ -210,6 +212,7 @@ export class EngineRegistry {
         if (e.connecting === run) e.connecting = undefined;
       }
     })();
+    /* eslint-enable prefer-const */
     e.connecting = run;
     return run;
   }

@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import { ContainerOverview } from '../features/containers/ContainerOverview.js';
+import { EngineOverview } from '../features/overview/EngineOverview.js';
+import { useWorkbench } from '../workbench/workbench.js';
 import { FindingsView } from '../features/findings/FindingsView.js';
 import { ProcessTreeView } from '../features/processes/ProcessTree.js';
 import { FsDiffView } from '../features/files/FsDiffView.js';
@@ -24,9 +26,15 @@ export interface ViewDef {
   keys?: KeyHelp[];
 }
 
+/** Overview: the selected container's, or the whole engine's (and the case's) when none is selected. */
+function OverviewView() {
+  const { containerId } = useWorkbench();
+  return containerId ? <ContainerOverview /> : <EngineOverview />;
+}
+
 /** The main-pane views, in tab order (keys 1…9). */
 export const VIEWS: ViewDef[] = [
-  { id: 'overview', label: 'Overview', needsContainer: false, component: ContainerOverview },
+  { id: 'overview', label: 'Overview', needsContainer: false, component: OverviewView },
   { id: 'findings', label: 'Findings', needsContainer: false, component: FindingsView, keys: FINDINGS_KEYS },
   { id: 'processes', label: 'Processes', needsContainer: true, component: ProcessTreeView, keys: PROCESS_KEYS },
   { id: 'files', label: 'Files', needsContainer: true, component: FsDiffView, keys: FILE_KEYS },

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useApi } from '../../workbench/api-context.js';
 import { useWorkbench } from '../../workbench/workbench.js';
 import { useQuery } from '../../lib/use-query.js';
-import { Empty, ErrorState, Loading } from '../../components/States.js';
+import { ErrorState, Loading } from '../../components/States.js';
 import type { ContainerDetail } from '../../../../shared/domain/container.js';
 import { severityRank, type Finding } from '../../../../shared/domain/finding.js';
 import { visible } from '../../lib/visible-text.js';
@@ -10,7 +10,6 @@ import { LiveStats } from './StatsChart.js';
 import { DANGEROUS_CAPS, effectiveCaps } from './capabilities.js';
 import '../../lib/common.css';
 import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
-import { EngineOverview } from '../overview/EngineOverview.js';
 import './overview.css';
 
 /** Overview of one container from inspect: what it runs, with which privileges, mounts and networks. */
@@ -37,7 +36,7 @@ export function ContainerOverview() {
     };
   }, [api, engineId, containerId, q.reload, scan.reload]);
 
-  if (!containerId) return <EngineOverview />;
+  if (!containerId) return null;
   if (q.error && !q.data) return <ErrorState error={q.error} onRetry={q.reload} />;
   if (!q.data) return <Loading what="container" />;
   const findings = (scan.data?.findings ?? []).filter((f) => f.container?.id === containerId).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
