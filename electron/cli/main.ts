@@ -8,6 +8,7 @@ import { registerReport } from './commands/report.js';
 import { registerCollect } from './commands/collect.js';
 import { registerDetectors } from './commands/detectors.js';
 import { registerK8s } from './commands/k8s.js';
+import { registerRespond } from './commands/respond.js';
 import { EXIT } from './exit-codes.js';
 import { errorLine, helpHintsOnError, installProcessGuards } from './process-guards.js';
 
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCollect(program);
   registerDetectors(program);
   registerK8s(program);
+  registerRespond(program);
   helpHintsOnError(program);
   try {
     await program.parseAsync(argv);

@@ -21,6 +21,7 @@ import { LiveEvents } from './investigate/live-events.js';
 import { ScanService } from './scan/scan-service.js';
 import { detectorHandlers } from './detect/handlers.js';
 import { BundleEngines } from './bundle/bundle-engines.js';
+import { RespondService } from './respond/respond-service.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -63,6 +64,8 @@ export function createApp(opts: AppOptions = {}) {
   const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
   const live = new LiveEvents(engines, bus);
+  // Containment and preservation, recorded in the named or current case.
+  const respond = new RespondService(engines, caseStore.get, { env, dataDir });
 
   const handlers: Handlers = {
     'investigate.network': async ({ engineId }) => network.graph(engineId),
@@ -87,6 +90,7 @@ export function createApp(opts: AppOptions = {}) {
     }, (c, b) => bundleEngines.open(c, b)),
     ...scans.handlers(),
     ...detectorHandlers(),
+    'respond.run': async ({ caseId, ...rest }, ctx) => respond.run({ ...rest, caseRef: caseId }, ctx.user),
   };
 
   // A bundle imported before a restart comes back as its read-only engine when its case is opened or current.
@@ -95,7 +99,7 @@ export function createApp(opts: AppOptions = {}) {
   handlers['cases.open'] = async (input, ctx) => bundleEngines.revive(await openCase(input, ctx), caseStore.get);
   handlers['cases.current'] = async (input, ctx) => bundleEngines.revive(await currentCase(input, ctx), caseStore.get);
 
-  return { bus, engines, engineService, containers, caseStore, scans, handlers, dispatch: createDispatcher(handlers), user, dispose: async () => {
+  return { bus, engines, engineService, containers, caseStore, scans, respond, handlers, dispatch: createDispatcher(handlers), user, dispose: async () => {
       live.dispose();
       engines.dispose();
       caseStore.dispose();
