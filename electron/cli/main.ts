@@ -25,6 +25,7 @@ export const COMMANDS: { name: string; description: string; register(program: Co
       (await import('./commands/completion.js')).registerCompletion(p);
     },
   },
+  { name: 'respond', description: 'contain a container (isolate, pause, unpause, stop) or preserve its evidence; every action is written to the case custody log before it runs', register: async (p) => (await import('./commands/respond.js')).registerRespond(p) },
   { name: 'detectors', description: 'list the detectors with their ATT&CK techniques, strategy, severity and documentation', register: async (p) => (await import('./commands/detectors.js')).registerDetectors(p) },
 ];
 

@@ -25,6 +25,7 @@ import { OperationLog } from './footprint/operation-log.js';
 import { traceCalls } from './footprint/trace-calls.js';
 import { recordFootprint } from './footprint/footprint-custody.js';
 import type Docker from 'dockerode';
+import { RespondService } from './respond/respond-service.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -85,6 +86,8 @@ export function createApp(opts: AppOptions = {}) {
       return caseId ? { caseId, record: (detail) => cases.recordCustody(caseId, 'footprint', detail, 'stowaway') } : undefined;
     },
   });
+  // Containment and preservation, recorded in the named or current case.
+  const respond = new RespondService(engines, caseStore.get, { env, dataDir });
 
   const handlers: Handlers = {
     'investigate.network': async ({ engineId }) => network.graph(engineId),
@@ -109,6 +112,7 @@ export function createApp(opts: AppOptions = {}) {
     }, (c, b) => bundleEngines.open(c, b)),
     ...scans.handlers(),
     ...detectorHandlers(),
+    'respond.run': async ({ caseId, ...rest }, ctx) => respond.run({ ...rest, caseRef: caseId }, ctx.user),
   };
 
   // A bundle imported before a restart comes back as its read-only engine when its case is opened or current.
@@ -117,7 +121,7 @@ export function createApp(opts: AppOptions = {}) {
   handlers['cases.open'] = async (input, ctx) => bundleEngines.revive(await openCase(input, ctx), caseStore.get);
   handlers['cases.current'] = async (input, ctx) => bundleEngines.revive(await currentCase(input, ctx), caseStore.get);
 
-  return { bus, engines, engineService, containers, caseStore, scans, handlers, operations, dispatch: createDispatcher(handlers), user, dispose: async () => {
+  return { bus, engines, engineService, containers, caseStore, scans, respond, handlers, operations, dispatch: createDispatcher(handlers), user, dispose: async () => {
       live.dispose();
       footprint.dispose();
       engines.dispose();

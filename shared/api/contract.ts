@@ -8,6 +8,7 @@ import { timelineOps } from './timeline.js';
 import { terminalOps } from './terminal.js';
 import { scanOps } from './scan.js';
 import { detectorOps } from './detectors.js';
+import { respondOps } from './respond.js';
 
 /**
  * The one contract between backend and UI. Each service adds its operations here; both transports
@@ -23,6 +24,7 @@ export const contract = {
   ...terminalOps,
   ...scanOps,
   ...detectorOps,
+  ...respondOps,
 };
 
 export type Contract = typeof contract;

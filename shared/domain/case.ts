@@ -30,7 +30,7 @@ export const CustodyEntrySchema = z.object({
   caseId: z.string(),
   at: z.string(),
   actor: z.string().max(256),
-  action: z.enum(['create', 'scan', 'triage', 'note', 'evidence', 'exec', 'stop', 'isolate', 'export', 'suppress', 'rename', 'close', 'reopen', 'archive', 'verify', 'footprint']),
+  action: z.enum(['create', 'scan', 'triage', 'note', 'evidence', 'exec', 'stop', 'isolate', 'pause', 'unpause', 'preserve', 'export', 'suppress', 'rename', 'close', 'reopen', 'archive', 'verify', 'footprint']),
   detail: z.string().max(8192),
 });
 export type CustodyEntry = z.infer<typeof CustodyEntrySchema>;

@@ -23,13 +23,13 @@ export const RESPONSE_STEPS: ResponseStep[] = [
     id: 'contain',
     title: 'Contain the threat',
     prescribed: 'Isolate affected containers or nodes from the network to stop spread and command-and-control traffic.',
-    actions: ['isolate', 'stop'],
+    actions: ['isolate', 'pause', 'stop'],
   },
   {
     id: 'investigate',
     title: 'Investigate and analyze impact',
     prescribed: 'Analyze images, runtime behaviour and metadata to understand the scope; determine whether data was exfiltrated or systems compromised.',
-    actions: ['scan', 'evidence', 'exec', 'note'],
+    actions: ['scan', 'evidence', 'exec', 'note', 'preserve'],
   },
   {
     id: 'remediate',
