@@ -26,6 +26,8 @@ export function kubeContainerId(podUid: string, container: string): string {
   return createHash('sha256').update(`${podUid}\u0000${container}`).digest('hex');
 }
 
+const KIND_OF: Record<string, string> = { pods: 'Pod', deployments: 'Deployment', daemonsets: 'DaemonSet', statefulsets: 'StatefulSet', replicasets: 'ReplicaSet', jobs: 'Job', cronjobs: 'CronJob' };
+
 const STATE: Record<string, ContainerState> = { running: 'running', terminated: 'exited', waiting: 'created' };
 
 export interface KubeContainersOptions {
@@ -99,10 +101,10 @@ export class KubeContainers {
       events.push({ engineId, time: e.time, type: 'kube-event', action: e.reason, actorId: row?.id ?? '', actorName: `${e.namespace}/${e.involved.name}`, attributes: { kind: e.involved.kind, namespace: e.namespace, message: e.message, ...(e.type ? { severity: e.type } : {}), ...(e.count ? { count: String(e.count) } : {}) } });
     }
     for (const a of ev?.kubeAudit ?? []) {
-      const kind = a.resource === 'pods' ? 'Pod' : a.resource === 'deployments' ? 'Deployment' : a.resource;
-      if (!row || !aboutPod(a.namespace, kind, a.name)) {
-        if (row) continue;
-      }
+      // `pods/exec` and the like are about the pod; a controller's own records are about every pod it owns.
+      const base = a.resource.split('/')[0]!;
+      const kind = KIND_OF[base] ?? base;
+      if (!aboutPod(a.namespace, kind, a.name)) continue;
       events.push({ engineId, time: a.time, type: 'kube-audit', action: `${a.verb} ${a.resource}`, actorId: row?.id ?? '', actorName: a.user, attributes: { user: a.user, namespace: a.namespace ?? '', name: a.name ?? '', ...(a.requestURI ? { requestURI: a.requestURI } : {}), ...(a.code ? { code: String(a.code) } : {}) } });
     }
     const inWindow = events.filter((e) => {

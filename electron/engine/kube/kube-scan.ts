@@ -120,8 +120,8 @@ function nameContainers(findings: Finding[], c: ClusterEvidence | undefined): vo
   const pods = new Map(c.workloads.filter((w) => w.kind === 'Pod').map((p) => [`${p.namespace}/${p.name}`, p]));
   for (const f of findings) {
     const w = f.workload;
-    // Detectors name a cluster subject `kube:<kind>/<ns>/<name>`; a node engine's container (shadow pods) stays as it is.
-    if ((f.container && !f.container.id.startsWith('kube:')) || w?.kind !== 'Pod') continue;
+    // Detectors name a cluster subject by its path (`kube:Pod/ns/name`); a node engine's container id (shadow pods) stays.
+    if ((f.container && /^[0-9a-f]{12,64}$/.test(f.container.id)) || w?.kind !== 'Pod') continue;
     const p = pods.get(`${w.namespace}/${w.name}`);
     // A finding about the whole pod is about its container when it has only one.
     const ct = w.container ?? (p?.template.containers.length === 1 ? p.template.containers[0]!.name : undefined);

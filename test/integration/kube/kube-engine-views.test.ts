@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../electron/engine/app.js';
 import { ContainerDetailSchema, ContainerSummarySchema } from '../../../shared/domain/container.js';
-import { deployment, event, namespace, pod, replicaSet, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../../helpers/fake-kube-api/index.js';
+import { writeFileSync } from 'node:fs';
+import { auditLines, deployment, event, namespace, pod, replicaSet, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../../helpers/fake-kube-api/index.js';
 
 /** A kubeconfig context opened as an engine: containers.list / inspect / timeline answered from the fake API server. */
 let api: FakeKubeApi;
@@ -85,7 +86,14 @@ describe('a Kubernetes engine in the views', () => {
   });
 
   it('names the pod container on findings and shows its events on the timeline', async () => {
-    await call('scan.run', { engineId: ENGINE });
+    const audit = path.join(dir, 'audit.log');
+    const t = new Date(Date.now() - 30_000).toISOString();
+    writeFileSync(audit, auditLines([
+      { verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'ops', name: 'debug', user: 'mallory@corp.example', groups: ['system:authenticated'], code: 101, time: t },
+      { verb: 'get', resource: 'secrets', namespace: 'ops', name: 'db', user: 'mallory@corp.example', groups: ['system:authenticated'], time: t },
+      { verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web-5d9c-abcde', user: 'mallory@corp.example', groups: ['system:authenticated'], code: 101, time: t },
+    ]));
+    await call('scan.run', { engineId: ENGINE, options: { kubeAudit: [audit] } });
     const result = app.scans.latest(ENGINE)!;
     const list = await app.containers.list(ENGINE);
     const debug = list.find((c) => c.name === 'ops/debug/sh')!;
@@ -94,7 +102,13 @@ describe('a Kubernetes engine in the views', () => {
     expect(priv.map((f) => [f.detector, f.container?.id])).toEqual(priv.map((f) => [f.detector, debug.id]));
     expect(debug.risk).toBeGreaterThan(0);
     const tl = (await call('timeline.events', { engineId: ENGINE, since: new Date(Date.now() - 3_600_000).toISOString(), containerId: debug.id })) as { events: { type: string; action: string; actorName?: string }[] };
-    expect(tl.events.map((e) => [e.type, e.action])).toEqual([['kube-event', 'Pulled']]);
+    expect(tl.events.map((e) => [e.type, e.action, e.actorName])).toEqual([
+      ['kube-event', 'Pulled', 'ops/debug'],
+      ['kube-audit', 'create pods/exec', 'mallory@corp.example'],
+    ]);
+    // The whole engine's timeline holds every record, the other pod's exec and the secret read too.
+    const all = (await call('timeline.events', { engineId: ENGINE, since: new Date(Date.now() - 3_600_000).toISOString() })) as { events: { type: string }[] };
+    expect(all.events.filter((e) => e.type === 'kube-audit').length).toBe(3);
   });
 
   it('refuses what needs a node, naming pods/exec', async () => {
