@@ -114,7 +114,7 @@ function podContainers(c: ClusterEvidence | undefined, findings: Finding[]): Sca
   return rows.sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name));
 }
 
-/** A finding about one pod container names it as the containers of a Docker engine are named, so views filter by it. */
+/** A finding about one pod container carries that container's id, as containers.list gives it, so views filter by it. */
 function nameContainers(findings: Finding[], c: ClusterEvidence | undefined): void {
   if (!c) return;
   const pods = new Map(c.workloads.filter((w) => w.kind === 'Pod').map((p) => [`${p.namespace}/${p.name}`, p]));
@@ -125,6 +125,6 @@ function nameContainers(findings: Finding[], c: ClusterEvidence | undefined): vo
     const p = pods.get(`${w.namespace}/${w.name}`);
     // A finding about the whole pod is about its container when it has only one.
     const ct = w.container ?? (p?.template.containers.length === 1 ? p.template.containers[0]!.name : undefined);
-    if (p && ct && p.template.containers.some((x) => x.name === ct)) f.container = { id: kubeContainerId(p.uid, ct), name: `${w.namespace}/${w.name}/${ct}` };
+    if (p && ct && p.template.containers.some((x) => x.name === ct)) f.container = { id: kubeContainerId(p.uid, ct), name: f.container?.name ?? `pod/${w.namespace}/${w.name}/${ct}` };
   }
 }
