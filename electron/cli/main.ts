@@ -10,7 +10,7 @@ import { errorLine, helpHintsOnError, installProcessGuards } from './process-gua
  */
 export const COMMANDS: { name: string; description: string; register(program: Command): Promise<void> }[] = [
   { name: 'serve', description: 'serve the workbench UI on 127.0.0.1 for a browser', register: async (p) => (await import('./commands/serve.js')).registerServe(p) },
-  { name: 'scan', description: 'scan every container of an engine (running and stopped) and report findings', register: async (p) => (await import('./commands/scan.js')).registerScan(p) },
+  { name: 'scan', description: 'scan every container of an engine (or of several at once) and report findings', register: async (p) => (await import('./commands/scan.js')).registerScan(p) },
   { name: 'contexts', description: 'list Docker engines and Kubernetes contexts: DOCKER_HOST, docker contexts, kubeconfig, saved hosts', register: async (p) => (await import('./commands/contexts.js')).registerContexts(p) },
   { name: 'case', description: 'manage investigation cases (findings, notes, evidence, custody log)', register: async (p) => (await import('./commands/case.js')).registerCase(p) },
   { name: 'report', description: 'export a case report (html, pdf, json, md, navigator)', register: async (p) => (await import('./commands/report.js')).registerReport(p) },

@@ -26,6 +26,7 @@ import { traceCalls } from './footprint/trace-calls.js';
 import { recordFootprint } from './footprint/footprint-custody.js';
 import type Docker from 'dockerode';
 import { RespondService } from './respond/respond-service.js';
+import { KubeContainers } from './kube/kube-containers.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -54,7 +55,8 @@ export function createApp(opts: AppOptions = {}) {
   engineService.rediscover();
   // Opened evidence bundles appear as read-only engines answered from their evidence.
   const bundleEngines = new BundleEngines(engines, (id, outcome) => scans.adoptOffline(id, outcome));
-  const containers = new ContainerService(engines, bundleEngines);
+  const kube = new KubeContainers(engines, { env, home: opts.home, latestEvidence: (id) => scans.latestEvidence(id) ?? undefined, latestResult: (id) => scans.latest(id) ?? undefined });
+  const containers = new ContainerService(engines, bundleEngines, kube);
   const files = new FileInvestigator(engines);
   const user = env.STOWAWAY_ANALYST || os.userInfo().username;
   const caseStore = lazyCaseStore(dataDir, user);
@@ -74,7 +76,7 @@ export function createApp(opts: AppOptions = {}) {
     // The files stay in the data directory; the next start tries again.
   }
   // The current case's allowlist applies to every scan while that case is open.
-  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true });
+  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true, env, home: opts.home });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
   const live = new LiveEvents(engines, bus, (ev) => operations.annotate([ev])[0]!);
   // The footprint goes into the open case's custody log; without a case database there is no case to write to.
@@ -92,7 +94,7 @@ export function createApp(opts: AppOptions = {}) {
   const handlers: Handlers = {
     'investigate.network': async ({ engineId }) => network.graph(engineId),
     'timeline.events': async ({ engineId, since, until, containerId }) =>
-      bundleEngines.has(engineId) ? bundleEngines.timeline(engineId, { since, until, containerId }) : readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }).then((r) => ({ ...r, events: operations.annotate(r.events) })),
+      bundleEngines.has(engineId) ? bundleEngines.timeline(engineId, { since, until, containerId }) : kube.has(engineId) ? kube.timeline(engineId, { since, until, containerId }) : readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }).then((r) => ({ ...r, events: operations.annotate(r.events) })),
     'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => terminals.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
     'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) => terminals.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user }),
     'terminal.input': async ({ sessionId, data }) => ({ accepted: terminals.input(sessionId, data) }),

@@ -10,15 +10,25 @@ export interface OfflineContainers {
   inspect(engineId: string, containerId: string): ContainerDetail;
 }
 
+/** Engines answered from a cluster's API server (Kubernetes contexts). */
+export interface ClusterContainers {
+  has(engineId: string): boolean;
+  list(engineId: string, all?: boolean): Promise<ContainerSummary[]>;
+  inspect(engineId: string, containerId: string): Promise<ContainerDetail>;
+}
+
 /** Read-only container queries through the Engine API. */
 export class ContainerService {
   constructor(
     private readonly engines: EngineRegistry,
     private readonly offline?: OfflineContainers,
+    /** Kubernetes contexts: pod containers as the API server declares them. */
+    private readonly cluster?: ClusterContainers,
   ) {}
 
   async list(engineId: string, all = true): Promise<ContainerSummary[]> {
     if (this.offline?.has(engineId)) return this.offline.list(engineId, all);
+    if (this.cluster?.has(engineId)) return this.cluster.list(engineId, all);
     const docker = await this.engines.client(engineId);
     try {
       const rows = await docker.listContainers({ all });
@@ -30,6 +40,7 @@ export class ContainerService {
 
   async inspect(engineId: string, containerId: string): Promise<ContainerDetail> {
     if (this.offline?.has(engineId)) return this.offline.inspect(engineId, containerId);
+    if (this.cluster?.has(engineId)) return this.cluster.inspect(engineId, containerId);
     const docker = await this.engines.client(engineId);
     try {
       return mapContainerDetail(await docker.getContainer(containerId).inspect(), engineId);

@@ -12,6 +12,7 @@ import { loadKubeConfig, type LoadKubeOptions } from './kube-config.js';
 import { kubeHttp } from './kube-http.js';
 import { attachKubeEvidence, type KubeEvidenceSource } from './kube-evidence.js';
 import { workloadTree } from './workload-tree.js';
+import { kubeContainerId } from './kube-containers.js';
 
 /**
  * The Kubernetes engine source: a kubeconfig context scanned as an engine. It reads the cluster's inventory
@@ -65,6 +66,7 @@ export async function runKubeScan(opts: KubeScanOptions): Promise<ScanOutcome> {
   if (opts.audit) attachKubeEvidence(evidence, await opts.audit());
   opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
   const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy });
+  nameContainers(detection.findings, evidence.kube);
   const errors: ScanError[] = [...evidence.errors, ...detection.failures.map((f) => ({ call: `detector ${f.detector}`, code: 'DETECTOR_FAILED', message: f.message.slice(0, 2048) }))];
   const result: ScanResult = {
     engine: { id: engine.id, name: engine.name, endpoint: engine.endpoint, serverVersion: engine.serverVersion },
@@ -105,9 +107,24 @@ function podContainers(c: ClusterEvidence | undefined, findings: Finding[]): Sca
     const about = [...(byWorkload.get(`Pod/${p.namespace}/${p.name}`) ?? []), ...(root !== p ? (byWorkload.get(`${root.kind}/${root.namespace}/${root.name}`) ?? []) : [])];
     for (const ct of p.template.containers) {
       const status = p.containerStatuses?.find((s) => s.name === ct.name);
-      const id = status?.containerID?.replace(/^[a-z]+:\/\//, '') || `${p.uid}/${ct.name}`;
+      const id = kubeContainerId(p.uid, ct.name);
       rows.push({ id, name: `${p.namespace}/${p.name}/${ct.name}`, image: ct.image, state: (status?.state && STATE[status.state]) || 'unknown', risk: riskScore(about.filter((f) => !f.workload?.container || f.workload.container === ct.name)) });
     }
   }
   return rows.sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name));
+}
+
+/** A finding about one pod container carries that container's id, as containers.list gives it, so views filter by it. */
+function nameContainers(findings: Finding[], c: ClusterEvidence | undefined): void {
+  if (!c) return;
+  const pods = new Map(c.workloads.filter((w) => w.kind === 'Pod').map((p) => [`${p.namespace}/${p.name}`, p]));
+  for (const f of findings) {
+    const w = f.workload;
+    // Detectors name a cluster subject by its path (`kube:Pod/ns/name`); a node engine's container id (shadow pods) stays.
+    if ((f.container && /^[0-9a-f]{12,64}$/.test(f.container.id)) || w?.kind !== 'Pod') continue;
+    const p = pods.get(`${w.namespace}/${w.name}`);
+    // A finding about the whole pod is about its container when it has only one.
+    const ct = w.container ?? (p?.template.containers.length === 1 ? p.template.containers[0]!.name : undefined);
+    if (p && ct && p.template.containers.some((x) => x.name === ct)) f.container = { id: kubeContainerId(p.uid, ct), name: f.container?.name ?? `pod/${w.namespace}/${w.name}/${ct}` };
+  }
 }

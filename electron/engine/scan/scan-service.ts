@@ -30,6 +30,9 @@ export interface ScanServiceOptions {
    * desktop app and `serve`; a one-off CLI scan has no next scan to prepare for.
    */
   incremental?: boolean;
+  /** Where kubeconfig files are found (KUBECONFIG, HOME) for Kubernetes contexts. */
+  env?: NodeJS.ProcessEnv;
+  home?: string;
 }
 
 /** The signatures of an engine's latest scan and the settings they were taken with: another setting means a full scan. */
@@ -212,7 +215,7 @@ export class ScanService {
 
   /** A kubeconfig context: the cluster's inventory through its API server (see runKubeScan). */
   private scanCluster(config: EngineConfig, context: string, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void): Promise<ScanOutcome> {
-    return runKubeScan({ context, engine: { id: config.id, name: config.name }, namespaces: extra.namespaces, audit: extra.kube, suppressions, timeoutMs: this.opts.callTimeoutMs, onProgress });
+    return runKubeScan({ context, env: this.opts.env, home: this.opts.home, engine: { id: config.id, name: config.name }, namespaces: extra.namespaces, audit: extra.kube, suppressions, timeoutMs: this.opts.callTimeoutMs, onProgress });
   }
 
   private async scanEngine(engineId: string, since: string | undefined, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void, basis: ScanBasis | null): Promise<ScanOutcome> {

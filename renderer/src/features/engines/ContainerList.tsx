@@ -1,9 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ContainerSummary } from '../../../../shared/domain/container.js';
 import { ago, shortId } from '../../lib/format.js';
 import type { ContainerRisk } from './container-risk.js';
 import { shown } from '../../lib/visible-text.js';
+import { railItems } from './kube-groups.js';
 import './container-list.css';
 
 /**
@@ -11,6 +12,7 @@ import './container-list.css';
  * generous (a few screens' worth is still a few dozen rows) so that find-in-page and quick scrolls meet drawn rows.
  */
 export const RAIL_ROW_H = 46;
+const GROUP_ROW_H = 24;
 
 interface Props {
   containers: ContainerSummary[];
@@ -22,18 +24,30 @@ interface Props {
 /** The rail's containers: virtual, so thousands scroll smoothly; the selection is always scrolled into view. */
 export function ContainerList({ containers, containerId, onContainer, risk }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({ count: containers.length, getScrollElement: () => scroller.current, estimateSize: () => RAIL_ROW_H, overscan: 24 });
+  // A cluster's pod containers come grouped under their namespace and owning workload.
+  const items = useMemo(() => railItems(containers), [containers]);
+  const virt = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: (i) => (items[i]?.type === 'container' ? RAIL_ROW_H : GROUP_ROW_H), overscan: 24 });
   // Keys (j/k), findings and the other views change the selection: bring it into view wherever it came from.
-  const index = containerId ? containers.findIndex((c) => c.id === containerId) : -1;
+  const index = containerId ? items.findIndex((it) => it.type === 'container' && it.container.id === containerId) : -1;
   useEffect(() => {
     if (index >= 0) virt.scrollToIndex(index, { align: 'auto' });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [index, containers.length]);
+  }, [index, items.length]);
+  let pos = 0;
   return (
     <div ref={scroller} className="container-list cl-virtual" role="listbox" aria-label="Containers" data-testid="container-list" data-count={containers.length}>
       <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
         {virt.getVirtualItems().map((row) => {
-          const c = containers[row.index]!;
+          const it = items[row.index]!;
+          if (it.type !== 'container')
+            return (
+              <div key={it.key} className={`cl-group cl-group-${it.type}`} style={{ transform: `translateY(${row.start}px)`, height: GROUP_ROW_H }} data-testid={`rail-${it.type}`} title={shown(it.label)}>
+                <span className="cl-group-label">{it.type === 'namespace' ? 'ns ' : ''}{shown(it.label, 120)}</span>
+                <span className="muted small">{it.count}</span>
+              </div>
+            );
+          const c = it.container;
+          pos = containers.indexOf(c) + 1;
           const r = risk.get(c.id);
           const sel = c.id === containerId;
           return (
@@ -42,7 +56,7 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
               role="option"
               aria-selected={sel}
               aria-setsize={containers.length}
-              aria-posinset={row.index + 1}
+              aria-posinset={pos}
               className={`cl-row ${sel ? 'selected' : ''}`}
               style={{ transform: `translateY(${row.start}px)`, height: RAIL_ROW_H }}
               onClick={() => onContainer(c.id)}

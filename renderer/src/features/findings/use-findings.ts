@@ -21,7 +21,8 @@ export interface FindingsData {
  */
 export function useFindings(engines: EngineView[]) {
   const api = useApi();
-  const ids = engines.filter((e) => e.kind === 'docker').map((e) => e.id);
+  // Kubernetes contexts are scanned like Docker engines and their findings read the same way.
+  const ids = engines.map((e) => e.id);
   const key = ids.join('|');
   const q = useQuery<FindingsData>(async () => {
     const failures: FindingsData['failures'] = [];
