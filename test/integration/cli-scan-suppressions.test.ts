@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanResultSchema, type ScanResult } from '../../shared/domain/scan.js';
 import { runCli } from '../helpers/cli.js';
-import { removeSuite, runContainer } from '../helpers/docker.js';
+import { BUSYBOX, removeSuite, runContainer, TEST_LABEL } from '../helpers/docker.js';
 
 /**
  * `stowaway scan --suppressions FILE` and `--baseline NAME` against real containers: a container with logging
@@ -33,18 +34,30 @@ async function scanJson(args: string[]): Promise<ScanResult> {
 
 const mine = (list: ScanResult['findings'] | undefined, key: keyof typeof ids, detector: string) => (list ?? []).filter((f) => f.container?.id === ids[key] && f.detector === detector);
 
+const ownImages: string[] = [];
+function ownImage(name: string): string {
+  const tag = `stowaway-test/supp-${name}:${process.pid}`;
+  const made = spawnSync('sh', ['-c', `c=$(docker create --label ${TEST_LABEL}=${SUITE} ${BUSYBOX}) && docker export "$c" | docker import --change 'CMD ["/bin/sh"]' - ${tag} >/dev/null; r=$?; docker rm "$c" >/dev/null; exit $r`], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`importing ${tag}: ${made.stderr}`);
+  ownImages.push(tag);
+  return tag;
+}
+
 beforeAll(async () => {
   await removeSuite(SUITE);
   dir = mkdtempSync(path.join(os.tmpdir(), 'stowaway-supp-'));
   // An empty data directory: no case, so no allowlist in force besides what the command line names.
   env = { STOWAWAY_DATA_DIR: path.join(dir, 'data') };
   ids.noLogs = (await runContainer({ suite: SUITE, name: names.noLogs, hostConfig: { LogConfig: { Type: 'none', Config: {} } } })).id;
-  ids.ci = (await runContainer({ suite: SUITE, name: names.ci, labels: { 'ci.role': 'runner' } })).id;
-  ids.plain = (await runContainer({ suite: SUITE, name: names.plain })).id;
+  // Images are judged once per image, so each container gets an image of its own (imported here, never pulled):
+  // its image-tampering finding is then about that container alone, whatever else the engine runs.
+  ids.ci = (await runContainer({ suite: SUITE, name: names.ci, image: ownImage('ci'), labels: { 'ci.role': 'runner' } })).id;
+  ids.plain = (await runContainer({ suite: SUITE, name: names.plain, image: ownImage('plain') })).id;
 });
 
 afterAll(async () => {
   await removeSuite(SUITE);
+  for (const t of ownImages) spawnSync('docker', ['image', 'rm', '-f', t], { stdio: 'ignore' });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
