@@ -39,8 +39,10 @@ describe('timeline in web mode', () => {
   it('shows the create, start and exec events of the selected container', async () => {
     await page.goto(await serve.url);
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
+    // The rail lists rows in view only: on a busy engine the container is found through the filter.
+    await page.getByTestId('engine-rail').locator('input[type="search"]').fill(name);
     const item = page.getByTestId('container-item').filter({ hasText: name }).first();
-    await item.waitFor({ timeout: 15_000 });
+    await item.waitFor({ timeout: 30_000 });
     await item.click();
     await page.getByTestId('tab-timeline').click();
     await page.getByTestId('timeline').waitFor();
