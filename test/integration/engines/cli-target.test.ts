@@ -3,13 +3,17 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contextDirName } from '../../../electron/engine/engines/docker-contexts.js';
 import { CLI, runCli, type CliResult } from '../../helpers/cli.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';
 import { makeCerts, type Certs } from './fixtures/certs.js';
 import { startSshd, type Sshd } from './fixtures/sshd.js';
 import { startTlsProxy } from './fixtures/tls-proxy.js';
+
+// Whole-engine scans over ssh read every container the shared daemon holds, however many other suites run:
+// their time is bounded by each CLI call's own time-out, not by the default per-test limit.
+vi.setConfig({ testTimeout: 300_000 });
 
 const SUITE = 'engines-cli';
 
