@@ -32,7 +32,7 @@ describe('scan.run options', () => {
   beforeAll(async () => {
     await removeSuite(SUITE);
     // A CI job by its site label, from an image built here rather than pulled: what the ci-runners baseline exists for.
-    const runner = await runContainer({ suite: SUITE, name: `sw-scanopt-runner-${process.pid}`, labels: { 'ci.role': 'runner' }, cmd: ['sh', '-c', 'mkdir -p /tmp/.cache && echo x > /tmp/.cache/dep && touch /tmp/ready && sleep 3600'] });
+    const runner = await runContainer({ suite: SUITE, name: `sw-scanopt-runner-${process.pid}`, labels: { 'ci.role': 'runner' }, cmd: ['sh', '-c', 'mkdir -p /tmp/.cache && echo x > /tmp/.cache/dep && cp /bin/busybox /tmp/.cache/helper && touch /tmp/ready && sleep 3600'] });
     runnerId = runner.id;
     await waitForFile(runnerId, '/tmp/ready');
     writeFileSync(audit, `${podExecAudit('kube-proxy-x7k2p')}\n`);

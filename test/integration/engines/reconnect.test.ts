@@ -96,7 +96,7 @@ describe('a second dockerd: tcp+TLS, restart and reconnect with backoff', () => 
     const sshd = await startSshd();
     const bus = new EventBus();
     const log = stateLog(bus);
-    const reg = new EngineRegistry(bus, { healthIntervalMs: 0, sshHealthIntervalMs: 0, backoff: { initialMs: 300, maxMs: 1_000 }, callTimeoutMs: 3_000, env: {}, home: sshd.home });
+    const reg = new EngineRegistry(bus, { healthIntervalMs: 0, sshHealthIntervalMs: 0, backoff: { initialMs: 300, maxMs: 1_000 }, callTimeoutMs: 15_000, env: {}, home: sshd.home });
     reg.add({ id: 'remote', name: 'remote', kind: 'docker', source: 'cli', current: false, endpoint: { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' } });
     try {
       expect((await reg.connect('remote')).status).toBe('connected');
