@@ -72,7 +72,7 @@ describe('stowaway scan (CLI contract)', () => {
     expect(down.stderr).toContain('SOCKET_MISSING');
     const noContext = await runCli(['scan', '--context', `no-such-context-${process.pid}`]);
     expect(noContext.code).toBe(2);
-  }, 60_000);
+  }, 120_000);
 
   it('exits 2 with PERMISSION_DENIED for a user who may not use the engine socket', () => {
     // An unprivileged user (nobody, no docker group) running the same CLI.
