@@ -1,5 +1,6 @@
 import type { Detector, Hit } from '../detector.js';
 import { oneLine } from '../lib/refs.js';
+import { isControllerUser } from './identity.js';
 import { auditHit, auditRef, objectHit } from './kube-hits.js';
 
 /** Health endpoints anonymous clients are meant to reach (Falco's exceptions). */
@@ -45,7 +46,7 @@ export const kubeRbacBypass: Detector = {
         );
         continue;
       }
-      if (a.groups?.includes('system:masters') && !masters.has(user)) {
+      if (a.groups?.includes('system:masters') && !masters.has(user) && !isControllerUser(user)) {
         masters.add(user);
         hits.push(
           objectHit('User', undefined, user, {
