@@ -76,6 +76,10 @@ function buildCluster(api: FakeKubeApi): void {
   api.put(deployment('apps', 'gitrepo', { containers: [{ name: 'g', image: IMG, securityContext: SEC }], volumes: [{ name: 'src', gitRepo: { repository: 'https://git.example/x.git' } }] }));
   api.put(deployment('apps', 'pvc', { containers: [{ name: 'v', image: IMG, securityContext: SEC }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }, { name: 'tmp', emptyDir: {} }, { name: 'cfg', configMap: { name: 'settings' } }, { name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] }));
 
+  // A host path that is not sensitive is still outside both profiles; a sensitive one is kube-hostpath-mount's alone.
+  api.put(deployment('apps', 'varlog', { containers: [{ name: 'l', image: IMG, securityContext: SEC, volumeMounts: [{ name: 'logs', mountPath: '/var/log', readOnly: true }] }], volumes: [{ name: 'logs', hostPath: { path: '/var/log', type: 'Directory' } }] }));
+  api.put(deployment('apps', 'rootfs', { containers: [{ name: 'r', image: IMG, securityContext: SEC, volumeMounts: [{ name: 'host', mountPath: '/host' }] }], volumes: [{ name: 'host', hostPath: { path: '/', type: '' } }] }));
+
   // The default namespace beside a namespace of its own.
   api.put(pod('default', 'leftover', { containers: [{ name: 'l', image: IMG, securityContext: SEC }] }));
 }
@@ -131,7 +135,8 @@ describe('exposure and credentials', () => {
 describe('Pod Security Standards: AppArmor, SELinux, probe hosts, volume types; CIS 5.6.4', () => {
   it('each forbidden setting beside its allowed look-alike', () => {
     expect(subjects('kube-isolation-disabled')).toEqual(['Deployment/apps/apparmor:c=medium', 'Pod/apps/spc:s=high']);
-    expect(subjects('kube-pod-standards')).toEqual(['Deployment/apps/gitrepo=medium', 'Deployment/apps/nfs=low', 'Deployment/apps/probe:p=medium']);
+    expect(subjects('kube-pod-standards')).toEqual(['Deployment/apps/gitrepo=medium', 'Deployment/apps/nfs=low', 'Deployment/apps/probe:p=medium', 'Deployment/apps/varlog=low']);
+    expect(subjects('kube-hostpath-mount')).toEqual(['Deployment/apps/rootfs:r=critical']);
     expect(by('kube-pod-standards').find((f) => f.workload?.name === 'probe')!.summary).toContain('169.254.169.254');
     expect(subjects('kube-default-namespace')).toEqual(['Pod/default/leftover=low']);
   });
