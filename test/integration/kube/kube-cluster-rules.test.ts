@@ -116,6 +116,11 @@ describe('RBAC grants (CIS 5.1)', () => {
     expect(by('kube-rbac-risk').find((f) => f.container?.name === 'rolebinding/apps/default-sa-deployer')!.summary).toContain('default service account');
     expect(by('kube-rbac-risk').find((f) => f.container?.name === 'clusterrolebinding/everyone-admin')!.summary).toContain('granted to every caller');
   });
+
+  it('a scan limited to a namespace judges that namespace\'s bindings, not every cluster-wide grant', async () => {
+    const scoped = await runKubeScan({ context: 'prod', env, namespaces: ['apps'] });
+    expect(subjects('kube-rbac-risk', scoped.result.findings)).toEqual(['rolebinding/apps/default-sa-deployer=medium', 'rolebinding/apps/dev-edit=medium']);
+  });
 });
 
 describe('exposure and credentials', () => {

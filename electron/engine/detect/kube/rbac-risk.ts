@@ -27,7 +27,7 @@ export const kubeRbacRisk: Detector = {
     kind: 'state',
     dataSources: ['Kubernetes API: roles, cluster roles, role bindings and cluster role bindings (rules, roleRef, subjects)'],
     goal: 'Find the people, groups and service accounts outside the control plane that RBAC lets own the cluster or climb towards it: cluster-admin or every verb on every resource (CIS 5.1.1, 5.1.3), escalate, bind and impersonate (5.1.8), nodes/proxy (5.1.10), certificate approval (5.1.11), admission webhooks (5.1.12), token creation (5.1.13), secrets (5.1.2), pod exec, persistent volumes (5.1.9) and pod creation (5.1.4); grants to everyone (`system:authenticated`, `system:anonymous`) and to `default` service accounts (5.1.5) are raised.',
-    blindSpots: ['Bindings named `system:*` or `kubeadm:*` and subjects in kube-system or named `system:*` are the control plane\'s own and are not judged.', 'Aggregated cluster roles are judged by the rules the API server has filled in; a role whose listing RBAC refused is judged by its name only (cluster-admin).', 'Membership of groups (OIDC, certificates) is not visible through the API: a binding to a group is reported once, not per member.', 'Pods\' use of the granted service accounts is kube-admin-token-mount\'s concern.'],
+    blindSpots: ['Bindings named `system:*` or `kubeadm:*` and subjects in kube-system or named `system:*` are the control plane\'s own and are not judged.', 'Aggregated cluster roles are judged by the rules the API server has filled in; a role whose listing RBAC refused is judged by its name only (cluster-admin).', 'Membership of groups (OIDC, certificates) is not visible through the API: a binding to a group is reported once, not per member.', 'Pods\' use of the granted service accounts is kube-admin-token-mount\'s concern.', 'A scan limited with `--namespace` judges the RoleBindings of those namespaces and the ClusterRoleBindings of their service accounts only.'],
     falsePositives: ['Team leads bound to `admin` in their own namespace and CI accounts allowed to create workloads: expected, and low or medium. Allowlist with a versioned suppression on `match.ref` (`rbac:RoleBinding/team-a/*`) or `match.container` (the binding\'s name), with an owner and an expiry.', 'Operators (cert-manager, ingress controllers, GitOps agents) whose charts bind their service account to broad cluster roles: suppress per binding rather than per detector.'],
     response: ['Narrow the role to the verbs and resources the subject needs, or remove the binding.', 'For unexplained grants, find who created the binding (managedFields, audit log) and review the subject\'s requests.'],
   },
@@ -39,7 +39,9 @@ export const kubeRbacRisk: Detector = {
     const hits: Hit[] = [];
     for (const b of k.bindings) {
       if (BOOTSTRAP.test(b.name)) continue;
-      const subjects = b.subjects.filter((s) => !systemSubject(s, b));
+      let subjects = b.subjects.filter((s) => !systemSubject(s, b));
+      // A scan limited to namespaces judges the cluster-wide grants of those namespaces' service accounts only.
+      if (k.scope && b.kind === 'ClusterRoleBinding') subjects = subjects.filter((s) => s.kind === 'ServiceAccount' && k.scope!.includes(s.namespace ?? ''));
       if (!subjects.length) continue;
       const role = roles.get(`${b.roleRef.kind}/${b.roleRef.kind === 'Role' ? (b.namespace ?? '') : ''}/${b.roleRef.name}`);
       let powers: Power[] = role ? powersOf(role.rules) : [];
