@@ -7,7 +7,10 @@ import { clip, LIMITS } from '../../../shared/domain/bounds.js';
  * Stowaway should copy into its own reports.
  */
 
-const KEY_NAME = /(^|[^a-z])(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key([_-]?id)?|secret[_-]?key|private[_-]?key|credentials?|auth[_-]?key)([^a-z]|$)/i;
+/** Key names of credentials, in snake, kebab, dotted or camel case (`DB_PASSWORD`, `db.password`, `apiKey`). */
+const KEY_NAME = /(password|passwd|passphrase|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|auth[_.-]?key)|(^|[^a-z])(pass|pwd)([^a-z]|$)/i;
+/** Keys that describe a credential rather than hold one: its name, where it lives, its policy. */
+const ABOUT = /(name|ref|path|file|dir|mount|length|len|ttl|expiry|expiration|timeout|policy|header|type|enabled|mode|version|count|size|url|uri|endpoint|location|format)$/i;
 /** Values that name a credential without being one: placeholders, references, numbers, switches. */
 const NOT_A_VALUE = /^\s*$|^\$\{[^}]*\}$|^\$\([^)]*\)$|^<[^>]*>$|^(true|false|yes|no|on|off|none|null|-?\d+(\.\d+)?[a-z]{0,2})$/i;
 const EMBEDDED: Array<{ re: RegExp; what: string }> = [
@@ -28,7 +31,7 @@ export function credentialKeys(data: unknown, max = 64): string[] {
     if (typeof raw !== 'string') continue;
     const value = raw.slice(0, MAX_SCAN);
     const single = !value.includes('\n');
-    if (single && KEY_NAME.test(key) && !NOT_A_VALUE.test(value)) {
+    if (single && KEY_NAME.test(key) && !ABOUT.test(key) && !NOT_A_VALUE.test(value) && !value.startsWith('/')) {
       out.push(clip(key, LIMITS.name));
       continue;
     }
