@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/domain/finding.js';
 import { parseAuditLog } from '../../../electron/engine/kube/audit-log.js';
 import { runDetectors } from '../../../electron/engine/detect/run-detectors.js';
+import { parseSuppressions } from '../../../electron/engine/detect/suppression-file.js';
 import { auditLines, type AuditInput } from '../../helpers/fake-kube-api/index.js';
 import { engine } from './fixtures.js';
 
@@ -121,6 +122,34 @@ describe('kube-object-change', () => {
     // Look-alikes: the GitOps agent's service and ConfigMap, kube-system's own controller, the API server's
     // reconciliation of system roles, a bootstrap namespace, the settings without a real credential, a refused create.
     for (const quiet of ['lb', 'gitops', 'coredns', 'system:discovery', 'kube-node-lease', 'settings', 'refused', 'argocd-server']) expect(by('kube-object-change').some((f) => f.container?.name.endsWith(`/${quiet}`)), quiet).toBe(false);
+  });
+});
+
+describe('allowlists of namespaces and people', () => {
+  it('are versioned suppressions on match.ref and match.user, reported when they hide a finding', () => {
+    const allow = parseSuppressions(
+      [
+        'version: 1',
+        'suppressions:',
+        '  - id: namespaces.crypto',
+        '    version: 2',
+        '    reason: the crypto team creates its own namespaces',
+        '    detectors: [kube-object-change]',
+        '    match: { ref: "create:namespaces/-/crypto-*" }',
+        '  - id: people.eve',
+        '    version: 1',
+        '    reason: eve runs the platform',
+        '    detectors: [kube-object-change]',
+        '    match: { user: "eve@*" }',
+        '    maxSeverity: low',
+      ].join('\n'),
+    );
+    const r = runDetectors(engine([], { kubeAudit: events }), { only: ['kube-object-change'], suppressions: allow });
+    expect(r.suppressed.filter((f) => f.suppressedBy === 'namespaces.crypto@v2').map((f) => f.container?.name)).toEqual(['namespaces/-/crypto-ops']);
+    // eve's routine changes are hidden; what her requests raised is not.
+    expect(r.findings.every((f) => f.severity !== 'low')).toBe(true);
+    expect(r.findings.map((f) => f.container?.name)).toContain('clusterroles/-/system:node');
+    expect(r.suppressed.filter((f) => f.suppressedBy === 'people.eve@v1').length).toBeGreaterThan(5);
   });
 });
 
