@@ -7,7 +7,7 @@ import { NetworkSnapshotSchema } from './network.js';
 import { ProcessSnapshotSchema } from './process.js';
 import { ScanErrorSchema } from './scan.js';
 import { InsecureTransportSchema } from './engine.js';
-import { ClusterEvidenceSchema } from './kube-evidence.js';
+import { ClusterEvidenceSchema, KubeRuleSchema } from './kube-evidence.js';
 import { ContainerObservationSchema, ObservationSchema } from './observation.js';
 
 /**
@@ -130,6 +130,16 @@ export const KubeAuditEventSchema = z.object({
   subjects: z.array(z.string().max(LIMITS.name)).max(64).optional(),
   /** The request URI (an exec's command is only there). */
   requestURI: z.string().max(LIMITS.path).optional(),
+  /** The authorizer's decision (`authorization.k8s.io/decision` annotation): allow or forbid. */
+  decision: z.string().max(64).optional(),
+  /** For roles and cluster roles: the rules of the request body. */
+  rules: z.array(KubeRuleSchema).max(64).optional(),
+  /** For services: spec.type. For secrets: type (kubernetes.io/service-account-token...). */
+  objectType: z.string().max(LIMITS.name).optional(),
+  /** For ingresses: whether spec.tls is set. */
+  tls: z.boolean().optional(),
+  /** For configmaps: keys whose name or value looks like a credential (never the values). */
+  credentialKeys: z.array(z.string().max(LIMITS.name)).max(64).optional(),
 });
 export type KubeAuditEvent = z.infer<typeof KubeAuditEventSchema>;
 

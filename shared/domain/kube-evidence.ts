@@ -40,6 +40,14 @@ export const KubeContainerSchema = z.object({
   procMount: name().optional(),
   hostPorts: z.array(z.number().int()).max(64).default([]),
   mounts: z.array(z.object({ volume: name(), path: boundedString(LIMITS.path), readOnly: z.boolean().optional() })).max(128).default([]),
+  /** Secrets handed in as environment variables (`secretKeyRef`, `envFrom.secretRef`): names only. */
+  envSecrets: z.array(name()).max(64).optional(),
+  /** AppArmor profile: `appArmorProfile.type` (or the beta annotation's value), e.g. Unconfined, RuntimeDefault, Localhost. */
+  appArmor: name().optional(),
+  /** SELinux options set on the container (`type=spc_t`, `user=…`, `role=…`, `level=…`). */
+  seLinux: z.array(name()).max(8).optional(),
+  /** `host` fields of probes and lifecycle handlers: addresses the kubelet is told to contact. */
+  probeHosts: z.array(name()).max(16).optional(),
 });
 export type KubeContainer = z.infer<typeof KubeContainerSchema>;
 
@@ -60,6 +68,8 @@ export const KubePodTemplateSchema = z.object({
   runAsUser: z.number().int().optional(),
   runAsNonRoot: z.boolean().optional(),
   seccomp: name().optional(),
+  appArmor: name().optional(),
+  seLinux: z.array(name()).max(8).optional(),
   sysctls: z.array(name()).max(64).default([]),
   volumes: z.array(KubeVolumeSchema).max(128).default([]),
   containers: z.array(KubeContainerSchema).max(128),
@@ -125,6 +135,10 @@ export const KubeEventSchema = z.object({
 export type KubeEvent = z.infer<typeof KubeEventSchema>;
 
 export const KubeServiceSchema = z.object({ namespace: name(), name: name(), type: name(), ports: z.array(z.object({ port: z.number().int(), nodePort: z.number().int().optional(), protocol: name().optional() })).max(64).default([]) });
+/** An Ingress: whether it terminates TLS, and the hosts it routes. */
+export const KubeIngressSchema = z.object({ namespace: name(), name: name(), tls: z.boolean(), hosts: z.array(name()).max(64).default([]) });
+/** A ConfigMap, kept only when keys look like credentials; the values themselves are never kept. */
+export const KubeConfigMapSchema = z.object({ namespace: name(), name: name(), credentialKeys: z.array(name()).max(64) });
 export const KubeNetworkPolicySchema = z.object({ namespace: name(), name: name() });
 export const KubeServiceAccountSchema = z.object({ namespace: name(), name: name(), automountServiceAccountToken: z.boolean().optional() });
 
@@ -140,6 +154,8 @@ export const ClusterEvidenceSchema = z.object({
   workloads: z.array(KubeWorkloadSchema).max(200_000).default([]),
   services: z.array(KubeServiceSchema).max(50_000).default([]),
   networkPolicies: z.array(KubeNetworkPolicySchema).max(50_000).default([]),
+  ingresses: z.array(KubeIngressSchema).max(50_000).default([]),
+  configMaps: z.array(KubeConfigMapSchema).max(50_000).default([]),
   serviceAccounts: z.array(KubeServiceAccountSchema).max(50_000).default([]),
   roles: z.array(KubeRoleSchema).max(50_000).default([]),
   bindings: z.array(KubeBindingSchema).max(50_000).default([]),

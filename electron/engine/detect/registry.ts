@@ -53,6 +53,14 @@ import { kubeManualChange } from './kube/manual-change.js';
 import { kubeSecretAccess } from './kube/secret-access.js';
 import { kubeAdminBinding } from './kube/admin-binding.js';
 import { kubeAuditEvasion } from './kube/audit-evasion.js';
+import { kubeObjectChange } from './kube/object-change.js';
+import { kubeRiskyRole } from './kube/risky-role.js';
+import { kubeRbacBypass } from './kube/rbac-bypass.js';
+import { kubeRbacRisk } from './kube/rbac-risk.js';
+import { kubeExposedService } from './kube/exposed-service.js';
+import { kubeCredentialExposure } from './kube/credential-exposure.js';
+import { kubePodStandards } from './kube/pod-standards.js';
+import { kubeDefaultNamespace } from './kube/default-namespace.js';
 
 /** Every detector, in catalogue order: configuration, files, processes, image, network, lifecycle, Kubernetes. */
 export const DETECTORS: readonly Detector[] = [
@@ -110,4 +118,12 @@ export const DETECTORS: readonly Detector[] = [
   kubeSecretAccess,
   kubeAdminBinding,
   kubeAuditEvasion,
+  kubeObjectChange,
+  kubeRiskyRole,
+  kubeRbacBypass,
+  kubeRbacRisk,
+  kubeExposedService,
+  kubeCredentialExposure,
+  kubePodStandards,
+  kubeDefaultNamespace,
 ];

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { clip, LIMITS } from '../../../shared/domain/bounds.js';
 import { KubeAuditEventSchema, type KubeAuditEvent } from '../../../shared/domain/evidence-set.js';
+import { credentialKeys } from './credential-keys.js';
 
 /**
  * Kubernetes API-server audit logs (JSON lines, audit.k8s.io/v1 Event) to KubeAuditEvent. Audit files are
@@ -30,6 +31,7 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strs = (v: unknown): string[] => arr(v).filter((x): x is string => typeof x === 'string').slice(0, 64).map((x) => clip(x, LIMITS.name));
 
 /** The pod spec inside any workload object: pods, deployments and friends, jobs, cronjobs. */
 export function podSpecOf(o: Json | undefined): Json | undefined {
@@ -85,9 +87,10 @@ export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: t
   const stage = str(r.stage);
   if (stage && stage !== 'ResponseComplete' && stage !== 'Panic') return { skip: true };
   const code = obj(r.responseStatus)?.code;
-  if (typeof code === 'number' && code >= 400) return { skip: true };
   const ref = obj(r.objectRef) ?? {};
   const verb = str(r.verb);
+  // Refused requests changed nothing; only refused reads of secrets are kept, as attempts at credentials.
+  if (typeof code === 'number' && code >= 400 && !(str(ref.resource) === 'secrets' && !str(ref.subresource) && ['get', 'list', 'watch'].includes(verb ?? ''))) return { skip: true };
   const time = str(r.stageTimestamp) ?? str(r.requestReceivedTimestamp);
   if (!verb || !time) return { error: 'audit record without verb or timestamp' };
   const resource = [str(ref.resource), str(ref.subresource)].filter(Boolean).join('/') || clip(str(r.requestURI) ?? 'unknown', LIMITS.name);
@@ -101,6 +104,11 @@ export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: t
     .filter((x): x is Json => !!x)
     .slice(0, 64)
     .map((x) => clip(`${str(x.kind) ?? '?'}:${str(x.namespace) ? `${str(x.namespace)}/` : ''}${str(x.name) ?? '?'}`, LIMITS.name));
+  const kind = str(ref.resource);
+  const bodySpec = obj(body?.spec);
+  const rules = kind === 'roles' || kind === 'clusterroles' ? arr(body?.rules).slice(0, 64).map(obj).filter((x): x is Json => !!x).map((x) => ({ verbs: strs(x.verbs), apiGroups: strs(x.apiGroups), resources: strs(x.resources), nonResourceURLs: strs(x.nonResourceURLs) })) : undefined;
+  const objectType = kind === 'services' ? str(bodySpec?.type) : kind === 'secrets' ? str(body?.type) : undefined;
+  const decision = str(obj(r.annotations)?.['authorization.k8s.io/decision']);
   const groups = [...arr(user?.groups), ...arr(obj(r.impersonatedUser)?.groups)].filter((g): g is string => typeof g === 'string').slice(0, 64).map((g) => clip(g, LIMITS.name));
   const parsed = KubeAuditEventSchema.safeParse({
     time,
@@ -120,6 +128,11 @@ export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: t
     roleRef: roleRef !== undefined ? clip(roleRef, LIMITS.name) : undefined,
     subjects: subjects.length ? subjects : undefined,
     requestURI: str(r.requestURI) !== undefined ? clip(str(r.requestURI)!, LIMITS.path) : undefined,
+    decision: decision !== undefined ? clip(decision, 64) : undefined,
+    rules: rules && body ? rules : undefined,
+    objectType: objectType !== undefined ? clip(objectType, LIMITS.name) : undefined,
+    tls: kind === 'ingresses' && bodySpec ? arr(bodySpec.tls).length > 0 : undefined,
+    credentialKeys: kind === 'configmaps' && body ? credentialKeys(body.data) : undefined,
   });
   return parsed.success ? { event: parsed.data } : { error: parsed.error.issues[0]?.message ?? 'invalid audit record' };
 }

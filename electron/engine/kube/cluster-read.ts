@@ -4,6 +4,7 @@ import type { ClusterEvidence, WorkloadKind } from '../../../shared/domain/kube-
 import type { ScanError } from '../../../shared/domain/scan.js';
 import { artifactRef } from '../collect/artifacts.js';
 import { toAppError } from '../errors.js';
+import { credentialKeys } from './credential-keys.js';
 import { KubeApiError, type KubeHttp } from './kube-http.js';
 import * as map from './kube-map.js';
 
@@ -63,6 +64,19 @@ const READS: ResourceRead[] = [
     }, (c) => c.services),
   },
   { resource: 'networkpolicies', path: '/apis/networking.k8s.io/v1/networkpolicies', namespaced: true, take: pick((o) => { const m = map.meta(o); return m.name ? { namespace: m.namespace ?? 'default', name: m.name } : undefined; }, (c) => c.networkPolicies) },
+  {
+    resource: 'ingresses',
+    path: '/apis/networking.k8s.io/v1/ingresses',
+    namespaced: true,
+    take: pick((o) => {
+      const m = map.meta(o);
+      const spec = map.asObject(o.spec) ?? {};
+      const hosts = map.asArray(spec.rules, 64).map((r) => map.asString(map.asObject(r)?.host)).filter((h): h is string => !!h);
+      return m.name ? { namespace: m.namespace ?? 'default', name: m.name, tls: map.asArray(spec.tls).length > 0, hosts } : undefined;
+    }, (c) => c.ingresses),
+  },
+  // Only ConfigMaps with credential-looking keys are kept, and only their key names.
+  { resource: 'configmaps', path: '/api/v1/configmaps', namespaced: true, take: pick((o) => { const m = map.meta(o); const keys = credentialKeys(o.data); return m.name && keys.length ? { namespace: m.namespace ?? 'default', name: m.name, credentialKeys: keys } : undefined; }, (c) => c.configMaps) },
   { resource: 'serviceaccounts', path: '/api/v1/serviceaccounts', namespaced: true, take: pick((o) => { const m = map.meta(o); const a = map.asBool(o.automountServiceAccountToken); return m.name ? { namespace: m.namespace ?? 'default', name: m.name, ...(a !== undefined ? { automountServiceAccountToken: a } : {}) } : undefined; }, (c) => c.serviceAccounts) },
   { resource: 'roles', path: '/apis/rbac.authorization.k8s.io/v1/roles', namespaced: true, take: pick((o) => map.role(o, 'Role'), (c) => c.roles) },
   { resource: 'clusterroles', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', namespaced: false, take: pick((o) => map.role(o, 'ClusterRole'), (c) => c.roles) },
@@ -103,6 +117,8 @@ export async function readCluster(api: KubeHttp, opts: ReadClusterOptions = {}):
     workloads: [],
     services: [],
     networkPolicies: [],
+    ingresses: [],
+    configMaps: [],
     serviceAccounts: [],
     roles: [],
     bindings: [],

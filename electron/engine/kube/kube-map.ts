@@ -38,12 +38,56 @@ export function managers(md: Json | undefined): KubeManager[] {
     .map((m) => def({ manager: s(m.manager)!, operation: s(m.operation) ?? 'Update', time: s(m.time, 64) }));
 }
 
-function container(c: Json, role: KubeContainer['role']): KubeContainer {
+/** SELinux options as `field=value`, the fields the Pod Security Standards restrict. */
+function seLinux(sc: Json): string[] | undefined {
+  const o = obj(sc.seLinuxOptions);
+  if (!o) return undefined;
+  const out = ['type', 'user', 'role', 'level'].filter((k) => typeof o[k] === 'string' && o[k] !== '').map((k) => clip(`${k}=${o[k] as string}`, LIMITS.name));
+  return out.length ? out : undefined;
+}
+
+/** The AppArmor profile: the field (1.30+) or the beta annotation, as a profile type (Unconfined, RuntimeDefault, Localhost). */
+function appArmor(sc: Json, annotation: string | undefined): string | undefined {
+  const t = s(obj(sc.appArmorProfile)?.type);
+  if (t) return t;
+  if (annotation === undefined) return undefined;
+  return annotation === 'unconfined' ? 'Unconfined' : annotation === 'runtime/default' || annotation === 'docker/default' ? 'RuntimeDefault' : annotation.startsWith('localhost/') ? 'Localhost' : clip(annotation, LIMITS.name);
+}
+
+/** Secrets a container takes as environment variables. */
+function envSecrets(c: Json): string[] | undefined {
+  const names = new Set<string>();
+  for (const e of arr(c.env, 256).map(obj)) {
+    const n = s(obj(obj(e?.valueFrom)?.secretKeyRef)?.name);
+    if (n) names.add(n);
+  }
+  for (const e of arr(c.envFrom, 64).map(obj)) {
+    const n = s(obj(e?.secretRef)?.name);
+    if (n) names.add(n);
+  }
+  return names.size ? [...names].slice(0, 64) : undefined;
+}
+
+/** `host` of httpGet/tcpSocket probes and lifecycle handlers: the kubelet connects there from the node. */
+function probeHosts(c: Json): string[] | undefined {
+  const hosts = new Set<string>();
+  const handlers = [obj(c.livenessProbe), obj(c.readinessProbe), obj(c.startupProbe), obj(obj(c.lifecycle)?.postStart), obj(obj(c.lifecycle)?.preStop)];
+  for (const h of handlers) {
+    for (const k of ['httpGet', 'tcpSocket']) {
+      const host = s(obj(h?.[k])?.host);
+      if (host) hosts.add(host);
+    }
+  }
+  return hosts.size ? [...hosts].slice(0, 16) : undefined;
+}
+
+function container(c: Json, role: KubeContainer['role'], annotations: Json = {}): KubeContainer {
   const sc = obj(c.securityContext) ?? {};
   const caps = obj(sc.capabilities) ?? {};
   const upper = (x: string) => x.toUpperCase().replace(/^CAP_/, '');
+  const cname = s(c.name) ?? '?';
   return def({
-    name: s(c.name) ?? '?',
+    name: cname,
     image: s(c.image) ?? '',
     role,
     command: strs(c.command, 64, LIMITS.command),
@@ -59,6 +103,10 @@ function container(c: Json, role: KubeContainer['role']): KubeContainer {
     procMount: s(sc.procMount),
     hostPorts: arr(c.ports, 64).map((p) => n(obj(p)?.hostPort)).filter((p): p is number => p !== undefined && p > 0),
     mounts: arr(c.volumeMounts).map(obj).filter((m): m is Json => !!m).map((m) => def({ volume: s(m.name) ?? '?', path: s(m.mountPath, LIMITS.path) ?? '', readOnly: b(m.readOnly) })),
+    envSecrets: envSecrets(c),
+    appArmor: appArmor(sc, typeof annotations[`container.apparmor.security.beta.kubernetes.io/${cname}`] === 'string' ? (annotations[`container.apparmor.security.beta.kubernetes.io/${cname}`] as string) : undefined),
+    seLinux: seLinux(sc),
+    probeHosts: probeHosts(c),
   }) as KubeContainer;
 }
 
@@ -70,7 +118,15 @@ export function podSpecOf(o: Json, kind: WorkloadKind): Json {
   return obj(obj(spec.template)?.spec) ?? {};
 }
 
-export function podTemplate(spec: Json): KubePodTemplate {
+/** The annotations of a pod or of a controller's pod template (AppArmor's beta annotations live there). */
+export function podAnnotationsOf(o: Json, kind: WorkloadKind): Json {
+  const spec = obj(o.spec) ?? {};
+  if (kind === 'Pod') return obj(obj(o.metadata)?.annotations) ?? {};
+  if (kind === 'CronJob') return obj(obj(obj(obj(obj(spec.jobTemplate)?.spec)?.template)?.metadata)?.annotations) ?? {};
+  return obj(obj(obj(spec.template)?.metadata)?.annotations) ?? {};
+}
+
+export function podTemplate(spec: Json, annotations: Json = {}): KubePodTemplate {
   const psc = obj(spec.securityContext) ?? {};
   const volumes = arr(spec.volumes).map(obj).filter((v): v is Json => !!v);
   return def({
@@ -82,15 +138,17 @@ export function podTemplate(spec: Json): KubePodTemplate {
     runAsUser: n(psc.runAsUser),
     runAsNonRoot: b(psc.runAsNonRoot),
     seccomp: s(obj(psc.seccompProfile)?.type),
+    appArmor: s(obj(psc.appArmorProfile)?.type),
+    seLinux: seLinux(psc),
     sysctls: arr(psc.sysctls, 64).map((x) => s(obj(x)?.name)).filter((x): x is string => !!x),
     volumes: volumes.map((v) => {
       const source = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
       return def({ name: s(v.name) ?? '?', source: clip(source, LIMITS.name), hostPath: s(obj(v.hostPath)?.path, LIMITS.path) });
     }),
     containers: [
-      ...arr(spec.initContainers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'init')),
-      ...arr(spec.containers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'container')),
-      ...arr(spec.ephemeralContainers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'ephemeral')),
+      ...arr(spec.initContainers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'init', annotations)),
+      ...arr(spec.containers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'container', annotations)),
+      ...arr(spec.ephemeralContainers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'ephemeral', annotations)),
     ].slice(0, 128),
   }) as KubePodTemplate;
 }
@@ -110,7 +168,7 @@ export function workload(o: Json, kind: WorkloadKind): KubeWorkload | undefined 
     labels: labels(md.labels),
     owner: owner ? def({ kind: s(owner.kind) ?? '?', name: s(owner.name) ?? '?', uid: s(owner.uid) }) : undefined,
     managers: managers(md),
-    template: podTemplate(podSpecOf(o, kind)),
+    template: podTemplate(podSpecOf(o, kind), podAnnotationsOf(o, kind)),
     nodeName: kind === 'Pod' ? s(obj(o.spec)?.nodeName) : undefined,
     phase: kind === 'Pod' ? s(status?.phase, 64) : undefined,
     containerStatuses:

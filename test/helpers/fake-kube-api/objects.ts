@@ -11,6 +11,8 @@ export interface ContainerSpec {
   command?: string[];
   securityContext?: Obj;
   volumeMounts?: Obj[];
+  /** Any other container field (env, envFrom, probes, lifecycle) as the API spells it. */
+  extra?: Obj;
 }
 export interface PodSpecInput {
   containers: ContainerSpec[];
@@ -36,6 +38,7 @@ const container = (c: ContainerSpec, i: number): Obj => ({
   terminationMessagePolicy: 'File',
   imagePullPolicy: c.image.includes('@') || !c.image.endsWith(':latest') ? 'IfNotPresent' : 'Always',
   ...(c.securityContext ? { securityContext: c.securityContext } : {}),
+  ...(c.extra ?? {}),
 });
 
 export function podSpec(s: PodSpecInput): Obj {
@@ -98,6 +101,8 @@ export function replicaSet(ns: string, name: string, owner: { name: string; uid:
 }
 
 export const service = (ns: string, name: string, type = 'ClusterIP'): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { type, selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], clusterIP: '10.96.0.10' }, status: { loadBalancer: {} } });
+export const ingress = (ns: string, name: string, host: string, tlsSecret?: string): Obj => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: ns }, spec: { ingressClassName: 'nginx', ...(tlsSecret ? { tls: [{ hosts: [host], secretName: tlsSecret }] } : {}), rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } }] } }] }, status: { loadBalancer: {} } });
+export const configMap = (ns: string, name: string, data: Record<string, string>): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
 export const serviceAccount = (ns: string, name: string): Obj => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } });
 export const networkPolicy = (ns: string, name: string): Obj => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
 export const clusterRole = (name: string, rules: Obj[]): Obj => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules });

@@ -63,3 +63,14 @@ export function auditHit(a: KubeAuditEvent, h: Omit<Hit, 'subject' | 'workload'>
 
 /** Every container of a workload's pod template, regular ones first. */
 export const containersOf = (w: KubeWorkload): KubeContainer[] => w.template.containers;
+
+/** Reference to a listed object that is not a workload (a binding, a service, a ConfigMap), with its page's hash. */
+export function listedRef(ev: { artifacts: Array<{ kind: string; sourceCall: string; sha256: string }> }, resource: string, label: string, excerpt: string): EvidenceRef {
+  const page = ev.artifacts.find((a) => a.kind === 'kube-api' && new RegExp(`/${resource}\\?`).test(a.sourceCall));
+  return ref('inspect', `kube:${label}`, excerpt, page?.sha256);
+}
+
+/** A hit on a listed object that is not a workload: `kind/namespace/name` names it. */
+export function objectHit(kind: string, namespace: string | undefined, name: string, h: Omit<Hit, 'subject' | 'workload'>): Hit {
+  return { ...h, subject: { id: `kube:${kind}/${namespace ?? '-'}/${name}`, name: oneLine(`${kind.toLowerCase()}/${namespace ? `${namespace}/` : ''}${name}`, 256) } };
+}

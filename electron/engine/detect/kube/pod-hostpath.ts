@@ -17,6 +17,9 @@ const SENSITIVE: Array<{ re: RegExp; why: string; severity: 'critical' | 'high' 
   { re: /^\/(boot|dev|lib\/modules|usr|bin|sbin|var\/lib\/docker|var\/lib\/containerd)(\/|$)/, why: 'node binaries, devices or container storage', severity: 'high' },
 ];
 
+/** A host path kube-hostpath-mount reports (trailing slashes ignored). */
+export const isSensitiveHostPath = (path: string): boolean => SENSITIVE.some((x) => x.re.test(path.replace(/\/+$/, '') || '/'));
+
 export const kubeHostPathMount: Detector = {
   meta: {
     id: 'kube-hostpath-mount',
