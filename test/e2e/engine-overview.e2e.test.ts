@@ -56,6 +56,8 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await engine?.destroy();
   });
 
+  // The views load through the API on a busy machine: give each UI change a few seconds to show.
+  const poll = <T,>(fn: () => T | Promise<T>, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 20_000, interval: 200, ...opts });
   const rowsOf = () => page.getByTestId('risk-row').evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-container-name')!, risk: Number(e.getAttribute('data-risk')) })));
   const backToOverview = async () => {
     await page.getByTestId('tab-overview').click();
@@ -88,14 +90,14 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await page.keyboard.press('End');
     const active = page.locator('[data-testid="risk-row"][aria-selected="true"]');
     // The list scrolls with the keyboard: the last row is drawn, the first ones are not any more.
-    await expect.poll(() => page.getByTestId('risk-list').evaluate((e) => e.scrollTop)).toBeGreaterThan(0);
+    await poll(() => page.getByTestId('risk-list').evaluate((e) => e.scrollTop)).toBeGreaterThan(0);
     expect(await active.getAttribute('data-container-name')).toMatch(/^ov-/);
     expect(await page.locator(`[data-testid="risk-row"][data-container-name="${byRisk[0]!.name}"]`).count()).toBe(0);
     expect(await page.getByTestId('risk-list').getAttribute('aria-activedescendant')).toBe(await active.getAttribute('id'));
     await page.keyboard.press('Home');
-    await expect.poll(() => active.getAttribute('data-container-name')).toBe(byRisk[0]!.name);
+    await poll(() => active.getAttribute('data-container-name')).toBe(byRisk[0]!.name);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('container-overview').textContent(), { timeout: 20_000 }).toContain(byRisk[0]!.name);
+    await poll(() => page.getByTestId('container-overview').textContent(), { timeout: 20_000 }).toContain(byRisk[0]!.name);
     // Back to the engine: the palette's "engine overview" clears the container.
     await page.locator('body').click({ position: { x: 640, y: 20 } });
     await page.keyboard.press('Control+k');
@@ -118,14 +120,14 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     expect(high.count).toBeGreaterThan(0);
     await page.getByTestId('by-severity').locator('[data-key="high"]').click();
     await page.getByTestId('findings').waitFor();
-    await expect.poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(high.count));
+    await poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(high.count));
     expect(new Set(await page.getByTestId('finding-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-severity'))))).toEqual(new Set(['high']));
 
     await backToOverview();
     const top = det[0]!;
     await page.getByTestId('by-detector').locator(`[data-key="${top.key}"]`).click();
-    await expect.poll(() => page.getByTestId('filter-detector').inputValue()).toBe(top.key);
-    await expect.poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(top.count));
+    await poll(() => page.getByTestId('filter-detector').inputValue()).toBe(top.key);
+    await poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(top.count));
     const detectors = await page.locator('[data-testid="finding-row"] .fv-detector').allTextContents();
     expect(new Set(detectors)).toEqual(new Set([top.key]));
   });
@@ -153,8 +155,8 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     // Click: Findings filtered to the technique (sub-techniques included).
     const pick = cells.find((c) => c.count > 1) ?? cells[0]!;
     await page.locator(`[data-testid="matrix-cell"][data-technique="${pick.id}"]`).first().click();
-    await expect.poll(() => page.getByTestId('filter-technique').inputValue()).toBe(pick.id);
-    await expect.poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(pick.count));
+    await poll(() => page.getByTestId('filter-technique').inputValue()).toBe(pick.id);
+    await poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(pick.count));
     for (const ids of await page.locator('[data-testid="finding-row"] .fv-attack .mono').allTextContents()) expect(ids.split(' ').some((t) => t === pick.id || t.startsWith(`${pick.id}.`))).toBe(true);
 
     // Keyboard: Tab reaches the cells (they are buttons), Enter opens Findings the same way.
@@ -164,8 +166,8 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await target.focus();
     expect(await target.evaluate((e) => e === document.activeElement && e.tabIndex >= 0)).toBe(true);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('filter-technique').inputValue()).toBe(other.id);
-    await expect.poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(other.count));
+    await poll(() => page.getByTestId('filter-technique').inputValue()).toBe(other.id);
+    await poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(other.count));
   });
 
   it('lists the containers started in the last hour and the --rm ones seen only in events', async () => {
@@ -219,6 +221,8 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
       // The matrix's names fit their cells: nothing is cut off sideways.
       const clipped = await page.locator('.eo-tech-name').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).length);
       expect(clipped).toBe(0);
+      // Tactics that do not fit the card continue on a new row: no column is pushed out of sight.
+      expect(await page.locator('.eo-matrix-wrap').evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(1);
       await page.screenshot({ path: artifactPath(`overview-${theme}-1280.png`) });
       await page.getByTestId('attack-matrix').scrollIntoViewIfNeeded();
       await page.screenshot({ path: artifactPath(`overview-${theme}-matrix-1280.png`) });
@@ -233,15 +237,15 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await page.getByTestId('case-view').waitFor({ timeout: 60_000 });
     await page.getByTestId('case-new-name').fill('Overview case');
     await page.getByTestId('case-create').click();
-    await expect.poll(() => page.getByTestId('case-title').textContent()).toBe('Overview case');
+    await poll(() => page.getByTestId('case-title').textContent()).toBe('Overview case');
     await page.getByTestId('case-add-scan').click();
     await page.getByRole('status').filter({ hasText: 'Recorded the latest scan' }).waitFor({ timeout: 120_000 });
     await page.getByTestId('tab-overview').click();
     await page.getByTestId('overview-source-case').click();
     const eo = page.getByTestId('engine-overview');
-    await expect.poll(() => eo.getAttribute('data-source')).toBe('case');
-    await expect.poll(() => eo.locator('.view-title').textContent()).toBe('Case Overview case');
-    await expect.poll(async () => Number(await page.getByTestId('risk-strip').getAttribute('data-count')), { timeout: 30_000 }).toBe(TOTAL);
+    await poll(() => eo.getAttribute('data-source')).toBe('case');
+    await poll(() => eo.locator('.view-title').textContent()).toBe('Case Overview case');
+    await poll(async () => Number(await page.getByTestId('risk-strip').getAttribute('data-count')), { timeout: 30_000 }).toBe(TOTAL);
     await page.getByTestId('attack-matrix').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('matrix-cell').count()).toBeGreaterThan(4);
     // Live-only panels stay with the engine; the case names where its scans are.
@@ -251,12 +255,12 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     const id = (await cell.getAttribute('data-technique'))!;
     await cell.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('filter-technique').inputValue()).toBe(id);
+    await poll(() => page.getByTestId('filter-technique').inputValue()).toBe(id);
     await page.getByTestId('tab-overview').click();
     await page.getByTestId('attack-matrix').waitFor();
     await page.screenshot({ path: artifactPath('overview-case-light-1280.png') });
     expect(await audit('case overview')).toEqual([]);
     await page.getByTestId('overview-source-engine').click();
-    await expect.poll(() => eo.getAttribute('data-source')).toBe('engine');
+    await poll(() => eo.getAttribute('data-source')).toBe('engine');
   });
 });

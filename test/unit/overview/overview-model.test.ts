@@ -36,7 +36,7 @@ describe('overview model', () => {
 
   it('gives each container a strip cell up to the bound, and past it runs of neighbours shown by their worst', () => {
     const rows: RiskRow[] = Array.from({ length: 2000 }, (_, i) => ({ id: `c${i}`, name: `n${String(i).padStart(4, '0')}`, image: 'i', state: 'running', risk: i === 1234 ? 95 : 0, findings: 0, worst: undefined }));
-    const heat = (r: RiskRow) => (r.risk > 90 ? 'critical' : 'none') as const;
+    const heat = (r: RiskRow): 'critical' | 'none' => (r.risk > 90 ? 'critical' : 'none');
     expect(stripCells(rows.slice(0, 40), heat).map((c) => [c.first, c.last])).toEqual(rows.slice(0, 40).map((_, i) => [i, i]));
     const cells = stripCells(rows, heat, 240);
     expect(cells.length).toBeLessThanOrEqual(240);
