@@ -348,10 +348,9 @@ function GroupRow({ row, start, selected, onClick }: { row: Extract<FindingRow, 
       style={{ transform: `translateY(${start}px)` }}
       role="option"
       aria-selected={selected}
-      aria-label={`${g.findings.length} informational findings: ${visible(g.title)} on ${g.containers.length} containers, ${row.open ? 'open' : 'closed'}`}
       onClick={onClick}
       data-testid="finding-group"
-      data-group-key={g.key}
+      data-group-key={g.key.replace(/\u0000/g, '|')}
       data-count={g.findings.length}
       data-open={row.open}
       data-severity={g.severity}
@@ -361,7 +360,7 @@ function GroupRow({ row, start, selected, onClick }: { row: Extract<FindingRow, 
       </span>
       <span className="fv-main">
         <span className="fv-title" title={visible(groupSummary(g))}>
-          {row.open ? '▾' : '▸'} {visible(g.title)} <b>×{g.findings.length}</b>
+          <span aria-hidden>{row.open ? '▾' : '▸'}</span> {visible(g.title)} <b>×{g.findings.length}</b>
         </span>
         <span className="fv-sub small">
           <span className="fv-container">
