@@ -2,6 +2,7 @@ import type { ScanResult } from '../../../shared/domain/scan.js';
 import { groupSummary, splitInformational } from '../../../shared/domain/finding-groups.js';
 import { table, terminalSafe } from './text.js';
 import { paint, type Tint } from '../output-style.js';
+import { ATTACK_VERSION, attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
 
 const SEVERITY_TINT: Record<string, Tint> = { CRITICAL: 'magenta', HIGH: 'red', MEDIUM: 'yellow', LOW: 'blue' };
 
@@ -27,6 +28,11 @@ export function formatScanTable(r: ScanResult, color = false): string {
         ],
       )}`
     : '';
+  // The table keeps ids to stay narrow; the techniques it names are spelled out once under it.
+  const ids = [...new Set(r.findings.flatMap((f) => f.attack))].sort();
+  const techniques = ids.length
+    ? `\nATT&CK techniques (Enterprise v${ATTACK_VERSION}):\n${table(['ID', 'NAME', 'TACTICS'], ids.map((t) => [t, attackName(t), attackTactics(t).join(', ') || '-']))}`
+    : '';
   // Suppressed findings stay visible with the entry (id@version) that hid them, so an allowlist cannot hide silently.
   const suppressed = r.suppressed?.length
     ? `\nSuppressed (${r.suppressed.length}):\n${table(
@@ -35,7 +41,7 @@ export function formatScanTable(r: ScanResult, color = false): string {
       )}`
     : '';
   const errors = r.errors.length ? `\nErrors:\n${r.errors.map((e) => `  ${e.containerId?.slice(0, 12) ?? '-'} ${e.call}: ${terminalSafe(e.message, 300)}`).join('\n')}\n` : '';
-  return head + containers + tintSeverities(findings + suppressed, color) + errors;
+  return head + containers + tintSeverities(findings + suppressed, color) + techniques + errors;
 }
 
 /** A container by name, else the Kubernetes workload a finding is about. */

@@ -55,7 +55,7 @@ function causeHtml(g: CauseGroup): string {
   if (g.findings.length === 1) return findingHtml(g.findings[0]!);
   const names = g.containers.slice(0, 30).map((n) => `<code>${e(n)}</code>`).join(', ') + (g.containers.length > 30 ? ` and ${g.containers.length - 30} more` : '');
   return `<div class="finding low" id="g-${e(g.detector)}-${e(g.cause)}">
-<div>${sev(g.severity)} <b>${e(g.title)}</b> <span class="mono">${g.attack.map(e).join(', ')}</span> <span class="muted">${g.findings.length} findings, cause <code>${e(g.cause)}</code></span></div>
+<div>${sev(g.severity)} <b>${e(g.title)}</b> <span class="attack">${techniques(g.attack)}</span> <span class="muted">${g.findings.length} findings, cause <code>${e(g.cause)}</code></span></div>
 <div>${e(groupSummary(g))}</div>
 ${names ? `<div class="muted small">containers: ${names}</div>` : ''}
 <div class="muted small">detector <code>${e(g.detector)}</code> · ids <span class="mono">${g.findings.slice(0, 10).map((f) => e(f.id)).join(', ')}${g.findings.length > 10 ? ', …' : ''}</span></div></div>`;

@@ -46,7 +46,7 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
     if (g.severity === 'low') {
       // Informational findings by cause: one entry per condition, with the containers that share it.
       for (const c of groupByCause(g.findings)) {
-        out.push(`- **${m(c.title)}** ${c.attack.map(m).join(', ')}: ${c.findings.length} finding(s)${c.containers.length ? ` on ${c.containers.slice(0, 20).map(code).join(', ')}${c.containers.length > 20 ? ` and ${c.containers.length - 20} more` : ''}` : ''}`);
+        out.push(`- **${m(c.title)}** ${c.attack.map((t) => m(attackLabel(t))).join(', ')}: ${c.findings.length} finding(s)${c.containers.length ? ` on ${c.containers.slice(0, 20).map(code).join(', ')}${c.containers.length > 20 ? ` and ${c.containers.length - 20} more` : ''}` : ''}`);
         out.push(`  ${m(groupSummary(c))}`);
         out.push(`  detector ${code(c.detector)}, cause ${code(c.cause)}, ids ${c.findings.slice(0, 10).map((f) => code(f.id)).join(', ')}${c.findings.length > 10 ? ', …' : ''}`);
       }

@@ -1,12 +1,19 @@
 import type { DetectorMeta, Finding, Severity } from '../../../shared/domain/finding.js';
 import type { ScanResult } from '../../../shared/domain/scan.js';
+import { ATTACK_DOMAIN, ATTACK_VERSION, attackLabel, attackName, attackTactics, attackUrl } from '../../../shared/domain/attack-techniques.js';
 
 /** SARIF levels for our severities: anything that needs acting on is an error for a CI gate. */
 const LEVEL: Record<Severity, 'note' | 'warning' | 'error'> = { low: 'note', medium: 'warning', high: 'error', critical: 'error' };
 /** GitHub code scanning reads `security-severity` (0-10) to rank security results. */
 const SECURITY_SEVERITY: Record<Severity, string> = { low: '3.0', medium: '5.5', high: '8.0', critical: '9.5' };
 
-const attackUrl = (id: string) => `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
+const TAXONOMY = 'MITRE ATT&CK';
+
+/** A technique as the bundled table names it: id, name and tactics (an id the table lacks keeps its id and none). */
+const technique = (id: string) => ({ id, name: attackName(id), tactics: [...attackTactics(id)], url: attackUrl(id) });
+const tacticsOf = (ids: readonly string[]) => [...new Set(ids.flatMap((t) => attackTactics(t)))];
+/** Relationships from a rule to the ATT&CK taxa it detects, the way SARIF links a rule to a taxonomy. */
+const relationships = (ids: readonly string[]) => ids.map((id) => ({ target: { id, toolComponent: { name: TAXONOMY } }, kinds: ['relevant'] }));
 
 function rule(meta: DetectorMeta) {
   return {
@@ -19,14 +26,24 @@ function rule(meta: DetectorMeta) {
     fullDescription: { text: meta.goal },
     helpUri: attackUrl(meta.attack[0]!),
     help: {
-      text: [`Goal: ${meta.goal}`, `Response: ${meta.response.join(' ')}`, `Blind spots: ${meta.blindSpots.join(' ')}`, `False positives: ${meta.falsePositives.join(' ')}`].join('\n'),
+      text: [
+        `Goal: ${meta.goal}`,
+        `ATT&CK (Enterprise v${ATTACK_VERSION}): ${meta.attack.map((t) => `${attackLabel(t)}${attackTactics(t).length ? ` [${attackTactics(t).join(', ')}]` : ''}`).join('; ')}`,
+        `Response: ${meta.response.join(' ')}`,
+        `Blind spots: ${meta.blindSpots.join(' ')}`,
+        `False positives: ${meta.falsePositives.join(' ')}`,
+      ].join('\n'),
     },
     defaultConfiguration: { level: LEVEL[meta.severity] },
+    relationships: relationships(meta.attack),
     properties: {
-      tags: ['security', ...meta.attack, ...meta.strategy, meta.kind],
+      // Dashboards filter on tags: technique ids, "T1610 Deploy Container" labels and the tactics.
+      tags: [...new Set(['security', ...meta.attack, ...meta.attack.map(attackLabel), ...tacticsOf(meta.attack), ...meta.strategy, meta.kind])],
       'security-severity': SECURITY_SEVERITY[meta.severity],
       strategy: meta.strategy,
       attack: meta.attack,
+      techniques: meta.attack.map(technique),
+      tactics: tacticsOf(meta.attack),
       dataSources: meta.dataSources,
     },
   };
@@ -37,6 +54,7 @@ function result(f: Finding, ruleIndex: number, scan: ScanResult) {
   return {
     ruleId: f.detector,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
+    ...(f.attack.length ? { taxa: f.attack.map((id) => ({ id, toolComponent: { name: TAXONOMY } })) } : {}),
     level: LEVEL[f.severity],
     message: { text: f.summary || f.title },
     locations: [
@@ -55,6 +73,8 @@ function result(f: Finding, ruleIndex: number, scan: ScanResult) {
     properties: {
       severity: f.severity,
       attack: f.attack,
+      techniques: f.attack.map(technique),
+      tactics: tacticsOf(f.attack),
       kind: f.kind,
       containerId: f.container?.id,
       ...(f.workload ? { workload: f.workload } : {}),
@@ -71,12 +91,23 @@ function result(f: Finding, ruleIndex: number, scan: ScanResult) {
 export function toSarif(scan: ScanResult, metas: readonly DetectorMeta[], toolVersion: string) {
   const rules = metas.map(rule);
   const index = new Map(metas.map((m, i) => [m.id, i]));
+  // Every technique a rule or a result names, as taxa of the bundled ATT&CK table: the one source of names and tactics.
+  const ids = [...new Set([...metas.flatMap((m) => m.attack), ...scan.findings.flatMap((f) => f.attack), ...(scan.suppressed ?? []).flatMap((f) => f.attack)])].sort();
+  const taxonomy = {
+    name: TAXONOMY,
+    version: ATTACK_VERSION,
+    organization: 'MITRE',
+    informationUri: 'https://attack.mitre.org/',
+    shortDescription: { text: `ATT&CK ${ATTACK_DOMAIN} v${ATTACK_VERSION}, as bundled with Stowaway` },
+    taxa: ids.map((id) => ({ id, name: attackName(id), shortDescription: { text: attackLabel(id) }, helpUri: attackUrl(id), properties: { tactics: [...attackTactics(id)] } })),
+  };
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0' as const,
     runs: [
       {
-        tool: { driver: { name: 'Stowaway', semanticVersion: toolVersion, version: toolVersion, informationUri: 'https://attack.mitre.org/', rules } },
+        tool: { driver: { name: 'Stowaway', semanticVersion: toolVersion, version: toolVersion, informationUri: 'https://attack.mitre.org/', rules, supportedTaxonomies: [{ name: TAXONOMY }] } },
+        taxonomies: [taxonomy],
         automationDetails: { id: `stowaway-scan/${scan.engine.id}/${scan.scannedAt}` },
         invocations: [
           {

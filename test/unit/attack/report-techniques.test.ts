@@ -24,6 +24,8 @@ describe('technique names and tactics in reports', () => {
     findings.forEach((f, i) => (f.detector = metas[i % metas.length]!.id));
     // One id the table cannot know: it must pass through as its id, never invent a name.
     findings[15]!.attack = ['T1564.013', 'T1999'];
+    // Two informational findings of one cause: reports group them, and the group names its technique too.
+    for (const n of [1, 2]) findings.push({ ...findings[0]!, id: `f-grp-${n}`, severity: 'low', detector: metas[1]!.id, attack: ['T1036.005'], container: { id: `grp${n}`.padEnd(12, '0'), name: `grp-${n}` } });
     cases.addScan(caseId, makeScan(findings));
   });
   afterAll(() => {
@@ -40,6 +42,7 @@ describe('technique names and tactics in reports', () => {
     expect(html).toMatch(/<td class="mono nowrap">T1610<\/td><td>Deploy Container<\/td><td>Defense Evasion, Execution<\/td>/);
     expect(html).toContain('T1564.013 Hide Artifacts: Bind Mounts');
     expect(html).toContain('<td>T1999</td><td></td>');
+    expect(html).toMatch(/<span class="attack">T1036\.005 Masquerading: Match Legitimate Resource Name or Location<\/span> <span class="muted">2 findings, cause /);
   });
 
   it('Markdown has a name and tactics column and labelled findings', async () => {
@@ -47,6 +50,7 @@ describe('technique names and tactics in reports', () => {
     expect(md).toContain('| T1222.002 | File and Directory Permissions Modification: Linux and Mac File and Directory Permissions Modification | Defense Evasion |');
     expect(md).toContain('T1496 Resource Hijacking');
     expect(md).toContain('| Technique | Name | Tactics | Findings | Worst severity |');
+    expect(md).toMatch(/\*\* T1036\.005 Masquerading: Match Legitimate Resource Name or Location: 2 finding\(s\) on `grp-1`, `grp-2`/);
     expect(micromark(md)).not.toMatch(/<(a|img)\b/);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/domain/finding.js';
 import type { EngineEvent } from '../../../shared/domain/event.js';
-import { attackMatrix, countByDetector, countBySeverity, lifecycles, riskRows, sortRisk } from '../../../renderer/src/features/overview/overview-model.js';
+import { attackMatrix, countByDetector, countBySeverity, lifecycles, riskRows, sortRisk, stripCells, type RiskRow } from '../../../renderer/src/features/overview/overview-model.js';
 
 const f = (id: string, severity: Finding['severity'], attack: string[], container?: string, state: Finding['state'] = 'new'): Finding => ({
   id, detector: `d-${severity}`, title: id, severity, attack, kind: 'state', evidence: [], summary: '', state, container: container ? { id: container, name: container } : undefined,
@@ -32,5 +32,22 @@ describe('overview model', () => {
     const l = lifecycles([ev('rm1', 'start', 100), ev('rm1', 'die', 101), ev('rm1', 'destroy', 101.5), ev('kept', 'start', 200), ev('later', 'start', 150), ev('later', 'die', 160), ev('later', 'destroy', 400)]);
     expect(l.autoRemoved.map((x) => x.id)).toEqual(['rm1']);
     expect(l.started.map((x) => x.id)).toEqual(['kept', 'later', 'rm1']);
+  });
+
+  it('gives each container a strip cell up to the bound, and past it runs of neighbours shown by their worst', () => {
+    const rows: RiskRow[] = Array.from({ length: 2000 }, (_, i) => ({ id: `c${i}`, name: `n${String(i).padStart(4, '0')}`, image: 'i', state: 'running', risk: i === 1234 ? 95 : 0, findings: 0, worst: undefined }));
+    const heat = (r: RiskRow): 'critical' | 'none' => (r.risk > 90 ? 'critical' : 'none');
+    expect(stripCells(rows.slice(0, 40), heat).map((c) => [c.first, c.last])).toEqual(rows.slice(0, 40).map((_, i) => [i, i]));
+    const cells = stripCells(rows, heat, 240);
+    expect(cells.length).toBeLessThanOrEqual(240);
+    expect(cells[0]!.first).toBe(0);
+    expect(cells.at(-1)!.last).toBe(1999);
+    // Every row falls in exactly one cell, in order.
+    expect(cells.every((c, i) => i === 0 || c.first === cells[i - 1]!.last + 1)).toBe(true);
+    const hot = cells.filter((c) => c.heat === 'critical');
+    expect(hot).toHaveLength(1);
+    expect(hot[0]!.first).toBeLessThanOrEqual(1234);
+    expect(hot[0]!.last).toBeGreaterThanOrEqual(1234);
+    expect(hot[0]!.label).toMatch(/^9 containers, n\d{4} to n\d{4}: risk up to 95$/);
   });
 });

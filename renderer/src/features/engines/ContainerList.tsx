@@ -35,7 +35,17 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
   }, [index, items.length]);
   let pos = 0;
   return (
-    <div ref={scroller} className="container-list cl-virtual" role="listbox" aria-label="Containers" data-testid="container-list" data-count={containers.length}>
+    // Focusable, so the list scrolls from the keyboard too; the shell's arrows and j/k move the selection.
+    <div
+      ref={scroller}
+      className="container-list cl-virtual"
+      role="listbox"
+      aria-label="Containers"
+      tabIndex={0}
+      aria-activedescendant={containerId && virt.getVirtualItems().some((v) => v.index === index) ? `cl-${containerId}` : undefined}
+      data-testid="container-list"
+      data-count={containers.length}
+    >
       <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
         {virt.getVirtualItems().map((row) => {
           const it = items[row.index]!;
@@ -53,6 +63,7 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
           return (
             <div
               key={c.id}
+              id={`cl-${c.id}`}
               role="option"
               aria-selected={sel}
               aria-setsize={containers.length}

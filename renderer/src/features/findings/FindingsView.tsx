@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApi } from '../../workbench/api-context.js';
 import { useWorkbench } from '../../workbench/workbench.js';
@@ -8,13 +8,18 @@ import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { SEVERITIES, type EvidenceRef, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
 import type { ScanProgress } from '../../../../shared/domain/scan.js';
 import { shown, visible } from '../../lib/visible-text.js';
-import { evidenceTarget, facet, selectFindings, STATES, type SortKey } from './findings-model.js';
+import { evidenceTarget, facet, findingRows, rowFinding, rowOf, selectFindings, STATES, type FindingRow, type SortKey } from './findings-model.js';
+import { RespondMenu } from './RespondMenu.js';
 import { useFindings, useScan, useTriage } from './use-findings.js';
 import { describeScanOptions, ScanOptionsPanel } from './ScanOptions.js';
 import type { ScanOptions } from '../../../../shared/api/scan.js';
 import '../../lib/common.css';
 import { ATTACK_VERSION, attackLabel, attackName, attackTactics } from '../../../../shared/domain/attack-techniques.js';
 import './findings.css';
+import { isUnknownOp } from '../../lib/unknown-op.js';
+import { groupSummary, type CauseGroup } from '../../../../shared/domain/finding-groups.js';
+import type { EngineView } from '../../../../shared/domain/engine.js';
+import type { CaseView } from '../../../../shared/api/cases.js';
 
 const ROW_H = 42;
 
@@ -30,6 +35,9 @@ export function FindingsView() {
   const [optionsOpen, setOptionsOpen] = useState(false);
   const optionsSummary = describeScanOptions(scanOptions);
   const triage = useTriage(q.data?.caseId);
+  const catalogue = useQuery(() => api.call('detectors.list', {}), []);
+  const responses = useMemo(() => new Map((catalogue.data?.detectors ?? []).map((d) => [d.id, d.response])), [catalogue.data]);
+  const caseQ = useQuery(() => api.call('cases.current', {}).catch((e) => (isUnknownOp(e) ? null : Promise.reject(e))), [q.data?.caseId]);
 
   // New scans elsewhere (CLI, another window) and engine connections refresh the list; the selection stays.
   useEffect(() => {
@@ -50,6 +58,14 @@ export function FindingsView() {
   const [container, setContainer] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'severity', desc: true });
   const [selectedId, setSelectedId] = useState<string>();
+  const [grouped, setGrouped] = useState(true);
+  const [openGroups, setOpenGroups] = useState<ReadonlySet<string>>(() => new Set());
+  const toggleGroup = (key: string) =>
+    setOpenGroups((s) => {
+      const n = new Set(s);
+      if (!n.delete(key)) n.add(key);
+      return n;
+    });
   const deferredQuery = useDeferredValue(query);
   const reveal = useRef<string>(undefined);
   // Another view (the overview's matrix or charts) asked for a filtered list: apply it once per request.
@@ -69,21 +85,26 @@ export function FindingsView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [asked?.seq]);
   const shown = useMemo(() => selectFindings(all, { query: deferredQuery, severities, states, detector, technique, container }, sort), [all, deferredQuery, severities, states, detector, technique, container, sort]);
+  const rows = useMemo(() => findingRows(shown, openGroups, grouped), [shown, openGroups, grouped]);
   const selected = all.find((f) => f.id === selectedId);
   // Something is always selected when there is something to show, so the evidence pane is never idle.
   useEffect(() => {
     if (shown.length && !shown.some((f) => f.id === selectedId)) setSelectedId(shown[0]!.id);
   }, [shown, selectedId]);
+  const selectedRow = rows[rowOf(rows, selectedId)];
+  const selectedGroup = selectedRow?.type === 'group' ? selectedRow.g : undefined;
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
-  const virt = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 10 });
-  // A finding picked elsewhere (the palette) is scrolled into view once the list holds it.
+  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 10 });
+  // A finding picked elsewhere (the palette) is scrolled into view once the list holds it, its group opened.
   useEffect(() => {
-    const i = reveal.current ? shown.findIndex((f) => f.id === reveal.current) : -1;
+    const i = reveal.current ? rowOf(rows, reveal.current) : -1;
     if (i < 0) return;
+    const r = rows[i]!;
+    if (r.type === 'group') return setOpenGroups((s) => new Set(s).add(r.g.key));
     reveal.current = undefined;
     virt.scrollToIndex(i, { align: 'center' });
-  }, [shown, virt]);
+  }, [rows, virt]);
 
   const detectors = useMemo(() => facet(all, (f) => [f.detector]), [all]);
   const techniques = useMemo(() => facet(all, (f) => f.attack), [all]);
@@ -95,11 +116,19 @@ export function FindingsView() {
   const sevCounts = useMemo(() => Object.fromEntries(facet(all, (f) => [f.severity])), [all]);
   const stateCounts = useMemo(() => Object.fromEntries(facet(all, (f) => [f.state])), [all]);
 
+  /** The next line that stands for a finding (an open group's own line does not), d lines away. */
+  const step = (from: number, d: number): number => {
+    let j = from;
+    do j += d;
+    while (j >= 0 && j < rows.length && !rowFinding(rows[j]));
+    return j >= 0 && j < rows.length ? j : -1;
+  };
   const move = (d: number) => {
-    if (!shown.length) return;
-    const i = shown.findIndex((f) => f.id === selectedId);
-    const j = i < 0 ? (d > 0 ? 0 : shown.length - 1) : Math.max(0, Math.min(shown.length - 1, i + d));
-    setSelectedId(shown[j]!.id);
+    if (!rows.length) return;
+    const i = rowOf(rows, selectedId);
+    const j = i < 0 ? step(d > 0 ? -1 : rows.length, d) : step(i, d);
+    if (j < 0) return;
+    setSelectedId(rowFinding(rows[j])!.id);
     virt.scrollToIndex(j, { align: 'auto' });
   };
   const open = (f: Finding, ev?: EvidenceRef) => {
@@ -113,12 +142,12 @@ export function FindingsView() {
   // Triage moves on: after a verdict the next finding is selected (the judged one may leave the filtered list).
   const judgeAndNext = (state: TriageState) => {
     if (!selected) return;
-    const i = shown.findIndex((f) => f.id === selected.id);
-    const next = shown[i + 1] ?? shown[i - 1];
+    const i = rowOf(rows, selected.id);
+    const j = i < 0 ? -1 : step(i, 1) >= 0 ? step(i, 1) : step(i, -1);
     judge(state);
-    if (next) {
-      setSelectedId(next.id);
-      virt.scrollToIndex(shown.indexOf(next), { align: 'auto' });
+    if (j >= 0) {
+      setSelectedId(rowFinding(rows[j])!.id);
+      virt.scrollToIndex(j, { align: 'auto' });
     }
   };
 
@@ -133,7 +162,8 @@ export function FindingsView() {
 
   // Enter opens the selected finding, unless a button or field has focus and Enter belongs to it.
   const openRef = useRef<() => void>(undefined);
-  openRef.current = () => selected && open(selected);
+  // On a closed group of informational findings, Enter opens the group instead.
+  openRef.current = () => (selectedGroup ? toggleGroup(selectedGroup.key) : selected && open(selected));
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -208,6 +238,9 @@ export function FindingsView() {
             </option>
           ))}
         </select>
+        <label className="small fv-group-toggle">
+          <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} data-testid="group-informational" /> informational by cause
+        </label>
         <select value={container} onChange={(e) => setContainer(e.target.value)} aria-label="Container" data-testid="filter-container">
           <option value="">all containers</option>
           {containers.map(([id, c]) => (
@@ -242,11 +275,13 @@ export function FindingsView() {
               ) : (
                 <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
                   {virt.getVirtualItems().map((v) => {
-                    const f = shown[v.index]!;
+                    const row = rows[v.index]!;
+                    if (row.type === 'group') return <GroupRow key={`g:${row.g.key}`} row={row} start={v.start} selected={selectedGroup?.key === row.g.key} onClick={() => (toggleGroup(row.g.key), setSelectedId(row.g.findings[0]!.id))} />;
+                    const f = row.f;
                     return (
                       <div
                         key={f.id}
-                        className={`fv-row ${f.id === selectedId ? 'sel' : ''} st-${f.state}`}
+                        className={`fv-row ${f.id === selectedId ? 'sel' : ''} st-${f.state} ${row.inGroup ? 'fv-in-group' : ''}`}
                         style={{ transform: `translateY(${v.start}px)` }}
                         role="option"
                         aria-selected={f.id === selectedId}
@@ -284,12 +319,63 @@ export function FindingsView() {
               )}
             </div>
             <div className="fv-foot muted small">
-              {shown.length} of {all.length} findings · <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm, next · <kbd>x</kbd> false positive, next · <kbd>u</kbd> reset
+              {shown.length} of {all.length} findings{rows.length < shown.length ? ` in ${rows.length} lines` : ''} · <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm, next · <kbd>x</kbd> false positive, next · <kbd>u</kbd> reset
             </div>
           </div>
-          <FindingDetail f={selected} onOpen={open} onJudge={(s) => selected && void triage.set(selected.id, s)} />
+          <FindingDetail
+            f={selected}
+            group={selectedGroup}
+            onOpen={open}
+            onJudge={(s) => selected && void triage.set(selected.id, s)}
+            respond={selected ? <RespondMenu finding={selected} engine={engineOf(engines, selected)} response={responses.get(selected.detector)} currentCase={caseQ.data as CaseView | null | undefined} /> : null}
+          />
         </div>
       )}
+    </div>
+  );
+}
+
+/** The engine a finding came from: its own engine id, else the one selected. */
+const engineOf = (engines: EngineView[], f: Finding) => engines.find((e) => e.id === f.engineId);
+
+/** Informational findings of one cause as one line: the count, the containers, the cause; a click opens it. */
+function GroupRow({ row, start, selected, onClick }: { row: Extract<FindingRow, { type: 'group' }>; start: number; selected: boolean; onClick(): void }) {
+  const g = row.g;
+  const news = g.findings.filter((f) => f.state === 'new').length;
+  return (
+    <div
+      className={`fv-row fv-group ${selected ? 'sel' : ''}`}
+      style={{ transform: `translateY(${start}px)` }}
+      role="option"
+      aria-selected={selected}
+      onClick={onClick}
+      data-testid="finding-group"
+      data-group-key={g.key.replace(/\u0000/g, '|')}
+      data-count={g.findings.length}
+      data-open={row.open}
+      data-severity={g.severity}
+    >
+      <span className="fv-severity">
+        <span className={`sev sev-${g.severity}`}>{g.severity}</span>
+      </span>
+      <span className="fv-main">
+        <span className="fv-title" title={visible(groupSummary(g))}>
+          <span aria-hidden>{row.open ? '▾' : '▸'}</span> {visible(g.title)} <b>×{g.findings.length}</b>
+        </span>
+        <span className="fv-sub small">
+          <span className="fv-container">
+            {g.containers.length} container{g.containers.length === 1 ? '' : 's'} · cause {visible(g.cause)}
+          </span>
+          <span className="fv-detector">{g.detector}</span>
+        </span>
+      </span>
+      <span className="fv-attack" title={g.attack.map(attackLabel).join('\n')}>
+        <span className="mono">{g.attack.join(' ')}</span>
+        <span className="fv-attack-name small muted">{g.attack.map(attackName).join(' · ')}</span>
+      </span>
+      <span className="fv-state">
+        <span className="statepill st-new">{news} new</span>
+      </span>
     </div>
   );
 }
@@ -349,7 +435,7 @@ function FindingsEmpty({ total, failures, scanned }: { total: number; failures: 
 /** Short labels instead of pictographs: they render with any font, and read faster. */
 const EVIDENCE_ICON: Record<string, string> = { process: 'PROC', file: 'FILE', socket: 'NET', event: 'EVT', exec: 'EXEC', inspect: 'CFG', image: 'IMG', stats: 'STAT' };
 
-function FindingDetail({ f, onOpen, onJudge }: { f: Finding | undefined; onOpen(f: Finding, e?: EvidenceRef): void; onJudge(s: TriageState): void }) {
+function FindingDetail({ f, group, onOpen, onJudge, respond }: { f: Finding | undefined; group: CauseGroup | undefined; onOpen(f: Finding, e?: EvidenceRef): void; onJudge(s: TriageState): void; respond: ReactNode }) {
   if (!f) return <aside className="fv-detail muted">Select a finding (click, or <kbd>n</kbd>) to see its evidence. Double-click or <kbd>Enter</kbd> jumps to the view that shows it.</aside>;
   return (
     <aside className="fv-detail" data-testid="finding-detail">
@@ -357,6 +443,11 @@ function FindingDetail({ f, onOpen, onJudge }: { f: Finding | undefined; onOpen(
         <span className={`sev sev-${f.severity}`}>{f.severity}</span>
         <h3>{visible(f.title)}</h3>
       </div>
+      {group ? (
+        <p className="small muted" data-testid="finding-group-note">
+          First of {group.findings.length} informational findings with the same cause (<code>{visible(group.cause)}</code>) on {group.containers.length} container{group.containers.length === 1 ? '' : 's'}. <kbd>Enter</kbd> lists them.
+        </p>
+      ) : null}
       <p className="fv-summary">{visible(f.summary, { newlines: true })}</p>
       <dl className="fv-dl">
         <dt title={`ATT&CK Enterprise v${ATTACK_VERSION}`}>ATT&amp;CK</dt>
@@ -400,6 +491,7 @@ function FindingDetail({ f, onOpen, onJudge }: { f: Finding | undefined; onOpen(
           Reset <kbd>u</kbd>
         </button>
       </div>
+      {respond}
       <h4>Evidence ({f.evidence.length})</h4>
       <ul className="fv-evidence">
         {f.evidence.map((e, i) => {

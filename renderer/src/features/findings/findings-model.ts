@@ -1,5 +1,6 @@
 import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
 import { severityRank, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
+import { groupByCause, type CauseGroup } from '../../../../shared/domain/finding-groups.js';
 
 export type SortKey = 'severity' | 'title' | 'detector' | 'attack' | 'container' | 'firstSeen' | 'state';
 
@@ -78,3 +79,40 @@ export function facet(all: Finding[], pick: (f: Finding) => string[]): [string, 
   for (const f of all) for (const v of pick(f)) m.set(v, (m.get(v) ?? 0) + 1);
   return [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
+
+/** A line of the findings table: one finding, or informational findings of one cause shown as one. */
+export type FindingRow = { type: 'finding'; f: Finding; inGroup?: string } | { type: 'group'; g: CauseGroup; open: boolean };
+
+/**
+ * The table's lines for the filtered, sorted findings. Informational (low) findings that share a detector and cause
+ * collapse into one line where the first of them sorts, listing their findings under it when opened; the rest stay
+ * one line each. With `grouped` off every finding is its own line.
+ */
+export function findingRows(shown: Finding[], open: ReadonlySet<string>, grouped = true): FindingRow[] {
+  if (!grouped) return shown.map((f) => ({ type: 'finding', f }));
+  const groupOf = new Map<string, CauseGroup>();
+  for (const g of groupByCause(shown.filter((f) => f.severity === 'low'))) if (g.findings.length > 1) for (const f of g.findings) groupOf.set(f.id, g);
+  const out: FindingRow[] = [];
+  const placed = new Set<string>();
+  for (const f of shown) {
+    const g = groupOf.get(f.id);
+    if (!g) out.push({ type: 'finding', f });
+    else if (!placed.has(g.key)) {
+      placed.add(g.key);
+      const isOpen = open.has(g.key);
+      out.push({ type: 'group', g, open: isOpen });
+      if (isOpen) for (const x of g.findings) out.push({ type: 'finding', f: x, inGroup: g.key });
+    }
+  }
+  return out;
+}
+
+/** The line that holds a finding: its own, or its group's while the group is closed. */
+export function rowOf(rows: FindingRow[], findingId: string | undefined): number {
+  if (!findingId) return -1;
+  return rows.findIndex((r) => (r.type === 'finding' ? r.f.id === findingId : !r.open && r.g.findings.some((f) => f.id === findingId)));
+}
+
+/** The finding a line stands for when selected: a closed group stands for its first finding; an open one for none. */
+export const rowFinding = (r: FindingRow | undefined): Finding | undefined => (!r ? undefined : r.type === 'finding' ? r.f : r.open ? undefined : r.g.findings[0]);
+

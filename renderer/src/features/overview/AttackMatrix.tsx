@@ -27,7 +27,7 @@ export function AttackMatrix({ findings, onPick }: { findings: Finding[]; onPick
   );
   return (
     <div className="eo-matrix-wrap">
-      <div className="eo-matrix" data-testid="attack-matrix" style={{ gridTemplateColumns: `repeat(${columns.length + (unmapped.length ? 1 : 0)}, minmax(116px, 1fr))` }}>
+      <div className="eo-matrix" data-testid="attack-matrix">
         {columns.map((col) => (
           <section key={col.tactic} className="eo-tactic" aria-label={`${col.tactic}: ${col.techniques.length} techniques`}>
             <h4>

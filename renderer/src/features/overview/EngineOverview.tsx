@@ -14,6 +14,7 @@ import { age, countByDetector, countBySeverity, lifecycles, riskRows, type Lifec
 import './overview.css';
 
 const HOUR_MS = 3_600_000;
+const SOURCE_KEY = 'stowaway.overview.source';
 
 interface OverviewData {
   rows: RiskRow[];
@@ -33,7 +34,12 @@ export function EngineOverview() {
   const { engineId } = wb;
   const current = useQuery(() => api.call('cases.current', {}).catch((e) => (isUnknownOp(e) ? null : Promise.reject(e))), []);
   const caseView = current.data ?? undefined;
-  const [source, setSource] = useState<'engine' | 'case'>('engine');
+  // The analyst's choice of engine or case outlives a trip to Findings and back (the view remounts per tab).
+  const [source, setSourceState] = useState<'engine' | 'case'>(() => (sessionStorage.getItem(SOURCE_KEY) === 'case' ? 'case' : 'engine'));
+  const setSource = (s: 'engine' | 'case') => {
+    sessionStorage.setItem(SOURCE_KEY, s);
+    setSourceState(s);
+  };
   const caseId = source === 'case' ? caseView?.id : undefined;
 
   const q = useQuery<OverviewData>(

@@ -2,12 +2,12 @@ import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { scaleBand, scaleQuantize } from 'd3';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { visible } from '../../lib/visible-text.js';
-import { sortRisk, type RiskRow, type RiskSort } from './overview-model.js';
+import { sortRisk, stripCells, type Heat, type RiskRow, type RiskSort } from './overview-model.js';
 
 const ROW_H = 26;
 /** Risk 0 stays neutral; the rest falls into the four severity bands the rest of the UI colours. */
 const band = scaleQuantize<string>().domain([0, 100]).range(['low', 'medium', 'high', 'critical']);
-export const heat = (r: RiskRow) => (r.risk <= 0 && !r.worst ? 'none' : band(Math.max(1, r.risk)));
+export const heat = (r: RiskRow): Heat => (r.risk <= 0 && !r.worst ? 'none' : (band(Math.max(1, r.risk)) as Heat));
 
 /**
  * Risk by container: a strip with one cell per container (d3 band scale, the whole engine at a glance) over a
@@ -19,7 +19,9 @@ export function RiskStrip({ rows, onOpen }: { rows: RiskRow[]; onOpen(id: string
   const [active, setActive] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({ count: sorted.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 8 });
-  const x = useMemo(() => scaleBand<number>().domain(sorted.map((_, i) => i)).range([0, 1000]).paddingInner(sorted.length > 200 ? 0 : 0.08), [sorted]);
+  const cells = useMemo(() => stripCells(sorted, heat), [sorted]);
+  const x = useMemo(() => scaleBand<number>().domain(cells.map((_, i) => i)).range([0, 1000]).paddingInner(cells.length > 120 ? 0 : 0.08), [cells]);
+  const per = sorted.length > cells.length ? cells[0]!.last + 1 : 1;
   const maxRisk = sorted.length ? Math.max(...sorted.map((r) => r.risk)) : 0;
 
   const go = (i: number) => {
@@ -55,11 +57,14 @@ export function RiskStrip({ rows, onOpen }: { rows: RiskRow[]; onOpen(id: string
   return (
     <div className="eo-risk" data-testid="risk-strip" data-count={sorted.length}>
       <svg className="eo-strip" viewBox="0 0 1000 28" preserveAspectRatio="none" role="img" aria-label={`Risk of ${sorted.length} containers, highest ${maxRisk}`}>
-        {sorted.map((r, i) => (
-          <rect key={r.id} className={`heat-${heat(r)} ${i === active ? 'on' : ''}`} x={x(i)} y={i === active ? 0 : 4} width={Math.max(0.6, x.bandwidth())} height={i === active ? 28 : 20} onClick={() => go(i)}>
-            <title>{`${visible(r.name)}: risk ${r.risk}`}</title>
-          </rect>
-        ))}
+        {cells.map((c, i) => {
+          const on = Math.floor(active / per) === i;
+          return (
+            <rect key={c.first} className={`heat-${c.heat} ${on ? 'on' : ''}`} x={x(i)} y={on ? 0 : 4} width={Math.max(0.6, x.bandwidth())} height={on ? 28 : 20} onClick={() => go(c.first)}>
+              <title>{visible(c.label)}</title>
+            </rect>
+          );
+        })}
       </svg>
       <div className="eo-risk-head" role="group" aria-label="Sort containers">
         <button type="button" className="ghost" onClick={() => sortBy('name')} aria-pressed={sort.key === 'name'} data-testid="risk-sort-name">

@@ -42,6 +42,40 @@ export function sortRisk(rows: RiskRow[], key: RiskSort, desc: boolean): RiskRow
   return [...rows].sort((a, b) => sign * cmp[key](a, b) || a.name.localeCompare(b.name));
 }
 
+export type Heat = 'none' | Severity;
+const HEATS: Heat[] = ['none', ...SEVERITIES];
+
+/** One cell of the heat strip: a container, or past `max` cells a run of neighbours shown by the worst of them. */
+export interface StripCell {
+  first: number;
+  last: number;
+  heat: Heat;
+  maxRisk: number;
+  label: string;
+}
+
+/**
+ * The strip's cells for rows in display order. Up to `max` rows each get a cell; beyond that, consecutive rows share
+ * one so the strip's DOM stays bounded at any engine size while still showing where the hot spots are.
+ */
+export function stripCells(rows: RiskRow[], heat: (r: RiskRow) => Heat, max = 240): StripCell[] {
+  const per = Math.max(1, Math.ceil(rows.length / max));
+  const out: StripCell[] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const run = rows.slice(i, i + per);
+    let worst: Heat = 'none';
+    let maxRisk = 0;
+    for (const r of run) {
+      const h = heat(r);
+      if (HEATS.indexOf(h) > HEATS.indexOf(worst)) worst = h;
+      maxRisk = Math.max(maxRisk, r.risk);
+    }
+    const label = run.length === 1 ? `${run[0]!.name}: risk ${run[0]!.risk}` : `${run.length} containers, ${run[0]!.name} to ${run.at(-1)!.name}: risk up to ${maxRisk}`;
+    out.push({ first: i, last: i + run.length - 1, heat: worst, maxRisk, label });
+  }
+  return out;
+}
+
 export function countBySeverity(findings: Finding[]): Record<Severity, number> {
   const out = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) if (live(f)) out[f.severity]++;
