@@ -22,7 +22,7 @@ describe('an engine that stops answering (dockerd frozen with SIGSTOP)', () => {
     ({ dockerd, ids, pid } = await engineWithContainers(SUITE, N));
   });
   afterAll(async () => {
-    if (pid) resume();
+    if (dockerd) resume();
     await dockerd?.destroy();
   });
 
