@@ -8,7 +8,8 @@ export interface NoteHistory {
 
 /**
  * Groups every version of the case's notes (in the order written) into one history per note: its newest version and
- * the ones that version superseded. A version naming a note that is not in the list starts a history of its own.
+ * the ones that version superseded. A version naming a note that is not in the list starts a history of its own;
+ * no version is ever left out.
  */
 export function noteHistories(versions: Note[]): NoteHistory[] {
   const byId = new Map(versions.map((n) => [n.id, n]));
@@ -24,6 +25,9 @@ export function noteHistories(versions: Note[]): NoteHistory[] {
     }
     out.push({ latest, earlier });
   }
+  // Versions that supersede each other in a circle (only a tampered store holds that) are still shown, each alone.
+  const shown = new Set(out.flatMap((h) => [h.latest.id, ...h.earlier.map((e) => e.id)]));
+  for (const n of versions) if (!shown.has(n.id)) out.push({ latest: n, earlier: [] });
   // A note keeps its place after an edit: order by when its first version was written.
   const first = (h: NoteHistory) => versions.indexOf(h.earlier.at(-1) ?? h.latest);
   return out.sort((a, b) => first(a) - first(b));
