@@ -22,7 +22,7 @@ export function toAppError(e: unknown, target = 'the engine'): AppError {
   if (/unable to verify|self.signed|certificate|UNABLE_TO_GET_ISSUER|CERT_/i.test(msg) || (code && /CERT|SSL/.test(code))) return new AppError('TLS_VERIFY_FAILED', `TLS verification of ${target} failed: ${msg}. Check the CA certificate.`, details);
   if (/Client sent an HTTP request to an HTTPS server/i.test(msg)) return new AppError('TLS_REQUIRED', `${cap(target)} speaks TLS: use tcp with TLS (DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH).`, details);
   if (/client version .* is too (new|old)|API version/i.test(msg)) return new AppError('API_VERSION', `Engine API version mismatch with ${target}: ${firstLine(err?.json?.message ?? msg)}`, details);
-  if (code === 'ECONNRESET' || /socket hang up/i.test(msg)) return new AppError('ENGINE_UNREACHABLE', `${cap(target)} closed the connection without answering (it may have restarted, or the call timed out).`, details);
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(msg)) return new AppError('ENGINE_UNREACHABLE', `${cap(target)} closed the connection without answering (it may have restarted, or the call timed out).`, details);
   if (/EPROTO|wrong version number|packet length too long/i.test(msg)) return new AppError('TLS_VERIFY_FAILED', `${cap(target)} does not speak TLS on that port: ${firstLine(msg)}`, details);
   if (err?.statusCode === 404) return new AppError('NOT_FOUND', firstLine(err?.json?.message ?? msg), details);
   if (err?.statusCode === 403 || err?.statusCode === 401) return new AppError('FORBIDDEN', firstLine(err?.json?.message ?? msg), details);

@@ -114,7 +114,10 @@ export const caseOps = {
   /** Adds an allowlist entry to the case (a new revision when the id exists); later scans honour it. */
   'suppressions.add': defineOp(CaseRef.extend({ suppression: SuppressionInputSchema }), SuppressionSchema),
   'notes.add': defineOp(CaseRef.extend({ markdown: z.string().min(1).max(200_000), findingId: z.string().max(512).optional() }), NoteSchema),
-  'notes.list': defineOp(CaseRef, z.array(NoteSchema)),
+  /** An edit is a new version that supersedes the note; the earlier text stays in the case. */
+  'notes.edit': defineOp(CaseRef.extend({ noteId: z.string().min(1).max(128), markdown: z.string().min(1).max(200_000) }), NoteSchema),
+  /** The newest version of each note; with `versions`, every version (edits name the one they supersede). */
+  'notes.list': defineOp(CaseRef.extend({ versions: z.boolean().optional() }), z.array(NoteSchema)),
   'evidence.list': defineOp(CaseRef, z.array(EvidenceItemSchema)),
   'evidence.verify': defineOp(CaseRef, VerifyResultSchema, { timeoutMs: 300_000 }),
   'custody.list': defineOp(CaseRef, z.array(CustodyEntrySchema)),

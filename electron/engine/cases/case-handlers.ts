@@ -27,6 +27,7 @@ type CaseOpName =
   | 'suppressions.list'
   | 'suppressions.add'
   | 'notes.add'
+  | 'notes.edit'
   | 'notes.list'
   | 'evidence.list'
   | 'evidence.verify'
@@ -85,7 +86,8 @@ export function caseHandlers(
     'suppressions.list': async ({ caseId }) => store().suppressions(caseId),
     'suppressions.add': async ({ caseId, suppression }, ctx) => store().addSuppression(caseId, suppression, ctx.user),
     'notes.add': async ({ caseId, markdown, findingId }, ctx) => store().addNote(caseId, markdown, findingId, ctx.user),
-    'notes.list': async ({ caseId }) => store().notes(caseId),
+    'notes.edit': async ({ caseId, noteId, markdown }, ctx) => store().editNote(caseId, noteId, markdown, ctx.user),
+    'notes.list': async ({ caseId, versions }) => store().notes(caseId, { versions }),
     'evidence.list': async ({ caseId }) => store().listEvidence(caseId),
     'evidence.verify': async ({ caseId }, ctx) => store().verify(caseId, ctx.user),
     'custody.list': async ({ caseId }) => store().custody(caseId),

@@ -111,7 +111,9 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   const collectProcesses = async () => {
     if (!running) return;
     if (hostProc) {
-      const index = opts.pidIndex?.has(id) ? opts.pidIndex : await hostPidIndex(procRoot);
+      // The scan's shared index was taken before this container was inspected: a restart in between leaves it naming
+      // the processes of the run that ended, so it only stands when it holds the PID inspect gave.
+      const index = opts.pidIndex?.get(id)?.includes(hostPid!) ? opts.pidIndex : await hostPidIndex(procRoot);
       const pids = index.get(id) ?? [hostPid!];
       const depth = await pidNamespaceDepth(procRoot, hostPid!);
       const host = await attempt('host:/proc', () => hostProcessSnapshot(procRoot, id, pids, depth));

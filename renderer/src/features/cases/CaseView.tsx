@@ -33,7 +33,7 @@ export function CaseView() {
       ? async () => {
           const [findings, notes, custody, evidence, suppressions] = await Promise.all([
             api.call('findings.list', { caseId, limit: 200 }),
-            api.call('notes.list', { caseId }),
+            api.call('notes.list', { caseId, versions: true }),
             api.call('custody.list', { caseId }),
             api.call('evidence.list', { caseId }),
             api.call('suppressions.list', { caseId }),
@@ -137,7 +137,12 @@ export function CaseView() {
               </ul>
             )}
           </section>
-          <NotesPanel notes={d.notes} disabled={!editable} onAdd={async (markdown) => (await act('Note added', () => api.call('notes.add', { caseId: current.id, markdown }))) !== undefined} />
+          <NotesPanel
+            notes={d.notes}
+            disabled={!editable}
+            onAdd={async (markdown) => (await act('Note added', () => api.call('notes.add', { caseId: current.id, markdown }))) !== undefined}
+            onEdit={async (noteId, markdown) => (await act('Note edited: saved as a new version', () => api.call('notes.edit', { caseId: current.id, noteId, markdown }))) !== undefined}
+          />
           <AllowlistPanel
             entries={d.suppressions}
             disabled={!editable || busy}
