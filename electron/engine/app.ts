@@ -27,6 +27,7 @@ import { recordFootprint } from './footprint/footprint-custody.js';
 import type Docker from 'dockerode';
 import { RespondService } from './respond/respond-service.js';
 import { KubeContainers } from './kube/kube-containers.js';
+import { KubeNetwork } from './kube/kube-network.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -62,6 +63,8 @@ export function createApp(opts: AppOptions = {}) {
   const caseStore = lazyCaseStore(dataDir, user);
   // Remote engines have no host-side socket view: the graph falls back to the latest scan's socket evidence.
   const network = new NetworkService(engines, containers, async (engineId, containerId) => scans.latestEvidence(engineId)?.containers.find((c) => c.container.id === containerId));
+  // A cluster's graph is what it declares, joined with the sockets of connected node engines running its pods.
+  const kubeNetwork = new KubeNetwork(engines, containers, network, { env, home: opts.home });
   // Exec sessions are written in the custody log of the current case before they start; their recordings become its
   // evidence, and the data directory always keeps a copy.
   const terminals = new TerminalService(engines, bus, dataDir, {
@@ -92,7 +95,7 @@ export function createApp(opts: AppOptions = {}) {
   const respond = new RespondService(engines, caseStore.get, { env, dataDir });
 
   const handlers: Handlers = {
-    'investigate.network': async ({ engineId }) => network.graph(engineId),
+    'investigate.network': async ({ engineId }) => (kube.has(engineId) ? kubeNetwork.graph(engineId) : network.graph(engineId)),
     'timeline.events': async ({ engineId, since, until, containerId }) =>
       bundleEngines.has(engineId) ? bundleEngines.timeline(engineId, { since, until, containerId }) : kube.has(engineId) ? kube.timeline(engineId, { since, until, containerId }) : readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }).then((r) => ({ ...r, events: operations.annotate(r.events) })),
     'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => terminals.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
