@@ -172,6 +172,8 @@ function joinObserved(net: DeclaredNetwork, idx: PolicyIndex, observed: Observed
     const folded = new Set<string>();
     for (const s of o.sockets) {
       if (s.protocol === 'unix') continue;
+      // Docker's embedded DNS resolver listens in every user-network namespace, owned by dockerd, not the pod.
+      if (s.localAddress === '127.0.0.11' && s.pid === undefined && s.remotePort === 0) continue;
       const key = `${s.protocol}:${s.inode}:${s.localPort}:${s.remoteAddress}:${s.remotePort}`;
       if (folded.has(key)) continue;
       folded.add(key);
