@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough, Writable, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { BUSYBOX, docker, runContainer, TEST_LABEL } from '../docker.js';
 import { pod, type PodSpecInput } from './objects.js';
 import type { FakeKubeApi } from './server.js';
+import type { ExecRunner } from './exec-ws.js';
 
 /**
  * Pods that run for real: each pod container is a Docker container on the shared daemon carrying the kubelet's
@@ -61,4 +63,37 @@ export async function podContainer(namespace: string, name: string, container?: 
   const labels = [`${POD_LABELS.namespace}=${namespace}`, `${POD_LABELS.name}=${name}`, ...(container ? [`${POD_LABELS.container}=${container}`] : [])];
   const list = await docker.listContainers({ filters: { label: [TEST_LABEL, ...labels] } });
   return list[0];
+}
+
+/**
+ * Runs `pods/exec` for real: `docker exec` in the labelled container standing in for the pod's container. A pod
+ * with no such container answers as a kubelet does for a container that is not running.
+ */
+export function dockerExecRunner(): ExecRunner {
+  return async (req) => {
+    const found = await podContainer(req.namespace, req.pod, req.container);
+    if (!found) throw new Error(`container not found ("${req.container}")`);
+    const exec = await docker.getContainer(found.Id).exec({ Cmd: req.command, AttachStdin: req.stdin, AttachStdout: true, AttachStderr: true, Tty: req.tty });
+    const stream = (await exec.start({ hijack: true, stdin: req.stdin, Tty: req.tty })) as Duplex;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    if (req.tty) stream.pipe(stdout);
+    else docker.modem.demuxStream(stream, stdout, stderr);
+    const ended = new Promise<void>((r) => {
+      stream.on('end', r);
+      stream.on('close', r);
+    });
+    void ended.then(() => {
+      stdout.end();
+      stderr.end();
+    });
+    const exit = ended.then(async () => ((await exec.inspect()) as { ExitCode: number | null }).ExitCode ?? 1);
+    return {
+      stdout,
+      ...(req.tty ? {} : { stderr }),
+      ...(req.stdin ? { stdin: new Writable({ write: (c, _e, cb) => void stream.write(c, cb), final: (cb) => (stream.end(), cb()) }) } : {}),
+      resize: (cols, rows) => void exec.resize({ w: cols, h: rows }).catch(() => undefined),
+      exit,
+    };
+  };
 }
