@@ -128,7 +128,7 @@ export function createApp(opts: AppOptions = {}) {
 
   // A pod container's evidence is its process list read through pods/exec; the view asks the analyst first.
   const containerEvidence = handlers['evidence.container'];
-  handlers['evidence.container'] = async (input, ctx) => (kube.has(input.engineId) ? kubeExec.processes(input.engineId, input.containerId, ctx.user) : containerEvidence(input, ctx));
+  handlers['evidence.container'] = async (input, ctx) => (kube.has(input.engineId) ? kubeExec.evidence(input.engineId, input.containerId, { run: input.podExec === true, refresh: input.refresh, user: ctx.user }) : containerEvidence(input, ctx));
 
   // A bundle imported before a restart comes back as its read-only engine when its case is opened or current.
   const openCase = handlers['cases.open'];

@@ -31,6 +31,26 @@ export class KubeExec {
     private readonly timeoutMs = 20_000,
   ) {}
 
+  private readonly listed = new Map<string, ContainerEvidence>();
+
+  /**
+   * A pod container's evidence: the process listing through pods/exec when `run` (the analyst agreed) and there is
+   * none yet or a refresh is asked; otherwise the last listing, or the pod spec alone with a note saying why.
+   */
+  async evidence(engineId: string, containerId: string, o: { run: boolean; refresh: boolean; user: string }): Promise<ContainerEvidence> {
+    const t = await this.kube.target(engineId, containerId);
+    const key = `${engineId}\u0000${t.detail.id}`;
+    const held = this.listed.get(key);
+    if (!o.run || (held && !o.refresh)) {
+      if (held) return held;
+      return { ...empty(t.detail), errors: [{ call: clip(`pods/exec ${t.namespace}/${t.pod}/${t.container}`, 512), code: 'NOT_ASKED', message: 'Processes of a pod are read through pods/exec, which runs a command in it: only when the analyst asks for them' }] };
+    }
+    const ev = await this.processes(engineId, containerId, o.user);
+    if (this.listed.size > 256) this.listed.delete(this.listed.keys().next().value!);
+    this.listed.set(key, ev);
+    return ev;
+  }
+
   /** `ps` as the container's own procfs shows it: every /proc/PID/stat, parsed into the in-container view. */
   async processes(engineId: string, containerId: string, user: string): Promise<ContainerEvidence> {
     const t = await this.kube.target(engineId, containerId);
@@ -57,16 +77,9 @@ export class KubeExec {
     const errors = exit === 0 ? [] : [{ call: clip(`pods/exec ${t.namespace}/${t.pod}/${t.container}`, 512), code: 'EXEC_EXIT', message: exit === undefined ? 'the exec ended without a status (timed out or cut off)' : `the listing command exited with code ${exit}` }];
     if (!snapshot.processes.length && exit !== 0) throw new AppError('ENGINE_ERROR', `pods/exec in ${visibleText(`${t.namespace}/${t.pod}/${t.container}`).slice(0, 300)} listed no process: ${errors[0]!.message}`);
     return {
-      container: t.detail,
+      ...empty(t.detail),
       processes: { container: snapshot },
-      sockets: [],
-      files: [],
-      tmpfsFiles: [],
-      fileContents: [],
-      mountPoints: [],
-      stats: [],
       artifacts: [artifactRef('exec', clip(`pods/exec ${t.namespace}/${t.pod} -c ${t.container} -- ${command.join(' ')}`, 2048), raw, t.detail.id)],
-      access: 'api',
       errors,
     };
   }
@@ -97,4 +110,8 @@ export class KubeExec {
     const caseId = this.custody?.currentCase();
     if (caseId) this.custody!.record(caseId, visibleText(detail).slice(0, 4096), user);
   }
+}
+
+function empty(container: ContainerEvidence['container']): ContainerEvidence {
+  return { container, processes: {}, sockets: [], files: [], tmpfsFiles: [], fileContents: [], mountPoints: [], stats: [], artifacts: [], access: 'api', errors: [] };
 }

@@ -51,9 +51,17 @@ afterAll(async () => {
 });
 
 describe('pods/exec for a Kubernetes engine', () => {
+  it('runs nothing in the pod unless the caller asks for pods/exec', async () => {
+    const ev = await call<{ processes: { container?: unknown }; errors: { code: string }[]; container: { name: string } }>('evidence.container', { engineId: ENGINE, containerId: webId });
+    expect(ev.processes.container).toBeUndefined();
+    expect(ev.container.name).toBe('shop/web/web');
+    expect(ev.errors.map((e) => e.code)).toEqual(['NOT_ASKED']);
+    expect(api.requests.filter((r) => r.resource === 'pods/exec')).toEqual([]);
+  });
+
   it('lists the processes the container itself sees, and logs the exec in the case first', async () => {
     const caseId = app.caseStore.get().create('kube-exec').id;
-    const ev = await call<{ processes: { container?: { source: string; processes: { pid: number; ppid: number; comm: string }[] } }; artifacts: { kind: string; sourceCall: string }[] }>('evidence.container', { engineId: ENGINE, containerId: webId });
+    const ev = await call<{ processes: { container?: { source: string; processes: { pid: number; ppid: number; comm: string }[] } }; artifacts: { kind: string; sourceCall: string }[] }>('evidence.container', { engineId: ENGINE, containerId: webId, podExec: true });
     const procs = ev.processes.container!.processes;
     expect(ev.processes.container!.source).toBe('pods/exec');
     expect(procs.find((p) => p.pid === 1)).toMatchObject({ comm: 'sleep', ppid: 0 });
@@ -72,7 +80,7 @@ describe('pods/exec for a Kubernetes engine', () => {
   it('names the verb and resource when RBAC refuses pods/exec', async () => {
     api.forbid({ verb: 'create', resource: 'pods/exec', namespace: 'shop' });
     try {
-      const err = await call('evidence.container', { engineId: ENGINE, containerId: webId }).catch((e: Error & { code?: string }) => e);
+      const err = await call('evidence.container', { engineId: ENGINE, containerId: webId, podExec: true, refresh: true }).catch((e: Error & { code?: string }) => e);
       expect(err).toBeInstanceOf(Error);
       expect((err as { code?: string }).code).toBe('FORBIDDEN');
       expect((err as Error).message).toMatch(/^RBAC denies create on pods\/exec for pod shop\/web container web: pods "web" is forbidden: User "reader" cannot create resource "pods\/exec" in API group "" in the namespace "shop"/);
