@@ -44,8 +44,10 @@ type Side = 'host' | 'container';
 
 export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: ContainerEvidence; refreshing?: boolean; onRefresh?: () => void }) {
   const wb = useWorkbench();
-  const hostProcs = evidence.processes.host?.processes;
-  const insideProcs = evidence.processes.container?.processes;
+  // A pod read through pods/exec has only the container's own view: it is shown alone, and said to be that.
+  const onlyInside = !evidence.processes.host && evidence.processes.container !== undefined;
+  const hostProcs = onlyInside ? evidence.processes.container?.processes : evidence.processes.host?.processes;
+  const insideProcs = onlyInside ? undefined : evidence.processes.container?.processes;
   const { hostTree, insideTree } = useMemo(() => {
     const cmp = compareViews(hostProcs ?? [], insideProcs);
     return { hostTree: buildTree(hostProcs ?? [], cmp.host), insideTree: insideProcs ? buildTree(insideProcs, cmp.inside) : undefined };
@@ -161,7 +163,15 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
       <div className="pt-split">
         <section className="pt-side">
           <header className="pt-head">
-            <b>Host view</b> <span className="muted small">{visible(evidence.processes.host?.source)} · cannot be lied to from inside</span>
+            {onlyInside ? (
+              <>
+                <b>In-container view</b> <span className="muted small">{visible(evidence.processes.container?.source)} · what the container claims; a cluster gives no host view</span>
+              </>
+            ) : (
+              <>
+                <b>Host view</b> <span className="muted small">{visible(evidence.processes.host?.source)} · cannot be lied to from inside</span>
+              </>
+            )}
           </header>
           <TreePane ref={hostPane} tree={hostTree} query={deferredQuery} selected={sel?.side === 'host' ? sel.pid : undefined} partner={sel?.side === 'container' ? partner : undefined} onSelect={selectHost} label="Host view of processes" testId="process-tree-host" onZoom={setZoomK} />
         </section>
