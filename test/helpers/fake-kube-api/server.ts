@@ -299,8 +299,8 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
   }
 
   let execRunner = opts.exec;
-  // pods/exec arrives as a WebSocket upgrade: authenticated and authorized (as `create` on pods/exec, which is what
-  // kube-apiserver checks for WebSocket exec since 1.30 with AuthorizePodWebsocketUpgradeCreatePermission), then served.
+  // pods/exec arrives as a WebSocket upgrade: authenticated and authorized as `create` on pods/exec (as current
+  // kube-apiserver releases authorize a WebSocket exec; older ones checked `get`), then served.
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const rec: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
