@@ -110,7 +110,16 @@ export function buildDeclaredGraph(engineId: string, net: DeclaredNetwork, opts:
             if (e) allowed(e, podNodeId(t), portOf([r], t));
             continue;
           }
-          for (const s of idx.peerPods(ns, peer)) if (s !== t && idx.allows(s, 'Egress', t)) allowed(podNodeId(s), podNodeId(t), portOf([r], t));
+          // Past the edge limit the rest is only counted: judging every remaining pair would cost without showing anything.
+          const sources = idx.peerPods(ns, peer);
+          for (let i = 0; i < sources.length; i++) {
+            if (edges.size >= GRAPH_LIMITS.edges) {
+              droppedEdges += sources.length - i;
+              break;
+            }
+            const s = sources[i]!;
+            if (s !== t && idx.allows(s, 'Egress', t)) allowed(podNodeId(s), podNodeId(t), portOf([r], t));
+          }
         }
       }
     }
@@ -125,7 +134,15 @@ export function buildDeclaredGraph(engineId: string, net: DeclaredNetwork, opts:
               if (e) allowed(podNodeId(s), e, {});
               continue;
             }
-            for (const t of idx.peerPods(p.namespace, peer)) if (t !== s && idx.allows(t, 'Ingress', s)) allowed(podNodeId(s), podNodeId(t), portOf([r], t));
+            const targets = idx.peerPods(p.namespace, peer);
+            for (let i = 0; i < targets.length; i++) {
+              if (edges.size >= GRAPH_LIMITS.edges) {
+                droppedEdges += targets.length - i;
+                break;
+              }
+              const t = targets[i]!;
+              if (t !== s && idx.allows(t, 'Ingress', s)) allowed(podNodeId(s), podNodeId(t), portOf([r], t));
+            }
           }
     }
   }

@@ -43,9 +43,13 @@ export class PolicyIndex {
     return !peer.podSelector || selects(peer.podSelector, pod.labels);
   }
 
-  /** The pods a peer clause names: for drawing who may talk to whom. */
+  private readonly peers = new Map<PolicyPeer, DeclaredPod[]>();
+
+  /** The pods a peer clause names: for drawing who may talk to whom. Kept per clause, as every target asks again. */
   peerPods(policyNs: string, peer: PolicyPeer): DeclaredPod[] {
-    return this.net.pods.filter((p) => !p.hostNetwork && this.peerSelects(policyNs, peer, p));
+    let list = this.peers.get(peer);
+    if (!list) this.peers.set(peer, (list = this.net.pods.filter((p) => !p.hostNetwork && this.peerSelects(policyNs, peer, p))));
+    return list;
   }
 
   /**

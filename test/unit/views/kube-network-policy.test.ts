@@ -63,3 +63,15 @@ describe('NetworkPolicy evaluation', () => {
     expect(g.access).toBe('declared');
   });
 });
+
+describe('a large cluster', () => {
+  it('stops judging pairs at the edge limit and counts what it did not draw', () => {
+    const pods = Array.from({ length: 3000 }, (_, i) => declaredPod(podObj('prod', `p${i}`, { app: 'x' }))!);
+    const net: DeclaredNetwork = { namespaces: { prod: {} }, pods, services: [], policies: [np('prod', 'all-to-all', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] })], policiesKnown: true, errors: [] };
+    const g = buildDeclaredGraph('kube:x', net);
+    expect(g.edges.length).toBe(20_000);
+    // Every pair past the limit is counted, none is judged (a pod's pair with itself is counted once it is past too).
+    expect(g.truncated.edges).toBeGreaterThanOrEqual(3000 * 2999 - 20_000);
+    expect(g.truncated.edges).toBeLessThanOrEqual(3000 * 3000 - 20_000);
+  });
+});
