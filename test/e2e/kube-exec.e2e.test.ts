@@ -52,6 +52,7 @@ describe('pods/exec in web mode', () => {
     await page.getByTestId('kube-processes-run').click();
     await expect.poll(() => page.locator('main').textContent(), { timeout: 20_000 }).toContain('\\x1b[31mevil');
     expect(await page.locator('main').textContent()).toContain('sleep');
+    expect(await page.locator('main').textContent()).toContain('No host view');
     expect(api.requests.filter((r) => r.resource === 'pods/exec' && r.status === 101)).toHaveLength(1);
     await page.screenshot({ path: artifactPath('kube-exec-processes.png') });
   });
@@ -60,6 +61,7 @@ describe('pods/exec in web mode', () => {
     await page.getByTestId('tab-terminal').click();
     await page.getByTestId('terminal-exec').click();
     await page.getByTestId('exec-confirm').waitFor();
+    expect(await page.getByTestId('exec-confirm').textContent()).toContain('The cluster records the exec (pods/exec) in its audit log');
     await page.getByTestId('exec-run').click();
     await expect.poll(() => page.getByTestId('terminal-mode').textContent(), { timeout: 15_000 }).toContain('EXEC');
     await expect.poll(() => page.getByTestId('terminal').textContent(), { timeout: 15_000 }).toContain('/ #');

@@ -183,6 +183,8 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
             <>
               <TreePane ref={insidePane} tree={insideTree} query={deferredQuery} selected={sel?.side === 'container' ? sel.pid : undefined} partner={sel?.side === 'host' ? partner : undefined} onSelect={selectInside} label="In-container view of processes" testId="process-tree-container" />
             </>
+          ) : onlyInside ? (
+            <Empty title="No host view">A cluster&apos;s API gives no view of a pod from its node. Connect the node&apos;s Docker engine to compare with what the node sees.</Empty>
           ) : (
             <Empty title="Not collected">The in-container view needs an exec into the container, which a read-only scan does not do. The host view on the left is the one to trust.</Empty>
           )}
