@@ -27,6 +27,8 @@ import { recordFootprint } from './footprint/footprint-custody.js';
 import type Docker from 'dockerode';
 import { RespondService } from './respond/respond-service.js';
 import { KubeContainers } from './kube/kube-containers.js';
+import { KubeNetwork } from './kube/kube-network.js';
+import { KubeExec } from './kube/kube-exec.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -62,6 +64,8 @@ export function createApp(opts: AppOptions = {}) {
   const caseStore = lazyCaseStore(dataDir, user);
   // Remote engines have no host-side socket view: the graph falls back to the latest scan's socket evidence.
   const network = new NetworkService(engines, containers, async (engineId, containerId) => scans.latestEvidence(engineId)?.containers.find((c) => c.container.id === containerId));
+  // A cluster's graph is what it declares, joined with the sockets of connected node engines running its pods.
+  const kubeNetwork = new KubeNetwork(engines, containers, network, { env, home: opts.home });
   // Exec sessions are written in the custody log of the current case before they start; their recordings become its
   // evidence, and the data directory always keeps a copy.
   const terminals = new TerminalService(engines, bus, dataDir, {
@@ -69,6 +73,11 @@ export function createApp(opts: AppOptions = {}) {
     record: (caseId, detail, actor) => void caseStore.get().recordCustody(caseId, 'exec', detail, actor),
     store: (caseId, data, meta, actor) => caseStore.get().addEvidence(caseId, data, meta, actor),
   }, { idleMs: Number(env.STOWAWAY_TERMINAL_IDLE_MS) || undefined });
+  // A pod container's processes and terminal go through pods/exec, logged in the current case before they start.
+  const kubeExec = new KubeExec(kube, terminals, {
+    currentCase: () => (existsSync(path.join(dataDir, 'cases.db')) ? caseStore.get().currentId() : undefined),
+    record: (caseId, detail, actor) => void caseStore.get().recordCustody(caseId, 'exec', detail, actor),
+  });
   // Sessions cut off when an earlier process was killed are sealed and recorded now.
   try {
     terminals.recoverCutOff();
@@ -92,11 +101,11 @@ export function createApp(opts: AppOptions = {}) {
   const respond = new RespondService(engines, caseStore.get, { env, dataDir });
 
   const handlers: Handlers = {
-    'investigate.network': async ({ engineId }) => network.graph(engineId),
+    'investigate.network': async ({ engineId }) => (kube.has(engineId) ? kubeNetwork.graph(engineId) : network.graph(engineId)),
     'timeline.events': async ({ engineId, since, until, containerId }) =>
       bundleEngines.has(engineId) ? bundleEngines.timeline(engineId, { since, until, containerId }) : kube.has(engineId) ? kube.timeline(engineId, { since, until, containerId }) : readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }).then((r) => ({ ...r, events: operations.annotate(r.events) })),
     'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => terminals.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
-    'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) => terminals.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user }),
+    'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) => (kube.has(engineId) ? kubeExec.terminal({ engineId, containerId, cols, rows, cmd, user: ctx.user }) : terminals.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user })),
     'terminal.input': async ({ sessionId, data }) => ({ accepted: terminals.input(sessionId, data) }),
     'terminal.resize': async ({ sessionId, cols, rows }) => ({ ok: await terminals.resize(sessionId, cols, rows) }),
     'terminal.close': async ({ sessionId }) => ({ recording: await terminals.close(sessionId) }),
@@ -116,6 +125,10 @@ export function createApp(opts: AppOptions = {}) {
     ...detectorHandlers(),
     'respond.run': async ({ caseId, ...rest }, ctx) => respond.run({ ...rest, caseRef: caseId }, ctx.user),
   };
+
+  // A pod container's evidence is its process list read through pods/exec; the view asks the analyst first.
+  const containerEvidence = handlers['evidence.container'];
+  handlers['evidence.container'] = async (input, ctx) => (kube.has(input.engineId) ? kubeExec.evidence(input.engineId, input.containerId, { run: input.podExec === true, refresh: input.refresh, user: ctx.user }) : containerEvidence(input, ctx));
 
   // A bundle imported before a restart comes back as its read-only engine when its case is opened or current.
   const openCase = handlers['cases.open'];

@@ -7,7 +7,8 @@ import { SocketStateSchema } from '../domain/network.js';
 /** Upper bounds of one graph: beyond these the view would stop being readable, so the rest is counted, not drawn. */
 export const GRAPH_LIMITS = { nodes: 5000, edges: 20_000 } as const;
 
-export const NetNodeKindSchema = z.enum(['container', 'process', 'listener', 'endpoint']);
+/** 'service' is a Kubernetes Service; on a cluster's graph 'container' nodes are pods. */
+export const NetNodeKindSchema = z.enum(['container', 'process', 'listener', 'endpoint', 'service']);
 export type NetNodeKind = z.infer<typeof NetNodeKindSchema>;
 
 /** One node of the engine's network graph: a container, a process in it, a listening port, or a remote address. */
@@ -27,7 +28,8 @@ export const NetNodeSchema = z.object({
 });
 export type NetNode = z.infer<typeof NetNodeSchema>;
 
-export const NetEdgeKindSchema = z.enum(['owns', 'listen', 'connection']);
+/** 'selects': a Service's selector picks a pod; 'allowed': NetworkPolicies (or their absence) let the source reach the target. */
+export const NetEdgeKindSchema = z.enum(['owns', 'listen', 'connection', 'selects', 'allowed']);
 export const DirectionSchema = z.enum(['inbound', 'outbound', 'internal', 'listen', 'owns']);
 export type Direction = z.infer<typeof DirectionSchema>;
 
@@ -45,6 +47,8 @@ export const NetEdgeSchema = z.object({
   remotePort: z.number().int().optional(),
   /** Number of sockets folded into this edge (same endpoints, ports and state). */
   count: z.number().int().default(1),
+  /** On a cluster's graph: whether the declared NetworkPolicies allow this observed connection. */
+  policy: z.enum(['allowed', 'denied']).optional(),
 });
 export type NetEdge = z.infer<typeof NetEdgeSchema>;
 
@@ -57,8 +61,11 @@ export const NetGraphSchema = z.object({
   nodes: z.array(NetNodeSchema).max(GRAPH_LIMITS.nodes),
   edges: z.array(NetEdgeSchema).max(GRAPH_LIMITS.edges),
   groups: z.array(NetGroupSchema).max(1024),
-  /** How the sockets were read; 'none' means the engine gives no socket view (remote engine without host access). */
-  access: z.enum(['host', 'api', 'none']),
+  /**
+   * How the sockets were read; 'none' means the engine gives no socket view (remote engine without host access),
+   * 'declared' a cluster drawn only from its pods, services and NetworkPolicies, with no node's sockets joined.
+   */
+  access: z.enum(['host', 'api', 'none', 'declared']),
   truncated: z.object({ nodes: z.number().int(), edges: z.number().int() }),
   errors: z.array(z.object({ containerId: z.string().optional(), message: boundedString(LIMITS.summary) })).max(1024),
 });

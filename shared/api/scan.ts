@@ -32,8 +32,12 @@ export const scanOps = {
   'scan.latest': defineOp(z.object({ engineId: EngineId }), ScanResultSchema.nullable()),
   /** The evidence behind the latest scan (events, execs, images and every container), or null before any scan. */
   'evidence.latest': defineOp(z.object({ engineId: EngineId }), EngineEvidenceSchema.nullable(), { timeoutMs: 60_000 }),
-  /** Evidence of one container; cached per container until `refresh` or a new scan. */
-  'evidence.container': defineOp(z.object({ engineId: EngineId, containerId: ContainerId, refresh: z.boolean().default(false) }), ContainerEvidenceSchema, {
+  /**
+   * Evidence of one container; cached per container until `refresh` or a new scan. A pod container of a Kubernetes
+   * engine has its processes read through pods/exec (a command runs in the pod) only with `podExec`, which the view
+   * sends once the analyst agreed; without it the answer holds the pod spec and the last listing, if any.
+   */
+  'evidence.container': defineOp(z.object({ engineId: EngineId, containerId: ContainerId, refresh: z.boolean().default(false), podExec: z.literal(true).optional() }), ContainerEvidenceSchema, {
     timeoutMs: 120_000,
   }),
 };

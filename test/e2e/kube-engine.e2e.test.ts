@@ -69,9 +69,10 @@ describe('a Kubernetes engine in web mode', () => {
     await page.screenshot({ path: artifactPath('kube-engine-timeline.png') });
   });
 
-  it('refuses the process list with the reason instead of failing', async () => {
+  it('asks before the process list runs anything in the pod', async () => {
     await page.getByTestId('tab-processes').click();
-    await expect.poll(() => page.locator('main').textContent(), { timeout: 15_000 }).toContain('pods/exec is not offered yet for Kubernetes engines');
+    await expect.poll(() => page.getByTestId('kube-processes-ask').textContent(), { timeout: 15_000 }).toContain('Processes of a pod are read through pods/exec');
+    expect(api.requests.filter((r) => r.resource === 'pods/exec')).toEqual([]);
     await page.screenshot({ path: artifactPath('kube-engine-processes.png') });
   });
 });

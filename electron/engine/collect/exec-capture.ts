@@ -33,18 +33,23 @@ export async function execCapture(docker: Docker, containerId: string, cmd: stri
   return { stdout: Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8'), exitCode: info.ExitCode };
 }
 
-const EXEC_PROC_SCRIPT = 'for d in /proc/[0-9]*; do cat "$d/stat" 2>/dev/null && echo; done';
+export const EXEC_PROC_SCRIPT = 'for d in /proc/[0-9]*; do cat "$d/stat" 2>/dev/null && echo; done';
 
 /** The in-container process list read through exec: what the container's own procfs shows. */
 export async function execProcessView(docker: Docker, containerId: string): Promise<{ snapshot: ProcessSnapshot; raw: string }> {
   const { stdout } = await execCapture(docker, containerId, ['/bin/sh', '-c', EXEC_PROC_SCRIPT]);
+  return { snapshot: procSnapshot(containerId, stdout, 'exec'), raw: stdout };
+}
+
+/** /proc/PID/stat lines, as EXEC_PROC_SCRIPT prints them, into the in-container process view. */
+export function procSnapshot(containerId: string, stdout: string, source: string): ProcessSnapshot {
   const processes: ProcessInfo[] = [];
   for (const line of stdout.split('\n')) {
     const st = line.trim() ? parseStat(line) : null;
     if (!st || !st.pid) continue;
     processes.push({ pid: st.pid, ppid: st.ppid, nsPid: st.pid, user: '', comm: st.comm, cmdline: '', flags: [] });
   }
-  return { snapshot: { containerId, view: 'container', source: 'exec', collectedAt: new Date().toISOString(), processes }, raw: stdout };
+  return { containerId, view: 'container', source, collectedAt: new Date().toISOString(), processes };
 }
 
 const MARK = '@@stowaway-net@@';

@@ -136,9 +136,8 @@ export class EngineRegistry {
   /** The connected client; connects first when needed and throws the connection error otherwise. */
   async client(id: string): Promise<Docker> {
     const e = this.entry(id);
-    // Processes, files, stats and terminals need a node's runtime; a cluster would give them only through pods/exec,
-    // which is not offered yet and would no longer be read-only.
-    if (e.config.kind === 'kubernetes') throw new AppError('VALIDATION', `"${e.config.name}" is a Kubernetes context: pods/exec is not offered yet for Kubernetes engines, and processes, file changes, stats and terminals need it (read-only views only); connect the node's Docker engine for them`);
+    // File changes, stats and logs need a node's runtime; processes and terminals of pods go through pods/exec instead.
+    if (e.config.kind === 'kubernetes') throw new AppError('VALIDATION', `"${e.config.name}" is a Kubernetes context: file changes, stats and logs need the node's runtime (connect the node's Docker engine for them); processes and the terminal go through pods/exec`);
     if (isBundleEngine(e.config)) throw readOnlyBundleError(e.config.name);
     if (e.state.status !== 'connected' || !e.client) {
       const st = await this.connect(id);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { NetGraph } from '../../../shared/api/investigate-network.js';
-import type { ContainerDetail } from '../../../shared/domain/container.js';
+import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
 import type { NetworkSnapshot } from '../../../shared/domain/network.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { ContainerService } from '../docker/containers.js';
@@ -27,11 +27,17 @@ export class NetworkService {
   ) {}
 
   async graph(engineId: string): Promise<NetGraph> {
+    const running = (await this.containers.list(engineId, false)).filter((c) => c.state === 'running');
+    const { rows, access, errors } = await this.sockets(engineId, running);
+    return buildNetworkGraph(engineId, rows, { access, errors });
+  }
+
+  /** The socket tables of some running containers of an engine: host-side when it is local, else from evidence. */
+  async sockets(engineId: string, running: ContainerSummary[]): Promise<{ rows: ContainerSockets[]; access: NetGraph['access']; errors: NetGraph['errors'] }> {
     const endpoint = this.engines.config(engineId).endpoint;
     // An opened evidence bundle has no engine to call: its graph comes from the socket evidence it holds.
     const docker = endpoint.type === 'bundle' ? undefined : await this.engines.client(engineId);
     const hostSide = docker !== undefined && endpoint.type === 'unix' && process.platform === 'linux' && existsSync(`${this.procRoot}/self/net/tcp`);
-    const running = (await this.containers.list(engineId, false)).filter((c) => c.state === 'running');
     const errors: NetGraph['errors'] = [];
 
     const rows = await Promise.all(
@@ -68,6 +74,6 @@ export class NetworkService {
     );
     const list = rows.filter((r): r is ContainerSockets => Boolean(r));
     const access: NetGraph['access'] = hostSide ? 'host' : list.some((r) => r.socketsKnown) ? 'api' : 'none';
-    return buildNetworkGraph(engineId, list, { access, errors });
+    return { rows: list, access, errors };
   }
 }

@@ -80,6 +80,22 @@ export class KubeContainers {
     return ContainerDetailSchema.parse(detail(found, engineId));
   }
 
+  /** Where a pod container lives, for pods/exec: its pod, its name in the pod, and whether it runs. */
+  async target(engineId: string, containerId: string): Promise<{ detail: ContainerDetail; namespace: string; pod: string; container: string; running: boolean }> {
+    const rows = this.rows(await this.cluster(engineId));
+    const found = rows.find((r) => r.id === containerId) ?? rows.filter((r) => r.id.startsWith(containerId)).find((_, i, a) => a.length === 1);
+    if (!found) throw new AppError('NOT_FOUND', `The cluster has no pod container with id "${containerId.slice(0, 64)}"`);
+    const d = ContainerDetailSchema.parse(detail(found, engineId));
+    return { detail: d, namespace: found.pod.namespace, pod: found.pod.name, container: found.container.name, running: d.state === 'running' };
+  }
+
+  /** The context's credentials, as a cluster read uses them. */
+  async kubeConfig(engineId: string) {
+    const ep = this.engines.config(engineId).endpoint;
+    if (ep.type !== 'kubernetes') throw new AppError('VALIDATION', `"${engineId.slice(0, 128)}" is not a Kubernetes context`);
+    return loadKubeConfig(ep.context, { env: this.opts.env, home: this.opts.home });
+  }
+
   /** The pod's Kubernetes events and the audit events about it, from the latest scan (the audit log comes with scans). */
   async timeline(engineId: string, q: { since: string | number; until?: string | number; containerId?: string }): Promise<TimelineResult> {
     const cluster = await this.cluster(engineId);

@@ -33,11 +33,22 @@ export interface ExecCustody {
   store(caseId: string, data: Buffer, meta: { kind: string; sourceCall: string; engineId: string; containerId: string; collectedAt: string; collectedBy: string; mediaType: string }, actor: string): { sha256: string };
 }
 
+/** An exec started elsewhere than a Docker engine (a pod's `pods/exec`): its TTY stream and how to steer it. */
+export interface RemoteExec {
+  stream: Duplex;
+  resize(cols: number, rows: number): void;
+  /** Resolves with the exit code when the command ends (undefined when the channel closed without one). */
+  exit: Promise<number | undefined>;
+  /** Closes the channel. */
+  end(): void;
+}
+
 interface Session {
   info: TerminalSession;
   engineId: string;
   stream: Readable | Duplex;
   exec?: Docker.Exec;
+  remote?: RemoteExec;
   recording?: ExecRecording;
   /** Output passes through it before it reaches the UI or the recording. */
   sanitizer: TerminalSanitizer;
@@ -145,6 +156,47 @@ export class TerminalService {
   }
 
   /**
+   * An exec through another channel (a pod's `pods/exec`), under the same rules as a Docker exec: the custody line
+   * and the recording exist before the command starts, the output goes through the sanitizer, the session is
+   * recorded as asciicast v2 and kept in the case.
+   */
+  async openRemoteExec(o: OpenOptions & { cmd?: string[] }, target: { containerId: string; name: string; where: string }, start: (cmd: string[], cols: number, rows: number) => Promise<RemoteExec>): Promise<TerminalSession> {
+    if (this.sessions.size >= MAX_SESSIONS) throw new AppError('ENGINE_ERROR', `Too many terminal sessions open (${MAX_SESSIONS}); close one first`);
+    const cmd = o.cmd ?? ['sh'];
+    const cols = o.cols ?? 100;
+    const rows = o.rows ?? 30;
+    const command = cmd.join(' ');
+    const sessionId = randomBytes(12).toString('base64url');
+    const caseId = this.custody?.currentCase();
+    const recording = ExecRecording.start(
+      this.dataDir,
+      { sessionId, caseId, engineId: o.engineId, containerId: target.containerId, command: command.slice(0, 8192), user: o.user.slice(0, 256) },
+      { width: cols, height: rows, title: `${target.name} ${command}`, command, env: { TERM: 'xterm-256color' } },
+    );
+    if (caseId) {
+      try {
+        this.custody!.record(caseId, `exec ${sessionId} starting in ${visibleText(target.where).slice(0, 300)} (${target.containerId.slice(0, 12)}) on engine ${o.engineId}: ${visibleText(command).slice(0, 2048)}; recording ${recording.journal.base}.cast`, o.user);
+      } catch (e) {
+        recording.seal('exec refused: its custody line could not be written');
+        recording.done();
+        throw e;
+      }
+    }
+    let remote: RemoteExec;
+    try {
+      remote = await start(cmd, cols, rows);
+    } catch (e) {
+      const err = toAppError(e, target.where);
+      this.keep(recording, `exec failed to start: ${err.message.slice(0, 300)}`, 'the exec failed to start');
+      throw err;
+    }
+    const info = this.register({ sessionId, mode: 'exec', detail: { Id: target.containerId, Name: target.name } as Docker.ContainerInspectInfo, tty: true, engineId: o.engineId, stream: remote.stream, recording, command, user: o.user });
+    this.sessions.get(sessionId)!.remote = remote;
+    this.pipe(info.sessionId, remote.stream, remote.stream);
+    return info;
+  }
+
+  /**
    * Seals the recordings of sessions whose process was killed: each is kept as evidence of the case it started in,
    * with a custody line saying it was cut off. Returns what was sealed.
    */
@@ -175,8 +227,9 @@ export class TerminalService {
 
   async resize(sessionId: string, cols: number, rows: number): Promise<boolean> {
     const s = this.get(sessionId);
-    if (!s.exec) return false;
-    await s.exec.resize({ h: rows, w: cols }).catch(() => undefined);
+    if (!s.exec && !s.remote) return false;
+    if (s.remote) s.remote.resize(cols, rows);
+    else await s.exec!.resize({ h: rows, w: cols }).catch(() => undefined);
     s.recording?.recorder.resize(cols, rows);
     return true;
   }
@@ -190,12 +243,24 @@ export class TerminalService {
         const left = await this.hangUp(s);
         if (left) reason = `${reason}; ${left}`;
       }
+      let remoteExit: number | undefined;
+      if (s.remote) {
+        // Interrupt and end-of-input on the TTY, then closing stdin; the channel is closed when the shell is gone or
+        // after a second, which makes the kubelet end the exec.
+        const stream = s.remote.stream;
+        if (!stream.destroyed && stream.writable) {
+          stream.write('\u0003\u0004');
+          stream.end();
+        }
+        remoteExit = await Promise.race([s.remote.exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+        s.remote.end();
+      }
       s.stream.destroy();
       // A sequence cut off by the end of the stream is shown as text.
       const tail = s.sanitizer.end();
       s.recording?.output(Buffer.alloc(0), tail);
       this.emit(s, tail);
-      let exitCode: number | undefined;
+      let exitCode: number | undefined = remoteExit;
       if (s.exec) exitCode = ((await s.exec.inspect().catch(() => undefined)) as { ExitCode?: number | null } | undefined)?.ExitCode ?? undefined;
       let recording: Recording | undefined;
       if (s.recording) {

@@ -10,19 +10,19 @@ const CHANGING = /^(start|restart|unpause|exec_start|exec_die|die|kill|stop|paus
  * something happening in it. The last good value stays on screen while refreshing, so selection, scroll
  * and zoom survive.
  */
-export function useContainerEvidence(engineId: string | undefined, containerId: string | undefined) {
+export function useContainerEvidence(engineId: string | undefined, containerId: string | undefined, opts: { podExec?: boolean } = {}) {
   const api = useApi();
   const refresh = useRef(false);
   const q = useQuery(
     engineId && containerId
       ? () => {
-          const input = { engineId, containerId, refresh: refresh.current };
+          const input = { engineId, containerId, refresh: refresh.current, ...(opts.podExec ? { podExec: true as const } : {}) };
           refresh.current = false;
           // The backend validated this answer against the contract; validating 100,000 entries again here cost seconds.
           return api.call('evidence.container', input);
         }
       : undefined,
-    [engineId, containerId],
+    [engineId, containerId, opts.podExec],
   );
   const { reload } = q;
   useEffect(() => {

@@ -5,3 +5,4 @@ export { makeClusterPki, makeForeignCa, type ClusterPki, type Pem } from './cert
 export { EXEC_PLUGIN, kubeconfigList, kubeconfigYaml, writeKubeconfig, writeServiceAccount, type KubeconfigContext, type KubeconfigUser } from './kubeconfig.js';
 export * from './objects.js';
 export * from './audit.js';
+export { EXEC_PROTOCOLS, type ExecProcess, type ExecRequest, type ExecRunner } from './exec-ws.js';

@@ -1,8 +1,10 @@
+import { STATUS_CODES } from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { makeClusterPki, type ClusterPki, type Pem } from './certs.js';
+import { execRequest, serveExec, type ExecRunner } from './exec-ws.js';
 import { BUILTIN_RESOURCES, groupVersion, resourceKey, type ResourceDef } from './resources.js';
 import { ObjectStore, type KubeObject, type PutOptions } from './store.js';
 
@@ -67,6 +69,8 @@ export interface FakeKubeApiOptions {
   /** Pages of every list are capped at this many items even when a client asks for more (0: no cap). */
   maxPage?: number;
   gitVersion?: string;
+  /** Runs the commands of `pods/exec` (served over WebSocket); without one, exec answers 501. */
+  exec?: ExecRunner;
 }
 
 export interface FakeKubeApi {
@@ -90,6 +94,8 @@ export interface FakeKubeApi {
   /** A client certificate the server accepts for this user. */
   clientCert(user: string, groups?: string[]): Pem;
   route(verb: string, resource: string, handler: Route): void;
+  /** Sets who runs `pods/exec` commands. */
+  serveExec(runner: ExecRunner): void;
   close(): Promise<void>;
 }
 
@@ -292,6 +298,38 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
     });
   }
 
+  let execRunner = opts.exec;
+  // pods/exec arrives as a WebSocket upgrade: authenticated and authorized as `create` on pods/exec (as current
+  // kube-apiserver releases authorize a WebSocket exec; older ones checked `get`), then served.
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const rec: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+    requests.push(rec);
+    const refuse = (code: number, body: unknown) => {
+      rec.status = code;
+      const text = JSON.stringify(body);
+      socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+    };
+    const user = authenticate(req, rec);
+    if (!user) return refuse(401, status(401, 'Unauthorized', 'Unauthorized'));
+    rec.user = user.name;
+    const p = parsePath(url.pathname);
+    if (!p || p.def.resource !== 'pods' || p.subresource !== 'exec' || !p.name) return refuse(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    Object.assign(rec, { verb: 'create', resource: 'pods/exec', namespace: p.namespace });
+    const rule = forbidden.find((f) => f.verb === 'create' && f.resource === 'pods/exec' && (!f.namespace || f.namespace === p.namespace) && (!f.user || f.user === user.name));
+    if (rule) return refuse(403, forbiddenStatus(user, 'create', p));
+    const pod = store.get(p.def, p.namespace, p.name);
+    if (!pod) return refuse(404, notFound(p));
+    const names = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
+    const asked = url.searchParams.get('container');
+    if (!asked && names.length !== 1) return refuse(400, status(400, 'BadRequest', `a container name must be specified for pod ${p.name}, choose one of: [${names.join(' ')}]`));
+    if (asked && !names.includes(asked)) return refuse(400, status(400, 'BadRequest', `container ${asked} is not valid for pod ${p.name}`));
+    if (!execRunner) return refuse(501, status(501, 'NotImplemented', 'this fake API server runs no exec'));
+    if (!asked) url.searchParams.set('container', names[0]!);
+    rec.status = 101;
+    serveExec(req, socket, head, execRequest(p.namespace ?? 'default', p.name, url.searchParams), execRunner);
+  });
+
   server.on('clientError', (_e, socket) => socket.destroy());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
@@ -317,6 +355,7 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
     allow: () => void forbidden.splice(0),
     addToken: (token, user) => void tokens.set(token, user),
     clientCert: (user, groups) => pki.client(user, groups),
+    serveExec: (runner) => void (execRunner = runner),
     route(verb, res, handler) {
       const k = `${verb} ${res}`;
       routes.set(k, [...(routes.get(k) ?? []), handler]);

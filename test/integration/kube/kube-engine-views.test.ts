@@ -111,9 +111,9 @@ describe('a Kubernetes engine in the views', () => {
     expect(all.events.filter((e) => e.type === 'kube-audit').length).toBe(3);
   });
 
-  it('refuses what needs a node, naming pods/exec', async () => {
+  it('refuses what needs a node, and says that processes and the terminal go through pods/exec', async () => {
     const id = (await app.containers.list(ENGINE))[0]!.id;
-    await expect(call('containers.stats', { engineId: ENGINE, containerId: id })).rejects.toThrow(/pods\/exec is not offered yet for Kubernetes engines/);
-    await expect(call('investigate.fileDiff', { engineId: ENGINE, containerId: id, path: '/' })).rejects.toThrow(/pods\/exec is not offered yet/);
+    await expect(call('containers.stats', { engineId: ENGINE, containerId: id })).rejects.toThrow(/file changes, stats and logs need the node's runtime .*processes and the terminal go through pods\/exec/);
+    await expect(call('investigate.fileDiff', { engineId: ENGINE, containerId: id, path: '/' })).rejects.toThrow(/need the node's runtime/);
   });
 });

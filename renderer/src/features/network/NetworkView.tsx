@@ -23,9 +23,11 @@ const LEGEND: [string, string][] = [
   ['lg lg-listener', 'listener'],
   ['lg lg-endpoint', 'endpoint'],
   ['lg lg-external', 'public'],
+  ['lg lg-service', 'service'],
   ['ln ln-inbound', 'in'],
   ['ln ln-outbound', 'out'],
   ['ln ln-internal', 'container↔container'],
+  ['ln ln-allowed', 'allowed by policy'],
 ];
 
 /** The engine's network: containers, their processes, listeners and remote endpoints, with live sockets as edges. */
@@ -285,6 +287,11 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
           Reload failed, showing the previous graph: {error.message}
         </div>
       ) : null}
+      {graph.access === 'declared' ? (
+        <div className="net-banner" data-testid="network-declared">
+          Drawn from what the cluster declares: pods, services and NetworkPolicies (dashed: allowed by policy). Connect the Docker engine of a node to join the sockets its pods hold.
+        </div>
+      ) : null}
       {graph.access === 'none' ? (
         <div className="net-banner">This engine gives no socket view (remote engine without host access): only containers and networks are drawn. Run a scan to collect sockets.</div>
       ) : null}
@@ -368,6 +375,12 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
                     {e.protocol} {e.remoteAddress ? `${e.remoteAddress}:${e.remotePort}` : ''} {e.state}
                     {e.count > 1 ? ` ×${e.count}` : ''}
                   </span>
+                  {e.policy ? (
+                    <span className={`policy policy-${e.policy}`} data-testid="connection-policy">
+                      {' '}
+                      {e.policy === 'denied' ? 'not allowed by NetworkPolicy' : 'allowed by NetworkPolicy'}
+                    </span>
+                  ) : null}
                 </div>
               </li>
             ))}
@@ -425,6 +438,7 @@ function NodeDetails({ node, edges, nodeById, titles, onSelect, onClear }: { nod
                 <button type="button" className="ghost link" onClick={() => onSelect(other)}>
                   {e.source === node.id ? '→' : '←'} {labelOf(nodeById, other)}
                 </button>{' '}
+                {e.kind === 'allowed' || e.kind === 'selects' ? <span className="muted">{e.kind === 'allowed' ? 'may connect' : 'selects'} </span> : null}
                 <span className="mono muted">
                   {e.protocol ?? ''} {e.localAddress ? `${e.localAddress}:${e.localPort}` : ''}
                   {e.remoteAddress ? ` ⇄ ${e.remoteAddress}:${e.remotePort}` : ''} {e.state ?? ''}
@@ -473,6 +487,8 @@ function readPalette(el: Element): Palette {
     process: v('--fg-2', '#9aa6b2'),
     listener: v('--ok', '#3fb950'),
     endpoint: v('--low', '#8b98a5'),
+    service: '#db61a2',
+    allowed: v('--fg-2', '#9aa6b2'),
     external: v('--warn', '#d29922'),
     inbound: v('--warn', '#d29922'),
     outbound: '#a371f7',

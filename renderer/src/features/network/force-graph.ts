@@ -25,7 +25,7 @@ import {
 
 export interface GNode extends SimulationNodeDatum {
   id: string;
-  kind: 'container' | 'process' | 'listener' | 'endpoint';
+  kind: 'container' | 'process' | 'listener' | 'endpoint' | 'service';
   label: string;
   /** Finding colour (CSS colour) or undefined. */
   mark?: string;
@@ -38,7 +38,7 @@ export interface GEdge extends SimulationLinkDatum<GNode> {
   id: string;
   source: string | GNode;
   target: string | GNode;
-  kind: 'owns' | 'listen' | 'connection';
+  kind: 'owns' | 'listen' | 'connection' | 'selects' | 'allowed';
   direction: string;
   mark?: string;
   count?: number;
@@ -60,6 +60,9 @@ export interface Palette {
   process: string;
   listener: string;
   endpoint: string;
+  service: string;
+  /** Declared NetworkPolicy reachability, drawn dashed. */
+  allowed: string;
   external: string;
   inbound: string;
   outbound: string;
@@ -77,7 +80,7 @@ export interface GraphStats {
   running: boolean;
 }
 
-const RADIUS: Record<GNode['kind'], number> = { container: 11, process: 6, listener: 5, endpoint: 7 };
+const RADIUS: Record<GNode['kind'], number> = { container: 11, process: 6, listener: 5, endpoint: 7, service: 9 };
 const GROUP_FILLS = ['#4ea1ff', '#3fb950', '#d29922', '#a371f7', '#ff7b72', '#39c5cf'];
 
 export class ForceGraph {
@@ -469,7 +472,7 @@ export class ForceGraph {
 
     // Canvas state changes and stroke calls dominate the cost at a few thousand elements: everything below is
     // bucketed by style and drawn with one path per bucket.
-    const edgeBuckets = new Map<string, { colour: string; width: number; alpha: number; edges: GEdge[] }>();
+    const edgeBuckets = new Map<string, { colour: string; width: number; alpha: number; dashed: boolean; edges: GEdge[] }>();
     const arrowBuckets = new Map<string, GEdge[]>();
     for (const e of this.edges) {
       const s = e.source as GNode;
@@ -477,18 +480,20 @@ export class ForceGraph {
       const lit = (sel !== undefined && (s.id === sel || t.id === sel)) || this.highlightEdges.has(e.id);
       const dim = sel !== undefined && !lit;
       const alpha = dim ? 0.15 : e.kind === 'owns' ? 0.45 : 0.9;
-      const colour = e.mark ?? (e.kind === 'owns' ? p.line : e.kind === 'listen' ? p.listener : e.direction === 'inbound' ? p.inbound : e.direction === 'internal' ? p.internal : p.outbound);
+      const colour = e.mark ?? (e.kind === 'owns' ? p.line : e.kind === 'listen' ? p.listener : e.kind === 'selects' ? p.service : e.kind === 'allowed' ? p.allowed : e.direction === 'inbound' ? p.inbound : e.direction === 'internal' ? p.internal : p.outbound);
+      const dashed = e.kind === 'allowed';
       const width = Math.round(((lit ? 2.5 : e.kind === 'connection' ? 1.2 + Math.min(3, Math.log2(e.count ?? 1)) : 0.8) / Math.sqrt(k)) * 4) / 4;
-      const key = `${colour}|${width}|${alpha}`;
-      const b = edgeBuckets.get(key) ?? { colour, width, alpha, edges: [] };
+      const key = `${colour}|${width}|${alpha}|${dashed}`;
+      const b = edgeBuckets.get(key) ?? { colour, width, alpha, dashed, edges: [] };
       b.edges.push(e);
       edgeBuckets.set(key, b);
-      if (e.kind === 'connection' && k > 0.5 && !dim) arrowBuckets.set(colour, [...(arrowBuckets.get(colour) ?? []), e]);
+      if ((e.kind === 'connection' || e.kind === 'allowed') && k > 0.5 && !dim) arrowBuckets.set(colour, [...(arrowBuckets.get(colour) ?? []), e]);
     }
     for (const b of edgeBuckets.values()) {
       ctx.globalAlpha = b.alpha;
       ctx.strokeStyle = b.colour;
       ctx.lineWidth = b.width;
+      ctx.setLineDash(b.dashed ? [4 / Math.sqrt(k), 3 / Math.sqrt(k)] : []);
       ctx.beginPath();
       for (const e of b.edges) {
         const s = e.source as GNode;
@@ -498,6 +503,7 @@ export class ForceGraph {
       }
       ctx.stroke();
     }
+    ctx.setLineDash([]);
     ctx.globalAlpha = 0.9;
     for (const [colour, list] of arrowBuckets) {
       ctx.fillStyle = colour;
@@ -530,6 +536,12 @@ export class ForceGraph {
         const y = n.y ?? 0;
         if (n.kind === 'listener') ctx.rect(x - r, y - r, r * 2, r * 2);
         else if (n.kind === 'endpoint') this.diamond(ctx, x, y, r + 1);
+        else if (n.kind === 'service') {
+          ctx.moveTo(x, y - r);
+          ctx.lineTo(x + r, y + r * 0.8);
+          ctx.lineTo(x - r, y + r * 0.8);
+          ctx.closePath();
+        }
         else {
           ctx.moveTo(x + r, y);
           ctx.arc(x, y, r, 0, Math.PI * 2);
@@ -576,7 +588,7 @@ export class ForceGraph {
       const [vx0, vy0] = this.transform.invert([0, 0]);
       const [vx1, vy1] = this.transform.invert([this.width, this.height]);
       const many = this.nodes.length > 300 && k < 1.5;
-      for (const kind of ['container', 'listener', 'endpoint', 'process'] as const) {
+      for (const kind of ['container', 'service', 'listener', 'endpoint', 'process'] as const) {
         ctx.font = `${kind === 'container' ? '600 ' : ''}${(kind === 'container' ? 12 : 10) / Math.max(k, 0.8)}px system-ui, sans-serif`;
         ctx.fillStyle = kind === 'container' ? p.fg : p.muted;
         for (const n of this.nodes) {

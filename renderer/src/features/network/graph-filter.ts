@@ -53,6 +53,6 @@ export function filterGraph(g: NetGraph, f: GraphFilter): { nodes: NetNode[]; ed
     for (const e of g.edges) if (e.kind === 'owns' && touched.has(e.target)) kept.push(e);
     for (const e of kept) if (e.kind === 'owns') touched.add(e.source);
   }
-  const nodes = g.nodes.filter((n) => (n.kind === 'container' ? !f.hideIdle || touched.has(n.id) : touched.has(n.id)));
+  const nodes = g.nodes.filter((n) => (n.kind === 'container' || n.kind === 'service' ? !f.hideIdle || touched.has(n.id) : touched.has(n.id)));
   return { nodes, edges: kept };
 }

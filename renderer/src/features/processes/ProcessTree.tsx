@@ -6,6 +6,7 @@ import { useContainerEvidence } from '../../lib/use-evidence.js';
 import { visible, bytes } from '../../lib/visible-text.js';
 import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
 import type { ProcessInfo } from '../../../../shared/domain/process.js';
+import { isKubeEngine } from '../../lib/engine-kind.js';
 import { buildTree, compareViews, SEVERE_FLAGS, type ProcNode, type ProcTree } from './process-model.js';
 import { TreePane, type TreePaneHandle } from './TreePane.js';
 import '../../lib/common.css';
@@ -14,8 +15,26 @@ import './processes.css';
 /** Process tree of the selected container: the host's view beside the container's own, differences marked. */
 export function ProcessTreeView() {
   const { engineId, containerId } = useWorkbench();
-  const q = useContainerEvidence(engineId, containerId);
+  // A pod container's processes are read by running a command in it (pods/exec): only once the analyst says so.
+  const kube = isKubeEngine(engineId);
+  const [allowed, setAllowed] = useState<string>();
+  const asked = !kube || (containerId !== undefined && allowed === `${engineId}\u0000${containerId}`);
+  const q = useContainerEvidence(engineId, asked ? containerId : undefined, { podExec: kube });
   if (!containerId) return <Empty title="Select a container">Its process tree appears here, host view beside the in-container view.</Empty>;
+  if (!asked) {
+    return (
+      <div className="state state-empty" data-testid="kube-processes-ask">
+        <strong>Processes of a pod are read through pods/exec</strong>
+        <div className="muted">
+          This runs <code>/bin/sh -c &apos;cat /proc/[0-9]*/stat&apos;</code> inside the pod container. The cluster&apos;s audit log records the exec, the container&apos;s own binaries answer (they may lie), and
+          the exec is written in the open case&apos;s custody log before it starts. RBAC must allow create on pods/exec.
+        </div>
+        <button type="button" className="danger" onClick={() => setAllowed(`${engineId}\u0000${containerId}`)} data-testid="kube-processes-run">
+          Read processes through pods/exec
+        </button>
+      </div>
+    );
+  }
   if (q.error && !q.data) return <ErrorState error={q.error} onRetry={q.reload} />;
   if (!q.data) return <Loading what="processes" />;
   return <ProcessTree evidence={q.data} refreshing={q.loading} onRefresh={q.refreshNow} />;
@@ -25,8 +44,10 @@ type Side = 'host' | 'container';
 
 export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: ContainerEvidence; refreshing?: boolean; onRefresh?: () => void }) {
   const wb = useWorkbench();
-  const hostProcs = evidence.processes.host?.processes;
-  const insideProcs = evidence.processes.container?.processes;
+  // A pod read through pods/exec has only the container's own view: it is shown alone, and said to be that.
+  const onlyInside = !evidence.processes.host && evidence.processes.container !== undefined;
+  const hostProcs = onlyInside ? evidence.processes.container?.processes : evidence.processes.host?.processes;
+  const insideProcs = onlyInside ? undefined : evidence.processes.container?.processes;
   const { hostTree, insideTree } = useMemo(() => {
     const cmp = compareViews(hostProcs ?? [], insideProcs);
     return { hostTree: buildTree(hostProcs ?? [], cmp.host), insideTree: insideProcs ? buildTree(insideProcs, cmp.inside) : undefined };
@@ -142,7 +163,15 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
       <div className="pt-split">
         <section className="pt-side">
           <header className="pt-head">
-            <b>Host view</b> <span className="muted small">{visible(evidence.processes.host?.source)} · cannot be lied to from inside</span>
+            {onlyInside ? (
+              <>
+                <b>In-container view</b> <span className="muted small">{visible(evidence.processes.container?.source)} · what the container claims; a cluster gives no host view</span>
+              </>
+            ) : (
+              <>
+                <b>Host view</b> <span className="muted small">{visible(evidence.processes.host?.source)} · cannot be lied to from inside</span>
+              </>
+            )}
           </header>
           <TreePane ref={hostPane} tree={hostTree} query={deferredQuery} selected={sel?.side === 'host' ? sel.pid : undefined} partner={sel?.side === 'container' ? partner : undefined} onSelect={selectHost} label="Host view of processes" testId="process-tree-host" onZoom={setZoomK} />
         </section>
@@ -154,6 +183,8 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
             <>
               <TreePane ref={insidePane} tree={insideTree} query={deferredQuery} selected={sel?.side === 'container' ? sel.pid : undefined} partner={sel?.side === 'host' ? partner : undefined} onSelect={selectInside} label="In-container view of processes" testId="process-tree-container" />
             </>
+          ) : onlyInside ? (
+            <Empty title="No host view">A cluster&apos;s API gives no view of a pod from its node. Connect the node&apos;s Docker engine to compare with what the node sees.</Empty>
           ) : (
             <Empty title="Not collected">The in-container view needs an exec into the container, which a read-only scan does not do. The host view on the left is the one to trust.</Empty>
           )}

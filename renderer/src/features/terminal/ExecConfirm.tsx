@@ -13,7 +13,7 @@ export function splitCommand(line: string): string[] {
  * Asks before anything runs in the container. The text says what the analyst is about to change: an exec is
  * visible in the container's event history and can alter its state, which matters for evidence.
  */
-export function ExecConfirm({ containerName, onCancel, onConfirm }: { containerName: string; onCancel: () => void; onConfirm: (cmd: string[]) => void }) {
+export function ExecConfirm({ containerName, pod, onCancel, onConfirm }: { containerName: string; pod?: boolean; onCancel: () => void; onConfirm: (cmd: string[]) => void }) {
   const [line, setLine] = useState('sh');
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -27,7 +27,8 @@ export function ExecConfirm({ containerName, onCancel, onConfirm }: { containerN
           Run a command inside <span className="mono">{containerName}</span>?
         </h2>
         <p>
-          <strong className="warn">This changes the container.</strong> Docker records the exec in the container&apos;s event history (exec_create, exec_start), the command runs with the
+          <strong className="warn">This changes the container.</strong>{' '}
+          {pod ? 'The cluster records the exec (pods/exec) in its audit log' : <>Docker records the exec in the container&apos;s event history (exec_create, exec_start)</>}, the command runs with the
           container&apos;s user and privileges, and anything it does (files, processes, connections) becomes part of what you are investigating.
         </p>
         <p className="muted small">The session is recorded as an asciicast v2 file, hashed (sha256) and kept with your name and the time: as evidence of the open case, or in the data directory when no case is open. Prefer the read-only logs when they are enough.</p>

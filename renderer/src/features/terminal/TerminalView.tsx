@@ -8,6 +8,7 @@ import { useWorkbench } from '../../workbench/workbench.js';
 import { Empty, ErrorState } from '../../components/States.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ExecConfirm } from './ExecConfirm.js';
+import { isKubeEngine } from '../../lib/engine-kind.js';
 import { createInputQueue } from './input-queue.js';
 import './terminal.css';
 
@@ -215,6 +216,7 @@ export function TerminalView() {
       {confirming ? (
         <ExecConfirm
           containerName={name}
+          pod={isKubeEngine(engineId)}
           onCancel={() => setConfirming(false)}
           onConfirm={(cmd) => {
             setConfirming(false);
