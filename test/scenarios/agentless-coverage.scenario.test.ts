@@ -67,12 +67,16 @@ beforeAll(async () => {
   const cgi = `mkdir -p /www/cgi-bin; printf '#!/bin/sh\\necho "Content-Type: text/plain"; echo; id; sleep 600\\n' > /www/cgi-bin/run; chmod +x /www/cgi-bin/run`;
   c.webshell = await start({ suite: SUITE, image: WEB, ready: true, cmd: script(`${cgi}; httpd -f -p 127.0.0.1:8080 -h /www & sleep 0.3; (printf 'GET /cgi-bin/run HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 8080 > /dev/null &); sleep 0.8`) });
   c.webserver = await start({ suite: SUITE, image: WEB, ready: true, cmd: script(`mkdir -p /www; echo ok > /www/index.html; httpd -f -p 127.0.0.1:8080 -h /www & sleep 0.3; printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 8080 > /dev/null`) });
+  // The metadata address lives on the container's own loopback (its namespace, NET_ADMIN to add it): nothing leaves it.
+  const imds = (addr: string) => script(`ip addr add 169.254.169.254/32 dev lo; sleep 60 | nc -l -p 80 > /dev/null & sleep 0.3; sleep 60 | nc ${addr} 80 > /dev/null & sleep 0.3`);
+  c.imds = await start({ suite: SUITE, ready: true, hostConfig: { CapAdd: ['NET_ADMIN'] }, cmd: imds('169.254.169.254') });
+  c.localApi = await start({ suite: SUITE, ready: true, hostConfig: { CapAdd: ['NET_ADMIN'] }, cmd: imds('127.0.0.1') });
   c.unlabelled = await start({ suite: SUITE, hostConfig: { SecurityOpt: ['label=disable'] } });
   c.badImage = await start({ suite: SUITE, image: tags.bad, env: ['DB_PASSWORD=s3cr3t-from-run'] });
   c.goodImage = await start({ suite: SUITE, image: tags.good, env: ['POSTGRES_PASSWORD_FILE=/run/secrets/pg', 'DEBUG=true'] });
   c.rootOverride = await start({ suite: SUITE, image: tags.good, user: 'root' });
   evidence = await collect(Object.values(c).map((x) => x.id), since);
-  result = runDetectors(evidence, { only: ['packet-socket', 'container-tooling', 'image-build-hygiene', 'security-profile-disabled', 'runtime-hardening'] });
+  result = runDetectors(evidence, { only: ['packet-socket', 'cloud-metadata-access', 'container-tooling', 'image-build-hygiene', 'security-profile-disabled', 'runtime-hardening'] });
 }, 240_000);
 
 afterAll(async () => {
@@ -95,6 +99,18 @@ describe('packet sockets (Falco: Packet socket created in container)', () => {
     expect(hits[0]!.summary).toMatch(/tcpdump \(pid \d+\) .* holds a packet socket \(raw proto=0x0003/);
     expect(hits[0]!.attack).toEqual(['T1040', 'T1557.002']);
     expect(on('pinger', 'packet-socket')).toEqual([]);
+  });
+});
+
+describe('cloud metadata (Falco: Contact cloud metadata service from container)', () => {
+  it('a connection to 169.254.169.254 by nc is high, with its owner; the same talk to 127.0.0.1 is quiet', () => {
+    const hits = on('imds', 'cloud-metadata-access');
+    expect(hits.length, JSON.stringify(evidence.containers.find((x) => x.container.id === c.imds!.id)?.sockets.at(-1)?.sockets)).toBeGreaterThan(0);
+    // Both ends share the namespace here; the client's socket is the one whose peer is port 80.
+    const client = hits.find((f) => /169\.254\.169\.254\]?:80,/.test(f.summary))!;
+    expect([client.severity, client.attack]).toEqual(['high', ['T1552.005']]);
+    expect(client.summary).toMatch(/^nc \(pid \d+\) in .* connected to .*169\.254\.169\.254:80, the cloud instance metadata/);
+    expect(on('localApi', 'cloud-metadata-access')).toEqual([]);
   });
 });
 
@@ -157,6 +173,7 @@ describe('precision on the look-alikes', () => {
   it('no benign container draws any of these detectors at medium or above', () => {
     const scenarios: Scenario[] = [
       { detector: 'packet-socket', malicious: ['sniffer'], benign: ['pinger', 'webserver'] },
+      { detector: 'cloud-metadata-access', malicious: ['imds'], benign: ['localApi', 'webserver'] },
       { detector: 'container-tooling', malicious: ['sniffer', 'webshell'], benign: ['pinger', 'webserver', 'goodImage'] },
       { detector: 'image-build-hygiene', malicious: ['badImage', 'rootOverride'], benign: ['goodImage', 'pinger'] },
     ];

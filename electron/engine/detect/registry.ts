@@ -34,6 +34,7 @@ import { outboundNonstandardPort } from './network/outbound-nonstandard-port.js'
 import { interContainer } from './network/inter-container.js';
 import { beaconing } from './network/beaconing.js';
 import { packetSocket } from './network/packet-socket.js';
+import { cloudMetadataAccess } from './network/cloud-metadata.js';
 import { resourceHijack } from './lifecycle/resource-hijack.js';
 import { shortLivedContainers } from './lifecycle/short-lived.js';
 import { execIntoContainer } from './lifecycle/exec-into-container.js';
@@ -94,6 +95,7 @@ export const DETECTORS: readonly Detector[] = [
   interContainer,
   beaconing,
   packetSocket,
+  cloudMetadataAccess,
   resourceHijack,
   shortLivedContainers,
   execIntoContainer,
