@@ -71,12 +71,15 @@ beforeAll(async () => {
   const imds = (addr: string) => script(`ip addr add 169.254.169.254/32 dev lo; sleep 60 | nc -l -p 80 > /dev/null & sleep 0.3; sleep 60 | nc ${addr} 80 > /dev/null & sleep 0.3`);
   c.imds = await start({ suite: SUITE, ready: true, hostConfig: { CapAdd: ['NET_ADMIN'] }, cmd: imds('169.254.169.254') });
   c.localApi = await start({ suite: SUITE, ready: true, hostConfig: { CapAdd: ['NET_ADMIN'] }, cmd: imds('127.0.0.1') });
+  c.tunables = await start({ suite: SUITE, ready: true, cmd: script('GLIBC_TUNABLES=glibc.malloc.mxfast=glibc.malloc.mxfast=AAAAAAAA sleep 3600 &') });
+  c.proxied = await start({ suite: SUITE, ready: true, cmd: script('HTTPS_PROXY=http://127.0.0.1:3128 sleep 3600 &') });
+  c.corpProxy = await start({ suite: SUITE, env: ['HTTPS_PROXY=http://127.0.0.1:3128', 'GLIBC_TUNABLES=glibc.malloc.arena_max=2'] });
   c.unlabelled = await start({ suite: SUITE, hostConfig: { SecurityOpt: ['label=disable'] } });
   c.badImage = await start({ suite: SUITE, image: tags.bad, env: ['DB_PASSWORD=s3cr3t-from-run'] });
   c.goodImage = await start({ suite: SUITE, image: tags.good, env: ['POSTGRES_PASSWORD_FILE=/run/secrets/pg', 'DEBUG=true'] });
   c.rootOverride = await start({ suite: SUITE, image: tags.good, user: 'root' });
   evidence = await collect(Object.values(c).map((x) => x.id), since);
-  result = runDetectors(evidence, { only: ['packet-socket', 'cloud-metadata-access', 'container-tooling', 'image-build-hygiene', 'security-profile-disabled', 'runtime-hardening'] });
+  result = runDetectors(evidence, { only: ['packet-socket', 'cloud-metadata-access', 'process-env-abuse', 'container-tooling', 'image-build-hygiene', 'security-profile-disabled', 'runtime-hardening'] });
 }, 240_000);
 
 afterAll(async () => {
@@ -111,6 +114,16 @@ describe('cloud metadata (Falco: Contact cloud metadata service from container)'
     expect([client.severity, client.attack]).toEqual(['high', ['T1552.005']]);
     expect(client.summary).toMatch(/^nc \(pid \d+\) in .* connected to .*169\.254\.169\.254:80, the cloud instance metadata/);
     expect(on('localApi', 'cloud-metadata-access')).toEqual([]);
+  });
+});
+
+describe('process environment (Falco incubating I10, I29)', () => {
+  it('exploit-shaped GLIBC_TUNABLES is high, a proxy set at run time medium; both from Config.Env are quiet', () => {
+    expect(on('tunables', 'process-env-abuse').map((f) => [f.cause, f.severity, f.attack])).toEqual([['glibc-tunables-malformed', 'high', ['T1068']]]);
+    const proxy = on('proxied', 'process-env-abuse');
+    expect(proxy.map((f) => [f.cause, f.severity])).toEqual([['proxy-env', 'medium']]);
+    expect(proxy[0]!.summary).toMatch(/^sleep \(pid \d+\) in .* sends its traffic through http:\/\/127\.0\.0\.1:3128 \(HTTPS_PROXY\), a proxy the container configuration does not set\.$/);
+    expect(on('corpProxy', 'process-env-abuse')).toEqual([]);
   });
 });
 
@@ -174,12 +187,13 @@ describe('precision on the look-alikes', () => {
     const scenarios: Scenario[] = [
       { detector: 'packet-socket', malicious: ['sniffer'], benign: ['pinger', 'webserver'] },
       { detector: 'cloud-metadata-access', malicious: ['imds'], benign: ['localApi', 'webserver'] },
+      { detector: 'process-env-abuse', malicious: ['tunables', 'proxied'], benign: ['corpProxy', 'pinger'] },
       { detector: 'container-tooling', malicious: ['sniffer', 'webshell'], benign: ['pinger', 'webserver', 'goodImage'] },
       { detector: 'image-build-hygiene', malicious: ['badImage', 'rootOverride'], benign: ['goodImage', 'pinger'] },
     ];
     const scores = score(scenarios, (key) => on(key));
     reportScores('agentless-coverage', scores);
     for (const s of scores) expect([s.detector, s.precision, s.recall]).toEqual([s.detector, 1, 1]);
-    for (const key of ['pinger', 'webserver', 'goodImage']) expect(on(key).filter((f) => severityRank(f.severity) >= severityRank('medium') && f.detector !== 'runtime-hardening'), key).toEqual([]);
+    for (const key of ['pinger', 'webserver', 'goodImage', 'corpProxy', 'localApi']) expect(on(key).filter((f) => severityRank(f.severity) >= severityRank('medium') && f.detector !== 'runtime-hardening'), key).toEqual([]);
   });
 });

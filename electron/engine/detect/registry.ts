@@ -22,6 +22,7 @@ import { indicatorRemoval } from './files/indicator-removal.js';
 import { suspiciousExe } from './process/suspicious-exe.js';
 import { processMasquerading } from './process/masquerading.js';
 import { containerTooling } from './process/container-tooling.js';
+import { processEnvAbuse } from './process/env-abuse.js';
 import { hiddenProcesses } from './process/hidden-processes.js';
 import { procBindMount } from './process/proc-bind-mount.js';
 import { namespaceEscape } from './process/namespace-escape.js';
@@ -83,6 +84,7 @@ export const DETECTORS: readonly Detector[] = [
   suspiciousExe,
   processMasquerading,
   containerTooling,
+  processEnvAbuse,
   hiddenProcesses,
   procBindMount,
   namespaceEscape,
