@@ -85,7 +85,7 @@ export function createApp(opts: AppOptions = {}) {
     // The files stay in the data directory; the next start tries again.
   }
   // The current case's allowlist applies to every scan while that case is open.
-  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true, env, home: opts.home });
+  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true, env, home: opts.home, rulesDir: path.join(dataDir, 'rules') });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
   const live = new LiveEvents(engines, bus, (ev) => operations.annotate([ev])[0]!);
   // The footprint goes into the open case's custody log; without a case database there is no case to write to.

@@ -37,6 +37,8 @@ export const ImageFactsSchema = z.object({
   exposedPorts: z.array(z.string()).max(1024),
   env: z.array(boundedString(LIMITS.label)).max(1024),
   labels: z.record(z.string(), z.string()).default({}),
+  /** Config.User: the user the image runs as unless the container overrides it; empty means root. */
+  user: z.string().max(LIMITS.name).default(''),
   history: z.array(z.object({ created: z.string(), createdBy: boundedString(LIMITS.command), comment: boundedString(LIMITS.summary).optional() })).max(512),
 });
 export type ImageFacts = z.infer<typeof ImageFactsSchema>;
@@ -177,6 +179,16 @@ export const EngineEvidenceSchema = z.object({
   }),
   collectedAt: z.string(),
   since: z.string().optional(),
+  /** Engine-wide settings from GET /info that benchmark checks read (swarm mode, the security options in force). */
+  info: z
+    .object({
+      /** Swarm.LocalNodeState: inactive, pending, active, error, locked. */
+      swarm: z.string().max(32),
+      swarmManager: z.boolean().default(false),
+      /** SecurityOptions, e.g. name=apparmor, name=seccomp,profile=builtin, name=selinux. */
+      securityOptions: z.array(z.string().max(256)).max(32).default([]),
+    })
+    .optional(),
   containers: z.array(ContainerEvidenceSchema),
   images: z.array(ImageFactsSchema).default([]),
   events: z.array(EngineEventSchema).default([]),

@@ -30,6 +30,8 @@ export const DetectorMetaSchema = z.object({
   blindSpots: z.array(z.string()).min(1),
   falsePositives: z.array(z.string()).min(1),
   response: z.array(z.string()).min(1),
+  /** Rule-file detectors: the file and the rule's version (`rules/site.yaml:12, rule version 3`); absent for built-ins. */
+  source: z.string().max(2048).optional(),
 });
 export type DetectorMeta = z.infer<typeof DetectorMetaSchema>;
 

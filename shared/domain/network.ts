@@ -2,9 +2,12 @@ import { z } from 'zod';
 
 export const SocketStateSchema = z.enum(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'UNCONN', 'UNKNOWN']);
 
-/** One socket row from /proc/net of a container's network namespace. */
+/**
+ * One socket row from /proc/net of a container's network namespace. `packet` rows (AF_PACKET, /proc/net/packet) have
+ * no addresses: localAddress says the socket type, Ethernet protocol and interface index.
+ */
 export const SocketInfoSchema = z.object({
-  protocol: z.enum(['tcp', 'tcp6', 'udp', 'udp6', 'unix']),
+  protocol: z.enum(['tcp', 'tcp6', 'udp', 'udp6', 'unix', 'packet']),
   localAddress: z.string().max(256),
   localPort: z.number().int(),
   remoteAddress: z.string().max(256),

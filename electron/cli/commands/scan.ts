@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createApp, type App } from '../../engine/app.js';
 import { DETECTORS } from '../../engine/detect/registry.js';
@@ -37,6 +38,7 @@ interface ScanFlags extends Omit<TargetFlags, 'context'>, ScanInputFlags {
   namespace?: string[];
   watch?: boolean;
   interval?: string;
+  rules?: string;
 }
 
 /** Rescans of --watch come at least this often; engine events bring them sooner. */
@@ -67,7 +69,8 @@ export function registerScan(program: Command): void {
     .option('--namespace <ns>', 'with a Kubernetes --context: scan only this namespace, repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .option('--all-contexts', 'scan every Docker engine found (local, DOCKER_HOST, docker contexts, saved hosts) at once, into one result')
     .option('--watch', 'keep running: rescan what changed on every engine event and every --interval, and print new and resolved findings as JSON lines until SIGINT or SIGTERM')
-    .option('--interval <duration>', `with --watch, rescan at least this often, e.g. 5s or 1m (default ${DEFAULT_WATCH_INTERVAL})`);
+    .option('--interval <duration>', `with --watch, rescan at least this often, e.g. 5s or 1m (default ${DEFAULT_WATCH_INTERVAL})`)
+    .option('--rules <dir>', 'YAML detection rules to run beside the built-in detectors (default: the rules folder of the data directory); invalid rules are reported and skipped');
   addTargetOptions(addScanInputOptions(cmd));
   // Repeatable here: several engines are scanned at once into one result.
   const ctx = cmd.options.find((o) => o.long === '--context')!;
@@ -82,6 +85,7 @@ export function registerScan(program: Command): void {
       if (opts.host && (opts.context?.length || opts.allContexts)) return usage('--host names one engine; use --context for several');
       if (opts.allContexts && opts.context?.length) return usage('--all-contexts already scans every context; leave out --context');
       if (opts.interval !== undefined && !opts.watch) return usage('--interval needs --watch');
+      if (opts.rules !== undefined && !isDirectory(opts.rules)) return usage(`--rules ${opts.rules.slice(0, 200)} is not a directory`);
       if (opts.watch) {
         if (opts.format === 'sarif') return usage('--watch prints JSON lines; --format sarif is for a single scan');
         if (opts.case) return usage('--watch does not record in a case; run a scan with --case for that');
@@ -115,7 +119,7 @@ export function registerScan(program: Command): void {
           const t0 = Date.now();
           const base = { engineId: t.id, name: t.name, endpoint: endpointOf(t) };
           try {
-            const scanned = await app.scans.run(t.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: inputs.observeMs, namespaces: opts.namespace });
+            const scanned = await app.scans.run(t.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: inputs.observeMs, namespaces: opts.namespace, rulesDir: opts.rules });
             // Hidden findings are reported beside the others, never dropped; --fail-on ignores them. The field is
             // left out when nothing was hidden, so the output of a scan without an allowlist keeps its shape.
             return { ...base, durationMs: Date.now() - t0, result: app.scans.withHidden(t.id, scanned) };
@@ -171,6 +175,14 @@ async function chooseTargets(app: App, opts: ScanFlags): Promise<EngineConfig[]>
 
 const endpointOf = (t: EngineConfig): string => endpointUrl(t.endpoint);
 
+const isDirectory = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 /**
  * --watch: the opening scans print every finding as new; then each burst of engine events and each interval
  * rescans what changed and prints what appeared and what went away, one JSON object a line, until a signal.
@@ -181,7 +193,7 @@ async function watch(app: App, targets: EngineConfig[], opts: ScanFlags, inputs:
     engineIds: targets.map((t) => t.id),
     bus: app.bus,
     intervalMs,
-    scan: (id, first, signal) => app.scans.run(id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: first ? inputs.observeMs : undefined, signal }),
+    scan: (id, first, signal) => app.scans.run(id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: first ? inputs.observeMs : undefined, signal, rulesDir: opts.rules }),
     onChange: (c) => process.stdout.write(`${JSON.stringify(c)}\n`),
     onError: (id, e) => {
       const err = toAppError(e, `engine "${id}"`);

@@ -129,7 +129,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
         const list = parseNetTables(net.tables);
         attributeSockets(list, host?.processes ?? []);
         sockets.push(networkSnapshot(id, `host:${procRoot}/${hostPid}/net`, list));
-        artifacts.push(artifactRef('sockets', `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix}`, net.raw, id));
+        artifacts.push(artifactRef('sockets', `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix,packet}`, net.raw, id));
       }
       const mountinfo = await attempt('host:/proc/PID/mountinfo', () => readFile(`${procRoot}/${hostPid}/mountinfo`, 'utf8'));
       if (mountinfo !== undefined) {

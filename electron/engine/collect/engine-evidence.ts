@@ -124,6 +124,11 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
       }),
     ),
   );
+  const info = await withTimeout(engineInfo(docker), timeoutMs, 'info').catch((e: unknown) => {
+    const err = toAppError(e);
+    errors.push({ call: 'info', code: err.code, message: err.message.slice(0, 2048) });
+    return undefined;
+  });
   const ev = await eventsTask;
   // Container-level errors also appear at engine level, so one list answers "what went wrong in this scan".
   for (const c of containers) errors.push(...c.errors);
@@ -132,12 +137,24 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     engine: opts.engine,
     collectedAt: started.toISOString(),
     since: sinceDate.toISOString(),
+    info: info?.facts,
     containers,
     images: images.sort((a, b) => a.id.localeCompare(b.id)),
     events: ev.events,
     execs: ev.execs,
     kubeAudit: [],
     errors,
-    artifacts: [...imageArtifacts, ...ev.artifacts],
+    artifacts: [...(info ? [info.artifact] : []), ...imageArtifacts, ...ev.artifacts],
   };
+}
+
+/** The engine settings the benchmark reads; the artifact keeps only those fields, not the host inventory /info also holds. */
+async function engineInfo(docker: Docker): Promise<{ facts: NonNullable<EngineEvidence['info']>; artifact: ArtifactRef }> {
+  const raw = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean }; SecurityOptions?: string[] };
+  const facts = {
+    swarm: String(raw.Swarm?.LocalNodeState ?? 'inactive').slice(0, 32),
+    swarmManager: raw.Swarm?.ControlAvailable === true,
+    securityOptions: (raw.SecurityOptions ?? []).slice(0, 32).map((o) => String(o).slice(0, 256)),
+  };
+  return { facts, artifact: artifactRef('inspect', 'GET /info (Swarm, SecurityOptions)', JSON.stringify({ Swarm: raw.Swarm, SecurityOptions: raw.SecurityOptions })) };
 }

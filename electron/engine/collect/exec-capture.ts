@@ -56,7 +56,7 @@ const MARK = '@@stowaway-net@@';
 
 /** /proc/net tables of the container read through exec, split back per file. */
 export async function execNetTables(docker: Docker, containerId: string): Promise<{ tables: Record<string, string>; raw: string }> {
-  const script = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'].map((n) => `echo ${MARK}${n}; cat /proc/net/${n} 2>/dev/null`).join('; ');
+  const script = ['tcp', 'tcp6', 'udp', 'udp6', 'unix', 'packet'].map((n) => `echo ${MARK}${n}; cat /proc/net/${n} 2>/dev/null`).join('; ');
   const { stdout } = await execCapture(docker, containerId, ['/bin/sh', '-c', script]);
   const tables: Record<string, string> = {};
   for (const part of stdout.split(MARK).slice(1)) {

@@ -7,7 +7,11 @@ import { readNoFollow } from './safe-read.js';
 const PROC_SUPER_MAGIC = 0x9fa0;
 
 /** Environment variables that change how a process loads code or keeps history; the rest of environ is never kept. */
-export const WATCHED_ENV = ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'HISTFILE', 'HISTSIZE', 'HISTFILESIZE', 'HISTCONTROL', 'PROMPT_COMMAND'] as const;
+export const WATCHED_ENV = [
+  'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'HISTFILE', 'HISTSIZE', 'HISTFILESIZE', 'HISTCONTROL', 'PROMPT_COMMAND',
+  // The loader's tunables (CVE-2023-4911) and the proxies a program's traffic is sent through.
+  'GLIBC_TUNABLES', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy',
+] as const;
 
 const MAX_SOCKET_INODES = 4096;
 const MAX_FD_PATHS = 32;

@@ -24,6 +24,7 @@ export async function collectImageFacts(docker: Docker, imageId: string): Promis
     exposedPorts: Object.keys(cfg.ExposedPorts ?? {}),
     env: cfg.Env ?? [],
     labels: cfg.Labels ?? {},
+    user: cfg.User ?? '',
     history: (history ?? []).slice(0, 512).map((h) => ({
       created: h.Created ? new Date(h.Created * 1000).toISOString() : '',
       createdBy: h.CreatedBy ?? '',

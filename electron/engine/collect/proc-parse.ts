@@ -101,6 +101,25 @@ export function parseProcNetUnix(text: string, max = 100_000): SocketInfo[] {
   return out;
 }
 
+const PACKET_TYPES: Record<string, string> = { '1': 'stream', '2': 'dgram', '3': 'raw', '10': 'packet' };
+
+/**
+ * /proc/net/packet: AF_PACKET sockets, which read (and forge) whole frames on an interface. Columns: sk RefCnt Type
+ * Proto Iface R Rmem User Inode; Proto is the Ethernet protocol in hex (0003 = every protocol), Iface an ifindex.
+ */
+export function parseProcNetPacket(text: string, max = 100_000): SocketInfo[] {
+  const out: SocketInfo[] = [];
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length && out.length < max; i++) {
+    const f = lines[i]!.trim().split(/\s+/);
+    if (f.length < 9 || !/^[0-9a-f]+$/i.test(f[3]!)) continue;
+    const type = PACKET_TYPES[f[2]!] ?? `type${Number(f[2]) || 0}`;
+    const localAddress = `${type} proto=0x${f[3]!.toLowerCase().padStart(4, '0')} ifindex=${Number(f[4]) || 0}`;
+    out.push({ protocol: 'packet', localAddress, localPort: 0, remoteAddress: '', remotePort: 0, state: 'UNCONN', inode: Number(f[8]) || 0 });
+  }
+  return out;
+}
+
 export interface ProcStatus {
   name: string;
   ppid: number;

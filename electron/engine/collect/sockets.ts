@@ -1,18 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import type { NetworkSnapshot, SocketInfo } from '../../../shared/domain/network.js';
 import type { ProcessInfo } from '../../../shared/domain/process.js';
-import { parseProcNet, parseProcNetUnix } from './proc-parse.js';
+import { parseProcNet, parseProcNetPacket, parseProcNetUnix } from './proc-parse.js';
 
-export const NET_FILES = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'] as const;
+export const NET_FILES = ['tcp', 'tcp6', 'udp', 'udp6', 'unix', 'packet'] as const;
 export type NetFile = (typeof NET_FILES)[number];
 
-/** Parses the five /proc/net tables of one network namespace, given their raw text. */
+/** Parses the six /proc/net tables of one network namespace, given their raw text. */
 export function parseNetTables(tables: Partial<Record<NetFile, string>>): SocketInfo[] {
   const out: SocketInfo[] = [];
   for (const name of NET_FILES) {
     const text = tables[name];
     if (!text) continue;
-    out.push(...(name === 'unix' ? parseProcNetUnix(text) : parseProcNet(text, name)));
+    out.push(...(name === 'unix' ? parseProcNetUnix(text) : name === 'packet' ? parseProcNetPacket(text) : parseProcNet(text, name)));
   }
   return out;
 }

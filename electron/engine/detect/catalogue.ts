@@ -1,5 +1,6 @@
 import type { DetectorMeta } from '../../../shared/domain/finding.js';
 import { renderCoverage } from './coverage.js';
+import { renderRuleFormat } from './rules/rule-format-doc.js';
 import { renderKubeCoverage } from './kube-coverage.js';
 import { ATTACK_VERSION, attackLabel, attackTactics, attackUrl } from '../../../shared/domain/attack-techniques.js';
 
@@ -70,13 +71,16 @@ export function renderCatalogue(detectors: readonly { meta: DetectorMeta }[]): s
     out.push(`**${m.title}**. Severity ${m.severity}; ${KIND_TEXT[m.kind]}.`, '');
     out.push(`- Strategy: ${m.strategy.map((s) => `${s} (${STRATEGIES[s].tactic})`).join('; ')}`);
     out.push(`- ATT&CK: ${m.attack.map((t) => `[${attackLabel(t)}](${attackUrl(t)})`).join(', ')}`);
-    out.push(`- Tactics: ${[...new Set(m.attack.flatMap((t) => attackTactics(t)))].join(', ')}`, '');
+    out.push(`- Tactics: ${[...new Set(m.attack.flatMap((t) => attackTactics(t)))].join(', ')}`);
+    if (m.source) out.push(`- Source: rule file \`${cell(m.source)}\``);
+    out.push('');
     out.push('### Goal', '', m.goal, '');
     out.push('### Data used', '', bullets(m.dataSources), '');
     out.push('### Blind spots', '', bullets(m.blindSpots), '');
     out.push('### False positives and how they are suppressed', '', bullets(m.falsePositives), '');
     out.push('### Response', '', bullets(m.response), '');
   }
+  out.push(...renderRuleFormat());
   out.push(renderCoverage());
   out.push(...renderKubeCoverage());
   return out.join('\n');

@@ -21,16 +21,21 @@ import { sensitiveLinks } from './files/sensitive-links.js';
 import { indicatorRemoval } from './files/indicator-removal.js';
 import { suspiciousExe } from './process/suspicious-exe.js';
 import { processMasquerading } from './process/masquerading.js';
+import { containerTooling } from './process/container-tooling.js';
+import { processEnvAbuse } from './process/env-abuse.js';
 import { hiddenProcesses } from './process/hidden-processes.js';
 import { procBindMount } from './process/proc-bind-mount.js';
 import { namespaceEscape } from './process/namespace-escape.js';
 import { imageTampering } from './image/image-tampering.js';
+import { imageBuildHygiene } from './image/image-build.js';
 import { reverseShell } from './network/reverse-shell.js';
 import { shellPipeline } from './network/shell-pipeline.js';
 import { unexpectedListener } from './network/unexpected-listener.js';
 import { outboundNonstandardPort } from './network/outbound-nonstandard-port.js';
 import { interContainer } from './network/inter-container.js';
 import { beaconing } from './network/beaconing.js';
+import { packetSocket } from './network/packet-socket.js';
+import { cloudMetadataAccess } from './network/cloud-metadata.js';
 import { resourceHijack } from './lifecycle/resource-hijack.js';
 import { shortLivedContainers } from './lifecycle/short-lived.js';
 import { execIntoContainer } from './lifecycle/exec-into-container.js';
@@ -86,16 +91,21 @@ export const DETECTORS: readonly Detector[] = [
   indicatorRemoval,
   suspiciousExe,
   processMasquerading,
+  containerTooling,
+  processEnvAbuse,
   hiddenProcesses,
   procBindMount,
   namespaceEscape,
   imageTampering,
+  imageBuildHygiene,
   reverseShell,
   shellPipeline,
   unexpectedListener,
   outboundNonstandardPort,
   interContainer,
   beaconing,
+  packetSocket,
+  cloudMetadataAccess,
   resourceHijack,
   shortLivedContainers,
   execIntoContainer,

@@ -88,7 +88,7 @@ export function buildNetworkGraph(engineId: string, containers: ContainerSockets
     const ns = nsKey(c);
     const nets = c.networks.map((n) => n.name);
     for (const s of c.sockets) {
-      if (s.protocol === 'unix') continue;
+      if (s.protocol === 'unix' || s.protocol === 'packet') continue;
       // Docker's embedded DNS resolver listens in every user-network namespace, owned by dockerd, not the container.
       if (s.localAddress === DOCKER_DNS && s.pid === undefined && s.remotePort === 0) continue;
       const inodeKey = `${ns}:${s.protocol}:${s.inode}:${s.localPort}:${s.remoteAddress}:${s.remotePort}`;

@@ -5,6 +5,8 @@ import type { Finding } from '../../../shared/domain/finding.js';
 import { collectEngineEvidence, type EngineCollectOptions } from '../collect/engine-evidence.js';
 import { riskScore, runDetectors, type Suppression } from '../detect/run-detectors.js';
 import type { DetectPolicyInput } from '../detect/policy.js';
+import type { Detector } from '../detect/detector.js';
+import type { RuleError } from '../detect/rules/load-rules.js';
 import { attachKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
 import { observeEngine } from './observe.js';
 import { collectIncremental, type ScanBasis } from './incremental.js';
@@ -14,6 +16,10 @@ export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'o
   previous?: EngineEvidence | null;
   suppressions?: Suppression[];
   policy?: DetectPolicyInput;
+  /** The detectors to run (built-ins plus rule files); the built-ins when absent. */
+  detectors?: readonly Detector[];
+  /** Rule files that did not load: reported with the scan's errors, never fatal. */
+  ruleErrors?: RuleError[];
   onProgress?: (p: Omit<ScanProgress, 'scanId'>) => void;
   /** Cluster-side facts (pods, audit events), read after the engine and joined to its evidence before detection. */
   kube?: KubeEvidenceSource;
@@ -61,8 +67,12 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
   if (opts.previous) carryHistory(evidence, opts.previous, reused);
   if (opts.kube) attachKubeEvidence(evidence, await opts.kube());
   opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
-  const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy });
-  const errors: ScanError[] = [...evidence.errors, ...detection.failures.map((f) => ({ call: `detector ${f.detector}`, code: 'DETECTOR_FAILED', message: f.message.slice(0, 2048) }))];
+  const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy, detectors: opts.detectors });
+  const errors: ScanError[] = [
+    ...evidence.errors,
+    ...(opts.ruleErrors ?? []).slice(0, 200).map((e) => ({ call: `rules ${e.file}:${e.line}`.slice(0, 2048), code: 'RULE_INVALID', message: e.message.slice(0, 2048) })),
+    ...detection.failures.map((f) => ({ call: `detector ${f.detector}`, code: 'DETECTOR_FAILED', message: f.message.slice(0, 2048) })),
+  ];
   const byContainer = new Map<string, Finding[]>();
   for (const f of detection.findings) {
     if (!f.container) continue;

@@ -12,6 +12,8 @@ import { collectContainerEvidence } from '../collect/container-evidence.js';
 import { engineLooksLocal } from '../collect/host-access.js';
 import type { Suppression } from '../detect/run-detectors.js';
 import { runScan, type ScanOutcome } from './run-scan.js';
+import { DETECTORS } from '../detect/registry.js';
+import { loadRulesDir, type LoadedRules } from '../detect/rules/load-rules.js';
 import type { ScanBasis } from './incremental.js';
 import type { KubeEvidenceSource } from '../kube/kube-evidence.js';
 import type { ScanOptions } from '../../../shared/api/scan.js';
@@ -33,6 +35,8 @@ export interface ScanServiceOptions {
   /** Where kubeconfig files are found (KUBECONFIG, HOME) for Kubernetes contexts. */
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /** Rule files read at the start of every scan (the data directory's rules/ folder); absent or empty: built-ins only. */
+  rulesDir?: string;
 }
 
 /** The signatures of an engine's latest scan and the settings they were taken with: another setting means a full scan. */
@@ -60,6 +64,8 @@ export interface ScanExtras {
   incremental?: boolean;
   /** Ends the collection early (containers not yet read are left out): a watch being stopped. */
   signal?: AbortSignal;
+  /** A rules directory for this scan in place of the service's (`stowaway scan --rules DIR`). */
+  rulesDir?: string;
 }
 
 export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
@@ -192,7 +198,7 @@ export class ScanService {
       const outcome =
         config.endpoint.type === 'kubernetes'
           ? await this.scanCluster(config, config.endpoint.context, extra, suppressions, onProgress)
-          : await this.scanEngine(engineId, since, { ...extra, incremental }, suppressions, onProgress, basis);
+          : await this.scanEngine(engineId, since, { ...extra, incremental }, suppressions, onProgress, basis, await this.rules(extra));
       this.latestByEngine.set(engineId, outcome);
       if (outcome.signatures) this.bases.set(engineId, { signatures: outcome.signatures, settings });
       else this.bases.delete(engineId);
@@ -218,7 +224,13 @@ export class ScanService {
     return runKubeScan({ context, env: this.opts.env, home: this.opts.home, engine: { id: config.id, name: config.name }, namespaces: extra.namespaces, audit: extra.kube, suppressions, timeoutMs: this.opts.callTimeoutMs, onProgress });
   }
 
-  private async scanEngine(engineId: string, since: string | undefined, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void, basis: ScanBasis | null): Promise<ScanOutcome> {
+  /** The rules in force for one scan: the scan's own directory (which must exist), else the service's (which may not). */
+  private async rules(extra: ScanExtras): Promise<LoadedRules | undefined> {
+    const dir = extra.rulesDir ?? this.opts.rulesDir;
+    return dir === undefined ? undefined : loadRulesDir(dir, DETECTORS.map((d) => d.meta.id), extra.rulesDir === undefined);
+  }
+
+  private async scanEngine(engineId: string, since: string | undefined, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void, basis: ScanBasis | null, rules?: LoadedRules): Promise<ScanOutcome> {
     const config = this.engines.config(engineId);
     const docker = await this.engines.client(engineId);
     const state = this.engines.state(engineId);
@@ -235,6 +247,7 @@ export class ScanService {
         exec: extra.exec,
         stats: extra.stats,
         suppressions,
+        ...(rules && (rules.detectors.length || rules.errors.length) ? { detectors: [...DETECTORS, ...rules.detectors], ruleErrors: rules.errors } : {}),
         kube: extra.kube,
         observeMs: extra.observeMs,
         incremental: extra.incremental ? { basis } : undefined,

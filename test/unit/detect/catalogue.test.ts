@@ -40,10 +40,11 @@ describe('detector catalogue', () => {
 });
 
 describe('coverage tables', () => {
-  it('walk every stable Falco rule and every docker-bench 4 and 5 check, naming only detectors that exist', async () => {
-    const { COVERAGE, FALCO_STABLE, BENCH_4, BENCH_5 } = await import('../../../electron/engine/detect/coverage.js');
+  it('walk every Falco rule (stable, incubating, sandbox) and every docker-bench 4 and 5 check, naming only detectors that exist', async () => {
+    const { COVERAGE, FALCO_STABLE, FALCO_INCUBATING, FALCO_SANDBOX, BENCH_4, BENCH_5 } = await import('../../../electron/engine/detect/coverage.js');
     const { DETECTORS } = await import('../../../electron/engine/detect/registry.js');
-    expect([FALCO_STABLE.rows.length, BENCH_4.rows.length, BENCH_5.rows.length]).toEqual([25, 12, 32]);
+    expect([FALCO_STABLE.rows.length, FALCO_INCUBATING.rows.length, FALCO_SANDBOX.rows.length, BENCH_4.rows.length, BENCH_5.rows.length]).toEqual([25, 31, 37, 12, 32]);
+    for (const t of [FALCO_STABLE, FALCO_INCUBATING, FALCO_SANDBOX]) expect(new Set(t.rows.map((r) => r.rule)).size).toBe(t.rows.length);
     expect(BENCH_5.rows.map((r) => r.id)).toEqual(Array.from({ length: 32 }, (_, i) => `5.${i + 1}`));
     const ids = new Set(DETECTORS.map((d) => d.meta.id));
     for (const t of COVERAGE) for (const r of t.rows) {

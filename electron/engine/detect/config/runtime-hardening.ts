@@ -1,4 +1,4 @@
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
+import type { ContainerEvidence, EngineEvidence } from '../../../../shared/domain/evidence-set.js';
 import type { Severity } from '../../../../shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
 import { processesOf } from '../lib/process.js';
@@ -11,14 +11,14 @@ interface Check {
   severity: Severity;
   attack: string[];
   /** The offending value, or undefined when the container passes. */
-  test(c: ContainerEvidence): { field: string; value: string } | undefined;
+  test(c: ContainerEvidence, ev: EngineEvidence): { field: string; value: string } | undefined;
 }
 
 const SHARED_PROPAGATION = new Set(['shared', 'rshared']);
 /** Devices that give raw access to host memory or disks. */
 const RAW_DEVICE = /^\/dev\/(mem|kmem|port|sd[a-z]|nvme\d|vd[a-z]|xvd[a-z]|hd[a-z]|dm-\d|mapper\/|loop\d|md\d|disk\/)/;
 
-/** docker-bench section 5 checks an agentless reader sees in inspect and that other detectors do not already cover. */
+/** docker-bench section 5 checks an agentless reader sees in inspect (and GET /info) that other detectors do not already cover. */
 export const CHECKS: Check[] = [
   { bench: '5.11', what: 'has no memory limit', severity: 'low', attack: ['T1496'], test: (c) => (c.container.runtime && c.container.runtime.memoryBytes === 0 ? { field: 'HostConfig.Memory', value: '0 (unlimited)' } : undefined) },
   { bench: '5.12', what: 'has no CPU limit or priority', severity: 'low', attack: ['T1496'], test: (c) => { const r = c.container.runtime; return r && r.nanoCpus === 0 && r.cpuQuota === 0 && (r.cpuShares === 0 || r.cpuShares === 1024) ? { field: 'HostConfig.NanoCpus/CpuQuota/CpuShares', value: 'unset' } : undefined; } },
@@ -33,6 +33,7 @@ export const CHECKS: Check[] = [
   { bench: '5.26', what: 'can gain privileges (no-new-privileges not set)', severity: 'low', attack: ['T1548'], test: (c) => (c.container.runtime && !c.container.securityOpt.some((o) => /^no-new-privileges(:true|=true)?$/.test(o)) ? { field: 'HostConfig.SecurityOpt', value: c.container.securityOpt.join(', ') || 'none' } : undefined) },
   { bench: '5.27', what: 'has no health check', severity: 'low', attack: ['T1562.001'], test: (c) => (c.container.runtime && !c.container.runtime.healthcheck ? { field: 'Config.Healthcheck', value: 'none' } : undefined) },
   { bench: '5.29', what: 'has no PIDs limit', severity: 'low', attack: ['T1496'], test: (c) => (c.container.runtime && c.container.runtime.pidsLimit <= 0 ? { field: 'HostConfig.PidsLimit', value: String(c.container.runtime.pidsLimit) } : undefined) },
+  { bench: '5.3', what: 'has no SELinux options on an engine that enforces SELinux', severity: 'low', attack: ['T1611'], test: (c, ev) => (ev.info?.securityOptions.some((o) => o.includes('name=selinux')) && !c.container.securityOpt.some((o) => /^label[=:]/.test(o)) ? { field: 'HostConfig.SecurityOpt', value: `${c.container.securityOpt.join(', ') || 'none'} (engine: ${ev.info.securityOptions.join(', ')})` } : undefined) },
   { bench: '5.30', what: 'is on the default bridge network', severity: 'low', attack: ['T1021'], test: (c) => (c.container.networkMode === 'default' || c.container.networkMode === 'bridge' ? { field: 'HostConfig.NetworkMode', value: c.container.networkMode } : undefined) },
 ];
 
@@ -49,21 +50,25 @@ export const runtimeHardening: Detector = {
     id: 'runtime-hardening',
     title: 'Container runtime hardening gap (CIS Docker Benchmark section 5)',
     strategy: ['ADS-evasion'],
-    attack: ['T1496', 'T1611', 'T1133', 'T1548', 'T1543', 'T1105', 'T1564', 'T1562.001', 'T1021', 'T1021.004'],
+    attack: ['T1496', 'T1611', 'T1133', 'T1548', 'T1543', 'T1105', 'T1564', 'T1562.001', 'T1021', 'T1021.004', 'T1610'],
     severity: 'low',
     kind: 'state',
-    dataSources: ['container inspect: HostConfig (Memory, NanoCpus, CpuShares, CpuQuota, PidsLimit, ReadonlyRootfs, RestartPolicy, Devices, Ulimits, CgroupParent, SecurityOpt, NetworkMode), Mounts[].Propagation, Config.Healthcheck, NetworkSettings.Ports', 'host-side process list (sshd inside a container, 5.7)'],
-    goal: 'Report the docker-bench-security section 5 checks an agentless reader can see and that no other detector covers: no memory, CPU or PIDs limit (5.11, 5.12, 5.29), writable root filesystem (5.13), unbounded restart (5.15), host devices (5.18), ulimit overrides (5.19), shared mount propagation (5.20), privileged or all-interface published ports (5.8, 5.14), custom cgroup parent (5.25), no-new-privileges unset (5.26), no health check (5.27), default bridge (5.30) and sshd running inside (5.7). Each finding names its check, so a fleet-wide gap reads as one row per check.',
-    blindSpots: ['Settings applied outside the container\'s own configuration (a daemon-wide default ulimit, cgroup limits set by an orchestrator on the parent, an authorization plugin) are not seen.', 'Only running containers are judged, as docker-bench does.'],
+    dataSources: ['container inspect: HostConfig (Memory, NanoCpus, CpuShares, CpuQuota, PidsLimit, ReadonlyRootfs, RestartPolicy, Devices, Ulimits, CgroupParent, SecurityOpt, NetworkMode), Mounts[].Propagation, Config.Healthcheck, NetworkSettings.Ports', 'host-side process list (sshd inside a container, 5.7)', 'GET /info: Swarm.LocalNodeState and ControlAvailable (5.1), SecurityOptions (5.3)'],
+    goal: 'Report the docker-bench-security section 5 checks an agentless reader can see and that no other detector covers: no memory, CPU or PIDs limit (5.11, 5.12, 5.29), writable root filesystem (5.13), unbounded restart (5.15), host devices (5.18), ulimit overrides (5.19), shared mount propagation (5.20), privileged or all-interface published ports (5.8, 5.14), custom cgroup parent (5.25), no-new-privileges unset (5.26), no health check (5.27), default bridge (5.30), sshd running inside (5.7), and, from the engine, swarm mode (5.1) and containers without SELinux options where the engine enforces SELinux (5.3). Each finding names its check, so a fleet-wide gap reads as one row per check.',
+    blindSpots: ['Settings applied outside the container\'s own configuration (a daemon-wide default ulimit, cgroup limits set by an orchestrator on the parent, an authorization plugin) are not seen.', 'Only running containers are judged, as docker-bench does.', '5.3 is judged only where the engine reports SELinux among its security options; on AppArmor hosts the AppArmor profile (security-profile-disabled) is what confines containers.'],
     falsePositives: ['Most defaults fail the benchmark (no limits, writable rootfs, no health check): these are informational, one row per check in the scan table and reports. Suppress a check by `ref` (the check number, for example `5.27`) for images that cannot comply, with a reason.'],
     response: ['Set the missing limit or option in the deployment (compose file, run flags, pod spec) and redeploy; the finding closes at the next scan.', 'For mapped devices and shared propagation, find out why the container needs host-level access; remove it or isolate the container.'],
   },
   detect(ev) {
     const hits: Hit[] = [];
+    // 5.1 is the one engine-wide check: a swarm node accepts services from any manager of the swarm.
+    if (ev.info && ev.info.swarm !== 'inactive' && ev.info.swarm !== '') {
+      hits.push({ ref: '5.1', cause: 'cis-5.1', summary: `Engine ${ev.engine.name} is in swarm mode (${oneLine(ev.info.swarm, 20)}${ev.info.swarmManager ? ', manager' : ''}) (CIS Docker 5.1): its managers can schedule containers here and it opens the swarm ports.`, evidence: [ref('inspect', 'GET /info:Swarm', `Swarm.LocalNodeState: ${oneLine(ev.info.swarm, 20)}; ControlAvailable: ${ev.info.swarmManager}`)], severity: ev.info.swarmManager ? 'medium' : 'low', attack: ['T1610'] });
+    }
     for (const c of ev.containers) {
       if (c.container.state !== 'running') continue;
       for (const check of CHECKS) {
-        const bad = check.test(c);
+        const bad = check.test(c, ev);
         if (!bad) continue;
         const severity = check.bench === '5.18' ? deviceSeverity(c.container.devices) : check.severity;
         hits.push({ container: c, ref: check.bench, cause: `cis-${check.bench}`, summary: `${c.container.name} ${check.what} (CIS Docker ${check.bench}): ${oneLine(bad.value, 160)}.`, evidence: [inspectRef(c, bad.field, oneLine(bad.value, 300))], severity, attack: check.attack });

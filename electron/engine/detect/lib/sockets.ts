@@ -9,7 +9,7 @@ export function latestSockets(c: ContainerEvidence): SocketInfo[] {
 /** Every socket row across snapshots with the inode given, newest first. */
 export function socketByInode(c: ContainerEvidence, inode: number): SocketInfo | undefined {
   for (let i = c.sockets.length - 1; i >= 0; i--) {
-    const s = c.sockets[i]!.sockets.find((x) => x.inode === inode && x.protocol !== 'unix');
+    const s = c.sockets[i]!.sockets.find((x) => x.inode === inode && x.protocol !== 'unix' && x.protocol !== 'packet');
     if (s) return s;
   }
   return undefined;

@@ -45,7 +45,7 @@ export const interContainer: Detector = {
       const seen = new Set<string>();
       for (const snap of c.sockets) {
         for (const s of snap.sockets) {
-          if (s.protocol === 'unix' || s.state === 'LISTEN' || isLoopback(s.remoteAddress)) continue;
+          if (s.protocol === 'unix' || s.protocol === 'packet' || s.state === 'LISTEN' || isLoopback(s.remoteAddress)) continue;
           const target = byIp.get(s.remoteAddress.replace(/^::ffff:/, ''));
           if (!target || target === c) continue;
           if (target.container.networks.some((n) => mine.has(n.networkId))) continue;
