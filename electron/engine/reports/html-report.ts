@@ -9,6 +9,8 @@ import { transportNote } from './scan-transport.js';
 import { ATTACK_VERSION, attackLabel } from '../../../shared/domain/attack-techniques.js';
 
 const techniques = (ids: string[], sep = ', ') => ids.map((t) => e(attackLabel(t))).join(sep);
+// Table cells are narrow: the id alone keeps a row one line high, and the techniques table names each one.
+const techniqueIds = (ids: string[]) => ids.map((t) => `<abbr title="${e(attackLabel(t))}">${e(t)}</abbr>`).join(', ');
 
 /**
  * The HTML report: one self-contained file. No scripts, no external resources, and a CSP that forbids
@@ -68,7 +70,7 @@ function section(title: string, body: string): string {
 /** One table row per finding: what the digest of a very large case uses instead of a block each. */
 function findingRow(f: Finding): string {
   const x = f.evidence[0];
-  return `<tr><td>${sev(f.severity)}</td><td>${e(f.title)}<div class="muted">${e(f.summary)}</div></td><td>${f.container ? `<code>${e(f.container.name)}</code>` : ''}</td><td>${techniques(f.attack, '; ')}</td><td>${e(f.state)}</td><td>${x ? `<b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">${e(x.sha256.slice(0, 16))}…</span>` : ''}` : ''}</td></tr>`;
+  return `<tr><td>${sev(f.severity)}</td><td>${e(f.title)}<div class="muted">${e(f.summary)}</div></td><td>${f.container ? `<code>${e(f.container.name)}</code>` : ''}</td><td class="mono">${techniqueIds(f.attack)}</td><td>${e(f.state)}</td><td>${x ? `<b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">${e(x.sha256.slice(0, 16))}…</span>` : ''}` : ''}</td></tr>`;
 }
 
 export interface HtmlOptions {
