@@ -25,11 +25,18 @@ interface FindingRow {
   first_seen: string | null;
   state: TriageState;
   suppressed_by: string | null;
+  subject: string | null;
 }
 
 const INSERT_COLUMNS =
-  'case_key, id, scan_key, detector, title, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by';
-const INSERT_PARAMS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+  'case_key, id, scan_key, detector, title, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by, subject';
+const INSERT_PARAMS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+
+/** The cause and the Kubernetes workload, kept together as JSON: both are optional and rarely queried. */
+export function subjectOf(f: Finding): string | null {
+  if (!f.cause && !f.workload) return null;
+  return JSON.stringify({ ...(f.cause ? { cause: f.cause } : {}), ...(f.workload ? { workload: f.workload } : {}) });
+}
 /** Below this a scan's findings go through the upsert; above it loading without indexes may pay off. */
 const BULK_LOAD_MIN = 10_000;
 
@@ -55,14 +62,17 @@ function insertEach(stmt: Database.Statement, ck: number, sk: number, findings: 
       f.firstSeen ?? null,
       f.state ?? 'new',
       f.suppressedBy ?? null,
+      subjectOf(f),
     );
   }
 }
 
-const COLUMNS = 'id, detector, title, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by';
+const COLUMNS = 'id, detector, title, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by, subject';
 
 function toFinding(r: FindingRow): Finding {
+  const subject = r.subject ? (JSON.parse(r.subject) as Pick<Finding, 'cause' | 'workload'>) : {};
   return {
+    ...subject,
     id: r.id,
     detector: r.detector,
     title: r.title,
@@ -114,7 +124,7 @@ export class FindingStore {
     const stmt = this.db.prepare(
       `INSERT INTO findings (${INSERT_COLUMNS}) VALUES (${INSERT_PARAMS})
        ON CONFLICT(case_key, id) DO UPDATE SET scan_key = excluded.scan_key, title = excluded.title, severity_rank = excluded.severity_rank,
-         attack = excluded.attack, summary = excluded.summary, evidence = excluded.evidence, container_name = excluded.container_name,
+         attack = excluded.attack, summary = excluded.summary, evidence = excluded.evidence, container_name = excluded.container_name, subject = excluded.subject,
          first_seen = coalesce(findings.first_seen, excluded.first_seen)`,
     );
     insertEach(stmt, ck, sk, findings);

@@ -271,6 +271,14 @@ INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_stat
 ALTER TABLE cases ADD COLUMN bundle_signer TEXT;
 `,
   },
+  {
+    version: 8,
+    name: 'what a finding was raised for, and its Kubernetes workload',
+    sql: `
+-- JSON {cause?, workload?}: informational findings group by cause, and cluster findings name their workload, in a case too.
+ALTER TABLE findings ADD COLUMN subject TEXT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,3 +1,4 @@
+import { subjectOf } from './finding-store.js';
 import type Database from 'better-sqlite3';
 import type { VerifyResult } from '../../../shared/api/cases.js';
 import { SEVERITIES, type Finding } from '../../../shared/domain/finding.js';
@@ -109,6 +110,7 @@ interface FindingRow {
   result_sha256: string | null;
   suppressed_sha256: string | null;
   suppressed_by: string | null;
+  subject: string | null;
 }
 
 /**
@@ -130,7 +132,7 @@ function checkFindings(store: Store, caseId: string, intact: Set<string>): Probl
   };
   const rows = db
     .prepare(
-      `SELECT f.id, f.detector, f.title, f.severity_rank, f.summary, f.suppressed_by, s.id AS scan_id, s.result_sha256, s.suppressed_sha256
+      `SELECT f.id, f.detector, f.title, f.severity_rank, f.summary, f.suppressed_by, f.subject, s.id AS scan_id, s.result_sha256, s.suppressed_sha256
        FROM findings f JOIN cases c ON c.key = f.case_key LEFT JOIN scans s ON s.key = f.scan_key WHERE c.id = ? ORDER BY f.scan_key`,
     )
     .iterate(caseId) as IterableIterator<FindingRow>;
@@ -162,6 +164,8 @@ function checkFindings(store: Store, caseId: string, intact: Set<string>): Probl
     if (r.title !== f.title) diffs.push('title');
     if (r.detector !== f.detector) diffs.push('detector');
     if (r.summary !== f.summary) diffs.push('summary');
+    // Rows written before schema 8 have no subject; a subject that is there must be the recorded one.
+    if (r.subject !== null && r.subject !== subjectOf(f)) diffs.push('cause or workload');
     if (diffs.length) changed.push(`${r.id.slice(0, 80)}: ${diffs.join(', ')}`);
   }
   const missing: string[] = [];
