@@ -8,10 +8,10 @@ import { BUSYBOX, TEST_LABEL } from './docker.js';
 
 /**
  * A second, disposable dockerd with the test image loaded, for scans of several engines. Its containers run with
- * `--network none` (the daemon has no bridge).
+ * `--network none` (the daemon has no bridge). With `tls`, it also listens on tcp://127.0.0.1:PORT with --tlsverify.
  */
-export async function secondEngine(): Promise<{ dockerd: Dockerd; docker: Docker }> {
-  const dockerd = disposableDockerd();
+export async function secondEngine(opts: Parameters<typeof disposableDockerd>[0] = {}): Promise<{ dockerd: Dockerd; docker: Docker }> {
+  const dockerd = disposableDockerd(opts);
   await dockerd.start();
   const saved = execFileSync('docker', ['save', BUSYBOX], { maxBuffer: 256 * 1024 * 1024 });
   execFileSync('docker', ['-H', `unix://${dockerd.socket}`, 'load'], { input: saved, stdio: ['pipe', 'ignore', 'pipe'] });
