@@ -141,12 +141,12 @@ async function main() {
   const engine = await secondEngine({ tls: { port: tlsPort, ca: path.join(certs.dir, 'ca.pem'), cert: certs.serverCert, key: certs.serverKey } });
   const sshd = await startSshd({ maxSessions: 'stock', env: { DOCKER_HOST: `unix://${engine.dockerd.socket}` } });
   const local = createDockerClient({ type: 'unix', socketPath: engine.dockerd.socket });
-  const tls = createDockerClient({ type: 'tcp', host: '127.0.0.1', port: tlsPort, tls: { caPath: path.join(certs.dir, 'ca.pem'), certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem'), verify: true } });
+  const tls = createDockerClient({ type: 'tcp', host: '127.0.0.1', port: tlsPort, allowInsecure: false, tls: { caPath: path.join(certs.dir, 'ca.pem'), certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem'), verify: true } });
   const ssh = createSshDockerClient({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }, { env: {}, home: sshd.home, timeoutMs: 15_000 });
   const engines = {
     local: { id: 'local', name: 'local', endpoint: `unix://${engine.dockerd.socket}`, local: true },
-    tls: { id: 'tls', name: 'tls', endpoint: `tcp://127.0.0.1:${tlsPort}` },
-    ssh: { id: 'ssh', name: 'ssh', endpoint: `ssh://root@127.0.0.1:${sshd.port}` },
+    tls: { id: 'tls', name: 'tls', endpoint: `tcp://127.0.0.1:${tlsPort}`, local: false },
+    ssh: { id: 'ssh', name: 'ssh', endpoint: `ssh://root@127.0.0.1:${sshd.port}`, local: false },
   };
   try {
     const max = Math.max(...SIZES, REMOTE_N);
@@ -157,7 +157,7 @@ async function main() {
     const scanOf = (docker: Docker, e: (typeof engines)[keyof typeof engines], n: number) => async () => {
       const r = await time(() => runScan(docker, e, { local: e.id === 'local', containerIds: ids.slice(0, n), since: '10m' }));
       const res = r.value.result;
-      return { ms: r.ms, extra: { containers: res.containers.map((c) => c.id).sort(), findings: res.findings.length, errors: res.errors.length, channelErrors: res.errors.filter((x) => /channel open|open failed/i.test(x.message)).length } };
+      return { ms: r.ms, extra: { containers: res.containers.map((c) => c.id).sort(), findings: res.findings.length, errors: res.errors.length, channelErrors: res.errors.filter((x) => /channel open|open failed/i.test(x.message)).length, errorSample: [...new Set(res.errors.map((x) => `${x.call}: ${x.message.slice(0, 160)}`))].slice(0, 5) } };
     };
     // Warm-up: JIT, the image cache, the ssh connection and its channels.
     await scanOf(local, engines.local, 5)();
@@ -191,7 +191,7 @@ async function main() {
     const remote = {
       n: REMOTE_N,
       localMs: Math.round(get('local').ms),
-      tls: { scanMs: Math.round(get('tls').ms), floorMs: Math.round(get('tls floor').ms), ratio: +(get('tls').ms / get('tls floor').ms).toFixed(2), runs: get('tls').runs, errors: get('tls').extra!.errors },
+      tls: { scanMs: Math.round(get('tls').ms), floorMs: Math.round(get('tls floor').ms), ratio: +(get('tls').ms / get('tls floor').ms).toFixed(2), runs: get('tls').runs, errors: get('tls').extra!.errors, errorSample: get('tls').extra!.errorSample },
       ssh: {
         scanMs: Math.round(get('ssh').ms),
         floorMs: Math.round(get('ssh floor').ms),
@@ -200,6 +200,7 @@ async function main() {
         runs: get('ssh').runs,
         errors: get('ssh').extra!.errors,
         channelErrors: get('ssh').extra!.channelErrors,
+        errorSample: get('ssh').extra!.errorSample,
         sameContainersAsLocal: sameAsLocal,
       },
       dockerBenchMs: bench === undefined ? null : Math.round(bench),
@@ -219,7 +220,7 @@ async function main() {
     row('TLS scan / TLS API floor', REMOTE_N, remote.tls.scanMs, remote.tls.floorMs, remote.tls.ratio.toFixed(2), `<= ${GOALS.apiPerFloor}`);
     row('ssh scan / ssh API floor', REMOTE_N, remote.ssh.scanMs, remote.ssh.floorMs, remote.ssh.ratio.toFixed(2), `<= ${GOALS.apiPerFloor}`);
     row('ssh scan / TLS scan', REMOTE_N, remote.ssh.scanMs, remote.tls.scanMs, remote.ssh.perTls.toFixed(2), `<= ${GOALS.sshPerTls}`);
-    row('ssh channel errors', REMOTE_N, remote.ssh.channelErrors, '', '', '0');
+    row('ssh channel errors', REMOTE_N, String(remote.ssh.channelErrors), '', '', '0');
     row('ssh containers = socket', REMOTE_N, sameAsLocal ? 'yes' : 'NO', '', '', 'yes');
     if (remote.dockerBenchMs !== null) row('docker-bench container_runtime', max, remote.dockerBenchMs, '', (remote.dockerBenchMs / remote.localMs).toFixed(2), '');
     row('CLI json contract', max, Math.round(cli.ms), '', cli.ok ? 'ok' : 'FAILED', cli.problem ?? '');
