@@ -55,40 +55,74 @@ const directReader: AttrReader = async (hostPaths) => {
 
 export type AttrReader = (hostPaths: string[]) => Promise<{ flags: Map<string, FileFlag[]>; raw: string }>;
 
-/**
- * Coalesces the lsattr requests of many containers into few processes: spawning costs a Node process
- * tens of milliseconds of CPU, more than reading the flags themselves. Requests arriving within `delayMs`
- * share one lsattr run; each caller gets back the lines for its own paths.
- */
-export function createAttrBatcher(delayMs = 15, timeoutMs = 10_000): AttrReader {
-  let pending: { paths: string[]; resolve: (r: { flags: Map<string, FileFlag[]>; raw: string }) => void }[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    timer = undefined;
-    const all = [...new Set(batch.flatMap((b) => b.paths))];
-    const lines = new Map<string, string>();
-    const flags = new Map<string, FileFlag[]>();
-    for (let i = 0; i < all.length; i += CHUNK) {
-      const out = await lsattr(all.slice(i, i + CHUNK), timeoutMs);
-      for (const line of out.split('\n')) {
-        const m = /^[-a-zA-Z]{4,}\s+(.+)$/.exec(line);
-        if (m) lines.set(m[1]!, line);
-      }
-      for (const [p, f] of parseLsattr(out)) flags.set(p, f);
-    }
-    for (const b of batch) {
-      const mine = new Map(b.paths.filter((p) => flags.has(p)).map((p) => [p, flags.get(p)!]));
-      b.resolve({ flags: mine, raw: b.paths.map((p) => lines.get(p)).filter(Boolean).join('\n') });
-    }
-  };
-  return (paths) =>
-    new Promise((resolve) => {
-      pending.push({ paths, resolve });
-      timer ??= setTimeout(() => void flush(), delayMs);
-    });
+/** Paths per lsattr run, bounded by count and by argument bytes (well under ARG_MAX). */
+const RUN_PATHS = 2000;
+const RUN_BYTES = 256 * 1024;
+
+/** A request made during an engine scan and answered once every container is read. */
+interface DeferredAttrs {
+  root: string;
+  paths: string[];
+  apply: (flags: Map<string, FileFlag[]>, raw: string) => void;
 }
+
+/**
+ * The flag reads of a whole engine scan, answered together at its end: a spawned lsattr costs the scan more in
+ * process start than in reading flags, and a container that waited for its own run would hold its collection slot
+ * meanwhile. Containers register what they need (`defer`); `flush` runs lsattr over every path at once, in as few
+ * runs as the argument limit allows, and hands each container its own lines.
+ */
+export function createDeferredAttrs(timeoutMs = 10_000) {
+  const requests: DeferredAttrs[] = [];
+  return {
+    defer(root: string, paths: string[], apply: DeferredAttrs['apply']): void {
+      if (paths.length) requests.push({ root, paths, apply });
+    },
+    async flush(): Promise<void> {
+      const batch = requests.splice(0);
+      const all = [...new Set(batch.flatMap((r) => r.paths.map((p) => path.posix.join(r.root, p))))];
+      const runs: string[][] = [];
+      let run: string[] = [];
+      let bytes = 0;
+      for (const p of all) {
+        if (run.length && (run.length >= RUN_PATHS || bytes + p.length + 1 > RUN_BYTES)) {
+          runs.push(run);
+          run = [];
+          bytes = 0;
+        }
+        run.push(p);
+        bytes += p.length + 1;
+      }
+      if (run.length) runs.push(run);
+      const lines = new Map<string, string>();
+      const flags = new Map<string, FileFlag[]>();
+      // Two at a time: one per core of a small machine.
+      for (let i = 0; i < runs.length; i += 2) {
+        for (const out of await Promise.all(runs.slice(i, i + 2).map((r) => lsattr(r, timeoutMs)))) {
+          for (const line of out.split('\n')) {
+            const m = /^[-a-zA-Z]{4,}\s+(.+)$/.exec(line);
+            if (m) lines.set(m[1]!, line);
+          }
+          for (const [p, f] of parseLsattr(out)) flags.set(p, f);
+        }
+      }
+      for (const r of batch) {
+        const mine = new Map<string, FileFlag[]>();
+        const raw: string[] = [];
+        for (const p of r.paths) {
+          const hostPath = path.posix.join(r.root, p);
+          const f = flags.get(hostPath);
+          if (f) mine.set(p, f);
+          const line = lines.get(hostPath);
+          if (line) raw.push(line);
+        }
+        r.apply(mine, raw.join('\n'));
+      }
+    },
+  };
+}
+
+export type DeferredAttrReader = ReturnType<typeof createDeferredAttrs>;
 
 /** Parses `getfattr -d` output for overlayfs' protection attribute ("i" immutable, "a" append-only) per path. */
 export function parseProtAttrs(stdout: string): Map<string, FileFlag[]> {

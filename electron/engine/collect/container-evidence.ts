@@ -8,7 +8,7 @@ import type { ScanError } from '../../../shared/domain/scan.js';
 import { mapContainerDetail } from '../docker/map.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
-import { hostFileAttrs, overlayProtAttrs, parseLsattr, type AttrReader } from './attrs.js';
+import { hostFileAttrs, overlayProtAttrs, parseLsattr, type AttrReader, type DeferredAttrReader } from './attrs.js';
 import { readCriticalFromArchive, readCriticalFromLayers, type ImageFileCache } from './critical-read.js';
 import { execCapture, execNetTables, execProcessView } from './exec-capture.js';
 import { mapApiChanges, upperDirChanges } from './file-changes.js';
@@ -50,6 +50,11 @@ export interface CollectOptions {
   imageFiles?: ImageFileCache;
   /** Shares lsattr runs between the containers of one engine scan. */
   attrReader?: AttrReader;
+  /**
+   * Engine scans: flags are read for all containers at once after the last one is collected, and added to the
+   * evidence this function returned. Takes precedence over attrReader.
+   */
+  deferredAttrs?: DeferredAttrReader;
 }
 
 /** Changed files whose content is read beside the critical files (small text files in the places persistence uses). */
@@ -167,6 +172,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
 
   let files: FileChange[] = [];
   let fileContents: FileContent[] = [];
+  let deferredRoot: string | undefined;
   const collectFiles = async () => {
     if (hostFs) {
       const diff = await attempt('host:upperdir', () => upperDirChanges(layers));
@@ -180,7 +186,9 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
         fileContents = contents;
         for (const c of contents) artifacts.push({ kind: 'archive', sourceCall: `host:layers:${c.path}`.slice(0, 2048), collectedAt: new Date().toISOString(), sha256: c.sha256, size: c.size, containerId: id });
       }
-      await applyHostAttrs(files, running ? await attrRoot(container.graphDriver.mergedDir, procRoot, hostPid) : layers.upper!, attempt, artifacts, id, opts.attrReader);
+      const root = running ? await attrRoot(container.graphDriver.mergedDir, procRoot, hostPid) : layers.upper!;
+      if (opts.deferredAttrs) deferredRoot = root;
+      else await applyHostAttrs(files, root, attempt, artifacts, id, opts.attrReader);
       // Without a mounted view overlayfs' own record of the flags is an xattr on the upper files.
       if (!running) await applyProtAttrs(files, layers.upper!, attempt, artifacts, id);
       return;
@@ -221,7 +229,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   mapUserNames(processes, fileContents);
 
   // The schema clips every hostile string (a megabyte argv, a huge file name) before anything downstream sees it.
-  return ContainerEvidenceSchema.parse({
+  const evidence = ContainerEvidenceSchema.parse({
     container,
     processes,
     sockets,
@@ -234,6 +242,19 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
     access: hostProc || hostFs ? 'host' : 'api',
     errors: errors.slice(0, 256),
   });
+  if (opts.deferredAttrs && deferredRoot !== undefined) {
+    const root = deferredRoot;
+    const targets = attrTargets(evidence.files);
+    opts.deferredAttrs.defer(
+      root,
+      targets.map((f) => f.path),
+      (flags, raw) => {
+        evidence.artifacts.push(artifactRef('attrs', `lsattr -d ${root}/...`, raw, id));
+        addFlags(targets, flags);
+      },
+    );
+  }
+  return evidence;
 }
 
 /** Lifetime CPU of the container's processes (summed) at which a scan takes stats samples on its own. */

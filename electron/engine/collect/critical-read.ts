@@ -49,13 +49,9 @@ export async function readLayeredFile(layers: Layers, p: string): Promise<FileCo
 /** Critical files read host-side from the overlay layers (local engines, running or stopped). */
 export async function readCriticalFromLayers(layers: Layers, extra: string[] = []): Promise<FileContent[]> {
   const paths = new Set<string>(extra);
-  for (const pattern of CRITICAL_PATTERNS) for (const p of await expand(layers, pattern)) paths.add(p);
-  const out: FileContent[] = [];
-  for (const p of [...paths].slice(0, MAX_FILES)) {
-    const c = await readLayeredFile(layers, p);
-    if (c) out.push(c);
-  }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
+  for (const expanded of await Promise.all(CRITICAL_PATTERNS.map((pattern) => expand(layers, pattern)))) for (const p of expanded) paths.add(p);
+  const read = await Promise.all([...paths].slice(0, MAX_FILES).map((p) => readLayeredFile(layers, p)));
+  return read.filter((c): c is FileContent => c !== null).sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** Archive roots that together cover every critical pattern in few calls. */

@@ -6,7 +6,7 @@ import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
 import { collectContainerEvidence, type CollectOptions } from './container-evidence.js';
 import type { ImageFileCache } from './critical-read.js';
-import { createAttrBatcher } from './attrs.js';
+import { createDeferredAttrs } from './attrs.js';
 import { collectEvents, enrichExec, execRecordsFromEvents } from './events.js';
 import { hostPidIndex } from './host-procs.js';
 import { collectImageFacts } from './image-facts.js';
@@ -14,7 +14,7 @@ import { createLimiter } from './limiter.js';
 import { parseSince } from './since.js';
 import { withTimeout } from './timeout.js';
 
-export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader'> {
+export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs'> {
   engine: EngineEvidence['engine'];
   /** How far back the event history goes (duration or RFC 3339); 24h when absent. */
   since?: string;
@@ -83,7 +83,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
 
   const pidIndex = opts.local ? await hostPidIndex(opts.procRoot ?? '/proc') : undefined;
   const imageFiles: ImageFileCache = new Map();
-  const attrReader = opts.local ? createAttrBatcher() : undefined;
+  const deferredAttrs = opts.local ? createDeferredAttrs() : undefined;
   const total = wanted.length;
   let done = 0;
   opts.onProgress?.(0, total, `collecting ${total} containers`);
@@ -92,7 +92,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
       limit(async (): Promise<ContainerEvidence | null> => {
         if (opts.signal?.aborted) return null;
         try {
-          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles, attrReader });
+          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles, deferredAttrs });
         } catch (e) {
           // Removed between listing and inspecting, or inspect itself failed: the scan goes on without it.
           const err = toAppError(e, `container ${row.Id.slice(0, 12)}`);
@@ -106,6 +106,8 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     ),
   );
   const containers = results.filter((c): c is ContainerEvidence => c !== null);
+  // Flags of every container in one lsattr pass, beside the image reads.
+  const attrsRead = deferredAttrs?.flush();
 
   const imageIds = [...new Set(containers.map((c) => c.container.imageId).filter(Boolean))];
   const images: ImageFacts[] = [];
@@ -129,6 +131,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     errors.push({ call: 'info', code: err.code, message: err.message.slice(0, 2048) });
     return undefined;
   });
+  await attrsRead;
   const ev = await eventsTask;
   // Container-level errors also appear at engine level, so one list answers "what went wrong in this scan".
   for (const c of containers) errors.push(...c.errors);

@@ -9,6 +9,8 @@ export const MAX_CHANGES = 20_000;
 /** Bytes hashed per container: enough for every binary an intruder drops, not for a rebuilt node_modules. */
 export const HASH_BUDGET_BYTES = 64 * 1024 * 1024;
 
+const ENTRY_BATCH = 16;
+
 const KIND: Record<number, FileChange['kind']> = { 0: 'changed', 1: 'added', 2: 'deleted' };
 
 /**
@@ -32,21 +34,26 @@ export async function upperDirChanges(layers: Layers): Promise<{ changes: FileCh
   if (!layers.upper) return { changes: [], truncated: false };
   const { entries, truncated } = await walkTree(layers.upper, MAX_CHANGES);
   const budget = { left: HASH_BUDGET_BYTES };
-  const changes: FileChange[] = [];
-  for (const e of entries) {
+  const describe = async (e: (typeof entries)[number]): Promise<FileChange> => {
     if (isWhiteout(e.stat)) {
       const gone = await locate(layers, e.path, 1);
-      changes.push({ path: e.path, kind: 'deleted', flags: [], ...(gone?.stat.isFile() ? { imageSize: gone.stat.size } : {}) });
-      continue;
+      return { path: e.path, kind: 'deleted', flags: [], ...(gone?.stat.isFile() ? { imageSize: gone.stat.size } : {}) };
     }
-    const below = await locate(layers, e.path, 1);
+    const [below, linkTarget] = await Promise.all([
+      locate(layers, e.path, 1),
+      // readlink reads the link itself in the upper dir; nothing is followed.
+      e.stat.isSymbolicLink() ? readlink(e.hostPath).catch(() => undefined) : undefined,
+    ]);
     const change = await describeEntry(e.path, e.hostPath, e.stat, below ? 'changed' : 'added', budget);
     // What the image held there: a log or history smaller now than in the image was cut after start.
     if (below?.stat.isFile() && e.stat.isFile()) change.imageSize = below.stat.size;
-    // readlink reads the link itself in the upper dir; nothing is followed.
-    if (e.stat.isSymbolicLink()) change.linkTarget = ((await readlink(e.hostPath).catch(() => undefined)) ?? '').slice(0, LIMITS.path) || undefined;
-    changes.push(change);
-  }
+    if (e.stat.isSymbolicLink()) change.linkTarget = (linkTarget ?? '').slice(0, LIMITS.path) || undefined;
+    return change;
+  };
+  // Entries a few at a time: each costs several file-system calls, and waiting on them one by one leaves the
+  // thread pool idle between them.
+  const changes: FileChange[] = [];
+  for (let i = 0; i < entries.length; i += ENTRY_BATCH) changes.push(...(await Promise.all(entries.slice(i, i + ENTRY_BATCH).map(describe))));
   changes.sort((a, b) => a.path.localeCompare(b.path));
   return { changes, truncated };
 }

@@ -49,9 +49,11 @@ export async function describeEntry(relPath: string, hostPath: string, st: Stats
   const change: FileChange = { path: relPath, kind, size: st.size, mode: st.mode, mtime: st.mtime.toISOString(), flags: [] };
   let head: Buffer | undefined;
   if (st.isFile() && st.size <= MAX_CONTENT_BYTES && st.size <= budget.left) {
+    // Reserved before reading, so entries described at once cannot together overdraw the budget.
+    budget.left -= st.size;
     const read = await readNoFollow(hostPath, MAX_CONTENT_BYTES);
+    budget.left += st.size - (read?.complete ? read.data.length : 0);
     if (read?.complete) {
-      budget.left -= read.data.length;
       change.sha256 = sha256Hex(read.data);
       head = read.data.subarray(0, 4);
     }

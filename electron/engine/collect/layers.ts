@@ -28,12 +28,13 @@ export interface Located {
 /** Finds the topmost layer holding `p`; undefined when absent or deleted by a whiteout. */
 export async function locate(layers: Layers, p: string, fromLayer = 0): Promise<Located | undefined> {
   const dirs = [layers.upper, ...layers.lowers];
+  // Every layer is asked at once; the topmost answer wins.
+  const stats = await Promise.all(dirs.map((root, i) => (root && i >= fromLayer ? lstat(path.posix.join(root, p)).catch(() => null) : null)));
   for (let i = fromLayer; i < dirs.length; i++) {
     const root = dirs[i];
-    if (!root) continue;
+    const st = stats[i];
+    if (!root || !st) continue;
     const hostPath = path.posix.join(root, p);
-    const st = await lstat(hostPath).catch(() => null);
-    if (!st) continue;
     if (isWhiteout(st)) return undefined;
     if (!(await staysInside(root, hostPath))) return undefined;
     return { hostPath, stat: st, layer: i };
@@ -41,10 +42,22 @@ export async function locate(layers: Layers, p: string, fromLayer = 0): Promise<
   return undefined;
 }
 
+const rootReals = new Map<string, Promise<string>>();
+
+/** A layer root's real path: layer dirs stay where the engine put them, so it is resolved once per root. */
+function realRoot(root: string): Promise<string> {
+  let known = rootReals.get(root);
+  if (!known) {
+    if (rootReals.size >= 4096) rootReals.clear();
+    known = realpath(root).catch(() => root);
+    rootReals.set(root, known);
+  }
+  return known;
+}
+
 /** True when the parent directories of hostPath resolve inside root (no symlinked directory on the way). */
 async function staysInside(root: string, hostPath: string): Promise<boolean> {
-  const parent = await realpath(path.posix.dirname(hostPath)).catch(() => null);
-  const rootReal = await realpath(root).catch(() => root);
+  const [parent, rootReal] = await Promise.all([realpath(path.posix.dirname(hostPath)).catch(() => null), realRoot(root)]);
   return parent !== null && (parent === rootReal || parent.startsWith(`${rootReal}/`));
 }
 
@@ -67,6 +80,8 @@ export async function listDir(layers: Layers, dir: string): Promise<string[]> {
 export async function readBounded(hostPath: string, max: number): Promise<{ data: Buffer; complete: boolean } | null> {
   return readNoFollow(hostPath, max);
 }
+
+const STAT_BATCH = 64;
 
 export interface WalkEntry {
   path: string;
@@ -94,16 +109,22 @@ export async function walkTree(root: string, max: number, o: WalkOptions = {}): 
   const stack = [{ dir: o.start ?? '/', depth: 0 }];
   while (stack.length) {
     const { dir, depth } = stack.pop()!;
-    const names = await readdir(path.posix.join(root, dir)).catch(() => [] as string[]);
-    for (const name of names.sort()) {
-      if (entries.length >= max) return { entries, truncated: true };
-      const p = path.posix.join(dir, name);
-      if (o.skip?.has(p)) continue;
-      const hostPath = path.posix.join(root, p);
-      const st = await lstat(hostPath).catch(() => null);
-      if (!st || (o.keep && !o.keep(st))) continue;
-      entries.push({ path: p, hostPath, stat: st });
-      if (st.isDirectory() && depth < (o.maxDepth ?? Infinity)) stack.push({ dir: p, depth: depth + 1 });
+    const names = (await readdir(path.posix.join(root, dir)).catch(() => [] as string[])).sort();
+    // One directory's entries are stat'ed a batch at a time, then taken in name order.
+    for (let i = 0; i < names.length; i += STAT_BATCH) {
+      const batch = names
+        .slice(i, i + STAT_BATCH)
+        .map((name) => path.posix.join(dir, name))
+        .filter((p) => !o.skip?.has(p));
+      const stats = await Promise.all(batch.map((p) => lstat(path.posix.join(root, p)).catch(() => null)));
+      for (let k = 0; k < batch.length; k++) {
+        if (entries.length >= max) return { entries, truncated: true };
+        const p = batch[k]!;
+        const st = stats[k];
+        if (!st || (o.keep && !o.keep(st))) continue;
+        entries.push({ path: p, hostPath: path.posix.join(root, p), stat: st });
+        if (st.isDirectory() && depth < (o.maxDepth ?? Infinity)) stack.push({ dir: p, depth: depth + 1 });
+      }
     }
   }
   return { entries, truncated: false };
