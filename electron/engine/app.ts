@@ -18,6 +18,7 @@ import { detectorMetas } from './cases/detector-meta.js';
 import { FileInvestigator } from './investigate/files.js';
 import { containerStats } from './investigate/container-stats.js';
 import { LiveEvents } from './investigate/live-events.js';
+import { LiveRescan } from './scan/live-rescan.js';
 import { ScanService } from './scan/scan-service.js';
 import { detectorHandlers } from './detect/handlers.js';
 import { BundleEngines } from './bundle/bundle-engines.js';
@@ -88,6 +89,8 @@ export function createApp(opts: AppOptions = {}) {
   const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true, env, home: opts.home, rulesDir: path.join(dataDir, 'rules') });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
   const live = new LiveEvents(engines, bus, (ev) => operations.annotate([ev])[0]!);
+  // A scanned engine's findings follow its events: one incremental rescan per burst.
+  const liveRescan = new LiveRescan(bus, scans);
   // The footprint goes into the open case's custody log; without a case database there is no case to write to.
   const footprint = recordFootprint(operations, {
     current: () => {
@@ -137,6 +140,7 @@ export function createApp(opts: AppOptions = {}) {
   handlers['cases.current'] = async (input, ctx) => bundleEngines.revive(await currentCase(input, ctx), caseStore.get);
 
   return { bus, engines, engineService, containers, caseStore, scans, respond, handlers, operations, dispatch: createDispatcher(handlers), user, dispose: async () => {
+      liveRescan.dispose();
       live.dispose();
       footprint.dispose();
       engines.dispose();

@@ -85,6 +85,8 @@ export class ScanService {
   /** Engines whose only evidence is what they were opened with (evidence bundles): never collected again. */
   private readonly offline = new Set<string>();
   private readonly bases = new Map<string, Basis>();
+  /** Each engine's last scan request, repeated by live rescans; observing is left out (it takes its duration each time). */
+  private readonly lastRequest = new Map<string, { since?: string; extra: ScanExtras }>();
 
   constructor(
     private readonly engines: EngineRegistry,
@@ -99,6 +101,13 @@ export class ScanService {
     const p = this.scan(engineId, since, extra).finally(() => this.running.delete(engineId));
     this.running.set(engineId, p);
     return p;
+  }
+
+  /** The engine's last scan once more, with the same since and reads; undefined when it was never scanned here. */
+  again(engineId: string): Promise<ScanResult> | undefined {
+    const last = this.lastRequest.get(engineId);
+    if (!last || this.offline.has(engineId)) return undefined;
+    return this.run(engineId, last.since, last.extra);
   }
 
   latest(engineId: string): ScanResult | null {
@@ -117,6 +126,7 @@ export class ScanService {
   adoptOffline(engineId: string, outcome: ScanOutcome): void {
     this.offline.add(engineId);
     this.bases.delete(engineId);
+    this.lastRequest.delete(engineId);
     this.latestByEngine.set(engineId, outcome);
   }
 
@@ -182,6 +192,7 @@ export class ScanService {
   private async scan(engineId: string, since: string | undefined, extra: ScanExtras): Promise<ScanResult> {
     const scanId = randomUUID();
     const config = this.engines.config(engineId);
+    this.lastRequest.set(engineId, { since, extra: { ...extra, observeMs: undefined, signal: undefined } });
     const suppressions = extra.suppressions ?? (await this.opts.suppressions?.()) ?? [];
     const emitProgress = (p: ScanPhase) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) });
     let done: ScanPhase | undefined;
