@@ -32,7 +32,7 @@ export function renderScanScale(r: Results): string {
     `| TLS scan / API floor over TLS | ${r.remote.n} | ${r.remote.tls.scanMs} | ${r.remote.tls.floorMs} | ${r.remote.tls.ratio.toFixed(2)} | ≤ ${r.goals.apiPerFloor} (${ok(r.holds.tls)}) |`,
     `| ssh scan / API floor over ssh | ${r.remote.n} | ${r.remote.ssh.scanMs} | ${r.remote.ssh.floorMs} | ${r.remote.ssh.ratio.toFixed(2)} | ≤ ${r.goals.apiPerFloor} (${ok(r.remote.ssh.ratio <= r.goals.apiPerFloor)}) |`,
     `| ssh scan / TLS scan | ${r.remote.n} | ${r.remote.ssh.scanMs} | ${r.remote.tls.scanMs} | ${r.remote.ssh.perTls.toFixed(2)} | ≤ ${r.goals.sshPerTls} (${ok(r.remote.ssh.perTls <= r.goals.sshPerTls)}) |`,
-    `| ssh channel errors; same containers as the socket | ${r.remote.n} | ${r.remote.ssh.channelErrors}; ${r.remote.ssh.sameContainersAsLocal ? 'yes' : 'no'} | | | 0; yes |`,
+    `| ssh errors (channel open / all); same containers as the socket | ${r.remote.n} | ${r.remote.ssh.channelErrors} / ${r.remote.ssh.errors}; ${r.remote.ssh.sameContainersAsLocal ? 'yes' : 'no'} | | | 0 / 0; yes |`,
     ...(r.remote.dockerBenchMs !== null ? [`| docker-bench-security container runtime / local scan | ${r.local.at(-1)!.n} | ${r.remote.dockerBenchMs} | ${r.remote.localMs} | ${(r.remote.dockerBenchMs / r.remote.localMs).toFixed(2)} | |`] : []),
   ];
   const xs = r.local.map((x) => x.n);
