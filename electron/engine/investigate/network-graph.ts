@@ -1,5 +1,6 @@
+import { boundedGraph, type AddNode } from './bounded-graph.js';
 import type { SocketInfo } from '../../../shared/domain/network.js';
-import { GRAPH_LIMITS, type Direction, type NetEdge, type NetGraph, type NetGroup, type NetNode } from '../../../shared/api/investigate-network.js';
+import { type Direction, type NetGraph, type NetGroup, type NetNode } from '../../../shared/api/investigate-network.js';
 
 /** What the graph needs of one container: identity, Docker networks and its namespace's sockets. */
 export interface ContainerSockets {
@@ -36,33 +37,7 @@ export function isPrivateAddress(a: string): boolean {
  * each inter-container TCP session is one edge, drawn from the client side.
  */
 export function buildNetworkGraph(engineId: string, containers: ContainerSockets[], opts: { access: NetGraph['access']; collectedAt?: string; errors?: NetGraph['errors'] } = { access: 'host' }): NetGraph {
-  const nodes = new Map<string, NetNode>();
-  const edges = new Map<string, NetEdge>();
-  let droppedNodes = 0;
-  let droppedEdges = 0;
-
-  const addNode = (n: NetNode): boolean => {
-    if (nodes.has(n.id)) return true;
-    if (nodes.size >= GRAPH_LIMITS.nodes) {
-      droppedNodes++;
-      return false;
-    }
-    nodes.set(n.id, n);
-    return true;
-  };
-  const addEdge = (e: Omit<NetEdge, 'id' | 'count'>, key: string) => {
-    const existing = edges.get(key);
-    if (existing) {
-      existing.count++;
-      return;
-    }
-    if (!nodes.has(e.source) || !nodes.has(e.target)) return;
-    if (edges.size >= GRAPH_LIMITS.edges) {
-      droppedEdges++;
-      return;
-    }
-    edges.set(key, { ...e, id: key, count: 1 });
-  };
+  const { nodes, edges, dropped, addNode, addEdge } = boundedGraph();
 
   // Address and namespace indexes, so a remote address can be resolved to the container behind it.
   const byIp = new Map<string, ContainerSockets>();
@@ -169,18 +144,18 @@ export function buildNetworkGraph(engineId: string, containers: ContainerSockets
     edges: [...edges.values()],
     groups: [...groups.values()].slice(0, 1024),
     access: opts.access,
-    truncated: { nodes: droppedNodes, edges: droppedEdges },
+    truncated: { ...dropped },
     errors: opts.errors ?? [],
   };
 }
 
-function endpointNode(address: string, addNode: (n: NetNode) => boolean): string | undefined {
+function endpointNode(address: string, addNode: AddNode): string | undefined {
   const id = `e:${address}`;
   return addNode({ id, kind: 'endpoint', label: address, address, networks: [], external: !isPrivateAddress(address) }) ? id : undefined;
 }
 
 /** The peer's listener may come later in the walk: create it now so the edge has its end. */
-function ensureListener(lid: string, peer: ContainerSockets, s: SocketInfo, nodes: Map<string, NetNode>, addNode: (n: NetNode) => boolean): string {
+function ensureListener(lid: string, peer: ContainerSockets, s: SocketInfo, nodes: Map<string, NetNode>, addNode: AddNode): string {
   if (nodes.has(lid)) return lid;
   addNode({ id: lid, kind: 'listener', label: `:${s.remotePort}/${family(s.protocol)}`, containerId: peer.id, port: s.remotePort, protocol: family(s.protocol), networks: peer.networks.map((n) => n.name), external: false });
   return lid;

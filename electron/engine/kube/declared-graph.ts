@@ -1,3 +1,4 @@
+import { boundedGraph, type AddEdge, type AddNode } from '../investigate/bounded-graph.js';
 import { GRAPH_LIMITS, type NetEdge, type NetGraph, type NetGroup, type NetNode } from '../../../shared/api/investigate-network.js';
 import type { SocketInfo } from '../../../shared/domain/network.js';
 import { showInvisible } from '../../../shared/text.js';
@@ -29,32 +30,7 @@ export function podNodeId(p: DeclaredPod): string {
 }
 
 export function buildDeclaredGraph(engineId: string, net: DeclaredNetwork, opts: { observed?: ObservedPod[]; access?: NetGraph['access']; errors?: NetGraph['errors'] } = {}): NetGraph {
-  const nodes = new Map<string, NetNode>();
-  const edges = new Map<string, NetEdge>();
-  let droppedNodes = 0;
-  let droppedEdges = 0;
-  const addNode = (n: NetNode): boolean => {
-    if (nodes.has(n.id)) return true;
-    if (nodes.size >= GRAPH_LIMITS.nodes) {
-      droppedNodes++;
-      return false;
-    }
-    nodes.set(n.id, n);
-    return true;
-  };
-  const addEdge = (e: Omit<NetEdge, 'id' | 'count'>, key: string) => {
-    const existing = edges.get(key);
-    if (existing) {
-      existing.count++;
-      return;
-    }
-    if (!nodes.has(e.source) || !nodes.has(e.target)) return;
-    if (edges.size >= GRAPH_LIMITS.edges) {
-      droppedEdges++;
-      return;
-    }
-    edges.set(key, { ...e, id: key, count: 1 });
-  };
+  const { nodes, edges, dropped, addNode, addEdge } = boundedGraph();
 
   const idx = new PolicyIndex(net);
   const pods = net.pods;
@@ -114,7 +90,7 @@ export function buildDeclaredGraph(engineId: string, net: DeclaredNetwork, opts:
           const sources = idx.peerPods(ns, peer);
           for (let i = 0; i < sources.length; i++) {
             if (edges.size >= GRAPH_LIMITS.edges) {
-              droppedEdges += sources.length - i;
+              dropped.edges += sources.length - i;
               break;
             }
             const s = sources[i]!;
@@ -137,7 +113,7 @@ export function buildDeclaredGraph(engineId: string, net: DeclaredNetwork, opts:
             const targets = idx.peerPods(p.namespace, peer);
             for (let i = 0; i < targets.length; i++) {
               if (edges.size >= GRAPH_LIMITS.edges) {
-                droppedEdges += targets.length - i;
+                dropped.edges += targets.length - i;
                 break;
               }
               const t = targets[i]!;
@@ -156,13 +132,13 @@ export function buildDeclaredGraph(engineId: string, net: DeclaredNetwork, opts:
     edges: [...edges.values()],
     groups: [...groups.values()].slice(0, 1024),
     access: access ? (opts.access ?? 'host') : 'declared',
-    truncated: { nodes: droppedNodes, edges: droppedEdges },
+    truncated: { ...dropped },
     errors: [...net.errors, ...(opts.errors ?? [])].slice(0, 1024),
   };
 }
 
 /** Observed sockets onto the declared graph; true when at least one pod's sockets were joined. */
-function joinObserved(net: DeclaredNetwork, idx: PolicyIndex, observed: ObservedPod[], nodes: Map<string, NetNode>, addNode: (n: NetNode) => boolean, addEdge: (e: Omit<NetEdge, 'id' | 'count'>, key: string) => void): boolean {
+function joinObserved(net: DeclaredNetwork, idx: PolicyIndex, observed: ObservedPod[], nodes: Map<string, NetNode>, addNode: AddNode, addEdge: AddEdge): boolean {
   const byUid = new Map(net.pods.map((p) => [p.uid, p]));
   const byIp = new Map(net.pods.filter((p) => p.ip && !p.hostNetwork).map((p) => [p.ip!, p]));
   const byClusterIp = new Map(net.services.filter((s) => s.clusterIP).map((s) => [s.clusterIP!, `s:${s.namespace}/${s.name}`]));
@@ -229,7 +205,7 @@ function joinObserved(net: DeclaredNetwork, idx: PolicyIndex, observed: Observed
   return seen.length > 0;
 }
 
-function endpoint(address: string, addNode: (n: NetNode) => boolean): string | undefined {
+function endpoint(address: string, addNode: AddNode): string | undefined {
   const id = `e:${address}`;
   return addNode({ id, kind: 'endpoint', label: label(address), address: label(address), networks: [], external: !isPrivateAddress(address) }) ? id : undefined;
 }
