@@ -2,13 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type Docker from 'dockerode';
-import type { EngineState, Endpoint } from '../../../shared/domain/engine.js';
+import type { Endpoint } from '../../../shared/domain/engine.js';
 import type { ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
 import { EngineRegistry } from '../../../electron/engine/engines/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
 import { ScanService } from '../../../electron/engine/scan/scan-service.js';
 import { CaseService } from '../../../electron/engine/cases/case-service.js';
 import { tempDataDir } from '../../helpers/case-fixtures.js';
+import { stateLog } from '../../helpers/engine-state-log.js';
+
+export { stateLog };
 import { runOn, secondEngine } from '../../helpers/second-engine.js';
 import type { Dockerd } from '../engines/fixtures/dockerd.js';
 
@@ -36,29 +39,6 @@ export function stopDaemonNow(pid: number): void {
   execFileSync('sh', ['-c', script]);
 }
 
-/** Collects engine.state events of one bus and waits for one that matches. */
-export function stateLog(bus: EventBus) {
-  const seen: EngineState[] = [];
-  const waiters: Array<{ test: (s: EngineState) => boolean; resolve: (s: EngineState) => void }> = [];
-  bus.onAny((event, payload) => {
-    if (event !== 'engine.state') return;
-    const st = payload as EngineState;
-    seen.push(st);
-    for (const w of [...waiters])
-      if (w.test(st)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(st);
-      }
-  });
-  return {
-    seen,
-    next: (test: (s: EngineState) => boolean, timeoutMs = 20_000) =>
-      new Promise<EngineState>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching engine.state in ${timeoutMs} ms; saw ${JSON.stringify(seen.map((s) => s.status))}`)), timeoutMs);
-        waiters.push({ test, resolve: (s) => (clearTimeout(t), resolve(s)) });
-      }),
-  };
-}
 
 /**
  * The engine side of the app with short time-outs (registry with its health monitor and backoff, scan service) and a
