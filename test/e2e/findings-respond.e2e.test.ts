@@ -57,6 +57,8 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
     await page.getByTestId('tab-case').click();
     await page.getByTestId('case-view').waitFor();
     await page.getByTestId('case-title').filter({ hasText: 'Respond case' }).waitFor({ timeout: 30_000 });
+    // The title shows before the case's entries have loaded.
+    await page.getByTestId('custody-log').waitFor({ timeout: 30_000 });
     return (await page.getByTestId('case-view').textContent()) ?? '';
   };
   /** The target's finding of a detector whose catalogue response names "stop". */

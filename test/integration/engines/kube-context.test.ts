@@ -57,7 +57,7 @@ describe('kubeconfig contexts as engines', () => {
       const gone = await reg.connect('kube:gone');
       expect(gone.status).toBe('failed');
       expect(gone.errorCode).toBe('ENGINE_UNREACHABLE');
-      await expect(reg.client('kube:lab')).rejects.toThrow(/is a Kubernetes context: pods\/exec is not offered yet for Kubernetes engines/);
+      await expect(reg.client('kube:lab')).rejects.toThrow(/is a Kubernetes context: file changes, stats and logs need the node's runtime/);
     } finally {
       reg.dispose();
     }

@@ -5,7 +5,7 @@ import { shown } from '../../lib/visible-text.js';
 /** The append-only custody log, newest first, and evidence verification. */
 export function CustodyPanel({ entries, evidenceCount, verify, onVerify, busy }: { entries: CustodyEntry[]; evidenceCount: number; verify: VerifyResult | undefined; onVerify(): void; busy: boolean }) {
   return (
-    <section className="cv-panel cv-wide" aria-label="Custody log">
+    <section className="cv-panel cv-wide" aria-label="Custody log" data-testid="custody-log">
       <h3>Evidence and custody</h3>
       <div className="cv-row">
         <span>{evidenceCount} evidence items</span>
