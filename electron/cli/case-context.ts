@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CaseService } from '../engine/cases/case-service.js';
-import { resolveDataDir } from '../engine/cases/data-dir.js';
+import { resolveDataDir } from '../engine/data-dir.js';
 import { isAppError } from '../../shared/errors.js';
 import { EXIT } from './exit-codes.js';
 import type { CaseView } from '../../shared/api/cases.js';

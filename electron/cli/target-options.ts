@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { EngineConfig } from '../../shared/domain/engine.js';
-import type { EngineRegistry } from '../engine/engines/registry.js';
-import { resolveTarget } from '../engine/engines/resolve-target.js';
+import type { EngineRegistry } from '../engine/connections/registry.js';
+import { resolveTarget } from '../engine/connections/resolve-target.js';
 import { endpointUrl } from '../engine/docker/client.js';
-import { INSECURE_WHY, insecureTransport } from '../engine/engines/transport-security.js';
+import { INSECURE_WHY, insecureTransport } from '../engine/connections/transport-security.js';
 
 export interface TargetFlags {
   context?: string;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../electron/engine/app.js';
-import { resolveTarget } from '../../electron/engine/engines/resolve-target.js';
+import { resolveTarget } from '../../electron/engine/connections/resolve-target.js';
 import { ScanWatch } from '../../electron/engine/scan/watch.js';
 import { createLimiter } from '../../electron/engine/collect/limiter.js';
 import { runOn, secondEngine } from '../helpers/second-engine.js';

@@ -9,7 +9,7 @@ import { artifactPath, launchBrowser } from '../helpers/browser.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 import { startSshd, type Sshd } from '../integration/engines/fixtures/sshd.js';
 import { disposableDockerd, type Dockerd } from '../integration/engines/fixtures/dockerd.js';
-import { contextDirName } from '../../electron/engine/engines/docker-contexts.js';
+import { contextDirName } from '../../electron/engine/connections/docker-contexts.js';
 
 const SUITE = 'e2e-engines-trust';
 const fingerprintOf = (dir: string) => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(dir, 'host_key.pub')]).toString().split(' ')[1]!;

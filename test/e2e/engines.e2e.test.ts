@@ -8,7 +8,7 @@ import { artifactPath, launchBrowser } from '../helpers/browser.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 import { startSshd, type Sshd } from '../integration/engines/fixtures/sshd.js';
 import { freePort } from '../integration/engines/fixtures/ports.js';
-import { contextDirName } from '../../electron/engine/engines/docker-contexts.js';
+import { contextDirName } from '../../electron/engine/connections/docker-contexts.js';
 
 const SUITE = 'e2e-engines';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { contextDirName } from '../../electron/engine/engines/docker-contexts.js';
+import { contextDirName } from '../../electron/engine/connections/docker-contexts.js';
 import { disposableDockerd, type Dockerd } from '../integration/engines/fixtures/dockerd.js';
 import { BUSYBOX, TEST_LABEL } from './docker.js';
 

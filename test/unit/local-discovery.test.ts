@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverLocalEngines, localSocketCandidates, parseDockerHost } from '../../electron/engine/engines/local-discovery.js';
+import { discoverLocalEngines, localSocketCandidates, parseDockerHost } from '../../electron/engine/connections/local-discovery.js';
 
 describe('local engine discovery', () => {
   it('parses DOCKER_HOST forms the docker CLI accepts', () => {

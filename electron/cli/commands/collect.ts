@@ -8,7 +8,7 @@ import { rehomeEvidence, rehomeResult } from '../../engine/bundle/bundle-engines
 import { encodeBundleFrame } from '../../engine/kube/collect/bundle-frame.js';
 import { sha256Hex } from '../../engine/cases/blob-store.js';
 import { custodyKey } from '../../engine/cases/custody-key.js';
-import { resolveDataDir } from '../../engine/cases/data-dir.js';
+import { resolveDataDir } from '../../engine/data-dir.js';
 import { parseSince } from '../../engine/collect/since.js';
 import { AppError, isAppError } from '../../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { discover } from '../../engine/engines/discover.js';
-import { EngineRegistry } from '../../engine/engines/registry.js';
+import { discover } from '../../engine/connections/discover.js';
+import { EngineRegistry } from '../../engine/connections/registry.js';
 import { EventBus } from '../../engine/event-bus.js';
 import { endpointUrl } from '../../engine/docker/client.js';
-import { resolveDataDir } from '../../engine/cases/data-dir.js';
+import { resolveDataDir } from '../../engine/data-dir.js';
 import type { EngineState } from '../../../shared/domain/engine.js';
 import { EXIT } from '../exit-codes.js';
 import { table, terminalSafe } from '../format/text.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { resolveDataDir } from '../../engine/cases/data-dir.js';
+import { resolveDataDir } from '../../engine/data-dir.js';
 import { renderCatalogue, STRATEGIES } from '../../engine/detect/catalogue.js';
 import { DETECTORS } from '../../engine/detect/registry.js';
 import { formatRuleError, loadRulesDir, type LoadedRules } from '../../engine/detect/rules/load-rules.js';

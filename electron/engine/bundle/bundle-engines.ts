@@ -7,7 +7,7 @@ import type { Finding } from '../../../shared/domain/finding.js';
 import { ScanResultSchema, type ScanResult } from '../../../shared/domain/scan.js';
 import type { CaseService } from '../cases/case-service.js';
 import { AppError } from '../../../shared/errors.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import type { ScanOutcome } from '../scan/run-scan.js';
 import type { OpenedBundle } from './read-bundle.js';
 import { bundleLabel } from './bundle-format.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
-import { boundStreamsUntilHeaders } from '../engines/stream-timeouts.js';
+import { boundStreamsUntilHeaders } from './stream-timeouts.js';
 import { dockerFor } from './own-endpoint.js';
 
 /** Per-request socket time-out; a single slow host must never freeze a scan or the UI. */

@@ -1,5 +1,5 @@
 import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';
 import { mapContainerDetail, mapContainerSummary } from './map.js';
 

@@ -1,5 +1,5 @@
 import type { StatsSample } from '../../../shared/domain/evidence-set.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';
 
 interface RawStats {

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { FileDiff, FileSide } from '../../../shared/api/investigate.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';
 import { lineDiff } from './files-diff.js';
 import { MISSING, readFromLowerDirs, readViaArchive } from './files-read.js';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { EngineState } from '../../../shared/domain/engine.js';
 import type { EventBus } from '../event-bus.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import { mapEvent } from '../collect/events.js';
 import type { EngineEvent } from '../../../shared/domain/event.js';
 

@@ -5,7 +5,7 @@ import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import type { ClusterEvidence, KubeContainer, KubeWorkload } from '../../../shared/domain/kube-evidence.js';
 import { AppError } from '../../../shared/errors.js';
 import type { ScanResult } from '../../../shared/domain/scan.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import type { TimelineResult } from '../investigate/timeline-events.js';
 import { readCluster } from './cluster-read.js';
 import { loadKubeConfig } from './kube-config.js';

@@ -1,6 +1,6 @@
 import { InsecureTransportSchema, type InsecureTransport } from '../../../shared/domain/engine.js';
 import type { CaseService } from '../cases/case-service.js';
-import { INSECURE_WHY } from '../engines/transport-security.js';
+import { INSECURE_WHY } from '../connections/transport-security.js';
 
 /**
  * For each engine of a case, how its evidence travelled when any scan of it went over an insecure transport

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors.js';
 import type { CaseService } from '../cases/case-service.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';
 import { disabledActions, type RespondAction } from './actions.js';
 import { collectPreserve, manifestEntry, type ManifestEntry } from './preserve.js';

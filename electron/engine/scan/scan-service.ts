@@ -3,10 +3,10 @@ import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/e
 import type { ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
 import { AppError } from '../../../shared/errors.js';
 import type { EventBus } from '../event-bus.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import type { PartialHandlers } from '../handlers.js';
 import { endpointUrl } from '../docker/client.js';
-import { insecureTransport } from '../engines/transport-security.js';
+import { insecureTransport } from '../connections/transport-security.js';
 import { toAppError } from '../errors.js';
 import { collectContainerEvidence } from '../collect/container-evidence.js';
 import { engineLooksLocal } from '../collect/host-access.js';
@@ -17,7 +17,7 @@ import { loadRulesDir, type LoadedRules } from '../detect/rules/load-rules.js';
 import type { ScanBasis } from './incremental.js';
 import type { KubeEvidenceSource } from '../kube/kube-evidence.js';
 import type { ScanOptions } from '../../../shared/api/scan.js';
-import { readScanInputs } from './scan-inputs.js';
+import { readScanInputs } from './read-scan-inputs.js';
 import { runKubeScan } from '../kube/kube-scan.js';
 import type { EngineConfig } from '../../../shared/domain/engine.js';
 

@@ -7,7 +7,7 @@ import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig 
 import type { Endpoint } from '../../../shared/domain/engine.js';
 import { AppError } from '../../../shared/errors.js';
 import { toAppError } from '../errors.js';
-import { boundStreamsUntilHeaders } from '../engines/stream-timeouts.js';
+import { boundStreamsUntilHeaders } from '../docker/stream-timeouts.js';
 import { ChannelPool } from './channel-pool.js';
 import { ChannelAgent } from './pool-agent.js';
 import { readSshConfig } from './ssh-config.js';

@@ -5,7 +5,7 @@ import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Recording, TerminalSession } from '../../../shared/api/terminal.js';
 import { AppError } from '../../../shared/errors.js';
-import type { EngineRegistry } from '../engines/registry.js';
+import type { EngineRegistry } from '../connections/registry.js';
 import type { EventBus } from '../event-bus.js';
 import { toAppError } from '../errors.js';
 import { cutOffSessions, ExecRecording, finishJournal, sealCutOff, type SealedRecording } from './exec-recording.js';

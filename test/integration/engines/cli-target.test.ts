@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { contextDirName } from '../../../electron/engine/engines/docker-contexts.js';
+import { contextDirName } from '../../../electron/engine/connections/docker-contexts.js';
 import { CLI, runCli, type CliResult } from '../../helpers/cli.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';
 import { makeCerts, type Certs } from './fixtures/certs.js';

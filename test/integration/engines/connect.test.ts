@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineConfig, EngineState } from '../../../shared/domain/engine.js';
-import { EngineRegistry } from '../../../electron/engine/engines/registry.js';
+import { EngineRegistry } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
 import { removeSuite, runContainer, TEST_LABEL } from '../../helpers/docker.js';
 import { makeCerts, type Certs } from './fixtures/certs.js';

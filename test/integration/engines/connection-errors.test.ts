@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineConfig } from '../../../shared/domain/engine.js';
-import { EngineRegistry, type RegistryOptions } from '../../../electron/engine/engines/registry.js';
+import { EngineRegistry, type RegistryOptions } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
 import { makeCerts, type Certs } from './fixtures/certs.js';
 import { startSshd, type Sshd } from './fixtures/sshd.js';

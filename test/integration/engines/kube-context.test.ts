@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discover } from '../../../electron/engine/engines/discover.js';
-import { EngineRegistry } from '../../../electron/engine/engines/registry.js';
+import { discover } from '../../../electron/engine/connections/discover.js';
+import { EngineRegistry } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
 import { freePort } from './fixtures/ports.js';
 

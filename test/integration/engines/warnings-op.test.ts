@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../electron/engine/app.js';
-import { contextDirName } from '../../../electron/engine/engines/docker-contexts.js';
+import { contextDirName } from '../../../electron/engine/connections/docker-contexts.js';
 
 describe('engines.warnings: why configured engines are missing', () => {
   const ctx = { transport: 'http' as const, user: 'analyst' };

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type Docker from 'dockerode';
 import type { Endpoint } from '../../../shared/domain/engine.js';
 import type { ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
-import { EngineRegistry } from '../../../electron/engine/engines/registry.js';
+import { EngineRegistry } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
 import { ScanService } from '../../../electron/engine/scan/scan-service.js';
 import { CaseService } from '../../../electron/engine/cases/case-service.js';

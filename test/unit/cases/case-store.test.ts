@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CaseService } from '../../../electron/engine/cases/case-service.js';
-import { resolveDataDir } from '../../../electron/engine/cases/data-dir.js';
+import { resolveDataDir } from '../../../electron/engine/data-dir.js';
 import { makeFindings, makeScan } from '../../helpers/case-fixtures.js';
 import { freshCaseStore } from '../../helpers/case-store.js';
 

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discover } from '../../../electron/engine/engines/discover.js';
-import { contextDirName } from '../../../electron/engine/engines/docker-contexts.js';
-import { resolveTarget } from '../../../electron/engine/engines/resolve-target.js';
-import { SavedHosts } from '../../../electron/engine/engines/saved-hosts.js';
+import { discover } from '../../../electron/engine/connections/discover.js';
+import { contextDirName } from '../../../electron/engine/connections/docker-contexts.js';
+import { resolveTarget } from '../../../electron/engine/connections/resolve-target.js';
+import { SavedHosts } from '../../../electron/engine/connections/saved-hosts.js';
 
 /** Writes a context the way `docker context create` stores it. */
 function writeContext(home: string, name: string, host: string, opts: { tls?: boolean; skipVerify?: boolean; description?: string } = {}) {

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkHostKey, fingerprint, keyType } from '../../../electron/engine/ssh/known-hosts.js';
-import { Backoff } from '../../../electron/engine/engines/backoff.js';
-import { checkApiVersion } from '../../../electron/engine/engines/api-version.js';
+import { Backoff } from '../../../electron/engine/connections/backoff.js';
+import { checkApiVersion } from '../../../electron/engine/connections/api-version.js';
 
 /** An SSH wire-format key blob: string type, then key bytes. */
 function blob(type: string, body = randomBytes(32)): Buffer {

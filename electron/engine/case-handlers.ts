@@ -1,13 +1,13 @@
-import type { DetectorMeta, Finding } from '../../../shared/domain/finding.js';
-import type { Handlers } from '../handlers.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
-import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import { AppError } from '../../../shared/errors.js';
-import type { CaseService } from './case-service.js';
-import { generateReport, toReportOutput } from '../reports/generate-report.js';
-import { importBundle } from '../bundle/import-bundle.js';
-import type { OpenedBundle } from '../bundle/read-bundle.js';
-import type { CaseView } from '../../../shared/api/cases.js';
+import type { DetectorMeta, Finding } from '../../shared/domain/finding.js';
+import type { Handlers } from './handlers.js';
+import type { ScanResult } from '../../shared/domain/scan.js';
+import type { EngineEvidence } from '../../shared/domain/evidence-set.js';
+import { AppError } from '../../shared/errors.js';
+import type { CaseService } from './cases/case-service.js';
+import { generateReport, toReportOutput } from './reports/generate-report.js';
+import { importBundle } from './bundle/import-bundle.js';
+import type { OpenedBundle } from './bundle/read-bundle.js';
+import type { CaseView } from '../../shared/api/cases.js';
 
 type CaseOpName =
   | 'cases.list'

@@ -9,7 +9,7 @@ import { probeKubeContext } from '../kube/contexts-probe.js';
 import { checkApiVersion } from './api-version.js';
 import { Backoff } from './backoff.js';
 import { withTimeout } from './with-timeout.js';
-import { resolveDataDir } from '../cases/data-dir.js';
+import { resolveDataDir } from '../data-dir.js';
 import { trustedKnownHostsPath } from '../ssh/trust-host-key.js';
 import { isBundleEngine, readOnlyBundleError } from '../bundle/read-only-engine.js';
 import { assertTransportAllowed, insecureTransport } from './transport-security.js';
