@@ -4,12 +4,11 @@ import { existsSync } from 'node:fs';
 import { EventBus } from './event-bus.js';
 import { EngineRegistry } from './connections/registry.js';
 import { EngineService } from './connections/engine-service.js';
-import { ContainerService } from './docker/containers.js';
+import { ContainerService } from './investigate/containers.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Handlers } from './handlers.js';
 import { VERSION } from './version.js';
 import { NetworkService } from './investigate/network-service.js';
-import { readEngineEvents } from './investigate/timeline-events.js';
 import { TerminalService } from './terminal/terminal-service.js';
 import { resolveDataDir } from './data-dir.js';
 import { lazyCaseStore } from './cases/case-store.js';
@@ -30,6 +29,8 @@ import { RespondService } from './respond/respond-service.js';
 import { KubeContainers } from './kube/kube-containers.js';
 import { KubeNetwork } from './kube/kube-network.js';
 import { KubeExec } from './kube/kube-exec.js';
+import { KubeEngines } from './kube/kube-engines.js';
+import { DockerEngines } from './docker/docker-engines.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -57,9 +58,10 @@ export function createApp(opts: AppOptions = {}) {
   const engineService = new EngineService(engines, { env, home: opts.home, dataDir });
   engineService.rediscover();
   // Opened evidence bundles appear as read-only engines answered from their evidence.
-  const bundleEngines = new BundleEngines(engines, (id, outcome) => scans.adoptOffline(id, outcome));
+  const bundleEngines = new BundleEngines(engines);
   const kube = new KubeContainers(engines, { env, home: opts.home, latestEvidence: (id) => scans.latestEvidence(id) ?? undefined, latestResult: (id) => scans.latest(id) ?? undefined });
-  const containers = new ContainerService(engines, bundleEngines, kube);
+  const dockerEngines = new DockerEngines(engines, { evidence: (id, containerId, refresh) => scans.containerEvidence(id, containerId, refresh), annotate: (events) => operations.annotate(events) });
+  const containers = new ContainerService(engines, dockerEngines);
   const files = new FileInvestigator(engines);
   const user = env.STOWAWAY_ANALYST || os.userInfo().username;
   const caseStore = lazyCaseStore(dataDir, user);
@@ -79,6 +81,10 @@ export function createApp(opts: AppOptions = {}) {
     currentCase: () => (existsSync(path.join(dataDir, 'cases.db')) ? caseStore.get().currentId() : undefined),
     record: (caseId, detail, actor) => void caseStore.get().recordCustody(caseId, 'exec', detail, actor),
   });
+  // Each engine is answered by its kind's source: bundles and clusters first, every other engine is a Docker engine.
+  engines.addSource(bundleEngines);
+  engines.addSource(new KubeEngines(kube, kubeExec));
+  engines.addSource(dockerEngines);
   // Sessions cut off when an earlier process was killed are sealed and recorded now.
   try {
     terminals.recoverCutOff();
@@ -105,8 +111,6 @@ export function createApp(opts: AppOptions = {}) {
 
   const handlers: Handlers = {
     'investigate.network': async ({ engineId }) => (kube.has(engineId) ? kubeNetwork.graph(engineId) : network.graph(engineId)),
-    'timeline.events': async ({ engineId, since, until, containerId }) =>
-      bundleEngines.has(engineId) ? bundleEngines.timeline(engineId, { since, until, containerId }) : kube.has(engineId) ? kube.timeline(engineId, { since, until, containerId }) : readEngineEvents(await engines.client(engineId), engineId, { since, until, containerId }).then((r) => ({ ...r, events: operations.annotate(r.events) })),
     'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => terminals.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
     'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) => (kube.has(engineId) ? kubeExec.terminal({ engineId, containerId, cols, rows, cmd, user: ctx.user }) : terminals.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user })),
     'terminal.input': async ({ sessionId, data }) => ({ accepted: terminals.input(sessionId, data) }),
@@ -116,28 +120,17 @@ export function createApp(opts: AppOptions = {}) {
     'engines.list': async () => engines.list(),
     'engines.connect': async ({ engineId }) => engines.connect(engineId),
     ...(engineService.handlers() as Pick<Handlers, 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover' | 'engines.trustHostKey' | 'engines.warnings'>),
-    'containers.list': async ({ engineId, all }) => containers.list(engineId, all),
-    'containers.inspect': async ({ engineId, containerId }) => containers.inspect(engineId, containerId),
+    ...containers.handlers(),
     'investigate.fileDiff': async ({ engineId, containerId, path }) => files.fileDiff(engineId, containerId, path),
     'containers.stats': async ({ engineId, containerId }) => containerStats(engines, engineId, containerId),
     ...caseHandlers(caseStore.get, detectorMetas, env, {
       of: (id) => ({ result: scans.latest(id), evidence: scans.latestEvidence(id), suppressed: scans.latestOutcome(id)?.suppressed }),
       engineIds: () => engines.list().map((e) => e.id),
-    }, (c, b) => bundleEngines.open(c, b)),
+    }, { opened: (c, b) => bundleEngines.open(c, b), shown: (c) => bundleEngines.revive(c, caseStore.get) }),
     ...scans.handlers(),
     ...detectorHandlers(),
     'respond.run': async ({ caseId, ...rest }, ctx) => respond.run({ ...rest, caseRef: caseId }, ctx.user),
   };
-
-  // A pod container's evidence is its process list read through pods/exec; the view asks the analyst first.
-  const containerEvidence = handlers['evidence.container'];
-  handlers['evidence.container'] = async (input, ctx) => (kube.has(input.engineId) ? kubeExec.evidence(input.engineId, input.containerId, { run: input.podExec === true, refresh: input.refresh, user: ctx.user }) : containerEvidence(input, ctx));
-
-  // A bundle imported before a restart comes back as its read-only engine when its case is opened or current.
-  const openCase = handlers['cases.open'];
-  const currentCase = handlers['cases.current'];
-  handlers['cases.open'] = async (input, ctx) => bundleEngines.revive(await openCase(input, ctx), caseStore.get);
-  handlers['cases.current'] = async (input, ctx) => bundleEngines.revive(await currentCase(input, ctx), caseStore.get);
 
   return { bus, engines, engineService, containers, caseStore, scans, respond, handlers, operations, dispatch: createDispatcher(handlers), user, dispose: async () => {
       liveRescan.dispose();

@@ -35,20 +35,27 @@ type CaseOpName =
   | 'reports.generate'
   | 'bundles.open';
 
-/** Contract handlers of the case store; the analyst of each call is the actor in the custody log. */
 /** The latest scans the scan service keeps (per engine), for recording them in a case. */
 export interface LatestScans {
   of(engineId: string): { result: ScanResult | null; evidence: EngineEvidence | null; suppressed?: Finding[] };
   engineIds(): string[];
 }
 
+/** Opened bundles, investigated as read-only engines too. */
+export interface BundleEngineViews {
+  /** Told of every bundle opened. */
+  opened(c: CaseView, b: OpenedBundle): void;
+  /** Told of every case opened or shown as current: a case imported before a restart comes back as its engine. */
+  shown(c: CaseView): void;
+}
+
+/** Contract handlers of the case store; the analyst of each call is the actor in the custody log. */
 export function caseHandlers(
   store: () => CaseService,
   detectors: () => readonly DetectorMeta[],
   env: NodeJS.ProcessEnv = process.env,
   latest?: LatestScans,
-  /** Told of every bundle opened, so it can also be investigated as a read-only engine. */
-  onBundleOpened?: (c: CaseView, b: OpenedBundle) => void,
+  bundles?: BundleEngineViews,
 ): Pick<Handlers, CaseOpName> {
   /** Records a scan unless this exact result is already in the case. */
   const record = (caseId: string, engineId: string, actor: string): boolean => {
@@ -57,11 +64,15 @@ export function caseHandlers(
     if (!store().hasScan(caseId, l.result)) store().addScan(caseId, l.result, l.evidence ?? undefined, { actor, suppressed: l.suppressed });
     return true;
   };
+  const shown = <T extends CaseView | null>(c: T): T => {
+    if (c) bundles?.shown(c);
+    return c;
+  };
   return {
     'cases.list': async ({ includeArchived }) => store().list(includeArchived),
     'cases.create': async ({ name }, ctx) => store().create(name, ctx.user),
-    'cases.open': async ({ caseId }, ctx) => store().open(caseId, ctx.user),
-    'cases.current': async () => store().current(),
+    'cases.open': async ({ caseId }, ctx) => shown(store().open(caseId, ctx.user)),
+    'cases.current': async () => shown(store().current()),
     'cases.rename': async ({ caseId, name }, ctx) => store().rename(caseId, name, ctx.user),
     'cases.close': async ({ caseId }, ctx) => store().close(caseId, ctx.user),
     'cases.reopen': async ({ caseId }, ctx) => store().reopen(caseId, ctx.user),
@@ -92,6 +103,6 @@ export function caseHandlers(
     'evidence.verify': async ({ caseId }, ctx) => store().verify(caseId, ctx.user),
     'custody.list': async ({ caseId }) => store().custody(caseId),
     'reports.generate': async ({ caseId, format }, ctx) => toReportOutput(await generateReport(store(), caseId, format, detectors(), { actor: ctx.user, env })),
-    'bundles.open': async ({ path }, ctx) => importBundle(store(), path, { actor: ctx.user, onOpened: onBundleOpened }),
+    'bundles.open': async ({ path }, ctx) => importBundle(store(), path, { actor: ctx.user, onOpened: bundles && ((c, b) => bundles.opened(c, b)) }),
   };
 }

@@ -2,13 +2,13 @@ import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/c
 import { ContainerSummarySchema } from '../../../shared/domain/container.js';
 import type { CaseView } from '../../../shared/api/cases.js';
 import type { EngineConfig } from '../../../shared/domain/engine.js';
-import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import type { Finding } from '../../../shared/domain/finding.js';
 import { ScanResultSchema, type ScanResult } from '../../../shared/domain/scan.js';
 import type { CaseService } from '../cases/case-service.js';
 import { AppError } from '../../../shared/errors.js';
 import type { EngineRegistry } from '../connections/registry.js';
-import type { ScanOutcome } from '../scan/run-scan.js';
+import type { EngineCapabilities, EngineSource, RecordedScan } from '../connections/engine-source.js';
 import type { OpenedBundle } from './read-bundle.js';
 import { bundleLabel } from './bundle-format.js';
 import { recordedEvents, type TimelineQuery, type TimelineResult } from '../investigate/timeline-events.js';
@@ -17,19 +17,25 @@ import { recordedEvents, type TimelineQuery, type TimelineResult } from '../inve
 export const bundleEngineId = (caseId: string): string => `bundle-${caseId}`.slice(0, 128);
 
 /**
+ * The error of every operation that needs a live engine (exec, logs, stats, reading image layers, a new scan)
+ * asked of an evidence bundle: the bundle holds what was collected then, and nothing can be asked of it now.
+ */
+export function readOnlyBundleError(name: string, what = 'this needs a live engine'): AppError {
+  return new AppError('FORBIDDEN', `read-only evidence bundle: "${name.slice(0, 256)}" holds evidence collected earlier; ${what}`);
+}
+
+const READ_ONLY: EngineCapabilities = { mode: 'read-only', liveEvents: false };
+
+/**
  * Offline bundles shown as read-only engines. An opened bundle gets an engine entry (source 'bundle') whose
  * containers, evidence, latest scan and network graph are answered from the bundle's evidence set, so the
  * workbench views investigate it as they would a live engine; anything needing a live engine is refused by
  * the registry with a "read-only evidence bundle" error.
  */
-export class BundleEngines {
-  private readonly outcomes = new Map<string, ScanOutcome>();
+export class BundleEngines implements EngineSource {
+  private readonly outcomes = new Map<string, RecordedScan>();
 
-  constructor(
-    private readonly engines: EngineRegistry,
-    /** Told of each opened bundle, so the scan service serves its evidence like a scan's. */
-    private readonly adopt: (engineId: string, outcome: ScanOutcome) => void,
-  ) {}
+  constructor(private readonly engines: EngineRegistry) {}
 
   /** Registers the bundle of an imported case as an engine and connects it (which publishes its state). */
   open(c: CaseView, b: OpenedBundle): EngineConfig {
@@ -58,14 +64,13 @@ export class BundleEngines {
     return first;
   }
 
-  /** Passes a case through, bringing it back as a bundle engine first when it is an imported one. */
-  revive<T extends CaseView | null>(c: T, cases: () => CaseService): T {
+  /** Brings a case back as a bundle engine when it is an imported one. */
+  revive(c: CaseView, cases: () => CaseService): void {
     try {
-      if (c) this.openFromCase(c, cases);
+      this.openFromCase(c, cases);
     } catch {
       // A case whose stored evidence cannot be read still opens; only its engine view is missing.
     }
-    return c;
   }
 
   private register(c: CaseView, label: string, provenance: string, result: ScanResult, evidence: EngineEvidence, id = bundleEngineId(c.id)): EngineConfig {
@@ -79,10 +84,8 @@ export class BundleEngines {
       description: `Read-only evidence ${provenance}`.slice(0, 1024),
     };
     // Everything in the bundle names its original engine: re-home it so views asking by this id find it.
-    const outcome: ScanOutcome = { result: rehomeResult(result, id), evidence: rehomeEvidence(evidence, id), suppressed: [] };
-    this.outcomes.set(id, outcome);
+    this.outcomes.set(id, { result: rehomeResult(result, id), evidence: rehomeEvidence(evidence, id), suppressed: [] });
     this.engines.add(config);
-    this.adopt(id, outcome);
     void this.engines.connect(id);
     return config;
   }
@@ -91,12 +94,20 @@ export class BundleEngines {
     return this.outcomes.has(engineId);
   }
 
-  evidence(engineId: string): EngineEvidence | undefined {
-    return this.outcomes.get(engineId)?.evidence;
+  capabilities(): EngineCapabilities {
+    return READ_ONLY;
+  }
+
+  recorded(engineId: string): RecordedScan | undefined {
+    return this.outcomes.get(engineId);
+  }
+
+  refusal(engineId: string): AppError {
+    return readOnlyBundleError(this.engines.config(engineId).name);
   }
 
   /** containers.list of a bundle engine: every container it holds evidence of, as it was then. */
-  list(engineId: string, all = true): ContainerSummary[] {
+  async list(engineId: string, all = true): Promise<ContainerSummary[]> {
     const o = this.require(engineId);
     const risk = new Map(o.result.containers.map((c) => [c.id, c.risk]));
     return o.evidence.containers
@@ -106,19 +117,26 @@ export class BundleEngines {
   }
 
   /** containers.inspect of a bundle engine, by full id or unique prefix, as the Engine API accepts. */
-  inspect(engineId: string, containerId: string): ContainerDetail {
+  async inspect(engineId: string, containerId: string): Promise<ContainerDetail> {
     const found = this.require(engineId).evidence.containers.find((c) => c.container.id.startsWith(containerId) || c.container.name === containerId);
     if (!found) throw new AppError('NOT_FOUND', `The evidence bundle holds no container "${containerId.slice(0, 128)}"`);
     return found.container;
   }
 
+  /** One container's evidence as the bundle holds it: there is nothing to collect again. */
+  async evidence(engineId: string, containerId: string): Promise<ContainerEvidence> {
+    const held = this.outcomes.get(engineId)?.evidence.containers.find((c) => c.container.id.startsWith(containerId));
+    if (!held) throw new AppError('NOT_FOUND', `The evidence bundle holds no container "${containerId.slice(0, 128)}"`);
+    return held;
+  }
+
   /** timeline.events of a bundle engine: the engine events it recorded when it was collected. */
-  timeline(engineId: string, q: TimelineQuery): TimelineResult {
+  async timeline(engineId: string, q: TimelineQuery): Promise<TimelineResult> {
     const ev = this.require(engineId).evidence;
     return recordedEvents(ev.events, ev.collectedAt, engineId, q);
   }
 
-  private require(engineId: string): ScanOutcome {
+  private require(engineId: string): RecordedScan {
     const o = this.outcomes.get(engineId);
     if (!o) throw new AppError('NOT_FOUND', `No evidence bundle is open as engine "${engineId.slice(0, 128)}"`);
     return o;

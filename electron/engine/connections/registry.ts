@@ -11,7 +11,7 @@ import { Backoff } from './backoff.js';
 import { withTimeout } from './with-timeout.js';
 import { resolveDataDir } from '../data-dir.js';
 import { trustedKnownHostsPath } from '../ssh/trust-host-key.js';
-import { isBundleEngine, readOnlyBundleError } from '../bundle/read-only-engine.js';
+import { LIVE_DOCKER, type EngineCapabilities, type EngineSource } from './engine-source.js';
 import { assertTransportAllowed, insecureTransport } from './transport-security.js';
 
 /** A client plus what it takes to close it and learn that it dropped (ssh sessions report their end). */
@@ -65,6 +65,7 @@ interface Entry {
  */
 export class EngineRegistry {
   private readonly entries = new Map<string, Entry>();
+  private readonly sources: EngineSource[] = [];
   private readonly factory: ClientFactory;
   private readonly opts: Required<Omit<RegistryOptions, 'factory' | 'env' | 'home'>> & Pick<RegistryOptions, 'env' | 'home'>;
 
@@ -85,11 +86,26 @@ export class EngineRegistry {
     this.factory = o.factory ?? ((c, ctx) => defaultFactory(c, ctx, this.opts.env, this.opts.home, this.opts.trustedKnownHosts));
   }
 
+  /** Adds a kind of engine; the first source that has an engine answers for it (the last added is the fallback). */
+  addSource(source: EngineSource): void {
+    this.sources.push(source);
+  }
+
+  /** The source that answers for an engine: undefined only on a registry that was given none. */
+  source(id: string): EngineSource | undefined {
+    return this.sources.find((s) => s.has(id));
+  }
+
+  /** What an engine can be asked; an engine no source claims is a live Docker engine. */
+  capabilities(id: string): EngineCapabilities {
+    return this.source(id)?.capabilities(id) ?? LIVE_DOCKER;
+  }
+
   /** Replaces the set of known engines, keeping connections of engines that did not change. */
   setEngines(configs: EngineConfig[]): void {
     const next = new Map<string, Entry>();
-    // Opened bundles are not discovered or saved engines: rediscovery keeps them.
-    for (const [id, e] of this.entries) if (isBundleEngine(e.config) && !configs.some((c) => c.id === id)) next.set(id, e);
+    // Read-only engines (opened bundles) are not discovered or saved engines: rediscovery keeps them.
+    for (const [id, e] of this.entries) if (this.readOnly(id) && !configs.some((c) => c.id === id)) next.set(id, e);
     for (const config of configs) {
       const old = this.entries.get(config.id);
       const same = old && JSON.stringify(old.config.endpoint) === JSON.stringify(config.endpoint) && old.config.apiVersion === config.apiVersion;
@@ -138,7 +154,7 @@ export class EngineRegistry {
     const e = this.entry(id);
     // File changes, stats and logs need a node's runtime; processes and terminals of pods go through pods/exec instead.
     if (e.config.kind === 'kubernetes') throw new AppError('VALIDATION', `"${e.config.name}" is a Kubernetes context: file changes, stats and logs need the node's runtime (connect the node's Docker engine for them); processes and the terminal go through pods/exec`);
-    if (isBundleEngine(e.config)) throw readOnlyBundleError(e.config.name);
+    if (this.readOnly(id)) throw this.source(id)?.refusal?.(id) ?? new AppError('FORBIDDEN', `"${e.config.name.slice(0, 256)}" is read-only: this needs a live engine`);
     if (e.state.status !== 'connected' || !e.client) {
       const st = await this.connect(id);
       if (st.status !== 'connected') throw new AppError((st.errorCode as AppError['code']) ?? 'ENGINE_UNREACHABLE', st.reason ?? 'not connected');
@@ -220,8 +236,8 @@ export class EngineRegistry {
 
   private async open(e: Entry): Promise<{ state: Omit<EngineState, 'engineId' | 'since'>; conn?: Connection }> {
     const timeoutMs = this.opts.callTimeoutMs;
-    // A bundle is always there: it has no connection to make, only evidence to answer from.
-    if (isBundleEngine(e.config)) return { state: { status: 'connected' } };
+    // A read-only engine is always there: it has no connection to make, only evidence to answer from.
+    if (this.readOnly(e.config.id)) return { state: { status: 'connected' } };
     if (e.config.endpoint.type === 'kubernetes') {
       const v = await probeKubeContext(e.config.endpoint, timeoutMs);
       return { state: { status: 'connected', serverVersion: v.serverVersion, os: v.platform } };
@@ -296,6 +312,10 @@ export class EngineRegistry {
 
   private fresh(config: EngineConfig): Entry {
     return { config, state: idle(config.id), backoff: new Backoff(this.opts.backoff.initialMs, this.opts.backoff.maxMs), everConnected: false, generation: 0 };
+  }
+
+  private readOnly(id: string): boolean {
+    return this.source(id)?.capabilities(id).mode === 'read-only';
   }
 
   private entry(id: string): Entry {

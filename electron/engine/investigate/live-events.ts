@@ -49,8 +49,8 @@ export class LiveEvents {
       }
     })();
     // Kubernetes contexts have no Docker event stream; ssh opens a connection per call, so it is not held open;
-    // an opened bundle has no engine behind it at all.
-    if (!config || config.kind !== 'docker' || config.endpoint.type === 'ssh' || config.endpoint.type === 'bundle') return;
+    // a read-only engine (an opened bundle) has no engine behind it at all.
+    if (!config || config.kind !== 'docker' || config.endpoint.type === 'ssh' || !this.engines.capabilities(engineId).liveEvents) return;
     const w: Watch = { stopped: false, since: Date.now() / 1000 };
     this.watches.set(engineId, w);
     void this.run(engineId, w);

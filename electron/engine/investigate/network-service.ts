@@ -3,7 +3,7 @@ import type { NetGraph } from '../../../shared/api/investigate-network.js';
 import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
 import type { NetworkSnapshot } from '../../../shared/domain/network.js';
 import type { EngineRegistry } from '../connections/registry.js';
-import type { ContainerService } from '../docker/containers.js';
+import type { ContainerService } from './containers.js';
 import { createLimiter } from '../collect/limiter.js';
 import { toAppError } from '../errors.js';
 import { buildNetworkGraph, type ContainerSockets } from './network-graph.js';
@@ -35,8 +35,8 @@ export class NetworkService {
   /** The socket tables of some running containers of an engine: host-side when it is local, else from evidence. */
   async sockets(engineId: string, running: ContainerSummary[]): Promise<{ rows: ContainerSockets[]; access: NetGraph['access']; errors: NetGraph['errors'] }> {
     const endpoint = this.engines.config(engineId).endpoint;
-    // An opened evidence bundle has no engine to call: its graph comes from the socket evidence it holds.
-    const docker = endpoint.type === 'bundle' ? undefined : await this.engines.client(engineId);
+    // A read-only engine (an opened evidence bundle) has no engine to call: its graph comes from the socket evidence it holds.
+    const docker = this.engines.capabilities(engineId).mode === 'read-only' ? undefined : await this.engines.client(engineId);
     const hostSide = docker !== undefined && endpoint.type === 'unix' && process.platform === 'linux' && existsSync(`${this.procRoot}/self/net/tcp`);
     const errors: NetGraph['errors'] = [];
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import type { ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
-import { AppError } from '../../../shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import type { PartialHandlers } from '../handlers.js';
@@ -82,8 +81,6 @@ export class ScanService {
   private readonly running = new Map<string, Promise<ScanResult>>();
   private readonly containerCache = new Map<string, Promise<ContainerEvidence>>();
   private readonly listeners = new Set<ScanListener>();
-  /** Engines whose only evidence is what they were opened with (evidence bundles): never collected again. */
-  private readonly offline = new Set<string>();
   private readonly bases = new Map<string, Basis>();
   /** Each engine's last scan request, repeated by live rescans; observing is left out (it takes its duration each time). */
   private readonly lastRequest = new Map<string, { since?: string; extra: ScanExtras }>();
@@ -106,28 +103,21 @@ export class ScanService {
   /** The engine's last scan once more, with the same since and reads; undefined when it was never scanned here. */
   again(engineId: string): Promise<ScanResult> | undefined {
     const last = this.lastRequest.get(engineId);
-    if (!last || this.offline.has(engineId)) return undefined;
+    if (!last || this.engines.capabilities(engineId).mode === 'read-only') return undefined;
     return this.run(engineId, last.since, last.extra);
   }
 
   latest(engineId: string): ScanResult | null {
-    return this.latestByEngine.get(engineId)?.result ?? null;
+    return this.latestOutcome(engineId)?.result ?? null;
   }
 
+  /** A read-only engine's latest scan is, for good, the one it was opened with: there is nothing to collect again. */
   latestOutcome(engineId: string): ScanOutcome | null {
-    return this.latestByEngine.get(engineId) ?? null;
+    return this.engines.source(engineId)?.recorded?.(engineId) ?? this.latestByEngine.get(engineId) ?? null;
   }
 
   latestEvidence(engineId: string): EngineEvidence | null {
-    return this.latestByEngine.get(engineId)?.evidence ?? null;
-  }
-
-  /** Serves an opened evidence bundle as this engine's latest scan, for good: there is nothing to collect again. */
-  adoptOffline(engineId: string, outcome: ScanOutcome): void {
-    this.offline.add(engineId);
-    this.bases.delete(engineId);
-    this.lastRequest.delete(engineId);
-    this.latestByEngine.set(engineId, outcome);
+    return this.latestOutcome(engineId)?.evidence ?? null;
   }
 
   /** Called after every completed scan (cases record it, for instance). */
@@ -139,10 +129,6 @@ export class ScanService {
   /** Evidence of one container: cached per container; `refresh` collects it again. */
   containerEvidence(engineId: string, containerId: string, refresh = false): Promise<ContainerEvidence> {
     const key = `${engineId}\u0000${containerId}`;
-    if (this.offline.has(engineId)) {
-      const held = this.latestEvidence(engineId)?.containers.find((c) => c.container.id.startsWith(containerId));
-      return held ? Promise.resolve(held) : Promise.reject(new AppError('NOT_FOUND', `The evidence bundle holds no container "${containerId.slice(0, 128)}"`));
-    }
     if (!refresh) {
       const cached = this.containerCache.get(key);
       if (cached) return cached;
@@ -159,7 +145,7 @@ export class ScanService {
     return p;
   }
 
-  handlers(): Pick<Required<PartialHandlers>, 'scan.run' | 'scan.latest' | 'evidence.latest' | 'evidence.container'> {
+  handlers(): Pick<Required<PartialHandlers>, 'scan.run' | 'scan.latest' | 'evidence.latest'> {
     return {
       'scan.run': async ({ engineId, since, options }) => this.withHidden(engineId, await this.run(engineId, since, await this.extrasFor(options))),
       'scan.latest': async ({ engineId }) => {
@@ -167,7 +153,6 @@ export class ScanService {
         return r && this.withHidden(engineId, r);
       },
       'evidence.latest': async ({ engineId }) => this.latestEvidence(engineId),
-      'evidence.container': async ({ engineId, containerId, refresh }) => this.containerEvidence(engineId, containerId, refresh),
     };
   }
 
