@@ -15,7 +15,6 @@ import { lazyCaseStore } from './cases/case-store.js';
 import { caseHandlers } from './case-handlers.js';
 import { detectorMetas } from './cases/detector-meta.js';
 import { FileInvestigator } from './investigate/files.js';
-import { containerStats } from './investigate/container-stats.js';
 import { LiveEvents } from './investigate/live-events.js';
 import { LiveRescan } from './scan/live-rescan.js';
 import { ScanService } from './scan/scan-service.js';
@@ -110,26 +109,20 @@ export function createApp(opts: AppOptions = {}) {
   const respond = new RespondService(engines, caseStore.get, { env, dataDir });
 
   const handlers: Handlers = {
-    'investigate.network': async ({ engineId }) => (kube.has(engineId) ? kubeNetwork.graph(engineId) : network.graph(engineId)),
-    'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => terminals.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
-    'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) => (kube.has(engineId) ? kubeExec.terminal({ engineId, containerId, cols, rows, cmd, user: ctx.user }) : terminals.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user })),
-    'terminal.input': async ({ sessionId, data }) => ({ accepted: terminals.input(sessionId, data) }),
-    'terminal.resize': async ({ sessionId, cols, rows }) => ({ ok: await terminals.resize(sessionId, cols, rows) }),
-    'terminal.close': async ({ sessionId }) => ({ recording: await terminals.close(sessionId) }),
     'app.info': async (_i, ctx) => ({ version: VERSION, transport: ctx.transport === 'ipc' ? 'ipc' : 'http', user, platform: process.platform }),
-    'engines.list': async () => engines.list(),
-    'engines.connect': async ({ engineId }) => engines.connect(engineId),
-    ...(engineService.handlers() as Pick<Handlers, 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover' | 'engines.trustHostKey' | 'engines.warnings'>),
+    ...engineService.handlers(),
     ...containers.handlers(),
-    'investigate.fileDiff': async ({ engineId, containerId, path }) => files.fileDiff(engineId, containerId, path),
-    'containers.stats': async ({ engineId, containerId }) => containerStats(engines, engineId, containerId),
+    ...files.handlers(),
+    // A cluster's graph is what it declares, its pod containers' terminals go through pods/exec.
+    ...network.handlers(kubeNetwork),
+    ...terminals.handlers(kubeExec),
     ...caseHandlers(caseStore.get, detectorMetas, env, {
       of: (id) => ({ result: scans.latest(id), evidence: scans.latestEvidence(id), suppressed: scans.latestOutcome(id)?.suppressed }),
       engineIds: () => engines.list().map((e) => e.id),
     }, { opened: (c, b) => bundleEngines.open(c, b), shown: (c) => bundleEngines.revive(c, caseStore.get) }),
     ...scans.handlers(),
     ...detectorHandlers(),
-    'respond.run': async ({ caseId, ...rest }, ctx) => respond.run({ ...rest, caseRef: caseId }, ctx.user),
+    ...respond.handlers(),
   };
 
   return { bus, engines, engineService, containers, caseStore, scans, respond, handlers, operations, dispatch: createDispatcher(handlers), user, dispose: async () => {

@@ -99,8 +99,10 @@ export class EngineService {
     return trustHostKey({ host, port, fingerprint: input.fingerprint, knownFiles, dataDir: this.opts.dataDir, timeoutMs });
   }
 
-  handlers(): PartialHandlers {
+  handlers(): Pick<Required<PartialHandlers>, 'engines.list' | 'engines.connect' | 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover' | 'engines.trustHostKey' | 'engines.warnings'> {
     return {
+      'engines.list': async () => this.registry.list(),
+      'engines.connect': async ({ engineId }) => this.registry.connect(engineId),
       'engines.add': async (draft) => this.add(draft),
       'engines.test': async (draft) => this.test(draft),
       'engines.remove': async ({ engineId }) => ({ removed: this.remove(engineId) }),

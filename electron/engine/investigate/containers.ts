@@ -4,6 +4,7 @@ import type { EngineRegistry } from '../connections/registry.js';
 import type { EngineSource, EvidenceRequest } from '../connections/engine-source.js';
 import type { PartialHandlers } from '../handlers.js';
 import type { TimelineQuery, TimelineResult } from './timeline-events.js';
+import { containerStats } from './container-stats.js';
 
 /**
  * Containers, their evidence and their engine's events, asked of whatever source answers for the engine (a Docker
@@ -32,10 +33,12 @@ export class ContainerService {
     return this.source(engineId).timeline(engineId, q);
   }
 
-  handlers(): Pick<Required<PartialHandlers>, 'containers.list' | 'containers.inspect' | 'evidence.container' | 'timeline.events'> {
+  handlers(): Pick<Required<PartialHandlers>, 'containers.list' | 'containers.inspect' | 'containers.stats' | 'evidence.container' | 'timeline.events'> {
     return {
       'containers.list': async ({ engineId, all }) => this.list(engineId, all),
       'containers.inspect': async ({ engineId, containerId }) => this.inspect(engineId, containerId),
+      // Stats need a live Docker engine: the registry refuses a client for any other kind, with its reason.
+      'containers.stats': async ({ engineId, containerId }) => containerStats(this.engines, engineId, containerId),
       'evidence.container': async ({ engineId, containerId, refresh, podExec }, ctx) => this.evidence(engineId, containerId, { refresh, podExec: podExec === true, user: ctx.user }),
       'timeline.events': async ({ engineId, since, until, containerId }) => this.timeline(engineId, { since, until, containerId }),
     };

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { FileDiff, FileSide } from '../../../shared/api/investigate.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';
+import type { PartialHandlers } from '../handlers.js';
 import { lineDiff } from './files-diff.js';
 import { MISSING, readFromLowerDirs, readViaArchive } from './files-read.js';
 
@@ -16,6 +17,10 @@ export class FileInvestigator {
     /** Read the image side from overlay lower dirs when the engine is on this host (the fast path). */
     private readonly opts: { lowerDir?: boolean } = {},
   ) {}
+
+  handlers(): Pick<Required<PartialHandlers>, 'investigate.fileDiff'> {
+    return { 'investigate.fileDiff': async ({ engineId, containerId, path }) => this.fileDiff(engineId, containerId, path) };
+  }
 
   async fileDiff(engineId: string, containerId: string, filePath: string): Promise<FileDiff> {
     const docker = await this.engines.client(engineId);

@@ -6,11 +6,18 @@ import type { EngineRegistry } from '../connections/registry.js';
 import type { ContainerService } from './containers.js';
 import { createLimiter } from '../collect/limiter.js';
 import { toAppError } from '../errors.js';
+import type { PartialHandlers } from '../handlers.js';
 import { buildNetworkGraph, type ContainerSockets } from './network-graph.js';
 import { netnsOf, readNamespaceSockets, socketOwners } from './network-proc.js';
 
 /** Evidence another service already collected for a container (sockets with pid mapping), when it has some. */
 export type SocketEvidenceSource = (engineId: string, containerId: string) => Promise<{ container: ContainerDetail; sockets: NetworkSnapshot[] } | undefined>;
+
+/** Engines whose graph is drawn elsewhere: a cluster's is what it declares (see KubeNetwork). */
+export interface OtherGraphs {
+  has(engineId: string): boolean;
+  graph(engineId: string): Promise<NetGraph>;
+}
 
 /**
  * Builds the network graph of every running container of an engine. On a local engine the socket tables are read
@@ -25,6 +32,10 @@ export class NetworkService {
     private readonly evidence?: SocketEvidenceSource,
     private readonly procRoot = '/proc',
   ) {}
+
+  handlers(others?: OtherGraphs): Pick<Required<PartialHandlers>, 'investigate.network'> {
+    return { 'investigate.network': async ({ engineId }) => (others?.has(engineId) ? others.graph(engineId) : this.graph(engineId)) };
+  }
 
   async graph(engineId: string): Promise<NetGraph> {
     const running = (await this.containers.list(engineId, false)).filter((c) => c.state === 'running');

@@ -33,6 +33,10 @@ export class KubeExec {
 
   private readonly listed = new Map<string, ContainerEvidence>();
 
+  has(engineId: string): boolean {
+    return this.kube.has(engineId);
+  }
+
   /**
    * A pod container's evidence: the process listing through pods/exec when `run` (the analyst agreed) and there is
    * none yet or a refresh is asked; otherwise the last listing, or the pod spec alone with a note saying why.

@@ -27,6 +27,14 @@ export class KubeNetwork {
     private readonly opts: { env?: NodeJS.ProcessEnv; home?: string; timeoutMs?: number } = {},
   ) {}
 
+  has(engineId: string): boolean {
+    try {
+      return this.engines.config(engineId).endpoint.type === 'kubernetes';
+    } catch {
+      return false;
+    }
+  }
+
   async graph(engineId: string): Promise<NetGraph> {
     const ep = this.engines.config(engineId).endpoint;
     if (ep.type !== 'kubernetes') throw new AppError('VALIDATION', `"${clip(engineId, 128)}" is not a Kubernetes context`);

@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { CaseService } from '../cases/case-service.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';
+import type { PartialHandlers } from '../handlers.js';
 import { disabledActions, type RespondAction } from './actions.js';
 import { collectPreserve, manifestEntry, type ManifestEntry } from './preserve.js';
 
@@ -41,11 +42,15 @@ export class RespondService {
     private readonly opts: { env: NodeJS.ProcessEnv; dataDir: string },
   ) {}
 
+  handlers(): Pick<Required<PartialHandlers>, 'respond.run'> {
+    return { 'respond.run': async ({ caseId, ...rest }, ctx) => this.run({ ...rest, caseRef: caseId }, ctx.user) };
+  }
+
   async run(req: RespondRequest, actor: string): Promise<RespondResult> {
     if (req.confirm !== true) throw new AppError('CONFIRMATION_REQUIRED', `${req.action} changes or reads deep into a container: confirm it first`);
     if (disabledActions(this.opts.env, this.opts.dataDir).has(req.action)) throw new AppError('FORBIDDEN', `"${req.action}" is disabled on this installation (STOWAWAY_RESPOND_DISABLE or respond.disabled in settings.json)`);
     const config = this.engines.config(req.engineId);
-    if (config.endpoint.type === 'bundle') throw new AppError('FORBIDDEN', `"${clean(config.name)}" is a read-only evidence bundle: there is no container to act on`);
+    if (this.engines.capabilities(req.engineId).mode === 'read-only') throw new AppError('FORBIDDEN', `"${clean(config.name)}" is a read-only evidence bundle: there is no container to act on`);
     if (config.kind === 'kubernetes') throw new AppError('FORBIDDEN', `"${clean(config.name)}" is a Kubernetes context: respond acts on Docker engines only`);
     if (req.memoryPid !== undefined && req.action !== 'preserve') throw new AppError('VALIDATION', 'process memory is collected by preserve only');
 

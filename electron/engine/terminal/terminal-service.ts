@@ -8,6 +8,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import type { EventBus } from '../event-bus.js';
 import { toAppError } from '../errors.js';
+import type { PartialHandlers } from '../handlers.js';
 import { cutOffSessions, ExecRecording, finishJournal, sealCutOff, type SealedRecording } from './exec-recording.js';
 import { hangUpExec } from './exec-signal.js';
 import { TerminalSanitizer, visibleText } from './sanitize.js';
@@ -69,6 +70,12 @@ export interface OpenOptions {
   user: string;
 }
 
+/** Engines whose terminal is not a Docker exec: a pod container's goes through pods/exec (see KubeExec). */
+export interface OtherTerminals {
+  has(engineId: string): boolean;
+  terminal(o: { engineId: string; containerId: string; cols?: number; rows?: number; cmd?: string[]; user: string }): Promise<TerminalSession>;
+}
+
 /**
  * Terminal sessions on containers. Logs mode only reads (follow logs, nothing reaches the container); exec mode
  * runs a command with a TTY and records the whole session as asciicast v2. Output reaches the UI as
@@ -87,6 +94,17 @@ export class TerminalService {
     opts: TerminalOptions = {},
   ) {
     this.idleMs = Math.max(200, opts.idleMs ?? IDLE_MS);
+  }
+
+  handlers(others?: OtherTerminals): Pick<Required<PartialHandlers>, 'terminal.logs' | 'terminal.exec' | 'terminal.input' | 'terminal.resize' | 'terminal.close'> {
+    return {
+      'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => this.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
+      'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) =>
+        others?.has(engineId) ? others.terminal({ engineId, containerId, cols, rows, cmd, user: ctx.user }) : this.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user }),
+      'terminal.input': async ({ sessionId, data }) => ({ accepted: this.input(sessionId, data) }),
+      'terminal.resize': async ({ sessionId, cols, rows }) => ({ ok: await this.resize(sessionId, cols, rows) }),
+      'terminal.close': async ({ sessionId }) => ({ recording: await this.close(sessionId) }),
+    };
   }
 
   async openLogs(o: OpenOptions): Promise<TerminalSession> {
