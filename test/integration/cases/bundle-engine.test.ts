@@ -107,6 +107,11 @@ describe('an opened evidence bundle as a read-only engine', () => {
       expect(r.error?.message, op).toMatch(/^read-only evidence bundle: /);
       expect(r.error?.code, op).toBe('FORBIDDEN');
     }
+    // Response actions are refused by the engine's capabilities before any case or container is looked at.
+    const respond = await call('respond.run', { engineId, containerId, action: 'pause', confirm: true });
+    expect(respond.ok).toBe(false);
+    expect(respond.error?.code).toBe('FORBIDDEN');
+    expect(respond.error?.message).toMatch(/is a read-only evidence bundle: there is no container to act on/);
     // The refusal changed nothing: the bundle's evidence still answers.
     expect((await call('evidence.container', { engineId, containerId })).ok).toBe(true);
   });
