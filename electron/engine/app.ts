@@ -30,6 +30,8 @@ import { RespondService } from './respond/respond-service.js';
 import { KubeContainers } from './kube/kube-containers.js';
 import { KubeNetwork } from './kube/kube-network.js';
 import { KubeExec } from './kube/kube-exec.js';
+import { useTarget } from './engines/resolve-target.js';
+import { collectBundle } from './bundle/collect-bundle.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -86,7 +88,7 @@ export function createApp(opts: AppOptions = {}) {
     // The files stay in the data directory; the next start tries again.
   }
   // The current case's allowlist applies to every scan while that case is open.
-  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true, env, home: opts.home, rulesDir: path.join(dataDir, 'rules') });
+  const scans = new ScanService(engines, bus, { suppressions: (ref) => (ref === undefined ? caseStore.currentSuppressions() : caseStore.caseSuppressions(ref)), incremental: opts.incrementalScans ?? true, env, home: opts.home, rulesDir: path.join(dataDir, 'rules') });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
   const live = new LiveEvents(engines, bus, (ev) => operations.annotate([ev])[0]!);
   // A scanned engine's findings follow its events: one incremental rescan per burst.
@@ -115,6 +117,7 @@ export function createApp(opts: AppOptions = {}) {
     'app.info': async (_i, ctx) => ({ version: VERSION, transport: ctx.transport === 'ipc' ? 'ipc' : 'http', user, platform: process.platform }),
     'engines.list': async () => engines.list(),
     'engines.connect': async ({ engineId }) => engines.connect(engineId),
+    'engines.resolve': async ({ engineId, ...flags }) => useTarget(engines, { ...flags, env, home: opts.home }, engineId),
     ...(engineService.handlers() as Pick<Handlers, 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover' | 'engines.trustHostKey' | 'engines.warnings'>),
     'containers.list': async ({ engineId, all }) => containers.list(engineId, all),
     'containers.inspect': async ({ engineId, containerId }) => containers.inspect(engineId, containerId),
@@ -127,6 +130,7 @@ export function createApp(opts: AppOptions = {}) {
     ...scans.handlers(),
     ...detectorHandlers(),
     'respond.run': async ({ caseId, ...rest }, ctx) => respond.run({ ...rest, caseRef: caseId }, ctx.user),
+    'bundles.collect': async ({ engineId, since, exec, stats, out, engineName }, ctx) => collectBundle(await scans.run(engineId, since, { exec, stats }), { out, engineName }, { dataDir, createdBy: ctx.user }),
   };
 
   // A pod container's evidence is its process list read through pods/exec; the view asks the analyst first.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOp } from './define.js';
-import { EndpointSchema, EngineStateSchema, EngineViewSchema } from '../domain/engine.js';
+import { EndpointSchema, EngineConfigSchema, EngineStateSchema, EngineViewSchema } from '../domain/engine.js';
 
 const HostKeySchema = EngineStateSchema.shape.hostKey;
 
@@ -51,6 +51,10 @@ export const TrustHostKeyResultSchema = z.object({
 });
 export type TrustHostKeyResult = z.infer<typeof TrustHostKeyResultSchema>;
 
+/** The engine a headless command names: its flags chosen as the docker CLI chooses, and why its transport is unsafe. */
+export const ResolvedTargetSchema = z.object({ engine: EngineConfigSchema, url: z.string().max(4096), insecureWhy: z.string().max(512).optional() });
+export type ResolvedTarget = z.infer<typeof ResolvedTargetSchema>;
+
 /** Saved remote hosts and connection management. */
 export const engineOps = {
   'engines.add': defineOp(EngineDraftSchema, EngineViewSchema),
@@ -61,4 +65,12 @@ export const engineOps = {
   'engines.trustHostKey': defineOp(TrustHostKeyInputSchema, TrustHostKeyResultSchema, { mutates: true, timeoutMs: 60_000 }),
   /** Why some configured engines are missing: broken docker contexts, unreadable kubeconfig, corrupt engines.json. */
   'engines.warnings': defineOp(z.object({}), z.object({ warnings: z.array(z.string().max(2048)).max(200) })),
+  /**
+   * --host > --context > DOCKER_HOST > DOCKER_CONTEXT > current context: the engine is registered (replacing one of
+   * the same id with another endpoint) so that later operations can name it. With `engineId`, a known engine.
+   */
+  'engines.resolve': defineOp(
+    z.object({ engineId: z.string().min(1).max(128).optional(), context: z.string().min(1).max(256).optional(), host: z.string().min(1).max(4096).optional(), allowInsecure: z.boolean().optional() }),
+    ResolvedTargetSchema,
+  ),
 };

@@ -1,7 +1,7 @@
 import type { Suppression } from '../../../shared/domain/suppression.js';
 import { baselines, loadSuppressionFile } from '../detect/suppression-file.js';
 import { prepareKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../../../shared/domain/duration.js';
 
 /** The longest observation one scan takes: ten minutes at two seconds a sample stays within the sample bound. */
 export const MAX_OBSERVE_MS = 10 * 60_000;
