@@ -32,6 +32,8 @@ import { KubeNetwork } from './kube/kube-network.js';
 import { KubeExec } from './kube/kube-exec.js';
 import { useTarget } from './engines/resolve-target.js';
 import { collectBundle } from './bundle/collect-bundle.js';
+import { listContexts } from './engines/list-contexts.js';
+import { kubeCollectHandlers } from './kube/collect/collect-handlers.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -117,6 +119,7 @@ export function createApp(opts: AppOptions = {}) {
     'app.info': async (_i, ctx) => ({ version: VERSION, transport: ctx.transport === 'ipc' ? 'ipc' : 'http', user, platform: process.platform }),
     'engines.list': async () => engines.list(),
     'engines.connect': async ({ engineId }) => engines.connect(engineId),
+    'engines.discover': async ({ check, timeoutMs }) => listContexts({ check, timeoutMs, env, home: opts.home, dataDir }),
     'engines.resolve': async ({ engineId, ...flags }) => useTarget(engines, { ...flags, env, home: opts.home }, engineId),
     ...(engineService.handlers() as Pick<Handlers, 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover' | 'engines.trustHostKey' | 'engines.warnings'>),
     'containers.list': async ({ engineId, all }) => containers.list(engineId, all),
@@ -128,7 +131,8 @@ export function createApp(opts: AppOptions = {}) {
       engineIds: () => engines.list().map((e) => e.id),
     }, (c, b) => bundleEngines.open(c, b)),
     ...scans.handlers(),
-    ...detectorHandlers(),
+    ...detectorHandlers(dataDir),
+    ...kubeCollectHandlers(bus, { env, home: opts.home }),
     'respond.run': async ({ caseId, ...rest }, ctx) => respond.run({ ...rest, caseRef: caseId }, ctx.user),
     'bundles.collect': async ({ engineId, since, exec, stats, out, engineName }, ctx) => collectBundle(await scans.run(engineId, since, { exec, stats }), { out, engineName }, { dataDir, createdBy: ctx.user }),
   };
