@@ -28,7 +28,8 @@ export const detectorOps = {
     z.object({
       dir: z.string(),
       strategies: z.record(StrategySchema, StrategyInfoSchema.omit({ id: true })),
-      detectors: z.array(DetectorMetaSchema),
+      // Rule ids are the analyst's (site.sleeper-implant): wider than the built-ins' lower-case names.
+      detectors: z.array(DetectorMetaSchema.extend({ id: z.string().min(1).max(128) })),
       ruleCount: z.number().int(),
       ruleErrors: z.array(RuleErrorSchema),
       markdown: z.string().optional(),

@@ -13,6 +13,9 @@ export function parseSince(since: string, now = Date.now()): Date {
   return new Date(t);
 }
 
+/** An observation within a scan: at least two samples, and at most ten minutes at two seconds a sample. */
+export const OBSERVE_BOUNDS = { min: 2000, max: 10 * 60_000 } as const;
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** "8s", "2m", "1500ms" to milliseconds; the flag's name goes into the message so the analyst knows which one. */

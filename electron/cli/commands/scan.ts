@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { toSarif } from '../format/sarif.js';
-import { parseDuration, parseSince } from '../../../shared/domain/duration.js';
+import { OBSERVE_BOUNDS, parseDuration, parseSince } from '../../../shared/domain/duration.js';
 import { SEVERITIES, severityRank, type Severity } from '../../../shared/domain/finding.js';
 import type { ScanResult } from '../../../shared/domain/scan.js';
 import type { ScanOptions } from '../../../shared/api/scan.js';
@@ -76,6 +76,7 @@ export function registerScan(program: Command): void {
     let intervalMs = 0;
     try {
       parseSince(opts.since ?? '24h');
+      if (opts.observe !== undefined) parseDuration(opts.observe, '--observe', OBSERVE_BOUNDS);
       if (opts.host && (opts.context?.length || opts.allContexts)) return usage('--host names one engine; use --context for several');
       if (opts.allContexts && opts.context?.length) return usage('--all-contexts already scans every context; leave out --context');
       if (opts.interval !== undefined && !opts.watch) return usage('--interval needs --watch');
