@@ -3,6 +3,16 @@ import { BASELINES } from '../engine/detect/suppression-file.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** What an analyst can bring to a scan besides the engine, as flags; the engine reads them (see the scan options). */
+export interface ScanInputFlags {
+  suppressions?: string;
+  baseline?: string[];
+  kubeContext?: string;
+  kubeAudit?: string[];
+  /** Duration ("8s", "2m") to observe running containers within the scan. */
+  observe?: string;
+}
+
 export function addScanInputOptions(cmd: Command): Command {
   return cmd
     .option('--suppressions <file>', 'suppression file (YAML or JSON, version 1) applied to this scan; suppressed findings are reported separately')

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import type { EngineConfig } from '../../shared/domain/engine.js';
-import type { EngineRegistry } from '../engine/connections/registry.js';
-import { resolveTarget } from '../engine/connections/resolve-target.js';
-import { endpointUrl } from '../engine/docker/client.js';
-import { INSECURE_WHY, insecureTransport } from '../engine/connections/transport-security.js';
+import type { ResolvedTarget } from '../../shared/api/engines.js';
+import type { EngineClient } from './engine-client.js';
 
 export interface TargetFlags {
   context?: string;
@@ -20,15 +17,11 @@ export function addTargetOptions(cmd: Command): Command {
 }
 
 /**
- * Resolves the flags (and the environment) to an engine, registers it with the registry and returns its id.
+ * Resolves the flags (and the environment) to an engine the engine then knows by its id.
  * An insecure transport (plain tcp, unverified TLS) prints a warning the analyst cannot miss.
  */
-export async function useTarget(engines: EngineRegistry, flags: TargetFlags, opts: { env?: NodeJS.ProcessEnv; stderr?: NodeJS.WritableStream } = {}): Promise<EngineConfig> {
-  const target = await resolveTarget({ context: flags.context, host: flags.host, allowInsecure: flags.allowInsecure, env: opts.env });
-  const insecure = insecureTransport(target.endpoint);
-  if (insecure && target.endpoint.type === 'tcp' && target.endpoint.allowInsecure) {
-    (opts.stderr ?? process.stderr).write(`warning: ${endpointUrl(target.endpoint)} is ${INSECURE_WHY[insecure]}: traffic and control of this engine are open to anyone on the network path\n`);
-  }
-  if (!engines.has(target.id) || JSON.stringify(engines.config(target.id).endpoint) !== JSON.stringify(target.endpoint)) engines.add(target);
+export async function useTarget(engine: EngineClient, flags: TargetFlags, opts: { stderr?: NodeJS.WritableStream } = {}): Promise<ResolvedTarget> {
+  const target = await engine.call('engines.resolve', { context: flags.context, host: flags.host, allowInsecure: flags.allowInsecure });
+  if (target.insecureWhy) (opts.stderr ?? process.stderr).write(`warning: ${target.url} is ${target.insecureWhy}: traffic and control of this engine are open to anyone on the network path\n`);
   return target;
 }

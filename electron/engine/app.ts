@@ -30,6 +30,10 @@ import { KubeNetwork } from './kube/kube-network.js';
 import { KubeExec } from './kube/kube-exec.js';
 import { KubeEngines } from './kube/kube-engines.js';
 import { DockerEngines } from './docker/docker-engines.js';
+import { useTarget } from './connections/resolve-target.js';
+import { collectBundle } from './bundle/collect-bundle.js';
+import { listContexts } from './connections/list-contexts.js';
+import { kubeCollectHandlers } from './kube/collect/collect-handlers.js';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -91,7 +95,7 @@ export function createApp(opts: AppOptions = {}) {
     // The files stay in the data directory; the next start tries again.
   }
   // The current case's allowlist applies to every scan while that case is open.
-  const scans = new ScanService(engines, bus, { suppressions: caseStore.currentSuppressions, incremental: opts.incrementalScans ?? true, env, home: opts.home, rulesDir: path.join(dataDir, 'rules') });
+  const scans = new ScanService(engines, bus, { suppressions: (ref) => (ref === undefined ? caseStore.currentSuppressions() : caseStore.caseSuppressions(ref)), incremental: opts.incrementalScans ?? true, env, home: opts.home, rulesDir: path.join(dataDir, 'rules') });
   // Engine events pushed to the UI as they happen, so views refresh themselves.
   const live = new LiveEvents(engines, bus, (ev) => operations.annotate([ev])[0]!);
   // A scanned engine's findings follow its events: one incremental rescan per burst.
@@ -111,6 +115,8 @@ export function createApp(opts: AppOptions = {}) {
   const handlers: Handlers = {
     'app.info': async (_i, ctx) => ({ version: VERSION, transport: ctx.transport === 'ipc' ? 'ipc' : 'http', user, platform: process.platform }),
     ...engineService.handlers(),
+    'engines.discover': async ({ check, timeoutMs }) => listContexts({ check, timeoutMs, env, home: opts.home, dataDir }),
+    'engines.resolve': async ({ engineId, ...flags }) => useTarget(engines, { ...flags, env, home: opts.home }, engineId),
     ...containers.handlers(),
     ...files.handlers(),
     // A cluster's graph is what it declares, its pod containers' terminals go through pods/exec.
@@ -121,8 +127,10 @@ export function createApp(opts: AppOptions = {}) {
       engineIds: () => engines.list().map((e) => e.id),
     }, { opened: (c, b) => bundleEngines.open(c, b), shown: (c) => bundleEngines.revive(c, caseStore.get) }),
     ...scans.handlers(),
-    ...detectorHandlers(),
+    ...detectorHandlers(dataDir),
+    ...kubeCollectHandlers(bus, { env, home: opts.home }),
     ...respond.handlers(),
+    'bundles.collect': async ({ engineId, since, exec, stats, out, engineName }, ctx) => collectBundle(await scans.run(engineId, since, { exec, stats }), { out, engineName }, { dataDir, createdBy: ctx.user }),
   };
 
   return { bus, engines, engineService, containers, caseStore, scans, respond, handlers, operations, dispatch: createDispatcher(handlers), user, dispose: async () => {

@@ -8,9 +8,16 @@ import { generateReport, toReportOutput } from './reports/generate-report.js';
 import { importBundle } from './bundle/import-bundle.js';
 import type { OpenedBundle } from './bundle/read-bundle.js';
 import type { CaseView } from '../../shared/api/cases.js';
+import { readFile } from 'node:fs/promises';
+import { isAppError } from '../../shared/errors.js';
+import { verifyReport } from './reports/report-seal.js';
 
 type CaseOpName =
   | 'cases.list'
+  | 'cases.resolve'
+  | 'cases.scans'
+  | 'custody.key'
+  | 'reports.verify'
   | 'cases.create'
   | 'cases.open'
   | 'cases.current'
@@ -71,6 +78,15 @@ export function caseHandlers(
   return {
     'cases.list': async ({ includeArchived }) => store().list(includeArchived),
     'cases.create': async ({ name }, ctx) => store().create(name, ctx.user),
+    'cases.resolve': async ({ ref, create }, ctx) => {
+      try {
+        return store().resolve(ref);
+      } catch (e) {
+        if (create && isAppError(e) && e.code === 'NOT_FOUND') return store().create(ref, ctx.user);
+        throw e;
+      }
+    },
+    'cases.scans': async ({ caseId }) => store().scans(caseId),
     'cases.open': async ({ caseId }, ctx) => shown(store().open(caseId, ctx.user)),
     'cases.current': async () => shown(store().current()),
     'cases.rename': async ({ caseId, name }, ctx) => store().rename(caseId, name, ctx.user),
@@ -102,6 +118,12 @@ export function caseHandlers(
     'evidence.list': async ({ caseId }) => store().listEvidence(caseId),
     'evidence.verify': async ({ caseId }, ctx) => store().verify(caseId, ctx.user),
     'custody.list': async ({ caseId }) => store().custody(caseId),
+    'custody.key': async () => {
+      const { publicPem, fingerprint } = store().key();
+      return { publicPem, fingerprint };
+    },
+    // A report is checked without the case database: the recipient of a report may have none.
+    'reports.verify': async ({ path, keyPath }) => verifyReport(await readFile(path), keyPath ? await readFile(keyPath, 'utf8') : undefined),
     'reports.generate': async ({ caseId, format }, ctx) => toReportOutput(await generateReport(store(), caseId, format, detectors(), { actor: ctx.user, env })),
     'bundles.open': async ({ path }, ctx) => importBundle(store(), path, { actor: ctx.user, onOpened: bundles && ((c, b) => bundles.opened(c, b)) }),
   };

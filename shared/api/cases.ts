@@ -6,6 +6,7 @@ import { FindingSchema, SeveritySchema, TriageStateSchema } from '../domain/find
 import { ContainerEvidenceSchema } from '../domain/evidence-set.js';
 import { ContainerStateSchema } from '../domain/container.js';
 import { SuppressionSchema } from '../domain/suppression.js';
+import { SinceSchema } from './scan.js';
 
 /** An allowlist entry as the analyst writes it: the case store numbers the revisions. */
 const SuppressionInputSchema = z.object({ id: z.string(), reason: z.string(), detectors: z.array(z.string()), match: z.record(z.string(), z.string()), maxSeverity: z.enum(['low', 'medium', 'high', 'critical']).optional(), owner: z.string().max(256).optional(), expires: z.string().optional() });
@@ -79,9 +80,35 @@ export const CaseContainerSchema = z.object({
 });
 export type CaseContainer = z.infer<typeof CaseContainerSchema>;
 
+/** One scan recorded in a case. */
+export const CaseScanSchema = z.object({
+  id: z.string(),
+  engineId: z.string(),
+  scannedAt: z.string(),
+  durationMs: z.number(),
+  resultSha256: z.string(),
+  evidenceSha256: z.string().optional(),
+  containerCount: z.number().int(),
+  findingCount: z.number().int(),
+  errorCount: z.number().int(),
+});
+
+/** What checking an exported report found: its seal signature and, for JSON, its custody log. */
+export const ReportCheckSchema = z.object({
+  ok: z.boolean(),
+  keyFingerprint: z.string().max(128).optional(),
+  custody: z.object({ count: z.number().int(), head: z.string().max(128) }).optional(),
+  problems: z.array(z.string().max(2048)).max(10_000),
+});
+export type ReportCheck = z.infer<typeof ReportCheckSchema>;
+
 /** Case store, triage, notes, evidence, custody, reports and offline bundles. */
 export const caseOps = {
   'cases.list': defineOp(z.object({ includeArchived: z.boolean().default(true) }), z.array(CaseViewSchema)),
+  /** The case with this id, name or id prefix; with `create`, a new case of that name when none matches. */
+  'cases.resolve': defineOp(z.object({ ref: z.string().trim().min(1).max(256), create: z.boolean().default(false) }), CaseViewSchema),
+  /** The scans recorded in the case, newest first. */
+  'cases.scans': defineOp(CaseRef, z.array(CaseScanSchema)),
   'cases.create': defineOp(z.object({ name: CaseName }), CaseViewSchema),
   /** Makes the case current (and reopens it when it was closed). */
   'cases.open': defineOp(CaseRef, CaseViewSchema),
@@ -121,7 +148,27 @@ export const caseOps = {
   'evidence.list': defineOp(CaseRef, z.array(EvidenceItemSchema)),
   'evidence.verify': defineOp(CaseRef, VerifyResultSchema, { timeoutMs: 300_000 }),
   'custody.list': defineOp(CaseRef, z.array(CustodyEntrySchema)),
+  /** This installation's public custody key, which signs case seals, reports and bundles. */
+  'custody.key': defineOp(z.object({}), z.object({ publicPem: z.string().max(8192), fingerprint: z.string().max(128) })),
   'reports.generate': defineOp(CaseRef.extend({ format: ReportFormatSchema }), ReportOutputSchema, { timeoutMs: 120_000 }),
+  /** Checks a report file on this machine against its seal, and against a trusted public key file when named. */
+  'reports.verify': defineOp(z.object({ path: z.string().min(1).max(4096), keyPath: z.string().min(1).max(4096).optional() }), ReportCheckSchema),
   /** Imports an offline evidence bundle into a new read-only case, after validating it. */
   'bundles.open': defineOp(z.object({ path: z.string().min(1).max(4096) }), CaseViewSchema, { timeoutMs: 300_000 }),
+  /**
+   * Scans an engine and writes the outcome as an offline bundle file on this machine, signed with this installation's
+   * custody key; `engineName` names the engine in the bundle (collection Jobs pass their node's name).
+   */
+  'bundles.collect': defineOp(
+    z.object({
+      engineId: z.string().min(1).max(128),
+      out: z.string().min(1).max(4096),
+      since: SinceSchema.optional(),
+      exec: z.boolean().optional(),
+      stats: z.boolean().optional(),
+      engineName: z.string().min(1).max(256).optional(),
+    }),
+    z.object({ path: z.string(), containers: z.number().int(), findings: z.number().int(), files: z.number().int() }),
+    { timeoutMs: 15 * 60_000 },
+  ),
 };

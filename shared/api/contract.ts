@@ -9,6 +9,7 @@ import { terminalOps } from './terminal.js';
 import { scanOps } from './scan.js';
 import { detectorOps } from './detectors.js';
 import { respondOps } from './respond.js';
+import { kubeCollectOps } from './kube-collect.js';
 
 /**
  * The one contract between backend and UI. Each service adds its operations here; both transports
@@ -25,6 +26,7 @@ export const contract = {
   ...scanOps,
   ...detectorOps,
   ...respondOps,
+  ...kubeCollectOps,
 };
 
 export type Contract = typeof contract;

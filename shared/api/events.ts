@@ -3,6 +3,7 @@ import { EngineStateSchema } from '../domain/engine.js';
 import { EngineEventSchema } from '../domain/event.js';
 import { ScanProgressSchema } from '../domain/scan.js';
 import { TerminalDataSchema, TerminalExitSchema } from './terminal.js';
+import { KubeCollectProgressSchema } from './kube-collect.js';
 
 /** Events pushed from the engine to the UI, over IPC or WebSocket. */
 export const eventSchemas = {
@@ -11,6 +12,7 @@ export const eventSchemas = {
   'scan.progress': ScanProgressSchema,
   'terminal.data': TerminalDataSchema,
   'terminal.exit': TerminalExitSchema,
+  'kube.collect.progress': KubeCollectProgressSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

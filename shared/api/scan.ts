@@ -22,6 +22,17 @@ export const ScanOptionsSchema = z.object({
   kubeAudit: z.array(z.string().min(1).max(4096)).max(8).optional(),
   /** Observe running containers for this long within the scan ("8s", "2m"), as the CLI's --observe. */
   observe: z.string().regex(/^\d+(ms|s|m)$/, 'use a duration such as 8s or 2m').max(16).optional(),
+  /** A suppression file (YAML or JSON) on this machine, applied before the allowlist in force (the CLI's --suppressions). */
+  suppressionsFile: z.string().min(1).max(4096).optional(),
+  /** The case whose allowlist is in force for this scan instead of the current case's (the CLI's --case). */
+  allowlistCase: z.string().min(1).max(256).optional(),
+  /** Reads only asked for: commands run inside containers the host cannot read, and stats of every running one. */
+  exec: z.boolean().optional(),
+  stats: z.boolean().optional(),
+  /** A Kubernetes context scan limited to these namespaces. */
+  namespaces: z.array(z.string().min(1).max(253)).max(64).optional(),
+  /** A rules directory for this scan in place of the data directory's (which must exist). */
+  rulesDir: z.string().min(1).max(4096).optional(),
 });
 export type ScanOptions = z.infer<typeof ScanOptionsSchema>;
 

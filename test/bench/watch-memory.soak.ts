@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../electron/engine/app.js';
 import { resolveTarget } from '../../electron/engine/connections/resolve-target.js';
-import { ScanWatch } from '../../electron/engine/scan/watch.js';
+import { ScanWatch } from '../../electron/cli/scan-watch.js';
 import { createLimiter } from '../../electron/engine/collect/limiter.js';
 import { runOn, secondEngine } from '../helpers/second-engine.js';
 
@@ -37,7 +37,7 @@ async function main() {
       intervalMs: 10_000,
       scan: async (id, _first, signal) => {
         const t = Date.now();
-        const r = await app.scans.run(id, '1h', { signal });
+        const { result: r } = await app.scans.run(id, '1h', { signal });
         lastMs = Date.now() - t;
         rescans++;
         return r;

@@ -80,8 +80,7 @@ describe('stowaway scan --observe', () => {
     const app = createApp({ dataDir });
     try {
       await app.engines.connect('local').catch(() => undefined);
-      const result = await app.scans.run('local', '10m', { observeMs: 6000 });
-      const ev = app.scans.latestEvidence('local')!;
+      const { result, evidence: ev } = await app.scans.run('local', '10m', { observeMs: 6000 });
       expect(ev.observation?.sampleCount).toBe(result.observation?.sampleCount);
       const c = ev.containers.find((x) => x.container.id === blinker)!;
       const obs = c.observation!;

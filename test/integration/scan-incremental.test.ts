@@ -44,11 +44,11 @@ describe('incremental rescans', () => {
   });
 
   it('reuses the evidence of unchanged containers, which keep their findings', async () => {
-    const first = await app.scans.run('local', '10m');
+    const { result: first } = await app.scans.run('local', '10m');
     expect(first.incremental).toBeUndefined();
     const before = new Map([quiet.id, privileged.id, dropper.id].map((id) => [id, evidenceOf(id)]));
     expect(findingsOf(first, privileged.id).some((f) => f.startsWith('logging-disabled'))).toBe(true);
-    const second = await app.scans.run('local', '10m');
+    const { result: second } = await app.scans.run('local', '10m');
     expect(second.incremental?.reused).toBeGreaterThanOrEqual(3);
     for (const [id, ev] of before) expect(evidenceOf(id), id).toBe(ev);
     for (const id of before.keys()) expect(findingsOf(second, id)).toEqual(findingsOf(first, id));
@@ -59,7 +59,7 @@ describe('incremental rescans', () => {
     const privFindings = findingsOf(app.scans.latest('local')!, privileged.id);
     writeFileSync(path.join(dataDir, 'signal', 'go'), 'go\n');
     for (let i = 0; i < 100 && !existsSync(path.join(dataDir, 'signal', 'done')); i++) await sleep(100);
-    const third = await app.scans.run('local', '10m');
+    const { result: third } = await app.scans.run('local', '10m');
     const drop = evidenceOf(dropper.id)!;
     expect(drop.files.some((f) => f.path === '/tmp/.kworker')).toBe(true);
     expect(third.findings.filter((f) => f.container?.id === dropper.id).map((f) => f.detector)).toEqual(expect.arrayContaining(['dropped-executable', 'hidden-files']));

@@ -27,7 +27,10 @@ describe('live rescans on engine events', () => {
   it('rescans after an exec drops a file, and the finding appears in the latest result; nothing is scanned before a first scan', async () => {
     const target = await runContainer({ suite: SUITE });
     let completed = 0;
-    app.scans.onCompleted(() => void completed++);
+    // A scan is complete when its progress says done: that report waits until the result is stored.
+    app.bus.onAny((event, payload) => {
+      if (event === 'scan.progress' && (payload as { phase: string }).phase === 'done') completed++;
+    });
     await app.engines.connect('local');
     // Not scanned yet: engine events alone start nothing.
     const idle = await docker.getContainer(target.id).exec({ Cmd: ['true'] });

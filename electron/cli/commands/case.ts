@@ -1,28 +1,28 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CaseView } from '../../../shared/api/cases.js';
-import type { CaseService } from '../../engine/cases/case-service.js';
-import { importBundle } from '../../engine/bundle/import-bundle.js';
 import { EXIT } from '../exit-codes.js';
 import { table, terminalSafe } from '../format/text.js';
-import { withCases } from '../case-context.js';
-import { verifyReport } from '../../engine/reports/report-seal.js';
-import { AppError } from '../../../shared/errors.js';
+import { caseNamed, withCases } from '../case-context.js';
+import type { EngineClient } from '../engine-client.js';
+import { AppError, isAppError } from '../../../shared/errors.js';
 
 /** `case verify --report FILE`: needs no case database, only the report (and the key the recipient trusts). */
-function verifyReportFile(file: string, keyFile: string | undefined, json: boolean): void {
+async function verifyReportFile(engine: EngineClient, file: string, keyFile: string | undefined, json: boolean): Promise<number> {
   try {
-    const r = verifyReport(readFileSync(file), keyFile ? readFileSync(keyFile, 'utf8') : undefined);
+    const r = await engine.call('reports.verify', { path: file, keyPath: keyFile });
     if (json) out(`${JSON.stringify(r, null, 2)}\n`);
     else {
       out(`${r.ok ? 'OK' : 'FAILED'}: ${terminalSafe(file, 200)}${r.custody ? `, custody head ${r.custody.head} (${r.custody.count} lines)` : ''}${r.keyFingerprint ? `, signed by ${r.keyFingerprint}` : ''}\n`);
       for (const p of r.problems) out(`  ${terminalSafe(p, 300)}\n`);
       if (r.ok && !keyFile) out('  The key is the one the report carries: compare its fingerprint with the sender\'s (stowaway case key), or pass --key.\n');
     }
-    process.exitCode = r.ok ? EXIT.ok : EXIT.findings;
+    return r.ok ? EXIT.ok : EXIT.findings;
   } catch (e) {
-    process.stderr.write(`stowaway case verify: ${(e as Error).message}\n`);
-    process.exitCode = EXIT.usage;
+    // The file's own message (no such file, say), as the analyst would see it from any other tool.
+    const original = isAppError(e) ? (e.details as { original?: string } | undefined)?.original : undefined;
+    process.stderr.write(`stowaway case verify: ${original ?? (e as Error).message}\n`);
+    return EXIT.usage;
   }
 }
 
@@ -33,19 +33,21 @@ function out(s: string) {
   process.stdout.write(s);
 }
 
-function show(cases: CaseService, c: CaseView, json: boolean): void {
+async function show(engine: EngineClient, c: CaseView, json: boolean): Promise<void> {
+  const caseId = c.id;
   if (json) {
-    out(`${JSON.stringify({ case: c, scans: cases.scans(c.id), custody: cases.custody(c.id), notes: cases.notes(c.id) }, null, 2)}\n`);
+    const [scans, custody, notes] = await Promise.all([engine.call('cases.scans', { caseId }), engine.call('custody.list', { caseId }), engine.call('notes.list', { caseId })]);
+    out(`${JSON.stringify({ case: c, scans, custody, notes }, null, 2)}\n`);
     return;
   }
-  const f = cases.findings(c.id, { limit: 20 });
+  const f = await engine.call('findings.list', { caseId, limit: 20 });
   out(`Case ${terminalSafe(c.name, 256)}\n  id       ${c.id}\n  status   ${c.status}${c.readOnly ? ` (read-only, from ${terminalSafe(c.source ?? '', 200)})` : ''}\n  created  ${c.createdAt}\n  updated  ${c.updatedAt}\n  scans    ${c.scanCount}\n  findings ${c.findingCount}\n`);
   if (f.items.length) {
     out('\n');
     out(table(['SEVERITY', 'STATE', 'TITLE', 'CONTAINER'], f.items.map((x) => [x.severity, x.state, terminalSafe(x.title, 80), terminalSafe(x.container?.name ?? '', 40)])));
     if (f.total > f.items.length) out(`… ${f.total - f.items.length} more (stowaway report ${c.id.slice(0, 8)} --format md)\n`);
   }
-  const log = cases.custody(c.id).slice(-10);
+  const log = (await engine.call('custody.list', { caseId })).slice(-10);
   out('\nRecent custody log\n');
   out(table(['#', 'TIME', 'ACTOR', 'ACTION', 'DETAIL'], log.map((l) => [String(l.seq), l.at.slice(0, 19).replace('T', ' '), terminalSafe(l.actor, 32), l.action, terminalSafe(l.detail, 100)])));
 }
@@ -60,8 +62,8 @@ export function registerCase(program: Command): void {
     .option('--json', 'print JSON')
     .option('--no-archived', 'hide archived cases')
     .action((o: { json?: boolean; archived: boolean }) =>
-      withCases('case list', (cases) => {
-        const list = cases.list(o.archived);
+      withCases('case list', async (engine) => {
+        const list = await engine.call('cases.list', { includeArchived: o.archived });
         out(o.json ? `${JSON.stringify(list, null, 2)}\n` : list.length ? caseTable(list) : 'No cases yet: stowaway case create NAME\n');
       }),
     );
@@ -71,8 +73,8 @@ export function registerCase(program: Command): void {
     .description('create a case and make it current')
     .option('--json', 'print JSON')
     .action((name: string, o: { json?: boolean }) =>
-      withCases('case create', (cases) => {
-        const c = cases.create(name);
+      withCases('case create', async (engine) => {
+        const c = await engine.call('cases.create', { name });
         out(o.json ? `${JSON.stringify(c, null, 2)}\n` : `Created case ${terminalSafe(c.name, 256)} (${c.id})\n`);
       }),
     );
@@ -81,14 +83,14 @@ export function registerCase(program: Command): void {
     .command('show <case>')
     .description('show a case: status, findings, recent custody log')
     .option('--json', 'print JSON')
-    .action((ref: string, o: { json?: boolean }) => withCases('case show', (cases) => show(cases, cases.resolve(ref), !!o.json)));
+    .action((ref: string, o: { json?: boolean }) => withCases('case show', async (engine) => show(engine, await caseNamed(engine, ref), !!o.json)));
 
   cmd
     .command('open <case>')
     .description('make a case current (reopens it when closed)')
     .action((ref: string) =>
-      withCases('case open', (cases) => {
-        const c = cases.open(cases.resolve(ref).id);
+      withCases('case open', async (engine) => {
+        const c = await engine.call('cases.open', { caseId: (await caseNamed(engine, ref)).id });
         out(`Current case: ${terminalSafe(c.name, 256)} (${c.id})\n`);
       }),
     );
@@ -97,8 +99,8 @@ export function registerCase(program: Command): void {
     .command('rename <case> <name>')
     .description('rename a case')
     .action((ref: string, name: string) =>
-      withCases('case rename', (cases) => {
-        const c = cases.rename(cases.resolve(ref).id, name);
+      withCases('case rename', async (engine) => {
+        const c = await engine.call('cases.rename', { caseId: (await caseNamed(engine, ref)).id, name });
         out(`Renamed to ${terminalSafe(c.name, 256)}\n`);
       }),
     );
@@ -112,8 +114,8 @@ export function registerCase(program: Command): void {
       .command(`${verb} <case>`)
       .description(desc)
       .action((ref: string) =>
-        withCases(`case ${verb}`, (cases) => {
-          const c = cases[verb](cases.resolve(ref).id);
+        withCases(`case ${verb}`, async (engine) => {
+          const c = await engine.call(`cases.${verb}`, { caseId: (await caseNamed(engine, ref)).id });
           out(`Case ${terminalSafe(c.name, 256)} is ${c.status}\n`);
         }),
       );
@@ -126,10 +128,10 @@ export function registerCase(program: Command): void {
     .option('--finding <id>', 'attach the note to a finding')
     .option('--edit <note-id>', 'a new version of that note (the old text stays in the case)')
     .action((ref: string, words: string[], o: { file?: string; finding?: string; edit?: string }) =>
-      withCases('case note', (cases) => {
+      withCases('case note', async (engine) => {
         const text = o.file ? readFileSync(o.file, 'utf8') : words.length ? words.join(' ') : readFileSync(0, 'utf8');
-        const id = cases.resolve(ref).id;
-        const n = o.edit ? cases.editNote(id, o.edit, text) : cases.addNote(id, text, o.finding);
+        const caseId = (await caseNamed(engine, ref)).id;
+        const n = o.edit ? await engine.call('notes.edit', { caseId, noteId: o.edit, markdown: text }) : await engine.call('notes.add', { caseId, markdown: text, findingId: o.finding });
         out(`${o.edit ? 'Edited' : 'Added'} note ${n.id}\n`);
       }),
     );
@@ -141,10 +143,10 @@ export function registerCase(program: Command): void {
     .option('--report <file>', 'check a report (JSON, HTML or Markdown) instead: its seal signature and, for JSON, its custody log')
     .option('--key <pem>', 'with --report: the public key the report must be signed with (from stowaway case key)')
     .action((ref: string | undefined, o: { json?: boolean; report?: string; key?: string }) => {
-      if (o.report) return verifyReportFile(o.report, o.key, !!o.json);
-      return withCases('case verify', async (cases) => {
+      if (o.report) return withCases('case verify', (engine) => verifyReportFile(engine, o.report!, o.key, !!o.json));
+      return withCases('case verify', async (engine) => {
         if (!ref) throw new AppError('VALIDATION', 'name the case to verify, or give --report FILE');
-        const r = await cases.verify(cases.resolve(ref).id);
+        const r = await engine.call('evidence.verify', { caseId: (await caseNamed(engine, ref)).id });
         if (o.json) out(`${JSON.stringify(r, null, 2)}\n`);
         else {
           out(`Checked ${r.checked} evidence blobs and ${r.custodyEntries} custody entries: ${r.ok ? 'OK' : `${r.problems.length} PROBLEM(S)`}\n`);
@@ -158,8 +160,8 @@ export function registerCase(program: Command): void {
     .command('key')
     .description("print this installation's public custody key (PEM), which signs case seals, reports and bundles")
     .action(() =>
-      withCases('case key', (cases) => {
-        const k = cases.key();
+      withCases('case key', async (engine) => {
+        const k = await engine.call('custody.key', {});
         out(`${k.publicPem.trim()}\n`);
         process.stderr.write(`fingerprint ${k.fingerprint}\n`);
       }),
@@ -169,8 +171,8 @@ export function registerCase(program: Command): void {
     .command('import <bundle>')
     .description('open an offline evidence bundle (from stowaway collect) as a read-only case')
     .action((file: string) =>
-      withCases('case import', async (cases) => {
-        const c = await importBundle(cases, file);
+      withCases('case import', async (engine) => {
+        const c = await engine.call('bundles.open', { path: file });
         out(`Imported ${terminalSafe(file, 200)} as read-only case ${terminalSafe(c.name, 200)} (${c.id}): ${c.findingCount} findings\n`);
       }),
     );

@@ -2,18 +2,12 @@ import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createApp } from '../../engine/app.js';
-import { writeBundle } from '../../engine/bundle/write-bundle.js';
-import { rehomeEvidence, rehomeResult } from '../../engine/bundle/bundle-engines.js';
 import { encodeBundleFrame } from '../../engine/kube/collect/bundle-frame.js';
-import { sha256Hex } from '../../engine/cases/blob-store.js';
-import { custodyKey } from '../../engine/cases/custody-key.js';
-import { resolveDataDir } from '../../engine/data-dir.js';
-import { parseSince } from '../../engine/collect/since.js';
-import { AppError, isAppError } from '../../../shared/errors.js';
+import { parseSince } from '../../../shared/domain/duration.js';
+import { isAppError } from '../../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { progressReporter } from '../progress.js';
-import { cliActor } from '../case-context.js';
+import { openEngine } from '../engine-client.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
 
 interface CollectFlags extends TargetFlags {
@@ -42,58 +36,37 @@ export function registerCollect(program: Command): void {
       process.exitCode = EXIT.usage;
       return;
     }
-    const app = createApp();
+    const engine = await openEngine();
     const toStdout = o.out === '-';
     // Framed output shares the pod log with stderr, which therefore stays quiet until the frame is written
     // (progress only ever draws on a terminal).
     const progress = progressReporter(process.stderr);
-    const off = app.bus.onAny((event, payload) => {
+    const off = engine.events.onAny((event, payload) => {
       if (event !== 'scan.progress') return;
       const p = payload as { phase: string; done: number; total: number; message?: string };
       progress.update(p.done, p.total, `${p.phase} ${p.message ?? ''}`);
     });
+    const dir = toStdout ? mkdtempSync(path.join(os.tmpdir(), 'stowaway-collect-')) : undefined;
     try {
-      const target = await useTarget(app.engines, o);
-      let result = await app.scans.run(target.id, o.since, { exec: o.exec, stats: o.stats });
-      let evidence = app.scans.latestEvidence(target.id);
-      if (o.engineName && evidence) {
-        // A node's collector names its engine after the node, so bundles of a whole cluster stay apart in one case.
-        const id = `node:${o.engineName}`.slice(0, 128);
-        const name = o.engineName.slice(0, 256);
-        result = rehomeResult({ ...result, engine: { ...result.engine, name } }, id);
-        evidence = rehomeEvidence({ ...evidence, engine: { ...evidence.engine, name } }, id);
-      }
-      if (!evidence) throw new AppError('INTERNAL', 'the scan kept no evidence set');
-      // Whole text files travel as blobs under their own hash, so the receiving side can verify them.
-      const blobs: Buffer[] = [];
-      for (const ce of evidence.containers) {
-        for (const fc of ce.fileContents) if (fc.text !== undefined && sha256Hex(fc.text) === fc.sha256) blobs.push(Buffer.from(fc.text, 'utf8'));
-      }
+      const target = await useTarget(engine, o);
+      const out = dir ? path.join(dir, 'bundle.tar.gz') : path.resolve(o.out);
+      const b = await engine.call('bundles.collect', { engineId: target.engine.id, out, since: o.since, exec: o.exec, stats: o.stats, engineName: o.engineName });
       if (toStdout) {
-        const dir = mkdtempSync(path.join(os.tmpdir(), 'stowaway-collect-'));
-        try {
-          const file = path.join(dir, 'bundle.tar.gz');
-          await writeBundle(file, { result, evidence, blobs, createdBy: cliActor(), signWith: custodyKey(resolveDataDir(process.env)) });
-          await new Promise<void>((resolve, reject) => process.stdout.write(encodeBundleFrame(readFileSync(file)), (e) => (e ? reject(e) : resolve())));
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-        process.stderr.write(`Collected ${result.containers.length} containers, ${result.findings.length} findings\n`);
-        process.exitCode = EXIT.ok;
-        return;
+        await new Promise<void>((resolve, reject) => process.stdout.write(encodeBundleFrame(readFileSync(b.path)), (e) => (e ? reject(e) : resolve())));
+        process.stderr.write(`Collected ${b.containers} containers, ${b.findings} findings\n`);
+      } else {
+        progress.done();
+        process.stderr.write(`Wrote ${o.out}: ${b.containers} containers, ${b.findings} findings, ${b.files} files\n`);
       }
-      // Signed with this installation's key, the one `stowaway case key` prints, so the receiving side can tell who wrote it.
-      const manifest = await writeBundle(path.resolve(o.out), { result, evidence, blobs, createdBy: cliActor(), signWith: custodyKey(resolveDataDir(process.env)) });
-      progress.done();
-      process.stderr.write(`Wrote ${o.out}: ${result.containers.length} containers, ${result.findings.length} findings, ${manifest.files.length} files\n`);
       process.exitCode = EXIT.ok;
     } catch (e) {
       progress.done();
       process.stderr.write(`stowaway collect: ${isAppError(e) ? `${e.message} [${e.code}]` : (e as Error).message}\n`);
       process.exitCode = EXIT.usage;
     } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
       off();
-      await app.dispose();
+      await engine.dispose();
     }
   });
 }

@@ -1,18 +1,8 @@
 import type { Command } from 'commander';
-import { discover } from '../../engine/connections/discover.js';
-import { EngineRegistry } from '../../engine/connections/registry.js';
-import { EventBus } from '../../engine/event-bus.js';
-import { endpointUrl } from '../../engine/docker/client.js';
-import { resolveDataDir } from '../../engine/data-dir.js';
-import type { EngineState } from '../../../shared/domain/engine.js';
 import { EXIT } from '../exit-codes.js';
 import { table, terminalSafe } from '../format/text.js';
-import { parseHostPort } from '../../engine/ssh/host-port.js';
-import { resolveSshHost } from '../../engine/ssh/ssh-docker.js';
-import { trustHostKey } from '../../engine/ssh/trust-host-key.js';
-import { AppError } from '../../../shared/errors.js';
-import { toAppError } from '../../engine/errors.js';
-import os from 'node:os';
+import { isAppError } from '../../../shared/errors.js';
+import { withEngine } from '../engine-client.js';
 
 /** `stowaway contexts`: every engine Stowaway discovers, and which one a command would use. */
 export function registerContexts(program: Command): void {
@@ -34,26 +24,18 @@ export function registerContexts(program: Command): void {
         process.exitCode = await trustFromCli(opts.trustHostKey, opts.fingerprint, opts.format, opts.timeout);
         return;
       }
-      const found = discover({ dataDir: resolveDataDir(process.env) });
-      const states = new Map<string, EngineState>();
-      if (opts.check) {
-        const registry = new EngineRegistry(new EventBus(), { callTimeoutMs: opts.timeout, healthIntervalMs: 0, sshHealthIntervalMs: 0 });
-        registry.setEngines(found.engines);
-        await Promise.all(found.engines.map(async (e) => states.set(e.id, await registry.connect(e.id))));
-        registry.dispose();
-      }
+      const found = await withEngine({}, (engine) => engine.call('engines.discover', { check: Boolean(opts.check), timeoutMs: opts.timeout }));
       if (opts.format === 'json') {
-        const engines = found.engines.map((e) => ({ ...e, url: endpointUrl(e.endpoint), ...(states.has(e.id) ? { state: states.get(e.id) } : {}) }));
-        process.stdout.write(`${JSON.stringify({ currentBy: found.currentBy, engines, warnings: found.warnings }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
       } else {
         const rows = found.engines.map((e) => {
-          const st = states.get(e.id);
+          const st = e.state;
           return [
             e.current ? '*' : '',
             terminalSafe(e.name, 40),
             e.kind,
             e.source,
-            terminalSafe(endpointUrl(e.endpoint), 70),
+            terminalSafe(e.url, 70),
             ...(opts.check ? [st ? (st.status === 'connected' ? `connected ${st.serverVersion ?? ''}`.trim() : `${st.status}: ${terminalSafe(st.reason ?? '', 120)}`) : ''] : []),
           ];
         });
@@ -76,15 +58,14 @@ async function trustFromCli(target: string | undefined, fp: string | undefined, 
     return EXIT.usage;
   }
   try {
-    const hp = parseHostPort(target);
-    const { host, port, knownFiles } = resolveSshHost({ type: 'ssh', host: hp.host, port: hp.port }, os.homedir());
-    const r = await trustHostKey({ host, port, fingerprint: fp, knownFiles, dataDir: resolveDataDir(process.env), timeoutMs });
+    // Naming the fingerprint on the command line is the confirmation the UI's trust prompt asks for.
+    const r = await withEngine({}, (engine) => engine.call('engines.trustHostKey', { target, fingerprint: fp, timeoutMs, confirm: true }));
     if (format === 'json') process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     else process.stdout.write(r.added ? `trusted ${terminalSafe(r.host)} ${r.keyType} ${r.fingerprint}: added to ${terminalSafe(r.file)}\n` : `${terminalSafe(r.host)} ${r.keyType} ${r.fingerprint} is already trusted; nothing added\n`);
     return EXIT.ok;
   } catch (e) {
-    const app = e instanceof AppError ? e : toAppError(e, target);
-    process.stderr.write(`stowaway contexts: ${app.code}: ${terminalSafe(app.message, 1000)}\n`);
+    const code = isAppError(e) ? e.code : 'INTERNAL';
+    process.stderr.write(`stowaway contexts: ${code}: ${terminalSafe((e as Error).message, 1000)}\n`);
     return EXIT.usage;
   }
 }

@@ -1,11 +1,7 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { resolveDataDir } from '../../engine/data-dir.js';
-import { renderCatalogue, STRATEGIES } from '../../engine/detect/catalogue.js';
-import { DETECTORS } from '../../engine/detect/registry.js';
-import { formatRuleError, loadRulesDir, type LoadedRules } from '../../engine/detect/rules/load-rules.js';
-import { loadRecordedEvidence, testRules } from '../../engine/detect/rules/test-rules.js';
-import { toAppError } from '../../engine/errors.js';
+import type { OpOutput } from '../../../shared/api/contract.js';
+import { isAppError } from '../../../shared/errors.js';
+import { withEngine, type EngineClient } from '../engine-client.js';
 import { EXIT } from '../exit-codes.js';
 import { table, terminalSafe } from '../format/text.js';
 
@@ -42,46 +38,54 @@ export function registerDetectors(program: Command): void {
       if ((opts.evidence !== undefined || opts.bundle !== undefined) && opts.test === undefined) return usage('--evidence and --bundle go with --test DIR');
       if (opts.test !== undefined && (opts.evidence === undefined) === (opts.bundle === undefined)) return usage('--test needs recorded evidence: one of --evidence FILE or --bundle FILE');
       if (opts.test !== undefined && opts.rules !== undefined) return usage('--test names the rules directory; leave out --rules');
-      const builtinIds = DETECTORS.map((d) => d.meta.id);
-      const dir = opts.test ?? opts.rules ?? path.join(resolveDataDir(process.env), 'rules');
-      const rules = await loadRulesDir(dir, builtinIds, opts.test === undefined && opts.rules === undefined);
-      for (const e of rules.errors) process.stderr.write(`stowaway detectors: ${terminalSafe(formatRuleError(e), 600)}\n`);
-      if (opts.test !== undefined) return runTest(rules, opts);
-
-      const all = [...DETECTORS, ...rules.detectors];
-      const metas = all.map((d) => d.meta);
-      if (opts.format === 'json') process.stdout.write(`${JSON.stringify({ strategies: STRATEGIES, detectors: metas, ruleErrors: rules.errors }, null, 2)}\n`);
-      else if (opts.format === 'md') process.stdout.write(renderCatalogue(all));
-      else {
-        // The source column appears only when rule files add detectors, so the built-in listing keeps its shape.
-        const withSource = rules.detectors.length > 0;
-        const head = ['ID', 'SEVERITY', 'KIND', 'ATT&CK', 'STRATEGY', 'TITLE', ...(withSource ? ['SOURCE'] : [])];
-        process.stdout.write(table(head, metas.map((m) => [terminalSafe(m.id, 128), m.severity, m.kind, m.attack.join(','), m.strategy.join(','), terminalSafe(m.title, 120), ...(withSource ? [terminalSafe(m.source ?? 'built-in', 300)] : [])])));
-      }
-      process.exitCode = rules.errors.length ? EXIT.usage : EXIT.ok;
+      await withEngine({}, async (engine) => {
+        if (opts.test !== undefined) return runTest(engine, opts.test, opts);
+        const c = await engine.call('detectors.catalogue', { rulesDir: opts.rules, markdown: opts.format === 'md' });
+        printRuleErrors(c.ruleErrors);
+        printCatalogue(c, opts.format);
+        process.exitCode = c.ruleErrors.length ? EXIT.usage : EXIT.ok;
+      });
     });
 }
 
-async function runTest(rules: LoadedRules, opts: DetectorsFlags): Promise<void> {
-  let evidence;
-  try {
-    evidence = await loadRecordedEvidence({ evidence: opts.evidence, bundle: opts.bundle });
-  } catch (e) {
-    const err = toAppError(e);
-    return usage(`${terminalSafe(err.message, 600)} [${err.code}]`);
+type Catalogue = OpOutput<'detectors.catalogue'>;
+
+const printRuleErrors = (errors: Catalogue['ruleErrors']) => {
+  for (const e of errors) process.stderr.write(`stowaway detectors: ${terminalSafe(`${e.file}:${e.line}: ${e.message}`, 600)}\n`);
+};
+
+function printCatalogue(c: Catalogue, format: string): void {
+  const metas = c.detectors;
+  if (format === 'json') process.stdout.write(`${JSON.stringify({ strategies: c.strategies, detectors: metas, ruleErrors: c.ruleErrors }, null, 2)}\n`);
+  else if (format === 'md') process.stdout.write(c.markdown ?? '');
+  else {
+    // The source column appears only when rule files add detectors, so the built-in listing keeps its shape.
+    const withSource = c.ruleCount > 0;
+    const head = ['ID', 'SEVERITY', 'KIND', 'ATT&CK', 'STRATEGY', 'TITLE', ...(withSource ? ['SOURCE'] : [])];
+    process.stdout.write(table(head, metas.map((m) => [terminalSafe(m.id, 128), m.severity, m.kind, m.attack.join(','), m.strategy.join(','), terminalSafe(m.title, 120), ...(withSource ? [terminalSafe(m.source ?? 'built-in', 300)] : [])])));
   }
-  const { results, failures } = testRules(rules.detectors, evidence);
+}
+async function runTest(engine: EngineClient, rulesDir: string, opts: DetectorsFlags): Promise<void> {
+  let t: OpOutput<'detectors.test'>;
+  try {
+    t = await engine.call('detectors.test', { rulesDir, evidence: opts.evidence, bundle: opts.bundle });
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    return usage(`${terminalSafe(e.message, 600)} [${e.code}]`);
+  }
+  const { failures } = t;
+  printRuleErrors(t.errors);
   if (opts.format === 'json') {
-    process.stdout.write(`${JSON.stringify({ engine: evidence.engine, collectedAt: evidence.collectedAt, rules: results.map((r) => ({ id: r.rule.meta.id, version: r.rule.rule.version, source: r.rule.meta.source, matches: r.matches })), errors: rules.errors, failures }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ engine: t.engine, collectedAt: t.collectedAt, rules: t.rules.map((r) => ({ id: r.id, version: r.version, source: r.source, matches: r.matches })), errors: t.errors, failures }, null, 2)}\n`);
   } else {
-    const out: string[] = [`Rules in ${terminalSafe(rules.dir, 300)} against evidence of ${terminalSafe(evidence.engine.name, 80)} collected ${evidence.collectedAt}: ${rules.detectors.length} rules, ${rules.errors.length} invalid.`, ''];
-    for (const r of results) {
-      out.push(`${terminalSafe(r.rule.meta.id, 128)}@v${r.rule.rule.version} (${terminalSafe(`${r.rule.file}:${r.rule.line}`, 300)}): ${r.matches.length} match${r.matches.length === 1 ? '' : 'es'}`);
+    const out: string[] = [`Rules in ${terminalSafe(t.dir, 300)} against evidence of ${terminalSafe(t.engine.name, 80)} collected ${t.collectedAt}: ${t.rules.length} rules, ${t.errors.length} invalid.`, ''];
+    for (const r of t.rules) {
+      out.push(`${terminalSafe(r.id, 128)}@v${r.version} (${terminalSafe(`${r.file}:${r.line}`, 300)}): ${r.matches.length} match${r.matches.length === 1 ? '' : 'es'}`);
       for (const f of r.matches.slice(0, 200)) out.push(`  ${f.severity.padEnd(8)} ${terminalSafe(f.container?.name ?? f.workload?.name ?? '-', 40).padEnd(20)} ${terminalSafe(f.summary, 300)}`);
       if (r.matches.length > 200) out.push(`  … and ${r.matches.length - 200} more`);
     }
     for (const f of failures) out.push(`rule ${terminalSafe(f.detector, 128)} failed: ${terminalSafe(f.message, 300)}`);
     process.stdout.write(`${out.join('\n')}\n`);
   }
-  process.exitCode = rules.errors.length || failures.length ? EXIT.usage : EXIT.ok;
+  process.exitCode = t.errors.length || failures.length ? EXIT.usage : EXIT.ok;
 }

@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { dump as dumpYaml } from 'js-yaml';
 import { isAppError } from '../../../shared/errors.js';
-import { parseSince } from '../../engine/collect/since.js';
+import { parseSince } from '../../../shared/domain/duration.js';
 import { VERSION } from '../../engine/version.js';
 import { EXIT } from '../exit-codes.js';
 import { terminalSafe } from '../format/text.js';
 import { progressReporter } from '../progress.js';
+import { openEngine } from '../engine-client.js';
 
 interface CollectFlags {
   context: string;
@@ -49,8 +50,7 @@ export function registerK8s(program: Command): void {
         return fail((e as Error).message);
       }
       if (!o.dryRun && !o.out) return fail('--out <dir> is required (or use --dry-run)');
-      const { loadKubeConfig } = await import('../../engine/kube/kube-config.js');
-      const { planCollection, runKubeCollection } = await import('../../engine/kube/collect/collect-run.js');
+      const engine = await openEngine();
       const controller = new AbortController();
       const onSignal = () => {
         process.stderr.write('\nstopping: removing the collection jobs and namespace...\n');
@@ -59,24 +59,21 @@ export function registerK8s(program: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const progress = progressReporter(process.stderr);
+      const off = engine.events.onAny((event, payload) => {
+        if (event !== 'kube.collect.progress') return;
+        const p = payload as { done: number; total: number; message: string };
+        progress.update(p.done, p.total, terminalSafe(p.message, 100));
+      });
       try {
-        const kc = await loadKubeConfig(o.context);
+        const collection = { context: o.context, image: o.image, since: o.since, nodes: o.nodes };
         if (o.dryRun) {
-          const plan = await planCollection(kc, { image: o.image, since: o.since, nodeSelector: o.nodes });
-          const docs = [plan.namespace, ...plan.jobs.map((j) => j.job)];
-          process.stdout.write(docs.map((d) => dumpYaml(d, { noRefs: true, lineWidth: 120 })).join('---\n'));
+          const { manifests } = await engine.call('kube.collectPlan', collection);
+          process.stdout.write(manifests.map((d) => dumpYaml(d, { noRefs: true, lineWidth: 120 })).join('---\n'));
           process.exitCode = EXIT.ok;
           return;
         }
-        const result = await runKubeCollection(kc, {
-          outDir: path.resolve(o.out!),
-          image: o.image,
-          since: o.since,
-          nodeSelector: o.nodes,
-          timeoutMs,
-          signal: controller.signal,
-          onProgress: (done, total, message) => progress.update(done, total, terminalSafe(message, 100)),
-        });
+        // The command is the analyst's explicit request to create the collection Jobs.
+        const result = await engine.call('kube.collect', { ...collection, outDir: path.resolve(o.out!), timeoutMs, confirm: true }, { signal: controller.signal });
         progress.done();
         const ok = result.nodes.filter((n) => n.status === 'collected');
         for (const n of result.nodes) process.stderr.write(`${terminalSafe(n.node, 80)}: ${n.status === 'collected' ? `${n.file} (${n.size} bytes)` : `failed: ${terminalSafe(n.error ?? '', 300)}`}\n`);
@@ -89,6 +86,8 @@ export function registerK8s(program: Command): void {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        off();
+        await engine.dispose();
       }
     });
 }

@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { REPORT_FORMATS, type ReportFormat } from '../../../shared/api/cases.js';
-import { generateReport } from '../../engine/reports/generate-report.js';
-import { detectorMetas } from '../../engine/cases/detector-meta.js';
 import { EXIT } from '../exit-codes.js';
-import { withCases } from '../case-context.js';
+import { caseNamed, withCases } from '../case-context.js';
 
 /** `stowaway report CASE`: export a case as HTML, PDF, JSON, Markdown or an ATT&CK Navigator layer. */
 export function registerReport(program: Command): void {
@@ -14,7 +12,7 @@ export function registerReport(program: Command): void {
     .option('--format <format>', REPORT_FORMATS.join(', '), 'html')
     .option('--out <file>', 'write to a file instead of stdout (required for pdf on a terminal)')
     .action((ref: string, o: { format: string; out?: string }) =>
-      withCases('report', async (cases) => {
+      withCases('report', async (engine) => {
         if (!(REPORT_FORMATS as readonly string[]).includes(o.format)) {
           process.stderr.write(`stowaway report: unknown --format ${o.format} (use ${REPORT_FORMATS.join(', ')})\n`);
           return EXIT.usage;
@@ -24,12 +22,13 @@ export function registerReport(program: Command): void {
           process.stderr.write('stowaway report: a PDF needs --out FILE (or a redirect)\n');
           return EXIT.usage;
         }
-        const c = cases.resolve(ref);
-        const r = await generateReport(cases, c.id, format, detectorMetas());
+        const c = await caseNamed(engine, ref);
+        const r = await engine.call('reports.generate', { caseId: c.id, format });
+        const bytes = r.base64 !== undefined ? Buffer.from(r.base64, 'base64') : Buffer.from(r.text ?? '', 'utf8');
         if (o.out) {
-          writeFileSync(o.out, r.bytes);
-          process.stderr.write(`Wrote ${o.out} (${r.bytes.length} bytes, sha256 ${r.sha256})\n`);
-        } else process.stdout.write(r.bytes);
+          writeFileSync(o.out, bytes);
+          process.stderr.write(`Wrote ${o.out} (${bytes.length} bytes, sha256 ${r.sha256})\n`);
+        } else process.stdout.write(bytes);
         return EXIT.ok;
       }),
     );

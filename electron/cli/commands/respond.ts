@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isAppError } from '../../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';
-import { cliActor } from '../case-context.js';
+import { withEngine } from '../engine-client.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
 
 interface RespondFlags extends TargetFlags {
@@ -45,32 +45,25 @@ export function registerRespond(program: Command): void {
     if (memoryPid !== undefined && (!Number.isInteger(memoryPid) || memoryPid <= 0 || chosen[0] !== 'preserve')) return fail('--memory takes a host PID and goes with --preserve');
     const memoryBytes = o.memoryBytes === undefined ? undefined : Number(o.memoryBytes);
     if (memoryBytes !== undefined && (!Number.isInteger(memoryBytes) || memoryBytes <= 0)) return fail('--memory-bytes takes a positive number');
-    // The engine and the case store load only when the command runs, so `stowaway --help` stays fast.
-    const { createApp } = await import('../../engine/app.js');
-    const app = createApp();
     try {
-      const target = await useTarget(app.engines, o);
-      const cases = app.caseStore.get();
-      let caseId: string;
-      try {
-        caseId = cases.resolve(o.case).id;
-      } catch (e) {
-        if (!(isAppError(e) && e.code === 'NOT_FOUND')) throw e;
-        caseId = cases.create(o.case, cliActor()).id;
-      }
-      const r = await app.respond.run({ engineId: target.id, containerId: container, action: chosen[0]!, caseRef: caseId, confirm: o.yes === true, memoryPid, memoryBytes }, cliActor());
-      if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-      else {
-        process.stdout.write(`${r.action} ${r.containerId.slice(0, 12)}: ${clean(r.outcome)}\n`);
-        for (const i of r.manifest?.items ?? []) process.stdout.write(`  ${i.sha256}  ${String(i.size).padStart(10)}  ${i.kind}  ${clean(i.source).slice(0, 200)}\n`);
-        for (const n of r.manifest?.notes ?? []) process.stdout.write(`  note: ${clean(n).slice(0, 300)}\n`);
-      }
+      await withEngine({}, async (engine) => {
+        const target = await useTarget(engine, o);
+        // The case is created when none has that name or id, so the action is always recorded somewhere.
+        const caseId = (await engine.call('cases.resolve', { ref: o.case, create: true })).id;
+        // Without --yes the input carries no confirmation and the engine refuses the action, as it refuses the UI's.
+        const input = { engineId: target.engine.id, containerId: container, action: chosen[0]!, caseId, memoryPid, memoryBytes, ...(o.yes === true ? { confirm: true as const } : {}) };
+        const r = await engine.call('respond.run', input as typeof input & { confirm: true });
+        if (o.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        else {
+          process.stdout.write(`${r.action} ${r.containerId.slice(0, 12)}: ${clean(r.outcome)}\n`);
+          for (const i of r.manifest?.items ?? []) process.stdout.write(`  ${i.sha256}  ${String(i.size).padStart(10)}  ${i.kind}  ${clean(i.source).slice(0, 200)}\n`);
+          for (const n of r.manifest?.notes ?? []) process.stdout.write(`  note: ${clean(n).slice(0, 300)}\n`);
+        }
+      });
       process.exitCode = EXIT.ok;
     } catch (e) {
       const hint = isAppError(e) && e.code === 'CONFIRMATION_REQUIRED' ? ' (add --yes)' : '';
       fail(`${isAppError(e) ? `${clean(e.message)} [${e.code}]` : clean((e as Error).message)}${hint}`);
-    } finally {
-      await app.dispose();
     }
   });
 }

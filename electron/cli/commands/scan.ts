@@ -1,13 +1,11 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createApp, type App } from '../../engine/app.js';
-import { DETECTORS } from '../../engine/detect/registry.js';
-import { toSarif } from '../../engine/scan/sarif.js';
-import { parseSince } from '../../engine/collect/since.js';
-import { VERSION } from '../../engine/version.js';
+import { toSarif } from '../format/sarif.js';
+import { OBSERVE_BOUNDS, parseDuration, parseSince } from '../../../shared/domain/duration.js';
 import { SEVERITIES, severityRank, type Severity } from '../../../shared/domain/finding.js';
 import type { ScanResult } from '../../../shared/domain/scan.js';
-import type { EngineConfig } from '../../../shared/domain/engine.js';
+import type { ScanOptions } from '../../../shared/api/scan.js';
+import type { ResolvedTarget } from '../../../shared/api/engines.js';
 import { AppError, isAppError } from '../../../shared/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { formatScanTable } from '../format/scan-table.js';
@@ -15,14 +13,10 @@ import { terminalSafe } from '../format/text.js';
 import { progressReporter } from '../progress.js';
 import { outputStyle, rootOf } from '../output-style.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';
-import { caseSuppressions, recordScanInCase } from '../case-context.js';
-import { addScanInputOptions } from '../scan-input-options.js';
-import { readScanInputs, type ScanInputFlags, type ScanInputs } from '../../engine/scan/read-scan-inputs.js';
-import { parseDuration } from '../../engine/scan/duration.js';
-import { combineScans, type EngineScan } from '../../engine/scan/combine.js';
-import { ScanWatch } from '../../engine/scan/watch.js';
-import { toAppError } from '../../engine/errors.js';
-import { endpointUrl } from '../../engine/docker/client.js';
+import { addScanInputOptions, type ScanInputFlags } from '../scan-input-options.js';
+import { combineScans, type EngineScan } from '../combine-scans.js';
+import { ScanWatch } from '../scan-watch.js';
+import { openEngine, type EngineClient } from '../engine-client.js';
 
 const FORMATS = ['table', 'json', 'sarif'] as const;
 
@@ -82,6 +76,7 @@ export function registerScan(program: Command): void {
     let intervalMs = 0;
     try {
       parseSince(opts.since ?? '24h');
+      if (opts.observe !== undefined) parseDuration(opts.observe, '--observe', OBSERVE_BOUNDS);
       if (opts.host && (opts.context?.length || opts.allContexts)) return usage('--host names one engine; use --context for several');
       if (opts.allContexts && opts.context?.length) return usage('--all-contexts already scans every context; leave out --context');
       if (opts.interval !== undefined && !opts.watch) return usage('--interval needs --watch');
@@ -94,53 +89,54 @@ export function registerScan(program: Command): void {
     } catch (e) {
       return usage((e as Error).message);
     }
-    const app = createApp({ incrementalScans: Boolean(opts.watch) });
+    const engine = await openEngine({ incrementalScans: Boolean(opts.watch) });
     const root = rootOf(cmd);
     const style = outputStyle(root, process.stderr);
     const progress = progressReporter(process.stderr, style);
-    const off = app.bus.onAny((event, payload) => {
+    const off = engine.events.onAny((event, payload) => {
       if (event !== 'scan.progress' || opts.watch) return;
       const p = payload as { phase: string; done: number; total: number; message?: string };
       // Messages carry container names: never let them drive the terminal.
       progress.update(p.done, p.total, terminalSafe(p.message ?? p.phase, 100), p.phase);
     });
     try {
-      // A suppression file or baseline comes before the allowlist in force (the named case's, else the current one's).
-      const inputs = await readScanInputs(opts, () => (opts.case ? caseSuppressions(opts.case) : app.caseStore.currentSuppressions()));
-      const targets = await chooseTargets(app, opts);
-      if (opts.namespace?.length && !targets.some((t) => t.kind === 'kubernetes')) return usage('--namespace needs a Kubernetes --context');
-      if (opts.watch) return await watch(app, targets, opts, inputs, intervalMs);
-      // A scan recorded in a named case is judged by that case's allowlist, whichever case is current.
-      const suppressions = inputs.suppressions ?? (opts.case ? caseSuppressions(opts.case) : undefined);
+      const targets = await chooseTargets(engine, opts);
+      if (opts.namespace?.length && !targets.some((t) => t.engine.kind === 'kubernetes')) return usage('--namespace needs a Kubernetes --context');
+      // A suppression file or baseline comes before the allowlist in force; a scan recorded in a named case is
+      // judged by that case's allowlist, whichever case is current.
+      const options = scanOptions(opts);
+      if (opts.watch) return await watch(engine, targets, opts, options, intervalMs);
       const started = Date.now();
       // Engines are scanned at once; one that fails becomes an error entry and the others stand.
       const scans = await Promise.all(
         targets.map(async (t): Promise<EngineScan> => {
           const t0 = Date.now();
-          const base = { engineId: t.id, name: t.name, endpoint: endpointOf(t) };
+          const base = { engineId: t.engine.id, name: t.engine.name, endpoint: t.url };
           try {
-            const scanned = await app.scans.run(t.id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: inputs.observeMs, namespaces: opts.namespace, rulesDir: opts.rules });
             // Hidden findings are reported beside the others, never dropped; --fail-on ignores them. The field is
             // left out when nothing was hidden, so the output of a scan without an allowlist keeps its shape.
-            return { ...base, durationMs: Date.now() - t0, result: app.scans.withHidden(t.id, scanned) };
+            const result = await engine.call('scan.run', { engineId: t.engine.id, since: opts.since, options });
+            return { ...base, durationMs: Date.now() - t0, result };
           } catch (e) {
-            if (targets.length === 1) throw e;
-            const err = toAppError(e, `engine "${t.name}"`);
-            return { ...base, durationMs: Date.now() - t0, error: { code: err.code, message: err.message } };
+            if (targets.length === 1 || !isAppError(e)) throw e;
+            return { ...base, durationMs: Date.now() - t0, error: { code: e.code, message: e.message } };
           }
         }),
       );
       const result = scans.length === 1 ? scans[0]!.result! : combineScans(scans, new Date(started).toISOString(), Date.now() - started);
       progress.done();
       if (opts.format === 'json') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else if (opts.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(result, DETECTORS.map((d) => d.meta), VERSION), null, 2)}\n`);
-      else process.stdout.write(formatScanTable(result, outputStyle(root, process.stdout).color));
+      else if (opts.format === 'sarif') {
+        const [{ detectors }, { version }] = await Promise.all([engine.call('detectors.list', {}), engine.call('app.info', {})]);
+        process.stdout.write(`${JSON.stringify(toSarif(result, detectors, version), null, 2)}\n`);
+      } else process.stdout.write(formatScanTable(result, outputStyle(root, process.stdout).color));
       if (opts.case) {
         for (const s of scans) {
           if (!s.result) continue;
-          const outcome = app.scans.latestOutcome(s.engineId);
-          const recorded = recordScanInCase(opts.case, outcome?.result ?? s.result, app.scans.latestEvidence(s.engineId), process.env, outcome?.suppressed);
-          if (!style.quiet) process.stderr.write(`${recorded}\n`);
+          // The case is found by name or id, and created when none matches; a scan already in it is not added twice.
+          const c = await engine.call('cases.resolve', { ref: opts.case, create: true });
+          await engine.call('cases.addScan', { caseId: c.id, engineId: s.engineId });
+          if (!style.quiet) process.stderr.write(`Recorded in case ${terminalSafe(c.name, 200)} (${c.id.slice(0, 8)})\n`);
         }
       }
       // An engine that could not be scanned is a connection error even when the others' findings are printed.
@@ -153,27 +149,39 @@ export function registerScan(program: Command): void {
       process.exitCode = EXIT.usage;
     } finally {
       off();
-      await app.dispose();
+      await engine.dispose();
       // A call an aborted rescan left in flight must not hold a stopped watch: end once the output is written.
       if (opts.watch) process.stdout.write('', () => setTimeout(() => process.exit(), 200).unref());
     }
   });
 }
 
+/** The flags as the scan options of the contract, which the UI's scan options also are. */
+const scanOptions = (opts: ScanFlags): ScanOptions => ({
+  suppressionsFile: opts.suppressions,
+  baselines: opts.baseline,
+  kubeContext: opts.kubeContext,
+  kubeAudit: opts.kubeAudit,
+  observe: opts.observe,
+  allowlistCase: opts.case,
+  exec: opts.exec,
+  stats: opts.stats,
+  namespaces: opts.namespace,
+  rulesDir: opts.rules,
+});
+
 /** The engines to scan: every Docker engine found, each named context, or the one engine the docker CLI would use. */
-async function chooseTargets(app: App, opts: ScanFlags): Promise<EngineConfig[]> {
+async function chooseTargets(engine: EngineClient, opts: ScanFlags): Promise<ResolvedTarget[]> {
   if (opts.allContexts) {
-    const all = app.engines.list().filter((e) => e.kind === 'docker' && e.endpoint.type !== 'bundle');
+    const all = (await engine.call('engines.list', {})).filter((e) => e.kind === 'docker' && e.endpoint.type !== 'bundle');
     if (!all.length) throw new AppError('SOCKET_MISSING', 'No Docker engine found: no DOCKER_HOST, no context and no local socket');
-    return all.map((e) => app.engines.config(e.id));
+    return Promise.all(all.map((e) => engine.call('engines.resolve', { engineId: e.id })));
   }
   const names = opts.context?.length ? [...new Set(opts.context)] : [undefined];
-  const targets: EngineConfig[] = [];
-  for (const context of names) targets.push(await useTarget(app.engines, { ...opts, context }));
+  const targets: ResolvedTarget[] = [];
+  for (const context of names) targets.push(await useTarget(engine, { ...opts, context }));
   return targets;
 }
-
-const endpointOf = (t: EngineConfig): string => endpointUrl(t.endpoint);
 
 const isDirectory = (p: string): boolean => {
   try {
@@ -187,16 +195,16 @@ const isDirectory = (p: string): boolean => {
  * --watch: the opening scans print every finding as new; then each burst of engine events and each interval
  * rescans what changed and prints what appeared and what went away, one JSON object a line, until a signal.
  */
-async function watch(app: App, targets: EngineConfig[], opts: ScanFlags, inputs: ScanInputs, intervalMs: number): Promise<void> {
-  const suppressions = inputs.suppressions;
+async function watch(engine: EngineClient, targets: ResolvedTarget[], opts: ScanFlags, options: ScanOptions, intervalMs: number): Promise<void> {
   const w = new ScanWatch({
-    engineIds: targets.map((t) => t.id),
-    bus: app.bus,
+    engineIds: targets.map((t) => t.engine.id),
+    bus: engine.events,
     intervalMs,
-    scan: (id, first, signal) => app.scans.run(id, opts.since, { exec: opts.exec, stats: opts.stats, suppressions, kube: inputs.kube, observeMs: first ? inputs.observeMs : undefined, signal, rulesDir: opts.rules }),
+    // Observing is done by the opening scan only: it takes its whole duration each time.
+    scan: (id, first, signal) => engine.call('scan.run', { engineId: id, since: opts.since, options: { ...options, observe: first ? options.observe : undefined } }, { signal }),
     onChange: (c) => process.stdout.write(`${JSON.stringify(c)}\n`),
     onError: (id, e) => {
-      const err = toAppError(e, `engine "${id}"`);
+      const err = isAppError(e) ? e : new AppError('INTERNAL', (e as Error).message);
       process.stderr.write(`stowaway scan: ${terminalSafe(err.message, 300)} [${err.code}]\n`);
     },
   });

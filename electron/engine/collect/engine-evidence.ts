@@ -11,7 +11,7 @@ import { collectEvents, enrichExec, execRecordsFromEvents } from './events.js';
 import { hostPidIndex } from './host-procs.js';
 import { collectImageFacts } from './image-facts.js';
 import { createLimiter } from './limiter.js';
-import { parseSince } from './since.js';
+import { parseSince } from '../../../shared/domain/duration.js';
 import { withTimeout } from './timeout.js';
 
 export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs'> {

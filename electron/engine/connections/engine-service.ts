@@ -3,6 +3,7 @@ import type { EngineDraft, EngineTestResult, TrustHostKeyResult } from '../../..
 import os from 'node:os';
 import { resolveSshHost } from '../ssh/ssh-docker.js';
 import { trustedKnownHostsPath, trustHostKey } from '../ssh/trust-host-key.js';
+import { parseHostPort } from '../ssh/host-port.js';
 import { AppError } from '../../../shared/errors.js';
 import { EventBus } from '../event-bus.js';
 import type { PartialHandlers } from '../handlers.js';
@@ -92,8 +93,9 @@ export class EngineService {
    * The host name and port are resolved as a connection would resolve them (ssh config aliases), so the line
    * written is the one the next connection looks up.
    */
-  async trustHostKey(input: { engineId?: string; endpoint?: { host: string; port: number; knownHostsPath?: string }; fingerprint: string }, timeoutMs = 15_000): Promise<TrustHostKeyResult> {
-    const ep = input.engineId ? this.registry.config(input.engineId).endpoint : { type: 'ssh' as const, ...input.endpoint! };
+  async trustHostKey(input: { engineId?: string; endpoint?: { host: string; port: number; knownHostsPath?: string }; target?: string; fingerprint: string; timeoutMs?: number }): Promise<TrustHostKeyResult> {
+    const timeoutMs = input.timeoutMs ?? 15_000;
+    const ep = input.engineId ? this.registry.config(input.engineId).endpoint : { type: 'ssh' as const, ...(input.endpoint ?? parseHostPort(input.target!)) };
     if (ep.type !== 'ssh') throw new AppError('VALIDATION', 'Host keys are only used by ssh engines');
     const { host, port, knownFiles } = resolveSshHost(ep, this.opts.home ?? os.homedir(), this.trustedKnownHosts);
     return trustHostKey({ host, port, fingerprint: input.fingerprint, knownFiles, dataDir: this.opts.dataDir, timeoutMs });

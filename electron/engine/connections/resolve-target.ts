@@ -4,7 +4,10 @@ import { AppError } from '../../../shared/errors.js';
 import { discover } from './discover.js';
 import { parseDockerHost } from './local-discovery.js';
 import path from 'node:path';
-import { insecureTransport } from './transport-security.js';
+import { INSECURE_WHY, insecureTransport } from './transport-security.js';
+import type { EngineRegistry } from './registry.js';
+import { endpointUrl } from '../docker/client.js';
+import type { ResolvedTarget } from '../../../shared/api/engines.js';
 import { IN_CLUSTER } from '../kube/kube-config.js';
 
 export interface TargetOptions {
@@ -65,4 +68,16 @@ export async function resolveTarget(opts: TargetOptions = {}): Promise<EngineCon
   if (env.DOCKER_API_VERSION?.trim() && target.kind === 'docker') target.apiVersion = env.DOCKER_API_VERSION.trim();
   if (opts.allowInsecure && target.endpoint.type === 'tcp' && insecureTransport(target.endpoint)) target = { ...target, endpoint: { ...target.endpoint, allowInsecure: true } };
   return target;
+}
+
+/**
+ * The engine a headless command names, registered with the registry (replacing one of the same id that points
+ * elsewhere) so that later operations can name it. An insecure transport the analyst allowed comes with the reason.
+ */
+export async function useTarget(engines: EngineRegistry, opts: TargetOptions, knownId?: string): Promise<ResolvedTarget> {
+  const target = knownId !== undefined ? engines.config(knownId) : await resolveTarget(opts);
+  const insecure = insecureTransport(target.endpoint);
+  if (!engines.has(target.id) || JSON.stringify(engines.config(target.id).endpoint) !== JSON.stringify(target.endpoint)) engines.add(target);
+  const allowed = insecure && target.endpoint.type === 'tcp' && target.endpoint.allowInsecure;
+  return { engine: target, url: endpointUrl(target.endpoint), ...(allowed ? { insecureWhy: INSECURE_WHY[insecure] } : {}) };
 }

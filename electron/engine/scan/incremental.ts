@@ -6,7 +6,7 @@ import { collectEngineEvidence, DEFAULT_SINCE, type EngineCollectOptions } from 
 import { collectEvents, execRecordsFromEvents, MAX_EVENTS } from '../collect/events.js';
 import { hostPidIndex } from '../collect/host-procs.js';
 import { createLimiter } from '../collect/limiter.js';
-import { parseSince } from '../collect/since.js';
+import { parseSince } from '../../../shared/domain/duration.js';
 import { withTimeout } from '../collect/timeout.js';
 import { containerSignature } from './signatures.js';
 

@@ -1,10 +1,8 @@
 import type { Suppression } from '../../../shared/domain/suppression.js';
 import { baselines, loadSuppressionFile } from '../detect/suppression-file.js';
 import { prepareKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
-import { parseDuration } from './duration.js';
+import { OBSERVE_BOUNDS, parseDuration } from '../../../shared/domain/duration.js';
 
-/** The longest observation one scan takes: ten minutes at two seconds a sample stays within the sample bound. */
-export const MAX_OBSERVE_MS = 10 * 60_000;
 
 /** What an analyst can bring to a scan besides the engine: allowlists and the cluster's side of the story. */
 export interface ScanInputFlags {
@@ -29,7 +27,7 @@ export interface ScanInputs {
  * The CLI flags and the UI's scan options both come through here.
  */
 export async function readScanInputs(flags: ScanInputFlags, inForce: () => Suppression[] | Promise<Suppression[]>): Promise<ScanInputs> {
-  const observeMs = flags.observe !== undefined ? parseDuration(flags.observe, '--observe', { min: 2000, max: MAX_OBSERVE_MS }) : undefined;
+  const observeMs = flags.observe !== undefined ? parseDuration(flags.observe, '--observe', OBSERVE_BOUNDS) : undefined;
   const named = [...(flags.suppressions !== undefined ? await loadSuppressionFile(flags.suppressions) : []), ...baselines(flags.baseline ?? [])];
   const out: ScanInputs = observeMs !== undefined ? { observeMs } : {};
   if (flags.suppressions !== undefined || (flags.baseline?.length ?? 0) > 0) out.suppressions = [...named, ...(await inForce())];

@@ -24,8 +24,8 @@ export interface ScanServiceOptions {
   procRoot?: string;
   callTimeoutMs?: number;
   concurrency?: number;
-  /** Allowlist entries in force, read at the start of every scan. */
-  suppressions?: () => Suppression[] | Promise<Suppression[]>;
+  /** Allowlist entries in force, read at the start of every scan: the current case's, or those of the case named. */
+  suppressions?: (caseRef?: string) => Suppression[] | Promise<Suppression[]>;
   /**
    * Rescans of a local engine read again only the containers that changed (see collectIncremental). On for the
    * desktop app and `serve`; a one-off CLI scan has no next scan to prepare for.
@@ -67,7 +67,10 @@ export interface ScanExtras {
   rulesDir?: string;
 }
 
-export type ScanListener = (engineId: string, outcome: ScanOutcome) => void;
+export type { ScanOutcome };
+
+/** The result as clients get it: with the findings an allowlist hid, a field left out when nothing was hidden. */
+export const reportedResult = (o: Pick<ScanOutcome, 'result' | 'suppressed'>): ScanResult => (o.suppressed.length ? { ...o.result, suppressed: o.suppressed } : o.result);
 
 /** A progress report as the scan produces it, before the service adds its scan id. */
 type ScanPhase = Omit<ScanProgress, 'scanId'>;
@@ -78,9 +81,8 @@ type ScanPhase = Omit<ScanProgress, 'scanId'>;
  */
 export class ScanService {
   private readonly latestByEngine = new Map<string, ScanOutcome>();
-  private readonly running = new Map<string, Promise<ScanResult>>();
+  private readonly running = new Map<string, Promise<ScanOutcome>>();
   private readonly containerCache = new Map<string, Promise<ContainerEvidence>>();
-  private readonly listeners = new Set<ScanListener>();
   private readonly bases = new Map<string, Basis>();
   /** Each engine's last scan request, repeated by live rescans; observing is left out (it takes its duration each time). */
   private readonly lastRequest = new Map<string, { since?: string; extra: ScanExtras }>();
@@ -91,8 +93,11 @@ export class ScanService {
     private readonly opts: ScanServiceOptions = {},
   ) {}
 
-  /** One scan per engine at a time: a second request while one runs gets the same result. */
-  run(engineId: string, since?: string, extra: ScanExtras = {}): Promise<ScanResult> {
+  /**
+   * One scan per engine at a time: a second request while one runs gets the same outcome. The outcome is the whole
+   * scan (result, evidence, hidden findings), so callers never read it back from the latest-scan cache.
+   */
+  run(engineId: string, since?: string, extra: ScanExtras = {}): Promise<ScanOutcome> {
     const inFlight = this.running.get(engineId);
     if (inFlight) return inFlight;
     const p = this.scan(engineId, since, extra).finally(() => this.running.delete(engineId));
@@ -101,7 +106,7 @@ export class ScanService {
   }
 
   /** The engine's last scan once more, with the same since and reads; undefined when it was never scanned here. */
-  again(engineId: string): Promise<ScanResult> | undefined {
+  again(engineId: string): Promise<ScanOutcome> | undefined {
     const last = this.lastRequest.get(engineId);
     if (!last || this.engines.capabilities(engineId).mode === 'read-only') return undefined;
     return this.run(engineId, last.since, last.extra);
@@ -118,12 +123,6 @@ export class ScanService {
 
   latestEvidence(engineId: string): EngineEvidence | null {
     return this.latestOutcome(engineId)?.evidence ?? null;
-  }
-
-  /** Called after every completed scan (cases record it, for instance). */
-  onCompleted(listener: ScanListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Evidence of one container: cached per container; `refresh` collects it again. */
@@ -147,25 +146,23 @@ export class ScanService {
 
   handlers(): Pick<Required<PartialHandlers>, 'scan.run' | 'scan.latest' | 'evidence.latest'> {
     return {
-      'scan.run': async ({ engineId, since, options }) => this.withHidden(engineId, await this.run(engineId, since, await this.extrasFor(options))),
+      'scan.run': async ({ engineId, since, options }, ctx) => reportedResult(await this.run(engineId, since, { ...(await this.extrasFor(options)), signal: ctx.signal })),
       'scan.latest': async ({ engineId }) => {
-        const r = this.latest(engineId);
-        return r && this.withHidden(engineId, r);
+        const o = this.latestOutcome(engineId);
+        return o && reportedResult(o);
       },
       'evidence.latest': async ({ engineId }) => this.latestEvidence(engineId),
     };
   }
 
-  /** A result with the findings an allowlist hid; the field is left out when nothing was hidden. */
-  withHidden(engineId: string, r: ScanResult): ScanResult {
-    const hidden = this.latestOutcome(engineId)?.suppressed ?? [];
-    return hidden.length ? { ...r, suppressed: hidden } : r;
-  }
-
-  /** The UI's scan options, read as the CLI reads its flags (see readScanInputs). */
+  /** The scan options of the UI and the CLI's flags, read alike (see readScanInputs). */
   private async extrasFor(options: ScanOptions | undefined): Promise<ScanExtras> {
-    const inputs = await readScanInputs({ baseline: options?.baselines, kubeContext: options?.kubeContext, kubeAudit: options?.kubeAudit, observe: options?.observe }, async () => (await this.opts.suppressions?.()) ?? []);
-    return { suppressions: inputs.suppressions, kube: inputs.kube, observeMs: inputs.observeMs };
+    const o = options ?? {};
+    const inForce = async () => (await this.opts.suppressions?.(o.allowlistCase)) ?? [];
+    const inputs = await readScanInputs({ suppressions: o.suppressionsFile, baseline: o.baselines, kubeContext: o.kubeContext, kubeAudit: o.kubeAudit, observe: o.observe }, inForce);
+    // A scan judged by a named case's allowlist uses it even without a file or baseline.
+    const suppressions = inputs.suppressions ?? (o.allowlistCase !== undefined ? await inForce() : undefined);
+    return { suppressions, kube: inputs.kube, observeMs: inputs.observeMs, exec: o.exec, stats: o.stats, namespaces: o.namespaces, rulesDir: o.rulesDir };
   }
 
   private async collectOne(engineId: string, containerId: string): Promise<ContainerEvidence> {
@@ -174,7 +171,7 @@ export class ScanService {
     return collectContainerEvidence(docker, containerId, { engineId, local, procRoot: this.opts.procRoot, callTimeoutMs: this.opts.callTimeoutMs });
   }
 
-  private async scan(engineId: string, since: string | undefined, extra: ScanExtras): Promise<ScanResult> {
+  private async scan(engineId: string, since: string | undefined, extra: ScanExtras): Promise<ScanOutcome> {
     const scanId = randomUUID();
     const config = this.engines.config(engineId);
     this.lastRequest.set(engineId, { since, extra: { ...extra, observeMs: undefined, signal: undefined } });
@@ -200,14 +197,7 @@ export class ScanService {
       else this.bases.delete(engineId);
       if (done) emitProgress(done);
       for (const key of [...this.containerCache.keys()]) if (key.startsWith(`${engineId}\u0000`)) this.containerCache.delete(key);
-      for (const l of this.listeners) {
-        try {
-          l(engineId, outcome);
-        } catch {
-          // A listener's failure (a closed case, say) must not turn a good scan into an error.
-        }
-      }
-      return outcome.result;
+      return outcome;
     } catch (e) {
       const err = toAppError(e, `engine "${config.name}"`);
       if (['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'].includes(err.code)) this.engines.markLost(engineId, err.message);

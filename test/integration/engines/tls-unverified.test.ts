@@ -109,9 +109,8 @@ describe('TLS without certificate verification is an insecure transport', () => 
     const target: EngineConfig = { ...(await resolveTarget({ context: 'skip-verify', env: {}, home, allowInsecure: true })), id: 'scan-target' };
     registry.add(target);
     const scans = new ScanService(registry, new EventBus(), { concurrency: 2 });
-    const result = await scans.run(target.id);
+    const { result, evidence } = await scans.run(target.id);
     expect(result.engine.insecure).toBe('tls-unverified');
-    const evidence = scans.latestEvidence(target.id)!;
     expect(evidence.engine.insecure).toBe('tls-unverified');
 
     const cases = new CaseService(dataDir, 'alice');

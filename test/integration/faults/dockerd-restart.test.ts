@@ -27,15 +27,15 @@ describe('dockerd restarted during a scan and during an open view', () => {
     try {
       expect((await rig.engines.connect('target')).status).toBe('connected');
       const kase = rig.cases.create('dockerd restart');
-      const before = await rig.scans.run('target');
+      const { result: before, evidence: beforeEvidence } = await rig.scans.run('target');
       expect(before.containers).toHaveLength(N);
-      rig.cases.addScan(kase.id, before, rig.scans.latestEvidence('target')!);
+      rig.cases.addScan(kase.id, before, beforeEvidence);
 
       // The daemon is stopped (as `systemctl restart docker` does first) after three containers were read.
       const lost = rig.log.next((s) => s.status === 'lost');
       const killed = rig.duringCollection(3, () => stopDaemonNow(pid()));
       const t0 = Date.now();
-      const cut = await rig.scans.run('target');
+      const { result: cut } = await rig.scans.run('target');
       expect(killed()).toBe(true);
       expect(Date.now() - t0).toBeLessThan(10_000);
       expect(cut.containers.length).toBeGreaterThanOrEqual(3);
@@ -49,10 +49,10 @@ describe('dockerd restarted during a scan and during an open view', () => {
       await dockerd.start();
       await back;
       // The restarted daemon kept every container (stopped now): a new scan reads them all again.
-      const after = await rig.scans.run('target');
+      const { result: after, evidence: afterEvidence } = await rig.scans.run('target');
       expect(after.containers.map((c) => c.id).sort()).toEqual([...ids].sort());
       expect(after.errors.filter((e) => e.containerId)).toEqual([]);
-      rig.cases.addScan(kase.id, after, rig.scans.latestEvidence('target')!);
+      rig.cases.addScan(kase.id, after, afterEvidence);
 
       await expectCaseIntact(rig.cases, kase.id, [before, cut, after]);
       expect(rig.cases.custody(kase.id).filter((l) => l.action === 'scan').map((l) => l.detail)).toEqual(

@@ -35,7 +35,7 @@ describe('an engine that stops answering (dockerd frozen with SIGSTOP)', () => {
       const lost = rig.log.next((s) => s.status === 'lost');
       const froze = rig.duringCollection(3, () => process.kill(pid(), 'SIGSTOP'));
       const t0 = Date.now();
-      const cut = await rig.scans.run('target');
+      const { result: cut } = await rig.scans.run('target');
       const took = Date.now() - t0;
       expect(froze()).toBe(true);
       // Containers in flight and queued each wait one call time-out at most, two at a time, then images and events.
@@ -56,9 +56,9 @@ describe('an engine that stops answering (dockerd frozen with SIGSTOP)', () => {
       const back = rig.log.next((s) => s.status === 'connected');
       resume();
       await back;
-      const full = await rig.scans.run('target');
+      const { result: full, evidence: fullEvidence } = await rig.scans.run('target');
       expect(full.containers.map((c) => c.id).sort()).toEqual([...ids].sort());
-      rig.cases.addScan(kase.id, full, rig.scans.latestEvidence('target')!);
+      rig.cases.addScan(kase.id, full, fullEvidence);
       await expectCaseIntact(rig.cases, kase.id, [cut, full]);
     } finally {
       resume();

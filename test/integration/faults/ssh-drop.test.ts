@@ -40,7 +40,7 @@ describe('an ssh connection dropped mid-scan (the per-connection sshd killed, th
         dropped = sshd.dropSessions();
         droppedAt = Date.now();
       });
-      const cut = await rig.scans.run('target');
+      const { result: cut } = await rig.scans.run('target');
       expect(fired()).toBe(true);
       expect(dropped).toBeGreaterThan(0);
       // Nothing waits on the dead connection: what was in flight or queued fails at once, not after its time-out.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { toSarif } from '../../../electron/engine/scan/sarif.js';
+import { toSarif } from '../../../electron/cli/format/sarif.js';
 import { DETECTORS } from '../../../electron/engine/detect/registry.js';
 import { ATTACK_VERSION, attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
 import { makeFindings, makeScan } from '../../helpers/case-fixtures.js';

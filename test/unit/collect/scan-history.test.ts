@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineEvidenceSchema, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
 import { carryHistory, HISTORY_SAMPLES } from '../../../electron/engine/scan/run-scan.js';
-import { toSarif } from '../../../electron/engine/scan/sarif.js';
+import { toSarif } from '../../../electron/cli/format/sarif.js';
 import { DETECTORS } from '../../../electron/engine/detect/registry.js';
 
 const ID = 'a'.repeat(64);

@@ -1,7 +1,6 @@
-import type { EngineEvent } from '../../../shared/domain/event.js';
-import type { Finding } from '../../../shared/domain/finding.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
-import type { EventBus } from '../event-bus.js';
+import type { EngineEvent } from '../../shared/domain/event.js';
+import type { Finding } from '../../shared/domain/finding.js';
+import type { ScanResult } from '../../shared/domain/scan.js';
 
 export interface WatchChange {
   type: 'new' | 'resolved';
@@ -9,9 +8,14 @@ export interface WatchChange {
   at: string;
 }
 
+/** Where engine events arrive: the engine's event bus, as every client of it sees it. */
+export interface EventSource {
+  onAny(listener: (event: string, payload: unknown) => void): () => void;
+}
+
 export interface WatchOptions {
   engineIds: string[];
-  bus: EventBus;
+  bus: EventSource;
   /** Rescans every this often even without events (files written by a process raise no engine event). */
   intervalMs: number;
   /** Events arrive in bursts (exec create, start, die): one rescan per burst. */
