@@ -201,8 +201,10 @@ export class ChannelPool {
     if (this.connecting) return false;
     if (this.conns.length === 0) return true;
     if (this.conns.length >= this.o.maxConnections || Date.now() < this.connectBlockedUntil) return false;
-    // One connection is enough for requests; a further one is opened only for streams that find no room.
-    return w.kind === 'stream';
+    // One connection is enough for requests, unless streams hold every channel the server allows on each: streams
+    // taken while the limit was still unknown keep their channels when a refusal lowers it, and would never leave
+    // a request one. Otherwise a further connection is opened only for streams that find no room.
+    return w.kind === 'stream' || this.conns.every((c) => c.closed || c.streams >= c.cap);
   }
 
   private assign(m: Pooled, kind: ChannelKind): void {
