@@ -142,11 +142,15 @@ export class ChannelPool {
 
   private pump(): void {
     if (this.closed) return;
+    let requestWaits = false;
     for (let i = 0; i < this.queue.length; i++) {
       const w = this.queue[i]!;
-      if (this.serve(w)) this.queue.splice(i--, 1);
-      // Requests are served in order: a later request finds no more room than this one did.
-      else if (w.kind === 'request') break;
+      // Requests are served in order: once one waits, later ones may only start channels, never take an idle one
+      // first. Each waiter beyond the channels already opening starts one (up to maxOpening), so a burst of
+      // requests grows the pool at once instead of one channel per served request.
+      if (w.kind === 'request' && requestWaits) this.grow(w);
+      else if (this.serve(w)) this.queue.splice(i--, 1);
+      else if (w.kind === 'request') requestWaits = true;
     }
   }
 
@@ -162,6 +166,12 @@ export class ChannelPool {
       w.resolve(ch);
       return true;
     }
+    return this.grow(w);
+  }
+
+  /** Starts what will give the waiter a channel: a new channel on a connection with room, or a connection. */
+  private grow(w: Waiter): false {
+    const fits = (c: Conn) => w.kind === 'request' || c.streams < this.streamBudget(c);
     // Every waiter beyond the channels already opening asks for one more, up to the cap.
     const waiting = this.queue.filter((q) => q.kind === w.kind).indexOf(w);
     const opening = this.conns.reduce((n, c) => n + c.pending, 0);

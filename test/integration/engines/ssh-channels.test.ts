@@ -97,6 +97,21 @@ describe('ssh channels stay within the server MaxSessions while 50 containers ar
     expect(maxChannels).toBeLessThanOrEqual(8);
   }, 600_000);
 
+  it('a burst of queued requests starts channels up to maxOpening at once, not one per served request', async () => {
+    const sshd = await startSshd({ maxSessions: 'stock' });
+    servers.push(sshd);
+    const { docker, session } = createSshDockerClient({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }, { env: {}, home: sshd.home, timeoutMs: TIMEOUT_MS });
+    try {
+      await session.connect();
+      // docker-modem hands each request to the agent synchronously, so the pool has seen all eight here.
+      const calls = ids.slice(0, 8).map((id) => docker.getContainer(id).inspect());
+      expect(session.pool.stats()).toMatchObject({ channels: [2], queued: 8 });
+      expect((await Promise.all(calls)).map((c) => c.Id)).toEqual(ids.slice(0, 8));
+    } finally {
+      session.close();
+    }
+  }, 600_000);
+
   it('MaxSessions 2: a call that gets no answer is cut at the time-out and gives its channel back', async () => {
     const sshd = await startSshd({ maxSessions: 2 });
     servers.push(sshd);
