@@ -142,11 +142,15 @@ export class ChannelPool {
 
   private pump(): void {
     if (this.closed) return;
+    let requestWaits = false;
     for (let i = 0; i < this.queue.length; i++) {
       const w = this.queue[i]!;
-      if (this.serve(w)) this.queue.splice(i--, 1);
-      // Requests are served in order: a later request finds no more room than this one did.
-      else if (w.kind === 'request') break;
+      // Requests are served in order: once one waits, later ones may only start channels, never take an idle one
+      // first. Each waiter beyond the channels already opening starts one (up to maxOpening), so a burst of
+      // requests grows the pool at once instead of one channel per served request.
+      if (w.kind === 'request' && requestWaits) this.grow(w);
+      else if (this.serve(w)) this.queue.splice(i--, 1);
+      else if (w.kind === 'request') requestWaits = true;
     }
   }
 
@@ -162,6 +166,12 @@ export class ChannelPool {
       w.resolve(ch);
       return true;
     }
+    return this.grow(w);
+  }
+
+  /** Starts what will give the waiter a channel: a new channel on a connection with room, or a connection. */
+  private grow(w: Waiter): false {
+    const fits = (c: Conn) => w.kind === 'request' || c.streams < this.streamBudget(c);
     // Every waiter beyond the channels already opening asks for one more, up to the cap.
     const waiting = this.queue.filter((q) => q.kind === w.kind).indexOf(w);
     const opening = this.conns.reduce((n, c) => n + c.pending, 0);
@@ -201,8 +211,10 @@ export class ChannelPool {
     if (this.connecting) return false;
     if (this.conns.length === 0) return true;
     if (this.conns.length >= this.o.maxConnections || Date.now() < this.connectBlockedUntil) return false;
-    // One connection is enough for requests; a further one is opened only for streams that find no room.
-    return w.kind === 'stream';
+    // One connection is enough for requests, unless streams hold every channel the server allows on each: streams
+    // taken while the limit was still unknown keep their channels when a refusal lowers it, and would never leave
+    // a request one. Otherwise a further connection is opened only for streams that find no room.
+    return w.kind === 'stream' || this.conns.every((c) => c.closed || c.streams >= c.cap);
   }
 
   private assign(m: Pooled, kind: ChannelKind): void {

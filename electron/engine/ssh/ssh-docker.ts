@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { dockerFor } from '../docker/own-endpoint.js';
+import type { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,7 +104,7 @@ export class SshSession {
           }
         });
         awaitPing(stream, this.opts.timeoutMs * 2).then(
-          () => resolve(withSocketShims(stream)),
+          () => resolve(withSocketShims(stream, this.target)),
           (e: Error) => {
             stream.close();
             reject(e instanceof AppError ? e : new AppError('ENGINE_UNREACHABLE', `\`docker system dial-stdio\` on ${this.target} did not answer: ${e.message}`));
@@ -260,8 +261,23 @@ function awaitPing(stream: ClientChannel, timeoutMs: number): Promise<void> {
 }
 
 /** http sets time-outs and socket options on its socket; an ssh channel has none, so give it equivalents. */
-function withSocketShims(stream: ClientChannel): ClientChannel {
+function withSocketShims(stream: ClientChannel, target: string): ClientChannel {
   const s = stream as ClientChannel & Record<string, unknown>;
+  // http destroys its socket to cut a call (docker-modem's time-out, an abort). ssh2's destroy only ends and closes
+  // the channel, and the end that follows would complete a half-received answer as if it were whole: a silent
+  // inspect came back as an empty success. The cut fails the call instead, as a reset socket would.
+  const sshDestroy = stream.destroy.bind(stream);
+  let cut = false;
+  (stream as unknown as { destroy(err?: Error): ClientChannel }).destroy = (err?: Error) => {
+    if (cut) return stream;
+    cut = true;
+    // Upgraded sockets (exec, attach) are detached from their request; http reports a socket error on the request.
+    const req = s._httpMessage as (EventEmitter & { res?: { complete: boolean } }) | null | undefined;
+    sshDestroy();
+    const failure = err ?? (req?.res && !req.res.complete ? new AppError('ENGINE_TIMEOUT', `${target} stopped answering in the middle of a response; the call was cut`) : undefined);
+    if (failure && req && req.listenerCount('error') > 0) process.nextTick(() => stream.emit('error', failure));
+    return stream;
+  };
   let timer: NodeJS.Timeout | undefined;
   let idleMs = 0;
   const arm = () => {
