@@ -6,8 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { startServe } from '../helpers/cli.js';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
-import { startSshd, type Sshd } from '../integration/engines/fixtures/sshd.js';
-import { freePort } from '../integration/engines/fixtures/ports.js';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { freePort } from '../helpers/ports.js';
 import { contextDirName } from '../../electron/engine/engines/docker-contexts.js';
 
 const SUITE = 'e2e-engines';

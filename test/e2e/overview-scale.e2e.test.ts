@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServe } from '../helpers/cli.js';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
 import { tempDataDir } from '../helpers/case-fixtures.js';
-import { disposableDockerd, type Dockerd } from '../integration/engines/fixtures/dockerd.js';
+import { disposableDockerd, type Dockerd } from '../helpers/dockerd.js';
 import { CaseService } from '../../electron/engine/cases/case-service.js';
 import type { Finding, Severity } from '../../shared/domain/finding.js';
 import type { ScanResult } from '../../shared/domain/scan.js';
