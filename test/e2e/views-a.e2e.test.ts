@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
 const SUITE = 'e2e-views-a';
@@ -31,8 +28,7 @@ const SCENARIO = [
 ].join('\n');
 
 describe('triage, process tree, filesystem diff and overview on real containers', { timeout: 180_000 }, () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'views-a', viewport: { width: 1600, height: 960 } });
   let page: Page;
   let container: Docker.Container;
   const name = `sw-va-${process.pid}`;
@@ -46,10 +42,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
       hostConfig: { NetworkMode: 'none', CapAdd: ['SYS_ADMIN'], SecurityOpt: ['apparmor=unconfined'] },
     });
     await new Promise((r) => setTimeout(r, 2500));
-    serve = startServe([], { STOWAWAY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sw-va-e2e-')) });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    await page.goto(await serve.url);
+    page = await app.start();
     const rail = page.getByTestId('engine-rail');
     await rail.waitFor({ timeout: 60_000 }).catch(async () => {
       // The page can be caught mid-rebuild of the UI bundle: one reload.
@@ -62,13 +55,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await item.waitFor({ timeout: 60_000 });
     await item.click();
   });
-  afterEach(async (ctx) => {
-    // A failed step leaves a picture of what the analyst would have seen.
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`views-a-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-  });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
     await removeSuite(SUITE);
   });
 

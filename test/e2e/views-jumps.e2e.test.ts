@@ -1,10 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
 const SUITE = 'e2e-views-jumps';
@@ -14,8 +11,7 @@ const SUITE = 'e2e-views-jumps';
  * container without a network, and an exec session into a running container.
  */
 describe('jumps from findings to the network graph and the timeline', { timeout: 240_000 }, () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'views-jumps', viewport: { width: 1600, height: 960 } });
   let page: Page;
   const shell = `sw-jump-shell-${process.pid}`;
   const target = `sw-jump-exec-${process.pid}`;
@@ -32,19 +28,11 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
       stream.on('end', () => r());
       stream.resume();
     });
-    serve = startServe([], { STOWAWAY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sw-jumps-e2e-')) });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    await page.goto(await serve.url);
+    page = await app.start();
     await page.getByTestId('engine-rail').waitFor({ timeout: 60_000 });
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
   });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`views-jumps-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-  });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
     await removeSuite(SUITE);
   });
 
