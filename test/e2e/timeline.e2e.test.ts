@@ -8,7 +8,7 @@ const SUITE = 'e2e-views-timeline';
 const HOSTILE_ARG = '<b onmouseover="window.__pwned=1">x</b>';
 
 describe('timeline in web mode', () => {
-  const app = useWebApp({ name: 'views-timeline', viewport: { width: 1440, height: 900 } });
+  const app = useWebApp({ name: 'timeline', viewport: { width: 1440, height: 900 } });
   let page: Page;
   const name = `sw-tl-${process.pid}`;
 

@@ -10,7 +10,7 @@ const SUITE = 'e2e-views-terminal';
 const HOSTILE = `printf '\\033]0;pwned-title\\007\\033]52;c;ZXZpbA==\\007<img src=x onerror="window.__pwned=1"> \\033[31mred-text\\033[0m\\n'`;
 
 describe('terminal view in web mode', () => {
-  const app = useWebApp({ name: 'views-terminal', viewport: { width: 1440, height: 900 } });
+  const app = useWebApp({ name: 'terminal', viewport: { width: 1440, height: 900 } });
   let page: Page;
   const name = `sw-term-${process.pid}`;
   let id = '';

@@ -11,7 +11,7 @@ const SUITE = 'e2e-views-jumps';
  * container without a network, and an exec session into a running container.
  */
 describe('jumps from findings to the network graph and the timeline', { timeout: 240_000 }, () => {
-  const app = useWebApp({ name: 'views-jumps', viewport: { width: 1600, height: 960 } });
+  const app = useWebApp({ name: 'evidence-jumps', viewport: { width: 1600, height: 960 } });
   let page: Page;
   const shell = `sw-jump-shell-${process.pid}`;
   const target = `sw-jump-exec-${process.pid}`;

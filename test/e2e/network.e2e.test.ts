@@ -8,7 +8,7 @@ const SUITE = 'e2e-views-network';
 
 /** Two containers on an internal network (no route out): the client holds a TCP session to the server's nc listener. */
 describe('network graph in web mode', () => {
-  const app = useWebApp({ name: 'views-network', viewport: { width: 1440, height: 900 } });
+  const app = useWebApp({ name: 'network', viewport: { width: 1440, height: 900 } });
   let page: Page;
   const net = `sw-views-net-${process.pid}`;
   const server = `sw-net-srv-${process.pid}`;

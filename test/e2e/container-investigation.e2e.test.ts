@@ -28,7 +28,7 @@ const SCENARIO = [
 ].join('\n');
 
 describe('triage, process tree, filesystem diff and overview on real containers', { timeout: 180_000 }, () => {
-  const app = useWebApp({ name: 'views-a', viewport: { width: 1600, height: 960 } });
+  const app = useWebApp({ name: 'container-investigation', viewport: { width: 1600, height: 960 } });
   let page: Page;
   let container: Docker.Container;
   const name = `sw-va-${process.pid}`;
