@@ -5,7 +5,7 @@ import { artifactPath } from '../helpers/browser.js';
 import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-a';
+const SUITE = 'e2e-container-investigation';
 
 /**
  * Emulates the evasion report inside one container: a backdoor user appended to /etc/passwd, a hidden
@@ -85,7 +85,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await hidden.click();
     await page.getByTestId('process-detail').waitFor();
     expect(await page.getByTestId('process-detail').textContent()).toContain('hidden');
-    await page.screenshot({ path: artifactPath('views-a-processes.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-processes.png') });
   });
 
   it('process tree searches, collapses and zooms from the keyboard without losing the selection', async () => {
@@ -140,7 +140,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await lines.waitFor({ timeout: 20_000 });
     expect(await lines.getAttribute('data-added')).toBe('1');
     expect(await lines.locator('tr.add').textContent()).toContain('backdoor:x:0:0');
-    await page.screenshot({ path: artifactPath('views-a-files.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-files.png') });
     // Flagged-only filter keeps the hidden directory and its parents.
     await page.getByTestId('fs-flagged').click();
     await expect.poll(() => fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]').count()).toBe(0);
@@ -162,7 +162,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await ov.waitFor();
     expect(await page.getByTestId('capabilities').textContent()).toContain('SYS_ADMIN');
     await expect.poll(async () => Number(await page.getByTestId('live-stats').getAttribute('data-samples')), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
-    await page.screenshot({ path: artifactPath('views-a-overview.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-overview.png') });
   });
 
   it('findings: a scan with progress, filters, and two clicks from a finding to its evidence', async () => {
@@ -177,7 +177,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     const value = await page.getByTestId('filter-container').locator('option', { hasText: name }).first().getAttribute('value');
     await page.getByTestId('filter-container').selectOption(value!);
     await expect.poll(async () => (await page.getByTestId('finding-row').allTextContents()).every((t) => t.includes(name))).toBe(true);
-    await page.screenshot({ path: artifactPath('views-a-findings.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-findings.png') });
     // Keyboard: n selects the first finding and shows its evidence.
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('n');
@@ -197,7 +197,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     const selected = page.getByTestId('process-tree-host').locator('[aria-selected="true"]');
     await expect.poll(() => selected.count()).toBe(1);
     expect(await selected.getAttribute('data-flags')).toContain('hidden');
-    await page.screenshot({ path: artifactPath('views-a-finding-jump.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-finding-jump.png') });
   });
 
   it('a finding about /etc/passwd opens the filesystem diff on that file', async () => {
@@ -243,6 +243,6 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await expect.poll(async () => Number(await page.getByTestId('risk-score').getAttribute('data-risk')), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await page.getByTestId('risk-reasons').textContent()).toContain('hidden');
     await page.waitForTimeout(4500);
-    await page.screenshot({ path: artifactPath('views-a-overview-scanned.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-overview-scanned.png') });
   });
 });

@@ -4,7 +4,7 @@ import { artifactPath } from '../helpers/browser.js';
 import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-jumps';
+const SUITE = 'e2e-evidence-jumps';
 
 /**
  * Two clicks from a finding to what is behind it, for socket and event evidence: a reverse shell over loopback in a
@@ -76,7 +76,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     const details = (await page.getByTestId('network-details').textContent()) ?? '';
     expect(details).toMatch(/sh \(\d+\)|nc \(\d+\)/);
     await page.waitForTimeout(800);
-    await page.screenshot({ path: artifactPath('views-jumps-network.png') });
+    await page.screenshot({ path: artifactPath('evidence-jumps-network.png') });
   });
 
   it('exec session: finding, then its exec evidence, selects that exec event on the timeline', async () => {
@@ -97,7 +97,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     expect(visible).toBe(true);
     // The mark on the chart is selected too, and the axis was zoomed in around it.
     await expect.poll(() => page.locator('.tl-svg .tl-mark.selected').count()).toBe(1);
-    await page.screenshot({ path: artifactPath('views-jumps-timeline.png') });
+    await page.screenshot({ path: artifactPath('evidence-jumps-timeline.png') });
   });
 
   it('rail: risk badges from the scan, and riskiest first on demand', async () => {
@@ -122,7 +122,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     await items.nth(1).click();
     await page.keyboard.press('k');
     await expect.poll(async () => (await page.locator('[data-testid="container-item"][aria-selected="true"]').textContent()) ?? '').toContain(shell);
-    await page.screenshot({ path: artifactPath('views-jumps-rail-risk.png') });
+    await page.screenshot({ path: artifactPath('evidence-jumps-rail-risk.png') });
   });
 
   it('shortcut help lists the keys of the view on screen', async () => {
@@ -133,7 +133,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     await help.waitFor();
     expect(await page.getByTestId('keys-global').textContent()).toContain('switch view');
     expect(await page.getByTestId('keys-view').textContent()).toContain('fit the graph');
-    await page.screenshot({ path: artifactPath('views-jumps-help-network.png') });
+    await page.screenshot({ path: artifactPath('evidence-jumps-help-network.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);
     await page.getByTestId('tab-timeline').click();

@@ -4,7 +4,7 @@ import { artifactPath } from '../helpers/browser.js';
 import { useWebApp } from '../helpers/web-app.js';
 import { docker, removeSuite, runContainer, TEST_LABEL } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-network';
+const SUITE = 'e2e-network';
 
 /** Two containers on an internal network (no route out): the client holds a TCP session to the server's nc listener. */
 describe('network graph in web mode', () => {
@@ -76,10 +76,10 @@ describe('network graph in web mode', () => {
     await expect.poll(() => canvas.getAttribute('data-pinned')).toBe('1');
     await page.keyboard.press('f');
     await page.waitForTimeout(500);
-    await page.screenshot({ path: artifactPath('views-network.png') });
+    await page.screenshot({ path: artifactPath('network.png') });
     await page.keyboard.press('t');
     await page.waitForTimeout(300);
-    await page.screenshot({ path: artifactPath('views-network-dark.png') });
+    await page.screenshot({ path: artifactPath('network-dark.png') });
     await page.keyboard.press('t');
   });
 });

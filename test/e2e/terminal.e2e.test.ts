@@ -5,7 +5,7 @@ import { artifactPath } from '../helpers/browser.js';
 import { useWebApp } from '../helpers/web-app.js';
 import { docker, removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-terminal';
+const SUITE = 'e2e-terminal';
 // A window-title OSC, a clipboard-write OSC and markup: all must stay inert.
 const HOSTILE = `printf '\\033]0;pwned-title\\007\\033]52;c;ZXZpbA==\\007<img src=x onerror="window.__pwned=1"> \\033[31mred-text\\033[0m\\n'`;
 
@@ -49,7 +49,7 @@ describe('terminal view in web mode', () => {
     await page.keyboard.type('touch /tmp/should-not-exist\n');
     const execs = ((await docker.getContainer(id).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? [];
     expect(execs.length).toBe(0);
-    await page.screenshot({ path: artifactPath('views-terminal-logs.png') });
+    await page.screenshot({ path: artifactPath('terminal-logs.png') });
   });
 
   it('refuses exec without confirmation, at the API and in the UI', async () => {
@@ -63,7 +63,7 @@ describe('terminal view in web mode', () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('This changes the container');
-    await page.screenshot({ path: artifactPath('views-terminal-confirm.png') });
+    await page.screenshot({ path: artifactPath('terminal-confirm.png') });
     await page.getByTestId('exec-cancel').click();
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect((((await docker.getContainer(id).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? []).length).toBe(0);
@@ -78,7 +78,7 @@ describe('terminal view in web mode', () => {
     await page.keyboard.type('echo hi $((6*7))\n');
     await expect.poll(screen, { timeout: 15_000 }).toContain('hi 42');
     expect((((await docker.getContainer(id).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? []).length).toBe(1);
-    await page.screenshot({ path: artifactPath('views-terminal-exec.png') });
+    await page.screenshot({ path: artifactPath('terminal-exec.png') });
     await page.getByTestId('terminal-close').click();
     const rec = page.getByTestId('terminal-recording');
     await rec.waitFor({ timeout: 15_000 });

@@ -4,7 +4,7 @@ import { artifactPath } from '../helpers/browser.js';
 import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-timeline';
+const SUITE = 'e2e-timeline';
 const HOSTILE_ARG = '<b onmouseover="window.__pwned=1">x</b>';
 
 describe('timeline in web mode', () => {
@@ -78,7 +78,7 @@ describe('timeline in web mode', () => {
     await page.mouse.up();
     await expect.poll(() => page.getByTestId('timeline-summary').textContent()).toContain('range');
     await expect.poll(() => rows().count()).toBe(0);
-    await page.screenshot({ path: artifactPath('views-timeline-brushed.png') });
+    await page.screenshot({ path: artifactPath('timeline-brushed.png') });
     await page.getByTestId('timeline-clear-range').click();
     await expect.poll(() => rows().count()).toBeGreaterThanOrEqual(4);
     // Zoom to the last minutes so the marks spread out, then screenshot.
@@ -87,6 +87,6 @@ describe('timeline in web mode', () => {
     await rows().first().click();
     await page.keyboard.press('z');
     await page.waitForTimeout(500);
-    await page.screenshot({ path: artifactPath('views-timeline.png') });
+    await page.screenshot({ path: artifactPath('timeline.png') });
   });
 });
