@@ -32,6 +32,7 @@ describe('accessibility of every view', { timeout: 600_000 }, () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 0, undefined, { timeout: 240_000 });
   }, 400_000);
   afterAll(async () => {
+    await app.close();
     await engine?.destroy();
   });
 

@@ -34,6 +34,7 @@ describe('an offline bundle investigated like a live engine', { timeout: 240_000
     page = await app.start(env);
   }, 200_000);
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
   });
 

@@ -57,6 +57,7 @@ describe('an opened bundle with bidi controls and very long names', { timeout: 1
     page = await app.start({ STOWAWAY_ANALYST: 'e2e-analyst' });
   });
   afterAll(async () => {
+    await app.close();
   });
 
   it('shows the names bounded and with their controls visible in the case header, the evidence panel and the rail', async () => {

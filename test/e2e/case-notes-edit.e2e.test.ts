@@ -17,6 +17,7 @@ describe('editing a case note in web mode: a new version, the old text kept', ()
     page = await app.start(env);
   });
   afterAll(async () => {
+    await app.close();
   });
 
   it('edits a note twice, shows every earlier version, and `case verify` passes until a note row is altered', async () => {

@@ -16,6 +16,7 @@ describe('Case tab in web mode', () => {
     page = await app.start({ STOWAWAY_ANALYST: 'e2e-analyst' });
   });
   afterAll(async () => {
+    await app.close();
   });
 
   it('creates a case, adds a note with markup as text, verifies, and previews the HTML report sandboxed', async () => {

@@ -56,6 +56,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await item.click();
   });
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
   });
 

@@ -41,6 +41,7 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await page.getByTestId('attack-matrix').waitFor({ timeout: 30_000 });
   }, 600_000);
   afterAll(async () => {
+    await app.close();
     await engine?.destroy();
   });
 

@@ -44,6 +44,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e.message)));
   }, 90_000);
   afterAll(async () => {
+    await app.close();
     await Promise.all([formSshd?.stop(), railSshd?.stop()]);
     await second?.destroy();
     await removeSuite(SUITE);

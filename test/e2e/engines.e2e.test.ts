@@ -25,6 +25,7 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     page = await app.start({ HOME: sshd.home, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: '' }, { goto: false });
   });
   afterAll(async () => {
+    await app.close();
     await sshd?.stop();
     await removeSuite(SUITE);
   });

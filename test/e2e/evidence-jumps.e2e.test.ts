@@ -33,6 +33,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
   });
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
   });
 

@@ -39,6 +39,7 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 5, undefined, { timeout: 300_000, polling: 1000 });
   }, 500_000);
   afterAll(async () => {
+    await app.close();
     await engine?.destroy();
   });
 

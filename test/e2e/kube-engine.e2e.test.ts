@@ -28,6 +28,7 @@ describe('a Kubernetes engine in web mode', () => {
     page = await app.start({ HOME: home, KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONTEXT: '' }, { goto: false });
   }, 60_000);
   afterAll(async () => {
+    await app.close();
     await api?.close();
   });
 

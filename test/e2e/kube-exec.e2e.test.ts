@@ -29,6 +29,7 @@ describe('pods/exec in web mode', () => {
     page = await app.start({ HOME: home, KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONTEXT: '' }, { goto: false });
   }, 90_000);
   afterAll(async () => {
+    await app.close();
     await api?.close();
     await removeSuite(SUITE);
   });

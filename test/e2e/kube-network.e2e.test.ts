@@ -38,6 +38,7 @@ describe('the network graph of a Kubernetes engine in web mode', () => {
     page = await app.start({ HOME: home, KUBECONFIG: kubeconfig, DOCKER_CONTEXT: '' }, { goto: false });
   }, 90_000);
   afterAll(async () => {
+    await app.close();
     await api?.close();
     await removeSuite(SUITE);
     await docker.getNetwork(net).remove().catch(() => undefined);

@@ -24,6 +24,7 @@ describe('network graph in web mode', () => {
     page = await app.start(undefined, { goto: false });
   });
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
     await docker.getNetwork(net).remove().catch(() => undefined);
   });

@@ -72,6 +72,7 @@ describe('overview at 2,000 containers', { timeout: 300_000 }, () => {
     await page.waitForFunction((n) => document.querySelector('[data-testid="risk-strip"]')?.getAttribute('data-count') === String(n), N, { timeout: 60_000 });
   }, 200_000);
   afterAll(async () => {
+    await app.close();
     await dockerd?.destroy();
   });
 

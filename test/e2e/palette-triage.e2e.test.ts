@@ -19,6 +19,7 @@ describe('command palette, triage keys and the footprint toggle', { timeout: 400
     await page.getByTestId('engine-overview').waitFor({ timeout: 30_000 });
   }, 300_000);
   afterAll(async () => {
+    await app.close();
     await engine?.destroy();
   });
 

@@ -23,6 +23,7 @@ describe('scan options in the findings view', () => {
     page = await app.start({ DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: path.join(data, 'no-kubeconfig') }, { goto: false });
   });
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
   });
 

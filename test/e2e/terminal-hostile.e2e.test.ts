@@ -53,6 +53,7 @@ describe('hostile terminal output in a real browser', () => {
     await page.getByTestId('tab-terminal').click();
   });
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
   });
 

@@ -29,6 +29,7 @@ describe('terminal view in web mode', () => {
     await page.getByTestId('tab-terminal').click();
   });
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
   });
 

@@ -26,6 +26,7 @@ describe('timeline in web mode', () => {
     page = await app.start(undefined, { goto: false });
   });
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
   });
 

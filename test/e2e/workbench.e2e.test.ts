@@ -19,6 +19,7 @@ describe('workbench in web mode', () => {
     page = await app.start(undefined, { goto: false });
   });
   afterAll(async () => {
+    await app.close();
     await removeSuite(SUITE);
   });
 

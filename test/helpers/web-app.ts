@@ -38,6 +38,12 @@ export interface WebApp {
   newPage(): Promise<Page>;
   /** A directory under root, created on first use. */
   dir(name: string): string;
+  /**
+   * Closes the browser, stops the servers and removes root; runs after the last test anyway. A file whose servers
+   * talk to something it started (an sshd, a dockerd, a fake API server) calls it first in its own afterAll, so
+   * clients go before what they are connected to.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -113,6 +119,16 @@ export function useWebApp(opts: WebAppOptions): WebApp {
       mkdirSync(dir, { recursive: true });
       return dir;
     },
+    async close() {
+      try {
+        // A browser stuck on a page that never settles must not keep the servers and the directory alive.
+        await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000))]);
+        browser = undefined;
+        await app.stop();
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
   };
 
   afterEach(async (ctx) => {
@@ -120,15 +136,7 @@ export function useWebApp(opts: WebAppOptions): WebApp {
     const file = `${opts.name}-failed-${ctx.task.name.slice(0, 32).replace(/\W+/g, '-')}.png`;
     await current.page.screenshot({ path: artifactPath(file), fullPage: true }).catch(() => undefined);
   });
-  afterAll(async () => {
-    try {
-      // A browser stuck on a page that never settles must not keep the servers and the directory alive.
-      await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000))]);
-      await Promise.all(servers.map((s) => s.stop()));
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => app.close());
   return app;
 }
 
