@@ -57,6 +57,8 @@ export function useWebApp(opts: WebAppOptions): WebApp {
   const home = path.join(root, 'home');
   mkdirSync(dataDir);
   mkdirSync(home);
+  // Should a hook time out before close() runs, the directory still goes when the test process ends.
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
   const servers: ReturnType<typeof startServe>[] = [];
   const contexts: BrowserContext[] = [];
   let browser: Browser | undefined;
