@@ -1,6 +1,7 @@
 // Lint rules, and the layers of the code stated as import boundaries so that a wrong import fails CI:
 // renderer and shared never reach into electron/, shared imports nothing of ours, only electron/shell imports
-// Electron, and a renderer feature uses another feature only through lib/ or the workbench layer.
+// Electron, a renderer feature uses another feature only through lib/ or the workbench layer, and those lower layers
+// never import a feature or the app shell.
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
@@ -38,6 +39,24 @@ export default tseslint.config(
             noElectronDir,
             { group: ['node:*'], message: 'The renderer never touches Node.' },
             { regex: '^\\.\\./(?!\\.\\.)[^/]+/', message: "Features do not use each other's internals: move what they share to lib/ or the workbench layer." },
+            { regex: '(^|/)features/', message: "Features do not use each other's internals: move what they share to lib/ or the workbench layer." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The layers under the features serve every view, so they never reach up into a feature or the app shell.
+    files: ['renderer/src/{lib,workbench,components,api}/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronModule],
+          patterns: [
+            noElectronDir,
+            { group: ['node:*'], message: 'The renderer never touches Node.' },
+            { regex: '(^|/)(features|app)/', message: 'lib/, workbench/, components/ and api/ serve the features and never import them or app/.' },
           ],
         },
       ],

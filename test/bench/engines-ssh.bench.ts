@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
 import { createSshDockerClient } from '../../electron/engine/ssh/ssh-docker.js';
-import { startSshd } from '../integration/engines/fixtures/sshd.js';
+import { startSshd } from '../helpers/sshd.js';
 
 const N = 20;
 const sshd = await startSshd();

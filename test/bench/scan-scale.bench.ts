@@ -22,9 +22,9 @@ import { runScan } from '../../electron/engine/scan/run-scan.js';
 import { createLimiter } from '../../electron/engine/collect/limiter.js';
 import { createDockerClient } from '../../electron/engine/docker/client.js';
 import { createSshDockerClient } from '../../electron/engine/ssh/ssh-docker.js';
-import { makeCerts } from '../integration/engines/fixtures/certs.js';
-import { freePort } from '../integration/engines/fixtures/ports.js';
-import { startSshd } from '../integration/engines/fixtures/sshd.js';
+import { makeCerts } from '../helpers/certs.js';
+import { freePort } from '../helpers/ports.js';
+import { startSshd } from '../helpers/sshd.js';
 import { runOn, secondEngine } from '../helpers/second-engine.js';
 import { cliContract } from './scan-cli-contract.js';
 

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { labelledEngine, type LabelledEngine } from './fixtures/labelled-engine.js';
 
 const SUITE = 'e2e-accessibility';
@@ -20,18 +17,14 @@ interface Violation {
 
 /** axe-core on every view, in both themes: no serious or critical violation anywhere. */
 describe('accessibility of every view', { timeout: 600_000 }, () => {
+  const app = useWebApp({ name: 'accessibility', viewport: { width: 1280, height: 800 }, bypassCSP: true });
   let engine: LabelledEngine;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     engine = await labelledEngine(SUITE, 6, 'a11y');
-    serve = startServe([], { DOCKER_HOST: engine.host, STOWAWAY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sw-a11y-e2e-')) });
-    browser = await launchBrowser();
     // axe is injected as a script: the app's CSP (script-src 'self') is bypassed for this audit page only.
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
-    await page.goto(await serve.url);
+    page = await app.start({ DOCKER_HOST: engine.host });
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
     // Findings everywhere: scan once, from the UI.
     await page.getByTestId('tab-findings').click();
@@ -39,8 +32,7 @@ describe('accessibility of every view', { timeout: 600_000 }, () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 0, undefined, { timeout: 240_000 });
   }, 400_000);
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await engine?.destroy();
   });
 

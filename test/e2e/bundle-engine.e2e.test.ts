@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { runCli, startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { runCli } from '../helpers/cli.js';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
-import { tempDataDir } from '../helpers/case-fixtures.js';
 
 const SUITE = 'e2e-bundle-engine';
 
@@ -17,12 +17,10 @@ const SCENARIO = ['echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd', 'cp /bi
  * and its filesystem diff are investigated from the bundle alone.
  */
 describe('an offline bundle investigated like a live engine', { timeout: 240_000 }, () => {
-  const tmp = tempDataDir('sw-bundle-e2e-');
-  const env = { STOWAWAY_DATA_DIR: tmp.dir, STOWAWAY_ANALYST: 'e2e-analyst' };
+  const app = useWebApp({ name: 'bundle-engine', viewport: { width: 1600, height: 960 } });
+  const env = { STOWAWAY_DATA_DIR: app.dataDir, STOWAWAY_ANALYST: 'e2e-analyst' };
   const name = `sw-be-${process.pid}`;
-  const bundle = path.join(tmp.dir, 'incident.tar.gz');
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const bundle = path.join(app.dataDir, 'incident.tar.gz');
   let page: Page;
 
   beforeAll(async () => {
@@ -33,19 +31,11 @@ describe('an offline bundle investigated like a live engine', { timeout: 240_000
     expect(collected.code, collected.stderr).toBe(0);
     // Gone from the live engine: what the workbench shows next can only come from the bundle.
     await removeSuite(SUITE);
-    serve = startServe([], env);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    await page.goto(await serve.url);
+    page = await app.start(env);
   }, 200_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`bundle-engine-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-  });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
-    tmp.cleanup();
   });
 
   it('opening the bundle adds a read-only engine to the rail that lists the collected container', async () => {

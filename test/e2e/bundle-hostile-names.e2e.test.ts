@@ -3,11 +3,11 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
-import { makeEvidence, makeFindings, makeScan, tempDataDir } from '../helpers/case-fixtures.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
+import { makeEvidence, makeFindings, makeScan } from '../helpers/case-fixtures.js';
 import { sha256Hex } from '../../electron/engine/cases/blob-store.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from '../../electron/engine/bundle/bundle-format.js';
 
@@ -48,26 +48,16 @@ async function writeHostileBundle(out: string): Promise<void> {
 }
 
 describe('an opened bundle with bidi controls and very long names', { timeout: 120_000 }, () => {
-  const tmp = tempDataDir('sw-bundle-names-');
-  const bundle = path.join(tmp.dir, 'hostile.tar.gz');
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'bundle-hostile-names', viewport: { width: 1600, height: 960 } });
+  const bundle = path.join(app.dataDir, 'hostile.tar.gz');
   let page: Page;
 
   beforeAll(async () => {
     await writeHostileBundle(bundle);
-    serve = startServe([], { STOWAWAY_DATA_DIR: tmp.dir, STOWAWAY_ANALYST: 'e2e-analyst' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    await page.goto(await serve.url);
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath('bundle-hostile-names-failed.png') });
+    page = await app.start({ STOWAWAY_ANALYST: 'e2e-analyst' });
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    tmp.cleanup();
+    await app.close();
   });
 
   it('shows the names bounded and with their controls visible in the case header, the evidence panel and the rail', async () => {

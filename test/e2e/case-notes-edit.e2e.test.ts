@@ -1,30 +1,23 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { runCli, startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
-import { tempDataDir } from '../helpers/case-fixtures.js';
+import type { Page } from 'playwright-core';
+import { runCli } from '../helpers/cli.js';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
 describe('editing a case note in web mode: a new version, the old text kept', () => {
-  const tmp = tempDataDir('stowaway-notes-e2e-');
-  const env = { STOWAWAY_DATA_DIR: tmp.dir, STOWAWAY_ANALYST: 'e2e-analyst' };
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'case-notes-edit', viewport: { width: 1440, height: 1000 } });
+  const env = { STOWAWAY_DATA_DIR: app.dataDir, STOWAWAY_ANALYST: 'e2e-analyst' };
   let page: Page;
 
   beforeAll(async () => {
-    serve = startServe([], env);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.goto(await serve.url);
+    page = await app.start(env);
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    tmp.cleanup();
+    await app.close();
   });
 
   it('edits a note twice, shows every earlier version, and `case verify` passes until a note row is altered', async () => {
@@ -62,10 +55,10 @@ describe('editing a case note in web mode: a new version, the old text kept', ()
     await expect.poll(() => page.getByTestId('case-verify-result').textContent()).toContain('custody chain intact');
     await page.screenshot({ path: artifactPath('case-notes-edit.png'), fullPage: true });
 
-    await serve.stop();
+    await app.stop();
     expect((await runCli(['case', 'verify', 'Notes case'], { env })).code).toBe(0);
     // Someone with file access rewrites the first version: verify names it.
-    const db = new Database(path.join(tmp.dir, 'cases.db'));
+    const db = new Database(path.join(app.dataDir, 'cases.db'));
     try {
       db.exec('DROP TRIGGER IF EXISTS notes_no_update');
       db.prepare("UPDATE notes SET markdown = 'Nothing found.' WHERE supersedes IS NULL").run();

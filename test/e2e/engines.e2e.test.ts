@@ -1,23 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
-import { startSshd, type Sshd } from '../integration/engines/fixtures/sshd.js';
-import { freePort } from '../integration/engines/fixtures/ports.js';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { freePort } from '../helpers/ports.js';
 import { contextDirName } from '../../electron/engine/connections/docker-contexts.js';
 
 const SUITE = 'e2e-engines';
 
 describe('engine picker: add a remote host, test it, switch, remove', () => {
+  const app = useWebApp({ name: 'engines', viewport: { width: 1440, height: 900 } });
   let sshd: Sshd;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
-  const data = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-eng-'));
   const name = `sw-e2e-eng-${process.pid}`;
 
   beforeAll(async () => {
@@ -25,14 +22,10 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     await runContainer({ suite: SUITE, name });
     sshd = await startSshd();
     // The served app finds the ssh key and known_hosts in this HOME, as it would in the analyst's.
-    serve = startServe([], { HOME: sshd.home, STOWAWAY_DATA_DIR: data, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: '' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start({ HOME: sshd.home, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: '' }, { goto: false });
   });
   afterAll(async () => {
-    // A loaded machine can make chromium slow to close; never let that hold the suite.
-    await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000))]);
-    await serve?.stop();
+    await app.close();
     await sshd?.stop();
     await removeSuite(SUITE);
   });
@@ -51,7 +44,7 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
   }
 
   it('rediscovers contexts; test connection shows an unknown host key with its fingerprint, and nothing is saved', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await expect.poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 }).toContain('connected');
     // A context created while the app runs appears after "rediscover".
     const meta = path.join(sshd.home, '.docker/contexts/meta', contextDirName('made-later'));
@@ -60,7 +53,7 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     expect(await page.locator('[data-engine-id="ctx:made-later"]').count()).toBe(0);
     await page.getByTestId('engines-rediscover').click();
     await page.locator('[data-engine-id="ctx:made-later"]').waitFor({ timeout: 15_000 });
-    const empty = path.join(data, 'empty_known_hosts');
+    const empty = path.join(app.dataDir, 'empty_known_hosts');
     writeFileSync(empty, '');
     await fillSsh('untrusted', empty);
     await page.getByTestId('host-test').click();
@@ -69,7 +62,7 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     expect(await result.textContent()).toMatch(/SSH_UNKNOWN_HOST_KEY: The host key of \[127\.0\.0\.1\]:\d+ is not in known_hosts: ssh-ed25519 SHA256:/);
     await page.keyboard.press('Escape');
     await form().waitFor({ state: 'detached' });
-    expect(existsSync(path.join(data, 'engines.json'))).toBe(false);
+    expect(existsSync(path.join(app.dataDir, 'engines.json'))).toBe(false);
   });
 
   it('plain tcp needs the insecure opt-in, then shows a warning and its failure reason', async () => {
@@ -105,7 +98,7 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     await form().waitFor({ state: 'detached' });
 
     // Saved in the data dir, without any key material.
-    const saved = JSON.parse(readFileSync(path.join(data, 'engines.json'), 'utf8')) as { hosts: Array<{ id: string; name: string; endpoint: Record<string, unknown> }> };
+    const saved = JSON.parse(readFileSync(path.join(app.dataDir, 'engines.json'), 'utf8')) as { hosts: Array<{ id: string; name: string; endpoint: Record<string, unknown> }> };
     expect(saved.hosts.map((h) => h.name)).toEqual(['lab-over-ssh']);
     expect(JSON.stringify(saved)).not.toMatch(/PRIVATE KEY/);
     const id = saved.hosts[0]!.id;
@@ -125,12 +118,7 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     expect(await remote.getAttribute('data-status')).toBe('connected');
 
     // Persisted: a fresh server on the same data dir lists it again.
-    await serve.stop();
-    serve = startServe([], { HOME: sshd.home, STOWAWAY_DATA_DIR: data, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: '' });
-    // A new browser context: cookies are per host, not per port, so the old server's cookie would shadow the token.
-    await page.close();
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await page.goto(await serve.url);
+    page = await app.restart();
     remote = page.locator(remoteSel);
     await remote.waitFor({ timeout: 15_000 });
     await remote.click();
@@ -138,7 +126,7 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     await page.getByTestId('engine-remove-confirm').click();
     await remote.waitFor({ state: 'detached', timeout: 15_000 });
     await expect.poll(() => page.locator('[data-engine-id="local"]').getAttribute('aria-selected')).toBe('true');
-    const after = JSON.parse(readFileSync(path.join(data, 'engines.json'), 'utf8')) as { hosts: unknown[] };
+    const after = JSON.parse(readFileSync(path.join(app.dataDir, 'engines.json'), 'utf8')) as { hosts: unknown[] };
     expect(after.hosts).toEqual([]);
     await page.screenshot({ path: artifactPath('engines-after-remove.png') });
   });

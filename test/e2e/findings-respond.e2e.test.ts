@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { runCli, startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
-import { tempDataDir } from '../helpers/case-fixtures.js';
+import type { Page } from 'playwright-core';
+import { runCli } from '../helpers/cli.js';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { labelledEngine, type LabelledEngine } from './fixtures/labelled-engine.js';
 
 const SUITE = 'e2e-findings-respond';
@@ -18,20 +18,17 @@ const TARGET = 'rs-etc-mount';
  * disables the action and on a read-only bundle engine.
  */
 describe('findings grouped by cause and the Respond menu', { timeout: 600_000 }, () => {
-  const tmp = tempDataDir('sw-respond-e2e-');
+  const app = useWebApp({ name: 'findings-respond', viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  // A second workbench with nothing live, for the bundle's findings alone.
+  const offline = useWebApp({ name: 'findings-respond-bundle', viewport: { width: 1280, height: 800 } });
   let engine: LabelledEngine;
   let env: NodeJS.ProcessEnv;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     engine = await labelledEngine(SUITE, 6, 'rs');
-    env = { DOCKER_HOST: engine.host, STOWAWAY_DATA_DIR: tmp.dir, STOWAWAY_ANALYST: 'e2e-analyst' };
-    serve = startServe([], env);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
-    await page.goto(await serve.url);
+    env = { DOCKER_HOST: engine.host, STOWAWAY_DATA_DIR: app.dataDir, STOWAWAY_ANALYST: 'e2e-analyst' };
+    page = await app.start(env);
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('tab-case').click();
     await page.getByTestId('case-new-name').fill('Respond case');
@@ -41,14 +38,9 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
     await page.getByTestId('scan-button').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 5, undefined, { timeout: 300_000, polling: 1000 });
   }, 500_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`respond-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-  });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await engine?.destroy();
-    tmp.cleanup();
   });
 
   const poll = <T,>(fn: () => T | Promise<T>, timeout = 20_000) => expect.poll(fn, { timeout, interval: 200 });
@@ -156,7 +148,7 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
   });
 
   it('refuses an action a setting disables, and records the refusal nowhere as done', async () => {
-    writeFileSync(path.join(tmp.dir, 'settings.json'), JSON.stringify({ respond: { disabled: ['stop'] } }));
+    writeFileSync(path.join(app.dataDir, 'settings.json'), JSON.stringify({ respond: { disabled: ['stop'] } }));
     try {
       await pickFinding();
       await respond('stop');
@@ -170,20 +162,17 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
       expect((await state()).Running).toBe(true);
       expect(await custody()).not.toContain('requested: stop');
     } finally {
-      rmSync(path.join(tmp.dir, 'settings.json'), { force: true });
+      rmSync(path.join(app.dataDir, 'settings.json'), { force: true });
     }
   });
 
   it('offers no response on a read-only bundle engine', async () => {
-    const bundle = path.join(tmp.dir, 'respond.tar.gz');
+    const bundle = path.join(app.dataDir, 'respond.tar.gz');
     const collected = await runCli(['collect', '--out', bundle, '--since', '10m'], { env, timeoutMs: 240_000 });
     expect(collected.code, collected.stderr).toBe(0);
     // A second workbench with nothing live: the bundle's findings are the only ones.
-    const data = tempDataDir('sw-respond-bundle-');
-    const offline = startServe([], { DOCKER_HOST: `unix://${data.dir}/none.sock`, STOWAWAY_DATA_DIR: data.dir });
-    const p2 = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const p2 = await offline.start({ DOCKER_HOST: `unix://${offline.root}/none.sock` });
     try {
-      await p2.goto(await offline.url);
       await p2.getByTestId('tab-case').click({ timeout: 60_000 });
       await p2.getByTestId('case-bundle-path').fill(bundle);
       await p2.getByTestId('case-bundle-path').press('Enter');
@@ -199,9 +188,7 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
       expect(await p2.getByTestId('respond-refusal').textContent()).toContain('Read-only evidence bundle');
       await p2.screenshot({ path: artifactPath('respond-bundle-refused-1280.png') });
     } finally {
-      await p2.close();
       await offline.stop();
-      data.cleanup();
     }
   });
 });

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { deployment, event, namespace, pod, replicaSet, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../helpers/fake-kube-api/index.js';
 
 /** A kubeconfig context opened in the web UI against the fake API server: rail groups, overview, findings, timeline. */
@@ -12,11 +10,10 @@ const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const now = (ms = 0) => new Date(Date.now() - ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 describe('a Kubernetes engine in web mode', () => {
+  const app = useWebApp({ name: 'kube-engine', viewport: { width: 1440, height: 900 } });
   let api: FakeKubeApi;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
-  const home = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-kube-'));
+  const home = app.home;
 
   beforeAll(async () => {
     api = await startFakeKubeApi({ tokens: { 'tok-reader': { name: 'reader', groups: [] } } });
@@ -28,19 +25,15 @@ describe('a Kubernetes engine in web mode', () => {
     api.put(event('ops', 'debug.1', { kind: 'Pod', name: 'debug' }, 'Pulled', `Pulled image ${HOSTILE}`, now(120_000)));
     api.put(event('shop', 'web.1', { kind: 'Pod', name: 'web-5d9c-abcde' }, 'Started', 'Started container web', now(120_000)));
     const kubeconfig = writeKubeconfig(path.join(home, 'kubeconfig'), [{ name: 'prod', api, user: { token: 'tok-reader' } }], 'prod');
-    serve = startServe([], { HOME: home, STOWAWAY_DATA_DIR: path.join(home, 'data'), KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONTEXT: '' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start({ HOME: home, KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONTEXT: '' }, { goto: false });
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await api?.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('opens the context and groups its pods by namespace and workload', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await page.locator('[data-testid="engine-item"][data-engine-id="kube:prod"]').click();
     await page.locator('[data-testid="engine-item"][data-engine-id="kube:prod"][data-status="connected"]').waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByTestId('rail-namespace').allTextContents(), { timeout: 15_000 }).toEqual(['ns ops1', 'ns shop2']);

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite } from '../helpers/docker.js';
 import { namespace, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../helpers/fake-kube-api/index.js';
 import { dockerExecRunner, startRealPod } from '../helpers/fake-kube-api/pod-containers.js';
@@ -17,11 +15,10 @@ import { dockerExecRunner, startRealPod } from '../helpers/fake-kube-api/pod-con
 const SUITE = 'e2e-kube-exec';
 
 describe('pods/exec in web mode', () => {
+  const app = useWebApp({ name: 'kube-exec', viewport: { width: 1440, height: 900 } });
   let api: FakeKubeApi;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
-  const home = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-kube-exec-'));
+  const home = app.home;
 
   beforeAll(async () => {
     await removeSuite(SUITE);
@@ -29,20 +26,16 @@ describe('pods/exec in web mode', () => {
     api.put(namespace('shop'));
     await startRealPod(api, 'shop', 'web', { suite: SUITE, containerName: 'web', cmd: ['sh', '-c', "printf '#!/bin/sh\\nsleep 3600\\n' > '/tmp/\u001b[31mevil' && chmod +x /tmp/*evil && ('/tmp/\u001b[31mevil' &) && exec sleep 3601"] });
     const kubeconfig = writeKubeconfig(path.join(home, 'kubeconfig'), [{ name: 'prod', api, user: { token: 'tok-reader' } }], 'prod');
-    serve = startServe([], { HOME: home, STOWAWAY_DATA_DIR: path.join(home, 'data'), KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONTEXT: '' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start({ HOME: home, KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONTEXT: '' }, { goto: false });
   }, 90_000);
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await api?.close();
     await removeSuite(SUITE);
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('lists the pod container processes once asked, with hostile names shown as text', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await page.locator('[data-testid="engine-item"][data-engine-id="kube:prod"]').click();
     await page.locator('[data-testid="engine-item"][data-engine-id="kube:prod"][data-status="connected"]').waitFor({ timeout: 15_000 });
     await page.getByTestId('container-item').filter({ hasText: 'shop/web/web' }).click();

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { docker, removeSuite, TEST_LABEL } from '../helpers/docker.js';
 import { namespace, pod, startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../helpers/fake-kube-api/index.js';
 import { startRealPod, type RealPod } from '../helpers/fake-kube-api/pod-containers.js';
@@ -18,12 +16,11 @@ const SUITE = 'e2e-kube-network';
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
 describe('the network graph of a Kubernetes engine in web mode', () => {
+  const app = useWebApp({ name: 'kube-network', viewport: { width: 1440, height: 900 } });
   let api: FakeKubeApi;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
   let web: RealPod;
-  const home = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-kube-net-'));
+  const home = app.home;
   const net = `${SUITE}-${process.pid}`;
 
   beforeAll(async () => {
@@ -38,21 +35,17 @@ describe('the network graph of a Kubernetes engine in web mode', () => {
     api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { type: 'ClusterIP', clusterIP: '10.96.12.7', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] }, status: { loadBalancer: {} } });
     api.put({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web-from-frontend', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }], policyTypes: ['Ingress'] } });
     const kubeconfig = writeKubeconfig(path.join(home, 'kubeconfig'), [{ name: 'prod', api, user: { token: 'tok-reader' } }], 'prod');
-    serve = startServe([], { HOME: home, STOWAWAY_DATA_DIR: path.join(home, 'data'), KUBECONFIG: kubeconfig, DOCKER_CONTEXT: '' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start({ HOME: home, KUBECONFIG: kubeconfig, DOCKER_CONTEXT: '' }, { goto: false });
   }, 90_000);
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await api?.close();
     await removeSuite(SUITE);
     await docker.getNetwork(net).remove().catch(() => undefined);
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('draws what the cluster declares: pods, the service and who the policy lets in, without the node engine\'s DNS listeners', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await page.locator('[data-testid="engine-item"][data-engine-id="kube:prod"]').click();
     await page.locator('[data-testid="engine-item"][data-engine-id="kube:prod"][data-status="connected"]').waitFor({ timeout: 15_000 });
     await page.getByTestId('tab-network').click();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
-import { tempDataDir } from '../helpers/case-fixtures.js';
-import { disposableDockerd, type Dockerd } from '../integration/engines/fixtures/dockerd.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
+import { disposableDockerd, type Dockerd } from '../helpers/dockerd.js';
 import { CaseService } from '../../electron/engine/cases/case-service.js';
 import type { Finding, Severity } from '../../shared/domain/finding.js';
 import type { ScanResult } from '../../shared/domain/scan.js';
@@ -53,16 +52,13 @@ function bigScan(): ScanResult {
  * the heat strip and the lists keep a bounded DOM, and sorting and keyboard moves across the whole engine still work.
  */
 describe('overview at 2,000 containers', { timeout: 300_000 }, () => {
+  const app = useWebApp({ name: 'overview-scale', viewport: { width: 1280, height: 800 } });
   let dockerd: Dockerd;
-  let data: ReturnType<typeof tempDataDir>;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
   let findings = 0;
 
   beforeAll(async () => {
-    data = tempDataDir('sw-overview-scale-');
-    const cases = new CaseService(data.dir, 'analyst');
+    const cases = new CaseService(app.dataDir, 'analyst');
     const scan = bigScan();
     findings = scan.findings.length;
     cases.addScan(cases.create('Two thousand').id, scan);
@@ -70,19 +66,14 @@ describe('overview at 2,000 containers', { timeout: 300_000 }, () => {
     // An empty engine of its own, so the engine side of the overview answers and nobody else's containers appear.
     dockerd = disposableDockerd();
     await dockerd.start();
-    serve = startServe([], { DOCKER_HOST: `unix://${dockerd.socket}`, STOWAWAY_DATA_DIR: data.dir });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(await serve.url);
+    page = await app.start({ DOCKER_HOST: `unix://${dockerd.socket}`});
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('overview-source-case').click();
     await page.waitForFunction((n) => document.querySelector('[data-testid="risk-strip"]')?.getAttribute('data-count') === String(n), N, { timeout: 60_000 });
   }, 200_000);
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await dockerd?.destroy();
-    data?.cleanup();
   });
 
   const bounded = async () => ({

@@ -1,36 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { labelledEngine, type LabelledEngine } from './fixtures/labelled-engine.js';
 
 const SUITE = 'e2e-palette-triage';
 
 /** Ctrl-K jumps, triage from the keyboard, and Stowaway's own exec kept out of the timeline unless asked for. */
 describe('command palette, triage keys and the footprint toggle', { timeout: 400_000 }, () => {
+  const app = useWebApp({ name: 'palette-triage', viewport: { width: 1280, height: 800 } });
   let engine: LabelledEngine;
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     engine = await labelledEngine(SUITE, 16, 'pl');
-    serve = startServe([], { DOCKER_HOST: engine.host, STOWAWAY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sw-palette-e2e-')) });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(await serve.url);
+    page = await app.start({ DOCKER_HOST: engine.host });
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('engine-overview').waitFor({ timeout: 30_000 });
   }, 300_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`palette-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-  });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await engine?.destroy();
   });
 

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 import { podExecAudit } from '../helpers/kube-audit.js';
 
@@ -12,29 +11,24 @@ const SUITE = 'e2e-scan-options';
 
 /** The Scan button's options panel: a baseline and an audit log chosen in the UI reach the scan. */
 describe('scan options in the findings view', () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'scan-options', viewport: { width: 1440, height: 900 } });
   let page: Page;
-  const data = mkdtempSync(path.join(os.tmpdir(), 'sw-e2e-scanopt-'));
+  const data = app.root;
   const audit = path.join(data, 'audit.log');
 
   beforeAll(async () => {
     await removeSuite(SUITE);
     await runContainer({ suite: SUITE, name: `sw-e2e-scanopt-${process.pid}` });
     writeFileSync(audit, `${podExecAudit('coredns-5d78c9869d-<b>x</b>')}\n`);
-    serve = startServe([], { STOWAWAY_DATA_DIR: data, DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: path.join(data, 'no-kubeconfig') });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start({ DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: path.join(data, 'no-kubeconfig') }, { goto: false });
   });
   afterAll(async () => {
-    await Promise.race([browser?.close(), new Promise((r) => setTimeout(r, 15_000))]);
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
-    rmSync(data, { recursive: true, force: true });
   });
 
   it('lists the shipped baselines, takes an audit log path, and the scan judges it', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await page.getByTestId('tab-findings').click({ timeout: 60_000 });
     await page.getByTestId('scan-options-toggle').click();
     const panel = page.getByTestId('scan-options');

@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
 const SUITE = 'e2e-terminal-hostile';
@@ -28,29 +26,23 @@ const ATTACKS = [
 ].join('\\n');
 
 describe('hostile terminal output in a real browser', () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'terminal-hostile' });
   let context: BrowserContext;
   let page: Page;
-  let dataDir: string;
   const name = `sw-hostile-${process.pid}`;
   const inputs: string[] = [];
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'sw-hostile-'));
     await runContainer({ suite: SUITE, name, env: [`P=${ATTACKS}`], cmd: ['sh', '-c', 'echo start-of-logs; printf "$P"; echo; echo end-of-logs; sleep 3600'] });
-    serve = startServe([], { STOWAWAY_DATA_DIR: dataDir, STOWAWAY_ANALYST: 'analyst-e2e' });
-    browser = await launchBrowser();
-    const url = await serve.url;
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
-    page = await context.newPage();
+    page = await app.start({ STOWAWAY_ANALYST: 'analyst-e2e' }, { goto: false });
+    context = app.context;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
     // Everything the page sends as terminal input: a terminal answering a query would show up here.
     page.on('request', (r) => {
       if (r.url().includes('/api/terminal.input')) inputs.push((JSON.parse(r.postData() ?? '{}') as { data?: string }).data ?? '');
     });
-    await page.goto(url);
+    await page.goto(app.url);
     await page.evaluate(() => navigator.clipboard.writeText('clipboard-sentinel'));
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
     // The rail lists rows in view only: on a busy engine the container is found through the filter.
@@ -61,10 +53,8 @@ describe('hostile terminal output in a real browser', () => {
     await page.getByTestId('tab-terminal').click();
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const screen = async () => (await page.getByTestId('terminal').locator('.xterm-rows').textContent()) ?? '';
@@ -128,7 +118,7 @@ describe('hostile terminal output in a real browser', () => {
     const rec = page.getByTestId('terminal-recording');
     await rec.waitFor({ timeout: 15_000 });
     const file = /(\/\S+\.cast)/.exec((await rec.textContent()) ?? '')?.[1];
-    expect(file?.startsWith(dataDir)).toBe(true);
+    expect(file?.startsWith(app.dataDir)).toBe(true);
     const events = readFileSync(file!, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => JSON.parse(l) as [number, string, string]);
     const output = events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
     expect(output).toContain('osc52:\\x1b]52;c;cHduZWQtY2xpcA==\\x07');

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
 const SUITE = 'e2e-workbench';
 const HOSTILE = '<img src=x onerror="window.__pwned=1">\u001b]0;owned\u0007';
 
 describe('workbench in web mode', () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'workbench', viewport: { width: 1440, height: 900 } });
   let page: Page;
   const name = `sw-e2e-${process.pid}`;
 
@@ -17,18 +16,15 @@ describe('workbench in web mode', () => {
     await removeSuite(SUITE);
     await runContainer({ suite: SUITE, name, labels: { 'com.example.note': HOSTILE }, cmd: ['sh', '-c', `sleep 3600 # ${HOSTILE}`] });
     await runContainer({ suite: SUITE, name: `${name}-stopped`, start: false });
-    serve = startServe();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start(undefined, { goto: false });
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
   });
 
   it('shows the real containers of the local engine and their overview', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await expect.poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 }).toContain('connected');
     const item = page.getByTestId('container-item').filter({ hasText: name }).first();
     await item.waitFor({ timeout: 15_000 });

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { contextDirName } from '../../electron/engine/connections/docker-contexts.js';
-import { disposableDockerd, type Dockerd } from '../integration/engines/fixtures/dockerd.js';
+import { disposableDockerd, type Dockerd } from './dockerd.js';
 import { BUSYBOX, TEST_LABEL } from './docker.js';
 
 /**

@@ -7,7 +7,7 @@ import { ScanResultSchema } from '../../shared/domain/scan.js';
 import { runCli } from '../helpers/cli.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 import { dockerContexts, runOn, secondEngine } from '../helpers/second-engine.js';
-import type { Dockerd } from './engines/fixtures/dockerd.js';
+import type { Dockerd } from '../helpers/dockerd.js';
 
 const SUITE = 'cli-scan-engines';
 

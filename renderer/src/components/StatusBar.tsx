@@ -1,5 +1,5 @@
 import type { EngineView } from '../../../shared/domain/engine.js';
-import { useRetryCountdown } from '../features/engines/use-retry-countdown.js';
+import { useRetryCountdown } from '../lib/use-retry-countdown.js';
 import { shown } from '../lib/visible-text.js';
 
 const LABEL: Record<string, string> = { idle: 'not connected', connecting: 'connecting…', connected: 'connected', lost: 'connection lost', failed: 'failed' };

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contextDirName } from '../../../electron/engine/connections/docker-contexts.js';
 import { CLI, runCli, type CliResult } from '../../helpers/cli.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';
-import { makeCerts, type Certs } from './fixtures/certs.js';
-import { startSshd, type Sshd } from './fixtures/sshd.js';
-import { startTlsProxy } from './fixtures/tls-proxy.js';
+import { makeCerts, type Certs } from '../../helpers/certs.js';
+import { startSshd, type Sshd } from '../../helpers/sshd.js';
+import { startTlsProxy } from '../../helpers/tls-proxy.js';
 
 // Whole-engine scans over ssh read every container the shared daemon holds, however many other suites run:
 // their time is bounded by each CLI call's own time-out, not by the default per-test limit.

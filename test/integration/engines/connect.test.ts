@@ -7,10 +7,10 @@ import type { EngineConfig, EngineState } from '../../../shared/domain/engine.js
 import { EngineRegistry } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
 import { removeSuite, runContainer, TEST_LABEL } from '../../helpers/docker.js';
-import { makeCerts, type Certs } from './fixtures/certs.js';
-import { startSshd, type Sshd } from './fixtures/sshd.js';
-import { startTlsProxy } from './fixtures/tls-proxy.js';
-import { waitForListener } from './fixtures/ports.js';
+import { makeCerts, type Certs } from '../../helpers/certs.js';
+import { startSshd, type Sshd } from '../../helpers/sshd.js';
+import { startTlsProxy } from '../../helpers/tls-proxy.js';
+import { waitForListener } from '../../helpers/ports.js';
 
 const SUITE = 'engines-connect';
 

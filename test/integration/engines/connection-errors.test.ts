@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineConfig } from '../../../shared/domain/engine.js';
 import { EngineRegistry, type RegistryOptions } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
-import { makeCerts, type Certs } from './fixtures/certs.js';
-import { startSshd, type Sshd } from './fixtures/sshd.js';
-import { startTlsProxy } from './fixtures/tls-proxy.js';
-import { waitForListener } from './fixtures/ports.js';
+import { makeCerts, type Certs } from '../../helpers/certs.js';
+import { startSshd, type Sshd } from '../../helpers/sshd.js';
+import { startTlsProxy } from '../../helpers/tls-proxy.js';
+import { waitForListener } from '../../helpers/ports.js';
 
 const engine = (endpoint: EngineConfig['endpoint'], extra: Partial<EngineConfig> = {}): EngineConfig => ({ id: 'e', name: 'target', kind: 'docker', source: 'cli', endpoint, current: false, ...extra });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../../electron/engine/connections/discover.js';
 import { EngineRegistry } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
-import { freePort } from './fixtures/ports.js';
+import { freePort } from '../../helpers/ports.js';
 
 describe('kubeconfig contexts as engines', () => {
   let server: http.Server;

@@ -3,7 +3,7 @@ import { createDockerClient } from '../../../electron/engine/docker/client.js';
 import { runScan } from '../../../electron/engine/scan/run-scan.js';
 import { runCli } from '../../helpers/cli.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';
-import { freePort } from './fixtures/ports.js';
+import { freePort } from '../../helpers/ports.js';
 
 const SUITE = 'engines-own-endpoint';
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineConfig } from '../../../shared/domain/engine.js';
 import { EngineRegistry } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
-import { makeCerts, type Certs } from './fixtures/certs.js';
-import { disposableDockerd, type Dockerd } from './fixtures/dockerd.js';
-import { freePort } from './fixtures/ports.js';
-import { startSshd } from './fixtures/sshd.js';
+import { makeCerts, type Certs } from '../../helpers/certs.js';
+import { disposableDockerd, type Dockerd } from '../../helpers/dockerd.js';
+import { freePort } from '../../helpers/ports.js';
+import { startSshd } from '../../helpers/sshd.js';
 import { stateLog } from '../../helpers/engine-state-log.js';
 
 

@@ -5,7 +5,7 @@ import { createSshDockerClient, type SshSession } from '../../../electron/engine
 import { runScan } from '../../../electron/engine/scan/run-scan.js';
 import { createLimiter } from '../../../electron/engine/collect/limiter.js';
 import { docker as local, removeSuite, runContainer } from '../../helpers/docker.js';
-import { startSshd, type Sshd } from './fixtures/sshd.js';
+import { startSshd, type Sshd } from '../../helpers/sshd.js';
 
 const SUITE = 'engines-ssh-channels';
 const N = 50;

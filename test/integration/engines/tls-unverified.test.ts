@@ -18,7 +18,7 @@ import { CaseService } from '../../../electron/engine/cases/case-service.js';
 import { buildCaseExport } from '../../../electron/engine/reports/case-export.js';
 import { renderHtml } from '../../../electron/engine/reports/html-report.js';
 import { renderMarkdown } from '../../../electron/engine/reports/markdown-report.js';
-import { disposableDockerd, type Dockerd } from './fixtures/dockerd.js';
+import { disposableDockerd, type Dockerd } from '../../helpers/dockerd.js';
 
 /**
  * A real dockerd behind a TLS listener on 127.0.0.1 whose certificate is self-signed (made by openssl here):

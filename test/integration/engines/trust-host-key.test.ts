@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../electron/engine/app.js';
 import { runCli } from '../../helpers/cli.js';
-import { startSshd, type Sshd } from './fixtures/sshd.js';
+import { startSshd, type Sshd } from '../../helpers/sshd.js';
 
 const fingerprintOf = (pubFile: string) => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile]).toString().split(' ')[1]!;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Dockerd } from '../engines/fixtures/dockerd.js';
+import type { Dockerd } from '../../helpers/dockerd.js';
 import { engineWithContainers, expectCaseIntact, expectPartial, faultRig } from './fault-rig.js';
 
 const SUITE = 'fault-engine-hang';

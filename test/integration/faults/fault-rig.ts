@@ -13,7 +13,7 @@ import { stateLog } from '../../helpers/engine-state-log.js';
 
 export { stateLog };
 import { runOn, secondEngine } from '../../helpers/second-engine.js';
-import type { Dockerd } from '../engines/fixtures/dockerd.js';
+import type { Dockerd } from '../../helpers/dockerd.js';
 
 /** A sleeper that ends at once on SIGTERM, so a daemon shutting down does not wait out its stop time-out. */
 export const QUICK_STOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];

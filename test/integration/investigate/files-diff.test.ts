@@ -7,7 +7,7 @@ import { createApp } from '../../../electron/engine/app.js';
 import { FileInvestigator } from '../../../electron/engine/investigate/files.js';
 import { docker, removeSuite, runContainer, TEST_LABEL } from '../../helpers/docker.js';
 
-const SUITE = 'int-views-a-files';
+const SUITE = 'int-files-diff';
 const ctx = { transport: 'cli' as const, user: 'tester' };
 
 describe('investigate.fileDiff and containers.stats against the local engine', () => {

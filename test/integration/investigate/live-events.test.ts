@@ -6,7 +6,7 @@ import { createApp } from '../../../electron/engine/app.js';
 import type { EngineEvent } from '../../../shared/domain/event.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';
 
-const SUITE = 'int-views-a-live';
+const SUITE = 'int-live-events';
 
 describe('live engine events', () => {
   let app: ReturnType<typeof createApp>;

@@ -421,14 +421,25 @@ export class ForceGraph {
     const t0 = performance.now();
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
-    const p = this.palette;
     const { k, x: tx, y: ty } = this.transform;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    ctx.fillStyle = p.bg;
+    ctx.fillStyle = this.palette.bg;
     ctx.fillRect(0, 0, this.width, this.height);
     ctx.setTransform(this.dpr * k, 0, 0, this.dpr * k, this.dpr * tx, this.dpr * ty);
+    const sel = this.selected;
+    const neighbours = this.neighboursOf(sel);
+    this.drawHulls(ctx, k);
+    this.drawEdges(ctx, sel, k);
+    this.drawNodes(ctx, sel, neighbours);
+    this.drawRings(ctx, sel, k);
+    this.drawLabels(ctx, sel, neighbours, k);
+    ctx.globalAlpha = 1;
+    this.stats.lastDrawMs = performance.now() - t0;
+    this.stats.draws++;
+  }
 
-    // Docker networks: a soft hull behind their members, labelled.
+  /** Docker networks: a soft hull behind their members, labelled. */
+  private drawHulls(ctx: CanvasRenderingContext2D, k: number): void {
     this.groups.forEach((g, gi) => {
       const pts = g.members.map((m) => this.byId.get(m)).filter((n): n is GNode => Boolean(n)).map((n) => [n.x ?? 0, n.y ?? 0] as [number, number]);
       if (pts.length === 0) return;
@@ -458,8 +469,10 @@ export class ForceGraph {
       ctx.fillText(`⬡ ${g.name}`, top[0] - 16, top[1] - 26);
       ctx.globalAlpha = 1;
     });
+  }
 
-    const sel = this.selected;
+  /** The nodes one edge away from the selection, drawn undimmed beside it. */
+  private neighboursOf(sel: string | undefined): Set<string> {
     const neighbours = new Set<string>();
     if (sel) {
       for (const e of this.edges) {
@@ -470,6 +483,12 @@ export class ForceGraph {
       }
     }
 
+    return neighbours;
+  }
+
+  /** Edges coloured by kind and direction, dimmed away from the selection, with arrow heads when zoomed in. */
+  private drawEdges(ctx: CanvasRenderingContext2D, sel: string | undefined, k: number): void {
+    const p = this.palette;
     // Canvas state changes and stroke calls dominate the cost at a few thousand elements: everything below is
     // bucketed by style and drawn with one path per bucket.
     const edgeBuckets = new Map<string, { colour: string; width: number; alpha: number; dashed: boolean; edges: GEdge[] }>();
@@ -511,8 +530,11 @@ export class ForceGraph {
       for (const e of list) this.arrow(ctx, e.source as GNode, e.target as GNode);
       ctx.fill();
     }
+  }
 
-    // Nodes: shape by kind, ring for findings, dot when pinned; one path per colour.
+  /** Nodes: shape by kind, ring for findings, dot when pinned; one path per colour. */
+  private drawNodes(ctx: CanvasRenderingContext2D, sel: string | undefined, neighbours: Set<string>): void {
+    const p = this.palette;
     const nodeBuckets = new Map<string, { fill: string; alpha: number; nodes: GNode[] }>();
     const markBuckets = new Map<string, GNode[]>();
     const pinnedNodes: GNode[] = [];
@@ -571,18 +593,27 @@ export class ForceGraph {
       }
       ctx.fill();
     }
+  }
+
+  /** The accent ring around the selected and the hovered node. */
+  private drawRings(ctx: CanvasRenderingContext2D, sel: string | undefined, k: number): void {
     for (const id of [sel, this.hovered]) {
       const n = id ? this.byId.get(id) : undefined;
       if (!n) continue;
-      ctx.strokeStyle = p.accent;
+      ctx.strokeStyle = this.palette.accent;
       ctx.lineWidth = 2 / k;
       ctx.beginPath();
       ctx.arc(n.x ?? 0, n.y ?? 0, RADIUS[n.kind] + 7, 0, Math.PI * 2);
       ctx.stroke();
     }
+  }
 
-    // Labels: only on screen, only when readable; containers first. fillText draws pixels, so a hostile name can
-    // never become markup.
+  /**
+   * Labels: only on screen, only when readable; containers first. fillText draws pixels, so a hostile name can
+   * never become markup.
+   */
+  private drawLabels(ctx: CanvasRenderingContext2D, sel: string | undefined, neighbours: Set<string>, k: number): void {
+    const p = this.palette;
     const showLabels = k > 0.7 || this.nodes.length < 80;
     if (showLabels) {
       const [vx0, vy0] = this.transform.invert([0, 0]);
@@ -604,9 +635,6 @@ export class ForceGraph {
         }
       }
     }
-    ctx.globalAlpha = 1;
-    this.stats.lastDrawMs = performance.now() - t0;
-    this.stats.draws++;
   }
 
   /** Adds an arrow head at the target end of an edge to the current path. */

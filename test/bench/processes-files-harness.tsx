@@ -1,4 +1,4 @@
-// Page harness for views-a.bench.ts: mounts the real ProcessTree and FsDiff components on fixture evidence of
+// Page harness for processes-files.bench.ts: mounts the real ProcessTree and FsDiff components on fixture evidence of
 // a chosen size, with no backend. Bundled by esbuild and loaded into headless chromium.
 import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';

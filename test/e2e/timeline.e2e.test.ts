@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-timeline';
+const SUITE = 'e2e-timeline';
 const HOSTILE_ARG = '<b onmouseover="window.__pwned=1">x</b>';
 
 describe('timeline in web mode', () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'timeline', viewport: { width: 1440, height: 900 } });
   let page: Page;
   const name = `sw-tl-${process.pid}`;
 
@@ -24,20 +23,17 @@ describe('timeline in web mode', () => {
       stream.on('close', () => r());
       stream.resume();
     });
-    serve = startServe();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start(undefined, { goto: false });
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
   });
 
   const rows = () => page.getByTestId('timeline-row');
 
   it('shows the create, start and exec events of the selected container', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
     // The rail lists rows in view only: on a busy engine the container is found through the filter.
     await page.getByTestId('engine-rail').locator('input[type="search"]').fill(name);
@@ -83,7 +79,7 @@ describe('timeline in web mode', () => {
     await page.mouse.up();
     await expect.poll(() => page.getByTestId('timeline-summary').textContent()).toContain('range');
     await expect.poll(() => rows().count()).toBe(0);
-    await page.screenshot({ path: artifactPath('views-timeline-brushed.png') });
+    await page.screenshot({ path: artifactPath('timeline-brushed.png') });
     await page.getByTestId('timeline-clear-range').click();
     await expect.poll(() => rows().count()).toBeGreaterThanOrEqual(4);
     // Zoom to the last minutes so the marks spread out, then screenshot.
@@ -92,6 +88,6 @@ describe('timeline in web mode', () => {
     await rows().first().click();
     await page.keyboard.press('z');
     await page.waitForTimeout(500);
-    await page.screenshot({ path: artifactPath('views-timeline.png') });
+    await page.screenshot({ path: artifactPath('timeline.png') });
   });
 });

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { docker, removeSuite, runContainer, TEST_LABEL } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-network';
+const SUITE = 'e2e-network';
 
 /** Two containers on an internal network (no route out): the client holds a TCP session to the server's nc listener. */
 describe('network graph in web mode', () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'network', viewport: { width: 1440, height: 900 } });
   let page: Page;
   const net = `sw-views-net-${process.pid}`;
   const server = `sw-net-srv-${process.pid}`;
@@ -22,19 +21,16 @@ describe('network graph in web mode', () => {
     const srv = await runContainer({ suite: SUITE, name: server, cmd: ['sh', '-c', 'while true; do sleep 3600 | nc -l -p 9000; done'], hostConfig: { NetworkMode: net } });
     const ip = ((await srv.inspect()).NetworkSettings.Networks[net] as { IPAddress: string }).IPAddress;
     await runContainer({ suite: SUITE, name: client, cmd: ['sh', '-c', `while true; do nc ${ip} 9000 -e sleep 3600; sleep 1; done`], hostConfig: { NetworkMode: net } });
-    serve = startServe();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await app.start(undefined, { goto: false });
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
     await docker.getNetwork(net).remove().catch(() => undefined);
   });
 
   it('draws the edge from the client container to the server listener', async () => {
-    await page.goto(await serve.url);
+    await page.goto(app.url);
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 15_000 });
     await page.getByTestId('tab-network').click();
     const graph = page.getByTestId('network-graph');
@@ -81,10 +77,10 @@ describe('network graph in web mode', () => {
     await expect.poll(() => canvas.getAttribute('data-pinned')).toBe('1');
     await page.keyboard.press('f');
     await page.waitForTimeout(500);
-    await page.screenshot({ path: artifactPath('views-network.png') });
+    await page.screenshot({ path: artifactPath('network.png') });
     await page.keyboard.press('t');
     await page.waitForTimeout(300);
-    await page.screenshot({ path: artifactPath('views-network-dark.png') });
+    await page.screenshot({ path: artifactPath('network-dark.png') });
     await page.keyboard.press('t');
   });
 });

@@ -1,33 +1,25 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { docker, removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-terminal';
+const SUITE = 'e2e-terminal';
 // A window-title OSC, a clipboard-write OSC and markup: all must stay inert.
 const HOSTILE = `printf '\\033]0;pwned-title\\007\\033]52;c;ZXZpbA==\\007<img src=x onerror="window.__pwned=1"> \\033[31mred-text\\033[0m\\n'`;
 
 describe('terminal view in web mode', () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'terminal', viewport: { width: 1440, height: 900 } });
   let page: Page;
-  let dataDir: string;
   const name = `sw-term-${process.pid}`;
   let id = '';
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'sw-term-'));
     const c = await runContainer({ suite: SUITE, name, cmd: ['sh', '-c', `echo hello-from-logs; ${HOSTILE}; sleep 3600`] });
     id = c.id;
-    serve = startServe([], { STOWAWAY_DATA_DIR: dataDir, STOWAWAY_ANALYST: 'analyst-e2e' });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(await serve.url);
+    page = await app.start({ STOWAWAY_ANALYST: 'analyst-e2e' });
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
     // The rail lists rows in view only: on a busy engine the container is found through the filter.
     await page.getByTestId('engine-rail').locator('input[type="search"]').fill(name);
@@ -37,10 +29,8 @@ describe('terminal view in web mode', () => {
     await page.getByTestId('tab-terminal').click();
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const screen = () => page.getByTestId('terminal').locator('.xterm-rows').textContent();
@@ -60,7 +50,7 @@ describe('terminal view in web mode', () => {
     await page.keyboard.type('touch /tmp/should-not-exist\n');
     const execs = ((await docker.getContainer(id).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? [];
     expect(execs.length).toBe(0);
-    await page.screenshot({ path: artifactPath('views-terminal-logs.png') });
+    await page.screenshot({ path: artifactPath('terminal-logs.png') });
   });
 
   it('refuses exec without confirmation, at the API and in the UI', async () => {
@@ -74,7 +64,7 @@ describe('terminal view in web mode', () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('This changes the container');
-    await page.screenshot({ path: artifactPath('views-terminal-confirm.png') });
+    await page.screenshot({ path: artifactPath('terminal-confirm.png') });
     await page.getByTestId('exec-cancel').click();
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect((((await docker.getContainer(id).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? []).length).toBe(0);
@@ -89,13 +79,13 @@ describe('terminal view in web mode', () => {
     await page.keyboard.type('echo hi $((6*7))\n');
     await expect.poll(screen, { timeout: 15_000 }).toContain('hi 42');
     expect((((await docker.getContainer(id).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? []).length).toBe(1);
-    await page.screenshot({ path: artifactPath('views-terminal-exec.png') });
+    await page.screenshot({ path: artifactPath('terminal-exec.png') });
     await page.getByTestId('terminal-close').click();
     const rec = page.getByTestId('terminal-recording');
     await rec.waitFor({ timeout: 15_000 });
     const text = (await rec.textContent()) ?? '';
     const file = /(\/\S+\.cast)/.exec(text)?.[1];
-    expect(file?.startsWith(dataDir)).toBe(true);
+    expect(file?.startsWith(app.dataDir)).toBe(true);
     const cast = readFileSync(file!, 'utf8').split('\n');
     expect(JSON.parse(cast[0]!)).toMatchObject({ version: 2 });
     const events = cast.slice(1).filter(Boolean).map((l) => JSON.parse(l) as [number, string, string]);

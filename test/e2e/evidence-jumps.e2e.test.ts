@@ -1,21 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-jumps';
+const SUITE = 'e2e-evidence-jumps';
 
 /**
  * Two clicks from a finding to what is behind it, for socket and event evidence: a reverse shell over loopback in a
  * container without a network, and an exec session into a running container.
  */
 describe('jumps from findings to the network graph and the timeline', { timeout: 240_000 }, () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'evidence-jumps', viewport: { width: 1600, height: 960 } });
   let page: Page;
   const shell = `sw-jump-shell-${process.pid}`;
   const target = `sw-jump-exec-${process.pid}`;
@@ -32,19 +28,12 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
       stream.on('end', () => r());
       stream.resume();
     });
-    serve = startServe([], { STOWAWAY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sw-jumps-e2e-')) });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    await page.goto(await serve.url);
+    page = await app.start();
     await page.getByTestId('engine-rail').waitFor({ timeout: 60_000 });
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
   });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`views-jumps-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-  });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
   });
 
@@ -88,7 +77,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     const details = (await page.getByTestId('network-details').textContent()) ?? '';
     expect(details).toMatch(/sh \(\d+\)|nc \(\d+\)/);
     await page.waitForTimeout(800);
-    await page.screenshot({ path: artifactPath('views-jumps-network.png') });
+    await page.screenshot({ path: artifactPath('evidence-jumps-network.png') });
   });
 
   it('exec session: finding, then its exec evidence, selects that exec event on the timeline', async () => {
@@ -109,7 +98,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     expect(visible).toBe(true);
     // The mark on the chart is selected too, and the axis was zoomed in around it.
     await expect.poll(() => page.locator('.tl-svg .tl-mark.selected').count()).toBe(1);
-    await page.screenshot({ path: artifactPath('views-jumps-timeline.png') });
+    await page.screenshot({ path: artifactPath('evidence-jumps-timeline.png') });
   });
 
   it('rail: risk badges from the scan, and riskiest first on demand', async () => {
@@ -134,7 +123,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     await items.nth(1).click();
     await page.keyboard.press('k');
     await expect.poll(async () => (await page.locator('[data-testid="container-item"][aria-selected="true"]').textContent()) ?? '').toContain(shell);
-    await page.screenshot({ path: artifactPath('views-jumps-rail-risk.png') });
+    await page.screenshot({ path: artifactPath('evidence-jumps-rail-risk.png') });
   });
 
   it('shortcut help lists the keys of the view on screen', async () => {
@@ -145,7 +134,7 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     await help.waitFor();
     expect(await page.getByTestId('keys-global').textContent()).toContain('switch view');
     expect(await page.getByTestId('keys-view').textContent()).toContain('fit the graph');
-    await page.screenshot({ path: artifactPath('views-jumps-help-network.png') });
+    await page.screenshot({ path: artifactPath('evidence-jumps-help-network.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);
     await page.getByTestId('tab-timeline').click();

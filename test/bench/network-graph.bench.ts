@@ -2,7 +2,7 @@
 // ForceGraph (d3-force + canvas) in headless chromium. Measured in one run: layout settle time, canvas draw time
 // against the 16.7 ms frame budget, frame interval and input-to-paint latency while dragging a node, the same at
 // a tenth of the size (scaling ratio), and the backend graph build for 500 containers.
-// Run: node --import tsx test/bench/views-b.bench.ts   (or: npm run bench -- views-b)
+// Run: node --import tsx test/bench/network-graph.bench.ts   (or: npm run bench -- network-graph)
 import { build } from 'esbuild';
 import os from 'node:os';
 import path from 'node:path';

@@ -2,7 +2,7 @@
 // headless chromium on fixture evidence. Measured in one run: mount time, input-to-frame
 // latency and frame intervals while panning, zooming, searching and folding the tree and while scrolling and
 // filtering the diff, how many rows are in the DOM, and the same at a tenth of the size (scaling ratios).
-// Run: node --import tsx test/bench/views-a.bench.ts   (or: npm run bench -- views-a)
+// Run: node --import tsx test/bench/processes-files.bench.ts   (or: npm run bench -- processes-files)
 import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
@@ -27,7 +27,7 @@ async function processes(code: { js: string; css: string }, n: number) {
     const out: Record<string, Summary> = {};
     for (const k of ['pan', 'zoom', 'search', 'collapse'] as const) out[k] = summarize(await p.evaluate((k) => (window as any).VA.processSteps[k]() as Promise<Steps>, k));
     const rendered = await p.evaluate(() => (window as any).VA.processSteps.rendered() as number);
-    if (n >= 5000) await p.screenshot({ path: artifactPath('views-a-bench-processes.png') });
+    if (n >= 5000) await p.screenshot({ path: artifactPath('processes-files-bench-processes.png') });
     return { m, out, rendered };
   } finally {
     await close();
@@ -41,7 +41,7 @@ async function files(code: { js: string; css: string }, n: number) {
     const out: Record<string, Summary> = {};
     for (const k of ['scroll', 'jump', 'filter', 'flagged'] as const) out[k] = summarize(await p.evaluate((k) => (window as any).VA.fileSteps[k]() as Promise<Steps>, k));
     const rendered = await p.evaluate(() => (window as any).VA.fileSteps.rendered() as number);
-    if (n >= 100_000) await p.screenshot({ path: artifactPath('views-a-bench-files.png') });
+    if (n >= 100_000) await p.screenshot({ path: artifactPath('processes-files-bench-files.png') });
     return { m, out, rendered };
   } finally {
     await close();
@@ -49,7 +49,7 @@ async function files(code: { js: string; css: string }, n: number) {
 }
 
 process.stdout.write(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (times scale with it; the ratios less so)\n`);
-const code = await bundleHarness('views-a-harness.tsx');
+const code = await bundleHarness('processes-files-harness.tsx');
 const pBig = await processes(code, 5000);
 const pSmall = await processes(code, 500);
 const fBig = await files(code, 100_000);

@@ -1,7 +1,7 @@
 // Container rail at 2,000 containers against 200, drawn by the real EngineRail in headless chromium: mount time,
 // input-to-frame latency and frame intervals while walking the list with j, scrolling and filtering, how many rows
 // are in the DOM, and whether the selection stays in view. Ratios are measured in one run.
-// Run: node --import tsx test/bench/views-rail.bench.ts   (or: npm run bench -- views-rail)
+// Run: node --import tsx test/bench/engine-rail.bench.ts   (or: npm run bench -- engine-rail)
 import os from 'node:os';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
 import { bundleHarness, FRAME_MS, f1, summarize, summaryLine, type Steps } from './ui-timing.js';
@@ -23,7 +23,7 @@ async function run(code: { js: string; css: string }, n: number) {
       if (k === 'keys') out.visible = { latP50: 0, latP95: 0, frameMean: 0, frameP95: 0, longFrames: (await p.evaluate(() => (window as any).VR.railSteps.selectedVisible() as boolean)) ? 1 : 0 };
     }
     const rendered = await p.evaluate(() => (window as any).VR.railSteps.rendered() as number);
-    if (n >= 2000) await p.screenshot({ path: artifactPath('views-rail-bench.png') });
+    if (n >= 2000) await p.screenshot({ path: artifactPath('engine-rail-bench.png') });
     return { m, out, rendered };
   } finally {
     await browser.close();
@@ -31,7 +31,7 @@ async function run(code: { js: string; css: string }, n: number) {
 }
 
 process.stdout.write(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
-const code = await bundleHarness('views-rail-harness.tsx');
+const code = await bundleHarness('engine-rail-harness.tsx');
 const big = await run(code, 2000);
 const small = await run(code, 200);
 for (const [label, r] of [

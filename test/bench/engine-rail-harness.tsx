@@ -1,4 +1,4 @@
-// Page harness for views-rail.bench.ts: mounts the real EngineRail (virtual container list) on a fixture list of a
+// Page harness for engine-rail.bench.ts: mounts the real EngineRail (virtual container list) on a fixture list of a
 // chosen size, with no backend, and a shell that walks it with j/k the way the workbench does.
 import { useCallback, useState } from 'react';
 import { createRoot, type Root } from 'react-dom/client';

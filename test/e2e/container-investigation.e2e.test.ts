@@ -1,14 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
-import { startServe } from '../helpers/cli.js';
-import { artifactPath, launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { artifactPath } from '../helpers/browser.js';
+import { useWebApp } from '../helpers/web-app.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'e2e-views-a';
+const SUITE = 'e2e-container-investigation';
 
 /**
  * Emulates the evasion report inside one container: a backdoor user appended to /etc/passwd, a hidden
@@ -31,8 +28,7 @@ const SCENARIO = [
 ].join('\n');
 
 describe('triage, process tree, filesystem diff and overview on real containers', { timeout: 180_000 }, () => {
-  let serve: ReturnType<typeof startServe>;
-  let browser: Browser;
+  const app = useWebApp({ name: 'container-investigation', viewport: { width: 1600, height: 960 } });
   let page: Page;
   let container: Docker.Container;
   const name = `sw-va-${process.pid}`;
@@ -46,10 +42,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
       hostConfig: { NetworkMode: 'none', CapAdd: ['SYS_ADMIN'], SecurityOpt: ['apparmor=unconfined'] },
     });
     await new Promise((r) => setTimeout(r, 2500));
-    serve = startServe([], { STOWAWAY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'sw-va-e2e-')) });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    await page.goto(await serve.url);
+    page = await app.start();
     const rail = page.getByTestId('engine-rail');
     await rail.waitFor({ timeout: 60_000 }).catch(async () => {
       // The page can be caught mid-rebuild of the UI bundle: one reload.
@@ -62,13 +55,8 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await item.waitFor({ timeout: 60_000 });
     await item.click();
   });
-  afterEach(async (ctx) => {
-    // A failed step leaves a picture of what the analyst would have seen.
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: artifactPath(`views-a-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}.png`) });
-  });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app.close();
     await removeSuite(SUITE);
   });
 
@@ -98,7 +86,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await hidden.click();
     await page.getByTestId('process-detail').waitFor();
     expect(await page.getByTestId('process-detail').textContent()).toContain('hidden');
-    await page.screenshot({ path: artifactPath('views-a-processes.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-processes.png') });
   });
 
   it('process tree searches, collapses and zooms from the keyboard without losing the selection', async () => {
@@ -153,7 +141,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await lines.waitFor({ timeout: 20_000 });
     expect(await lines.getAttribute('data-added')).toBe('1');
     expect(await lines.locator('tr.add').textContent()).toContain('backdoor:x:0:0');
-    await page.screenshot({ path: artifactPath('views-a-files.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-files.png') });
     // Flagged-only filter keeps the hidden directory and its parents.
     await page.getByTestId('fs-flagged').click();
     await expect.poll(() => fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]').count()).toBe(0);
@@ -175,7 +163,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await ov.waitFor();
     expect(await page.getByTestId('capabilities').textContent()).toContain('SYS_ADMIN');
     await expect.poll(async () => Number(await page.getByTestId('live-stats').getAttribute('data-samples')), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
-    await page.screenshot({ path: artifactPath('views-a-overview.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-overview.png') });
   });
 
   it('findings: a scan with progress, filters, and two clicks from a finding to its evidence', async () => {
@@ -190,7 +178,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     const value = await page.getByTestId('filter-container').locator('option', { hasText: name }).first().getAttribute('value');
     await page.getByTestId('filter-container').selectOption(value!);
     await expect.poll(async () => (await page.getByTestId('finding-row').allTextContents()).every((t) => t.includes(name))).toBe(true);
-    await page.screenshot({ path: artifactPath('views-a-findings.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-findings.png') });
     // Keyboard: n selects the first finding and shows its evidence.
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('n');
@@ -210,7 +198,7 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     const selected = page.getByTestId('process-tree-host').locator('[aria-selected="true"]');
     await expect.poll(() => selected.count()).toBe(1);
     expect(await selected.getAttribute('data-flags')).toContain('hidden');
-    await page.screenshot({ path: artifactPath('views-a-finding-jump.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-finding-jump.png') });
   });
 
   it('a finding about /etc/passwd opens the filesystem diff on that file', async () => {
@@ -256,6 +244,6 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await expect.poll(async () => Number(await page.getByTestId('risk-score').getAttribute('data-risk')), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await page.getByTestId('risk-reasons').textContent()).toContain('hidden');
     await page.waitForTimeout(4500);
-    await page.screenshot({ path: artifactPath('views-a-overview-scanned.png') });
+    await page.screenshot({ path: artifactPath('container-investigation-overview-scanned.png') });
   });
 });
