@@ -72,6 +72,19 @@ export type { ScanOutcome };
 /** The result as clients get it: with the findings an allowlist hid, a field left out when nothing was hidden. */
 export const reportedResult = (o: Pick<ScanOutcome, 'result' | 'suppressed'>): ScanResult => (o.suppressed.length ? { ...o.result, suppressed: o.suppressed } : o.result);
 
+const noop = () => undefined;
+
+// Functions among the options (a cluster's evidence source) are told apart by identity, not by their text.
+const functionIds = new WeakMap<object, number>();
+const functionId = (f: object): string => {
+  if (!functionIds.has(f)) functionIds.set(f, functionIds.size + 1);
+  return `fn#${functionIds.get(f)}`;
+};
+
+/** What makes two scan requests the same scan: everything asked for except the caller's abort signal. */
+const requestKey = (since: string | undefined, { signal: _signal, ...extra }: ScanExtras): string =>
+  JSON.stringify({ since, extra }, (_k, v: unknown) => (typeof v === 'function' ? functionId(v) : v));
+
 /** A progress report as the scan produces it, before the service adds its scan id. */
 type ScanPhase = Omit<ScanProgress, 'scanId'>;
 
@@ -81,7 +94,7 @@ type ScanPhase = Omit<ScanProgress, 'scanId'>;
  */
 export class ScanService {
   private readonly latestByEngine = new Map<string, ScanOutcome>();
-  private readonly running = new Map<string, Promise<ScanOutcome>>();
+  private readonly running = new Map<string, { key: string; outcome: Promise<ScanOutcome> }>();
   private readonly containerCache = new Map<string, Promise<ContainerEvidence>>();
   private readonly bases = new Map<string, Basis>();
   /** Each engine's last scan request, repeated by live rescans; observing is left out (it takes its duration each time). */
@@ -98,11 +111,17 @@ export class ScanService {
    * scan (result, evidence, hidden findings), so callers never read it back from the latest-scan cache.
    */
   run(engineId: string, since?: string, extra: ScanExtras = {}): Promise<ScanOutcome> {
+    const key = requestKey(since, extra);
     const inFlight = this.running.get(engineId);
-    if (inFlight) return inFlight;
-    const p = this.scan(engineId, since, extra).finally(() => this.running.delete(engineId));
-    this.running.set(engineId, p);
-    return p;
+    if (inFlight?.key === key) return inFlight.outcome;
+    // A request with other options (a baseline, another since) must not be answered by the scan already running:
+    // it starts when that one ends, so the engine still sees one scan at a time.
+    const start = inFlight ? inFlight.outcome.then(noop, noop).then(() => this.scan(engineId, since, extra)) : this.scan(engineId, since, extra);
+    const outcome: Promise<ScanOutcome> = start.finally(() => {
+      if (this.running.get(engineId)?.outcome === outcome) this.running.delete(engineId);
+    });
+    this.running.set(engineId, { key, outcome });
+    return outcome;
   }
 
   /** The engine's last scan once more, with the same since and reads; undefined when it was never scanned here. */

@@ -91,6 +91,20 @@ describe('scan service ops', () => {
     expect(ev.containers.find((c) => c.container.id === stopped)!.sockets).toEqual([]);
   }, 60_000);
 
+  it('a request with other options while a scan runs gets a scan of its own; the same request shares the running one', async () => {
+    const name = `sw-scan-flagged-${process.pid}`;
+    const hideFlagged = [{ id: 'hide-flagged', version: 1, reason: 'known lab container', detectors: ['*'], match: { container: name } }];
+    const plain = app.scans.run('local', '5m');
+    expect(app.scans.run('local', '5m')).toBe(plain);
+    const hiding = app.scans.run('local', '5m', { suppressions: hideFlagged });
+    expect(hiding).not.toBe(plain);
+    const [a, b] = await Promise.all([plain, hiding]);
+    expect(a.result.findings.some((f) => f.container?.id === flagged)).toBe(true);
+    expect(a.suppressed).toEqual([]);
+    expect(b.result.findings.some((f) => f.container?.id === flagged)).toBe(false);
+    expect(b.suppressed.length).toBeGreaterThan(0);
+  }, 90_000);
+
   it('evidence.container is cached per container until refreshed', async () => {
     const call = async (refresh?: boolean) => {
       const r = await app.dispatch('evidence.container', { engineId: 'local', containerId: flagged.slice(0, 12), refresh }, ctx);
