@@ -10,7 +10,7 @@ const only = process.argv[2];
 
 // Native and optional modules stay outside the bundle; they load from node_modules at run time.
 const external = ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', '@kubernetes/client-node', 'playwright-core', 'dockerode', 'docker-modem', 'ws', 'bufferutil', 'utf-8-validate'];
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, external, logLevel: 'warning' };
 const esmBanner = { js: "import { createRequire as __stowawayRequire } from 'node:module'; const require = __stowawayRequire(import.meta.url);" };
 
 async function buildNode() {
