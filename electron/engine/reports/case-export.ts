@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CustodyEntrySchema, NoteSchema } from '../../../shared/domain/case.js';
 import { EvidenceItemSchema } from '../../../shared/domain/evidence.js';
 import { DetectorMetaSchema, FindingSchema, type DetectorMeta } from '../../../shared/domain/finding.js';
-import { CaseContainerSchema, CaseViewSchema, TriageChangeSchema } from '../../../shared/api/cases.js';
+import { CaseContainerSchema, CaseScanSchema, CaseViewSchema, TriageChangeSchema } from '../../../shared/api/cases.js';
 import { VERSION } from '../version.js';
 import { SuppressionSchema } from '../../../shared/domain/suppression.js';
 import { sha256Hex } from '../cases/blob-store.js';
@@ -43,19 +43,7 @@ export const CaseExportSchema = z.object({
   caseSha256: z.string().regex(/^[0-9a-f]{64}$/),
   case: CaseViewSchema,
   engines: z.array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional(), insecure: InsecureTransportSchema.optional() })),
-  scans: z.array(
-    z.object({
-      id: z.string(),
-      engineId: z.string(),
-      scannedAt: z.string(),
-      durationMs: z.number(),
-      resultSha256: z.string(),
-      evidenceSha256: z.string().optional(),
-      containerCount: z.number().int(),
-      findingCount: z.number().int(),
-      errorCount: z.number().int(),
-    }),
-  ),
+  scans: z.array(CaseScanSchema),
   containers: z.array(CaseContainerSchema),
   findings: z.array(FindingSchema),
   triage: z.array(TriageChangeSchema),

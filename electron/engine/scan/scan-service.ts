@@ -76,8 +76,9 @@ const noop = () => undefined;
 
 // Functions among the options (a cluster's evidence source) are told apart by identity, not by their text.
 const functionIds = new WeakMap<object, number>();
+let functionCount = 0;
 const functionId = (f: object): string => {
-  if (!functionIds.has(f)) functionIds.set(f, functionIds.size + 1);
+  if (!functionIds.has(f)) functionIds.set(f, ++functionCount);
   return `fn#${functionIds.get(f)}`;
 };
 
@@ -178,7 +179,7 @@ export class ScanService {
   private async extrasFor(options: ScanOptions | undefined): Promise<ScanExtras> {
     const o = options ?? {};
     const inForce = async () => (await this.opts.suppressions?.(o.allowlistCase)) ?? [];
-    const inputs = await readScanInputs({ suppressions: o.suppressionsFile, baseline: o.baselines, kubeContext: o.kubeContext, kubeAudit: o.kubeAudit, observe: o.observe }, inForce);
+    const inputs = await readScanInputs(o, inForce);
     // A scan judged by a named case's allowlist uses it even without a file or baseline.
     const suppressions = inputs.suppressions ?? (o.allowlistCase !== undefined ? await inForce() : undefined);
     return { suppressions, kube: inputs.kube, observeMs: inputs.observeMs, exec: o.exec, stats: o.stats, namespaces: o.namespaces, rulesDir: o.rulesDir };
