@@ -22,6 +22,7 @@ import { readNoFollow } from './safe-read.js';
 import { sampleStats } from './stats.js';
 import { withTimeout } from './timeout.js';
 import { apiTop } from './top.js';
+import type { Limiter } from './limiter.js';
 import { textSync } from './sync-fs.js';
 
 export interface CollectOptions {
@@ -57,7 +58,19 @@ export interface CollectOptions {
   deferredAttrs?: DeferredAttrReader;
   /** Image-layer lookups and reads shared by the containers of one engine scan. */
   layerCache?: LayerCache;
+  /**
+   * Bounds the Engine API calls of one engine scan (inspect, top, changes, archive, exec) rather than whole
+   * containers: host-side reads never wait for a call slot, and a container waiting on a shared read holds none.
+   */
+  callLimit?: Limiter;
 }
+
+/** Calls made on the engine's host, not through its API: they never take a call slot. */
+const hostCall = (call: string) => call.startsWith('host:');
+/** Stats wait on purpose between their two requests, which a call slot would waste. */
+const SLOTLESS = new Set(['stats']);
+/** Made of several calls that each take a slot and time themselves once they have it. */
+const SELF_TIMED = new Set(['archive:critical-files']);
 
 /** Changed files whose content is read beside the critical files (small text files in the places persistence uses). */
 const CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/', '/usr/local/bin/', '/tmp/', '/dev/shm/', '/var/tmp/'];
@@ -80,9 +93,10 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   const procRoot = opts.procRoot ?? '/proc';
   const errors: ScanError[] = [];
   const artifacts: ArtifactRef[] = [];
+  const api: Limiter = opts.callLimit ?? ((task) => task());
   let raw: Docker.ContainerInspectInfo;
   try {
-    raw = await withTimeout(docker.getContainer(containerId).inspect(), timeoutMs, 'inspect');
+    raw = await api(() => withTimeout(docker.getContainer(containerId).inspect(), timeoutMs, 'inspect'));
   } catch (e) {
     throw toAppError(e, `container ${containerId.slice(0, 12)}`);
   }
@@ -93,7 +107,9 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   /** Runs one optional call; its failure becomes an error entry instead of failing the container. */
   const attempt = async <T>(call: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
-      return await withTimeout(fn(), timeoutMs, call);
+      // The time-out starts once the call has its slot: waiting in line is not the engine being slow.
+      if (SELF_TIMED.has(call)) return await fn();
+      return hostCall(call) || SLOTLESS.has(call) ? await withTimeout(fn(), timeoutMs, call) : await api(() => withTimeout(fn(), timeoutMs, call));
     } catch (e) {
       const err = toAppError(e, `container ${id.slice(0, 12)}`);
       errors.push({ containerId: id, call, code: err.code, message: err.message.slice(0, 2048) });
@@ -206,7 +222,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       artifacts.push(artifactRef('changes', `GET /containers/${id}/changes`, changes.raw, id));
     }
     const contents = await attempt('archive:critical-files', () =>
-      readCriticalFromArchive(docker, id, { changes: files, extra: extraContentPaths(files).filter((p) => REMOTE_CONTENT_DIRS.some((d) => p.startsWith(d))), imageId: container.imageId, cache: opts.imageFiles }),
+      readCriticalFromArchive(docker, id, { changes: files, extra: extraContentPaths(files).filter((p) => REMOTE_CONTENT_DIRS.some((d) => p.startsWith(d))), imageId: container.imageId, cache: opts.imageFiles, limit: opts.callLimit, timeoutMs }),
     );
     if (contents) {
       fileContents = contents.contents;

@@ -15,11 +15,11 @@ import { createLimiter } from './limiter.js';
 import { parseSince } from './since.js';
 import { withTimeout } from './timeout.js';
 
-export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs' | 'layerCache'> {
+export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs' | 'layerCache' | 'callLimit'> {
   engine: EngineEvidence['engine'];
   /** How far back the event history goes (duration or RFC 3339); 24h when absent. */
   since?: string;
-  /** Containers collected at once; the daemon gets slower, not faster, beyond a handful. */
+  /** Engine API calls at once; the daemon gets slower, not faster, beyond a handful. */
   concurrency?: number;
   /** Only these containers (full or short IDs); every container, running or stopped, when absent. */
   containerIds?: string[];
@@ -45,6 +45,9 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   const errors: ScanError[] = [];
   const sinceDate = parseSince(opts.since ?? DEFAULT_SINCE, started.getTime());
   const limit = createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
+  // Containers in flight: their API calls share `limit`, so more of them only keeps the call slots and the host-side
+  // reads busy at once; the bound is for memory.
+  const containerLimit = createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY) * 4);
 
   opts.onProgress?.(0, 1, 'listing containers');
   let list: Docker.ContainerInfo[];
@@ -113,10 +116,10 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   const pidIndex = await pidIndexTask;
   const results = await Promise.all(
     wanted.map((row) =>
-      limit(async (): Promise<ContainerEvidence | null> => {
+      containerLimit(async (): Promise<ContainerEvidence | null> => {
         if (opts.signal?.aborted) return null;
         try {
-          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles, deferredAttrs, layerCache });
+          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles, deferredAttrs, layerCache, callLimit: limit });
         } catch (e) {
           // Removed between listing and inspecting, or inspect itself failed: the scan goes on without it.
           const err = toAppError(e, `container ${row.Id.slice(0, 12)}`);
