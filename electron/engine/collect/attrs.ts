@@ -88,9 +88,10 @@ function streamingLsattr(timeoutMs: number) {
     child.on('close', () => resolve());
   });
   return {
-    write(hostPath: string): void {
+    write(hostPaths: string[]): void {
       // A path with a NUL cannot be passed to lsattr at all; it gets no flags, as with a direct run.
-      if (!failed && !hostPath.includes('\0')) child.stdin.write(`${hostPath}\0`);
+      const text = hostPaths.filter((p) => !p.includes('\0')).map((p) => `${p}\0`).join('');
+      if (!failed && text) child.stdin.write(text);
     },
     async finish(): Promise<string | null> {
       if (!failed) child.stdin.end();
@@ -118,12 +119,14 @@ export function createDeferredAttrs(timeoutMs = 10_000) {
       if (!paths.length) return;
       requests.push({ root, paths, apply });
       stream ??= streamingLsattr(timeoutMs);
+      const fresh: string[] = [];
       for (const p of paths) {
         const hostPath = path.posix.join(root, p);
         if (streamed.has(hostPath)) continue;
         streamed.add(hostPath);
-        stream.write(hostPath);
+        fresh.push(hostPath);
       }
+      stream.write(fresh);
     },
     async flush(): Promise<void> {
       const batch = requests.splice(0);

@@ -1,5 +1,4 @@
-import { readdirSync } from 'node:fs';
-import { lstat, statfs } from 'node:fs/promises';
+import { lstatSync, readdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import type { NamespaceIds, ProcessFlag, ProcessInfo, ProcessSnapshot } from '../../../shared/domain/process.js';
 import { cmdlineOf, containerIdOfCgroup, parseStat, parseStatus } from './proc-parse.js';
@@ -201,7 +200,8 @@ function namespacesSync(procRoot: string, pid: number | 'self'): NamespaceIds | 
 export async function containerProcView(procRoot: string, hostPid: number, containerId: string): Promise<ProcessSnapshot> {
   const base = path.posix.join(procRoot, String(hostPid), 'root', 'proc');
   // The container decides what its /proc is: only a real procfs (not a symlink, not a planted directory) counts.
-  const [st, fs] = await Promise.all([lstat(base), statfs(base)]);
+  const st = lstatSync(base);
+  const fs = statfsSync(base);
   if (!st.isDirectory() || fs.type !== PROC_SUPER_MAGIC) throw new Error(`${base} is not a procfs mount`);
   const pids = numeric(readdirSync(base));
   const read = (p: string, max: number) => readNoFollowSync(p, max)?.data ?? null;
