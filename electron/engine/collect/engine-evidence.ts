@@ -133,7 +133,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     ),
   );
   const containers = results.filter((c): c is ContainerEvidence => c !== null);
-  // Flags of every container in one lsattr pass, beside the image reads.
+  // Flags of every container: the last lsattr run over what the containers deferred, beside the image reads.
   const attrsRead = deferredAttrs?.flush();
 
   // Only the images of containers collected count; those the list named are mostly read already.
