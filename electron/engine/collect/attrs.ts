@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { FileFlag } from '../../../shared/domain/file-change.js';
 import { unescapeOctal } from './proc-parse.js';
@@ -67,20 +67,73 @@ interface DeferredAttrs {
 }
 
 /**
+ * lsattr run by xargs over paths written to its stdin while the scan goes on: one process start (when the first
+ * container has its paths), runs of lsattr as xargs fills its argument lists, and only the last run after the last
+ * container. `finish` closes the input and resolves to everything lsattr printed, or null when xargs could not run.
+ */
+function streamingLsattr(timeoutMs: number) {
+  let failed = false;
+  let out = '';
+  const child = spawn('xargs', ['-0', '-r', 'lsattr', '-d', '--'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
+    if (out.length < 64 * 1024 * 1024) out += d;
+  });
+  child.stdin.on('error', () => (failed = true));
+  const exited = new Promise<void>((resolve) => {
+    child.on('error', () => {
+      failed = true;
+      resolve();
+    });
+    child.on('close', () => resolve());
+  });
+  return {
+    write(hostPaths: string[]): void {
+      // A path with a NUL cannot be passed to lsattr at all; it gets no flags, as with a direct run.
+      const text = hostPaths.filter((p) => !p.includes('\0')).map((p) => `${p}\0`).join('');
+      if (!failed && text) child.stdin.write(text);
+    },
+    async finish(): Promise<string | null> {
+      if (!failed) child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
+      return failed ? null : out;
+    },
+  };
+}
+
+/**
  * The flag reads of a whole engine scan, answered together at its end: a spawned lsattr costs the scan more in
  * process start than in reading flags, and a container that waited for its own run would hold its collection slot
- * meanwhile. Containers register what they need (`defer`); `flush` runs lsattr over every path at once, in as few
- * runs as the argument limit allows, and hands each container its own lines.
+ * meanwhile. Containers register what they need (`defer`), and their paths go to one xargs+lsattr as they come;
+ * `flush` waits for its last run and hands each container its own lines. Where xargs cannot run, `flush` runs
+ * lsattr over every path at once, in as few runs as the argument limit allows.
  */
 export function createDeferredAttrs(timeoutMs = 10_000) {
   const requests: DeferredAttrs[] = [];
+  let stream: ReturnType<typeof streamingLsattr> | undefined;
+  const streamed = new Set<string>();
   return {
     defer(root: string, paths: string[], apply: DeferredAttrs['apply']): void {
-      if (paths.length) requests.push({ root, paths, apply });
+      if (!paths.length) return;
+      requests.push({ root, paths, apply });
+      stream ??= streamingLsattr(timeoutMs);
+      const fresh: string[] = [];
+      for (const p of paths) {
+        const hostPath = path.posix.join(root, p);
+        if (streamed.has(hostPath)) continue;
+        streamed.add(hostPath);
+        fresh.push(hostPath);
+      }
+      stream.write(fresh);
     },
     async flush(): Promise<void> {
       const batch = requests.splice(0);
-      const all = [...new Set(batch.flatMap((r) => r.paths.map((p) => path.posix.join(r.root, p))))];
+      const fromStream = stream ? await stream.finish() : null;
+      stream = undefined;
+      streamed.clear();
+      const all = fromStream !== null ? [] : [...new Set(batch.flatMap((r) => r.paths.map((p) => path.posix.join(r.root, p))))];
       const runs: string[][] = [];
       let run: string[] = [];
       let bytes = 0;
@@ -96,16 +149,16 @@ export function createDeferredAttrs(timeoutMs = 10_000) {
       if (run.length) runs.push(run);
       const lines = new Map<string, string>();
       const flags = new Map<string, FileFlag[]>();
-      // Two at a time: one per core of a small machine.
-      for (let i = 0; i < runs.length; i += 2) {
-        for (const out of await Promise.all(runs.slice(i, i + 2).map((r) => lsattr(r, timeoutMs)))) {
-          for (const line of out.split('\n')) {
-            const m = /^[-a-zA-Z]{4,}\s+(.+)$/.exec(line);
-            if (m) lines.set(m[1]!, line);
-          }
-          for (const [p, f] of parseLsattr(out)) flags.set(p, f);
+      const take = (out: string) => {
+        for (const line of out.split('\n')) {
+          const m = /^[-a-zA-Z]{4,}\s+(.+)$/.exec(line);
+          if (m) lines.set(m[1]!, line);
         }
-      }
+        for (const [p, f] of parseLsattr(out)) flags.set(p, f);
+      };
+      if (fromStream !== null) take(fromStream);
+      // Two at a time: one per core of a small machine.
+      for (let i = 0; i < runs.length; i += 2) for (const out of await Promise.all(runs.slice(i, i + 2).map((r) => lsattr(r, timeoutMs)))) take(out);
       for (const r of batch) {
         const mine = new Map<string, FileFlag[]>();
         const raw: string[] = [];

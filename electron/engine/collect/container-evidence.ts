@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { access as fsAccess } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { ContainerEvidenceSchema, type ArtifactRef, type ContainerEvidence, type FileContent, type StatsSample } from '../../../shared/domain/evidence-set.js';
 import type { FileChange, FileFlag } from '../../../shared/domain/file-change.js';
 import type { NetworkSnapshot } from '../../../shared/domain/network.js';
@@ -14,7 +14,7 @@ import { execCapture, execNetTables, execProcessView } from './exec-capture.js';
 import { mapApiChanges, upperDirChanges } from './file-changes.js';
 import { canReadHostProc, pidNamespaceDepth } from './host-access.js';
 import { containerProcView, hostPidIndex, hostProcessSnapshot } from './host-procs.js';
-import { layersOf } from './layers.js';
+import { LayerCache, layersOf } from './layers.js';
 import { parseMounts } from './proc-parse.js';
 import { MAX_TMPFS_ENTRIES, scratchTmpfsMounts, tmpfsFiles } from './tmpfs-files.js';
 import { attributeSockets, networkSnapshot, parseNetTables, readNetTables } from './sockets.js';
@@ -22,7 +22,8 @@ import { readNoFollow } from './safe-read.js';
 import { sampleStats } from './stats.js';
 import { withTimeout } from './timeout.js';
 import { apiTop } from './top.js';
-import { readFile } from 'node:fs/promises';
+import type { Limiter } from './limiter.js';
+import { textSync } from './sync-fs.js';
 
 export interface CollectOptions {
   engineId: string;
@@ -55,7 +56,21 @@ export interface CollectOptions {
    * evidence this function returned. Takes precedence over attrReader.
    */
   deferredAttrs?: DeferredAttrReader;
+  /** Image-layer lookups and reads shared by the containers of one engine scan. */
+  layerCache?: LayerCache;
+  /**
+   * Bounds the Engine API calls of one engine scan (inspect, top, changes, archive, exec) rather than whole
+   * containers: host-side reads never wait for a call slot, and a container waiting on a shared read holds none.
+   */
+  callLimit?: Limiter;
 }
+
+/** Calls made on the engine's host, not through its API: they never take a call slot. */
+const hostCall = (call: string) => call.startsWith('host:');
+/** Stats wait on purpose between their two requests, which a call slot would waste. */
+const SLOTLESS = new Set(['stats']);
+/** Made of several calls that each take a slot and time themselves once they have it. */
+const SELF_TIMED = new Set(['archive:critical-files']);
 
 /** Changed files whose content is read beside the critical files (small text files in the places persistence uses). */
 const CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/', '/usr/local/bin/', '/tmp/', '/dev/shm/', '/var/tmp/'];
@@ -66,10 +81,7 @@ const MAX_EXTRA_CONTENTS = 64;
  */
 const REMOTE_CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/'];
 
-const exists = (p: string) => fsAccess(p).then(
-  () => true,
-  () => false,
-);
+const exists = (p: string): boolean => existsSync(p);
 
 /**
  * Everything about one container that detectors, views and bundles need, read-only. Host-side reads are
@@ -81,9 +93,10 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   const procRoot = opts.procRoot ?? '/proc';
   const errors: ScanError[] = [];
   const artifacts: ArtifactRef[] = [];
+  const api: Limiter = opts.callLimit ?? ((task) => task());
   let raw: Docker.ContainerInspectInfo;
   try {
-    raw = await withTimeout(docker.getContainer(containerId).inspect(), timeoutMs, 'inspect');
+    raw = await api(() => withTimeout(docker.getContainer(containerId).inspect(), timeoutMs, 'inspect'));
   } catch (e) {
     throw toAppError(e, `container ${containerId.slice(0, 12)}`);
   }
@@ -94,7 +107,9 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   /** Runs one optional call; its failure becomes an error entry instead of failing the container. */
   const attempt = async <T>(call: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
-      return await withTimeout(fn(), timeoutMs, call);
+      // The time-out starts once the call has its slot: waiting in line is not the engine being slow.
+      if (SELF_TIMED.has(call)) return await fn();
+      return hostCall(call) || SLOTLESS.has(call) ? await withTimeout(fn(), timeoutMs, call) : await api(() => withTimeout(fn(), timeoutMs, call));
     } catch (e) {
       const err = toAppError(e, `container ${id.slice(0, 12)}`);
       errors.push({ containerId: id, call, code: err.code, message: err.message.slice(0, 2048) });
@@ -106,7 +121,8 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   const hostPid = running ? raw.State.Pid : undefined;
   const hostProc = Boolean(opts.local) && running && (await canReadHostProc(procRoot, hostPid, id));
   const layers = layersOf(container.graphDriver);
-  const hostFs = Boolean(opts.local) && container.graphDriver.name.startsWith('overlay') && Boolean(layers.upper) && (await exists(layers.upper!));
+  const hostFs = Boolean(opts.local) && container.graphDriver.name.startsWith('overlay') && Boolean(layers.upper) && exists(layers.upper!);
+  const layerCache = opts.layerCache ?? new LayerCache();
 
   const processes: ContainerEvidence['processes'] = {};
   const sockets: NetworkSnapshot[] = [];
@@ -136,7 +152,11 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
         sockets.push(networkSnapshot(id, `host:${procRoot}/${hostPid}/net`, list));
         artifacts.push(artifactRef('sockets', `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix,packet}`, net.raw, id));
       }
-      const mountinfo = await attempt('host:/proc/PID/mountinfo', () => readFile(`${procRoot}/${hostPid}/mountinfo`, 'utf8'));
+      const mountinfo = await attempt('host:/proc/PID/mountinfo', async () => {
+        const text = textSync(`${procRoot}/${hostPid}/mountinfo`);
+        if (text === null) throw new Error(`${procRoot}/${hostPid}/mountinfo cannot be read`);
+        return text;
+      });
       if (mountinfo !== undefined) {
         const mounts = parseMounts(mountinfo);
         mountPoints = mounts.map((m) => m.mountPoint);
@@ -175,13 +195,13 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   let deferredRoot: string | undefined;
   const collectFiles = async () => {
     if (hostFs) {
-      const diff = await attempt('host:upperdir', () => upperDirChanges(layers));
+      const diff = await attempt('host:upperdir', () => upperDirChanges(layers, layerCache));
       if (diff) {
         files = diff.changes;
         artifacts.push(artifactRef('changes', `host:${layers.upper}`, JSON.stringify(files), id));
         if (diff.truncated) errors.push({ containerId: id, call: 'host:upperdir', code: 'TRUNCATED', message: `More than ${files.length} changed paths; the rest were not read.` });
       }
-      const contents = await attempt('host:critical-files', () => readCriticalFromLayers(layers, extraContentPaths(files)));
+      const contents = await attempt('host:critical-files', () => readCriticalFromLayers(layers, extraContentPaths(files), layerCache));
       if (contents) {
         fileContents = contents;
         for (const c of contents) artifacts.push({ kind: 'archive', sourceCall: `host:layers:${c.path}`.slice(0, 2048), collectedAt: new Date().toISOString(), sha256: c.sha256, size: c.size, containerId: id });
@@ -202,7 +222,7 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       artifacts.push(artifactRef('changes', `GET /containers/${id}/changes`, changes.raw, id));
     }
     const contents = await attempt('archive:critical-files', () =>
-      readCriticalFromArchive(docker, id, { changes: files, extra: extraContentPaths(files).filter((p) => REMOTE_CONTENT_DIRS.some((d) => p.startsWith(d))), imageId: container.imageId, cache: opts.imageFiles }),
+      readCriticalFromArchive(docker, id, { changes: files, extra: extraContentPaths(files).filter((p) => REMOTE_CONTENT_DIRS.some((d) => p.startsWith(d))), imageId: container.imageId, cache: opts.imageFiles, limit: opts.callLimit, timeoutMs }),
     );
     if (contents) {
       fileContents = contents.contents;
@@ -272,7 +292,7 @@ function extraContentPaths(files: FileChange[]): string[] {
 
 /** A view in which overlayfs reports the container's file flags: its merged dir, else its root through /proc. */
 async function attrRoot(mergedDir: string | undefined, procRoot: string, hostPid: number | undefined): Promise<string> {
-  if (mergedDir && (await exists(mergedDir))) return mergedDir;
+  if (mergedDir && exists(mergedDir)) return mergedDir;
   return `${procRoot}/${hostPid}/root`;
 }
 

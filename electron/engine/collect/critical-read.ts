@@ -6,37 +6,42 @@ import { sha256Hex } from './artifacts.js';
 import { readArchive } from './archive.js';
 import { CRITICAL_PATTERNS, isCriticalPath } from './critical-files.js';
 import { fileContent } from './file-content.js';
-import { listDir, locate, readBounded, type Layers } from './layers.js';
+import type { Limiter } from './limiter.js';
+import { LayerCache, listDir, locate, readBounded, type Layers } from './layers.js';
 
 const MAX_FILE = 1024 * 1024;
 const MAX_FILES = 256;
 
 /** Expands one pattern ("/home/*\/.ssh/authorized_keys") against the layered tree. */
-async function expand(layers: Layers, pattern: string): Promise<string[]> {
+async function expand(layers: Layers, pattern: string, cache: LayerCache): Promise<string[]> {
   let paths = [''];
   for (const part of pattern.split('/').filter(Boolean)) {
     const next: string[] = [];
     for (const base of paths) {
       if (part !== '*') next.push(`${base}/${part}`);
-      else for (const name of (await listDir(layers, base || '/')).slice(0, 256)) next.push(`${base}/${name}`);
+      else for (const name of (await listDir(layers, base || '/', cache)).slice(0, 256)) next.push(`${base}/${name}`);
     }
     paths = next.slice(0, MAX_FILES);
   }
   return paths;
 }
 
-/** Reads one container path through the layers, with the hash of the same path in the image when it differs. */
-export async function readLayeredFile(layers: Layers, p: string): Promise<FileContent | null> {
-  const top = await locate(layers, p);
+/**
+ * Reads one container path through the layers, with the hash of the same path in the image when it differs.
+ * Reads from image layers are shared through `cache` by every container of the image.
+ */
+export async function readLayeredFile(layers: Layers, p: string, cache: LayerCache = new LayerCache()): Promise<FileContent | null> {
+  const top = await locate(layers, p, 0, cache);
   if (!top || !top.stat.isFile()) return null;
-  const read = await readBounded(top.hostPath, MAX_FILE);
+  const readAt = (hostPath: string, size: number) => readBounded(hostPath, MAX_FILE, size);
+  const read = await (top.layer === 0 ? readAt(top.hostPath, top.stat.size) : cache.readMemo(top.hostPath, () => readAt(top.hostPath, top.stat.size)));
   if (!read) return null;
   const content = fileContent(p, read.data, read.complete, top.stat);
   if (!content) return null;
   if (top.layer === 0) {
-    const below = await locate(layers, p, 1);
+    const below = await locate(layers, p, 1, cache);
     if (below?.stat.isFile()) {
-      const orig = await readBounded(below.hostPath, MAX_FILE);
+      const orig = await cache.readMemo(below.hostPath, () => readAt(below.hostPath, below.stat.size));
       if (orig?.complete) content.imageSha256 = sha256Hex(orig.data);
     }
   } else {
@@ -47,10 +52,11 @@ export async function readLayeredFile(layers: Layers, p: string): Promise<FileCo
 }
 
 /** Critical files read host-side from the overlay layers (local engines, running or stopped). */
-export async function readCriticalFromLayers(layers: Layers, extra: string[] = []): Promise<FileContent[]> {
+export async function readCriticalFromLayers(layers: Layers, extra: string[] = [], cache: LayerCache = new LayerCache()): Promise<FileContent[]> {
   const paths = new Set<string>(extra);
-  for (const expanded of await Promise.all(CRITICAL_PATTERNS.map((pattern) => expand(layers, pattern)))) for (const p of expanded) paths.add(p);
-  const read = await Promise.all([...paths].slice(0, MAX_FILES).map((p) => readLayeredFile(layers, p)));
+  for (const pattern of CRITICAL_PATTERNS) for (const p of await expand(layers, pattern, cache)) paths.add(p);
+  const read: (FileContent | null)[] = [];
+  for (const p of [...paths].slice(0, MAX_FILES)) read.push(await readLayeredFile(layers, p, cache));
   return read.filter((c): c is FileContent => c !== null).sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -65,18 +71,21 @@ const MAX_GROUPS = 8;
 const rootOf = (p: string): string => ARCHIVE_ROOTS.find((r) => p === r || p.startsWith(`${r}/`)) ?? path.posix.dirname(p);
 
 /** Reads each root once through the archive endpoint, keeping the files `keep` accepts; absent roots are skipped. */
-async function archiveRoots(docker: Docker, containerId: string, roots: string[], keep: (p: string) => boolean): Promise<{ files: Map<string, FileContent>; calls: string[] }> {
+async function archiveRoots(docker: Docker, containerId: string, roots: string[], keep: (p: string) => boolean, limit: Limiter, timeoutMs?: number): Promise<{ files: Map<string, FileContent>; calls: string[] }> {
   const files = new Map<string, FileContent>();
   const calls: string[] = [];
-  for (const root of roots) {
-    let read;
-    try {
-      read = await readArchive(docker, containerId, root, { maxFileBytes: MAX_FILE, maxTotalBytes: 16 * 1024 * 1024, keep });
-    } catch (e) {
-      if ((e as { statusCode?: number }).statusCode === 404) continue;
-      throw e;
-    }
-    calls.push(`GET /containers/${containerId}/archive?path=${root}`);
+  // Each root is its own call (the daemon spawns a tar process for each): side by side, within the call slots.
+  const reads = await Promise.all(
+    roots.map((root) =>
+      limit(() => readArchive(docker, containerId, root, { maxFileBytes: MAX_FILE, maxTotalBytes: 16 * 1024 * 1024, keep, timeoutMs })).catch((e: unknown) => {
+        if ((e as { statusCode?: number }).statusCode === 404) return null;
+        throw e;
+      }),
+    ),
+  );
+  for (const [i, read] of reads.entries()) {
+    if (!read) continue;
+    calls.push(`GET /containers/${containerId}/archive?path=${roots[i]}`);
     for (const f of read) {
       const c = fileContent(f.path, f.data, f.complete, { mode: 0o100000 | (f.mode & 0o7777), mtime: f.mtime ?? new Date(0), ctime: f.mtime ?? new Date(0), size: f.data.length });
       if (c && files.size < MAX_FILES) files.set(c.path, c);
@@ -92,6 +101,10 @@ export interface ArchiveReadOptions {
   extra?: string[];
   imageId?: string;
   cache?: ImageFileCache;
+  /** The engine scan's call slots: each archive call takes one. */
+  limit?: Limiter;
+  /** Longest wait for one archive call once it has its slot. */
+  timeoutMs?: number;
 }
 
 /**
@@ -107,13 +120,14 @@ export async function readCriticalFromArchive(docker: Docker, containerId: strin
   const own = opts.changes.filter((c) => c.kind !== 'deleted' && wanted(c.path)).map((c) => c.path);
   const criticalDeleted = opts.changes.some((c) => c.kind === 'deleted' && isCriticalPath(c.path));
 
+  const limit: Limiter = opts.limit ?? ((task) => task());
   let base: Map<string, FileContent> | null = null;
   let fullRead: Promise<{ files: Map<string, FileContent>; calls: string[] }> | undefined;
   if (opts.cache && opts.imageId) {
     const pending = opts.cache.get(opts.imageId);
     if (pending) base = await pending;
     else {
-      fullRead = archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath);
+      fullRead = archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath, limit, opts.timeoutMs);
       // What this container did not change (and did not delete) is what its image holds.
       const baseline = fullRead.then(
         (r) => (criticalDeleted ? null : new Map([...r.files].filter(([p]) => !changed.has(p)))),
@@ -129,7 +143,7 @@ export async function readCriticalFromArchive(docker: Docker, containerId: strin
   if (base) {
     for (const [p, c] of base) if (!changed.has(p)) out.set(p, c);
   } else {
-    const full = await (fullRead ?? archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath));
+    const full = await (fullRead ?? archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath, limit, opts.timeoutMs));
     calls.push(...full.calls);
     for (const [p, c] of full.files) out.set(p, c);
     remaining = own.filter((p) => !out.has(p));
@@ -141,10 +155,9 @@ export async function readCriticalFromArchive(docker: Docker, containerId: strin
     if (!groups.has(root) && groups.size >= MAX_GROUPS) continue;
     groups.set(root, (groups.get(root) ?? new Set()).add(p));
   }
-  for (const [root, paths] of groups) {
-    // A few files are cheaper one by one than the whole directory they sit in (all of /etc, say).
-    const targets = paths.size <= 3 ? [...paths] : [root];
-    const r = await archiveRoots(docker, containerId, targets, (p) => paths.has(p));
+  // A few files are cheaper one by one than the whole directory they sit in (all of /etc, say).
+  const groupReads = await Promise.all([...groups].map(([root, paths]) => archiveRoots(docker, containerId, paths.size <= 3 ? [...paths] : [root], (p) => paths.has(p), limit, opts.timeoutMs)));
+  for (const r of groupReads) {
     calls.push(...r.calls);
     for (const [p, c] of r.files) {
       const inImage = base?.get(p);

@@ -10,15 +10,16 @@ import { createDeferredAttrs } from './attrs.js';
 import { collectEvents, enrichExec, execRecordsFromEvents } from './events.js';
 import { hostPidIndex } from './host-procs.js';
 import { collectImageFacts } from './image-facts.js';
+import { LayerCache } from './layers.js';
 import { createLimiter } from './limiter.js';
 import { parseSince } from '../../../shared/domain/duration.js';
 import { withTimeout } from './timeout.js';
 
-export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs'> {
+export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs' | 'layerCache' | 'callLimit'> {
   engine: EngineEvidence['engine'];
   /** How far back the event history goes (duration or RFC 3339); 24h when absent. */
   since?: string;
-  /** Containers collected at once; the daemon gets slower, not faster, beyond a handful. */
+  /** Engine API calls at once; the daemon gets slower, not faster, beyond a handful. */
   concurrency?: number;
   /** Only these containers (full or short IDs); every container, running or stopped, when absent. */
   containerIds?: string[];
@@ -44,6 +45,9 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   const errors: ScanError[] = [];
   const sinceDate = parseSince(opts.since ?? DEFAULT_SINCE, started.getTime());
   const limit = createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
+  // Containers in flight: their API calls share `limit`, so more of them only keeps the call slots and the host-side
+  // reads busy at once; the bound is for memory.
+  const containerLimit = createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY) * 4);
 
   opts.onProgress?.(0, 1, 'listing containers');
   let list: Docker.ContainerInfo[];
@@ -81,18 +85,41 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     }
   })();
 
-  const pidIndex = opts.local ? await hostPidIndex(opts.procRoot ?? '/proc') : undefined;
+  // The engine's settings and the listed containers' images are read beside the containers, not after them.
+  const infoTask = withTimeout(engineInfo(docker), timeoutMs, 'info').then(
+    (r) => ({ ok: r }),
+    (e: unknown) => ({ err: toAppError(e) }),
+  );
+  const imageTasks = new Map<string, ReturnType<typeof readImage>>();
+  const readImage = (imageId: string) =>
+    withTimeout(collectImageFacts(docker, imageId), timeoutMs, 'image inspect').then(
+      (r) => ({ ok: r }),
+      (e: unknown) => ({ err: toAppError(e, `image ${imageId.slice(0, 19)}`) }),
+    );
+  const imageOf = (imageId: string) => {
+    let task = imageTasks.get(imageId);
+    if (!task) {
+      task = limit(() => readImage(imageId));
+      imageTasks.set(imageId, task);
+    }
+    return task;
+  };
+  for (const row of wanted) if (row.ImageID) void imageOf(row.ImageID);
+
+  const pidIndexTask = opts.local ? hostPidIndex(opts.procRoot ?? '/proc') : undefined;
   const imageFiles: ImageFileCache = new Map();
+  const layerCache = new LayerCache();
   const deferredAttrs = opts.local ? createDeferredAttrs() : undefined;
   const total = wanted.length;
   let done = 0;
   opts.onProgress?.(0, total, `collecting ${total} containers`);
+  const pidIndex = await pidIndexTask;
   const results = await Promise.all(
     wanted.map((row) =>
-      limit(async (): Promise<ContainerEvidence | null> => {
+      containerLimit(async (): Promise<ContainerEvidence | null> => {
         if (opts.signal?.aborted) return null;
         try {
-          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles, deferredAttrs });
+          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles, deferredAttrs, layerCache, callLimit: limit });
         } catch (e) {
           // Removed between listing and inspecting, or inspect itself failed: the scan goes on without it.
           const err = toAppError(e, `container ${row.Id.slice(0, 12)}`);
@@ -106,31 +133,22 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     ),
   );
   const containers = results.filter((c): c is ContainerEvidence => c !== null);
-  // Flags of every container in one lsattr pass, beside the image reads.
+  // Flags of every container: the last lsattr run over what the containers deferred, beside the image reads.
   const attrsRead = deferredAttrs?.flush();
 
+  // Only the images of containers collected count; those the list named are mostly read already.
   const imageIds = [...new Set(containers.map((c) => c.container.imageId).filter(Boolean))];
   const images: ImageFacts[] = [];
   const imageArtifacts: ArtifactRef[] = [];
-  await Promise.all(
-    imageIds.map((imageId) =>
-      limit(async () => {
-        try {
-          const r = await withTimeout(collectImageFacts(docker, imageId), timeoutMs, 'image inspect');
-          images.push(r.facts);
-          imageArtifacts.push(...r.artifacts);
-        } catch (e) {
-          const err = toAppError(e, `image ${imageId.slice(0, 19)}`);
-          errors.push({ call: `image ${imageId.slice(0, 80)}`, code: err.code, message: err.message.slice(0, 2048) });
-        }
-      }),
-    ),
-  );
-  const info = await withTimeout(engineInfo(docker), timeoutMs, 'info').catch((e: unknown) => {
-    const err = toAppError(e);
-    errors.push({ call: 'info', code: err.code, message: err.message.slice(0, 2048) });
-    return undefined;
-  });
+  for (const [imageId, r] of await Promise.all(imageIds.map(async (imageId) => [imageId, await imageOf(imageId)] as const))) {
+    if ('ok' in r) {
+      images.push(r.ok.facts);
+      imageArtifacts.push(...r.ok.artifacts);
+    } else errors.push({ call: `image ${imageId.slice(0, 80)}`, code: r.err.code, message: r.err.message.slice(0, 2048) });
+  }
+  const infoRead = await infoTask;
+  const info = 'ok' in infoRead ? infoRead.ok : undefined;
+  if ('err' in infoRead) errors.push({ call: 'info', code: infoRead.err.code, message: infoRead.err.message.slice(0, 2048) });
   await attrsRead;
   const ev = await eventsTask;
   // Container-level errors also appear at engine level, so one list answers "what went wrong in this scan".

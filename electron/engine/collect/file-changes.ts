@@ -1,15 +1,13 @@
-import { readlink } from 'node:fs/promises';
 import type { FileChange } from '../../../shared/domain/file-change.js';
 import { LIMITS } from '../../../shared/domain/bounds.js';
 import { describeEntry } from './file-content.js';
-import { isWhiteout, locate, walkTree, type Layers } from './layers.js';
+import { isWhiteout, LayerCache, locate, walkTree, type Layers } from './layers.js';
+import { linkSync, yielder } from './sync-fs.js';
 
 /** Upper bound on the entries one container's diff may contribute. */
 export const MAX_CHANGES = 20_000;
 /** Bytes hashed per container: enough for every binary an intruder drops, not for a rebuilt node_modules. */
 export const HASH_BUDGET_BYTES = 64 * 1024 * 1024;
-
-const ENTRY_BATCH = 16;
 
 const KIND: Record<number, FileChange['kind']> = { 0: 'changed', 1: 'added', 2: 'deleted' };
 
@@ -30,30 +28,32 @@ export function mapApiChanges(rows: unknown): FileChange[] {
  * deleted when it is a whiteout, changed when a lower layer has the path, added otherwise. Regular files
  * are hashed (within a byte budget) so the diff doubles as evidence.
  */
-export async function upperDirChanges(layers: Layers): Promise<{ changes: FileChange[]; truncated: boolean }> {
+export async function upperDirChanges(layers: Layers, cache: LayerCache = new LayerCache()): Promise<{ changes: FileChange[]; truncated: boolean }> {
   if (!layers.upper) return { changes: [], truncated: false };
   const { entries, truncated } = await walkTree(layers.upper, MAX_CHANGES);
   const budget = { left: HASH_BUDGET_BYTES };
   const describe = async (e: (typeof entries)[number]): Promise<FileChange> => {
     if (isWhiteout(e.stat)) {
-      const gone = await locate(layers, e.path, 1);
+      const gone = await locate(layers, e.path, 1, cache);
       return { path: e.path, kind: 'deleted', flags: [], ...(gone?.stat.isFile() ? { imageSize: gone.stat.size } : {}) };
     }
-    const [below, linkTarget] = await Promise.all([
-      locate(layers, e.path, 1),
-      // readlink reads the link itself in the upper dir; nothing is followed.
-      e.stat.isSymbolicLink() ? readlink(e.hostPath).catch(() => undefined) : undefined,
-    ]);
+    const below = await locate(layers, e.path, 1, cache);
+    // readlink reads the link itself in the upper dir; nothing is followed.
+    const linkTarget = e.stat.isSymbolicLink() ? (linkSync(e.hostPath) ?? undefined) : undefined;
     const change = await describeEntry(e.path, e.hostPath, e.stat, below ? 'changed' : 'added', budget);
     // What the image held there: a log or history smaller now than in the image was cut after start.
     if (below?.stat.isFile() && e.stat.isFile()) change.imageSize = below.stat.size;
     if (e.stat.isSymbolicLink()) change.linkTarget = (linkTarget ?? '').slice(0, LIMITS.path) || undefined;
     return change;
   };
-  // Entries a few at a time: each costs several file-system calls, and waiting on them one by one leaves the
-  // thread pool idle between them.
+  // One entry after the other: lookups below are memoised per scan and small files are read on this thread, so
+  // an entry costs microseconds; the loop still yields now and then for a huge diff.
   const changes: FileChange[] = [];
-  for (let i = 0; i < entries.length; i += ENTRY_BATCH) changes.push(...(await Promise.all(entries.slice(i, i + ENTRY_BATCH).map(describe))));
+  const tick = yielder(128);
+  for (const e of entries) {
+    await tick();
+    changes.push(await describe(e));
+  }
   changes.sort((a, b) => a.path.localeCompare(b.path));
   return { changes, truncated };
 }

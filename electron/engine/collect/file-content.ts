@@ -3,7 +3,7 @@ import { LIMITS } from '../../../shared/domain/bounds.js';
 import type { FileContent } from '../../../shared/domain/evidence-set.js';
 import type { FileChange, FileFlag } from '../../../shared/domain/file-change.js';
 import { sha256Hex } from './artifacts.js';
-import { readNoFollow } from './safe-read.js';
+import { readNoFollowSized } from './safe-read.js';
 
 /** Files larger than this are hashed from their first bytes only, and the hash is not reported. */
 export const MAX_CONTENT_BYTES = 8 * 1024 * 1024;
@@ -51,7 +51,7 @@ export async function describeEntry(relPath: string, hostPath: string, st: Stats
   if (st.isFile() && st.size <= MAX_CONTENT_BYTES && st.size <= budget.left) {
     // Reserved before reading, so entries described at once cannot together overdraw the budget.
     budget.left -= st.size;
-    const read = await readNoFollow(hostPath, MAX_CONTENT_BYTES);
+    const read = await readNoFollowSized(hostPath, MAX_CONTENT_BYTES, st.size);
     budget.left += st.size - (read?.complete ? read.data.length : 0);
     if (read?.complete) {
       change.sha256 = sha256Hex(read.data);

@@ -1,6 +1,7 @@
-import { access, readFile, readlink } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import type { EngineConfig } from '../../../shared/domain/engine.js';
 import { containerIdOfCgroup, parseStatus } from './proc-parse.js';
+import { linkSync, textSync } from './sync-fs.js';
 
 /**
  * An engine counts as local when it is reached over a unix socket on this host. Each container is then
@@ -18,12 +19,12 @@ export async function engineLooksLocal(config: Pick<EngineConfig, 'endpoint'>): 
 /** True when host PID `pid` is readable here and really belongs to `containerId` (its cgroup says so). */
 export async function canReadHostProc(procRoot: string, pid: number | undefined, containerId: string): Promise<boolean> {
   if (!pid) return false;
-  const [cgroup, exe] = await Promise.all([readFile(`${procRoot}/${pid}/cgroup`, 'utf8').catch(() => ''), readlink(`${procRoot}/${pid}/exe`).catch(() => null)]);
-  return exe !== null && containerIdOfCgroup(cgroup) === containerId;
+  const exe = linkSync(`${procRoot}/${pid}/exe`);
+  return exe !== null && containerIdOfCgroup(textSync(`${procRoot}/${pid}/cgroup`) ?? '') === containerId;
 }
 
 /** How deep the container's PID namespace is nested: the index in NSpid that holds in-container PIDs. */
 export async function pidNamespaceDepth(procRoot: string, initPid: number): Promise<number> {
-  const status = await readFile(`${procRoot}/${initPid}/status`, 'utf8').catch(() => '');
+  const status = textSync(`${procRoot}/${initPid}/status`) ?? '';
   return Math.max(1, parseStatus(status).nsPids.length);
 }

@@ -1,8 +1,9 @@
-import { lstat, readdir, readFile, readlink, statfs } from 'node:fs/promises';
+import { lstatSync, readdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import type { NamespaceIds, ProcessFlag, ProcessInfo, ProcessSnapshot } from '../../../shared/domain/process.js';
 import { cmdlineOf, containerIdOfCgroup, parseStat, parseStatus } from './proc-parse.js';
-import { readNoFollow } from './safe-read.js';
+import { readNoFollowSync } from './safe-read.js';
+import { bufSync, linkSync, namesSync, textSync, yielder } from './sync-fs.js';
 
 const PROC_SUPER_MAGIC = 0x9fa0;
 
@@ -19,38 +20,38 @@ const MAX_FD_PATHS = 32;
 const NOT_A_CHANNEL = /^\/(proc|sys)\/|^\/dev\/(null|zero|u?random|pts\/|tty|console|full)/;
 const TMP_DIRS = ['/tmp/', '/dev/shm/', '/var/tmp/', '/run/', '/var/run/'];
 
-const readText = (p: string) => readFile(p, 'utf8').catch(() => null);
-const readBuf = (p: string) => readFile(p).catch(() => null);
-const link = (p: string) => readlink(p).catch(() => null);
 const numeric = (names: string[]) => names.filter((n) => /^\d+$/.test(n)).map(Number);
 
 /**
  * Which host PIDs belong to which container, from every process's cgroup file. One pass over the host's
- * /proc costs a few milliseconds and replaces one `top` call per container.
+ * /proc costs a few milliseconds (read on this thread, a few hundred files between turns of the event loop)
+ * and replaces one `top` call per container.
  */
 export async function hostPidIndex(procRoot = '/proc'): Promise<Map<string, number[]>> {
-  const pids = numeric(await readdir(procRoot).catch(() => []));
+  const pids = numeric(namesSync(procRoot));
   const index = new Map<string, number[]>();
-  const cgroups = await Promise.all(pids.map((pid) => readText(`${procRoot}/${pid}/cgroup`)));
-  pids.forEach((pid, i) => {
-    const id = cgroups[i] ? containerIdOfCgroup(cgroups[i]!) : undefined;
-    if (!id) return;
+  const tick = yielder(256);
+  for (const pid of pids) {
+    await tick();
+    const cgroup = textSync(`${procRoot}/${pid}/cgroup`);
+    const id = cgroup ? containerIdOfCgroup(cgroup) : undefined;
+    if (!id) continue;
     const list = index.get(id) ?? [];
     list.push(pid);
     index.set(id, list);
-  });
+  }
   return index;
 }
 
 /** Seconds since boot, read fresh: it turns a process's start tick into its age for a lifetime CPU average. */
-async function uptimeSeconds(procRoot: string): Promise<number> {
-  return Number(((await readText(`${procRoot}/uptime`)) ?? '').split(' ')[0]) || 0;
+function uptimeSeconds(procRoot: string): number {
+  return Number((textSync(`${procRoot}/uptime`) ?? '').split(' ')[0]) || 0;
 }
 
 let bootTimeMs: number | undefined;
-async function bootTime(procRoot: string): Promise<number> {
+function bootTime(procRoot: string): number {
   if (bootTimeMs === undefined) {
-    const stat = (await readText(`${procRoot}/stat`)) ?? '';
+    const stat = textSync(`${procRoot}/stat`) ?? '';
     bootTimeMs = (Number(/^btime (\d+)/m.exec(stat)?.[1]) || 0) * 1000;
   }
   return bootTimeMs;
@@ -80,21 +81,24 @@ export function processFlags(p: Pick<ProcessInfo, 'exe' | 'cmdline' | 'stdio'>):
 
 /** Everything the host can read about one PID without touching the container: exe, argv, stdio, sockets, env. */
 export async function readHostProcess(procRoot: string, pid: number, nsDepth?: number): Promise<ProcessInfo | null> {
+  return readHostProcessSync(procRoot, pid, nsDepth, uptimeSeconds(procRoot));
+}
+
+/** readHostProcess with small blocking reads: a process is two dozen procfs files of a few hundred bytes. */
+function readHostProcessSync(procRoot: string, pid: number, nsDepth: number | undefined, uptime: number): ProcessInfo | null {
   const dir = `${procRoot}/${pid}`;
-  const [statusText, statText, cmdRaw, exe, environ, fdNames, ns] = await Promise.all([
-    readText(`${dir}/status`),
-    readText(`${dir}/stat`),
-    readBuf(`${dir}/cmdline`),
-    link(`${dir}/exe`),
-    readBuf(`${dir}/environ`),
-    readdir(`${dir}/fd`).catch(() => [] as string[]),
-    namespacesOf(procRoot, pid),
-  ]);
+  const statusText = textSync(`${dir}/status`);
+  const statText = textSync(`${dir}/stat`);
+  const cmdRaw = bufSync(`${dir}/cmdline`);
+  const exe = linkSync(`${dir}/exe`);
+  const environ = bufSync(`${dir}/environ`);
+  const fdNames = namesSync(`${dir}/fd`);
+  const ns = namespacesSync(procRoot, pid);
   if (!statusText || !statText) return null; // exited between listing and reading
   const status = parseStatus(statusText);
   const stat = parseStat(statText);
   const fds = numeric(fdNames);
-  const targets = await Promise.all(fds.slice(0, MAX_SOCKET_INODES + 3).map((fd) => link(`${dir}/fd/${fd}`)));
+  const targets = fds.slice(0, MAX_SOCKET_INODES + 3).map((fd) => linkSync(`${dir}/fd/${fd}`));
   const stdio: string[] = [];
   const socketInodes: number[] = [];
   const fdPaths: string[] = [];
@@ -116,14 +120,14 @@ export async function readHostProcess(procRoot: string, pid: number, nsDepth?: n
     comm: status.name || stat?.comm || '',
     cmdline,
     exe: exe ?? undefined,
-    startTime: stat ? new Date((await bootTime(procRoot)) + (stat.startTicks / CLK_TCK) * 1000).toISOString() : undefined,
+    startTime: stat ? new Date(bootTime(procRoot) + (stat.startTicks / CLK_TCK) * 1000).toISOString() : undefined,
     flags: [],
     stdio: [0, 1, 2].map((i) => stdio[i] ?? ''),
     socketInodes,
     fdPaths: fdPaths.length ? fdPaths : undefined,
     env,
     rssBytes: stat ? stat.rssPages * 4096 : undefined,
-    cpuPercent: stat ? lifetimeCpu(stat.cpuTicks, stat.startTicks, await uptimeSeconds(procRoot)) : undefined,
+    cpuPercent: stat ? lifetimeCpu(stat.cpuTicks, stat.startTicks, uptime) : undefined,
     ns,
   };
   info.flags = processFlags(info);
@@ -143,7 +147,14 @@ function selectEnv(raw: Buffer): Record<string, string> | undefined {
 
 /** Host-side process view of a container from its PIDs; the container cannot lie to this view. */
 export async function hostProcessSnapshot(procRoot: string, containerId: string, pids: number[], nsDepth?: number): Promise<ProcessSnapshot> {
-  const [rows, hostNs] = await Promise.all([Promise.all(pids.map((pid) => readHostProcess(procRoot, pid, nsDepth))), hostNamespaces(procRoot)]);
+  const hostNs = await hostNamespaces(procRoot);
+  const uptime = uptimeSeconds(procRoot);
+  const tick = yielder(64);
+  const rows: (ProcessInfo | null)[] = [];
+  for (const pid of pids) {
+    await tick();
+    rows.push(readHostProcessSync(procRoot, pid, nsDepth, uptime));
+  }
   return {
     containerId,
     view: 'host',
@@ -172,7 +183,11 @@ function hostNamespaces(procRoot: string): Promise<NamespaceIds | undefined> {
 
 /** The pid, mnt and net namespace identities of a process, from the targets of its /proc/PID/ns links. */
 export async function namespacesOf(procRoot: string, pid: number | 'self'): Promise<NamespaceIds | undefined> {
-  const [pidNs, mnt, net] = await Promise.all(['pid', 'mnt', 'net'].map((n) => link(`${procRoot}/${pid}/ns/${n}`)));
+  return namespacesSync(procRoot, pid);
+}
+
+function namespacesSync(procRoot: string, pid: number | 'self'): NamespaceIds | undefined {
+  const [pidNs, mnt, net] = ['pid', 'mnt', 'net'].map((n) => linkSync(`${procRoot}/${pid}/ns/${n}`));
   if (!pidNs && !mnt && !net) return undefined;
   return { pid: pidNs?.slice(0, 64) ?? undefined, mnt: mnt?.slice(0, 64) ?? undefined, net: net?.slice(0, 64) ?? undefined };
 }
@@ -185,26 +200,28 @@ export async function namespacesOf(procRoot: string, pid: number | 'self'): Prom
 export async function containerProcView(procRoot: string, hostPid: number, containerId: string): Promise<ProcessSnapshot> {
   const base = path.posix.join(procRoot, String(hostPid), 'root', 'proc');
   // The container decides what its /proc is: only a real procfs (not a symlink, not a planted directory) counts.
-  const [st, fs] = await Promise.all([lstat(base), statfs(base)]);
+  const st = lstatSync(base);
+  const fs = statfsSync(base);
   if (!st.isDirectory() || fs.type !== PROC_SUPER_MAGIC) throw new Error(`${base} is not a procfs mount`);
-  const pids = numeric(await readdir(base));
-  const read = (p: string, max: number) => readNoFollow(p, max).then((r) => r?.data ?? null);
-  const rows = await Promise.all(
-    pids.slice(0, 100_000).map(async (pid): Promise<ProcessInfo | null> => {
-      const [statusBuf, cmdRaw] = await Promise.all([read(`${base}/${pid}/status`, 64 * 1024), read(`${base}/${pid}/cmdline`, 64 * 1024)]);
-      const statusText = statusBuf?.toString('utf8');
-      // A PID whose directory was covered by a mount reads as empty: the container cannot see it.
-      if (!statusText) return null;
-      const st = parseStatus(statusText);
-      const cmdline = cmdRaw ? cmdlineOf(cmdRaw) : '';
-      return { pid, ppid: st.ppid, nsPid: pid, user: String(st.uid), comm: st.name, cmdline, flags: [] };
-    }),
-  );
+  const pids = numeric(readdirSync(base));
+  const read = (p: string, max: number) => readNoFollowSync(p, max)?.data ?? null;
+  const tick = yielder(64);
+  const rows: ProcessInfo[] = [];
+  for (const pid of pids.slice(0, 100_000)) {
+    await tick();
+    const statusText = read(`${base}/${pid}/status`, 64 * 1024)?.toString('utf8');
+    const cmdRaw = read(`${base}/${pid}/cmdline`, 64 * 1024);
+    // A PID whose directory was covered by a mount reads as empty: the container cannot see it.
+    if (!statusText) continue;
+    const st = parseStatus(statusText);
+    const cmdline = cmdRaw ? cmdlineOf(cmdRaw) : '';
+    rows.push({ pid, ppid: st.ppid, nsPid: pid, user: String(st.uid), comm: st.name, cmdline, flags: [] });
+  }
   return {
     containerId,
     view: 'container',
     source: `host:${base}`,
     collectedAt: new Date().toISOString(),
-    processes: rows.filter((r): r is ProcessInfo => r !== null).sort((a, b) => a.pid - b.pid),
+    processes: rows.sort((a, b) => a.pid - b.pid),
   };
 }

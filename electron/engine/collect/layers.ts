@@ -1,7 +1,7 @@
-import { lstat, readdir, realpath } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { realpathSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
-import { readNoFollow } from './safe-read.js';
+import { readNoFollowSized } from './safe-read.js';
+import { direntsSync, lstatOrNull, namesSync, yielder } from './sync-fs.js';
 
 /**
  * Reads a container's filesystem from the host through its overlay layers (upper dir first, then
@@ -25,63 +25,153 @@ export interface Located {
   layer: number;
 }
 
+/** What one directory of one layer is, as far as looking up paths below it goes. */
+type DirKind = 'dir' | 'absent' | 'other';
+
+const MEMO_MAX = 200_000;
+const READS_MAX = 2048;
+
+/**
+ * What one engine scan learnt about layer directories. The lower layers (image layers, and each container's init
+ * layer) never change and are shared by every container of an image, so each of their entries is looked up and
+ * listed once per scan instead of once per container. Directory kinds are also kept for upper dirs: a path under a
+ * directory a layer does not have is absent there without asking the kernel, and a path whose every parent is a
+ * plain directory stays inside its layer without resolving it.
+ */
+export class LayerCache {
+  private readonly kinds = new Map<string, DirKind>();
+  private readonly stats = new Map<string, Stats | null>();
+  private readonly lists = new Map<string, Dirent[]>();
+  /** Image-layer file reads, by host path (layers are immutable, so their bytes are too). */
+  readonly reads = new Map<string, Promise<{ data: Buffer; complete: boolean } | null>>();
+
+  /** Kind of `rel` (a normalised absolute path) inside the layer at `root`. */
+  dirKind(root: string, rel: string): DirKind {
+    if (rel === '/' || rel === '') return 'dir';
+    const key = `${root}\0${rel}`;
+    const known = this.kinds.get(key);
+    if (known) return known;
+    const parent = this.dirKind(root, path.posix.dirname(rel));
+    let kind: DirKind = parent;
+    if (parent === 'dir') {
+      const st = lstatOrNull(path.posix.join(root, rel));
+      // A symlink may lead anywhere: below it nothing is assumed and every path is resolved as before.
+      kind = !st ? 'absent' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'other' : 'absent';
+    }
+    this.remember(this.kinds, key, kind);
+    return kind;
+  }
+
+  /** lstat of a path in a lower layer, remembered. */
+  lowerStat(hostPath: string): Stats | null {
+    if (this.stats.has(hostPath)) return this.stats.get(hostPath)!;
+    const st = lstatOrNull(hostPath);
+    this.remember(this.stats, hostPath, st);
+    return st;
+  }
+
+  /** Entries of a directory in a lower layer, remembered. */
+  lowerList(hostDir: string): Dirent[] {
+    const known = this.lists.get(hostDir);
+    if (known) return known;
+    const list = direntsSync(hostDir);
+    this.remember(this.lists, hostDir, list);
+    return list;
+  }
+
+  readMemo(hostPath: string, read: () => Promise<{ data: Buffer; complete: boolean } | null>): Promise<{ data: Buffer; complete: boolean } | null> {
+    let known = this.reads.get(hostPath);
+    if (!known) {
+      known = read();
+      this.remember(this.reads, hostPath, known);
+    }
+    return known;
+  }
+
+  private remember<V>(m: Map<string, V>, k: string, v: V): void {
+    // Bounded: past the limit the memo starts over, which costs lookups, never correctness. File bytes (at most a
+    // megabyte each) are kept for fewer paths.
+    if (m.size >= (m === (this.reads as unknown) ? READS_MAX : MEMO_MAX)) m.clear();
+    m.set(k, v);
+  }
+}
+
+/** A path with no `.` or `..` component, so that its parents are the directories it names. */
+const plain = (p: string): boolean => !/(^|\/)\.\.?(\/|$)/.test(p);
+
 /** Finds the topmost layer holding `p`; undefined when absent or deleted by a whiteout. */
-export async function locate(layers: Layers, p: string, fromLayer = 0): Promise<Located | undefined> {
+export async function locate(layers: Layers, p: string, fromLayer = 0, cache: LayerCache = new LayerCache()): Promise<Located | undefined> {
+  return locateSync(layers, p, fromLayer, cache);
+}
+
+function locateSync(layers: Layers, p: string, fromLayer: number, cache: LayerCache): Located | undefined {
   const dirs = [layers.upper, ...layers.lowers];
-  // Every layer is asked at once; the topmost answer wins.
-  const stats = await Promise.all(dirs.map((root, i) => (root && i >= fromLayer ? lstat(path.posix.join(root, p)).catch(() => null) : null)));
+  const parent = plain(p) ? path.posix.dirname(path.posix.join('/', p)) : undefined;
   for (let i = fromLayer; i < dirs.length; i++) {
     const root = dirs[i];
-    const st = stats[i];
-    if (!root || !st) continue;
+    if (!root) continue;
+    const kind = parent === undefined ? 'other' : cache.dirKind(root, parent);
+    if (kind === 'absent') continue;
     const hostPath = path.posix.join(root, p);
+    const st = i > 0 ? cache.lowerStat(hostPath) : lstatOrNull(hostPath);
+    if (!st) continue;
     if (isWhiteout(st)) return undefined;
-    if (!(await staysInside(root, hostPath))) return undefined;
+    if (kind !== 'dir' && !staysInside(root, hostPath)) return undefined;
     return { hostPath, stat: st, layer: i };
   }
   return undefined;
 }
 
-const rootReals = new Map<string, Promise<string>>();
+const rootReals = new Map<string, string>();
 
 /** A layer root's real path: layer dirs stay where the engine put them, so it is resolved once per root. */
-function realRoot(root: string): Promise<string> {
+function realRoot(root: string): string {
   let known = rootReals.get(root);
-  if (!known) {
+  if (known === undefined) {
     if (rootReals.size >= 4096) rootReals.clear();
-    known = realpath(root).catch(() => root);
+    known = realOrNull(root) ?? root;
     rootReals.set(root, known);
   }
   return known;
 }
 
+const realOrNull = (p: string): string | null => {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return null;
+  }
+};
+
 /** True when the parent directories of hostPath resolve inside root (no symlinked directory on the way). */
-async function staysInside(root: string, hostPath: string): Promise<boolean> {
-  const [parent, rootReal] = await Promise.all([realpath(path.posix.dirname(hostPath)).catch(() => null), realRoot(root)]);
+function staysInside(root: string, hostPath: string): boolean {
+  const parent = realOrNull(path.posix.dirname(hostPath));
+  const rootReal = realRoot(root);
   return parent !== null && (parent === rootReal || parent.startsWith(`${rootReal}/`));
 }
 
 /** Names in one directory across all layers, honouring whiteouts of upper layers. */
-export async function listDir(layers: Layers, dir: string): Promise<string[]> {
-  const dirs = [layers.upper, ...layers.lowers].filter((d): d is string => Boolean(d));
+export async function listDir(layers: Layers, dir: string, cache: LayerCache = new LayerCache()): Promise<string[]> {
+  const dirs = [layers.upper, ...layers.lowers];
   const seen = new Map<string, boolean>();
-  for (const root of dirs) {
-    const entries = await readdir(path.posix.join(root, dir), { withFileTypes: true }).catch(() => []);
+  dirs.forEach((root, i) => {
+    if (!root) return;
+    const hostDir = path.posix.join(root, dir);
+    const entries = i > 0 ? cache.lowerList(hostDir) : direntsSync(hostDir);
     for (const e of entries) {
       if (seen.has(e.name)) continue;
-      const wh = e.isCharacterDevice() && isWhiteout(await lstat(path.posix.join(root, dir, e.name)));
+      const hostPath = path.posix.join(root, dir, e.name);
+      const wh = e.isCharacterDevice() && isWhiteout((i > 0 ? cache.lowerStat(hostPath) : lstatOrNull(hostPath)) ?? ({ isCharacterDevice: () => false } as Stats));
       seen.set(e.name, !wh);
     }
-  }
+  });
   return [...seen].filter(([, live]) => live).map(([n]) => n).sort();
 }
 
-/** Reads at most `max` bytes of a regular file, refusing symlinks and anything that is not a regular file. */
-export async function readBounded(hostPath: string, max: number): Promise<{ data: Buffer; complete: boolean } | null> {
-  return readNoFollow(hostPath, max);
+/** Reads at most `max` bytes of a regular file of `size` bytes, refusing symlinks and anything that is not a regular file. */
+export function readBounded(hostPath: string, max: number, size = Infinity): Promise<{ data: Buffer; complete: boolean } | null> {
+  return readNoFollowSized(hostPath, max, size);
 }
-
-const STAT_BATCH = 64;
 
 export interface WalkEntry {
   path: string;
@@ -107,24 +197,21 @@ export interface WalkOptions {
 export async function walkTree(root: string, max: number, o: WalkOptions = {}): Promise<{ entries: WalkEntry[]; truncated: boolean }> {
   const entries: WalkEntry[] = [];
   const stack = [{ dir: o.start ?? '/', depth: 0 }];
+  // lstat on this thread (microseconds each), with a turn of the event loop every few hundred entries.
+  const tick = yielder(512);
   while (stack.length) {
     const { dir, depth } = stack.pop()!;
-    const names = (await readdir(path.posix.join(root, dir)).catch(() => [] as string[])).sort();
-    // One directory's entries are stat'ed a batch at a time, then taken in name order.
-    for (let i = 0; i < names.length; i += STAT_BATCH) {
-      const batch = names
-        .slice(i, i + STAT_BATCH)
-        .map((name) => path.posix.join(dir, name))
-        .filter((p) => !o.skip?.has(p));
-      const stats = await Promise.all(batch.map((p) => lstat(path.posix.join(root, p)).catch(() => null)));
-      for (let k = 0; k < batch.length; k++) {
-        if (entries.length >= max) return { entries, truncated: true };
-        const p = batch[k]!;
-        const st = stats[k];
-        if (!st || (o.keep && !o.keep(st))) continue;
-        entries.push({ path: p, hostPath: path.posix.join(root, p), stat: st });
-        if (st.isDirectory() && depth < (o.maxDepth ?? Infinity)) stack.push({ dir: p, depth: depth + 1 });
-      }
+    const names = namesSync(path.posix.join(root, dir)).sort();
+    for (const name of names) {
+      const p = path.posix.join(dir, name);
+      if (o.skip?.has(p)) continue;
+      await tick();
+      if (entries.length >= max) return { entries, truncated: true };
+      const hostPath = path.posix.join(root, p);
+      const st = lstatOrNull(hostPath);
+      if (!st || (o.keep && !o.keep(st))) continue;
+      entries.push({ path: p, hostPath, stat: st });
+      if (st.isDirectory() && depth < (o.maxDepth ?? Infinity)) stack.push({ dir: p, depth: depth + 1 });
     }
   }
   return { entries, truncated: false };

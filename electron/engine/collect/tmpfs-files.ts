@@ -1,9 +1,9 @@
 import type { Stats } from 'node:fs';
-import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileChange } from '../../../shared/domain/file-change.js';
 import { describeEntry } from './file-content.js';
 import { walkTree } from './layers.js';
+import { lstatOrNull } from './sync-fs.js';
 import type { Mount } from './proc-parse.js';
 
 /** Scratch places a runtime or the analyst may mount as tmpfs: their content is in no layer, so no diff shows it. */
@@ -22,7 +22,7 @@ async function realDirectory(root: string, rel: string): Promise<boolean> {
   let p = root;
   for (const part of rel.split('/').filter(Boolean)) {
     p = path.posix.join(p, part);
-    const st = await lstat(p).catch(() => null);
+    const st = lstatOrNull(p);
     if (!st?.isDirectory()) return false;
   }
   return true;

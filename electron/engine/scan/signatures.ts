@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ContainerEvidence } from '../../../shared/domain/evidence-set.js';
 import { walkTree } from '../collect/layers.js';
 import { parseMounts, parseStat } from '../collect/proc-parse.js';
 import { scratchTmpfsMounts, SCRATCH_TMPFS } from '../collect/tmpfs-files.js';
+import { textPooled, textSync } from '../collect/sync-fs.js';
 
 /** Entries walked per tree; past this a container is treated as changed on every rescan, which is safe. */
 const MAX_ENTRIES = 20_000;
@@ -29,12 +29,18 @@ export async function containerSignature(procRoot: string, s: SignatureInput): P
   h.update(`${s.id}\n${s.listed}\n`);
   if (s.upperDir) await digestTree(h, s.upperDir, '/');
   const pids = [...s.pids].sort((a, b) => a - b);
-  const stats = await Promise.all(pids.map((pid) => readFile(`${procRoot}/${pid}/stat`, 'utf8').then(parseStat, () => null)));
-  for (const st of stats) if (st) h.update(`p ${st.pid} ${st.startTicks} ${st.comm}\n`);
+  // Small procfs files on this thread; the TCP tables (milliseconds of kernel work each) in the pool, side by side.
   const first = pids[0];
+  const tables = first === undefined ? [] : NET_TABLES.map((t) => (t.startsWith('tcp') ? textPooled(`${procRoot}/${first}/net/${t}`) : textSync(`${procRoot}/${first}/net/${t}`)));
+  for (const pid of pids) {
+    const text = textSync(`${procRoot}/${pid}/stat`);
+    const st = text === null ? null : parseStat(text);
+    if (st) h.update(`p ${st.pid} ${st.startTicks} ${st.comm}\n`);
+  }
   if (first !== undefined) {
-    for (const t of NET_TABLES) h.update(`${t}\n${socketRows(await readFile(`${procRoot}/${first}/net/${t}`, 'utf8').catch(() => ''))}`);
-    const mountinfo = await readFile(`${procRoot}/${first}/mountinfo`, 'utf8').catch(() => '');
+    const texts = await Promise.all(tables);
+    NET_TABLES.forEach((t, i) => h.update(`${t}\n${socketRows(texts[i] ?? '')}`));
+    const mountinfo = textSync(`${procRoot}/${first}/mountinfo`) ?? '';
     const mounts = parseMounts(mountinfo);
     const all = new Set(mounts.map((m) => m.mountPoint));
     for (const m of scratchTmpfsMounts(mounts)) if (SCRATCH_TMPFS.includes(m)) await digestTree(h, `${procRoot}/${first}/root`, m, all);
