@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { ScanResultSchema, type ScanProgress, type ScanResult } from '../../../s
 import { ContainerEvidenceSchema, EngineEvidenceSchema } from '../../../shared/domain/evidence-set.js';
 import { createApp, type App } from '../../../electron/engine/app.js';
 import { riskScore } from '../../../electron/engine/detect/run-detectors.js';
-import { removeSuite, runContainer } from '../../helpers/docker.js';
+import { docker, removeSuite, runContainer } from '../../helpers/docker.js';
 import { waitForFile } from './wait.js';
 
 const SUITE = 'collect-scan-service';
@@ -81,6 +81,10 @@ describe('scan service ops', () => {
     const first = (await app.dispatch('evidence.latest', { engineId: 'local' }, ctx)) as { value: { containers: { container: { id: string }; sockets: { collectedAt: string }[] }[] } };
     const before = first.value.containers.find((c) => c.container.id === flagged)!.sockets;
     expect(before).toHaveLength(1);
+    // A rescan reuses what did not change: a new file in the container's upper dir (written from the host, so no
+    // engine event sets off a live rescan in between) makes it read again.
+    const upper = ((await docker.getContainer(flagged).inspect()).GraphDriver.Data as Record<string, string>).UpperDir;
+    await writeFile(path.join(upper!, 'tmp', 'again'), 'x');
     const r = await app.dispatch('scan.run', { engineId: 'local' }, ctx);
     expect(r.ok).toBe(true);
     const ev = EngineEvidenceSchema.parse(((await app.dispatch('evidence.latest', { engineId: 'local' }, ctx)) as { value: unknown }).value);
