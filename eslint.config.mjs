@@ -5,15 +5,34 @@
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const electronModule = { name: 'electron', message: 'Only electron/shell imports Electron; the engine runs without it.' };
-const noElectronDir = { group: ['**/electron/**'], message: 'The renderer and shared/ reach the backend only through the shared API contract.' };
+const electronModule = {
+  name: 'electron',
+  message: 'Only electron/shell imports Electron; the engine runs without it.',
+};
+const noElectronDir = {
+  group: ['**/electron/**'],
+  message: 'The renderer and shared/ reach the backend only through the shared API contract.',
+};
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**', 'renderer/dist/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-artifacts/**',
+      'coverage/**',
+      'renderer/dist/**',
+      '**/*.d.ts',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Hostile input is parsed with control-character classes on purpose (terminal and text sanitising).
       'no-control-regex': 'off',
     },
@@ -25,7 +44,13 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
-      'no-restricted-imports': ['error', { paths: [electronModule], patterns: [noElectronDir, { group: ['node:*'], message: 'The renderer never touches Node.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronModule],
+          patterns: [noElectronDir, { group: ['node:*'], message: 'The renderer never touches Node.' }],
+        },
+      ],
     },
   },
   {
@@ -38,8 +63,16 @@ export default tseslint.config(
           patterns: [
             noElectronDir,
             { group: ['node:*'], message: 'The renderer never touches Node.' },
-            { regex: '^\\.\\./(?!\\.\\.)[^/]+/', message: "Features do not use each other's internals: move what they share to lib/ or the workbench layer." },
-            { regex: '(^|/)features/', message: "Features do not use each other's internals: move what they share to lib/ or the workbench layer." },
+            {
+              regex: '^\\.\\./(?!\\.\\.)[^/]+/',
+              message:
+                "Features do not use each other's internals: move what they share to lib/ or the workbench layer.",
+            },
+            {
+              regex: '(^|/)features/',
+              message:
+                "Features do not use each other's internals: move what they share to lib/ or the workbench layer.",
+            },
           ],
         },
       ],
@@ -56,7 +89,10 @@ export default tseslint.config(
           patterns: [
             noElectronDir,
             { group: ['node:*'], message: 'The renderer never touches Node.' },
-            { regex: '(^|/)(features|app)/', message: 'lib/, workbench/, components/ and api/ serve the features and never import them or app/.' },
+            {
+              regex: '(^|/)(features|app)/',
+              message: 'lib/, workbench/, components/ and api/ serve the features and never import them or app/.',
+            },
           ],
         },
       ],
@@ -65,13 +101,31 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronModule], patterns: [noElectronDir, { group: ['../../*', '!../../shared/**'], message: 'shared/ imports nothing of ours outside shared/.' }, { group: ['**/renderer/**'], message: 'shared/ imports nothing of ours outside shared/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronModule],
+          patterns: [
+            noElectronDir,
+            { group: ['../../*', '!../../shared/**'], message: 'shared/ imports nothing of ours outside shared/.' },
+            { group: ['**/renderer/**'], message: 'shared/ imports nothing of ours outside shared/.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/**/*.ts'],
     ignores: ['electron/shell/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronModule], patterns: [{ group: ['**/renderer/**'], message: 'The backend does not import the UI.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronModule],
+          patterns: [{ group: ['**/renderer/**'], message: 'The backend does not import the UI.' }],
+        },
+      ],
+    },
   },
   {
     files: ['test/**/*.{ts,tsx}'],

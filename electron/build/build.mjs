@@ -9,21 +9,64 @@ const dist = path.join(root, 'dist');
 const only = process.argv[2];
 
 // Native and optional modules stay outside the bundle; they load from node_modules at run time.
-const external = ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', '@kubernetes/client-node', 'playwright-core', 'dockerode', 'docker-modem', 'ws', 'bufferutil', 'utf-8-validate'];
+const external = [
+  'electron',
+  'better-sqlite3',
+  'ssh2',
+  'cpu-features',
+  '@kubernetes/client-node',
+  'playwright-core',
+  'dockerode',
+  'docker-modem',
+  'ws',
+  'bufferutil',
+  'utf-8-validate',
+];
 const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, external, logLevel: 'warning' };
-const esmBanner = { js: "import { createRequire as __stowawayRequire } from 'node:module'; const require = __stowawayRequire(import.meta.url);" };
+const esmBanner = {
+  js: "import { createRequire as __stowawayRequire } from 'node:module'; const require = __stowawayRequire(import.meta.url);",
+};
 
 async function buildNode() {
   // The CLI is split: dist/cli.mjs (the bin) reads the arguments, and each command's code sits in a chunk that
   // loads only when that command runs, so `stowaway --version` starts at once.
   rmSync(path.join(dist, 'cli-chunks'), { recursive: true, force: true });
-  await build({ ...common, format: 'esm', splitting: true, entryPoints: { cli: path.join(root, 'electron/cli/main.ts') }, outdir: dist, chunkNames: 'cli-chunks/[name]-[hash]', outExtension: { '.js': '.mjs' }, banner: { js: `#!/usr/bin/env node\n${esmBanner.js}` } });
+  await build({
+    ...common,
+    format: 'esm',
+    splitting: true,
+    entryPoints: { cli: path.join(root, 'electron/cli/main.ts') },
+    outdir: dist,
+    chunkNames: 'cli-chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    banner: { js: `#!/usr/bin/env node\n${esmBanner.js}` },
+  });
   chmodSync(path.join(dist, 'cli.mjs'), 0o755);
   // Bundle imports run in a worker thread, which loads its own file (see engine/bundle/import-bundle.ts).
-  await build({ ...common, format: 'esm', entryPoints: { 'bundle-import-worker': path.join(root, 'electron/engine/bundle/import-worker.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, banner: esmBanner });
-  await build({ ...common, format: 'esm', entryPoints: { main: path.join(root, 'electron/shell/main.ts') }, outdir: path.join(dist, 'electron'), outExtension: { '.js': '.mjs' }, banner: esmBanner });
+  await build({
+    ...common,
+    format: 'esm',
+    entryPoints: { 'bundle-import-worker': path.join(root, 'electron/engine/bundle/import-worker.ts') },
+    outdir: dist,
+    outExtension: { '.js': '.mjs' },
+    banner: esmBanner,
+  });
+  await build({
+    ...common,
+    format: 'esm',
+    entryPoints: { main: path.join(root, 'electron/shell/main.ts') },
+    outdir: path.join(dist, 'electron'),
+    outExtension: { '.js': '.mjs' },
+    banner: esmBanner,
+  });
   // Sandboxed preloads cannot be ES modules.
-  await build({ ...common, format: 'cjs', entryPoints: { preload: path.join(root, 'electron/shell/preload.ts') }, outdir: path.join(dist, 'electron'), outExtension: { '.js': '.cjs' } });
+  await build({
+    ...common,
+    format: 'cjs',
+    entryPoints: { preload: path.join(root, 'electron/shell/preload.ts') },
+    outdir: path.join(dist, 'electron'),
+    outExtension: { '.js': '.cjs' },
+  });
 }
 
 async function buildRenderer() {

@@ -33,7 +33,10 @@ function findElectron() {
   const located = () => {
     const pathFile = path.join(dir, 'path.txt');
     if (!existsSync(pathFile)) return undefined;
-    const bin = path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH || path.join(dir, 'dist'), readFileSync(pathFile, 'utf8').trim());
+    const bin = path.join(
+      process.env.ELECTRON_OVERRIDE_DIST_PATH || path.join(dir, 'dist'),
+      readFileSync(pathFile, 'utf8').trim(),
+    );
     return existsSync(bin) ? bin : undefined;
   };
   const found = located();
@@ -42,7 +45,10 @@ function findElectron() {
   const install = spawnSync(process.execPath, [path.join(dir, 'install.js')], { encoding: 'utf8', timeout: 300_000 });
   const bin = located();
   if (bin) return { bin };
-  const why = `${install.stderr ?? ''}\n${install.stdout ?? ''}`.split('\n').map((l) => l.trim()).find((l) => /error|fail/i.test(l));
+  const why = `${install.stderr ?? ''}\n${install.stdout ?? ''}`
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /error|fail/i.test(l));
   return { reason: `its download failed${why ? ` (${why.slice(0, 160)})` : ''}` };
 }
 
@@ -51,6 +57,8 @@ const electron = findElectron();
 if (electron.bin) {
   run(electron.bin, [root]);
 } else {
-  console.error(`The Electron binary is not installed here (${electron.reason}), so the desktop window cannot open; serving the same UI to your browser instead.`);
+  console.error(
+    `The Electron binary is not installed here (${electron.reason}), so the desktop window cannot open; serving the same UI to your browser instead.`,
+  );
   run(process.execPath, [path.join(root, 'dist/cli.mjs'), 'serve', ...process.argv.slice(2)]);
 }

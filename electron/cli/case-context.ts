@@ -6,7 +6,10 @@ import { openEngine, type EngineClient } from './engine-client.js';
  * Runs a case command against the engine, turning errors into a message and exit code 2. The engine opens the
  * case database on first use, so a command that needs none (a report check) creates no files.
  */
-export async function withCases(command: string, fn: (engine: EngineClient) => Promise<number | void> | number | void): Promise<void> {
+export async function withCases(
+  command: string,
+  fn: (engine: EngineClient) => Promise<number | void> | number | void,
+): Promise<void> {
   let engine: EngineClient | undefined;
   // `stowaway case show X | head` closes the pipe early: that is not an error worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

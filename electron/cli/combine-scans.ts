@@ -29,14 +29,29 @@ export function combineScans(scans: EngineScan[], scannedAt: string, durationMs:
   const ok = scans.filter((s) => s.result);
   const suppressed = ok.flatMap((s) => s.result!.suppressed ?? []);
   return {
-    engine: { id: scans.map((s) => s.engineId).join('+'), name: scans.map((s) => s.name).join(', '), endpoint: scans.map((s) => s.endpoint).join(' ') },
+    engine: {
+      id: scans.map((s) => s.engineId).join('+'),
+      name: scans.map((s) => s.name).join(', '),
+      endpoint: scans.map((s) => s.endpoint).join(' '),
+    },
     scannedAt,
     durationMs,
-    containers: ok.flatMap((s) => s.result!.containers.map((c) => ({ ...c, engineId: s.engineId }))).sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name)),
+    containers: ok
+      .flatMap((s) => s.result!.containers.map((c) => ({ ...c, engineId: s.engineId })))
+      .sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name)),
     findings: ok.flatMap((s) => s.result!.findings),
     ...(suppressed.length ? { suppressed } : {}),
     errors: scans.flatMap((s) =>
-      s.result ? s.result.errors.map((e) => ({ ...e, engineId: s.engineId })) : [{ engineId: s.engineId, call: `engine ${s.name}`.slice(0, 300), code: s.error?.code ?? 'ENGINE_UNREACHABLE', message: (s.error?.message ?? 'not scanned').slice(0, 2048) }],
+      s.result
+        ? s.result.errors.map((e) => ({ ...e, engineId: s.engineId }))
+        : [
+            {
+              engineId: s.engineId,
+              call: `engine ${s.name}`.slice(0, 300),
+              code: s.error?.code ?? 'ENGINE_UNREACHABLE',
+              message: (s.error?.message ?? 'not scanned').slice(0, 2048),
+            },
+          ],
     ),
     engines,
   };

@@ -9,13 +9,41 @@ import { errorLine, helpHintsOnError, installProcessGuards } from './process-gua
  * and every other command must not pay for. The description is repeated here for the top-level help.
  */
 export const COMMANDS: { name: string; description: string; register(program: Command): Promise<void> }[] = [
-  { name: 'serve', description: 'serve the workbench UI on 127.0.0.1 for a browser', register: async (p) => (await import('./commands/serve.js')).registerServe(p) },
-  { name: 'scan', description: 'scan every container of an engine (or of several at once) and report findings', register: async (p) => (await import('./commands/scan.js')).registerScan(p) },
-  { name: 'contexts', description: 'list Docker engines and Kubernetes contexts: DOCKER_HOST, docker contexts, kubeconfig, saved hosts', register: async (p) => (await import('./commands/contexts.js')).registerContexts(p) },
-  { name: 'case', description: 'manage investigation cases (findings, notes, evidence, custody log)', register: async (p) => (await import('./commands/case.js')).registerCase(p) },
-  { name: 'report', description: 'export a case report (html, pdf, json, md, navigator)', register: async (p) => (await import('./commands/report.js')).registerReport(p) },
-  { name: 'collect', description: 'collect evidence from an engine into one offline bundle (.tar.gz) to analyse elsewhere', register: async (p) => (await import('./commands/collect.js')).registerCollect(p) },
-  { name: 'k8s', description: 'work with Kubernetes clusters through their API server', register: async (p) => (await import('./commands/k8s.js')).registerK8s(p) },
+  {
+    name: 'serve',
+    description: 'serve the workbench UI on 127.0.0.1 for a browser',
+    register: async (p) => (await import('./commands/serve.js')).registerServe(p),
+  },
+  {
+    name: 'scan',
+    description: 'scan every container of an engine (or of several at once) and report findings',
+    register: async (p) => (await import('./commands/scan.js')).registerScan(p),
+  },
+  {
+    name: 'contexts',
+    description: 'list Docker engines and Kubernetes contexts: DOCKER_HOST, docker contexts, kubeconfig, saved hosts',
+    register: async (p) => (await import('./commands/contexts.js')).registerContexts(p),
+  },
+  {
+    name: 'case',
+    description: 'manage investigation cases (findings, notes, evidence, custody log)',
+    register: async (p) => (await import('./commands/case.js')).registerCase(p),
+  },
+  {
+    name: 'report',
+    description: 'export a case report (html, pdf, json, md, navigator)',
+    register: async (p) => (await import('./commands/report.js')).registerReport(p),
+  },
+  {
+    name: 'collect',
+    description: 'collect evidence from an engine into one offline bundle (.tar.gz) to analyse elsewhere',
+    register: async (p) => (await import('./commands/collect.js')).registerCollect(p),
+  },
+  {
+    name: 'k8s',
+    description: 'work with Kubernetes clusters through their API server',
+    register: async (p) => (await import('./commands/k8s.js')).registerK8s(p),
+  },
   {
     name: 'completion',
     description: 'print a shell completion script (bash, zsh or fish)',
@@ -25,8 +53,17 @@ export const COMMANDS: { name: string; description: string; register(program: Co
       (await import('./commands/completion.js')).registerCompletion(p);
     },
   },
-  { name: 'respond', description: 'contain a container (isolate, pause, unpause, stop) or preserve its evidence; every action is written to the case custody log before it runs', register: async (p) => (await import('./commands/respond.js')).registerRespond(p) },
-  { name: 'detectors', description: 'list the detectors with their ATT&CK techniques, strategy, severity and documentation', register: async (p) => (await import('./commands/detectors.js')).registerDetectors(p) },
+  {
+    name: 'respond',
+    description:
+      'contain a container (isolate, pause, unpause, stop) or preserve its evidence; every action is written to the case custody log before it runs',
+    register: async (p) => (await import('./commands/respond.js')).registerRespond(p),
+  },
+  {
+    name: 'detectors',
+    description: 'list the detectors with their ATT&CK techniques, strategy, severity and documentation',
+    register: async (p) => (await import('./commands/detectors.js')).registerDetectors(p),
+  },
 ];
 
 /** The command the arguments name (`stowaway help scan` names scan); none for `--version`, `--help` or a typo. */
@@ -49,7 +86,8 @@ export async function main(argv: string[]): Promise<number> {
   const named = namedCommand(argv);
   if (named) await named.register(program);
   // Without a command, the others appear by name and description only (help, suggestions for a typo).
-  for (const c of COMMANDS) if (!program.commands.some((x) => x.name() === c.name)) program.command(c.name).description(c.description);
+  for (const c of COMMANDS)
+    if (!program.commands.some((x) => x.name() === c.name)) program.command(c.name).description(c.description);
   helpHintsOnError(program);
   try {
     await program.parseAsync(argv);
@@ -61,7 +99,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli.mjs') || process.argv[1]?.endsWith('/stowaway');
+const isEntry =
+  import.meta.url === `file://${process.argv[1]}` ||
+  process.argv[1]?.endsWith('/cli.mjs') ||
+  process.argv[1]?.endsWith('/stowaway');
 if (isEntry) {
   installProcessGuards();
   main(process.argv).then((code) => {

@@ -10,7 +10,11 @@ export interface OutputStyle {
  * Colour when the stream is a terminal, unless `--no-color` or NO_COLOR (any non-empty value, see no-color.org)
  * says otherwise; `--quiet` drops progress and notices, never results or errors.
  */
-export function outputStyle(program: Command | undefined, stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): OutputStyle {
+export function outputStyle(
+  program: Command | undefined,
+  stream: NodeJS.WriteStream,
+  env: NodeJS.ProcessEnv = process.env,
+): OutputStyle {
   const opts = (program?.opts() ?? {}) as { quiet?: boolean; color?: boolean };
   const color = opts.color !== false && !env.NO_COLOR && Boolean(stream.isTTY) && env.TERM !== 'dumb';
   return { quiet: Boolean(opts.quiet), color };

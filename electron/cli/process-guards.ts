@@ -18,12 +18,15 @@ export const isClosedPipe = (e: unknown): boolean => {
  * An AppError, recognised by shape: the entry point must not load the contract (and zod) just to print a
  * one-line error for `--version` or a usage mistake.
  */
-const looksLikeAppError = (e: unknown): e is AppError => e instanceof Error && e.name === 'AppError' && typeof (e as { code?: unknown }).code === 'string';
+const looksLikeAppError = (e: unknown): e is AppError =>
+  e instanceof Error && e.name === 'AppError' && typeof (e as { code?: unknown }).code === 'string';
 
 /** One line for an error: AppErrors carry their code; anything else its message. */
 export function errorLine(prefix: string, e: unknown, env: NodeJS.ProcessEnv = process.env): string {
   const err = e as Error | undefined;
-  const first = String(err?.message ?? e).split('\n')[0]!.slice(0, 2000);
+  const first = String(err?.message ?? e)
+    .split('\n')[0]!
+    .slice(0, 2000);
   const text = looksLikeAppError(e) ? `${first} [${e.code}]` : first;
   const detail = env.STOWAWAY_DEBUG && err?.stack ? `\n${err.stack}` : '';
   return `${prefix}: ${text}${detail}\n`;

@@ -57,7 +57,8 @@ export class ScanWatch {
     this.off = this.o.bus.onAny((event, payload) => {
       if (event !== 'engine.event') return;
       const e = payload as EngineEvent;
-      if (this.engines.has(e.engineId) && !SELF_INFLICTED.has(e.action)) this.trigger(e.engineId, this.o.debounceMs ?? 100);
+      if (this.engines.has(e.engineId) && !SELF_INFLICTED.has(e.action))
+        this.trigger(e.engineId, this.o.debounceMs ?? 100);
     });
     await Promise.all([...this.engines.keys()].map((id) => this.rescan(id, true)));
     if (this.stopped) return;
@@ -74,7 +75,10 @@ export class ScanWatch {
     for (const w of this.engines.values()) clearTimeout(w.timer);
     this.abort.abort();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all([...this.engines.values()].map((w) => w.running)), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    await Promise.race([
+      Promise.all([...this.engines.values()].map((w) => w.running)),
+      new Promise((r) => (timer = setTimeout(r, graceMs))),
+    ]);
     clearTimeout(timer);
   }
 

@@ -68,7 +68,8 @@ export function caseHandlers(
   const record = (caseId: string, engineId: string, actor: string): boolean => {
     const l = latest?.of(engineId);
     if (!l?.result) return false;
-    if (!store().hasScan(caseId, l.result)) store().addScan(caseId, l.result, l.evidence ?? undefined, { actor, suppressed: l.suppressed });
+    if (!store().hasScan(caseId, l.result))
+      store().addScan(caseId, l.result, l.evidence ?? undefined, { actor, suppressed: l.suppressed });
     return true;
   };
   const shown = <T extends CaseView | null>(c: T): T => {
@@ -94,7 +95,8 @@ export function caseHandlers(
     'cases.reopen': async ({ caseId }, ctx) => store().reopen(caseId, ctx.user),
     'cases.archive': async ({ caseId }, ctx) => store().archive(caseId, ctx.user),
     'cases.addScan': async ({ caseId, engineId }, ctx) => {
-      if (!record(caseId, engineId, ctx.user)) throw new AppError('NOT_FOUND', `Engine ${engineId.slice(0, 128)} has not been scanned yet: run a scan first`);
+      if (!record(caseId, engineId, ctx.user))
+        throw new AppError('NOT_FOUND', `Engine ${engineId.slice(0, 128)} has not been scanned yet: run a scan first`);
       return store().get(caseId);
     },
     'cases.containers': async ({ caseId }) => store().containers(caseId),
@@ -104,7 +106,9 @@ export function caseHandlers(
       // Triage of a finding from a scan not yet in the case first records that scan, so the judgement
       // always sits next to the evidence it was made on.
       if (!store().hasFinding(caseId, findingId)) {
-        const engineId = latest?.engineIds().find((id) => latest.of(id).result?.findings.some((f) => f.id === findingId));
+        const engineId = latest
+          ?.engineIds()
+          .find((id) => latest.of(id).result?.findings.some((f) => f.id === findingId));
         if (engineId) record(caseId, engineId, ctx.user);
       }
       return store().setFindingState(caseId, findingId, state, reason, ctx.user);
@@ -123,8 +127,11 @@ export function caseHandlers(
       return { publicPem, fingerprint };
     },
     // A report is checked without the case database: the recipient of a report may have none.
-    'reports.verify': async ({ path, keyPath }) => verifyReport(await readFile(path), keyPath ? await readFile(keyPath, 'utf8') : undefined),
-    'reports.generate': async ({ caseId, format }, ctx) => toReportOutput(await generateReport(store(), caseId, format, detectors(), { actor: ctx.user, env })),
-    'bundles.open': async ({ path }, ctx) => importBundle(store(), path, { actor: ctx.user, onOpened: bundles && ((c, b) => bundles.opened(c, b)) }),
+    'reports.verify': async ({ path, keyPath }) =>
+      verifyReport(await readFile(path), keyPath ? await readFile(keyPath, 'utf8') : undefined),
+    'reports.generate': async ({ caseId, format }, ctx) =>
+      toReportOutput(await generateReport(store(), caseId, format, detectors(), { actor: ctx.user, env })),
+    'bundles.open': async ({ path }, ctx) =>
+      importBundle(store(), path, { actor: ctx.user, onOpened: bundles && ((c, b) => bundles.opened(c, b)) }),
   };
 }

@@ -8,7 +8,10 @@ export interface CallContext {
   signal?: AbortSignal;
 }
 
-export type Handler<K extends OpName> = (input: z.output<Contract[K]['input']>, ctx: CallContext) => Promise<OpOutput<K>>;
+export type Handler<K extends OpName> = (
+  input: z.output<Contract[K]['input']>,
+  ctx: CallContext,
+) => Promise<OpOutput<K>>;
 
 /** Implementation of every contract operation; services contribute partial maps that the composition root merges. */
 export type Handlers = { [K in OpName]: Handler<K> };

@@ -50,7 +50,9 @@ export function hostAndOriginAllowed(req: IncomingMessage, port: number): { ok: 
   const host = req.headers.host ?? '';
   if (!allowedHosts.has(host)) return { ok: false, reason: `Host header "${host.slice(0, 100)}" is not allowed` };
   const origin = req.headers.origin;
-  if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, '')) ) return { ok: false, reason: `Origin "${origin.slice(0, 100)}" is not allowed` };
-  if (origin !== undefined && !origin.startsWith('http://')) return { ok: false, reason: `Origin "${origin.slice(0, 100)}" is not allowed` };
+  if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, '')))
+    return { ok: false, reason: `Origin "${origin.slice(0, 100)}" is not allowed` };
+  if (origin !== undefined && !origin.startsWith('http://'))
+    return { ok: false, reason: `Origin "${origin.slice(0, 100)}" is not allowed` };
   return { ok: true };
 }

@@ -42,14 +42,20 @@ export async function startWebServer(opts: WebServerOptions) {
     url.searchParams.delete('token');
     return {
       location: url.pathname + (url.search || ''),
-      ...(setCookie ? { 'set-cookie': `${tokenCookie(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` } : {}),
+      ...(setCookie
+        ? { 'set-cookie': `${tokenCookie(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` }
+        : {}),
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
     };
   };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...headers,
+    });
     res.end(JSON.stringify(body));
   };
   const deny = (res: ServerResponse, status: 401 | 403, message: string) =>
@@ -59,7 +65,8 @@ export async function startWebServer(opts: WebServerOptions) {
     try {
       await handle(req, res);
     } catch (e) {
-      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'INTERNAL', message: String((e as Error).message).slice(0, 500) } });
+      if (!res.headersSent)
+        send(res, 500, { ok: false, error: { code: 'INTERNAL', message: String((e as Error).message).slice(0, 500) } });
       else res.destroy();
     }
   });
@@ -75,13 +82,19 @@ export async function startWebServer(opts: WebServerOptions) {
         res.writeHead(303, signedIn(url, true));
         return res.end();
       }
-      if (!authorized(token, tokensOf(req, url, port))) return deny(res, 401, 'This sign-in link was already used or has expired: open the URL printed by `stowaway serve`.');
+      if (!authorized(token, tokensOf(req, url, port)))
+        return deny(
+          res,
+          401,
+          'This sign-in link was already used or has expired: open the URL printed by `stowaway serve`.',
+        );
       // A spent code in a tab that is signed in anyway (a reload): just drop it from the address bar.
       res.writeHead(303, signedIn(url, false));
       return res.end();
     }
 
-    if (!authorized(token, tokensOf(req, url, port))) return deny(res, 401, 'A valid token is required: open the URL printed by `stowaway serve`.');
+    if (!authorized(token, tokensOf(req, url, port)))
+      return deny(res, 401, 'A valid token is required: open the URL printed by `stowaway serve`.');
 
     // A URL with the token (the one printed by `serve`): move it into an HttpOnly cookie and drop it from the address bar.
     if (req.method === 'GET' && url.searchParams.has('token')) {
@@ -90,15 +103,26 @@ export async function startWebServer(opts: WebServerOptions) {
     }
 
     if (url.pathname.startsWith('/api/')) {
-      if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST' } }, { allow: 'POST' });
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { ok: false, error: { code: 'VALIDATION', message: 'Send application/json' } });
+      if (req.method !== 'POST')
+        return send(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST' } }, { allow: 'POST' });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return send(res, 415, { ok: false, error: { code: 'VALIDATION', message: 'Send application/json' } });
       const op = decodeOp(url.pathname.slice('/api/'.length));
-      if (op === undefined) return send(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'Malformed percent-encoding in the operation name' } });
+      if (op === undefined)
+        return send(res, 400, {
+          ok: false,
+          error: { code: 'VALIDATION', message: 'Malformed percent-encoding in the operation name' },
+        });
       const body = await readBody(req);
       if (typeof body !== 'string') {
         // After a body that was cut short the connection's framing is lost: close it once the answer is out.
         if (body.cut) res.once('finish', () => req.socket.destroy());
-        return send(res, 413, { ok: false, error: { code: 'VALIDATION', message: `Request body over ${MAX_BODY} bytes` } }, { connection: 'close' });
+        return send(
+          res,
+          413,
+          { ok: false, error: { code: 'VALIDATION', message: `Request body over ${MAX_BODY} bytes` } },
+          { connection: 'close' },
+        );
       }
       let input: unknown;
       try {
@@ -110,9 +134,13 @@ export async function startWebServer(opts: WebServerOptions) {
       return send(res, envelope.ok ? 200 : statusOf(envelope.error.code), envelope);
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Method not allowed' } });
-    if (!opts.staticDir) return send(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No UI in this build' } });
-    const found = resolveStatic(opts.staticDir, url.pathname) ?? (url.pathname.includes('.') ? undefined : resolveStatic(opts.staticDir, '/index.html'));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Method not allowed' } });
+    if (!opts.staticDir)
+      return send(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'No UI in this build' } });
+    const found =
+      resolveStatic(opts.staticDir, url.pathname) ??
+      (url.pathname.includes('.') ? undefined : resolveStatic(opts.staticDir, '/index.html'));
     if (!found) return send(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'Not found' } });
     res.writeHead(200, {
       'content-type': found.type,
@@ -133,7 +161,9 @@ export async function startWebServer(opts: WebServerOptions) {
     const hostCheck = hostAndOriginAllowed(req, port);
     const ok = url.pathname === '/ws' && hostCheck.ok && authorized(token, tokensOf(req, url, port));
     if (!ok) {
-      socket.write(`HTTP/1.1 ${hostCheck.ok ? '401 Unauthorized' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 ${hostCheck.ok ? '401 Unauthorized' : '403 Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       socket.destroy();
       return;
     }
@@ -193,7 +223,9 @@ function readBody(req: IncomingMessage): Promise<string | { tooLarge: true; cut:
       if (size > MAX_BODY) chunks.length = 0;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(size > MAX_BODY ? { tooLarge: true, cut: false } : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      resolve(size > MAX_BODY ? { tooLarge: true, cut: false } : Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }

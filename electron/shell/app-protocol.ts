@@ -28,7 +28,9 @@ export async function serveAppRequest(rendererRoot: string, requestUrl: string):
   // Node gives non-special schemes an opaque origin ("null"), so compare scheme and host.
   if (`${url.protocol}//${url.host}` !== APP_ORIGIN) return new Response('Not found', { status: 404 });
   // Routes without an extension are the single page; a missing asset is a 404, never the page under its name.
-  const found = resolveStatic(rendererRoot, url.pathname) ?? (url.pathname.includes('.') ? undefined : resolveStatic(rendererRoot, '/index.html'));
+  const found =
+    resolveStatic(rendererRoot, url.pathname) ??
+    (url.pathname.includes('.') ? undefined : resolveStatic(rendererRoot, '/index.html'));
   if (!found) return new Response('Not found', { status: 404 });
   try {
     return new Response(await readFile(found.file), { status: 200, headers: appResponseHeaders(found.type) });

@@ -7,7 +7,8 @@ export function installIpcBridge(app: App, windows: () => BrowserWindow[]): () =
   const ids = () => new Set(windows().map((w) => w.webContents.id));
   ipcMain.handle('stowaway:invoke', async (event, op: unknown, input: unknown) => {
     if (!isTrustedSender(event, ids())) return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } };
-    if (typeof op !== 'string') return { ok: false, error: { code: 'VALIDATION', message: 'Operation name must be a string' } };
+    if (typeof op !== 'string')
+      return { ok: false, error: { code: 'VALIDATION', message: 'Operation name must be a string' } };
     return app.dispatch(op, input, { transport: 'ipc', user: app.user });
   });
   const unsubscribe = app.bus.onAny((name, payload) => {

@@ -12,7 +12,9 @@ const rendererRoot = path.resolve(here, '../renderer');
 
 // Checklist item 4: every renderer is sandboxed, before any window exists.
 electronApp.enableSandbox();
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 const windows = new Set<BrowserWindow>();
 
@@ -40,7 +42,9 @@ electronApp.whenReady().then(() => {
   ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
   installIpcBridge(engine, () => [...windows]);
 
-  const win = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs'), { packaged: electronApp.isPackaged }));
+  const win = new BrowserWindow(
+    mainWindowOptions(path.join(here, 'preload.cjs'), { packaged: electronApp.isPackaged }),
+  );
   windows.add(win);
   win.on('closed', () => windows.delete(win));
   win.once('ready-to-show', () => win.show());

@@ -12,7 +12,11 @@ const events = new Set<string>(EVENT_NAMES);
 contextBridge.exposeInMainWorld('stowaway', {
   transport: 'ipc',
   invoke(op: string, input: unknown): Promise<unknown> {
-    if (!ops.has(op)) return Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `Unknown operation ${String(op).slice(0, 100)}` } });
+    if (!ops.has(op))
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'NOT_FOUND', message: `Unknown operation ${String(op).slice(0, 100)}` },
+      });
     return ipcRenderer.invoke('stowaway:invoke', op, input);
   },
   subscribe(listener: (event: string, payload: unknown) => void): () => void {

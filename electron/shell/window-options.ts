@@ -10,7 +10,10 @@ export const APP_ORIGIN = `${APP_SCHEME}://app`;
  * only in development builds: in a packaged app they would hand anyone at the keyboard the renderer's bridge.
  * Without being told otherwise the options are those of a packaged build.
  */
-export function mainWindowOptions(preloadPath: string, build: { packaged: boolean } = { packaged: true }): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preloadPath: string,
+  build: { packaged: boolean } = { packaged: true },
+): BrowserWindowConstructorOptions {
   return {
     width: 1440,
     height: 900,

@@ -9,7 +9,15 @@ import { SuppressionSchema } from '../domain/suppression.js';
 import { SinceSchema } from './scan.js';
 
 /** An allowlist entry as the analyst writes it: the case store numbers the revisions. */
-const SuppressionInputSchema = z.object({ id: z.string(), reason: z.string(), detectors: z.array(z.string()), match: z.record(z.string(), z.string()), maxSeverity: z.enum(['low', 'medium', 'high', 'critical']).optional(), owner: z.string().max(256).optional(), expires: z.string().optional() });
+const SuppressionInputSchema = z.object({
+  id: z.string(),
+  reason: z.string(),
+  detectors: z.array(z.string()),
+  match: z.record(z.string(), z.string()),
+  maxSeverity: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+  owner: z.string().max(256).optional(),
+  expires: z.string().optional(),
+});
 
 /** A case as lists and pickers show it: read-only cases come from imported bundles and refuse edits. */
 export const CaseViewSchema = CaseSummarySchema.extend({
@@ -20,7 +28,11 @@ export const CaseViewSchema = CaseSummarySchema.extend({
   scanCount: z.number().int().default(0),
   /** For a case imported from a bundle: whether the collector's signature over the bundle verified, and its key. */
   bundleSignature: z
-    .object({ status: z.enum(['verified', 'unsigned', 'invalid']), fingerprint: z.string().max(128).optional(), summary: z.string().max(512) })
+    .object({
+      status: z.enum(['verified', 'unsigned', 'invalid']),
+      fingerprint: z.string().max(128).optional(),
+      summary: z.string().max(512),
+    })
     .optional(),
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
@@ -40,7 +52,16 @@ export const TriageChangeSchema = z.object({
 export type TriageChange = z.infer<typeof TriageChangeSchema>;
 
 export const VerifyProblemSchema = z.object({
-  kind: z.enum(['blob-missing', 'hash-mismatch', 'custody-chain', 'integrity', 'seal', 'signature', 'triage', 'finding']),
+  kind: z.enum([
+    'blob-missing',
+    'hash-mismatch',
+    'custody-chain',
+    'integrity',
+    'seal',
+    'signature',
+    'triage',
+    'finding',
+  ]),
   sha256: z.string().optional(),
   detail: z.string().max(2048),
 });
@@ -106,7 +127,10 @@ export type ReportCheck = z.infer<typeof ReportCheckSchema>;
 export const caseOps = {
   'cases.list': defineOp(z.object({ includeArchived: z.boolean().default(true) }), z.array(CaseViewSchema)),
   /** The case with this id, name or id prefix; with `create`, a new case of that name when none matches. */
-  'cases.resolve': defineOp(z.object({ ref: z.string().trim().min(1).max(256), create: z.boolean().default(false) }), CaseViewSchema),
+  'cases.resolve': defineOp(
+    z.object({ ref: z.string().trim().min(1).max(256), create: z.boolean().default(false) }),
+    CaseViewSchema,
+  ),
   /** The scans recorded in the case, newest first. */
   'cases.scans': defineOp(CaseRef, z.array(CaseScanSchema)),
   'cases.create': defineOp(z.object({ name: CaseName }), CaseViewSchema),
@@ -118,10 +142,15 @@ export const caseOps = {
   'cases.reopen': defineOp(CaseRef, CaseViewSchema),
   'cases.archive': defineOp(CaseRef, CaseViewSchema),
   /** Records the engine's latest scan (and its evidence set) in the case. */
-  'cases.addScan': defineOp(CaseRef.extend({ engineId: z.string().min(1).max(128) }), CaseViewSchema, { timeoutMs: 120_000 }),
+  'cases.addScan': defineOp(CaseRef.extend({ engineId: z.string().min(1).max(128) }), CaseViewSchema, {
+    timeoutMs: 120_000,
+  }),
   'cases.containers': defineOp(CaseRef, z.array(CaseContainerSchema)),
   /** Evidence of one container as recorded in the case (live scan or imported bundle), newest scan first. */
-  'cases.containerEvidence': defineOp(CaseRef.extend({ containerId: z.string().min(1).max(128) }), ContainerEvidenceSchema),
+  'cases.containerEvidence': defineOp(
+    CaseRef.extend({ containerId: z.string().min(1).max(128) }),
+    ContainerEvidenceSchema,
+  ),
   'findings.list': defineOp(
     CaseRef.extend({
       severity: SeveritySchema.optional(),
@@ -133,26 +162,47 @@ export const caseOps = {
     z.object({ total: z.number().int(), items: z.array(FindingSchema) }),
   ),
   'findings.setState': defineOp(
-    CaseRef.extend({ findingId: z.string().min(1).max(512), state: TriageStateSchema, reason: z.string().max(4096).optional() }),
+    CaseRef.extend({
+      findingId: z.string().min(1).max(512),
+      state: TriageStateSchema,
+      reason: z.string().max(4096).optional(),
+    }),
     FindingSchema,
   ),
-  'findings.history': defineOp(CaseRef.extend({ findingId: z.string().max(512).optional() }), z.array(TriageChangeSchema)),
+  'findings.history': defineOp(
+    CaseRef.extend({ findingId: z.string().max(512).optional() }),
+    z.array(TriageChangeSchema),
+  ),
   'suppressions.list': defineOp(CaseRef, z.array(SuppressionSchema)),
   /** Adds an allowlist entry to the case (a new revision when the id exists); later scans honour it. */
   'suppressions.add': defineOp(CaseRef.extend({ suppression: SuppressionInputSchema }), SuppressionSchema),
-  'notes.add': defineOp(CaseRef.extend({ markdown: z.string().min(1).max(200_000), findingId: z.string().max(512).optional() }), NoteSchema),
+  'notes.add': defineOp(
+    CaseRef.extend({ markdown: z.string().min(1).max(200_000), findingId: z.string().max(512).optional() }),
+    NoteSchema,
+  ),
   /** An edit is a new version that supersedes the note; the earlier text stays in the case. */
-  'notes.edit': defineOp(CaseRef.extend({ noteId: z.string().min(1).max(128), markdown: z.string().min(1).max(200_000) }), NoteSchema),
+  'notes.edit': defineOp(
+    CaseRef.extend({ noteId: z.string().min(1).max(128), markdown: z.string().min(1).max(200_000) }),
+    NoteSchema,
+  ),
   /** The newest version of each note; with `versions`, every version (edits name the one they supersede). */
   'notes.list': defineOp(CaseRef.extend({ versions: z.boolean().optional() }), z.array(NoteSchema)),
   'evidence.list': defineOp(CaseRef, z.array(EvidenceItemSchema)),
   'evidence.verify': defineOp(CaseRef, VerifyResultSchema, { timeoutMs: 300_000 }),
   'custody.list': defineOp(CaseRef, z.array(CustodyEntrySchema)),
   /** This installation's public custody key, which signs case seals, reports and bundles. */
-  'custody.key': defineOp(z.object({}), z.object({ publicPem: z.string().max(8192), fingerprint: z.string().max(128) })),
-  'reports.generate': defineOp(CaseRef.extend({ format: ReportFormatSchema }), ReportOutputSchema, { timeoutMs: 120_000 }),
+  'custody.key': defineOp(
+    z.object({}),
+    z.object({ publicPem: z.string().max(8192), fingerprint: z.string().max(128) }),
+  ),
+  'reports.generate': defineOp(CaseRef.extend({ format: ReportFormatSchema }), ReportOutputSchema, {
+    timeoutMs: 120_000,
+  }),
   /** Checks a report file on this machine against its seal, and against a trusted public key file when named. */
-  'reports.verify': defineOp(z.object({ path: z.string().min(1).max(4096), keyPath: z.string().min(1).max(4096).optional() }), ReportCheckSchema),
+  'reports.verify': defineOp(
+    z.object({ path: z.string().min(1).max(4096), keyPath: z.string().min(1).max(4096).optional() }),
+    ReportCheckSchema,
+  ),
   /** Imports an offline evidence bundle into a new read-only case, after validating it. */
   'bundles.open': defineOp(z.object({ path: z.string().min(1).max(4096) }), CaseViewSchema, { timeoutMs: 300_000 }),
   /**

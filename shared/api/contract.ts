@@ -37,4 +37,5 @@ export const OP_NAMES = Object.keys(contract) as OpName[];
 export const isOpName = (name: string): name is OpName => Object.prototype.hasOwnProperty.call(contract, name);
 
 /** The envelope both transports use: errors are data, never thrown across the boundary. */
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
+export type Envelope<T> =
+  { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: unknown } };

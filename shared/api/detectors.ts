@@ -3,13 +3,22 @@ import { defineOp } from './define.js';
 import { DetectorMetaSchema, FindingSchema, StrategySchema } from '../domain/finding.js';
 import { EngineEvidenceSchema } from '../domain/evidence-set.js';
 
-export const StrategyInfoSchema = z.object({ id: StrategySchema, title: z.string(), tactic: z.string(), reportAttack: z.string() });
+export const StrategyInfoSchema = z.object({
+  id: StrategySchema,
+  title: z.string(),
+  tactic: z.string(),
+  reportAttack: z.string(),
+});
 
 /** A named baseline: an allowlist shipped with Stowaway for a known kind of host (CI runners, say). */
 export const BaselineInfoSchema = z.object({ name: z.string(), reason: z.string(), detectors: z.array(z.string()) });
 
 /** A rule file's problem, at the line of the offending node. */
-export const RuleErrorSchema = z.object({ file: z.string().max(4096), line: z.number().int(), message: z.string().max(4096) });
+export const RuleErrorSchema = z.object({
+  file: z.string().max(4096),
+  line: z.number().int(),
+  message: z.string().max(4096),
+});
 
 const Path = z.string().min(1).max(4096);
 
@@ -17,7 +26,11 @@ const Path = z.string().min(1).max(4096);
 export const detectorOps = {
   'detectors.list': defineOp(
     z.object({}),
-    z.object({ detectors: z.array(DetectorMetaSchema), strategies: z.array(StrategyInfoSchema), baselines: z.array(BaselineInfoSchema).default([]) }),
+    z.object({
+      detectors: z.array(DetectorMetaSchema),
+      strategies: z.array(StrategyInfoSchema),
+      baselines: z.array(BaselineInfoSchema).default([]),
+    }),
   ),
   /**
    * Built-in detectors and those of a rules directory (by default the data directory's rules folder, which may be
@@ -37,12 +50,23 @@ export const detectorOps = {
   ),
   /** Runs the rules of a directory against recorded evidence (an evidence.json file or a bundle) and says what each matched. */
   'detectors.test': defineOp(
-    z.object({ rulesDir: Path, evidence: Path.optional(), bundle: Path.optional() }).refine((v) => (v.evidence === undefined) !== (v.bundle === undefined), 'give one of evidence or bundle'),
+    z
+      .object({ rulesDir: Path, evidence: Path.optional(), bundle: Path.optional() })
+      .refine((v) => (v.evidence === undefined) !== (v.bundle === undefined), 'give one of evidence or bundle'),
     z.object({
       dir: z.string(),
       engine: EngineEvidenceSchema.shape.engine,
       collectedAt: z.string(),
-      rules: z.array(z.object({ id: z.string(), version: z.number().int(), source: z.string().optional(), file: z.string(), line: z.number().int(), matches: z.array(FindingSchema) })),
+      rules: z.array(
+        z.object({
+          id: z.string(),
+          version: z.number().int(),
+          source: z.string().optional(),
+          file: z.string(),
+          line: z.number().int(),
+          matches: z.array(FindingSchema),
+        }),
+      ),
       errors: z.array(RuleErrorSchema),
       failures: z.array(z.object({ detector: z.string(), message: z.string() })),
     }),

@@ -8,7 +8,10 @@ const HostKeySchema = EngineStateSchema.shape.hostKey;
 export const EngineDraftSchema = z.object({
   name: z.string().trim().min(1).max(128),
   endpoint: EndpointSchema,
-  apiVersion: z.string().regex(/^v?\d+\.\d+$/).optional(),
+  apiVersion: z
+    .string()
+    .regex(/^v?\d+\.\d+$/)
+    .optional(),
 });
 export type EngineDraft = z.infer<typeof EngineDraftSchema>;
 
@@ -36,7 +39,13 @@ const EngineRef = z.object({ engineId: z.string().min(1).max(128) });
 export const TrustHostKeyInputSchema = z
   .object({
     engineId: z.string().min(1).max(128).optional(),
-    endpoint: z.object({ host: z.string().trim().min(1).max(255), port: z.number().int().min(1).max(65535).default(22), knownHostsPath: z.string().max(4096).optional() }).optional(),
+    endpoint: z
+      .object({
+        host: z.string().trim().min(1).max(255),
+        port: z.number().int().min(1).max(65535).default(22),
+        knownHostsPath: z.string().max(4096).optional(),
+      })
+      .optional(),
     /** HOST, HOST:PORT, [HOST]:PORT or ssh://[user@]HOST[:PORT], as the analyst types it on the command line. */
     target: z.string().trim().min(1).max(512).optional(),
     fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256:... fingerprint as ssh-keygen -l prints it'),
@@ -44,7 +53,10 @@ export const TrustHostKeyInputSchema = z
     timeoutMs: z.number().int().min(100).max(600_000).optional(),
     confirm: z.literal(true).optional(),
   })
-  .refine((v) => [v.engineId, v.endpoint, v.target].filter(Boolean).length === 1, 'give one of engineId, endpoint or target');
+  .refine(
+    (v) => [v.engineId, v.endpoint, v.target].filter(Boolean).length === 1,
+    'give one of engineId, endpoint or target',
+  );
 export const TrustHostKeyResultSchema = z.object({
   added: z.boolean(),
   file: z.string(),
@@ -56,13 +68,19 @@ export const TrustHostKeyResultSchema = z.object({
 export type TrustHostKeyResult = z.infer<typeof TrustHostKeyResultSchema>;
 
 /** The engine a headless command names: its flags chosen as the docker CLI chooses, and why its transport is unsafe. */
-export const ResolvedTargetSchema = z.object({ engine: EngineConfigSchema, url: z.string().max(4096), insecureWhy: z.string().max(512).optional() });
+export const ResolvedTargetSchema = z.object({
+  engine: EngineConfigSchema,
+  url: z.string().max(4096),
+  insecureWhy: z.string().max(512).optional(),
+});
 export type ResolvedTarget = z.infer<typeof ResolvedTargetSchema>;
 
 /** Every engine discovery finds, with its URL and, when checked, the state a connection found. */
 export const ContextListingSchema = z.object({
   currentBy: z.string().max(512),
-  engines: z.array(EngineConfigSchema.extend({ url: z.string().max(4096), state: EngineStateSchema.optional() })).max(1000),
+  engines: z
+    .array(EngineConfigSchema.extend({ url: z.string().max(4096), state: EngineStateSchema.optional() }))
+    .max(1000),
   warnings: z.array(z.string().max(4096)).max(200),
 });
 export type ContextListing = z.infer<typeof ContextListingSchema>;
@@ -71,20 +89,36 @@ export type ContextListing = z.infer<typeof ContextListingSchema>;
 export const engineOps = {
   'engines.add': defineOp(EngineDraftSchema, EngineViewSchema),
   'engines.test': defineOp(EngineDraftSchema, EngineTestResultSchema, { timeoutMs: 60_000 }),
-  'engines.remove': defineOp(EngineRef.extend({ confirm: z.literal(true).optional() }), z.object({ removed: z.boolean() }), { mutates: true }),
+  'engines.remove': defineOp(
+    EngineRef.extend({ confirm: z.literal(true).optional() }),
+    z.object({ removed: z.boolean() }),
+    { mutates: true },
+  ),
   'engines.reconnect': defineOp(EngineRef, EngineStateSchema, { timeoutMs: 60_000 }),
   'engines.rediscover': defineOp(z.object({}), z.array(EngineViewSchema)),
-  'engines.trustHostKey': defineOp(TrustHostKeyInputSchema, TrustHostKeyResultSchema, { mutates: true, timeoutMs: 60_000 }),
+  'engines.trustHostKey': defineOp(TrustHostKeyInputSchema, TrustHostKeyResultSchema, {
+    mutates: true,
+    timeoutMs: 60_000,
+  }),
   /** Why some configured engines are missing: broken docker contexts, unreadable kubeconfig, corrupt engines.json. */
   /** What `stowaway contexts` lists: every engine found; with `check`, each connected once on its own (not the ones in use). */
-  'engines.discover': defineOp(z.object({ check: z.boolean().default(false), timeoutMs: z.number().int().min(100).max(600_000).default(10_000) }), ContextListingSchema, { timeoutMs: 660_000 }),
+  'engines.discover': defineOp(
+    z.object({ check: z.boolean().default(false), timeoutMs: z.number().int().min(100).max(600_000).default(10_000) }),
+    ContextListingSchema,
+    { timeoutMs: 660_000 },
+  ),
   'engines.warnings': defineOp(z.object({}), z.object({ warnings: z.array(z.string().max(2048)).max(200) })),
   /**
    * --host > --context > DOCKER_HOST > DOCKER_CONTEXT > current context: the engine is registered (replacing one of
    * the same id with another endpoint) so that later operations can name it. With `engineId`, a known engine.
    */
   'engines.resolve': defineOp(
-    z.object({ engineId: z.string().min(1).max(128).optional(), context: z.string().min(1).max(256).optional(), host: z.string().min(1).max(4096).optional(), allowInsecure: z.boolean().optional() }),
+    z.object({
+      engineId: z.string().min(1).max(128).optional(),
+      context: z.string().min(1).max(256).optional(),
+      host: z.string().min(1).max(4096).optional(),
+      allowInsecure: z.boolean().optional(),
+    }),
     ResolvedTargetSchema,
   ),
 };

@@ -52,7 +52,11 @@ export const NetEdgeSchema = z.object({
 });
 export type NetEdge = z.infer<typeof NetEdgeSchema>;
 
-export const NetGroupSchema = z.object({ id: z.string(), name: boundedString(LIMITS.name), members: z.array(z.string()).max(GRAPH_LIMITS.nodes) });
+export const NetGroupSchema = z.object({
+  id: z.string(),
+  name: boundedString(LIMITS.name),
+  members: z.array(z.string()).max(GRAPH_LIMITS.nodes),
+});
 export type NetGroup = z.infer<typeof NetGroupSchema>;
 
 export const NetGraphSchema = z.object({
@@ -75,5 +79,7 @@ export type NetGraph = z.infer<typeof NetGraphSchema>;
 export const FindingMarkSchema = z.object({ severity: SeveritySchema, title: z.string() });
 
 export const investigateNetworkOps = {
-  'investigate.network': defineOp(z.object({ engineId: z.string().min(1).max(128) }), NetGraphSchema, { timeoutMs: 120_000 }),
+  'investigate.network': defineOp(z.object({ engineId: z.string().min(1).max(128) }), NetGraphSchema, {
+    timeoutMs: 120_000,
+  }),
 };

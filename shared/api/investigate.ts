@@ -12,7 +12,10 @@ export const FileSideSchema = z.object({
   exists: z.boolean(),
   size: z.number().int().optional(),
   mode: z.number().int().optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** UTF-8 text of the first bytes; absent for binaries and for directories. */
   text: z.string().max(LIMITS.text).optional(),
   binary: z.boolean().default(false),

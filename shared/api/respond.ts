@@ -16,7 +16,13 @@ export const RespondResultSchema = z.object({
   caseId: z.string(),
   containerId: z.string(),
   outcome: z.string().max(8192),
-  manifest: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), items: z.array(ManifestItem).max(5000), notes: z.array(z.string().max(1024)).max(5000) }).optional(),
+  manifest: z
+    .object({
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      items: z.array(ManifestItem).max(5000),
+      notes: z.array(z.string().max(1024)).max(5000),
+    })
+    .optional(),
 });
 export type RespondResult = z.infer<typeof RespondResultSchema>;
 
@@ -30,7 +36,12 @@ export const respondOps = {
       /** The current case when absent. */
       caseId: z.string().min(1).max(128).optional(),
       memoryPid: z.number().int().positive().optional(),
-      memoryBytes: z.number().int().positive().max(256 << 20).optional(),
+      memoryBytes: z
+        .number()
+        .int()
+        .positive()
+        .max(256 << 20)
+        .optional(),
       confirm: z.literal(true),
     }),
     RespondResultSchema,

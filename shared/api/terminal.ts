@@ -27,11 +27,13 @@ export const TerminalSessionSchema = z.object({
 });
 export type TerminalSession = z.infer<typeof TerminalSessionSchema>;
 
-const OpenBase = z.object({
-  engineId: z.string().min(1).max(128),
-  containerId: z.string().regex(/^[0-9a-f]{12,64}$/),
-  tail: z.number().int().min(0).max(10_000).default(500),
-}).merge(Size.partial());
+const OpenBase = z
+  .object({
+    engineId: z.string().min(1).max(128),
+    containerId: z.string().regex(/^[0-9a-f]{12,64}$/),
+    tail: z.number().int().min(0).max(10_000).default(500),
+  })
+  .merge(Size.partial());
 
 export const terminalOps = {
   /** Read-only: follows the container's logs; no stdin reaches the container. */
@@ -41,7 +43,10 @@ export const terminalOps = {
    * history and the command may change its files, so it is a mutation and needs `confirm: true`.
    */
   'terminal.exec': defineOp(
-    OpenBase.extend({ cmd: z.array(z.string().max(LIMITS.command)).min(1).max(64).optional(), confirm: z.literal(true) }),
+    OpenBase.extend({
+      cmd: z.array(z.string().max(LIMITS.command)).min(1).max(64).optional(),
+      confirm: z.literal(true),
+    }),
     TerminalSessionSchema,
     { mutates: true },
   ),
@@ -52,4 +57,9 @@ export const terminalOps = {
 
 /** Pushed to the UI: output chunks and the end of a session. */
 export const TerminalDataSchema = z.object({ sessionId: z.string(), data: z.string().max(262_144) });
-export const TerminalExitSchema = z.object({ sessionId: z.string(), reason: boundedString(LIMITS.summary), exitCode: z.number().int().optional(), recording: RecordingSchema.optional() });
+export const TerminalExitSchema = z.object({
+  sessionId: z.string(),
+  reason: boundedString(LIMITS.summary),
+  exitCode: z.number().int().optional(),
+  recording: RecordingSchema.optional(),
+});

@@ -14,7 +14,10 @@ export const timelineOps = {
       engineId: z.string().min(1).max(128),
       since: isoOrUnix,
       until: isoOrUnix.optional(),
-      containerId: z.string().regex(/^[0-9a-f]{12,64}$/).optional(),
+      containerId: z
+        .string()
+        .regex(/^[0-9a-f]{12,64}$/)
+        .optional(),
     }),
     z.object({
       events: z.array(EngineEventSchema).max(TIMELINE_MAX_EVENTS),

@@ -174,7 +174,9 @@ const ROWS: Array<[string, string, Tactic[]]> = [
   ['T1620', 'Reflective Code Loading', [DE]],
 ];
 
-export const ATTACK_TECHNIQUES: ReadonlyMap<string, AttackTechnique> = new Map(ROWS.map(([id, name, tactics]) => [id, { id, name, tactics }]));
+export const ATTACK_TECHNIQUES: ReadonlyMap<string, AttackTechnique> = new Map(
+  ROWS.map(([id, name, tactics]) => [id, { id, name, tactics }]),
+);
 
 /** The table's entry, or undefined for an id the bundled table does not know. */
 export const attackTechnique = (id: string): AttackTechnique | undefined => ATTACK_TECHNIQUES.get(id);

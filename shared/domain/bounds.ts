@@ -24,10 +24,9 @@ export function clip(value: string, max: number): string {
 export const boundedString = (max: number) => z.string().transform((s) => clip(s, max));
 
 /** Labels map, bounded in count and size. */
-export const LabelsSchema = z
-  .record(z.string(), z.string())
-  .transform((labels) => {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(labels).slice(0, LIMITS.labels)) out[clip(k, LIMITS.name)] = clip(v, LIMITS.label);
-    return out;
-  });
+export const LabelsSchema = z.record(z.string(), z.string()).transform((labels) => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels).slice(0, LIMITS.labels))
+    out[clip(k, LIMITS.name)] = clip(v, LIMITS.label);
+  return out;
+});

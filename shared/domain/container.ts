@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { boundedString, LabelsSchema, LIMITS } from './bounds.js';
 
-export const ContainerStateSchema = z.enum(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead', 'unknown']);
+export const ContainerStateSchema = z.enum([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+  'unknown',
+]);
 export type ContainerState = z.infer<typeof ContainerStateSchema>;
 
 /** One container as the left rail and `stowaway scan` list it. */
@@ -47,7 +56,9 @@ export const ContainerDetailSchema = ContainerSummarySchema.extend({
   ipcMode: z.string(),
   securityOpt: z.array(boundedString(LIMITS.name)).max(64),
   mounts: z.array(MountSchema).max(512),
-  networks: z.array(z.object({ name: boundedString(LIMITS.name), ipAddress: z.string(), networkId: z.string() })).max(64),
+  networks: z
+    .array(z.object({ name: boundedString(LIMITS.name), ipAddress: z.string(), networkId: z.string() }))
+    .max(64),
   ports: z.array(PortSchema).max(1024),
   exposedPorts: z.array(z.string()).max(1024),
   logDriver: z.string(),
@@ -76,12 +87,20 @@ export const ContainerDetailSchema = ContainerSummarySchema.extend({
       ulimits: z.array(z.string().max(128)).max(64).default([]),
       cgroupParent: z.string().max(512).default(''),
       healthcheck: z.boolean().default(false),
-      propagation: z.array(z.object({ destination: z.string().max(LIMITS.path), mode: z.string().max(32) })).max(512).default([]),
+      propagation: z
+        .array(z.object({ destination: z.string().max(LIMITS.path), mode: z.string().max(32) }))
+        .max(512)
+        .default([]),
     })
     .optional(),
   /** Overlay directories from GraphDriver.Data; host-side reads use them when the engine is local. */
   graphDriver: z
-    .object({ name: z.string(), upperDir: z.string().optional(), lowerDir: z.string().optional(), mergedDir: z.string().optional() })
+    .object({
+      name: z.string(),
+      upperDir: z.string().optional(),
+      lowerDir: z.string().optional(),
+      mergedDir: z.string().optional(),
+    })
     .default({ name: '' }),
 });
 export type ContainerDetail = z.infer<typeof ContainerDetailSchema>;

@@ -20,7 +20,11 @@ export const RuleOperatorsSchema = z
   .object({
     glob: pattern.optional(),
     equals: z.union([z.string().max(1024), z.number(), z.boolean()]).optional(),
-    in: z.array(z.union([z.string().max(1024), z.number()])).min(1).max(256).optional(),
+    in: z
+      .array(z.union([z.string().max(1024), z.number()]))
+      .min(1)
+      .max(256)
+      .optional(),
     contains: pattern.optional(),
     regex: z
       .string()
@@ -53,7 +57,9 @@ export type RuleCondition = z.infer<typeof RuleConditionSchema>;
 
 export const DetectionRuleSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'ids are lower-case letters, digits, dots, dashes and underscores'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'ids are lower-case letters, digits, dots, dashes and underscores'),
     version: z.number().int().min(1),
     title: z.string().min(1).max(200),
     severity: SeveritySchema,
@@ -63,7 +69,10 @@ export const DetectionRuleSchema = z
     /** What the rule finds and why it matters: the catalogue's goal. */
     description: z.string().min(1).max(2000),
     match: z
-      .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,127}$/, 'field names are dotted identifiers'), RuleConditionSchema)
+      .record(
+        z.string().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{0,127}$/, 'field names are dotted identifiers'),
+        RuleConditionSchema,
+      )
       .refine((m) => Object.keys(m).length > 0, 'a rule must match on at least one field'),
     /** The summary of a finding; `{field}` placeholders are filled from the matched object. */
     summary: z.string().max(500).optional(),

@@ -49,7 +49,10 @@ export const EngineConfigSchema = z.object({
   current: z.boolean().default(false),
   description: z.string().max(1024).optional(),
   /** Engine API version pinned on the client (DOCKER_API_VERSION); unset lets the engine pick its own. */
-  apiVersion: z.string().regex(/^v?\d+\.\d+$/).optional(),
+  apiVersion: z
+    .string()
+    .regex(/^v?\d+\.\d+$/)
+    .optional(),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 
@@ -88,6 +91,9 @@ export type EngineState = z.infer<typeof EngineStateSchema>;
 export const InsecureTransportSchema = z.enum(['plain-tcp', 'tls-unverified']);
 export type InsecureTransport = z.infer<typeof InsecureTransportSchema>;
 
-export const EngineViewSchema = EngineConfigSchema.extend({ state: EngineStateSchema, insecure: InsecureTransportSchema.optional() });
+export const EngineViewSchema = EngineConfigSchema.extend({
+  state: EngineStateSchema,
+  insecure: InsecureTransportSchema.optional(),
+});
 export type EngineView = z.infer<typeof EngineViewSchema>;
 export type HostKeyInfo = NonNullable<EngineState['hostKey']>;

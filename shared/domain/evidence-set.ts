@@ -17,7 +17,21 @@ import { ContainerObservationSchema, ObservationSchema } from './observation.js'
 
 /** Provenance of one collected artifact: what produced it, when, and the hash of its exact bytes. */
 export const ArtifactRefSchema = z.object({
-  kind: z.enum(['inspect', 'image', 'top', 'proc', 'sockets', 'changes', 'archive', 'attrs', 'stats', 'events', 'exec', 'kube-audit', 'kube-api']),
+  kind: z.enum([
+    'inspect',
+    'image',
+    'top',
+    'proc',
+    'sockets',
+    'changes',
+    'archive',
+    'attrs',
+    'stats',
+    'events',
+    'exec',
+    'kube-audit',
+    'kube-api',
+  ]),
   sourceCall: z.string().max(2048),
   collectedAt: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -39,7 +53,15 @@ export const ImageFactsSchema = z.object({
   labels: z.record(z.string(), z.string()).default({}),
   /** Config.User: the user the image runs as unless the container overrides it; empty means root. */
   user: z.string().max(LIMITS.name).default(''),
-  history: z.array(z.object({ created: z.string(), createdBy: boundedString(LIMITS.command), comment: boundedString(LIMITS.summary).optional() })).max(512),
+  history: z
+    .array(
+      z.object({
+        created: z.string(),
+        createdBy: boundedString(LIMITS.command),
+        comment: boundedString(LIMITS.summary).optional(),
+      }),
+    )
+    .max(512),
 });
 export type ImageFacts = z.infer<typeof ImageFactsSchema>;
 
@@ -53,7 +75,10 @@ export const FileContentSchema = z.object({
   /** First bytes as hex, to tell ELF and scripts apart without keeping the whole binary. */
   headHex: z.string().max(64).optional(),
   /** Hash of the same path in the image, when it exists there. */
-  imageSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  imageSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   mode: z.number().int().optional(),
   mtime: z.string().optional(),
   ctime: z.string().optional(),
@@ -153,7 +178,10 @@ export const KubePodSchema = z.object({
   nodeName: z.string().max(LIMITS.name).optional(),
   phase: z.string().max(64).optional(),
   /** The containers the API server reports for the pod, with the runtime's id (`docker://…`, `containerd://…`). */
-  containers: z.array(z.object({ name: z.string().max(LIMITS.name), containerID: z.string().max(LIMITS.name).optional() })).max(128).optional(),
+  containers: z
+    .array(z.object({ name: z.string().max(LIMITS.name), containerID: z.string().max(LIMITS.name).optional() }))
+    .max(128)
+    .optional(),
 });
 export type KubePod = z.infer<typeof KubePodSchema>;
 

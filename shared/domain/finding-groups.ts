@@ -23,7 +23,16 @@ export function groupByCause(findings: Finding[]): CauseGroup[] {
     const key = `${f.detector}\u0000${causeOf(f)}\u0000${f.severity}`;
     let g = groups.get(key);
     if (!g) {
-      g = { key, detector: f.detector, title: f.title, cause: causeOf(f), severity: f.severity, attack: [...f.attack], findings: [], containers: [] };
+      g = {
+        key,
+        detector: f.detector,
+        title: f.title,
+        cause: causeOf(f),
+        severity: f.severity,
+        attack: [...f.attack],
+        findings: [],
+        containers: [],
+      };
       groups.set(key, g);
     }
     g.findings.push(f);
@@ -38,13 +47,18 @@ export function groupByCause(findings: Finding[]): CauseGroup[] {
  * reads as one line with a count, not forty.
  */
 export function splitInformational(findings: Finding[]): { individual: Finding[]; informational: CauseGroup[] } {
-  return { individual: findings.filter((f) => f.severity !== 'low'), informational: groupByCause(findings.filter((f) => f.severity === 'low')) };
+  return {
+    individual: findings.filter((f) => f.severity !== 'low'),
+    informational: groupByCause(findings.filter((f) => f.severity === 'low')),
+  };
 }
 
 /** One line for a group: the first summary, and how many more share the cause. */
 export function groupSummary(g: CauseGroup): string {
   const first = g.findings[0]!.summary;
   if (g.findings.length === 1) return first;
-  const where = g.containers.length ? ` on ${g.containers.length} container${g.containers.length === 1 ? '' : 's'}` : '';
+  const where = g.containers.length
+    ? ` on ${g.containers.length} container${g.containers.length === 1 ? '' : 's'}`
+    : '';
   return `${g.findings.length} findings${where} (${g.cause}), e.g. ${first}`;
 }

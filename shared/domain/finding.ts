@@ -44,7 +44,10 @@ export const EvidenceRefSchema = z.object({
   /** What the evidence is about: a pid, a path, a socket "1.2.3.4:80", an event id. */
   ref: boundedString(LIMITS.path),
   excerpt: boundedString(LIMITS.summary),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type EvidenceRef = z.infer<typeof EvidenceRefSchema>;
 

@@ -9,7 +9,15 @@ import { boundedString, LabelsSchema, LIMITS } from './bounds.js';
 
 const name = () => boundedString(LIMITS.name);
 
-export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob'] as const;
+export const WORKLOAD_KINDS = [
+  'Pod',
+  'Deployment',
+  'DaemonSet',
+  'StatefulSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+] as const;
 export const WorkloadKindSchema = z.enum(WORKLOAD_KINDS);
 export type WorkloadKind = z.infer<typeof WorkloadKindSchema>;
 
@@ -39,7 +47,10 @@ export const KubeContainerSchema = z.object({
   seccomp: name().optional(),
   procMount: name().optional(),
   hostPorts: z.array(z.number().int()).max(64).default([]),
-  mounts: z.array(z.object({ volume: name(), path: boundedString(LIMITS.path), readOnly: z.boolean().optional() })).max(128).default([]),
+  mounts: z
+    .array(z.object({ volume: name(), path: boundedString(LIMITS.path), readOnly: z.boolean().optional() }))
+    .max(128)
+    .default([]),
   /** Secrets handed in as environment variables (`secretKeyRef`, `envFrom.secretRef`): names only. */
   envSecrets: z.array(name()).max(64).optional(),
   /** AppArmor profile: `appArmorProfile.type` (or the beta annotation's value), e.g. Unconfined, RuntimeDefault, Localhost. */
@@ -94,11 +105,19 @@ export const KubeWorkloadSchema = z.object({
   /** Pods only. */
   nodeName: name().optional(),
   phase: name().optional(),
-  containerStatuses: z.array(z.object({ name: name(), containerID: name().optional(), state: name().optional() })).max(128).optional(),
+  containerStatuses: z
+    .array(z.object({ name: name(), containerID: name().optional(), state: name().optional() }))
+    .max(128)
+    .optional(),
 });
 export type KubeWorkload = z.infer<typeof KubeWorkloadSchema>;
 
-export const KubeNamespaceSchema = z.object({ name: name(), uid: name().optional(), createdAt: z.string().max(64).optional(), labels: LabelsSchema.default({}) });
+export const KubeNamespaceSchema = z.object({
+  name: name(),
+  uid: name().optional(),
+  createdAt: z.string().max(64).optional(),
+  labels: LabelsSchema.default({}),
+});
 
 export const KubeRuleSchema = z.object({
   verbs: z.array(name()).max(64).default([]),
@@ -108,7 +127,13 @@ export const KubeRuleSchema = z.object({
 });
 export type KubeRule = z.infer<typeof KubeRuleSchema>;
 
-export const KubeRoleSchema = z.object({ kind: z.enum(['Role', 'ClusterRole']), namespace: name().optional(), name: name(), rules: z.array(KubeRuleSchema).max(256).default([]), aggregated: z.boolean().default(false) });
+export const KubeRoleSchema = z.object({
+  kind: z.enum(['Role', 'ClusterRole']),
+  namespace: name().optional(),
+  name: name(),
+  rules: z.array(KubeRuleSchema).max(256).default([]),
+  aggregated: z.boolean().default(false),
+});
 export type KubeRole = z.infer<typeof KubeRoleSchema>;
 
 export const KubeSubjectSchema = z.object({ kind: name(), name: name(), namespace: name().optional() });
@@ -134,13 +159,34 @@ export const KubeEventSchema = z.object({
 });
 export type KubeEvent = z.infer<typeof KubeEventSchema>;
 
-export const KubeServiceSchema = z.object({ namespace: name(), name: name(), type: name(), ports: z.array(z.object({ port: z.number().int(), nodePort: z.number().int().optional(), protocol: name().optional() })).max(64).default([]) });
+export const KubeServiceSchema = z.object({
+  namespace: name(),
+  name: name(),
+  type: name(),
+  ports: z
+    .array(z.object({ port: z.number().int(), nodePort: z.number().int().optional(), protocol: name().optional() }))
+    .max(64)
+    .default([]),
+});
 /** An Ingress: whether it terminates TLS, and the hosts it routes. */
-export const KubeIngressSchema = z.object({ namespace: name(), name: name(), tls: z.boolean(), hosts: z.array(name()).max(64).default([]) });
+export const KubeIngressSchema = z.object({
+  namespace: name(),
+  name: name(),
+  tls: z.boolean(),
+  hosts: z.array(name()).max(64).default([]),
+});
 /** A ConfigMap, kept only when keys look like credentials; the values themselves are never kept. */
-export const KubeConfigMapSchema = z.object({ namespace: name(), name: name(), credentialKeys: z.array(name()).max(64) });
+export const KubeConfigMapSchema = z.object({
+  namespace: name(),
+  name: name(),
+  credentialKeys: z.array(name()).max(64),
+});
 export const KubeNetworkPolicySchema = z.object({ namespace: name(), name: name() });
-export const KubeServiceAccountSchema = z.object({ namespace: name(), name: name(), automountServiceAccountToken: z.boolean().optional() });
+export const KubeServiceAccountSchema = z.object({
+  namespace: name(),
+  name: name(),
+  automountServiceAccountToken: z.boolean().optional(),
+});
 
 /** Resources whose listing was cut at the scan's bound: absence in them proves nothing. */
 export const ClusterEvidenceSchema = z.object({

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 
-export const SocketStateSchema = z.enum(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'UNCONN', 'UNKNOWN']);
+export const SocketStateSchema = z.enum([
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'UNCONN',
+  'UNKNOWN',
+]);
 
 /**
  * One socket row from /proc/net of a container's network namespace. `packet` rows (AF_PACKET, /proc/net/packet) have

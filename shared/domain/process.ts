@@ -4,11 +4,23 @@ import { boundedString, LIMITS } from './bounds.js';
 /** Where a process listing came from: the host side cannot be lied to from inside the container. */
 export const ProcessViewSchema = z.enum(['host', 'container']);
 
-export const ProcessFlagSchema = z.enum(['hidden', 'deleted-exe', 'memfd', 'masquerade', 'tmp-exe', 'kernel-thread-name', 'socket-stdio']);
+export const ProcessFlagSchema = z.enum([
+  'hidden',
+  'deleted-exe',
+  'memfd',
+  'masquerade',
+  'tmp-exe',
+  'kernel-thread-name',
+  'socket-stdio',
+]);
 export type ProcessFlag = z.infer<typeof ProcessFlagSchema>;
 
 /** The namespaces a process lives in, by the kernel's identity of each. */
-export const NamespaceIdsSchema = z.object({ pid: z.string().max(64).optional(), mnt: z.string().max(64).optional(), net: z.string().max(64).optional() });
+export const NamespaceIdsSchema = z.object({
+  pid: z.string().max(64).optional(),
+  mnt: z.string().max(64).optional(),
+  net: z.string().max(64).optional(),
+});
 export type NamespaceIds = z.infer<typeof NamespaceIdsSchema>;
 
 export const ProcessInfoSchema = z.object({

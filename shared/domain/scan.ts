@@ -42,7 +42,14 @@ export const ScanResultSchema = z.object({
   scannedAt: z.string(),
   durationMs: z.number(),
   containers: z.array(
-    z.object({ id: z.string(), name: z.string(), image: z.string(), state: ContainerStateSchema, risk: z.number(), engineId: z.string().optional() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      image: z.string(),
+      state: ContainerStateSchema,
+      risk: z.number(),
+      engineId: z.string().optional(),
+    }),
   ),
   findings: z.array(FindingSchema),
   /** Findings a suppression or baseline hid, each with `suppressedBy`; present only when at least one was hidden. */

@@ -28,7 +28,10 @@ export const SuppressionSchema = z
         /** Identity behind a Kubernetes change: audit user (`system:serviceaccount:ci:*`) or field manager (`argocd-*`). */
         user: z.string().optional(),
       })
-      .refine((m) => Object.values(m).some((v) => v !== undefined), 'a suppression must match on at least one of image, label, engine, container, ref, namespace, user'),
+      .refine(
+        (m) => Object.values(m).some((v) => v !== undefined),
+        'a suppression must match on at least one of image, label, engine, container, ref, namespace, user',
+      ),
     /** Only findings at or below this severity are suppressed; worse ones still alert. */
     maxSeverity: SeveritySchema.optional(),
     owner: z.string().max(256).optional(),

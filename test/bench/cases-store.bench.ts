@@ -13,11 +13,17 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (u.user + u.system) / 1000;
 };
 const row = (label: string, ms: number, budget?: number) =>
-  console.log(`${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms${budget ? `   ratio to ${budget} ms budget: ${(ms / budget).toFixed(3)}` : ''}`);
+  console.log(
+    `${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms${budget ? `   ratio to ${budget} ms budget: ${(ms / budget).toFixed(3)}` : ''}`,
+  );
 
 // Ids as the detectors make them (hashes of detector, engine, container and evidence ref), in the order a scan
 // produces them, so the primary key sees the random order it sees in use.
-const withScanIds = (fs: Finding[], salt = ''): Finding[] => fs.map((f) => ({ ...f, id: findingId(f.detector, f.engineId ?? 'local', f.container?.id, `${salt}${f.evidence[0]!.ref}`) }));
+const withScanIds = (fs: Finding[], salt = ''): Finding[] =>
+  fs.map((f) => ({
+    ...f,
+    id: findingId(f.detector, f.engineId ?? 'local', f.container?.id, `${salt}${f.evidence[0]!.ref}`),
+  }));
 
 const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -40,7 +46,8 @@ function firstScan(findings: Finding[]): { insertMs: number; queryMs: number; cp
     const newOnes = cases.findings(c.id, { state: 'new', limit: 1000, offset: 50_000 });
     const queryMs = performance.now() - t;
     const cpuUsed = cpuMs(cpu);
-    if (page.total !== N || crit.total !== N / 4 || byContainer.total !== N / 50 || newOnes.items.length !== 1000) throw new Error('unexpected query results');
+    if (page.total !== N || crit.total !== N / 4 || byContainer.total !== N / 50 || newOnes.items.length !== 1000)
+      throw new Error('unexpected query results');
     return { insertMs, queryMs, cpuMs: cpuUsed };
   } finally {
     cases.dispose();
@@ -81,7 +88,9 @@ try {
   const secondMs = performance.now() - t;
   if (cases.findings(c2.id).total !== N || cases.findings(c.id).total !== N) throw new Error('cases mixed up');
 
-  console.log(`case store, ${N.toLocaleString('en')} findings with scan-style hash ids, SQLite WAL synchronous=FULL, median of ${RUNS} fresh stores`);
+  console.log(
+    `case store, ${N.toLocaleString('en')} findings with scan-style hash ids, SQLite WAL synchronous=FULL, median of ${RUNS} fresh stores`,
+  );
   row('insert 100k findings, first scan of a case (one transaction)', median(runs.map((r) => r.insertMs)), BUDGET_MS);
   row('4 filtered queries (page, severity, container, offset)', median(runs.map((r) => r.queryMs)), BUDGET_MS);
   row('insert + queries (wall clock)', median(totals), BUDGET_MS);

@@ -8,7 +8,11 @@ import { performance } from 'node:perf_hooks';
 const CLI = path.resolve(import.meta.dirname, '../../dist/cli.mjs');
 const RUNS = Number(process.env.RUNS ?? 15);
 const GOAL = 3;
-const cases: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'stowaway --version': [CLI, '--version'], 'stowaway --help': [CLI, '--help'] };
+const cases: Record<string, string[]> = {
+  'node -e 0': ['-e', '0'],
+  'stowaway --version': [CLI, '--version'],
+  'stowaway --help': [CLI, '--help'],
+};
 const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 
 for (let i = 0; i < RUNS; i++) {
@@ -25,7 +29,9 @@ let over = false;
 for (const [name, xs] of Object.entries(times)) {
   const ratio = median(xs) / base;
   if (ratio > GOAL) over = true;
-  console.log(`${name.padEnd(20)} median ${median(xs).toFixed(0).padStart(5)} ms   ratio ${ratio.toFixed(2)}   (${RUNS} runs)`);
+  console.log(
+    `${name.padEnd(20)} median ${median(xs).toFixed(0).padStart(5)} ms   ratio ${ratio.toFixed(2)}   (${RUNS} runs)`,
+  );
 }
 console.log(`goal: --version and --help at most ${GOAL}x node -e 0: ${over ? 'MISSED' : 'met'}`);
 if (over) process.exitCode = 1;

@@ -18,7 +18,15 @@ const offline: Transport = {
 };
 const api = new ApiClient(offline);
 
-const engine = { id: 'bench', name: 'bench', kind: 'docker', source: 'env', current: true, endpoint: { type: 'unix', path: '/var/run/docker.sock' }, state: { engineId: 'bench', status: 'connected', since: new Date(0).toISOString() } } as unknown as EngineView;
+const engine = {
+  id: 'bench',
+  name: 'bench',
+  kind: 'docker',
+  source: 'env',
+  current: true,
+  endpoint: { type: 'unix', path: '/var/run/docker.sock' },
+  state: { engineId: 'bench', status: 'connected', since: new Date(0).toISOString() },
+} as unknown as EngineView;
 
 function containers(n: number): ContainerSummary[] {
   const states = ['running', 'running', 'running', 'exited', 'created'] as const;
@@ -48,8 +56,26 @@ function Shell({ list }: { list: ContainerSummary[] }) {
   };
   useHotkeys({ j: () => move(1), k: () => move(-1) });
   return (
-    <div className="app" data-theme="dark" style={{ display: 'grid', gridTemplateColumns: '260px 1fr', height: '100vh' }} data-selected={sel ?? ''}>
-      <EngineRail engines={[engine]} engineId="bench" onEngine={() => undefined} containers={list} containersError={undefined} containersLoading={false} containerId={sel} onContainer={setSel} filter={filter} onFilter={setFilter} onRetry={() => undefined} onOrder={onOrder} />
+    <div
+      className="app"
+      data-theme="dark"
+      style={{ display: 'grid', gridTemplateColumns: '260px 1fr', height: '100vh' }}
+      data-selected={sel ?? ''}
+    >
+      <EngineRail
+        engines={[engine]}
+        engineId="bench"
+        onEngine={() => undefined}
+        containers={list}
+        containersError={undefined}
+        containersLoading={false}
+        containerId={sel}
+        onContainer={setSel}
+        filter={filter}
+        onFilter={setFilter}
+        onRetry={() => undefined}
+        onOrder={onOrder}
+      />
     </div>
   );
 }
@@ -70,10 +96,11 @@ function mount(n: number): { mountMs: number } {
   return { mountMs: performance.now() - t0 };
 }
 
-
 const q = (sel: string) => document.querySelector(sel) as HTMLElement;
-const key = (k: string) => window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
-const selectedRow = () => q('[data-testid="container-item"][aria-selected="true"]')?.getAttribute('data-container-id') ?? '';
+const key = (k: string) =>
+  window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+const selectedRow = () =>
+  q('[data-testid="container-item"][aria-selected="true"]')?.getAttribute('data-container-id') ?? '';
 function typeInto(input: HTMLInputElement, value: string) {
   Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, value);
   input.dispatchEvent(new Event('input', { bubbles: true }));
@@ -87,12 +114,20 @@ const railSteps = {
     // Back and forth over the whole list, so a short list is scrolled as often as a long one.
     const span = Math.max(1, sc.scrollHeight - sc.clientHeight);
     const at = (i: number) => Math.abs((((i + 1) * 600) % (2 * span)) - span);
-    return steps(100, (i) => (sc.scrollTop = at(i)), () => String(sc.scrollTop) + (q('[data-testid="container-item"]')?.style.transform ?? ''));
+    return steps(
+      100,
+      (i) => (sc.scrollTop = at(i)),
+      () => String(sc.scrollTop) + (q('[data-testid="container-item"]')?.style.transform ?? ''),
+    );
   },
   filter: () => {
     const input = q('input[aria-label="Filter containers"]') as HTMLInputElement;
     const terms = ['svc-4', 'replica-19', 'team-3', 'exited', ''];
-    return steps(terms.length, (i) => typeInto(input, terms[i]!), () => q('.rail-title .muted')?.textContent ?? '');
+    return steps(
+      terms.length,
+      (i) => typeInto(input, terms[i]!),
+      () => q('.rail-title .muted')?.textContent ?? '',
+    );
   },
   /** Whether the selected row is inside the list's visible box. */
   selectedVisible: () => {

@@ -20,7 +20,14 @@ async function run(code: { js: string; css: string }, n: number) {
     const out: Record<string, Summary> = {};
     for (const k of ['keys', 'scroll', 'filter'] as const) {
       out[k] = summarize(await p.evaluate((k) => (window as any).VR.railSteps[k]() as Promise<Steps>, k));
-      if (k === 'keys') out.visible = { latP50: 0, latP95: 0, frameMean: 0, frameP95: 0, longFrames: (await p.evaluate(() => (window as any).VR.railSteps.selectedVisible() as boolean)) ? 1 : 0 };
+      if (k === 'keys')
+        out.visible = {
+          latP50: 0,
+          latP95: 0,
+          frameMean: 0,
+          frameP95: 0,
+          longFrames: (await p.evaluate(() => (window as any).VR.railSteps.selectedVisible() as boolean)) ? 1 : 0,
+        };
     }
     const rendered = await p.evaluate(() => (window as any).VR.railSteps.rendered() as number);
     if (n >= 2000) await p.screenshot({ path: artifactPath('engine-rail-bench.png') });
@@ -30,7 +37,12 @@ async function run(code: { js: string; css: string }, n: number) {
   }
 }
 
-process.stdout.write(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
+process.stdout.write(
+  `load average at start: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${os.cpus().length} cores\n`,
+);
 const code = await bundleHarness('engine-rail-harness.tsx');
 const big = await run(code, 2000);
 const small = await run(code, 200);
@@ -38,7 +50,9 @@ for (const [label, r] of [
   ['rail, 2,000 containers', big],
   ['rail, 200 containers', small],
 ] as const) {
-  process.stdout.write(`${label}: mount ${f1(r.m.mountMs)} ms · rows in the DOM ${r.rendered} · selection in view after 120 × j: ${r.out.visible!.longFrames === 1 ? 'yes' : 'NO'}\n`);
+  process.stdout.write(
+    `${label}: mount ${f1(r.m.mountMs)} ms · rows in the DOM ${r.rendered} · selection in view after 120 × j: ${r.out.visible!.longFrames === 1 ? 'yes' : 'NO'}\n`,
+  );
   for (const k of ['keys', 'scroll', 'filter']) {
     const s = r.out[k]!;
     process.stdout.write(summaryLine(k, s, 8));

@@ -23,7 +23,13 @@ async function perCall(docker: Docker): Promise<{ ping: number; list: number }> 
 
 try {
   const key = readFileSync(path.join(sshd.home, '.ssh/id_ed25519'));
-  const native = new Docker({ protocol: 'ssh', host: '127.0.0.1', port: sshd.port, username: 'root', sshOptions: { privateKey: key } } as Docker.DockerOptions);
+  const native = new Docker({
+    protocol: 'ssh',
+    host: '127.0.0.1',
+    port: sshd.port,
+    username: 'root',
+    sshOptions: { privateKey: key },
+  } as Docker.DockerOptions);
   const endpoint = { type: 'ssh' as const, host: '127.0.0.1', port: sshd.port, user: 'root' };
   const plain = createSshDockerClient(endpoint, { env: {}, home: sshd.home, timeoutMs: 15_000, keepAlive: false });
   const reuse = createSshDockerClient(endpoint, { env: {}, home: sshd.home, timeoutMs: 15_000, keepAlive: true });
@@ -35,8 +41,12 @@ try {
   const f = (n: number) => `${n.toFixed(1)} ms`;
   console.log(`calls over ssh, ${N} each (per call):`);
   console.log(`  dockerode ssh mode      ping ${f(a.ping)}  list ${f(a.list)}`);
-  console.log(`  persistent session      ping ${f(b.ping)}  list ${f(b.list)}   ratio vs dockerode ${(a.ping / b.ping).toFixed(1)}x / ${(a.list / b.list).toFixed(1)}x`);
-  console.log(`  + channel reuse         ping ${f(c.ping)}  list ${f(c.list)}   ratio vs dockerode ${(a.ping / c.ping).toFixed(1)}x / ${(a.list / c.list).toFixed(1)}x`);
+  console.log(
+    `  persistent session      ping ${f(b.ping)}  list ${f(b.list)}   ratio vs dockerode ${(a.ping / b.ping).toFixed(1)}x / ${(a.list / b.list).toFixed(1)}x`,
+  );
+  console.log(
+    `  + channel reuse         ping ${f(c.ping)}  list ${f(c.list)}   ratio vs dockerode ${(a.ping / c.ping).toFixed(1)}x / ${(a.list / c.list).toFixed(1)}x`,
+  );
 } finally {
   await sshd.stop();
 }

@@ -10,18 +10,42 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runKubeScan } from '../../electron/engine/kube/kube-scan.js';
 import { runDetectors } from '../../electron/engine/detect/run-detectors.js';
-import { clusterRoleBinding, cronJob, daemonSet, deployment, job, namespace, networkPolicy, pod, replicaSet, saSubject, serviceAccount, startFakeKubeApi, statefulSet, writeKubeconfig, type PodSpecInput } from '../helpers/fake-kube-api/index.js';
+import {
+  clusterRoleBinding,
+  cronJob,
+  daemonSet,
+  deployment,
+  job,
+  namespace,
+  networkPolicy,
+  pod,
+  replicaSet,
+  saSubject,
+  serviceAccount,
+  startFakeKubeApi,
+  statefulSet,
+  writeKubeconfig,
+  type PodSpecInput,
+} from '../helpers/fake-kube-api/index.js';
 
 const PODS = 5000;
 const GOAL_MS = 3000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const NAMESPACES = 50;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const row = (label: string, ms: number, goal?: number) => console.log(`${label.padEnd(60)} ${ms.toFixed(0).padStart(6)} ms${goal ? `   ratio to ${goal} ms goal: ${(ms / goal).toFixed(3)}` : ''}`);
+const row = (label: string, ms: number, goal?: number) =>
+  console.log(
+    `${label.padEnd(60)} ${ms.toFixed(0).padStart(6)} ms${goal ? `   ratio to ${goal} ms goal: ${(ms / goal).toFixed(3)}` : ''}`,
+  );
 
 /** A mix of ordinary and risky pod specs, so every detector has work. */
 function spec(i: number): PodSpecInput {
-  const image = i % 10 === 0 ? `busybox:1.${i % 37}` : i % 97 === 0 ? 'docker.io/xmrig/xmrig:6.21.0' : `registry.corp.example/app-${i % 40}@sha256:${'c'.repeat(64)}`;
+  const image =
+    i % 10 === 0
+      ? `busybox:1.${i % 37}`
+      : i % 97 === 0
+        ? 'docker.io/xmrig/xmrig:6.21.0'
+        : `registry.corp.example/app-${i % 40}@sha256:${'c'.repeat(64)}`;
   return {
     serviceAccountName: i % 50 === 0 ? 'ops' : 'default',
     hostNetwork: i % 71 === 0,
@@ -30,7 +54,8 @@ function spec(i: number): PodSpecInput {
         name: 'app',
         image,
         args: ['--port', '8080'],
-        securityContext: i % 3 ? { allowPrivilegeEscalation: false, runAsNonRoot: true } : i % 89 === 0 ? { privileged: true } : {},
+        securityContext:
+          i % 3 ? { allowPrivilegeEscalation: false, runAsNonRoot: true } : i % 89 === 0 ? { privileged: true } : {},
       },
       { name: 'sidecar', image: `registry.corp.example/proxy:1.${i % 9}` },
     ],
@@ -58,7 +83,13 @@ async function serve(): Promise<void> {
   );
   api.putMany(objs, { manager: 'kubectl-client-side-apply' });
   // 1,000 workloads: 600 deployments (each with its ReplicaSet), 150 daemonsets, 150 statefulsets, 50 jobs, 50 cronjobs.
-  const kinds = [...Array(600).fill('Deployment'), ...Array(150).fill('DaemonSet'), ...Array(150).fill('StatefulSet'), ...Array(50).fill('Job'), ...Array(50).fill('CronJob')] as string[];
+  const kinds = [
+    ...Array(600).fill('Deployment'),
+    ...Array(150).fill('DaemonSet'),
+    ...Array(150).fill('StatefulSet'),
+    ...Array(50).fill('Job'),
+    ...Array(50).fill('CronJob'),
+  ] as string[];
   const owners: Array<{
     ns: string;
     kind: string;
@@ -81,7 +112,9 @@ async function serve(): Promise<void> {
     const w = api.put(make(ns, name, s), { manager });
     let owner = { kind, name, uid: w.metadata.uid! };
     if (kind === 'Deployment') {
-      const rs = api.put(replicaSet(ns, `${name}-7d9f`, { name, uid: w.metadata.uid! }, s), { manager: 'kube-controller-manager' });
+      const rs = api.put(replicaSet(ns, `${name}-7d9f`, { name, uid: w.metadata.uid! }, s), {
+        manager: 'kube-controller-manager',
+      });
       owner = {
         kind: 'ReplicaSet',
         name: `${name}-7d9f`,

@@ -42,7 +42,7 @@ async function bundle(): Promise<string> {
 /** Runs in the page: a deterministic synthetic graph shaped like a busy engine. */
 function pageSetup(n: { nodes: number; edges: number }) {
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const containers = Math.round(n.nodes * 0.1);
   const nodes: { id: string; kind: string; label: string; external?: boolean }[] = [];
   const edges: { id: string; source: string; target: string; kind: string; direction: string }[] = [];
@@ -52,15 +52,32 @@ function pageSetup(n: { nodes: number; edges: number }) {
     const r = rnd();
     const kind = r < 0.5 ? 'process' : r < 0.7 ? 'listener' : 'endpoint';
     nodes.push({ id: `n${i}`, kind, label: `${kind}-${i}`, external: kind === 'endpoint' && rnd() < 0.3 });
-    if (kind !== 'endpoint') edges.push({ id: `o${i}`, source: `c${Math.floor(rnd() * containers)}`, target: `n${i}`, kind: kind === 'process' ? 'owns' : 'listen', direction: kind === 'process' ? 'owns' : 'listen' });
+    if (kind !== 'endpoint')
+      edges.push({
+        id: `o${i}`,
+        source: `c${Math.floor(rnd() * containers)}`,
+        target: `n${i}`,
+        kind: kind === 'process' ? 'owns' : 'listen',
+        direction: kind === 'process' ? 'owns' : 'listen',
+      });
   }
   while (edges.length < n.edges) {
     const a = nodes[Math.floor(rnd() * nodes.length)]!;
     const b = nodes[Math.floor(rnd() * nodes.length)]!;
     if (a === b) continue;
-    edges.push({ id: `e${edges.length}`, source: a.id, target: b.id, kind: 'connection', direction: rnd() < 0.5 ? 'outbound' : 'internal' });
+    edges.push({
+      id: `e${edges.length}`,
+      source: a.id,
+      target: b.id,
+      kind: 'connection',
+      direction: rnd() < 0.5 ? 'outbound' : 'internal',
+    });
   }
-  const groups = Array.from({ length: 6 }, (_, g) => ({ id: `g${g}`, name: `net-${g}`, members: nodes.filter((x) => x.kind === 'container' && Number(x.id.slice(1)) % 6 === g).map((x) => x.id) }));
+  const groups = Array.from({ length: 6 }, (_, g) => ({
+    id: `g${g}`,
+    name: `net-${g}`,
+    members: nodes.filter((x) => x.kind === 'container' && Number(x.id.slice(1)) % 6 === g).map((x) => x.id),
+  }));
   return { nodes, edges, groups };
 }
 
@@ -69,16 +86,41 @@ async function measure(size: { nodes: number; edges: number }, code: string): Pr
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     // tsx keeps function names with a __name helper; functions shipped to the page need it too.
-    await page.setContent('<!doctype html><html><body style="margin:0;background:#0f1216"><canvas id="c"></canvas><script>window.__name = (f) => f;</script></body></html>');
+    await page.setContent(
+      '<!doctype html><html><body style="margin:0;background:#0f1216"><canvas id="c"></canvas><script>window.__name = (f) => f;</script></body></html>',
+    );
     await page.addScriptTag({ content: code });
     const settle = await page.evaluate(
       ({ size, setupSrc }) =>
         new Promise<{ settleMs: number; ticks: number; drawMean: number; drawP95: number }>((resolve) => {
           // eslint-disable-next-line @typescript-eslint/no-implied-eval
-          const setup = new Function(`return (${setupSrc})`)() as (n: { nodes: number; edges: number }) => { nodes: unknown[]; edges: unknown[]; groups: unknown[] };
+          const setup = new Function(`return (${setupSrc})`)() as (n: { nodes: number; edges: number }) => {
+            nodes: unknown[];
+            edges: unknown[];
+            groups: unknown[];
+          };
           const data = setup(size);
-          const palette = { bg: '#0f1216', fg: '#d8dee6', muted: '#9aa6b2', line: '#2a323c', accent: '#4ea1ff', container: '#4ea1ff', process: '#9aa6b2', listener: '#3fb950', endpoint: '#8b98a5', external: '#d29922', inbound: '#d29922', outbound: '#a371f7', internal: '#3fb950', sel: '#1f3550' };
-          const w = window as unknown as { FG: { ForceGraph: new (c: HTMLCanvasElement, p: unknown) => any }; fg: any; drawEnds: number[] };
+          const palette = {
+            bg: '#0f1216',
+            fg: '#d8dee6',
+            muted: '#9aa6b2',
+            line: '#2a323c',
+            accent: '#4ea1ff',
+            container: '#4ea1ff',
+            process: '#9aa6b2',
+            listener: '#3fb950',
+            endpoint: '#8b98a5',
+            external: '#d29922',
+            inbound: '#d29922',
+            outbound: '#a371f7',
+            internal: '#3fb950',
+            sel: '#1f3550',
+          };
+          const w = window as unknown as {
+            FG: { ForceGraph: new (c: HTMLCanvasElement, p: unknown) => any };
+            fg: any;
+            drawEnds: number[];
+          };
           const fg = new w.FG.ForceGraph(document.getElementById('c') as HTMLCanvasElement, palette);
           w.fg = fg;
           w.drawEnds = [];
@@ -97,7 +139,12 @@ async function measure(size: { nodes: number; edges: number }, code: string): Pr
               times.push(performance.now() - t);
             }
             times.sort((a, b) => a - b);
-            resolve({ settleMs: st.settleMs, ticks: st.ticks, drawMean: times.reduce((a, b) => a + b, 0) / times.length, drawP95: times[Math.floor(times.length * 0.95)]! });
+            resolve({
+              settleMs: st.settleMs,
+              ticks: st.ticks,
+              drawMean: times.reduce((a, b) => a + b, 0) / times.length,
+              drawP95: times[Math.floor(times.length * 0.95)]!,
+            });
           };
           fg.setData(data.nodes, data.edges, data.groups);
         }),
@@ -106,7 +153,9 @@ async function measure(size: { nodes: number; edges: number }, code: string): Pr
     await page.evaluate(() => (window as unknown as { fg: { fit(): void } }).fg.fit());
     await page.waitForTimeout(500);
     // Drag the first container: pointer events go through d3-drag exactly as an analyst's would.
-    const start = await page.evaluate(() => (window as unknown as { fg: { screenPosition(id: string): [number, number] } }).fg.screenPosition('c0'));
+    const start = await page.evaluate(() =>
+      (window as unknown as { fg: { screenPosition(id: string): [number, number] } }).fg.screenPosition('c0'),
+    );
     await page.evaluate(() => {
       const w = window as unknown as { moves: number[]; drawEnds: number[] };
       w.moves = [];
@@ -121,7 +170,11 @@ async function measure(size: { nodes: number; edges: number }, code: string): Pr
     }
     await page.mouse.up();
     const drag = await page.evaluate(() => {
-      const w = window as unknown as { moves: number[]; drawEnds: number[]; fg: { nodePosition(id: string): { pinned?: boolean } } };
+      const w = window as unknown as {
+        moves: number[];
+        drawEnds: number[];
+        fg: { nodePosition(id: string): { pinned?: boolean } };
+      };
       const lat: number[] = [];
       for (const m of w.moves.slice(1)) {
         const d = w.drawEnds.find((e) => e >= m);
@@ -129,8 +182,15 @@ async function measure(size: { nodes: number; edges: number }, code: string): Pr
       }
       const frames: number[] = [];
       for (let i = 1; i < w.drawEnds.length; i++) frames.push(w.drawEnds[i]! - w.drawEnds[i - 1]!);
-      const q = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] ?? NaN;
-      return { dragLatencyMedian: q(lat, 0.5), dragLatencyP95: q(lat, 0.95), frameMean: frames.reduce((a, b) => a + b, 0) / Math.max(1, frames.length), frameP95: q(frames, 0.95), pinned: Boolean(w.fg.nodePosition('c0')?.pinned) };
+      const q = (a: number[], p: number) =>
+        [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] ?? NaN;
+      return {
+        dragLatencyMedian: q(lat, 0.5),
+        dragLatencyP95: q(lat, 0.95),
+        frameMean: frames.reduce((a, b) => a + b, 0) / Math.max(1, frames.length),
+        frameP95: q(frames, 0.95),
+        pinned: Boolean(w.fg.nodePosition('c0')?.pinned),
+      };
     });
     return { ...settle, ...drag };
   } finally {
@@ -142,21 +202,56 @@ function backendBuild(containers: number, socketsEach: number): number {
   const list: ContainerSockets[] = [];
   for (let c = 0; c < containers; c++) {
     const ip = `10.${Math.floor(c / 250)}.${c % 250}.2`;
-    const sockets: SocketInfo[] = [{ protocol: 'tcp', localAddress: '0.0.0.0', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', inode: 1, pid: 100, process: 'srv' }];
+    const sockets: SocketInfo[] = [
+      {
+        protocol: 'tcp',
+        localAddress: '0.0.0.0',
+        localPort: 8080,
+        remoteAddress: '0.0.0.0',
+        remotePort: 0,
+        state: 'LISTEN',
+        inode: 1,
+        pid: 100,
+        process: 'srv',
+      },
+    ];
     for (let s = 0; s < socketsEach; s++) {
       const peer = (c + s + 1) % containers;
-      sockets.push({ protocol: 'tcp', localAddress: ip, localPort: 40000 + s, remoteAddress: `10.${Math.floor(peer / 250)}.${peer % 250}.2`, remotePort: 8080, state: 'ESTABLISHED', inode: 10 + s, pid: 101, process: 'cli' });
+      sockets.push({
+        protocol: 'tcp',
+        localAddress: ip,
+        localPort: 40000 + s,
+        remoteAddress: `10.${Math.floor(peer / 250)}.${peer % 250}.2`,
+        remotePort: 8080,
+        state: 'ESTABLISHED',
+        inode: 10 + s,
+        pid: 101,
+        process: 'cli',
+      });
     }
-    list.push({ id: String(c).padStart(64, '0'), name: `c${c}`, networks: [{ name: 'n', ipAddress: ip, networkId: 'n' }], sockets, socketsKnown: true });
+    list.push({
+      id: String(c).padStart(64, '0'),
+      name: `c${c}`,
+      networks: [{ name: 'n', ipAddress: ip, networkId: 'n' }],
+      sockets,
+      socketsKnown: true,
+    });
   }
   const t = performance.now();
   const g = buildNetworkGraph('bench', list, { access: 'host' });
   const ms = performance.now() - t;
-  process.stdout.write(`backend graph build: ${containers} containers x ${socketsEach + 1} sockets -> ${g.nodes.length} nodes, ${g.edges.length} edges in ${ms.toFixed(1)} ms\n`);
+  process.stdout.write(
+    `backend graph build: ${containers} containers x ${socketsEach + 1} sockets -> ${g.nodes.length} nodes, ${g.edges.length} edges in ${ms.toFixed(1)} ms\n`,
+  );
   return ms;
 }
 
-process.stdout.write(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (times scale with it; the ratios less so)\n`);
+process.stdout.write(
+  `load average at start: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${os.cpus().length} cores (times scale with it; the ratios less so)\n`,
+);
 const code = await bundle();
 const big = await measure({ nodes: 500, edges: 2000 }, code);
 const small = await measure({ nodes: 50, edges: 200 }, code);

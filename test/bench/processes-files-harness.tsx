@@ -20,15 +20,28 @@ const offline: Transport = {
 const api = new ApiClient(offline);
 
 let seed = 7;
-const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 
 /** A process table shaped like a busy container: a few supervisors, worker pools, shells, some flagged. */
 function processes(n: number): ProcessInfo[] {
-  const out: ProcessInfo[] = [{ pid: 1000, ppid: 1, nsPid: 1, user: 'root', comm: 'init', cmdline: '/sbin/init', exe: '/sbin/init', flags: [], startTime: new Date(0).toISOString() }];
+  const out: ProcessInfo[] = [
+    {
+      pid: 1000,
+      ppid: 1,
+      nsPid: 1,
+      user: 'root',
+      comm: 'init',
+      cmdline: '/sbin/init',
+      exe: '/sbin/init',
+      flags: [],
+      startTime: new Date(0).toISOString(),
+    },
+  ];
   for (let i = 1; i < n; i++) {
     const parent = out[Math.floor(rnd() ** 2 * out.length)]!;
     const r = rnd();
-    const flags: ProcessInfo['flags'] = r < 0.004 ? ['hidden'] : r < 0.008 ? ['deleted-exe', 'tmp-exe'] : r < 0.01 ? ['masquerade'] : [];
+    const flags: ProcessInfo['flags'] =
+      r < 0.004 ? ['hidden'] : r < 0.008 ? ['deleted-exe', 'tmp-exe'] : r < 0.01 ? ['masquerade'] : [];
     out.push({
       pid: 1000 + i,
       ppid: parent.pid,
@@ -50,7 +63,8 @@ function files(n: number): FileChange[] {
   const kinds: FileChange['kind'][] = ['added', 'changed', 'deleted'];
   for (let i = 0; i < n; i++) {
     const r = rnd();
-    const flags: FileChange['flags'] = r < 0.002 ? ['setuid', 'executable'] : r < 0.004 ? ['hidden'] : r < 0.05 ? ['executable'] : [];
+    const flags: FileChange['flags'] =
+      r < 0.002 ? ['setuid', 'executable'] : r < 0.004 ? ['hidden'] : r < 0.05 ? ['executable'] : [];
     out.push({
       path: `/usr/lib/pkg-${i % 97}/mod-${Math.floor(i / 97) % 131}/${r < 0.004 ? '.' : ''}file-${i}.${['py', 'so', 'txt', 'json'][i % 4]}`,
       kind: kinds[Math.floor(rnd() * 3)]!,
@@ -65,7 +79,9 @@ function files(n: number): FileChange[] {
 
 function evidence(procs: number, fileCount: number): ContainerEvidence {
   const host = processes(procs);
-  const inside = host.filter((p) => !p.flags.includes('hidden')).map((p) => ({ ...p, pid: p.nsPid!, ppid: host.find((q) => q.pid === p.ppid)?.nsPid ?? 0, flags: [] }));
+  const inside = host
+    .filter((p) => !p.flags.includes('hidden'))
+    .map((p) => ({ ...p, pid: p.nsPid!, ppid: host.find((q) => q.pid === p.ppid)?.nsPid ?? 0, flags: [] }));
   return {
     container: {
       id: 'a'.repeat(64),
@@ -106,8 +122,20 @@ function evidence(procs: number, fileCount: number): ContainerEvidence {
       graphDriver: { name: 'overlay2' },
     },
     processes: {
-      host: { containerId: 'a'.repeat(64), view: 'host', source: 'fixture', collectedAt: new Date().toISOString(), processes: host },
-      container: { containerId: 'a'.repeat(64), view: 'container', source: 'fixture', collectedAt: new Date().toISOString(), processes: inside },
+      host: {
+        containerId: 'a'.repeat(64),
+        view: 'host',
+        source: 'fixture',
+        collectedAt: new Date().toISOString(),
+        processes: host,
+      },
+      container: {
+        containerId: 'a'.repeat(64),
+        view: 'container',
+        source: 'fixture',
+        collectedAt: new Date().toISOString(),
+        processes: inside,
+      },
     },
     sockets: [],
     files: files(fileCount),
@@ -157,7 +185,6 @@ function mount(view: 'processes' | 'files', procs: number, fileCount: number): {
   return { buildMs: t1 - t0, mountMs: performance.now() - t1 };
 }
 
-
 const q = (sel: string) => document.querySelector(sel) as HTMLElement;
 const attr = (sel: string, a: string) => () => q(sel)?.getAttribute(a) ?? '';
 
@@ -167,27 +194,47 @@ function typeInto(input: HTMLInputElement, value: string) {
   input.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
-const wheel = (el: HTMLElement, dy: number, ctrl = false) => el.dispatchEvent(new WheelEvent('wheel', { deltaY: dy, ctrlKey: ctrl, bubbles: true, cancelable: true, clientX: 200, clientY: 200 }));
-const key = (el: HTMLElement, k: string) => el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+const wheel = (el: HTMLElement, dy: number, ctrl = false) =>
+  el.dispatchEvent(
+    new WheelEvent('wheel', { deltaY: dy, ctrlKey: ctrl, bubbles: true, cancelable: true, clientX: 200, clientY: 200 }),
+  );
+const key = (el: HTMLElement, k: string) =>
+  el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
 
 const processSteps = {
   pan: () => {
     const vp = q('[data-testid="process-tree-host"]');
-    return steps(60, (i) => wheel(vp, i < 30 ? 240 : -240), () => (q('[data-testid="process-tree-host"] .pt-world')?.style.transform ?? ''));
+    return steps(
+      60,
+      (i) => wheel(vp, i < 30 ? 240 : -240),
+      () => q('[data-testid="process-tree-host"] .pt-world')?.style.transform ?? '',
+    );
   },
   zoom: () => {
     const vp = q('[data-testid="process-tree-host"]');
-    return steps(20, (i) => wheel(vp, i % 2 ? 120 : -120, true), attr('[data-testid="process-tree-host"]', 'data-zoom'));
+    return steps(
+      20,
+      (i) => wheel(vp, i % 2 ? 120 : -120, true),
+      attr('[data-testid="process-tree-host"]', 'data-zoom'),
+    );
   },
   search: () => {
     const input = q('[data-testid="process-search"]') as HTMLInputElement;
     const terms = ['worker-3', 'hidden', '--id 4999', 'deleted', ''];
-    return steps(terms.length, (i) => typeInto(input, terms[i]!), attr('[data-testid="process-tree-host"]', 'data-rows'));
+    return steps(
+      terms.length,
+      (i) => typeInto(input, terms[i]!),
+      attr('[data-testid="process-tree-host"]', 'data-rows'),
+    );
   },
   collapse: () => {
     const vp = q('[data-testid="process-tree-host"]');
     key(vp, 'Home');
-    return steps(10, (i) => key(vp, i % 2 ? 'ArrowRight' : 'ArrowLeft'), attr('[data-testid="process-tree-host"]', 'data-rows'));
+    return steps(
+      10,
+      (i) => key(vp, i % 2 ? 'ArrowRight' : 'ArrowLeft'),
+      attr('[data-testid="process-tree-host"]', 'data-rows'),
+    );
   },
   rendered: () => document.querySelectorAll('[data-testid="process-node"]').length,
 };
@@ -195,11 +242,19 @@ const processSteps = {
 const fileSteps = {
   scroll: () => {
     const sc = q('[data-testid="fs-scroll"]');
-    return steps(100, (i) => (sc.scrollTop = (i + 1) * 720), () => q('[data-testid="fs-row"]')?.style.transform ?? '');
+    return steps(
+      100,
+      (i) => (sc.scrollTop = (i + 1) * 720),
+      () => q('[data-testid="fs-row"]')?.style.transform ?? '',
+    );
   },
   jump: () => {
     const sc = q('[data-testid="fs-scroll"]');
-    return steps(10, (i) => (sc.scrollTop = ((i * 7919) % 10) * sc.scrollHeight / 10), () => q('[data-testid="fs-row"]')?.style.transform ?? '');
+    return steps(
+      10,
+      (i) => (sc.scrollTop = (((i * 7919) % 10) * sc.scrollHeight) / 10),
+      () => q('[data-testid="fs-row"]')?.style.transform ?? '',
+    );
   },
   filter: () => {
     const input = q('[data-testid="fs-search"]') as HTMLInputElement;

@@ -8,7 +8,6 @@ import type { Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../helpers/browser.js';
 import { bundleHarness, FRAME_MS, f1, summarize, summaryLine as line, type Steps, type Summary } from './ui-timing.js';
 
-
 async function page(code: { js: string; css: string }): Promise<{ page: Page; close: () => Promise<void> }> {
   const browser = await launchBrowser();
   const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -25,7 +24,8 @@ async function processes(code: { js: string; css: string }, n: number) {
   try {
     const m = await p.evaluate((n) => (window as any).VA.mount('processes', n, 0) as Mount, n);
     const out: Record<string, Summary> = {};
-    for (const k of ['pan', 'zoom', 'search', 'collapse'] as const) out[k] = summarize(await p.evaluate((k) => (window as any).VA.processSteps[k]() as Promise<Steps>, k));
+    for (const k of ['pan', 'zoom', 'search', 'collapse'] as const)
+      out[k] = summarize(await p.evaluate((k) => (window as any).VA.processSteps[k]() as Promise<Steps>, k));
     const rendered = await p.evaluate(() => (window as any).VA.processSteps.rendered() as number);
     if (n >= 5000) await p.screenshot({ path: artifactPath('processes-files-bench-processes.png') });
     return { m, out, rendered };
@@ -39,7 +39,8 @@ async function files(code: { js: string; css: string }, n: number) {
   try {
     const m = await p.evaluate((n) => (window as any).VA.mount('files', 0, n) as Mount, n);
     const out: Record<string, Summary> = {};
-    for (const k of ['scroll', 'jump', 'filter', 'flagged'] as const) out[k] = summarize(await p.evaluate((k) => (window as any).VA.fileSteps[k]() as Promise<Steps>, k));
+    for (const k of ['scroll', 'jump', 'filter', 'flagged'] as const)
+      out[k] = summarize(await p.evaluate((k) => (window as any).VA.fileSteps[k]() as Promise<Steps>, k));
     const rendered = await p.evaluate(() => (window as any).VA.fileSteps.rendered() as number);
     if (n >= 100_000) await p.screenshot({ path: artifactPath('processes-files-bench-files.png') });
     return { m, out, rendered };
@@ -48,7 +49,12 @@ async function files(code: { js: string; css: string }, n: number) {
   }
 }
 
-process.stdout.write(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores (times scale with it; the ratios less so)\n`);
+process.stdout.write(
+  `load average at start: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${os.cpus().length} cores (times scale with it; the ratios less so)\n`,
+);
 const code = await bundleHarness('processes-files-harness.tsx');
 const pBig = await processes(code, 5000);
 const pSmall = await processes(code, 500);

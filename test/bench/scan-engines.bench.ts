@@ -11,7 +11,8 @@ import { runOn, secondEngine } from '../helpers/second-engine.js';
 const SUITE = 'bench-engines';
 const N = 20;
 const TARGET_RATIO = 1.2;
-const WORKLOAD = 'mkdir -p /srv/data; i=0; while [ $i -lt 20 ]; do echo $i > /srv/data/f$i; i=$((i+1)); done; echo "svc:x:100:100::/srv:/bin/false" >> /etc/passwd; exec sleep 36000';
+const WORKLOAD =
+  'mkdir -p /srv/data; i=0; while [ $i -lt 20 ]; do echo $i > /srv/data/f$i; i=$((i+1)); done; echo "svc:x:100:100::/srv:/bin/false" >> /etc/passwd; exec sleep 36000';
 
 async function main() {
   await removeSuite(SUITE);
@@ -20,13 +21,31 @@ async function main() {
   const make = createLimiter(4);
   try {
     process.stderr.write(`creating ${N} containers on each engine...\n`);
-    const mainIds = await Promise.all(Array.from({ length: N }, () => make(async () => (await runContainer({ suite: SUITE, cmd: ['sh', '-c', WORKLOAD] })).id)));
+    const mainIds = await Promise.all(
+      Array.from({ length: N }, () =>
+        make(async () => (await runContainer({ suite: SUITE, cmd: ['sh', '-c', WORKLOAD] })).id),
+      ),
+    );
     await Promise.all(Array.from({ length: N }, () => make(() => runOn(second.docker, SUITE, ['sh', '-c', WORKLOAD]))));
     await new Promise((r) => setTimeout(r, 1500));
     // The shared engine also runs other people's containers: only ours are scanned there; the second engine is all ours.
     const engines = [
-      { run: () => runScan(main, { id: 'main', name: 'main', endpoint: 'unix:///var/run/docker.sock', local: true }, { local: true, since: '10m', containerIds: mainIds }) },
-      { run: () => runScan(second.docker, { id: 'second', name: 'second', endpoint: `unix://${second.dockerd.socket}`, local: true }, { local: true, since: '10m' }) },
+      {
+        run: () =>
+          runScan(
+            main,
+            { id: 'main', name: 'main', endpoint: 'unix:///var/run/docker.sock', local: true },
+            { local: true, since: '10m', containerIds: mainIds },
+          ),
+      },
+      {
+        run: () =>
+          runScan(
+            second.docker,
+            { id: 'second', name: 'second', endpoint: `unix://${second.dockerd.socket}`, local: true },
+            { local: true, since: '10m' },
+          ),
+      },
     ];
     const time = async (fn: () => Promise<unknown>) => {
       const t = performance.now();
@@ -49,11 +68,20 @@ async function main() {
     console.log(`second alone               ${r(best(alone[1]!))} ms`);
     console.log(`both together              ${r(best(together))} ms`);
     console.log(`ratio together/slowest     ${(best(together) / slowest).toFixed(2)}   (target <= ${TARGET_RATIO})`);
-    console.log(`ratio together/sum         ${(best(together) / alone.map(best).reduce((a, b) => a + b, 0)).toFixed(2)}   (1.00 = no overlap at all)`);
+    console.log(
+      `ratio together/sum         ${(best(together) / alone.map(best).reduce((a, b) => a + b, 0)).toFixed(2)}   (1.00 = no overlap at all)`,
+    );
   } finally {
     await removeSuite(SUITE);
     const left = await second.docker.listContainers({ all: true });
-    await Promise.all(left.map((c) => second.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      left.map((c) =>
+        second.docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     await second.dockerd.destroy();
   }
 }

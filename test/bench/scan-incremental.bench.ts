@@ -19,7 +19,8 @@ const TARGET_MS = 300;
 const EVENT_TARGET_MS = 1000;
 const docker = new Docker({ socketPath: process.env.STOWAWAY_TEST_SOCKET ?? '/var/run/docker.sock' });
 const engine = { id: 'local', name: 'local', endpoint: 'unix:///var/run/docker.sock', local: true };
-const WORKLOAD = 'mkfifo /tmp/f; sleep 36000 > /tmp/f & nc -l -p 8080 < /tmp/f > /dev/null & mkdir -p /srv/data; i=0; while [ $i -lt 20 ]; do echo $i > /srv/data/f$i; i=$((i+1)); done; exec sleep 36000';
+const WORKLOAD =
+  'mkfifo /tmp/f; sleep 36000 > /tmp/f & nc -l -p 8080 < /tmp/f > /dev/null & mkdir -p /srv/data; i=0; while [ $i -lt 20 ]; do echo $i > /srv/data/f$i; i=$((i+1)); done; exec sleep 36000';
 
 async function scan(ids: string[], previous: ScanOutcome | null) {
   const t = performance.now();
@@ -37,7 +38,15 @@ async function main() {
   await removeSuite(SUITE);
   const make = createLimiter(4);
   process.stderr.write(`creating ${N} containers...\n`);
-  const ids = await Promise.all(Array.from({ length: N }, (_, i) => make(async () => (await runContainer({ suite: SUITE, name: `sw-bench-incr-${process.pid}-${i}`, cmd: ['sh', '-c', WORKLOAD] })).id)));
+  const ids = await Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      make(
+        async () =>
+          (await runContainer({ suite: SUITE, name: `sw-bench-incr-${process.pid}-${i}`, cmd: ['sh', '-c', WORKLOAD] }))
+            .id,
+      ),
+    ),
+  );
   await new Promise((r) => setTimeout(r, 1500));
   try {
     const full = await scan(ids, null);
@@ -58,12 +67,22 @@ async function main() {
     const r = (v: number) => Math.round(v);
     console.log(`containers                 ${N}`);
     console.log(`full scan                  ${r(full.ms)} ms`);
-    console.log(`rescan, nothing changed    ${r(best.ms)} ms   reused ${best.outcome.result.incremental?.reused ?? 0}/${N} (runs: ${unchanged.map((u) => r(u.ms)).join(', ')} ms)`);
-    console.log(`rescan, one changed        ${r(one.ms)} ms   reused ${one.outcome.result.incremental?.reused ?? 0}/${N}, new findings on it: ${one.outcome.result.findings.filter((f) => f.container?.id === ids[0] && ['dropped-executable', 'hidden-files'].includes(f.detector)).length}`);
-    console.log(`ratio rescan/target        ${(best.ms / TARGET_MS).toFixed(2)}   (target ${TARGET_MS} ms for ${N} unchanged)`);
+    console.log(
+      `rescan, nothing changed    ${r(best.ms)} ms   reused ${best.outcome.result.incremental?.reused ?? 0}/${N} (runs: ${unchanged.map((u) => r(u.ms)).join(', ')} ms)`,
+    );
+    console.log(
+      `rescan, one changed        ${r(one.ms)} ms   reused ${one.outcome.result.incremental?.reused ?? 0}/${N}, new findings on it: ${one.outcome.result.findings.filter((f) => f.container?.id === ids[0] && ['dropped-executable', 'hidden-files'].includes(f.detector)).length}`,
+    );
+    console.log(
+      `ratio rescan/target        ${(best.ms / TARGET_MS).toFixed(2)}   (target ${TARGET_MS} ms for ${N} unchanged)`,
+    );
     console.log(`ratio rescan/full          ${(best.ms / full.ms).toFixed(2)}`);
-    console.log(`event to finding (live)    ${r(live.ms)} ms   first event after ${r(live.firstEventMs)} ms, ${live.rescans} rescans (${live.rescanMs.map(r).join(', ')} ms)`);
-    console.log(`ratio event/target         ${(live.ms / EVENT_TARGET_MS).toFixed(2)}   (target ${EVENT_TARGET_MS} ms with the live stream on)`);
+    console.log(
+      `event to finding (live)    ${r(live.ms)} ms   first event after ${r(live.firstEventMs)} ms, ${live.rescans} rescans (${live.rescanMs.map(r).join(', ')} ms)`,
+    );
+    console.log(
+      `ratio event/target         ${(live.ms / EVENT_TARGET_MS).toFixed(2)}   (target ${EVENT_TARGET_MS} ms with the live stream on)`,
+    );
   } finally {
     await removeSuite(SUITE);
   }
@@ -74,7 +93,10 @@ async function main() {
  * bus, an incremental rescan per burst. Times an exec that drops a hidden binary in the second container until a
  * rescan's findings name it.
  */
-async function eventToFinding(ids: string[], from: ScanOutcome): Promise<{ ms: number; firstEventMs: number; rescans: number; rescanMs: number[] }> {
+async function eventToFinding(
+  ids: string[],
+  from: ScanOutcome,
+): Promise<{ ms: number; firstEventMs: number; rescans: number; rescanMs: number[] }> {
   const target = ids[1]!;
   const bus = new EventBus();
   let latest = from;
@@ -88,10 +110,17 @@ async function eventToFinding(ids: string[], from: ScanOutcome): Promise<{ ms: n
       scan(ids, latest).then((r) => {
         latest = r.outcome;
         rescanMs.push(r.ms);
-        if (r.outcome.result.findings.some((f) => f.container?.id === target && f.detector === 'hidden-files' && f.summary.includes('.kthreadd'))) found();
+        if (
+          r.outcome.result.findings.some(
+            (f) => f.container?.id === target && f.detector === 'hidden-files' && f.summary.includes('.kthreadd'),
+          )
+        )
+          found();
       }),
   });
-  const stream = (await docker.getEvents({ filters: { type: ['container'] } } as unknown as object)) as unknown as Readable;
+  const stream = (await docker.getEvents({
+    filters: { type: ['container'] },
+  } as unknown as object)) as unknown as Readable;
   let buf = '';
   stream.on('data', (chunk: Buffer) => {
     buf += chunk.toString('utf8');

@@ -14,7 +14,15 @@ interface Results {
     n: number;
     localMs: number;
     tls: { scanMs: number; floorMs: number; ratio: number; errors: number };
-    ssh: { scanMs: number; floorMs: number; ratio: number; perTls: number; errors: number; channelErrors: number; sameContainersAsLocal: boolean };
+    ssh: {
+      scanMs: number;
+      floorMs: number;
+      ratio: number;
+      perTls: number;
+      errors: number;
+      channelErrors: number;
+      sameContainersAsLocal: boolean;
+    };
     dockerBenchMs: number | null;
   };
   holds: { local: boolean; tls: boolean; ssh: boolean };
@@ -28,12 +36,19 @@ export function renderScanScale(r: Results): string {
   const rows = [
     '| Measurement | Containers | Time (ms) | Floor (ms) | Ratio | Goal |',
     '|---|---:|---:|---:|---:|---|',
-    ...r.local.map((x) => `| Local scan / host-read floor | ${x.n} | ${x.scanMs} | ${x.floorMs} | ${x.ratio.toFixed(2)} | ≤ ${r.goals.localPerFloor} (${ok(x.ratio <= r.goals.localPerFloor)}) |`),
+    ...r.local.map(
+      (x) =>
+        `| Local scan / host-read floor | ${x.n} | ${x.scanMs} | ${x.floorMs} | ${x.ratio.toFixed(2)} | ≤ ${r.goals.localPerFloor} (${ok(x.ratio <= r.goals.localPerFloor)}) |`,
+    ),
     `| TLS scan / API floor over TLS | ${r.remote.n} | ${r.remote.tls.scanMs} | ${r.remote.tls.floorMs} | ${r.remote.tls.ratio.toFixed(2)} | ≤ ${r.goals.apiPerFloor} (${ok(r.holds.tls)}) |`,
     `| ssh scan / API floor over ssh | ${r.remote.n} | ${r.remote.ssh.scanMs} | ${r.remote.ssh.floorMs} | ${r.remote.ssh.ratio.toFixed(2)} | ≤ ${r.goals.apiPerFloor} (${ok(r.remote.ssh.ratio <= r.goals.apiPerFloor)}) |`,
     `| ssh scan / TLS scan | ${r.remote.n} | ${r.remote.ssh.scanMs} | ${r.remote.tls.scanMs} | ${r.remote.ssh.perTls.toFixed(2)} | ≤ ${r.goals.sshPerTls} (${ok(r.remote.ssh.perTls <= r.goals.sshPerTls)}) |`,
     `| ssh errors (channel open / all); same containers as the socket | ${r.remote.n} | ${r.remote.ssh.channelErrors} / ${r.remote.ssh.errors}; ${r.remote.ssh.sameContainersAsLocal ? 'yes' : 'no'} | | | 0 / 0; yes |`,
-    ...(r.remote.dockerBenchMs !== null ? [`| docker-bench-security container runtime / local scan | ${r.local.at(-1)!.n} | ${r.remote.dockerBenchMs} | ${r.remote.localMs} | ${(r.remote.dockerBenchMs / r.remote.localMs).toFixed(2)} | |`] : []),
+    ...(r.remote.dockerBenchMs !== null
+      ? [
+          `| docker-bench-security container runtime / local scan | ${r.local.at(-1)!.n} | ${r.remote.dockerBenchMs} | ${r.remote.localMs} | ${(r.remote.dockerBenchMs / r.remote.localMs).toFixed(2)} | |`,
+        ]
+      : []),
   ];
   const xs = r.local.map((x) => x.n);
   const chart = [
@@ -59,7 +74,9 @@ export function renderScanScale(r: Results): string {
 
 if (process.argv[1] && import.meta.filename === path.resolve(process.argv[1])) {
   const root = path.resolve(import.meta.dirname, '../..');
-  const results = JSON.parse(readFileSync(path.join(import.meta.dirname, 'results', 'scan-scale.json'), 'utf8')) as Results;
+  const results = JSON.parse(
+    readFileSync(path.join(import.meta.dirname, 'results', 'scan-scale.json'), 'utf8'),
+  ) as Results;
   const readmePath = path.join(root, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const a = readme.indexOf(START);

@@ -36,7 +36,8 @@ const GOALS = { localPerFloor: 2, apiPerFloor: 1.1, sshPerTls: 1.3 };
 export const RESULTS = path.join(import.meta.dirname, 'results', 'scan-scale.json');
 
 /** Each container looks like a small live service: a few processes, a listener, some changed files. */
-const WORKLOAD = 'mkfifo /tmp/f; sleep 36000 > /tmp/f & nc -l -p 8080 < /tmp/f > /dev/null & echo "svc:x:100:100::/srv:/bin/false" >> /etc/passwd; mkdir -p /srv/data; i=0; while [ $i -lt 20 ]; do echo $i > /srv/data/f$i; i=$((i+1)); done; exec sleep 36000';
+const WORKLOAD =
+  'mkfifo /tmp/f; sleep 36000 > /tmp/f & nc -l -p 8080 < /tmp/f > /dev/null & echo "svc:x:100:100::/srv:/bin/false" >> /etc/passwd; mkdir -p /srv/data; i=0; while [ $i -lt 20 ]; do echo $i > /srv/data/f$i; i=$((i+1)); done; exec sleep 36000';
 
 const time = async <T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> => {
   const t = performance.now();
@@ -77,7 +78,10 @@ async function hostReadFloor(docker: Docker, ids: string[]): Promise<number> {
     );
   };
   const children = async (pid: number): Promise<number[]> => {
-    const kids = ((await quiet(readFile(`/proc/${pid}/task/${pid}/children`, 'utf8'))) ?? '').split(' ').filter(Boolean).map(Number);
+    const kids = ((await quiet(readFile(`/proc/${pid}/task/${pid}/children`, 'utf8'))) ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
     return [pid, ...(await Promise.all(kids.map(children))).flat()];
   };
   const readProc = async (pid: number) => {
@@ -112,13 +116,19 @@ interface Variant {
 }
 
 /** Runs every variant REPEAT times, interleaved, and keeps each one's best time and its first run's details. */
-async function interleaved(variants: Variant[]): Promise<Map<string, { ms: number; runs: number[]; extra?: Record<string, unknown> }>> {
+async function interleaved(
+  variants: Variant[],
+): Promise<Map<string, { ms: number; runs: number[]; extra?: Record<string, unknown> }>> {
   const out = new Map<string, { ms: number; runs: number[]; extra?: Record<string, unknown> }>();
   for (let k = 0; k < REPEAT; k++) {
     for (const v of variants) {
       const r = await v.run();
       const prev = out.get(v.name);
-      out.set(v.name, { ms: Math.min(prev?.ms ?? Infinity, r.ms), runs: [...(prev?.runs ?? []), Math.round(r.ms)], extra: prev?.extra ?? r.extra });
+      out.set(v.name, {
+        ms: Math.min(prev?.ms ?? Infinity, r.ms),
+        runs: [...(prev?.runs ?? []), Math.round(r.ms)],
+        extra: prev?.extra ?? r.extra,
+      });
       process.stderr.write(`  ${v.name}: ${Math.round(r.ms)} ms\n`);
     }
   }
@@ -130,7 +140,17 @@ function dockerBench(socket: string): Promise<number | undefined> {
   if (!dir || !existsSync(path.join(dir, 'docker-bench-security.sh'))) return Promise.resolve(undefined);
   const t = performance.now();
   return new Promise((resolve) =>
-    execFile('sh', ['docker-bench-security.sh', '-c', 'container_runtime'], { cwd: dir, env: { ...process.env, DOCKER_HOST: `unix://${socket}` }, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 }, () => resolve(performance.now() - t)),
+    execFile(
+      'sh',
+      ['docker-bench-security.sh', '-c', 'container_runtime'],
+      {
+        cwd: dir,
+        env: { ...process.env, DOCKER_HOST: `unix://${socket}` },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 600_000,
+      },
+      () => resolve(performance.now() - t),
+    ),
   );
 }
 
@@ -138,11 +158,27 @@ async function main() {
   const certs = makeCerts();
   const tlsPort = await freePort();
   process.stderr.write('starting a disposable dockerd with TLS, and sshd (stock MaxSessions)...\n');
-  const engine = await secondEngine({ tls: { port: tlsPort, ca: path.join(certs.dir, 'ca.pem'), cert: certs.serverCert, key: certs.serverKey } });
+  const engine = await secondEngine({
+    tls: { port: tlsPort, ca: path.join(certs.dir, 'ca.pem'), cert: certs.serverCert, key: certs.serverKey },
+  });
   const sshd = await startSshd({ maxSessions: 'stock', env: { DOCKER_HOST: `unix://${engine.dockerd.socket}` } });
   const local = createDockerClient({ type: 'unix', socketPath: engine.dockerd.socket });
-  const tls = createDockerClient({ type: 'tcp', host: '127.0.0.1', port: tlsPort, allowInsecure: false, tls: { caPath: path.join(certs.dir, 'ca.pem'), certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem'), verify: true } });
-  const ssh = createSshDockerClient({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }, { env: {}, home: sshd.home, timeoutMs: 15_000 });
+  const tls = createDockerClient({
+    type: 'tcp',
+    host: '127.0.0.1',
+    port: tlsPort,
+    allowInsecure: false,
+    tls: {
+      caPath: path.join(certs.dir, 'ca.pem'),
+      certPath: path.join(certs.dir, 'cert.pem'),
+      keyPath: path.join(certs.dir, 'key.pem'),
+      verify: true,
+    },
+  });
+  const ssh = createSshDockerClient(
+    { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' },
+    { env: {}, home: sshd.home, timeoutMs: 15_000 },
+  );
   const engines = {
     local: { id: 'local', name: 'local', endpoint: `unix://${engine.dockerd.socket}`, local: true },
     tls: { id: 'tls', name: 'tls', endpoint: `tcp://127.0.0.1:${tlsPort}`, local: false },
@@ -152,12 +188,27 @@ async function main() {
     const max = Math.max(...SIZES, REMOTE_N);
     process.stderr.write(`creating ${max} containers...\n`);
     const make = createLimiter(4);
-    const ids = await Promise.all(Array.from({ length: max }, () => make(async () => (await runOn(engine.docker, SUITE, ['sh', '-c', WORKLOAD])).id)));
+    const ids = await Promise.all(
+      Array.from({ length: max }, () =>
+        make(async () => (await runOn(engine.docker, SUITE, ['sh', '-c', WORKLOAD])).id),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 2000));
     const scanOf = (docker: Docker, e: (typeof engines)[keyof typeof engines], n: number) => async () => {
-      const r = await time(() => runScan(docker, e, { local: e.id === 'local', containerIds: ids.slice(0, n), since: '10m' }));
+      const r = await time(() =>
+        runScan(docker, e, { local: e.id === 'local', containerIds: ids.slice(0, n), since: '10m' }),
+      );
       const res = r.value.result;
-      return { ms: r.ms, extra: { containers: res.containers.map((c) => c.id).sort(), findings: res.findings.length, errors: res.errors.length, channelErrors: res.errors.filter((x) => /channel open|open failed/i.test(x.message)).length, errorSample: [...new Set(res.errors.map((x) => `${x.call}: ${x.message.slice(0, 160)}`))].slice(0, 5) } };
+      return {
+        ms: r.ms,
+        extra: {
+          containers: res.containers.map((c) => c.id).sort(),
+          findings: res.findings.length,
+          errors: res.errors.length,
+          channelErrors: res.errors.filter((x) => /channel open|open failed/i.test(x.message)).length,
+          errorSample: [...new Set(res.errors.map((x) => `${x.call}: ${x.message.slice(0, 160)}`))].slice(0, 5),
+        },
+      };
     };
     // Warm-up: JIT, the image cache, the ssh connection and its channels.
     await scanOf(local, engines.local, 5)();
@@ -173,7 +224,16 @@ async function main() {
       ]);
       const scan = m.get('scan')!;
       const floor = m.get('floor')!;
-      localRows.push({ n, scanMs: Math.round(scan.ms), floorMs: Math.round(floor.ms), ratio: +(scan.ms / floor.ms).toFixed(2), runs: scan.runs, floorRuns: floor.runs, findings: scan.extra!.findings, errors: scan.extra!.errors });
+      localRows.push({
+        n,
+        scanMs: Math.round(scan.ms),
+        floorMs: Math.round(floor.ms),
+        ratio: +(scan.ms / floor.ms).toFixed(2),
+        runs: scan.runs,
+        floorRuns: floor.runs,
+        findings: scan.extra!.findings,
+        errors: scan.extra!.errors,
+      });
     }
     process.stderr.write(`remote, ${REMOTE_N} containers\n`);
     const m = await interleaved([
@@ -191,7 +251,14 @@ async function main() {
     const remote = {
       n: REMOTE_N,
       localMs: Math.round(get('local').ms),
-      tls: { scanMs: Math.round(get('tls').ms), floorMs: Math.round(get('tls floor').ms), ratio: +(get('tls').ms / get('tls floor').ms).toFixed(2), runs: get('tls').runs, errors: get('tls').extra!.errors, errorSample: get('tls').extra!.errorSample },
+      tls: {
+        scanMs: Math.round(get('tls').ms),
+        floorMs: Math.round(get('tls floor').ms),
+        ratio: +(get('tls').ms / get('tls floor').ms).toFixed(2),
+        runs: get('tls').runs,
+        errors: get('tls').extra!.errors,
+        errorSample: get('tls').extra!.errorSample,
+      },
       ssh: {
         scanMs: Math.round(get('ssh').ms),
         floorMs: Math.round(get('ssh floor').ms),
@@ -208,30 +275,85 @@ async function main() {
     const holds = {
       local: localRows.every((r) => r.ratio <= GOALS.localPerFloor),
       tls: remote.tls.ratio <= GOALS.apiPerFloor,
-      ssh: remote.ssh.ratio <= GOALS.apiPerFloor && remote.ssh.perTls <= GOALS.sshPerTls && remote.ssh.channelErrors === 0 && sameAsLocal,
+      ssh:
+        remote.ssh.ratio <= GOALS.apiPerFloor &&
+        remote.ssh.perTls <= GOALS.sshPerTls &&
+        remote.ssh.channelErrors === 0 &&
+        sameAsLocal,
     };
-    const doc = { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((x) => +x.toFixed(1)) }, repeat: REPEAT, goals: GOALS, local: localRows, remote, cli, holds };
+    const doc = {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((x) => +x.toFixed(1)) },
+      repeat: REPEAT,
+      goals: GOALS,
+      local: localRows,
+      remote,
+      cli,
+      holds,
+    };
     mkdirSync(path.dirname(RESULTS), { recursive: true });
     writeFileSync(RESULTS, JSON.stringify(doc, null, 2) + '\n');
 
-    const row = (...cells: (string | number)[]) => console.log(cells.map((c, i) => String(c).padEnd(i === 0 ? 30 : 12)).join(''));
+    const row = (...cells: (string | number)[]) =>
+      console.log(cells.map((c, i) => String(c).padEnd(i === 0 ? 30 : 12)).join(''));
     row('measurement', 'containers', 'ms', 'floor ms', 'ratio', 'goal');
-    for (const r of localRows) row('local scan / host-read floor', r.n, r.scanMs, r.floorMs, r.ratio.toFixed(2), `<= ${GOALS.localPerFloor}`);
-    row('TLS scan / TLS API floor', REMOTE_N, remote.tls.scanMs, remote.tls.floorMs, remote.tls.ratio.toFixed(2), `<= ${GOALS.apiPerFloor}`);
-    row('ssh scan / ssh API floor', REMOTE_N, remote.ssh.scanMs, remote.ssh.floorMs, remote.ssh.ratio.toFixed(2), `<= ${GOALS.apiPerFloor}`);
-    row('ssh scan / TLS scan', REMOTE_N, remote.ssh.scanMs, remote.tls.scanMs, remote.ssh.perTls.toFixed(2), `<= ${GOALS.sshPerTls}`);
+    for (const r of localRows)
+      row('local scan / host-read floor', r.n, r.scanMs, r.floorMs, r.ratio.toFixed(2), `<= ${GOALS.localPerFloor}`);
+    row(
+      'TLS scan / TLS API floor',
+      REMOTE_N,
+      remote.tls.scanMs,
+      remote.tls.floorMs,
+      remote.tls.ratio.toFixed(2),
+      `<= ${GOALS.apiPerFloor}`,
+    );
+    row(
+      'ssh scan / ssh API floor',
+      REMOTE_N,
+      remote.ssh.scanMs,
+      remote.ssh.floorMs,
+      remote.ssh.ratio.toFixed(2),
+      `<= ${GOALS.apiPerFloor}`,
+    );
+    row(
+      'ssh scan / TLS scan',
+      REMOTE_N,
+      remote.ssh.scanMs,
+      remote.tls.scanMs,
+      remote.ssh.perTls.toFixed(2),
+      `<= ${GOALS.sshPerTls}`,
+    );
     row('ssh channel errors', REMOTE_N, String(remote.ssh.channelErrors), '', '', '0');
     row('ssh containers = socket', REMOTE_N, sameAsLocal ? 'yes' : 'NO', '', '', 'yes');
-    if (remote.dockerBenchMs !== null) row('docker-bench container_runtime', max, remote.dockerBenchMs, '', (remote.dockerBenchMs / remote.localMs).toFixed(2), '');
+    if (remote.dockerBenchMs !== null)
+      row(
+        'docker-bench container_runtime',
+        max,
+        remote.dockerBenchMs,
+        '',
+        (remote.dockerBenchMs / remote.localMs).toFixed(2),
+        '',
+      );
     row('CLI json contract', max, Math.round(cli.ms), '', cli.ok ? 'ok' : 'FAILED', cli.problem ?? '');
-    console.log(`goals: local ${holds.local ? 'hold' : 'MISSED'}, TLS ${holds.tls ? 'hold' : 'MISSED'}, ssh ${holds.ssh ? 'hold' : 'MISSED'}   (load ${doc.machine.loadavg.join(' ')}; written to ${path.relative(process.cwd(), RESULTS)})`);
+    console.log(
+      `goals: local ${holds.local ? 'hold' : 'MISSED'}, TLS ${holds.tls ? 'hold' : 'MISSED'}, ssh ${holds.ssh ? 'hold' : 'MISSED'}   (load ${doc.machine.loadavg.join(' ')}; written to ${path.relative(process.cwd(), RESULTS)})`,
+    );
     if (!cli.ok) process.exitCode = 1;
   } finally {
     ssh.session.close();
     await sshd.stop();
     const left = await engine.docker.listContainers({ all: true });
     const rm = createLimiter(8);
-    await Promise.all(left.map((c) => rm(() => engine.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined))));
+    await Promise.all(
+      left.map((c) =>
+        rm(() =>
+          engine.docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      ),
+    );
     await engine.dockerd.destroy();
   }
 }

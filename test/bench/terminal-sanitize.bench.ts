@@ -39,6 +39,8 @@ for (const kind of ['plain', 'coloured', 'hostile'] as const) {
   }
   const dec = median(decodeMs);
   const san = median(sanitizeMs);
-  const mbs = (ms: number) => ((data.length / 1024 / 1024) / (ms / 1000)).toFixed(0);
-  console.log(`${kind.padEnd(9)} ${(data.length / 1024 / 1024).toFixed(0)} MB in ${CHUNK / 1024} KiB chunks: decode ${dec.toFixed(0)} ms CPU (${mbs(dec)} MB/s), sanitize ${san.toFixed(0)} ms CPU (${mbs(san)} MB/s), ratio ${(san / dec).toFixed(2)}`);
+  const mbs = (ms: number) => (data.length / 1024 / 1024 / (ms / 1000)).toFixed(0);
+  console.log(
+    `${kind.padEnd(9)} ${(data.length / 1024 / 1024).toFixed(0)} MB in ${CHUNK / 1024} KiB chunks: decode ${dec.toFixed(0)} ms CPU (${mbs(dec)} MB/s), sanitize ${san.toFixed(0)} ms CPU (${mbs(san)} MB/s), ratio ${(san / dec).toFixed(2)}`,
+  );
 }

@@ -35,11 +35,15 @@ export async function bundleHarness(entry: string): Promise<{ js: string; css: s
     logLevel: 'error',
   });
   const js = out.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
-  const css = out.outputFiles.filter((f) => f.path.endsWith('.css')).map((f) => f.text).join('\n');
+  const css = out.outputFiles
+    .filter((f) => f.path.endsWith('.css'))
+    .map((f) => f.text)
+    .join('\n');
   return { js, css: readFileSync(path.join(ROOT, 'renderer/src/styles.css'), 'utf8') + '\n' + css };
 }
 
-export const quantile = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] ?? NaN;
+export const quantile = (a: number[], p: number) =>
+  [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))] ?? NaN;
 export const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / Math.max(1, a.length);
 export const f1 = (n: number) => n.toFixed(1);
 

@@ -24,7 +24,14 @@ async function main() {
   try {
     const make = createLimiter(4);
     process.stderr.write(`creating ${N} containers...\n`);
-    const ids = await Promise.all(Array.from({ length: N }, () => make(async () => (await runOn(second.docker, SUITE, ['sh', '-c', 'mkdir -p /srv; echo x > /srv/a; exec sleep 36000'])).id)));
+    const ids = await Promise.all(
+      Array.from({ length: N }, () =>
+        make(
+          async () =>
+            (await runOn(second.docker, SUITE, ['sh', '-c', 'mkdir -p /srv; echo x > /srv/a; exec sleep 36000'])).id,
+        ),
+      ),
+    );
     const target = await resolveTarget({ host: `unix://${second.dockerd.socket}` });
     app.engines.add(target);
     await app.engines.connect(target.id);
@@ -53,7 +60,11 @@ async function main() {
     const churn = setInterval(() => {
       const id = ids[k++ % ids.length]!;
       const cmd = k % 2 ? ['cp', '/bin/busybox', '/tmp/.kworker'] : ['rm', '-f', '/tmp/.kworker'];
-      void second.docker.getContainer(id).exec({ Cmd: cmd }).then((x) => x.start({ Detach: true })).catch(() => undefined);
+      void second.docker
+        .getContainer(id)
+        .exec({ Cmd: cmd })
+        .then((x) => x.start({ Detach: true }))
+        .catch(() => undefined);
     }, 2000);
     let peak = 0;
     const samples: number[] = [];
@@ -62,7 +73,9 @@ async function main() {
       const rss = process.memoryUsage().rss;
       peak = Math.max(peak, rss);
       samples.push(rss);
-      console.log(`t=${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s  rss ${mb(rss)} MB  heap ${mb(process.memoryUsage().heapUsed)} MB  rescans ${rescans}  changes ${changes}  last rescan ${lastMs} ms`);
+      console.log(
+        `t=${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s  rss ${mb(rss)} MB  heap ${mb(process.memoryUsage().heapUsed)} MB  rescans ${rescans}  changes ${changes}  last rescan ${lastMs} ms`,
+      );
     }
     clearInterval(churn);
     await watch.stop();
@@ -76,7 +89,16 @@ async function main() {
     await app.dispose();
     const left = await second.docker.listContainers({ all: true });
     const rm = createLimiter(8);
-    await Promise.all(left.map((c) => rm(() => second.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined))));
+    await Promise.all(
+      left.map((c) =>
+        rm(() =>
+          second.docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      ),
+    );
     await second.dockerd.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -29,7 +29,11 @@ describe('accessibility of every view', { timeout: 600_000 }, () => {
     // Findings everywhere: scan once, from the UI.
     await page.getByTestId('tab-findings').click();
     await page.getByTestId('scan-button').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 0, undefined, { timeout: 240_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 0,
+      undefined,
+      { timeout: 240_000 },
+    );
   }, 400_000);
   afterAll(async () => {
     await app.close();
@@ -39,12 +43,20 @@ describe('accessibility of every view', { timeout: 600_000 }, () => {
   async function audit(label: string): Promise<string[]> {
     if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }).axe;
+      const axe = (
+        window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }
+      ).axe;
       return (await axe.run(document, { resultTypes: ['violations'] })).violations;
     });
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${label}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} [${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 160)}]`).join(' | ')}`);
+      .map(
+        (v) =>
+          `${label}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes
+            .slice(0, 4)
+            .map((n) => `${n.target.join(' ')} [${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 160)}]`)
+            .join(' | ')}`,
+      );
   }
 
   const views = ['overview', 'findings', 'processes', 'files', 'network', 'timeline', 'terminal', 'case'];

@@ -9,7 +9,14 @@ import { removeSuite, runContainer } from '../helpers/docker.js';
 const SUITE = 'e2e-bundle-engine';
 
 /** A backdoor user appended to /etc/passwd and a process whose binary was deleted after it started. */
-const SCENARIO = ['echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd', 'cp /bin/busybox /tmp/sleep', '/tmp/sleep 3600 &', 'sleep 1', 'rm /tmp/sleep', 'exec sleep 3602'].join('\n');
+const SCENARIO = [
+  'echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd',
+  'cp /bin/busybox /tmp/sleep',
+  '/tmp/sleep 3600 &',
+  'sleep 1',
+  'rm /tmp/sleep',
+  'exec sleep 3602',
+].join('\n');
 
 /**
  * Evidence collected from real containers into a bundle, the containers then removed, and the bundle opened
@@ -42,7 +49,9 @@ describe('an offline bundle investigated like a live engine', { timeout: 240_000
     await page.getByTestId('tab-case').click({ timeout: 60_000 });
     await page.getByTestId('case-bundle-path').fill(bundle);
     await page.getByTestId('case-bundle-path').press('Enter');
-    await expect.poll(() => page.locator('.cv-status', { hasText: 'read-only bundle' }).count(), { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.cv-status', { hasText: 'read-only bundle' }).count(), { timeout: 60_000 })
+      .toBe(1);
     const engine = page.locator('[data-testid="engine-item"][data-engine-id^="bundle-"]');
     await expect.poll(() => engine.count(), { timeout: 30_000 }).toBe(1);
     expect(await engine.textContent()).toContain('bundle');

@@ -24,7 +24,11 @@ async function writeHostileBundle(out: string): Promise<void> {
   const result = makeScan(makeFindings(2));
   result.engine = { ...result.engine, name: ENGINE };
   result.containers = result.containers.map((c, i) => ({ ...c, name: i === 0 ? CONTAINER : c.name }));
-  result.findings = result.findings.map((f) => (f.container && f.container.id === result.containers[0]!.id ? { ...f, container: { ...f.container, name: CONTAINER } } : f));
+  result.findings = result.findings.map((f) =>
+    f.container && f.container.id === result.containers[0]!.id
+      ? { ...f, container: { ...f.container, name: CONTAINER } }
+      : f,
+  );
   const evidence = makeEvidence(result, `sh -c ${RLO}evil`);
   const files = new Map<string, Buffer>([
     ['scan.json', Buffer.from(JSON.stringify(result))],
@@ -64,7 +68,9 @@ describe('an opened bundle with bidi controls and very long names', { timeout: 1
     await page.getByTestId('tab-case').click({ timeout: 60_000 });
     await page.getByTestId('case-bundle-path').fill(bundle);
     await page.getByTestId('case-bundle-path').press('Enter');
-    await expect.poll(() => page.locator('.cv-status', { hasText: 'read-only bundle' }).count(), { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.cv-status', { hasText: 'read-only bundle' }).count(), { timeout: 60_000 })
+      .toBe(1);
 
     const title = (await page.getByTestId('case-title').textContent()) ?? '';
     expect(title).toContain('eng\\u202etxt.exe');
@@ -99,7 +105,9 @@ describe('an opened bundle with bidi controls and very long names', { timeout: 1
       const texts: string[] = [document.body.innerText];
       for (const el of document.querySelectorAll('[title]')) texts.push(el.getAttribute('title') ?? '');
       for (const el of document.querySelectorAll('option')) texts.push(el.textContent ?? '');
-      const leaves = [...document.querySelectorAll('body *')].filter((e) => e.children.length === 0).map((e) => (e.textContent ?? '').length);
+      const leaves = [...document.querySelectorAll('body *')]
+        .filter((e) => e.children.length === 0)
+        .map((e) => (e.textContent ?? '').length);
       return { texts, longest: Math.max(...leaves) };
     });
     const raw = page_.texts.flatMap((t) => {

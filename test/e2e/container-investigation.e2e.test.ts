@@ -134,8 +134,12 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await fd.waitFor({ timeout: 90_000 });
     const passwd = fd.locator('[data-testid="fs-row"][data-path="/etc/passwd"]');
     expect(await passwd.getAttribute('data-kind')).toBe('changed');
-    expect(await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden"]').getAttribute('data-flags')).toContain('hidden');
-    expect(await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden/run.sh"]').getAttribute('data-flags')).toContain('setuid');
+    expect(await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden"]').getAttribute('data-flags')).toContain(
+      'hidden',
+    );
+    expect(
+      await fd.locator('[data-testid="fs-row"][data-path="/tmp/.hidden/run.sh"]').getAttribute('data-flags'),
+    ).toContain('setuid');
     await passwd.click();
     const lines = page.getByTestId('fs-diff-lines');
     await lines.waitFor({ timeout: 20_000 });
@@ -162,7 +166,9 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     const ov = page.getByTestId('container-overview');
     await ov.waitFor();
     expect(await page.getByTestId('capabilities').textContent()).toContain('SYS_ADMIN');
-    await expect.poll(async () => Number(await page.getByTestId('live-stats').getAttribute('data-samples')), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number(await page.getByTestId('live-stats').getAttribute('data-samples')), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: artifactPath('container-investigation-overview.png') });
   });
 
@@ -171,13 +177,21 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     const view = page.getByTestId('findings');
     await view.waitFor();
     await page.getByTestId('scan-button').click();
-    await expect.poll(async () => Number(await view.getAttribute('data-count')), { timeout: 170_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await view.getAttribute('data-count')), { timeout: 170_000 })
+      .toBeGreaterThan(0);
     const mine = page.getByTestId('finding-row').filter({ hasText: name });
     await expect.poll(() => mine.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     // Filter to this container: only its findings stay.
-    const value = await page.getByTestId('filter-container').locator('option', { hasText: name }).first().getAttribute('value');
+    const value = await page
+      .getByTestId('filter-container')
+      .locator('option', { hasText: name })
+      .first()
+      .getAttribute('value');
     await page.getByTestId('filter-container').selectOption(value!);
-    await expect.poll(async () => (await page.getByTestId('finding-row').allTextContents()).every((t) => t.includes(name))).toBe(true);
+    await expect
+      .poll(async () => (await page.getByTestId('finding-row').allTextContents()).every((t) => t.includes(name)))
+      .toBe(true);
     await page.screenshot({ path: artifactPath('container-investigation-findings.png') });
     // Keyboard: n selects the first finding and shows its evidence.
     await page.locator('body').click({ position: { x: 5, y: 5 } });
@@ -188,7 +202,11 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     const rows = await page.getByTestId('finding-row').count();
     for (let i = 0; i < rows && !opened; i++) {
       await page.getByTestId('finding-row').nth(i).click();
-      const link = page.getByTestId('evidence-link').and(page.locator('[data-kind="process"]')).filter({ hasText: 'sleep 3601' }).first();
+      const link = page
+        .getByTestId('evidence-link')
+        .and(page.locator('[data-kind="process"]'))
+        .filter({ hasText: 'sleep 3601' })
+        .first();
       if ((await link.count()) === 0) continue;
       await link.click();
       opened = true;
@@ -206,20 +224,30 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     await page.getByTestId('findings').waitFor();
     // Search narrows the (virtualized) list to findings that mention the file.
     await page.getByTestId('findings-search').fill(`/etc/passwd`);
-    const value = await page.getByTestId('filter-container').locator('option', { hasText: name }).first().getAttribute('value');
+    const value = await page
+      .getByTestId('filter-container')
+      .locator('option', { hasText: name })
+      .first()
+      .getAttribute('value');
     await page.getByTestId('filter-container').selectOption(value!);
     let opened = false;
     const rows = await page.getByTestId('finding-row').count();
     for (let i = 0; i < rows && !opened; i++) {
       await page.getByTestId('finding-row').nth(i).click();
-      const link = page.getByTestId('evidence-link').and(page.locator('[data-kind="file"]')).filter({ hasText: '/etc/passwd' }).first();
+      const link = page
+        .getByTestId('evidence-link')
+        .and(page.locator('[data-kind="file"]'))
+        .filter({ hasText: '/etc/passwd' })
+        .first();
       if ((await link.count()) === 0) continue;
       await link.click();
       opened = true;
     }
     expect(opened).toBe(true);
     await page.getByTestId('fs-diff').waitFor({ timeout: 20_000 });
-    await expect.poll(() => page.locator('[data-testid="fs-row"][aria-selected="true"]').getAttribute('data-path')).toBe('/etc/passwd');
+    await expect
+      .poll(() => page.locator('[data-testid="fs-row"][aria-selected="true"]').getAttribute('data-path'))
+      .toBe('/etc/passwd');
     await page.getByTestId('fs-diff-lines').waitFor({ timeout: 20_000 });
   });
 
@@ -241,7 +269,9 @@ describe('triage, process tree, filesystem diff and overview on real containers'
 
   it('overview shows the risk score and its reasons once the container was scanned', async () => {
     await page.getByTestId('tab-overview').click();
-    await expect.poll(async () => Number(await page.getByTestId('risk-score').getAttribute('data-risk')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.getByTestId('risk-score').getAttribute('data-risk')), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     expect(await page.getByTestId('risk-reasons').textContent()).toContain('hidden');
     await page.waitForTimeout(4500);
     await page.screenshot({ path: artifactPath('container-investigation-overview-scanned.png') });

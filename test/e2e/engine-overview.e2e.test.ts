@@ -36,7 +36,11 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await page.getByTestId('scan-age').filter({ hasText: 'never scanned' }).waitFor();
     await page.getByTestId('tab-findings').click();
     await page.getByTestId('scan-button').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 10, undefined, { timeout: 400_000, polling: 1000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 10,
+      undefined,
+      { timeout: 400_000, polling: 1000 },
+    );
     await page.getByTestId('tab-overview').click();
     await page.getByTestId('attack-matrix').waitFor({ timeout: 30_000 });
   }, 600_000);
@@ -46,8 +50,14 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
   });
 
   // The views load through the API on a busy machine: give each UI change a few seconds to show.
-  const poll = <T,>(fn: () => T | Promise<T>, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 20_000, interval: 200, ...opts });
-  const rowsOf = () => page.getByTestId('risk-row').evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-container-name')!, risk: Number(e.getAttribute('data-risk')) })));
+  const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number; interval?: number } = {}) =>
+    expect.poll(fn, { timeout: 20_000, interval: 200, ...opts });
+  const rowsOf = () =>
+    page
+      .getByTestId('risk-row')
+      .evaluateAll((els) =>
+        els.map((e) => ({ name: e.getAttribute('data-container-name')!, risk: Number(e.getAttribute('data-risk')) })),
+      );
   const backToOverview = async () => {
     await page.getByTestId('tab-overview').click();
     await page.getByTestId('attack-matrix').waitFor({ timeout: 30_000 });
@@ -74,7 +84,9 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('risk-list');
     await page.keyboard.press('ArrowDown');
-    const second = await page.locator('[data-testid="risk-row"][aria-selected="true"]').getAttribute('data-container-name');
+    const second = await page
+      .locator('[data-testid="risk-row"][aria-selected="true"]')
+      .getAttribute('data-container-name');
     expect(second).toBe(byRisk[1]!.name);
     await page.keyboard.press('End');
     const active = page.locator('[data-testid="risk-row"][aria-selected="true"]');
@@ -82,11 +94,15 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await poll(() => page.getByTestId('risk-list').evaluate((e) => e.scrollTop)).toBeGreaterThan(0);
     expect(await active.getAttribute('data-container-name')).toMatch(/^ov-/);
     expect(await page.locator(`[data-testid="risk-row"][data-container-name="${byRisk[0]!.name}"]`).count()).toBe(0);
-    expect(await page.getByTestId('risk-list').getAttribute('aria-activedescendant')).toBe(await active.getAttribute('id'));
+    expect(await page.getByTestId('risk-list').getAttribute('aria-activedescendant')).toBe(
+      await active.getAttribute('id'),
+    );
     await page.keyboard.press('Home');
     await poll(() => active.getAttribute('data-container-name')).toBe(byRisk[0]!.name);
     await page.keyboard.press('Enter');
-    await poll(() => page.getByTestId('container-overview').textContent(), { timeout: 20_000 }).toContain(byRisk[0]!.name);
+    await poll(() => page.getByTestId('container-overview').textContent(), { timeout: 20_000 }).toContain(
+      byRisk[0]!.name,
+    );
     // Back to the engine: the palette's "engine overview" clears the container.
     await page.locator('body').click({ position: { x: 640, y: 20 } });
     await page.keyboard.press('Control+k');
@@ -96,11 +112,21 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
   });
 
   it('counts findings by severity and by detector, each bar opening Findings filtered to it', async () => {
-    const sev = await page.getByTestId('by-severity').locator('button').evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-key')!, count: Number(e.getAttribute('data-count')) })));
+    const sev = await page
+      .getByTestId('by-severity')
+      .locator('button')
+      .evaluateAll((els) =>
+        els.map((e) => ({ key: e.getAttribute('data-key')!, count: Number(e.getAttribute('data-count')) })),
+      );
     expect(sev.map((s) => s.key)).toEqual(['critical', 'high', 'medium', 'low']);
     const open = Number(/(\d+)<\/b> open findings/.exec(await page.getByTestId('overview-summary').innerHTML())?.[1]);
     expect(sev.reduce((a, s) => a + s.count, 0)).toBe(open);
-    const det = await page.getByTestId('by-detector').locator('button').evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-key')!, count: Number(e.getAttribute('data-count')) })));
+    const det = await page
+      .getByTestId('by-detector')
+      .locator('button')
+      .evaluateAll((els) =>
+        els.map((e) => ({ key: e.getAttribute('data-key')!, count: Number(e.getAttribute('data-count')) })),
+      );
     expect(det.length).toBeGreaterThan(3);
     expect(det.reduce((a, d) => a + d.count, 0)).toBe(open);
     expect(det.map((d) => d.count)).toEqual([...det.map((d) => d.count)].sort((a, b) => b - a));
@@ -110,7 +136,11 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await page.getByTestId('by-severity').locator('[data-key="high"]').click();
     await page.getByTestId('findings').waitFor();
     await poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(high.count));
-    expect(new Set(await page.getByTestId('finding-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-severity'))))).toEqual(new Set(['high']));
+    expect(
+      new Set(
+        await page.getByTestId('finding-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-severity'))),
+      ),
+    ).toEqual(new Set(['high']));
 
     await backToOverview();
     const top = det[0]!;
@@ -118,22 +148,37 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await poll(() => page.getByTestId('filter-detector').inputValue()).toBe(top.key);
     await poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(top.count));
     // Informational findings of one cause sit on one line: their group names the detector as a finding does.
-    const detectors = await page.locator('[data-testid="finding-row"] .fv-detector, [data-testid="finding-group"] .fv-detector').allTextContents();
+    const detectors = await page
+      .locator('[data-testid="finding-row"] .fv-detector, [data-testid="finding-group"] .fv-detector')
+      .allTextContents();
     expect(detectors.length).toBeGreaterThan(0);
     expect(new Set(detectors)).toEqual(new Set([top.key]));
   });
 
   it('lays out ATT&CK techniques by tactic with their names, each cell filtering Findings by click and by keyboard', async () => {
     await backToOverview();
-    const headings = (await page.locator('[data-testid="attack-matrix"] .eo-tactic h4').allTextContents()).map((h) => h.replace(/\s*\d+$/, '').trim());
+    const headings = (await page.locator('[data-testid="attack-matrix"] .eo-tactic h4').allTextContents()).map((h) =>
+      h.replace(/\s*\d+$/, '').trim(),
+    );
     expect(headings.length).toBeGreaterThan(2);
     // Columns follow the matrix order of the bundled table.
     const known = headings.filter((h) => (TACTICS as readonly string[]).includes(h));
     expect(known).toEqual(headings.filter((h) => h !== 'Unmapped'));
-    expect(known).toEqual([...known].sort((a, b) => TACTICS.indexOf(a as (typeof TACTICS)[number]) - TACTICS.indexOf(b as (typeof TACTICS)[number])));
-    const cells = await page.getByTestId('matrix-cell').evaluateAll((els) =>
-      els.map((e) => ({ id: e.getAttribute('data-technique')!, tactic: e.getAttribute('data-tactic')!, count: Number(e.getAttribute('data-count')), name: e.querySelector('.eo-tech-name')?.textContent ?? '' })),
+    expect(known).toEqual(
+      [...known].sort(
+        (a, b) => TACTICS.indexOf(a as (typeof TACTICS)[number]) - TACTICS.indexOf(b as (typeof TACTICS)[number]),
+      ),
     );
+    const cells = await page
+      .getByTestId('matrix-cell')
+      .evaluateAll((els) =>
+        els.map((e) => ({
+          id: e.getAttribute('data-technique')!,
+          tactic: e.getAttribute('data-tactic')!,
+          count: Number(e.getAttribute('data-count')),
+          name: e.querySelector('.eo-tech-name')?.textContent ?? '',
+        })),
+      );
     expect(cells.length).toBeGreaterThan(4);
     for (const c of cells) {
       expect(c.id).toMatch(/^T\d{4}(\.\d{3})?$/);
@@ -148,7 +193,8 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     await page.locator(`[data-testid="matrix-cell"][data-technique="${pick.id}"]`).first().click();
     await poll(() => page.getByTestId('filter-technique').inputValue()).toBe(pick.id);
     await poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe(String(pick.count));
-    for (const ids of await page.locator('[data-testid="finding-row"] .fv-attack .mono').allTextContents()) expect(ids.split(' ').some((t) => t === pick.id || t.startsWith(`${pick.id}.`))).toBe(true);
+    for (const ids of await page.locator('[data-testid="finding-row"] .fv-attack .mono').allTextContents())
+      expect(ids.split(' ').some((t) => t === pick.id || t.startsWith(`${pick.id}.`))).toBe(true);
 
     // Keyboard: Tab reaches the cells (they are buttons), Enter opens Findings the same way.
     await backToOverview();
@@ -163,11 +209,17 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
 
   it('lists the containers started in the last hour and the --rm ones seen only in events', async () => {
     await backToOverview();
-    const started = await page.getByTestId('started').getByTestId('life-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+    const started = await page
+      .getByTestId('started')
+      .getByTestId('life-item')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
     expect(started.length).toBe(12);
     expect(started.every((n) => n?.startsWith('ov-'))).toBe(true);
     expect(await page.getByTestId('started').textContent()).toMatch(/and \d+ more/);
-    const removed = await page.getByTestId('auto-removed').getByTestId('life-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+    const removed = await page
+      .getByTestId('auto-removed')
+      .getByTestId('life-item')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
     expect(removed.sort()).toEqual([...engine.removed].sort());
     // A removed container is gone: it is shown, not offered as a link.
     expect(await page.getByTestId('auto-removed').locator('button').count()).toBe(0);
@@ -196,10 +248,20 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
   async function audit(label: string): Promise<string[]> {
     if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }).axe;
+      const axe = (
+        window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }
+      ).axe;
       return (await axe.run(document, { resultTypes: ['violations'] })).violations;
     });
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${label}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 4).map((x) => x.target.join(' ')).join(' | ')}`);
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${label}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes
+            .slice(0, 4)
+            .map((x) => x.target.join(' '))
+            .join(' | ')}`,
+      );
   }
 
   for (const theme of ['dark', 'light'] as const) {
@@ -210,10 +272,14 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
       await page.getByTestId('attack-matrix').waitFor({ timeout: 30_000 });
       expect(await page.locator('.app').getAttribute('data-theme')).toBe(theme);
       // The matrix's names fit their cells: nothing is cut off sideways.
-      const clipped = await page.locator('.eo-tech-name').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).length);
+      const clipped = await page
+        .locator('.eo-tech-name')
+        .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).length);
       expect(clipped).toBe(0);
       // Tactics that do not fit the card continue on a new row: no column is pushed out of sight.
-      expect(await page.locator('.eo-matrix-wrap').evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(1);
+      expect(await page.locator('.eo-matrix-wrap').evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(
+        1,
+      );
       await page.screenshot({ path: artifactPath(`overview-${theme}-1280.png`) });
       await page.getByTestId('attack-matrix').scrollIntoViewIfNeeded();
       await page.screenshot({ path: artifactPath(`overview-${theme}-matrix-1280.png`) });
@@ -236,7 +302,9 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
     const eo = page.getByTestId('engine-overview');
     await poll(() => eo.getAttribute('data-source')).toBe('case');
     await poll(() => eo.locator('.view-title').textContent()).toBe('Case Overview case');
-    await poll(async () => Number(await page.getByTestId('risk-strip').getAttribute('data-count')), { timeout: 30_000 }).toBe(TOTAL);
+    await poll(async () => Number(await page.getByTestId('risk-strip').getAttribute('data-count')), {
+      timeout: 30_000,
+    }).toBe(TOTAL);
     await page.getByTestId('attack-matrix').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('matrix-cell').count()).toBeGreaterThan(4);
     // Live-only panels stay with the engine; the case names where its scans are.

@@ -11,7 +11,10 @@ import { disposableDockerd, type Dockerd } from '../helpers/dockerd.js';
 import { contextDirName } from '../../electron/engine/connections/docker-contexts.js';
 
 const SUITE = 'e2e-engines-trust';
-const fingerprintOf = (dir: string) => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(dir, 'host_key.pub')]).toString().split(' ')[1]!;
+const fingerprintOf = (dir: string) =>
+  execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(dir, 'host_key.pub')])
+    .toString()
+    .split(' ')[1]!;
 
 describe('host key prompt, discovery warnings, and each engine keeping its place', () => {
   const app = useWebApp({ name: 'engines-trust', viewport: { width: 1440, height: 900 } });
@@ -36,11 +39,17 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     [formSshd, railSshd] = await Promise.all([startSshd(), startSshd()]);
     second = disposableDockerd();
     await second.start();
-    context('second', JSON.stringify({ Name: 'second', Metadata: {}, Endpoints: { docker: { Host: `unix://${second.socket}` } } }));
+    context(
+      'second',
+      JSON.stringify({ Name: 'second', Metadata: {}, Endpoints: { docker: { Host: `unix://${second.socket}` } } }),
+    );
     context('broken', '{"Name": "broken", "Endpoints": ');
     const kubeconfig = path.join(home, 'kubeconfig');
     writeFileSync(kubeconfig, 'apiVersion: v1\nclusters: [\n  - {name: a\n');
-    page = await app.start({ HOME: home, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: kubeconfig }, { goto: false });
+    page = await app.start(
+      { HOME: home, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: kubeconfig },
+      { goto: false },
+    );
     page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e.message)));
   }, 90_000);
   afterAll(async () => {
@@ -63,7 +72,9 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
 
   it('shows discovery warnings in the engine rail', async () => {
     await page.goto(app.url);
-    await expect.poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 }).toContain('connected');
+    await expect
+      .poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 })
+      .toContain('connected');
     const rows = page.getByTestId('engine-warning');
     await rows.first().waitFor({ timeout: 10_000 });
     const text = (await rows.allTextContents()).join('\n');
@@ -85,8 +96,12 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     await prompt.getByTestId('hostkey-verified').check();
     await prompt.getByTestId('hostkey-trust').click();
     // Trusting tests again at once: now it connects.
-    await expect.poll(() => page.getByTestId('host-test-result').textContent(), { timeout: 30_000 }).toMatch(/^Connected: Docker/);
-    expect(readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8')).toBe(`[127.0.0.1]:${formSshd.port} ${formSshd.hostPub}\n`);
+    await expect
+      .poll(() => page.getByTestId('host-test-result').textContent(), { timeout: 30_000 })
+      .toMatch(/^Connected: Docker/);
+    expect(readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8')).toBe(
+      `[127.0.0.1]:${formSshd.port} ${formSshd.hostPub}\n`,
+    );
     await page.keyboard.press('Escape');
     await page.getByTestId('add-host-form').waitFor({ state: 'detached' });
   });
@@ -106,7 +121,9 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     await prompt.getByTestId('hostkey-trust').click();
     await expect.poll(() => item.getAttribute('data-status'), { timeout: 30_000 }).toBe('connected');
     expect(await item.getByTestId('hostkey-prompt').count()).toBe(0);
-    expect(readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8')).toContain(`[127.0.0.1]:${railSshd.port} ${railSshd.hostPub}`);
+    expect(readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8')).toContain(
+      `[127.0.0.1]:${railSshd.port} ${railSshd.hostPub}`,
+    );
   });
 
   it('a changed key shows both fingerprints and offers no way to trust it', async () => {
@@ -114,7 +131,10 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
     const kh = path.join(home, 'known_hosts_changed');
     // Recorded under the name "localhost", which nothing in Stowaway's own known_hosts vouches for.
-    writeFileSync(kh, `[localhost]:${railSshd.port} ${readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+    writeFileSync(
+      kh,
+      `[localhost]:${railSshd.port} ${readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`,
+    );
     const before = readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8');
     await fillSsh('changed-host', railSshd, 'localhost');
     await page.getByTestId('host-knownHostsPath').fill(kh);
@@ -126,7 +146,11 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     await prompt.waitFor();
     expect(await prompt.textContent()).toContain('Host key changed');
     expect(await prompt.getByTestId('hostkey-fingerprint').textContent()).toBe(fingerprintOf(railSshd.dir));
-    expect(await prompt.getByTestId('hostkey-recorded').textContent()).toBe(execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${other}.pub`]).toString().split(' ')[1]);
+    expect(await prompt.getByTestId('hostkey-recorded').textContent()).toBe(
+      execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${other}.pub`])
+        .toString()
+        .split(' ')[1],
+    );
     expect(await prompt.getByTestId('hostkey-trust').count()).toBe(0);
     await page.screenshot({ path: artifactPath('engines-hostkey-changed.png') });
     expect(readFileSync(path.join(app.dataDir, 'known_hosts'), 'utf8')).toBe(before);
@@ -135,7 +159,7 @@ describe('host key prompt, discovery warnings, and each engine keeping its place
     await item.waitFor({ state: 'detached' });
   });
 
-  it('switching engines restores each one\'s container and tab; a lost engine shows when it retries', async () => {
+  it("switching engines restores each one's container and tab; a lost engine shows when it retries", async () => {
     const local = page.locator('[data-testid="engine-item"][data-engine-id="local"]');
     const other = page.locator('[data-testid="engine-item"][data-engine-id="ctx:second"]');
     await local.click();

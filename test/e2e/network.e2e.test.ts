@@ -16,17 +16,34 @@ describe('network graph in web mode', () => {
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    for (const n of await docker.listNetworks({ filters: { label: [`${TEST_LABEL}=${SUITE}`] } })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    for (const n of await docker.listNetworks({ filters: { label: [`${TEST_LABEL}=${SUITE}`] } }))
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined);
     await docker.createNetwork({ Name: net, Internal: true, Labels: { [TEST_LABEL]: SUITE } });
-    const srv = await runContainer({ suite: SUITE, name: server, cmd: ['sh', '-c', 'while true; do sleep 3600 | nc -l -p 9000; done'], hostConfig: { NetworkMode: net } });
+    const srv = await runContainer({
+      suite: SUITE,
+      name: server,
+      cmd: ['sh', '-c', 'while true; do sleep 3600 | nc -l -p 9000; done'],
+      hostConfig: { NetworkMode: net },
+    });
     const ip = ((await srv.inspect()).NetworkSettings.Networks[net] as { IPAddress: string }).IPAddress;
-    await runContainer({ suite: SUITE, name: client, cmd: ['sh', '-c', `while true; do nc ${ip} 9000 -e sleep 3600; sleep 1; done`], hostConfig: { NetworkMode: net } });
+    await runContainer({
+      suite: SUITE,
+      name: client,
+      cmd: ['sh', '-c', `while true; do nc ${ip} 9000 -e sleep 3600; sleep 1; done`],
+      hostConfig: { NetworkMode: net },
+    });
     page = await app.start(undefined, { goto: false });
   });
   afterAll(async () => {
     await app.close();
     await removeSuite(SUITE);
-    await docker.getNetwork(net).remove().catch(() => undefined);
+    await docker
+      .getNetwork(net)
+      .remove()
+      .catch(() => undefined);
   });
 
   it('draws the edge from the client container to the server listener', async () => {
@@ -37,13 +54,24 @@ describe('network graph in web mode', () => {
     await graph.waitFor({ timeout: 30_000 });
     // With processes collapsed, the session reads container -> container listener.
     await page.getByRole('checkbox', { name: 'processes' }).uncheck();
-    const row = page.getByTestId('network-connection').filter({ hasText: client }).filter({ hasText: `${server} :9000/tcp` });
+    const row = page
+      .getByTestId('network-connection')
+      .filter({ hasText: client })
+      .filter({ hasText: `${server} :9000/tcp` });
     await expect.poll(() => row.count(), { timeout: 30_000, interval: 1000 }).toBeGreaterThan(0);
     expect(await row.first().textContent()).toContain('internal');
     expect(await row.first().textContent()).toContain('ESTABLISHED');
     await page.getByRole('checkbox', { name: 'processes' }).check();
     // With processes shown, the client side is the process holding the socket (nc -e hands it to sleep).
-    await expect.poll(() => page.getByTestId('network-connection').filter({ hasText: /sleep \(\d+\)/ }).filter({ hasText: `${server} :9000/tcp` }).count()).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('network-connection')
+          .filter({ hasText: /sleep \(\d+\)/ })
+          .filter({ hasText: `${server} :9000/tcp` })
+          .count(),
+      )
+      .toBeGreaterThan(0);
   });
 
   it('filters by port, state and direction', async () => {
@@ -51,7 +79,9 @@ describe('network graph in web mode', () => {
     await port.fill('9001');
     await expect.poll(() => page.getByTestId('network-connection').filter({ hasText: server }).count()).toBe(0);
     await port.fill('9000');
-    await expect.poll(() => page.getByTestId('network-connection').filter({ hasText: server }).count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('network-connection').filter({ hasText: server }).count())
+      .toBeGreaterThan(0);
     await page.getByLabel('Filter by socket state').selectOption('LISTEN');
     await expect.poll(() => page.getByTestId('network-connection').count()).toBe(0);
     await page.getByLabel('Filter by socket state').selectOption('all');

@@ -13,7 +13,14 @@ const N = 2000;
 const HOT = 1234;
 const SEVS: Severity[] = ['low', 'medium', 'high', 'critical'];
 const TECHS = [['T1610'], ['T1611'], ['T1564.001'], ['T1053.003'], ['T1098.004', 'T1021.004'], ['T1036.005']];
-const DETECTORS = ['privileged', 'hidden-files', 'cron-persistence', 'authorized-keys', 'masquerading', 'sensitive-mounts'];
+const DETECTORS = [
+  'privileged',
+  'hidden-files',
+  'cron-persistence',
+  'authorized-keys',
+  'masquerading',
+  'sensitive-mounts',
+];
 const name = (i: number) => `big-${String(i).padStart(4, '0')}`;
 
 /** A scan of 2,000 containers, two findings on most, as a case records it. */
@@ -44,7 +51,14 @@ function bigScan(): ScanResult {
       });
     }
   });
-  return { engine: { id: 'local', name: 'large engine', endpoint: 'unix:///var/run/docker.sock' }, scannedAt: new Date().toISOString(), durationMs: 1000, containers, findings, errors: [] };
+  return {
+    engine: { id: 'local', name: 'large engine', endpoint: 'unix:///var/run/docker.sock' },
+    scannedAt: new Date().toISOString(),
+    durationMs: 1000,
+    containers,
+    findings,
+    errors: [],
+  };
 }
 
 /**
@@ -66,10 +80,14 @@ describe('overview at 2,000 containers', { timeout: 300_000 }, () => {
     // An empty engine of its own, so the engine side of the overview answers and nobody else's containers appear.
     dockerd = disposableDockerd();
     await dockerd.start();
-    page = await app.start({ DOCKER_HOST: `unix://${dockerd.socket}`});
+    page = await app.start({ DOCKER_HOST: `unix://${dockerd.socket}` });
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('overview-source-case').click();
-    await page.waitForFunction((n) => document.querySelector('[data-testid="risk-strip"]')?.getAttribute('data-count') === String(n), N, { timeout: 60_000 });
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="risk-strip"]')?.getAttribute('data-count') === String(n),
+      N,
+      { timeout: 60_000 },
+    );
   }, 200_000);
   afterAll(async () => {
     await app.close();
@@ -96,7 +114,9 @@ describe('overview at 2,000 containers', { timeout: 300_000 }, () => {
     expect(await page.getByTestId('risk-row').first().getAttribute('data-container-name')).toBe(name(HOT));
     expect(await page.locator('.eo-strip rect').first().getAttribute('class')).toContain('heat-critical');
     // A technique sits under each of its tactics.
-    expect(await page.getByTestId('matrix-cell').count()).toBe(TECHS.flat().reduce((a, t) => a + attackTactics(t).length, 0));
+    expect(await page.getByTestId('matrix-cell').count()).toBe(
+      TECHS.flat().reduce((a, t) => a + attackTactics(t).length, 0),
+    );
     await page.screenshot({ path: artifactPath('overview-2000-dark-1280.png') });
   });
 

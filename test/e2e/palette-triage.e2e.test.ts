@@ -35,7 +35,9 @@ describe('command palette, triage keys and the footprint toggle', { timeout: 400
     expect(await page.getByTestId('palette-item').first().getAttribute('data-item-id')).toMatch(/^container:/);
     await page.screenshot({ path: artifactPath('palette-dark-1280.png') });
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('container-overview').textContent(), { timeout: 20_000 }).toContain('pl-ssh-keys');
+    await expect
+      .poll(() => page.getByTestId('container-overview').textContent(), { timeout: 20_000 })
+      .toContain('pl-ssh-keys');
     expect(await page.getByTestId('palette').count()).toBe(0);
     await palette('timel');
     await page.keyboard.press('Enter');
@@ -53,20 +55,30 @@ describe('command palette, triage keys and the footprint toggle', { timeout: 400
     await palette('scan the');
     await page.keyboard.press('Enter');
     await page.getByTestId('findings').waitFor();
-    await expect.poll(async () => Number(await page.getByTestId('findings').getAttribute('data-count')), { timeout: 240_000, interval: 1000 }).toBeGreaterThan(5);
+    await expect
+      .poll(async () => Number(await page.getByTestId('findings').getAttribute('data-count')), {
+        timeout: 240_000,
+        interval: 1000,
+      })
+      .toBeGreaterThan(5);
     await palette('authorized');
     const first = page.getByTestId('palette-item').first();
     expect(await first.getAttribute('data-item-id')).toMatch(/^finding:/);
     const id = (await first.getAttribute('data-item-id'))!.slice('finding:'.length);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('finding-row').and(page.locator('[aria-selected="true"]')).getAttribute('data-finding-id')).toBe(id);
+    await expect
+      .poll(() =>
+        page.getByTestId('finding-row').and(page.locator('[aria-selected="true"]')).getAttribute('data-finding-id'),
+      )
+      .toBe(id);
     expect(await page.getByTestId('finding-detail').textContent()).toContain('pl-ssh-keys');
   });
 
   it('triages from the keyboard: confirm, false positive, each moving to the next', async () => {
     await page.getByTestId('findings-search').fill('');
     await page.locator('body').click({ position: { x: 640, y: 20 } });
-    const selected = () => page.getByTestId('finding-row').and(page.locator('[aria-selected="true"]')).getAttribute('data-finding-id');
+    const selected = () =>
+      page.getByTestId('finding-row').and(page.locator('[aria-selected="true"]')).getAttribute('data-finding-id');
     const row = (fid: string) => page.locator(`[data-testid="finding-row"][data-finding-id="${fid}"]`);
     const a = (await selected())!;
     await page.keyboard.press('c');
@@ -84,9 +96,16 @@ describe('command palette, triage keys and the footprint toggle', { timeout: 400
       }
     };
     await only(['false-positive']);
-    await expect.poll(() => page.getByTestId('finding-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-finding-id')))).toEqual([b]);
+    await expect
+      .poll(() =>
+        page.getByTestId('finding-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-finding-id'))),
+      )
+      .toEqual([b]);
     await only(['new', 'confirmed']);
-    await page.getByTestId('finding-row').and(page.locator(`[data-finding-id="${c}"]`)).click();
+    await page
+      .getByTestId('finding-row')
+      .and(page.locator(`[data-finding-id="${c}"]`))
+      .click();
     await page.locator('body').click({ position: { x: 640, y: 20 } });
     await page.keyboard.press('n');
     await expect.poll(selected).not.toBe(c);
@@ -103,7 +122,12 @@ describe('command palette, triage keys and the footprint toggle', { timeout: 400
     await page.getByTestId('tab-timeline').click();
     await page.getByTestId('timeline').waitFor();
     const toggle = page.getByTestId('timeline-own-toggle');
-    await expect.poll(async () => Number(/\((\d+)\)/.exec((await toggle.locator('xpath=..').textContent()) ?? '')?.[1] ?? 0), { timeout: 30_000, interval: 1000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number(/\((\d+)\)/.exec((await toggle.locator('xpath=..').textContent()) ?? '')?.[1] ?? 0), {
+        timeout: 30_000,
+        interval: 1000,
+      })
+      .toBeGreaterThanOrEqual(2);
     const execRows = () => page.getByTestId('timeline-row').filter({ hasText: 'exec_' });
     expect(await execRows().count()).toBe(0);
     await toggle.check();

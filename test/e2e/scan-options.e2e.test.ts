@@ -20,7 +20,10 @@ describe('scan options in the findings view', () => {
     await removeSuite(SUITE);
     await runContainer({ suite: SUITE, name: `sw-e2e-scanopt-${process.pid}` });
     writeFileSync(audit, `${podExecAudit('coredns-5d78c9869d-<b>x</b>')}\n`);
-    page = await app.start({ DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: path.join(data, 'no-kubeconfig') }, { goto: false });
+    page = await app.start(
+      { DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: path.join(data, 'no-kubeconfig') },
+      { goto: false },
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -44,7 +47,9 @@ describe('scan options in the findings view', () => {
     await page.getByTestId('findings-search').fill('coredns');
     const rows = page.getByTestId('finding-row');
     // The pod name from the audit log is shown as text, markup and all.
-    await expect.poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 120_000 }).toContain('coredns-5d78c9869d-<b>x</b>');
+    await expect
+      .poll(async () => (await rows.allTextContents()).join('\n'), { timeout: 120_000 })
+      .toContain('coredns-5d78c9869d-<b>x</b>');
     expect(await page.locator('.fv b', { hasText: /^x$/ }).count()).toBe(0);
     // A scan of the whole engine, while other suites run containers on it, can take a while.
   }, 180_000);

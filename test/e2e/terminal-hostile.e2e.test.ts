@@ -34,13 +34,19 @@ describe('hostile terminal output in a real browser', () => {
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    await runContainer({ suite: SUITE, name, env: [`P=${ATTACKS}`], cmd: ['sh', '-c', 'echo start-of-logs; printf "$P"; echo; echo end-of-logs; sleep 3600'] });
+    await runContainer({
+      suite: SUITE,
+      name,
+      env: [`P=${ATTACKS}`],
+      cmd: ['sh', '-c', 'echo start-of-logs; printf "$P"; echo; echo end-of-logs; sleep 3600'],
+    });
     page = await app.start({ STOWAWAY_ANALYST: 'analyst-e2e' }, { goto: false });
     context = app.context;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
     // Everything the page sends as terminal input: a terminal answering a query would show up here.
     page.on('request', (r) => {
-      if (r.url().includes('/api/terminal.input')) inputs.push((JSON.parse(r.postData() ?? '{}') as { data?: string }).data ?? '');
+      if (r.url().includes('/api/terminal.input'))
+        inputs.push((JSON.parse(r.postData() ?? '{}') as { data?: string }).data ?? '');
     });
     await page.goto(app.url);
     await page.evaluate(() => navigator.clipboard.writeText('clipboard-sentinel'));
@@ -61,9 +67,13 @@ describe('hostile terminal output in a real browser', () => {
   /** The colour the terminal paints in an empty corner, read from a real screenshot. */
   const background = async () => {
     const box = (await page.getByTestId('terminal').boundingBox())!;
-    const png = await page.screenshot({ clip: { x: box.x + box.width - 40, y: box.y + box.height - 40, width: 4, height: 4 } });
+    const png = await page.screenshot({
+      clip: { x: box.x + box.width - 40, y: box.y + box.height - 40, width: 4, height: 4 },
+    });
     return page.evaluate(async (b64) => {
-      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const bitmap = await createImageBitmap(
+        new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' }),
+      );
       const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
       ctx.drawImage(bitmap, 0, 0);
       const [r, g, b] = ctx.getImageData(1, 1, 1, 1).data;
@@ -76,12 +86,14 @@ describe('hostile terminal output in a real browser', () => {
     await expect.poll(screen, { timeout: 15_000 }).toContain('end-of-logs');
     await page.waitForTimeout(500);
     // No title, no background colour, no clipboard write, no answer to a query.
-    expect({ title: await page.title(), background: await background(), clipboard: await clipboard(), inputs }).toEqual({
-      title: 'Stowaway',
-      background: expect.not.stringMatching(/^rgb\(2[0-5]\d, [0-4]?\d, [0-4]?\d\)$/),
-      clipboard: 'clipboard-sentinel',
-      inputs: [],
-    });
+    expect({ title: await page.title(), background: await background(), clipboard: await clipboard(), inputs }).toEqual(
+      {
+        title: 'Stowaway',
+        background: expect.not.stringMatching(/^rgb\(2[0-5]\d, [0-4]?\d, [0-4]?\d\)$/),
+        clipboard: 'clipboard-sentinel',
+        inputs: [],
+      },
+    );
     const text = await screen();
     // Each sequence is on screen as visible text, so the analyst sees what was tried.
     expect(text).toContain('bypass-clip:\\x1b\\x1b]0;x\\x07]52;c;cHduZWQtY2xpcA==\\x07');
@@ -119,11 +131,23 @@ describe('hostile terminal output in a real browser', () => {
     await rec.waitFor({ timeout: 15_000 });
     const file = /(\/\S+\.cast)/.exec((await rec.textContent()) ?? '')?.[1];
     expect(file?.startsWith(app.dataDir)).toBe(true);
-    const events = readFileSync(file!, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => JSON.parse(l) as [number, string, string]);
-    const output = events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    const events = readFileSync(file!, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as [number, string, string]);
+    const output = events
+      .filter((e) => e[1] === 'o')
+      .map((e) => e[2])
+      .join('');
     expect(output).toContain('osc52:\\x1b]52;c;cHduZWQtY2xpcA==\\x07');
     // Replayed in a native terminal, the cast can do nothing: no ESC except allowed SGR, no C1, no BEL.
     expect(output.replace(/\u001b\[[0-9;]*[mCDGKJ]/g, '')).not.toMatch(/[\u001b\u0007\u0080-\u009f]/);
-    expect(events.filter((e) => e[1] === 'i').map((e) => e[2]).join('')).toBe(typed);
+    expect(
+      events
+        .filter((e) => e[1] === 'i')
+        .map((e) => e[2])
+        .join(''),
+    ).toBe(typed);
   });
 });

@@ -17,7 +17,11 @@ describe('terminal view in web mode', () => {
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    const c = await runContainer({ suite: SUITE, name, cmd: ['sh', '-c', `echo hello-from-logs; ${HOSTILE}; sleep 3600`] });
+    const c = await runContainer({
+      suite: SUITE,
+      name,
+      cmd: ['sh', '-c', `echo hello-from-logs; ${HOSTILE}; sleep 3600`],
+    });
     id = c.id;
     page = await app.start({ STOWAWAY_ANALYST: 'analyst-e2e' });
     await page.getByTestId('engine-status').filter({ hasText: 'connected' }).waitFor({ timeout: 30_000 });
@@ -55,7 +59,11 @@ describe('terminal view in web mode', () => {
 
   it('refuses exec without confirmation, at the API and in the UI', async () => {
     const refused = await page.evaluate(async (containerId) => {
-      const r = await fetch('/api/terminal.exec', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ engineId: 'local', containerId }) });
+      const r = await fetch('/api/terminal.exec', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ engineId: 'local', containerId }),
+      });
       return (await r.json()) as { ok: boolean; error?: { code: string } };
     }, id);
     expect(refused.ok).toBe(false);
@@ -88,10 +96,23 @@ describe('terminal view in web mode', () => {
     expect(file?.startsWith(app.dataDir)).toBe(true);
     const cast = readFileSync(file!, 'utf8').split('\n');
     expect(JSON.parse(cast[0]!)).toMatchObject({ version: 2 });
-    const events = cast.slice(1).filter(Boolean).map((l) => JSON.parse(l) as [number, string, string]);
+    const events = cast
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as [number, string, string]);
     // Keystrokes arrive one by one: the typed line is the concatenation of the input events.
-    expect(events.filter((e) => e[1] === 'i').map((e) => e[2]).join('')).toContain('echo hi $((6*7))');
-    expect(events.filter((e) => e[1] === 'o').map((e) => e[2]).join('')).toContain('hi 42');
+    expect(
+      events
+        .filter((e) => e[1] === 'i')
+        .map((e) => e[2])
+        .join(''),
+    ).toContain('echo hi $((6*7))');
+    expect(
+      events
+        .filter((e) => e[1] === 'o')
+        .map((e) => e[2])
+        .join(''),
+    ).toContain('hi 42');
     expect(events.every((e, i) => i === 0 || e[0] >= events[i - 1]![0])).toBe(true);
     expect(text).toMatch(/sha256 [0-9a-f]{64}/);
   });
@@ -102,7 +123,9 @@ describe('terminal view in web mode', () => {
     await expect.poll(() => page.getByTestId('terminal').getAttribute('data-status'), { timeout: 15_000 }).toBe('open');
     const execIds = ((await docker.getContainer(id).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? [];
     const running = async () => {
-      const states = await Promise.all(execIds.map(async (e) => ((await docker.getExec(e).inspect()) as { Running: boolean }).Running));
+      const states = await Promise.all(
+        execIds.map(async (e) => ((await docker.getExec(e).inspect()) as { Running: boolean }).Running),
+      );
       return states.filter(Boolean).length;
     };
     await expect.poll(running).toBe(1);

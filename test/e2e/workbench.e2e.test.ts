@@ -14,7 +14,12 @@ describe('workbench in web mode', () => {
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    await runContainer({ suite: SUITE, name, labels: { 'com.example.note': HOSTILE }, cmd: ['sh', '-c', `sleep 3600 # ${HOSTILE}`] });
+    await runContainer({
+      suite: SUITE,
+      name,
+      labels: { 'com.example.note': HOSTILE },
+      cmd: ['sh', '-c', `sleep 3600 # ${HOSTILE}`],
+    });
     await runContainer({ suite: SUITE, name: `${name}-stopped`, start: false });
     page = await app.start(undefined, { goto: false });
   });
@@ -25,10 +30,17 @@ describe('workbench in web mode', () => {
 
   it('shows the real containers of the local engine and their overview', async () => {
     await page.goto(app.url);
-    await expect.poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 }).toContain('connected');
+    await expect
+      .poll(() => page.getByTestId('engine-status').textContent(), { timeout: 15_000 })
+      .toContain('connected');
     const item = page.getByTestId('container-item').filter({ hasText: name }).first();
     await item.waitFor({ timeout: 15_000 });
-    expect(await page.getByTestId('container-item').filter({ hasText: `${name}-stopped` }).count()).toBe(1);
+    expect(
+      await page
+        .getByTestId('container-item')
+        .filter({ hasText: `${name}-stopped` })
+        .count(),
+    ).toBe(1);
     await item.click();
     await page.getByTestId('container-overview').waitFor();
     expect(await page.getByTestId('container-overview').textContent()).toContain('stowaway-test/busybox:1');
@@ -50,7 +62,9 @@ describe('workbench in web mode', () => {
     await page.keyboard.press('j');
     const before = await page.evaluate(() => document.documentElement.dataset.theme);
     await page.keyboard.press('t');
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(before === 'dark' ? 'light' : 'dark');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(
+      before === 'dark' ? 'light' : 'dark',
+    );
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await page.screenshot({ path: artifactPath('workbench-theme-help.png') });

@@ -7,7 +7,9 @@ export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 /** Debian's chromium, driven by playwright-core; no browser download is needed. */
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(existsSync);
+  const executablePath =
+    process.env.CHROMIUM_PATH ??
+    ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(existsSync);
   if (!executablePath) throw new Error('No chromium found: install Debian package "chromium" (bash .ci/run does)');
   return chromium.launch({ executablePath, args: ['--no-sandbox'] });
 }

@@ -58,12 +58,20 @@ export function makeFindings(n: number, opts: { hostile?: boolean; engineId?: st
 }
 
 export function makeScan(findings: Finding[], engineId = 'local'): ScanResult {
-  const containers = [...new Map(findings.filter((f) => f.container).map((f) => [f.container!.id, f.container!])).values()];
+  const containers = [
+    ...new Map(findings.filter((f) => f.container).map((f) => [f.container!.id, f.container!])).values(),
+  ];
   return {
     engine: { id: engineId, name: 'local', endpoint: 'unix:///var/run/docker.sock', serverVersion: '20.10' },
     scannedAt: new Date().toISOString(),
     durationMs: 12,
-    containers: containers.map((c) => ({ id: c.id, name: c.name, image: 'stowaway-test/busybox:1', state: 'running' as const, risk: 50 })),
+    containers: containers.map((c) => ({
+      id: c.id,
+      name: c.name,
+      image: 'stowaway-test/busybox:1',
+      state: 'running' as const,
+      risk: 50,
+    })),
     findings,
     errors: [],
   };
@@ -72,25 +80,37 @@ export function makeScan(findings: Finding[], engineId = 'local'): ScanResult {
 // Parsed, so fields the evidence schema adds later get their defaults.
 export const makeEvidence = (result: ScanResult, processCmd = 'sleep 3600'): EngineEvidence =>
   EngineEvidenceSchema.parse({
-  engine: { ...result.engine, local: true },
-  collectedAt: result.scannedAt,
-  containers: result.containers.slice(0, 2).map((c) => ({
-    container: containerDetail({ id: c.id, name: c.name, image: c.image, created: result.scannedAt, status: 'Up' }),
-    processes: {
-      host: { containerId: c.id, view: 'host', source: 'host:/proc', collectedAt: result.scannedAt, processes: [{ pid: 4242, ppid: 1, user: 'root', comm: 'sh', cmdline: processCmd, flags: ['socket-stdio'] }] },
-    },
-    sockets: [],
-    files: [],
-    fileContents: [{ path: '/etc/passwd', sha256: sha256Hex('root:x:0:0::/root:/bin/sh\n'), size: 26, text: 'root:x:0:0::/root:/bin/sh\n' }],
-    mountPoints: [],
-    stats: [],
-    artifacts: [],
-    access: 'api',
-  })),
-  images: [],
-  events: [],
-  execs: [],
-  kubeAudit: [],
-  errors: [],
-} satisfies z.input<typeof EngineEvidenceSchema>);
-
+    engine: { ...result.engine, local: true },
+    collectedAt: result.scannedAt,
+    containers: result.containers.slice(0, 2).map((c) => ({
+      container: containerDetail({ id: c.id, name: c.name, image: c.image, created: result.scannedAt, status: 'Up' }),
+      processes: {
+        host: {
+          containerId: c.id,
+          view: 'host',
+          source: 'host:/proc',
+          collectedAt: result.scannedAt,
+          processes: [{ pid: 4242, ppid: 1, user: 'root', comm: 'sh', cmdline: processCmd, flags: ['socket-stdio'] }],
+        },
+      },
+      sockets: [],
+      files: [],
+      fileContents: [
+        {
+          path: '/etc/passwd',
+          sha256: sha256Hex('root:x:0:0::/root:/bin/sh\n'),
+          size: 26,
+          text: 'root:x:0:0::/root:/bin/sh\n',
+        },
+      ],
+      mountPoints: [],
+      stats: [],
+      artifacts: [],
+      access: 'api',
+    })),
+    images: [],
+    events: [],
+    execs: [],
+    kubeAudit: [],
+    errors: [],
+  } satisfies z.input<typeof EngineEvidenceSchema>);

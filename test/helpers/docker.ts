@@ -39,5 +39,12 @@ export async function runContainer(o: RunOptions): Promise<Docker.Container> {
 /** Removes every container a suite created, running or not. */
 export async function removeSuite(suite: string): Promise<void> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${suite}`] } });
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
 }

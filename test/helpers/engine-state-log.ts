@@ -19,7 +19,15 @@ export function stateLog(bus: EventBus) {
     seen,
     next: (test: (s: EngineState) => boolean, timeoutMs = 20_000) =>
       new Promise<EngineState>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching engine.state in ${timeoutMs} ms; saw ${JSON.stringify(seen.map((s) => s.status))}`)), timeoutMs);
+        const t = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no matching engine.state in ${timeoutMs} ms; saw ${JSON.stringify(seen.map((s) => s.status))}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({ test, resolve: (s) => (clearTimeout(t), resolve(s)) });
       }),
   };

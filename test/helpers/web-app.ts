@@ -72,7 +72,10 @@ export function useWebApp(opts: WebAppOptions): WebApp {
   const openPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
     browser ??= await launchBrowser();
     // A context per page: cookies are per host, not per port, so an earlier server's cookie would shadow a new token.
-    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, bypassCSP: opts.bypassCSP });
+    const context = await browser.newContext({
+      viewport: opts.viewport ?? { width: 1440, height: 900 },
+      bypassCSP: opts.bypassCSP,
+    });
     contexts.push(context);
     return { context, page: await context.newPage() };
   };

@@ -17,9 +17,14 @@ let dir = '';
 let env: NodeJS.ProcessEnv;
 
 /** Runs the CLI with a stdout pipe whose reading end is closed before the command writes anything. */
-function runWithClosedStdout(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function runWithClosedStdout(
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -37,7 +42,11 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'stowaway-robust-'));
   env = { STOWAWAY_DATA_DIR: path.join(dir, 'data'), STOWAWAY_ANALYST: 'analyst' };
   // Something to scan and a case to report on, so each command has real output to lose.
-  await runContainer({ suite: SUITE, name: `sw-robust-${process.pid}`, hostConfig: { LogConfig: { Type: 'none', Config: {} } } });
+  await runContainer({
+    suite: SUITE,
+    name: `sw-robust-${process.pid}`,
+    hostConfig: { LogConfig: { Type: 'none', Config: {} } },
+  });
   const made = await runCli(['case', 'create', 'robustness'], { env });
   expect(made.code, made.stderr).toBe(0);
 });
@@ -67,7 +76,14 @@ describe('CLI robustness, for every command', () => {
 
   it('scan --format json | head -1 in a shell: the first line arrives and the CLI exits 0', async () => {
     const r = await new Promise<{ out: string; status: string }>((resolve, reject) => {
-      const sh = spawn('bash', ['-c', `set -o pipefail; node ${JSON.stringify(CLI)} scan --format json 2>"$ERR" | head -1; echo "status=\${PIPESTATUS[0]}"`], { env: { ...process.env, ...env, ERR: path.join(dir, 'err.txt') } });
+      const sh = spawn(
+        'bash',
+        [
+          '-c',
+          `set -o pipefail; node ${JSON.stringify(CLI)} scan --format json 2>"$ERR" | head -1; echo "status=\${PIPESTATUS[0]}"`,
+        ],
+        { env: { ...process.env, ...env, ERR: path.join(dir, 'err.txt') } },
+      );
       let out = '';
       sh.stdout.on('data', (d) => (out += d));
       sh.on('error', reject);

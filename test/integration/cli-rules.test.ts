@@ -75,7 +75,14 @@ beforeAll(async () => {
   const evidence = await collect([implant.id, lookalike.id], since);
   evidenceFile = path.join(dir, 'evidence.json');
   writeFileSync(evidenceFile, JSON.stringify(evidence));
-  const result: ScanResult = ScanResultSchema.parse({ engine: { id: evidence.engine.id, name: evidence.engine.name, endpoint: evidence.engine.endpoint }, scannedAt: evidence.collectedAt, durationMs: 0, containers: [], findings: [], errors: [] });
+  const result: ScanResult = ScanResultSchema.parse({
+    engine: { id: evidence.engine.id, name: evidence.engine.name, endpoint: evidence.engine.endpoint },
+    scannedAt: evidence.collectedAt,
+    durationMs: 0,
+    containers: [],
+    findings: [],
+    errors: [],
+  });
   bundleFile = path.join(dir, 'evidence.tar.gz');
   await writeBundle(bundleFile, { result, evidence, createdBy: 'analyst' });
 }, 120_000);
@@ -94,14 +101,22 @@ describe('stowaway scan --rules DIR (real engine)', () => {
     expect(hits.map((f) => [f.container?.id, f.severity, f.attack])).toEqual([[ids.implant, 'high', ['T1036.005']]]);
     expect(hits[0]!.summary).toMatch(new RegExp(`^${names.implant} runs sleep 3601 \\(pid \\d+\\)$`));
     const bad = scan.errors.filter((e) => e.code === 'RULE_INVALID');
-    expect(bad.map((e) => [e.call, e.message])).toEqual([[`rules ${path.join(mixed, 'zz-broken.yml')}:11`, expect.stringMatching(/^rule 1 \(site\.broken\): match\.remotePort/)]]);
+    expect(bad.map((e) => [e.call, e.message])).toEqual([
+      [
+        `rules ${path.join(mixed, 'zz-broken.yml')}:11`,
+        expect.stringMatching(/^rule 1 \(site\.broken\): match\.remotePort/),
+      ],
+    ]);
     // The built-ins still ran beside the rule.
     expect(scan.findings.some((f) => f.detector === 'runtime-hardening' && f.container?.id === ids.implant)).toBe(true);
   }, 200_000);
 
   it('a --rules path that is not a directory is a usage error', async () => {
     const r = await runCli(['scan', '--rules', path.join(dir, 'missing')], { env });
-    expect([r.code, r.stderr.trim()]).toEqual([2, `stowaway scan: --rules ${path.join(dir, 'missing')} is not a directory`]);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      `stowaway scan: --rules ${path.join(dir, 'missing')} is not a directory`,
+    ]);
   });
 });
 
@@ -112,10 +127,16 @@ describe('stowaway detectors with rule files', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+SEVERITY\s+KIND\s+ATT&CK\s+STRATEGY\s+TITLE\s+SOURCE$/);
     expect(lines[1]).toMatch(/\sbuilt-in$/);
-    expect(lines[lines.length - 1]).toMatch(new RegExp(`^site\\.sleeper-implant\\s+high\\s+live\\s+T1036\\.005\\s+ADS-evasion\\s+.*${path.join(dir, 'data', 'rules', 'incident-42.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3, rule version 2$`));
+    expect(lines[lines.length - 1]).toMatch(
+      new RegExp(
+        `^site\\.sleeper-implant\\s+high\\s+live\\s+T1036\\.005\\s+ADS-evasion\\s+.*${path.join(dir, 'data', 'rules', 'incident-42.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3, rule version 2$`,
+      ),
+    );
     const md = await runCli(['detectors', '--format', 'md'], { env });
     expect(md.stdout).toContain('## site.sleeper-implant');
-    expect(md.stdout).toContain(`- Source: rule file \`${path.join(dir, 'data', 'rules', 'incident-42.yaml')}:3, rule version 2\``);
+    expect(md.stdout).toContain(
+      `- Source: rule file \`${path.join(dir, 'data', 'rules', 'incident-42.yaml')}:3, rule version 2\``,
+    );
   });
 
   it('--test runs the rules over evidence saved as JSON and prints what each matched', async () => {
@@ -123,19 +144,33 @@ describe('stowaway detectors with rule files', () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Rules in .* against evidence of local collected .*: 1 rules, 0 invalid\.$/);
-    expect(lines.slice(2)).toEqual([`site.sleeper-implant@v2 (${path.join(good, 'incident-42.yaml')}:3): 1 match`, expect.stringMatching(new RegExp(`^  high\\s+${names.implant}\\s+${names.implant} runs sleep 3601 \\(pid \\d+\\)$`))]);
+    expect(lines.slice(2)).toEqual([
+      `site.sleeper-implant@v2 (${path.join(good, 'incident-42.yaml')}:3): 1 match`,
+      expect.stringMatching(
+        new RegExp(`^  high\\s+${names.implant}\\s+${names.implant} runs sleep 3601 \\(pid \\d+\\)$`),
+      ),
+    ]);
   });
 
   it('--test reads a bundle the same way, and reports broken rules with exit code 2', async () => {
     const r = await runCli(['detectors', '--test', mixed, '--bundle', bundleFile, '--format', 'json'], { env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`stowaway detectors: ${path.join(mixed, 'zz-broken.yml')}:11: rule 1 (site.broken): match.remotePort`);
-    const doc = JSON.parse(r.stdout) as { rules: Array<{ id: string; version: number; matches: Array<{ container?: { id: string } }> }> };
-    expect(doc.rules.map((x) => [x.id, x.version, x.matches.map((m) => m.container?.id)])).toEqual([['site.sleeper-implant', 2, [ids.implant]]]);
+    expect(r.stderr).toContain(
+      `stowaway detectors: ${path.join(mixed, 'zz-broken.yml')}:11: rule 1 (site.broken): match.remotePort`,
+    );
+    const doc = JSON.parse(r.stdout) as {
+      rules: Array<{ id: string; version: number; matches: Array<{ container?: { id: string } }> }>;
+    };
+    expect(doc.rules.map((x) => [x.id, x.version, x.matches.map((m) => m.container?.id)])).toEqual([
+      ['site.sleeper-implant', 2, [ids.implant]],
+    ]);
   });
 
   it('--test without evidence is a usage error', async () => {
     const r = await runCli(['detectors', '--test', good], { env });
-    expect([r.code, r.stderr.trim()]).toEqual([2, 'stowaway detectors: --test needs recorded evidence: one of --evidence FILE or --bundle FILE']);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      'stowaway detectors: --test needs recorded evidence: one of --evidence FILE or --bundle FILE',
+    ]);
   });
 });

@@ -27,8 +27,18 @@ describe('stowaway scan with several engines', () => {
     const noLogs = { LogConfig: { Type: 'none', Config: {} } };
     mainC = await runContainer({ suite: SUITE, hostConfig: noLogs });
     secondC = await runOn(second.docker, SUITE, ['sleep', '3600'], noLogs);
-    const config = dockerContexts(path.join(home, '.docker'), { second: dockerd.socket, gone: path.join(home, 'nothing-here.sock') });
-    env = { HOME: home, DOCKER_CONFIG: config, STOWAWAY_DATA_DIR: path.join(home, 'data'), DOCKER_HOST: '', DOCKER_CONTEXT: '', KUBECONFIG: path.join(home, 'none') };
+    const config = dockerContexts(path.join(home, '.docker'), {
+      second: dockerd.socket,
+      gone: path.join(home, 'nothing-here.sock'),
+    });
+    env = {
+      HOME: home,
+      DOCKER_CONFIG: config,
+      STOWAWAY_DATA_DIR: path.join(home, 'data'),
+      DOCKER_HOST: '',
+      DOCKER_CONTEXT: '',
+      KUBECONFIG: path.join(home, 'none'),
+    };
   }, 120_000);
   afterAll(async () => {
     await removeSuite(SUITE);
@@ -36,10 +46,14 @@ describe('stowaway scan with several engines', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  const noLogsOn = (r: ReturnType<typeof ScanResultSchema.parse>, id: string) => r.findings.filter((f) => f.detector === 'logging-disabled' && f.container?.id === id);
+  const noLogsOn = (r: ReturnType<typeof ScanResultSchema.parse>, id: string) =>
+    r.findings.filter((f) => f.detector === 'logging-disabled' && f.container?.id === id);
 
   it('scans two engines at once into one result; each finding and container names its engine', async () => {
-    const r = await runCli(['scan', '--context', 'default', '--context', 'second', '--format', 'json', '--since', '10m'], { env, timeoutMs: 180_000 });
+    const r = await runCli(
+      ['scan', '--context', 'default', '--context', 'second', '--format', 'json', '--since', '10m'],
+      { env, timeoutMs: 180_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     const result = ScanResultSchema.parse(JSON.parse(r.stdout));
     expect(result.engines?.map((e) => [e.name, e.status])).toEqual([
@@ -54,8 +68,11 @@ describe('stowaway scan with several engines', () => {
     expect(result.findings.every((f) => f.engineId === main!.id || f.engineId === second!.id)).toBe(true);
   }, 200_000);
 
-  it('an engine that is gone is an error entry, the other engine\'s findings stand, and the exit code is 2', async () => {
-    const r = await runCli(['scan', '--context', 'second', '--context', 'gone', '--format', 'json', '--since', '10m'], { env, timeoutMs: 180_000 });
+  it("an engine that is gone is an error entry, the other engine's findings stand, and the exit code is 2", async () => {
+    const r = await runCli(['scan', '--context', 'second', '--context', 'gone', '--format', 'json', '--since', '10m'], {
+      env,
+      timeoutMs: 180_000,
+    });
     expect(r.code).toBe(2);
     const result = ScanResultSchema.parse(JSON.parse(r.stdout));
     const gone = result.engines!.find((e) => e.name === 'gone')!;
@@ -67,9 +84,15 @@ describe('stowaway scan with several engines', () => {
   }, 200_000);
 
   it('--fail-on counts findings of every engine; --all-contexts takes each engine found', async () => {
-    const failOn = await runCli(['scan', '--context', 'second', '--context', 'default', '--fail-on', 'low', '--format', 'json', '--since', '10m'], { env, timeoutMs: 180_000 });
+    const failOn = await runCli(
+      ['scan', '--context', 'second', '--context', 'default', '--fail-on', 'low', '--format', 'json', '--since', '10m'],
+      { env, timeoutMs: 180_000 },
+    );
     expect(failOn.code, failOn.stderr).toBe(1);
-    const all = await runCli(['scan', '--all-contexts', '--format', 'json', '--since', '10m'], { env, timeoutMs: 180_000 });
+    const all = await runCli(['scan', '--all-contexts', '--format', 'json', '--since', '10m'], {
+      env,
+      timeoutMs: 180_000,
+    });
     const result = ScanResultSchema.parse(JSON.parse(all.stdout));
     expect(result.engines!.map((e) => e.name).sort()).toEqual(expect.arrayContaining(['gone', 'second']));
     expect(result.engines!.filter((e) => e.status === 'scanned').length).toBeGreaterThanOrEqual(2);

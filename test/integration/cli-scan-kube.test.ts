@@ -17,7 +17,12 @@ import { removeSuite, runContainer } from '../helpers/docker.js';
 const SUITE = 'cli-scan-kube';
 const REAL_UID = '6f1c2a8e-1b2d-4c3e-9f00-aa11bb22cc33';
 const GHOST_UID = '0badc0de-0000-4000-8000-000000000001';
-const podLabels = (uid: string, name: string) => ({ 'io.kubernetes.pod.uid': uid, 'io.kubernetes.pod.name': name, 'io.kubernetes.pod.namespace': 'kube-system', 'io.kubernetes.container.name': 'main' });
+const podLabels = (uid: string, name: string) => ({
+  'io.kubernetes.pod.uid': uid,
+  'io.kubernetes.pod.name': name,
+  'io.kubernetes.pod.namespace': 'kube-system',
+  'io.kubernetes.container.name': 'main',
+});
 
 let server: http.Server;
 let dir = '';
@@ -53,13 +58,20 @@ beforeAll(async () => {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (url.pathname === '/version') return send(200, { major: '1', minor: '30', gitVersion: 'v1.30.2', platform: 'linux/amd64' });
+    if (url.pathname === '/version')
+      return send(200, { major: '1', minor: '30', gitVersion: 'v1.30.2', platform: 'linux/amd64' });
     if (url.pathname === '/api/v1/pods')
       return send(200, {
         kind: 'PodList',
         apiVersion: 'v1',
         metadata: { resourceVersion: '42' },
-        items: [{ metadata: { name: 'kube-proxy-x7k2p', namespace: 'kube-system', uid: REAL_UID }, spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'stowaway-test/busybox:1' }] }, status: { phase: 'Running' } }],
+        items: [
+          {
+            metadata: { name: 'kube-proxy-x7k2p', namespace: 'kube-system', uid: REAL_UID },
+            spec: { nodeName: 'node-1', containers: [{ name: 'main', image: 'stowaway-test/busybox:1' }] },
+            status: { phase: 'Running' },
+          },
+        ],
       });
     send(404, { kind: 'Status', status: 'Failure', code: 404 });
   });
@@ -84,10 +96,29 @@ beforeAll(async () => {
     ].join('\n'),
   );
   auditFile = path.join(dir, 'audit.log');
-  writeFileSync(auditFile, [auditRecord({ resource: 'pods', sub: 'exec', name: 'kube-proxy-x7k2p', ns: 'kube-system', code: 101 }), 'not json', ''].join('\n'));
+  writeFileSync(
+    auditFile,
+    [
+      auditRecord({ resource: 'pods', sub: 'exec', name: 'kube-proxy-x7k2p', ns: 'kube-system', code: 101 }),
+      'not json',
+      '',
+    ].join('\n'),
+  );
   env = { KUBECONFIG: kubeconfig, STOWAWAY_DATA_DIR: path.join(dir, 'data') };
-  ids.real = (await runContainer({ suite: SUITE, name: `k8s_main_kube-proxy-x7k2p_kube-system_${REAL_UID}_0-${process.pid}`, labels: podLabels(REAL_UID, 'kube-proxy-x7k2p') })).id;
-  ids.ghost = (await runContainer({ suite: SUITE, name: `k8s_main_kube-proxy-q9z8w_kube-system_${GHOST_UID}_0-${process.pid}`, labels: podLabels(GHOST_UID, 'kube-proxy-q9z8w') })).id;
+  ids.real = (
+    await runContainer({
+      suite: SUITE,
+      name: `k8s_main_kube-proxy-x7k2p_kube-system_${REAL_UID}_0-${process.pid}`,
+      labels: podLabels(REAL_UID, 'kube-proxy-x7k2p'),
+    })
+  ).id;
+  ids.ghost = (
+    await runContainer({
+      suite: SUITE,
+      name: `k8s_main_kube-proxy-q9z8w_kube-system_${GHOST_UID}_0-${process.pid}`,
+      labels: podLabels(GHOST_UID, 'kube-proxy-q9z8w'),
+    })
+  ).id;
 });
 
 afterAll(async () => {
@@ -96,14 +127,20 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const shadowOn = (r: ScanResult, id: string) => r.findings.filter((f) => f.detector === 'shadow-container' && f.container?.id === id);
+const shadowOn = (r: ScanResult, id: string) =>
+  r.findings.filter((f) => f.detector === 'shadow-container' && f.container?.id === id);
 
 describe('stowaway scan --kube-context / --kube-audit', () => {
   it('flags the container whose pod the API server does not list, and not the one whose pod exists', async () => {
-    const run = await runCli(['scan', '--format', 'json', '--kube-context', 'node-1', '--kube-audit', auditFile], { env, timeoutMs: 120_000 });
+    const run = await runCli(['scan', '--format', 'json', '--kube-context', 'node-1', '--kube-audit', auditFile], {
+      env,
+      timeoutMs: 120_000,
+    });
     expect(run.code, run.stderr).toBe(0);
     const r = ScanResultSchema.parse(JSON.parse(run.stdout));
-    expect(requests, JSON.stringify(r.errors.filter((e) => e.call.startsWith("kube")))).toContain('GET /api/v1/pods Bearer read-only-token');
+    expect(requests, JSON.stringify(r.errors.filter((e) => e.call.startsWith('kube')))).toContain(
+      'GET /api/v1/pods Bearer read-only-token',
+    );
 
     const ghost = shadowOn(r, ids.ghost!);
     expect(ghost.map((f) => [f.severity, f.attack.join(',')])).toEqual([['high', 'T1610,T1036.005']]);
@@ -137,8 +174,24 @@ describe('stowaway scan --kube-context / --kube-audit', () => {
 
   it('an API server that does not answer is a scan error, not a failed scan', async () => {
     const deadConfig = path.join(dir, 'dead');
-    writeFileSync(deadConfig, ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: dead\n  cluster:\n    server: http://127.0.0.1:1\n    insecure-skip-tls-verify: true', 'users:', '- name: a\n  user:\n    token: t', 'contexts:', '- name: dead\n  context:\n    cluster: dead\n    user: a', ''].join('\n'));
-    const run = await runCli(['scan', '--format', 'json', '--kube-context', 'dead'], { env: { ...env, KUBECONFIG: deadConfig }, timeoutMs: 120_000 });
+    writeFileSync(
+      deadConfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        '- name: dead\n  cluster:\n    server: http://127.0.0.1:1\n    insecure-skip-tls-verify: true',
+        'users:',
+        '- name: a\n  user:\n    token: t',
+        'contexts:',
+        '- name: dead\n  context:\n    cluster: dead\n    user: a',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['scan', '--format', 'json', '--kube-context', 'dead'], {
+      env: { ...env, KUBECONFIG: deadConfig },
+      timeoutMs: 120_000,
+    });
     expect(run.code, run.stderr).toBe(0);
     const r = ScanResultSchema.parse(JSON.parse(run.stdout));
     expect(r.errors.find((e) => e.call === 'kube list pods (context dead)')?.code).toBe('ENGINE_UNREACHABLE');

@@ -23,12 +23,31 @@ describe('stowaway scan --observe', () => {
     await removeSuite(SUITE);
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'sw-observe-'));
     // Internal: no route off the host; the traffic stays between the containers this suite creates.
-    net = await docker.createNetwork({ Name: `${SUITE}-${process.pid}`, Internal: true, Labels: { [TEST_LABEL]: SUITE } });
+    net = await docker.createNetwork({
+      Name: `${SUITE}-${process.pid}`,
+      Internal: true,
+      Labels: { [TEST_LABEL]: SUITE },
+    });
     const onNet = { NetworkMode: `${SUITE}-${process.pid}` };
-    const server = await runContainer({ suite: SUITE, hostConfig: onNet, cmd: ['nc', '-ll', '-p', '4444', '-e', 'cat'] });
+    const server = await runContainer({
+      suite: SUITE,
+      hostConfig: onNet,
+      cmd: ['nc', '-ll', '-p', '4444', '-e', 'cat'],
+    });
     const ip = Object.values((await server.inspect()).NetworkSettings.Networks)[0]!.IPAddress;
-    beacon = (await runContainer({ suite: SUITE, hostConfig: onNet, cmd: ['sh', '-c', `while true; do nc ${ip} 4444 </dev/null & sleep 1; done`] })).id;
-    blinker = (await runContainer({ suite: SUITE, cmd: ['sh', '-c', 'while true; do sleep 2; top -b -d 1 -n 2 >/dev/null; done'] })).id;
+    beacon = (
+      await runContainer({
+        suite: SUITE,
+        hostConfig: onNet,
+        cmd: ['sh', '-c', `while true; do nc ${ip} 4444 </dev/null & sleep 1; done`],
+      })
+    ).id;
+    blinker = (
+      await runContainer({
+        suite: SUITE,
+        cmd: ['sh', '-c', 'while true; do sleep 2; top -b -d 1 -n 2 >/dev/null; done'],
+      })
+    ).id;
     // Let the beacon settle into its rhythm.
     await new Promise((r) => setTimeout(r, 2000));
   }, 60_000);
@@ -38,14 +57,22 @@ describe('stowaway scan --observe', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const beaconing = (r: ScanResult) => r.findings.filter((f) => f.detector === 'beaconing' && f.container?.id === beacon);
+  const beaconing = (r: ScanResult) =>
+    r.findings.filter((f) => f.detector === 'beaconing' && f.container?.id === beacon);
 
   it('--observe 8s sees the one-second connections as beaconing, and records the sampling', async () => {
-    const r = await runCli(['scan', '--observe', '8s', '--format', 'json'], { env: { STOWAWAY_DATA_DIR: dataDir }, timeoutMs: 120_000 });
+    const r = await runCli(['scan', '--observe', '8s', '--format', 'json'], {
+      env: { STOWAWAY_DATA_DIR: dataDir },
+      timeoutMs: 120_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const result = ScanResultSchema.parse(JSON.parse(r.stdout));
     const hits = beaconing(result);
-    expect(hits.map((f) => f.summary)).toEqual([expect.stringMatching(/opened \d+ connections to .*:4444, an internal endpoint .* about every 1\.\d s .*\d+ snapshots/)]);
+    expect(hits.map((f) => f.summary)).toEqual([
+      expect.stringMatching(
+        /opened \d+ connections to .*:4444, an internal endpoint .* about every 1\.\d s .*\d+ snapshots/,
+      ),
+    ]);
     // Nine samples plus the scan's own snapshot: the cadence is read from all of them.
     expect(Number(/(\d+) snapshots/.exec(hits[0]!.summary)![1])).toBeGreaterThanOrEqual(9);
     const o = result.observation!;
@@ -95,7 +122,10 @@ describe('stowaway scan --observe', () => {
       expect(withTop).toBeGreaterThan(0);
       expect(withTop).toBeLessThan(obs.samples.length);
       // The long-lived shell is in every sample and not transient.
-      expect(obs.processes.find((p) => p.comm === 'sh')).toMatchObject({ transient: false, seenIn: obs.samples.length });
+      expect(obs.processes.find((p) => p.comm === 'sh')).toMatchObject({
+        transient: false,
+        seenIn: obs.samples.length,
+      });
       // Socket snapshots and stats from the samples joined the container's own, with provenance.
       const b = ev.containers.find((x) => x.container.id === beacon)!;
       expect(b.sockets.length).toBeGreaterThanOrEqual(obs.samples.length);

@@ -32,12 +32,20 @@ async function scanJson(args: string[]): Promise<ScanResult> {
   return ScanResultSchema.parse(JSON.parse(r.stdout));
 }
 
-const mine = (list: ScanResult['findings'] | undefined, key: keyof typeof ids, detector: string) => (list ?? []).filter((f) => f.container?.id === ids[key] && f.detector === detector);
+const mine = (list: ScanResult['findings'] | undefined, key: keyof typeof ids, detector: string) =>
+  (list ?? []).filter((f) => f.container?.id === ids[key] && f.detector === detector);
 
 const ownImages: string[] = [];
 function ownImage(name: string): string {
   const tag = `stowaway-test/supp-${name}:${process.pid}`;
-  const made = spawnSync('sh', ['-c', `c=$(docker create --label ${TEST_LABEL}=${SUITE} ${BUSYBOX}) && docker export "$c" | docker import --change 'CMD ["/bin/sh"]' - ${tag} >/dev/null; r=$?; docker rm "$c" >/dev/null; exit $r`], { encoding: 'utf8' });
+  const made = spawnSync(
+    'sh',
+    [
+      '-c',
+      `c=$(docker create --label ${TEST_LABEL}=${SUITE} ${BUSYBOX}) && docker export "$c" | docker import --change 'CMD ["/bin/sh"]' - ${tag} >/dev/null; r=$?; docker rm "$c" >/dev/null; exit $r`,
+    ],
+    { encoding: 'utf8' },
+  );
   if (made.status !== 0) throw new Error(`importing ${tag}: ${made.stderr}`);
   ownImages.push(tag);
   return tag;
@@ -48,10 +56,14 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'stowaway-supp-'));
   // An empty data directory: no case, so no allowlist in force besides what the command line names.
   env = { STOWAWAY_DATA_DIR: path.join(dir, 'data') };
-  ids.noLogs = (await runContainer({ suite: SUITE, name: names.noLogs, hostConfig: { LogConfig: { Type: 'none', Config: {} } } })).id;
+  ids.noLogs = (
+    await runContainer({ suite: SUITE, name: names.noLogs, hostConfig: { LogConfig: { Type: 'none', Config: {} } } })
+  ).id;
   // Images are judged once per image, so each container gets an image of its own (imported here, never pulled):
   // its image-tampering finding is then about that container alone, whatever else the engine runs.
-  ids.ci = (await runContainer({ suite: SUITE, name: names.ci, image: ownImage('ci'), labels: { 'ci.role': 'runner' } })).id;
+  ids.ci = (
+    await runContainer({ suite: SUITE, name: names.ci, image: ownImage('ci'), labels: { 'ci.role': 'runner' } })
+  ).id;
   ids.plain = (await runContainer({ suite: SUITE, name: names.plain, image: ownImage('plain') })).id;
 });
 
@@ -94,8 +106,23 @@ describe('stowaway scan --suppressions / --baseline', () => {
     expect(mine(r.findings, 'ci', 'image-tampering')).toHaveLength(1);
   });
 
-  it('an entry capped below the finding\'s severity does not hide it', async () => {
-    const file = write('capped.json', JSON.stringify({ version: 1, suppressions: [{ id: 'logs-low-only', version: 1, reason: 'only low', detectors: ['logging-disabled'], match: { container: 'sw-supp-nolog-*' }, maxSeverity: 'low' }] }));
+  it("an entry capped below the finding's severity does not hide it", async () => {
+    const file = write(
+      'capped.json',
+      JSON.stringify({
+        version: 1,
+        suppressions: [
+          {
+            id: 'logs-low-only',
+            version: 1,
+            reason: 'only low',
+            detectors: ['logging-disabled'],
+            match: { container: 'sw-supp-nolog-*' },
+            maxSeverity: 'low',
+          },
+        ],
+      }),
+    );
     const r = await scanJson(['--suppressions', file]);
     expect(mine(r.findings, 'noLogs', 'logging-disabled')).toHaveLength(1);
     expect(mine(r.suppressed, 'noLogs', 'logging-disabled')).toEqual([]);
@@ -103,13 +130,18 @@ describe('stowaway scan --suppressions / --baseline', () => {
 
   it('--baseline ci-runners covers the CI job and nothing else', async () => {
     const r = await scanJson(['--baseline', 'ci-runners']);
-    expect(mine(r.suppressed, 'ci', 'image-tampering').map((f) => f.suppressedBy)).toEqual(['baseline.ci-runners.generic@v1']);
+    expect(mine(r.suppressed, 'ci', 'image-tampering').map((f) => f.suppressedBy)).toEqual([
+      'baseline.ci-runners.generic@v1',
+    ]);
     expect(mine(r.findings, 'ci', 'image-tampering')).toEqual([]);
     expect(mine(r.findings, 'plain', 'image-tampering')).toHaveLength(1);
   });
 
   it('the table counts suppressed findings and lists them with the entry that hid them', async () => {
-    const file = write('table.yaml', 'version: 1\nsuppressions:\n  - { id: batch-logs-off, version: 3, reason: r, detectors: [logging-disabled], match: { container: "sw-supp-nolog-*" } }\n');
+    const file = write(
+      'table.yaml',
+      'version: 1\nsuppressions:\n  - { id: batch-logs-off, version: 3, reason: r, detectors: [logging-disabled], match: { container: "sw-supp-nolog-*" } }\n',
+    );
     const r = await runCli(['scan', '--suppressions', file, '--baseline', 'ci-runners'], { env, timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     const head = r.stdout.split('\n')[0]!;
@@ -121,20 +153,35 @@ describe('stowaway scan --suppressions / --baseline', () => {
   });
 
   it('SARIF output carries suppressed findings as SARIF suppressions with the entry as justification', async () => {
-    const file = write('sarif.yaml', 'version: 1\nsuppressions:\n  - { id: batch-logs-off, version: 4, reason: r, detectors: [logging-disabled], match: { container: "sw-supp-nolog-*" } }\n');
+    const file = write(
+      'sarif.yaml',
+      'version: 1\nsuppressions:\n  - { id: batch-logs-off, version: 4, reason: r, detectors: [logging-disabled], match: { container: "sw-supp-nolog-*" } }\n',
+    );
     const r = await runCli(['scan', '--format', 'sarif', '--suppressions', file], { env, timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(0);
-    type SarifResult = { ruleId: string; properties: { containerId?: string }; suppressions?: Array<{ kind: string; justification: string }> };
+    type SarifResult = {
+      ruleId: string;
+      properties: { containerId?: string };
+      suppressions?: Array<{ kind: string; justification: string }>;
+    };
     const results = (JSON.parse(r.stdout) as { runs: Array<{ results: SarifResult[] }> }).runs[0]!.results;
     const logs = results.filter((x) => x.ruleId === 'logging-disabled' && x.properties.containerId === ids.noLogs);
-    expect(logs.map((x) => x.suppressions)).toEqual([[{ kind: 'external', status: 'accepted', justification: 'suppressed by batch-logs-off@v4' }]]);
+    expect(logs.map((x) => x.suppressions)).toEqual([
+      [{ kind: 'external', status: 'accepted', justification: 'suppressed by batch-logs-off@v4' }],
+    ]);
     const ci = results.filter((x) => x.ruleId === 'image-tampering' && x.properties.containerId === ids.ci);
     expect(ci.map((x) => x.suppressions)).toEqual([undefined]);
   });
 
   it('a bad file or an unknown baseline is a usage error naming the problem, before any scanning', async () => {
-    const dup = write('dup.yaml', 'version: 1\nsuppressions:\n  - { id: a, version: 1, reason: r, detectors: ["*"], match: { image: "x" } }\n  - { id: a, version: 1, reason: r, detectors: ["*"], match: { image: "y" } }\n');
-    const bad = write('bad.yaml', 'version: 1\nsuppressions:\n  - { id: a, version: 1, reason: r, detectors: ["*"], match: {} }\n');
+    const dup = write(
+      'dup.yaml',
+      'version: 1\nsuppressions:\n  - { id: a, version: 1, reason: r, detectors: ["*"], match: { image: "x" } }\n  - { id: a, version: 1, reason: r, detectors: ["*"], match: { image: "y" } }\n',
+    );
+    const bad = write(
+      'bad.yaml',
+      'version: 1\nsuppressions:\n  - { id: a, version: 1, reason: r, detectors: ["*"], match: {} }\n',
+    );
     for (const [args, message] of [
       [['--suppressions', dup], 'suppression id a appears twice'],
       [['--suppressions', bad], 'suppressions.0.match: a suppression must match on at least one of'],

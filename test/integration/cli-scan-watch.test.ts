@@ -57,7 +57,10 @@ describe('stowaway scan --watch', () => {
 
   it('prints new and resolved findings as JSON lines, promptly on engine events, and stops on SIGTERM', async () => {
     // A long interval: what brings the findings here is the exec events, not the timer.
-    child = spawn(process.execPath, [CLI, 'scan', '--watch', '--interval', '10m', '--since', '10m'], { env: { ...process.env, STOWAWAY_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [CLI, 'scan', '--watch', '--interval', '10m', '--since', '10m'], {
+      env: { ...process.env, STOWAWAY_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString('utf8');
@@ -76,7 +79,8 @@ describe('stowaway scan --watch', () => {
       expect(Object.keys(l).sort()).toEqual(['at', 'finding', 'type']);
       FindingSchema.parse(l.finding);
     }
-    const mine = (detector: string, type: Line['type']) => (l: Line) => l.type === type && l.finding.detector === detector && l.finding.container?.id === target.id;
+    const mine = (detector: string, type: Line['type']) => (l: Line) =>
+      l.type === type && l.finding.detector === detector && l.finding.container?.id === target.id;
     expect(lines.some(mine('dropped-executable', 'new'))).toBe(false);
 
     await execIn(target, ['cp', '/bin/busybox', '/tmp/.kworker']);
@@ -98,7 +102,10 @@ describe('stowaway scan --watch', () => {
   }, 300_000);
 
   it('SIGINT ends it cleanly too', async () => {
-    const c = spawn(process.execPath, [CLI, 'scan', '--watch', '--interval', '2s', '--since', '10m'], { env: { ...process.env, STOWAWAY_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, [CLI, 'scan', '--watch', '--interval', '2s', '--since', '10m'], {
+      env: { ...process.env, STOWAWAY_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => c.on('exit', (code) => resolve(code)));

@@ -8,12 +8,17 @@ import { CLI, ROOT } from '../helpers/cli.js';
 
 const RECORDER = path.join(ROOT, 'test/fixtures/load-recorder/record.mjs');
 const COMMAND_CHUNK = new RegExp(`/dist/cli-chunks/(${COMMANDS.map((c) => c.name).join('|')})-`);
-const HEAVY = /node_modules\/(dockerode|docker-modem|ssh2|@kubernetes\/client-node|playwright-core|better-sqlite3|tar-stream|ws)\//;
+const HEAVY =
+  /node_modules\/(dockerode|docker-modem|ssh2|@kubernetes\/client-node|playwright-core|better-sqlite3|tar-stream|ws)\//;
 
 /** Runs the built CLI with the load recorder; returns what it printed and every module it loaded. */
 function loads(args: string[], env: NodeJS.ProcessEnv = {}) {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sw-loads-')), 'loads.txt');
-  const r = spawnSync(process.execPath, ['--import', RECORDER, CLI, ...args], { env: { ...process.env, ...env, RECORD_LOADS_FILE: file }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', RECORDER, CLI, ...args], {
+    env: { ...process.env, ...env, RECORD_LOADS_FILE: file },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const modules = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   return { ...r, modules };
 }
@@ -30,7 +35,10 @@ describe('CLI start: a command loads only what it needs', () => {
   }, 120_000);
 
   it('a command does load its libraries (the recorder sees them)', () => {
-    const r = loads(['contexts', '--format', 'json'], { HOME: mkdtempSync(path.join(os.tmpdir(), 'sw-home-')), DOCKER_HOST: '' });
+    const r = loads(['contexts', '--format', 'json'], {
+      HOME: mkdtempSync(path.join(os.tmpdir(), 'sw-home-')),
+      DOCKER_HOST: '',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.modules.some((m) => /node_modules\/dockerode\//.test(m))).toBe(true);
     expect(r.modules.some((m) => COMMAND_CHUNK.test(m))).toBe(true);

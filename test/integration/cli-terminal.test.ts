@@ -16,12 +16,22 @@ const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 describe('the CLI on a terminal', { timeout: 300_000 }, () => {
   let engine: LabelledEngine;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'sw-cli-tty-'));
-  const env = (extra: Record<string, string> = {}) => ({ ...process.env, DOCKER_HOST: engine.host, STOWAWAY_DATA_DIR: tmp, NO_COLOR: '', ...extra });
+  const env = (extra: Record<string, string> = {}) => ({
+    ...process.env,
+    DOCKER_HOST: engine.host,
+    STOWAWAY_DATA_DIR: tmp,
+    NO_COLOR: '',
+    ...extra,
+  });
 
   /** Runs the CLI with stderr (and stdout unless redirected) on a pty; returns what the terminal received. */
   function onTty(args: string, extraEnv: Record<string, string> = {}, stdoutFile?: string): string {
     const cmd = `node ${quote(CLI)} ${args}${stdoutFile ? ` > ${quote(stdoutFile)}` : ''}`;
-    return execFileSync('script', ['-qec', cmd, '/dev/null'], { env: env(extraEnv), encoding: 'utf8', timeout: 240_000 });
+    return execFileSync('script', ['-qec', cmd, '/dev/null'], {
+      env: env(extraEnv),
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
   }
 
   beforeAll(async () => {
@@ -45,7 +55,10 @@ describe('the CLI on a terminal', { timeout: 300_000 }, () => {
 
   it('keeps colour out with --no-color or NO_COLOR, and the bar out with --quiet', () => {
     const out = path.join(tmp, 'scan2.json');
-    for (const [args, extra] of [['--no-color scan --format json', {}], ['scan --format json', { NO_COLOR: '1' }]] as const) {
+    for (const [args, extra] of [
+      ['--no-color scan --format json', {}],
+      ['scan --format json', { NO_COLOR: '1' }],
+    ] as const) {
       const tty = onTty(args, extra, out);
       expect(tty).toMatch(/\d+\/4 containers/);
       expect(tty).not.toContain('\x1b[32m');
@@ -73,7 +86,16 @@ describe('the CLI on a terminal', { timeout: 300_000 }, () => {
     const script = path.join(tmp, 'stowaway.bash');
     writeFileSync(script, (await runCli(['completion', 'bash'])).stdout);
     const complete = (...words: string[]) =>
-      execFileSync('bash', ['-c', `source ${quote(script)}; COMP_WORDS=(${words.map(quote).join(' ')}); COMP_CWORD=${words.length - 1}; _stowaway; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).trim().split('\n');
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `source ${quote(script)}; COMP_WORDS=(${words.map(quote).join(' ')}); COMP_CWORD=${words.length - 1}; _stowaway; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
     expect(complete('stowaway', 'sc')).toEqual(['scan']);
     expect(complete('stowaway', 'scan', '--fail')).toEqual(['--fail-on']);
     expect(complete('stowaway', 'scan', '--fail-on', '')).toEqual(['low', 'medium', 'high', 'critical']);
@@ -86,7 +108,11 @@ describe('the CLI on a terminal', { timeout: 300_000 }, () => {
   it.skipIf(!has('fish'))('completes in fish', async () => {
     const script = path.join(tmp, 'stowaway.fish');
     writeFileSync(script, (await runCli(['completion', 'fish'])).stdout);
-    const complete = (line: string) => execFileSync('fish', ['-c', `source ${quote(script)}; complete -C ${quote(line)}`], { encoding: 'utf8' }).split('\n').map((l) => l.split('\t')[0]).filter(Boolean);
+    const complete = (line: string) =>
+      execFileSync('fish', ['-c', `source ${quote(script)}; complete -C ${quote(line)}`], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => l.split('\t')[0])
+        .filter(Boolean);
     expect(complete('stowaway sc')).toEqual(['scan']);
     expect(complete('stowaway scan --fail-on ')).toEqual(expect.arrayContaining(['low', 'critical']));
     expect(complete('stowaway completion ')).toEqual(expect.arrayContaining(['bash', 'zsh', 'fish']));
@@ -96,7 +122,14 @@ describe('the CLI on a terminal', { timeout: 300_000 }, () => {
     const script = path.join(tmp, '_stowaway');
     writeFileSync(script, (await runCli(['completion', 'zsh'])).stdout);
     execFileSync('zsh', ['-n', script]);
-    const out = execFileSync('zsh', ['-fc', `autoload -U compinit; compinit -u -D; source ${quote(script)}; print -r -- $_comps[stowaway]; whence -w _stowaway_scan`], { encoding: 'utf8' });
+    const out = execFileSync(
+      'zsh',
+      [
+        '-fc',
+        `autoload -U compinit; compinit -u -D; source ${quote(script)}; print -r -- $_comps[stowaway]; whence -w _stowaway_scan`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out).toContain('_stowaway');
     expect(out).toContain('_stowaway_scan: function');
   });

@@ -19,7 +19,11 @@ describe('incremental rescans', () => {
   let quiet: Docker.Container;
   let privileged: Docker.Container;
   const evidenceOf = (id: string) => app.scans.latestEvidence('local')!.containers.find((c) => c.container.id === id);
-  const findingsOf = (r: ScanResult, id: string) => r.findings.filter((f) => f.container?.id === id).map((f) => `${f.detector} ${f.id}`).sort();
+  const findingsOf = (r: ScanResult, id: string) =>
+    r.findings
+      .filter((f) => f.container?.id === id)
+      .map((f) => `${f.detector} ${f.id}`)
+      .sort();
 
   beforeAll(async () => {
     await removeSuite(SUITE);
@@ -62,7 +66,9 @@ describe('incremental rescans', () => {
     const { result: third } = await app.scans.run('local', '10m');
     const drop = evidenceOf(dropper.id)!;
     expect(drop.files.some((f) => f.path === '/tmp/.kworker')).toBe(true);
-    expect(third.findings.filter((f) => f.container?.id === dropper.id).map((f) => f.detector)).toEqual(expect.arrayContaining(['dropped-executable', 'hidden-files']));
+    expect(third.findings.filter((f) => f.container?.id === dropper.id).map((f) => f.detector)).toEqual(
+      expect.arrayContaining(['dropped-executable', 'hidden-files']),
+    );
     expect(evidenceOf(quiet.id)).toBe(quietBefore);
     expect(findingsOf(third, privileged.id)).toEqual(privFindings);
   }, 120_000);
@@ -78,4 +84,3 @@ describe('incremental rescans', () => {
     expect(after.processes.host?.processes.some((p) => p.cmdline === 'sleep 1234')).toBe(true);
   }, 120_000);
 });
-

@@ -40,7 +40,11 @@ describe('live rescans on engine events', () => {
 
     await app.scans.run('local', '10m');
     expect(completed).toBe(1);
-    const dropped = (id: string) => app.scans.latest('local')?.findings.some((f) => f.container?.id === id && ['dropped-executable', 'hidden-files'].includes(f.detector)) ?? false;
+    const dropped = (id: string) =>
+      app.scans
+        .latest('local')
+        ?.findings.some((f) => f.container?.id === id && ['dropped-executable', 'hidden-files'].includes(f.detector)) ??
+      false;
     expect(dropped(target.id)).toBe(false);
     const t0 = Date.now();
     const x = await docker.getContainer(target.id).exec({ Cmd: ['cp', '/bin/busybox', '/tmp/.kworker'] });

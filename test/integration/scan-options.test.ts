@@ -21,18 +21,44 @@ describe('scan.run options', () => {
   let app: App;
   let runnerId = '';
   const scan = async (options?: Record<string, unknown>) => {
-    const r = await (app.dispatch as (op: string, i: unknown, c: typeof ctx) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>)('scan.run', { engineId: 'local', options }, ctx);
+    const r = await (
+      app.dispatch as (
+        op: string,
+        i: unknown,
+        c: typeof ctx,
+      ) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>
+    )('scan.run', { engineId: 'local', options }, ctx);
     return r;
   };
   // What the ci-runners baseline covers (up to medium severity) on the runner container.
-  const CI_DETECTORS = ['short-lived-container', 'dropped-executable', 'hidden-files', 'exec-into-container', 'image-tampering'];
+  const CI_DETECTORS = [
+    'short-lived-container',
+    'dropped-executable',
+    'hidden-files',
+    'exec-into-container',
+    'image-tampering',
+  ];
   const ciOnRunner = (fs: ScanResult['findings'] | undefined) =>
-    (fs ?? []).filter((f) => CI_DETECTORS.includes(f.detector) && f.container?.id === runnerId && (f.severity === 'low' || f.severity === 'medium'));
+    (fs ?? []).filter(
+      (f) =>
+        CI_DETECTORS.includes(f.detector) &&
+        f.container?.id === runnerId &&
+        (f.severity === 'low' || f.severity === 'medium'),
+    );
 
   beforeAll(async () => {
     await removeSuite(SUITE);
     // A CI job by its site label, from an image built here rather than pulled: what the ci-runners baseline exists for.
-    const runner = await runContainer({ suite: SUITE, name: `sw-scanopt-runner-${process.pid}`, labels: { 'ci.role': 'runner' }, cmd: ['sh', '-c', 'mkdir -p /tmp/.cache && echo x > /tmp/.cache/dep && cp /bin/busybox /tmp/.cache/helper && touch /tmp/ready && sleep 3600'] });
+    const runner = await runContainer({
+      suite: SUITE,
+      name: `sw-scanopt-runner-${process.pid}`,
+      labels: { 'ci.role': 'runner' },
+      cmd: [
+        'sh',
+        '-c',
+        'mkdir -p /tmp/.cache && echo x > /tmp/.cache/dep && cp /bin/busybox /tmp/.cache/helper && touch /tmp/ready && sleep 3600',
+      ],
+    });
     runnerId = runner.id;
     await waitForFile(runnerId, '/tmp/ready');
     writeFileSync(audit, `${podExecAudit('kube-proxy-x7k2p')}\n`);
@@ -55,7 +81,12 @@ describe('scan.run options', () => {
     const r = withOptions.value as ScanResult;
     expect(ciOnRunner(r.findings)).toEqual([]);
     expect(ciOnRunner(r.suppressed).map((f) => f.suppressedBy)).toContain('baseline.ci-runners.generic@v1');
-    expect(r.findings.filter((f) => f.detector === 'kube-pod-exec').map((f) => f.summary).join('\n')).toContain('kube-proxy-x7k2p');
+    expect(
+      r.findings
+        .filter((f) => f.detector === 'kube-pod-exec')
+        .map((f) => f.summary)
+        .join('\n'),
+    ).toContain('kube-proxy-x7k2p');
   }, 120_000);
 
   it('fails at once, naming the cause, for an unknown baseline or an audit log that cannot be read', async () => {

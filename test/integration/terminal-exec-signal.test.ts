@@ -78,10 +78,16 @@ describe('hangup of an exec', () => {
     const app = createApp({ dataDir, env: { ...process.env, STOWAWAY_DATA_DIR: dataDir } });
     try {
       const before = new Set(((await docker.getContainer(a).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? []);
-      const env = await app.dispatch('terminal.exec', { engineId: 'local', containerId: a, confirm: true, cmd: ['sh', '-c', "trap '' INT; sleep 600"] }, ctx);
+      const env = await app.dispatch(
+        'terminal.exec',
+        { engineId: 'local', containerId: a, confirm: true, cmd: ['sh', '-c', "trap '' INT; sleep 600"] },
+        ctx,
+      );
       expect(env.ok).toBe(true);
       const sessionId = (env as { value: { sessionId: string } }).value.sessionId;
-      const execId = (((await docker.getContainer(a).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? []).find((x) => !before.has(x))!;
+      const execId = (((await docker.getContainer(a).inspect()) as { ExecIDs?: string[] | null }).ExecIDs ?? []).find(
+        (x) => !before.has(x),
+      )!;
       await expect.poll(() => execRunning(execId)).toBe(true);
       const exits: Array<{ reason: string }> = [];
       app.bus.onAny((ev, p) => ev === 'terminal.exit' && exits.push(p as { reason: string }));

@@ -22,7 +22,15 @@ interface Exit {
 /** A page that vanished without closing its terminal: the server ends the session and keeps the recording. */
 describe('terminal sessions without a client', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sw-term-idle-'));
-  const app = createApp({ dataDir, env: { ...process.env, STOWAWAY_DATA_DIR: dataDir, STOWAWAY_ANALYST: 'analyst-idle', STOWAWAY_TERMINAL_IDLE_MS: String(IDLE_MS) } });
+  const app = createApp({
+    dataDir,
+    env: {
+      ...process.env,
+      STOWAWAY_DATA_DIR: dataDir,
+      STOWAWAY_ANALYST: 'analyst-idle',
+      STOWAWAY_TERMINAL_IDLE_MS: String(IDLE_MS),
+    },
+  });
   let web: Awaited<ReturnType<typeof startWebServer>>;
   let containerId = '';
   const exits: Exit[] = [];
@@ -32,7 +40,9 @@ describe('terminal sessions without a client', () => {
     return env.value as T;
   };
   const connect = async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`, { headers: { host: `127.0.0.1:${web.port}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`, {
+      headers: { host: `127.0.0.1:${web.port}` },
+    });
     await new Promise<void>((resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)));
     return ws;
   };
@@ -53,17 +63,33 @@ describe('terminal sessions without a client', () => {
 
   it('keeps an idle session open while a client is attached', async () => {
     const ws = await connect();
-    const s = await call<{ sessionId: string }>('terminal.exec', { engineId: 'local', containerId, cmd: ['sh'], confirm: true, cols: 80, rows: 24 });
+    const s = await call<{ sessionId: string }>('terminal.exec', {
+      engineId: 'local',
+      containerId,
+      cmd: ['sh'],
+      confirm: true,
+      cols: 80,
+      rows: 24,
+    });
     await new Promise((r) => setTimeout(r, IDLE_MS * 2.5));
     expect(exits.find((e) => e.sessionId === s.sessionId)).toBeUndefined();
-    expect(await call<{ accepted: boolean }>('terminal.input', { sessionId: s.sessionId, data: 'echo still-here\n' })).toEqual({ accepted: true });
+    expect(
+      await call<{ accepted: boolean }>('terminal.input', { sessionId: s.sessionId, data: 'echo still-here\n' }),
+    ).toEqual({ accepted: true });
     await call('terminal.close', { sessionId: s.sessionId });
     await closeWs(ws);
   });
 
   it('ends a session whose client vanished, and stores its recording', async () => {
     const ws = await connect();
-    const s = await call<{ sessionId: string }>('terminal.exec', { engineId: 'local', containerId, cmd: ['sh'], confirm: true, cols: 80, rows: 24 });
+    const s = await call<{ sessionId: string }>('terminal.exec', {
+      engineId: 'local',
+      containerId,
+      cmd: ['sh'],
+      confirm: true,
+      cols: 80,
+      rows: 24,
+    });
     await call('terminal.input', { sessionId: s.sessionId, data: 'echo marker-$((6*7))\n' });
     // The page goes away without page-hide: the socket drops, nothing is closed.
     ws.terminate();
@@ -84,6 +110,8 @@ describe('terminal sessions without a client', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(exit!.recording!.sha256);
     expect(bytes.toString('utf8')).toContain('marker-42');
     // The session is gone: further input is refused.
-    await expect(call('terminal.input', { sessionId: s.sessionId, data: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call('terminal.input', { sessionId: s.sessionId, data: 'x' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

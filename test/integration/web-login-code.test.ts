@@ -10,11 +10,14 @@ import { CLI } from '../helpers/cli.js';
 
 function get(port: number, p: string, headers: Record<string, string> = {}, method = 'GET', body?: string) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: p, method, headers: { host: `127.0.0.1:${port}`, ...headers }, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: p, method, headers: { host: `127.0.0.1:${port}`, ...headers }, agent: false },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -37,7 +40,8 @@ describe('the browser signs in with a one-time code, never the long-lived token'
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const api = (cookie: string) => get(web.port, '/api/engines.list', { cookie, 'content-type': 'application/json' }, 'POST', '{}');
+  const api = (cookie: string) =>
+    get(web.port, '/api/engines.list', { cookie, 'content-type': 'application/json' }, 'POST', '{}');
 
   it('a code is exchanged for the session cookie once; a second use is 401', async () => {
     const login = web.loginUrl();
@@ -81,7 +85,10 @@ describe('stowaway serve hands xdg-open and the browser a one-time code', () => 
   beforeAll(async () => {
     expect(existsSync(CLI), 'dist/cli.mjs is missing: run `npm run build`').toBe(true);
     // The browser records its own argv and that of its parent, xdg-open, as another local user could read them.
-    writeFileSync(browser, `#!/bin/sh\n{ printf '%s\\n' "$0" "$@"; tr '\\0' ' ' < /proc/$PPID/cmdline; echo; } > '${record}.tmp' && mv '${record}.tmp' '${record}'\n`);
+    writeFileSync(
+      browser,
+      `#!/bin/sh\n{ printf '%s\\n' "$0" "$@"; tr '\\0' ' ' < /proc/$PPID/cmdline; echo; } > '${record}.tmp' && mv '${record}.tmp' '${record}'\n`,
+    );
     chmodSync(browser, 0o755);
     const env = { PATH: process.env.PATH!, HOME: dir, STOWAWAY_DATA_DIR: path.join(dir, 'data'), BROWSER: browser };
     serve = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

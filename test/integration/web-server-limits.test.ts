@@ -12,7 +12,11 @@ const MAX_BODY = 4 * 1024 * 1024;
 /** A raw request over a real socket: the body is written in chunks, as a large upload arrives. */
 function post(port: number, p: string, token: string, body: Buffer, opts: { chunked?: boolean } = {}) {
   return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const headers: Record<string, string> = { host: `127.0.0.1:${port}`, 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = {
+      host: `127.0.0.1:${port}`,
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+    };
     if (!opts.chunked) headers['content-length'] = String(body.length);
     const req = http.request({ host: '127.0.0.1', port, path: p, method: 'POST', headers, agent: false }, (res) => {
       let text = '';

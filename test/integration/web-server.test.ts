@@ -10,13 +10,25 @@ import { removeSuite, runContainer } from '../helpers/docker.js';
 const SUITE = 'web-server';
 
 /** Raw request so Host and Origin can be forged, as a DNS-rebinding page would. */
-function request(port: number, opts: { path: string; method?: string; headers?: Record<string, string>; body?: string }) {
+function request(
+  port: number,
+  opts: { path: string; method?: string; headers?: Record<string, string>; body?: string },
+) {
   return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: opts.path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: opts.path,
+        method: opts.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...opts.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -30,7 +42,12 @@ describe('web mode server', () => {
   beforeAll(async () => {
     await removeSuite(SUITE);
     containerId = (await runContainer({ suite: SUITE, name: `sw-web-${process.pid}` })).id;
-    web = await startWebServer({ dispatch: app.dispatch, bus: app.bus, user: 'tester', staticDir: path.join(ROOT, 'dist/renderer') });
+    web = await startWebServer({
+      dispatch: app.dispatch,
+      bus: app.bus,
+      user: 'tester',
+      staticDir: path.join(ROOT, 'dist/renderer'),
+    });
   });
   afterAll(async () => {
     await web?.close();
@@ -38,7 +55,12 @@ describe('web mode server', () => {
   });
 
   const api = (op: string, body: unknown, headers: Record<string, string> = {}) =>
-    request(web.port, { path: `/api/${op}`, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${web.token}`, ...headers }, body: JSON.stringify(body) });
+    request(web.port, {
+      path: `/api/${op}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${web.token}`, ...headers },
+      body: JSON.stringify(body),
+    });
 
   it('listens on 127.0.0.1 only, with a long random token', () => {
     expect(web.address.address).toBe('127.0.0.1');
@@ -48,7 +70,16 @@ describe('web mode server', () => {
 
   it('answers 401 without the token, for the API and the UI', async () => {
     expect((await request(web.port, { path: '/' })).status).toBe(401);
-    expect((await request(web.port, { path: '/api/engines.list', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect(
+      (
+        await request(web.port, {
+          path: '/api/engines.list',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401);
     expect((await api('engines.list', {}, { authorization: 'Bearer wrong' })).status).toBe(401);
   });
 
@@ -77,7 +108,10 @@ describe('web mode server', () => {
   });
 
   it('refuses path traversal out of the UI directory', async () => {
-    const r = await request(web.port, { path: '/..%2f..%2fpackage.json', headers: { authorization: `Bearer ${web.token}` } });
+    const r = await request(web.port, {
+      path: '/..%2f..%2fpackage.json',
+      headers: { authorization: `Bearer ${web.token}` },
+    });
     expect(r.body).not.toContain('"devDependencies"');
   });
 
@@ -111,7 +145,9 @@ describe('web mode server', () => {
     expect(foreign).toBe(403);
     const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`);
     await new Promise((r) => ws.on('open', r));
-    const got = new Promise<{ event: string; payload: { engineId: string } }>((r) => ws.on('message', (m) => r(JSON.parse(String(m)))));
+    const got = new Promise<{ event: string; payload: { engineId: string } }>((r) =>
+      ws.on('message', (m) => r(JSON.parse(String(m)))),
+    );
     await api('engines.connect', { engineId: 'local' });
     const msg = await got;
     expect(msg.event).toBe('engine.state');

@@ -14,7 +14,11 @@ export const ENGINE = { id: 'local', name: 'local', endpoint: 'unix:///var/run/d
 export const READY = 'SCENARIO-READY';
 
 /** `sh -c` script that runs `setup`, prints the ready marker, then runs `then` (default: sleep). */
-export const script = (setup: string, then = 'exec sleep 3600'): string[] => ['sh', '-c', `${setup}\necho ${READY}\n${then}`];
+export const script = (setup: string, then = 'exec sleep 3600'): string[] => [
+  'sh',
+  '-c',
+  `${setup}\necho ${READY}\n${then}`,
+];
 
 export async function waitReady(c: Docker.Container, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -23,7 +27,8 @@ export async function waitReady(c: Docker.Container, timeoutMs = 15_000): Promis
     if (logs.includes(READY)) return;
     const info = await c.inspect();
     if (!info.State.Running) throw new Error(`container ${info.Name} stopped before it was ready: ${logs.slice(-500)}`);
-    if (Date.now() > end) throw new Error(`container ${info.Name} not ready after ${timeoutMs} ms: ${logs.slice(-500)}`);
+    if (Date.now() > end)
+      throw new Error(`container ${info.Name} not ready after ${timeoutMs} ms: ${logs.slice(-500)}`);
     await sleep(150);
   }
 }
@@ -38,7 +43,14 @@ export async function start(o: RunOptions & { ready?: boolean }): Promise<Docker
 
 /** Collects the given containers (and the engine's recent events) as `stowaway scan` would on a local engine. */
 export async function collect(ids: string[], since: Date, extra: { stats?: boolean } = {}): Promise<EngineEvidence> {
-  return collectEngineEvidence(docker, { engine: ENGINE, local: true, containerIds: ids, since: since.toISOString(), stats: extra.stats, eventsTimeoutMs: 20_000 });
+  return collectEngineEvidence(docker, {
+    engine: ENGINE,
+    local: true,
+    containerIds: ids,
+    since: since.toISOString(),
+    stats: extra.stats,
+    eventsTimeoutMs: 20_000,
+  });
 }
 
 /** Adds repeated socket snapshots of one container to the evidence, as watch mode does, to show rhythm over time. */
@@ -52,8 +64,18 @@ export async function addSocketSnapshots(ev: EngineEvidence, id: string, count: 
   }
 }
 
-export async function execIn(c: Docker.Container, cmd: string[], opts: { tty?: boolean; privileged?: boolean } = {}): Promise<void> {
-  const x = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: opts.tty ?? false, Privileged: opts.privileged ?? false });
+export async function execIn(
+  c: Docker.Container,
+  cmd: string[],
+  opts: { tty?: boolean; privileged?: boolean } = {},
+): Promise<void> {
+  const x = await c.exec({
+    Cmd: cmd,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: opts.tty ?? false,
+    Privileged: opts.privileged ?? false,
+  });
   const stream = await x.start({ hijack: true, stdin: false, Tty: opts.tty ?? false });
   await new Promise<void>((resolve) => {
     stream.on('end', resolve);
@@ -71,7 +93,14 @@ export async function createNetwork(suite: string): Promise<Docker.Network> {
 
 export async function removeNetworks(suite: string): Promise<void> {
   const nets = await docker.listNetworks({ filters: { label: [`${TEST_LABEL}=${suite}`] } });
-  await Promise.all(nets.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(
+    nets.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
 }
 
 export async function ipOf(c: Docker.Container): Promise<string> {

@@ -18,7 +18,8 @@ const c: Record<string, Docker.Container> = {};
 let evidence: EngineEvidence;
 let result: DetectionResult;
 
-const findingsFor = (key: string): Finding[] => [...result.findings, ...result.suppressed].filter((f) => f.container?.id === c[key]!.id);
+const findingsFor = (key: string): Finding[] =>
+  [...result.findings, ...result.suppressed].filter((f) => f.container?.id === c[key]!.id);
 
 const SEED = [
   'mkdir -p /var/log/journal/0af1 /var/log/audit /var/run /home/app /root',
@@ -31,12 +32,19 @@ const SEED = [
 ].join('; ');
 
 const SCENARIOS: Scenario[] = [
-  { detector: 'indicator-removal', malicious: ['rmLogin', 'emptyAuth', 'cutMessages', 'rmJournal', 'clearHistory', 'rmHistory', 'wipeUtmp'], benign: ['rotateMove', 'rotateGzip', 'rotateDated', 'growing'] },
+  {
+    detector: 'indicator-removal',
+    malicious: ['rmLogin', 'emptyAuth', 'cutMessages', 'rmJournal', 'clearHistory', 'rmHistory', 'wipeUtmp'],
+    benign: ['rotateMove', 'rotateGzip', 'rotateDated', 'growing'],
+  },
 ];
 
 beforeAll(async () => {
   await removeSuite(SUITE);
-  await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
+  await docker
+    .getImage(IMAGE)
+    .remove({ force: true })
+    .catch(() => undefined);
   const seed = await start({ suite: SUITE, cmd: ['sh', '-c', SEED] });
   await seed.wait();
   await seed.commit({ repo: `stowaway-scenario/${SUITE}`, tag: 'logs' });
@@ -59,14 +67,20 @@ beforeAll(async () => {
     growing: on('echo "GET / 200" >> /var/log/app.log; echo "id" >> /root/.ash_history; echo new > /root/.sh_history'),
   };
   Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p]))));
-  evidence = await collect(Object.values(c).map((x) => x.id), since);
+  evidence = await collect(
+    Object.values(c).map((x) => x.id),
+    since,
+  );
   result = runDetectors(evidence);
 }, 120_000);
 
 afterAll(async () => {
   if (result) reportScores(SUITE, score(SCENARIOS, findingsFor));
   await removeSuite(SUITE);
-  await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
+  await docker
+    .getImage(IMAGE)
+    .remove({ force: true })
+    .catch(() => undefined);
 });
 
 describe('indicator removal (real dockerd, diff and image sizes read host-side)', () => {
@@ -80,7 +94,9 @@ describe('indicator removal (real dockerd, diff and image sizes read host-side)'
     }
     for (const key of s.benign) {
       it(`nothing at medium or above on the look-alike ${key}`, () => {
-        const loud = findingsFor(key).filter((f) => severityRank(f.severity) >= severityRank('medium') && !f.suppressedBy);
+        const loud = findingsFor(key).filter(
+          (f) => severityRank(f.severity) >= severityRank('medium') && !f.suppressedBy,
+        );
         expect(loud.map((f) => `${f.detector}: ${f.summary}`)).toEqual([]);
       });
     }
@@ -98,6 +114,9 @@ describe('indicator removal (real dockerd, diff and image sizes read host-side)'
     expect(cut.severity).toBe('high');
     expect(cut.evidence[0]!.excerpt).toMatch(/^cut to \d+ bytes \(the image holds \d+\)/);
     const hist = findingsFor('clearHistory').find((f) => f.detector === 'indicator-removal')!;
-    expect([hist.attack, hist.evidence[0]!.excerpt.split(';')[0]]).toEqual([['T1070.003'], 'emptied (0 bytes, the image holds 38)']);
+    expect([hist.attack, hist.evidence[0]!.excerpt.split(';')[0]]).toEqual([
+      ['T1070.003'],
+      'emptied (0 bytes, the image holds 38)',
+    ]);
   });
 });

@@ -25,12 +25,21 @@ let tmp = '';
 let evidence: EngineEvidence;
 let result: DetectionResult;
 
-const findingsFor = (key: string): Finding[] => [...result.findings, ...result.suppressed].filter((f) => f.container?.id === c[key]!.id);
+const findingsFor = (key: string): Finding[] =>
+  [...result.findings, ...result.suppressed].filter((f) => f.container?.id === c[key]!.id);
 
 const SCENARIOS: Scenario[] = [
   {
     detector: 'process-masquerading',
-    malicious: ['prctlKthreadd', 'execAWithArgs', 'clearedArgv', 'commWrite', 'bracketedComm', 'daemonName', 'otherKthread'],
+    malicious: [
+      'prctlKthreadd',
+      'execAWithArgs',
+      'clearedArgv',
+      'commWrite',
+      'bracketedComm',
+      'daemonName',
+      'otherKthread',
+    ],
     benign: ['postgresTitle', 'nginxTitle', 'celeryTitle', 'busyboxApplets', 'testApplet'],
   },
 ];
@@ -42,7 +51,8 @@ beforeAll(async () => {
   mkdirSync(bin);
   execFileSync('cc', ['-static', '-O2', '-o', path.join(bin, 'retitle'), SOURCE], { stdio: 'pipe' });
   // The same program under the names each case runs it by: the exe link then names a plain binary.
-  for (const name of ['agentd', 'postgres', 'nginx', 'celery']) copyFileSync(path.join(bin, 'retitle'), path.join(bin, name));
+  for (const name of ['agentd', 'postgres', 'nginx', 'celery'])
+    copyFileSync(path.join(bin, 'retitle'), path.join(bin, name));
   for (const name of ['retitle', 'agentd', 'postgres', 'nginx', 'celery']) chmodSync(path.join(bin, name), 0o755);
   chmodSync(tmp, 0o755);
   chmodSync(bin, 0o755);
@@ -52,29 +62,64 @@ beforeAll(async () => {
     // prctl comm "kthreadd" and argv rewritten to "[kthreadd]", as XorDDoS-style implants do.
     prctlKthreadd: start({ suite: SUITE, hostConfig: withBin, cmd: ['/opt/app/bin/agentd', 'kthreadd', '[kthreadd]'] }),
     // exec -a with a bracketed name and further arguments: the whole command line is not bracketed.
-    execAWithArgs: start({ suite: SUITE, hostConfig: withBin, cmd: ['sh', '-c', 'exec -a "[kworker/u8:2]" /opt/app/bin/agentd agentd "[kworker/u8:2] --pool 127.0.0.1"'] }),
+    execAWithArgs: start({
+      suite: SUITE,
+      hostConfig: withBin,
+      cmd: ['sh', '-c', 'exec -a "[kworker/u8:2]" /opt/app/bin/agentd agentd "[kworker/u8:2] --pool 127.0.0.1"'],
+    }),
     // Arguments wiped: ps prints [comm] as it does for kernel threads.
     clearedArgv: start({ suite: SUITE, hostConfig: withBin, cmd: ['/opt/app/bin/agentd', 'kworker/0:1H', ''] }),
     // The image's own shell renames itself through /proc/self/comm.
-    commWrite: start({ suite: SUITE, ready: true, cmd: script('echo -n "ksoftirqd/0" > /proc/self/comm', 'while :; do sleep 5; done') }),
-    bracketedComm: start({ suite: SUITE, ready: true, cmd: script('echo -n "[kworker/1:0]" > /proc/self/comm', 'while :; do sleep 5; done') }),
+    commWrite: start({
+      suite: SUITE,
+      ready: true,
+      cmd: script('echo -n "ksoftirqd/0" > /proc/self/comm', 'while :; do sleep 5; done'),
+    }),
+    bracketedComm: start({
+      suite: SUITE,
+      ready: true,
+      cmd: script('echo -n "[kworker/1:0]" > /proc/self/comm', 'while :; do sleep 5; done'),
+    }),
     // A daemon's name and title on a foreign binary.
     daemonName: start({ suite: SUITE, hostConfig: withBin, cmd: ['/opt/app/bin/agentd', 'sshd', 'sshd: root@pts/0'] }),
     // A kernel thread the name list does not know: the bracketed single word is enough.
-    otherKthread: start({ suite: SUITE, hostConfig: withBin, cmd: ['/opt/app/bin/agentd', 'agentd', '[nvme-reset-wq]'] }),
+    otherKthread: start({
+      suite: SUITE,
+      hostConfig: withBin,
+      cmd: ['/opt/app/bin/agentd', 'agentd', '[nvme-reset-wq]'],
+    }),
     // Daemons describing their workers: the title keeps the binary's own name.
-    postgresTitle: start({ suite: SUITE, hostConfig: withBin, cmd: ['/opt/app/bin/postgres', 'postgres', 'postgres: writer process'] }),
-    nginxTitle: start({ suite: SUITE, hostConfig: withBin, cmd: ['/opt/app/bin/nginx', 'nginx', 'nginx: worker process'] }),
-    celeryTitle: start({ suite: SUITE, hostConfig: withBin, cmd: ['/opt/app/bin/celery', 'celery', '[celeryd: celery@w1:MainProcess] -active- (worker)'] }),
+    postgresTitle: start({
+      suite: SUITE,
+      hostConfig: withBin,
+      cmd: ['/opt/app/bin/postgres', 'postgres', 'postgres: writer process'],
+    }),
+    nginxTitle: start({
+      suite: SUITE,
+      hostConfig: withBin,
+      cmd: ['/opt/app/bin/nginx', 'nginx', 'nginx: worker process'],
+    }),
+    celeryTitle: start({
+      suite: SUITE,
+      hostConfig: withBin,
+      cmd: ['/opt/app/bin/celery', 'celery', '[celeryd: celery@w1:MainProcess] -active- (worker)'],
+    }),
     // busybox applets: comm crond/syslogd, exe /bin/busybox.
-    busyboxApplets: start({ suite: SUITE, ready: true, cmd: script('mkdir -p /var/spool/cron/crontabs; crond -b; syslogd') }),
+    busyboxApplets: start({
+      suite: SUITE,
+      ready: true,
+      cmd: script('mkdir -p /var/spool/cron/crontabs; crond -b; syslogd'),
+    }),
     // The test applet "[" is a one-character bracket, not a name.
     testApplet: start({ suite: SUITE, cmd: ['sh', '-c', 'while [ -d / ]; do sleep 1; done'] }),
   };
   Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p]))));
   // The renames happen right after start.
   await new Promise((r) => setTimeout(r, 700));
-  evidence = await collect(Object.values(c).map((x) => x.id), since);
+  evidence = await collect(
+    Object.values(c).map((x) => x.id),
+    since,
+  );
   result = runDetectors(evidence);
 }, 120_000);
 
@@ -86,10 +131,19 @@ afterAll(async () => {
 
 describe('masquerading by name alone (real dockerd, host /proc)', () => {
   it('reads the renamed comm and rewritten argv host-side', () => {
-    const procs = (key: string) => evidence.containers.find((x) => x.container.id === c[key]!.id)!.processes.host!.processes;
-    expect(procs('prctlKthreadd').find((p) => p.exe === '/opt/app/bin/agentd')).toMatchObject({ comm: 'kthreadd', cmdline: '[kthreadd]' });
-    expect(procs('execAWithArgs').find((p) => p.exe === '/opt/app/bin/agentd')?.cmdline).toBe('[kworker/u8:2] --pool 127.0.0.1');
-    expect(procs('clearedArgv').find((p) => p.exe === '/opt/app/bin/agentd')).toMatchObject({ comm: 'kworker/0:1H', cmdline: '' });
+    const procs = (key: string) =>
+      evidence.containers.find((x) => x.container.id === c[key]!.id)!.processes.host!.processes;
+    expect(procs('prctlKthreadd').find((p) => p.exe === '/opt/app/bin/agentd')).toMatchObject({
+      comm: 'kthreadd',
+      cmdline: '[kthreadd]',
+    });
+    expect(procs('execAWithArgs').find((p) => p.exe === '/opt/app/bin/agentd')?.cmdline).toBe(
+      '[kworker/u8:2] --pool 127.0.0.1',
+    );
+    expect(procs('clearedArgv').find((p) => p.exe === '/opt/app/bin/agentd')).toMatchObject({
+      comm: 'kworker/0:1H',
+      cmdline: '',
+    });
     expect(procs('busyboxApplets').map((p) => p.comm)).toEqual(expect.arrayContaining(['crond', 'syslogd']));
   });
 
@@ -103,7 +157,9 @@ describe('masquerading by name alone (real dockerd, host /proc)', () => {
     }
     for (const key of s.benign) {
       it(`nothing at medium or above on the look-alike ${key}`, () => {
-        const loud = findingsFor(key).filter((f) => severityRank(f.severity) >= severityRank('medium') && !f.suppressedBy);
+        const loud = findingsFor(key).filter(
+          (f) => severityRank(f.severity) >= severityRank('medium') && !f.suppressedBy,
+        );
         expect(loud.map((f) => `${f.detector}: ${f.summary}`)).toEqual([]);
       });
     }

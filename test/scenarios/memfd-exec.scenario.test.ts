@@ -22,7 +22,10 @@ let tmp = '';
 let evidence: EngineEvidence;
 let result: DetectionResult;
 
-const hitsOn = (key: string) => [...result.findings, ...result.suppressed].filter((f) => f.container?.id === c[key]!.id && f.detector === 'suspicious-exe-location');
+const hitsOn = (key: string) =>
+  [...result.findings, ...result.suppressed].filter(
+    (f) => f.container?.id === c[key]!.id && f.detector === 'suspicious-exe-location',
+  );
 
 beforeAll(async () => {
   await removeSuite(SUITE);
@@ -31,13 +34,26 @@ beforeAll(async () => {
   execFileSync('cc', ['-static', '-O2', '-o', bin, SOURCE], { stdio: 'pipe' });
   chmodSync(tmp, 0o755);
   const since = new Date(Date.now() - 1000);
-  c.memfd = await start({ suite: SUITE, hostConfig: { Binds: [`${bin}:/opt/memfd-exec:ro`] }, cmd: ['/opt/memfd-exec', '/bin/busybox', 'sleep', '3600'] });
+  c.memfd = await start({
+    suite: SUITE,
+    hostConfig: { Binds: [`${bin}:/opt/memfd-exec:ro`] },
+    cmd: ['/opt/memfd-exec', '/bin/busybox', 'sleep', '3600'],
+  });
   // A normal path, not a scratch directory: the deletion alone is what gives it away.
-  c.selfDeleting = await start({ suite: SUITE, ready: true, cmd: script('mkdir -p /usr/local/sbin; cp /bin/busybox /usr/local/sbin/sleep; /usr/local/sbin/sleep 3600 & sleep 0.3; rm /usr/local/sbin/sleep') });
+  c.selfDeleting = await start({
+    suite: SUITE,
+    ready: true,
+    cmd: script(
+      'mkdir -p /usr/local/sbin; cp /bin/busybox /usr/local/sbin/sleep; /usr/local/sbin/sleep 3600 & sleep 0.3; rm /usr/local/sbin/sleep',
+    ),
+  });
   c.plain = await start({ suite: SUITE });
   // fexecve happens right after start; give the exe link a moment to change from the loader to the memfd.
   await new Promise((r) => setTimeout(r, 500));
-  evidence = await collect(Object.values(c).map((x) => x.id), since);
+  evidence = await collect(
+    Object.values(c).map((x) => x.id),
+    since,
+  );
   result = runDetectors(evidence, { only: ['suspicious-exe-location'] });
 }, 120_000);
 
@@ -50,7 +66,9 @@ describe('fileless and self-deleting execution (real dockerd, host /proc)', () =
   it('reads the memfd exe link of the container process host-side', () => {
     const procs = evidence.containers.find((x) => x.container.id === c.memfd!.id)!.processes.host!.processes;
     const sleeper = procs.find((p) => p.cmdline.startsWith('sleep 3600'));
-    expect(sleeper?.exe, JSON.stringify(procs.map((p) => [p.pid, p.exe, p.cmdline]))).toMatch(/^\/memfd:payload \(deleted\)$/);
+    expect(sleeper?.exe, JSON.stringify(procs.map((p) => [p.pid, p.exe, p.cmdline]))).toMatch(
+      /^\/memfd:payload \(deleted\)$/,
+    );
   });
 
   it('suspicious-exe-location fires critical, T1620, with the memfd exe as evidence', () => {

@@ -20,12 +20,25 @@ beforeAll(async () => {
   await removeSuite(SUITE);
   const since = new Date(Date.now() - 1000);
   // Loopback pool address: the argument is evidence only, nothing connects to it.
-  c.miner = await start({ suite: SUITE, hostConfig: HALF_CORE, cmd: ['sh', '-c', 'while :; do :; done', 'xmrig', '--url', 'stratum+tcp://127.0.0.1:3333', '--threads', '1'] });
-  c.batch = await start({ suite: SUITE, hostConfig: HALF_CORE, labels: { app: 'nightly-report' }, cmd: ['sh', '-c', 'sleep 2; while :; do :; done'] });
+  c.miner = await start({
+    suite: SUITE,
+    hostConfig: HALF_CORE,
+    cmd: ['sh', '-c', 'while :; do :; done', 'xmrig', '--url', 'stratum+tcp://127.0.0.1:3333', '--threads', '1'],
+  });
+  c.batch = await start({
+    suite: SUITE,
+    hostConfig: HALF_CORE,
+    labels: { app: 'nightly-report' },
+    cmd: ['sh', '-c', 'sleep 2; while :; do :; done'],
+  });
   const ev = await collect([c.miner.id, c.batch.id], since, { stats: true });
   // Repeated samples give each container its own baseline, as watch mode does.
   for (let i = 0; i < 2; i++) {
-    for (const ce of ev.containers) ce.stats.push(...(await collectContainerEvidence(docker, ce.container.id, { engineId: ENGINE.id, local: true, stats: true })).stats);
+    for (const ce of ev.containers)
+      ce.stats.push(
+        ...(await collectContainerEvidence(docker, ce.container.id, { engineId: ENGINE.id, local: true, stats: true }))
+          .stats,
+      );
     await sleep(200);
   }
   result = runDetectors(ev, { policy: { cpuSpikePercent: 35 } });

@@ -26,13 +26,26 @@ export interface Score {
 export function score(scenarios: Scenario[], findingsFor: (key: string) => Finding[]): Score[] {
   const byDetector = new Map<string, Score>();
   for (const s of scenarios) {
-    const row = byDetector.get(s.detector) ?? { detector: s.detector, truePositives: 0, falseNegatives: 0, falsePositives: 0, trueNegatives: 0, precision: 1, recall: 1 };
+    const row = byDetector.get(s.detector) ?? {
+      detector: s.detector,
+      truePositives: 0,
+      falseNegatives: 0,
+      falsePositives: 0,
+      trueNegatives: 0,
+      precision: 1,
+      recall: 1,
+    };
     for (const key of s.malicious) {
       if (findingsFor(key).some((f) => f.detector === s.detector)) row.truePositives++;
       else row.falseNegatives++;
     }
     for (const key of s.benign) {
-      if (findingsFor(key).some((f) => f.detector === s.detector && !f.suppressedBy && severityRank(f.severity) >= severityRank('medium'))) row.falsePositives++;
+      if (
+        findingsFor(key).some(
+          (f) => f.detector === s.detector && !f.suppressedBy && severityRank(f.severity) >= severityRank('medium'),
+        )
+      )
+        row.falsePositives++;
       else row.trueNegatives++;
     }
     byDetector.set(s.detector, row);
@@ -49,10 +62,18 @@ const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 /** The score table as text, one row per detector, the way the suite prints it. */
 export function scoreTable(suite: string, rows: Score[]): string {
   const head = ['detector', 'malicious caught', 'benign quiet', 'precision', 'recall'];
-  const body = rows.map((r) => [r.detector, `${r.truePositives}/${r.truePositives + r.falseNegatives}`, `${r.trueNegatives}/${r.trueNegatives + r.falsePositives}`, pct(r.precision), pct(r.recall)]);
+  const body = rows.map((r) => [
+    r.detector,
+    `${r.truePositives}/${r.truePositives + r.falseNegatives}`,
+    `${r.trueNegatives}/${r.trueNegatives + r.falsePositives}`,
+    pct(r.precision),
+    pct(r.recall),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [`scenario scores: ${suite}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return [`scenario scores: ${suite}`, line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join(
+    '\n',
+  );
 }
 
 /** Prints the table and keeps it as JSON under test-artifacts/scenario-scores/, one file per suite. */

@@ -32,7 +32,13 @@ export function checkElectronShell(dir: string, root = dir): AstFinding[] {
   const parsed = files.map((f) => parse(path.join(dir, f)));
   const out: AstFinding[] = [];
   const add = (p: Parsed, node: ts.Node, rule: string, severity: Severity, message: string) =>
-    out.push({ rule, severity, file: path.relative(root, p.file).split(path.sep).join('/'), line: p.sf.getLineAndCharacterOfPosition(node.getStart(p.sf)).line + 1, message });
+    out.push({
+      rule,
+      severity,
+      file: path.relative(root, p.file).split(path.sep).join('/'),
+      line: p.sf.getLineAndCharacterOfPosition(node.getStart(p.sf)).line + 1,
+      message,
+    });
 
   let windows = 0;
   let navigationGuard = false;
@@ -44,35 +50,105 @@ export function checkElectronShell(dir: string, root = dir): AstFinding[] {
         windows++;
         const arg = node.arguments?.[0];
         const options = arg ? resolveObject(p, arg) : undefined;
-        if (!options) add(p, node, 'WINDOW_OPTIONS_UNRESOLVED', 'high', 'BrowserWindow options could not be traced to an object literal, so they cannot be checked');
+        if (!options)
+          add(
+            p,
+            node,
+            'WINDOW_OPTIONS_UNRESOLVED',
+            'high',
+            'BrowserWindow options could not be traced to an object literal, so they cannot be checked',
+          );
         else checkWebPreferences(options.p, options.obj, (n, rule, sev, msg) => add(options.p, n, rule, sev, msg));
       }
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
         const method = node.expression.name.text;
         const [first, second] = node.arguments;
-        if (method === 'on' && first && ts.isStringLiteralLike(first) && first.text === 'will-navigate' && second && callsPreventDefault(second)) navigationGuard = true;
+        if (
+          method === 'on' &&
+          first &&
+          ts.isStringLiteralLike(first) &&
+          first.text === 'will-navigate' &&
+          second &&
+          callsPreventDefault(second)
+        )
+          navigationGuard = true;
         if (method === 'setWindowOpenHandler' && first && returnsDeny(first)) openGuard = true;
-        if (method === 'openExternal' && !guardedByCheckOf(node, p.sf)) add(p, node, 'OPEN_EXTERNAL_UNVALIDATED', 'high', `shell.openExternal(${first?.getText(p.sf) ?? ''}) is not behind a check of that URL`);
-        if (method === 'enableBlinkFeatures' || method === 'openDevTools') add(p, node, method === 'openDevTools' ? 'DEVTOOLS_OPENED' : 'BLINK_FEATURES', 'medium', `${method}() is called`);
+        if (method === 'openExternal' && !guardedByCheckOf(node, p.sf))
+          add(
+            p,
+            node,
+            'OPEN_EXTERNAL_UNVALIDATED',
+            'high',
+            `shell.openExternal(${first?.getText(p.sf) ?? ''}) is not behind a check of that URL`,
+          );
+        if (method === 'enableBlinkFeatures' || method === 'openDevTools')
+          add(
+            p,
+            node,
+            method === 'openDevTools' ? 'DEVTOOLS_OPENED' : 'BLINK_FEATURES',
+            'medium',
+            `${method}() is called`,
+          );
       }
-      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text === '@electron/remote') add(p, node, 'REMOTE_MODULE', 'high', 'the remote module is imported');
-      if (ts.isCallExpression(node) && node.expression.getText(p.sf) === 'require' && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0]) && node.arguments[0].text === '@electron/remote') add(p, node, 'REMOTE_MODULE', 'high', 'the remote module is required');
-      if (ts.isPropertyAccessExpression(node) && node.name.text === 'remote' && /^(electron|require\(['"]electron['"]\))$/.test(node.expression.getText(p.sf))) add(p, node, 'REMOTE_MODULE', 'high', 'electron.remote is used');
-      if (ts.isImportSpecifier(node) && (node.propertyName ?? node.name).text === 'remote' && node.parent.parent.parent && ts.isImportDeclaration(node.parent.parent.parent) && (node.parent.parent.parent.moduleSpecifier as ts.StringLiteral).text === 'electron') add(p, node, 'REMOTE_MODULE', 'high', "remote is imported from 'electron'");
-      if (ts.isCallExpression(node) && /\.exposeInMainWorld$/.test(node.expression.getText(p.sf))) add(p, node, 'PRELOAD_BRIDGE_REVIEW', 'low', 'a preload exposes an API to the page: review what it grants');
+      if (
+        ts.isImportDeclaration(node) &&
+        ts.isStringLiteral(node.moduleSpecifier) &&
+        node.moduleSpecifier.text === '@electron/remote'
+      )
+        add(p, node, 'REMOTE_MODULE', 'high', 'the remote module is imported');
+      if (
+        ts.isCallExpression(node) &&
+        node.expression.getText(p.sf) === 'require' &&
+        node.arguments[0] &&
+        ts.isStringLiteralLike(node.arguments[0]) &&
+        node.arguments[0].text === '@electron/remote'
+      )
+        add(p, node, 'REMOTE_MODULE', 'high', 'the remote module is required');
+      if (
+        ts.isPropertyAccessExpression(node) &&
+        node.name.text === 'remote' &&
+        /^(electron|require\(['"]electron['"]\))$/.test(node.expression.getText(p.sf))
+      )
+        add(p, node, 'REMOTE_MODULE', 'high', 'electron.remote is used');
+      if (
+        ts.isImportSpecifier(node) &&
+        (node.propertyName ?? node.name).text === 'remote' &&
+        node.parent.parent.parent &&
+        ts.isImportDeclaration(node.parent.parent.parent) &&
+        (node.parent.parent.parent.moduleSpecifier as ts.StringLiteral).text === 'electron'
+      )
+        add(p, node, 'REMOTE_MODULE', 'high', "remote is imported from 'electron'");
+      if (ts.isCallExpression(node) && /\.exposeInMainWorld$/.test(node.expression.getText(p.sf)))
+        add(p, node, 'PRELOAD_BRIDGE_REVIEW', 'low', 'a preload exposes an API to the page: review what it grants');
       ts.forEachChild(node, visit);
     };
     visit(p.sf);
   }
   const anyFile = parsed[0];
-  if (windows > 0 && anyFile && !navigationGuard) add(anyFile, anyFile.sf, 'NAVIGATION_GUARD_MISSING', 'high', "no 'will-navigate' handler that calls preventDefault()");
-  if (windows > 0 && anyFile && !openGuard) add(anyFile, anyFile.sf, 'WINDOW_OPEN_GUARD_MISSING', 'high', "no setWindowOpenHandler that returns { action: 'deny' }");
+  if (windows > 0 && anyFile && !navigationGuard)
+    add(
+      anyFile,
+      anyFile.sf,
+      'NAVIGATION_GUARD_MISSING',
+      'high',
+      "no 'will-navigate' handler that calls preventDefault()",
+    );
+  if (windows > 0 && anyFile && !openGuard)
+    add(
+      anyFile,
+      anyFile.sf,
+      'WINDOW_OPEN_GUARD_MISSING',
+      'high',
+      "no setWindowOpenHandler that returns { action: 'deny' }",
+    );
   return out;
 }
 
 /** Findings not covered by an accepted entry (same rule and file). */
 export function unaccepted(findings: AstFinding[], accepted: AcceptedFinding[]): AstFinding[] {
-  return findings.filter((f) => !accepted.some((a) => a.rule === f.rule && a.file === f.file && a.reason.trim().length > 0));
+  return findings.filter(
+    (f) => !accepted.some((a) => a.rule === f.rule && a.file === f.file && a.reason.trim().length > 0),
+  );
 }
 
 type Report = (node: ts.Node, rule: string, severity: Severity, message: string) => void;
@@ -94,20 +170,45 @@ const FORBIDDEN_TRUE: Array<{ key: string; severity: Severity }> = [
 function checkWebPreferences(p: Parsed, options: ts.ObjectLiteralExpression, report: Report): void {
   const prefsNode = prop(options, 'webPreferences');
   const prefs = prefsNode ? resolveObject(p, prefsNode) : undefined;
-  if (!prefs) return report(options, 'WEB_PREFERENCES_UNRESOLVED', 'high', 'webPreferences are missing or cannot be traced to an object literal');
+  if (!prefs)
+    return report(
+      options,
+      'WEB_PREFERENCES_UNRESOLVED',
+      'high',
+      'webPreferences are missing or cannot be traced to an object literal',
+    );
   const obj = prefs.obj;
   const at = (n: ts.Node | undefined) => n ?? obj;
   for (const r of REQUIRED) {
     const v = prop(obj, r.key);
     const lit = literal(v);
     // These three must be spelled out: an Electron upgrade or a refactor must not change them silently.
-    if (lit !== r.want) report(at(v), `${r.key.toUpperCase()}_NOT_${String(r.want).toUpperCase()}`, r.severity, `webPreferences.${r.key} must be the literal ${r.want} (found ${v ? v.getText(prefs.p.sf) : 'nothing'})`);
+    if (lit !== r.want)
+      report(
+        at(v),
+        `${r.key.toUpperCase()}_NOT_${String(r.want).toUpperCase()}`,
+        r.severity,
+        `webPreferences.${r.key} must be the literal ${r.want} (found ${v ? v.getText(prefs.p.sf) : 'nothing'})`,
+      );
   }
   const webSecurity = prop(obj, 'webSecurity');
-  if (webSecurity && literal(webSecurity) !== true) report(webSecurity, 'WEB_SECURITY_DISABLED', 'high', `webPreferences.webSecurity is ${webSecurity.getText(prefs.p.sf)}`);
+  if (webSecurity && literal(webSecurity) !== true)
+    report(
+      webSecurity,
+      'WEB_SECURITY_DISABLED',
+      'high',
+      `webPreferences.webSecurity is ${webSecurity.getText(prefs.p.sf)}`,
+    );
   const insecure = prop(obj, 'allowRunningInsecureContent');
-  if (insecure && literal(insecure) !== false) report(insecure, 'INSECURE_CONTENT_ALLOWED', 'high', `webPreferences.allowRunningInsecureContent is ${insecure.getText(prefs.p.sf)}`);
-  if (prop(obj, 'enableBlinkFeatures')) report(prop(obj, 'enableBlinkFeatures')!, 'BLINK_FEATURES', 'medium', 'webPreferences.enableBlinkFeatures is set');
+  if (insecure && literal(insecure) !== false)
+    report(
+      insecure,
+      'INSECURE_CONTENT_ALLOWED',
+      'high',
+      `webPreferences.allowRunningInsecureContent is ${insecure.getText(prefs.p.sf)}`,
+    );
+  if (prop(obj, 'enableBlinkFeatures'))
+    report(prop(obj, 'enableBlinkFeatures')!, 'BLINK_FEATURES', 'medium', 'webPreferences.enableBlinkFeatures is set');
   for (const r of FORBIDDEN_TRUE) {
     const v = prop(obj, r.key);
     if (v && literal(v) === true) report(v, `${r.key.toUpperCase()}_ON`, r.severity, `webPreferences.${r.key} is true`);
@@ -123,26 +224,44 @@ function prop(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | un
   return undefined;
 }
 const propName = (n: ts.PropertyName) => (ts.isIdentifier(n) || ts.isStringLiteral(n) ? n.text : undefined);
-const literal = (e: ts.Expression | undefined) => (!e ? undefined : e.kind === ts.SyntaxKind.TrueKeyword ? true : e.kind === ts.SyntaxKind.FalseKeyword ? false : undefined);
+const literal = (e: ts.Expression | undefined) =>
+  !e
+    ? undefined
+    : e.kind === ts.SyntaxKind.TrueKeyword
+      ? true
+      : e.kind === ts.SyntaxKind.FalseKeyword
+        ? false
+        : undefined;
 
 /**
  * Follows an expression to the object literal it stands for: a literal, a local const, or a call of a function
  * (local or imported from a relative module) whose returned value is one.
  */
-function resolveObject(p: Parsed, e: ts.Expression, depth = 0): { p: Parsed; obj: ts.ObjectLiteralExpression } | undefined {
+function resolveObject(
+  p: Parsed,
+  e: ts.Expression,
+  depth = 0,
+): { p: Parsed; obj: ts.ObjectLiteralExpression } | undefined {
   if (depth > 5) return undefined;
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
   if (ts.isObjectLiteralExpression(e)) return { p, obj: e };
   if (ts.isIdentifier(e)) {
     const decl = findDeclaration(p, e.text);
-    if (decl && ts.isVariableDeclaration(decl.node) && decl.node.initializer) return resolveObject(decl.p, decl.node.initializer, depth + 1);
+    if (decl && ts.isVariableDeclaration(decl.node) && decl.node.initializer)
+      return resolveObject(decl.p, decl.node.initializer, depth + 1);
     return undefined;
   }
   if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
     const decl = findDeclaration(p, e.expression.text);
     if (!decl) return undefined;
     const fn = decl.node;
-    const body = ts.isFunctionDeclaration(fn) ? fn.body : ts.isVariableDeclaration(fn) && fn.initializer && (ts.isArrowFunction(fn.initializer) || ts.isFunctionExpression(fn.initializer)) ? fn.initializer.body : undefined;
+    const body = ts.isFunctionDeclaration(fn)
+      ? fn.body
+      : ts.isVariableDeclaration(fn) &&
+          fn.initializer &&
+          (ts.isArrowFunction(fn.initializer) || ts.isFunctionExpression(fn.initializer))
+        ? fn.initializer.body
+        : undefined;
     if (!body) return undefined;
     if (!ts.isBlock(body)) return resolveObject(decl.p, body, depth + 1);
     let found: { p: Parsed; obj: ts.ObjectLiteralExpression } | undefined;
@@ -160,8 +279,16 @@ function resolveObject(p: Parsed, e: ts.Expression, depth = 0): { p: Parsed; obj
 function findDeclaration(p: Parsed, name: string): { p: Parsed; node: ts.Node } | undefined {
   for (const s of p.sf.statements) {
     if (ts.isFunctionDeclaration(s) && s.name?.text === name) return { p, node: s };
-    if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return { p, node: d };
-    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.startsWith('.') && s.importClause?.namedBindings && ts.isNamedImports(s.importClause.namedBindings)) {
+    if (ts.isVariableStatement(s))
+      for (const d of s.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.name.text === name) return { p, node: d };
+    if (
+      ts.isImportDeclaration(s) &&
+      ts.isStringLiteral(s.moduleSpecifier) &&
+      s.moduleSpecifier.text.startsWith('.') &&
+      s.importClause?.namedBindings &&
+      ts.isNamedImports(s.importClause.namedBindings)
+    ) {
       const spec = s.importClause.namedBindings.elements.find((el) => el.name.text === name);
       if (!spec) continue;
       const target = path.resolve(path.dirname(p.file), s.moduleSpecifier.text.replace(/\.(m|c)?js$/, '.$1ts'));
@@ -178,14 +305,28 @@ function findDeclaration(p: Parsed, name: string): { p: Parsed; node: ts.Node } 
 }
 
 function parse(file: string): Parsed {
-  return { file, sf: ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS) };
+  return {
+    file,
+    sf: ts.createSourceFile(
+      file,
+      readFileSync(file, 'utf8'),
+      ts.ScriptTarget.ES2022,
+      true,
+      file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    ),
+  };
 }
 
 /** A function (inline) whose body calls preventDefault() on something. */
 function callsPreventDefault(fn: ts.Expression): boolean {
   let yes = false;
   const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'preventDefault') yes = true;
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'preventDefault'
+    )
+      yes = true;
     ts.forEachChild(n, visit);
   };
   visit(fn);
@@ -230,7 +371,13 @@ function guardedByCheckOf(call: ts.CallExpression, sf: ts.SourceFile): boolean {
   for (let n = call.parent; n && !ts.isSourceFile(n); child = n, n = n.parent) {
     if (ts.isIfStatement(n) && n.thenStatement === child && checks(n.expression)) return true;
     if (ts.isConditionalExpression(n) && n.whenTrue === child && checks(n.condition)) return true;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && n.right === child && checks(n.left)) return true;
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken &&
+      n.right === child &&
+      checks(n.left)
+    )
+      return true;
     if (ts.isFunctionLike(n)) break;
   }
   return false;

@@ -13,9 +13,21 @@ describe('printing uses the Chromium sandbox wherever the platform allows it', (
   });
 
   it('falls back only with a reason: root, or no user namespaces and no helper', () => {
-    expect(decideChromiumSandbox({ ...linux, uid: 0 })).toEqual({ sandbox: false, reason: expect.stringMatching(/root/) });
-    expect(decideChromiumSandbox({ ...linux, usernsClone: '0\n' })).toEqual({ sandbox: false, reason: expect.stringMatching(/unprivileged_userns_clone is 0.*no setuid chrome-sandbox/) });
-    expect(decideChromiumSandbox({ ...linux, maxUserNamespaces: '0' })).toEqual({ sandbox: false, reason: expect.stringMatching(/max_user_namespaces is 0/) });
-    expect(decideChromiumSandbox({ ...linux, apparmorRestrictsUserns: '1\n' })).toEqual({ sandbox: false, reason: expect.stringMatching(/AppArmor/) });
+    expect(decideChromiumSandbox({ ...linux, uid: 0 })).toEqual({
+      sandbox: false,
+      reason: expect.stringMatching(/root/),
+    });
+    expect(decideChromiumSandbox({ ...linux, usernsClone: '0\n' })).toEqual({
+      sandbox: false,
+      reason: expect.stringMatching(/unprivileged_userns_clone is 0.*no setuid chrome-sandbox/),
+    });
+    expect(decideChromiumSandbox({ ...linux, maxUserNamespaces: '0' })).toEqual({
+      sandbox: false,
+      reason: expect.stringMatching(/max_user_namespaces is 0/),
+    });
+    expect(decideChromiumSandbox({ ...linux, apparmorRestrictsUserns: '1\n' })).toEqual({
+      sandbox: false,
+      reason: expect.stringMatching(/AppArmor/),
+    });
   });
 });

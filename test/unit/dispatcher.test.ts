@@ -35,7 +35,10 @@ describe('dispatcher', () => {
       'app.info': async () => ({ version: 1 }) as never,
     } as Handlers;
     const dispatch = createDispatcher(handlers);
-    expect(await dispatch('engines.list', {}, ctx)).toEqual({ ok: false, error: { code: 'ENGINE_TIMEOUT', message: 'slow', details: undefined } });
+    expect(await dispatch('engines.list', {}, ctx)).toEqual({
+      ok: false,
+      error: { code: 'ENGINE_TIMEOUT', message: 'slow', details: undefined },
+    });
     expect(await dispatch('app.info', {}, ctx)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 

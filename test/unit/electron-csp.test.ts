@@ -10,7 +10,10 @@ import { ROOT } from '../helpers/cli.js';
 /** The policy a page declares in <meta http-equiv="Content-Security-Policy">, decoded as a browser reads it. */
 function metaCsp(html: string): string | undefined {
   const tag = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
-  return tag?.[1]?.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return tag?.[1]
+    ?.replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 describe('the desktop page carries its CSP from the protocol handler and its own meta tag', () => {
@@ -29,11 +32,18 @@ describe('the desktop page carries its CSP from the protocol handler and its own
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     }
     expect(await (await serveAppRequest(root, `${APP_ORIGIN}/`)).text()).toContain('<title>t</title>');
-    expect((await serveAppRequest(root, `${APP_ORIGIN}/assets/a.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await serveAppRequest(root, `${APP_ORIGIN}/assets/a.js`)).headers.get('content-type')).toMatch(
+      /^text\/javascript/,
+    );
   });
 
   it('refuses traversal, missing assets and other hosts', async () => {
-    for (const u of [`${APP_ORIGIN}/..%2f..%2fsw-outside.txt`, `${APP_ORIGIN}/assets/missing.js`, 'stowaway://evil/index.html', 'not a url']) {
+    for (const u of [
+      `${APP_ORIGIN}/..%2f..%2fsw-outside.txt`,
+      `${APP_ORIGIN}/assets/missing.js`,
+      'stowaway://evil/index.html',
+      'not a url',
+    ]) {
       const res = await serveAppRequest(root, u);
       expect(res.status, u).toBeGreaterThanOrEqual(400);
       expect(await res.text()).not.toContain('secret');
@@ -42,7 +52,9 @@ describe('the desktop page carries its CSP from the protocol handler and its own
 
   it('the built index.html (npm run build) declares the same policy in a meta tag before any script', async () => {
     const dist = path.join(ROOT, 'dist/renderer');
-    expect(existsSync(path.join(dist, 'index.html')), 'dist/renderer/index.html is missing: run `npm run build`').toBe(true);
+    expect(existsSync(path.join(dist, 'index.html')), 'dist/renderer/index.html is missing: run `npm run build`').toBe(
+      true,
+    );
     const res = await serveAppRequest(dist, `${APP_ORIGIN}/index.html`);
     expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy());
     const html = await res.text();

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mainWindowOptions, APP_ORIGIN } from '../../electron/shell/window-options.js';
-import { allowPermission, isAllowedNavigation, isSafeExternalUrl, isTrustedSender } from '../../electron/shell/guards.js';
+import {
+  allowPermission,
+  isAllowedNavigation,
+  isSafeExternalUrl,
+  isTrustedSender,
+} from '../../electron/shell/guards.js';
 import { contentSecurityPolicy } from '../../electron/server/csp.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -33,14 +38,22 @@ describe('Electron window hardening', () => {
 
   it('allows navigation only inside the app origin', () => {
     expect(isAllowedNavigation(`${APP_ORIGIN}/index.html`)).toBe(true);
-    for (const url of ['https://example.com/', 'file:///etc/passwd', 'http://127.0.0.1:1/', 'javascript:alert(1)', 'stowaway://evil/x', 'not a url']) {
+    for (const url of [
+      'https://example.com/',
+      'file:///etc/passwd',
+      'http://127.0.0.1:1/',
+      'javascript:alert(1)',
+      'stowaway://evil/x',
+      'not a url',
+    ]) {
       expect(isAllowedNavigation(url), url).toBe(false);
     }
   });
 
   it('opens only https links externally', () => {
     expect(isSafeExternalUrl('https://attack.mitre.org/techniques/T1611/')).toBe(true);
-    for (const url of ['http://x', 'file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'stowaway://app/']) expect(isSafeExternalUrl(url), url).toBe(false);
+    for (const url of ['http://x', 'file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'stowaway://app/'])
+      expect(isSafeExternalUrl(url), url).toBe(false);
   });
 
   it('trusts IPC only from the top frame of our own windows on our origin', () => {
@@ -54,7 +67,8 @@ describe('Electron window hardening', () => {
   });
 
   it('grants no permission requests', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) expect(allowPermission(p)).toBe(false);
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal'])
+      expect(allowPermission(p)).toBe(false);
   });
 
   it('uses a strict CSP without inline or eval scripts', () => {
@@ -71,7 +85,7 @@ describe('Electron window hardening', () => {
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\s*[,)]/);
     const main = readFileSync(path.join(ROOT, 'electron/shell/main.ts'), 'utf8');
     expect(main).toContain('enableSandbox()');
-    expect(main).toContain("setWindowOpenHandler");
+    expect(main).toContain('setWindowOpenHandler');
     expect(main).toContain("'will-navigate'");
     expect(main).not.toMatch(/webSecurity:\s*false|enableBlinkFeatures|allowRunningInsecureContent:\s*true/);
   });

@@ -22,7 +22,10 @@ describe('invisible characters from containers', () => {
   it('bound names for one line after making them visible', () => {
     expect(shown(`a\u202eb${'x'.repeat(500)}`, 20)).toBe('a\\u202ebxxxxxxxxxxx…');
     expect(shown(undefined)).toBe('');
-    const label = bundleLabel({ engine: { id: 'e', name: 'E'.repeat(256), endpoint: 'x' }, host: `h\u202e${'H'.repeat(255)}` });
+    const label = bundleLabel({
+      engine: { id: 'e', name: 'E'.repeat(256), endpoint: 'x' },
+      host: `h\u202e${'H'.repeat(255)}`,
+    });
     expect(label.length).toBeLessThanOrEqual(256 - ' (2026-12-02 17:05)'.length);
     expect(label).toMatch(/^E{95}… on h\u202eH{93}…$/);
   });

@@ -29,7 +29,9 @@ describe('bundle frame in a pod log', () => {
 
 describe('collection plan', () => {
   it('gives every node a distinct valid Job name, however its name is spelt', () => {
-    const names = ['ip-10-0-1-5.ec2.internal', 'IP-10-0-1-5.EC2.INTERNAL', 'x'.repeat(300), '--', 'node_ä'].map(jobNameFor);
+    const names = ['ip-10-0-1-5.ec2.internal', 'IP-10-0-1-5.EC2.INTERNAL', 'x'.repeat(300), '--', 'node_ä'].map(
+      jobNameFor,
+    );
     for (const n of names) expect(n).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
     expect(new Set(names).size).toBe(names.length);
   });
@@ -39,7 +41,10 @@ describe('collection plan', () => {
     const spec = (plan.jobs[0]!.job as any).spec.template.spec;
     expect(spec.nodeName).toBe('n1');
     expect(spec.containers[0].volumeMounts.find((m: any) => m.name === 'engine-data').readOnly).toBe(true);
-    expect(spec.volumes.map((v: any) => v.hostPath?.path).filter(Boolean)).toEqual(['/var/run/docker.sock', '/var/lib/docker']);
+    expect(spec.volumes.map((v: any) => v.hostPath?.path).filter(Boolean)).toEqual([
+      '/var/run/docker.sock',
+      '/var/lib/docker',
+    ]);
     expect(spec.containers[0].securityContext.privileged).toBeUndefined();
   });
 

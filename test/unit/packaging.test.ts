@@ -22,7 +22,12 @@ describe('desktop packaging', () => {
   });
 
   it('turns off the fuses that would let the packaged app run as plain Node', () => {
-    expect(builder.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
+    expect(builder.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+    });
   });
 
   it('gives file:// pages no extra privileges, with fuse names electron-builder knows', () => {
@@ -44,7 +49,11 @@ describe('desktop packaging', () => {
   });
 
   it('uses a supported Electron major', () => {
-    const major = Number(String(pkg.devDependencies.electron).replace(/^[^\d]*/, '').split('.')[0]);
+    const major = Number(
+      String(pkg.devDependencies.electron)
+        .replace(/^[^\d]*/, '')
+        .split('.')[0],
+    );
     expect(major).toBeGreaterThanOrEqual(43);
   });
 });

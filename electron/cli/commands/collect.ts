@@ -23,7 +23,10 @@ export function registerCollect(program: Command): void {
   const cmd = program
     .command('collect')
     .description('collect evidence from an engine into one offline bundle (.tar.gz) to analyse elsewhere')
-    .requiredOption('--out <file>', 'bundle file to write (e.g. evidence.tar.gz); - writes it to stdout as framed base64 lines (used by collection Jobs, whose log carries it back)')
+    .requiredOption(
+      '--out <file>',
+      'bundle file to write (e.g. evidence.tar.gz); - writes it to stdout as framed base64 lines (used by collection Jobs, whose log carries it back)',
+    )
     .option('--since <duration>', 'engine event history to include, e.g. 30m, 24h, 7d', '24h')
     .option('--exec', 'when the host cannot read a container, run commands inside it (leaves exec events)')
     .option('--stats', 'sample CPU and memory of running containers')
@@ -50,9 +53,18 @@ export function registerCollect(program: Command): void {
     try {
       const target = await useTarget(engine, o);
       const out = dir ? path.join(dir, 'bundle.tar.gz') : path.resolve(o.out);
-      const b = await engine.call('bundles.collect', { engineId: target.engine.id, out, since: o.since, exec: o.exec, stats: o.stats, engineName: o.engineName });
+      const b = await engine.call('bundles.collect', {
+        engineId: target.engine.id,
+        out,
+        since: o.since,
+        exec: o.exec,
+        stats: o.stats,
+        engineName: o.engineName,
+      });
       if (toStdout) {
-        await new Promise<void>((resolve, reject) => process.stdout.write(encodeBundleFrame(readFileSync(b.path)), (e) => (e ? reject(e) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          process.stdout.write(encodeBundleFrame(readFileSync(b.path)), (e) => (e ? reject(e) : resolve())),
+        );
         process.stderr.write(`Collected ${b.containers} containers, ${b.findings} findings\n`);
       } else {
         progress.done();

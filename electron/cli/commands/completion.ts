@@ -28,7 +28,13 @@ function spec(cmd: Command): Spec {
     choices: o.argChoices ?? (o.long ? VALUE_CHOICES[o.long] : undefined),
   }));
   const first = cmd.registeredArguments[0] as (Argument & { argChoices?: string[] }) | undefined;
-  return { name: cmd.name(), description: cmd.description(), options, subcommands: cmd.commands.map(spec), positional: first?.argChoices ?? [] };
+  return {
+    name: cmd.name(),
+    description: cmd.description(),
+    options,
+    subcommands: cmd.commands.map(spec),
+    positional: first?.argChoices ?? [],
+  };
 }
 
 // Words for shells: names and flags come from our own command definitions, never from user input.
@@ -42,7 +48,9 @@ export function bashCompletion(root: Spec): string {
     const valued = s.options.filter((o) => o.takesValue);
     const choiceCases = valued
       .filter((o) => o.choices?.length)
-      .map((o) => `        ${o.flags.join('|')}) COMPREPLY=( $(compgen -W '${words(o.choices!)}' -- "$cur") ); return ;;`)
+      .map(
+        (o) => `        ${o.flags.join('|')}) COMPREPLY=( $(compgen -W '${words(o.choices!)}' -- "$cur") ); return ;;`,
+      )
       .join('\n');
     cases.push(`    '${path.join(' ')}')
       case "$prev" in
@@ -92,19 +100,25 @@ export function zshCompletion(root: Spec): string {
     const args = s.options.map((o) => {
       const desc = esc(o.description.replace(/[[\]:]/g, ' '));
       const value = o.takesValue ? `:value:${o.choices?.length ? `(${words(o.choices)})` : ''}` : '';
-      return o.flags.length > 1 ? `    '(${o.flags.join(' ')})'{${o.flags.join(',')}}'[${desc}]${value}'` : `    '${o.flags[0]}[${desc}]${value}'`;
+      return o.flags.length > 1
+        ? `    '(${o.flags.join(' ')})'{${o.flags.join(',')}}'[${desc}]${value}'`
+        : `    '${o.flags[0]}[${desc}]${value}'`;
     });
     const subs = s.subcommands.map((c) => `'${esc(c.name)}:${esc(c.description.replace(/:/g, ' '))}'`);
     fns.push(`${fname(path)}() {
   local line state
   _arguments -C \\
 ${[...args, s.positional.length ? `    '1:value:(${words(s.positional)})'` : '', subs.length ? "    '1: :->cmds'" : '', subs.length ? "    '*::arg:->args'" : ''].filter(Boolean).join(' \\\n')}
-${subs.length ? `  case $state in
+${
+  subs.length
+    ? `  case $state in
     cmds) local -a cmds; cmds=(${subs.join(' ')}); _describe 'command' cmds ;;
     args) case $line[1] in
 ${s.subcommands.map((c) => `      ${c.name}) ${fname([...path, c.name])} ;;`).join('\n')}
     esac ;;
-  esac` : ''}
+  esac`
+    : ''
+}
 }`);
     for (const c of s.subcommands) walk(c, [...path, c.name]);
   };
@@ -118,10 +132,14 @@ if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _stowaway "$@"; else compde
 }
 
 export function fishCompletion(root: Spec): string {
-  const out = ['# fish completion for stowaway: put it in ~/.config/fish/completions/stowaway.fish', 'complete -c stowaway -f'];
+  const out = [
+    '# fish completion for stowaway: put it in ~/.config/fish/completions/stowaway.fish',
+    'complete -c stowaway -f',
+  ];
   const walk = (s: Spec, path: string[]) => {
     const cond = path.length === 0 ? `__fish_use_subcommand` : `__fish_seen_subcommand_from ${path.at(-1)}`;
-    for (const c of s.subcommands) out.push(`complete -c stowaway -n '${cond}' -a '${esc(c.name)}' -d '${esc(c.description)}'`);
+    for (const c of s.subcommands)
+      out.push(`complete -c stowaway -n '${cond}' -a '${esc(c.name)}' -d '${esc(c.description)}'`);
     if (s.positional.length) out.push(`complete -c stowaway -n '${cond}' -a '${words(s.positional)}'`);
     for (const o of s.options) {
       const parts = o.flags.map((f) => (f.startsWith('--') ? `-l ${f.slice(2)}` : `-s ${f.slice(1)}`));
@@ -142,7 +160,11 @@ export function registerCompletion(program: Command): void {
     .addArgument(new Argument('<shell>', SHELLS.join(', ')).choices(SHELLS))
     .action((shell: string, _opts: unknown, cmd: Command) => {
       const root = spec(rootOf(cmd));
-      const make: Record<Shell, (s: Spec) => string> = { bash: bashCompletion, zsh: zshCompletion, fish: fishCompletion };
+      const make: Record<Shell, (s: Spec) => string> = {
+        bash: bashCompletion,
+        zsh: zshCompletion,
+        fish: fishCompletion,
+      };
       process.stdout.write(make[shell as Shell](root));
     });
 }

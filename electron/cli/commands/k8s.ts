@@ -27,12 +27,16 @@ export function registerK8s(program: Command): void {
   const k8s = program.command('k8s').description('work with Kubernetes clusters through their API server');
   k8s
     .command('collect')
-    .description('run one short-lived collector Job per node and fetch each node\'s evidence bundle into a directory')
+    .description("run one short-lived collector Job per node and fetch each node's evidence bundle into a directory")
     .requiredOption('--context <name>', 'kubeconfig context of the cluster')
     .option('--out <dir>', 'directory for the bundles (one <node>.tar.gz each) and collection.json')
     .option('--nodes <selector>', 'label selector of the nodes to collect from (default: every node)')
     .option('--dry-run', 'print the manifests that would be created, and create nothing')
-    .option('--image <image>', 'collector image (build it from electron/engine/kube/collect/Dockerfile)', DEFAULT_COLLECTOR_IMAGE)
+    .option(
+      '--image <image>',
+      'collector image (build it from electron/engine/kube/collect/Dockerfile)',
+      DEFAULT_COLLECTOR_IMAGE,
+    )
     .option('--since <duration>', 'engine event history each node includes', '24h')
     .option('--timeout <duration>', 'longest the whole collection may take', '15m')
     .action(async (o: CollectFlags) => {
@@ -45,7 +49,8 @@ export function registerK8s(program: Command): void {
         parseSince(o.since);
         const now = Date.now();
         timeoutMs = now - parseSince(o.timeout, now).getTime();
-        if (!/^\d+(ms|s|m|h|d|w)$/.test(o.timeout.trim()) || timeoutMs <= 0) throw new Error(`--timeout takes a duration such as 10m, not "${terminalSafe(o.timeout, 40)}"`);
+        if (!/^\d+(ms|s|m|h|d|w)$/.test(o.timeout.trim()) || timeoutMs <= 0)
+          throw new Error(`--timeout takes a duration such as 10m, not "${terminalSafe(o.timeout, 40)}"`);
       } catch (e) {
         return fail((e as Error).message);
       }
@@ -73,16 +78,28 @@ export function registerK8s(program: Command): void {
           return;
         }
         // The command is the analyst's explicit request to create the collection Jobs.
-        const result = await engine.call('kube.collect', { ...collection, outDir: path.resolve(o.out!), timeoutMs, confirm: true }, { signal: controller.signal });
+        const result = await engine.call(
+          'kube.collect',
+          { ...collection, outDir: path.resolve(o.out!), timeoutMs, confirm: true },
+          { signal: controller.signal },
+        );
         progress.done();
         const ok = result.nodes.filter((n) => n.status === 'collected');
-        for (const n of result.nodes) process.stderr.write(`${terminalSafe(n.node, 80)}: ${n.status === 'collected' ? `${n.file} (${n.size} bytes)` : `failed: ${terminalSafe(n.error ?? '', 300)}`}\n`);
+        for (const n of result.nodes)
+          process.stderr.write(
+            `${terminalSafe(n.node, 80)}: ${n.status === 'collected' ? `${n.file} (${n.size} bytes)` : `failed: ${terminalSafe(n.error ?? '', 300)}`}\n`,
+          );
         for (const c of result.cleanup) process.stderr.write(`cleanup: ${terminalSafe(c, 300)}\n`);
-        process.stderr.write(`Collected ${ok.length} of ${result.nodes.length} nodes into ${o.out}; open them with: stowaway case import ${o.out}\n`);
+        process.stderr.write(
+          `Collected ${ok.length} of ${result.nodes.length} nodes into ${o.out}; open them with: stowaway case import ${o.out}\n`,
+        );
         process.exitCode = controller.signal.aborted ? 130 : ok.length ? EXIT.ok : EXIT.usage;
       } catch (e) {
         progress.done();
-        fail(isAppError(e) ? `${e.message} [${e.code}]` : (e as Error).message, controller.signal.aborted ? 130 : EXIT.usage);
+        fail(
+          isAppError(e) ? `${e.message} [${e.code}]` : (e as Error).message,
+          controller.signal.aborted ? 130 : EXIT.usage,
+        );
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -14,8 +14,15 @@ export function registerServe(program: Command): void {
     .action(async (opts: { port: number; open: boolean }) => {
       const app = createApp();
       const staticDir = rendererDir();
-      const web = await startWebServer({ dispatch: app.dispatch, bus: app.bus, user: app.user, staticDir, port: opts.port });
-      if (!staticDir) process.stderr.write('warning: the UI is not built (run `npm run build`); serving the API only\n');
+      const web = await startWebServer({
+        dispatch: app.dispatch,
+        bus: app.bus,
+        user: app.user,
+        staticDir,
+        port: opts.port,
+      });
+      if (!staticDir)
+        process.stderr.write('warning: the UI is not built (run `npm run build`); serving the API only\n');
       process.stdout.write(`Stowaway is serving on ${web.url}\n`);
       // Other local users can read the opener's argv: it gets a one-time code, never the token.
       if (opts.open) openBrowser(web.loginUrl());

@@ -1,9 +1,21 @@
 import type { DetectorMeta, Finding, Severity } from '../../../shared/domain/finding.js';
 import type { ScanResult } from '../../../shared/domain/scan.js';
-import { ATTACK_DOMAIN, ATTACK_VERSION, attackLabel, attackName, attackTactics, attackUrl } from '../../../shared/domain/attack-techniques.js';
+import {
+  ATTACK_DOMAIN,
+  ATTACK_VERSION,
+  attackLabel,
+  attackName,
+  attackTactics,
+  attackUrl,
+} from '../../../shared/domain/attack-techniques.js';
 
 /** SARIF levels for our severities: anything that needs acting on is an error for a CI gate. */
-const LEVEL: Record<Severity, 'note' | 'warning' | 'error'> = { low: 'note', medium: 'warning', high: 'error', critical: 'error' };
+const LEVEL: Record<Severity, 'note' | 'warning' | 'error'> = {
+  low: 'note',
+  medium: 'warning',
+  high: 'error',
+  critical: 'error',
+};
 /** GitHub code scanning reads `security-severity` (0-10) to rank security results. */
 const SECURITY_SEVERITY: Record<Severity, string> = { low: '3.0', medium: '5.5', high: '8.0', critical: '9.5' };
 
@@ -13,7 +25,8 @@ const TAXONOMY = 'MITRE ATT&CK';
 const technique = (id: string) => ({ id, name: attackName(id), tactics: [...attackTactics(id)], url: attackUrl(id) });
 const tacticsOf = (ids: readonly string[]) => [...new Set(ids.flatMap((t) => attackTactics(t)))];
 /** Relationships from a rule to the ATT&CK taxa it detects, the way SARIF links a rule to a taxonomy. */
-const relationships = (ids: readonly string[]) => ids.map((id) => ({ target: { id, toolComponent: { name: TAXONOMY } }, kinds: ['relevant'] }));
+const relationships = (ids: readonly string[]) =>
+  ids.map((id) => ({ target: { id, toolComponent: { name: TAXONOMY } }, kinds: ['relevant'] }));
 
 function rule(meta: DetectorMeta) {
   return {
@@ -38,7 +51,16 @@ function rule(meta: DetectorMeta) {
     relationships: relationships(meta.attack),
     properties: {
       // Dashboards filter on tags: technique ids, "T1610 Deploy Container" labels and the tactics.
-      tags: [...new Set(['security', ...meta.attack, ...meta.attack.map(attackLabel), ...tacticsOf(meta.attack), ...meta.strategy, meta.kind])],
+      tags: [
+        ...new Set([
+          'security',
+          ...meta.attack,
+          ...meta.attack.map(attackLabel),
+          ...tacticsOf(meta.attack),
+          ...meta.strategy,
+          meta.kind,
+        ]),
+      ],
       'security-severity': SECURITY_SEVERITY[meta.severity],
       strategy: meta.strategy,
       attack: meta.attack,
@@ -61,10 +83,18 @@ function result(f: Finding, ruleIndex: number, scan: ScanResult) {
       {
         logicalLocations: [
           f.workload
-            ? { name: f.container?.name ?? `${f.workload.kind}/${f.workload.name}`, fullyQualifiedName: `${scan.engine.endpoint}/namespaces/${f.workload.namespace}/${f.workload.kind.toLowerCase()}s/${f.workload.name}${f.workload.container ? `/containers/${f.workload.container}` : ''}`, kind: 'resource' }
+            ? {
+                name: f.container?.name ?? `${f.workload.kind}/${f.workload.name}`,
+                fullyQualifiedName: `${scan.engine.endpoint}/namespaces/${f.workload.namespace}/${f.workload.kind.toLowerCase()}s/${f.workload.name}${f.workload.container ? `/containers/${f.workload.container}` : ''}`,
+                kind: 'resource',
+              }
             : f.container
-            ? { name: f.container.name, fullyQualifiedName: `${scan.engine.endpoint}/containers/${f.container.id}`, kind: 'resource' }
-            : { name: scan.engine.name, fullyQualifiedName: scan.engine.endpoint, kind: 'resource' },
+              ? {
+                  name: f.container.name,
+                  fullyQualifiedName: `${scan.engine.endpoint}/containers/${f.container.id}`,
+                  kind: 'resource',
+                }
+              : { name: scan.engine.name, fullyQualifiedName: scan.engine.endpoint, kind: 'resource' },
         ],
         message: { text: where },
       },
@@ -92,21 +122,42 @@ export function toSarif(scan: ScanResult, metas: readonly DetectorMeta[], toolVe
   const rules = metas.map(rule);
   const index = new Map(metas.map((m, i) => [m.id, i]));
   // Every technique a rule or a result names, as taxa of the bundled ATT&CK table: the one source of names and tactics.
-  const ids = [...new Set([...metas.flatMap((m) => m.attack), ...scan.findings.flatMap((f) => f.attack), ...(scan.suppressed ?? []).flatMap((f) => f.attack)])].sort();
+  const ids = [
+    ...new Set([
+      ...metas.flatMap((m) => m.attack),
+      ...scan.findings.flatMap((f) => f.attack),
+      ...(scan.suppressed ?? []).flatMap((f) => f.attack),
+    ]),
+  ].sort();
   const taxonomy = {
     name: TAXONOMY,
     version: ATTACK_VERSION,
     organization: 'MITRE',
     informationUri: 'https://attack.mitre.org/',
     shortDescription: { text: `ATT&CK ${ATTACK_DOMAIN} v${ATTACK_VERSION}, as bundled with Stowaway` },
-    taxa: ids.map((id) => ({ id, name: attackName(id), shortDescription: { text: attackLabel(id) }, helpUri: attackUrl(id), properties: { tactics: [...attackTactics(id)] } })),
+    taxa: ids.map((id) => ({
+      id,
+      name: attackName(id),
+      shortDescription: { text: attackLabel(id) },
+      helpUri: attackUrl(id),
+      properties: { tactics: [...attackTactics(id)] },
+    })),
   };
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0' as const,
     runs: [
       {
-        tool: { driver: { name: 'Stowaway', semanticVersion: toolVersion, version: toolVersion, informationUri: 'https://attack.mitre.org/', rules, supportedTaxonomies: [{ name: TAXONOMY }] } },
+        tool: {
+          driver: {
+            name: 'Stowaway',
+            semanticVersion: toolVersion,
+            version: toolVersion,
+            informationUri: 'https://attack.mitre.org/',
+            rules,
+            supportedTaxonomies: [{ name: TAXONOMY }],
+          },
+        },
         taxonomies: [taxonomy],
         automationDetails: { id: `stowaway-scan/${scan.engine.id}/${scan.scannedAt}` },
         invocations: [
@@ -118,14 +169,36 @@ export function toSarif(scan: ScanResult, metas: readonly DetectorMeta[], toolVe
               level: 'warning' as const,
               message: { text: `${e.call}: ${e.message}` },
               descriptor: { id: e.code },
-              ...(e.containerId ? { locations: [{ logicalLocations: [{ fullyQualifiedName: `${scan.engine.endpoint}/containers/${e.containerId}`, kind: 'resource' }] }] } : {}),
+              ...(e.containerId
+                ? {
+                    locations: [
+                      {
+                        logicalLocations: [
+                          {
+                            fullyQualifiedName: `${scan.engine.endpoint}/containers/${e.containerId}`,
+                            kind: 'resource',
+                          },
+                        ],
+                      },
+                    ],
+                  }
+                : {}),
             })),
           },
         ],
         results: [
           ...scan.findings.map((f) => result(f, index.get(f.detector) ?? -1, scan)),
           // Suppressed findings stay in the log as SARIF suppressions, so dashboards show what an allowlist hid.
-          ...(scan.suppressed ?? []).map((f) => ({ ...result(f, index.get(f.detector) ?? -1, scan), suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: `suppressed by ${f.suppressedBy ?? 'an allowlist entry'}` }] })),
+          ...(scan.suppressed ?? []).map((f) => ({
+            ...result(f, index.get(f.detector) ?? -1, scan),
+            suppressions: [
+              {
+                kind: 'external' as const,
+                status: 'accepted' as const,
+                justification: `suppressed by ${f.suppressedBy ?? 'an allowlist entry'}`,
+              },
+            ],
+          })),
         ],
         properties: { engine: scan.engine, containers: scan.containers.length },
       },

@@ -21,7 +21,10 @@ export const bundleEngineId = (caseId: string): string => `bundle-${caseId}`.sli
  * asked of an evidence bundle: the bundle holds what was collected then, and nothing can be asked of it now.
  */
 export function readOnlyBundleError(name: string, what = 'this needs a live engine'): AppError {
-  return new AppError('FORBIDDEN', `read-only evidence bundle: "${name.slice(0, 256)}" holds evidence collected earlier; ${what}`);
+  return new AppError(
+    'FORBIDDEN',
+    `read-only evidence bundle: "${name.slice(0, 256)}" holds evidence collected earlier; ${what}`,
+  );
 }
 
 const READ_ONLY: EngineCapabilities = { mode: 'read-only', liveEvents: false };
@@ -39,7 +42,13 @@ export class BundleEngines implements EngineSource {
 
   /** Registers the bundle of an imported case as an engine and connects it (which publishes its state). */
   open(c: CaseView, b: OpenedBundle): EngineConfig {
-    return this.register(c, bundleLabel(b.manifest), `collected ${b.manifest.createdAt.slice(0, 64)} by ${b.manifest.createdBy.slice(0, 256)} from ${b.manifest.engine.endpoint.slice(0, 512)}`, b.result, b.evidence);
+    return this.register(
+      c,
+      bundleLabel(b.manifest),
+      `collected ${b.manifest.createdAt.slice(0, 64)} by ${b.manifest.createdBy.slice(0, 256)} from ${b.manifest.engine.endpoint.slice(0, 512)}`,
+      b.result,
+      b.evidence,
+    );
   }
 
   /**
@@ -47,7 +56,8 @@ export class BundleEngines implements EngineSource {
    * bundle. Does nothing for other cases, for a bundle already open, or when the case holds no evidence set.
    */
   openFromCase(c: CaseView, store: () => CaseService): EngineConfig | undefined {
-    if (!c.readOnly || this.outcomes.has(bundleEngineId(c.id)) || this.outcomes.has(`${bundleEngineId(c.id)}-1`)) return undefined;
+    if (!c.readOnly || this.outcomes.has(bundleEngineId(c.id)) || this.outcomes.has(`${bundleEngineId(c.id)}-1`))
+      return undefined;
     const cases = store();
     const scans = cases.scans(c.id).filter((s) => s.evidenceSha256);
     let first: EngineConfig | undefined;
@@ -73,7 +83,14 @@ export class BundleEngines implements EngineSource {
     }
   }
 
-  private register(c: CaseView, label: string, provenance: string, result: ScanResult, evidence: EngineEvidence, id = bundleEngineId(c.id)): EngineConfig {
+  private register(
+    c: CaseView,
+    label: string,
+    provenance: string,
+    result: ScanResult,
+    evidence: EngineEvidence,
+    id = bundleEngineId(c.id),
+  ): EngineConfig {
     const config: EngineConfig = {
       id,
       name: `bundle: ${label}`.slice(0, 256),
@@ -118,8 +135,11 @@ export class BundleEngines implements EngineSource {
 
   /** containers.inspect of a bundle engine, by full id or unique prefix, as the Engine API accepts. */
   async inspect(engineId: string, containerId: string): Promise<ContainerDetail> {
-    const found = this.require(engineId).evidence.containers.find((c) => c.container.id.startsWith(containerId) || c.container.name === containerId);
-    if (!found) throw new AppError('NOT_FOUND', `The evidence bundle holds no container "${containerId.slice(0, 128)}"`);
+    const found = this.require(engineId).evidence.containers.find(
+      (c) => c.container.id.startsWith(containerId) || c.container.name === containerId,
+    );
+    if (!found)
+      throw new AppError('NOT_FOUND', `The evidence bundle holds no container "${containerId.slice(0, 128)}"`);
     return found.container;
   }
 
@@ -150,5 +170,9 @@ export function rehomeResult(r: ScanResult, engineId: string): ScanResult {
 }
 
 export function rehomeEvidence(ev: EngineEvidence, engineId: string): EngineEvidence {
-  return { ...ev, engine: { ...ev.engine, id: engineId }, containers: ev.containers.map((c) => ({ ...c, container: { ...c.container, engineId } })) };
+  return {
+    ...ev,
+    engine: { ...ev.engine, id: engineId },
+    containers: ev.containers.map((c) => ({ ...c, container: { ...c.container, engineId } })),
+  };
 }

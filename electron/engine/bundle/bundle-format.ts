@@ -26,9 +26,20 @@ export const BundleManifestSchema = z
     createdBy: z.string().max(256),
     host: z.string().max(256),
     stowawayVersion: z.string().max(64),
-    engine: z.object({ id: z.string().max(128), name: z.string().max(256), endpoint: z.string().max(2048), serverVersion: z.string().max(64).optional() }),
+    engine: z.object({
+      id: z.string().max(128),
+      name: z.string().max(256),
+      endpoint: z.string().max(2048),
+      serverVersion: z.string().max(64).optional(),
+    }),
     files: z
-      .array(z.object({ path: BundleEntryNameSchema, sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().min(0) }))
+      .array(
+        z.object({
+          path: BundleEntryNameSchema,
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          size: z.number().int().min(0),
+        }),
+      )
       .max(100_000),
   })
   .strict();

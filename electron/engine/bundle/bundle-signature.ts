@@ -20,7 +20,9 @@ export interface BundleSigner {
 }
 
 export function signManifest(key: CustodyKey, manifestJson: string): Buffer {
-  return Buffer.from(JSON.stringify({ alg: 'ed25519', publicKey: key.publicPem, signature: signText(key, manifestJson) }));
+  return Buffer.from(
+    JSON.stringify({ alg: 'ed25519', publicKey: key.publicPem, signature: signText(key, manifestJson) }),
+  );
 }
 
 export function checkBundleSignature(b: Pick<OpenedBundle, 'signature' | 'manifestRaw'>): BundleSigner {
@@ -33,6 +35,7 @@ export function checkBundleSignature(b: Pick<OpenedBundle, 'signature' | 'manife
   } catch {
     return { status: 'invalid', summary: 'the bundle signature is unreadable' };
   }
-  if (!verifyText(parsed.publicKey, b.manifestRaw.toString('utf8'), parsed.signature)) return { status: 'invalid', fingerprint, summary: `the bundle signature does NOT verify (key ${fingerprint})` };
+  if (!verifyText(parsed.publicKey, b.manifestRaw.toString('utf8'), parsed.signature))
+    return { status: 'invalid', fingerprint, summary: `the bundle signature does NOT verify (key ${fingerprint})` };
   return { status: 'verified', fingerprint, summary: `signed by Ed25519 key ${fingerprint}; the signature verifies` };
 }

@@ -16,7 +16,11 @@ export interface CollectRequest {
  * One scan's outcome as an offline evidence bundle, signed with this installation's custody key (the one
  * `stowaway case key` prints), so the receiving side can tell who wrote it.
  */
-export async function collectBundle(outcome: ScanOutcome, req: CollectRequest, opts: { dataDir: string; createdBy: string }) {
+export async function collectBundle(
+  outcome: ScanOutcome,
+  req: CollectRequest,
+  opts: { dataDir: string; createdBy: string },
+) {
   let { result, evidence } = outcome;
   if (req.engineName) {
     // A node's collector names its engine after the node, so bundles of a whole cluster stay apart in one case.
@@ -28,9 +32,21 @@ export async function collectBundle(outcome: ScanOutcome, req: CollectRequest, o
   // Whole text files travel as blobs under their own hash, so the receiving side can verify them.
   const blobs: Buffer[] = [];
   for (const ce of evidence.containers) {
-    for (const fc of ce.fileContents) if (fc.text !== undefined && sha256Hex(fc.text) === fc.sha256) blobs.push(Buffer.from(fc.text, 'utf8'));
+    for (const fc of ce.fileContents)
+      if (fc.text !== undefined && sha256Hex(fc.text) === fc.sha256) blobs.push(Buffer.from(fc.text, 'utf8'));
   }
   const file = path.resolve(req.out);
-  const manifest = await writeBundle(file, { result, evidence, blobs, createdBy: opts.createdBy, signWith: custodyKey(opts.dataDir) });
-  return { path: file, containers: result.containers.length, findings: result.findings.length, files: manifest.files.length };
+  const manifest = await writeBundle(file, {
+    result,
+    evidence,
+    blobs,
+    createdBy: opts.createdBy,
+    signWith: custodyKey(opts.dataDir),
+  });
+  return {
+    path: file,
+    containers: result.containers.length,
+    findings: result.findings.length,
+    files: manifest.files.length,
+  };
 }

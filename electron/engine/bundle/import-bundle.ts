@@ -25,7 +25,11 @@ export interface ImportJob {
   limits?: BundleLimits;
 }
 export type ImportReply =
-  | { ok: true; caseId: string; opened?: Omit<OpenedBundle, 'blobs' | 'signature' | 'manifestRaw'> & { signer: BundleSigner } }
+  | {
+      ok: true;
+      caseId: string;
+      opened?: Omit<OpenedBundle, 'blobs' | 'signature' | 'manifestRaw'> & { signer: BundleSigner };
+    }
   | { ok: false; error: ErrorPayload };
 
 /**
@@ -34,7 +38,13 @@ export type ImportReply =
  */
 export async function importBundle(cases: CaseService, file: string, opts: ImportOptions = {}): Promise<CaseView> {
   const abs = path.resolve(file);
-  const job: ImportJob = { dataDir: cases.dataDir, user: cases.user, file: abs, actor: opts.actor, limits: opts.limits };
+  const job: ImportJob = {
+    dataDir: cases.dataDir,
+    user: cases.user,
+    file: abs,
+    actor: opts.actor,
+    limits: opts.limits,
+  };
   const answer = await runWorker(job);
   if (!answer.ok) throw new AppError(answer.error.code, answer.error.message, answer.error.details);
   const view = cases.get(answer.caseId);
@@ -47,7 +57,11 @@ export async function importBundle(cases: CaseService, file: string, opts: Impor
  * Validated first (readBundle: streaming, bounded), then the scan, the evidence set and the raw blobs go in, in one
  * transaction, with the provenance the bundle states (who collected, when, where) and whether its signature holds.
  */
-export async function importBundleHere(cases: CaseService, file: string, opts: ImportOptions = {}): Promise<{ view: CaseView; opened?: OpenedBundle & { signer: BundleSigner } }> {
+export async function importBundleHere(
+  cases: CaseService,
+  file: string,
+  opts: ImportOptions = {},
+): Promise<{ view: CaseView; opened?: OpenedBundle & { signer: BundleSigner } }> {
   const abs = path.resolve(file);
   if (statSync(abs).isDirectory()) return { view: await importDirectoryHere(cases, abs, opts) };
   const b = await readBundle(abs, opts.limits ?? BUNDLE_LIMITS);
@@ -65,7 +79,10 @@ function workerEntry(): { script: string | URL; evalCode: boolean } {
   // From source (tests, tsx) the worker loads its TypeScript through tsx; a build ships it as its own file.
   if (here.endsWith('.ts')) {
     const target = new URL('./import-worker.ts', here).href;
-    return { script: `import('tsx/esm/api').then((t) => t.tsImport(${JSON.stringify(target)}, ${JSON.stringify(here)}))`, evalCode: true };
+    return {
+      script: `import('tsx/esm/api').then((t) => t.tsImport(${JSON.stringify(target)}, ${JSON.stringify(here)}))`,
+      evalCode: true,
+    };
   }
   for (const rel of ['./bundle-import-worker.mjs', '../bundle-import-worker.mjs']) {
     const u = new URL(rel, here);
@@ -95,7 +112,13 @@ function runWorker(job: ImportJob): Promise<ImportReply> {
  * all, never an empty one, and the current case changes only when the whole import is in. Blobs written before
  * a failure are removed again.
  */
-export function storeBundle(cases: CaseService, abs: string, b: OpenedBundle, actor: string, signer: BundleSigner): CaseView {
+export function storeBundle(
+  cases: CaseService,
+  abs: string,
+  b: OpenedBundle,
+  actor: string,
+  signer: BundleSigner,
+): CaseView {
   const name = `${bundleLabel(b.manifest)} (${b.manifest.createdAt.slice(0, 16).replace('T', ' ')})`;
   let id = '';
   try {
@@ -112,15 +135,33 @@ export function storeBundle(cases: CaseService, abs: string, b: OpenedBundle, ac
 }
 
 /** One bundle's scan, evidence set and blobs into a case, inside the caller's transaction. */
-function storeBundleIn(cases: CaseService, id: string, abs: string, b: OpenedBundle, actor: string, signer: BundleSigner): void {
+function storeBundleIn(
+  cases: CaseService,
+  id: string,
+  abs: string,
+  b: OpenedBundle,
+  actor: string,
+  signer: BundleSigner,
+): void {
   const collected = { collectedBy: b.manifest.createdBy, collectorVersion: b.manifest.stowawayVersion };
   cases.recordCustody(id, 'evidence', `bundle ${path.basename(abs)}: ${signer.summary}`, actor);
-  cases.addScan(id, b.result, b.evidence, { actor, source: `bundle ${path.basename(abs)} from ${b.manifest.host}`, allowReadOnly: true, ...collected });
+  cases.addScan(id, b.result, b.evidence, {
+    actor,
+    source: `bundle ${path.basename(abs)} from ${b.manifest.host}`,
+    allowReadOnly: true,
+    ...collected,
+  });
   for (const [sha, staged] of b.blobs) {
     cases.addEvidence(
       id,
       readFileSync(staged),
-      { kind: 'bundle-blob', sourceCall: `bundle:blobs/${sha}`, engineId: b.manifest.engine.id, collectedAt: b.manifest.createdAt, ...collected },
+      {
+        kind: 'bundle-blob',
+        sourceCall: `bundle:blobs/${sha}`,
+        engineId: b.manifest.engine.id,
+        collectedAt: b.manifest.createdAt,
+        ...collected,
+      },
       actor,
       { allowReadOnly: true },
     );
@@ -129,7 +170,12 @@ function storeBundleIn(cases: CaseService, id: string, abs: string, b: OpenedBun
   if (triaged.length) {
     const by = new Map<string, number>();
     for (const f of triaged) by.set(f.state!, (by.get(f.state!) ?? 0) + 1);
-    cases.recordCustody(id, 'evidence', `the bundle's own triage (kept in its scan result, not applied): ${[...by].map(([st, n]) => `${n} ${st}`).join(', ')}; findings arrive as new`, actor);
+    cases.recordCustody(
+      id,
+      'evidence',
+      `the bundle's own triage (kept in its scan result, not applied): ${[...by].map(([st, n]) => `${n} ${st}`).join(', ')}; findings arrive as new`,
+      actor,
+    );
   }
 }
 
@@ -144,7 +190,11 @@ const MAX_DIRECTORY_BUNDLES = 1000;
 async function importDirectoryHere(cases: CaseService, dir: string, opts: ImportOptions): Promise<CaseView> {
   const files = bundlesIn(dir);
   if (!files.length) throw new AppError('NOT_FOUND', `${path.basename(dir)} holds no bundles (.tar.gz) to import`);
-  if (files.length > MAX_DIRECTORY_BUNDLES) throw new AppError('VALIDATION', `${path.basename(dir)} holds ${files.length} bundles, over the ${MAX_DIRECTORY_BUNDLES} one case takes`);
+  if (files.length > MAX_DIRECTORY_BUNDLES)
+    throw new AppError(
+      'VALIDATION',
+      `${path.basename(dir)} holds ${files.length} bundles, over the ${MAX_DIRECTORY_BUNDLES} one case takes`,
+    );
   const opened: Array<ReadBundle & { file: string; signer: BundleSigner }> = [];
   try {
     for (const f of files) {
@@ -158,7 +208,8 @@ async function importDirectoryHere(cases: CaseService, dir: string, opts: Import
     try {
       cases.blobs.undoable(() =>
         cases.db.transaction(() => {
-          const name = `collection ${path.basename(dir)} (${opened.length} node${opened.length === 1 ? '' : 's'})`.slice(0, 200);
+          const name =
+            `collection ${path.basename(dir)} (${opened.length} node${opened.length === 1 ? '' : 's'})`.slice(0, 200);
           id = cases.create(name, actor, { readOnly: true, source: dir, signer: opened[0]!.signer }).id;
           for (const b of opened) storeBundleIn(cases, id, b.file, b, actor, b.signer);
         })(),
@@ -176,8 +227,13 @@ function bundlesIn(dir: string): string[] {
   const summary = path.join(dir, 'collection.json');
   if (existsSync(summary)) {
     const parsed = JSON.parse(readFileSync(summary, 'utf8')) as { nodes?: Array<{ status?: unknown; file?: unknown }> };
-    const listed = (parsed.nodes ?? []).filter((n) => n.status === 'collected' && typeof n.file === 'string').map((n) => path.basename(String(n.file)));
+    const listed = (parsed.nodes ?? [])
+      .filter((n) => n.status === 'collected' && typeof n.file === 'string')
+      .map((n) => path.basename(String(n.file)));
     return listed.map((f) => path.join(dir, f)).filter((f) => existsSync(f));
   }
-  return readdirSync(dir).filter((f) => f.endsWith('.tar.gz')).sort().map((f) => path.join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.tar.gz'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }

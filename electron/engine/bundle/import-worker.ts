@@ -11,7 +11,16 @@ const reply = (m: ImportReply) => parentPort!.postMessage(m);
 const cases = new CaseService(job.dataDir, job.user);
 try {
   const { view, opened } = await importBundleHere(cases, job.file, job);
-  reply({ ok: true, caseId: view.id, opened: opened && { manifest: opened.manifest, result: opened.result, evidence: opened.evidence, signer: opened.signer } });
+  reply({
+    ok: true,
+    caseId: view.id,
+    opened: opened && {
+      manifest: opened.manifest,
+      result: opened.result,
+      evidence: opened.evidence,
+      signer: opened.signer,
+    },
+  });
 } catch (e) {
   const err = isAppError(e) ? e : new AppError('INTERNAL', (e as Error)?.message ?? String(e));
   reply({ ok: false, error: err.toPayload() });

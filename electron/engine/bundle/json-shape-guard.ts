@@ -49,7 +49,8 @@ export class JsonShapeGuard {
       } else if (CLOSE.has(b)) this.counts.pop();
       else if (b === COMMA && this.counts.length) {
         const top = this.counts.length - 1;
-        if (++this.counts[top]! >= limits.members) throw this.fail(`has an array or object of more than ${limits.members} members`);
+        if (++this.counts[top]! >= limits.members)
+          throw this.fail(`has an array or object of more than ${limits.members} members`);
         if (++this.values > limits.values) throw this.fail(`holds more than ${limits.values} values`);
       }
     }

@@ -9,7 +9,13 @@ import tar from 'tar-stream';
 import { AppError } from '../../../shared/errors.js';
 import { ScanResultSchema, type ScanResult } from '../../../shared/domain/scan.js';
 import { EngineEvidenceSchema, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import { BUNDLE_LIMITS, BundleEntryNameSchema, BundleManifestSchema, type BundleLimits, type BundleManifest } from './bundle-format.js';
+import {
+  BUNDLE_LIMITS,
+  BundleEntryNameSchema,
+  BundleManifestSchema,
+  type BundleLimits,
+  type BundleManifest,
+} from './bundle-format.js';
 import { JsonShapeGuard } from './json-shape-guard.js';
 
 export interface OpenedBundle {
@@ -42,7 +48,11 @@ export const SIGNATURE_ENTRY = 'manifest.sig';
  * megabytes past it. Nothing is returned unless every check passes: names and types (no traversal, links,
  * devices, duplicates), sizes, every hash in the manifest, and the schemas of the manifest, scan and evidence.
  */
-export async function readBundle(file: string, limits: BundleLimits = BUNDLE_LIMITS, stagingRoot = os.tmpdir()): Promise<ReadBundle> {
+export async function readBundle(
+  file: string,
+  limits: BundleLimits = BUNDLE_LIMITS,
+  stagingRoot = os.tmpdir(),
+): Promise<ReadBundle> {
   let size: number;
   try {
     size = statSync(file).size;
@@ -56,8 +66,21 @@ export async function readBundle(file: string, limits: BundleLimits = BUNDLE_LIM
     if (staging) rmSync(staging, { recursive: true, force: true });
   };
   try {
-    const read = await readEntries(file, limits, () => (staging ??= mkdtempSync(path.join(stagingRoot, 'stowaway-bundle-'))));
-    const parse = <T>(name: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }): T => {
+    const read = await readEntries(
+      file,
+      limits,
+      () => (staging ??= mkdtempSync(path.join(stagingRoot, 'stowaway-bundle-'))),
+    );
+    const parse = <T>(
+      name: string,
+      schema: {
+        safeParse(
+          v: unknown,
+        ):
+          | { success: true; data: T }
+          | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+      },
+    ): T => {
       const buf = read.json.get(name);
       if (!buf) throw bad(`${name} is missing`);
       let json: unknown;
@@ -67,12 +90,26 @@ export async function readBundle(file: string, limits: BundleLimits = BUNDLE_LIM
         throw bad(`${name} is not JSON`);
       }
       const r = schema.safeParse(json);
-      if (!r.success) throw bad(`${name} does not match its schema: ${r.error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.')} ${i.message}`).join('; ')}`);
+      if (!r.success)
+        throw bad(
+          `${name} does not match its schema: ${r.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.map(String).join('.')} ${i.message}`)
+            .join('; ')}`,
+        );
       return r.data;
     };
     const result = parse('scan.json', ScanResultSchema);
     const evidence = parse('evidence.json', EngineEvidenceSchema);
-    return { manifest: read.manifest, manifestRaw: read.manifestRaw, result, evidence, blobs: read.blobs, signature: read.signature, dispose };
+    return {
+      manifest: read.manifest,
+      manifestRaw: read.manifestRaw,
+      result,
+      evidence,
+      blobs: read.blobs,
+      signature: read.signature,
+      dispose,
+    };
   } catch (e) {
     dispose();
     throw e;
@@ -107,7 +144,10 @@ async function readEntries(file: string, limits: BundleLimits, stagingDir: () =>
   });
   src.pipe(gunzip).pipe(extract);
 
-  const shape = (name: string) => new JsonShapeGuard({ depth: limits.jsonDepth, members: limits.jsonMembers, values: limits.jsonValues }, (why) => bad(`${name} ${why}`));
+  const shape = (name: string) =>
+    new JsonShapeGuard({ depth: limits.jsonDepth, members: limits.jsonMembers, values: limits.jsonValues }, (why) =>
+      bad(`${name} ${why}`),
+    );
   const json = new Map<string, Buffer>();
   const blobs = new Map<string, string>();
   const seen = new Set<string>();
@@ -120,12 +160,15 @@ async function readEntries(file: string, limits: BundleLimits, stagingDir: () =>
       const { name, type } = entry.header;
       const declaredSize = entry.header.size ?? 0;
       if (seen.size >= limits.entries) throw bad(`more than ${limits.entries} entries`);
-      if (type !== 'file') throw bad(`entry ${JSON.stringify(name.slice(0, 200))} is a ${type}, only plain files are allowed`);
+      if (type !== 'file')
+        throw bad(`entry ${JSON.stringify(name.slice(0, 200))} is a ${type}, only plain files are allowed`);
       if (seen.has(name)) throw bad(`duplicate entry ${name.slice(0, 200)}`);
       seen.add(name);
       if (!manifest) {
-        if (name !== 'manifest.json') throw bad(`the first entry must be manifest.json, not ${JSON.stringify(name.slice(0, 200))}`);
-        if (declaredSize > limits.manifestBytes) throw bad(`entry manifest.json declares ${declaredSize} bytes, over the ${limits.manifestBytes}-byte limit`);
+        if (name !== 'manifest.json')
+          throw bad(`the first entry must be manifest.json, not ${JSON.stringify(name.slice(0, 200))}`);
+        if (declaredSize > limits.manifestBytes)
+          throw bad(`entry manifest.json declares ${declaredSize} bytes, over the ${limits.manifestBytes}-byte limit`);
         manifestRaw = (await readJson(entry, 'manifest.json', limits.manifestBytes, shape('manifest.json'))).buf;
         manifest = parseManifest(manifestRaw);
         declared = new Map(manifest.files.map((f) => [f.path, f]));
@@ -136,7 +179,8 @@ async function readEntries(file: string, limits: BundleLimits, stagingDir: () =>
           if (f.size > max) throw bad(`the manifest declares ${f.path} of ${f.size} bytes, over the ${max}-byte limit`);
           total += f.size;
         }
-        if (total > limits.totalBytes) throw bad(`the manifest declares ${total} bytes, over the ${limits.totalBytes}-byte limit`);
+        if (total > limits.totalBytes)
+          throw bad(`the manifest declares ${total} bytes, over the ${limits.totalBytes}-byte limit`);
         cap = inflated + total + 8192 + (manifest.files.length + 2) * TAR_OVERHEAD_PER_ENTRY + TAR_SLACK;
         continue;
       }
@@ -145,7 +189,8 @@ async function readEntries(file: string, limits: BundleLimits, stagingDir: () =>
         signature = (await readJson(entry, SIGNATURE_ENTRY, 8192)).buf;
         continue;
       }
-      if (!BundleEntryNameSchema.safeParse(name).success) throw bad(`unexpected entry name ${JSON.stringify(name.slice(0, 200))}`);
+      if (!BundleEntryNameSchema.safeParse(name).success)
+        throw bad(`unexpected entry name ${JSON.stringify(name.slice(0, 200))}`);
       const f = declared.get(name);
       if (!f) throw bad(`${name} is not listed in the manifest`);
       const max = name.endsWith('.json') ? Math.min(limits.jsonBytes, limits.entryBytes) : limits.entryBytes;
@@ -153,13 +198,15 @@ async function readEntries(file: string, limits: BundleLimits, stagingDir: () =>
       if (declaredSize !== f.size) throw bad(`entry ${name} has ${declaredSize} bytes, its manifest says ${f.size}`);
       if (name.endsWith('.json')) {
         const { buf, sha256 } = await readJson(entry, name, f.size, shape(name));
-        if (sha256 !== f.sha256) throw bad(`${name} does not match its manifest hash (expected ${f.sha256}, got ${sha256})`);
+        if (sha256 !== f.sha256)
+          throw bad(`${name} does not match its manifest hash (expected ${f.sha256}, got ${sha256})`);
         json.set(name, buf);
       } else {
         const sha = name.slice(6);
         const staged = path.join(stagingDir(), sha);
         const actual = await stageBlob(entry, staged, f.size, name);
-        if (actual !== f.sha256) throw bad(`${name} does not match its manifest hash (expected ${f.sha256}, got ${actual})`);
+        if (actual !== f.sha256)
+          throw bad(`${name} does not match its manifest hash (expected ${f.sha256}, got ${actual})`);
         if (actual !== sha) throw bad(`${name} is not named by its hash`);
         blobs.set(sha, staged);
       }
@@ -172,7 +219,8 @@ async function readEntries(file: string, limits: BundleLimits, stagingDir: () =>
   }
   if (failure) throw failure;
   if (!manifest) throw bad('manifest.json is missing');
-  for (const p of declared.keys()) if (!seen.has(p)) throw bad(`manifest lists ${p} but the bundle does not contain it`);
+  for (const p of declared.keys())
+    if (!seen.has(p)) throw bad(`manifest lists ${p} but the bundle does not contain it`);
   return { manifest, manifestRaw, json, blobs, signature };
 }
 
@@ -184,12 +232,23 @@ function parseManifest(buf: Buffer): BundleManifest {
     throw bad('manifest.json is not JSON');
   }
   const m = BundleManifestSchema.safeParse(j);
-  if (!m.success) throw bad(`manifest.json does not match the bundle format: ${m.error.issues.slice(0, 3).map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!m.success)
+    throw bad(
+      `manifest.json does not match the bundle format: ${m.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')} ${i.message}`)
+        .join('; ')}`,
+    );
   return m.data;
 }
 
 /** Reads one small entry into memory, at most `max` bytes, through the shape guard when given one. */
-async function readJson(entry: AsyncIterable<unknown>, name: string, max: number, guard?: JsonShapeGuard): Promise<{ buf: Buffer; sha256: string }> {
+async function readJson(
+  entry: AsyncIterable<unknown>,
+  name: string,
+  max: number,
+  guard?: JsonShapeGuard,
+): Promise<{ buf: Buffer; sha256: string }> {
   const chunks: Buffer[] = [];
   const h = createHash('sha256');
   let n = 0;
@@ -211,7 +270,7 @@ async function stageBlob(entry: AsyncIterable<unknown>, dest: string, size: numb
   let n = 0;
   try {
     for await (const c of entry) {
-    const d = c as Buffer;
+      const d = c as Buffer;
       n += d.length;
       if (n > size) throw bad(`entry ${name} is over its declared ${size} bytes`);
       h.update(d);

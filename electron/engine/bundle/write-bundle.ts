@@ -42,7 +42,8 @@ export async function writeBundle(out: string, input: BundleInput): Promise<Bund
   const mtime = new Date(manifest.createdAt);
   const manifestJson = JSON.stringify(manifest, null, 2);
   pack.entry({ name: 'manifest.json', mtime, mode: 0o644 }, Buffer.from(manifestJson));
-  if (input.signWith) pack.entry({ name: SIGNATURE_ENTRY, mtime, mode: 0o644 }, signManifest(input.signWith, manifestJson));
+  if (input.signWith)
+    pack.entry({ name: SIGNATURE_ENTRY, mtime, mode: 0o644 }, signManifest(input.signWith, manifestJson));
   for (const [name, buf] of files) pack.entry({ name, mtime, mode: 0o644 }, buf);
   pack.finalize();
   const tmp = `${out}.${process.pid}.partial`;

@@ -1,5 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, createReadStream } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  createReadStream,
+} from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import { diskError } from './disk-errors.js';
@@ -87,7 +98,12 @@ export class BlobStore {
   get(sha: string): Buffer {
     const buf = readFileSync(this.pathOf(sha));
     const actual = sha256Hex(buf);
-    if (actual !== sha) throw new AppError('DB', `Evidence blob ${sha} was altered in the store (it now hashes to ${actual}); run stowaway case verify`, { sha256: sha, actual });
+    if (actual !== sha)
+      throw new AppError(
+        'DB',
+        `Evidence blob ${sha} was altered in the store (it now hashes to ${actual}); run stowaway case verify`,
+        { sha256: sha, actual },
+      );
     return buf;
   }
 

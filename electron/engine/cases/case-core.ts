@@ -27,11 +27,21 @@ export interface CaseCore {
 }
 
 /** Appends one line to the case's custody log, chained to the line before it. */
-export function appendCustody(db: Database.Database, caseId: string, action: CustodyAction, detail: string, actor: string, at = now()): void {
-  const last = db.prepare('SELECT hash FROM custody WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as { hash: string | null } | undefined;
+export function appendCustody(
+  db: Database.Database,
+  caseId: string,
+  action: CustodyAction,
+  detail: string,
+  actor: string,
+  at = now(),
+): void {
+  const last = db.prepare('SELECT hash FROM custody WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as
+    { hash: string | null } | undefined;
   const prev = last?.hash ?? GENESIS;
   const d = detail.slice(0, 8192);
   const a = actor.slice(0, 256);
   const hash = custodyHash(prev, { caseId, at, actor: a, action, detail: d });
-  db.prepare('INSERT INTO custody (case_id, at, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)').run(caseId, at, a, action, d, prev, hash);
+  db.prepare(
+    'INSERT INTO custody (case_id, at, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(caseId, at, a, action, d, prev, hash);
 }

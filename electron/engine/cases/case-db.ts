@@ -19,7 +19,10 @@ function ownerOnly(file: string): void {
  * synchronous=FULL makes every commit durable before it returns, because evidence handling must
  * survive a killed process; foreign keys are off by default in SQLite and must be asked for.
  */
-export function openCaseDb(file: string, opts: { migrateTo?: number; onMigrate?: (from: number, to: number) => void } = {}): Database.Database {
+export function openCaseDb(
+  file: string,
+  opts: { migrateTo?: number; onMigrate?: (from: number, to: number) => void } = {},
+): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   ownerOnly(file);
   const db = new Database(file);

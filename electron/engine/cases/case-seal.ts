@@ -41,18 +41,44 @@ const link = (prev: string, fields: unknown[]): string => sha256Hex(`${prev}\n${
 
 /** One step of each chain. The row shapes are those of the export, so a report's reader can recompute custody and triage. */
 export const STEP: Record<ChainName, (prev: string, caseId: string, r: Row) => string> = {
-  custody: (prev, caseId, r) => custodyHash(prev, { caseId, at: r.at as string, actor: r.actor as string, action: r.action as string, detail: r.detail as string }),
+  custody: (prev, caseId, r) =>
+    custodyHash(prev, {
+      caseId,
+      at: r.at as string,
+      actor: r.actor as string,
+      action: r.action as string,
+      detail: r.detail as string,
+    }),
   evidence: (prev, _c, r) =>
-    link(prev, [r.sha256, r.kind, r.source_call, r.engine_id, r.container_id ?? null, r.collected_at, r.collected_by, r.collector_version, r.size, r.media_type]),
+    link(prev, [
+      r.sha256,
+      r.kind,
+      r.source_call,
+      r.engine_id,
+      r.container_id ?? null,
+      r.collected_at,
+      r.collected_by,
+      r.collector_version,
+      r.size,
+      r.media_type,
+    ]),
   triage: (prev, _c, r) => link(prev, [r.finding_id, r.at, r.actor, r.from_state, r.to_state, r.reason ?? null]),
-  notes: (prev, _c, r) => link(prev, [r.id, r.author, r.created_at, r.markdown, r.finding_id ?? null, r.supersedes ?? null]),
+  notes: (prev, _c, r) =>
+    link(prev, [r.id, r.author, r.created_at, r.markdown, r.finding_id ?? null, r.supersedes ?? null]),
 };
 
-const TABLE: Record<ChainName, string> = { custody: 'custody', evidence: 'evidence', triage: 'finding_history', notes: 'notes' };
+const TABLE: Record<ChainName, string> = {
+  custody: 'custody',
+  evidence: 'evidence',
+  triage: 'finding_history',
+  notes: 'notes',
+};
 
 /** Extends a chain with the case's rows numbered after `from.last`. */
 export function extendChain(db: Database.Database, name: ChainName, caseId: string, from: Chain = EMPTY): Chain {
-  const rows = db.prepare(`SELECT * FROM ${TABLE[name]} WHERE case_id = ? AND seq > ? ORDER BY seq`).iterate(caseId, from.last) as IterableIterator<Row>;
+  const rows = db
+    .prepare(`SELECT * FROM ${TABLE[name]} WHERE case_id = ? AND seq > ? ORDER BY seq`)
+    .iterate(caseId, from.last) as IterableIterator<Row>;
   let { n, head, last } = from;
   for (const r of rows) {
     head = STEP[name](head, caseId, r);
@@ -65,7 +91,18 @@ export function extendChain(db: Database.Database, name: ChainName, caseId: stri
 /** The seal's text as signed: fixed key order, so the same seal always gives the same bytes. */
 export function sealText(s: Seal): string {
   const c = (x: Chain) => ({ n: x.n, head: x.head, last: x.last });
-  return JSON.stringify({ v: s.v, caseId: s.caseId, name: s.name, status: s.status, readOnly: s.readOnly, custody: c(s.custody), evidence: c(s.evidence), triage: c(s.triage), notes: c(s.notes), key: s.key });
+  return JSON.stringify({
+    v: s.v,
+    caseId: s.caseId,
+    name: s.name,
+    status: s.status,
+    readOnly: s.readOnly,
+    custody: c(s.custody),
+    evidence: c(s.evidence),
+    triage: c(s.triage),
+    notes: c(s.notes),
+    key: s.key,
+  });
 }
 
 export function parseSeal(text: string | null | undefined): Seal | undefined {

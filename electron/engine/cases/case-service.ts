@@ -38,7 +38,6 @@ interface CaseRow {
   bundle_signer: string | null;
 }
 
-
 /**
  * The case store: one SQLite database plus a content-addressed blob directory in the data directory.
  * Everything an analyst does in a case leaves a custody line; evidence rows, triage history and custody
@@ -60,9 +59,14 @@ export class CaseService {
   ) {
     let sealedBefore = true;
     try {
-      this.db = openCaseDb(path.join(dataDir, 'cases.db'), { ...opts, onMigrate: (from, to) => (sealedBefore = from >= 6 || to < 6) });
+      this.db = openCaseDb(path.join(dataDir, 'cases.db'), {
+        ...opts,
+        onMigrate: (from, to) => (sealedBefore = from >= 6 || to < 6),
+      });
     } catch (e) {
-      throw new AppError('DB', `Cannot open the case database in ${dataDir}: ${(e as Error).message}`, undefined, { cause: e });
+      throw new AppError('DB', `Cannot open the case database in ${dataDir}: ${(e as Error).message}`, undefined, {
+        cause: e,
+      });
     }
     this.blobs = new BlobStore(path.join(dataDir, 'blobs'));
     const core: CaseCore = {
@@ -81,7 +85,9 @@ export class CaseService {
     // Cases of a database that predates seals are sealed once, by the upgrade that adds them: what they held then
     // is what the first seal vouches for. A seal removed later is never replaced, it fails verification.
     if (!sealedBefore) {
-      const ids = (this.db.prepare('SELECT id FROM cases WHERE seal IS NULL').all() as Array<{ id: string }>).map((r) => r.id);
+      const ids = (this.db.prepare('SELECT id FROM cases WHERE seal IS NULL').all() as Array<{ id: string }>).map(
+        (r) => r.id,
+      );
       for (const id of ids) this.db.transaction(() => this.reseal(id, true, true))();
     }
   }
@@ -115,9 +121,10 @@ export class CaseService {
   }
 
   private sealTrusted(caseId: string): boolean {
-    const row = this.db.prepare('SELECT name, status, read_only, seal, seal_sig FROM cases WHERE id = ?').get(caseId) as
-      | { name: string; status: string; read_only: number; seal: string | null; seal_sig: string | null }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT name, status, read_only, seal, seal_sig FROM cases WHERE id = ?')
+      .get(caseId) as
+      { name: string; status: string; read_only: number; seal: string | null; seal_sig: string | null } | undefined;
     const seal = parseSeal(row?.seal);
     if (!row || !seal || !row.seal_sig) return false;
     const key = this.key();
@@ -128,7 +135,9 @@ export class CaseService {
 
   private lastSeq(chain: (typeof CHAINS)[number], caseId: string): number {
     const table = { custody: 'custody', evidence: 'evidence', triage: 'finding_history', notes: 'notes' }[chain];
-    return (this.db.prepare(`SELECT coalesce(max(seq), 0) AS m FROM ${table} WHERE case_id = ?`).get(caseId) as { m: number }).m;
+    return (
+      this.db.prepare(`SELECT coalesce(max(seq), 0) AS m FROM ${table} WHERE case_id = ?`).get(caseId) as { m: number }
+    ).m;
   }
 
   /** Extends (or, for a new case, starts) the seal; signs it when `trusted`. */
@@ -138,12 +147,17 @@ export class CaseService {
     const base = fresh ? undefined : parseSeal(row.seal);
     const seal: Seal = computeSeal(this.db, caseId, key.fingerprint, base);
     const text = sealText(seal);
-    this.db.prepare('UPDATE cases SET seal = ?, seal_sig = ? WHERE id = ?').run(text, trusted ? signText(key, text) : null, caseId);
+    this.db
+      .prepare('UPDATE cases SET seal = ?, seal_sig = ? WHERE id = ?')
+      .run(text, trusted ? signText(key, text) : null, caseId);
   }
 
   /** The case's seal as stored, with its signature and the public key that checks it: what reports carry. */
-  seal(caseId: string): { seal: string; signature: string | null; publicKey: string; keyFingerprint: string } | undefined {
-    const row = this.db.prepare('SELECT seal, seal_sig FROM cases WHERE id = ?').get(caseId) as { seal: string | null; seal_sig: string | null } | undefined;
+  seal(
+    caseId: string,
+  ): { seal: string; signature: string | null; publicKey: string; keyFingerprint: string } | undefined {
+    const row = this.db.prepare('SELECT seal, seal_sig FROM cases WHERE id = ?').get(caseId) as
+      { seal: string | null; seal_sig: string | null } | undefined;
     if (!row?.seal) return undefined;
     const key = readCustodyKey(this.dataDir) ?? this.key();
     return { seal: row.seal, signature: row.seal_sig, publicKey: key.publicPem, keyFingerprint: key.fingerprint };
@@ -202,7 +216,8 @@ export class CaseService {
 
   /** Cheap existence check for read paths (get() also counts findings, which costs at 100k rows). */
   private requireCase(caseId: string): void {
-    if (!this.db.prepare('SELECT 1 FROM cases WHERE id = ?').get(caseId)) throw new AppError('NOT_FOUND', `No case ${caseId.slice(0, 128)}`);
+    if (!this.db.prepare('SELECT 1 FROM cases WHERE id = ?').get(caseId))
+      throw new AppError('NOT_FOUND', `No case ${caseId.slice(0, 128)}`);
   }
 
   /** Finds a case by id, unique id prefix, or exact name: what a person types on the command line. */
@@ -212,23 +227,49 @@ export class CaseService {
     const all = this.list(true);
     const byName = all.filter((c) => c.name === ref);
     if (byName.length === 1) return byName[0]!;
-    if (byName.length > 1) throw new AppError('VALIDATION', `Several cases are named "${ref.slice(0, 256)}": use the case id (${byName.map((c) => c.id.slice(0, 8)).join(', ')})`);
+    if (byName.length > 1)
+      throw new AppError(
+        'VALIDATION',
+        `Several cases are named "${ref.slice(0, 256)}": use the case id (${byName.map((c) => c.id.slice(0, 8)).join(', ')})`,
+      );
     const byPrefix = ref.length >= 4 ? all.filter((c) => c.id.startsWith(ref)) : [];
     if (byPrefix.length === 1) return byPrefix[0]!;
     if (byPrefix.length > 1) throw new AppError('VALIDATION', `The id prefix ${ref} matches several cases`);
     throw new AppError('NOT_FOUND', `No case named or numbered "${ref.slice(0, 256)}"`);
   }
 
-  create(name: string, actor = this.user, opts: { readOnly?: boolean; source?: string; current?: boolean; signer?: CaseView['bundleSignature'] } = {}): CaseView {
+  create(
+    name: string,
+    actor = this.user,
+    opts: { readOnly?: boolean; source?: string; current?: boolean; signer?: CaseView['bundleSignature'] } = {},
+  ): CaseView {
     const clean = name.trim();
     if (!clean || clean.length > 256) throw new AppError('VALIDATION', 'A case name must have 1 to 256 characters');
     const id = randomUUID();
     const at = now();
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO cases (id, key, name, status, created_at, updated_at, read_only, source, bundle_signer) VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, clean, 'open', at, at, opts.readOnly ? 1 : 0, opts.source ?? null, opts.signer ? JSON.stringify(opts.signer) : null);
-      appendCustody(this.db, id, 'create', `case "${clean}" created${opts.source ? ` from ${opts.source}` : ''}`, actor, at);
+        .prepare(
+          'INSERT INTO cases (id, key, name, status, created_at, updated_at, read_only, source, bundle_signer) VALUES (?, (SELECT coalesce(max(key), 0) + 1 FROM cases), ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          id,
+          clean,
+          'open',
+          at,
+          at,
+          opts.readOnly ? 1 : 0,
+          opts.source ?? null,
+          opts.signer ? JSON.stringify(opts.signer) : null,
+        );
+      appendCustody(
+        this.db,
+        id,
+        'create',
+        `case "${clean}" created${opts.source ? ` from ${opts.source}` : ''}`,
+        actor,
+        at,
+      );
       if (opts.current !== false) this.setCurrentRaw(id);
       this.reseal(id, true, true);
     })();
@@ -236,7 +277,8 @@ export class CaseService {
   }
 
   currentId(): string | undefined {
-    const r = this.db.prepare("SELECT value FROM settings WHERE key = 'current_case'").get() as { value: string } | undefined;
+    const r = this.db.prepare("SELECT value FROM settings WHERE key = 'current_case'").get() as
+      { value: string } | undefined;
     return r?.value;
   }
 
@@ -247,7 +289,11 @@ export class CaseService {
   }
 
   private setCurrentRaw(id: string): void {
-    this.db.prepare("INSERT INTO settings (key, value) VALUES ('current_case', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(id);
+    this.db
+      .prepare(
+        "INSERT INTO settings (key, value) VALUES ('current_case', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      )
+      .run(id);
   }
 
   /** Makes a case current; opening a closed case reopens it (archived cases stay archived until reopened explicitly). */
@@ -270,7 +316,12 @@ export class CaseService {
     return this.get(caseId);
   }
 
-  private setStatus(caseId: string, status: CaseView['status'], action: 'close' | 'reopen' | 'archive', actor: string): CaseView {
+  private setStatus(
+    caseId: string,
+    status: CaseView['status'],
+    action: 'close' | 'reopen' | 'archive',
+    actor: string,
+  ): CaseView {
     const c = this.get(caseId);
     if (c.status === status) return c;
     this.write(caseId, () => {
@@ -296,7 +347,8 @@ export class CaseService {
   private requireOpen(caseId: string, what: string, evidenceChange = false): CaseView {
     const c = this.get(caseId);
     if (c.status !== 'open') throw new AppError('VALIDATION', `Case "${c.name}" is ${c.status}: reopen it to ${what}`);
-    if (evidenceChange && c.readOnly) throw new AppError('FORBIDDEN', `Case "${c.name}" was imported from a bundle and its evidence is read-only`);
+    if (evidenceChange && c.readOnly)
+      throw new AppError('FORBIDDEN', `Case "${c.name}" was imported from a bundle and its evidence is read-only`);
     return c;
   }
 
@@ -314,7 +366,13 @@ export class CaseService {
     return this.evidenceLog.custody(caseId);
   }
 
-  addEvidence(caseId: string, data: Buffer | string, meta: EvidenceMeta, actor = this.user, opts: { allowReadOnly?: boolean } = {}): EvidenceItem {
+  addEvidence(
+    caseId: string,
+    data: Buffer | string,
+    meta: EvidenceMeta,
+    actor = this.user,
+    opts: { allowReadOnly?: boolean } = {},
+  ): EvidenceItem {
     return this.evidenceLog.addEvidence(caseId, data, meta, actor, opts);
   }
 
@@ -326,7 +384,12 @@ export class CaseService {
     return this.evidenceLog.readEvidence(caseId, sha);
   }
 
-  addScan(caseId: string, result: ScanResult, evidence?: EngineEvidence, opts: Parameters<CaseCustody['addScan']>[3] = {}): string {
+  addScan(
+    caseId: string,
+    result: ScanResult,
+    evidence?: EngineEvidence,
+    opts: Parameters<CaseCustody['addScan']>[3] = {},
+  ): string {
     return this.evidenceLog.addScan(caseId, result, evidence, opts);
   }
 

@@ -34,13 +34,26 @@ export class CaseTriage {
   /** Allowlisted findings first seen in this scan arrive suppressed, and their history says so. */
   addSuppressedFindings(caseId: string, scanId: string, suppressed: Finding[], actor: string): void {
     const known = new Set(suppressed.filter((f) => this.rows.has(caseId, f.id)).map((f) => f.id));
-    this.upsertFindings(caseId, scanId, suppressed.map((f) => ({ ...f, state: 'suppressed' as const })));
-    const hist = this.core.db.prepare("INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_state, reason) VALUES (?, ?, ?, ?, 'new', 'suppressed', ?)");
+    this.upsertFindings(
+      caseId,
+      scanId,
+      suppressed.map((f) => ({ ...f, state: 'suppressed' as const })),
+    );
+    const hist = this.core.db.prepare(
+      "INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_state, reason) VALUES (?, ?, ?, ?, 'new', 'suppressed', ?)",
+    );
     const at = now();
-    for (const f of suppressed) if (!known.has(f.id)) hist.run(caseId, f.id, at, actor, `allowlist ${f.suppressedBy ?? ''}`.trim());
+    for (const f of suppressed)
+      if (!known.has(f.id)) hist.run(caseId, f.id, at, actor, `allowlist ${f.suppressedBy ?? ''}`.trim());
   }
 
-  setFindingState(caseId: string, findingId: string, state: TriageState, reason: string | undefined, actor: string): Finding {
+  setFindingState(
+    caseId: string,
+    findingId: string,
+    state: TriageState,
+    reason: string | undefined,
+    actor: string,
+  ): Finding {
     this.core.requireOpen(caseId, 'triage findings');
     const row = this.rows.get(caseId, findingId);
     if (!row) throw new AppError('NOT_FOUND', `No finding ${findingId.slice(0, 128)} in this case`);
@@ -50,9 +63,18 @@ export class CaseTriage {
       const at = now();
       this.rows.setState(caseId, findingId, state, state === 'suppressed' ? actor : null);
       this.core.db
-        .prepare('INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO finding_history (case_id, finding_id, at, actor, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(caseId, findingId, at, actor, from, state, reason ?? null);
-      appendCustody(this.core.db, caseId, 'triage', `finding ${findingId} (${row.title}): ${from} -> ${state}${reason ? `: ${reason}` : ''}`, actor, at);
+      appendCustody(
+        this.core.db,
+        caseId,
+        'triage',
+        `finding ${findingId} (${row.title}): ${from} -> ${state}${reason ? `: ${reason}` : ''}`,
+        actor,
+        at,
+      );
       this.core.touch(caseId);
     });
     return this.rows.get(caseId, findingId)!;
@@ -63,7 +85,9 @@ export class CaseTriage {
     const db = this.core.db;
     return fromRows<TriageChange>(
       findingId
-        ? db.prepare(`SELECT ${columns} FROM finding_history WHERE case_id = ? AND finding_id = ? ORDER BY seq`).all(caseId, findingId)
+        ? db
+            .prepare(`SELECT ${columns} FROM finding_history WHERE case_id = ? AND finding_id = ? ORDER BY seq`)
+            .all(caseId, findingId)
         : db.prepare(`SELECT ${columns} FROM finding_history WHERE case_id = ? ORDER BY seq`).all(caseId),
     );
   }

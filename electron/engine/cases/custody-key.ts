@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 
@@ -20,7 +28,10 @@ export const keyFile = (dataDir: string): string => path.join(dataDir, 'keys', '
 
 export function publicKeyInfo(publicKey: KeyObject): { publicPem: string; fingerprint: string } {
   const der = publicKey.export({ type: 'spki', format: 'der' });
-  return { publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: `SHA256:${createHash('sha256').update(der).digest('base64').replace(/=+$/, '')}` };
+  return {
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    fingerprint: `SHA256:${createHash('sha256').update(der).digest('base64').replace(/=+$/, '')}`,
+  };
 }
 
 function fromPem(pem: string): CustodyKey {

@@ -12,6 +12,12 @@ export function diskError(e: unknown, what: string): unknown {
   if (isAppError(e) && e.code !== 'DISK_FULL') return e;
   const err = e as NodeJS.ErrnoException & { code?: string };
   const msg = `${err?.code ?? ''} ${err?.message ?? String(e)}`;
-  if (FULL.test(msg)) return new AppError('DISK_FULL', `The disk of the data directory is full: ${what} was not written; nothing recorded before was lost`, undefined, { cause: e });
+  if (FULL.test(msg))
+    return new AppError(
+      'DISK_FULL',
+      `The disk of the data directory is full: ${what} was not written; nothing recorded before was lost`,
+      undefined,
+      { cause: e },
+    );
   return e;
 }

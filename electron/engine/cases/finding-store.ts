@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { SEVERITIES, severityRank, type Finding, type Severity, type TriageState } from '../../../shared/domain/finding.js';
+import {
+  SEVERITIES,
+  severityRank,
+  type Finding,
+  type Severity,
+  type TriageState,
+} from '../../../shared/domain/finding.js';
 import { withDeferredCheckpoint } from './case-db.js';
 
 export interface FindingQuery {
@@ -67,7 +73,8 @@ function insertEach(stmt: Database.Statement, ck: number, sk: number, findings: 
   }
 }
 
-const COLUMNS = 'id, detector, title, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by, subject';
+const COLUMNS =
+  'id, detector, title, severity_rank, attack, kind, engine_id, container_id, container_name, summary, evidence, first_seen, state, suppressed_by, subject';
 
 function toFinding(r: FindingRow): Finding {
   const subject = r.subject ? (JSON.parse(r.subject) as Pick<Finding, 'cause' | 'workload'>) : {};
@@ -145,11 +152,18 @@ export class FindingStore {
 
   private loadWithoutIndexes(ck: number, sk: number, findings: Finding[]): void {
     // Recreate exactly the indexes the schema has, whichever migration made them.
-    const indexes = this.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
+    const indexes = this.db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' AND sql IS NOT NULL")
+      .all() as Array<{ name: string; sql: string }>;
     this.db.exec('SAVEPOINT bulk_findings');
     try {
       for (const i of indexes) this.db.exec(`DROP INDEX "${i.name.replaceAll('"', '""')}"`);
-      insertEach(this.db.prepare(`INSERT INTO findings (${INSERT_COLUMNS}) VALUES (${INSERT_PARAMS})`), ck, sk, findings);
+      insertEach(
+        this.db.prepare(`INSERT INTO findings (${INSERT_COLUMNS}) VALUES (${INSERT_PARAMS})`),
+        ck,
+        sk,
+        findings,
+      );
       for (const i of indexes) this.db.exec(i.sql);
       this.db.exec('RELEASE bulk_findings');
     } catch (e) {
@@ -161,12 +175,16 @@ export class FindingStore {
   }
 
   get(caseId: string, findingId: string): Finding | undefined {
-    const r = this.db.prepare(`SELECT ${COLUMNS} FROM findings WHERE case_key = ? AND id = ?`).get(this.caseKey(caseId), findingId) as FindingRow | undefined;
+    const r = this.db
+      .prepare(`SELECT ${COLUMNS} FROM findings WHERE case_key = ? AND id = ?`)
+      .get(this.caseKey(caseId), findingId) as FindingRow | undefined;
     return r && toFinding(r);
   }
 
   has(caseId: string, findingId: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM findings WHERE case_key = ? AND id = ?').get(this.caseKey(caseId), findingId);
+    return !!this.db
+      .prepare('SELECT 1 FROM findings WHERE case_key = ? AND id = ?')
+      .get(this.caseKey(caseId), findingId);
   }
 
   /** One page of the triage list (worst first) and the number of findings the filter matches. */
@@ -185,17 +203,28 @@ export class FindingStore {
       offset: q.offset ?? 0,
     };
     const clause = where.join(' AND ');
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM findings WHERE ${clause}`).get(params) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM findings WHERE ${clause} ORDER BY severity_rank DESC, id LIMIT @limit OFFSET @offset`).all(params) as FindingRow[];
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM findings WHERE ${clause}`).get(params) as { n: number })
+      .n;
+    const rows = this.db
+      .prepare(
+        `SELECT ${COLUMNS} FROM findings WHERE ${clause} ORDER BY severity_rank DESC, id LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as FindingRow[];
     return { total, items: rows.map(toFinding) };
   }
 
   all(caseId: string): Finding[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM findings WHERE case_key = ? ORDER BY severity_rank DESC, id`).all(this.caseKey(caseId)) as FindingRow[]).map(toFinding);
+    return (
+      this.db
+        .prepare(`SELECT ${COLUMNS} FROM findings WHERE case_key = ? ORDER BY severity_rank DESC, id`)
+        .all(this.caseKey(caseId)) as FindingRow[]
+    ).map(toFinding);
   }
 
   /** Changes triage state only; the caller records history and custody in the same transaction. */
   setState(caseId: string, findingId: string, state: TriageState, suppressedBy: string | null): void {
-    this.db.prepare('UPDATE findings SET state = ?, suppressed_by = ? WHERE case_key = ? AND id = ?').run(state, suppressedBy, this.caseKey(caseId), findingId);
+    this.db
+      .prepare('UPDATE findings SET state = ?, suppressed_by = ? WHERE case_key = ? AND id = ?')
+      .run(state, suppressedBy, this.caseKey(caseId), findingId);
   }
 }

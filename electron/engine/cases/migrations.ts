@@ -291,7 +291,9 @@ export function schemaVersion(db: Database.Database): number {
 export function migrate(db: Database.Database, target = LATEST_VERSION): number {
   const current = schemaVersion(db);
   if (current > LATEST_VERSION) {
-    throw new Error(`The case database has schema version ${current}, newer than this Stowaway knows (${LATEST_VERSION}). Update Stowaway.`);
+    throw new Error(
+      `The case database has schema version ${current}, newer than this Stowaway knows (${LATEST_VERSION}). Update Stowaway.`,
+    );
   }
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > target) continue;

@@ -4,7 +4,8 @@
  */
 export function fromRow<T>(row: unknown): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row as Record<string, unknown>)) out[k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = v === null ? undefined : v;
+  for (const [k, v] of Object.entries(row as Record<string, unknown>))
+    out[k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = v === null ? undefined : v;
   return out as T;
 }
 

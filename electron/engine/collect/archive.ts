@@ -33,7 +33,12 @@ export async function readArchive(
     const timer = setTimeout(() => {
       stream.destroy();
       extract.destroy();
-      reject(new AppError('ENGINE_TIMEOUT', `archive of ${path.slice(0, 200)} did not finish within ${opts.timeoutMs ?? 30_000} ms`));
+      reject(
+        new AppError(
+          'ENGINE_TIMEOUT',
+          `archive of ${path.slice(0, 200)} did not finish within ${opts.timeoutMs ?? 30_000} ms`,
+        ),
+      );
     }, opts.timeoutMs ?? 30_000);
     const finish = () => {
       clearTimeout(timer);
@@ -55,7 +60,14 @@ export async function readArchive(
         if (wanted) {
           const data = Buffer.concat(chunks).subarray(0, opts.maxFileBytes);
           total += data.length;
-          files.push({ path: full, data, complete: (header.size ?? 0) <= opts.maxFileBytes, mode: header.mode ?? 0, mtime: header.mtime, type: header.type ?? 'file' });
+          files.push({
+            path: full,
+            data,
+            complete: (header.size ?? 0) <= opts.maxFileBytes,
+            mode: header.mode ?? 0,
+            mtime: header.mtime,
+            type: header.type ?? 'file',
+          });
         }
         if (total >= opts.maxTotalBytes) {
           extract.destroy();

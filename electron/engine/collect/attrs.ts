@@ -22,7 +22,9 @@ export function parseLsattr(stdout: string): Map<string, FileFlag[]> {
 function lsattr(args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve) => {
     // lsattr exits non-zero when one path has no flags to read (devices, sockets); the other lines still count.
-    execFile('lsattr', ['-d', '--', ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (_err, stdout) => resolve(String(stdout ?? '')));
+    execFile('lsattr', ['-d', '--', ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (_err, stdout) =>
+      resolve(String(stdout ?? '')),
+    );
   });
 }
 
@@ -32,7 +34,11 @@ function lsattr(args: string[], timeoutMs: number): Promise<string> {
  * they live in an xattr of the upper file, not in its inode flags); on the upper dir of a stopped container
  * only the inode flags are visible, and `overlayProtAttrs` reads the xattr.
  */
-export async function hostFileAttrs(root: string, paths: string[], reader: AttrReader = directReader): Promise<{ flags: Map<string, FileFlag[]>; raw: string }> {
+export async function hostFileAttrs(
+  root: string,
+  paths: string[],
+  reader: AttrReader = directReader,
+): Promise<{ flags: Map<string, FileFlag[]>; raw: string }> {
   const res = await reader(paths.map((p) => path.posix.join(root, p)));
   const flags = new Map<string, FileFlag[]>();
   for (const [hostPath, f] of res.flags) {
@@ -90,7 +96,10 @@ function streamingLsattr(timeoutMs: number) {
   return {
     write(hostPaths: string[]): void {
       // A path with a NUL cannot be passed to lsattr at all; it gets no flags, as with a direct run.
-      const text = hostPaths.filter((p) => !p.includes('\0')).map((p) => `${p}\0`).join('');
+      const text = hostPaths
+        .filter((p) => !p.includes('\0'))
+        .map((p) => `${p}\0`)
+        .join('');
       if (!failed && text) child.stdin.write(text);
     },
     async finish(): Promise<string | null> {
@@ -133,7 +142,8 @@ export function createDeferredAttrs(timeoutMs = 10_000) {
       const fromStream = stream ? await stream.finish() : null;
       stream = undefined;
       streamed.clear();
-      const all = fromStream !== null ? [] : [...new Set(batch.flatMap((r) => r.paths.map((p) => path.posix.join(r.root, p))))];
+      const all =
+        fromStream !== null ? [] : [...new Set(batch.flatMap((r) => r.paths.map((p) => path.posix.join(r.root, p))))];
       const runs: string[][] = [];
       let run: string[] = [];
       let bytes = 0;
@@ -158,7 +168,8 @@ export function createDeferredAttrs(timeoutMs = 10_000) {
       };
       if (fromStream !== null) take(fromStream);
       // Two at a time: one per core of a small machine.
-      for (let i = 0; i < runs.length; i += 2) for (const out of await Promise.all(runs.slice(i, i + 2).map((r) => lsattr(r, timeoutMs)))) take(out);
+      for (let i = 0; i < runs.length; i += 2)
+        for (const out of await Promise.all(runs.slice(i, i + 2).map((r) => lsattr(r, timeoutMs)))) take(out);
       for (const r of batch) {
         const mine = new Map<string, FileFlag[]>();
         const raw: string[] = [];
@@ -203,7 +214,11 @@ function getfattr(paths: string[], timeoutMs: number): Promise<string> {
       { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout) => {
         if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
-          reject(new Error('getfattr is not installed (package "attr"), so the immutable and append-only flags of stopped containers cannot be read'));
+          reject(
+            new Error(
+              'getfattr is not installed (package "attr"), so the immutable and append-only flags of stopped containers cannot be read',
+            ),
+          );
         } else resolve(String(stdout ?? ''));
       },
     );
@@ -214,7 +229,11 @@ function getfattr(paths: string[], timeoutMs: number): Promise<string> {
  * The flags overlayfs keeps in the `overlay.protattr` xattr of upper-layer files: readable without a mounted
  * view, so they are seen for stopped containers too. Keyed by container path, like hostFileAttrs.
  */
-export async function overlayProtAttrs(upper: string, paths: string[], timeoutMs = 10_000): Promise<{ flags: Map<string, FileFlag[]>; raw: string }> {
+export async function overlayProtAttrs(
+  upper: string,
+  paths: string[],
+  timeoutMs = 10_000,
+): Promise<{ flags: Map<string, FileFlag[]>; raw: string }> {
   const flags = new Map<string, FileFlag[]>();
   let raw = '';
   const hostPaths = paths.map((p) => path.posix.join(upper, p));

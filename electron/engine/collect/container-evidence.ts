@@ -1,6 +1,12 @@
 import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
-import { ContainerEvidenceSchema, type ArtifactRef, type ContainerEvidence, type FileContent, type StatsSample } from '../../../shared/domain/evidence-set.js';
+import {
+  ContainerEvidenceSchema,
+  type ArtifactRef,
+  type ContainerEvidence,
+  type FileContent,
+  type StatsSample,
+} from '../../../shared/domain/evidence-set.js';
 import type { FileChange, FileFlag } from '../../../shared/domain/file-change.js';
 import type { NetworkSnapshot } from '../../../shared/domain/network.js';
 import type { ProcessSnapshot } from '../../../shared/domain/process.js';
@@ -73,7 +79,16 @@ const SLOTLESS = new Set(['stats']);
 const SELF_TIMED = new Set(['archive:critical-files']);
 
 /** Changed files whose content is read beside the critical files (small text files in the places persistence uses). */
-const CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/', '/usr/local/bin/', '/tmp/', '/dev/shm/', '/var/tmp/'];
+const CONTENT_DIRS = [
+  '/etc/',
+  '/root/',
+  '/home/',
+  '/var/spool/cron/',
+  '/usr/local/bin/',
+  '/tmp/',
+  '/dev/shm/',
+  '/var/tmp/',
+];
 const MAX_EXTRA_CONTENTS = 64;
 /**
  * Through the archive endpoint every extra file is one more call (the API diff says nothing of file
@@ -88,7 +103,11 @@ const exists = (p: string): boolean => existsSync(p);
  * used when the engine is local and this container's processes are visible here; the Engine API otherwise.
  * Only a failed inspect (the container is gone) throws; every other failed call is kept in `errors`.
  */
-export async function collectContainerEvidence(docker: Docker, containerId: string, opts: CollectOptions): Promise<ContainerEvidence> {
+export async function collectContainerEvidence(
+  docker: Docker,
+  containerId: string,
+  opts: CollectOptions,
+): Promise<ContainerEvidence> {
   const timeoutMs = opts.callTimeoutMs ?? 15_000;
   const procRoot = opts.procRoot ?? '/proc';
   const errors: ScanError[] = [];
@@ -109,7 +128,9 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
     try {
       // The time-out starts once the call has its slot: waiting in line is not the engine being slow.
       if (SELF_TIMED.has(call)) return await fn();
-      return hostCall(call) || SLOTLESS.has(call) ? await withTimeout(fn(), timeoutMs, call) : await api(() => withTimeout(fn(), timeoutMs, call));
+      return hostCall(call) || SLOTLESS.has(call)
+        ? await withTimeout(fn(), timeoutMs, call)
+        : await api(() => withTimeout(fn(), timeoutMs, call));
     } catch (e) {
       const err = toAppError(e, `container ${id.slice(0, 12)}`);
       errors.push({ containerId: id, call, code: err.code, message: err.message.slice(0, 2048) });
@@ -121,7 +142,11 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
   const hostPid = running ? raw.State.Pid : undefined;
   const hostProc = Boolean(opts.local) && running && (await canReadHostProc(procRoot, hostPid, id));
   const layers = layersOf(container.graphDriver);
-  const hostFs = Boolean(opts.local) && container.graphDriver.name.startsWith('overlay') && Boolean(layers.upper) && exists(layers.upper!);
+  const hostFs =
+    Boolean(opts.local) &&
+    container.graphDriver.name.startsWith('overlay') &&
+    Boolean(layers.upper) &&
+    exists(layers.upper!);
   const layerCache = opts.layerCache ?? new LayerCache();
 
   const processes: ContainerEvidence['processes'] = {};
@@ -139,18 +164,26 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       const depth = await pidNamespaceDepth(procRoot, hostPid!);
       const host = await attempt('host:/proc', () => hostProcessSnapshot(procRoot, id, pids, depth));
       // Sharing the host's PID namespace, the container's procfs is the host's: there is no second view to compare.
-      const inside = container.pidMode === 'host' ? undefined : await attempt('host:/proc/PID/root/proc', () => containerProcView(procRoot, hostPid!, id));
+      const inside =
+        container.pidMode === 'host'
+          ? undefined
+          : await attempt('host:/proc/PID/root/proc', () => containerProcView(procRoot, hostPid!, id));
       if (host && inside) await reconcileHidden(procRoot, hostPid!, host, inside);
       processes.host = host;
       processes.container = inside;
-      if (host) artifacts.push(artifactRef('proc', `host:${procRoot}/{${pids.slice(0, 64).join(',')}}`, JSON.stringify(host.processes), id));
+      if (host)
+        artifacts.push(
+          artifactRef('proc', `host:${procRoot}/{${pids.slice(0, 64).join(',')}}`, JSON.stringify(host.processes), id),
+        );
       if (inside) artifacts.push(artifactRef('proc', inside.source, JSON.stringify(inside.processes), id));
       const net = await attempt('host:/proc/PID/net', () => readNetTables(procRoot, hostPid!));
       if (net) {
         const list = parseNetTables(net.tables);
         attributeSockets(list, host?.processes ?? []);
         sockets.push(networkSnapshot(id, `host:${procRoot}/${hostPid}/net`, list));
-        artifacts.push(artifactRef('sockets', `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix,packet}`, net.raw, id));
+        artifacts.push(
+          artifactRef('sockets', `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix,packet}`, net.raw, id),
+        );
       }
       const mountinfo = await attempt('host:/proc/PID/mountinfo', async () => {
         const text = textSync(`${procRoot}/${hostPid}/mountinfo`);
@@ -162,11 +195,21 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
         mountPoints = mounts.map((m) => m.mountPoint);
         artifacts.push(artifactRef('proc', `host:${procRoot}/${hostPid}/mountinfo`, mountinfo, id));
         const scratch = scratchTmpfsMounts(mounts);
-        const listed = scratch.length ? await attempt('host:/proc/PID/root tmpfs', () => tmpfsFiles(procRoot, hostPid!, scratch, mountPoints)) : undefined;
+        const listed = scratch.length
+          ? await attempt('host:/proc/PID/root tmpfs', () => tmpfsFiles(procRoot, hostPid!, scratch, mountPoints))
+          : undefined;
         if (listed) {
           tmpfs = listed.files;
-          artifacts.push(artifactRef('changes', `host:${procRoot}/${hostPid}/root{${scratch.join(',')}}`, JSON.stringify(tmpfs), id));
-          if (listed.truncated) errors.push({ containerId: id, call: 'host:/proc/PID/root tmpfs', code: 'TRUNCATED', message: `More than ${MAX_TMPFS_ENTRIES} entries in tmpfs scratch mounts; the rest were not read.` });
+          artifacts.push(
+            artifactRef('changes', `host:${procRoot}/${hostPid}/root{${scratch.join(',')}}`, JSON.stringify(tmpfs), id),
+          );
+          if (listed.truncated)
+            errors.push({
+              containerId: id,
+              call: 'host:/proc/PID/root tmpfs',
+              code: 'TRUNCATED',
+              message: `More than ${MAX_TMPFS_ENTRIES} entries in tmpfs scratch mounts; the rest were not read.`,
+            });
         }
       }
       return;
@@ -199,12 +242,28 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       if (diff) {
         files = diff.changes;
         artifacts.push(artifactRef('changes', `host:${layers.upper}`, JSON.stringify(files), id));
-        if (diff.truncated) errors.push({ containerId: id, call: 'host:upperdir', code: 'TRUNCATED', message: `More than ${files.length} changed paths; the rest were not read.` });
+        if (diff.truncated)
+          errors.push({
+            containerId: id,
+            call: 'host:upperdir',
+            code: 'TRUNCATED',
+            message: `More than ${files.length} changed paths; the rest were not read.`,
+          });
       }
-      const contents = await attempt('host:critical-files', () => readCriticalFromLayers(layers, extraContentPaths(files), layerCache));
+      const contents = await attempt('host:critical-files', () =>
+        readCriticalFromLayers(layers, extraContentPaths(files), layerCache),
+      );
       if (contents) {
         fileContents = contents;
-        for (const c of contents) artifacts.push({ kind: 'archive', sourceCall: `host:layers:${c.path}`.slice(0, 2048), collectedAt: new Date().toISOString(), sha256: c.sha256, size: c.size, containerId: id });
+        for (const c of contents)
+          artifacts.push({
+            kind: 'archive',
+            sourceCall: `host:layers:${c.path}`.slice(0, 2048),
+            collectedAt: new Date().toISOString(),
+            sha256: c.sha256,
+            size: c.size,
+            containerId: id,
+          });
       }
       const root = running ? await attrRoot(container.graphDriver.mergedDir, procRoot, hostPid) : layers.upper!;
       if (opts.deferredAttrs) deferredRoot = root;
@@ -222,11 +281,26 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
       artifacts.push(artifactRef('changes', `GET /containers/${id}/changes`, changes.raw, id));
     }
     const contents = await attempt('archive:critical-files', () =>
-      readCriticalFromArchive(docker, id, { changes: files, extra: extraContentPaths(files).filter((p) => REMOTE_CONTENT_DIRS.some((d) => p.startsWith(d))), imageId: container.imageId, cache: opts.imageFiles, limit: opts.callLimit, timeoutMs }),
+      readCriticalFromArchive(docker, id, {
+        changes: files,
+        extra: extraContentPaths(files).filter((p) => REMOTE_CONTENT_DIRS.some((d) => p.startsWith(d))),
+        imageId: container.imageId,
+        cache: opts.imageFiles,
+        limit: opts.callLimit,
+        timeoutMs,
+      }),
     );
     if (contents) {
       fileContents = contents.contents;
-      for (const c of contents.contents) artifacts.push({ kind: 'archive', sourceCall: `GET /containers/${id}/archive?path=${c.path}`.slice(0, 2048), collectedAt: new Date().toISOString(), sha256: c.sha256, size: c.size, containerId: id });
+      for (const c of contents.contents)
+        artifacts.push({
+          kind: 'archive',
+          sourceCall: `GET /containers/${id}/archive?path=${c.path}`.slice(0, 2048),
+          collectedAt: new Date().toISOString(),
+          sha256: c.sha256,
+          size: c.size,
+          containerId: id,
+        });
       // The archive gives content but not the hash of changed files: fill it in where we read the file anyway.
       const byPath = new Map(contents.contents.map((c) => [c.path, c]));
       for (const f of files) if (!f.sha256 && byPath.has(f.path)) f.sha256 = byPath.get(f.path)!.sha256;
@@ -280,12 +354,20 @@ export async function collectContainerEvidence(docker: Docker, containerId: stri
 /** Lifetime CPU of the container's processes (summed) at which a scan takes stats samples on its own. */
 export const BUSY_CPU_PERCENT = 25;
 
-const looksBusy = (snap: ProcessSnapshot | undefined, threshold: number): boolean => (snap?.processes ?? []).reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0) >= threshold;
+const looksBusy = (snap: ProcessSnapshot | undefined, threshold: number): boolean =>
+  (snap?.processes ?? []).reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0) >= threshold;
 
 /** Paths whose content is worth keeping beyond the critical set: small text files changed where persistence hides. */
 function extraContentPaths(files: FileChange[]): string[] {
   return files
-    .filter((f) => f.kind !== 'deleted' && (f.size ?? 0) <= 256 * 1024 && CONTENT_DIRS.some((d) => f.path.startsWith(d)) && !f.flags.includes('elf') && (f.mode === undefined || (f.mode & 0o170000) === 0o100000))
+    .filter(
+      (f) =>
+        f.kind !== 'deleted' &&
+        (f.size ?? 0) <= 256 * 1024 &&
+        CONTENT_DIRS.some((d) => f.path.startsWith(d)) &&
+        !f.flags.includes('elf') &&
+        (f.mode === undefined || (f.mode & 0o170000) === 0o100000),
+    )
     .slice(0, MAX_EXTRA_CONTENTS)
     .map((f) => f.path);
 }
@@ -306,13 +388,22 @@ async function applyHostAttrs(
 ): Promise<void> {
   const targets = attrTargets(files);
   if (!targets.length) return;
-  const res = await attempt('host:lsattr', () => hostFileAttrs(root, targets.map((f) => f.path), reader));
+  const res = await attempt('host:lsattr', () =>
+    hostFileAttrs(
+      root,
+      targets.map((f) => f.path),
+      reader,
+    ),
+  );
   if (!res) return;
   artifacts.push(artifactRef('attrs', `lsattr -d ${root}/...`, res.raw, id));
   addFlags(targets, res.flags);
 }
 
-const attrTargets = (files: FileChange[]) => files.filter((f) => f.kind !== 'deleted' && f.mode !== undefined && [0o100000, 0o040000].includes(f.mode & 0o170000)).slice(0, 5000);
+const attrTargets = (files: FileChange[]) =>
+  files
+    .filter((f) => f.kind !== 'deleted' && f.mode !== undefined && [0o100000, 0o040000].includes(f.mode & 0o170000))
+    .slice(0, 5000);
 
 function addFlags(targets: FileChange[], flags: Map<string, FileFlag[]>): void {
   for (const f of targets) for (const flag of flags.get(f.path) ?? []) if (!f.flags.includes(flag)) f.flags.push(flag);
@@ -327,7 +418,12 @@ async function applyProtAttrs(
 ): Promise<void> {
   const targets = attrTargets(files);
   if (!targets.length) return;
-  const res = await attempt('host:getfattr', () => overlayProtAttrs(upper, targets.map((f) => f.path)));
+  const res = await attempt('host:getfattr', () =>
+    overlayProtAttrs(
+      upper,
+      targets.map((f) => f.path),
+    ),
+  );
   if (!res) return;
   artifacts.push(artifactRef('attrs', `getfattr -m overlay.protattr ${upper}/...`, res.raw, id));
   addFlags(targets, res.flags);
@@ -343,7 +439,9 @@ async function applyExecAttrs(
 ): Promise<void> {
   const targets = files.filter((f) => f.kind !== 'deleted').slice(0, 400);
   if (!targets.length) return;
-  const res = await attempt('exec:lsattr', () => execCapture(docker, id, ['lsattr', '-d', '--', ...targets.map((f) => f.path)]));
+  const res = await attempt('exec:lsattr', () =>
+    execCapture(docker, id, ['lsattr', '-d', '--', ...targets.map((f) => f.path)]),
+  );
   if (!res) return;
   artifacts.push(artifactRef('exec', `exec ${id.slice(0, 12)} lsattr -d`, res.stdout, id));
   addFlags(targets, parseLsattr(res.stdout));
@@ -353,12 +451,23 @@ async function applyExecAttrs(
  * A PID the host sees but the container's procfs does not is hidden only if it still exists afterwards:
  * a process that simply exited between the two reads is dropped, not flagged.
  */
-async function reconcileHidden(procRoot: string, hostPid: number, host: ProcessSnapshot, inside: ProcessSnapshot): Promise<void> {
+async function reconcileHidden(
+  procRoot: string,
+  hostPid: number,
+  host: ProcessSnapshot,
+  inside: ProcessSnapshot,
+): Promise<void> {
   const seen = new Set(inside.processes.map((p) => p.pid));
   const gone = new Set<number>();
   for (const p of host.processes) {
     if (p.nsPid === undefined || seen.has(p.nsPid)) continue;
-    const [stillOnHost, nowInside] = await Promise.all([exists(`${procRoot}/${p.pid}/status`), readNoFollow(`${procRoot}/${hostPid}/root/proc/${p.nsPid}/status`, 64 * 1024).then((r) => Boolean(r?.data.length), () => false)]);
+    const [stillOnHost, nowInside] = await Promise.all([
+      exists(`${procRoot}/${p.pid}/status`),
+      readNoFollow(`${procRoot}/${hostPid}/root/proc/${p.nsPid}/status`, 64 * 1024).then(
+        (r) => Boolean(r?.data.length),
+        () => false,
+      ),
+    ]);
     if (!stillOnHost) gone.add(p.pid);
     else if (!nowInside) p.flags.push('hidden');
   }

@@ -23,6 +23,8 @@ export const CRITICAL_PATTERNS = [
   '/etc/rc.local',
 ] as const;
 
-const compiled = CRITICAL_PATTERNS.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`));
+const compiled = CRITICAL_PATTERNS.map(
+  (p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`),
+);
 
 export const isCriticalPath = (p: string): boolean => compiled.some((re) => re.test(p));

@@ -30,11 +30,17 @@ async function expand(layers: Layers, pattern: string, cache: LayerCache): Promi
  * Reads one container path through the layers, with the hash of the same path in the image when it differs.
  * Reads from image layers are shared through `cache` by every container of the image.
  */
-export async function readLayeredFile(layers: Layers, p: string, cache: LayerCache = new LayerCache()): Promise<FileContent | null> {
+export async function readLayeredFile(
+  layers: Layers,
+  p: string,
+  cache: LayerCache = new LayerCache(),
+): Promise<FileContent | null> {
   const top = await locate(layers, p, 0, cache);
   if (!top || !top.stat.isFile()) return null;
   const readAt = (hostPath: string, size: number) => readBounded(hostPath, MAX_FILE, size);
-  const read = await (top.layer === 0 ? readAt(top.hostPath, top.stat.size) : cache.readMemo(top.hostPath, () => readAt(top.hostPath, top.stat.size)));
+  const read = await (top.layer === 0
+    ? readAt(top.hostPath, top.stat.size)
+    : cache.readMemo(top.hostPath, () => readAt(top.hostPath, top.stat.size)));
   if (!read) return null;
   const content = fileContent(p, read.data, read.complete, top.stat);
   if (!content) return null;
@@ -52,7 +58,11 @@ export async function readLayeredFile(layers: Layers, p: string, cache: LayerCac
 }
 
 /** Critical files read host-side from the overlay layers (local engines, running or stopped). */
-export async function readCriticalFromLayers(layers: Layers, extra: string[] = [], cache: LayerCache = new LayerCache()): Promise<FileContent[]> {
+export async function readCriticalFromLayers(
+  layers: Layers,
+  extra: string[] = [],
+  cache: LayerCache = new LayerCache(),
+): Promise<FileContent[]> {
   const paths = new Set<string>(extra);
   for (const pattern of CRITICAL_PATTERNS) for (const p of await expand(layers, pattern, cache)) paths.add(p);
   const read: (FileContent | null)[] = [];
@@ -61,23 +71,45 @@ export async function readCriticalFromLayers(layers: Layers, extra: string[] = [
 }
 
 /** Archive roots that together cover every critical pattern in few calls. */
-export const ARCHIVE_ROOTS = ['/etc', '/root/.ssh', '/root/.bashrc', '/root/.profile', '/home', '/var/spool/cron/crontabs'];
+export const ARCHIVE_ROOTS = [
+  '/etc',
+  '/root/.ssh',
+  '/root/.bashrc',
+  '/root/.profile',
+  '/home',
+  '/var/spool/cron/crontabs',
+];
 
 /** Critical files of an image as its containers show them untouched, shared by every container of the image in one scan. */
 export type ImageFileCache = Map<string, Promise<Map<string, FileContent> | null>>;
 
 const MAX_GROUPS = 8;
 
-const rootOf = (p: string): string => ARCHIVE_ROOTS.find((r) => p === r || p.startsWith(`${r}/`)) ?? path.posix.dirname(p);
+const rootOf = (p: string): string =>
+  ARCHIVE_ROOTS.find((r) => p === r || p.startsWith(`${r}/`)) ?? path.posix.dirname(p);
 
 /** Reads each root once through the archive endpoint, keeping the files `keep` accepts; absent roots are skipped. */
-async function archiveRoots(docker: Docker, containerId: string, roots: string[], keep: (p: string) => boolean, limit: Limiter, timeoutMs?: number): Promise<{ files: Map<string, FileContent>; calls: string[] }> {
+async function archiveRoots(
+  docker: Docker,
+  containerId: string,
+  roots: string[],
+  keep: (p: string) => boolean,
+  limit: Limiter,
+  timeoutMs?: number,
+): Promise<{ files: Map<string, FileContent>; calls: string[] }> {
   const files = new Map<string, FileContent>();
   const calls: string[] = [];
   // Each root is its own call (the daemon spawns a tar process for each): side by side, within the call slots.
   const reads = await Promise.all(
     roots.map((root) =>
-      limit(() => readArchive(docker, containerId, root, { maxFileBytes: MAX_FILE, maxTotalBytes: 16 * 1024 * 1024, keep, timeoutMs })).catch((e: unknown) => {
+      limit(() =>
+        readArchive(docker, containerId, root, {
+          maxFileBytes: MAX_FILE,
+          maxTotalBytes: 16 * 1024 * 1024,
+          keep,
+          timeoutMs,
+        }),
+      ).catch((e: unknown) => {
         if ((e as { statusCode?: number }).statusCode === 404) return null;
         throw e;
       }),
@@ -87,7 +119,12 @@ async function archiveRoots(docker: Docker, containerId: string, roots: string[]
     if (!read) continue;
     calls.push(`GET /containers/${containerId}/archive?path=${roots[i]}`);
     for (const f of read) {
-      const c = fileContent(f.path, f.data, f.complete, { mode: 0o100000 | (f.mode & 0o7777), mtime: f.mtime ?? new Date(0), ctime: f.mtime ?? new Date(0), size: f.data.length });
+      const c = fileContent(f.path, f.data, f.complete, {
+        mode: 0o100000 | (f.mode & 0o7777),
+        mtime: f.mtime ?? new Date(0),
+        ctime: f.mtime ?? new Date(0),
+        size: f.data.length,
+      });
       if (c && files.size < MAX_FILES) files.set(c.path, c);
     }
   }
@@ -113,7 +150,11 @@ export interface ArchiveReadOptions {
  * the critical files its own diff shows, which also gives their image hash. Over ssh each call costs
  * hundreds of milliseconds, so this turns six calls per container into about one per image.
  */
-export async function readCriticalFromArchive(docker: Docker, containerId: string, opts: ArchiveReadOptions): Promise<{ contents: FileContent[]; calls: string[] }> {
+export async function readCriticalFromArchive(
+  docker: Docker,
+  containerId: string,
+  opts: ArchiveReadOptions,
+): Promise<{ contents: FileContent[]; calls: string[] }> {
   const extra = new Set(opts.extra ?? []);
   const changed = new Map(opts.changes.map((c) => [c.path, c.kind]));
   const wanted = (p: string) => isCriticalPath(p) || extra.has(p);
@@ -143,7 +184,8 @@ export async function readCriticalFromArchive(docker: Docker, containerId: strin
   if (base) {
     for (const [p, c] of base) if (!changed.has(p)) out.set(p, c);
   } else {
-    const full = await (fullRead ?? archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath, limit, opts.timeoutMs));
+    const full = await (fullRead ??
+      archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath, limit, opts.timeoutMs));
     calls.push(...full.calls);
     for (const [p, c] of full.files) out.set(p, c);
     remaining = own.filter((p) => !out.has(p));
@@ -156,7 +198,18 @@ export async function readCriticalFromArchive(docker: Docker, containerId: strin
     groups.set(root, (groups.get(root) ?? new Set()).add(p));
   }
   // A few files are cheaper one by one than the whole directory they sit in (all of /etc, say).
-  const groupReads = await Promise.all([...groups].map(([root, paths]) => archiveRoots(docker, containerId, paths.size <= 3 ? [...paths] : [root], (p) => paths.has(p), limit, opts.timeoutMs)));
+  const groupReads = await Promise.all(
+    [...groups].map(([root, paths]) =>
+      archiveRoots(
+        docker,
+        containerId,
+        paths.size <= 3 ? [...paths] : [root],
+        (p) => paths.has(p),
+        limit,
+        opts.timeoutMs,
+      ),
+    ),
+  );
   for (const r of groupReads) {
     calls.push(...r.calls);
     for (const [p, c] of r.files) {

@@ -1,5 +1,11 @@
 import type Docker from 'dockerode';
-import type { ArtifactRef, ContainerEvidence, EngineEvidence, ExecRecord, ImageFacts } from '../../../shared/domain/evidence-set.js';
+import type {
+  ArtifactRef,
+  ContainerEvidence,
+  EngineEvidence,
+  ExecRecord,
+  ImageFacts,
+} from '../../../shared/domain/evidence-set.js';
 import type { EngineEvent } from '../../../shared/domain/event.js';
 import type { ScanError } from '../../../shared/domain/scan.js';
 import { toAppError } from '../errors.js';
@@ -15,7 +21,10 @@ import { createLimiter } from './limiter.js';
 import { parseSince } from '../../../shared/domain/duration.js';
 import { withTimeout } from './timeout.js';
 
-export interface EngineCollectOptions extends Omit<CollectOptions, 'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs' | 'layerCache' | 'callLimit'> {
+export interface EngineCollectOptions extends Omit<
+  CollectOptions,
+  'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs' | 'layerCache' | 'callLimit'
+> {
   engine: EngineEvidence['engine'];
   /** How far back the event history goes (duration or RFC 3339); 24h when absent. */
   since?: string;
@@ -58,20 +67,28 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   }
   // With explicit IDs, collect in the order given (callers put what matters most first).
   const rank = (id: string) => opts.containerIds!.findIndex((w) => id.startsWith(w));
-  const wanted = opts.containerIds?.length ? list.filter((c) => rank(c.Id) >= 0).sort((a, b) => rank(a.Id) - rank(b.Id)) : list;
+  const wanted = opts.containerIds?.length
+    ? list.filter((c) => rank(c.Id) >= 0).sort((a, b) => rank(a.Id) - rank(b.Id))
+    : list;
 
   // Event history runs beside the containers: it is one streamed call and bounded by its own time-out.
   const eventsTask = (async (): Promise<{ events: EngineEvent[]; execs: ExecRecord[]; artifacts: ArtifactRef[] }> => {
     const since = sinceDate.getTime() / 1000;
     const until = started.getTime() / 1000;
     try {
-      const { events, raw } = await withTimeout(collectEvents(docker, opts.engine.id, since, until), opts.eventsTimeoutMs ?? 30_000, 'events');
+      const { events, raw } = await withTimeout(
+        collectEvents(docker, opts.engine.id, since, until),
+        opts.eventsTimeoutMs ?? 30_000,
+        'events',
+      );
       const artifacts = [artifactRef('events', `GET /events?since=${since.toFixed(3)}&until=${until.toFixed(3)}`, raw)];
       const records = execRecordsFromEvents(events).slice(-(opts.maxExecLookups ?? 500));
       const execs = await Promise.all(
         records.map((r) =>
           limit(async () => {
-            const { rec, raw: execRaw } = await withTimeout(enrichExec(docker, r), timeoutMs, 'exec inspect').catch(() => ({ rec: r, raw: undefined }));
+            const { rec, raw: execRaw } = await withTimeout(enrichExec(docker, r), timeoutMs, 'exec inspect').catch(
+              () => ({ rec: r, raw: undefined }),
+            );
             if (execRaw) artifacts.push(artifactRef('exec', `GET /exec/${r.execId}/json`, execRaw, r.containerId));
             return rec;
           }),
@@ -119,7 +136,15 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
       containerLimit(async (): Promise<ContainerEvidence | null> => {
         if (opts.signal?.aborted) return null;
         try {
-          return await collectContainerEvidence(docker, row.Id, { ...opts, engineId: opts.engine.id, pidIndex, imageFiles, deferredAttrs, layerCache, callLimit: limit });
+          return await collectContainerEvidence(docker, row.Id, {
+            ...opts,
+            engineId: opts.engine.id,
+            pidIndex,
+            imageFiles,
+            deferredAttrs,
+            layerCache,
+            callLimit: limit,
+          });
         } catch (e) {
           // Removed between listing and inspecting, or inspect itself failed: the scan goes on without it.
           const err = toAppError(e, `container ${row.Id.slice(0, 12)}`);
@@ -140,15 +165,19 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   const imageIds = [...new Set(containers.map((c) => c.container.imageId).filter(Boolean))];
   const images: ImageFacts[] = [];
   const imageArtifacts: ArtifactRef[] = [];
-  for (const [imageId, r] of await Promise.all(imageIds.map(async (imageId) => [imageId, await imageOf(imageId)] as const))) {
+  for (const [imageId, r] of await Promise.all(
+    imageIds.map(async (imageId) => [imageId, await imageOf(imageId)] as const),
+  )) {
     if ('ok' in r) {
       images.push(r.ok.facts);
       imageArtifacts.push(...r.ok.artifacts);
-    } else errors.push({ call: `image ${imageId.slice(0, 80)}`, code: r.err.code, message: r.err.message.slice(0, 2048) });
+    } else
+      errors.push({ call: `image ${imageId.slice(0, 80)}`, code: r.err.code, message: r.err.message.slice(0, 2048) });
   }
   const infoRead = await infoTask;
   const info = 'ok' in infoRead ? infoRead.ok : undefined;
-  if ('err' in infoRead) errors.push({ call: 'info', code: infoRead.err.code, message: infoRead.err.message.slice(0, 2048) });
+  if ('err' in infoRead)
+    errors.push({ call: 'info', code: infoRead.err.code, message: infoRead.err.message.slice(0, 2048) });
   await attrsRead;
   const ev = await eventsTask;
   // Container-level errors also appear at engine level, so one list answers "what went wrong in this scan".
@@ -170,12 +199,24 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
 }
 
 /** The engine settings the benchmark reads; the artifact keeps only those fields, not the host inventory /info also holds. */
-async function engineInfo(docker: Docker): Promise<{ facts: NonNullable<EngineEvidence['info']>; artifact: ArtifactRef }> {
-  const raw = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean }; SecurityOptions?: string[] };
+async function engineInfo(
+  docker: Docker,
+): Promise<{ facts: NonNullable<EngineEvidence['info']>; artifact: ArtifactRef }> {
+  const raw = (await docker.info()) as {
+    Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
+    SecurityOptions?: string[];
+  };
   const facts = {
     swarm: String(raw.Swarm?.LocalNodeState ?? 'inactive').slice(0, 32),
     swarmManager: raw.Swarm?.ControlAvailable === true,
     securityOptions: (raw.SecurityOptions ?? []).slice(0, 32).map((o) => String(o).slice(0, 256)),
   };
-  return { facts, artifact: artifactRef('inspect', 'GET /info (Swarm, SecurityOptions)', JSON.stringify({ Swarm: raw.Swarm, SecurityOptions: raw.SecurityOptions })) };
+  return {
+    facts,
+    artifact: artifactRef(
+      'inspect',
+      'GET /info (Swarm, SecurityOptions)',
+      JSON.stringify({ Swarm: raw.Swarm, SecurityOptions: raw.SecurityOptions }),
+    ),
+  };
 }

@@ -36,9 +36,17 @@ export function mapEvent(engineId: string, e: RawEvent): EngineEvent {
  * The engine's event history between `since` and `until` (unix seconds, fractions kept). With `until` set the
  * daemon ends the stream itself; the caller's time-out still bounds it.
  */
-export async function collectEvents(docker: Docker, engineId: string, since: number, until: number): Promise<{ events: EngineEvent[]; raw: string }> {
+export async function collectEvents(
+  docker: Docker,
+  engineId: string,
+  since: number,
+  until: number,
+): Promise<{ events: EngineEvent[]; raw: string }> {
   // Fractional seconds: the daemon reads "s.fff", and a whole-second `until` would drop this second's events.
-  const stream = (await docker.getEvents({ since: since.toFixed(3), until: until.toFixed(3) } as unknown as { since: number; until: number })) as unknown as Readable;
+  const stream = (await docker.getEvents({ since: since.toFixed(3), until: until.toFixed(3) } as unknown as {
+    since: number;
+    until: number;
+  })) as unknown as Readable;
   let buf = '';
   let raw = '';
   const events: EngineEvent[] = [];
@@ -93,7 +101,9 @@ export function execRecordsFromEvents(events: EngineEvent[]): ExecRecord[] {
 export async function enrichExec(docker: Docker, rec: ExecRecord): Promise<{ rec: ExecRecord; raw?: string }> {
   if (!rec.execId) return { rec };
   try {
-    const info = (await docker.getExec(rec.execId).inspect()) as { ProcessConfig?: { user?: string; privileged?: boolean; tty?: boolean; entrypoint?: string; arguments?: string[] } };
+    const info = (await docker.getExec(rec.execId).inspect()) as {
+      ProcessConfig?: { user?: string; privileged?: boolean; tty?: boolean; entrypoint?: string; arguments?: string[] };
+    };
     const pc = info.ProcessConfig ?? {};
     return {
       rec: {

@@ -8,8 +8,16 @@ import { parseStat } from './proc-parse.js';
  * container's own binaries (which may be trojaned or missing) and leaves an exec_create event, so
  * collectors call it only when the analyst asked for it and no host-side read is possible.
  */
-export async function execCapture(docker: Docker, containerId: string, cmd: string[], maxBytes = 8 * 1024 * 1024, timeoutMs = 15_000): Promise<{ stdout: string; exitCode: number | null }> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false, User: '' });
+export async function execCapture(
+  docker: Docker,
+  containerId: string,
+  cmd: string[],
+  maxBytes = 8 * 1024 * 1024,
+  timeoutMs = 15_000,
+): Promise<{ stdout: string; exitCode: number | null }> {
+  const exec = await docker
+    .getContainer(containerId)
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false, User: '' });
   const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
   const out = new PassThrough();
   const err = new PassThrough();
@@ -36,7 +44,10 @@ export async function execCapture(docker: Docker, containerId: string, cmd: stri
 export const EXEC_PROC_SCRIPT = 'for d in /proc/[0-9]*; do cat "$d/stat" 2>/dev/null && echo; done';
 
 /** The in-container process list read through exec: what the container's own procfs shows. */
-export async function execProcessView(docker: Docker, containerId: string): Promise<{ snapshot: ProcessSnapshot; raw: string }> {
+export async function execProcessView(
+  docker: Docker,
+  containerId: string,
+): Promise<{ snapshot: ProcessSnapshot; raw: string }> {
   const { stdout } = await execCapture(docker, containerId, ['/bin/sh', '-c', EXEC_PROC_SCRIPT]);
   return { snapshot: procSnapshot(containerId, stdout, 'exec'), raw: stdout };
 }
@@ -55,8 +66,13 @@ export function procSnapshot(containerId: string, stdout: string, source: string
 const MARK = '@@stowaway-net@@';
 
 /** /proc/net tables of the container read through exec, split back per file. */
-export async function execNetTables(docker: Docker, containerId: string): Promise<{ tables: Record<string, string>; raw: string }> {
-  const script = ['tcp', 'tcp6', 'udp', 'udp6', 'unix', 'packet'].map((n) => `echo ${MARK}${n}; cat /proc/net/${n} 2>/dev/null`).join('; ');
+export async function execNetTables(
+  docker: Docker,
+  containerId: string,
+): Promise<{ tables: Record<string, string>; raw: string }> {
+  const script = ['tcp', 'tcp6', 'udp', 'udp6', 'unix', 'packet']
+    .map((n) => `echo ${MARK}${n}; cat /proc/net/${n} 2>/dev/null`)
+    .join('; ');
   const { stdout } = await execCapture(docker, containerId, ['/bin/sh', '-c', script]);
   const tables: Record<string, string> = {};
   for (const part of stdout.split(MARK).slice(1)) {

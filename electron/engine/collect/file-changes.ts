@@ -28,14 +28,22 @@ export function mapApiChanges(rows: unknown): FileChange[] {
  * deleted when it is a whiteout, changed when a lower layer has the path, added otherwise. Regular files
  * are hashed (within a byte budget) so the diff doubles as evidence.
  */
-export async function upperDirChanges(layers: Layers, cache: LayerCache = new LayerCache()): Promise<{ changes: FileChange[]; truncated: boolean }> {
+export async function upperDirChanges(
+  layers: Layers,
+  cache: LayerCache = new LayerCache(),
+): Promise<{ changes: FileChange[]; truncated: boolean }> {
   if (!layers.upper) return { changes: [], truncated: false };
   const { entries, truncated } = await walkTree(layers.upper, MAX_CHANGES);
   const budget = { left: HASH_BUDGET_BYTES };
   const describe = async (e: (typeof entries)[number]): Promise<FileChange> => {
     if (isWhiteout(e.stat)) {
       const gone = await locate(layers, e.path, 1, cache);
-      return { path: e.path, kind: 'deleted', flags: [], ...(gone?.stat.isFile() ? { imageSize: gone.stat.size } : {}) };
+      return {
+        path: e.path,
+        kind: 'deleted',
+        flags: [],
+        ...(gone?.stat.isFile() ? { imageSize: gone.stat.size } : {}),
+      };
     }
     const below = await locate(layers, e.path, 1, cache);
     // readlink reads the link itself in the upper dir; nothing is followed.

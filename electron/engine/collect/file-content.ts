@@ -45,8 +45,21 @@ export interface HashBudget {
  * One entry of a host-side listing as a diff entry: size, mode and time, the sha256 of a regular file while
  * the budget lasts (read without following a link), and the flags its first bytes and mode earn.
  */
-export async function describeEntry(relPath: string, hostPath: string, st: Stats, kind: FileChange['kind'], budget: HashBudget): Promise<FileChange> {
-  const change: FileChange = { path: relPath, kind, size: st.size, mode: st.mode, mtime: st.mtime.toISOString(), flags: [] };
+export async function describeEntry(
+  relPath: string,
+  hostPath: string,
+  st: Stats,
+  kind: FileChange['kind'],
+  budget: HashBudget,
+): Promise<FileChange> {
+  const change: FileChange = {
+    path: relPath,
+    kind,
+    size: st.size,
+    mode: st.mode,
+    mtime: st.mtime.toISOString(),
+    flags: [],
+  };
   let head: Buffer | undefined;
   if (st.isFile() && st.size <= MAX_CONTENT_BYTES && st.size <= budget.left) {
     // Reserved before reading, so entries described at once cannot together overdraw the budget.
@@ -63,7 +76,12 @@ export async function describeEntry(relPath: string, hostPath: string, st: Stats
 }
 
 /** A file's content as evidence: exact hash, readable text when it is text, and the first bytes otherwise. */
-export function fileContent(path: string, data: Buffer, complete: boolean, stat?: Pick<Stats, 'mode' | 'mtime' | 'ctime' | 'size'>): FileContent | null {
+export function fileContent(
+  path: string,
+  data: Buffer,
+  complete: boolean,
+  stat?: Pick<Stats, 'mode' | 'mtime' | 'ctime' | 'size'>,
+): FileContent | null {
   if (!complete) return null;
   const text = asText(data);
   return {

@@ -17,7 +17,11 @@ export async function engineLooksLocal(config: Pick<EngineConfig, 'endpoint'>): 
 }
 
 /** True when host PID `pid` is readable here and really belongs to `containerId` (its cgroup says so). */
-export async function canReadHostProc(procRoot: string, pid: number | undefined, containerId: string): Promise<boolean> {
+export async function canReadHostProc(
+  procRoot: string,
+  pid: number | undefined,
+  containerId: string,
+): Promise<boolean> {
   if (!pid) return false;
   const exe = linkSync(`${procRoot}/${pid}/exe`);
   return exe !== null && containerIdOfCgroup(textSync(`${procRoot}/${pid}/cgroup`) ?? '') === containerId;

@@ -9,9 +9,22 @@ const PROC_SUPER_MAGIC = 0x9fa0;
 
 /** Environment variables that change how a process loads code or keeps history; the rest of environ is never kept. */
 export const WATCHED_ENV = [
-  'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'HISTFILE', 'HISTSIZE', 'HISTFILESIZE', 'HISTCONTROL', 'PROMPT_COMMAND',
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+  'LD_AUDIT',
+  'HISTFILE',
+  'HISTSIZE',
+  'HISTFILESIZE',
+  'HISTCONTROL',
+  'PROMPT_COMMAND',
   // The loader's tunables (CVE-2023-4911) and the proxies a program's traffic is sent through.
-  'GLIBC_TUNABLES', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy',
+  'GLIBC_TUNABLES',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'all_proxy',
 ] as const;
 
 const MAX_SOCKET_INODES = 4096;
@@ -63,7 +76,7 @@ const CLK_TCK = 100;
 export function lifetimeCpu(cpuTicks: number, startTicks: number, uptime: number): number | undefined {
   const age = uptime - startTicks / CLK_TCK;
   if (age <= 0) return undefined;
-  return Math.round(((cpuTicks / CLK_TCK / age) * 100) * 10) / 10;
+  return Math.round((cpuTicks / CLK_TCK / age) * 100 * 10) / 10;
 }
 
 /** Flags one process earns from what its exe, argv and stdio look like. */
@@ -85,7 +98,12 @@ export async function readHostProcess(procRoot: string, pid: number, nsDepth?: n
 }
 
 /** readHostProcess with small blocking reads: a process is two dozen procfs files of a few hundred bytes. */
-function readHostProcessSync(procRoot: string, pid: number, nsDepth: number | undefined, uptime: number): ProcessInfo | null {
+function readHostProcessSync(
+  procRoot: string,
+  pid: number,
+  nsDepth: number | undefined,
+  uptime: number,
+): ProcessInfo | null {
   const dir = `${procRoot}/${pid}`;
   const statusText = textSync(`${dir}/status`);
   const statText = textSync(`${dir}/stat`);
@@ -106,7 +124,8 @@ function readHostProcessSync(procRoot: string, pid: number, nsDepth: number | un
     const t = targets[i];
     if (!t) return;
     if (fd <= 2) stdio[fd] = t.slice(0, 512);
-    else if (t.startsWith('/') && !NOT_A_CHANNEL.test(t) && fdPaths.length < MAX_FD_PATHS && t.length <= 512) fdPaths.push(t);
+    else if (t.startsWith('/') && !NOT_A_CHANNEL.test(t) && fdPaths.length < MAX_FD_PATHS && t.length <= 512)
+      fdPaths.push(t);
     const m = /^socket:\[(\d+)\]$/.exec(t);
     if (m && socketInodes.length < MAX_SOCKET_INODES) socketInodes.push(Number(m[1]));
   });
@@ -115,7 +134,9 @@ function readHostProcessSync(procRoot: string, pid: number, nsDepth: number | un
   const info: ProcessInfo = {
     pid,
     ppid: status.ppid,
-    nsPid: status.nsPids.length ? status.nsPids[Math.min(nsDepth ?? status.nsPids.length, status.nsPids.length) - 1] : undefined,
+    nsPid: status.nsPids.length
+      ? status.nsPids[Math.min(nsDepth ?? status.nsPids.length, status.nsPids.length) - 1]
+      : undefined,
     user: String(status.uid),
     comm: status.name || stat?.comm || '',
     cmdline,
@@ -146,7 +167,12 @@ function selectEnv(raw: Buffer): Record<string, string> | undefined {
 }
 
 /** Host-side process view of a container from its PIDs; the container cannot lie to this view. */
-export async function hostProcessSnapshot(procRoot: string, containerId: string, pids: number[], nsDepth?: number): Promise<ProcessSnapshot> {
+export async function hostProcessSnapshot(
+  procRoot: string,
+  containerId: string,
+  pids: number[],
+  nsDepth?: number,
+): Promise<ProcessSnapshot> {
   const hostNs = await hostNamespaces(procRoot);
   const uptime = uptimeSeconds(procRoot);
   const tick = yielder(64);
@@ -175,7 +201,9 @@ function hostNamespaces(procRoot: string): Promise<NamespaceIds | undefined> {
   // They do not change while we run: read once, not once per container of every scan.
   let known = hostNsByRoot.get(procRoot);
   if (!known) {
-    known = namespacesOf(procRoot, 1).then(async (init) => (init?.mnt ? init : ((await namespacesOf(procRoot, 'self')) ?? init)));
+    known = namespacesOf(procRoot, 1).then(async (init) =>
+      init?.mnt ? init : ((await namespacesOf(procRoot, 'self')) ?? init),
+    );
     hostNsByRoot.set(procRoot, known);
   }
   return known;
@@ -189,7 +217,11 @@ export async function namespacesOf(procRoot: string, pid: number | 'self'): Prom
 function namespacesSync(procRoot: string, pid: number | 'self'): NamespaceIds | undefined {
   const [pidNs, mnt, net] = ['pid', 'mnt', 'net'].map((n) => linkSync(`${procRoot}/${pid}/ns/${n}`));
   if (!pidNs && !mnt && !net) return undefined;
-  return { pid: pidNs?.slice(0, 64) ?? undefined, mnt: mnt?.slice(0, 64) ?? undefined, net: net?.slice(0, 64) ?? undefined };
+  return {
+    pid: pidNs?.slice(0, 64) ?? undefined,
+    mnt: mnt?.slice(0, 64) ?? undefined,
+    net: net?.slice(0, 64) ?? undefined,
+  };
 }
 
 /**
@@ -197,7 +229,11 @@ function namespacesSync(procRoot: string, pid: number | 'self'): NamespaceIds | 
  * `ps` inside the container would show, including any bind mount that hides a PID, without running anything.
  * PIDs here are namespace PIDs.
  */
-export async function containerProcView(procRoot: string, hostPid: number, containerId: string): Promise<ProcessSnapshot> {
+export async function containerProcView(
+  procRoot: string,
+  hostPid: number,
+  containerId: string,
+): Promise<ProcessSnapshot> {
   const base = path.posix.join(procRoot, String(hostPid), 'root', 'proc');
   // The container decides what its /proc is: only a real procfs (not a symlink, not a planted directory) counts.
   const st = lstatSync(base);

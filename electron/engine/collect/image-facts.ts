@@ -9,7 +9,10 @@ interface RawHistory {
 }
 
 /** Image inspect + history: provenance (digests), defaults (cmd, env) and how each layer was made. */
-export async function collectImageFacts(docker: Docker, imageId: string): Promise<{ facts: ImageFacts; artifacts: ArtifactRef[] }> {
+export async function collectImageFacts(
+  docker: Docker,
+  imageId: string,
+): Promise<{ facts: ImageFacts; artifacts: ArtifactRef[] }> {
   const image = docker.getImage(imageId);
   const [inspect, history] = await Promise.all([image.inspect(), image.history() as Promise<RawHistory[]>]);
   const cfg = inspect.Config ?? ({} as Docker.ImageInspectInfo['Config']);
@@ -33,6 +36,9 @@ export async function collectImageFacts(docker: Docker, imageId: string): Promis
   });
   return {
     facts,
-    artifacts: [artifactRef('image', `GET /images/${imageId}/json`, JSON.stringify(inspect)), artifactRef('image', `GET /images/${imageId}/history`, JSON.stringify(history))],
+    artifacts: [
+      artifactRef('image', `GET /images/${imageId}/json`, JSON.stringify(inspect)),
+      artifactRef('image', `GET /images/${imageId}/history`, JSON.stringify(history)),
+    ],
   };
 }

@@ -13,7 +13,10 @@ export interface Layers {
   lowers: string[];
 }
 
-export const layersOf = (g: { upperDir?: string; lowerDir?: string }): Layers => ({ upper: g.upperDir, lowers: (g.lowerDir ?? '').split(':').filter(Boolean) });
+export const layersOf = (g: { upperDir?: string; lowerDir?: string }): Layers => ({
+  upper: g.upperDir,
+  lowers: (g.lowerDir ?? '').split(':').filter(Boolean),
+});
 
 /** An overlay whiteout: a character device 0/0 that marks a deletion of the same path below. */
 export const isWhiteout = (st: Stats): boolean => st.isCharacterDevice() && st.rdev === 0;
@@ -79,7 +82,10 @@ export class LayerCache {
     return list;
   }
 
-  readMemo(hostPath: string, read: () => Promise<{ data: Buffer; complete: boolean } | null>): Promise<{ data: Buffer; complete: boolean } | null> {
+  readMemo(
+    hostPath: string,
+    read: () => Promise<{ data: Buffer; complete: boolean } | null>,
+  ): Promise<{ data: Buffer; complete: boolean } | null> {
     let known = this.reads.get(hostPath);
     if (!known) {
       known = read();
@@ -100,7 +106,12 @@ export class LayerCache {
 const plain = (p: string): boolean => !/(^|\/)\.\.?(\/|$)/.test(p);
 
 /** Finds the topmost layer holding `p`; undefined when absent or deleted by a whiteout. */
-export async function locate(layers: Layers, p: string, fromLayer = 0, cache: LayerCache = new LayerCache()): Promise<Located | undefined> {
+export async function locate(
+  layers: Layers,
+  p: string,
+  fromLayer = 0,
+  cache: LayerCache = new LayerCache(),
+): Promise<Located | undefined> {
   return locateSync(layers, p, fromLayer, cache);
 }
 
@@ -161,15 +172,26 @@ export async function listDir(layers: Layers, dir: string, cache: LayerCache = n
     for (const e of entries) {
       if (seen.has(e.name)) continue;
       const hostPath = path.posix.join(root, dir, e.name);
-      const wh = e.isCharacterDevice() && isWhiteout((i > 0 ? cache.lowerStat(hostPath) : lstatOrNull(hostPath)) ?? ({ isCharacterDevice: () => false } as Stats));
+      const wh =
+        e.isCharacterDevice() &&
+        isWhiteout(
+          (i > 0 ? cache.lowerStat(hostPath) : lstatOrNull(hostPath)) ?? ({ isCharacterDevice: () => false } as Stats),
+        );
       seen.set(e.name, !wh);
     }
   });
-  return [...seen].filter(([, live]) => live).map(([n]) => n).sort();
+  return [...seen]
+    .filter(([, live]) => live)
+    .map(([n]) => n)
+    .sort();
 }
 
 /** Reads at most `max` bytes of a regular file of `size` bytes, refusing symlinks and anything that is not a regular file. */
-export function readBounded(hostPath: string, max: number, size = Infinity): Promise<{ data: Buffer; complete: boolean } | null> {
+export function readBounded(
+  hostPath: string,
+  max: number,
+  size = Infinity,
+): Promise<{ data: Buffer; complete: boolean } | null> {
   return readNoFollowSized(hostPath, max, size);
 }
 
@@ -194,7 +216,11 @@ export interface WalkOptions {
  * Every entry below a host directory, depth first, by lstat (links are listed, never followed), bounded so
  * a container with a million files cannot stall a scan.
  */
-export async function walkTree(root: string, max: number, o: WalkOptions = {}): Promise<{ entries: WalkEntry[]; truncated: boolean }> {
+export async function walkTree(
+  root: string,
+  max: number,
+  o: WalkOptions = {},
+): Promise<{ entries: WalkEntry[]; truncated: boolean }> {
   const entries: WalkEntry[] = [];
   const stack = [{ dir: o.start ?? '/', depth: 0 }];
   // lstat on this thread (microseconds each), with a turn of the event loop every few hundred entries.

@@ -41,13 +41,14 @@ export function decodeAddress(hex: string): { address: string; port: number } {
 
 function formatIpv6(bytes: number[]): string {
   // IPv4-mapped addresses read better in their IPv4 form.
-  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return `::ffff:${bytes.slice(12).join('.')}`;
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
   // Collapse the longest run of zero groups, as RFC 5952 asks.
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -76,7 +77,15 @@ export function parseProcNet(text: string, protocol: 'tcp' | 'tcp6' | 'udp' | 'u
     const st = f[3]!.toUpperCase();
     const udp = protocol.startsWith('udp');
     const state: SocketInfo['state'] = udp ? (st === '01' ? 'ESTABLISHED' : 'UNCONN') : (TCP_STATES[st] ?? 'UNKNOWN');
-    const row: SocketInfo = { protocol, localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port, state, inode: Number(f[9]) || 0 };
+    const row: SocketInfo = {
+      protocol,
+      localAddress: local.address,
+      localPort: local.port,
+      remoteAddress: remote.address,
+      remotePort: remote.port,
+      state,
+      inode: Number(f[9]) || 0,
+    };
     // "tr:tm->when": timer 3 is the TIME_WAIT timer, its remaining time in USER_HZ (100 per second) ticks.
     const [tr, when] = (f[5] ?? '').split(':');
     if (state === 'TIME_WAIT' && tr === '03' && when) row.timeWaitLeftMs = parseInt(when, 16) * 10;
@@ -96,7 +105,15 @@ export function parseProcNetUnix(text: string, max = 100_000): SocketInfo[] {
     const st = f[5]!;
     // __SO_ACCEPTCON (0x10000) marks a listening socket; st 03 is connected.
     const state: SocketInfo['state'] = flags & 0x10000 ? 'LISTEN' : st === '03' ? 'ESTABLISHED' : 'UNCONN';
-    out.push({ protocol: 'unix', localAddress: (f.slice(7).join(' ') || '').slice(0, 256), localPort: 0, remoteAddress: '', remotePort: 0, state, inode: Number(f[6]) || 0 });
+    out.push({
+      protocol: 'unix',
+      localAddress: (f.slice(7).join(' ') || '').slice(0, 256),
+      localPort: 0,
+      remoteAddress: '',
+      remotePort: 0,
+      state,
+      inode: Number(f[6]) || 0,
+    });
   }
   return out;
 }
@@ -115,7 +132,15 @@ export function parseProcNetPacket(text: string, max = 100_000): SocketInfo[] {
     if (f.length < 9 || !/^[0-9a-f]+$/i.test(f[3]!)) continue;
     const type = PACKET_TYPES[f[2]!] ?? `type${Number(f[2]) || 0}`;
     const localAddress = `${type} proto=0x${f[3]!.toLowerCase().padStart(4, '0')} ifindex=${Number(f[4]) || 0}`;
-    out.push({ protocol: 'packet', localAddress, localPort: 0, remoteAddress: '', remotePort: 0, state: 'UNCONN', inode: Number(f[8]) || 0 });
+    out.push({
+      protocol: 'packet',
+      localAddress,
+      localPort: 0,
+      remoteAddress: '',
+      remotePort: 0,
+      state: 'UNCONN',
+      inode: Number(f[8]) || 0,
+    });
   }
   return out;
 }
@@ -139,7 +164,17 @@ export function parseStatus(text: string): ProcStatus {
 }
 
 /** /proc/PID/stat: comm may itself contain spaces and parentheses, so split at the last ")". */
-export function parseStat(text: string): { pid: number; comm: string; state: string; ppid: number; cpuTicks: number; startTicks: number; rssPages: number } | null {
+export function parseStat(
+  text: string,
+): {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  cpuTicks: number;
+  startTicks: number;
+  rssPages: number;
+} | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;

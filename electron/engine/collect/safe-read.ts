@@ -81,6 +81,10 @@ export function readNoFollowSync(path: string, max: number): { data: Buffer; com
 }
 
 /** A file small enough for readNoFollowSync, else the pooled read. */
-export function readNoFollowSized(path: string, max: number, knownSize: number): Promise<{ data: Buffer; complete: boolean } | null> {
+export function readNoFollowSized(
+  path: string,
+  max: number,
+  knownSize: number,
+): Promise<{ data: Buffer; complete: boolean } | null> {
   return knownSize <= SYNC_READ_MAX ? Promise.resolve(readNoFollowSync(path, max)) : readNoFollow(path, max);
 }

@@ -12,15 +12,25 @@ export function parseNetTables(tables: Partial<Record<NetFile, string>>): Socket
   for (const name of NET_FILES) {
     const text = tables[name];
     if (!text) continue;
-    out.push(...(name === 'unix' ? parseProcNetUnix(text) : name === 'packet' ? parseProcNetPacket(text) : parseProcNet(text, name)));
+    out.push(
+      ...(name === 'unix'
+        ? parseProcNetUnix(text)
+        : name === 'packet'
+          ? parseProcNetPacket(text)
+          : parseProcNet(text, name)),
+    );
   }
   return out;
 }
 
 /** Reads the network namespace of a host PID (every process of the container shares it, unless it joined another). */
-export async function readNetTables(procRoot: string, pid: number): Promise<{ tables: Partial<Record<NetFile, string>>; raw: string }> {
+export async function readNetTables(
+  procRoot: string,
+  pid: number,
+): Promise<{ tables: Partial<Record<NetFile, string>>; raw: string }> {
   // The TCP tables cost milliseconds each (the kernel walks every bucket of the host's hash); the others microseconds.
-  const read = (n: NetFile) => (n.startsWith('tcp') ? textPooled(`${procRoot}/${pid}/net/${n}`) : textSync(`${procRoot}/${pid}/net/${n}`));
+  const read = (n: NetFile) =>
+    n.startsWith('tcp') ? textPooled(`${procRoot}/${pid}/net/${n}`) : textSync(`${procRoot}/${pid}/net/${n}`);
   const texts = (await Promise.all(NET_FILES.map(read))).map((t) => t ?? '');
   const tables: Partial<Record<NetFile, string>> = {};
   NET_FILES.forEach((n, i) => (tables[n] = texts[i]));

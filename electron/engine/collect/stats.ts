@@ -37,7 +37,11 @@ export function mapStats(raw: RawStats, prev?: RawStats): StatsSample {
  * Two one-shot readings `intervalMs` apart: the daemon's own one-shot leaves precpu empty, so CPU comes
  * from our two readings. Costs about `intervalMs` per container; only callers that need CPU ask for it.
  */
-export async function sampleStats(docker: Docker, containerId: string, intervalMs = 500): Promise<{ samples: StatsSample[]; raw: string }> {
+export async function sampleStats(
+  docker: Docker,
+  containerId: string,
+  intervalMs = 500,
+): Promise<{ samples: StatsSample[]; raw: string }> {
   const c = docker.getContainer(containerId);
   const read = () => c.stats({ stream: false, 'one-shot': true } as { stream: false }) as unknown as Promise<RawStats>;
   const first = await read();

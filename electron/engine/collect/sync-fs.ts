@@ -58,7 +58,8 @@ export const direntsSync = (p: string): Dirent[] => {
  * A procfs file whose read costs the kernel real work (the TCP tables walk the host's whole connection hash, some
  * milliseconds each): read in the thread pool, so that several such reads use every core. Null when unreadable.
  */
-export const textPooled = (p: string): Promise<string | null> => new Promise((resolve) => readFile(p, 'utf8', (err, text) => resolve(err ? null : text)));
+export const textPooled = (p: string): Promise<string | null> =>
+  new Promise((resolve) => readFile(p, 'utf8', (err, text) => resolve(err ? null : text)));
 
 /**
  * Lets the event loop run between bursts of blocking reads: `tick()` resolves at once until `every` calls have

@@ -14,7 +14,11 @@ const HASH_BUDGET = 32 * 1024 * 1024;
 
 /** The container's mounts that are tmpfs at a scratch place. */
 export function scratchTmpfsMounts(mounts: Mount[]): string[] {
-  return [...new Set(mounts.filter((m) => m.fsType === 'tmpfs' && SCRATCH_TMPFS.includes(m.mountPoint)).map((m) => m.mountPoint))];
+  return [
+    ...new Set(
+      mounts.filter((m) => m.fsType === 'tmpfs' && SCRATCH_TMPFS.includes(m.mountPoint)).map((m) => m.mountPoint),
+    ),
+  ];
 }
 
 /** True when every component of `rel` below `root` is a real directory: a planted symlink would lead to the host. */
@@ -34,7 +38,12 @@ async function realDirectory(root: string, rel: string): Promise<boolean> {
  * left out; nested mount points are listed as their own mount (or not at all). Everything found there was
  * created after the container started, so it is reported as added.
  */
-export async function tmpfsFiles(procRoot: string, pid: number, mounts: string[], allMounts: string[]): Promise<{ files: FileChange[]; truncated: boolean }> {
+export async function tmpfsFiles(
+  procRoot: string,
+  pid: number,
+  mounts: string[],
+  allMounts: string[],
+): Promise<{ files: FileChange[]; truncated: boolean }> {
   const root = `${procRoot}/${pid}/root`;
   const skip = new Set(allMounts);
   const keep = (st: Stats) => st.isFile() || st.isDirectory();
@@ -42,7 +51,12 @@ export async function tmpfsFiles(procRoot: string, pid: number, mounts: string[]
   const budget = { left: HASH_BUDGET };
   for (const mount of mounts) {
     if (!(await realDirectory(root, mount))) continue;
-    const walk = await walkTree(root, MAX_TMPFS_ENTRIES - files.length, { start: mount, maxDepth: MAX_DEPTH, skip, keep });
+    const walk = await walkTree(root, MAX_TMPFS_ENTRIES - files.length, {
+      start: mount,
+      maxDepth: MAX_DEPTH,
+      skip,
+      keep,
+    });
     for (const e of walk.entries) files.push(await describeEntry(e.path, e.hostPath, e.stat, 'added', budget));
     if (walk.truncated) return { files, truncated: true };
   }

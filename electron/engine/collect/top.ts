@@ -20,15 +20,25 @@ export function mapTop(containerId: string, raw: { Titles?: string[]; Processes?
       comm: row[iComm] ?? '',
       cmdline: row[iArgs] ?? '',
       flags: [],
-      cpuPercent: iCpu >= 0 && row[iCpu] !== undefined && !Number.isNaN(Number(row[iCpu])) ? Number(row[iCpu]) : undefined,
+      cpuPercent:
+        iCpu >= 0 && row[iCpu] !== undefined && !Number.isNaN(Number(row[iCpu])) ? Number(row[iCpu]) : undefined,
     };
     p.flags = processFlags(p);
     return p;
   });
-  return { containerId, view: 'host', source: 'GET /containers/{id}/top', collectedAt: new Date().toISOString(), processes };
+  return {
+    containerId,
+    view: 'host',
+    source: 'GET /containers/{id}/top',
+    collectedAt: new Date().toISOString(),
+    processes,
+  };
 }
 
 export async function apiTop(docker: Docker, containerId: string): Promise<{ snapshot: ProcessSnapshot; raw: string }> {
-  const raw = (await docker.getContainer(containerId).top({ ps_args: TOP_PS_ARGS })) as { Titles?: string[]; Processes?: string[][] };
+  const raw = (await docker.getContainer(containerId).top({ ps_args: TOP_PS_ARGS })) as {
+    Titles?: string[];
+    Processes?: string[][];
+  };
   return { snapshot: mapTop(containerId, raw), raw: JSON.stringify(raw) };
 }

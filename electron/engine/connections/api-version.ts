@@ -11,8 +11,12 @@ export function compareApiVersions(a: string, b: string): number {
 
 /** Refuses engines too old to answer the calls Stowaway makes, instead of failing later with odd data. */
 export function checkApiVersion(apiVersion: string | undefined, target: string): void {
-  if (!apiVersion || !/^v?\d+\.\d+$/.test(apiVersion)) throw new AppError('API_VERSION', `${target} did not report an Engine API version; it may not be a Docker engine`);
+  if (!apiVersion || !/^v?\d+\.\d+$/.test(apiVersion))
+    throw new AppError('API_VERSION', `${target} did not report an Engine API version; it may not be a Docker engine`);
   if (compareApiVersions(apiVersion, MIN_API_VERSION) < 0) {
-    throw new AppError('API_VERSION', `${target} speaks Engine API ${apiVersion}; Stowaway needs API ${MIN_API_VERSION} (Docker 17.06) or newer. Upgrade the engine.`);
+    throw new AppError(
+      'API_VERSION',
+      `${target} speaks Engine API ${apiVersion}; Stowaway needs API ${MIN_API_VERSION} (Docker 17.06) or newer. Upgrade the engine.`,
+    );
   }
 }

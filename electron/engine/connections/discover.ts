@@ -67,7 +67,8 @@ export function discover(opts: DiscoverOptions = {}): Discovery {
     if (wanted && wanted !== 'default') {
       current = ctxEngines.find((e) => e.name === wanted);
       if (current) currentBy = by;
-      else warnings.push(`${by} names context "${wanted.slice(0, 100)}", which does not exist; using the default engine`);
+      else
+        warnings.push(`${by} names context "${wanted.slice(0, 100)}", which does not exist; using the default engine`);
     }
     current ??= local.find((e) => e.id === 'local');
   }

@@ -9,7 +9,9 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv, home: string): string {
 /** "currentContext" from config.json; a missing or broken file means the default context, as for the CLI. */
 export function configuredContext(env: NodeJS.ProcessEnv, home: string): string | undefined {
   try {
-    const raw = JSON.parse(readFileSync(path.join(dockerConfigDir(env, home), 'config.json'), 'utf8')) as { currentContext?: unknown };
+    const raw = JSON.parse(readFileSync(path.join(dockerConfigDir(env, home), 'config.json'), 'utf8')) as {
+      currentContext?: unknown;
+    };
     return typeof raw.currentContext === 'string' && raw.currentContext ? raw.currentContext : undefined;
   } catch {
     return undefined;

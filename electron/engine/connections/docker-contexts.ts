@@ -48,7 +48,11 @@ export function readDockerContexts(env: NodeJS.ProcessEnv, home: string): Docker
         tlsDir: existsSync(tlsDir) ? tlsDir : undefined,
       });
     } catch (e) {
-      out.push({ name: dir.slice(0, 64), skipTlsVerify: false, error: `unreadable context ${file}: ${(e as Error).message}` });
+      out.push({
+        name: dir.slice(0, 64),
+        skipTlsVerify: false,
+        error: `unreadable context ${file}: ${(e as Error).message}`,
+      });
     }
   }
   return out;
@@ -66,8 +70,10 @@ export function contextToEngine(ctx: DockerContext): EngineConfig | undefined {
       }
     : undefined;
   let endpoint = parseDockerHost(ctx.host);
-  if (endpoint.type === 'tcp' && tls) endpoint = { ...endpoint, tls, port: new URL(ctx.host.replace(/^\w+:/, 'tcp:')).port ? endpoint.port : 2376 };
-  else if (endpoint.type === 'tcp' && ctx.skipTlsVerify) endpoint = { ...endpoint, tls: { verify: false }, port: endpoint.port };
+  if (endpoint.type === 'tcp' && tls)
+    endpoint = { ...endpoint, tls, port: new URL(ctx.host.replace(/^\w+:/, 'tcp:')).port ? endpoint.port : 2376 };
+  else if (endpoint.type === 'tcp' && ctx.skipTlsVerify)
+    endpoint = { ...endpoint, tls: { verify: false }, port: endpoint.port };
   return {
     id: `ctx:${ctx.name}`.slice(0, 128),
     name: ctx.name,

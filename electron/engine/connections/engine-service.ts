@@ -41,7 +41,13 @@ export class EngineService {
 
   add(draft: EngineDraft): EngineView {
     checkDraft(draft);
-    const config = this.saved.add({ name: draft.name, kind: 'docker', endpoint: checkDraft(draft), apiVersion: draft.apiVersion, description: undefined });
+    const config = this.saved.add({
+      name: draft.name,
+      kind: 'docker',
+      endpoint: checkDraft(draft),
+      apiVersion: draft.apiVersion,
+      description: undefined,
+    });
     this.registry.add(config);
     return this.registry.list().find((e) => e.id === config.id)!;
   }
@@ -49,8 +55,16 @@ export class EngineService {
   remove(engineId: string): boolean {
     const config = this.registry.config(engineId);
     if (config.source !== 'saved') {
-      const how = config.source === 'context' ? `docker context rm ${config.name}` : config.source === 'kubeconfig' ? 'kubectl config delete-context' : 'unset DOCKER_HOST';
-      throw new AppError('VALIDATION', `"${config.name}" comes from your ${config.source === 'context' ? 'docker contexts' : config.source} and is not saved by Stowaway; remove it there (${how})`);
+      const how =
+        config.source === 'context'
+          ? `docker context rm ${config.name}`
+          : config.source === 'kubeconfig'
+            ? 'kubectl config delete-context'
+            : 'unset DOCKER_HOST';
+      throw new AppError(
+        'VALIDATION',
+        `"${config.name}" comes from your ${config.source === 'context' ? 'docker contexts' : config.source} and is not saved by Stowaway; remove it there (${how})`,
+      );
     }
     const removed = this.saved.remove(engineId);
     this.registry.remove(engineId);
@@ -60,12 +74,34 @@ export class EngineService {
   /** Connects to a draft without saving it: what the form's "Test connection" button shows. */
   async test(draft: EngineDraft, timeoutMs = 20_000): Promise<EngineTestResult> {
     const started = performance.now();
-    const scratch = new EngineRegistry(new EventBus(), { env: this.opts.env, home: this.opts.home, trustedKnownHosts: this.trustedKnownHosts, healthIntervalMs: 0, sshHealthIntervalMs: 0, callTimeoutMs: timeoutMs });
-    const config: EngineConfig = { id: 'test', name: draft.name, kind: 'docker', source: 'saved', endpoint: checkDraft(draft), current: false, apiVersion: draft.apiVersion };
+    const scratch = new EngineRegistry(new EventBus(), {
+      env: this.opts.env,
+      home: this.opts.home,
+      trustedKnownHosts: this.trustedKnownHosts,
+      healthIntervalMs: 0,
+      sshHealthIntervalMs: 0,
+      callTimeoutMs: timeoutMs,
+    });
+    const config: EngineConfig = {
+      id: 'test',
+      name: draft.name,
+      kind: 'docker',
+      source: 'saved',
+      endpoint: checkDraft(draft),
+      current: false,
+      apiVersion: draft.apiVersion,
+    };
     scratch.add(config);
     try {
       const st = await scratch.connect('test');
-      if (st.status !== 'connected') return { ok: false, errorCode: st.errorCode, message: st.reason ?? 'not connected', hostKey: st.hostKey, elapsedMs: Math.round(performance.now() - started) };
+      if (st.status !== 'connected')
+        return {
+          ok: false,
+          errorCode: st.errorCode,
+          message: st.reason ?? 'not connected',
+          hostKey: st.hostKey,
+          elapsedMs: Math.round(performance.now() - started),
+        };
       const list = await (await scratch.client('test')).listContainers({ all: true });
       return {
         ok: true,
@@ -78,7 +114,13 @@ export class EngineService {
       };
     } catch (e) {
       const app = toAppError(e, `engine "${draft.name}"`);
-      return { ok: false, errorCode: app.code, message: app.message, hostKey: hostKeyOf(app), elapsedMs: Math.round(performance.now() - started) };
+      return {
+        ok: false,
+        errorCode: app.code,
+        message: app.message,
+        hostKey: hostKeyOf(app),
+        elapsedMs: Math.round(performance.now() - started),
+      };
     } finally {
       scratch.dispose();
     }
@@ -93,15 +135,41 @@ export class EngineService {
    * The host name and port are resolved as a connection would resolve them (ssh config aliases), so the line
    * written is the one the next connection looks up.
    */
-  async trustHostKey(input: { engineId?: string; endpoint?: { host: string; port: number; knownHostsPath?: string }; target?: string; fingerprint: string; timeoutMs?: number }): Promise<TrustHostKeyResult> {
+  async trustHostKey(input: {
+    engineId?: string;
+    endpoint?: { host: string; port: number; knownHostsPath?: string };
+    target?: string;
+    fingerprint: string;
+    timeoutMs?: number;
+  }): Promise<TrustHostKeyResult> {
     const timeoutMs = input.timeoutMs ?? 15_000;
-    const ep = input.engineId ? this.registry.config(input.engineId).endpoint : { type: 'ssh' as const, ...(input.endpoint ?? parseHostPort(input.target!)) };
+    const ep = input.engineId
+      ? this.registry.config(input.engineId).endpoint
+      : { type: 'ssh' as const, ...(input.endpoint ?? parseHostPort(input.target!)) };
     if (ep.type !== 'ssh') throw new AppError('VALIDATION', 'Host keys are only used by ssh engines');
     const { host, port, knownFiles } = resolveSshHost(ep, this.opts.home ?? os.homedir(), this.trustedKnownHosts);
-    return trustHostKey({ host, port, fingerprint: input.fingerprint, knownFiles, dataDir: this.opts.dataDir, timeoutMs });
+    return trustHostKey({
+      host,
+      port,
+      fingerprint: input.fingerprint,
+      knownFiles,
+      dataDir: this.opts.dataDir,
+      timeoutMs,
+    });
   }
 
-  handlers(): Pick<Required<PartialHandlers>, 'engines.list' | 'engines.connect' | 'engines.add' | 'engines.test' | 'engines.remove' | 'engines.reconnect' | 'engines.rediscover' | 'engines.trustHostKey' | 'engines.warnings'> {
+  handlers(): Pick<
+    Required<PartialHandlers>,
+    | 'engines.list'
+    | 'engines.connect'
+    | 'engines.add'
+    | 'engines.test'
+    | 'engines.remove'
+    | 'engines.reconnect'
+    | 'engines.rediscover'
+    | 'engines.trustHostKey'
+    | 'engines.warnings'
+  > {
     return {
       'engines.list': async () => this.registry.list(),
       'engines.connect': async ({ engineId }) => this.registry.connect(engineId),
@@ -119,8 +187,10 @@ export class EngineService {
 /** Validates what only makes sense for a remote host; plain tcp and unverified TLS need their explicit opt-in. */
 function checkDraft(draft: EngineDraft): EngineConfig['endpoint'] {
   const ep = draft.endpoint;
-  if (ep.type === 'kubernetes') throw new AppError('VALIDATION', 'Kubernetes contexts come from kubeconfig; add them there');
+  if (ep.type === 'kubernetes')
+    throw new AppError('VALIDATION', 'Kubernetes contexts come from kubeconfig; add them there');
   assertTransportAllowed(ep);
-  if ((ep.type === 'tcp' || ep.type === 'ssh') && !ep.host.trim()) throw new AppError('VALIDATION', 'A host name or address is required');
+  if ((ep.type === 'tcp' || ep.type === 'ssh') && !ep.host.trim())
+    throw new AppError('VALIDATION', 'A host name or address is required');
   return ep;
 }

@@ -27,7 +27,10 @@ export interface FactoryContext {
 }
 
 /** Builds a client for an engine config. */
-export type ClientFactory = (config: EngineConfig, ctx: FactoryContext) => Docker | Connection | Promise<Docker | Connection>;
+export type ClientFactory = (
+  config: EngineConfig,
+  ctx: FactoryContext,
+) => Docker | Connection | Promise<Docker | Connection>;
 
 export interface RegistryOptions {
   factory?: ClientFactory;
@@ -67,13 +70,15 @@ export class EngineRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly sources: EngineSource[] = [];
   private readonly factory: ClientFactory;
-  private readonly opts: Required<Omit<RegistryOptions, 'factory' | 'env' | 'home'>> & Pick<RegistryOptions, 'env' | 'home'>;
+  private readonly opts: Required<Omit<RegistryOptions, 'factory' | 'env' | 'home'>> &
+    Pick<RegistryOptions, 'env' | 'home'>;
 
   constructor(
     private readonly bus: EventBus,
     factoryOrOptions?: ClientFactory | RegistryOptions,
   ) {
-    const o: RegistryOptions = typeof factoryOrOptions === 'function' ? { factory: factoryOrOptions } : (factoryOrOptions ?? {});
+    const o: RegistryOptions =
+      typeof factoryOrOptions === 'function' ? { factory: factoryOrOptions } : (factoryOrOptions ?? {});
     this.opts = {
       callTimeoutMs: o.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
       healthIntervalMs: o.healthIntervalMs ?? 5_000,
@@ -83,7 +88,8 @@ export class EngineRegistry {
       home: o.home,
       trustedKnownHosts: o.trustedKnownHosts ?? trustedKnownHostsPath(resolveDataDir(o.env ?? process.env)),
     };
-    this.factory = o.factory ?? ((c, ctx) => defaultFactory(c, ctx, this.opts.env, this.opts.home, this.opts.trustedKnownHosts));
+    this.factory =
+      o.factory ?? ((c, ctx) => defaultFactory(c, ctx, this.opts.env, this.opts.home, this.opts.trustedKnownHosts));
   }
 
   /** Adds a kind of engine; the first source that has an engine answers for it (the last added is the fallback). */
@@ -108,7 +114,10 @@ export class EngineRegistry {
     for (const [id, e] of this.entries) if (this.readOnly(id) && !configs.some((c) => c.id === id)) next.set(id, e);
     for (const config of configs) {
       const old = this.entries.get(config.id);
-      const same = old && JSON.stringify(old.config.endpoint) === JSON.stringify(config.endpoint) && old.config.apiVersion === config.apiVersion;
+      const same =
+        old &&
+        JSON.stringify(old.config.endpoint) === JSON.stringify(config.endpoint) &&
+        old.config.apiVersion === config.apiVersion;
       next.set(config.id, same ? Object.assign(old, { config }) : this.fresh(config));
     }
     for (const [id, e] of this.entries) if (next.get(id) !== e) this.teardown(e);
@@ -153,11 +162,20 @@ export class EngineRegistry {
   async client(id: string): Promise<Docker> {
     const e = this.entry(id);
     // File changes, stats and logs need a node's runtime; processes and terminals of pods go through pods/exec instead.
-    if (e.config.kind === 'kubernetes') throw new AppError('VALIDATION', `"${e.config.name}" is a Kubernetes context: file changes, stats and logs need the node's runtime (connect the node's Docker engine for them); processes and the terminal go through pods/exec`);
-    if (this.readOnly(id)) throw this.source(id)?.refusal?.(id) ?? new AppError('FORBIDDEN', `"${e.config.name.slice(0, 256)}" is read-only: this needs a live engine`);
+    if (e.config.kind === 'kubernetes')
+      throw new AppError(
+        'VALIDATION',
+        `"${e.config.name}" is a Kubernetes context: file changes, stats and logs need the node's runtime (connect the node's Docker engine for them); processes and the terminal go through pods/exec`,
+      );
+    if (this.readOnly(id))
+      throw (
+        this.source(id)?.refusal?.(id) ??
+        new AppError('FORBIDDEN', `"${e.config.name.slice(0, 256)}" is read-only: this needs a live engine`)
+      );
     if (e.state.status !== 'connected' || !e.client) {
       const st = await this.connect(id);
-      if (st.status !== 'connected') throw new AppError((st.errorCode as AppError['code']) ?? 'ENGINE_UNREACHABLE', st.reason ?? 'not connected');
+      if (st.status !== 'connected')
+        throw new AppError((st.errorCode as AppError['code']) ?? 'ENGINE_UNREACHABLE', st.reason ?? 'not connected');
     }
     return e.client!;
   }
@@ -223,7 +241,12 @@ export class EngineRegistry {
         this.closeClient(e);
         // An engine that worked before is retried on its own; a first failure waits for the analyst.
         if (retrying || e.everConnected) return this.scheduleRetry(e, app.message, app.code);
-        return this.setState(e, { status: 'failed', reason: app.message, errorCode: app.code, hostKey: hostKeyOf(app) });
+        return this.setState(e, {
+          status: 'failed',
+          reason: app.message,
+          errorCode: app.code,
+          hostKey: hostKeyOf(app),
+        });
       } finally {
         // A newer attempt (reconnect) may have replaced this one; leave that one in place.
         if (e.connecting === run) e.connecting = undefined;
@@ -273,7 +296,8 @@ export class EngineRegistry {
       const client = e.client;
       if (!client || e.state.status !== 'connected' || e.connecting) return;
       withTimeout(client.ping(), this.opts.callTimeoutMs, `Engine "${e.config.name}"`).catch((err: unknown) => {
-        if (e.client === client && e.state.status === 'connected') this.lose(e, toAppError(err, `engine "${e.config.name}"`).message);
+        if (e.client === client && e.state.status === 'connected')
+          this.lose(e, toAppError(err, `engine "${e.config.name}"`).message);
       });
     }, every);
     e.health.unref();
@@ -311,7 +335,13 @@ export class EngineRegistry {
   }
 
   private fresh(config: EngineConfig): Entry {
-    return { config, state: idle(config.id), backoff: new Backoff(this.opts.backoff.initialMs, this.opts.backoff.maxMs), everConnected: false, generation: 0 };
+    return {
+      config,
+      state: idle(config.id),
+      backoff: new Backoff(this.opts.backoff.initialMs, this.opts.backoff.maxMs),
+      everConnected: false,
+      generation: 0,
+    };
   }
 
   private readOnly(id: string): boolean {
@@ -331,9 +361,22 @@ export class EngineRegistry {
   }
 }
 
-function defaultFactory(config: EngineConfig, ctx: FactoryContext, env?: NodeJS.ProcessEnv, home?: string, trustedKnownHosts?: string): Connection {
+function defaultFactory(
+  config: EngineConfig,
+  ctx: FactoryContext,
+  env?: NodeJS.ProcessEnv,
+  home?: string,
+  trustedKnownHosts?: string,
+): Connection {
   if (config.endpoint.type === 'ssh') {
-    const { docker, session } = createSshDockerClient(config.endpoint, { env, home, trustedKnownHosts, timeoutMs: ctx.timeoutMs, apiVersion: config.apiVersion, onClose: ctx.onLost });
+    const { docker, session } = createSshDockerClient(config.endpoint, {
+      env,
+      home,
+      trustedKnownHosts,
+      timeoutMs: ctx.timeoutMs,
+      apiVersion: config.apiVersion,
+      onClose: ctx.onLost,
+    });
     return { docker, dispose: () => session.close() };
   }
   return { docker: createDockerClient(config.endpoint, ctx.timeoutMs, config.apiVersion) };
@@ -347,14 +390,18 @@ function safeDispose(conn?: { dispose?: () => void }): void {
   }
 }
 
-const isConnection = (v: Docker | Connection): v is Connection => typeof (v as Connection).docker === 'object' && typeof (v as Docker).ping !== 'function';
+const isConnection = (v: Docker | Connection): v is Connection =>
+  typeof (v as Connection).docker === 'object' && typeof (v as Docker).ping !== 'function';
 const idle = (engineId: string): EngineState => ({ engineId, status: 'idle', since: new Date().toISOString() });
 
 /** The presented host key of an SSH_UNKNOWN_HOST_KEY / SSH_HOST_KEY_MISMATCH error, for the trust prompt. */
 export function hostKeyOf(err: AppError): EngineState['hostKey'] {
   if (err.code !== 'SSH_UNKNOWN_HOST_KEY' && err.code !== 'SSH_HOST_KEY_MISMATCH') return undefined;
-  const d = err.details as { host?: unknown; port?: unknown; keyType?: unknown; fingerprint?: unknown; recordedFingerprint?: unknown } | undefined;
-  if (!d || typeof d.fingerprint !== 'string' || typeof d.host !== 'string' || typeof d.port !== 'number') return undefined;
+  const d = err.details as
+    | { host?: unknown; port?: unknown; keyType?: unknown; fingerprint?: unknown; recordedFingerprint?: unknown }
+    | undefined;
+  if (!d || typeof d.fingerprint !== 'string' || typeof d.host !== 'string' || typeof d.port !== 'number')
+    return undefined;
   return {
     host: d.host.slice(0, 300),
     port: d.port,

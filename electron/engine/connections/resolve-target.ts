@@ -48,25 +48,42 @@ export async function resolveTarget(opts: TargetOptions = {}): Promise<EngineCon
       const pick =
         name === 'default'
           ? found.engines.find((e) => e.id === (env.DOCKER_HOST ? 'env' : 'local'))
-          : (found.engines.find((e) => e.source === 'context' && e.name === name) ?? found.engines.find((e) => e.source === 'kubeconfig' && e.name === name));
+          : (found.engines.find((e) => e.source === 'context' && e.name === name) ??
+            found.engines.find((e) => e.source === 'kubeconfig' && e.name === name));
       // A pod's own service account, as kubectl's in-cluster config, when no kubeconfig names a context so.
       if (!pick && name === IN_CLUSTER && env.KUBERNETES_SERVICE_HOST) {
-        target = { id: `kube:${IN_CLUSTER}`, name: IN_CLUSTER, kind: 'kubernetes', source: 'kubeconfig', endpoint: { type: 'kubernetes', kubeconfigPath: '', context: IN_CLUSTER }, current: true, description: 'service account of this pod' };
+        target = {
+          id: `kube:${IN_CLUSTER}`,
+          name: IN_CLUSTER,
+          kind: 'kubernetes',
+          source: 'kubeconfig',
+          endpoint: { type: 'kubernetes', kubeconfigPath: '', context: IN_CLUSTER },
+          current: true,
+          description: 'service account of this pod',
+        };
         return target;
       }
       if (!pick) {
-        const names = ['default', ...found.engines.filter((e) => e.source === 'context' || e.source === 'kubeconfig').map((e) => e.name)];
-        throw new AppError('VALIDATION', `No context named "${name.slice(0, 100)}". Known contexts: ${names.join(', ').slice(0, 800)}`);
+        const names = [
+          'default',
+          ...found.engines.filter((e) => e.source === 'context' || e.source === 'kubeconfig').map((e) => e.name),
+        ];
+        throw new AppError(
+          'VALIDATION',
+          `No context named "${name.slice(0, 100)}". Known contexts: ${names.join(', ').slice(0, 800)}`,
+        );
       }
       target = { ...pick, current: true };
     } else {
       const pick = found.engines.find((e) => e.current && e.kind === 'docker');
-      if (!pick) throw new AppError('SOCKET_MISSING', 'No Docker engine found: no DOCKER_HOST, no context and no local socket');
+      if (!pick)
+        throw new AppError('SOCKET_MISSING', 'No Docker engine found: no DOCKER_HOST, no context and no local socket');
       target = pick;
     }
   }
   if (env.DOCKER_API_VERSION?.trim() && target.kind === 'docker') target.apiVersion = env.DOCKER_API_VERSION.trim();
-  if (opts.allowInsecure && target.endpoint.type === 'tcp' && insecureTransport(target.endpoint)) target = { ...target, endpoint: { ...target.endpoint, allowInsecure: true } };
+  if (opts.allowInsecure && target.endpoint.type === 'tcp' && insecureTransport(target.endpoint))
+    target = { ...target, endpoint: { ...target.endpoint, allowInsecure: true } };
   return target;
 }
 
@@ -74,10 +91,19 @@ export async function resolveTarget(opts: TargetOptions = {}): Promise<EngineCon
  * The engine a headless command names, registered with the registry (replacing one of the same id that points
  * elsewhere) so that later operations can name it. An insecure transport the analyst allowed comes with the reason.
  */
-export async function useTarget(engines: EngineRegistry, opts: TargetOptions, knownId?: string): Promise<ResolvedTarget> {
+export async function useTarget(
+  engines: EngineRegistry,
+  opts: TargetOptions,
+  knownId?: string,
+): Promise<ResolvedTarget> {
   const target = knownId !== undefined ? engines.config(knownId) : await resolveTarget(opts);
   const insecure = insecureTransport(target.endpoint);
-  if (!engines.has(target.id) || JSON.stringify(engines.config(target.id).endpoint) !== JSON.stringify(target.endpoint)) engines.add(target);
+  if (!engines.has(target.id) || JSON.stringify(engines.config(target.id).endpoint) !== JSON.stringify(target.endpoint))
+    engines.add(target);
   const allowed = insecure && target.endpoint.type === 'tcp' && target.endpoint.allowInsecure;
-  return { engine: target, url: endpointUrl(target.endpoint), ...(allowed ? { insecureWhy: INSECURE_WHY[insecure] } : {}) };
+  return {
+    engine: target,
+    url: endpointUrl(target.endpoint),
+    ...(allowed ? { insecureWhy: INSECURE_WHY[insecure] } : {}),
+  };
 }

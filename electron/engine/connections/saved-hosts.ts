@@ -37,7 +37,9 @@ export class SavedHosts {
     } catch {
       return undefined;
     }
-    return FileSchema.safeParse(safeJson(raw)).success ? undefined : `${this.file} is not a valid saved-hosts file; saved hosts are not shown until it is fixed or moved away`;
+    return FileSchema.safeParse(safeJson(raw)).success
+      ? undefined
+      : `${this.file} is not a valid saved-hosts file; saved hosts are not shown until it is fixed or moved away`;
   }
 
   add(host: Omit<EngineConfig, 'id' | 'source' | 'current'>): EngineConfig {
@@ -65,7 +67,8 @@ export class SavedHosts {
       return [];
     }
     const parsed = FileSchema.safeParse(safeJson(raw));
-    if (!parsed.success) throw new AppError('VALIDATION', `${this.file} is not a valid saved-hosts file; fix or move it away first`);
+    if (!parsed.success)
+      throw new AppError('VALIDATION', `${this.file} is not a valid saved-hosts file; fix or move it away first`);
     return parsed.data.hosts;
   }
 
@@ -77,7 +80,12 @@ export class SavedHosts {
   }
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'host';
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40) || 'host';
 const safeJson = (s: string): unknown => {
   try {
     return JSON.parse(s);

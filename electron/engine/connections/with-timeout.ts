@@ -4,7 +4,16 @@ import { AppError } from '../../../shared/errors.js';
 export async function withTimeout<T>(p: Promise<T>, ms: number, target: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('ENGINE_TIMEOUT', `${target} did not answer within ${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)} s (engine not responding).`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new AppError(
+            'ENGINE_TIMEOUT',
+            `${target} did not answer within ${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)} s (engine not responding).`,
+          ),
+        ),
+      ms,
+    );
   });
   try {
     return await Promise.race([p, timeout]);

@@ -5,7 +5,10 @@ import { renderKubeCoverage } from './kube-coverage.js';
 import { ATTACK_VERSION, attackLabel, attackTactics, attackUrl } from '../../../shared/domain/attack-techniques.js';
 
 /** The two Alerting & Detection Strategy reports the detectors implement, with the loose technique each report names. */
-export const STRATEGIES: Record<DetectorMeta['strategy'][number], { title: string; tactic: string; reportAttack: string }> = {
+export const STRATEGIES: Record<
+  DetectorMeta['strategy'][number],
+  { title: string; tactic: string; reportAttack: string }
+> = {
   'ADS-evasion': {
     title: 'Detect Adversarial Attempts to Bypass Security Monitoring Using Containers (defense evasion)',
     tactic: 'Defense Evasion',
@@ -34,7 +37,10 @@ const bullets = (xs: string[]) => xs.map((x) => `- ${x}`).join('\n');
 export function renderCatalogue(detectors: readonly { meta: DetectorMeta }[]): string {
   const out: string[] = [];
   out.push('# Stowaway detector catalogue', '');
-  out.push('<!-- Generated from the detector metadata by `npx tsx electron/engine/detect/write-catalogue.ts`; do not edit by hand. -->', '');
+  out.push(
+    '<!-- Generated from the detector metadata by `npx tsx electron/engine/detect/write-catalogue.ts`; do not edit by hand. -->',
+    '',
+  );
   out.push(
     'Each detector is a pure function from the evidence Stowaway collects without an agent (Engine API, host `/proc` and overlay',
     'directories when the engine is local, engine events, Kubernetes audit logs) to findings. Every finding names precise ATT&CK',
@@ -45,17 +51,22 @@ export function renderCatalogue(detectors: readonly { meta: DetectorMeta }[]): s
   out.push('## Strategies implemented', '');
   for (const [id, s] of Object.entries(STRATEGIES)) {
     const n = detectors.filter((d) => d.meta.strategy.includes(id as DetectorMeta['strategy'][number])).length;
-    out.push(`- **${id}**: ${s.title}. Tactic: ${s.tactic}. The report's own mapping (${s.reportAttack}) is loose; each detector below maps to precise techniques. ${n} detectors.`);
+    out.push(
+      `- **${id}**: ${s.title}. Tactic: ${s.tactic}. The report's own mapping (${s.reportAttack}) is loose; each detector below maps to precise techniques. ${n} detectors.`,
+    );
   }
   out.push('');
   out.push('## Summary', '');
   out.push('| Detector | Title | Strategy | ATT&CK | Severity | Kind |', '|---|---|---|---|---|---|');
-  for (const { meta: m } of detectors) out.push(`| [\`${m.id}\`](#${m.id}) | ${cell(m.title)} | ${m.strategy.join(', ')} | ${m.attack.join(', ')} | ${m.severity} | ${m.kind} |`);
+  for (const { meta: m } of detectors)
+    out.push(
+      `| [\`${m.id}\`](#${m.id}) | ${cell(m.title)} | ${m.strategy.join(', ')} | ${m.attack.join(', ')} | ${m.severity} | ${m.kind} |`,
+    );
   out.push('');
   out.push('## Suppression', '');
   out.push(
     'Allowlists and baselines are versioned suppression entries (`id`, `version`, `reason`, `detectors`, and a `match` on image, label,',
-    'engine, container name or the finding\'s reference, optionally capped by `maxSeverity` and `expires`). A suppressed finding is',
+    "engine, container name or the finding's reference, optionally capped by `maxSeverity` and `expires`). A suppressed finding is",
     'returned separately with `suppressedBy: <id>@v<version>` and shown in reports; nothing is dropped silently.',
     '',
   );

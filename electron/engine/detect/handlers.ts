@@ -42,7 +42,14 @@ export function detectorHandlers(dataDir: string): { [K in DetectorOps]: Handler
         dir: rules.dir,
         engine: evidence.engine,
         collectedAt: evidence.collectedAt,
-        rules: results.map((r) => ({ id: r.rule.meta.id, version: r.rule.rule.version, source: r.rule.meta.source, file: r.rule.file, line: r.rule.line, matches: r.matches })),
+        rules: results.map((r) => ({
+          id: r.rule.meta.id,
+          version: r.rule.rule.version,
+          source: r.rule.meta.source,
+          file: r.rule.file,
+          line: r.rule.line,
+          matches: r.matches,
+        })),
         errors: rules.errors,
         failures,
       };

@@ -79,11 +79,18 @@ export function runDetectors(evidence: EngineEvidence, opts: RunOptions = {}): D
       if (seen.has(f.id)) continue;
       seen.add(f.id);
       const c = hit.container?.container ?? hit.subject;
-      const s = findSuppression({ finding: f, ref: hit.ref, image: c?.image, labels: c?.labels, engineIds, user: hit.user }, suppressions, evidence.collectedAt);
+      const s = findSuppression(
+        { finding: f, ref: hit.ref, image: c?.image, labels: c?.labels, engineIds, user: hit.user },
+        suppressions,
+        evidence.collectedAt,
+      );
       if (s) suppressed.push({ ...f, state: 'suppressed', suppressedBy: suppressionLabel(s) });
       else findings.push(f);
     }
   }
-  const bySeverity = (a: Finding, b: Finding) => severityRank(b.severity) - severityRank(a.severity) || a.detector.localeCompare(b.detector) || a.id.localeCompare(b.id);
+  const bySeverity = (a: Finding, b: Finding) =>
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.detector.localeCompare(b.detector) ||
+    a.id.localeCompare(b.id);
   return { findings: findings.sort(bySeverity), suppressed: suppressed.sort(bySeverity), failures };
 }

@@ -21,7 +21,11 @@ export function isExpired(s: Suppression, now: string): boolean {
 }
 
 /** The first suppression (in file order) that covers this finding, if any. */
-export function findSuppression(t: SuppressionTarget, suppressions: readonly Suppression[], now: string): Suppression | undefined {
+export function findSuppression(
+  t: SuppressionTarget,
+  suppressions: readonly Suppression[],
+  now: string,
+): Suppression | undefined {
   return suppressions.find((s) => {
     if (isExpired(s, now)) return false;
     if (!s.detectors.includes('*') && !s.detectors.includes(t.finding.detector)) return false;
@@ -30,9 +34,11 @@ export function findSuppression(t: SuppressionTarget, suppressions: readonly Sup
     if (m.image !== undefined && !(t.image !== undefined && globMatch(m.image, t.image))) return false;
     if (m.label !== undefined && !(t.labels && labelMatch(m.label, t.labels))) return false;
     if (m.engine !== undefined && !t.engineIds.some((e) => globMatch(m.engine!, e))) return false;
-    if (m.container !== undefined && !(t.finding.container && globMatch(m.container, t.finding.container.name))) return false;
+    if (m.container !== undefined && !(t.finding.container && globMatch(m.container, t.finding.container.name)))
+      return false;
     if (m.ref !== undefined && !globMatch(m.ref, t.ref)) return false;
-    if (m.namespace !== undefined && !(t.finding.workload && globMatch(m.namespace, t.finding.workload.namespace))) return false;
+    if (m.namespace !== undefined && !(t.finding.workload && globMatch(m.namespace, t.finding.workload.namespace)))
+      return false;
     if (m.user !== undefined && !(t.user !== undefined && globMatch(m.user, t.user))) return false;
     return true;
   });

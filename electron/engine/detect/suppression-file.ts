@@ -12,8 +12,15 @@ export const BASELINES: Record<string, Suppression[]> = {
     SuppressionSchema.parse({
       id: 'baseline.ci-runners',
       version: 1,
-      reason: 'CI/CD jobs create short-lived containers, build and run binaries, unpack dot-directories and exec into their service containers.',
-      detectors: ['short-lived-container', 'dropped-executable', 'hidden-files', 'exec-into-container', 'image-tampering'],
+      reason:
+        'CI/CD jobs create short-lived containers, build and run binaries, unpack dot-directories and exec into their service containers.',
+      detectors: [
+        'short-lived-container',
+        'dropped-executable',
+        'hidden-files',
+        'exec-into-container',
+        'image-tampering',
+      ],
       match: { label: 'com.gitlab.gitlab-runner.managed' },
       maxSeverity: 'medium',
     }),
@@ -21,7 +28,13 @@ export const BASELINES: Record<string, Suppression[]> = {
       id: 'baseline.ci-runners.generic',
       version: 1,
       reason: 'Containers labelled ci.role=runner by the site are CI jobs.',
-      detectors: ['short-lived-container', 'dropped-executable', 'hidden-files', 'exec-into-container', 'image-tampering'],
+      detectors: [
+        'short-lived-container',
+        'dropped-executable',
+        'hidden-files',
+        'exec-into-container',
+        'image-tampering',
+      ],
       match: { label: 'ci.role=runner' },
       maxSeverity: 'medium',
     }),
@@ -30,7 +43,8 @@ export const BASELINES: Record<string, Suppression[]> = {
     SuppressionSchema.parse({
       id: 'baseline.dev-image-churn',
       version: 1,
-      reason: 'On developer engines images are built locally and re-tagged constantly: "never pulled" and image import/load findings are expected.',
+      reason:
+        'On developer engines images are built locally and re-tagged constantly: "never pulled" and image import/load findings are expected.',
       detectors: ['image-tampering'],
       match: { engine: '*' },
       maxSeverity: 'low',
@@ -63,7 +77,11 @@ export function parseSuppressions(text: string, source = 'suppressions'): Suppre
   }
   const ids = new Set<string>();
   for (const s of parsed.data.suppressions) {
-    if (ids.has(s.id)) throw new AppError('VALIDATION', `${source}: suppression id ${s.id} appears twice; ids must be unique so reports can name them`);
+    if (ids.has(s.id))
+      throw new AppError(
+        'VALIDATION',
+        `${source}: suppression id ${s.id} appears twice; ids must be unique so reports can name them`,
+      );
     ids.add(s.id);
   }
   return parsed.data.suppressions;
@@ -73,7 +91,11 @@ export function parseSuppressions(text: string, source = 'suppressions'): Suppre
 export function baselines(names: string[]): Suppression[] {
   return names.flatMap((n) => {
     const b = BASELINES[n];
-    if (!b) throw new AppError('VALIDATION', `Unknown baseline "${n}"; known baselines: ${Object.keys(BASELINES).join(', ')}`);
+    if (!b)
+      throw new AppError(
+        'VALIDATION',
+        `Unknown baseline "${n}"; known baselines: ${Object.keys(BASELINES).join(', ')}`,
+      );
     return b;
   });
 }

@@ -10,7 +10,11 @@ import { dockerFor } from './own-endpoint.js';
 export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
 
 /** Builds a dockerode client for a Docker endpoint. ssh endpoints are built by the ssh module, which checks host keys. */
-export function createDockerClient(endpoint: Endpoint, timeoutMs = DEFAULT_CALL_TIMEOUT_MS, apiVersion?: string): Docker {
+export function createDockerClient(
+  endpoint: Endpoint,
+  timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
+  apiVersion?: string,
+): Docker {
   return boundStreamsUntilHeaders(buildClient(endpoint, timeoutMs, apiVersion), timeoutMs);
 }
 
@@ -25,7 +29,10 @@ function buildClient(endpoint: Endpoint, timeoutMs: number, apiVersion?: string)
     case 'tcp': {
       if (!endpoint.tls) {
         if (!endpoint.allowInsecure) {
-          throw new AppError('INSECURE_NOT_ALLOWED', `tcp://${endpoint.host}:${endpoint.port} has no TLS. Anyone on the network path could drive this engine; pass --allow-insecure to connect anyway.`);
+          throw new AppError(
+            'INSECURE_NOT_ALLOWED',
+            `tcp://${endpoint.host}:${endpoint.port} has no TLS. Anyone on the network path could drive this engine; pass --allow-insecure to connect anyway.`,
+          );
         }
         return dockerFor({ protocol: 'http', host: endpoint.host, port: endpoint.port, timeout: timeoutMs, version });
       }
@@ -34,7 +41,10 @@ function buildClient(endpoint: Endpoint, timeoutMs: number, apiVersion?: string)
         try {
           return readFileSync(p);
         } catch {
-          throw new AppError('TLS_VERIFY_FAILED', `The TLS ${what} ${p} cannot be read; check the context's TLS material or DOCKER_CERT_PATH`);
+          throw new AppError(
+            'TLS_VERIFY_FAILED',
+            `The TLS ${what} ${p} cannot be read; check the context's TLS material or DOCKER_CERT_PATH`,
+          );
         }
       };
       return dockerFor({
@@ -48,7 +58,14 @@ function buildClient(endpoint: Endpoint, timeoutMs: number, apiVersion?: string)
         version,
         // docker-modem does not forward rejectUnauthorized, so a context with SkipTLSVerify gets its own agent.
         ...(endpoint.tls.verify === false
-          ? { agent: new https.Agent({ rejectUnauthorized: false, ca: read(endpoint.tls.caPath, 'CA certificate'), cert: read(endpoint.tls.certPath, 'client certificate'), key: read(endpoint.tls.keyPath, 'client key') }) }
+          ? {
+              agent: new https.Agent({
+                rejectUnauthorized: false,
+                ca: read(endpoint.tls.caPath, 'CA certificate'),
+                cert: read(endpoint.tls.certPath, 'client certificate'),
+                key: read(endpoint.tls.keyPath, 'client key'),
+              }),
+            }
           : {}),
       } as Docker.DockerOptions);
     }

@@ -2,7 +2,12 @@ import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/c
 import type { ContainerEvidence } from '../../../shared/domain/evidence-set.js';
 import type { EngineEvent } from '../../../shared/domain/event.js';
 import type { EngineRegistry } from '../connections/registry.js';
-import { LIVE_DOCKER, type EngineCapabilities, type EngineSource, type EvidenceRequest } from '../connections/engine-source.js';
+import {
+  LIVE_DOCKER,
+  type EngineCapabilities,
+  type EngineSource,
+  type EvidenceRequest,
+} from '../connections/engine-source.js';
 import { toAppError } from '../errors.js';
 import { readEngineEvents, type TimelineQuery, type TimelineResult } from '../investigate/timeline-events.js';
 import { mapContainerDetail, mapContainerSummary } from './map.js';
@@ -59,7 +64,8 @@ export class DockerEngines implements EngineSource {
 
   private fail(engineId: string, e: unknown) {
     const err = toAppError(e, `engine "${engineId}"`);
-    if (['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'].includes(err.code)) this.engines.markLost(engineId, err.message);
+    if (['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'].includes(err.code))
+      this.engines.markLost(engineId, err.message);
     return err;
   }
 }

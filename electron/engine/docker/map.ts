@@ -1,5 +1,12 @@
 import type Docker from 'dockerode';
-import { ContainerDetailSchema, ContainerStateSchema, ContainerSummarySchema, type ContainerDetail, type ContainerState, type ContainerSummary } from '../../../shared/domain/container.js';
+import {
+  ContainerDetailSchema,
+  ContainerStateSchema,
+  ContainerSummarySchema,
+  type ContainerDetail,
+  type ContainerState,
+  type ContainerSummary,
+} from '../../../shared/domain/container.js';
 
 const stateOf = (s: string | undefined): ContainerState => {
   const parsed = ContainerStateSchema.safeParse(s);
@@ -30,7 +37,9 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
   for (const [key, bindings] of Object.entries(raw.NetworkSettings?.Ports ?? {})) {
     const [port, protocol = 'tcp'] = key.split('/');
     if (!bindings || bindings.length === 0) ports.push({ containerPort: Number(port), protocol });
-    else for (const b of bindings) ports.push({ containerPort: Number(port), protocol, hostIp: b.HostIp, hostPort: Number(b.HostPort) });
+    else
+      for (const b of bindings)
+        ports.push({ containerPort: Number(port), protocol, hostIp: b.HostIp, hostPort: Number(b.HostPort) });
   }
   const asArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
   return ContainerDetailSchema.parse({
@@ -54,8 +63,17 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
     networkMode: hc.NetworkMode ?? '',
     ipcMode: hc.IpcMode ?? '',
     securityOpt: hc.SecurityOpt ?? [],
-    mounts: (raw.Mounts ?? []).map((m) => ({ type: m.Type ?? 'bind', source: m.Source ?? '', destination: m.Destination ?? '', readOnly: m.RW === false })),
-    networks: Object.entries(raw.NetworkSettings?.Networks ?? {}).map(([name, n]) => ({ name, ipAddress: n.IPAddress ?? '', networkId: n.NetworkID ?? '' })),
+    mounts: (raw.Mounts ?? []).map((m) => ({
+      type: m.Type ?? 'bind',
+      source: m.Source ?? '',
+      destination: m.Destination ?? '',
+      readOnly: m.RW === false,
+    })),
+    networks: Object.entries(raw.NetworkSettings?.Networks ?? {}).map(([name, n]) => ({
+      name,
+      ipAddress: n.IPAddress ?? '',
+      networkId: n.NetworkID ?? '',
+    })),
     ports,
     exposedPorts: Object.keys(cfg.ExposedPorts ?? {}),
     logDriver: hc.LogConfig?.Type ?? '',
@@ -66,7 +84,9 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
     utsMode: hc.UTSMode ?? '',
     usernsMode: hc.UsernsMode ?? '',
     cgroupnsMode: (hc as { CgroupnsMode?: string }).CgroupnsMode ?? '',
-    devices: ((hc.Devices ?? []) as { PathOnHost: string; PathInContainer: string }[]).map((d) => `${d.PathOnHost}:${d.PathInContainer}`),
+    devices: ((hc.Devices ?? []) as { PathOnHost: string; PathInContainer: string }[]).map(
+      (d) => `${d.PathOnHost}:${d.PathInContainer}`,
+    ),
     readonlyRootfs: Boolean(hc.ReadonlyRootfs),
     autoRemove: Boolean(hc.AutoRemove),
     logOptions: hc.LogConfig?.Config ?? {},
@@ -81,7 +101,9 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
       ulimits: (hc.Ulimits ?? []).map((u) => `${u.Name}=${u.Soft}:${u.Hard}`),
       cgroupParent: hc.CgroupParent ?? '',
       healthcheck: Boolean(cfg.Healthcheck?.Test?.length && cfg.Healthcheck.Test[0] !== 'NONE'),
-      propagation: (raw.Mounts ?? []).filter((m) => m.Propagation).map((m) => ({ destination: m.Destination ?? '', mode: m.Propagation ?? '' })),
+      propagation: (raw.Mounts ?? [])
+        .filter((m) => m.Propagation)
+        .map((m) => ({ destination: m.Destination ?? '', mode: m.Propagation ?? '' })),
     },
     graphDriver: graphDriverOf(raw),
   });
@@ -90,5 +112,10 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
 /** dockerode types GraphDriver.Data for devicemapper only; overlay2 carries the directories host-side reads need. */
 function graphDriverOf(raw: Docker.ContainerInspectInfo): ContainerDetail['graphDriver'] {
   const data = (raw.GraphDriver?.Data ?? {}) as Record<string, string | undefined>;
-  return { name: raw.GraphDriver?.Name ?? '', upperDir: data.UpperDir, lowerDir: data.LowerDir, mergedDir: data.MergedDir };
+  return {
+    name: raw.GraphDriver?.Name ?? '',
+    upperDir: data.UpperDir,
+    lowerDir: data.LowerDir,
+    mergedDir: data.MergedDir,
+  };
 }

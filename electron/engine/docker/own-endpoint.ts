@@ -1,7 +1,13 @@
 import Docker from 'dockerode';
 
 /** What docker-modem reads from the environment when an option is missing (lib/modem.js, defaultOpts). */
-const MODEM_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_PATH_PREFIX', 'DOCKER_CLIENT_TIMEOUT'] as const;
+const MODEM_ENV = [
+  'DOCKER_HOST',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_CERT_PATH',
+  'DOCKER_PATH_PREFIX',
+  'DOCKER_CLIENT_TIMEOUT',
+] as const;
 
 /**
  * A dockerode client built from the given options only. docker-modem fills missing options from DOCKER_HOST and
@@ -10,7 +16,19 @@ const MODEM_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCK
  * connection field is set explicitly so nothing is left for it to fill.
  */
 export function dockerFor(opts: Docker.DockerOptions): Docker {
-  const explicit = { host: undefined, port: undefined, protocol: undefined, username: undefined, password: undefined, ca: undefined, cert: undefined, key: undefined, pathPrefix: undefined, sshOptions: undefined, ...opts } as Docker.DockerOptions;
+  const explicit = {
+    host: undefined,
+    port: undefined,
+    protocol: undefined,
+    username: undefined,
+    password: undefined,
+    ca: undefined,
+    cert: undefined,
+    key: undefined,
+    pathPrefix: undefined,
+    sshOptions: undefined,
+    ...opts,
+  } as Docker.DockerOptions;
   const saved = new Map<string, string>();
   for (const k of MODEM_ENV) {
     const v = process.env[k];

@@ -3,7 +3,12 @@ import type Docker from 'dockerode';
 interface ModemInternals {
   timeout?: number;
   connectionTimeout?: number;
-  buildRequest(options: unknown, context: { isStream?: boolean; hijack?: boolean }, data: unknown, callback: unknown): void;
+  buildRequest(
+    options: unknown,
+    context: { isStream?: boolean; hijack?: boolean },
+    data: unknown,
+    callback: unknown,
+  ): void;
 }
 
 /**

@@ -15,7 +15,9 @@ export function describeBatch(ops: Operation[]): string {
   for (const o of ops) counts.set(`${o.call} on ${o.engineId}`, (counts.get(`${o.call} on ${o.engineId}`) ?? 0) + 1);
   const from = new Date(Math.min(...ops.map((o) => o.start))).toISOString();
   const to = new Date(Math.max(...ops.map((o) => o.end ?? o.start))).toISOString();
-  const listed = ops.slice(0, MAX_LISTED).map((o) => `${o.call} ${o.containerId.slice(0, 12)}${o.execId ? ` exec ${o.execId.slice(0, 12)}` : ''}`);
+  const listed = ops
+    .slice(0, MAX_LISTED)
+    .map((o) => `${o.call} ${o.containerId.slice(0, 12)}${o.execId ? ` exec ${o.execId.slice(0, 12)}` : ''}`);
   const more = ops.length > MAX_LISTED ? `, and ${ops.length - MAX_LISTED} more` : '';
   return `Stowaway's own engine calls, which leave events on the engine (marked "by Stowaway" in the timeline): ${[...counts].map(([k, n]) => `${k} x${n}`).join(', ')}; from ${from} to ${to}; ${listed.join(', ')}${more}`;
 }

@@ -20,7 +20,8 @@ const SLACK_AFTER_MS = 2000;
 const KEEP = 20_000;
 
 const baseAction = (action: string) => action.split(':')[0]!.trim();
-const sameContainer = (a: string, b: string) => a === b || (a.length >= 12 && b.length >= 12 && (a.startsWith(b) || b.startsWith(a)));
+const sameContainer = (a: string, b: string) =>
+  a === b || (a.length >= 12 && b.length >= 12 && (a.startsWith(b) || b.startsWith(a)));
 
 /**
  * Stowaway's own engine calls that the daemon records as events. Reading a container with `top`, an archive
@@ -60,7 +61,8 @@ export class OperationLog {
     const coarse = ev.timeNano === undefined ? 1000 : 0;
     for (let i = this.ops.length - 1; i >= 0; i--) {
       const op = this.ops[i]!;
-      if (op.engineId !== ev.engineId || !op.actions.includes(action) || !sameContainer(op.containerId, ev.actorId)) continue;
+      if (op.engineId !== ev.engineId || !op.actions.includes(action) || !sameContainer(op.containerId, ev.actorId))
+        continue;
       if (execId && op.execId) {
         if (op.execId === execId) return op;
         continue;

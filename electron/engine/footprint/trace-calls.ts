@@ -13,11 +13,26 @@ interface Modem {
 /** Engine API calls that leave an event on the container, with the event actions the daemon writes for them. */
 const TRACED: Array<{ method: string; re: RegExp; call: string; actions: string[] }> = [
   { method: 'GET', re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/top(?:\?|$)/, call: 'top', actions: ['top'] },
-  { method: 'GET', re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/archive(?:\?|$)/, call: 'archive', actions: ['archive-path'] },
-  { method: 'HEAD', re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/archive(?:\?|$)/, call: 'archive', actions: ['archive-path'] },
+  {
+    method: 'GET',
+    re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/archive(?:\?|$)/,
+    call: 'archive',
+    actions: ['archive-path'],
+  },
+  {
+    method: 'HEAD',
+    re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/archive(?:\?|$)/,
+    call: 'archive',
+    actions: ['archive-path'],
+  },
   { method: 'GET', re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/export(?:\?|$)/, call: 'export', actions: ['export'] },
   { method: 'POST', re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/attach(?:\?|$)/, call: 'attach', actions: ['attach'] },
-  { method: 'POST', re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/exec(?:\?|$)/, call: 'exec', actions: ['exec_create', 'exec_start', 'exec_die', 'exec_detach'] },
+  {
+    method: 'POST',
+    re: /^(?:\/v[\d.]+)?\/containers\/([^/?]+)\/exec(?:\?|$)/,
+    call: 'exec',
+    actions: ['exec_create', 'exec_start', 'exec_die', 'exec_detach'],
+  },
 ];
 const EXEC_START = /^(?:\/v[\d.]+)?\/exec\/([^/?]+)\/start(?:\?|$)/;
 
@@ -57,7 +72,12 @@ export function traceCalls(docker: Docker, engineId: string, log: OperationLog):
     }
     const traced = TRACED.find((t) => t.method === method && t.re.test(path));
     if (!traced) return dial(options, callback);
-    const op = log.begin({ engineId, containerId: decode(traced.re.exec(path)![1]!), call: traced.call, actions: traced.actions });
+    const op = log.begin({
+      engineId,
+      containerId: decode(traced.re.exec(path)![1]!),
+      call: traced.call,
+      actions: traced.actions,
+    });
     return dial(options, (err, data) => {
       if (traced.call === 'exec' && !err) {
         const id = (data as { Id?: string } | undefined)?.Id;

@@ -4,7 +4,11 @@ import { toAppError } from '../errors.js';
 
 interface RawStats {
   read?: string;
-  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  cpu_stats?: {
+    cpu_usage?: { total_usage?: number; percpu_usage?: number[] };
+    system_cpu_usage?: number;
+    online_cpus?: number;
+  };
   precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
   memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
   pids_stats?: { current?: number };
@@ -12,7 +16,11 @@ interface RawStats {
 }
 
 /** One resource sample of a container, shaped for the overview's live chart. */
-export async function containerStats(engines: EngineRegistry, engineId: string, containerId: string): Promise<StatsSample> {
+export async function containerStats(
+  engines: EngineRegistry,
+  engineId: string,
+  containerId: string,
+): Promise<StatsSample> {
   const docker = await engines.client(engineId);
   try {
     // stream=false waits for a second reading, so precpu is filled and CPU% is a real rate.

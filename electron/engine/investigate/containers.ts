@@ -33,14 +33,19 @@ export class ContainerService {
     return this.source(engineId).timeline(engineId, q);
   }
 
-  handlers(): Pick<Required<PartialHandlers>, 'containers.list' | 'containers.inspect' | 'containers.stats' | 'evidence.container' | 'timeline.events'> {
+  handlers(): Pick<
+    Required<PartialHandlers>,
+    'containers.list' | 'containers.inspect' | 'containers.stats' | 'evidence.container' | 'timeline.events'
+  > {
     return {
       'containers.list': async ({ engineId, all }) => this.list(engineId, all),
       'containers.inspect': async ({ engineId, containerId }) => this.inspect(engineId, containerId),
       // Stats need a live Docker engine: the registry refuses a client for any other kind, with its reason.
       'containers.stats': async ({ engineId, containerId }) => containerStats(this.engines, engineId, containerId),
-      'evidence.container': async ({ engineId, containerId, refresh, podExec }, ctx) => this.evidence(engineId, containerId, { refresh, podExec: podExec === true, user: ctx.user }),
-      'timeline.events': async ({ engineId, since, until, containerId }) => this.timeline(engineId, { since, until, containerId }),
+      'evidence.container': async ({ engineId, containerId, refresh, podExec }, ctx) =>
+        this.evidence(engineId, containerId, { refresh, podExec: podExec === true, user: ctx.user }),
+      'timeline.events': async ({ engineId, since, until, containerId }) =>
+        this.timeline(engineId, { since, until, containerId }),
     };
   }
 

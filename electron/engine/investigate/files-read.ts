@@ -78,7 +78,14 @@ export async function readViaArchive(container: Docker.Container, filePath: stri
       }
       const mode = header.mode;
       if (header.type === 'symlink') {
-        result = { exists: true, kind: 'symlink', symlinkTarget: (header.linkname ?? '').slice(0, LIMITS.path), mode, binary: false, truncated: false };
+        result = {
+          exists: true,
+          kind: 'symlink',
+          symlinkTarget: (header.linkname ?? '').slice(0, LIMITS.path),
+          mode,
+          binary: false,
+          truncated: false,
+        };
         body.resume();
         body.on('end', next);
         return;
@@ -157,7 +164,15 @@ export async function readFromLowerDirs(lowerDir: string, filePath: string): Pro
         dir = next;
         continue;
       }
-      if (st.isSymbolicLink()) return { exists: true, kind: 'symlink', symlinkTarget: (await readlink(next)).slice(0, LIMITS.path), mode: st.mode, binary: false, truncated: false };
+      if (st.isSymbolicLink())
+        return {
+          exists: true,
+          kind: 'symlink',
+          symlinkTarget: (await readlink(next)).slice(0, LIMITS.path),
+          mode: st.mode,
+          binary: false,
+          truncated: false,
+        };
       if (st.isDirectory()) return { exists: true, kind: 'directory', mode: st.mode, binary: false, truncated: false };
       if (!st.isFile()) return { exists: true, kind: 'other', mode: st.mode, binary: false, truncated: false };
       return readHostFile(next, st.mode);

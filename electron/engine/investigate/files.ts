@@ -19,7 +19,9 @@ export class FileInvestigator {
   ) {}
 
   handlers(): Pick<Required<PartialHandlers>, 'investigate.fileDiff'> {
-    return { 'investigate.fileDiff': async ({ engineId, containerId, path }) => this.fileDiff(engineId, containerId, path) };
+    return {
+      'investigate.fileDiff': async ({ engineId, containerId, path }) => this.fileDiff(engineId, containerId, path),
+    };
   }
 
   async fileDiff(engineId: string, containerId: string, filePath: string): Promise<FileDiff> {
@@ -31,14 +33,22 @@ export class FileInvestigator {
       const { side: image, source } = await this.imageSide(engineId, docker, info, filePath);
       const both = current.text !== undefined && image.text !== undefined;
       const onlyOne = (current.text !== undefined && !image.exists) || (image.text !== undefined && !current.exists);
-      const d = both || onlyOne ? lineDiff(image.text ?? '', current.text ?? '') : { lines: [], added: 0, removed: 0, linesTruncated: false };
+      const d =
+        both || onlyOne
+          ? lineDiff(image.text ?? '', current.text ?? '')
+          : { lines: [], added: 0, removed: 0, linesTruncated: false };
       return { path: filePath, container: current, image, imageSource: source, ...d };
     } catch (e) {
       throw toAppError(e, `engine "${engineId}"`);
     }
   }
 
-  private async imageSide(engineId: string, docker: Docker, info: Docker.ContainerInspectInfo, filePath: string): Promise<{ side: FileSide; source: FileDiff['imageSource'] }> {
+  private async imageSide(
+    engineId: string,
+    docker: Docker,
+    info: Docker.ContainerInspectInfo,
+    filePath: string,
+  ): Promise<{ side: FileSide; source: FileDiff['imageSource'] }> {
     const endpoint = this.engines.config(engineId).endpoint;
     const lower = (info.GraphDriver?.Data as Record<string, string> | undefined)?.LowerDir;
     // Overlay directories name paths on the engine's host, so they only mean something when that host is this one.

@@ -50,7 +50,13 @@ export class LiveEvents {
     })();
     // Kubernetes contexts have no Docker event stream; ssh opens a connection per call, so it is not held open;
     // a read-only engine (an opened bundle) has no engine behind it at all.
-    if (!config || config.kind !== 'docker' || config.endpoint.type === 'ssh' || !this.engines.capabilities(engineId).liveEvents) return;
+    if (
+      !config ||
+      config.kind !== 'docker' ||
+      config.endpoint.type === 'ssh' ||
+      !this.engines.capabilities(engineId).liveEvents
+    )
+      return;
     const w: Watch = { stopped: false, since: Date.now() / 1000 };
     this.watches.set(engineId, w);
     void this.run(engineId, w);
@@ -62,7 +68,9 @@ export class LiveEvents {
     while (!w.stopped) {
       try {
         const docker = await this.engines.client(engineId);
-        const stream = (await docker.getEvents({ since: w.since.toFixed(3) } as unknown as { since: number })) as unknown as Readable;
+        const stream = (await docker.getEvents({ since: w.since.toFixed(3) } as unknown as {
+          since: number;
+        })) as unknown as Readable;
         w.stream = stream;
         // Listening must never keep a finished CLI command alive; serve and the desktop app stay up on their own.
         (stream as unknown as { socket?: { unref?: () => void } }).socket?.unref?.();

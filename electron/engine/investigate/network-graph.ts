@@ -25,7 +25,13 @@ export function isPrivateAddress(a: string): boolean {
   const m = /^(\d+)\.(\d+)\./.exec(a);
   if (m) {
     const [x, y] = [Number(m[1]), Number(m[2])];
-    return x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 169 && y === 254) || (x === 100 && y >= 64 && y <= 127);
+    return (
+      x === 10 ||
+      (x === 172 && y >= 16 && y <= 31) ||
+      (x === 192 && y === 168) ||
+      (x === 169 && y === 254) ||
+      (x === 100 && y >= 64 && y <= 127)
+    );
   }
   const l = a.toLowerCase();
   return l.startsWith('fc') || l.startsWith('fd') || l.startsWith('fe80');
@@ -36,7 +42,11 @@ export function isPrivateAddress(a: string): boolean {
  * to another container's address (or to loopback in a shared namespace) ends at that container's listener, so
  * each inter-container TCP session is one edge, drawn from the client side.
  */
-export function buildNetworkGraph(engineId: string, containers: ContainerSockets[], opts: { access: NetGraph['access']; collectedAt?: string; errors?: NetGraph['errors'] } = { access: 'host' }): NetGraph {
+export function buildNetworkGraph(
+  engineId: string,
+  containers: ContainerSockets[],
+  opts: { access: NetGraph['access']; collectedAt?: string; errors?: NetGraph['errors'] } = { access: 'host' },
+): NetGraph {
   const { nodes, edges, dropped, addNode, addEdge } = boundedGraph();
 
   // Address and namespace indexes, so a remote address can be resolved to the container behind it.
@@ -51,10 +61,20 @@ export function buildNetworkGraph(engineId: string, containers: ContainerSockets
   }
   const listenerId = (ns: string, proto: string, port: number) => `l:${ns}:${family(proto)}:${port}`;
   const listening = new Set<string>();
-  for (const c of containers) for (const s of c.sockets) if (s.state === 'LISTEN' || (family(s.protocol) === 'udp' && s.state === 'UNCONN' && s.localPort > 0)) listening.add(listenerId(nsKey(c), s.protocol, s.localPort));
+  for (const c of containers)
+    for (const s of c.sockets)
+      if (s.state === 'LISTEN' || (family(s.protocol) === 'udp' && s.state === 'UNCONN' && s.localPort > 0))
+        listening.add(listenerId(nsKey(c), s.protocol, s.localPort));
 
   for (const c of containers) {
-    addNode({ id: `c:${c.id}`, kind: 'container', label: c.name || c.id.slice(0, 12), containerId: c.id, networks: c.networks.map((n) => n.name), external: false });
+    addNode({
+      id: `c:${c.id}`,
+      kind: 'container',
+      label: c.name || c.id.slice(0, 12),
+      containerId: c.id,
+      networks: c.networks.map((n) => n.name),
+      external: false,
+    });
   }
 
   // Sockets of a shared namespace are seen once per member: fold them by inode.
@@ -74,18 +94,52 @@ export function buildNetworkGraph(engineId: string, containers: ContainerSockets
       let owner = `c:${c.id}`;
       if (s.pid !== undefined) {
         const pid = `p:${c.id}:${s.pid}`;
-        if (addNode({ id: pid, kind: 'process', label: `${s.process ?? '?'} (${s.pid})`, containerId: c.id, pid: s.pid, networks: nets, external: false })) {
+        if (
+          addNode({
+            id: pid,
+            kind: 'process',
+            label: `${s.process ?? '?'} (${s.pid})`,
+            containerId: c.id,
+            pid: s.pid,
+            networks: nets,
+            external: false,
+          })
+        ) {
           addEdge({ source: `c:${c.id}`, target: pid, kind: 'owns', direction: 'owns' }, `o:${pid}`);
           owner = pid;
         }
       }
 
-      const isListen = s.state === 'LISTEN' || (family(s.protocol) === 'udp' && s.state === 'UNCONN' && s.localPort > 0 && s.remotePort === 0);
+      const isListen =
+        s.state === 'LISTEN' ||
+        (family(s.protocol) === 'udp' && s.state === 'UNCONN' && s.localPort > 0 && s.remotePort === 0);
       if (isListen) {
         const lid = listenerId(ns, s.protocol, s.localPort);
         const bound = isUnspecified(s.localAddress) ? '' : s.localAddress;
-        addNode({ id: lid, kind: 'listener', label: `${bound}:${s.localPort}/${family(s.protocol)}`, containerId: nsOwner.get(ns)?.id ?? c.id, address: bound || undefined, port: s.localPort, protocol: family(s.protocol), networks: nets, external: false });
-        addEdge({ source: owner, target: lid, kind: 'listen', direction: 'listen', protocol: s.protocol, state: s.state, localAddress: s.localAddress, localPort: s.localPort }, `L:${owner}:${lid}`);
+        addNode({
+          id: lid,
+          kind: 'listener',
+          label: `${bound}:${s.localPort}/${family(s.protocol)}`,
+          containerId: nsOwner.get(ns)?.id ?? c.id,
+          address: bound || undefined,
+          port: s.localPort,
+          protocol: family(s.protocol),
+          networks: nets,
+          external: false,
+        });
+        addEdge(
+          {
+            source: owner,
+            target: lid,
+            kind: 'listen',
+            direction: 'listen',
+            protocol: s.protocol,
+            state: s.state,
+            localAddress: s.localAddress,
+            localPort: s.localPort,
+          },
+          `L:${owner}:${lid}`,
+        );
         continue;
       }
       if (s.remotePort === 0 || isUnspecified(s.remoteAddress)) continue;
@@ -97,12 +151,38 @@ export function buildNetworkGraph(engineId: string, containers: ContainerSockets
       const localListens = listening.has(listenerId(ns, s.protocol, s.localPort));
       const remoteListens = peerNs !== undefined && listening.has(listenerId(peerNs, s.protocol, s.remotePort));
       const inbound = localListens || (!remoteListens && s.localPort < s.remotePort);
-      const base = { kind: 'connection' as const, protocol: s.protocol, state: s.state, localAddress: s.localAddress, localPort: s.localPort, remoteAddress: s.remoteAddress, remotePort: s.remotePort };
+      const base = {
+        kind: 'connection' as const,
+        protocol: s.protocol,
+        state: s.state,
+        localAddress: s.localAddress,
+        localPort: s.localPort,
+        remoteAddress: s.remoteAddress,
+        remotePort: s.remotePort,
+      };
 
       if (inbound) {
-        const lid = ensureListener(listenerId(ns, s.protocol, s.localPort), c, { ...s, remotePort: s.localPort }, nodes, addNode);
+        const lid = ensureListener(
+          listenerId(ns, s.protocol, s.localPort),
+          c,
+          { ...s, remotePort: s.localPort },
+          nodes,
+          addNode,
+        );
         // The process serving the session belongs to the service even when its listening socket is gone.
-        if (owner !== `c:${c.id}`) addEdge({ source: owner, target: lid, kind: 'listen', direction: 'listen', protocol: s.protocol, localAddress: s.localAddress, localPort: s.localPort }, `L:${owner}:${lid}`);
+        if (owner !== `c:${c.id}`)
+          addEdge(
+            {
+              source: owner,
+              target: lid,
+              kind: 'listen',
+              direction: 'listen',
+              protocol: s.protocol,
+              localAddress: s.localAddress,
+              localPort: s.localPort,
+            },
+            `L:${owner}:${lid}`,
+          );
         // The client side draws container-to-container sessions; only draw here when it cannot.
         if (peer && peerNs !== undefined && nsKnown.get(peerNs)) continue;
         const src = peer ? `c:${peer.id}` : endpointNode(s.remoteAddress, addNode);
@@ -151,12 +231,29 @@ export function buildNetworkGraph(engineId: string, containers: ContainerSockets
 
 function endpointNode(address: string, addNode: AddNode): string | undefined {
   const id = `e:${address}`;
-  return addNode({ id, kind: 'endpoint', label: address, address, networks: [], external: !isPrivateAddress(address) }) ? id : undefined;
+  return addNode({ id, kind: 'endpoint', label: address, address, networks: [], external: !isPrivateAddress(address) })
+    ? id
+    : undefined;
 }
 
 /** The peer's listener may come later in the walk: create it now so the edge has its end. */
-function ensureListener(lid: string, peer: ContainerSockets, s: SocketInfo, nodes: Map<string, NetNode>, addNode: AddNode): string {
+function ensureListener(
+  lid: string,
+  peer: ContainerSockets,
+  s: SocketInfo,
+  nodes: Map<string, NetNode>,
+  addNode: AddNode,
+): string {
   if (nodes.has(lid)) return lid;
-  addNode({ id: lid, kind: 'listener', label: `:${s.remotePort}/${family(s.protocol)}`, containerId: peer.id, port: s.remotePort, protocol: family(s.protocol), networks: peer.networks.map((n) => n.name), external: false });
+  addNode({
+    id: lid,
+    kind: 'listener',
+    label: `:${s.remotePort}/${family(s.protocol)}`,
+    containerId: peer.id,
+    port: s.remotePort,
+    protocol: family(s.protocol),
+    networks: peer.networks.map((n) => n.name),
+    external: false,
+  });
   return lid;
 }

@@ -12,7 +12,11 @@ export const unmapIpv4 = (address: string): string => address.replace(/^::ffff:(
 
 /** One /proc/net table in the graph's address form. */
 export function parseGraphSockets(text: string, protocol: 'tcp' | 'tcp6' | 'udp' | 'udp6'): SocketInfo[] {
-  return parseProcNet(text, protocol).map((s) => ({ ...s, localAddress: unmapIpv4(s.localAddress), remoteAddress: unmapIpv4(s.remoteAddress) }));
+  return parseProcNet(text, protocol).map((s) => ({
+    ...s,
+    localAddress: unmapIpv4(s.localAddress),
+    remoteAddress: unmapIpv4(s.remoteAddress),
+  }));
 }
 
 /** Reads every socket table of the namespace process `pid` lives in. */
@@ -31,11 +35,15 @@ export async function netnsOf(pid: number, procRoot = '/proc'): Promise<string |
 }
 
 /** Socket inode -> owning process, from the fd tables of the given host PIDs. */
-export async function socketOwners(pids: number[], procRoot = '/proc'): Promise<Map<number, { pid: number; comm: string }>> {
+export async function socketOwners(
+  pids: number[],
+  procRoot = '/proc',
+): Promise<Map<number, { pid: number; comm: string }>> {
   const owners = new Map<number, { pid: number; comm: string }>();
   await Promise.all(
     pids.slice(0, 2000).map(async (pid) => {
-      const comm = (await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => '')).trim().slice(0, 256) || String(pid);
+      const comm =
+        (await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => '')).trim().slice(0, 256) || String(pid);
       const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
       await Promise.all(
         fds.slice(0, 4096).map(async (fd) => {

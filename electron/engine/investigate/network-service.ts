@@ -11,7 +11,10 @@ import { buildNetworkGraph, type ContainerSockets } from './network-graph.js';
 import { netnsOf, readNamespaceSockets, socketOwners } from './network-proc.js';
 
 /** Evidence another service already collected for a container (sockets with pid mapping), when it has some. */
-export type SocketEvidenceSource = (engineId: string, containerId: string) => Promise<{ container: ContainerDetail; sockets: NetworkSnapshot[] } | undefined>;
+export type SocketEvidenceSource = (
+  engineId: string,
+  containerId: string,
+) => Promise<{ container: ContainerDetail; sockets: NetworkSnapshot[] } | undefined>;
 
 /** Engines whose graph is drawn elsewhere: a cluster's is what it declares (see KubeNetwork). */
 export interface OtherGraphs {
@@ -34,7 +37,10 @@ export class NetworkService {
   ) {}
 
   handlers(others?: OtherGraphs): Pick<Required<PartialHandlers>, 'investigate.network'> {
-    return { 'investigate.network': async ({ engineId }) => (others?.has(engineId) ? others.graph(engineId) : this.graph(engineId)) };
+    return {
+      'investigate.network': async ({ engineId }) =>
+        others?.has(engineId) ? others.graph(engineId) : this.graph(engineId),
+    };
   }
 
   async graph(engineId: string): Promise<NetGraph> {
@@ -44,11 +50,19 @@ export class NetworkService {
   }
 
   /** The socket tables of some running containers of an engine: host-side when it is local, else from evidence. */
-  async sockets(engineId: string, running: ContainerSummary[]): Promise<{ rows: ContainerSockets[]; access: NetGraph['access']; errors: NetGraph['errors'] }> {
+  async sockets(
+    engineId: string,
+    running: ContainerSummary[],
+  ): Promise<{ rows: ContainerSockets[]; access: NetGraph['access']; errors: NetGraph['errors'] }> {
     const endpoint = this.engines.config(engineId).endpoint;
     // A read-only engine (an opened evidence bundle) has no engine to call: its graph comes from the socket evidence it holds.
-    const docker = this.engines.capabilities(engineId).mode === 'read-only' ? undefined : await this.engines.client(engineId);
-    const hostSide = docker !== undefined && endpoint.type === 'unix' && process.platform === 'linux' && existsSync(`${this.procRoot}/self/net/tcp`);
+    const docker =
+      this.engines.capabilities(engineId).mode === 'read-only' ? undefined : await this.engines.client(engineId);
+    const hostSide =
+      docker !== undefined &&
+      endpoint.type === 'unix' &&
+      process.platform === 'linux' &&
+      existsSync(`${this.procRoot}/self/net/tcp`);
     const errors: NetGraph['errors'] = [];
 
     const rows = await Promise.all(
@@ -58,10 +72,17 @@ export class NetworkService {
             const detail = await this.containers.inspect(engineId, summary.id);
             const base = { id: detail.id, name: detail.name, networks: detail.networks };
             if (hostSide && docker && detail.hostPid) {
-              const top = (await docker.getContainer(detail.id).top({ ps_args: '-eo pid' }).catch(() => undefined)) as { Titles?: string[]; Processes?: string[][] } | undefined;
+              const top = (await docker
+                .getContainer(detail.id)
+                .top({ ps_args: '-eo pid' })
+                .catch(() => undefined)) as { Titles?: string[]; Processes?: string[][] } | undefined;
               const pids = (top?.Processes ?? []).map((p) => Number(p[0])).filter((n) => Number.isInteger(n) && n > 0);
               if (!pids.includes(detail.hostPid)) pids.unshift(detail.hostPid);
-              const [sockets, owners, netns] = await Promise.all([readNamespaceSockets(detail.hostPid, this.procRoot), socketOwners(pids, this.procRoot), netnsOf(detail.hostPid, this.procRoot)]);
+              const [sockets, owners, netns] = await Promise.all([
+                readNamespaceSockets(detail.hostPid, this.procRoot),
+                socketOwners(pids, this.procRoot),
+                netnsOf(detail.hostPid, this.procRoot),
+              ]);
               for (const s of sockets) {
                 const o = owners.get(s.inode);
                 if (o) {

@@ -95,7 +95,12 @@ export async function readEngineEvents(docker: Docker, engineId: string, q: Time
  * a window reaching past that moment is moved back to end there, keeping its length, so "the last hour" of a
  * bundle is the hour before its collection.
  */
-export function recordedEvents(events: EngineEvent[], collectedAt: string, engineId: string, q: TimelineQuery): TimelineResult {
+export function recordedEvents(
+  events: EngineEvent[],
+  collectedAt: string,
+  engineId: string,
+  q: TimelineQuery,
+): TimelineResult {
   let { since, until } = windowOf(q);
   const end = Math.ceil(Date.parse(collectedAt) / 1000);
   if (Number.isFinite(end) && until > end) {
@@ -105,7 +110,13 @@ export function recordedEvents(events: EngineEvent[], collectedAt: string, engin
   const inWindow = events
     .filter((e) => {
       const t = Date.parse(e.time) / 1000;
-      return t >= since && t <= until && (!q.containerId || e.actorId === q.containerId || (q.containerId.length >= 12 && e.actorId.startsWith(q.containerId)));
+      return (
+        t >= since &&
+        t <= until &&
+        (!q.containerId ||
+          e.actorId === q.containerId ||
+          (q.containerId.length >= 12 && e.actorId.startsWith(q.containerId)))
+      );
     })
     .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
     .map((e) => ({ ...e, engineId }));

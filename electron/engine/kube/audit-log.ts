@@ -28,10 +28,15 @@ export const MAX_AUDIT_EVENTS = 200_000;
 const MAX_LINE = 1024 * 1024;
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const strs = (v: unknown): string[] => arr(v).filter((x): x is string => typeof x === 'string').slice(0, 64).map((x) => clip(x, LIMITS.name));
+const strs = (v: unknown): string[] =>
+  arr(v)
+    .filter((x): x is string => typeof x === 'string')
+    .slice(0, 64)
+    .map((x) => clip(x, LIMITS.name));
 
 /** The pod spec inside any workload object: pods, deployments and friends, jobs, cronjobs. */
 export function podSpecOf(o: Json | undefined): Json | undefined {
@@ -54,7 +59,8 @@ export function podFlags(spec: Json | undefined): string[] {
     const sc = obj(c?.securityContext);
     if (sc?.privileged === true) flags.add('privileged');
     if (sc?.allowPrivilegeEscalation === true) flags.add('allowPrivilegeEscalation');
-    for (const cap of arr(obj(sc?.capabilities)?.add)) if (typeof cap === 'string') flags.add(`cap:${cap.toUpperCase().replace(/^CAP_/, '')}`);
+    for (const cap of arr(obj(sc?.capabilities)?.add))
+      if (typeof cap === 'string') flags.add(`cap:${cap.toUpperCase().replace(/^CAP_/, '')}`);
   }
   for (const v of arr(spec.volumes).map(obj)) {
     const p = str(obj(v?.hostPath)?.path);
@@ -65,7 +71,9 @@ export function podFlags(spec: Json | undefined): string[] {
 
 export function imagesOf(spec: Json | undefined): string[] {
   if (!spec) return [];
-  const out = [...arr(spec.containers), ...arr(spec.initContainers), ...arr(spec.ephemeralContainers)].map((c) => str(obj(c)?.image)).filter((i): i is string => !!i);
+  const out = [...arr(spec.containers), ...arr(spec.initContainers), ...arr(spec.ephemeralContainers)]
+    .map((c) => str(obj(c)?.image))
+    .filter((i): i is string => !!i);
   return [...new Set(out)].slice(0, 64).map((i) => clip(i, LIMITS.name));
 }
 
@@ -82,7 +90,8 @@ export function commandsOf(spec: Json): string[] {
 export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: true; error?: string } {
   const r = obj(rec);
   if (!r) return { error: 'not a JSON object' };
-  if (str(r.kind) !== 'Event' || !str(r.apiVersion)?.startsWith('audit.k8s.io/')) return { error: 'not an audit.k8s.io Event' };
+  if (str(r.kind) !== 'Event' || !str(r.apiVersion)?.startsWith('audit.k8s.io/'))
+    return { error: 'not an audit.k8s.io Event' };
   // Each request is logged once per stage; ResponseComplete (or Panic) carries the outcome.
   const stage = str(r.stage);
   if (stage && stage !== 'ResponseComplete' && stage !== 'Panic') return { skip: true };
@@ -90,10 +99,17 @@ export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: t
   const ref = obj(r.objectRef) ?? {};
   const verb = str(r.verb);
   // Refused requests changed nothing; only refused reads of secrets are kept, as attempts at credentials.
-  if (typeof code === 'number' && code >= 400 && !(str(ref.resource) === 'secrets' && !str(ref.subresource) && ['get', 'list', 'watch'].includes(verb ?? ''))) return { skip: true };
+  if (
+    typeof code === 'number' &&
+    code >= 400 &&
+    !(str(ref.resource) === 'secrets' && !str(ref.subresource) && ['get', 'list', 'watch'].includes(verb ?? ''))
+  )
+    return { skip: true };
   const time = str(r.stageTimestamp) ?? str(r.requestReceivedTimestamp);
   if (!verb || !time) return { error: 'audit record without verb or timestamp' };
-  const resource = [str(ref.resource), str(ref.subresource)].filter(Boolean).join('/') || clip(str(r.requestURI) ?? 'unknown', LIMITS.name);
+  const resource =
+    [str(ref.resource), str(ref.subresource)].filter(Boolean).join('/') ||
+    clip(str(r.requestURI) ?? 'unknown', LIMITS.name);
   const spec = podSpecOf(obj(r.requestObject)) ?? podSpecOf(obj(r.responseObject));
   const user = obj(r.user);
   const impersonated = str(obj(r.impersonatedUser)?.username);
@@ -103,13 +119,30 @@ export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: t
     .map(obj)
     .filter((x): x is Json => !!x)
     .slice(0, 64)
-    .map((x) => clip(`${str(x.kind) ?? '?'}:${str(x.namespace) ? `${str(x.namespace)}/` : ''}${str(x.name) ?? '?'}`, LIMITS.name));
+    .map((x) =>
+      clip(`${str(x.kind) ?? '?'}:${str(x.namespace) ? `${str(x.namespace)}/` : ''}${str(x.name) ?? '?'}`, LIMITS.name),
+    );
   const kind = str(ref.resource);
   const bodySpec = obj(body?.spec);
-  const rules = kind === 'roles' || kind === 'clusterroles' ? arr(body?.rules).slice(0, 64).map(obj).filter((x): x is Json => !!x).map((x) => ({ verbs: strs(x.verbs), apiGroups: strs(x.apiGroups), resources: strs(x.resources), nonResourceURLs: strs(x.nonResourceURLs) })) : undefined;
+  const rules =
+    kind === 'roles' || kind === 'clusterroles'
+      ? arr(body?.rules)
+          .slice(0, 64)
+          .map(obj)
+          .filter((x): x is Json => !!x)
+          .map((x) => ({
+            verbs: strs(x.verbs),
+            apiGroups: strs(x.apiGroups),
+            resources: strs(x.resources),
+            nonResourceURLs: strs(x.nonResourceURLs),
+          }))
+      : undefined;
   const objectType = kind === 'services' ? str(bodySpec?.type) : kind === 'secrets' ? str(body?.type) : undefined;
   const decision = str(obj(r.annotations)?.['authorization.k8s.io/decision']);
-  const groups = [...arr(user?.groups), ...arr(obj(r.impersonatedUser)?.groups)].filter((g): g is string => typeof g === 'string').slice(0, 64).map((g) => clip(g, LIMITS.name));
+  const groups = [...arr(user?.groups), ...arr(obj(r.impersonatedUser)?.groups)]
+    .filter((g): g is string => typeof g === 'string')
+    .slice(0, 64)
+    .map((g) => clip(g, LIMITS.name));
   const parsed = KubeAuditEventSchema.safeParse({
     time,
     verb,
@@ -119,7 +152,9 @@ export function mapAuditRecord(rec: unknown): { event?: KubeAuditEvent; skip?: t
     resource: clip(resource, LIMITS.name),
     name: str(ref.name) !== undefined ? clip(str(ref.name)!, LIMITS.name) : undefined,
     images: imagesOf(spec),
-    sourceIPs: arr(r.sourceIPs).filter((x): x is string => typeof x === 'string').slice(0, 16),
+    sourceIPs: arr(r.sourceIPs)
+      .filter((x): x is string => typeof x === 'string')
+      .slice(0, 16),
     podFlags: podFlags(spec),
     groups,
     auditID: str(r.auditID) !== undefined ? clip(str(r.auditID)!, LIMITS.name) : undefined,
@@ -162,7 +197,8 @@ function addLine(out: AuditParseResult, line: string, n: number, maxEvents: numb
   try {
     rec = JSON.parse(trimmed);
   } catch (e) {
-    if (out.errors.length < 1000) out.errors.push({ line: n, message: `invalid JSON: ${(e as Error).message.slice(0, 200)}` });
+    if (out.errors.length < 1000)
+      out.errors.push({ line: n, message: `invalid JSON: ${(e as Error).message.slice(0, 200)}` });
     return true;
   }
   const m = mapAuditRecord(rec);

@@ -11,9 +11,21 @@ import { imagesOf, podFlags } from './audit-log.js';
 
 export const MAX_WORKLOADS = 20_000;
 
-type Workload = { metadata?: { name?: string; namespace?: string; creationTimestamp?: Date | string; managedFields?: Array<{ manager?: string }> }; spec?: unknown };
+type Workload = {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    creationTimestamp?: Date | string;
+    managedFields?: Array<{ manager?: string }>;
+  };
+  spec?: unknown;
+};
 
-function toEvent(kind: 'deployments' | 'daemonsets' | 'statefulsets', w: Workload, observedAt: string): KubeAuditEvent | undefined {
+function toEvent(
+  kind: 'deployments' | 'daemonsets' | 'statefulsets',
+  w: Workload,
+  observedAt: string,
+): KubeAuditEvent | undefined {
   const spec = w.spec as { template?: { spec?: Record<string, unknown> } } | undefined;
   const podSpec = spec?.template?.spec;
   const created = w.metadata?.creationTimestamp;
@@ -33,7 +45,11 @@ function toEvent(kind: 'deployments' | 'daemonsets' | 'statefulsets', w: Workloa
 /** Lists deployments, daemonsets and statefulsets of every namespace through the context's API server. */
 export async function listWorkloads(kc: KubeConfig, observedAt = new Date().toISOString()): Promise<KubeAuditEvent[]> {
   const apps = kc.makeApiClient(AppsV1Api);
-  const [deployments, daemonsets, statefulsets] = await Promise.all([apps.listDeploymentForAllNamespaces(), apps.listDaemonSetForAllNamespaces(), apps.listStatefulSetForAllNamespaces()]);
+  const [deployments, daemonsets, statefulsets] = await Promise.all([
+    apps.listDeploymentForAllNamespaces(),
+    apps.listDaemonSetForAllNamespaces(),
+    apps.listStatefulSetForAllNamespaces(),
+  ]);
   const out: KubeAuditEvent[] = [];
   const add = (kind: 'deployments' | 'daemonsets' | 'statefulsets', items: Workload[]) => {
     for (const w of items) {

@@ -36,16 +36,29 @@ const workloadsOf = (kind: WorkloadKind) => (items: Json[], c: ClusterEvidence) 
   }
 };
 
-const pick = <T>(f: (o: Json) => T | undefined, into: (c: ClusterEvidence) => T[]) => (items: Json[], c: ClusterEvidence) => {
-  const list = into(c);
-  for (const o of items) {
-    const v = f(o);
-    if (v !== undefined) list.push(v);
-  }
-};
+const pick =
+  <T>(f: (o: Json) => T | undefined, into: (c: ClusterEvidence) => T[]) =>
+  (items: Json[], c: ClusterEvidence) => {
+    const list = into(c);
+    for (const o of items) {
+      const v = f(o);
+      if (v !== undefined) list.push(v);
+    }
+  };
 
 const READS: ResourceRead[] = [
-  { resource: 'namespaces', path: '/api/v1/namespaces', namespaced: false, take: pick((o) => { const m = map.meta(o); return m.name ? { name: m.name, uid: m.uid, createdAt: m.createdAt, labels: m.labels } : undefined; }, (c) => c.namespaces) },
+  {
+    resource: 'namespaces',
+    path: '/api/v1/namespaces',
+    namespaced: false,
+    take: pick(
+      (o) => {
+        const m = map.meta(o);
+        return m.name ? { name: m.name, uid: m.uid, createdAt: m.createdAt, labels: m.labels } : undefined;
+      },
+      (c) => c.namespaces,
+    ),
+  },
   { resource: 'pods', path: '/api/v1/pods', namespaced: true, take: workloadsOf('Pod') },
   { resource: 'deployments', path: '/apis/apps/v1/deployments', namespaced: true, take: workloadsOf('Deployment') },
   { resource: 'daemonsets', path: '/apis/apps/v1/daemonsets', namespaced: true, take: workloadsOf('DaemonSet') },
@@ -57,31 +70,132 @@ const READS: ResourceRead[] = [
     resource: 'services',
     path: '/api/v1/services',
     namespaced: true,
-    take: pick((o) => {
-      const m = map.meta(o);
-      const spec = map.asObject(o.spec) ?? {};
-      return m.name ? { namespace: m.namespace ?? 'default', name: m.name, type: map.asString(spec.type) ?? 'ClusterIP', ports: map.asArray(spec.ports, 64).map(map.asObject).filter((p): p is Json => !!p).map((p) => ({ port: map.asInt(p.port) ?? 0, ...(map.asInt(p.nodePort) ? { nodePort: map.asInt(p.nodePort) } : {}), ...(map.asString(p.protocol) ? { protocol: map.asString(p.protocol) } : {}) })) } : undefined;
-    }, (c) => c.services),
+    take: pick(
+      (o) => {
+        const m = map.meta(o);
+        const spec = map.asObject(o.spec) ?? {};
+        return m.name
+          ? {
+              namespace: m.namespace ?? 'default',
+              name: m.name,
+              type: map.asString(spec.type) ?? 'ClusterIP',
+              ports: map
+                .asArray(spec.ports, 64)
+                .map(map.asObject)
+                .filter((p): p is Json => !!p)
+                .map((p) => ({
+                  port: map.asInt(p.port) ?? 0,
+                  ...(map.asInt(p.nodePort) ? { nodePort: map.asInt(p.nodePort) } : {}),
+                  ...(map.asString(p.protocol) ? { protocol: map.asString(p.protocol) } : {}),
+                })),
+            }
+          : undefined;
+      },
+      (c) => c.services,
+    ),
   },
-  { resource: 'networkpolicies', path: '/apis/networking.k8s.io/v1/networkpolicies', namespaced: true, take: pick((o) => { const m = map.meta(o); return m.name ? { namespace: m.namespace ?? 'default', name: m.name } : undefined; }, (c) => c.networkPolicies) },
+  {
+    resource: 'networkpolicies',
+    path: '/apis/networking.k8s.io/v1/networkpolicies',
+    namespaced: true,
+    take: pick(
+      (o) => {
+        const m = map.meta(o);
+        return m.name ? { namespace: m.namespace ?? 'default', name: m.name } : undefined;
+      },
+      (c) => c.networkPolicies,
+    ),
+  },
   {
     resource: 'ingresses',
     path: '/apis/networking.k8s.io/v1/ingresses',
     namespaced: true,
-    take: pick((o) => {
-      const m = map.meta(o);
-      const spec = map.asObject(o.spec) ?? {};
-      const hosts = map.asArray(spec.rules, 64).map((r) => map.asString(map.asObject(r)?.host)).filter((h): h is string => !!h);
-      return m.name ? { namespace: m.namespace ?? 'default', name: m.name, tls: map.asArray(spec.tls).length > 0, hosts } : undefined;
-    }, (c) => c.ingresses),
+    take: pick(
+      (o) => {
+        const m = map.meta(o);
+        const spec = map.asObject(o.spec) ?? {};
+        const hosts = map
+          .asArray(spec.rules, 64)
+          .map((r) => map.asString(map.asObject(r)?.host))
+          .filter((h): h is string => !!h);
+        return m.name
+          ? { namespace: m.namespace ?? 'default', name: m.name, tls: map.asArray(spec.tls).length > 0, hosts }
+          : undefined;
+      },
+      (c) => c.ingresses,
+    ),
   },
   // Only ConfigMaps with credential-looking keys are kept, and only their key names.
-  { resource: 'configmaps', path: '/api/v1/configmaps', namespaced: true, take: pick((o) => { const m = map.meta(o); const keys = credentialKeys(o.data); return m.name && keys.length ? { namespace: m.namespace ?? 'default', name: m.name, credentialKeys: keys } : undefined; }, (c) => c.configMaps) },
-  { resource: 'serviceaccounts', path: '/api/v1/serviceaccounts', namespaced: true, take: pick((o) => { const m = map.meta(o); const a = map.asBool(o.automountServiceAccountToken); return m.name ? { namespace: m.namespace ?? 'default', name: m.name, ...(a !== undefined ? { automountServiceAccountToken: a } : {}) } : undefined; }, (c) => c.serviceAccounts) },
-  { resource: 'roles', path: '/apis/rbac.authorization.k8s.io/v1/roles', namespaced: true, take: pick((o) => map.role(o, 'Role'), (c) => c.roles) },
-  { resource: 'clusterroles', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', namespaced: false, take: pick((o) => map.role(o, 'ClusterRole'), (c) => c.roles) },
-  { resource: 'rolebindings', path: '/apis/rbac.authorization.k8s.io/v1/rolebindings', namespaced: true, take: pick((o) => map.binding(o, 'RoleBinding'), (c) => c.bindings) },
-  { resource: 'clusterrolebindings', path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', namespaced: false, take: pick((o) => map.binding(o, 'ClusterRoleBinding'), (c) => c.bindings) },
+  {
+    resource: 'configmaps',
+    path: '/api/v1/configmaps',
+    namespaced: true,
+    take: pick(
+      (o) => {
+        const m = map.meta(o);
+        const keys = credentialKeys(o.data);
+        return m.name && keys.length
+          ? { namespace: m.namespace ?? 'default', name: m.name, credentialKeys: keys }
+          : undefined;
+      },
+      (c) => c.configMaps,
+    ),
+  },
+  {
+    resource: 'serviceaccounts',
+    path: '/api/v1/serviceaccounts',
+    namespaced: true,
+    take: pick(
+      (o) => {
+        const m = map.meta(o);
+        const a = map.asBool(o.automountServiceAccountToken);
+        return m.name
+          ? {
+              namespace: m.namespace ?? 'default',
+              name: m.name,
+              ...(a !== undefined ? { automountServiceAccountToken: a } : {}),
+            }
+          : undefined;
+      },
+      (c) => c.serviceAccounts,
+    ),
+  },
+  {
+    resource: 'roles',
+    path: '/apis/rbac.authorization.k8s.io/v1/roles',
+    namespaced: true,
+    take: pick(
+      (o) => map.role(o, 'Role'),
+      (c) => c.roles,
+    ),
+  },
+  {
+    resource: 'clusterroles',
+    path: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+    namespaced: false,
+    take: pick(
+      (o) => map.role(o, 'ClusterRole'),
+      (c) => c.roles,
+    ),
+  },
+  {
+    resource: 'rolebindings',
+    path: '/apis/rbac.authorization.k8s.io/v1/rolebindings',
+    namespaced: true,
+    take: pick(
+      (o) => map.binding(o, 'RoleBinding'),
+      (c) => c.bindings,
+    ),
+  },
+  {
+    resource: 'clusterrolebindings',
+    path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+    namespaced: false,
+    take: pick(
+      (o) => map.binding(o, 'ClusterRoleBinding'),
+      (c) => c.bindings,
+    ),
+  },
   { resource: 'events', path: '/api/v1/events', namespaced: true, take: pick(map.event, (c) => c.events) },
 ];
 
@@ -104,7 +218,8 @@ export interface ReadClusterOptions {
 }
 
 /** Namespaced paths: /api/v1/pods -> /api/v1/namespaces/NS/pods. */
-const inNamespace = (path: string, ns: string) => path.replace(/^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\//, `$1/namespaces/${encodeURIComponent(ns)}/`);
+const inNamespace = (path: string, ns: string) =>
+  path.replace(/^(\/api\/v1|\/apis\/[^/]+\/[^/]+)\//, `$1/namespaces/${encodeURIComponent(ns)}/`);
 
 export async function readCluster(api: KubeHttp, opts: ReadClusterOptions = {}): Promise<ClusterRead> {
   const cluster: ClusterEvidence = {
@@ -133,7 +248,8 @@ export async function readCluster(api: KubeHttp, opts: ReadClusterOptions = {}):
   const jobs: Array<{ read: ResourceRead; path: string; label: string }> = [];
   for (const read of READS) {
     if (!read.namespaced || !scope) jobs.push({ read, path: read.path, label: read.resource });
-    else for (const ns of scope) jobs.push({ read, path: inNamespace(read.path, ns), label: `${read.resource} in ${ns}` });
+    else
+      for (const ns of scope) jobs.push({ read, path: inNamespace(read.path, ns), label: `${read.resource} in ${ns}` });
   }
   let done = 0;
   const one = async (job: (typeof jobs)[number]) => {
@@ -147,7 +263,9 @@ export async function readCluster(api: KubeHttp, opts: ReadClusterOptions = {}):
         const call = `GET ${job.path}?${q.toString()}`;
         const { bytes, json } = await api.get(`${job.path}?${q.toString()}`);
         page++;
-        artifacts.push(artifactRef('kube-api', `${clip(call, 1800)} (context ${clip(api.context, 100)}, page ${page})`, bytes));
+        artifacts.push(
+          artifactRef('kube-api', `${clip(call, 1800)} (context ${clip(api.context, 100)}, page ${page})`, bytes),
+        );
         const list = map.asObject(json) ?? {};
         const items = (Array.isArray(list.items) ? list.items : []).map(map.asObject).filter((o): o is Json => !!o);
         const room = max - count;
@@ -180,7 +298,10 @@ function listError(e: unknown, resource: string, label: string, context: string)
   const call = clip(`kube list ${label} (context ${context})`, 512);
   if (e instanceof KubeApiError) {
     const code = e.status === 403 ? 'FORBIDDEN' : e.status === 401 ? 'UNAUTHORIZED' : `HTTP_${e.status}`;
-    const why = e.status === 403 ? `RBAC denies list on ${resource}: ${e.message}` : `list ${resource}: ${e.reason}: ${e.message}`;
+    const why =
+      e.status === 403
+        ? `RBAC denies list on ${resource}: ${e.message}`
+        : `list ${resource}: ${e.reason}: ${e.message}`;
     return { call, code, message: clip(why, 2048) };
   }
   const err = toAppError(e, `Kubernetes context "${context}"`);

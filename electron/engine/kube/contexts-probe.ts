@@ -4,7 +4,10 @@ import { AppError } from '../../../shared/errors.js';
 import { loadKubeConfig } from './kube-config.js';
 
 /** Asks a Kubernetes context's API server for its version, to show whether the context is reachable. */
-export async function probeKubeContext(endpoint: Extract<Endpoint, { type: 'kubernetes' }>, timeoutMs: number): Promise<{ serverVersion: string; platform?: string }> {
+export async function probeKubeContext(
+  endpoint: Extract<Endpoint, { type: 'kubernetes' }>,
+  timeoutMs: number,
+): Promise<{ serverVersion: string; platform?: string }> {
   let kc: KubeConfig;
   try {
     // The kubectl merge of every KUBECONFIG file: a context's user may be defined in another file than the context.
@@ -21,7 +24,16 @@ export async function probeKubeContext(endpoint: Extract<Endpoint, { type: 'kube
   const api = kc.makeApiClient(VersionApi);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('ENGINE_TIMEOUT', `The API server of context "${endpoint.context}" did not answer in ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new AppError(
+            'ENGINE_TIMEOUT',
+            `The API server of context "${endpoint.context}" did not answer in ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
   });
   try {
     const v = await Promise.race([api.getCode(), timeout]);

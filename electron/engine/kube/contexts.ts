@@ -20,13 +20,21 @@ export interface KubeContexts {
 }
 
 /** The kubeconfig files kubectl reads: every entry of KUBECONFIG (':' or ';' on Windows), else ~/.kube/config. */
-export function kubeconfigFiles(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform = process.platform): string[] {
+export function kubeconfigFiles(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): string[] {
   if (env.KUBECONFIG) return env.KUBECONFIG.split(platform === 'win32' ? ';' : ':').filter(Boolean);
   return [path.join(home, '.kube', 'config')];
 }
 
 /** Merges contexts the way kubectl does: the first file that defines a name wins, and so does the first current-context. */
-export function readKubeContexts(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform = process.platform): KubeContexts {
+export function readKubeContexts(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): KubeContexts {
   const result: KubeContexts = { contexts: [], errors: [] };
   const seen = new Set<string>();
   for (const file of kubeconfigFiles(env, home, platform)) {
@@ -53,7 +61,14 @@ export function readKubeContexts(env: NodeJS.ProcessEnv, home: string, platform:
       seen.add(name);
       const ctx = (c?.context ?? {}) as Record<string, unknown>;
       const cluster = str(ctx.cluster);
-      result.contexts.push({ name, cluster, server: cluster ? clusters.get(cluster) : undefined, user: str(ctx.user), namespace: str(ctx.namespace), kubeconfigPath: file });
+      result.contexts.push({
+        name,
+        cluster,
+        server: cluster ? clusters.get(cluster) : undefined,
+        user: str(ctx.user),
+        namespace: str(ctx.namespace),
+        kubeconfigPath: file,
+      });
     }
     if (!result.current && str(d['current-context'])) result.current = str(d['current-context']);
   }
@@ -62,7 +77,9 @@ export function readKubeContexts(env: NodeJS.ProcessEnv, home: string, platform:
 
 /** Kubernetes contexts are listed as engines of kind 'kubernetes'. */
 export function kubeContextToEngine(ctx: KubeContext, current: boolean): EngineConfig {
-  const where = [ctx.server ?? ctx.cluster, ctx.namespace ? `ns ${ctx.namespace}` : undefined].filter(Boolean).join(', ');
+  const where = [ctx.server ?? ctx.cluster, ctx.namespace ? `ns ${ctx.namespace}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   return {
     id: `kube:${ctx.name}`.slice(0, 128),
     name: ctx.name.slice(0, 256),
@@ -74,5 +91,6 @@ export function kubeContextToEngine(ctx: KubeContext, current: boolean): EngineC
   };
 }
 
-const asArray = (v: unknown): Array<Record<string, unknown> | undefined> => (Array.isArray(v) ? (v as Array<Record<string, unknown>>) : []);
+const asArray = (v: unknown): Array<Record<string, unknown> | undefined> =>
+  Array.isArray(v) ? (v as Array<Record<string, unknown>>) : [];
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);

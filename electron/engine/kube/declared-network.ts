@@ -88,7 +88,14 @@ export function selector(v: unknown): LabelSelector {
       .asArray(o.matchExpressions, 32)
       .map(map.asObject)
       .filter((e): e is Json => !!e)
-      .map((e) => ({ key: map.asString(e.key) ?? '', operator: map.asString(e.operator, 32) ?? '', values: map.asArray(e.values, 64).filter((x): x is string => typeof x === 'string').map((x) => clip(x, LIMITS.label)) })),
+      .map((e) => ({
+        key: map.asString(e.key) ?? '',
+        operator: map.asString(e.operator, 32) ?? '',
+        values: map
+          .asArray(e.values, 64)
+          .filter((x): x is string => typeof x === 'string')
+          .map((x) => clip(x, LIMITS.label)),
+      })),
   };
 }
 
@@ -96,17 +103,40 @@ const portOf = (v: unknown): number | string | undefined => map.asInt(v) ?? map.
 
 function rule(v: Json, peersKey: 'from' | 'to'): PolicyRule {
   const peersRaw = v[peersKey];
-  const peers = Array.isArray(peersRaw) && peersRaw.length
-    ? map.asArray(peersRaw, 64).map(map.asObject).filter((p): p is Json => !!p).map((p) => {
-        const ip = map.asObject(p.ipBlock);
-        return {
-          ...(p.podSelector !== undefined ? { podSelector: selector(p.podSelector) } : {}),
-          ...(p.namespaceSelector !== undefined ? { namespaceSelector: selector(p.namespaceSelector) } : {}),
-          ...(ip ? { ipBlock: { cidr: map.asString(ip.cidr, 64) ?? '', except: map.asArray(ip.except, 32).filter((x): x is string => typeof x === 'string').map((x) => clip(x, 64)) } } : {}),
-        };
-      })
-    : undefined;
-  const ports = map.asArray(v.ports, 64).map(map.asObject).filter((p): p is Json => !!p).map((p) => ({ port: portOf(p.port), endPort: map.asInt(p.endPort), protocol: map.asString(p.protocol, 16) ?? 'TCP' }));
+  const peers =
+    Array.isArray(peersRaw) && peersRaw.length
+      ? map
+          .asArray(peersRaw, 64)
+          .map(map.asObject)
+          .filter((p): p is Json => !!p)
+          .map((p) => {
+            const ip = map.asObject(p.ipBlock);
+            return {
+              ...(p.podSelector !== undefined ? { podSelector: selector(p.podSelector) } : {}),
+              ...(p.namespaceSelector !== undefined ? { namespaceSelector: selector(p.namespaceSelector) } : {}),
+              ...(ip
+                ? {
+                    ipBlock: {
+                      cidr: map.asString(ip.cidr, 64) ?? '',
+                      except: map
+                        .asArray(ip.except, 32)
+                        .filter((x): x is string => typeof x === 'string')
+                        .map((x) => clip(x, 64)),
+                    },
+                  }
+                : {}),
+            };
+          })
+      : undefined;
+  const ports = map
+    .asArray(v.ports, 64)
+    .map(map.asObject)
+    .filter((p): p is Json => !!p)
+    .map((p) => ({
+      port: portOf(p.port),
+      endPort: map.asInt(p.endPort),
+      protocol: map.asString(p.protocol, 16) ?? 'TCP',
+    }));
   return { ...(peers ? { peers } : {}), ports };
 }
 
@@ -114,12 +144,31 @@ export function policy(o: Json): DeclaredPolicy | undefined {
   const m = map.meta(o);
   if (!m.name) return undefined;
   const spec = map.asObject(o.spec) ?? {};
-  const ingress = map.asArray(spec.ingress, 64).map(map.asObject).filter((r): r is Json => !!r).map((r) => rule(r, 'from'));
-  const egress = map.asArray(spec.egress, 64).map(map.asObject).filter((r): r is Json => !!r).map((r) => rule(r, 'to'));
-  const declared = map.asArray(spec.policyTypes, 2).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
+  const ingress = map
+    .asArray(spec.ingress, 64)
+    .map(map.asObject)
+    .filter((r): r is Json => !!r)
+    .map((r) => rule(r, 'from'));
+  const egress = map
+    .asArray(spec.egress, 64)
+    .map(map.asObject)
+    .filter((r): r is Json => !!r)
+    .map((r) => rule(r, 'to'));
+  const declared = map
+    .asArray(spec.policyTypes, 2)
+    .filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
   // The API server defaults policyTypes: Ingress always, Egress when egress rules are given.
-  const types = declared.length ? declared : (['Ingress', ...(Array.isArray(spec.egress) ? ['Egress' as const] : [])] as ('Ingress' | 'Egress')[]);
-  return { namespace: m.namespace ?? 'default', name: m.name, podSelector: selector(spec.podSelector), types, ingress, egress };
+  const types = declared.length
+    ? declared
+    : (['Ingress', ...(Array.isArray(spec.egress) ? ['Egress' as const] : [])] as ('Ingress' | 'Egress')[]);
+  return {
+    namespace: m.namespace ?? 'default',
+    name: m.name,
+    podSelector: selector(spec.podSelector),
+    types,
+    ingress,
+    egress,
+  };
 }
 
 export function declaredPod(o: Json): DeclaredPod | undefined {
@@ -127,14 +176,20 @@ export function declaredPod(o: Json): DeclaredPod | undefined {
   if (!m.name) return undefined;
   const spec = map.asObject(o.spec) ?? {};
   const status = map.asObject(o.status) ?? {};
-  const cs = map.asArray(spec.containers, 64).map(map.asObject).filter((c): c is Json => !!c);
+  const cs = map
+    .asArray(spec.containers, 64)
+    .map(map.asObject)
+    .filter((c): c is Json => !!c);
   const namedPorts: Record<string, number> = {};
-  for (const c of cs) for (const p of map.asArray(c.ports, 64).map(map.asObject)) {
-    const name = map.asString(p?.name, 64);
-    const port = map.asInt(p?.containerPort);
-    if (name && port) namedPorts[name] = port;
-  }
-  const ids = [...map.asArray(status.containerStatuses, 64), ...map.asArray(status.initContainerStatuses, 64)].map((c) => map.asString(map.asObject(c)?.containerID, 256)).filter((x): x is string => !!x);
+  for (const c of cs)
+    for (const p of map.asArray(c.ports, 64).map(map.asObject)) {
+      const name = map.asString(p?.name, 64);
+      const port = map.asInt(p?.containerPort);
+      if (name && port) namedPorts[name] = port;
+    }
+  const ids = [...map.asArray(status.containerStatuses, 64), ...map.asArray(status.initContainerStatuses, 64)]
+    .map((c) => map.asString(map.asObject(c)?.containerID, 256))
+    .filter((x): x is string => !!x);
   return {
     namespace: m.namespace ?? 'default',
     name: m.name,
@@ -160,12 +215,25 @@ export function declaredService(o: Json): DeclaredService | undefined {
     type: map.asString(spec.type, 32) ?? 'ClusterIP',
     ...(ip && ip !== 'None' ? { clusterIP: ip } : {}),
     ...(sel && Object.keys(sel).length ? { selector: labels(sel) } : {}),
-    ports: map.asArray(spec.ports, 64).map(map.asObject).filter((p): p is Json => !!p).map((p) => ({ port: map.asInt(p.port) ?? 0, targetPort: portOf(p.targetPort), protocol: map.asString(p.protocol, 16) ?? 'TCP' })),
+    ports: map
+      .asArray(spec.ports, 64)
+      .map(map.asObject)
+      .filter((p): p is Json => !!p)
+      .map((p) => ({
+        port: map.asInt(p.port) ?? 0,
+        targetPort: portOf(p.targetPort),
+        protocol: map.asString(p.protocol, 16) ?? 'TCP',
+      })),
   };
 }
 
 /** Every page of one list; a refusal is one error naming the verb and resource, and the graph goes on without it. */
-async function listAll(api: KubeHttp, path: string, resource: string, errors: NetGraph['errors']): Promise<Json[] | undefined> {
+async function listAll(
+  api: KubeHttp,
+  path: string,
+  resource: string,
+  errors: NetGraph['errors'],
+): Promise<Json[] | undefined> {
   const out: Json[] = [];
   let cont: string | undefined;
   try {
@@ -184,9 +252,18 @@ async function listAll(api: KubeHttp, path: string, resource: string, errors: Ne
     return out;
   } catch (e) {
     if (e instanceof KubeApiError) {
-      errors.push({ message: clip(e.status === 403 ? `RBAC denies list on ${resource}: ${e.message}` : `list ${resource}: ${e.reason}: ${e.message}`, LIMITS.summary) });
+      errors.push({
+        message: clip(
+          e.status === 403
+            ? `RBAC denies list on ${resource}: ${e.message}`
+            : `list ${resource}: ${e.reason}: ${e.message}`,
+          LIMITS.summary,
+        ),
+      });
     } else {
-      errors.push({ message: clip(`list ${resource}: ${toAppError(e, `context "${api.context}"`).message}`, LIMITS.summary) });
+      errors.push({
+        message: clip(`list ${resource}: ${toAppError(e, `context "${api.context}"`).message}`, LIMITS.summary),
+      });
     }
     return undefined;
   }

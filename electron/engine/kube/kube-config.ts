@@ -26,7 +26,11 @@ export const loadClientNode = () => import('@kubernetes/client-node');
 export async function loadKubeConfig(context: string, opts: LoadKubeOptions = {}): Promise<KubeConfig> {
   const env = opts.env ?? process.env;
   const { KubeConfig } = await loadClientNode();
-  const merged = { clusters: new Map<string, unknown>(), users: new Map<string, unknown>(), contexts: new Map<string, unknown>() };
+  const merged = {
+    clusters: new Map<string, unknown>(),
+    users: new Map<string, unknown>(),
+    contexts: new Map<string, unknown>(),
+  };
   const errors: string[] = [];
   for (const file of kubeconfigFiles(env, opts.home ?? os.homedir())) {
     const kc = new KubeConfig();
@@ -43,16 +47,32 @@ export async function loadKubeConfig(context: string, opts: LoadKubeOptions = {}
   }
   const kc = new KubeConfig();
   if (!merged.contexts.has(context)) {
-    if (context === IN_CLUSTER && env.KUBERNETES_SERVICE_HOST) return inCluster(opts.serviceAccountRoot ?? env.STOWAWAY_SERVICEACCOUNT_ROOT ?? '', env);
+    if (context === IN_CLUSTER && env.KUBERNETES_SERVICE_HOST)
+      return inCluster(opts.serviceAccountRoot ?? env.STOWAWAY_SERVICEACCOUNT_ROOT ?? '', env);
     const known = [...merged.contexts.keys()].slice(0, 20);
-    throw new AppError('NOT_FOUND', `No kubeconfig context "${clip(context, 100)}"${known.length ? `; known contexts: ${known.join(', ')}` : ' (no kubeconfig contexts found)'}${errors.length ? `; unreadable: ${errors.join('; ')}` : ''}`);
+    throw new AppError(
+      'NOT_FOUND',
+      `No kubeconfig context "${clip(context, 100)}"${known.length ? `; known contexts: ${known.join(', ')}` : ' (no kubeconfig contexts found)'}${errors.length ? `; unreadable: ${errors.join('; ')}` : ''}`,
+    );
   }
   try {
-    kc.loadFromOptions({ clusters: [...merged.clusters.values()], users: [...merged.users.values()], contexts: [...merged.contexts.values()], currentContext: context });
+    kc.loadFromOptions({
+      clusters: [...merged.clusters.values()],
+      users: [...merged.users.values()],
+      contexts: [...merged.contexts.values()],
+      currentContext: context,
+    });
   } catch (e) {
-    throw new AppError('VALIDATION', `kubeconfig context "${clip(context, 100)}": ${(e as Error).message.slice(0, 300)}`);
+    throw new AppError(
+      'VALIDATION',
+      `kubeconfig context "${clip(context, 100)}": ${(e as Error).message.slice(0, 300)}`,
+    );
   }
-  if (!kc.getCurrentCluster()) throw new AppError('VALIDATION', `kubeconfig context "${clip(context, 100)}" names a cluster no kubeconfig file defines`);
+  if (!kc.getCurrentCluster())
+    throw new AppError(
+      'VALIDATION',
+      `kubeconfig context "${clip(context, 100)}" names a cluster no kubeconfig file defines`,
+    );
   return kc;
 }
 
@@ -74,7 +94,10 @@ async function inCluster(root: string, env: NodeJS.ProcessEnv): Promise<KubeConf
   if (tokenFile) {
     const { access } = await import('node:fs/promises');
     await access(tokenFile).catch(() => {
-      throw new AppError('NOT_FOUND', `No service-account token at ${tokenFile}: not running in a pod, or the token is not mounted`);
+      throw new AppError(
+        'NOT_FOUND',
+        `No service-account token at ${tokenFile}: not running in a pod, or the token is not mounted`,
+      );
     });
   }
   return kc;

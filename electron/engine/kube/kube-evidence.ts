@@ -60,10 +60,30 @@ export async function prepareKubeEvidence(opts: KubeCollectOptions): Promise<Kub
     }
     const parsed = await readAuditLogFile(file);
     out.kubeAudit.push(...parsed.events);
-    out.artifacts.push({ kind: 'kube-audit', sourceCall: `audit log ${file}`.slice(0, 2048), collectedAt: new Date().toISOString(), ...digest });
-    for (const err of parsed.errors.slice(0, MAX_LINE_ERRORS)) out.errors.push({ call: `audit log ${file}:${err.line}`.slice(0, 512), code: 'AUDIT_LINE', message: err.message.slice(0, 2048) });
-    if (parsed.errors.length > MAX_LINE_ERRORS) out.errors.push({ call: `audit log ${file}`.slice(0, 512), code: 'AUDIT_LINE', message: `${parsed.errors.length - MAX_LINE_ERRORS} more unreadable lines` });
-    if (parsed.truncated) out.errors.push({ call: `audit log ${file}`.slice(0, 512), code: 'AUDIT_TRUNCATED', message: `only the first ${parsed.events.length} events were read` });
+    out.artifacts.push({
+      kind: 'kube-audit',
+      sourceCall: `audit log ${file}`.slice(0, 2048),
+      collectedAt: new Date().toISOString(),
+      ...digest,
+    });
+    for (const err of parsed.errors.slice(0, MAX_LINE_ERRORS))
+      out.errors.push({
+        call: `audit log ${file}:${err.line}`.slice(0, 512),
+        code: 'AUDIT_LINE',
+        message: err.message.slice(0, 2048),
+      });
+    if (parsed.errors.length > MAX_LINE_ERRORS)
+      out.errors.push({
+        call: `audit log ${file}`.slice(0, 512),
+        code: 'AUDIT_LINE',
+        message: `${parsed.errors.length - MAX_LINE_ERRORS} more unreadable lines`,
+      });
+    if (parsed.truncated)
+      out.errors.push({
+        call: `audit log ${file}`.slice(0, 512),
+        code: 'AUDIT_TRUNCATED',
+        message: `only the first ${parsed.events.length} events were read`,
+      });
   }
   return async () => {
     if (kc) {
@@ -73,7 +93,11 @@ export async function prepareKubeEvidence(opts: KubeCollectOptions): Promise<Kub
         out.artifacts.push(...artifacts);
       } catch (e) {
         const err = toAppError(e, `Kubernetes context "${opts.context}"`);
-        out.errors.push({ call: `kube list pods (context ${opts.context})`.slice(0, 512), code: err.code, message: err.message.slice(0, 2048) });
+        out.errors.push({
+          call: `kube list pods (context ${opts.context})`.slice(0, 512),
+          code: err.code,
+          message: err.message.slice(0, 2048),
+        });
       }
     }
     return out;

@@ -33,14 +33,27 @@ const MAX_RESPONSE = 256 * 1024 * 1024;
 
 export async function kubeHttp(kc: KubeConfig, opts: { timeoutMs?: number } = {}): Promise<KubeHttp> {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new AppError('VALIDATION', `kubeconfig context "${clip(kc.getCurrentContext(), 100)}" has no cluster`);
+  if (!cluster)
+    throw new AppError('VALIDATION', `kubeconfig context "${clip(kc.getCurrentContext(), 100)}" has no cluster`);
   const base = new URL(cluster.server);
   const tls: https.RequestOptions & { headers?: Record<string, string> } = { headers: {} };
   await kc.applyToHTTPSOptions(tls);
-  const auth = (tls.headers as Record<string, string> | undefined)?.Authorization ?? (tls.headers as Record<string, string> | undefined)?.authorization;
+  const auth =
+    (tls.headers as Record<string, string> | undefined)?.Authorization ??
+    (tls.headers as Record<string, string> | undefined)?.authorization;
   const isHttps = base.protocol === 'https:';
   const agent = isHttps
-    ? new https.Agent({ keepAlive: true, maxSockets: 4, ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername })
+    ? new https.Agent({
+        keepAlive: true,
+        maxSockets: 4,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        pfx: tls.pfx,
+        passphrase: tls.passphrase,
+        rejectUnauthorized: tls.rejectUnauthorized,
+        servername: tls.servername,
+      })
     : new http.Agent({ keepAlive: true, maxSockets: 4 });
   const basicAuth = tls.auth;
   const timeout = opts.timeoutMs ?? 15_000;
@@ -73,14 +86,40 @@ export async function kubeHttp(kc: KubeConfig, opts: { timeoutMs?: number } = {}
           const code = res.statusCode ?? 0;
           if (code >= 200 && code < 300 && json !== undefined) return resolve({ bytes, json });
           const st = (json ?? {}) as { reason?: unknown; message?: unknown };
-          const reason = typeof st.reason === 'string' ? st.reason : code === 401 ? 'Unauthorized' : code === 403 ? 'Forbidden' : `HTTP ${code}`;
-          const message = typeof st.message === 'string' ? st.message : `${reason} (${bytes.toString('utf8').slice(0, 200)})`;
+          const reason =
+            typeof st.reason === 'string'
+              ? st.reason
+              : code === 401
+                ? 'Unauthorized'
+                : code === 403
+                  ? 'Forbidden'
+                  : `HTTP ${code}`;
+          const message =
+            typeof st.message === 'string' ? st.message : `${reason} (${bytes.toString('utf8').slice(0, 200)})`;
           reject(new KubeApiError(code, reason, clip(message, 1024)));
         });
         res.on('error', reject);
       });
-      req.setTimeout(timeoutMs, () => req.destroy(new AppError('ENGINE_TIMEOUT', `The API server of context "${clip(context, 100)}" did not answer GET ${clip(path, 200)} in ${timeoutMs} ms`)));
-      req.on('error', (e: NodeJS.ErrnoException) => reject(e instanceof AppError || e instanceof KubeApiError ? e : new AppError(e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH' ? 'ENGINE_UNREACHABLE' : 'ENGINE_ERROR', `API server ${base.host} (context ${clip(context, 100)}): ${e.message.slice(0, 300)}`)));
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(
+          new AppError(
+            'ENGINE_TIMEOUT',
+            `The API server of context "${clip(context, 100)}" did not answer GET ${clip(path, 200)} in ${timeoutMs} ms`,
+          ),
+        ),
+      );
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e instanceof AppError || e instanceof KubeApiError
+            ? e
+            : new AppError(
+                e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH'
+                  ? 'ENGINE_UNREACHABLE'
+                  : 'ENGINE_ERROR',
+                `API server ${base.host} (context ${clip(context, 100)}): ${e.message.slice(0, 300)}`,
+              ),
+        ),
+      );
       req.end();
     });
 

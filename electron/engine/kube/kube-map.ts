@@ -1,5 +1,14 @@
 import { clip, LIMITS } from '../../../shared/domain/bounds.js';
-import type { KubeBinding, KubeContainer, KubeEvent, KubeManager, KubePodTemplate, KubeRole, KubeWorkload, WorkloadKind } from '../../../shared/domain/kube-evidence.js';
+import type {
+  KubeBinding,
+  KubeContainer,
+  KubeEvent,
+  KubeManager,
+  KubePodTemplate,
+  KubeRole,
+  KubeWorkload,
+  WorkloadKind,
+} from '../../../shared/domain/kube-evidence.js';
 
 /**
  * Raw API objects (as the server sent them, untrusted) to the cluster evidence: only the fields detectors
@@ -8,12 +17,17 @@ import type { KubeBinding, KubeContainer, KubeEvent, KubeManager, KubePodTemplat
  */
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 const arr = (v: unknown, max = 128): unknown[] => (Array.isArray(v) ? v.slice(0, max) : []);
-const s = (v: unknown, max: number = LIMITS.name): string | undefined => (typeof v === 'string' ? clip(v, max) : undefined);
+const s = (v: unknown, max: number = LIMITS.name): string | undefined =>
+  typeof v === 'string' ? clip(v, max) : undefined;
 const b = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
-const strs = (v: unknown, max = 64, len: number = LIMITS.name): string[] => arr(v, max).filter((x): x is string => typeof x === 'string').map((x) => clip(x, len));
+const strs = (v: unknown, max = 64, len: number = LIMITS.name): string[] =>
+  arr(v, max)
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => clip(x, len));
 /** Drops undefined fields by copying: deleting properties would turn thousands of objects into slow dictionaries. */
 const def = <T extends Json>(o: T): T => {
   const out: Json = {};
@@ -42,7 +56,9 @@ export function managers(md: Json | undefined): KubeManager[] {
 function seLinux(sc: Json): string[] | undefined {
   const o = obj(sc.seLinuxOptions);
   if (!o) return undefined;
-  const out = ['type', 'user', 'role', 'level'].filter((k) => typeof o[k] === 'string' && o[k] !== '').map((k) => clip(`${k}=${o[k] as string}`, LIMITS.name));
+  const out = ['type', 'user', 'role', 'level']
+    .filter((k) => typeof o[k] === 'string' && o[k] !== '')
+    .map((k) => clip(`${k}=${o[k] as string}`, LIMITS.name));
   return out.length ? out : undefined;
 }
 
@@ -51,7 +67,13 @@ function appArmor(sc: Json, annotation: string | undefined): string | undefined 
   const t = s(obj(sc.appArmorProfile)?.type);
   if (t) return t;
   if (annotation === undefined) return undefined;
-  return annotation === 'unconfined' ? 'Unconfined' : annotation === 'runtime/default' || annotation === 'docker/default' ? 'RuntimeDefault' : annotation.startsWith('localhost/') ? 'Localhost' : clip(annotation, LIMITS.name);
+  return annotation === 'unconfined'
+    ? 'Unconfined'
+    : annotation === 'runtime/default' || annotation === 'docker/default'
+      ? 'RuntimeDefault'
+      : annotation.startsWith('localhost/')
+        ? 'Localhost'
+        : clip(annotation, LIMITS.name);
 }
 
 /** Secrets a container takes as environment variables. */
@@ -71,7 +93,13 @@ function envSecrets(c: Json): string[] | undefined {
 /** `host` of httpGet/tcpSocket probes and lifecycle handlers: the kubelet connects there from the node. */
 function probeHosts(c: Json): string[] | undefined {
   const hosts = new Set<string>();
-  const handlers = [obj(c.livenessProbe), obj(c.readinessProbe), obj(c.startupProbe), obj(obj(c.lifecycle)?.postStart), obj(obj(c.lifecycle)?.preStop)];
+  const handlers = [
+    obj(c.livenessProbe),
+    obj(c.readinessProbe),
+    obj(c.startupProbe),
+    obj(obj(c.lifecycle)?.postStart),
+    obj(obj(c.lifecycle)?.preStop),
+  ];
   for (const h of handlers) {
     for (const k of ['httpGet', 'tcpSocket']) {
       const host = s(obj(h?.[k])?.host);
@@ -101,10 +129,20 @@ function container(c: Json, role: KubeContainer['role'], annotations: Json = {})
     capDrop: strs(caps.drop).map(upper),
     seccomp: s(obj(sc.seccompProfile)?.type),
     procMount: s(sc.procMount),
-    hostPorts: arr(c.ports, 64).map((p) => n(obj(p)?.hostPort)).filter((p): p is number => p !== undefined && p > 0),
-    mounts: arr(c.volumeMounts).map(obj).filter((m): m is Json => !!m).map((m) => def({ volume: s(m.name) ?? '?', path: s(m.mountPath, LIMITS.path) ?? '', readOnly: b(m.readOnly) })),
+    hostPorts: arr(c.ports, 64)
+      .map((p) => n(obj(p)?.hostPort))
+      .filter((p): p is number => p !== undefined && p > 0),
+    mounts: arr(c.volumeMounts)
+      .map(obj)
+      .filter((m): m is Json => !!m)
+      .map((m) => def({ volume: s(m.name) ?? '?', path: s(m.mountPath, LIMITS.path) ?? '', readOnly: b(m.readOnly) })),
     envSecrets: envSecrets(c),
-    appArmor: appArmor(sc, typeof annotations[`container.apparmor.security.beta.kubernetes.io/${cname}`] === 'string' ? (annotations[`container.apparmor.security.beta.kubernetes.io/${cname}`] as string) : undefined),
+    appArmor: appArmor(
+      sc,
+      typeof annotations[`container.apparmor.security.beta.kubernetes.io/${cname}`] === 'string'
+        ? (annotations[`container.apparmor.security.beta.kubernetes.io/${cname}`] as string)
+        : undefined,
+    ),
     seLinux: seLinux(sc),
     probeHosts: probeHosts(c),
   }) as KubeContainer;
@@ -128,7 +166,9 @@ export function podAnnotationsOf(o: Json, kind: WorkloadKind): Json {
 
 export function podTemplate(spec: Json, annotations: Json = {}): KubePodTemplate {
   const psc = obj(spec.securityContext) ?? {};
-  const volumes = arr(spec.volumes).map(obj).filter((v): v is Json => !!v);
+  const volumes = arr(spec.volumes)
+    .map(obj)
+    .filter((v): v is Json => !!v);
   return def({
     serviceAccountName: s(spec.serviceAccountName) ?? s(spec.serviceAccount) ?? 'default',
     automountServiceAccountToken: b(spec.automountServiceAccountToken),
@@ -140,15 +180,30 @@ export function podTemplate(spec: Json, annotations: Json = {}): KubePodTemplate
     seccomp: s(obj(psc.seccompProfile)?.type),
     appArmor: s(obj(psc.appArmorProfile)?.type),
     seLinux: seLinux(psc),
-    sysctls: arr(psc.sysctls, 64).map((x) => s(obj(x)?.name)).filter((x): x is string => !!x),
+    sysctls: arr(psc.sysctls, 64)
+      .map((x) => s(obj(x)?.name))
+      .filter((x): x is string => !!x),
     volumes: volumes.map((v) => {
       const source = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
-      return def({ name: s(v.name) ?? '?', source: clip(source, LIMITS.name), hostPath: s(obj(v.hostPath)?.path, LIMITS.path) });
+      return def({
+        name: s(v.name) ?? '?',
+        source: clip(source, LIMITS.name),
+        hostPath: s(obj(v.hostPath)?.path, LIMITS.path),
+      });
     }),
     containers: [
-      ...arr(spec.initContainers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'init', annotations)),
-      ...arr(spec.containers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'container', annotations)),
-      ...arr(spec.ephemeralContainers).map(obj).filter((c): c is Json => !!c).map((c) => container(c, 'ephemeral', annotations)),
+      ...arr(spec.initContainers)
+        .map(obj)
+        .filter((c): c is Json => !!c)
+        .map((c) => container(c, 'init', annotations)),
+      ...arr(spec.containers)
+        .map(obj)
+        .filter((c): c is Json => !!c)
+        .map((c) => container(c, 'container', annotations)),
+      ...arr(spec.ephemeralContainers)
+        .map(obj)
+        .filter((c): c is Json => !!c)
+        .map((c) => container(c, 'ephemeral', annotations)),
     ].slice(0, 128),
   }) as KubePodTemplate;
 }
@@ -157,7 +212,9 @@ export function workload(o: Json, kind: WorkloadKind): KubeWorkload | undefined 
   const md = obj(o.metadata);
   const name = s(md?.name);
   if (!md || !name) return undefined;
-  const owner = arr(md.ownerReferences, 16).map(obj).find((r) => r?.controller === true);
+  const owner = arr(md.ownerReferences, 16)
+    .map(obj)
+    .find((r) => r?.controller === true);
   const status = obj(o.status);
   return def({
     kind,
@@ -173,11 +230,17 @@ export function workload(o: Json, kind: WorkloadKind): KubeWorkload | undefined 
     phase: kind === 'Pod' ? s(status?.phase, 64) : undefined,
     containerStatuses:
       kind === 'Pod'
-        ? [...arr(status?.initContainerStatuses), ...arr(status?.containerStatuses), ...arr(status?.ephemeralContainerStatuses)]
+        ? [
+            ...arr(status?.initContainerStatuses),
+            ...arr(status?.containerStatuses),
+            ...arr(status?.ephemeralContainerStatuses),
+          ]
             .map(obj)
             .filter((c): c is Json => !!c)
             .slice(0, 128)
-            .map((c) => def({ name: s(c.name) ?? '?', containerID: s(c.containerID), state: Object.keys(obj(c.state) ?? {})[0] }))
+            .map((c) =>
+              def({ name: s(c.name) ?? '?', containerID: s(c.containerID), state: Object.keys(obj(c.state) ?? {})[0] }),
+            )
         : undefined,
   }) as KubeWorkload;
 }
@@ -191,7 +254,15 @@ export function role(o: Json, kind: 'Role' | 'ClusterRole'): KubeRole | undefine
     namespace: kind === 'Role' ? s(md.namespace) : undefined,
     name,
     aggregated: obj(o.aggregationRule) !== undefined,
-    rules: arr(o.rules, 256).map(obj).filter((r): r is Json => !!r).map((r) => ({ verbs: strs(r.verbs), apiGroups: strs(r.apiGroups), resources: strs(r.resources, 128), nonResourceURLs: strs(r.nonResourceURLs) })),
+    rules: arr(o.rules, 256)
+      .map(obj)
+      .filter((r): r is Json => !!r)
+      .map((r) => ({
+        verbs: strs(r.verbs),
+        apiGroups: strs(r.apiGroups),
+        resources: strs(r.resources, 128),
+        nonResourceURLs: strs(r.nonResourceURLs),
+      })),
   }) as KubeRole;
 }
 
@@ -205,7 +276,10 @@ export function binding(o: Json, kind: 'RoleBinding' | 'ClusterRoleBinding'): Ku
     namespace: kind === 'RoleBinding' ? s(md.namespace) : undefined,
     name,
     roleRef: { kind: s(ref.kind) ?? 'ClusterRole', name: s(ref.name) ?? '?' },
-    subjects: arr(o.subjects, 256).map(obj).filter((x): x is Json => !!x).map((x) => def({ kind: s(x.kind) ?? '?', name: s(x.name) ?? '?', namespace: s(x.namespace) })),
+    subjects: arr(o.subjects, 256)
+      .map(obj)
+      .filter((x): x is Json => !!x)
+      .map((x) => def({ kind: s(x.kind) ?? '?', name: s(x.name) ?? '?', namespace: s(x.namespace) })),
     createdAt: s(md.creationTimestamp, 64),
     managers: managers(md),
   }) as KubeBinding;
@@ -226,8 +300,16 @@ export function event(o: Json): KubeEvent | undefined {
   }) as KubeEvent;
 }
 
-export const meta = (o: Json): { name?: string; namespace?: string; uid?: string; createdAt?: string; labels: Record<string, string> } => {
+export const meta = (
+  o: Json,
+): { name?: string; namespace?: string; uid?: string; createdAt?: string; labels: Record<string, string> } => {
   const md = obj(o.metadata);
-  return { name: s(md?.name), namespace: s(md?.namespace), uid: s(md?.uid), createdAt: s(md?.creationTimestamp, 64), labels: labels(md?.labels) };
+  return {
+    name: s(md?.name),
+    namespace: s(md?.namespace),
+    uid: s(md?.uid),
+    createdAt: s(md?.creationTimestamp, 64),
+    labels: labels(md?.labels),
+  };
 };
 export { obj as asObject, arr as asArray, s as asString, n as asInt, b as asBool };

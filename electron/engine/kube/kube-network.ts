@@ -37,7 +37,8 @@ export class KubeNetwork {
 
   async graph(engineId: string): Promise<NetGraph> {
     const ep = this.engines.config(engineId).endpoint;
-    if (ep.type !== 'kubernetes') throw new AppError('VALIDATION', `"${clip(engineId, 128)}" is not a Kubernetes context`);
+    if (ep.type !== 'kubernetes')
+      throw new AppError('VALIDATION', `"${clip(engineId, 128)}" is not a Kubernetes context`);
     const kc = await loadKubeConfig(ep.context, { env: this.opts.env, home: this.opts.home });
     const api = await kubeHttp(kc, { timeoutMs: this.opts.timeoutMs });
     let net;
@@ -51,14 +52,24 @@ export class KubeNetwork {
   }
 
   /** Sockets of the pods' containers on the connected node engines; a node that fails is an error line, not a failure. */
-  private async observe(pods: DeclaredPod[]): Promise<{ observed: ObservedPod[]; access?: NetGraph['access']; errors: NetGraph['errors'] }> {
+  private async observe(
+    pods: DeclaredPod[],
+  ): Promise<{ observed: ObservedPod[]; access?: NetGraph['access']; errors: NetGraph['errors'] }> {
     const byUid = new Map(pods.map((p) => [p.uid, p]));
     const byRuntimeId = new Map<string, DeclaredPod>();
     for (const p of pods) for (const id of p.containerIds) byRuntimeId.set(id.replace(/^[a-z]+:\/\//, ''), p);
     const observed = new Map<string, ObservedPod>();
     const errors: NetGraph['errors'] = [];
     let access: NetGraph['access'] | undefined;
-    const nodes = this.engines.list().filter((e) => e.kind !== 'kubernetes' && e.endpoint.type !== 'bundle' && e.endpoint.type !== 'kubernetes' && e.state.status === 'connected');
+    const nodes = this.engines
+      .list()
+      .filter(
+        (e) =>
+          e.kind !== 'kubernetes' &&
+          e.endpoint.type !== 'bundle' &&
+          e.endpoint.type !== 'kubernetes' &&
+          e.state.status === 'connected',
+      );
     for (const node of nodes) {
       try {
         const mine: { summary: ContainerSummary; pod: DeclaredPod }[] = [];
@@ -67,8 +78,13 @@ export class KubeNetwork {
           if (pod && c.state === 'running') mine.push({ summary: c, pod });
         }
         if (!mine.length) continue;
-        const r = await this.network.sockets(node.id, mine.map((m) => m.summary));
-        errors.push(...r.errors.map((e) => ({ ...e, message: clip(`node engine ${node.name}: ${e.message}`, LIMITS.summary) })));
+        const r = await this.network.sockets(
+          node.id,
+          mine.map((m) => m.summary),
+        );
+        errors.push(
+          ...r.errors.map((e) => ({ ...e, message: clip(`node engine ${node.name}: ${e.message}`, LIMITS.summary) })),
+        );
         const podOf = new Map(mine.map((m) => [m.summary.id, m.pod]));
         for (const row of r.rows) {
           const pod = podOf.get(row.id);
@@ -79,7 +95,9 @@ export class KubeNetwork {
         }
         if (r.access === 'host' || (r.access === 'api' && access !== 'host')) access = r.access;
       } catch (e) {
-        errors.push({ message: clip(`node engine ${node.name}: ${toAppError(e, `engine "${node.name}"`).message}`, LIMITS.summary) });
+        errors.push({
+          message: clip(`node engine ${node.name}: ${toAppError(e, `engine "${node.name}"`).message}`, LIMITS.summary),
+        });
       }
     }
     return { observed: [...observed.values()], access, errors };

@@ -39,8 +39,24 @@ export interface KubeScanOptions extends LoadKubeOptions {
 export async function runKubeScan(opts: KubeScanOptions): Promise<ScanOutcome> {
   const started = Date.now();
   const kc = await loadKubeConfig(opts.context, opts);
-  const engine: EngineEvidence['engine'] = { id: `kube:${opts.context}`.slice(0, 128), name: opts.context, endpoint: kc.getCurrentCluster()?.server ?? '', local: false, ...opts.engine };
-  const evidence: EngineEvidence = { engine, collectedAt: new Date(started).toISOString(), containers: [], images: [], events: [], execs: [], kubeAudit: [], errors: [], artifacts: [] };
+  const engine: EngineEvidence['engine'] = {
+    id: `kube:${opts.context}`.slice(0, 128),
+    name: opts.context,
+    endpoint: kc.getCurrentCluster()?.server ?? '',
+    local: false,
+    ...opts.engine,
+  };
+  const evidence: EngineEvidence = {
+    engine,
+    collectedAt: new Date(started).toISOString(),
+    containers: [],
+    images: [],
+    events: [],
+    execs: [],
+    kubeAudit: [],
+    errors: [],
+    artifacts: [],
+  };
   opts.onProgress?.({ phase: 'listing', done: 0, total: 1, message: `reading cluster ${opts.context}` });
   const api = await kubeHttp(kc, { timeoutMs: opts.timeoutMs });
   try {
@@ -52,10 +68,19 @@ export async function runKubeScan(opts: KubeScanOptions): Promise<ScanOutcome> {
       const err = toAppError(e, `Kubernetes context "${opts.context}"`);
       // Nothing else will answer either when the server is unreachable: that fails the scan, as for a Docker engine.
       if (err.code === 'ENGINE_UNREACHABLE' || err.code === 'ENGINE_TIMEOUT') throw err;
-      evidence.errors.push({ call: `kube get /version (context ${opts.context})`.slice(0, 512), code: err.code, message: err.message.slice(0, 2048) });
+      evidence.errors.push({
+        call: `kube get /version (context ${opts.context})`.slice(0, 512),
+        code: err.code,
+        message: err.message.slice(0, 2048),
+      });
     }
     engine.serverVersion = serverVersion;
-    const read = await readCluster(api, { namespaces: opts.namespaces, serverVersion, maxPerResource: opts.maxPerResource, onProgress: (done, total, message) => opts.onProgress?.({ phase: 'collecting', done, total, message }) });
+    const read = await readCluster(api, {
+      namespaces: opts.namespaces,
+      serverVersion,
+      maxPerResource: opts.maxPerResource,
+      onProgress: (done, total, message) => opts.onProgress?.({ phase: 'collecting', done, total, message }),
+    });
     evidence.kube = read.cluster;
     evidence.kubePods = podList(read.cluster);
     evidence.artifacts.push(...read.artifacts);
@@ -67,7 +92,14 @@ export async function runKubeScan(opts: KubeScanOptions): Promise<ScanOutcome> {
   opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
   const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy });
   nameContainers(detection.findings, evidence.kube);
-  const errors: ScanError[] = [...evidence.errors, ...detection.failures.map((f) => ({ call: `detector ${f.detector}`, code: 'DETECTOR_FAILED', message: f.message.slice(0, 2048) }))];
+  const errors: ScanError[] = [
+    ...evidence.errors,
+    ...detection.failures.map((f) => ({
+      call: `detector ${f.detector}`,
+      code: 'DETECTOR_FAILED',
+      message: f.message.slice(0, 2048),
+    })),
+  ];
   const result: ScanResult = {
     engine: { id: engine.id, name: engine.name, endpoint: engine.endpoint, serverVersion: engine.serverVersion },
     scannedAt: evidence.collectedAt,
@@ -76,14 +108,34 @@ export async function runKubeScan(opts: KubeScanOptions): Promise<ScanOutcome> {
     findings: detection.findings,
     errors,
   };
-  opts.onProgress?.({ phase: 'done', done: 1, total: 1, message: `${result.containers.length} containers, ${result.findings.length} findings` });
+  opts.onProgress?.({
+    phase: 'done',
+    done: 1,
+    total: 1,
+    message: `${result.containers.length} containers, ${result.findings.length} findings`,
+  });
   return { result, evidence, suppressed: detection.suppressed };
 }
 
 /** The pods as the runtime cross-view knows them, so a node engine scanned later can be joined with this one. */
 function podList(c: ClusterEvidence): KubePodList {
   const pods = c.workloads.filter((w) => w.kind === 'Pod').slice(0, 100_000);
-  return { context: c.context, listedAt: c.listedAt, pods: pods.map((p) => ({ uid: p.uid, name: p.name, namespace: p.namespace, nodeName: p.nodeName, phase: p.phase, containers: (p.containerStatuses ?? []).map((s) => ({ name: s.name, ...(s.containerID ? { containerID: s.containerID } : {}) })) })), truncated: c.truncated.some((t) => t.startsWith('pods')) };
+  return {
+    context: c.context,
+    listedAt: c.listedAt,
+    pods: pods.map((p) => ({
+      uid: p.uid,
+      name: p.name,
+      namespace: p.namespace,
+      nodeName: p.nodeName,
+      phase: p.phase,
+      containers: (p.containerStatuses ?? []).map((s) => ({
+        name: s.name,
+        ...(s.containerID ? { containerID: s.containerID } : {}),
+      })),
+    })),
+    truncated: c.truncated.some((t) => t.startsWith('pods')),
+  };
 }
 
 const STATE: Record<string, ContainerState> = { running: 'running', terminated: 'exited', waiting: 'created' };
@@ -104,11 +156,20 @@ function podContainers(c: ClusterEvidence | undefined, findings: Finding[]): Sca
   for (const p of c.workloads) {
     if (p.kind !== 'Pod') continue;
     const root = tree.rootOf(p);
-    const about = [...(byWorkload.get(`Pod/${p.namespace}/${p.name}`) ?? []), ...(root !== p ? (byWorkload.get(`${root.kind}/${root.namespace}/${root.name}`) ?? []) : [])];
+    const about = [
+      ...(byWorkload.get(`Pod/${p.namespace}/${p.name}`) ?? []),
+      ...(root !== p ? (byWorkload.get(`${root.kind}/${root.namespace}/${root.name}`) ?? []) : []),
+    ];
     for (const ct of p.template.containers) {
       const status = p.containerStatuses?.find((s) => s.name === ct.name);
       const id = kubeContainerId(p.uid, ct.name);
-      rows.push({ id, name: `${p.namespace}/${p.name}/${ct.name}`, image: ct.image, state: (status?.state && STATE[status.state]) || 'unknown', risk: riskScore(about.filter((f) => !f.workload?.container || f.workload.container === ct.name)) });
+      rows.push({
+        id,
+        name: `${p.namespace}/${p.name}/${ct.name}`,
+        image: ct.image,
+        state: (status?.state && STATE[status.state]) || 'unknown',
+        risk: riskScore(about.filter((f) => !f.workload?.container || f.workload.container === ct.name)),
+      });
     }
   }
   return rows.sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name));
@@ -125,6 +186,7 @@ function nameContainers(findings: Finding[], c: ClusterEvidence | undefined): vo
     const p = pods.get(`${w.namespace}/${w.name}`);
     // A finding about the whole pod is about its container when it has only one.
     const ct = w.container ?? (p?.template.containers.length === 1 ? p.template.containers[0]!.name : undefined);
-    if (p && ct && p.template.containers.some((x) => x.name === ct)) f.container = { id: kubeContainerId(p.uid, ct), name: f.container?.name ?? `pod/${w.namespace}/${w.name}/${ct}` };
+    if (p && ct && p.template.containers.some((x) => x.name === ct))
+      f.container = { id: kubeContainerId(p.uid, ct), name: f.container?.name ?? `pod/${w.namespace}/${w.name}/${ct}` };
   }
 }

@@ -1,4 +1,11 @@
-import type { DeclaredNetwork, DeclaredPod, DeclaredPolicy, LabelSelector, PolicyPeer, PolicyRule } from './declared-network.js';
+import type {
+  DeclaredNetwork,
+  DeclaredPod,
+  DeclaredPolicy,
+  LabelSelector,
+  PolicyPeer,
+  PolicyRule,
+} from './declared-network.js';
 
 /**
  * NetworkPolicy semantics (networking.k8s.io/v1): a pod is isolated in one direction once any policy of its
@@ -31,7 +38,9 @@ export class PolicyIndex {
 
   /** The policies that isolate the pod in one direction; empty when it is open that way. */
   governing(pod: DeclaredPod, dir: Dir): DeclaredPolicy[] {
-    return (this.byNs.get(pod.namespace) ?? []).filter((p) => p.types.includes(dir) && selects(p.podSelector, pod.labels));
+    return (this.byNs.get(pod.namespace) ?? []).filter(
+      (p) => p.types.includes(dir) && selects(p.podSelector, pod.labels),
+    );
   }
 
   /** Whether a peer clause of a policy in `policyNs` names this pod. ipBlock peers name addresses outside pods. */
@@ -48,7 +57,8 @@ export class PolicyIndex {
   /** The pods a peer clause names: for drawing who may talk to whom. Kept per clause, as every target asks again. */
   peerPods(policyNs: string, peer: PolicyPeer): DeclaredPod[] {
     let list = this.peers.get(peer);
-    if (!list) this.peers.set(peer, (list = this.net.pods.filter((p) => !p.hostNetwork && this.peerSelects(policyNs, peer, p))));
+    if (!list)
+      this.peers.set(peer, (list = this.net.pods.filter((p) => !p.hostNetwork && this.peerSelects(policyNs, peer, p))));
     return list;
   }
 
@@ -61,12 +71,20 @@ export class PolicyIndex {
     if (!gov.length) return true;
     // Ports of an ingress rule are the target's (this pod); of an egress rule, the destination's (the other).
     const portPod = dir === 'Ingress' ? pod : other;
-    return gov.some((p) => (dir === 'Ingress' ? p.ingress : p.egress).some((r) => (!r.peers || r.peers.some((peer) => this.peerSelects(p.namespace, peer, other))) && portAllowed(r, portPod, port, protocol)));
+    return gov.some((p) =>
+      (dir === 'Ingress' ? p.ingress : p.egress).some(
+        (r) =>
+          (!r.peers || r.peers.some((peer) => this.peerSelects(p.namespace, peer, other))) &&
+          portAllowed(r, portPod, port, protocol),
+      ),
+    );
   }
 
   /** Source may reach target: the source's egress and the target's ingress both allow it. */
   reaches(source: DeclaredPod, target: DeclaredPod, port?: number, protocol = 'TCP'): boolean {
-    return this.allows(source, 'Egress', target, port, protocol) && this.allows(target, 'Ingress', source, port, protocol);
+    return (
+      this.allows(source, 'Egress', target, port, protocol) && this.allows(target, 'Ingress', source, port, protocol)
+    );
   }
 }
 

@@ -59,9 +59,14 @@ export async function podExec(kc: KubeConfig, o: PodExecOptions): Promise<PodExe
   const status = new Promise<ExecStatus | undefined>((r) => (resolveStatus = r));
   // Exec's own socket handler drops the API server's answer to a refused upgrade; this one keeps it.
   const handler = {
-    connect: async (path: string, _text: unknown, binary: (stream: number, data: Buffer) => boolean): Promise<WebSocket> => {
+    connect: async (
+      path: string,
+      _text: unknown,
+      binary: (stream: number, data: Buffer) => boolean,
+    ): Promise<WebSocket> => {
       const cluster = kc.getCurrentCluster();
-      if (!cluster) throw new AppError('VALIDATION', `kubeconfig context "${clip(kc.getCurrentContext(), 100)}" has no cluster`);
+      if (!cluster)
+        throw new AppError('VALIDATION', `kubeconfig context "${clip(kc.getCurrentContext(), 100)}" has no cluster`);
       const opts: WebSocket.ClientOptions & { headers?: Record<string, string> } = {};
       await kc.applyToHTTPSOptions(opts as never);
       const ws = new WebSocket(`${cluster.server.replace(/^http/, 'ws').replace(/\/$/, '')}${path}`, PROTOCOLS, opts);
@@ -80,7 +85,8 @@ export async function podExec(kc: KubeConfig, o: PodExecOptions): Promise<PodExe
               // Not a Status object: the HTTP code alone says what happened.
             }
             const code = res.statusCode ?? 0;
-            const reason = typeof st.reason === 'string' ? clip(st.reason, 64) : code === 403 ? 'Forbidden' : `HTTP ${code}`;
+            const reason =
+              typeof st.reason === 'string' ? clip(st.reason, 64) : code === 403 ? 'Forbidden' : `HTTP ${code}`;
             reject(new KubeApiError(code, reason, typeof st.message === 'string' ? clip(st.message, 1024) : reason));
             req.destroy();
           });
@@ -101,7 +107,17 @@ export async function podExec(kc: KubeConfig, o: PodExecOptions): Promise<PodExe
   // Names go into the URL path: a cluster's own names are DNS labels, anything else is escaped rather than trusted.
   let ws: WebSocket;
   try {
-    ws = (await exec.exec(encodeURIComponent(o.namespace), encodeURIComponent(o.pod), o.container, o.command, o.stdout, o.stderr ?? null, o.stdin ?? null, o.tty, (s) => resolveStatus(s as ExecStatus))) as unknown as WebSocket;
+    ws = (await exec.exec(
+      encodeURIComponent(o.namespace),
+      encodeURIComponent(o.pod),
+      o.container,
+      o.command,
+      o.stdout,
+      o.stderr ?? null,
+      o.stdin ?? null,
+      o.tty,
+      (s) => resolveStatus(s as ExecStatus),
+    )) as unknown as WebSocket;
   } catch (e) {
     throw execError(e, where);
   }
@@ -118,7 +134,8 @@ export async function podExec(kc: KubeConfig, o: PodExecOptions): Promise<PodExe
 function execError(e: unknown, where: string): AppError {
   const err = e;
   if (err instanceof KubeApiError) {
-    if (err.status === 403) return new AppError('FORBIDDEN', `RBAC denies create on pods/exec for ${where}: ${err.message}`);
+    if (err.status === 403)
+      return new AppError('FORBIDDEN', `RBAC denies create on pods/exec for ${where}: ${err.message}`);
     if (err.status === 404) return new AppError('NOT_FOUND', `pods/exec for ${where}: ${err.message}`);
     return new AppError('ENGINE_ERROR', `pods/exec for ${where}: ${err.reason}: ${err.message}`);
   }

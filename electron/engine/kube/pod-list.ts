@@ -19,7 +19,10 @@ export function loadKubeContext(name: string, env: NodeJS.ProcessEnv, home: stri
   const ctx = found.contexts.find((c) => c.name === name);
   if (!ctx) {
     const known = found.contexts.map((c) => c.name).slice(0, 20);
-    throw new AppError('NOT_FOUND', `No kubeconfig context "${clip(name, 100)}"${known.length ? `; known contexts: ${known.join(', ')}` : ' (no kubeconfig contexts found)'}${found.errors.length ? `; unreadable: ${found.errors.join('; ')}` : ''}`);
+    throw new AppError(
+      'NOT_FOUND',
+      `No kubeconfig context "${clip(name, 100)}"${known.length ? `; known contexts: ${known.join(', ')}` : ' (no kubeconfig contexts found)'}${found.errors.length ? `; unreadable: ${found.errors.join('; ')}` : ''}`,
+    );
   }
   const kc = new KubeConfig();
   try {
@@ -40,25 +43,56 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Lists the pods of every namespace, page by page, bounded; each page's bytes are hashed for provenance. */
-export async function listPods(kc: KubeConfig, opts: { timeoutMs?: number; maxPods?: number } = {}): Promise<{ list: KubePodList; artifacts: ArtifactRef[] }> {
+export async function listPods(
+  kc: KubeConfig,
+  opts: { timeoutMs?: number; maxPods?: number } = {},
+): Promise<{ list: KubePodList; artifacts: ArtifactRef[] }> {
   const api = kc.makeApiClient(CoreV1Api);
   const max = opts.maxPods ?? MAX_PODS;
   const context = kc.getCurrentContext();
-  const list: KubePodList = { context: clip(context, LIMITS.name), listedAt: new Date().toISOString(), pods: [], truncated: false };
+  const list: KubePodList = {
+    context: clip(context, LIMITS.name),
+    listedAt: new Date().toISOString(),
+    pods: [],
+    truncated: false,
+  };
   const artifacts: ArtifactRef[] = [];
   let cont: string | undefined;
   do {
-    const page = await withTimeout(api.listPodForAllNamespaces({ limit: PAGE, _continue: cont }), opts.timeoutMs ?? 15_000, `The API server of context "${clip(context, 100)}"`);
-    artifacts.push(artifactRef('kube-api', `GET /api/v1/pods (context ${context}, page ${artifacts.length + 1})`, JSON.stringify(page)));
+    const page = await withTimeout(
+      api.listPodForAllNamespaces({ limit: PAGE, _continue: cont }),
+      opts.timeoutMs ?? 15_000,
+      `The API server of context "${clip(context, 100)}"`,
+    );
+    artifacts.push(
+      artifactRef(
+        'kube-api',
+        `GET /api/v1/pods (context ${context}, page ${artifacts.length + 1})`,
+        JSON.stringify(page),
+      ),
+    );
     for (const p of page.items ?? []) {
       if (list.pods.length >= max) {
         list.truncated = true;
         break;
       }
       const m = p.metadata;
-      const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].slice(0, 128);
-      const containers = statuses.map((s) => ({ name: clip(s.name, LIMITS.name), ...(s.containerID ? { containerID: clip(s.containerID, LIMITS.name) } : {}) }));
-      const parsed = KubePodSchema.safeParse({ uid: m?.uid, name: m?.name, namespace: m?.namespace ?? 'default', nodeName: p.spec?.nodeName, phase: p.status?.phase, containers });
+      const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].slice(
+        0,
+        128,
+      );
+      const containers = statuses.map((s) => ({
+        name: clip(s.name, LIMITS.name),
+        ...(s.containerID ? { containerID: clip(s.containerID, LIMITS.name) } : {}),
+      }));
+      const parsed = KubePodSchema.safeParse({
+        uid: m?.uid,
+        name: m?.name,
+        namespace: m?.namespace ?? 'default',
+        nodeName: p.spec?.nodeName,
+        phase: p.status?.phase,
+        containers,
+      });
       if (parsed.success) list.pods.push(parsed.data);
     }
     cont = page.metadata?._continue || undefined;

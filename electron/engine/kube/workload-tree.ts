@@ -49,5 +49,11 @@ export function workloadTree(workloads: readonly KubeWorkload[]): WorkloadTree {
   return { roots, rootOf, podsOf: (root) => pods.get(root.uid) ?? [] };
 }
 
-export const workloadRef = (w: KubeWorkload, container?: string): WorkloadRef => ({ kind: w.kind, namespace: w.namespace, name: w.name, ...(container !== undefined ? { container } : {}) });
-export const workloadLabel = (w: Pick<WorkloadRef, 'kind' | 'namespace' | 'name'>) => `${w.kind.toLowerCase()}/${w.namespace}/${w.name}`;
+export const workloadRef = (w: KubeWorkload, container?: string): WorkloadRef => ({
+  kind: w.kind,
+  namespace: w.namespace,
+  name: w.name,
+  ...(container !== undefined ? { container } : {}),
+});
+export const workloadLabel = (w: Pick<WorkloadRef, 'kind' | 'namespace' | 'name'>) =>
+  `${w.kind.toLowerCase()}/${w.namespace}/${w.name}`;

@@ -16,7 +16,8 @@ export const RESPONSE_STEPS: ResponseStep[] = [
   {
     id: 'verify',
     title: 'Verify the alert',
-    prescribed: 'Cross-reference the alert with other indicators of compromise across logs and systems; confirm or dismiss each finding.',
+    prescribed:
+      'Cross-reference the alert with other indicators of compromise across logs and systems; confirm or dismiss each finding.',
     actions: ['triage', 'verify', 'suppress'],
   },
   {
@@ -28,7 +29,8 @@ export const RESPONSE_STEPS: ResponseStep[] = [
   {
     id: 'investigate',
     title: 'Investigate and analyze impact',
-    prescribed: 'Analyze images, runtime behaviour and metadata to understand the scope; determine whether data was exfiltrated or systems compromised.',
+    prescribed:
+      'Analyze images, runtime behaviour and metadata to understand the scope; determine whether data was exfiltrated or systems compromised.',
     actions: ['scan', 'evidence', 'exec', 'note', 'preserve'],
   },
   {
@@ -47,11 +49,23 @@ export const RESPONSE_STEPS: ResponseStep[] = [
 
 /** Blind spots both ADS reports state for the strategy as a whole, beside each detector's own. */
 export const ADS_BLIND_SPOTS: Array<{ strategy: string; text: string }> = [
-  { strategy: 'ADS-evasion', text: 'Limited visibility into orchestration layers (e.g. Kubernetes) that are not monitored.' },
+  {
+    strategy: 'ADS-evasion',
+    text: 'Limited visibility into orchestration layers (e.g. Kubernetes) that are not monitored.',
+  },
   { strategy: 'ADS-evasion', text: 'Zero-day vulnerabilities and novel evasion techniques are hard to detect.' },
-  { strategy: 'ADS-evasion', text: 'Assumes access at both host and container level; a scan over the Engine API alone sees less than host-side collection.' },
-  { strategy: 'ADS-c2-abuse', text: 'Highly sophisticated attacks that mimic legitimate container usage patterns may be missed.' },
-  { strategy: 'ADS-c2-abuse', text: 'Assumes detailed container logs and network traffic are captured; a point-in-time scan sees only what exists at that moment.' },
+  {
+    strategy: 'ADS-evasion',
+    text: 'Assumes access at both host and container level; a scan over the Engine API alone sees less than host-side collection.',
+  },
+  {
+    strategy: 'ADS-c2-abuse',
+    text: 'Highly sophisticated attacks that mimic legitimate container usage patterns may be missed.',
+  },
+  {
+    strategy: 'ADS-c2-abuse',
+    text: 'Assumes detailed container logs and network traffic are captured; a point-in-time scan sees only what exists at that moment.',
+  },
 ];
 
 export function stepEntries(step: ResponseStep, custody: readonly CustodyEntry[]): CustodyEntry[] {

@@ -42,7 +42,15 @@ export const CaseExportSchema = z.object({
   stowawayVersion: z.string(),
   caseSha256: z.string().regex(/^[0-9a-f]{64}$/),
   case: CaseViewSchema,
-  engines: z.array(z.object({ id: z.string(), name: z.string(), endpoint: z.string(), serverVersion: z.string().optional(), insecure: InsecureTransportSchema.optional() })),
+  engines: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      endpoint: z.string(),
+      serverVersion: z.string().optional(),
+      insecure: InsecureTransportSchema.optional(),
+    }),
+  ),
   scans: z.array(CaseScanSchema),
   containers: z.array(CaseContainerSchema),
   findings: z.array(FindingSchema),
@@ -64,7 +72,12 @@ export const CaseExportSchema = z.object({
 export type CaseExport = z.infer<typeof CaseExportSchema>;
 
 /** Collects everything about a case in one object: the common input of every report format. */
-export function buildCaseExport(cases: CaseService, caseId: string, detectors: readonly DetectorMeta[], actor = cases.user): CaseExport {
+export function buildCaseExport(
+  cases: CaseService,
+  caseId: string,
+  detectors: readonly DetectorMeta[],
+  actor = cases.user,
+): CaseExport {
   const c = cases.get(caseId);
   const findings = cases.allFindings(caseId);
   const used = new Set(findings.map((f) => f.detector));
@@ -92,7 +105,10 @@ export function buildCaseExport(cases: CaseService, caseId: string, detectors: r
     caseSha256: sha256Hex(JSON.stringify(body)),
     ...body,
     seal: sealOf(cases, caseId),
-    attack: { version: ATTACK_VERSION, techniques: [...ids].sort().map((id) => ({ id, name: attackName(id), tactics: [...attackTactics(id)] })) },
+    attack: {
+      version: ATTACK_VERSION,
+      techniques: [...ids].sort().map((id) => ({ id, name: attackName(id), tactics: [...attackTactics(id)] })),
+    },
   };
 }
 

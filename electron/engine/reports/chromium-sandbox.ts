@@ -55,7 +55,12 @@ export function sandboxFacts(executablePath: string, env: NodeJS.ProcessEnv = pr
   } catch {
     // A browser path that does not resolve is reported when it is launched.
   }
-  const helpers = [env.CHROME_DEVEL_SANDBOX, path.join(dir, 'chrome-sandbox'), '/usr/lib/chromium/chrome-sandbox', '/opt/google/chrome/chrome-sandbox'];
+  const helpers = [
+    env.CHROME_DEVEL_SANDBOX,
+    path.join(dir, 'chrome-sandbox'),
+    '/usr/lib/chromium/chrome-sandbox',
+    '/opt/google/chrome/chrome-sandbox',
+  ];
   return {
     platform: process.platform,
     uid: process.getuid?.() ?? os.userInfo().uid,

@@ -27,7 +27,10 @@ export function escapeMarkdown(s: string | number | undefined | null): string {
     .replace(/[&<>"]/g, (c) => HTML[c]!)
     .replace(/:\/\//g, ':\\/\\/')
     .replace(/\b(www)\./gi, '$1\\.')
-    .replace(/^(\s*)([#>+=-]|\d+[.)])/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/[#>+=\-.)]/, (c) => `\\${c}`)}`);
+    .replace(
+      /^(\s*)([#>+=-]|\d+[.)])/,
+      (_m, sp: string, mark: string) => `${sp}${mark.replace(/[#>+=\-.)]/, (c) => `\\${c}`)}`,
+    );
 }
 
 /** A Markdown code span that cannot be broken out of: the fence is longer than any backtick run inside. */

@@ -41,8 +41,18 @@ export function digestFindings(findings: readonly Finding[], perDetector = DIGES
       f.attack.forEach((t) => techniques.add(t));
       if (f.container) containers.add(f.container.id);
     }
-    const shown = [...list].sort((a, b) => TRIAGE_ORDER[a.state] - TRIAGE_ORDER[b.state] || rank(b.severity) - rank(a.severity)).slice(0, perDetector);
-    out.push({ detector, count: list.length, worst, techniques: [...techniques].sort(), containers: containers.size, bySeverity, shown });
+    const shown = [...list]
+      .sort((a, b) => TRIAGE_ORDER[a.state] - TRIAGE_ORDER[b.state] || rank(b.severity) - rank(a.severity))
+      .slice(0, perDetector);
+    out.push({
+      detector,
+      count: list.length,
+      worst,
+      techniques: [...techniques].sort(),
+      containers: containers.size,
+      bySeverity,
+      shown,
+    });
   }
   return out.sort((a, b) => rank(b.worst) - rank(a.worst) || b.count - a.count || a.detector.localeCompare(b.detector));
 }

@@ -30,12 +30,22 @@ export interface GeneratedReport {
 
 /** A file name from the case name that is safe on every OS. */
 export function reportFilename(caseName: string, format: ReportFormat): string {
-  const base = caseName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 80) || 'case';
+  const base =
+    caseName
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 80) || 'case';
   return `stowaway-${base}.${EXT[format]}`;
 }
 
 /** Generates one report and records the export, with the report's hash, in the case's custody log. */
-export async function generateReport(cases: CaseService, caseId: string, format: ReportFormat, detectors: readonly DetectorMeta[], opts: { actor?: string; env?: NodeJS.ProcessEnv; record?: boolean } = {}): Promise<GeneratedReport> {
+export async function generateReport(
+  cases: CaseService,
+  caseId: string,
+  format: ReportFormat,
+  detectors: readonly DetectorMeta[],
+  opts: { actor?: string; env?: NodeJS.ProcessEnv; record?: boolean } = {},
+): Promise<GeneratedReport> {
   // Chromium starts while the case is read and rendered: its start-up is a good part of a PDF's time.
   const printer = format === 'pdf' ? startPdfPrinter(opts.env) : undefined;
   try {
@@ -45,7 +55,14 @@ export async function generateReport(cases: CaseService, caseId: string, format:
   }
 }
 
-async function generate(cases: CaseService, caseId: string, format: ReportFormat, detectors: readonly DetectorMeta[], opts: { actor?: string; record?: boolean }, printer: PdfPrinter | undefined): Promise<GeneratedReport> {
+async function generate(
+  cases: CaseService,
+  caseId: string,
+  format: ReportFormat,
+  detectors: readonly DetectorMeta[],
+  opts: { actor?: string; record?: boolean },
+  printer: PdfPrinter | undefined,
+): Promise<GeneratedReport> {
   const data = buildCaseExport(cases, caseId, detectors, opts.actor);
   let bytes: Buffer;
   if (format === 'json') bytes = Buffer.from(`${JSON.stringify(data, null, 2)}\n`);
@@ -65,11 +82,25 @@ async function generate(cases: CaseService, caseId: string, format: ReportFormat
   // A PDF printed without Chromium's sandbox says so, and why, where the export is recorded.
   const sandbox = printer && format === 'pdf' ? await printer.sandbox() : undefined;
   const how = sandbox && !sandbox.sandbox ? `; printed without the Chromium sandbox (${sandbox.reason})` : '';
-  if (opts.record !== false) cases.recordCustody(caseId, 'export', `${format} report ${sha256} (${bytes.length} bytes) of case state ${data.caseSha256}${how}`, opts.actor);
+  if (opts.record !== false)
+    cases.recordCustody(
+      caseId,
+      'export',
+      `${format} report ${sha256} (${bytes.length} bytes) of case state ${data.caseSha256}${how}`,
+      opts.actor,
+    );
   return { format, mediaType: MEDIA[format], filename: reportFilename(data.case.name, format), bytes, sha256 };
 }
 
 export function toReportOutput(r: GeneratedReport): ReportOutput {
   const binary = r.format === 'pdf';
-  return { format: r.format, mediaType: r.mediaType, filename: r.filename, text: binary ? undefined : r.bytes.toString('utf8'), base64: binary ? r.bytes.toString('base64') : undefined, sha256: r.sha256, size: r.bytes.length };
+  return {
+    format: r.format,
+    mediaType: r.mediaType,
+    filename: r.filename,
+    text: binary ? undefined : r.bytes.toString('utf8'),
+    base64: binary ? r.bytes.toString('base64') : undefined,
+    sha256: r.sha256,
+    size: r.bytes.length,
+  };
 }

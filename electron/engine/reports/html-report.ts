@@ -16,7 +16,8 @@ const techniqueIds = (ids: string[]) => ids.map((t) => `<abbr title="${e(attackL
  * The HTML report: one self-contained file. No scripts, no external resources, and a CSP that forbids
  * them anyway, so a hostile string that somehow escaped escaping still cannot load or run anything.
  */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+export const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const STYLE = `
 :root { color-scheme: light; --fg:#1b1f24; --muted:#5b6470; --line:#d8dde3; --crit:#8b0000; --high:#c0392b; --med:#d68910; --low:#2e86c1; }
@@ -43,7 +44,10 @@ const sev = (s: string) => `<span class="sev sev-${e(s)}">${e(s)}</span>`;
 
 function findingHtml(f: Finding): string {
   const ev = f.evidence
-    .map((x) => `<div class="ev"><b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">sha256 ${e(x.sha256)}</span>` : ''}</div>`)
+    .map(
+      (x) =>
+        `<div class="ev"><b>${e(x.kind)}</b> <code>${e(x.ref)}</code>: ${e(x.excerpt)}${x.sha256 ? ` <span class="muted mono">sha256 ${e(x.sha256)}</span>` : ''}</div>`,
+    )
     .join('');
   return `<div class="finding ${e(f.severity)}" id="f-${e(f.id)}">
 <div>${sev(f.severity)} <b>${e(f.title)}</b> <span class="muted">[${e(f.state)}${f.suppressedBy ? ` by ${e(f.suppressedBy)}` : ''}]</span> <span class="attack">${techniques(f.attack)}</span></div>
@@ -55,12 +59,19 @@ ${ev}</div>`;
 /** Informational findings of one cause as one block: the count, the containers sharing it, the first finding in full. */
 function causeHtml(g: CauseGroup): string {
   if (g.findings.length === 1) return findingHtml(g.findings[0]!);
-  const names = g.containers.slice(0, 30).map((n) => `<code>${e(n)}</code>`).join(', ') + (g.containers.length > 30 ? ` and ${g.containers.length - 30} more` : '');
+  const names =
+    g.containers
+      .slice(0, 30)
+      .map((n) => `<code>${e(n)}</code>`)
+      .join(', ') + (g.containers.length > 30 ? ` and ${g.containers.length - 30} more` : '');
   return `<div class="finding low" id="g-${e(g.detector)}-${e(g.cause)}">
 <div>${sev(g.severity)} <b>${e(g.title)}</b> <span class="attack">${techniques(g.attack)}</span> <span class="muted">${g.findings.length} findings, cause <code>${e(g.cause)}</code></span></div>
 <div>${e(groupSummary(g))}</div>
 ${names ? `<div class="muted small">containers: ${names}</div>` : ''}
-<div class="muted small">detector <code>${e(g.detector)}</code> · ids <span class="mono">${g.findings.slice(0, 10).map((f) => e(f.id)).join(', ')}${g.findings.length > 10 ? ', …' : ''}</span></div></div>`;
+<div class="muted small">detector <code>${e(g.detector)}</code> · ids <span class="mono">${g.findings
+    .slice(0, 10)
+    .map((f) => e(f.id))
+    .join(', ')}${g.findings.length > 10 ? ', …' : ''}</span></div></div>`;
 }
 
 function section(title: string, body: string): string {
@@ -95,7 +106,11 @@ function digestSection(data: CaseExport, perDetector = DIGEST_ROWS_PER_DETECTOR)
     head +
     digest
       .map((g) => {
-        const sevs = [...SEVERITIES].reverse().filter((s) => g.bySeverity[s] > 0).map((s) => `${g.bySeverity[s]} ${e(s)}`).join(', ');
+        const sevs = [...SEVERITIES]
+          .reverse()
+          .filter((s) => g.bySeverity[s] > 0)
+          .map((s) => `${g.bySeverity[s]} ${e(s)}`)
+          .join(', ');
         const more = g.count - g.shown.length;
         return `<h3>${sev(g.worst)} <code>${e(g.detector)}</code> ${e(titles.get(g.detector) ?? '')}</h3>
 <div class="muted">${g.count} finding(s): ${sevs} · ${g.containers} container(s) · ${techniques(g.techniques, '; ')}</div>
@@ -113,7 +128,11 @@ function sealHtml(data: CaseExport): string {
 <div class="mono muted" style="word-break:break-all;font-size:7px" data-seal>${e(sealToken(data.seal))}</div>`;
 }
 
-export function renderHtml(data: CaseExport, model: ReportModel = buildReportModel(data), opts: HtmlOptions = {}): string {
+export function renderHtml(
+  data: CaseExport,
+  model: ReportModel = buildReportModel(data),
+  opts: HtmlOptions = {},
+): string {
   const c = data.case;
   const out: string[] = [];
   out.push(`<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -142,7 +161,14 @@ ${sealHtml(data)}</header>`);
       ? section('Findings by detector', digestSection(data, opts.digestRows))
       : section(
           'Findings by severity',
-          model.groups.length === 0 ? '<p class="muted">No findings.</p>' : model.groups.map((g) => `<h3>${sev(g.severity)} ${g.findings.length} finding(s)</h3>${g.severity === 'low' ? groupByCause(g.findings).map(causeHtml).join('\n') : g.findings.map(findingHtml).join('\n')}`).join('\n'),
+          model.groups.length === 0
+            ? '<p class="muted">No findings.</p>'
+            : model.groups
+                .map(
+                  (g) =>
+                    `<h3>${sev(g.severity)} ${g.findings.length} finding(s)</h3>${g.severity === 'low' ? groupByCause(g.findings).map(causeHtml).join('\n') : g.findings.map(findingHtml).join('\n')}`,
+                )
+                .join('\n'),
         ),
   );
 
@@ -151,8 +177,21 @@ ${sealHtml(data)}</header>`);
       'Response',
       model.response
         .map(
-          ({ step, done }) => `<h3>${e(step.title)} <span class="${done.length ? 'done' : 'todo'}">${done.length ? `${done.length} action(s) recorded` : 'nothing recorded yet'}</span></h3>
-<p class="muted">${e(step.prescribed)}</p>${done.length ? `<ul>${done.slice(-50).map((d) => `<li><span class="mono">${e(d.at)}</span> ${e(d.actor)} · ${e(d.action)}: ${e(d.detail)}</li>`).join('')}</ul>` : ''}`,
+          ({
+            step,
+            done,
+          }) => `<h3>${e(step.title)} <span class="${done.length ? 'done' : 'todo'}">${done.length ? `${done.length} action(s) recorded` : 'nothing recorded yet'}</span></h3>
+<p class="muted">${e(step.prescribed)}</p>${
+            done.length
+              ? `<ul>${done
+                  .slice(-50)
+                  .map(
+                    (d) =>
+                      `<li><span class="mono">${e(d.at)}</span> ${e(d.actor)} · ${e(d.action)}: ${e(d.detail)}</li>`,
+                  )
+                  .join('')}</ul>`
+              : ''
+          }`,
         )
         .join('') +
         (data.detectors.length
@@ -171,30 +210,53 @@ ${sealHtml(data)}</header>`);
       ),
     );
   }
-  out.push(section('Blind spots', `<table><tr><th>Source</th><th>Blind spot</th></tr>${model.blindSpots.map((b) => `<tr><td>${e(b.source)}</td><td>${e(b.text)}</td></tr>`).join('')}</table>`));
+  out.push(
+    section(
+      'Blind spots',
+      `<table><tr><th>Source</th><th>Blind spot</th></tr>${model.blindSpots.map((b) => `<tr><td>${e(b.source)}</td><td>${e(b.text)}</td></tr>`).join('')}</table>`,
+    ),
+  );
 
   out.push(
     section(
       'Notes',
       data.notes.length === 0
         ? '<p class="muted">No notes.</p>'
-        : data.notes.map((n) => `<div><div class="muted">${e(n.createdAt)} · ${e(n.author)}${n.findingId ? ` · on finding <span class="mono">${e(n.findingId)}</span>` : ''}</div><pre>${e(n.markdown)}</pre></div>`).join(''),
+        : data.notes
+            .map(
+              (n) =>
+                `<div><div class="muted">${e(n.createdAt)} · ${e(n.author)}${n.findingId ? ` · on finding <span class="mono">${e(n.findingId)}</span>` : ''}</div><pre>${e(n.markdown)}</pre></div>`,
+            )
+            .join(''),
     ),
   );
 
   const timeline = opts.compact ? model.timeline.slice(-100) : model.timeline;
-  out.push(section('Timeline', `${timeline.length < model.timeline.length ? `<p class="muted">Last ${timeline.length} of ${model.timeline.length} entries; the JSON export has all.</p>` : ''}<table><tr><th>Time</th><th>Kind</th><th>Event</th></tr>${timeline.map((t) => `<tr><td class="mono nowrap">${e(t.at)}</td><td>${e(t.label)}</td><td>${e(t.text)}</td></tr>`).join('')}</table>`));
+  out.push(
+    section(
+      'Timeline',
+      `${timeline.length < model.timeline.length ? `<p class="muted">Last ${timeline.length} of ${model.timeline.length} entries; the JSON export has all.</p>` : ''}<table><tr><th>Time</th><th>Kind</th><th>Event</th></tr>${timeline.map((t) => `<tr><td class="mono nowrap">${e(t.at)}</td><td>${e(t.label)}</td><td>${e(t.text)}</td></tr>`).join('')}</table>`,
+    ),
+  );
 
   out.push(
     section(
       'Evidence',
       `<table><tr><th>sha256</th><th>Kind</th><th>Source</th><th>Collected</th><th>By</th><th>Size</th></tr>${data.evidence
-        .map((v) => `<tr><td class="mono">${e(v.sha256)}</td><td>${e(v.kind)}</td><td class="mono">${e(v.sourceCall)}</td><td>${e(v.collectedAt)}</td><td>${e(v.collectedBy)} (${e(v.collectorVersion)})</td><td>${v.size}</td></tr>`)
+        .map(
+          (v) =>
+            `<tr><td class="mono">${e(v.sha256)}</td><td>${e(v.kind)}</td><td class="mono">${e(v.sourceCall)}</td><td>${e(v.collectedAt)}</td><td>${e(v.collectedBy)} (${e(v.collectorVersion)})</td><td>${v.size}</td></tr>`,
+        )
         .join('')}</table>`,
     ),
   );
 
-  out.push(section('Custody log', `<table><tr><th>#</th><th>Time</th><th>Actor</th><th>Action</th><th>Detail</th></tr>${data.custody.map((l) => `<tr><td class="nowrap">${l.seq}</td><td class="mono nowrap">${e(l.at)}</td><td>${e(l.actor)}</td><td>${e(l.action)}</td><td>${e(l.detail)}</td></tr>`).join('')}</table>`));
+  out.push(
+    section(
+      'Custody log',
+      `<table><tr><th>#</th><th>Time</th><th>Actor</th><th>Action</th><th>Detail</th></tr>${data.custody.map((l) => `<tr><td class="nowrap">${l.seq}</td><td class="mono nowrap">${e(l.at)}</td><td>${e(l.actor)}</td><td>${e(l.action)}</td><td>${e(l.detail)}</td></tr>`).join('')}</table>`,
+    ),
+  );
   out.push('</body></html>\n');
   return out.join('\n');
 }

@@ -20,22 +20,31 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
   out.push(`- Case sha256: ${code(data.caseSha256)}`);
   const seal = sealSummary(data.seal);
   if (seal && data.seal) {
-    out.push(`- Custody head: ${code(seal.head)} (${seal.count} lines), seal ${seal.signed ? 'signed' : '**not signed**'} by Ed25519 key ${code(seal.key)}`);
+    out.push(
+      `- Custody head: ${code(seal.head)} (${seal.count} lines), seal ${seal.signed ? 'signed' : '**not signed**'} by Ed25519 key ${code(seal.key)}`,
+    );
     out.push(`- Seal: ${code(sealToken(data.seal))}`);
   } else out.push('- Custody head: the case carries no seal');
   out.push(`- Generated: ${m(data.generatedAt)} by ${m(data.generatedBy)}, Stowaway ${m(data.stowawayVersion)}`, '');
 
   out.push('## Summary', '');
-  out.push(`Risk score **${model.risk}**; ${data.findings.length} findings: ${model.bySeverity.critical} critical, ${model.bySeverity.high} high, ${model.bySeverity.medium} medium, ${model.bySeverity.low} low. Triage: ${model.byState.confirmed} confirmed, ${model.byState['false-positive']} false positive, ${model.byState.suppressed} suppressed, ${model.byState.new} new. ${data.containers.length} containers in ${data.scans.length} scans.`, '');
+  out.push(
+    `Risk score **${model.risk}**; ${data.findings.length} findings: ${model.bySeverity.critical} critical, ${model.bySeverity.high} high, ${model.bySeverity.medium} medium, ${model.bySeverity.low} low. Triage: ${model.byState.confirmed} confirmed, ${model.byState['false-positive']} false positive, ${model.byState.suppressed} suppressed, ${model.byState.new} new. ${data.containers.length} containers in ${data.scans.length} scans.`,
+    '',
+  );
   if (data.engines.length) {
     out.push('| Engine | Endpoint | Version | Transport |', '|---|---|---|---|');
-    for (const g of data.engines) out.push(`| ${cell(g.name)} | ${cell(g.endpoint)} | ${cell(g.serverVersion)} | ${cell(transportNote(g.insecure))} |`);
+    for (const g of data.engines)
+      out.push(
+        `| ${cell(g.name)} | ${cell(g.endpoint)} | ${cell(g.serverVersion)} | ${cell(transportNote(g.insecure))} |`,
+      );
     out.push('');
   }
   if (model.techniques.length) {
     out.push(`ATT&CK techniques (names and tactics from ATT&CK Enterprise v${ATTACK_VERSION}):`, '');
     out.push('| Technique | Name | Tactics | Findings | Worst severity |', '|---|---|---|---|---|');
-    for (const t of model.techniques) out.push(`| ${cell(t.id)} | ${cell(t.name)} | ${cell(t.tactics.join(', '))} | ${t.count} | ${t.worst} |`);
+    for (const t of model.techniques)
+      out.push(`| ${cell(t.id)} | ${cell(t.name)} | ${cell(t.tactics.join(', '))} | ${t.count} | ${t.worst} |`);
     out.push('');
   }
 
@@ -46,18 +55,28 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
     if (g.severity === 'low') {
       // Informational findings by cause: one entry per condition, with the containers that share it.
       for (const c of groupByCause(g.findings)) {
-        out.push(`- **${m(c.title)}** ${c.attack.map((t) => m(attackLabel(t))).join(', ')}: ${c.findings.length} finding(s)${c.containers.length ? ` on ${c.containers.slice(0, 20).map(code).join(', ')}${c.containers.length > 20 ? ` and ${c.containers.length - 20} more` : ''}` : ''}`);
+        out.push(
+          `- **${m(c.title)}** ${c.attack.map((t) => m(attackLabel(t))).join(', ')}: ${c.findings.length} finding(s)${c.containers.length ? ` on ${c.containers.slice(0, 20).map(code).join(', ')}${c.containers.length > 20 ? ` and ${c.containers.length - 20} more` : ''}` : ''}`,
+        );
         out.push(`  ${m(groupSummary(c))}`);
-        out.push(`  detector ${code(c.detector)}, cause ${code(c.cause)}, ids ${c.findings.slice(0, 10).map((f) => code(f.id)).join(', ')}${c.findings.length > 10 ? ', …' : ''}`);
+        out.push(
+          `  detector ${code(c.detector)}, cause ${code(c.cause)}, ids ${c.findings
+            .slice(0, 10)
+            .map((f) => code(f.id))
+            .join(', ')}${c.findings.length > 10 ? ', …' : ''}`,
+        );
       }
       out.push('');
       continue;
     }
     for (const f of g.findings) {
-      out.push(`- **${m(f.title)}** \\[${m(f.state)}${f.suppressedBy ? ` by ${m(f.suppressedBy)}` : ''}\\] ${f.attack.map((t) => m(attackLabel(t))).join(', ')}${f.container ? ` in ${code(f.container.name)}` : ''}`);
+      out.push(
+        `- **${m(f.title)}** \\[${m(f.state)}${f.suppressedBy ? ` by ${m(f.suppressedBy)}` : ''}\\] ${f.attack.map((t) => m(attackLabel(t))).join(', ')}${f.container ? ` in ${code(f.container.name)}` : ''}`,
+      );
       out.push(`  ${m(f.summary)}`);
       out.push(`  detector ${code(f.detector)}, id ${code(f.id)}`);
-      for (const x of f.evidence) out.push(`  - ${m(x.kind)} ${code(x.ref)}: ${m(x.excerpt)}${x.sha256 ? ` (sha256 ${code(x.sha256)})` : ''}`);
+      for (const x of f.evidence)
+        out.push(`  - ${m(x.kind)} ${code(x.ref)}: ${m(x.excerpt)}${x.sha256 ? ` (sha256 ${code(x.sha256)})` : ''}`);
     }
     out.push('');
   }
@@ -91,11 +110,15 @@ export function renderMarkdown(data: CaseExport, model: ReportModel = buildRepor
   }
 
   out.push('## Evidence', '', '| sha256 | Kind | Source | Collected | By |', '|---|---|---|---|---|');
-  for (const v of data.evidence) out.push(`| ${code(v.sha256)} | ${cell(v.kind)} | ${cell(v.sourceCall)} | ${cell(v.collectedAt)} | ${cell(v.collectedBy)} |`);
+  for (const v of data.evidence)
+    out.push(
+      `| ${code(v.sha256)} | ${cell(v.kind)} | ${cell(v.sourceCall)} | ${cell(v.collectedAt)} | ${cell(v.collectedBy)} |`,
+    );
   out.push('');
 
   out.push('## Custody log', '', '| # | Time | Actor | Action | Detail |', '|---|---|---|---|---|');
-  for (const l of data.custody) out.push(`| ${l.seq} | ${cell(l.at)} | ${cell(l.actor)} | ${cell(l.action)} | ${cell(l.detail)} |`);
+  for (const l of data.custody)
+    out.push(`| ${l.seq} | ${cell(l.at)} | ${cell(l.actor)} | ${cell(l.action)} | ${cell(l.detail)} |`);
   out.push('');
   return out.join('\n');
 }

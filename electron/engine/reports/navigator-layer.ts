@@ -28,7 +28,11 @@ export const NavigatorLayerSchema = z
         metadata: z.array(z.object({ name: z.string(), value: z.string() })),
       }),
     ),
-    gradient: z.object({ colors: z.array(z.string().regex(/^#[0-9a-f]{6}$/i)).min(2), minValue: z.number(), maxValue: z.number() }),
+    gradient: z.object({
+      colors: z.array(z.string().regex(/^#[0-9a-f]{6}$/i)).min(2),
+      minValue: z.number(),
+      maxValue: z.number(),
+    }),
     legendItems: z.array(z.object({ label: z.string(), color: z.string().regex(/^#[0-9a-f]{6}$/i) })),
     metadata: z.array(z.object({ name: z.string(), value: z.string() })),
   })
@@ -61,7 +65,10 @@ export function renderNavigatorLayer(data: CaseExport, model: ReportModel = buil
       ],
     })),
     gradient: { colors: ['#66b1ff', '#ffd966', '#e60d0d'], minValue: 0, maxValue: 100 },
-    legendItems: (Object.keys(COLORS) as Severity[]).map((s) => ({ label: `${s} (score ${SEVERITY_SCORE[s]})`, color: COLORS[s] })),
+    legendItems: (Object.keys(COLORS) as Severity[]).map((s) => ({
+      label: `${s} (score ${SEVERITY_SCORE[s]})`,
+      color: COLORS[s],
+    })),
     metadata: [
       { name: 'case', value: data.case.id },
       { name: 'case sha256', value: data.caseSha256 },

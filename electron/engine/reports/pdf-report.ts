@@ -8,7 +8,15 @@ import { decideChromiumSandbox, sandboxFacts, type SandboxDecision } from './chr
 
 /** Chromium to print with: CHROMIUM_PATH, else the usual system locations. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = [env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'];
+  const candidates = [
+    env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  ];
   return candidates.find((p): p is string => !!p && existsSync(p));
 }
 
@@ -28,7 +36,8 @@ export function startPdfPrinter(env: NodeJS.ProcessEnv = process.env): PdfPrinte
   const executablePath = findChromium(env);
   let decision: SandboxDecision = { sandbox: false, reason: 'no browser started' };
   const browser = (async () => {
-    if (!executablePath) throw new AppError('NOT_FOUND', 'PDF export needs Chromium or Chrome: install it or set CHROMIUM_PATH');
+    if (!executablePath)
+      throw new AppError('NOT_FOUND', 'PDF export needs Chromium or Chrome: install it or set CHROMIUM_PATH');
     const { chromium } = await import('playwright-core');
     decision = decideChromiumSandbox(sandboxFacts(executablePath, env));
     // Playwright passes --no-sandbox unless chromiumSandbox is set.
@@ -37,7 +46,12 @@ export function startPdfPrinter(env: NodeJS.ProcessEnv = process.env): PdfPrinte
       return await chromium.launch({ executablePath, chromiumSandbox: true });
     } catch (e) {
       // A profile or policy this check cannot see (a container's seccomp filter, say) stops the sandbox.
-      decision = { sandbox: false, reason: `the sandbox did not start: ${String((e as Error).message).split('\n')[0]!.slice(0, 200)}` };
+      decision = {
+        sandbox: false,
+        reason: `the sandbox did not start: ${String((e as Error).message)
+          .split('\n')[0]!
+          .slice(0, 200)}`,
+      };
       return chromium.launch({ executablePath, chromiumSandbox: false });
     }
   })();
@@ -74,7 +88,8 @@ async function printPdf(browser: Browser, html: string, data: CaseExport): Promi
     await page.route('**/*', (route) => route.abort());
     // Nothing loads (requests are refused, scripts are off): waiting for 'load' only adds a layout pass.
     await page.setContent(html, { waitUntil: 'domcontentloaded' });
-    const small = 'font-size:8px;font-family:sans-serif;color:#555;width:100%;padding:0 12mm;display:flex;justify-content:space-between;';
+    const small =
+      'font-size:8px;font-family:sans-serif;color:#555;width:100%;padding:0 12mm;display:flex;justify-content:space-between;';
     const pdf = await page.pdf({
       format: 'A4',
       printBackground: true,

@@ -43,14 +43,30 @@ export function buildReportModel(data: CaseExport): ReportModel {
       techniques.set(t, cur);
     }
   }
-  const groups = [...SEVERITIES].reverse().map((severity) => ({ severity, findings: data.findings.filter((f) => f.severity === severity) })).filter((g) => g.findings.length > 0);
+  const groups = [...SEVERITIES]
+    .reverse()
+    .map((severity) => ({ severity, findings: data.findings.filter((f) => f.severity === severity) }))
+    .filter((g) => g.findings.length > 0);
 
-  const timeline: TimelineEntry[] = data.custody.map((c) => ({ at: c.at, what: 'custody' as const, label: c.action, text: `${c.actor}: ${c.detail}` }));
-  for (const f of data.findings) if (f.firstSeen) timeline.push({ at: f.firstSeen, what: 'finding', label: f.severity, text: `${f.title}${f.container ? ` in ${f.container.name}` : ''}` });
+  const timeline: TimelineEntry[] = data.custody.map((c) => ({
+    at: c.at,
+    what: 'custody' as const,
+    label: c.action,
+    text: `${c.actor}: ${c.detail}`,
+  }));
+  for (const f of data.findings)
+    if (f.firstSeen)
+      timeline.push({
+        at: f.firstSeen,
+        what: 'finding',
+        label: f.severity,
+        text: `${f.title}${f.container ? ` in ${f.container.name}` : ''}`,
+      });
   timeline.sort((a, b) => a.at.localeCompare(b.at));
 
   const blindSpots: ReportModel['blindSpots'] = [];
-  for (const d of data.detectors) for (const b of d.blindSpots) blindSpots.push({ source: `${d.id} (${d.strategy.join(', ')})`, text: b });
+  for (const d of data.detectors)
+    for (const b of d.blindSpots) blindSpots.push({ source: `${d.id} (${d.strategy.join(', ')})`, text: b });
   for (const b of ADS_BLIND_SPOTS) blindSpots.push({ source: b.strategy, text: b.text });
 
   return {
@@ -59,7 +75,9 @@ export function buildReportModel(data: CaseExport): ReportModel {
     bySeverity,
     byState,
     groups,
-    techniques: [...techniques.values()].sort((a, b) => a.id.localeCompare(b.id)).map((t) => ({ ...t, name: attackName(t.id), tactics: attackTactics(t.id) })),
+    techniques: [...techniques.values()]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((t) => ({ ...t, name: attackName(t.id), tactics: attackTactics(t.id) })),
     // Timelines of very large cases are cut: the JSON export keeps everything.
     timeline: timeline.slice(-2000),
     response: RESPONSE_STEPS.map((step) => ({ step, done: stepEntries(step, data.custody) })),

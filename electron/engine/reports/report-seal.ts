@@ -19,12 +19,17 @@ export type ReportSeal = z.infer<typeof ReportSealSchema>;
 
 const TOKEN = /stowaway-seal:([A-Za-z0-9_-]{16,16384})/;
 
-export const sealToken = (s: ReportSeal): string => `stowaway-seal:${Buffer.from(JSON.stringify(s)).toString('base64url')}`;
+export const sealToken = (s: ReportSeal): string =>
+  `stowaway-seal:${Buffer.from(JSON.stringify(s)).toString('base64url')}`;
 
 /** The seal's fields a report prints: custody head and count, and the signing key. */
-export function sealSummary(s: ReportSeal | undefined): { head: string; count: number; key: string; signed: boolean } | undefined {
+export function sealSummary(
+  s: ReportSeal | undefined,
+): { head: string; count: number; key: string; signed: boolean } | undefined {
   const p = parseSeal(s?.payload);
-  return p && s ? { head: p.custody.head, count: p.custody.n, key: s.keyFingerprint, signed: !!s.signature } : undefined;
+  return p && s
+    ? { head: p.custody.head, count: p.custody.n, key: s.keyFingerprint, signed: !!s.signature }
+    : undefined;
 }
 
 export interface ReportCheck {
@@ -69,7 +74,8 @@ export function verifyReport(bytes: Buffer, trustedKeyPem?: string): ReportCheck
       }
     }
   }
-  if (!seal) return { ok: false, problems: ['the report carries no readable seal (a PDF: check its JSON or HTML export)'] };
+  if (!seal)
+    return { ok: false, problems: ['the report carries no readable seal (a PDF: check its JSON or HTML export)'] };
   const payload: Seal | undefined = parseSeal(seal.payload);
   if (!payload) return { ok: false, problems: ['the seal payload is not a Stowaway seal'] };
   let fingerprint: string;
@@ -78,21 +84,50 @@ export function verifyReport(bytes: Buffer, trustedKeyPem?: string): ReportCheck
   } catch {
     return { ok: false, problems: ['the public key in the report is not readable'] };
   }
-  if (fingerprint !== payload.key) problems.push(`the seal names key ${payload.key}, the report carries ${fingerprint}`);
+  if (fingerprint !== payload.key)
+    problems.push(`the seal names key ${payload.key}, the report carries ${fingerprint}`);
   if (trustedKeyPem) {
     const trusted = publicKeyInfo(createPublicKey(trustedKeyPem)).fingerprint;
     if (trusted !== fingerprint) problems.push(`signed by ${fingerprint}, not by the trusted key ${trusted}`);
   }
   if (!seal.signature) problems.push('the seal is not signed');
-  else if (!verifyText(seal.publicKey, seal.payload, seal.signature)) problems.push('the signature does not match the seal');
+  else if (!verifyText(seal.publicKey, seal.payload, seal.signature))
+    problems.push('the signature does not match the seal');
   if (data) {
-    if (data.case.id !== payload.caseId) problems.push(`the seal is of case ${payload.caseId}, the report of ${data.case.id}`);
+    if (data.case.id !== payload.caseId)
+      problems.push(`the seal is of case ${payload.caseId}, the report of ${data.case.id}`);
     let head = GENESIS;
-    for (const l of data.custody) head = custodyHash(head, { caseId: payload.caseId, at: l.at, actor: l.actor, action: l.action, detail: l.detail });
-    if (data.custody.length !== payload.custody.n || head !== payload.custody.head) problems.push(`the report's custody log (${data.custody.length} lines) is not the one the seal vouches for (${payload.custody.n} lines)`);
+    for (const l of data.custody)
+      head = custodyHash(head, {
+        caseId: payload.caseId,
+        at: l.at,
+        actor: l.actor,
+        action: l.action,
+        detail: l.detail,
+      });
+    if (data.custody.length !== payload.custody.n || head !== payload.custody.head)
+      problems.push(
+        `the report's custody log (${data.custody.length} lines) is not the one the seal vouches for (${payload.custody.n} lines)`,
+      );
     let t = GENESIS;
-    for (const h of data.triage) t = STEP.triage(t, payload.caseId, { finding_id: h.findingId, at: h.at, actor: h.actor, from_state: h.from, to_state: h.to, reason: h.reason ?? null });
-    if (data.triage.length !== payload.triage.n || t !== payload.triage.head) problems.push(`the report's triage history (${data.triage.length} entries) is not the one the seal vouches for (${payload.triage.n})`);
+    for (const h of data.triage)
+      t = STEP.triage(t, payload.caseId, {
+        finding_id: h.findingId,
+        at: h.at,
+        actor: h.actor,
+        from_state: h.from,
+        to_state: h.to,
+        reason: h.reason ?? null,
+      });
+    if (data.triage.length !== payload.triage.n || t !== payload.triage.head)
+      problems.push(
+        `the report's triage history (${data.triage.length} entries) is not the one the seal vouches for (${payload.triage.n})`,
+      );
   }
-  return { ok: problems.length === 0, keyFingerprint: fingerprint, custody: { count: payload.custody.n, head: payload.custody.head }, problems };
+  return {
+    ok: problems.length === 0,
+    keyFingerprint: fingerprint,
+    custody: { count: payload.custody.n, head: payload.custody.head },
+    problems,
+  };
 }

@@ -12,13 +12,17 @@ export const isRespondAction = (s: string): s is RespondAction => (RESPOND_ACTIO
  * containers from a workbench sets it once.
  */
 export function disabledActions(env: NodeJS.ProcessEnv, dataDir: string): Set<RespondAction> {
-  const names = (env.STOWAWAY_RESPOND_DISABLE ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = (env.STOWAWAY_RESPOND_DISABLE ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const file = path.join(dataDir, 'settings.json');
   if (existsSync(file)) {
     try {
       const s = JSON.parse(readFileSync(file, 'utf8')) as { respond?: { disabled?: unknown } };
       const d = s?.respond?.disabled;
-      if (Array.isArray(d)) names.push(...d.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()));
+      if (Array.isArray(d))
+        names.push(...d.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()));
     } catch {
       // An unreadable settings file must not silently enable actions: treat it as "all disabled".
       names.push('all');

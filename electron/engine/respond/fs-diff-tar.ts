@@ -14,13 +14,21 @@ const KINDS = ['modified', 'added', 'deleted'] as const;
  * changes list names what was added or modified, and each leaf of it is fetched through the archive API and
  * re-packed under its absolute path. Parents that only changed because a child did are not fetched twice.
  */
-export async function fsDiffTar(container: Docker.Container, limits: { maxBytes: number; maxPaths: number }): Promise<{ tar: Buffer; changes: FsChange[]; truncated: boolean; errors: string[] }> {
+export async function fsDiffTar(
+  container: Docker.Container,
+  limits: { maxBytes: number; maxPaths: number },
+): Promise<{ tar: Buffer; changes: FsChange[]; truncated: boolean; errors: string[] }> {
   const got: unknown = await container.changes();
   // An unchanged container answers `null`, which dockerode hands back as a Buffer.
   const raw = (Array.isArray(got) ? got : []) as Array<{ Path: string; Kind: number }>;
-  const changes: FsChange[] = raw.slice(0, 100_000).map((c) => ({ path: String(c.Path).slice(0, 4096), kind: KINDS[c.Kind] ?? 'modified' }));
-  const live = changes.filter((c) => c.kind !== 'deleted').map((c) => c.path).sort();
-  const leaves = live.filter((p, i) => !(live[i + 1]?.startsWith(`${p}/`)));
+  const changes: FsChange[] = raw
+    .slice(0, 100_000)
+    .map((c) => ({ path: String(c.Path).slice(0, 4096), kind: KINDS[c.Kind] ?? 'modified' }));
+  const live = changes
+    .filter((c) => c.kind !== 'deleted')
+    .map((c) => c.path)
+    .sort();
+  const leaves = live.filter((p, i) => !live[i + 1]?.startsWith(`${p}/`));
   const pack = tarStream.pack();
   const out: Buffer[] = [];
   pack.on('data', (d) => void out.push(d as Buffer));
@@ -49,7 +57,13 @@ export async function fsDiffTar(container: Docker.Container, limits: { maxBytes:
 }
 
 /** Copies the entries of one archive-API tar into `pack`, renaming them from the basename to the absolute path. */
-function repack(stream: Readable, leaf: string, pack: tarStream.Pack, room: number, onCut: () => void): Promise<number> {
+function repack(
+  stream: Readable,
+  leaf: string,
+  pack: tarStream.Pack,
+  room: number,
+  onCut: () => void,
+): Promise<number> {
   const parent = leaf.slice(0, leaf.lastIndexOf('/'));
   const extract = tarStream.extract();
   let written = 0;

@@ -25,7 +25,10 @@ export async function readProcFile(file: string, max: number): Promise<{ data: B
  * The executable a process runs, through the kernel's handle on it: /proc/PID/exe still opens when the file
  * was deleted from disk, which is the case an analyst needs most.
  */
-export async function readExe(pid: number, max: number): Promise<{ data: Buffer; truncated: boolean; path: string; deleted: boolean }> {
+export async function readExe(
+  pid: number,
+  max: number,
+): Promise<{ data: Buffer; truncated: boolean; path: string; deleted: boolean }> {
   const { readlink } = await import('node:fs/promises');
   const link = await readlink(`/proc/${pid}/exe`).catch(() => '');
   const { data, truncated } = await readProcFile(`/proc/${pid}/exe`, max);
@@ -52,11 +55,34 @@ export function parseMaps(text: string): MapRegion[] {
  * Memory of one process: every readable region of its maps, in order, until `max` bytes. Regions the kernel
  * refuses (vvar, guard pages) are skipped and listed, so the index says exactly what the dump holds.
  */
-export async function readMemory(pid: number, max: number): Promise<{ data: Buffer; regions: Array<{ start: string; end: string; perms: string; path: string; offset: number; size: number; error?: string }>; truncated: boolean }> {
+export async function readMemory(
+  pid: number,
+  max: number,
+): Promise<{
+  data: Buffer;
+  regions: Array<{
+    start: string;
+    end: string;
+    perms: string;
+    path: string;
+    offset: number;
+    size: number;
+    error?: string;
+  }>;
+  truncated: boolean;
+}> {
   const maps = parseMaps((await readFile(`/proc/${pid}/maps`, 'utf8')).slice(0, 4 << 20));
   const fh = await open(`/proc/${pid}/mem`, 'r');
   const chunks: Buffer[] = [];
-  const regions: Array<{ start: string; end: string; perms: string; path: string; offset: number; size: number; error?: string }> = [];
+  const regions: Array<{
+    start: string;
+    end: string;
+    perms: string;
+    path: string;
+    offset: number;
+    size: number;
+    error?: string;
+  }> = [];
   let total = 0;
   let truncated = false;
   try {
@@ -69,7 +95,14 @@ export async function readMemory(pid: number, max: number): Promise<{ data: Buff
         break;
       }
       const size = Math.min(want, room);
-      const entry = { start: `0x${r.start.toString(16)}`, end: `0x${r.end.toString(16)}`, perms: r.perms, path: r.path.slice(0, 512), offset: total, size: 0 } as (typeof regions)[number];
+      const entry = {
+        start: `0x${r.start.toString(16)}`,
+        end: `0x${r.end.toString(16)}`,
+        perms: r.perms,
+        path: r.path.slice(0, 512),
+        offset: total,
+        size: 0,
+      } as (typeof regions)[number];
       try {
         const buf = Buffer.alloc(size);
         const { bytesRead } = await fh.read(buf, 0, size, Number(r.start));

@@ -47,17 +47,38 @@ export class RespondService {
   }
 
   async run(req: RespondRequest, actor: string): Promise<RespondResult> {
-    if (req.confirm !== true) throw new AppError('CONFIRMATION_REQUIRED', `${req.action} changes or reads deep into a container: confirm it first`);
-    if (disabledActions(this.opts.env, this.opts.dataDir).has(req.action)) throw new AppError('FORBIDDEN', `"${req.action}" is disabled on this installation (STOWAWAY_RESPOND_DISABLE or respond.disabled in settings.json)`);
+    if (req.confirm !== true)
+      throw new AppError(
+        'CONFIRMATION_REQUIRED',
+        `${req.action} changes or reads deep into a container: confirm it first`,
+      );
+    if (disabledActions(this.opts.env, this.opts.dataDir).has(req.action))
+      throw new AppError(
+        'FORBIDDEN',
+        `"${req.action}" is disabled on this installation (STOWAWAY_RESPOND_DISABLE or respond.disabled in settings.json)`,
+      );
     const config = this.engines.config(req.engineId);
-    if (this.engines.capabilities(req.engineId).mode === 'read-only') throw new AppError('FORBIDDEN', `"${clean(config.name)}" is a read-only evidence bundle: there is no container to act on`);
-    if (config.kind === 'kubernetes') throw new AppError('FORBIDDEN', `"${clean(config.name)}" is a Kubernetes context: respond acts on Docker engines only`);
-    if (req.memoryPid !== undefined && req.action !== 'preserve') throw new AppError('VALIDATION', 'process memory is collected by preserve only');
+    if (this.engines.capabilities(req.engineId).mode === 'read-only')
+      throw new AppError(
+        'FORBIDDEN',
+        `"${clean(config.name)}" is a read-only evidence bundle: there is no container to act on`,
+      );
+    if (config.kind === 'kubernetes')
+      throw new AppError(
+        'FORBIDDEN',
+        `"${clean(config.name)}" is a Kubernetes context: respond acts on Docker engines only`,
+      );
+    if (req.memoryPid !== undefined && req.action !== 'preserve')
+      throw new AppError('VALIDATION', 'process memory is collected by preserve only');
 
     const cases = this.cases();
     const c = req.caseRef ? cases.resolve(req.caseRef) : cases.current();
     if (!c) throw new AppError('VALIDATION', 'No case is open: open or name a case so the action is recorded');
-    if (c.status !== 'open' || c.readOnly) throw new AppError('FORBIDDEN', `Case "${clean(c.name)}" cannot record actions (${c.readOnly ? 'read-only' : c.status})`);
+    if (c.status !== 'open' || c.readOnly)
+      throw new AppError(
+        'FORBIDDEN',
+        `Case "${clean(c.name)}" cannot record actions (${c.readOnly ? 'read-only' : c.status})`,
+      );
 
     const docker = await this.engines.client(req.engineId);
     const container = docker.getContainer(req.containerId);
@@ -81,14 +102,25 @@ export class RespondService {
     }
   }
 
-  private async perform(req: RespondRequest, docker: Docker, info: Docker.ContainerInspectInfo, caseId: string, actor: string, target: string): Promise<Omit<RespondResult, 'action' | 'caseId' | 'containerId'>> {
+  private async perform(
+    req: RespondRequest,
+    docker: Docker,
+    info: Docker.ContainerInspectInfo,
+    caseId: string,
+    actor: string,
+    target: string,
+  ): Promise<Omit<RespondResult, 'action' | 'caseId' | 'containerId'>> {
     const container = docker.getContainer(info.Id);
     switch (req.action) {
       case 'isolate': {
         // Disconnecting every network cuts the container off while its processes and memory stay for forensics.
         const nets = Object.keys(info.NetworkSettings?.Networks ?? {}).filter((n) => n !== 'none');
         for (const n of nets) await docker.getNetwork(n).disconnect({ Container: info.Id, Force: true });
-        return { outcome: nets.length ? `disconnected from ${nets.map((n) => clean(n, 100)).join(', ')}` : 'had no network to disconnect' };
+        return {
+          outcome: nets.length
+            ? `disconnected from ${nets.map((n) => clean(n, 100)).join(', ')}`
+            : 'had no network to disconnect',
+        };
       }
       case 'pause':
         await container.pause();
@@ -106,17 +138,62 @@ export class RespondService {
     }
   }
 
-  private async preserve(req: RespondRequest, container: Docker.Container, info: Docker.ContainerInspectInfo, caseId: string, actor: string, target: string) {
+  private async preserve(
+    req: RespondRequest,
+    container: Docker.Container,
+    info: Docker.ContainerInspectInfo,
+    caseId: string,
+    actor: string,
+    target: string,
+  ) {
     const cases = this.cases();
     const items: ManifestEntry[] = [];
     const hostProc = await onThisHost(this.engines.config(req.engineId).endpoint.type, info);
-    const notes = await collectPreserve(container, { hostProc, memoryPid: req.memoryPid, memoryBytes: req.memoryBytes }, (item) => {
-      cases.addEvidence(caseId, item.data, { kind: `preserve-${item.kind}`, sourceCall: item.source, engineId: req.engineId, containerId: info.Id, mediaType: item.mediaType }, actor);
-      items.push(manifestEntry(item));
-    });
-    const manifest = { container: info.Id, name: info.Name, image: info.Config?.Image, target, collectedBy: actor, collectedAt: new Date().toISOString(), items, notes };
-    const stored = cases.addEvidence(caseId, JSON.stringify(manifest, null, 1), { kind: 'preserve-manifest', sourceCall: `preserve ${info.Id}`, engineId: req.engineId, containerId: info.Id, mediaType: 'application/json' }, actor);
-    return { outcome: `${items.length} items, manifest ${stored.sha256}`, manifest: { sha256: stored.sha256, items, notes } };
+    const notes = await collectPreserve(
+      container,
+      { hostProc, memoryPid: req.memoryPid, memoryBytes: req.memoryBytes },
+      (item) => {
+        cases.addEvidence(
+          caseId,
+          item.data,
+          {
+            kind: `preserve-${item.kind}`,
+            sourceCall: item.source,
+            engineId: req.engineId,
+            containerId: info.Id,
+            mediaType: item.mediaType,
+          },
+          actor,
+        );
+        items.push(manifestEntry(item));
+      },
+    );
+    const manifest = {
+      container: info.Id,
+      name: info.Name,
+      image: info.Config?.Image,
+      target,
+      collectedBy: actor,
+      collectedAt: new Date().toISOString(),
+      items,
+      notes,
+    };
+    const stored = cases.addEvidence(
+      caseId,
+      JSON.stringify(manifest, null, 1),
+      {
+        kind: 'preserve-manifest',
+        sourceCall: `preserve ${info.Id}`,
+        engineId: req.engineId,
+        containerId: info.Id,
+        mediaType: 'application/json',
+      },
+      actor,
+    );
+    return {
+      outcome: `${items.length} items, manifest ${stored.sha256}`,
+      manifest: { sha256: stored.sha256, items, notes },
+    };
   }
 }
 

@@ -40,14 +40,29 @@ export function parseNetDev(text: string): { rx: number; tx: number } {
  */
 export async function hostTick(procRoot: string, pids: number[]): Promise<ContainerTick> {
   const at = Date.now();
-  const stats = await Promise.all(pids.map((pid) => readFile(`${procRoot}/${pid}/stat`, 'utf8').then(parseStat, () => null)));
-  const procs = stats.filter((s): s is NonNullable<typeof s> => s !== null).map(({ pid, ppid, comm, cpuTicks, startTicks, rssPages }) => ({ pid, ppid, comm, cpuTicks, startTicks, rssPages }));
+  const stats = await Promise.all(
+    pids.map((pid) => readFile(`${procRoot}/${pid}/stat`, 'utf8').then(parseStat, () => null)),
+  );
+  const procs = stats
+    .filter((s): s is NonNullable<typeof s> => s !== null)
+    .map(({ pid, ppid, comm, cpuTicks, startTicks, rssPages }) => ({
+      pid,
+      ppid,
+      comm,
+      cpuTicks,
+      startTicks,
+      rssPages,
+    }));
   const netPid = procs[0]?.pid;
   if (netPid === undefined) return { at, procs, rxBytes: 0, txBytes: 0 };
-  const [net, dev] = await Promise.all([readNetTables(procRoot, netPid).catch(() => undefined), readFile(`${procRoot}/${netPid}/net/dev`, 'utf8').catch(() => '')]);
+  const [net, dev] = await Promise.all([
+    readNetTables(procRoot, netPid).catch(() => undefined),
+    readFile(`${procRoot}/${netPid}/net/dev`, 'utf8').catch(() => ''),
+  ]);
   const { rx, tx } = parseNetDev(dev);
   return { at, procs, sockets: net ? parseNetTables(net.tables) : undefined, rxBytes: rx, txBytes: tx };
 }
 
 /** argv of a PID first seen in a sample; read once per process, not once per sample. */
-export const hostCmdline = (procRoot: string, pid: number): Promise<string> => readFile(`${procRoot}/${pid}/cmdline`).then(cmdlineOf, () => '');
+export const hostCmdline = (procRoot: string, pid: number): Promise<string> =>
+  readFile(`${procRoot}/${pid}/cmdline`).then(cmdlineOf, () => '');

@@ -31,7 +31,10 @@ const MAX_ARTIFACTS = 10_000;
  * The rest keep their earlier evidence. Without a basis every container is collected, and signatures are taken
  * for the next time. Signatures are taken before collecting, so a change made during the collection shows next time.
  */
-export async function collectIncremental(docker: Docker, opts: EngineCollectOptions & { basis?: ScanBasis | null }): Promise<IncrementalCollection> {
+export async function collectIncremental(
+  docker: Docker,
+  opts: EngineCollectOptions & { basis?: ScanBasis | null },
+): Promise<IncrementalCollection> {
   const started = Date.now();
   const procRoot = opts.procRoot ?? '/proc';
   const timeoutMs = opts.callTimeoutMs ?? 15_000;
@@ -49,15 +52,30 @@ export async function collectIncremental(docker: Docker, opts: EngineCollectOpti
   const index = await hostPidIndex(procRoot);
   const listed = new Map(list.map((r) => [r.Id, `${r.State} ${r.Created}`]));
   const sign = (id: string, c: ContainerEvidence | undefined) =>
-    limit(() => containerSignature(procRoot, { id, listed: listed.get(id) ?? '', upperDir: c?.container.graphDriver.upperDir, pids: index.get(id) ?? [] }));
+    limit(() =>
+      containerSignature(procRoot, {
+        id,
+        listed: listed.get(id) ?? '',
+        upperDir: c?.container.graphDriver.upperDir,
+        pids: index.get(id) ?? [],
+      }),
+    );
   const signatures = new Map<string, string>();
-  await Promise.all(list.filter((r) => prevById.has(r.Id)).map(async (r) => signatures.set(r.Id, await sign(r.Id, prevById.get(r.Id)))));
+  await Promise.all(
+    list.filter((r) => prevById.has(r.Id)).map(async (r) => signatures.set(r.Id, await sign(r.Id, prevById.get(r.Id)))),
+  );
 
   // Engine events since the last collection name containers that changed in ways a signature cannot see (exec, rename, update).
   let fresh: EngineEvent[] = [];
   if (prev) {
     try {
-      fresh = (await withTimeout(collectEvents(docker, opts.engine.id, Date.parse(prev.collectedAt) / 1000, started / 1000), opts.eventsTimeoutMs ?? 30_000, 'events')).events;
+      fresh = (
+        await withTimeout(
+          collectEvents(docker, opts.engine.id, Date.parse(prev.collectedAt) / 1000, started / 1000),
+          opts.eventsTimeoutMs ?? 30_000,
+          'events',
+        )
+      ).events;
     } catch {
       // Without events, signatures alone decide; the full collection below reports the events error if it recurs.
     }
@@ -65,7 +83,12 @@ export async function collectIncremental(docker: Docker, opts: EngineCollectOpti
   const touched = new Set(fresh.filter((e) => e.type === 'container').map((e) => e.actorId));
   const unchanged = (id: string) => {
     const old = prevById.get(id);
-    return old !== undefined && old.access === 'host' && !touched.has(id) && signatures.get(id) === opts.basis!.signatures.get(id);
+    return (
+      old !== undefined &&
+      old.access === 'host' &&
+      !touched.has(id) &&
+      signatures.get(id) === opts.basis!.signatures.get(id)
+    );
   };
   const changed = list.map((r) => r.Id).filter((id) => !unchanged(id));
   const reused = new Set(list.map((r) => r.Id).filter(unchanged));
@@ -73,23 +96,37 @@ export async function collectIncremental(docker: Docker, opts: EngineCollectOpti
   if (!prev) {
     const evidence = await collectEngineEvidence(docker, opts);
     // First sight of these containers: their signature is taken just after, and the next rescan compares with it.
-    await Promise.all(evidence.containers.map(async (c) => signatures.set(c.container.id, await sign(c.container.id, c))));
+    await Promise.all(
+      evidence.containers.map(async (c) => signatures.set(c.container.id, await sign(c.container.id, c))),
+    );
     return { evidence, signatures, reused };
   }
 
   const since = parseSince(opts.since ?? DEFAULT_SINCE, started);
-  const part = changed.length ? await collectEngineEvidence(docker, { ...opts, containerIds: changed, since: prev.collectedAt }) : undefined;
+  const part = changed.length
+    ? await collectEngineEvidence(docker, { ...opts, containerIds: changed, since: prev.collectedAt })
+    : undefined;
   const freshById = new Map((part?.containers ?? []).map((c) => [c.container.id, c]));
   await Promise.all(
-    [...freshById.values()].filter((c) => !signatures.has(c.container.id)).map(async (c) => signatures.set(c.container.id, await sign(c.container.id, c))),
+    [...freshById.values()]
+      .filter((c) => !signatures.has(c.container.id))
+      .map(async (c) => signatures.set(c.container.id, await sign(c.container.id, c))),
   );
-  const containers = list.map((r) => freshById.get(r.Id) ?? (reused.has(r.Id) ? prevById.get(r.Id) : undefined)).filter((c): c is ContainerEvidence => c !== undefined);
+  const containers = list
+    .map((r) => freshById.get(r.Id) ?? (reused.has(r.Id) ? prevById.get(r.Id) : undefined))
+    .filter((c): c is ContainerEvidence => c !== undefined);
   for (const id of [...signatures.keys()]) if (!listed.has(id)) signatures.delete(id);
 
   const newEvents = part?.events ?? fresh;
   const seen = new Set(prev.events.map(eventKey));
-  const events = [...prev.events.filter((e) => Date.parse(e.time) >= since.getTime()), ...newEvents.filter((e) => !seen.has(eventKey(e)))].slice(-MAX_EVENTS);
-  const execs = [...prev.execs.filter((x) => Date.parse(x.time) >= since.getTime()), ...(part?.execs ?? execRecordsFromEvents(newEvents))];
+  const events = [
+    ...prev.events.filter((e) => Date.parse(e.time) >= since.getTime()),
+    ...newEvents.filter((e) => !seen.has(eventKey(e))),
+  ].slice(-MAX_EVENTS);
+  const execs = [
+    ...prev.execs.filter((x) => Date.parse(x.time) >= since.getTime()),
+    ...(part?.execs ?? execRecordsFromEvents(newEvents)),
+  ];
   const imageIds = new Set(containers.map((c) => c.container.imageId));
   const images = [...(part?.images ?? [])];
   for (const img of prev.images) if (imageIds.has(img.id) && !images.some((i) => i.id === img.id)) images.push(img);
@@ -103,8 +140,14 @@ export async function collectIncremental(docker: Docker, opts: EngineCollectOpti
       events,
       execs: dedupe(execs, (x) => x.execId),
       kubeAudit: [],
-      errors: [...(part?.errors ?? []), ...containers.filter((c) => reused.has(c.container.id)).flatMap((c) => c.errors)],
-      artifacts: dedupe<ArtifactRef>([...(part?.artifacts ?? []), ...prev.artifacts], (a) => `${a.kind} ${a.sourceCall} ${a.sha256}`).slice(0, MAX_ARTIFACTS),
+      errors: [
+        ...(part?.errors ?? []),
+        ...containers.filter((c) => reused.has(c.container.id)).flatMap((c) => c.errors),
+      ],
+      artifacts: dedupe<ArtifactRef>(
+        [...(part?.artifacts ?? []), ...prev.artifacts],
+        (a) => `${a.kind} ${a.sourceCall} ${a.sha256}`,
+      ).slice(0, MAX_ARTIFACTS),
     },
     signatures,
     reused,

@@ -1,7 +1,13 @@
 import type Docker from 'dockerode';
 import type { ContainerEvidence, EngineEvidence, StatsSample } from '../../../shared/domain/evidence-set.js';
 import type { NetworkSnapshot } from '../../../shared/domain/network.js';
-import { MAX_OBSERVATION_SAMPLES, MAX_OBSERVED_PROCESSES, type ContainerObservation, type Observation, type ObservedProcess } from '../../../shared/domain/observation.js';
+import {
+  MAX_OBSERVATION_SAMPLES,
+  MAX_OBSERVED_PROCESSES,
+  type ContainerObservation,
+  type Observation,
+  type ObservedProcess,
+} from '../../../shared/domain/observation.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from '../collect/artifacts.js';
 import { hostPidIndex } from '../collect/host-procs.js';
@@ -72,7 +78,11 @@ class Recorder {
  * samples, oldest first), so detectors that need behaviour over time see it from one scan. Host-side reads on a
  * local engine, `top` and one-shot stats otherwise. A failed sample is an error entry; the observation goes on.
  */
-export async function observeEngine(docker: Docker, evidence: EngineEvidence, opts: ObserveOptions): Promise<Observation> {
+export async function observeEngine(
+  docker: Docker,
+  evidence: EngineEvidence,
+  opts: ObserveOptions,
+): Promise<Observation> {
   const procRoot = opts.procRoot ?? '/proc';
   const intervalMs = opts.intervalMs ?? observationInterval(opts.durationMs);
   const total = Math.min(MAX_OBSERVATION_SAMPLES, Math.floor(opts.durationMs / intervalMs) + 1);
@@ -80,7 +90,13 @@ export async function observeEngine(docker: Docker, evidence: EngineEvidence, op
   const limit = createLimiter(Math.max(1, opts.concurrency ?? 8));
   const recorders = evidence.containers
     .filter((c) => c.container.state === 'running')
-    .map((c) => new Recorder(c, evidence.engine.local && c.access === 'host' && (c.processes.host?.source.startsWith('host:') ?? false)));
+    .map(
+      (c) =>
+        new Recorder(
+          c,
+          evidence.engine.local && c.access === 'host' && (c.processes.host?.source.startsWith('host:') ?? false),
+        ),
+    );
   const failed = new Set<string>();
   const sampledAt: string[] = [];
   const started = Date.now();
@@ -97,7 +113,16 @@ export async function observeEngine(docker: Docker, evidence: EngineEvidence, op
       recorders.map((r) =>
         limit(async () => {
           try {
-            if (r.host) await recordHost(r, await hostTick(procRoot, (index!.get(r.ev.container.id) ?? []).sort((a, b) => a - b)), at, procRoot);
+            if (r.host)
+              await recordHost(
+                r,
+                await hostTick(
+                  procRoot,
+                  (index!.get(r.ev.container.id) ?? []).sort((a, b) => a - b),
+                ),
+                at,
+                procRoot,
+              );
             else await recordApi(r, docker, at, timeoutMs);
           } catch (e) {
             // One error entry per container and call, not one per sample.
@@ -105,7 +130,12 @@ export async function observeEngine(docker: Docker, evidence: EngineEvidence, op
             if (failed.has(key)) return;
             failed.add(key);
             const err = toAppError(e, `container ${r.ev.container.id.slice(0, 12)}`);
-            evidence.errors.push({ containerId: r.ev.container.id, call: r.host ? 'observe host:/proc' : 'observe top/stats', code: err.code, message: err.message.slice(0, 2048) });
+            evidence.errors.push({
+              containerId: r.ev.container.id,
+              call: r.host ? 'observe host:/proc' : 'observe top/stats',
+              code: err.code,
+              message: err.message.slice(0, 2048),
+            });
           }
         }),
       ),
@@ -146,7 +176,12 @@ async function recordHost(r: Recorder, tick: ContainerTick, at: string, procRoot
   r.samples.push({ at, pids: tick.procs.map((p) => p.pid).slice(0, 4096), sockets: tick.sockets?.length });
   if (tick.sockets) {
     attributeSockets(tick.sockets, r.ev.processes.host?.processes ?? []);
-    r.sockets.push({ containerId: id, source: `host:/proc/PID/net (observed sample ${r.samples.length})`, collectedAt: at, sockets: tick.sockets.slice(0, 100_000) });
+    r.sockets.push({
+      containerId: id,
+      source: `host:/proc/PID/net (observed sample ${r.samples.length})`,
+      collectedAt: at,
+      sockets: tick.sockets.slice(0, 100_000),
+    });
   }
   if (r.prev) {
     const dt = (tick.at - r.prev.at) / 1000;
@@ -169,9 +204,16 @@ async function recordApi(r: Recorder, docker: Docker, at: string, timeoutMs: num
   const id = r.ev.container.id;
   const [top, raw] = await Promise.all([
     withTimeout(apiTop(docker, id), timeoutMs, 'top'),
-    withTimeout(docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }) as unknown as Promise<RawStats>, timeoutMs, 'stats'),
+    withTimeout(
+      docker
+        .getContainer(id)
+        .stats({ stream: false, 'one-shot': true } as { stream: false }) as unknown as Promise<RawStats>,
+      timeoutMs,
+      'stats',
+    ),
   ]);
-  for (const p of top.snapshot.processes) r.see(`${p.pid}:${p.cmdline}`, at, { pid: p.pid, ppid: p.ppid, comm: p.comm, cmdline: p.cmdline });
+  for (const p of top.snapshot.processes)
+    r.see(`${p.pid}:${p.cmdline}`, at, { pid: p.pid, ppid: p.ppid, comm: p.comm, cmdline: p.cmdline });
   r.samples.push({ at, pids: top.snapshot.processes.map((p) => p.pid).slice(0, 4096) });
   if (r.prevRaw) r.stats.push({ ...mapStats(raw, r.prevRaw), at });
   r.prevRaw = raw;
@@ -186,7 +228,15 @@ function finish(r: Recorder, lastAt: string | undefined): void {
   r.ev.sockets.push(...r.sockets);
   r.ev.stats.push(...r.stats);
   r.ev.observation = { samples: r.samples, processes, truncated: r.truncated };
-  if (r.raw.length) r.ev.artifacts.push(artifactRef(r.host ? 'proc' : 'stats', `${r.host ? 'host:/proc/{PID}/{stat,net/*}' : 'GET /containers/{id}/top + stats?one-shot=1'} x${r.raw.length} (observed)`, JSON.stringify(r.raw), r.ev.container.id));
+  if (r.raw.length)
+    r.ev.artifacts.push(
+      artifactRef(
+        r.host ? 'proc' : 'stats',
+        `${r.host ? 'host:/proc/{PID}/{stat,net/*}' : 'GET /containers/{id}/top + stats?one-shot=1'} x${r.raw.length} (observed)`,
+        JSON.stringify(r.raw),
+        r.ev.container.id,
+      ),
+    );
   r.raw = [];
 }
 

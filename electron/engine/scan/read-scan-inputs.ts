@@ -19,11 +19,19 @@ export interface ScanInputs {
  * file and baselines come first (the first matching entry is the one reported), then the allowlist in force.
  * The CLI flags and the UI's scan options both come through here.
  */
-export async function readScanInputs(flags: ScanInputFlags, inForce: () => Suppression[] | Promise<Suppression[]>): Promise<ScanInputs> {
+export async function readScanInputs(
+  flags: ScanInputFlags,
+  inForce: () => Suppression[] | Promise<Suppression[]>,
+): Promise<ScanInputs> {
   const observeMs = flags.observe !== undefined ? parseDuration(flags.observe, '--observe', OBSERVE_BOUNDS) : undefined;
-  const named = [...(flags.suppressionsFile !== undefined ? await loadSuppressionFile(flags.suppressionsFile) : []), ...baselines(flags.baselines ?? [])];
+  const named = [
+    ...(flags.suppressionsFile !== undefined ? await loadSuppressionFile(flags.suppressionsFile) : []),
+    ...baselines(flags.baselines ?? []),
+  ];
   const out: ScanInputs = observeMs !== undefined ? { observeMs } : {};
-  if (flags.suppressionsFile !== undefined || (flags.baselines?.length ?? 0) > 0) out.suppressions = [...named, ...(await inForce())];
-  if (flags.kubeContext !== undefined || (flags.kubeAudit?.length ?? 0) > 0) out.kube = await prepareKubeEvidence({ context: flags.kubeContext, auditFiles: flags.kubeAudit });
+  if (flags.suppressionsFile !== undefined || (flags.baselines?.length ?? 0) > 0)
+    out.suppressions = [...named, ...(await inForce())];
+  if (flags.kubeContext !== undefined || (flags.kubeAudit?.length ?? 0) > 0)
+    out.kube = await prepareKubeEvidence({ context: flags.kubeContext, auditFiles: flags.kubeAudit });
   return out;
 }

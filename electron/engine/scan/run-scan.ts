@@ -42,14 +42,27 @@ export interface ScanOutcome {
 }
 
 /** Collect, then detect: one engine's containers (running and stopped) to a scored ScanResult. */
-export async function runScan(docker: Docker, engine: EngineEvidence['engine'], opts: RunScanOptions = {}): Promise<ScanOutcome> {
+export async function runScan(
+  docker: Docker,
+  engine: EngineEvidence['engine'],
+  opts: RunScanOptions = {},
+): Promise<ScanOutcome> {
   const started = Date.now();
   const collectOpts = {
     ...opts,
     engine,
-    onProgress: (done: number, total: number, message: string) => opts.onProgress?.({ phase: total <= 1 && done === 0 && message.startsWith('listing') ? 'listing' : 'collecting', done, total, message }),
+    onProgress: (done: number, total: number, message: string) =>
+      opts.onProgress?.({
+        phase: total <= 1 && done === 0 && message.startsWith('listing') ? 'listing' : 'collecting',
+        done,
+        total,
+        message,
+      }),
   };
-  const incremental = opts.incremental && opts.local ? await collectIncremental(docker, { ...collectOpts, basis: opts.observeMs ? null : opts.incremental.basis }) : undefined;
+  const incremental =
+    opts.incremental && opts.local
+      ? await collectIncremental(docker, { ...collectOpts, basis: opts.observeMs ? null : opts.incremental.basis })
+      : undefined;
   const evidence = incremental?.evidence ?? (await collectEngineEvidence(docker, collectOpts));
   const reused = incremental?.reused ?? new Set<string>();
   if (opts.observeMs) {
@@ -60,18 +73,38 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
       callTimeoutMs: opts.callTimeoutMs,
       concurrency: opts.concurrency,
       signal: opts.signal,
-      onSample: (done, n) => opts.onProgress?.({ phase: 'collecting', done: Math.min(done, n), total: n, message: `observing: sample ${done} of ${n} (${total} s)` }),
+      onSample: (done, n) =>
+        opts.onProgress?.({
+          phase: 'collecting',
+          done: Math.min(done, n),
+          total: n,
+          message: `observing: sample ${done} of ${n} (${total} s)`,
+        }),
     });
   }
   // Kept evidence already holds its history; only containers read again take on the earlier samples.
   if (opts.previous) carryHistory(evidence, opts.previous, reused);
   if (opts.kube) attachKubeEvidence(evidence, await opts.kube());
   opts.onProgress?.({ phase: 'detecting', done: 0, total: 1, message: 'running detectors' });
-  const detection = runDetectors(evidence, { suppressions: opts.suppressions, policy: opts.policy, detectors: opts.detectors });
+  const detection = runDetectors(evidence, {
+    suppressions: opts.suppressions,
+    policy: opts.policy,
+    detectors: opts.detectors,
+  });
   const errors: ScanError[] = [
     ...evidence.errors,
-    ...(opts.ruleErrors ?? []).slice(0, 200).map((e) => ({ call: `rules ${e.file}:${e.line}`.slice(0, 2048), code: 'RULE_INVALID', message: e.message.slice(0, 2048) })),
-    ...detection.failures.map((f) => ({ call: `detector ${f.detector}`, code: 'DETECTOR_FAILED', message: f.message.slice(0, 2048) })),
+    ...(opts.ruleErrors ?? [])
+      .slice(0, 200)
+      .map((e) => ({
+        call: `rules ${e.file}:${e.line}`.slice(0, 2048),
+        code: 'RULE_INVALID',
+        message: e.message.slice(0, 2048),
+      })),
+    ...detection.failures.map((f) => ({
+      call: `detector ${f.detector}`,
+      code: 'DETECTOR_FAILED',
+      message: f.message.slice(0, 2048),
+    })),
   ];
   const byContainer = new Map<string, Finding[]>();
   for (const f of detection.findings) {
@@ -81,19 +114,48 @@ export async function runScan(docker: Docker, engine: EngineEvidence['engine'], 
     byContainer.set(f.container.id, list);
   }
   const result: ScanResult = {
-    engine: { id: engine.id, name: engine.name, endpoint: engine.endpoint, serverVersion: engine.serverVersion, ...(engine.insecure ? { insecure: engine.insecure } : {}) },
+    engine: {
+      id: engine.id,
+      name: engine.name,
+      endpoint: engine.endpoint,
+      serverVersion: engine.serverVersion,
+      ...(engine.insecure ? { insecure: engine.insecure } : {}),
+    },
     scannedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     containers: evidence.containers
-      .map((c) => ({ id: c.container.id, name: c.container.name, image: c.container.image, state: c.container.state, risk: riskScore(byContainer.get(c.container.id) ?? []) }))
+      .map((c) => ({
+        id: c.container.id,
+        name: c.container.name,
+        image: c.container.image,
+        state: c.container.state,
+        risk: riskScore(byContainer.get(c.container.id) ?? []),
+      }))
       .sort((a, b) => b.risk - a.risk || a.name.localeCompare(b.name)),
     findings: detection.findings,
     errors,
     ...(evidence.observation ? { observation: evidence.observation } : {}),
-    ...(incremental?.reused.size ? { incremental: { reused: incremental.reused.size, collected: evidence.containers.length - incremental.reused.size } } : {}),
+    ...(incremental?.reused.size
+      ? {
+          incremental: {
+            reused: incremental.reused.size,
+            collected: evidence.containers.length - incremental.reused.size,
+          },
+        }
+      : {}),
   };
-  opts.onProgress?.({ phase: 'done', done: 1, total: 1, message: `${result.containers.length} containers, ${result.findings.length} findings` });
-  return { result, evidence, suppressed: detection.suppressed, ...(incremental ? { signatures: incremental.signatures } : {}) };
+  opts.onProgress?.({
+    phase: 'done',
+    done: 1,
+    total: 1,
+    message: `${result.containers.length} containers, ${result.findings.length} findings`,
+  });
+  return {
+    result,
+    evidence,
+    suppressed: detection.suppressed,
+    ...(incremental ? { signatures: incremental.signatures } : {}),
+  };
 }
 
 /** Samples kept per container across scans: enough for a baseline, bounded so memory stays flat. */
@@ -105,7 +167,11 @@ export const HISTORY_MAX_AGE_MS = 6 * 3_600_000;
  * Prepends the socket snapshots and stats samples of the previous scan (same container, same start) to this
  * one's, oldest first, so beaconing and CPU baselines become visible to detectors after repeated scans.
  */
-export function carryHistory(current: EngineEvidence, previous: EngineEvidence, skip: ReadonlySet<string> = new Set()): void {
+export function carryHistory(
+  current: EngineEvidence,
+  previous: EngineEvidence,
+  skip: ReadonlySet<string> = new Set(),
+): void {
   const cutoff = Date.parse(current.collectedAt) - HISTORY_MAX_AGE_MS;
   const before = new Map(previous.containers.map((c) => [c.container.id, c]));
   for (const c of current.containers) {
@@ -114,8 +180,20 @@ export function carryHistory(current: EngineEvidence, previous: EngineEvidence, 
     // A restart starts a new life: its earlier sockets and CPU are not this run's history.
     if (!old || old.container.startedAt !== c.container.startedAt) continue;
     // This scan's own samples all stay (an observed scan has many); the history before them is bounded.
-    c.sockets = [...keepLast(old.sockets.filter((s) => Date.parse(s.collectedAt) >= cutoff), HISTORY_SAMPLES - c.sockets.length), ...c.sockets];
-    c.stats = [...keepLast(old.stats.filter((s) => Date.parse(s.at) >= cutoff), HISTORY_SAMPLES - c.stats.length), ...c.stats];
+    c.sockets = [
+      ...keepLast(
+        old.sockets.filter((s) => Date.parse(s.collectedAt) >= cutoff),
+        HISTORY_SAMPLES - c.sockets.length,
+      ),
+      ...c.sockets,
+    ];
+    c.stats = [
+      ...keepLast(
+        old.stats.filter((s) => Date.parse(s.at) >= cutoff),
+        HISTORY_SAMPLES - c.stats.length,
+      ),
+      ...c.stats,
+    ];
   }
 }
 

@@ -70,7 +70,8 @@ export interface ScanExtras {
 export type { ScanOutcome };
 
 /** The result as clients get it: with the findings an allowlist hid, a field left out when nothing was hidden. */
-export const reportedResult = (o: Pick<ScanOutcome, 'result' | 'suppressed'>): ScanResult => (o.suppressed.length ? { ...o.result, suppressed: o.suppressed } : o.result);
+export const reportedResult = (o: Pick<ScanOutcome, 'result' | 'suppressed'>): ScanResult =>
+  o.suppressed.length ? { ...o.result, suppressed: o.suppressed } : o.result;
 
 const noop = () => undefined;
 
@@ -117,7 +118,9 @@ export class ScanService {
     if (inFlight?.key === key) return inFlight.outcome;
     // A request with other options (a baseline, another since) must not be answered by the scan already running:
     // it starts when that one ends, so the engine still sees one scan at a time.
-    const start = inFlight ? inFlight.outcome.then(noop, noop).then(() => this.scan(engineId, since, extra)) : this.scan(engineId, since, extra);
+    const start = inFlight
+      ? inFlight.outcome.then(noop, noop).then(() => this.scan(engineId, since, extra))
+      : this.scan(engineId, since, extra);
     const outcome: Promise<ScanOutcome> = start.finally(() => {
       if (this.running.get(engineId)?.outcome === outcome) this.running.delete(engineId);
     });
@@ -166,7 +169,8 @@ export class ScanService {
 
   handlers(): Pick<Required<PartialHandlers>, 'scan.run' | 'scan.latest' | 'evidence.latest'> {
     return {
-      'scan.run': async ({ engineId, since, options }, ctx) => reportedResult(await this.run(engineId, since, { ...(await this.extrasFor(options)), signal: ctx.signal })),
+      'scan.run': async ({ engineId, since, options }, ctx) =>
+        reportedResult(await this.run(engineId, since, { ...(await this.extrasFor(options)), signal: ctx.signal })),
       'scan.latest': async ({ engineId }) => {
         const o = this.latestOutcome(engineId);
         return o && reportedResult(o);
@@ -182,13 +186,26 @@ export class ScanService {
     const inputs = await readScanInputs(o, inForce);
     // A scan judged by a named case's allowlist uses it even without a file or baseline.
     const suppressions = inputs.suppressions ?? (o.allowlistCase !== undefined ? await inForce() : undefined);
-    return { suppressions, kube: inputs.kube, observeMs: inputs.observeMs, exec: o.exec, stats: o.stats, namespaces: o.namespaces, rulesDir: o.rulesDir };
+    return {
+      suppressions,
+      kube: inputs.kube,
+      observeMs: inputs.observeMs,
+      exec: o.exec,
+      stats: o.stats,
+      namespaces: o.namespaces,
+      rulesDir: o.rulesDir,
+    };
   }
 
   private async collectOne(engineId: string, containerId: string): Promise<ContainerEvidence> {
     const docker = await this.engines.client(engineId);
     const local = await engineLooksLocal(this.engines.config(engineId));
-    return collectContainerEvidence(docker, containerId, { engineId, local, procRoot: this.opts.procRoot, callTimeoutMs: this.opts.callTimeoutMs });
+    return collectContainerEvidence(docker, containerId, {
+      engineId,
+      local,
+      procRoot: this.opts.procRoot,
+      callTimeoutMs: this.opts.callTimeoutMs,
+    });
   }
 
   private async scan(engineId: string, since: string | undefined, extra: ScanExtras): Promise<ScanOutcome> {
@@ -196,7 +213,8 @@ export class ScanService {
     const config = this.engines.config(engineId);
     this.lastRequest.set(engineId, { since, extra: { ...extra, observeMs: undefined, signal: undefined } });
     const suppressions = extra.suppressions ?? (await this.opts.suppressions?.()) ?? [];
-    const emitProgress = (p: ScanPhase) => this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) });
+    const emitProgress = (p: ScanPhase) =>
+      this.bus.emit('scan.progress', { scanId, ...p, message: p.message?.slice(0, 512) });
     let done: ScanPhase | undefined;
     const onProgress = (p: ScanPhase) => {
       // "done" waits until the result is stored, so a UI that reloads on it sees this scan, not the last one.
@@ -206,44 +224,94 @@ export class ScanService {
     const settings = JSON.stringify([since ?? null, Boolean(extra.exec), extra.stats ?? null]);
     const incremental = extra.incremental ?? this.opts.incremental ?? false;
     const held = this.bases.get(engineId);
-    const basis = incremental && held?.settings === settings && this.latestEvidence(engineId) ? { evidence: this.latestEvidence(engineId)!, signatures: held.signatures } : null;
+    const basis =
+      incremental && held?.settings === settings && this.latestEvidence(engineId)
+        ? { evidence: this.latestEvidence(engineId)!, signatures: held.signatures }
+        : null;
     try {
       const outcome =
         config.endpoint.type === 'kubernetes'
           ? await this.scanCluster(config, config.endpoint.context, extra, suppressions, onProgress)
-          : await this.scanEngine(engineId, since, { ...extra, incremental }, suppressions, onProgress, basis, await this.rules(extra));
+          : await this.scanEngine(
+              engineId,
+              since,
+              { ...extra, incremental },
+              suppressions,
+              onProgress,
+              basis,
+              await this.rules(extra),
+            );
       this.latestByEngine.set(engineId, outcome);
       if (outcome.signatures) this.bases.set(engineId, { signatures: outcome.signatures, settings });
       else this.bases.delete(engineId);
       if (done) emitProgress(done);
-      for (const key of [...this.containerCache.keys()]) if (key.startsWith(`${engineId}\u0000`)) this.containerCache.delete(key);
+      for (const key of [...this.containerCache.keys()])
+        if (key.startsWith(`${engineId}\u0000`)) this.containerCache.delete(key);
       return outcome;
     } catch (e) {
       const err = toAppError(e, `engine "${config.name}"`);
-      if (['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'].includes(err.code)) this.engines.markLost(engineId, err.message);
+      if (['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'].includes(err.code))
+        this.engines.markLost(engineId, err.message);
       throw err;
     }
   }
 
   /** A kubeconfig context: the cluster's inventory through its API server (see runKubeScan). */
-  private scanCluster(config: EngineConfig, context: string, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void): Promise<ScanOutcome> {
-    return runKubeScan({ context, env: this.opts.env, home: this.opts.home, engine: { id: config.id, name: config.name }, namespaces: extra.namespaces, audit: extra.kube, suppressions, timeoutMs: this.opts.callTimeoutMs, onProgress });
+  private scanCluster(
+    config: EngineConfig,
+    context: string,
+    extra: ScanExtras,
+    suppressions: Suppression[],
+    onProgress: (p: ScanPhase) => void,
+  ): Promise<ScanOutcome> {
+    return runKubeScan({
+      context,
+      env: this.opts.env,
+      home: this.opts.home,
+      engine: { id: config.id, name: config.name },
+      namespaces: extra.namespaces,
+      audit: extra.kube,
+      suppressions,
+      timeoutMs: this.opts.callTimeoutMs,
+      onProgress,
+    });
   }
 
   /** The rules in force for one scan: the scan's own directory (which must exist), else the service's (which may not). */
   private async rules(extra: ScanExtras): Promise<LoadedRules | undefined> {
     const dir = extra.rulesDir ?? this.opts.rulesDir;
-    return dir === undefined ? undefined : loadRulesDir(dir, DETECTORS.map((d) => d.meta.id), extra.rulesDir === undefined);
+    return dir === undefined
+      ? undefined
+      : loadRulesDir(
+          dir,
+          DETECTORS.map((d) => d.meta.id),
+          extra.rulesDir === undefined,
+        );
   }
 
-  private async scanEngine(engineId: string, since: string | undefined, extra: ScanExtras, suppressions: Suppression[], onProgress: (p: ScanPhase) => void, basis: ScanBasis | null, rules?: LoadedRules): Promise<ScanOutcome> {
+  private async scanEngine(
+    engineId: string,
+    since: string | undefined,
+    extra: ScanExtras,
+    suppressions: Suppression[],
+    onProgress: (p: ScanPhase) => void,
+    basis: ScanBasis | null,
+    rules?: LoadedRules,
+  ): Promise<ScanOutcome> {
     const config = this.engines.config(engineId);
     const docker = await this.engines.client(engineId);
     const state = this.engines.state(engineId);
     const local = await engineLooksLocal(config);
     return runScan(
       docker,
-      { id: config.id, name: config.name, endpoint: endpointUrl(config.endpoint), serverVersion: state.serverVersion, local, insecure: insecureTransport(config.endpoint) },
+      {
+        id: config.id,
+        name: config.name,
+        endpoint: endpointUrl(config.endpoint),
+        serverVersion: state.serverVersion,
+        local,
+        insecure: insecureTransport(config.endpoint),
+      },
       {
         since,
         local,
@@ -253,7 +321,9 @@ export class ScanService {
         exec: extra.exec,
         stats: extra.stats,
         suppressions,
-        ...(rules && (rules.detectors.length || rules.errors.length) ? { detectors: [...DETECTORS, ...rules.detectors], ruleErrors: rules.errors } : {}),
+        ...(rules && (rules.detectors.length || rules.errors.length)
+          ? { detectors: [...DETECTORS, ...rules.detectors], ruleErrors: rules.errors }
+          : {}),
         kube: extra.kube,
         observeMs: extra.observeMs,
         incremental: extra.incremental ? { basis } : undefined,

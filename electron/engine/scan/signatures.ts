@@ -31,7 +31,12 @@ export async function containerSignature(procRoot: string, s: SignatureInput): P
   const pids = [...s.pids].sort((a, b) => a - b);
   // Small procfs files on this thread; the TCP tables (milliseconds of kernel work each) in the pool, side by side.
   const first = pids[0];
-  const tables = first === undefined ? [] : NET_TABLES.map((t) => (t.startsWith('tcp') ? textPooled(`${procRoot}/${first}/net/${t}`) : textSync(`${procRoot}/${first}/net/${t}`)));
+  const tables =
+    first === undefined
+      ? []
+      : NET_TABLES.map((t) =>
+          t.startsWith('tcp') ? textPooled(`${procRoot}/${first}/net/${t}`) : textSync(`${procRoot}/${first}/net/${t}`),
+        );
   for (const pid of pids) {
     const text = textSync(`${procRoot}/${pid}/stat`);
     const st = text === null ? null : parseStat(text);
@@ -43,7 +48,8 @@ export async function containerSignature(procRoot: string, s: SignatureInput): P
     const mountinfo = textSync(`${procRoot}/${first}/mountinfo`) ?? '';
     const mounts = parseMounts(mountinfo);
     const all = new Set(mounts.map((m) => m.mountPoint));
-    for (const m of scratchTmpfsMounts(mounts)) if (SCRATCH_TMPFS.includes(m)) await digestTree(h, `${procRoot}/${first}/root`, m, all);
+    for (const m of scratchTmpfsMounts(mounts))
+      if (SCRATCH_TMPFS.includes(m)) await digestTree(h, `${procRoot}/${first}/root`, m, all);
   }
   return h.digest('hex');
 }
@@ -62,11 +68,20 @@ function socketRows(text: string): string {
     .join('\n');
 }
 
-async function digestTree(h: ReturnType<typeof createHash>, root: string, start: string, skip?: Set<string>): Promise<void> {
-  const walk = await walkTree(root, MAX_ENTRIES, { start, skip: skip && new Set([...skip].filter((m) => m !== start)) });
+async function digestTree(
+  h: ReturnType<typeof createHash>,
+  root: string,
+  start: string,
+  skip?: Set<string>,
+): Promise<void> {
+  const walk = await walkTree(root, MAX_ENTRIES, {
+    start,
+    skip: skip && new Set([...skip].filter((m) => m !== start)),
+  });
   // Past the bound nothing can be promised: a random salt makes the digest differ from every earlier one.
   if (walk.truncated) h.update(String(Math.random()));
-  for (const e of walk.entries) h.update(`${e.path}\0${e.stat.mtimeMs}\0${e.stat.ctimeMs}\0${e.stat.size}\0${e.stat.mode}\n`);
+  for (const e of walk.entries)
+    h.update(`${e.path}\0${e.stat.mtimeMs}\0${e.stat.ctimeMs}\0${e.stat.size}\0${e.stat.mode}\n`);
 }
 
 /** Where a container's upper dir is, from evidence of an earlier scan. */

@@ -98,7 +98,8 @@ export class ChannelPool {
   }
 
   acquire(kind: ChannelKind): Promise<ClientChannel> {
-    if (this.closed) return Promise.reject(new AppError('ENGINE_UNREACHABLE', `The ssh session to ${this.o.target} was closed`));
+    if (this.closed)
+      return Promise.reject(new AppError('ENGINE_UNREACHABLE', `The ssh session to ${this.o.target} was closed`));
     return new Promise((resolve, reject) => {
       const now = Date.now();
       this.queue.push({ kind, resolve, reject, since: now });
@@ -190,16 +191,23 @@ export class ChannelPool {
       this.retire(this.idle.find((ch) => this.meta.get(ch)!.conn === full)!);
       return false;
     }
-    if (this.needsConnection(w)) void this.addConnection().then(() => this.pump(), () => undefined);
+    if (this.needsConnection(w))
+      void this.addConnection().then(
+        () => this.pump(),
+        () => undefined,
+      );
     return false;
   }
 
   private wakeAt(t: number): void {
     if (this.wake) return;
-    this.wake = setTimeout(() => {
-      this.wake = undefined;
-      this.pump();
-    }, Math.max(0, t - Date.now()));
+    this.wake = setTimeout(
+      () => {
+        this.wake = undefined;
+        this.pump();
+      },
+      Math.max(0, t - Date.now()),
+    );
   }
 
   /** Streams may fill further connections, but only half of the first one: requests keep the rest. */
@@ -255,7 +263,9 @@ export class ChannelPool {
           this.failures = 0;
           return;
         }
-        this.openBlockedUntil = Date.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures - 1, 10)) * (0.5 + Math.random() / 2);
+        this.openBlockedUntil =
+          Date.now() +
+          Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures - 1, 10)) * (0.5 + Math.random() / 2);
         this.pump();
       },
     );
@@ -265,7 +275,15 @@ export class ChannelPool {
     this.connecting ??= this.o
       .openConnection()
       .then((client) => {
-        const conn: Conn = { client, primary: this.conns.length === 0, cap: this.learnedCap ?? this.o.maxChannels, open: new Set(), pending: 0, streams: 0, closed: false };
+        const conn: Conn = {
+          client,
+          primary: this.conns.length === 0,
+          cap: this.learnedCap ?? this.o.maxChannels,
+          open: new Set(),
+          pending: 0,
+          streams: 0,
+          closed: false,
+        };
         if (this.closed) {
           client.end();
           throw new AppError('ENGINE_UNREACHABLE', `The ssh session to ${this.o.target} was closed`);
@@ -336,19 +354,27 @@ export class ChannelPool {
   /** Queued acquires fail only when nothing in the pool moved for stallMs (a hung server), not for a long queue. */
   private armStallCheck(): void {
     if (this.stallTimer) return;
-    this.stallTimer = setInterval(() => {
-      if (this.queue.length === 0) {
-        clearInterval(this.stallTimer);
-        this.stallTimer = undefined;
-        return;
-      }
-      const now = Date.now();
-      const stale = this.queue.filter((w) => now - Math.max(w.since, this.lastProgress) > this.o.stallMs);
-      for (const w of stale) {
-        this.queue.splice(this.queue.indexOf(w), 1);
-        w.reject(new AppError('ENGINE_TIMEOUT', `${this.o.target} gave no ssh channel for ${Math.round(this.o.stallMs / 1000)} s`));
-      }
-    }, Math.min(1000, this.o.stallMs));
+    this.stallTimer = setInterval(
+      () => {
+        if (this.queue.length === 0) {
+          clearInterval(this.stallTimer);
+          this.stallTimer = undefined;
+          return;
+        }
+        const now = Date.now();
+        const stale = this.queue.filter((w) => now - Math.max(w.since, this.lastProgress) > this.o.stallMs);
+        for (const w of stale) {
+          this.queue.splice(this.queue.indexOf(w), 1);
+          w.reject(
+            new AppError(
+              'ENGINE_TIMEOUT',
+              `${this.o.target} gave no ssh channel for ${Math.round(this.o.stallMs / 1000)} s`,
+            ),
+          );
+        }
+      },
+      Math.min(1000, this.o.stallMs),
+    );
     this.stallTimer.unref?.();
   }
 }

@@ -2,7 +2,10 @@ import { AppError } from '../../../shared/errors.js';
 
 /** Reads HOST, HOST:PORT, [HOST]:PORT (known_hosts form, also IPv6) or ssh://[user@]HOST[:PORT]; the port defaults to 22. */
 export function parseHostPort(raw: string): { host: string; port: number } {
-  let s = raw.trim().replace(/^ssh:\/\//, '').replace(/\/.*$/, '');
+  let s = raw
+    .trim()
+    .replace(/^ssh:\/\//, '')
+    .replace(/\/.*$/, '');
   s = s.slice(s.lastIndexOf('@') + 1);
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
   const plain = /^([^:[\]\s]+)(?::(\d+))?$/.exec(s);

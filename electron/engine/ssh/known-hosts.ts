@@ -28,7 +28,8 @@ export const knownHostsName = (host: string, port: number) => (port === 22 ? hos
  * Names are not hashed: the analyst should be able to read and audit what Stowaway trusted.
  */
 export function knownHostsLine(host: string, port: number, keyBlob: Buffer): string {
-  if (!/^[A-Za-z0-9._:-]+$/.test(host) || host.length > 255) throw new Error(`"${host.slice(0, 80)}" is not a host name or address that can go in known_hosts`);
+  if (!/^[A-Za-z0-9._:-]+$/.test(host) || host.length > 255)
+    throw new Error(`"${host.slice(0, 80)}" is not a host name or address that can go in known_hosts`);
   return `${knownHostsName(host, port)} ${keyType(keyBlob)} ${keyBlob.toString('base64')}`;
 }
 
@@ -102,6 +103,13 @@ function hostMatches(patterns: string, name: string): boolean {
 
 function globMatch(pattern: string, s: string): boolean {
   if (!/[*?]/.test(pattern)) return pattern === s;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\[/g, '\\[')
+      .replace(/\]/g, '\\]')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(s);
 }

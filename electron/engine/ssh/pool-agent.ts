@@ -16,7 +16,10 @@ interface PendingRequest extends http.ClientRequest {
 export class ChannelAgent extends http.Agent {
   private readonly wired = new WeakSet<ClientChannel>();
 
-  constructor(private readonly pool: ChannelPool, keepAlive: boolean) {
+  constructor(
+    private readonly pool: ChannelPool,
+    keepAlive: boolean,
+  ) {
     super({ keepAlive });
     // http emits 'free' on a socket whose response ended with a reusable connection; the pool takes it back.
     this.removeAllListeners('free');

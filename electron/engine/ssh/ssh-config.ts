@@ -56,7 +56,13 @@ function hostMatches(patterns: string[], alias: string): boolean {
   for (const p of patterns) {
     const negated = p.startsWith('!');
     const pat = negated ? p.slice(1) : p;
-    const re = new RegExp(`^${pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    const re = new RegExp(
+      `^${pat
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      'i',
+    );
     if (re.test(alias)) {
       if (negated) return false;
       ok = true;
@@ -65,4 +71,5 @@ function hostMatches(patterns: string[], alias: string): boolean {
   return ok;
 }
 
-const expandHome = (p: string, home: string) => (p === '~' ? home : p.startsWith('~/') ? path.join(home, p.slice(2)) : p);
+const expandHome = (p: string, home: string) =>
+  p === '~' ? home : p.startsWith('~/') ? path.join(home, p.slice(2)) : p;

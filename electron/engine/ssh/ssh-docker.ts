@@ -12,7 +12,14 @@ import { boundStreamsUntilHeaders } from '../docker/stream-timeouts.js';
 import { ChannelPool } from './channel-pool.js';
 import { ChannelAgent } from './pool-agent.js';
 import { readSshConfig } from './ssh-config.js';
-import { checkHostKey, fingerprint, keyType, knownHostsName, readKnownHosts, type HostKeyVerdict } from './known-hosts.js';
+import {
+  checkHostKey,
+  fingerprint,
+  keyType,
+  knownHostsName,
+  readKnownHosts,
+  type HostKeyVerdict,
+} from './known-hosts.js';
 
 const { Client, utils } = ssh2;
 
@@ -89,7 +96,8 @@ export class SshSession {
   private dial(conn: SshClient): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       conn.exec('docker system dial-stdio', (err, stream) => {
-        if (err) return reject(/open failed|Channel open failure/i.test(err.message) ? err : toAppError(err, this.target));
+        if (err)
+          return reject(/open failed|Channel open failure/i.test(err.message) ? err : toAppError(err, this.target));
         let stderr = '';
         stream.stderr.on('data', (d: Buffer) => {
           if (stderr.length < 2000) stderr += d.toString('utf8');
@@ -98,16 +106,33 @@ export class SshSession {
         const fail = (e: Error) => (stream as unknown as { destroy(e: Error): void }).destroy(e);
         stream.on('exit', (code: number | null) => {
           if (code === 127 || /not found/.test(stderr)) {
-            fail(new AppError('ENGINE_ERROR', `${this.target} has no \`docker\` command on the PATH of non-interactive ssh sessions; Stowaway needs it for \`docker system dial-stdio\``));
+            fail(
+              new AppError(
+                'ENGINE_ERROR',
+                `${this.target} has no \`docker\` command on the PATH of non-interactive ssh sessions; Stowaway needs it for \`docker system dial-stdio\``,
+              ),
+            );
           } else if (code && code !== 0) {
-            fail(new AppError('ENGINE_UNREACHABLE', `\`docker system dial-stdio\` on ${this.target} failed: ${stderr.split('\n')[0]!.slice(0, 300) || `exit ${code}`}`));
+            fail(
+              new AppError(
+                'ENGINE_UNREACHABLE',
+                `\`docker system dial-stdio\` on ${this.target} failed: ${stderr.split('\n')[0]!.slice(0, 300) || `exit ${code}`}`,
+              ),
+            );
           }
         });
         awaitPing(stream, this.opts.timeoutMs * 2).then(
           () => resolve(withSocketShims(stream, this.target)),
           (e: Error) => {
             stream.close();
-            reject(e instanceof AppError ? e : new AppError('ENGINE_UNREACHABLE', `\`docker system dial-stdio\` on ${this.target} did not answer: ${e.message}`));
+            reject(
+              e instanceof AppError
+                ? e
+                : new AppError(
+                    'ENGINE_UNREACHABLE',
+                    `\`docker system dial-stdio\` on ${this.target} did not answer: ${e.message}`,
+                  ),
+            );
           },
         );
       });
@@ -119,7 +144,13 @@ export class SshSession {
     const home = this.opts.home ?? os.homedir();
     // Host aliases from ~/.ssh/config, as the docker CLI's ssh would apply them; the endpoint's own values win.
     const { host, port, knownFiles, cfg } = resolveSshHost(this.endpoint, home, this.opts.trustedKnownHosts);
-    const endpoint: SshEndpoint = { ...this.endpoint, host, port, user: this.endpoint.user ?? cfg.user, identityFile: this.endpoint.identityFile ?? cfg.identityFile };
+    const endpoint: SshEndpoint = {
+      ...this.endpoint,
+      host,
+      port,
+      user: this.endpoint.user ?? cfg.user,
+      identityFile: this.endpoint.identityFile ?? cfg.identityFile,
+    };
     const known = readKnownHosts(knownFiles);
     let verdict: { v: HostKeyVerdict; key: Buffer } | undefined;
     const auth = authConfig(endpoint, env, home);
@@ -148,11 +179,13 @@ export class SshSession {
       });
       conn.on('error', (err) => {
         if (isReady) return;
-        if (verdict && verdict.v.status !== 'known') return reject(hostKeyError(verdict.v, verdict.key, host, port, known.files));
+        if (verdict && verdict.v.status !== 'known')
+          return reject(hostKeyError(verdict.v, verdict.key, host, port, known.files));
         reject(toAppError(err, this.target));
       });
       conn.once('close', () => {
-        if (!isReady) reject(new AppError('ENGINE_UNREACHABLE', `${this.target} closed the ssh connection during the handshake`));
+        if (!isReady)
+          reject(new AppError('ENGINE_UNREACHABLE', `${this.target} closed the ssh connection during the handshake`));
       });
       conn.connect(config);
     });
@@ -168,23 +201,44 @@ export function resolveSshHost(ep: SshEndpoint, home: string, trustedKnownHosts?
   const cfg = readSshConfig(home, ep.host);
   const host = cfg.hostName ?? ep.host;
   const port = ep.port !== 22 ? ep.port : (cfg.port ?? 22);
-  const knownFiles = ep.knownHostsPath ? [ep.knownHostsPath] : [cfg.userKnownHostsFile ?? path.join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+  const knownFiles = ep.knownHostsPath
+    ? [ep.knownHostsPath]
+    : [cfg.userKnownHostsFile ?? path.join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
   if (trustedKnownHosts) knownFiles.push(trustedKnownHosts);
   return { host, port, knownFiles, cfg };
 }
 
 /** A dockerode client whose every request travels over the persistent ssh session. */
-export function createSshDockerClient(endpoint: SshEndpoint, opts: SshDockerOptions): { docker: Docker; session: SshSession } {
+export function createSshDockerClient(
+  endpoint: SshEndpoint,
+  opts: SshDockerOptions,
+): { docker: Docker; session: SshSession } {
   const session = new SshSession(endpoint, opts);
   const agent = new ChannelAgent(session.pool, opts.keepAlive ?? true);
-  const docker = boundStreamsUntilHeaders(dockerFor({ protocol: 'http', host: 'docker', port: 80, agent, timeout: opts.timeoutMs, version: opts.apiVersion } as Docker.DockerOptions), opts.timeoutMs);
+  const docker = boundStreamsUntilHeaders(
+    dockerFor({
+      protocol: 'http',
+      host: 'docker',
+      port: 80,
+      agent,
+      timeout: opts.timeoutMs,
+      version: opts.apiVersion,
+    } as Docker.DockerOptions),
+    opts.timeoutMs,
+  );
   return { docker, session };
 }
 
-function authConfig(endpoint: SshEndpoint, env: NodeJS.ProcessEnv, home: string): Pick<ConnectConfig, 'agent' | 'privateKey'> {
+function authConfig(
+  endpoint: SshEndpoint,
+  env: NodeJS.ProcessEnv,
+  home: string,
+): Pick<ConnectConfig, 'agent' | 'privateKey'> {
   const out: Pick<ConnectConfig, 'agent' | 'privateKey'> = {};
   if (env.SSH_AUTH_SOCK) out.agent = env.SSH_AUTH_SOCK;
-  const candidates = endpoint.identityFile ? [endpoint.identityFile] : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => path.join(home, '.ssh', f));
+  const candidates = endpoint.identityFile
+    ? [endpoint.identityFile]
+    : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => path.join(home, '.ssh', f));
   for (const file of candidates) {
     if (!existsSync(file)) {
       if (endpoint.identityFile) throw new AppError('SSH_AUTH_FAILED', `The identity file ${file} does not exist`);
@@ -195,16 +249,28 @@ function authConfig(endpoint: SshEndpoint, env: NodeJS.ProcessEnv, home: string)
     if (parsed instanceof Error) {
       // Passphrases are never stored: an encrypted key must come through ssh-agent.
       if (/passphrase|encrypted/i.test(parsed.message)) {
-        if (endpoint.identityFile && !out.agent) throw new AppError('SSH_AUTH_FAILED', `The identity file ${file} is encrypted; load it into ssh-agent (ssh-add) and set SSH_AUTH_SOCK`);
+        if (endpoint.identityFile && !out.agent)
+          throw new AppError(
+            'SSH_AUTH_FAILED',
+            `The identity file ${file} is encrypted; load it into ssh-agent (ssh-add) and set SSH_AUTH_SOCK`,
+          );
         continue;
       }
-      if (endpoint.identityFile) throw new AppError('SSH_AUTH_FAILED', `The identity file ${file} is not a private key Stowaway can read: ${parsed.message}`);
+      if (endpoint.identityFile)
+        throw new AppError(
+          'SSH_AUTH_FAILED',
+          `The identity file ${file} is not a private key Stowaway can read: ${parsed.message}`,
+        );
       continue;
     }
     out.privateKey = key;
     break;
   }
-  if (!out.agent && !out.privateKey) throw new AppError('SSH_AUTH_FAILED', `No ssh key for ${knownHostsName(endpoint.host, endpoint.port)}: start ssh-agent (SSH_AUTH_SOCK) or choose an identity file`);
+  if (!out.agent && !out.privateKey)
+    throw new AppError(
+      'SSH_AUTH_FAILED',
+      `No ssh key for ${knownHostsName(endpoint.host, endpoint.port)}: start ssh-agent (SSH_AUTH_SOCK) or choose an identity file`,
+    );
   return out;
 }
 
@@ -213,7 +279,14 @@ function hostKeyError(v: HostKeyVerdict, key: Buffer, host: string, port: number
   const type = keyType(key);
   const name = knownHostsName(host, port);
   const recorded = v.status === 'mismatch' && v.recorded ? fingerprint(v.recorded) : undefined;
-  const details = { fingerprint: fp, keyType: type, host: name, port, knownHosts: files, recordedFingerprint: recorded };
+  const details = {
+    fingerprint: fp,
+    keyType: type,
+    host: name,
+    port,
+    knownHosts: files,
+    recordedFingerprint: recorded,
+  };
   if (v.status === 'mismatch' || v.status === 'revoked') {
     const where = `${files.length ? files.join(', ') : 'known_hosts'} line ${v.line}${recorded ? ` (recorded ${recorded})` : ''}`;
     return new AppError(
@@ -274,7 +347,11 @@ function withSocketShims(stream: ClientChannel, target: string): ClientChannel {
     // Upgraded sockets (exec, attach) are detached from their request; http reports a socket error on the request.
     const req = s._httpMessage as (EventEmitter & { res?: { complete: boolean } }) | null | undefined;
     sshDestroy();
-    const failure = err ?? (req?.res && !req.res.complete ? new AppError('ENGINE_TIMEOUT', `${target} stopped answering in the middle of a response; the call was cut`) : undefined);
+    const failure =
+      err ??
+      (req?.res && !req.res.complete
+        ? new AppError('ENGINE_TIMEOUT', `${target} stopped answering in the middle of a response; the call was cut`)
+        : undefined);
     if (failure && req && req.listenerCount('error') > 0) process.nextTick(() => stream.emit('error', failure));
     return stream;
   };

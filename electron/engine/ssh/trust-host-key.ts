@@ -49,7 +49,13 @@ export function fetchHostKey(host: string, port: number, timeoutMs: number): Pro
     conn.on('close', () => {
       done();
       if (key) resolve(key);
-      else reject(new AppError('ENGINE_UNREACHABLE', `${knownHostsName(host, port)} closed the connection before presenting a host key`));
+      else
+        reject(
+          new AppError(
+            'ENGINE_UNREACHABLE',
+            `${knownHostsName(host, port)} closed the connection before presenting a host key`,
+          ),
+        );
     });
     conn.connect({
       host,
@@ -79,7 +85,11 @@ export async function trustHostKey(req: TrustRequest): Promise<TrustResult> {
   const line = knownHostsLine(req.host, req.port, key);
   const details = { host: name, port: req.port, fingerprint: fp, keyType: type, expectedFingerprint: req.fingerprint };
   if (fp !== req.fingerprint) {
-    throw new AppError('SSH_HOST_KEY_MISMATCH', `${name} presents the ${type} key ${fp}, not the fingerprint you verified (${req.fingerprint}). Nothing was trusted; check the fingerprint with the host's administrator again.`, details);
+    throw new AppError(
+      'SSH_HOST_KEY_MISMATCH',
+      `${name} presents the ${type} key ${fp}, not the fingerprint you verified (${req.fingerprint}). Nothing was trusted; check the fingerprint with the host's administrator again.`,
+      details,
+    );
   }
   const files = [...req.knownFiles.filter((f) => f !== file), file];
   const known = readKnownHosts(files);

@@ -23,7 +23,11 @@ export class AsciicastRecorder {
   private cut = false;
   readonly started: number;
 
-  constructor(header: CastHeader, private readonly sink: (line: string) => void, started = Date.now()) {
+  constructor(
+    header: CastHeader,
+    private readonly sink: (line: string) => void,
+    started = Date.now(),
+  ) {
     this.started = started;
     this.push(
       JSON.stringify({

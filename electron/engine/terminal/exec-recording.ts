@@ -1,5 +1,17 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AsciicastRecorder, castLine, type CastHeader } from './asciicast.js';
@@ -72,10 +84,17 @@ export class ExecRecording {
     this.recorder = new AsciicastRecorder(header, (line) => this.writeCast(line), journal.startedMs);
   }
 
-  static start(dataDir: string, j: Omit<ExecJournal, 'version' | 'base' | 'pid' | 'startedAt' | 'startedMs'>, header: CastHeader): ExecRecording {
+  static start(
+    dataDir: string,
+    j: Omit<ExecJournal, 'version' | 'base' | 'pid' | 'startedAt' | 'startedMs'>,
+    header: CastHeader,
+  ): ExecRecording {
     const startedMs = Date.now();
     const startedAt = new Date(startedMs).toISOString();
-    const base = `${startedAt.replace(/[:.]/g, '-')}-${j.containerId.slice(0, 12)}-${j.sessionId}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+    const base = `${startedAt.replace(/[:.]/g, '-')}-${j.containerId.slice(0, 12)}-${j.sessionId}`.replace(
+      /[^A-Za-z0-9_.-]/g,
+      '_',
+    );
     return new ExecRecording(dataDir, { version: 1, ...j, base, pid: process.pid, startedAt, startedMs }, header);
   }
 
@@ -184,7 +203,14 @@ export function sealCutOff(dataDir: string, j: ExecJournal): SealedRecording {
         return false;
       }
     });
-    whole.push(castLine(j.startedMs, 'o', '\r\n[recording cut off: the process hosting the session ended before it closed]\r\n', lastWrite));
+    whole.push(
+      castLine(
+        j.startedMs,
+        'o',
+        '\r\n[recording cut off: the process hosting the session ended before it closed]\r\n',
+        lastWrite,
+      ),
+    );
     writeFileSync(f.castPart, `${whole.join('\n')}\n`, { mode: 0o600 });
   }
   return sealFiles(dataDir, j);

@@ -23,7 +23,8 @@ const BEL = 0x07;
 
 // Bidi overrides and isolates, zero-width characters and the BOM, besides C0, DEL and C1: the set shared/text.ts hides.
 // eslint-disable-next-line no-control-regex
-const SPECIAL_RUN = /[\u0000-\u0007\u000b-\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const SPECIAL_RUN =
+  /[\u0000-\u0007\u000b-\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const WHOLE_CSI = /\u001b\[([0-9;:]{0,64})([mCDGKJ])/y;
 /** Controls with an effect confined to the current line (BS, TAB, LF, CR). */
 const LINE_CONTROLS = new Set([0x08, 0x09, 0x0a, 0x0d]);
@@ -37,7 +38,8 @@ export function visibleChar(c: string): string {
 /** A string in which every control and invisible character is shown. */
 export function visibleText(s: string): string {
   let out = '';
-  for (const c of s) out += isSpecial(c.charCodeAt(0)) || LINE_CONTROLS.has(c.charCodeAt(0)) || c === ESC ? visibleChar(c) : c;
+  for (const c of s)
+    out += isSpecial(c.charCodeAt(0)) || LINE_CONTROLS.has(c.charCodeAt(0)) || c === ESC ? visibleChar(c) : c;
   return out;
 }
 
@@ -138,7 +140,8 @@ export class TerminalSanitizer {
   private pending(): string {
     const s = this.state;
     if (s.kind === 'escape') return visibleChar(ESC);
-    if (s.kind === 'csi' && !s.overlong) return visibleChar(s.intro) + (s.intro === ESC ? '[' : '') + visibleText(s.buf);
+    if (s.kind === 'csi' && !s.overlong)
+      return visibleChar(s.intro) + (s.intro === ESC ? '[' : '') + visibleText(s.buf);
     if (s.kind === 'string') return (s.esc ? visibleChar(ESC) : '') + this.hiddenNote(s);
     return '';
   }

@@ -31,7 +31,20 @@ export interface TerminalOptions {
 export interface ExecCustody {
   currentCase(): string | undefined;
   record(caseId: string, detail: string, actor: string): void;
-  store(caseId: string, data: Buffer, meta: { kind: string; sourceCall: string; engineId: string; containerId: string; collectedAt: string; collectedBy: string; mediaType: string }, actor: string): { sha256: string };
+  store(
+    caseId: string,
+    data: Buffer,
+    meta: {
+      kind: string;
+      sourceCall: string;
+      engineId: string;
+      containerId: string;
+      collectedAt: string;
+      collectedBy: string;
+      mediaType: string;
+    },
+    actor: string,
+  ): { sha256: string };
 }
 
 /** An exec started elsewhere than a Docker engine (a pod's `pods/exec`): its TTY stream and how to steer it. */
@@ -73,7 +86,14 @@ export interface OpenOptions {
 /** Engines whose terminal is not a Docker exec: a pod container's goes through pods/exec (see KubeExec). */
 export interface OtherTerminals {
   has(engineId: string): boolean;
-  terminal(o: { engineId: string; containerId: string; cols?: number; rows?: number; cmd?: string[]; user: string }): Promise<TerminalSession>;
+  terminal(o: {
+    engineId: string;
+    containerId: string;
+    cols?: number;
+    rows?: number;
+    cmd?: string[];
+    user: string;
+  }): Promise<TerminalSession>;
 }
 
 /**
@@ -96,11 +116,19 @@ export class TerminalService {
     this.idleMs = Math.max(200, opts.idleMs ?? IDLE_MS);
   }
 
-  handlers(others?: OtherTerminals): Pick<Required<PartialHandlers>, 'terminal.logs' | 'terminal.exec' | 'terminal.input' | 'terminal.resize' | 'terminal.close'> {
+  handlers(
+    others?: OtherTerminals,
+  ): Pick<
+    Required<PartialHandlers>,
+    'terminal.logs' | 'terminal.exec' | 'terminal.input' | 'terminal.resize' | 'terminal.close'
+  > {
     return {
-      'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) => this.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
+      'terminal.logs': async ({ engineId, containerId, tail, cols, rows }, ctx) =>
+        this.openLogs({ engineId, containerId, tail, cols, rows, user: ctx.user }),
       'terminal.exec': async ({ engineId, containerId, tail, cols, rows, cmd }, ctx) =>
-        others?.has(engineId) ? others.terminal({ engineId, containerId, cols, rows, cmd, user: ctx.user }) : this.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user }),
+        others?.has(engineId)
+          ? others.terminal({ engineId, containerId, cols, rows, cmd, user: ctx.user })
+          : this.openExec({ engineId, containerId, tail, cols, rows, cmd, user: ctx.user }),
       'terminal.input': async ({ sessionId, data }) => ({ accepted: this.input(sessionId, data) }),
       'terminal.resize': async ({ sessionId, cols, rows }) => ({ ok: await this.resize(sessionId, cols, rows) }),
       'terminal.close': async ({ sessionId }) => ({ recording: await this.close(sessionId) }),
@@ -112,7 +140,9 @@ export class TerminalService {
     const tty = Boolean(detail.Config?.Tty);
     let raw: Readable;
     try {
-      raw = (await docker.getContainer(detail.Id).logs({ follow: true, stdout: true, stderr: true, tail: o.tail, timestamps: false })) as unknown as Readable;
+      raw = (await docker
+        .getContainer(detail.Id)
+        .logs({ follow: true, stdout: true, stderr: true, tail: o.tail, timestamps: false })) as unknown as Readable;
     } catch (e) {
       throw toAppError(e, `container ${detail.Id.slice(0, 12)}`);
     }
@@ -125,14 +155,26 @@ export class TerminalService {
       raw.on('close', () => merged.end());
       out = merged;
     }
-    const info = this.register({ mode: 'logs', detail, tty, engineId: o.engineId, stream: raw, command: 'logs --follow', user: o.user });
+    const info = this.register({
+      mode: 'logs',
+      detail,
+      tty,
+      engineId: o.engineId,
+      stream: raw,
+      command: 'logs --follow',
+      user: o.user,
+    });
     this.pipe(info.sessionId, out, raw);
     return info;
   }
 
   async openExec(o: OpenOptions & { cmd?: string[] }): Promise<TerminalSession> {
     const { docker, detail } = await this.prepare(o);
-    if (!detail.State?.Running) throw new AppError('ENGINE_ERROR', `Container ${detail.Id.slice(0, 12)} is not running: exec needs a running container`);
+    if (!detail.State?.Running)
+      throw new AppError(
+        'ENGINE_ERROR',
+        `Container ${detail.Id.slice(0, 12)} is not running: exec needs a running container`,
+      );
     const cmd = o.cmd ?? ['sh'];
     const cols = o.cols ?? 100;
     const rows = o.rows ?? 30;
@@ -144,12 +186,23 @@ export class TerminalService {
     const caseId = this.custody?.currentCase();
     const recording = ExecRecording.start(
       this.dataDir,
-      { sessionId, caseId, engineId: o.engineId, containerId: detail.Id, command: command.slice(0, 8192), user: o.user.slice(0, 256) },
+      {
+        sessionId,
+        caseId,
+        engineId: o.engineId,
+        containerId: detail.Id,
+        command: command.slice(0, 8192),
+        user: o.user.slice(0, 256),
+      },
       { width: cols, height: rows, title: `${name} ${command}`, command, env: { TERM: 'xterm-256color' } },
     );
     if (caseId) {
       try {
-        this.custody!.record(caseId, `exec ${sessionId} starting in container ${detail.Id.slice(0, 12)} (${visibleText(name).slice(0, 128)}) on engine ${o.engineId}: ${visibleText(command).slice(0, 2048)}; recording ${recording.journal.base}.cast`, o.user);
+        this.custody!.record(
+          caseId,
+          `exec ${sessionId} starting in container ${detail.Id.slice(0, 12)} (${visibleText(name).slice(0, 128)}) on engine ${o.engineId}: ${visibleText(command).slice(0, 2048)}; recording ${recording.journal.base}.cast`,
+          o.user,
+        );
       } catch (e) {
         // Nothing ran: the recording is closed and stays in the data directory.
         recording.seal('exec refused: its custody line could not be written');
@@ -160,7 +213,16 @@ export class TerminalService {
     let exec: Docker.Exec;
     let stream: Duplex;
     try {
-      exec = await docker.getContainer(detail.Id).exec({ Cmd: cmd, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Env: [`COLUMNS=${cols}`, `LINES=${rows}`, 'TERM=xterm-256color'] });
+      exec = await docker
+        .getContainer(detail.Id)
+        .exec({
+          Cmd: cmd,
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: true,
+          Env: [`COLUMNS=${cols}`, `LINES=${rows}`, 'TERM=xterm-256color'],
+        });
       stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
       await exec.resize({ h: rows, w: cols }).catch(() => undefined);
     } catch (e) {
@@ -168,7 +230,18 @@ export class TerminalService {
       this.keep(recording, `exec failed to start: ${err.message.slice(0, 300)}`, 'the exec failed to start');
       throw err;
     }
-    const info = this.register({ sessionId, mode: 'exec', detail, tty: true, engineId: o.engineId, stream, exec, recording, command, user: o.user });
+    const info = this.register({
+      sessionId,
+      mode: 'exec',
+      detail,
+      tty: true,
+      engineId: o.engineId,
+      stream,
+      exec,
+      recording,
+      command,
+      user: o.user,
+    });
     this.pipe(info.sessionId, stream, stream);
     return info;
   }
@@ -178,8 +251,13 @@ export class TerminalService {
    * and the recording exist before the command starts, the output goes through the sanitizer, the session is
    * recorded as asciicast v2 and kept in the case.
    */
-  async openRemoteExec(o: OpenOptions & { cmd?: string[] }, target: { containerId: string; name: string; where: string }, start: (cmd: string[], cols: number, rows: number) => Promise<RemoteExec>): Promise<TerminalSession> {
-    if (this.sessions.size >= MAX_SESSIONS) throw new AppError('ENGINE_ERROR', `Too many terminal sessions open (${MAX_SESSIONS}); close one first`);
+  async openRemoteExec(
+    o: OpenOptions & { cmd?: string[] },
+    target: { containerId: string; name: string; where: string },
+    start: (cmd: string[], cols: number, rows: number) => Promise<RemoteExec>,
+  ): Promise<TerminalSession> {
+    if (this.sessions.size >= MAX_SESSIONS)
+      throw new AppError('ENGINE_ERROR', `Too many terminal sessions open (${MAX_SESSIONS}); close one first`);
     const cmd = o.cmd ?? ['sh'];
     const cols = o.cols ?? 100;
     const rows = o.rows ?? 30;
@@ -188,12 +266,23 @@ export class TerminalService {
     const caseId = this.custody?.currentCase();
     const recording = ExecRecording.start(
       this.dataDir,
-      { sessionId, caseId, engineId: o.engineId, containerId: target.containerId, command: command.slice(0, 8192), user: o.user.slice(0, 256) },
+      {
+        sessionId,
+        caseId,
+        engineId: o.engineId,
+        containerId: target.containerId,
+        command: command.slice(0, 8192),
+        user: o.user.slice(0, 256),
+      },
       { width: cols, height: rows, title: `${target.name} ${command}`, command, env: { TERM: 'xterm-256color' } },
     );
     if (caseId) {
       try {
-        this.custody!.record(caseId, `exec ${sessionId} starting in ${visibleText(target.where).slice(0, 300)} (${target.containerId.slice(0, 12)}) on engine ${o.engineId}: ${visibleText(command).slice(0, 2048)}; recording ${recording.journal.base}.cast`, o.user);
+        this.custody!.record(
+          caseId,
+          `exec ${sessionId} starting in ${visibleText(target.where).slice(0, 300)} (${target.containerId.slice(0, 12)}) on engine ${o.engineId}: ${visibleText(command).slice(0, 2048)}; recording ${recording.journal.base}.cast`,
+          o.user,
+        );
       } catch (e) {
         recording.seal('exec refused: its custody line could not be written');
         recording.done();
@@ -208,7 +297,17 @@ export class TerminalService {
       this.keep(recording, `exec failed to start: ${err.message.slice(0, 300)}`, 'the exec failed to start');
       throw err;
     }
-    const info = this.register({ sessionId, mode: 'exec', detail: { Id: target.containerId, Name: target.name } as Docker.ContainerInspectInfo, tty: true, engineId: o.engineId, stream: remote.stream, recording, command, user: o.user });
+    const info = this.register({
+      sessionId,
+      mode: 'exec',
+      detail: { Id: target.containerId, Name: target.name } as Docker.ContainerInspectInfo,
+      tty: true,
+      engineId: o.engineId,
+      stream: remote.stream,
+      recording,
+      command,
+      user: o.user,
+    });
     this.sessions.get(sessionId)!.remote = remote;
     this.pipe(info.sessionId, remote.stream, remote.stream);
     return info;
@@ -223,7 +322,10 @@ export class TerminalService {
     for (const j of cutOffSessions(this.dataDir)) {
       try {
         const sealed = sealCutOff(this.dataDir, j);
-        this.storeSealed(sealed, `cut off: the process hosting the session (pid ${j.pid}) ended before it closed; sealed at the next start`);
+        this.storeSealed(
+          sealed,
+          `cut off: the process hosting the session (pid ${j.pid}) ended before it closed; sealed at the next start`,
+        );
         finishJournal(this.dataDir, j);
         out.push(sealed);
       } catch {
@@ -270,7 +372,10 @@ export class TerminalService {
           stream.write('\u0003\u0004');
           stream.end();
         }
-        remoteExit = await Promise.race([s.remote.exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+        remoteExit = await Promise.race([
+          s.remote.exit,
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000)),
+        ]);
         s.remote.end();
       }
       s.stream.destroy();
@@ -279,11 +384,18 @@ export class TerminalService {
       s.recording?.output(Buffer.alloc(0), tail);
       this.emit(s, tail);
       let exitCode: number | undefined = remoteExit;
-      if (s.exec) exitCode = ((await s.exec.inspect().catch(() => undefined)) as { ExitCode?: number | null } | undefined)?.ExitCode ?? undefined;
+      if (s.exec)
+        exitCode =
+          ((await s.exec.inspect().catch(() => undefined)) as { ExitCode?: number | null } | undefined)?.ExitCode ??
+          undefined;
       let recording: Recording | undefined;
       if (s.recording) {
         try {
-          recording = this.keep(s.recording, undefined, `ended (${reason}${exitCode === undefined ? '' : `, exit code ${exitCode}`})`);
+          recording = this.keep(
+            s.recording,
+            undefined,
+            `ended (${reason}${exitCode === undefined ? '' : `, exit code ${exitCode}`})`,
+          );
         } catch {
           // The files stay in the data directory under their journal; the next start seals them.
         }
@@ -308,7 +420,8 @@ export class TerminalService {
    */
   private async hangUp(s: Session): Promise<string | undefined> {
     const stream = s.stream as Duplex;
-    const running = async () => ((await s.exec!.inspect().catch(() => undefined)) as { Running?: boolean; Pid?: number } | undefined);
+    const running = async () =>
+      (await s.exec!.inspect().catch(() => undefined)) as { Running?: boolean; Pid?: number } | undefined;
     if (!stream.destroyed && stream.writable) {
       stream.write('\u0003\u0004');
       stream.end();
@@ -328,7 +441,8 @@ export class TerminalService {
   }
 
   private async prepare(o: OpenOptions) {
-    if (this.sessions.size >= MAX_SESSIONS) throw new AppError('ENGINE_ERROR', `Too many terminal sessions open (${MAX_SESSIONS}); close one first`);
+    if (this.sessions.size >= MAX_SESSIONS)
+      throw new AppError('ENGINE_ERROR', `Too many terminal sessions open (${MAX_SESSIONS}); close one first`);
     const docker = await this.engines.client(o.engineId);
     let detail: Docker.ContainerInspectInfo;
     try {
@@ -339,11 +453,39 @@ export class TerminalService {
     return { docker, detail };
   }
 
-  private register(p: { sessionId?: string; mode: 'logs' | 'exec'; detail: Docker.ContainerInspectInfo; tty: boolean; engineId: string; stream: Readable | Duplex; exec?: Docker.Exec; recording?: ExecRecording; command: string; user: string }): TerminalSession {
+  private register(p: {
+    sessionId?: string;
+    mode: 'logs' | 'exec';
+    detail: Docker.ContainerInspectInfo;
+    tty: boolean;
+    engineId: string;
+    stream: Readable | Duplex;
+    exec?: Docker.Exec;
+    recording?: ExecRecording;
+    command: string;
+    user: string;
+  }): TerminalSession {
     const sessionId = p.sessionId ?? randomBytes(12).toString('base64url');
-    const info: TerminalSession = { sessionId, mode: p.mode, containerId: p.detail.Id, tty: p.tty, title: p.detail.Name.replace(/^\//, '').slice(0, 256) };
+    const info: TerminalSession = {
+      sessionId,
+      mode: p.mode,
+      containerId: p.detail.Id,
+      tty: p.tty,
+      title: p.detail.Name.replace(/^\//, '').slice(0, 256),
+    };
     const now = Date.now();
-    this.sessions.set(sessionId, { info, engineId: p.engineId, stream: p.stream, exec: p.exec, recording: p.recording, command: p.command, user: p.user, sanitizer: new TerminalSanitizer(), lastInput: now, lastClient: now });
+    this.sessions.set(sessionId, {
+      info,
+      engineId: p.engineId,
+      stream: p.stream,
+      exec: p.exec,
+      recording: p.recording,
+      command: p.command,
+      user: p.user,
+      sanitizer: new TerminalSanitizer(),
+      lastInput: now,
+      lastClient: now,
+    });
     this.startSweeping();
     return info;
   }
@@ -394,7 +536,8 @@ export class TerminalService {
   private emit(s: Session, text: string): void {
     if (!text) return;
     const sessionId = s.info.sessionId;
-    for (let i = 0; i < text.length; i += CHUNK) this.bus.emit('terminal.data', { sessionId, data: text.slice(i, i + CHUNK) });
+    for (let i = 0; i < text.length; i += CHUNK)
+      this.bus.emit('terminal.data', { sessionId, data: text.slice(i, i + CHUNK) });
   }
 
   /**
@@ -405,10 +548,21 @@ export class TerminalService {
   private keep(recording: ExecRecording, note: string | undefined, outcome: string): Recording {
     const sealed = recording.seal(note);
     const dropped = recording.droppedRawBytes;
-    const storedIn = this.storeSealed(sealed, dropped ? `${outcome}; raw output past ${sealed.raw.bytes} bytes not kept (${dropped} bytes)` : outcome);
+    const storedIn = this.storeSealed(
+      sealed,
+      dropped ? `${outcome}; raw output past ${sealed.raw.bytes} bytes not kept (${dropped} bytes)` : outcome,
+    );
     recording.done();
     const j = sealed.journal;
-    return { path: sealed.cast.path, sha256: sealed.cast.sha256, bytes: sealed.cast.bytes, format: 'asciicast-v2', storedIn, collectedBy: j.user, collectedAt: new Date().toISOString() };
+    return {
+      path: sealed.cast.path,
+      sha256: sealed.cast.sha256,
+      bytes: sealed.cast.bytes,
+      format: 'asciicast-v2',
+      storedIn,
+      collectedBy: j.user,
+      collectedAt: new Date().toISOString(),
+    };
   }
 
   private storeSealed(sealed: SealedRecording, outcome: string): Recording['storedIn'] {
@@ -419,8 +573,28 @@ export class TerminalService {
     const summary = `recording ${sealed.cast.sha256} (${sealed.cast.bytes} bytes), raw output ${sealed.raw.sha256} (${sealed.raw.bytes} bytes)`;
     let storedIn: Recording['storedIn'] = 'case';
     try {
-      this.custody.store(j.caseId, readFileSync(sealed.cast.path), { ...meta, kind: 'terminal-recording', sourceCall: `exec ${j.command}`.slice(0, 2048), mediaType: 'application/x-asciicast' }, j.user);
-      this.custody.store(j.caseId, readFileSync(sealed.raw.path), { ...meta, kind: 'terminal-output-raw', sourceCall: `exec ${j.command} (raw output)`.slice(0, 2048), mediaType: 'application/octet-stream' }, j.user);
+      this.custody.store(
+        j.caseId,
+        readFileSync(sealed.cast.path),
+        {
+          ...meta,
+          kind: 'terminal-recording',
+          sourceCall: `exec ${j.command}`.slice(0, 2048),
+          mediaType: 'application/x-asciicast',
+        },
+        j.user,
+      );
+      this.custody.store(
+        j.caseId,
+        readFileSync(sealed.raw.path),
+        {
+          ...meta,
+          kind: 'terminal-output-raw',
+          sourceCall: `exec ${j.command} (raw output)`.slice(0, 2048),
+          mediaType: 'application/octet-stream',
+        },
+        j.user,
+      );
     } catch (e) {
       storedIn = 'data-dir';
       outcome += `; not stored in the case (${(e as Error).message.slice(0, 200)}), kept in the data directory as ${path.basename(sealed.cast.path)}`;

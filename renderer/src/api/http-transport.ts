@@ -46,7 +46,10 @@ export function httpTransport(): Transport {
         });
         return (await res.json()) as Envelope<unknown>;
       } catch (e) {
-        return { ok: false, error: { code: 'ENGINE_UNREACHABLE', message: `Stowaway backend did not answer: ${(e as Error).message}` } };
+        return {
+          ok: false,
+          error: { code: 'ENGINE_UNREACHABLE', message: `Stowaway backend did not answer: ${(e as Error).message}` },
+        };
       }
     },
     subscribe(listener) {

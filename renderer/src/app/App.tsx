@@ -49,7 +49,9 @@ export function App() {
     if (engineId) void api.call('engines.connect', { engineId }).catch(() => undefined);
   }, [api, engineId]);
 
-  const containersQ = useQuery(engineId ? () => api.call('containers.list', { engineId, all: true }) : undefined, [engineId]);
+  const containersQ = useQuery(engineId ? () => api.call('containers.list', { engineId, all: true }) : undefined, [
+    engineId,
+  ]);
 
   // Live: engine state changes patch the list; engine events refresh containers without losing the selection.
   useEffect(() => {
@@ -156,7 +158,13 @@ export function App() {
           <span className="brand">Stowaway</span>
           <span className="muted small">container investigation workbench</span>
           <span className="spacer" />
-          <button type="button" className="ghost" onClick={toggleTheme} title="Toggle light / dark theme (t)" data-testid="theme-toggle">
+          <button
+            type="button"
+            className="ghost"
+            onClick={toggleTheme}
+            title="Toggle light / dark theme (t)"
+            data-testid="theme-toggle"
+          >
             {theme === 'dark' ? '☾ dark' : '☀ light'}
           </button>
           <button type="button" className="ghost" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
@@ -182,7 +190,16 @@ export function App() {
         <main className="main">
           <div className="tabs" role="tablist" aria-label="Views">
             {VIEWS.map((v, i) => (
-              <button key={v.id} type="button" role="tab" aria-selected={tab === v.id} className={tab === v.id ? 'tab active' : 'tab'} onClick={() => setTab(v.id)} title={`${v.label} (${i + 1})`} data-testid={`tab-${v.id}`}>
+              <button
+                key={v.id}
+                type="button"
+                role="tab"
+                aria-selected={tab === v.id}
+                className={tab === v.id ? 'tab active' : 'tab'}
+                onClick={() => setTab(v.id)}
+                title={`${v.label} (${i + 1})`}
+                data-testid={`tab-${v.id}`}
+              >
                 {v.label}
               </button>
             ))}
@@ -193,7 +210,9 @@ export function App() {
         </main>
         <SidePanel container={selected} />
         <StatusBar engine={engine} transport={api.transport.kind} backendUp={backendUp} version={info.data?.version} />
-        {palette ? <CommandPalette items={paletteItems.items} loading={paletteItems.loading} onClose={() => setPalette(false)} /> : null}
+        {palette ? (
+          <CommandPalette items={paletteItems.items} loading={paletteItems.loading} onClose={() => setPalette(false)} />
+        ) : null}
         {help ? <ShortcutHelp onClose={() => setHelp(false)} view={VIEWS.find((v) => v.id === tab)} /> : null}
       </div>
     </WorkbenchContext.Provider>

@@ -4,7 +4,14 @@ import { GLOBAL_KEYS, type KeyHelp } from '../workbench/key-help.js';
 export function ShortcutHelp({ onClose, view }: { onClose: () => void; view?: { label: string; keys?: KeyHelp[] } }) {
   return (
     <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" onClick={(e) => e.stopPropagation()} data-testid="shortcut-help">
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Keyboard shortcuts"
+        onClick={(e) => e.stopPropagation()}
+        data-testid="shortcut-help"
+      >
         <h2>Keyboard shortcuts</h2>
         <KeyTable title="Everywhere" keys={GLOBAL_KEYS} testId="keys-global" />
         {view?.keys?.length ? <KeyTable title={`In ${view.label}`} keys={view.keys} testId="keys-view" /> : null}

@@ -2,10 +2,26 @@ import type { EngineView } from '../../../shared/domain/engine.js';
 import { useRetryCountdown } from '../lib/use-retry-countdown.js';
 import { shown } from '../lib/visible-text.js';
 
-const LABEL: Record<string, string> = { idle: 'not connected', connecting: 'connecting…', connected: 'connected', lost: 'connection lost', failed: 'failed' };
+const LABEL: Record<string, string> = {
+  idle: 'not connected',
+  connecting: 'connecting…',
+  connected: 'connected',
+  lost: 'connection lost',
+  failed: 'failed',
+};
 
 /** Bottom bar: which engine, its connection state and reason, and how the UI is connected. */
-export function StatusBar({ engine, transport, backendUp, version }: { engine?: EngineView; transport: string; backendUp: boolean; version?: string }) {
+export function StatusBar({
+  engine,
+  transport,
+  backendUp,
+  version,
+}: {
+  engine?: EngineView;
+  transport: string;
+  backendUp: boolean;
+  version?: string;
+}) {
   const st = engine?.state;
   const retryIn = useRetryCountdown(st);
   return (
@@ -26,7 +42,9 @@ export function StatusBar({ engine, transport, backendUp, version }: { engine?: 
         </span>
       ) : null}
       <span className="spacer" />
-      <span className={backendUp ? 'muted' : 'warn'}>{transport === 'ipc' ? 'desktop' : backendUp ? 'web mode · live' : 'web mode · reconnecting…'}</span>
+      <span className={backendUp ? 'muted' : 'warn'}>
+        {transport === 'ipc' ? 'desktop' : backendUp ? 'web mode · live' : 'web mode · reconnecting…'}
+      </span>
       {version ? <span className="muted">v{version}</span> : null}
       <span className="muted">? for shortcuts</span>
     </footer>

@@ -12,7 +12,9 @@ export function keyName(e: KeyboardEvent): string {
   return parts.join('+');
 }
 
-const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || Boolean(t.closest('.xterm')));
+const typing = (t: EventTarget | null) =>
+  t instanceof HTMLElement &&
+  (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || Boolean(t.closest('.xterm')));
 
 /** Global keyboard shortcuts that stay out of the way while the analyst types in a field or terminal. */
 export function useHotkeys(map: HotkeyMap): void {

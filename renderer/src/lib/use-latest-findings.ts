@@ -16,7 +16,10 @@ export function useLatestFindings(engineId: string | undefined, reloadKey = 0): 
     if (!engineId || !isOpName('scan.latest')) return;
     let live = true;
     // Bound: a detached method loses its client.
-    const call = api.call.bind(api) as unknown as (op: OpName, input: unknown) => Promise<{ findings?: Finding[] } | null>;
+    const call = api.call.bind(api) as unknown as (
+      op: OpName,
+      input: unknown,
+    ) => Promise<{ findings?: Finding[] } | null>;
     call('scan.latest' as OpName, { engineId }).then(
       (r) => live && setFindings(r?.findings ?? []),
       () => undefined,
@@ -28,7 +31,13 @@ export function useLatestFindings(engineId: string | undefined, reloadKey = 0): 
   return findings;
 }
 
-export const SEVERITY_VAR: Record<Severity, string> = { low: '--low', medium: '--warn', high: '--bad', critical: '--crit' };
+export const SEVERITY_VAR: Record<Severity, string> = {
+  low: '--low',
+  medium: '--warn',
+  high: '--bad',
+  critical: '--crit',
+};
 
 /** The worse of two severities. */
-export const worst = (a: Severity | undefined, b: Severity): Severity => (a === undefined || severityRank(b) > severityRank(a) ? b : a);
+export const worst = (a: Severity | undefined, b: Severity): Severity =>
+  a === undefined || severityRank(b) > severityRank(a) ? b : a;

@@ -38,6 +38,11 @@ export function bytes(n: number | undefined): string {
 /** Unix permission bits as ls shows them, with setuid/setgid/sticky. */
 export function modeString(mode: number | undefined): string {
   if (mode === undefined) return '';
-  const r = (bits: number, s: boolean, sc: string) => `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${s ? (bits & 1 ? sc : sc.toUpperCase()) : bits & 1 ? 'x' : '-'}`;
-  return r((mode >> 6) & 7, Boolean(mode & 0o4000), 's') + r((mode >> 3) & 7, Boolean(mode & 0o2000), 's') + r(mode & 7, Boolean(mode & 0o1000), 't');
+  const r = (bits: number, s: boolean, sc: string) =>
+    `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${s ? (bits & 1 ? sc : sc.toUpperCase()) : bits & 1 ? 'x' : '-'}`;
+  return (
+    r((mode >> 6) & 7, Boolean(mode & 0o4000), 's') +
+    r((mode >> 3) & 7, Boolean(mode & 0o2000), 's') +
+    r(mode & 7, Boolean(mode & 0o1000), 't')
+  );
 }

@@ -23,7 +23,21 @@ export interface AuditInput {
   uri?: string;
 }
 
-const GROUPS: Record<string, string> = { deployments: 'apps', daemonsets: 'apps', statefulsets: 'apps', replicasets: 'apps', jobs: 'batch', cronjobs: 'batch', clusterrolebindings: 'rbac.authorization.k8s.io', rolebindings: 'rbac.authorization.k8s.io', clusterroles: 'rbac.authorization.k8s.io', roles: 'rbac.authorization.k8s.io', networkpolicies: 'networking.k8s.io', ingresses: 'networking.k8s.io', validatingwebhookconfigurations: 'admissionregistration.k8s.io' };
+const GROUPS: Record<string, string> = {
+  deployments: 'apps',
+  daemonsets: 'apps',
+  statefulsets: 'apps',
+  replicasets: 'apps',
+  jobs: 'batch',
+  cronjobs: 'batch',
+  clusterrolebindings: 'rbac.authorization.k8s.io',
+  rolebindings: 'rbac.authorization.k8s.io',
+  clusterroles: 'rbac.authorization.k8s.io',
+  roles: 'rbac.authorization.k8s.io',
+  networkpolicies: 'networking.k8s.io',
+  ingresses: 'networking.k8s.io',
+  validatingwebhookconfigurations: 'admissionregistration.k8s.io',
+};
 
 export function auditEvent(a: AuditInput): Record<string, unknown> {
   const group = a.group ?? GROUPS[a.resource] ?? '';
@@ -41,13 +55,28 @@ export function auditEvent(a: AuditInput): Record<string, unknown> {
     user: { username: a.user, groups: a.groups ?? ['system:authenticated'] },
     sourceIPs: ['10.0.0.7'],
     userAgent: a.userAgent ?? 'kubectl/v1.30.2 (linux/amd64) kubernetes/39683505',
-    ...(a.uri ? {} : { objectRef: { resource: a.resource, ...(a.subresource ? { subresource: a.subresource } : {}), ...(a.namespace ? { namespace: a.namespace } : {}), ...(a.name ? { name: a.name } : {}), apiGroup: group || undefined, apiVersion: 'v1' } }),
+    ...(a.uri
+      ? {}
+      : {
+          objectRef: {
+            resource: a.resource,
+            ...(a.subresource ? { subresource: a.subresource } : {}),
+            ...(a.namespace ? { namespace: a.namespace } : {}),
+            ...(a.name ? { name: a.name } : {}),
+            apiGroup: group || undefined,
+            apiVersion: 'v1',
+          },
+        }),
     responseStatus: { metadata: {}, code: a.code ?? (a.verb === 'create' ? 201 : 200) },
     ...(a.body ? { requestObject: a.body } : {}),
     requestReceivedTimestamp: time,
     stageTimestamp: time,
-    annotations: { 'authorization.k8s.io/decision': (a.code ?? 200) === 403 ? 'forbid' : 'allow', 'authorization.k8s.io/reason': '' },
+    annotations: {
+      'authorization.k8s.io/decision': (a.code ?? 200) === 403 ? 'forbid' : 'allow',
+      'authorization.k8s.io/reason': '',
+    },
   };
 }
 
-export const auditLines = (events: AuditInput[]): string => `${events.map((e) => JSON.stringify(auditEvent(e))).join('\n')}\n`;
+export const auditLines = (events: AuditInput[]): string =>
+  `${events.map((e) => JSON.stringify(auditEvent(e))).join('\n')}\n`;

@@ -22,20 +22,85 @@ export interface ClusterPki {
   dispose(): void;
 }
 
-const openssl = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+const openssl = (args: string[], cwd: string) =>
+  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 
 function selfSigned(dir: string, name: string, subject: string): Pem {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
-  return { cert: readFileSync(path.join(dir, `${name}.crt`), 'utf8'), key: readFileSync(path.join(dir, `${name}.key`), 'utf8') };
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      subject,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
+  return {
+    cert: readFileSync(path.join(dir, `${name}.crt`), 'utf8'),
+    key: readFileSync(path.join(dir, `${name}.key`), 'utf8'),
+  };
 }
 
 function signed(dir: string, name: string, subject: string, ext: string, ca: Pem): Pem {
   writeFileSync(path.join(dir, 'signer.crt'), ca.cert);
   writeFileSync(path.join(dir, 'signer.key'), ca.key);
   writeFileSync(path.join(dir, `${name}.ext`), ext);
-  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`], dir);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'signer.crt', '-CAkey', 'signer.key', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.crt`], dir);
-  return { cert: readFileSync(path.join(dir, `${name}.crt`), 'utf8'), key: readFileSync(path.join(dir, `${name}.key`), 'utf8') };
+  openssl(
+    [
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-subj',
+      subject,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'signer.crt',
+      '-CAkey',
+      'signer.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ],
+    dir,
+  );
+  return {
+    cert: readFileSync(path.join(dir, `${name}.crt`), 'utf8'),
+    key: readFileSync(path.join(dir, `${name}.key`), 'utf8'),
+  };
 }
 
 /** openssl subject syntax needs `/` and `=` escaped inside values. */
@@ -44,7 +109,13 @@ const esc = (s: string) => s.replace(/[\\/=+,]/g, (c) => `\\${c}`);
 export function makeClusterPki(): ClusterPki {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fake-kube-pki-'));
   const ca = selfSigned(dir, 'ca', '/CN=fake-kube-ca');
-  const server = signed(dir, 'server', '/CN=kube-apiserver', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n', ca);
+  const server = signed(
+    dir,
+    'server',
+    '/CN=kube-apiserver',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+    ca,
+  );
   let n = 0;
   return {
     ca,

@@ -9,4 +9,10 @@ if (!token) {
   process.stderr.write('no token configured\n');
   process.exit(1);
 }
-process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token, expirationTimestamp: new Date(Date.now() + 3600_000).toISOString() } }));
+process.stdout.write(
+  JSON.stringify({
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: { token, expirationTimestamp: new Date(Date.now() + 3600_000).toISOString() },
+  }),
+);

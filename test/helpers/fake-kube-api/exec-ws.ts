@@ -33,12 +33,28 @@ export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
 export function execRequest(namespace: string, pod: string, q: URLSearchParams): ExecRequest {
   const flag = (k: string) => q.get(k) === 'true' || q.get(k) === '1';
-  return { namespace, pod, container: q.get('container') ?? '', command: q.getAll('command'), tty: flag('tty'), stdin: flag('stdin') };
+  return {
+    namespace,
+    pod,
+    container: q.get('container') ?? '',
+    command: q.getAll('command'),
+    tty: flag('tty'),
+    stdin: flag('stdin'),
+  };
 }
 
 /** Completes the upgrade and serves one exec on the socket. */
-export function serveExec(req: IncomingMessage, socket: Duplex, head: Buffer, exec: ExecRequest, runner: ExecRunner): void {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false });
+export function serveExec(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  exec: ExecRequest,
+  runner: ExecRunner,
+): void {
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => EXEC_PROTOCOLS.find((p) => offered.has(p)) ?? false,
+  });
   wss.handleUpgrade(req, socket, head, (ws) => {
     void run(ws, exec, runner).finally(() => wss.close());
   });
@@ -46,7 +62,8 @@ export function serveExec(req: IncomingMessage, socket: Duplex, head: Buffer, ex
 
 async function run(ws: WebSocket, exec: ExecRequest, runner: ExecRunner): Promise<void> {
   const send = (stream: number, data: Buffer | string) => {
-    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([stream]), Buffer.isBuffer(data) ? data : Buffer.from(data)]));
+    if (ws.readyState === ws.OPEN)
+      ws.send(Buffer.concat([Buffer.from([stream]), Buffer.isBuffer(data) ? data : Buffer.from(data)]));
   };
   // Frames that arrive while the command is being started are held, as the kubelet's stream buffers them.
   const early: Buffer[] = [];
@@ -56,7 +73,16 @@ async function run(ws: WebSocket, exec: ExecRequest, runner: ExecRunner): Promis
   try {
     proc = await runner(exec);
   } catch (e) {
-    send(3, JSON.stringify({ metadata: {}, status: 'Failure', message: String((e as Error).message), reason: 'InternalError', code: 500 }));
+    send(
+      3,
+      JSON.stringify({
+        metadata: {},
+        status: 'Failure',
+        message: String((e as Error).message),
+        reason: 'InternalError',
+        code: 500,
+      }),
+    );
     ws.close(1000);
     return;
   }
@@ -97,7 +123,13 @@ async function run(ws: WebSocket, exec: ExecRequest, runner: ExecRunner): Promis
     JSON.stringify(
       code === 0
         ? { metadata: {}, status: 'Success' }
-        : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${cmd}], exit code ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } },
+        : {
+            metadata: {},
+            status: 'Failure',
+            message: `command terminated with non-zero exit code: error executing command [${cmd}], exit code ${code}`,
+            reason: 'NonZeroExitCode',
+            details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+          },
     ),
   );
   ws.close(1000);

@@ -41,8 +41,11 @@ export function runJobsLocally(api: FakeKubeApi, o: JobRunnerOptions): JobRunner
     const node: string = spec.nodeName;
     // As kubelet does: $(VAR) in args takes the container's env, including downward-API fields.
     const vars = new Map<string, string>();
-    for (const e of spec.containers[0].env ?? []) vars.set(e.name, e.value ?? (e.valueFrom?.fieldRef?.fieldPath === 'spec.nodeName' ? spec.nodeName : ''));
-    const args: string[] = spec.containers[0].args.map((a: string) => a.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, v: string) => vars.get(v) ?? m));
+    for (const e of spec.containers[0].env ?? [])
+      vars.set(e.name, e.value ?? (e.valueFrom?.fieldRef?.fieldPath === 'spec.nodeName' ? spec.nodeName : ''));
+    const args: string[] = spec.containers[0].args.map((a: string) =>
+      a.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, v: string) => vars.get(v) ?? m),
+    );
     const name: string = body.metadata.name;
     runs.push({ job: name, node, args });
     pending.push(execute(ns, name, node, args, body));
@@ -58,18 +61,42 @@ export function runJobsLocally(api: FakeKubeApi, o: JobRunnerOptions): JobRunner
   async function execute(ns: string, job: string, node: string, args: string[], body: Obj): Promise<void> {
     if (o.hangNodes?.includes(node)) return;
     const fail = o.failNodes?.includes(node);
-    const { code, output } = fail ? { code: 1, output: 'stowaway collect: engine at unix:///var/run/docker.sock: permission denied [PERMISSION_DENIED]\n' } : await runCli(o.cli, args, o.env);
+    const { code, output } = fail
+      ? {
+          code: 1,
+          output: 'stowaway collect: engine at unix:///var/run/docker.sock: permission denied [PERMISSION_DENIED]\n',
+        }
+      : await runCli(o.cli, args, o.env);
     const podName = `${job}-${Math.random().toString(36).slice(2, 7)}`;
     logs.set(`${ns}/${podName}`, output);
     const labels = { ...body.spec.template.metadata.labels, 'batch.kubernetes.io/job-name': job, 'job-name': job };
     const phase = code === 0 ? 'Succeeded' : 'Failed';
-    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels }, spec: { ...body.spec.template.spec }, status: { phase } }, { manager: 'kubelet' });
+    api.put(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: podName, namespace: ns, labels },
+        spec: { ...body.spec.template.spec },
+        status: { phase },
+      },
+      { manager: 'kubelet' },
+    );
     const current = api.store.get(api.resource('batch/v1', 'Job'), ns, job);
     if (!current) return;
     const now = new Date().toISOString();
-    const status = code === 0
-      ? { succeeded: 1, startTime: now, completionTime: now, conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: now }] }
-      : { failed: 1, startTime: now, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', lastTransitionTime: now }] };
+    const status =
+      code === 0
+        ? {
+            succeeded: 1,
+            startTime: now,
+            completionTime: now,
+            conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: now }],
+          }
+        : {
+            failed: 1,
+            startTime: now,
+            conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', lastTransitionTime: now }],
+          };
     api.put({ ...current, status }, { manager: 'kube-controller-manager' });
   }
 
@@ -78,7 +105,10 @@ export function runJobsLocally(api: FakeKubeApi, o: JobRunnerOptions): JobRunner
 
 function runCli(cli: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     // The pod log interleaves both streams, as the container runtime writes them.
     child.stdout.on('data', (d) => (output += d));

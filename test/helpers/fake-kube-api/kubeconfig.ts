@@ -10,7 +10,8 @@ import type { FakeKubeApi } from './server.js';
  * certificate, a bearer token or an exec credential plugin, and contexts. Several files make a KUBECONFIG list.
  */
 
-export type KubeconfigUser = { clientCert: Pem } | { token: string } | { execToken: string; execLog?: string } | { tokenFile: string };
+export type KubeconfigUser =
+  { clientCert: Pem } | { token: string } | { execToken: string; execLog?: string } | { tokenFile: string };
 
 export interface KubeconfigContext {
   name: string;
@@ -27,7 +28,8 @@ export const EXEC_PLUGIN = fileURLToPath(new URL('./exec-credential.mjs', import
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 function userEntry(u: KubeconfigUser): Record<string, unknown> {
-  if ('clientCert' in u) return { 'client-certificate-data': b64(u.clientCert.cert), 'client-key-data': b64(u.clientCert.key) };
+  if ('clientCert' in u)
+    return { 'client-certificate-data': b64(u.clientCert.cert), 'client-key-data': b64(u.clientCert.key) };
   if ('token' in u) return { token: u.token };
   if ('tokenFile' in u) return { tokenFile: u.tokenFile };
   return {
@@ -48,10 +50,20 @@ export function kubeconfigYaml(contexts: KubeconfigContext[], current?: string):
     preferences: {},
     clusters: contexts.map((c) => {
       const ca = 'pki' in c.api ? c.api.pki.ca.cert : c.api.caPem;
-      return { name: c.clusterName ?? c.name, cluster: { server: c.api.url, ...(ca ? { 'certificate-authority-data': b64(ca) } : {}) } };
+      return {
+        name: c.clusterName ?? c.name,
+        cluster: { server: c.api.url, ...(ca ? { 'certificate-authority-data': b64(ca) } : {}) },
+      };
     }),
     users: contexts.map((c) => ({ name: c.userName ?? c.name, user: userEntry(c.user) })),
-    contexts: contexts.map((c) => ({ name: c.name, context: { cluster: c.clusterName ?? c.name, user: c.userName ?? c.name, ...(c.namespace ? { namespace: c.namespace } : {}) } })),
+    contexts: contexts.map((c) => ({
+      name: c.name,
+      context: {
+        cluster: c.clusterName ?? c.name,
+        user: c.userName ?? c.name,
+        ...(c.namespace ? { namespace: c.namespace } : {}),
+      },
+    })),
     ...(current ? { 'current-context': current } : {}),
   };
   return dump(doc, { lineWidth: -1 });
@@ -72,7 +84,12 @@ export const kubeconfigList = (files: string[]) => files.join(path.delimiter);
  * in-cluster client reads (KUBERNETES_SERVICE_HOST/PORT). client-node reads them from
  * `${root}/var/run/secrets/kubernetes.io/serviceaccount`.
  */
-export function writeServiceAccount(root: string, api: Pick<FakeKubeApi, 'port' | 'pki'>, token: string, namespace = 'default'): NodeJS.ProcessEnv {
+export function writeServiceAccount(
+  root: string,
+  api: Pick<FakeKubeApi, 'port' | 'pki'>,
+  token: string,
+  namespace = 'default',
+): NodeJS.ProcessEnv {
   const dir = path.join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'token'), token);

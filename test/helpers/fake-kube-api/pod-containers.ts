@@ -13,7 +13,12 @@ import type { ExecRunner } from './exec-ws.js';
  * kubelet's containers.
  */
 
-export const POD_LABELS = { uid: 'io.kubernetes.pod.uid', name: 'io.kubernetes.pod.name', namespace: 'io.kubernetes.pod.namespace', container: 'io.kubernetes.container.name' } as const;
+export const POD_LABELS = {
+  uid: 'io.kubernetes.pod.uid',
+  name: 'io.kubernetes.pod.name',
+  namespace: 'io.kubernetes.pod.namespace',
+  container: 'io.kubernetes.container.name',
+} as const;
 
 export interface RealPod {
   namespace: string;
@@ -35,7 +40,12 @@ export interface RealPodOptions {
   spec?: Partial<PodSpecInput>;
 }
 
-export async function startRealPod(api: FakeKubeApi, namespace: string, name: string, o: RealPodOptions): Promise<RealPod> {
+export async function startRealPod(
+  api: FakeKubeApi,
+  namespace: string,
+  name: string,
+  o: RealPodOptions,
+): Promise<RealPod> {
   const uid = randomUUID();
   const cname = o.containerName ?? 'main';
   const container = await runContainer({
@@ -43,12 +53,22 @@ export async function startRealPod(api: FakeKubeApi, namespace: string, name: st
     name: `sw-${o.suite}-${name}-${process.pid}`.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 120),
     image: BUSYBOX,
     cmd: o.cmd ?? ['sleep', '3600'],
-    labels: { [POD_LABELS.uid]: uid, [POD_LABELS.name]: name, [POD_LABELS.namespace]: namespace, [POD_LABELS.container]: cname },
+    labels: {
+      [POD_LABELS.uid]: uid,
+      [POD_LABELS.name]: name,
+      [POD_LABELS.namespace]: namespace,
+      [POD_LABELS.container]: cname,
+    },
     hostConfig: { NetworkMode: o.network ?? 'none' },
   });
   const info = await container.inspect();
   const ip = o.network ? (info.NetworkSettings.Networks[o.network]?.IPAddress ?? '') : '';
-  const obj = pod(namespace, name, { containers: [{ name: cname, image: BUSYBOX }], nodeName: 'node-1', ...(o.spec ?? {}) }, { uid, labels: o.labels ?? { app: name } });
+  const obj = pod(
+    namespace,
+    name,
+    { containers: [{ name: cname, image: BUSYBOX }], nodeName: 'node-1', ...(o.spec ?? {}) },
+    { uid, labels: o.labels ?? { app: name } },
+  );
   const spec = obj.spec as { containers: Record<string, unknown>[] };
   if (o.ports) spec.containers[0]!.ports = o.ports.map((p) => ({ ...p, protocol: 'TCP' }));
   const status = obj.status as Record<string, unknown> & { containerStatuses: Record<string, unknown>[] };
@@ -59,8 +79,16 @@ export async function startRealPod(api: FakeKubeApi, namespace: string, name: st
 }
 
 /** The container standing in for a pod's container, found by the kubelet's labels (only this suite's). */
-export async function podContainer(namespace: string, name: string, container?: string): Promise<Docker.ContainerInfo | undefined> {
-  const labels = [`${POD_LABELS.namespace}=${namespace}`, `${POD_LABELS.name}=${name}`, ...(container ? [`${POD_LABELS.container}=${container}`] : [])];
+export async function podContainer(
+  namespace: string,
+  name: string,
+  container?: string,
+): Promise<Docker.ContainerInfo | undefined> {
+  const labels = [
+    `${POD_LABELS.namespace}=${namespace}`,
+    `${POD_LABELS.name}=${name}`,
+    ...(container ? [`${POD_LABELS.container}=${container}`] : []),
+  ];
   const list = await docker.listContainers({ filters: { label: [TEST_LABEL, ...labels] } });
   return list[0];
 }
@@ -73,7 +101,9 @@ export function dockerExecRunner(): ExecRunner {
   return async (req) => {
     const found = await podContainer(req.namespace, req.pod, req.container);
     if (!found) throw new Error(`container not found ("${req.container}")`);
-    const exec = await docker.getContainer(found.Id).exec({ Cmd: req.command, AttachStdin: req.stdin, AttachStdout: true, AttachStderr: true, Tty: req.tty });
+    const exec = await docker
+      .getContainer(found.Id)
+      .exec({ Cmd: req.command, AttachStdin: req.stdin, AttachStdout: true, AttachStderr: true, Tty: req.tty });
     const stream = (await exec.start({ hijack: true, stdin: req.stdin, Tty: req.tty })) as Duplex;
     const stdout = new PassThrough();
     const stderr = new PassThrough();
@@ -91,7 +121,14 @@ export function dockerExecRunner(): ExecRunner {
     return {
       stdout,
       ...(req.tty ? {} : { stderr }),
-      ...(req.stdin ? { stdin: new Writable({ write: (c, _e, cb) => void stream.write(c, cb), final: (cb) => (stream.end(), cb()) }) } : {}),
+      ...(req.stdin
+        ? {
+            stdin: new Writable({
+              write: (c, _e, cb) => void stream.write(c, cb),
+              final: (cb) => (stream.end(), cb()),
+            }),
+          }
+        : {}),
       resize: (cols, rows) => void exec.resize({ w: cols, h: rows }).catch(() => undefined),
       exit,
     };

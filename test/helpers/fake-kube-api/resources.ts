@@ -18,7 +18,15 @@ export interface ResourceDef {
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-const r = (group: string, version: string, resource: string, kind: string, namespaced: boolean, shortNames?: string[], subresources?: string[]): ResourceDef => ({
+const r = (
+  group: string,
+  version: string,
+  resource: string,
+  kind: string,
+  namespaced: boolean,
+  shortNames?: string[],
+  subresources?: string[],
+): ResourceDef => ({
   group,
   version,
   resource,
@@ -53,5 +61,6 @@ export const BUILTIN_RESOURCES: ResourceDef[] = [
   r('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
 ];
 
-export const groupVersion = (d: Pick<ResourceDef, 'group' | 'version'>) => (d.group ? `${d.group}/${d.version}` : d.version);
+export const groupVersion = (d: Pick<ResourceDef, 'group' | 'version'>) =>
+  d.group ? `${d.group}/${d.version}` : d.version;
 export const resourceKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;

@@ -113,21 +113,39 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
   const gitVersion = opts.gitVersion ?? 'v1.30.2';
 
   const resource = (apiVersionOrGroup: string, kindOrResource: string): ResourceDef => {
-    const [group, version] = apiVersionOrGroup.includes('/') ? apiVersionOrGroup.split('/') : apiVersionOrGroup === 'v1' ? ['', 'v1'] : [apiVersionOrGroup, undefined];
-    for (const d of defs.values()) if (d.group === group && (!version || d.version === version) && (d.kind === kindOrResource || d.resource === kindOrResource)) return d;
+    const [group, version] = apiVersionOrGroup.includes('/')
+      ? apiVersionOrGroup.split('/')
+      : apiVersionOrGroup === 'v1'
+        ? ['', 'v1']
+        : [apiVersionOrGroup, undefined];
+    for (const d of defs.values())
+      if (
+        d.group === group &&
+        (!version || d.version === version) &&
+        (d.kind === kindOrResource || d.resource === kindOrResource)
+      )
+        return d;
     throw new Error(`fake-kube-api: no resource ${apiVersionOrGroup} ${kindOrResource}`);
   };
 
-  const server = https.createServer({ key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    handle(req, res).catch((e: Error) => {
-      if (!res.headersSent) sendJson(res, 500, status(500, 'InternalError', e.message));
-      else res.destroy();
-    });
-  });
+  const server = https.createServer(
+    { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      handle(req, res).catch((e: Error) => {
+        if (!res.headersSent) sendJson(res, 500, status(500, 'InternalError', e.message));
+        else res.destroy();
+      });
+    },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    const rec: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+    const rec: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+    };
     requests.push(rec);
     if (requests.length > 50_000) requests.splice(0, 10_000);
     const send = (code: number, body: unknown) => {
@@ -145,7 +163,13 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
     const verb = verbOf(req.method ?? 'GET', p, url.searchParams);
     const resName = p.subresource ? `${p.def.resource}/${p.subresource}` : p.def.resource;
     Object.assign(rec, { verb, resource: resName, namespace: p.namespace });
-    const rule = forbidden.find((f) => f.verb === verb && f.resource === resName && (!f.namespace || f.namespace === p.namespace) && (!f.user || f.user === user.name));
+    const rule = forbidden.find(
+      (f) =>
+        f.verb === verb &&
+        f.resource === resName &&
+        (!f.namespace || f.namespace === p.namespace) &&
+        (!f.user || f.user === user.name),
+    );
     if (rule) return send(403, forbiddenStatus(user, verb, p));
 
     const ctx: RouteContext = { req, res, user, path: p, query: url.searchParams, body: () => readBody(req), send };
@@ -164,8 +188,25 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
       case 'create': {
         const body = (await readBody(req)) as Record<string, unknown>;
         const md = (body?.metadata ?? {}) as Record<string, unknown>;
-        if (p.def.namespaced && md.namespace && md.namespace !== p.namespace) return send(400, status(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'));
-        if (md.name && store.get(p.def, p.namespace, String(md.name))) return send(409, status(409, 'AlreadyExists', `${p.def.resource}${p.def.group ? `.${p.def.group}` : ''} "${String(md.name)}" already exists`, { name: String(md.name), group: p.def.group, kind: p.def.resource }));
+        if (p.def.namespaced && md.namespace && md.namespace !== p.namespace)
+          return send(
+            400,
+            status(
+              400,
+              'BadRequest',
+              'the namespace of the provided object does not match the namespace sent on the request',
+            ),
+          );
+        if (md.name && store.get(p.def, p.namespace, String(md.name)))
+          return send(
+            409,
+            status(
+              409,
+              'AlreadyExists',
+              `${p.def.resource}${p.def.group ? `.${p.def.group}` : ''} "${String(md.name)}" already exists`,
+              { name: String(md.name), group: p.def.group, kind: p.def.resource },
+            ),
+          );
         const manager = url.searchParams.get('fieldManager') ?? (req.headers['user-agent'] ?? 'unknown').split('/')[0]!;
         const { managedFields: _drop, resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, ...rest } = md;
         return send(201, store.put(p.def, { ...body, metadata: { ...rest, namespace: p.namespace } }, { manager }));
@@ -175,10 +216,19 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
         if (!o) return send(404, notFound(p));
         // Pods and namespaces are deleted gracefully and answer with the object; other resources with a Status.
         if (p.def.resource === 'pods' || p.def.resource === 'namespaces') return send(200, o);
-        return send(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: p.name, group: p.def.group, kind: p.def.resource, uid: o.metadata.uid } });
+        return send(200, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Success',
+          details: { name: p.name, group: p.def.group, kind: p.def.resource, uid: o.metadata.uid },
+        });
       }
       default:
-        return send(405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+        return send(
+          405,
+          status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
+        );
     }
   }
 
@@ -200,11 +250,30 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
 
   function discover(pathname: string): unknown {
     const list = [...defs.values()];
-    if (pathname === '/version') return { major: gitVersion.split('.')[0]!.slice(1), minor: gitVersion.split('.')[1], gitVersion, gitCommit: '39683505b630ff2121012f3c5b16215a1449d5ed', gitTreeState: 'clean', buildDate: '2024-06-11T20:21:00Z', goVersion: 'go1.22.4', compiler: 'gc', platform: 'linux/amd64' };
-    if (pathname === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }] };
+    if (pathname === '/version')
+      return {
+        major: gitVersion.split('.')[0]!.slice(1),
+        minor: gitVersion.split('.')[1],
+        gitVersion,
+        gitCommit: '39683505b630ff2121012f3c5b16215a1449d5ed',
+        gitTreeState: 'clean',
+        buildDate: '2024-06-11T20:21:00Z',
+        goVersion: 'go1.22.4',
+        compiler: 'gc',
+        platform: 'linux/amd64',
+      };
+    if (pathname === '/api')
+      return {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }],
+      };
     if (pathname === '/apis') {
       const groups = [...new Set(list.filter((d) => d.group).map((d) => d.group))].map((g) => {
-        const versions = [...new Set(list.filter((d) => d.group === g).map((d) => d.version))].map((v) => ({ groupVersion: `${g}/${v}`, version: v }));
+        const versions = [...new Set(list.filter((d) => d.group === g).map((d) => d.version))].map((v) => ({
+          groupVersion: `${g}/${v}`,
+          version: v,
+        }));
         return { name: g, versions, preferredVersion: versions[0] };
       });
       return { kind: 'APIGroupList', apiVersion: 'v1', groups };
@@ -216,8 +285,23 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
     const inGv = list.filter((d) => d.group === group && d.version === version);
     if (!inGv.length) return undefined;
     const resources = inGv.flatMap((d) => [
-      { name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: d.verbs ?? [], ...(d.shortNames ? { shortNames: d.shortNames } : {}), storageVersionHash: Buffer.from(d.resource).toString('base64').slice(0, 11) },
-      ...(d.subresources ?? []).map((s) => ({ name: `${d.resource}/${s}`, singularName: '', namespaced: d.namespaced, kind: s === 'exec' || s === 'attach' || s === 'portforward' ? `${s[0]!.toUpperCase()}${s.slice(1)}Options` : d.kind, verbs: s === 'status' || s === 'scale' ? ['get', 'patch', 'update'] : s === 'log' ? ['get'] : ['create', 'get'] })),
+      {
+        name: d.resource,
+        singularName: d.singular,
+        namespaced: d.namespaced,
+        kind: d.kind,
+        verbs: d.verbs ?? [],
+        ...(d.shortNames ? { shortNames: d.shortNames } : {}),
+        storageVersionHash: Buffer.from(d.resource).toString('base64').slice(0, 11),
+      },
+      ...(d.subresources ?? []).map((s) => ({
+        name: `${d.resource}/${s}`,
+        singularName: '',
+        namespaced: d.namespaced,
+        kind:
+          s === 'exec' || s === 'attach' || s === 'portforward' ? `${s[0]!.toUpperCase()}${s.slice(1)}Options` : d.kind,
+        verbs: s === 'status' || s === 'scale' ? ['get', 'patch', 'update'] : s === 'log' ? ['get'] : ['create', 'get'],
+      })),
     ]);
     return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
   }
@@ -249,7 +333,11 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
     const cont = q.get('continue');
     if (cont) {
       try {
-        const tok = JSON.parse(Buffer.from(cont, 'base64').toString('utf8')) as { v: string; rv: number; start: number };
+        const tok = JSON.parse(Buffer.from(cont, 'base64').toString('utf8')) as {
+          v: string;
+          rv: number;
+          start: number;
+        };
         start = tok.start;
         rv = tok.rv;
       } catch {
@@ -303,27 +391,50 @@ export async function startFakeKubeApi(opts: FakeKubeApiOptions = {}): Promise<F
   // kube-apiserver releases authorize a WebSocket exec; older ones checked `get`), then served.
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    const rec: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0 };
+    const rec: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+    };
     requests.push(rec);
     const refuse = (code: number, body: unknown) => {
       rec.status = code;
       const text = JSON.stringify(body);
-      socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+      socket.end(
+        `HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+      );
     };
     const user = authenticate(req, rec);
     if (!user) return refuse(401, status(401, 'Unauthorized', 'Unauthorized'));
     rec.user = user.name;
     const p = parsePath(url.pathname);
-    if (!p || p.def.resource !== 'pods' || p.subresource !== 'exec' || !p.name) return refuse(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (!p || p.def.resource !== 'pods' || p.subresource !== 'exec' || !p.name)
+      return refuse(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     Object.assign(rec, { verb: 'create', resource: 'pods/exec', namespace: p.namespace });
-    const rule = forbidden.find((f) => f.verb === 'create' && f.resource === 'pods/exec' && (!f.namespace || f.namespace === p.namespace) && (!f.user || f.user === user.name));
+    const rule = forbidden.find(
+      (f) =>
+        f.verb === 'create' &&
+        f.resource === 'pods/exec' &&
+        (!f.namespace || f.namespace === p.namespace) &&
+        (!f.user || f.user === user.name),
+    );
     if (rule) return refuse(403, forbiddenStatus(user, 'create', p));
     const pod = store.get(p.def, p.namespace, p.name);
     if (!pod) return refuse(404, notFound(p));
     const names = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
     const asked = url.searchParams.get('container');
-    if (!asked && names.length !== 1) return refuse(400, status(400, 'BadRequest', `a container name must be specified for pod ${p.name}, choose one of: [${names.join(' ')}]`));
-    if (asked && !names.includes(asked)) return refuse(400, status(400, 'BadRequest', `container ${asked} is not valid for pod ${p.name}`));
+    if (!asked && names.length !== 1)
+      return refuse(
+        400,
+        status(
+          400,
+          'BadRequest',
+          `a container name must be specified for pod ${p.name}, choose one of: [${names.join(' ')}]`,
+        ),
+      );
+    if (asked && !names.includes(asked))
+      return refuse(400, status(400, 'BadRequest', `container ${asked} is not valid for pod ${p.name}`));
     if (!execRunner) return refuse(501, status(501, 'NotImplemented', 'this fake API server runs no exec'));
     if (!asked) url.searchParams.set('container', names[0]!);
     rec.status = 101;
@@ -387,10 +498,20 @@ export function selects(q: URLSearchParams): (o: KubeObject) => boolean {
   const tests: Array<(o: KubeObject) => boolean> = [];
   if (label) for (const term of splitTerms(label)) tests.push(labelTest(term));
   if (field)
-    for (const term of field.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const term of field
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const m = /^([\w.]+)\s*(!=|==|=)\s*(.*)$/.exec(term);
       if (!m) continue;
-      const get = (o: KubeObject) => (m[1] === 'metadata.name' ? o.metadata.name : m[1] === 'metadata.namespace' ? o.metadata.namespace : m[1] === 'spec.nodeName' ? ((o.spec as Record<string, unknown> | undefined)?.nodeName as string | undefined) : undefined);
+      const get = (o: KubeObject) =>
+        m[1] === 'metadata.name'
+          ? o.metadata.name
+          : m[1] === 'metadata.namespace'
+            ? o.metadata.namespace
+            : m[1] === 'spec.nodeName'
+              ? ((o.spec as Record<string, unknown> | undefined)?.nodeName as string | undefined)
+              : undefined;
       tests.push((o) => (m[2] === '!=' ? get(o) !== m[3] : get(o) === m[3]));
     }
   return (o) => tests.every((t) => t(o));
@@ -446,17 +567,39 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 
 function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'audit-id': crypto.randomUUID() });
+  res.writeHead(code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'audit-id': crypto.randomUUID(),
+  });
   res.end(text);
 }
 
-export function status(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+export function status(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
 }
 
 function notFound(p: ParsedPath): Record<string, unknown> {
   const gr = `${p.def.resource}${p.def.group ? `.${p.def.group}` : ''}`;
-  return status(404, 'NotFound', `${gr} "${p.name}" not found`, { name: p.name, group: p.def.group, kind: p.def.resource });
+  return status(404, 'NotFound', `${gr} "${p.name}" not found`, {
+    name: p.name,
+    group: p.def.group,
+    kind: p.def.resource,
+  });
 }
 
 /** The message kube-apiserver's RBAC authorizer writes, word for word. */
@@ -464,5 +607,10 @@ function forbiddenStatus(user: KubeUser, verb: string, p: ParsedPath): Record<st
   const gr = `${p.def.resource}${p.def.group ? `.${p.def.group}` : ''}`;
   const res = p.subresource ? `resource "${p.def.resource}/${p.subresource}"` : `resource "${p.def.resource}"`;
   const scope = p.namespace ? `in the namespace "${p.namespace}"` : 'at the cluster scope';
-  return status(403, 'Forbidden', `${gr}${p.name ? ` "${p.name}"` : ''} is forbidden: User "${user.name}" cannot ${verb} ${res} in API group "${p.def.group}" ${scope}`, { ...(p.name ? { name: p.name } : {}), group: p.def.group, kind: p.def.resource });
+  return status(
+    403,
+    'Forbidden',
+    `${gr}${p.name ? ` "${p.name}"` : ''} is forbidden: User "${user.name}" cannot ${verb} ${res} in API group "${p.def.group}" ${scope}`,
+    { ...(p.name ? { name: p.name } : {}), group: p.def.group, kind: p.def.resource },
+  );
 }

@@ -9,7 +9,13 @@ import { groupVersion, resourceKey, type ResourceDef } from './resources.js';
 export type KubeObject = Record<string, unknown> & {
   apiVersion?: string;
   kind?: string;
-  metadata: Record<string, unknown> & { name?: string; namespace?: string; labels?: Record<string, string>; resourceVersion?: string; uid?: string };
+  metadata: Record<string, unknown> & {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    resourceVersion?: string;
+    uid?: string;
+  };
 };
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -58,7 +64,11 @@ export class ObjectStore {
   put(def: ResourceDef, input: Record<string, unknown>, opts: PutOptions = {}): KubeObject {
     const o = clone(input) as KubeObject;
     o.metadata = { ...(o.metadata ?? {}) };
-    const name = o.metadata.name ?? (typeof o.metadata.generateName === 'string' ? `${o.metadata.generateName}${randomUUID().slice(0, 5)}` : undefined);
+    const name =
+      o.metadata.name ??
+      (typeof o.metadata.generateName === 'string'
+        ? `${o.metadata.generateName}${randomUUID().slice(0, 5)}`
+        : undefined);
     if (!name) throw new Error(`${def.kind} without metadata.name`);
     if (def.namespaced && !o.metadata.namespace) o.metadata.namespace = 'default';
     if (!def.namespaced) delete o.metadata.namespace;
@@ -76,12 +86,25 @@ export class ObjectStore {
       ...(def.namespaced ? { namespace: md.namespace } : {}),
       uid: md.uid ?? (old?.metadata.uid as string | undefined) ?? randomUUID(),
       resourceVersion: String(this.rv),
-      ...(hasSpec(def) ? { generation: typeof md.generation === 'number' ? md.generation : ((old?.metadata.generation as number | undefined) ?? 0) + 1 } : {}),
+      ...(hasSpec(def)
+        ? {
+            generation:
+              typeof md.generation === 'number'
+                ? md.generation
+                : ((old?.metadata.generation as number | undefined) ?? 0) + 1,
+          }
+        : {}),
       creationTimestamp: md.creationTimestamp ?? old?.metadata.creationTimestamp ?? time,
     };
-    o.metadata = { ...ordered, ...Object.fromEntries(Object.entries(md).filter(([k]) => !(k in ordered) || k === 'uid' || k === 'creationTimestamp')) };
+    o.metadata = {
+      ...ordered,
+      ...Object.fromEntries(
+        Object.entries(md).filter(([k]) => !(k in ordered) || k === 'uid' || k === 'creationTimestamp'),
+      ),
+    };
     o.metadata.resourceVersion = String(this.rv);
-    if (!Array.isArray(md.managedFields)) o.metadata.managedFields = [managedEntry(o, opts.manager ?? 'kubectl-create', opts.operation ?? 'Update', time)];
+    if (!Array.isArray(md.managedFields))
+      o.metadata.managedFields = [managedEntry(o, opts.manager ?? 'kubectl-create', opts.operation ?? 'Update', time)];
     table.set(key, o);
     this.sorted.delete(table);
     this.emit(def, { type: old ? 'MODIFIED' : 'ADDED', object: o, rv: this.rv });
@@ -119,10 +142,17 @@ export class ObjectStore {
   }
 
   /** Changes after `since` (a resourceVersion), then every later change until the returned function is called. */
-  watch(def: ResourceDef, namespace: string | undefined, since: number | undefined, fn: (e: WatchEvent) => void): () => void {
+  watch(
+    def: ResourceDef,
+    namespace: string | undefined,
+    since: number | undefined,
+    fn: (e: WatchEvent) => void,
+  ): () => void {
     const key = resourceKey(def.group, def.version, def.resource);
     const inScope = (e: WatchEvent) => !namespace || e.object.metadata.namespace === namespace;
-    if (since !== undefined) for (const e of this.history) if (e.key === key && e.rv > since && inScope(e)) fn({ type: e.type, object: clone(e.object), rv: e.rv });
+    if (since !== undefined)
+      for (const e of this.history)
+        if (e.key === key && e.rv > since && inScope(e)) fn({ type: e.type, object: clone(e.object), rv: e.rv });
     const w: Watcher = { key, namespace, fn };
     this.watchers.add(w);
     return () => this.watchers.delete(w);
@@ -132,19 +162,37 @@ export class ObjectStore {
     const key = resourceKey(def.group, def.version, def.resource);
     this.history.push({ ...e, key });
     if (this.history.length > 10_000) this.history.splice(0, this.history.length - 10_000);
-    for (const w of this.watchers) if (w.key === key && (!w.namespace || e.object.metadata.namespace === w.namespace)) w.fn({ type: e.type, object: clone(e.object), rv: e.rv });
+    for (const w of this.watchers)
+      if (w.key === key && (!w.namespace || e.object.metadata.namespace === w.namespace))
+        w.fn({ type: e.type, object: clone(e.object), rv: e.rv });
   }
 }
 
 function hasSpec(def: ResourceDef): boolean {
-  return !['secrets', 'configmaps', 'events', 'serviceaccounts', 'roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].includes(def.resource);
+  return ![
+    'secrets',
+    'configmaps',
+    'events',
+    'serviceaccounts',
+    'roles',
+    'clusterroles',
+    'rolebindings',
+    'clusterrolebindings',
+  ].includes(def.resource);
 }
 
 /** A managedFields entry shaped as the API server writes it (fieldsV1 lists the top-level fields set). */
-function managedEntry(o: KubeObject, manager: string, operation: 'Update' | 'Apply', time: string): Record<string, unknown> {
+function managedEntry(
+  o: KubeObject,
+  manager: string,
+  operation: 'Update' | 'Apply',
+  time: string,
+): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const k of Object.keys(o)) if (!['apiVersion', 'kind', 'metadata', 'status'].includes(k)) fields[`f:${k}`] = {};
-  const labels = o.metadata.labels ? Object.fromEntries(Object.keys(o.metadata.labels).map((l) => [`f:${l}`, {}])) : undefined;
+  const labels = o.metadata.labels
+    ? Object.fromEntries(Object.keys(o.metadata.labels).map((l) => [`f:${l}`, {}]))
+    : undefined;
   if (labels) fields['f:metadata'] = { 'f:labels': { '.': {}, ...labels } };
   return { manager, operation, apiVersion: o.apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: fields };
 }

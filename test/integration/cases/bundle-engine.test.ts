@@ -24,7 +24,11 @@ describe('an opened evidence bundle as a read-only engine', () => {
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    const c = await runContainer({ suite: SUITE, name, cmd: ['sh', '-c', 'echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd; sleep 3600'] });
+    const c = await runContainer({
+      suite: SUITE,
+      name,
+      cmd: ['sh', '-c', 'echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd; sleep 3600'],
+    });
     containerId = c.id;
     await new Promise((r) => setTimeout(r, 1500));
     const bundle = path.join(tmp.dir, 'evidence.tar.gz');
@@ -43,10 +47,23 @@ describe('an opened evidence bundle as a read-only engine', () => {
     tmp.cleanup();
   });
 
-  const call = async (op: string, input: Record<string, unknown>) => (app.dispatch as (op: string, input: unknown, c: typeof ctx) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>)(op, input, ctx);
+  const call = async (op: string, input: Record<string, unknown>) =>
+    (
+      app.dispatch as (
+        op: string,
+        input: unknown,
+        c: typeof ctx,
+      ) => Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>
+    )(op, input, ctx);
 
   it('is listed as a connected read-only docker engine with source bundle', async () => {
-    const list = (await call('engines.list', {})).value as Array<{ id: string; kind: string; source: string; endpoint: { type: string }; state: { status: string } }>;
+    const list = (await call('engines.list', {})).value as Array<{
+      id: string;
+      kind: string;
+      source: string;
+      endpoint: { type: string };
+      state: { status: string };
+    }>;
     const mine = list.find((e) => e.id === engineId);
     expect(mine).toMatchObject({ kind: 'docker', source: 'bundle', endpoint: { type: 'bundle' } });
     const st = await call('engines.connect', { engineId });
@@ -65,12 +82,17 @@ describe('an opened evidence bundle as a read-only engine', () => {
     expect((detail.value as { id: string }).id).toBe(containerId);
     const ev = await call('evidence.container', { engineId, containerId, refresh: true });
     expect(ev.ok, JSON.stringify(ev.error)).toBe(true);
-    const evidence = ev.value as { files: Array<{ path: string; kind: string }>; processes: { host?: { processes: Array<{ cmdline: string }> } } };
+    const evidence = ev.value as {
+      files: Array<{ path: string; kind: string }>;
+      processes: { host?: { processes: Array<{ cmdline: string }> } };
+    };
     expect(evidence.files.find((f) => f.path === '/etc/passwd')?.kind).toBe('changed');
     expect(evidence.processes.host?.processes.some((p) => p.cmdline.includes('sleep 3600'))).toBe(true);
     const scan = await call('scan.latest', { engineId });
     expect((scan.value as { engine: { id: string }; containers: Array<{ id: string }> }).engine.id).toBe(engineId);
-    expect((scan.value as { containers: Array<{ id: string }> }).containers.some((c) => c.id === containerId)).toBe(true);
+    expect((scan.value as { containers: Array<{ id: string }> }).containers.some((c) => c.id === containerId)).toBe(
+      true,
+    );
     const net = await call('investigate.network', { engineId });
     expect(net.ok, JSON.stringify(net.error)).toBe(true);
     expect(JSON.stringify(net.value)).toContain(containerId);
@@ -78,13 +100,26 @@ describe('an opened evidence bundle as a read-only engine', () => {
 
   it('answers the timeline from the events it recorded, a window past its collection moved back to end there', async () => {
     const now = Date.now();
-    const r = await call('timeline.events', { engineId, since: new Date(now - 600_000).toISOString(), until: new Date(now).toISOString(), containerId });
+    const r = await call('timeline.events', {
+      engineId,
+      since: new Date(now - 600_000).toISOString(),
+      until: new Date(now).toISOString(),
+      containerId,
+    });
     expect(r.ok, JSON.stringify(r.error)).toBe(true);
-    const tl = r.value as { events: Array<{ engineId: string; actorId: string; action: string; time: string }>; since: string; until: string };
+    const tl = r.value as {
+      events: Array<{ engineId: string; actorId: string; action: string; time: string }>;
+      since: string;
+      until: string;
+    };
     expect(tl.events.map((e) => e.action)).toEqual(expect.arrayContaining(['create', 'start']));
     expect(tl.events.every((e) => e.engineId === engineId && e.actorId === containerId)).toBe(true);
     // A day later, "the last 10 minutes" of the bundle are still the 10 minutes before it was collected.
-    const later = await call('timeline.events', { engineId, since: new Date(now + 86_400_000 - 600_000).toISOString(), until: new Date(now + 86_400_000).toISOString() });
+    const later = await call('timeline.events', {
+      engineId,
+      since: new Date(now + 86_400_000 - 600_000).toISOString(),
+      until: new Date(now + 86_400_000).toISOString(),
+    });
     const tl2 = later.value as typeof tl;
     expect(Date.parse(tl2.until)).toBeLessThanOrEqual(now + 1000);
     expect(Date.parse(tl2.until) - Date.parse(tl2.since)).toBe(600_000);
@@ -127,7 +162,9 @@ describe('an opened evidence bundle as a read-only engine', () => {
       expect(list.ok, JSON.stringify(list)).toBe(true);
       expect((list as { value: Array<{ id: string }> }).value.some((c) => c.id === containerId)).toBe(true);
       const ev = await again.dispatch('evidence.container', { engineId, containerId }, ctx);
-      expect((ev as { value: { files: Array<{ path: string }> } }).value.files.some((f) => f.path === '/etc/passwd')).toBe(true);
+      expect(
+        (ev as { value: { files: Array<{ path: string }> } }).value.files.some((f) => f.path === '/etc/passwd'),
+      ).toBe(true);
     } finally {
       await again.dispose();
     }

@@ -30,7 +30,11 @@ describe('case workflow on the command line', () => {
   beforeAll(async () => {
     await removeSuite(SUITE);
     // A listening netcat that hands out a shell: a reverse/bind-shell finding whose command line carries markup.
-    const c = await runContainer({ suite: SUITE, name: `sw-cases-${process.pid}`, cmd: ['sh', '-c', `while true; do nc -l -p 4444 -e /bin/sh; sleep 1; done # ${MARK}`] });
+    const c = await runContainer({
+      suite: SUITE,
+      name: `sw-cases-${process.pid}`,
+      cmd: ['sh', '-c', `while true; do nc -l -p 4444 -e /bin/sh; sleep 1; done # ${MARK}`],
+    });
     containerId = c.id;
     await new Promise((r) => setTimeout(r, 1500));
   });
@@ -46,7 +50,12 @@ describe('case workflow on the command line', () => {
     scan = ScanResultSchema.parse(JSON.parse(r.stdout));
     const mine = scan.findings.filter((f) => f.container?.id === containerId);
     expect(mine.length, JSON.stringify(scan.findings.map((f) => f.detector))).toBeGreaterThan(0);
-    const list = JSON.parse((await cli(['case', 'list', '--json'])).stdout) as Array<{ id: string; name: string; findingCount: number; scanCount: number }>;
+    const list = JSON.parse((await cli(['case', 'list', '--json'])).stdout) as Array<{
+      id: string;
+      name: string;
+      findingCount: number;
+      scanCount: number;
+    }>;
     expect(list).toHaveLength(1);
     expect(list[0]!.name).toBe(CASE);
     expect(list[0]!.scanCount).toBe(1);
@@ -74,7 +83,10 @@ describe('case workflow on the command line', () => {
       const requests: string[] = [];
       page.on('request', (q) => requests.push(q.url()));
       await page.setContent(html, { waitUntil: 'load' });
-      const dom = await page.evaluate(() => ({ scripts: document.querySelectorAll('script, iframe, object, embed, link, img, [src]').length, text: document.body.innerText }));
+      const dom = await page.evaluate(() => ({
+        scripts: document.querySelectorAll('script, iframe, object, embed, link, img, [src]').length,
+        text: document.body.innerText,
+      }));
       expect(requests).toEqual([]);
       expect(dom.scripts).toBe(0);
       expect(dom.text).toContain(MARK);
@@ -90,12 +102,18 @@ describe('case workflow on the command line', () => {
     expect(json.case.id).toBe(caseId);
     expect(json.findings.length).toBe(new Set(scan.findings.map((f) => f.id)).size);
     expect(json.detectors.length).toBeGreaterThan(0);
-    expect(json.evidence.map((e) => e.kind)).toEqual(expect.arrayContaining(['scan-result', 'engine-evidence', 'container-evidence']));
+    expect(json.evidence.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['scan-result', 'engine-evidence', 'container-evidence']),
+    );
     const md = (await cli(['report', caseId, '--format', 'md'])).stdout;
     expect(md).not.toContain(MARK);
     expect(md).toContain('&lt;script&gt;');
-    const layer = NavigatorLayerSchema.parse(JSON.parse((await cli(['report', caseId, '--format', 'navigator'])).stdout));
-    const seen = new Set(json.findings.filter((f) => f.state !== 'false-positive' && f.state !== 'suppressed').flatMap((f) => f.attack));
+    const layer = NavigatorLayerSchema.parse(
+      JSON.parse((await cli(['report', caseId, '--format', 'navigator'])).stdout),
+    );
+    const seen = new Set(
+      json.findings.filter((f) => f.state !== 'false-positive' && f.state !== 'suppressed').flatMap((f) => f.attack),
+    );
     expect(new Set(layer.techniques.map((t) => t.techniqueID))).toEqual(seen);
   });
 
@@ -134,7 +152,11 @@ describe('case workflow on the command line', () => {
     expect(c.code, c.stderr).toBe(0);
     const imp = await cli(['case', 'import', bundle]);
     expect(imp.code, imp.stderr).toBe(0);
-    const list = JSON.parse((await cli(['case', 'list', '--json'])).stdout) as Array<{ id: string; readOnly: boolean; findingCount: number }>;
+    const list = JSON.parse((await cli(['case', 'list', '--json'])).stdout) as Array<{
+      id: string;
+      readOnly: boolean;
+      findingCount: number;
+    }>;
     const imported = list.find((x) => x.readOnly)!;
     expect(imported.findingCount).toBeGreaterThan(0);
     expect((await cli(['case', 'verify', imported.id])).code).toBe(0);
@@ -152,7 +174,10 @@ describe('case workflow on the command line', () => {
       const findings = await app.dispatch('findings.list', { caseId: view.id, containerId }, ctx);
       expect((findings as { value: { total: number } }).value.total).toBeGreaterThan(0);
       const custody = await app.dispatch('custody.list', { caseId: view.id }, ctx);
-      expect((custody as { value: Array<{ actor: string; action: string }> }).value[0]).toMatchObject({ actor: 'analyst-2', action: 'create' });
+      expect((custody as { value: Array<{ actor: string; action: string }> }).value[0]).toMatchObject({
+        actor: 'analyst-2',
+        action: 'create',
+      });
     } finally {
       await app.dispose();
     }

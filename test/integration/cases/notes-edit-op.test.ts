@@ -26,15 +26,30 @@ describe('notes.edit over the contract', () => {
     expect(second).toMatchObject({ supersedes: first.id, markdown: 'second text', author: 'ui-analyst' });
 
     expect((await call<Note[]>('notes.list', { caseId })).map((n) => n.markdown)).toEqual(['second text']);
-    expect((await call<Note[]>('notes.list', { caseId, versions: true })).map((n) => n.markdown)).toEqual(['first text', 'second text']);
+    expect((await call<Note[]>('notes.list', { caseId, versions: true })).map((n) => n.markdown)).toEqual([
+      'first text',
+      'second text',
+    ]);
 
-    await expect(call('notes.edit', { caseId, noteId: first.id, markdown: 'a fork' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('already edited') });
-    await expect(call('notes.edit', { caseId, noteId: second.id, markdown: '' })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(call('notes.edit', { caseId, noteId: 'x'.repeat(129), markdown: 'long id' })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(call('notes.edit', { caseId, noteId: 'no-such-note', markdown: 'text' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call('notes.edit', { caseId, noteId: first.id, markdown: 'a fork' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('already edited'),
+    });
+    await expect(call('notes.edit', { caseId, noteId: second.id, markdown: '' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    await expect(call('notes.edit', { caseId, noteId: 'x'.repeat(129), markdown: 'long id' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    await expect(call('notes.edit', { caseId, noteId: 'no-such-note', markdown: 'text' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
 
     const custody = await call<Array<{ action: string; actor: string; detail: string }>>('custody.list', { caseId });
-    expect(custody.filter((l) => l.action === 'note').map((l) => l.detail)).toEqual([expect.stringContaining(first.id), expect.stringContaining(`(edit of ${first.id})`)]);
+    expect(custody.filter((l) => l.action === 'note').map((l) => l.detail)).toEqual([
+      expect.stringContaining(first.id),
+      expect.stringContaining(`(edit of ${first.id})`),
+    ]);
     expect((await call<{ ok: boolean; problems: unknown[] }>('evidence.verify', { caseId })).problems).toEqual([]);
   });
 });

@@ -20,13 +20,22 @@ describe('scan --case uses that case’s allowlist', () => {
   beforeAll(async () => {
     await removeSuite(SUITE);
     // A bind shell: a finding every scan reports for this container unless an allowlist hides it.
-    const c = await runContainer({ suite: SUITE, name, cmd: ['sh', '-c', 'while true; do nc -l -p 4444 -e /bin/sh; sleep 1; done'] });
+    const c = await runContainer({
+      suite: SUITE,
+      name,
+      cmd: ['sh', '-c', 'while true; do nc -l -p 4444 -e /bin/sh; sleep 1; done'],
+    });
     containerId = c.id;
     await new Promise((r) => setTimeout(r, 1500));
     const cases = new CaseService(tmp.dir, 'analyst-1');
     try {
       const quiet = cases.create('allowlisted');
-      cases.addSuppression(quiet.id, { id: 'lab-shell', reason: 'lab container under test', detectors: ['*'], match: { container: name } });
+      cases.addSuppression(quiet.id, {
+        id: 'lab-shell',
+        reason: 'lab container under test',
+        detectors: ['*'],
+        match: { container: name },
+      });
       // The current case is a different one, with no allowlist at all.
       const other = cases.create('open-case');
       cases.open(other.id);
@@ -41,7 +50,10 @@ describe('scan --case uses that case’s allowlist', () => {
   });
 
   const scanInto = async (caseName: string) => {
-    const r = await runCli(['scan', '--format', 'json', '--since', '10m', '--case', caseName], { env, timeoutMs: 120_000 });
+    const r = await runCli(['scan', '--format', 'json', '--since', '10m', '--case', caseName], {
+      env,
+      timeoutMs: 120_000,
+    });
     expect([0, 1], r.stderr).toContain(r.code);
     return ScanResultSchema.parse(JSON.parse(r.stdout));
   };

@@ -46,13 +46,15 @@ describe('npm start without an Electron binary', () => {
     it(`says why in one line and serves the UI (${label})`, async () => {
       const { stderr, url, stop } = await start(env);
       try {
-      const lines = stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^The Electron binary is not installed here \(.+\), so the desktop window cannot open/);
-      expect(stderr).not.toMatch(/\n\s+at /);
-      // The first load trades the URL's credential for a cookie, which may redirect: that answer is enough here.
-      const res = await fetch(url, { redirect: 'manual' });
-      expect(res.status).toBeLessThan(400);
+        const lines = stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(
+          /^The Electron binary is not installed here \(.+\), so the desktop window cannot open/,
+        );
+        expect(stderr).not.toMatch(/\n\s+at /);
+        // The first load trades the URL's credential for a cookie, which may redirect: that answer is enough here.
+        const res = await fetch(url, { redirect: 'manual' });
+        expect(res.status).toBeLessThan(400);
       } finally {
         stop();
       }

@@ -17,7 +17,9 @@ describe('engine collection', () => {
     doomed = (await runContainer({ suite: SUITE, name: `sw-col-doomed-${process.pid}` })).id;
     stopped = (await runContainer({ suite: SUITE, name: `sw-col-created-${process.pid}`, start: false })).id;
     // An analyst's (or intruder's) exec leaves an exec_create event with its command and exec ID.
-    const exec = await docker.getContainer(kept).exec({ Cmd: ['sh', '-c', 'id -u > /tmp/who'], User: 'nobody', AttachStdout: true });
+    const exec = await docker
+      .getContainer(kept)
+      .exec({ Cmd: ['sh', '-c', 'id -u > /tmp/who'], User: 'nobody', AttachStdout: true });
     const stream = await exec.start({ hijack: true });
     await new Promise((r) => stream.on('end', r).resume());
   }, 60_000);
@@ -32,12 +34,15 @@ describe('engine collection', () => {
       containerIds: [kept, doomed, stopped],
       onProgress: (done, _total, message) => {
         // Removed after listing, before its inspect: exactly the race a live engine produces.
-        if (done === 0 && message.startsWith('collecting')) execFileSync('docker', ['rm', '-f', doomed], { stdio: 'ignore' });
+        if (done === 0 && message.startsWith('collecting'))
+          execFileSync('docker', ['rm', '-f', doomed], { stdio: 'ignore' });
       },
     });
     EngineEvidenceSchema.parse(ev);
     expect(ev.containers.map((c) => c.container.id).sort()).toEqual([kept, stopped].sort());
-    expect(ev.errors).toContainEqual(expect.objectContaining({ containerId: doomed, call: 'inspect', code: 'NOT_FOUND' }));
+    expect(ev.errors).toContainEqual(
+      expect.objectContaining({ containerId: doomed, call: 'inspect', code: 'NOT_FOUND' }),
+    );
     expect(ev.containers.find((c) => c.container.id === stopped)?.container.state).toBe('created');
 
     const image = ev.images.find((i) => i.repoTags.includes(BUSYBOX))!;
@@ -56,6 +61,8 @@ describe('engine collection', () => {
   it('fails as a whole only when the engine itself cannot be reached', async () => {
     const Docker = (await import('dockerode')).default;
     const gone = new Docker({ socketPath: '/nonexistent/docker.sock' });
-    await expect(collectEngineEvidence(gone, { engine, local: true })).rejects.toMatchObject({ code: 'SOCKET_MISSING' });
+    await expect(collectEngineEvidence(gone, { engine, local: true })).rejects.toMatchObject({
+      code: 'SOCKET_MISSING',
+    });
   });
 });

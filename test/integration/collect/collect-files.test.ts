@@ -29,15 +29,26 @@ describe('file collectors (host-side layers vs Engine API)', () => {
   beforeAll(async () => {
     await removeSuite(SUITE);
     clean = (await runContainer({ suite: SUITE, name: `sw-col-clean-${process.pid}` })).id;
-    running = (await runContainer({ suite: SUITE, name: `sw-col-files-${process.pid}`, cmd: ['sh', '-c', `${TAMPER} && touch /tmp/ready && sleep 3600`] })).id;
-    stopped = (await runContainer({ suite: SUITE, name: `sw-col-stopped-${process.pid}`, cmd: ['sh', '-c', TAMPER] })).id;
+    running = (
+      await runContainer({
+        suite: SUITE,
+        name: `sw-col-files-${process.pid}`,
+        cmd: ['sh', '-c', `${TAMPER} && touch /tmp/ready && sleep 3600`],
+      })
+    ).id;
+    stopped = (await runContainer({ suite: SUITE, name: `sw-col-stopped-${process.pid}`, cmd: ['sh', '-c', TAMPER] }))
+      .id;
     attrs = (
       await runContainer({
         suite: SUITE,
         image: ATTRS,
         name: `sw-col-attrs-${process.pid}`,
         hostConfig: { CapAdd: ['LINUX_IMMUTABLE'] },
-        cmd: ['sh', '-c', 'echo keep > /tmp/imm && chattr +i /tmp/imm && echo log > /tmp/app && chattr +a /tmp/app && touch /tmp/ready && sleep 3600'],
+        cmd: [
+          'sh',
+          '-c',
+          'echo keep > /tmp/imm && chattr +i /tmp/imm && echo log > /tmp/app && chattr +a /tmp/app && touch /tmp/ready && sleep 3600',
+        ],
       })
     ).id;
     // Locks files and exits: the overlay is unmounted, so only the upper layer remains to read the flags from.
@@ -47,15 +58,26 @@ describe('file collectors (host-side layers vs Engine API)', () => {
         image: ATTRS,
         name: `sw-col-locked-stopped-${process.pid}`,
         hostConfig: { CapAdd: ['LINUX_IMMUTABLE'] },
-        cmd: ['sh', '-c', 'mkdir -p /etc/cron.d && echo "* * * * * root /tmp/.x" > /etc/cron.d/keep && chattr +i /etc/cron.d/keep && echo log > /tmp/app && chattr +a /tmp/app && echo plain > /tmp/plain'],
+        cmd: [
+          'sh',
+          '-c',
+          'mkdir -p /etc/cron.d && echo "* * * * * root /tmp/.x" > /etc/cron.d/keep && chattr +i /etc/cron.d/keep && echo log > /tmp/app && chattr +a /tmp/app && echo plain > /tmp/plain',
+        ],
       })
     ).id;
-    await Promise.all([waitForFile(running, '/tmp/ready'), waitForExit(stopped), waitForFile(attrs, '/tmp/ready'), waitForExit(lockedStopped)]);
+    await Promise.all([
+      waitForFile(running, '/tmp/ready'),
+      waitForExit(stopped),
+      waitForFile(attrs, '/tmp/ready'),
+      waitForExit(lockedStopped),
+    ]);
   }, 60_000);
   afterAll(() => removeSuite(SUITE));
 
   it('reads the diff from the upper dir exactly as the Engine API reports it, with hashes and flags', async () => {
-    const ev = ContainerEvidenceSchema.parse(await collectContainerEvidence(docker, running, { engineId: 'local', local: true }));
+    const ev = ContainerEvidenceSchema.parse(
+      await collectContainerEvidence(docker, running, { engineId: 'local', local: true }),
+    );
     expect(ev.access).toBe('host');
     const api = mapApiChanges(await docker.getContainer(running).changes());
     const asMap = (l: { path: string; kind: string }[]) => Object.fromEntries(l.map((c) => [c.path, c.kind]));
@@ -64,7 +86,9 @@ describe('file collectors (host-side layers vs Engine API)', () => {
     expect(byPath.get('/etc/passwd')).toMatchObject({ kind: 'changed' });
     expect(byPath.get('/etc/group')).toMatchObject({ kind: 'deleted' });
     expect(byPath.get('/root/.ssh/authorized_keys')).toMatchObject({ kind: 'added' });
-    expect(byPath.get('/tmp/.hidden-tool')!.flags).toEqual(expect.arrayContaining(['elf', 'setuid', 'executable', 'hidden']));
+    expect(byPath.get('/tmp/.hidden-tool')!.flags).toEqual(
+      expect.arrayContaining(['elf', 'setuid', 'executable', 'hidden']),
+    );
     expect(byPath.get('/tmp/.hidden-tool')!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(ev.artifacts.some((a) => a.kind === 'changes' && a.sourceCall.startsWith('host:'))).toBe(true);
   });
@@ -88,7 +112,8 @@ describe('file collectors (host-side layers vs Engine API)', () => {
     expect(api.access).toBe('api');
     expect(api.processes.host?.source).toMatch(/top/);
     const sha = (ev: typeof api, p: string) => ev.fileContents.find((c) => c.path === p)?.sha256;
-    for (const p of ['/etc/passwd', '/etc/shadow', '/root/.ssh/authorized_keys', '/etc/cron.d/evil']) expect(sha(api, p), p).toBe(sha(host, p));
+    for (const p of ['/etc/passwd', '/etc/shadow', '/root/.ssh/authorized_keys', '/etc/cron.d/evil'])
+      expect(sha(api, p), p).toBe(sha(host, p));
     expect(api.files.find((f) => f.path === '/etc/passwd')?.sha256).toBe(sha(host, '/etc/passwd'));
     expect(api.artifacts.some((a) => a.sourceCall.includes('/archive?path=/etc'))).toBe(true);
   });
@@ -99,18 +124,39 @@ describe('file collectors (host-side layers vs Engine API)', () => {
       [clean, running],
       [running, clean],
     ]) {
-      const api = await collectEngineEvidence(docker, { engine, local: false, concurrency: 1, containerIds: order, since: '1m' });
-      const host = await collectEngineEvidence(docker, { engine: { ...engine, local: true }, local: true, containerIds: order, since: '1m' });
+      const api = await collectEngineEvidence(docker, {
+        engine,
+        local: false,
+        concurrency: 1,
+        containerIds: order,
+        since: '1m',
+      });
+      const host = await collectEngineEvidence(docker, {
+        engine: { ...engine, local: true },
+        local: true,
+        containerIds: order,
+        since: '1m',
+      });
       for (const id of order) {
         const a = api.containers.find((c) => c.container.id === id)!;
         const h = host.containers.find((c) => c.container.id === id)!;
         // Remote collection keeps extras to persistence directories; the critical files must match exactly.
-        const pick = (ev: typeof a) => ev.fileContents.filter((c) => isCriticalPath(c.path)).map((c) => [c.path, c.sha256]).sort();
+        const pick = (ev: typeof a) =>
+          ev.fileContents
+            .filter((c) => isCriticalPath(c.path))
+            .map((c) => [c.path, c.sha256])
+            .sort();
         expect(pick(a), id === clean ? 'clean' : 'tampered').toEqual(pick(h));
       }
-      expect(api.containers.find((c) => c.container.id === running)!.fileContents.map((c) => c.path)).toContain('/etc/cron.d/evil');
-      const tampered = api.containers.find((c) => c.container.id === running)!.fileContents.find((c) => c.path === '/etc/passwd')!;
-      const untouched = api.containers.find((c) => c.container.id === clean)!.fileContents.find((c) => c.path === '/etc/passwd')!;
+      expect(api.containers.find((c) => c.container.id === running)!.fileContents.map((c) => c.path)).toContain(
+        '/etc/cron.d/evil',
+      );
+      const tampered = api.containers
+        .find((c) => c.container.id === running)!
+        .fileContents.find((c) => c.path === '/etc/passwd')!;
+      const untouched = api.containers
+        .find((c) => c.container.id === clean)!
+        .fileContents.find((c) => c.path === '/etc/passwd')!;
       expect(tampered.text).toContain('evil:x:0:0');
       expect(untouched.text).not.toContain('evil');
       // The image version comes from the shared read when the clean container went first.

@@ -30,7 +30,8 @@ const SHELL = [
   'touch /tmp/ready; wait',
 ].join(' ');
 
-const proc = (ev: ContainerEvidence, pred: (p: { comm: string; cmdline: string; exe?: string }) => boolean) => ev.processes.host?.processes.find(pred);
+const proc = (ev: ContainerEvidence, pred: (p: { comm: string; cmdline: string; exe?: string }) => boolean) =>
+  ev.processes.host?.processes.find(pred);
 
 describe('process and socket collectors', () => {
   let shell = '';
@@ -45,7 +46,11 @@ describe('process and socket collectors', () => {
         suite: SUITE,
         name: `sw-col-hider-${process.pid}`,
         hostConfig: { CapAdd: ['SYS_ADMIN'] },
-        cmd: ['sh', '-c', 'sleep 3602 & p=$!; mkdir -p /tmp/empty; mount --bind /tmp/empty /proc/$p && touch /tmp/ready; sleep 3600'],
+        cmd: [
+          'sh',
+          '-c',
+          'sleep 3602 & p=$!; mkdir -p /tmp/empty; mount --bind /tmp/empty /proc/$p && touch /tmp/ready; sleep 3600',
+        ],
       })
     ).id;
     await writeFile(SECRET_PATH, SECRET);
@@ -56,10 +61,18 @@ describe('process and socket collectors', () => {
         suite: SUITE,
         name: `sw-col-planter-${process.pid}`,
         hostConfig: { CapAdd: ['SYS_ADMIN'] },
-        cmd: ['sh', '-c', `sleep 3603 & p=$!; mkdir -p /tmp/fake; for f in status cmdline stat; do ln -s ${SECRET_PATH} /tmp/fake/$f; done; mount --bind /tmp/fake /proc/$p && touch /tmp/ready; sleep 3600`],
+        cmd: [
+          'sh',
+          '-c',
+          `sleep 3603 & p=$!; mkdir -p /tmp/fake; for f in status cmdline stat; do ln -s ${SECRET_PATH} /tmp/fake/$f; done; mount --bind /tmp/fake /proc/$p && touch /tmp/ready; sleep 3600`,
+        ],
       })
     ).id;
-    await Promise.all([waitForFile(shell, '/tmp/ready'), waitForFile(hider, '/tmp/ready'), waitForFile(planter, '/tmp/ready')]);
+    await Promise.all([
+      waitForFile(shell, '/tmp/ready'),
+      waitForFile(hider, '/tmp/ready'),
+      waitForFile(planter, '/tmp/ready'),
+    ]);
   }, 60_000);
   afterAll(async () => {
     await removeSuite(SUITE);
@@ -67,7 +80,9 @@ describe('process and socket collectors', () => {
   });
 
   it('reads the host-side view: exe, deleted binaries, stdio sockets, watched env, namespace pids', async () => {
-    const ev = ContainerEvidenceSchema.parse(await collectContainerEvidence(docker, shell, { engineId: 'local', local: true }));
+    const ev = ContainerEvidenceSchema.parse(
+      await collectContainerEvidence(docker, shell, { engineId: 'local', local: true }),
+    );
     expect(ev.access).toBe('host');
     expect(ev.processes.host?.view).toBe('host');
     const deleted = proc(ev, (p) => (p.exe ?? '').startsWith('/tmp/sleep'))!;
@@ -134,21 +149,40 @@ describe('process and socket collectors', () => {
   it('samples stats on its own only for containers whose processes look busy', async () => {
     // Spinning shells. Their CPU share depends on whatever else loads this two-core machine, so the
     // threshold is set from what they got, and the idle container must stay below the same threshold.
-    const busy = (await runContainer({ suite: SUITE, name: `sw-col-busy-${process.pid}`, cmd: ['sh', '-c', 'for i in 1 2 3 4 5 6; do (while :; do :; done) & done; wait'] })).id;
-    const cpu = (ev: ContainerEvidence) => ev.processes.host!.processes.reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0);
+    const busy = (
+      await runContainer({
+        suite: SUITE,
+        name: `sw-col-busy-${process.pid}`,
+        cmd: ['sh', '-c', 'for i in 1 2 3 4 5 6; do (while :; do :; done) & done; wait'],
+      })
+    ).id;
+    const cpu = (ev: ContainerEvidence) =>
+      ev.processes.host!.processes.reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0);
     try {
       await new Promise((r) => setTimeout(r, 1500));
       const probe = await collectContainerEvidence(docker, busy, { engineId: 'local', local: true, stats: false });
       expect(probe.stats).toEqual([]);
       const threshold = Math.min(BUSY_CPU_PERCENT, cpu(probe) / 2);
       expect(threshold).toBeGreaterThan(1);
-      const hot = await collectContainerEvidence(docker, busy, { engineId: 'local', local: true, busyCpuPercent: threshold });
+      const hot = await collectContainerEvidence(docker, busy, {
+        engineId: 'local',
+        local: true,
+        busyCpuPercent: threshold,
+      });
       expect(hot.stats).toHaveLength(1);
       expect(hot.stats[0]!.cpuPercent).toBeGreaterThan(1);
-      const viaTop = await collectContainerEvidence(docker, busy, { engineId: 'local', local: false, busyCpuPercent: threshold });
+      const viaTop = await collectContainerEvidence(docker, busy, {
+        engineId: 'local',
+        local: false,
+        busyCpuPercent: threshold,
+      });
       expect(cpu(viaTop)).toBeGreaterThan(0);
       expect(viaTop.stats).toHaveLength(1);
-      const idle = await collectContainerEvidence(docker, shell, { engineId: 'local', local: true, busyCpuPercent: threshold });
+      const idle = await collectContainerEvidence(docker, shell, {
+        engineId: 'local',
+        local: true,
+        busyCpuPercent: threshold,
+      });
       expect(cpu(idle)).toBeLessThan(threshold);
       expect(idle.stats).toEqual([]);
     } finally {
@@ -158,7 +192,13 @@ describe('process and socket collectors', () => {
 
   it('bounds hostile strings: a 100 KB argv with terminal escapes is clipped, not dropped', async () => {
     const huge = `\u001b]0;pwned\u0007${'A'.repeat(100_000)}`;
-    const loud = (await runContainer({ suite: SUITE, name: `sw-col-loud-${process.pid}`, cmd: ['sh', '-c', 'sleep 3600 & wait', huge] })).id;
+    const loud = (
+      await runContainer({
+        suite: SUITE,
+        name: `sw-col-loud-${process.pid}`,
+        cmd: ['sh', '-c', 'sleep 3600 & wait', huge],
+      })
+    ).id;
     try {
       const ev = await collectContainerEvidence(docker, loud, { engineId: 'local', local: true });
       const sh = ev.processes.host!.processes.find((p) => p.cmdline.startsWith('sh -c sleep 3600 & wait'))!;
@@ -172,8 +212,15 @@ describe('process and socket collectors', () => {
 
   it('keeps a call that times out as an error and the rest of the evidence', async () => {
     // Two stats readings half a second apart cannot finish within 450 ms; inspect and host reads can.
-    const ev = await collectContainerEvidence(docker, shell, { engineId: 'local', local: true, stats: true, callTimeoutMs: 450 });
-    expect(ev.errors).toContainEqual(expect.objectContaining({ call: 'stats', code: 'ENGINE_TIMEOUT', containerId: ev.container.id }));
+    const ev = await collectContainerEvidence(docker, shell, {
+      engineId: 'local',
+      local: true,
+      stats: true,
+      callTimeoutMs: 450,
+    });
+    expect(ev.errors).toContainEqual(
+      expect.objectContaining({ call: 'stats', code: 'ENGINE_TIMEOUT', containerId: ev.container.id }),
+    );
     expect(ev.stats).toEqual([]);
     expect(ev.processes.host!.processes.length).toBeGreaterThan(5);
     const sampled = await collectContainerEvidence(docker, shell, { engineId: 'local', local: true, stats: true });

@@ -39,10 +39,28 @@ describe('stowaway scan (CLI contract)', () => {
     const raw = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(raw).sort()).toEqual(['containers', 'durationMs', 'engine', 'errors', 'findings', 'scannedAt']);
     const result = ScanResultSchema.parse(raw);
-    expect(result.containers.filter((c) => [flagged, created].includes(c.id)).map((c) => c.state).sort()).toEqual(['created', 'running']);
+    expect(
+      result.containers
+        .filter((c) => [flagged, created].includes(c.id))
+        .map((c) => c.state)
+        .sort(),
+    ).toEqual(['created', 'running']);
     const mine = result.findings.filter((f) => f.container?.id === flagged);
     expect(mine.length).toBeGreaterThan(0);
-    for (const f of mine) expect(Object.keys(f)).toEqual(expect.arrayContaining(['id', 'detector', 'title', 'severity', 'attack', 'kind', 'container', 'evidence', 'summary']));
+    for (const f of mine)
+      expect(Object.keys(f)).toEqual(
+        expect.arrayContaining([
+          'id',
+          'detector',
+          'title',
+          'severity',
+          'attack',
+          'kind',
+          'container',
+          'evidence',
+          'summary',
+        ]),
+      );
     // Not a terminal: no progress on stderr.
     expect(r.stderr).not.toMatch(/\[\d+\/\d+\]/);
   }, 60_000);
@@ -76,11 +94,15 @@ describe('stowaway scan (CLI contract)', () => {
 
   it('exits 2 with PERMISSION_DENIED for a user who may not use the engine socket', () => {
     // An unprivileged user (nobody, no docker group) running the same CLI.
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', '--format', 'json'], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'scan', '--format', 'json'],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+        timeout: 60_000,
+      },
+    );
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toContain('PERMISSION_DENIED');
     expect(r.stdout).toBe('');
@@ -106,7 +128,11 @@ describe('stowaway scan (CLI contract)', () => {
     const run = sarif.runs[0];
     const rules = run.tool.driver.rules as { id: string }[];
     expect(rules.map((x) => x.id)).toEqual(DETECTORS.map((d) => d.meta.id));
-    const results = run.results as { ruleId: string; ruleIndex: number; locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }[];
+    const results = run.results as {
+      ruleId: string;
+      ruleIndex: number;
+      locations: { logicalLocations: { fullyQualifiedName: string }[] }[];
+    }[];
     const mine = results.filter((x) => x.locations[0]!.logicalLocations[0]!.fullyQualifiedName.endsWith(flagged));
     expect(mine.length).toBeGreaterThan(0);
     for (const x of results) expect(rules[x.ruleIndex]!.id).toBe(x.ruleId);

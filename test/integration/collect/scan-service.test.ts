@@ -57,12 +57,18 @@ describe('scan service ops', () => {
     expect(mine.map((c) => c.state).sort()).toEqual(['created', 'running']);
     const findings = result.findings.filter((f) => f.container?.id === flagged);
     expect(findings.length).toBeGreaterThan(0);
-    for (const f of findings) expect(f).toMatchObject({ engineId: 'local', container: { id: flagged, name: `sw-scan-flagged-${process.pid}` } });
+    for (const f of findings)
+      expect(f).toMatchObject({
+        engineId: 'local',
+        container: { id: flagged, name: `sw-scan-flagged-${process.pid}` },
+      });
     expect(result.containers.find((c) => c.id === flagged)!.risk).toBe(riskScore(findings));
     expect(result.containers.find((c) => c.id === flagged)!.risk).toBeGreaterThan(0);
 
     expect(new Set(progress.map((p) => p.scanId)).size).toBe(1);
-    expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['listing', 'collecting', 'detecting', 'done']));
+    expect(progress.map((p) => p.phase)).toEqual(
+      expect.arrayContaining(['listing', 'collecting', 'detecting', 'done']),
+    );
     const collecting = progress.filter((p) => p.phase === 'collecting');
     expect(collecting.at(-1)!.done).toBe(collecting.at(-1)!.total);
     expect(progress.at(-1)!.phase).toBe('done');
@@ -74,11 +80,15 @@ describe('scan service ops', () => {
     const ev = await app.dispatch('evidence.latest', { engineId: 'local' }, ctx);
     expect(ev.ok).toBe(true);
     const evidence = EngineEvidenceSchema.parse((ev as { value: unknown }).value);
-    expect(evidence.containers.find((c) => c.container.id === flagged)?.files.find((f) => f.path === '/tmp/locked')?.flags).toContain('immutable');
+    expect(
+      evidence.containers.find((c) => c.container.id === flagged)?.files.find((f) => f.path === '/tmp/locked')?.flags,
+    ).toContain('immutable');
   }, 60_000);
 
   it('a second scan carries the first one socket snapshots forward, oldest first', async () => {
-    const first = (await app.dispatch('evidence.latest', { engineId: 'local' }, ctx)) as { value: { containers: { container: { id: string }; sockets: { collectedAt: string }[] }[] } };
+    const first = (await app.dispatch('evidence.latest', { engineId: 'local' }, ctx)) as {
+      value: { containers: { container: { id: string }; sockets: { collectedAt: string }[] }[] };
+    };
     const before = first.value.containers.find((c) => c.container.id === flagged)!.sockets;
     expect(before).toHaveLength(1);
     // A rescan reuses what did not change: a new file in the container's upper dir (written from the host, so no
@@ -87,7 +97,9 @@ describe('scan service ops', () => {
     await writeFile(path.join(upper!, 'tmp', 'again'), 'x');
     const r = await app.dispatch('scan.run', { engineId: 'local' }, ctx);
     expect(r.ok).toBe(true);
-    const ev = EngineEvidenceSchema.parse(((await app.dispatch('evidence.latest', { engineId: 'local' }, ctx)) as { value: unknown }).value);
+    const ev = EngineEvidenceSchema.parse(
+      ((await app.dispatch('evidence.latest', { engineId: 'local' }, ctx)) as { value: unknown }).value,
+    );
     const after = ev.containers.find((c) => c.container.id === flagged)!.sockets;
     expect(after).toHaveLength(2);
     expect(after[0]!.collectedAt).toBe(before[0]!.collectedAt);
@@ -97,7 +109,9 @@ describe('scan service ops', () => {
 
   it('a request with other options while a scan runs gets a scan of its own; the same request shares the running one', async () => {
     const name = `sw-scan-flagged-${process.pid}`;
-    const hideFlagged = [{ id: 'hide-flagged', version: 1, reason: 'known lab container', detectors: ['*'], match: { container: name } }];
+    const hideFlagged = [
+      { id: 'hide-flagged', version: 1, reason: 'known lab container', detectors: ['*'], match: { container: name } },
+    ];
     const plain = app.scans.run('local', '5m');
     expect(app.scans.run('local', '5m')).toBe(plain);
     const hiding = app.scans.run('local', '5m', { suppressions: hideFlagged });
@@ -111,7 +125,11 @@ describe('scan service ops', () => {
 
   it('evidence.container is cached per container until refreshed', async () => {
     const call = async (refresh?: boolean) => {
-      const r = await app.dispatch('evidence.container', { engineId: 'local', containerId: flagged.slice(0, 12), refresh }, ctx);
+      const r = await app.dispatch(
+        'evidence.container',
+        { engineId: 'local', containerId: flagged.slice(0, 12), refresh },
+        ctx,
+      );
       expect(r.ok, JSON.stringify(r).slice(0, 500)).toBe(true);
       return ContainerEvidenceSchema.parse((r as { value: unknown }).value);
     };

@@ -21,7 +21,10 @@ const SUITE = 'engines-cli';
 function suiteIds(r: CliResult, ids: string[]): string[] {
   expect(r.code, r.stderr).toBe(0);
   const result = JSON.parse(r.stdout) as { containers: Array<{ id: string }>; engine: { endpoint: string } };
-  return result.containers.map((c) => c.id).filter((id) => ids.includes(id)).sort();
+  return result.containers
+    .map((c) => c.id)
+    .filter((id) => ids.includes(id))
+    .sort();
 }
 
 /** A plain (no TLS) tcp listener on loopback that forwards to the local dockerd, as `dockerd -H tcp://` would. */
@@ -35,7 +38,10 @@ async function plainTcpProxy(): Promise<{ port: number; close(): Promise<void> }
     up.on('error', () => c.destroy()).on('close', () => c.destroy());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => (socks.forEach((s) => s.destroy()), server.close(() => r()))) };
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => new Promise((r) => (socks.forEach((s) => s.destroy()), server.close(() => r()))),
+  };
 }
 
 describe('stowaway CLI against remote engines', () => {
@@ -52,19 +58,40 @@ describe('stowaway CLI against remote engines', () => {
     ids.push((await runContainer({ suite: SUITE, name: `sw-engcli-stopped-${process.pid}`, start: false })).id);
     ids.sort();
     certs = makeCerts();
-    [sshd, tlsProxy, plain] = await Promise.all([startSshd(), startTlsProxy({ ca: path.join(certs.dir, 'ca.pem'), cert: certs.serverCert, key: certs.serverKey }), plainTcpProxy()]);
+    [sshd, tlsProxy, plain] = await Promise.all([
+      startSshd(),
+      startTlsProxy({ ca: path.join(certs.dir, 'ca.pem'), cert: certs.serverCert, key: certs.serverKey }),
+      plainTcpProxy(),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([removeSuite(SUITE), sshd?.stop(), tlsProxy?.close(), plain?.close()]);
   });
 
-  const base = () => ({ STOWAWAY_DATA_DIR: data, DOCKER_HOST: '', DOCKER_CONTEXT: '', DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '', KUBECONFIG: '' });
+  const base = () => ({
+    STOWAWAY_DATA_DIR: data,
+    DOCKER_HOST: '',
+    DOCKER_CONTEXT: '',
+    DOCKER_TLS_VERIFY: '',
+    DOCKER_CERT_PATH: '',
+    KUBECONFIG: '',
+  });
 
   it('scan --host ssh://root@127.0.0.1:PORT and a TLS DOCKER_HOST return the same containers as the local socket', async () => {
     const [local, ssh, tls] = await Promise.all([
       runCli(['scan', '--format', 'json', '--since', '1m'], { env: base() }),
-      runCli(['scan', '--format', 'json', '--since', '1m', '--host', `ssh://root@127.0.0.1:${sshd.port}`], { env: { ...base(), HOME: sshd.home, SSH_AUTH_SOCK: '' }, timeoutMs: 120_000 }),
-      runCli(['scan', '--format', 'json', '--since', '1m'], { env: { ...base(), DOCKER_HOST: `tcp://127.0.0.1:${tlsProxy.port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.dir } }),
+      runCli(['scan', '--format', 'json', '--since', '1m', '--host', `ssh://root@127.0.0.1:${sshd.port}`], {
+        env: { ...base(), HOME: sshd.home, SSH_AUTH_SOCK: '' },
+        timeoutMs: 120_000,
+      }),
+      runCli(['scan', '--format', 'json', '--since', '1m'], {
+        env: {
+          ...base(),
+          DOCKER_HOST: `tcp://127.0.0.1:${tlsProxy.port}`,
+          DOCKER_TLS_VERIFY: '1',
+          DOCKER_CERT_PATH: certs.dir,
+        },
+      }),
     ]);
     expect(suiteIds(local, ids)).toEqual(ids);
     expect(suiteIds(ssh, ids)).toEqual(ids);
@@ -74,10 +101,16 @@ describe('stowaway CLI against remote engines', () => {
   });
 
   it('plain tcp needs --allow-insecure and then warns', async () => {
-    const refused = await runCli(['scan', '--format', 'json', '--since', '1m', '--host', `tcp://127.0.0.1:${plain.port}`], { env: base() });
+    const refused = await runCli(
+      ['scan', '--format', 'json', '--since', '1m', '--host', `tcp://127.0.0.1:${plain.port}`],
+      { env: base() },
+    );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('INSECURE_NOT_ALLOWED');
-    const allowed = await runCli(['scan', '--format', 'json', '--since', '1m', '--allow-insecure', '--host', `tcp://127.0.0.1:${plain.port}`], { env: base() });
+    const allowed = await runCli(
+      ['scan', '--format', 'json', '--since', '1m', '--allow-insecure', '--host', `tcp://127.0.0.1:${plain.port}`],
+      { env: base() },
+    );
     expect(suiteIds(allowed, ids)).toEqual(ids);
     expect(allowed.stderr).toContain(`warning: tcp://127.0.0.1:${plain.port} is plain tcp without TLS`);
   });
@@ -86,11 +119,26 @@ describe('stowaway CLI against remote engines', () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'sw-cli-home-'));
     const meta = path.join(home, '.docker/contexts/meta', contextDirName('via-ssh'));
     mkdirSync(meta, { recursive: true });
-    writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: 'via-ssh', Metadata: {}, Endpoints: { docker: { Host: `ssh://root@127.0.0.1:${sshd.port}` } } }));
+    writeFileSync(
+      path.join(meta, 'meta.json'),
+      JSON.stringify({
+        Name: 'via-ssh',
+        Metadata: {},
+        Endpoints: { docker: { Host: `ssh://root@127.0.0.1:${sshd.port}` } },
+      }),
+    );
     mkdirSync(path.join(home, '.ssh'));
-    for (const f of ['id_ed25519', 'known_hosts']) writeFileSync(path.join(home, '.ssh', f), await import('node:fs').then((fs) => fs.readFileSync(path.join(sshd.home, '.ssh', f))), { mode: 0o600 });
+    for (const f of ['id_ed25519', 'known_hosts'])
+      writeFileSync(
+        path.join(home, '.ssh', f),
+        await import('node:fs').then((fs) => fs.readFileSync(path.join(sshd.home, '.ssh', f))),
+        { mode: 0o600 },
+      );
     const env = { ...base(), HOME: home, SSH_AUTH_SOCK: '', DOCKER_HOST: 'unix:///nonexistent.sock' };
-    const r = await runCli(['scan', '--format', 'json', '--since', '1m', '--context', 'via-ssh'], { env, timeoutMs: 120_000 });
+    const r = await runCli(['scan', '--format', 'json', '--since', '1m', '--context', 'via-ssh'], {
+      env,
+      timeoutMs: 120_000,
+    });
     expect(suiteIds(r, ids)).toEqual(ids);
     const bad = await runCli(['scan', '--context', 'nope'], { env });
     expect(bad.code).toBe(2);
@@ -101,10 +149,19 @@ describe('stowaway CLI against remote engines', () => {
     expect(list.stdout).toMatch(/\*\s+DOCKER_HOST\s+docker\s+env\s+unix:\/\/\/nonexistent\.sock/);
     expect(list.stdout).toMatch(/via-ssh\s+docker\s+context\s+ssh:\/\/root@127\.0\.0\.1:\d+/);
     expect(list.stdout).toContain('current engine chosen by: DOCKER_HOST');
-    const json = await runCli(['contexts', '--format', 'json', '--check'], { env: { ...env, DOCKER_HOST: '', DOCKER_CONTEXT: 'via-ssh' }, timeoutMs: 60_000 });
-    const parsed = JSON.parse(json.stdout) as { currentBy: string; engines: Array<{ name: string; current: boolean; state: { status: string } }> };
+    const json = await runCli(['contexts', '--format', 'json', '--check'], {
+      env: { ...env, DOCKER_HOST: '', DOCKER_CONTEXT: 'via-ssh' },
+      timeoutMs: 60_000,
+    });
+    const parsed = JSON.parse(json.stdout) as {
+      currentBy: string;
+      engines: Array<{ name: string; current: boolean; state: { status: string } }>;
+    };
     expect(parsed.currentBy).toBe('DOCKER_CONTEXT');
-    expect(parsed.engines.find((e) => e.name === 'via-ssh')).toMatchObject({ current: true, state: { status: 'connected' } });
+    expect(parsed.engines.find((e) => e.name === 'via-ssh')).toMatchObject({
+      current: true,
+      state: { status: 'connected' },
+    });
   });
 
   it('permission denied on the socket, for a user outside the docker group', async () => {
@@ -127,9 +184,13 @@ describe('stowaway CLI against remote engines', () => {
         child.on('close', (code) => resolve({ code, stdout }));
       });
       expect(out.code).toBe(0);
-      const env = (JSON.parse(out.stdout) as { engines: Array<{ id: string; state: { errorCode: string; reason: string } }> }).engines.find((e) => e.id === 'env')!;
+      const env = (
+        JSON.parse(out.stdout) as { engines: Array<{ id: string; state: { errorCode: string; reason: string } }> }
+      ).engines.find((e) => e.id === 'env')!;
       expect(env.state.errorCode).toBe('PERMISSION_DENIED');
-      expect(env.state.reason).toContain(`Permission denied on engine "DOCKER_HOST" at unix://${sock} (${sock}). Add your user to the docker group`);
+      expect(env.state.reason).toContain(
+        `Permission denied on engine "DOCKER_HOST" at unix://${sock} (${sock}). Add your user to the docker group`,
+      );
     } finally {
       await new Promise((r) => server.close(r));
     }

@@ -14,10 +14,19 @@ import { waitForListener } from '../../helpers/ports.js';
 
 const SUITE = 'engines-connect';
 
-const engine = (id: string, endpoint: EngineConfig['endpoint']): EngineConfig => ({ id, name: id, kind: 'docker', source: 'cli', endpoint, current: false });
+const engine = (id: string, endpoint: EngineConfig['endpoint']): EngineConfig => ({
+  id,
+  name: id,
+  kind: 'docker',
+  source: 'cli',
+  endpoint,
+  current: false,
+});
 
 async function suiteIds(reg: EngineRegistry, id: string): Promise<string[]> {
-  const list = await (await reg.client(id)).listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${SUITE}`] } });
+  const list = await (
+    await reg.client(id)
+  ).listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${SUITE}`] } });
   return list.map((c) => c.Id).sort();
 }
 
@@ -50,7 +59,12 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
   });
 
   it('ssh://root@127.0.0.1:PORT with a key file and known_hosts: same containers, one persistent session', async () => {
-    const reg2 = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: { USER: 'root' }, home: sshd.home });
+    const reg2 = new EngineRegistry(new EventBus(), {
+      healthIntervalMs: 0,
+      sshHealthIntervalMs: 0,
+      env: { USER: 'root' },
+      home: sshd.home,
+    });
     reg2.add(engine('ssh', { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }));
     try {
       const st = await reg2.connect('ssh');
@@ -71,8 +85,22 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
   });
 
   it('ssh with an explicit identity file and known_hosts path', async () => {
-    const reg3 = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: {}, home: '/nonexistent-home' });
-    reg3.add(engine('ssh-id', { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root', identityFile: path.join(sshd.home, '.ssh/id_ed25519'), knownHostsPath: path.join(sshd.home, '.ssh/known_hosts') }));
+    const reg3 = new EngineRegistry(new EventBus(), {
+      healthIntervalMs: 0,
+      sshHealthIntervalMs: 0,
+      env: {},
+      home: '/nonexistent-home',
+    });
+    reg3.add(
+      engine('ssh-id', {
+        type: 'ssh',
+        host: '127.0.0.1',
+        port: sshd.port,
+        user: 'root',
+        identityFile: path.join(sshd.home, '.ssh/id_ed25519'),
+        knownHostsPath: path.join(sshd.home, '.ssh/known_hosts'),
+      }),
+    );
     try {
       const st = await reg3.connect('ssh-id');
       expect(st.status, st.reason).toBe('connected');
@@ -88,11 +116,19 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
     const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     try {
       await waitForListener({ path: sock });
-      execFileSync('ssh-add', ['-q', path.join(sshd.home, '.ssh/id_ed25519')], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      execFileSync('ssh-add', ['-q', path.join(sshd.home, '.ssh/id_ed25519')], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+        stdio: 'ignore',
+      });
       const home = path.join(dir, 'home');
       mkdirSync(path.join(home, '.ssh'), { recursive: true });
       copyFileSync(path.join(sshd.home, '.ssh/known_hosts'), path.join(home, '.ssh/known_hosts'));
-      const reg4 = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: { SSH_AUTH_SOCK: sock }, home });
+      const reg4 = new EngineRegistry(new EventBus(), {
+        healthIntervalMs: 0,
+        sshHealthIntervalMs: 0,
+        env: { SSH_AUTH_SOCK: sock },
+        home,
+      });
       reg4.add(engine('ssh-agent', { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }));
       try {
         const st = await reg4.connect('ssh-agent');
@@ -111,7 +147,10 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
     mkdirSync(path.join(home, '.ssh', 'keys'), { recursive: true });
     copyFileSync(path.join(sshd.home, '.ssh/id_ed25519'), path.join(home, '.ssh/keys/lab'));
     copyFileSync(path.join(sshd.home, '.ssh/known_hosts'), path.join(home, '.ssh/known_hosts'));
-    writeFileSync(path.join(home, '.ssh/config'), `Host lab-box\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ~/.ssh/keys/lab\n`);
+    writeFileSync(
+      path.join(home, '.ssh/config'),
+      `Host lab-box\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User root\n  IdentityFile ~/.ssh/keys/lab\n`,
+    );
     const regC = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: {}, home });
     regC.add(engine('alias', { type: 'ssh', host: 'lab-box', port: 22 }));
     try {
@@ -124,7 +163,12 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
   });
 
   it('removing or reconnecting an engine during its ssh handshake leaves no session behind', async () => {
-    const regR = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, env: {}, home: sshd.home });
+    const regR = new EngineRegistry(new EventBus(), {
+      healthIntervalMs: 0,
+      sshHealthIntervalMs: 0,
+      env: {},
+      home: sshd.home,
+    });
     const ep = { type: 'ssh' as const, host: '127.0.0.1', port: sshd.port, user: 'root' };
     regR.add(engine('racy', ep));
     const pending = regR.connect('racy');
@@ -141,7 +185,20 @@ describe('connecting to the same dockerd over unix socket, ssh and tcp+TLS', () 
   });
 
   it('tcp+TLS with CA, client cert and key: same containers', async () => {
-    reg.add(engine('tls', { type: 'tcp', host: '127.0.0.1', port: proxy.port, allowInsecure: false, tls: { verify: true, caPath: path.join(certs.dir, 'ca.pem'), certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem') } }));
+    reg.add(
+      engine('tls', {
+        type: 'tcp',
+        host: '127.0.0.1',
+        port: proxy.port,
+        allowInsecure: false,
+        tls: {
+          verify: true,
+          caPath: path.join(certs.dir, 'ca.pem'),
+          certPath: path.join(certs.dir, 'cert.pem'),
+          keyPath: path.join(certs.dir, 'key.pem'),
+        },
+      }),
+    );
     const st = await reg.connect('tls');
     expect(st.status, st.reason).toBe('connected');
     expect(await suiteIds(reg, 'tls')).toEqual(made);

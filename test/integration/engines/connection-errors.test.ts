@@ -13,11 +13,24 @@ import { startSshd, type Sshd } from '../../helpers/sshd.js';
 import { startTlsProxy } from '../../helpers/tls-proxy.js';
 import { waitForListener } from '../../helpers/ports.js';
 
-const engine = (endpoint: EngineConfig['endpoint'], extra: Partial<EngineConfig> = {}): EngineConfig => ({ id: 'e', name: 'target', kind: 'docker', source: 'cli', endpoint, current: false, ...extra });
+const engine = (endpoint: EngineConfig['endpoint'], extra: Partial<EngineConfig> = {}): EngineConfig => ({
+  id: 'e',
+  name: 'target',
+  kind: 'docker',
+  source: 'cli',
+  endpoint,
+  current: false,
+  ...extra,
+});
 
 /** Connects once and returns the failure state (code and message) the analyst would see. */
 async function failure(config: EngineConfig, opts: RegistryOptions = {}) {
-  const reg = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, sshHealthIntervalMs: 0, callTimeoutMs: 5_000, ...opts });
+  const reg = new EngineRegistry(new EventBus(), {
+    healthIntervalMs: 0,
+    sshHealthIntervalMs: 0,
+    callTimeoutMs: 5_000,
+    ...opts,
+  });
   reg.add(config);
   try {
     const st = await reg.connect('e');
@@ -76,10 +89,13 @@ describe('clear errors for every way a connection fails', () => {
     const held = new Set<net.Socket>();
     const server = net.createServer((c) => held.add(c));
     await new Promise<void>((r) => server.listen(sock, r));
-    closers.push(() => new Promise((r) => {
-      for (const c of held) c.destroy();
-      server.close(r);
-    }));
+    closers.push(
+      () =>
+        new Promise((r) => {
+          for (const c of held) c.destroy();
+          server.close(r);
+        }),
+    );
     const t0 = Date.now();
     const f = await failure(engine({ type: 'unix', socketPath: sock }), { callTimeoutMs: 700 });
     expect(f.code).toBe('ENGINE_TIMEOUT');
@@ -101,10 +117,13 @@ describe('clear errors for every way a connection fails', () => {
       res.end(JSON.stringify({ Version: '1.0.1', ApiVersion: '1.12', Os: 'linux' }));
     });
     await new Promise<void>((r) => server.listen(sock, r));
-    closers.push(() => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(r);
-    }));
+    closers.push(
+      () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(r);
+        }),
+    );
     const f = await failure(engine({ type: 'unix', socketPath: sock }));
     expect(f.code).toBe('API_VERSION');
     expect(f.reason).toContain('speaks Engine API 1.12; Stowaway needs API 1.30');
@@ -116,7 +135,8 @@ describe('clear errors for every way a connection fails', () => {
     expect(f.reason).toContain('pass --allow-insecure');
   });
 
-  const sshTarget = (extra: Partial<Extract<EngineConfig['endpoint'], { type: 'ssh' }>> = {}) => engine({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root', ...extra });
+  const sshTarget = (extra: Partial<Extract<EngineConfig['endpoint'], { type: 'ssh' }>> = {}) =>
+    engine({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root', ...extra });
 
   it('ssh: a key the server does not accept', async () => {
     const wrong = path.join(tmp, 'wrong_key');
@@ -130,7 +150,9 @@ describe('clear errors for every way a connection fails', () => {
     const empty = path.join(tmp, 'known_hosts_empty');
     writeFileSync(empty, '');
     const f = await failure(sshTarget({ knownHostsPath: empty }), { env: {}, home: sshd.home });
-    const expected = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(sshd.dir, 'host_key.pub')]).toString().split(' ')[1]!;
+    const expected = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(sshd.dir, 'host_key.pub')])
+      .toString()
+      .split(' ')[1]!;
     expect(f.code).toBe('SSH_UNKNOWN_HOST_KEY');
     expect(f.reason).toContain(`[127.0.0.1]:${sshd.port} is not in known_hosts: ssh-ed25519 ${expected}`);
   });
@@ -139,21 +161,38 @@ describe('clear errors for every way a connection fails', () => {
     const other = path.join(tmp, 'other_host_key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
     const kh = path.join(tmp, 'known_hosts_changed');
-    const pub = execFileSync('cat', [`${other}.pub`]).toString().split(' ').slice(0, 2).join(' ');
+    const pub = execFileSync('cat', [`${other}.pub`])
+      .toString()
+      .split(' ')
+      .slice(0, 2)
+      .join(' ');
     writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${pub}\n`);
     const f = await failure(sshTarget({ knownHostsPath: kh }), { env: {}, home: sshd.home });
     expect(f.code).toBe('SSH_HOST_KEY_MISMATCH');
-    expect(f.reason).toMatch(/does not match the key recorded in .*known_hosts_changed line 1 \(recorded SHA256:[A-Za-z0-9+/]{43}\)\. Someone may be intercepting/);
+    expect(f.reason).toMatch(
+      /does not match the key recorded in .*known_hosts_changed line 1 \(recorded SHA256:[A-Za-z0-9+/]{43}\)\. Someone may be intercepting/,
+    );
   });
 
-  const tlsTarget = (tls: { caPath?: string; certPath?: string; keyPath?: string }) => engine({ type: 'tcp', host: '127.0.0.1', port: proxy.port, allowInsecure: false, tls: { verify: true, ...tls } });
+  const tlsTarget = (tls: { caPath?: string; certPath?: string; keyPath?: string }) =>
+    engine({ type: 'tcp', host: '127.0.0.1', port: proxy.port, allowInsecure: false, tls: { verify: true, ...tls } });
 
   it('TLS: missing CA, and a CA that did not sign the server', async () => {
-    const noCa = await failure(tlsTarget({ certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem') }));
+    const noCa = await failure(
+      tlsTarget({ certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem') }),
+    );
     expect(noCa.code).toBe('TLS_VERIFY_FAILED');
     // Node names the failure after what the server sent: its leaf alone, or the chain up to the CA.
-    expect(noCa.reason).toMatch(/TLS verification of .* failed: (unable to verify the first certificate|self-signed certificate in certificate chain)/);
-    const wrongCa = await failure(tlsTarget({ caPath: certs.otherCa, certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem') }));
+    expect(noCa.reason).toMatch(
+      /TLS verification of .* failed: (unable to verify the first certificate|self-signed certificate in certificate chain)/,
+    );
+    const wrongCa = await failure(
+      tlsTarget({
+        caPath: certs.otherCa,
+        certPath: path.join(certs.dir, 'cert.pem'),
+        keyPath: path.join(certs.dir, 'key.pem'),
+      }),
+    );
     expect(wrongCa.code).toBe('TLS_VERIFY_FAILED');
     const unreadable = await failure(tlsTarget({ caPath: path.join(tmp, 'no-ca.pem') }));
     expect(unreadable.code).toBe('TLS_VERIFY_FAILED');

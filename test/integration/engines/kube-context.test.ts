@@ -19,7 +19,8 @@ describe('kubeconfig contexts as engines', () => {
     server = http.createServer((req, res) => {
       asked.push(req.url ?? '');
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/version') return res.end(JSON.stringify({ major: '1', minor: '30', gitVersion: 'v1.30.2', platform: 'linux/amd64' }));
+      if (req.url === '/version')
+        return res.end(JSON.stringify({ major: '1', minor: '30', gitVersion: 'v1.30.2', platform: 'linux/amd64' }));
       res.statusCode = 404;
       res.end('{}');
     });
@@ -57,7 +58,9 @@ describe('kubeconfig contexts as engines', () => {
       const gone = await reg.connect('kube:gone');
       expect(gone.status).toBe('failed');
       expect(gone.errorCode).toBe('ENGINE_UNREACHABLE');
-      await expect(reg.client('kube:lab')).rejects.toThrow(/is a Kubernetes context: file changes, stats and logs need the node's runtime/);
+      await expect(reg.client('kube:lab')).rejects.toThrow(
+        /is a Kubernetes context: file changes, stats and logs need the node's runtime/,
+      );
     } finally {
       reg.dispose();
     }

@@ -9,7 +9,6 @@ import { freePort } from '../../helpers/ports.js';
 import { startSshd } from '../../helpers/sshd.js';
 import { stateLog } from '../../helpers/engine-state-log.js';
 
-
 describe('a second dockerd: tcp+TLS, restart and reconnect with backoff', () => {
   let dd: Dockerd;
   let certs: Certs;
@@ -18,15 +17,39 @@ describe('a second dockerd: tcp+TLS, restart and reconnect with backoff', () => 
   beforeAll(async () => {
     certs = makeCerts();
     port = await freePort();
-    dd = disposableDockerd({ tls: { port, ca: path.join(certs.dir, 'ca.pem'), cert: certs.serverCert, key: certs.serverKey } });
+    dd = disposableDockerd({
+      tls: { port, ca: path.join(certs.dir, 'ca.pem'), cert: certs.serverCert, key: certs.serverKey },
+    });
     await dd.start();
   });
   afterAll(() => dd?.destroy());
 
   it('connects over tcp+TLS with --tlsverify, and plain http to the TLS port says TLS is required', async () => {
     const reg = new EngineRegistry(new EventBus(), { healthIntervalMs: 0 });
-    const tls: EngineConfig = { id: 'tls', name: 'tls', kind: 'docker', source: 'cli', current: false, endpoint: { type: 'tcp', host: '127.0.0.1', port, allowInsecure: false, tls: { verify: true, caPath: path.join(certs.dir, 'ca.pem'), certPath: path.join(certs.dir, 'cert.pem'), keyPath: path.join(certs.dir, 'key.pem') } } };
-    const plain: EngineConfig = { ...tls, id: 'plain', endpoint: { type: 'tcp', host: '127.0.0.1', port, allowInsecure: true } };
+    const tls: EngineConfig = {
+      id: 'tls',
+      name: 'tls',
+      kind: 'docker',
+      source: 'cli',
+      current: false,
+      endpoint: {
+        type: 'tcp',
+        host: '127.0.0.1',
+        port,
+        allowInsecure: false,
+        tls: {
+          verify: true,
+          caPath: path.join(certs.dir, 'ca.pem'),
+          certPath: path.join(certs.dir, 'cert.pem'),
+          keyPath: path.join(certs.dir, 'key.pem'),
+        },
+      },
+    };
+    const plain: EngineConfig = {
+      ...tls,
+      id: 'plain',
+      endpoint: { type: 'tcp', host: '127.0.0.1', port, allowInsecure: true },
+    };
     reg.add(tls);
     reg.add(plain);
     try {
@@ -45,8 +68,19 @@ describe('a second dockerd: tcp+TLS, restart and reconnect with backoff', () => 
   it('turns lost when dockerd stops, publishes retryInMs, and reconnects after it restarts', async () => {
     const bus = new EventBus();
     const log = stateLog(bus);
-    const reg = new EngineRegistry(bus, { healthIntervalMs: 200, backoff: { initialMs: 300, maxMs: 1_500 }, callTimeoutMs: 2_000 });
-    reg.add({ id: 'dd', name: 'second', kind: 'docker', source: 'cli', current: false, endpoint: { type: 'unix', socketPath: dd.socket } });
+    const reg = new EngineRegistry(bus, {
+      healthIntervalMs: 200,
+      backoff: { initialMs: 300, maxMs: 1_500 },
+      callTimeoutMs: 2_000,
+    });
+    reg.add({
+      id: 'dd',
+      name: 'second',
+      kind: 'docker',
+      source: 'cli',
+      current: false,
+      endpoint: { type: 'unix', socketPath: dd.socket },
+    });
     try {
       expect((await reg.connect('dd')).status).toBe('connected');
       const lost = log.next((s) => s.status === 'lost');
@@ -55,7 +89,10 @@ describe('a second dockerd: tcp+TLS, restart and reconnect with backoff', () => 
       expect(l.retryInMs).toBeGreaterThan(0);
       expect(l.reason).toBeTruthy();
       // While it stays down, the delay between attempts grows up to the cap.
-      const retries = await Promise.all([log.next((s) => s.status === 'lost' && s !== l), new Promise((r) => setTimeout(r, 2_500))]);
+      const retries = await Promise.all([
+        log.next((s) => s.status === 'lost' && s !== l),
+        new Promise((r) => setTimeout(r, 2_500)),
+      ]);
       const delays = log.seen.filter((s) => s.status === 'lost').map((s) => s.retryInMs!);
       expect(delays.length).toBeGreaterThanOrEqual(2);
       expect(Math.max(...delays)).toBeGreaterThan(delays[0]!);
@@ -75,8 +112,22 @@ describe('a second dockerd: tcp+TLS, restart and reconnect with backoff', () => 
     const sshd = await startSshd();
     const bus = new EventBus();
     const log = stateLog(bus);
-    const reg = new EngineRegistry(bus, { healthIntervalMs: 0, sshHealthIntervalMs: 0, backoff: { initialMs: 300, maxMs: 1_000 }, callTimeoutMs: 15_000, env: {}, home: sshd.home });
-    reg.add({ id: 'remote', name: 'remote', kind: 'docker', source: 'cli', current: false, endpoint: { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' } });
+    const reg = new EngineRegistry(bus, {
+      healthIntervalMs: 0,
+      sshHealthIntervalMs: 0,
+      backoff: { initialMs: 300, maxMs: 1_000 },
+      callTimeoutMs: 15_000,
+      env: {},
+      home: sshd.home,
+    });
+    reg.add({
+      id: 'remote',
+      name: 'remote',
+      kind: 'docker',
+      source: 'cli',
+      current: false,
+      endpoint: { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' },
+    });
     try {
       expect((await reg.connect('remote')).status).toBe('connected');
       // No pinging here: the closed session alone must be noticed.

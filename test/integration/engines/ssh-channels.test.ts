@@ -38,8 +38,21 @@ describe('ssh channels stay within the server MaxSessions while 50 containers ar
   beforeAll(async () => {
     await removeSuite(SUITE);
     const make = createLimiter(4);
-    ids.push(...(await Promise.all(Array.from({ length: N }, (_, i) => make(async () => (await runContainer({ suite: SUITE, name: `sw-sshch-${process.pid}-${i}`, cmd: ['sleep', '3600'] })).id)))));
-    const viaSocket = await runScan(local, { ...engine('local'), local: true }, { containerIds: ids, since: '1m', callTimeoutMs: TIMEOUT_MS });
+    ids.push(
+      ...(await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          make(
+            async () =>
+              (await runContainer({ suite: SUITE, name: `sw-sshch-${process.pid}-${i}`, cmd: ['sleep', '3600'] })).id,
+          ),
+        ),
+      )),
+    );
+    const viaSocket = await runScan(
+      local,
+      { ...engine('local'), local: true },
+      { containerIds: ids, since: '1m', callTimeoutMs: TIMEOUT_MS },
+    );
     baseline = viaSocket.result.containers.map((c) => c.id).sort();
   }, 600_000);
   afterAll(async () => {
@@ -53,21 +66,38 @@ describe('ssh channels stay within the server MaxSessions while 50 containers ar
   async function scanOver(maxSessions: number | 'stock') {
     const sshd = await startSshd({ maxSessions });
     servers.push(sshd);
-    const { docker, session } = createSshDockerClient({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }, { env: {}, home: sshd.home, timeoutMs: TIMEOUT_MS });
+    const { docker, session } = createSshDockerClient(
+      { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' },
+      { env: {}, home: sshd.home, timeoutMs: TIMEOUT_MS },
+    );
     const stop = watchPool(session);
     const streams: NodeJS.ReadableStream[] = [];
     try {
-      const events = (await docker.getEvents({ filters: { label: [`stowaway.test=${SUITE}`] } })) as NodeJS.ReadableStream;
-      streams.push(events, (await docker.getContainer(ids[1]!).logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream);
+      const events = (await docker.getEvents({
+        filters: { label: [`stowaway.test=${SUITE}`] },
+      })) as NodeJS.ReadableStream;
+      streams.push(
+        events,
+        (await docker
+          .getContainer(ids[1]!)
+          .logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream,
+      );
       let seen = '';
       events.on('data', (d: Buffer) => (seen += d.toString()));
-      const { result } = await runScan(docker, engine('ssh'), { containerIds: ids, since: '1m', callTimeoutMs: TIMEOUT_MS });
+      const { result } = await runScan(docker, engine('ssh'), {
+        containerIds: ids,
+        since: '1m',
+        callTimeoutMs: TIMEOUT_MS,
+      });
       const streamsDuringScan = session.pool.stats().streams.reduce((a, b) => a + b, 0);
       await local.getContainer(ids[0]!).pause();
       await local.getContainer(ids[0]!).unpause();
       await expect.poll(() => seen, { timeout: 30_000 }).toContain(ids[0]);
       // What docker-modem formats (util.inspect, every level, hidden fields) before each request it sends.
-      const formattedPerRequest = inspect({ agent: (docker.modem as unknown as { agent: unknown }).agent }, { showHidden: true, depth: null }).length;
+      const formattedPerRequest = inspect(
+        { agent: (docker.modem as unknown as { agent: unknown }).agent },
+        { showHidden: true, depth: null },
+      ).length;
       return { result, ...stop(), stats: session.pool.stats(), streamsDuringScan, formattedPerRequest };
     } finally {
       stop();
@@ -100,7 +130,10 @@ describe('ssh channels stay within the server MaxSessions while 50 containers ar
   it('a burst of queued requests starts channels up to maxOpening at once, not one per served request', async () => {
     const sshd = await startSshd({ maxSessions: 'stock' });
     servers.push(sshd);
-    const { docker, session } = createSshDockerClient({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }, { env: {}, home: sshd.home, timeoutMs: TIMEOUT_MS });
+    const { docker, session } = createSshDockerClient(
+      { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' },
+      { env: {}, home: sshd.home, timeoutMs: TIMEOUT_MS },
+    );
     try {
       await session.connect();
       // docker-modem hands each request to the agent synchronously, so the pool has seen all eight here.
@@ -116,13 +149,25 @@ describe('ssh channels stay within the server MaxSessions while 50 containers ar
     const sshd = await startSshd({ maxSessions: 2 });
     servers.push(sshd);
     const timeoutMs = 3_000;
-    const { docker, session } = createSshDockerClient({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }, { env: {}, home: sshd.home, timeoutMs, maxChannels: 2 });
+    const { docker, session } = createSshDockerClient(
+      { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' },
+      { env: {}, home: sshd.home, timeoutMs, maxChannels: 2 },
+    );
     // An event query that ends in an hour: the engine sends its headers, then nothing. It is an ordinary request
     // (not a stream), so it holds a request channel, as a wedged inspect or changes would.
     const silent = () =>
       new Promise((resolve, reject) =>
         (docker.modem as unknown as { dial(o: object, cb: (e: unknown, d: unknown) => void): void }).dial(
-          { path: '/events?', method: 'GET', options: { since: String(Math.floor(Date.now() / 1000)), until: String(Math.floor(Date.now() / 1000) + 3600), filters: JSON.stringify({ label: [`stowaway.test=${SUITE}-none`] }) }, statusCodes: { 200: true } },
+          {
+            path: '/events?',
+            method: 'GET',
+            options: {
+              since: String(Math.floor(Date.now() / 1000)),
+              until: String(Math.floor(Date.now() / 1000) + 3600),
+              filters: JSON.stringify({ label: [`stowaway.test=${SUITE}-none`] }),
+            },
+            statusCodes: { 200: true },
+          },
           (e, d) => (e ? reject(e) : resolve(d)),
         ),
       );
@@ -144,11 +189,21 @@ describe('ssh channels stay within the server MaxSessions while 50 containers ar
   it('MaxSessions 2: open event and log streams do not starve requests; a further connection carries them', async () => {
     const sshd = await startSshd({ maxSessions: 2 });
     servers.push(sshd);
-    const { docker, session } = createSshDockerClient({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }, { env: {}, home: sshd.home, timeoutMs: TIMEOUT_MS, maxChannels: 2 });
+    const { docker, session } = createSshDockerClient(
+      { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' },
+      { env: {}, home: sshd.home, timeoutMs: TIMEOUT_MS, maxChannels: 2 },
+    );
     const streams: NodeJS.ReadableStream[] = [];
     try {
-      streams.push((await docker.getEvents({ filters: { label: [`stowaway.test=${SUITE}`] } })) as NodeJS.ReadableStream);
-      for (const id of ids.slice(0, 2)) streams.push((await docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream);
+      streams.push(
+        (await docker.getEvents({ filters: { label: [`stowaway.test=${SUITE}`] } })) as NodeJS.ReadableStream,
+      );
+      for (const id of ids.slice(0, 2))
+        streams.push(
+          (await docker
+            .getContainer(id)
+            .logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream,
+        );
       const s = session.pool.stats();
       expect(s.streams.reduce((a, b) => a + b, 0)).toBe(3);
       expect(s.connections).toBe(2);

@@ -14,7 +14,9 @@ describe('call time-outs and long-lived streams', () => {
   it('a quiet logs --follow stream outlives the per-call time-out', async () => {
     const c = await runContainer({ suite: SUITE, cmd: ['sh', '-c', 'echo first; sleep 2; echo later; sleep 600'] });
     const docker = createDockerClient({ type: 'unix', socketPath: '/var/run/docker.sock' }, 700);
-    const stream = (await docker.getContainer(c.id).logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    const stream = (await docker
+      .getContainer(c.id)
+      .logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
     let out = '';
     let closed = false;
     stream.on('data', (b: Buffer) => (out += b.toString('latin1')));

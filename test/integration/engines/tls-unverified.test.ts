@@ -25,16 +25,39 @@ import { disposableDockerd, type Dockerd } from '../../helpers/dockerd.js';
  * what an interceptor on the path looks like to a client that skips verification.
  */
 async function selfSignedFront(socket: string, dir: string): Promise<{ port: number; close(): Promise<void> }> {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'k.pem',
+      '-out',
+      'c.pem',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { cwd: dir, stdio: 'ignore' },
+  );
   const conns = new Set<net.Socket>();
-  const server = tls.createServer({ key: readFileSync(path.join(dir, 'k.pem')), cert: readFileSync(path.join(dir, 'c.pem')) }, (client) => {
-    const up = net.connect(socket);
-    conns.add(client).add(up);
-    client.pipe(up).pipe(client);
-    const end = () => (client.destroy(), up.destroy());
-    client.on('error', end).on('close', end);
-    up.on('error', end).on('close', end);
-  });
+  const server = tls.createServer(
+    { key: readFileSync(path.join(dir, 'k.pem')), cert: readFileSync(path.join(dir, 'c.pem')) },
+    (client) => {
+      const up = net.connect(socket);
+      conns.add(client).add(up);
+      client.pipe(up).pipe(client);
+      const end = () => (client.destroy(), up.destroy());
+      client.on('error', end).on('close', end);
+      up.on('error', end).on('close', end);
+    },
+  );
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
@@ -49,9 +72,17 @@ describe('TLS without certificate verification is an insecure transport', () => 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sw-tls-unverified-'));
   const home = path.join(dir, 'home');
   const dataDir = path.join(dir, 'data');
-  const registry = new EngineRegistry(new EventBus(), { healthIntervalMs: 0, env: {}, home, trustedKnownHosts: path.join(dir, 'kh') });
+  const registry = new EngineRegistry(new EventBus(), {
+    healthIntervalMs: 0,
+    env: {},
+    home,
+    trustedKnownHosts: path.join(dir, 'kh'),
+  });
   const service = new EngineService(registry, { env: {}, home, dataDir });
-  const draft = (allowInsecure: boolean): EngineDraft => ({ name: 'self-signed', endpoint: { type: 'tcp', host: '127.0.0.1', port: front.port, allowInsecure, tls: { verify: false } } });
+  const draft = (allowInsecure: boolean): EngineDraft => ({
+    name: 'self-signed',
+    endpoint: { type: 'tcp', host: '127.0.0.1', port: front.port, allowInsecure, tls: { verify: false } },
+  });
 
   beforeAll(async () => {
     mkdirSync(dataDir, { recursive: true });
@@ -61,7 +92,14 @@ describe('TLS without certificate verification is an insecure transport', () => 
     // A docker context such as `docker context create --docker host=tcp://...,skip-tls-verify=true` writes.
     const meta = path.join(home, '.docker/contexts/meta', contextDirName('skip-verify'));
     mkdirSync(meta, { recursive: true });
-    writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: 'skip-verify', Metadata: {}, Endpoints: { docker: { Host: `tcp://127.0.0.1:${front.port}`, SkipTLSVerify: true } } }));
+    writeFileSync(
+      path.join(meta, 'meta.json'),
+      JSON.stringify({
+        Name: 'skip-verify',
+        Metadata: {},
+        Endpoints: { docker: { Host: `tcp://127.0.0.1:${front.port}`, SkipTLSVerify: true } },
+      }),
+    );
   });
   afterAll(async () => {
     registry.dispose();
@@ -71,13 +109,19 @@ describe('TLS without certificate verification is an insecure transport', () => 
   });
 
   it('the endpoint really is self-signed: verifying it fails', async () => {
-    const r = await service.test({ name: 'verified', endpoint: { type: 'tcp', host: '127.0.0.1', port: front.port, allowInsecure: false, tls: { verify: true } } });
+    const r = await service.test({
+      name: 'verified',
+      endpoint: { type: 'tcp', host: '127.0.0.1', port: front.port, allowInsecure: false, tls: { verify: true } },
+    });
     expect(r).toMatchObject({ ok: false, errorCode: 'TLS_VERIFY_FAILED' });
   });
 
   it('engines.test and engines.add refuse verify:false without the explicit opt-in', async () => {
     // Before connecting at all, as for plain tcp: the op answers with the error.
-    await expect(service.test(draft(false))).rejects.toMatchObject({ code: 'INSECURE_NOT_ALLOWED', message: expect.stringMatching(/without verifying the server certificate/) });
+    await expect(service.test(draft(false))).rejects.toMatchObject({
+      code: 'INSECURE_NOT_ALLOWED',
+      message: expect.stringMatching(/without verifying the server certificate/),
+    });
     expect(() => service.add(draft(false))).toThrow(expect.objectContaining({ code: 'INSECURE_NOT_ALLOWED' }));
     expect(service.saved.list()).toEqual([]);
   });
@@ -106,7 +150,10 @@ describe('TLS without certificate verification is an insecure transport', () => 
   });
 
   it('a scan over it marks the result, the evidence and the case report insecure', async () => {
-    const target: EngineConfig = { ...(await resolveTarget({ context: 'skip-verify', env: {}, home, allowInsecure: true })), id: 'scan-target' };
+    const target: EngineConfig = {
+      ...(await resolveTarget({ context: 'skip-verify', env: {}, home, allowInsecure: true })),
+      id: 'scan-target',
+    };
     registry.add(target);
     const scans = new ScanService(registry, new EventBus(), { concurrency: 2 });
     const { result, evidence } = await scans.run(target.id);
@@ -119,7 +166,9 @@ describe('TLS without certificate verification is an insecure transport', () => 
       cases.addScan(c.id, result, evidence);
       const data = buildCaseExport(cases, c.id, []);
       expect(data.engines).toEqual([expect.objectContaining({ id: 'scan-target', insecure: 'tls-unverified' })]);
-      expect(renderHtml(data)).toMatch(/<td class="insecure" data-insecure>INSECURE: TLS without verifying the server certificate/);
+      expect(renderHtml(data)).toMatch(
+        /<td class="insecure" data-insecure>INSECURE: TLS without verifying the server certificate/,
+      );
       expect(renderMarkdown(data)).toContain('INSECURE: TLS without verifying the server certificate');
     } finally {
       cases.dispose();

@@ -25,10 +25,19 @@ describe('engines.warnings: why configured engines are missing', () => {
       expect(warnings).toHaveLength(3);
       expect(warnings.find((w) => w.includes(path.join(meta, 'meta.json')))).toMatch(/^unreadable context /);
       expect(warnings.find((w) => w.startsWith(kubeconfig))).toBeDefined();
-      expect(warnings).toContain(`${path.join(dataDir, 'engines.json')} is not a valid saved-hosts file; saved hosts are not shown until it is fixed or moved away`);
+      expect(warnings).toContain(
+        `${path.join(dataDir, 'engines.json')} is not a valid saved-hosts file; saved hosts are not shown until it is fixed or moved away`,
+      );
 
       // Fixed on disk: rediscovering clears them.
-      writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: 'broken', Metadata: {}, Endpoints: { docker: { Host: 'unix:///var/run/docker.sock' } } }));
+      writeFileSync(
+        path.join(meta, 'meta.json'),
+        JSON.stringify({
+          Name: 'broken',
+          Metadata: {},
+          Endpoints: { docker: { Host: 'unix:///var/run/docker.sock' } },
+        }),
+      );
       writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
       writeFileSync(path.join(dataDir, 'engines.json'), JSON.stringify({ version: 1, hosts: [] }));
       expect((await app.dispatch('engines.rediscover', {}, ctx)).ok).toBe(true);

@@ -7,7 +7,10 @@ import { docker, removeSuite, runContainer } from '../../helpers/docker.js';
 import { expectCaseIntact, QUICK_STOP } from './fault-rig.js';
 
 const SUITE = 'fault-container-churn';
-const sh = (...args: string[]) => execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+const sh = (...args: string[]) =>
+  execFileSync('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    .toString()
+    .trim();
 
 describe('containers removed, paused and restarted while a scan collects them', () => {
   const ids = { steady: '', removed: '', paused: '', restarted: '' };
@@ -15,7 +18,8 @@ describe('containers removed, paused and restarted while a scan collects them', 
 
   beforeAll(async () => {
     await removeSuite(SUITE);
-    for (const k of Object.keys(ids) as Array<keyof typeof ids>) ids[k] = (await runContainer({ suite: SUITE, name: `sw-churn-${k}-${process.pid}`, cmd: QUICK_STOP })).id;
+    for (const k of Object.keys(ids) as Array<keyof typeof ids>)
+      ids[k] = (await runContainer({ suite: SUITE, name: `sw-churn-${k}-${process.pid}`, cmd: QUICK_STOP })).id;
   });
   afterAll(async () => {
     execFileSync('docker', ['unpause', ids.paused], { stdio: 'ignore' });
@@ -50,7 +54,9 @@ describe('containers removed, paused and restarted while a scan collects them', 
     const byId = new Map(evidence.containers.map((c) => [c.container.id, c]));
 
     expect(byId.has(ids.removed)).toBe(false);
-    expect(result.errors.filter((e) => e.containerId === ids.removed)).toEqual([expect.objectContaining({ call: 'inspect', code: 'NOT_FOUND' })]);
+    expect(result.errors.filter((e) => e.containerId === ids.removed)).toEqual([
+      expect.objectContaining({ call: 'inspect', code: 'NOT_FOUND' }),
+    ]);
 
     expect(byId.get(ids.paused)?.container.state).toBe('paused');
     expect(byId.get(ids.paused)?.processes.host?.processes.length).toBeGreaterThan(0);

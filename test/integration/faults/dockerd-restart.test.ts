@@ -4,7 +4,14 @@ import type { EngineEvent } from '../../../shared/domain/event.js';
 import { LiveEvents } from '../../../electron/engine/investigate/live-events.js';
 import type { Dockerd } from '../../helpers/dockerd.js';
 import { runOn } from '../../helpers/second-engine.js';
-import { engineWithContainers, expectCaseIntact, expectPartial, faultRig, QUICK_STOP, stopDaemonNow } from './fault-rig.js';
+import {
+  engineWithContainers,
+  expectCaseIntact,
+  expectPartial,
+  faultRig,
+  QUICK_STOP,
+  stopDaemonNow,
+} from './fault-rig.js';
 
 const SUITE = 'fault-dockerd-restart';
 const N = 10;
@@ -55,8 +62,17 @@ describe('dockerd restarted during a scan and during an open view', () => {
       rig.cases.addScan(kase.id, after, afterEvidence);
 
       await expectCaseIntact(rig.cases, kase.id, [before, cut, after]);
-      expect(rig.cases.custody(kase.id).filter((l) => l.action === 'scan').map((l) => l.detail)).toEqual(
-        expect.arrayContaining([expect.stringMatching(new RegExp(`: ${cut.containers.length} containers, \\d+ findings, ${cut.errors.length} errors`))]),
+      expect(
+        rig.cases
+          .custody(kase.id)
+          .filter((l) => l.action === 'scan')
+          .map((l) => l.detail),
+      ).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(`: ${cut.containers.length} containers, \\d+ findings, ${cut.errors.length} errors`),
+          ),
+        ]),
       );
     } finally {
       rig.dispose();
@@ -73,7 +89,9 @@ describe('dockerd restarted during a scan and during an open view', () => {
     try {
       expect((await rig.engines.connect('target')).status).toBe('connected');
       const first = await runOn(docker, SUITE, QUICK_STOP);
-      await expect.poll(() => events.some((e) => e.actorId === first.id && e.action === 'start'), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() => events.some((e) => e.actorId === first.id && e.action === 'start'), { timeout: 10_000 })
+        .toBe(true);
 
       // A graceful restart, as `systemctl restart docker` does it.
       const lost = rig.log.next((s) => s.status === 'lost');
@@ -84,7 +102,9 @@ describe('dockerd restarted during a scan and during an open view', () => {
       await back;
 
       const second = await runOn(docker, SUITE, QUICK_STOP);
-      await expect.poll(() => events.some((e) => e.actorId === second.id && e.action === 'start'), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() => events.some((e) => e.actorId === second.id && e.action === 'start'), { timeout: 10_000 })
+        .toBe(true);
       expect(rig.engines.state('target').status).toBe('connected');
     } finally {
       live.dispose();

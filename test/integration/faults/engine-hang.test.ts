@@ -50,7 +50,9 @@ describe('an engine that stops answering (dockerd frozen with SIGSTOP)', () => {
 
       // While it is frozen, a new scan fails at once with the engine's own error instead of waiting.
       const t1 = Date.now();
-      await expect(rig.scans.run('target')).rejects.toMatchObject({ code: expect.stringMatching(/^ENGINE_(TIMEOUT|UNREACHABLE)$/) });
+      await expect(rig.scans.run('target')).rejects.toMatchObject({
+        code: expect.stringMatching(/^ENGINE_(TIMEOUT|UNREACHABLE)$/),
+      });
       expect(Date.now() - t1).toBeLessThan(CALL_MS * 3);
 
       const back = rig.log.next((s) => s.status === 'connected');

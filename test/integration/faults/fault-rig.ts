@@ -22,10 +22,18 @@ export const QUICK_STOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1;
 export const ENGINE_FAULT_CODES = ['ENGINE_UNREACHABLE', 'ENGINE_TIMEOUT', 'SOCKET_MISSING'];
 
 /** A disposable dockerd with the test image and `n` running labelled containers. */
-export async function engineWithContainers(suite: string, n: number): Promise<{ dockerd: Dockerd; docker: Docker; ids: string[]; pid: () => number }> {
+export async function engineWithContainers(
+  suite: string,
+  n: number,
+): Promise<{ dockerd: Dockerd; docker: Docker; ids: string[]; pid: () => number }> {
   const { dockerd, docker } = await secondEngine();
   const ids: string[] = [];
-  for (let i = 0; i < n; i += 5) ids.push(...(await Promise.all(Array.from({ length: Math.min(5, n - i) }, () => runOn(docker, suite, QUICK_STOP).then((c) => c.id)))));
+  for (let i = 0; i < n; i += 5)
+    ids.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(5, n - i) }, () => runOn(docker, suite, QUICK_STOP).then((c) => c.id)),
+      )),
+    );
   return { dockerd, docker, ids, pid: () => Number(readFileSync(`${dockerd.dir}/docker.pid`, 'utf8').trim()) };
 }
 
@@ -39,7 +47,6 @@ export function stopDaemonNow(pid: number): void {
   execFileSync('sh', ['-c', script]);
 }
 
-
 /**
  * The engine side of the app with short time-outs (registry with its health monitor and backoff, scan service) and a
  * case store in its own data directory: the components the desktop app and `serve` compose, tuned for a test.
@@ -48,7 +55,14 @@ export function faultRig(endpoint: Endpoint, o: { callTimeoutMs?: number; concur
   const bus = new EventBus();
   const log = stateLog(bus);
   const callTimeoutMs = o.callTimeoutMs ?? 3_000;
-  const engines = new EngineRegistry(bus, { healthIntervalMs: 300, sshHealthIntervalMs: 300, backoff: { initialMs: 300, maxMs: 1_000 }, callTimeoutMs, env: {}, home: o.home });
+  const engines = new EngineRegistry(bus, {
+    healthIntervalMs: 300,
+    sshHealthIntervalMs: 300,
+    backoff: { initialMs: 300, maxMs: 1_000 },
+    callTimeoutMs,
+    env: {},
+    home: o.home,
+  });
   engines.add({ id: 'target', name: 'target', kind: 'docker', source: 'cli', current: false, endpoint });
   const scans = new ScanService(engines, bus, { callTimeoutMs, concurrency: o.concurrency ?? 2, incremental: false });
   const data = tempDataDir('sw-faults-');
@@ -112,7 +126,11 @@ export async function expectCaseIntact(cases: CaseService, caseId: string, recor
   for (const r of recorded) {
     const s = scans.find((x) => x.scannedAt === r.scannedAt)!;
     expect(s, `scan of ${r.scannedAt} is in the case`).toBeTruthy();
-    expect([s.containerCount, s.findingCount, s.errorCount]).toEqual([r.containers.length, r.findings.length, r.errors.length]);
+    expect([s.containerCount, s.findingCount, s.errorCount]).toEqual([
+      r.containers.length,
+      r.findings.length,
+      r.errors.length,
+    ]);
     const ev = cases.engineEvidence(caseId, s.id)!;
     expect(ev.containers.map((c) => c.container.id).sort()).toEqual(r.containers.map((c) => c.id).sort());
   }

@@ -24,7 +24,10 @@ describe('an ssh connection dropped mid-scan (the per-connection sshd killed, th
   });
 
   it('ends the scan at once with every unread container named, turns lost, reconnects, and the case keeps the cut scan', async () => {
-    const rig = faultRig({ type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' }, { callTimeoutMs: CALL_MS, concurrency: 2, home: sshd.home });
+    const rig = faultRig(
+      { type: 'ssh', host: '127.0.0.1', port: sshd.port, user: 'root' },
+      { callTimeoutMs: CALL_MS, concurrency: 2, home: sshd.home },
+    );
     try {
       const st = await rig.engines.connect('target');
       expect(st.status, st.reason).toBe('connected');
@@ -51,7 +54,12 @@ describe('an ssh connection dropped mid-scan (the per-connection sshd killed, th
       // What was listed is named: every container it could not read has an error of a transport fault, none unnamed.
       const got = new Set(cut.containers.map((c) => c.id));
       expect(got.size).toBeLessThan(N);
-      for (const id of ids) if (!got.has(id)) expect(cut.errors.filter((e) => e.containerId === id).map((e) => e.code), `missing ${id.slice(0, 12)} without a named error`).toEqual([expect.stringMatching(/^ENGINE_(UNREACHABLE|TIMEOUT)$/)]);
+      for (const id of ids)
+        if (!got.has(id))
+          expect(
+            cut.errors.filter((e) => e.containerId === id).map((e) => e.code),
+            `missing ${id.slice(0, 12)} without a named error`,
+          ).toEqual([expect.stringMatching(/^ENGINE_(UNREACHABLE|TIMEOUT)$/)]);
       for (const e of cut.errors) expect(ENGINE_FAULT_CODES, JSON.stringify(e)).toContain(e.code);
       expect(cut.errors.some((e) => e.call === 'events')).toBe(true);
       rig.cases.addScan(kase.id, cut, rig.scans.latestEvidence('target')!);

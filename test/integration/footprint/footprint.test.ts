@@ -12,7 +12,10 @@ const SUITE = 'footprint';
 const ctx: CallContext = { transport: 'cli', user: 'analyst-fp' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runExec(c: { exec(o: object): Promise<{ id: string; start(o: object): Promise<NodeJS.ReadableStream> }> }, cmd: string[]): Promise<string> {
+async function runExec(
+  c: { exec(o: object): Promise<{ id: string; start(o: object): Promise<NodeJS.ReadableStream> }> },
+  cmd: string[],
+): Promise<string> {
   const exec = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   await new Promise<void>((r) => {
@@ -28,7 +31,10 @@ async function runExec(c: { exec(o: object): Promise<{ id: string; start(o: obje
  */
 describe("Stowaway's own footprint on the engine", { timeout: 120_000 }, () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sw-footprint-'));
-  const app = createApp({ dataDir, env: { ...process.env, STOWAWAY_DATA_DIR: dataDir, STOWAWAY_ANALYST: 'analyst-fp' } });
+  const app = createApp({
+    dataDir,
+    env: { ...process.env, STOWAWAY_DATA_DIR: dataDir, STOWAWAY_ANALYST: 'analyst-fp' },
+  });
   const call = async <T>(op: string, input: unknown): Promise<T> => {
     const env = await app.dispatch(op, input, ctx);
     if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.code });
@@ -71,7 +77,14 @@ describe("Stowaway's own footprint on the engine", { timeout: 120_000 }, () => {
   it('marks the events our calls caused and leaves the others alone', async () => {
     let events: EngineEvent[] = [];
     for (let i = 0; i < 10; i++) {
-      events = (await call<{ events: EngineEvent[] }>('timeline.events', { engineId: 'local', since, until: Math.ceil(Date.now() / 1000) + 1, containerId: id })).events;
+      events = (
+        await call<{ events: EngineEvent[] }>('timeline.events', {
+          engineId: 'local',
+          since,
+          until: Math.ceil(Date.now() / 1000) + 1,
+          containerId: id,
+        })
+      ).events;
       if (events.filter((e) => e.action.startsWith('exec_die')).length >= 3) break;
       await sleep(500);
     }

@@ -60,7 +60,10 @@ describe('investigate.fileDiff and containers.stats against the local engine', (
     expect(viaTemp.image.sha256).toBe(viaLower.image.sha256);
     expect(viaTemp.lines).toEqual(viaLower.lines);
     // The temporary container is gone again.
-    const left = await docker.listContainers({ all: true, filters: { label: ['stowaway.temp', `${TEST_LABEL}=${SUITE}`] } });
+    const left = await docker.listContainers({
+      all: true,
+      filters: { label: ['stowaway.temp', `${TEST_LABEL}=${SUITE}`] },
+    });
     expect(left).toHaveLength(0);
   });
 
@@ -84,7 +87,11 @@ describe('investigate.fileDiff and containers.stats against the local engine', (
     const bad = await app.dispatch('investigate.fileDiff', { engineId, containerId: c.id, path: 'etc/passwd' }, ctx);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.code).toBe('VALIDATION');
-    const gone = await app.dispatch('investigate.fileDiff', { engineId, containerId: 'f'.repeat(64), path: '/etc/passwd' }, ctx);
+    const gone = await app.dispatch(
+      'investigate.fileDiff',
+      { engineId, containerId: 'f'.repeat(64), path: '/etc/passwd' },
+      ctx,
+    );
     expect(gone.ok).toBe(false);
     if (!gone.ok) expect(gone.error.code).toBe('NOT_FOUND');
   });

@@ -29,7 +29,9 @@ describe('live engine events', () => {
     const c = await runContainer({ suite: SUITE, name: `sw-int-va-live-${process.pid}` });
     const exec = await c.exec({ Cmd: ['true'] });
     await exec.start({ Detach: true });
-    await expect.poll(() => seen.filter((e) => e.actorId === c.id).map((e) => e.action.split(':')[0]), { timeout: 20_000 }).toEqual(expect.arrayContaining(['create', 'start', 'exec_start']));
+    await expect
+      .poll(() => seen.filter((e) => e.actorId === c.id).map((e) => e.action.split(':')[0]), { timeout: 20_000 })
+      .toEqual(expect.arrayContaining(['create', 'start', 'exec_start']));
     const start = seen.find((e) => e.actorId === c.id && e.action === 'start')!;
     expect(start.type).toBe('container');
     expect(start.attributes['stowaway.test']).toBe(SUITE);

@@ -21,7 +21,14 @@ beforeAll(async () => {
   api = await startFakeKubeApi();
   dir = mkdtempSync(path.join(os.tmpdir(), 'cli-kube-'));
   buildCluster(api);
-  env = { KUBECONFIG: writeKubeconfig(path.join(dir, 'config'), [{ name: 'prod', api, user: { clientCert: api.clientCert('analyst', ['security']) } }]), STOWAWAY_DATA_DIR: path.join(dir, 'data'), DOCKER_HOST: '', DOCKER_CONTEXT: '' };
+  env = {
+    KUBECONFIG: writeKubeconfig(path.join(dir, 'config'), [
+      { name: 'prod', api, user: { clientCert: api.clientCert('analyst', ['security']) } },
+    ]),
+    STOWAWAY_DATA_DIR: path.join(dir, 'data'),
+    DOCKER_HOST: '',
+    DOCKER_CONTEXT: '',
+  };
   audit = writeAudit(dir);
 });
 
@@ -31,19 +38,35 @@ afterAll(async () => {
 });
 
 describe('stowaway scan --context <kube-context>', () => {
-  it('scans the cluster with its audit log: the seed\'s miner is high, the rollouts are quiet, --fail-on works', async () => {
-    const run = await runCli(['scan', '--context', 'prod', '--kube-audit', audit, '--format', 'json', '--fail-on', 'high'], { env, timeoutMs: 120_000 });
+  it("scans the cluster with its audit log: the seed's miner is high, the rollouts are quiet, --fail-on works", async () => {
+    const run = await runCli(
+      ['scan', '--context', 'prod', '--kube-audit', audit, '--format', 'json', '--fail-on', 'high'],
+      { env, timeoutMs: 120_000 },
+    );
     expect(run.code, run.stderr).toBe(1);
     const r = ScanResultSchema.parse(JSON.parse(run.stdout));
     expect(r.engine).toMatchObject({ id: 'kube:prod', name: 'prod', endpoint: api.url, serverVersion: 'v1.30.2' });
     const miner = r.findings.filter((f) => f.workload?.name === 'miner' && f.detector === 'unauthorized-deployment');
-    expect(miner.map((f) => [f.severity, f.workload])).toEqual([['high', { kind: 'Deployment', namespace: 'seed', name: 'miner' }]]);
-    expect(r.findings.filter((f) => ['shop', 'ci-app'].includes(f.workload?.name ?? '') && ['unauthorized-deployment', 'kube-manual-change'].includes(f.detector))).toEqual([]);
+    expect(miner.map((f) => [f.severity, f.workload])).toEqual([
+      ['high', { kind: 'Deployment', namespace: 'seed', name: 'miner' }],
+    ]);
+    expect(
+      r.findings.filter(
+        (f) =>
+          ['shop', 'ci-app'].includes(f.workload?.name ?? '') &&
+          ['unauthorized-deployment', 'kube-manual-change'].includes(f.detector),
+      ),
+    ).toEqual([]);
     expect(r.findings.some((f) => f.detector === 'kube-secret-access' && f.summary.includes('mallory'))).toBe(true);
     expect(r.containers.some((c) => c.name === 'danger/priv/sh')).toBe(true);
-    expect(api.requests.filter((q) => q.path === '/api/v1/pods').every((q) => q.user === 'analyst' && q.auth === 'cert')).toBe(true);
+    expect(
+      api.requests.filter((q) => q.path === '/api/v1/pods').every((q) => q.user === 'analyst' && q.auth === 'cert'),
+    ).toBe(true);
     // Below the threshold the exit code is 0, as for a Docker scan.
-    const ok = await runCli(['scan', '--context', 'prod', '--namespace', 'quiet', '--format', 'json', '--fail-on', 'high'], { env, timeoutMs: 120_000 });
+    const ok = await runCli(
+      ['scan', '--context', 'prod', '--namespace', 'quiet', '--format', 'json', '--fail-on', 'high'],
+      { env, timeoutMs: 120_000 },
+    );
     expect(ok.code, ok.stderr).toBe(0);
     const q = ScanResultSchema.parse(JSON.parse(ok.stdout));
     expect(new Set(q.containers.map((c) => c.name.split('/')[0]))).toEqual(new Set(['quiet']));
@@ -55,7 +78,9 @@ describe('stowaway scan --context <kube-context>', () => {
     expect(sarif.code, sarif.stderr).toBe(0);
     const doc = JSON.parse(sarif.stdout);
     const res = doc.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'kube-privileged-pod');
-    expect(res.locations[0].logicalLocations[0].fullyQualifiedName).toBe(`${api.url}/namespaces/danger/pods/priv/containers/sh`);
+    expect(res.locations[0].logicalLocations[0].fullyQualifiedName).toBe(
+      `${api.url}/namespaces/danger/pods/priv/containers/sh`,
+    );
     expect(doc.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'kube-admin-token-mount')).toBe(true);
     const table = await runCli(['scan', '--context', 'prod'], { env, timeoutMs: 120_000 });
     expect(table.code, table.stderr).toBe(0);
@@ -72,8 +97,13 @@ describe('stowaway scan --context <kube-context>', () => {
       expect(run.code, run.stderr).toBe(0);
       const r = ScanResultSchema.parse(JSON.parse(run.stdout));
       const denied = r.errors.filter((e) => e.code === 'FORBIDDEN');
-      expect(denied.map((e) => e.call).sort()).toEqual(['kube list clusterrolebindings (context prod)', 'kube list pods (context prod)']);
-      expect(denied.find((e) => e.call.includes('pods'))!.message).toContain('User "analyst" cannot list resource "pods"');
+      expect(denied.map((e) => e.call).sort()).toEqual([
+        'kube list clusterrolebindings (context prod)',
+        'kube list pods (context prod)',
+      ]);
+      expect(denied.find((e) => e.call.includes('pods'))!.message).toContain(
+        'User "analyst" cannot list resource "pods"',
+      );
       expect(r.findings.some((f) => f.detector === 'kube-dangerous-capabilities')).toBe(true);
       expect(r.containers).toEqual([]);
     } finally {

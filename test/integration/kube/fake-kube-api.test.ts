@@ -3,7 +3,15 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployment, namespace, pod, startFakeKubeApi, writeKubeconfig, writeServiceAccount, type FakeKubeApi } from '../../helpers/fake-kube-api/index.js';
+import {
+  deployment,
+  namespace,
+  pod,
+  startFakeKubeApi,
+  writeKubeconfig,
+  writeServiceAccount,
+  type FakeKubeApi,
+} from '../../helpers/fake-kube-api/index.js';
 
 /**
  * The fake API server itself, driven by @kubernetes/client-node as the scan drives it: every kind of credential,
@@ -16,8 +24,18 @@ beforeAll(async () => {
   api = await startFakeKubeApi({ tokens: { 'tok-alice': { name: 'alice', groups: ['dev'] } } });
   dir = mkdtempSync(path.join(os.tmpdir(), 'fake-kube-test-'));
   api.put(namespace('shop'));
-  for (let i = 0; i < 7; i++) api.put(pod('shop', `web-${i}`, { containers: [{ name: 'web', image: `registry.example/web:${i}` }] }, { labels: { app: i % 2 ? 'odd' : 'even', tier: 'web' } }));
-  api.put(deployment('shop', 'web', { containers: [{ name: 'web', image: 'nginx:1.27' }] }), { manager: 'kubectl-create' });
+  for (let i = 0; i < 7; i++)
+    api.put(
+      pod(
+        'shop',
+        `web-${i}`,
+        { containers: [{ name: 'web', image: `registry.example/web:${i}` }] },
+        { labels: { app: i % 2 ? 'odd' : 'even', tier: 'web' } },
+      ),
+    );
+  api.put(deployment('shop', 'web', { containers: [{ name: 'web', image: 'nginx:1.27' }] }), {
+    manager: 'kubectl-create',
+  });
 });
 
 afterAll(async () => {
@@ -29,7 +47,11 @@ const k8s = () => import('@kubernetes/client-node');
 
 async function clientFor(user: Parameters<typeof writeKubeconfig>[1][number]['user']) {
   const { KubeConfig } = await k8s();
-  const file = writeKubeconfig(path.join(dir, `cfg-${Math.random().toString(36).slice(2)}`), [{ name: 'c', api, user }], 'c');
+  const file = writeKubeconfig(
+    path.join(dir, `cfg-${Math.random().toString(36).slice(2)}`),
+    [{ name: 'c', api, user }],
+    'c',
+  );
   const kc = new KubeConfig();
   kc.loadFromFile(file);
   return kc;
@@ -47,7 +69,14 @@ describe('fake kube api', () => {
       const core = (await clientFor(user)).makeApiClient(CoreV1Api);
       const list = await core.listNamespacedPod({ namespace: 'shop' });
       expect(list.items.length).toBe(7);
-      expect(api.requests.at(-1)).toMatchObject({ user: who, auth, verb: 'list', resource: 'pods', namespace: 'shop', status: 200 });
+      expect(api.requests.at(-1)).toMatchObject({
+        user: who,
+        auth,
+        verb: 'list',
+        resource: 'pods',
+        namespace: 'shop',
+        status: 200,
+      });
     }
     expect(readFileSync(log, 'utf8')).toMatch(/run|with-exec-info/);
     const bad = (await clientFor({ token: 'nope' })).makeApiClient(CoreV1Api);
@@ -100,7 +129,11 @@ describe('fake kube api', () => {
     expect(d.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(d.metadata?.creationTimestamp).toBeInstanceOf(Date);
     expect(Number(d.metadata?.resourceVersion)).toBeGreaterThan(1000);
-    expect(d.metadata?.managedFields?.[0]).toMatchObject({ manager: 'kubectl-create', operation: 'Update', fieldsType: 'FieldsV1' });
+    expect(d.metadata?.managedFields?.[0]).toMatchObject({
+      manager: 'kubectl-create',
+      operation: 'Update',
+      fieldsType: 'FieldsV1',
+    });
     expect(d.spec?.template.spec?.containers[0]?.image).toBe('nginx:1.27');
     const raw = await getRaw('/apis/apps/v1/deployments', 'tok-alice');
     expect(raw.kind).toBe('DeploymentList');
@@ -112,11 +145,21 @@ describe('fake kube api', () => {
     const kc = await clientFor({ token: 'tok-alice' });
     const core = kc.makeApiClient(CoreV1Api);
     const seen: string[] = [];
-    const w = await new Watch(kc).watch('/api/v1/namespaces/shop/configmaps', {}, (type, obj) => seen.push(`${type} ${obj.metadata.name}`), () => {});
-    const made = await core.createNamespacedConfigMap({ namespace: 'shop', body: { metadata: { name: 'cfg' }, data: { a: '1' } } });
+    const w = await new Watch(kc).watch(
+      '/api/v1/namespaces/shop/configmaps',
+      {},
+      (type, obj) => seen.push(`${type} ${obj.metadata.name}`),
+      () => {},
+    );
+    const made = await core.createNamespacedConfigMap({
+      namespace: 'shop',
+      body: { metadata: { name: 'cfg' }, data: { a: '1' } },
+    });
     expect(made.metadata?.managedFields?.[0]?.manager).toBeTruthy();
     expect((await core.readNamespacedConfigMap({ namespace: 'shop', name: 'cfg' })).data).toEqual({ a: '1' });
-    await expect(core.createNamespacedConfigMap({ namespace: 'shop', body: { metadata: { name: 'cfg' } } })).rejects.toMatchObject({ code: 409 });
+    await expect(
+      core.createNamespacedConfigMap({ namespace: 'shop', body: { metadata: { name: 'cfg' } } }),
+    ).rejects.toMatchObject({ code: 409 });
     await core.deleteNamespacedConfigMap({ namespace: 'shop', name: 'cfg' });
     await expect(core.readNamespacedConfigMap({ namespace: 'shop', name: 'cfg' })).rejects.toMatchObject({ code: 404 });
     for (let i = 0; i < 50 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
@@ -129,11 +172,21 @@ describe('fake kube api', () => {
     const kc = await clientFor({ token: 'tok-alice' });
     api.forbid({ verb: 'list', resource: 'secrets' });
     try {
-      const err = await kc.makeApiClient(CoreV1Api).listSecretForAllNamespaces().catch((e: { code: number; body: string }) => e);
+      const err = await kc
+        .makeApiClient(CoreV1Api)
+        .listSecretForAllNamespaces()
+        .catch((e: { code: number; body: string }) => e);
       expect((err as { code: number }).code).toBe(403);
       const body = JSON.parse((err as { body: string }).body);
-      expect(body).toMatchObject({ kind: 'Status', reason: 'Forbidden', code: 403, details: { kind: 'secrets', group: '' } });
-      expect(body.message).toBe('secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" at the cluster scope');
+      expect(body).toMatchObject({
+        kind: 'Status',
+        reason: 'Forbidden',
+        code: 403,
+        details: { kind: 'secrets', group: '' },
+      });
+      expect(body.message).toBe(
+        'secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" at the cluster scope',
+      );
       await kc.makeApiClient(RbacAuthorizationV1Api).listClusterRole();
     } finally {
       api.allow();
@@ -144,7 +197,11 @@ describe('fake kube api', () => {
     const { KubernetesObjectApi } = await k8s();
     const kc = await clientFor({ token: 'tok-alice' });
     const o = KubernetesObjectApi.makeApiClient(kc);
-    const got = await o.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } });
+    const got = await o.read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+    });
     expect(got.metadata?.name).toBe('web');
     const groups = await getRaw('/apis', 'tok-alice');
     expect(groups.groups.map((g: { name: string }) => g.name)).toContain('rbac.authorization.k8s.io');

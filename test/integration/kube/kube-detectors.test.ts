@@ -36,7 +36,13 @@ afterAll(async () => {
 });
 
 const by = (d: string, f: Finding[] = out.result.findings) => f.filter((x) => x.detector === d);
-const subjects = (d: string) => by(d).map((f) => `${f.workload ? `${f.workload.kind}/${f.workload.namespace}/${f.workload.name}${f.workload.container ? `:${f.workload.container}` : ''}` : f.container?.name}=${f.severity}`).sort();
+const subjects = (d: string) =>
+  by(d)
+    .map(
+      (f) =>
+        `${f.workload ? `${f.workload.kind}/${f.workload.namespace}/${f.workload.name}${f.workload.container ? `:${f.workload.container}` : ''}` : f.container?.name}=${f.severity}`,
+    )
+    .sort();
 
 describe('the seed scenario', () => {
   it('a miner deployment created by hand by an unexpected user is high; the GitOps and CI rollouts raise nothing', () => {
@@ -48,12 +54,18 @@ describe('the seed scenario', () => {
     expect(f.firstSeen).toBe('2026-11-23T10:00:00Z');
     expect(subjects('kube-cryptominer')).toEqual(['Deployment/seed/miner:xmrig=high']);
     expect(subjects('kube-manual-change')).toEqual(['Deployment/seed/miner=high', 'Deployment/seed/old-edit=medium']);
-    expect(by('kube-manual-change').find((x) => x.workload?.name === 'miner')!.summary).toMatch(/kubectl-create .* by mallory@corp\.example/);
-    const rollouts = out.result.findings.filter((x) => ['shop', 'ci-app'].includes(x.workload?.name ?? '') && ['unauthorized-deployment', 'kube-manual-change'].includes(x.detector));
+    expect(by('kube-manual-change').find((x) => x.workload?.name === 'miner')!.summary).toMatch(
+      /kubectl-create .* by mallory@corp\.example/,
+    );
+    const rollouts = out.result.findings.filter(
+      (x) =>
+        ['shop', 'ci-app'].includes(x.workload?.name ?? '') &&
+        ['unauthorized-deployment', 'kube-manual-change'].includes(x.detector),
+    );
     expect(rollouts).toEqual([]);
   });
 
-  it('the same user\'s audit trail becomes findings on the timeline, each with its audit event', () => {
+  it("the same user's audit trail becomes findings on the timeline, each with its audit event", () => {
     expect(subjects('kube-secret-access')).toEqual(['secrets/seed/db-password=medium']);
     expect(subjects('kube-pod-exec')).toEqual(['Pod/seed/miner-7c9d-x1=medium']);
     expect(by('kube-pod-exec')[0]!.summary).toContain('command: sh');
@@ -61,10 +73,19 @@ describe('the seed scenario', () => {
     expect(by('kube-admin-binding')[0]!.summary).toContain('ServiceAccount:seed/default');
     expect(subjects('kube-audit-evasion')).toEqual(['events/-/?=high'.replace('-/?', 'seed/?')]);
     expect(subjects('kube-privileged-workload')).toEqual(['Pod/danger/priv=critical']);
-    for (const d of ['kube-secret-access', 'kube-pod-exec', 'kube-admin-binding', 'kube-audit-evasion', 'kube-privileged-workload']) {
+    for (const d of [
+      'kube-secret-access',
+      'kube-pod-exec',
+      'kube-admin-binding',
+      'kube-audit-evasion',
+      'kube-privileged-workload',
+    ]) {
       const f = by(d)[0]!;
       expect(f.firstSeen, d).toMatch(/^2026-11-23T10:/);
-      expect(f.evidence.some((e) => e.kind === 'event' && e.excerpt.includes('mallory@corp.example')), d).toBe(true);
+      expect(
+        f.evidence.some((e) => e.kind === 'event' && e.excerpt.includes('mallory@corp.example')),
+        d,
+      ).toBe(true);
     }
   });
 });
@@ -72,12 +93,35 @@ describe('the seed scenario', () => {
 describe('cluster-state detectors: scenario and benign look-alike', () => {
   it('privileged, host namespaces, host paths, capabilities, privilege escalation', () => {
     expect(subjects('kube-privileged-pod')).toEqual(['Pod/danger/priv:sh=critical']);
-    expect(subjects('kube-host-namespaces')).toEqual(['Pod/danger/hostnet=medium', 'Pod/danger/hostnet=medium', 'Pod/danger/priv=high']);
-    expect(subjects('kube-hostpath-mount')).toEqual(['DaemonSet/danger/rootmount:r=critical', 'DaemonSet/danger/rootmount:r=critical']);
+    expect(subjects('kube-host-namespaces')).toEqual([
+      'Pod/danger/hostnet=medium',
+      'Pod/danger/hostnet=medium',
+      'Pod/danger/priv=high',
+    ]);
+    expect(subjects('kube-hostpath-mount')).toEqual([
+      'DaemonSet/danger/rootmount:r=critical',
+      'DaemonSet/danger/rootmount:r=critical',
+    ]);
     expect(subjects('kube-dangerous-capabilities')).toEqual(['Deployment/danger/capadd:c=high']);
-    expect(subjects('kube-privilege-escalation').filter((s) => s.endsWith('=medium'))).toEqual(['Deployment/danger/esc:e=medium']);
-    expect(subjects('kube-isolation-disabled')).toEqual(['Deployment/danger/unconfined:u=medium', 'Deployment/danger/unconfined=medium']);
-    const quiet = out.result.findings.filter((f) => f.workload?.namespace === 'quiet' && ['kube-privileged-pod', 'kube-hostpath-mount', 'kube-dangerous-capabilities', 'kube-privilege-escalation', 'kube-host-namespaces', 'kube-isolation-disabled'].includes(f.detector));
+    expect(subjects('kube-privilege-escalation').filter((s) => s.endsWith('=medium'))).toEqual([
+      'Deployment/danger/esc:e=medium',
+    ]);
+    expect(subjects('kube-isolation-disabled')).toEqual([
+      'Deployment/danger/unconfined:u=medium',
+      'Deployment/danger/unconfined=medium',
+    ]);
+    const quiet = out.result.findings.filter(
+      (f) =>
+        f.workload?.namespace === 'quiet' &&
+        [
+          'kube-privileged-pod',
+          'kube-hostpath-mount',
+          'kube-dangerous-capabilities',
+          'kube-privilege-escalation',
+          'kube-host-namespaces',
+          'kube-isolation-disabled',
+        ].includes(f.detector),
+    );
     expect(quiet).toEqual([]);
   });
 
@@ -115,12 +159,28 @@ describe('cluster-state detectors: scenario and benign look-alike', () => {
         '    maxSeverity: medium',
       ].join('\n'),
     );
-    const again = await runKubeScan({ context: 'prod', env, suppressions: allow, audit: await prepareKubeEvidence({ auditFiles: [audit] }) });
-    expect(by('kube-untrusted-registry', again.result.findings).some((f) => f.summary.includes('registry.corp.example'))).toBe(false);
-    expect(again.suppressed.filter((f) => f.detector === 'kube-untrusted-registry').every((f) => f.suppressedBy === 'registry.corp@v3')).toBe(true);
+    const again = await runKubeScan({
+      context: 'prod',
+      env,
+      suppressions: allow,
+      audit: await prepareKubeEvidence({ auditFiles: [audit] }),
+    });
+    expect(
+      by('kube-untrusted-registry', again.result.findings).some((f) => f.summary.includes('registry.corp.example')),
+    ).toBe(false);
+    expect(
+      again.suppressed
+        .filter((f) => f.detector === 'kube-untrusted-registry')
+        .every((f) => f.suppressedBy === 'registry.corp@v3'),
+    ).toBe(true);
     expect(again.suppressed.some((f) => f.detector === 'kube-untrusted-registry')).toBe(true);
     // The identity allowlist hides mallory's medium change, never the high miner.
-    expect(again.suppressed.filter((f) => f.suppressedBy === 'people.mallory@v1').map((f) => f.workload?.name).sort()).toEqual(['old-edit', 'priv']);
+    expect(
+      again.suppressed
+        .filter((f) => f.suppressedBy === 'people.mallory@v1')
+        .map((f) => f.workload?.name)
+        .sort(),
+    ).toEqual(['old-edit', 'priv']);
     expect(by('unauthorized-deployment', again.result.findings).map((f) => f.severity)).toEqual(['high']);
   });
 
@@ -134,7 +194,12 @@ describe('cluster-state detectors: scenario and benign look-alike', () => {
 
 describe('hostile names', () => {
   it('control characters in object names are escaped in summaries', async () => {
-    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'evil', namespace: 'danger' }, spec: { containers: [{ name: 'x\u001b[31mred', image: 'xmrig\u0007' }] } });
+    api.put({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'evil', namespace: 'danger' },
+      spec: { containers: [{ name: 'x\u001b[31mred', image: 'xmrig\u0007' }] },
+    });
     try {
       const r = await runKubeScan({ context: 'prod', env, namespaces: ['danger'] });
       const f = r.result.findings.filter((x) => x.workload?.name === 'evil');

@@ -25,7 +25,11 @@ let web: RealPod;
 let webId = '';
 
 async function call<T>(op: string, input: unknown): Promise<T> {
-  const r = (await app.dispatch(op as never, input as never, ctx)) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+  const r = (await app.dispatch(op as never, input as never, ctx)) as {
+    ok: boolean;
+    value?: unknown;
+    error?: { code: string; message: string };
+  };
   if (!r.ok) throw Object.assign(new Error(r.error!.message), { code: r.error!.code });
   return r.value as T;
 }
@@ -36,10 +40,32 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'kube-exec-'));
   api.put(namespace('shop'));
   // A script's file name becomes its process name: this one carries an escape sequence.
-  web = await startRealPod(api, 'shop', 'web', { suite: SUITE, containerName: 'web', cmd: ['sh', '-c', "printf '#!/bin/sh\\nsleep 3600\\n' > '/tmp/\u001b[31mevil' && chmod +x /tmp/*evil && ('/tmp/\u001b[31mevil' &) && exec sleep 3601"] });
+  web = await startRealPod(api, 'shop', 'web', {
+    suite: SUITE,
+    containerName: 'web',
+    cmd: [
+      'sh',
+      '-c',
+      "printf '#!/bin/sh\\nsleep 3600\\n' > '/tmp/\u001b[31mevil' && chmod +x /tmp/*evil && ('/tmp/\u001b[31mevil' &) && exec sleep 3601",
+    ],
+  });
   webId = kubeContainerId(web.uid, 'web');
-  const kubeconfig = writeKubeconfig(path.join(dir, 'config'), [{ name: 'prod', api, user: { token: 'tok-reader' } }], 'prod');
-  app = createApp({ env: { HOME: dir, KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent.sock', DOCKER_CONTEXT: '', STOWAWAY_ANALYST: USER }, home: dir, dataDir: path.join(dir, 'data') });
+  const kubeconfig = writeKubeconfig(
+    path.join(dir, 'config'),
+    [{ name: 'prod', api, user: { token: 'tok-reader' } }],
+    'prod',
+  );
+  app = createApp({
+    env: {
+      HOME: dir,
+      KUBECONFIG: kubeconfig,
+      DOCKER_HOST: 'unix:///nonexistent.sock',
+      DOCKER_CONTEXT: '',
+      STOWAWAY_ANALYST: USER,
+    },
+    home: dir,
+    dataDir: path.join(dir, 'data'),
+  });
   await call('engines.connect', { engineId: ENGINE });
 }, 60_000);
 
@@ -52,7 +78,11 @@ afterAll(async () => {
 
 describe('pods/exec for a Kubernetes engine', () => {
   it('runs nothing in the pod unless the caller asks for pods/exec', async () => {
-    const ev = await call<{ processes: { container?: unknown }; errors: { code: string }[]; container: { name: string } }>('evidence.container', { engineId: ENGINE, containerId: webId });
+    const ev = await call<{
+      processes: { container?: unknown };
+      errors: { code: string }[];
+      container: { name: string };
+    }>('evidence.container', { engineId: ENGINE, containerId: webId });
     expect(ev.processes.container).toBeUndefined();
     expect(ev.container.name).toBe('shop/web/web');
     expect(ev.errors.map((e) => e.code)).toEqual(['NOT_ASKED']);
@@ -61,7 +91,10 @@ describe('pods/exec for a Kubernetes engine', () => {
 
   it('lists the processes the container itself sees, and logs the exec in the case first', async () => {
     const caseId = app.caseStore.get().create('kube-exec').id;
-    const ev = await call<{ processes: { container?: { source: string; processes: { pid: number; ppid: number; comm: string }[] } }; artifacts: { kind: string; sourceCall: string }[] }>('evidence.container', { engineId: ENGINE, containerId: webId, podExec: true });
+    const ev = await call<{
+      processes: { container?: { source: string; processes: { pid: number; ppid: number; comm: string }[] } };
+      artifacts: { kind: string; sourceCall: string }[];
+    }>('evidence.container', { engineId: ENGINE, containerId: webId, podExec: true });
     const procs = ev.processes.container!.processes;
     expect(ev.processes.container!.source).toBe('pods/exec');
     expect(procs.find((p) => p.pid === 1)).toMatchObject({ comm: 'sleep', ppid: 0 });
@@ -80,10 +113,17 @@ describe('pods/exec for a Kubernetes engine', () => {
   it('names the verb and resource when RBAC refuses pods/exec', async () => {
     api.forbid({ verb: 'create', resource: 'pods/exec', namespace: 'shop' });
     try {
-      const err = await call('evidence.container', { engineId: ENGINE, containerId: webId, podExec: true, refresh: true }).catch((e: Error & { code?: string }) => e);
+      const err = await call('evidence.container', {
+        engineId: ENGINE,
+        containerId: webId,
+        podExec: true,
+        refresh: true,
+      }).catch((e: Error & { code?: string }) => e);
       expect(err).toBeInstanceOf(Error);
       expect((err as { code?: string }).code).toBe('FORBIDDEN');
-      expect((err as Error).message).toMatch(/^RBAC denies create on pods\/exec for pod shop\/web container web: pods "web" is forbidden: User "reader" cannot create resource "pods\/exec" in API group "" in the namespace "shop"/);
+      expect((err as Error).message).toMatch(
+        /^RBAC denies create on pods\/exec for pod shop\/web container web: pods "web" is forbidden: User "reader" cannot create resource "pods\/exec" in API group "" in the namespace "shop"/,
+      );
     } finally {
       api.allow();
     }
@@ -98,21 +138,35 @@ describe('pods/exec for a Kubernetes engine', () => {
       if (ev === 'terminal.exit') exits.push(p as (typeof exits)[number]);
     });
     try {
-      const s = await call<{ sessionId: string; mode: string; containerId: string }>('terminal.exec', { engineId: ENGINE, containerId: webId, confirm: true, cols: 80, rows: 24, cmd: ['sh'] });
+      const s = await call<{ sessionId: string; mode: string; containerId: string }>('terminal.exec', {
+        engineId: ENGINE,
+        containerId: webId,
+        confirm: true,
+        cols: 80,
+        rows: 24,
+        cmd: ['sh'],
+      });
       expect(s).toMatchObject({ mode: 'exec', containerId: webId });
-      expect(app.caseStore.get().custody(caseId).at(-1)!.detail).toMatch(new RegExp(`^exec ${s.sessionId} starting in pod shop/web container web \\(pods/exec\\)`));
+      expect(app.caseStore.get().custody(caseId).at(-1)!.detail).toMatch(
+        new RegExp(`^exec ${s.sessionId} starting in pod shop/web container web \\(pods/exec\\)`),
+      );
       // Once the shell is up, as an analyst would: the resize frame is applied by the runtime asynchronously.
       await expect.poll(() => out.join(''), { timeout: 15_000 }).toContain('/ # ');
       await call('terminal.resize', { sessionId: s.sessionId, cols: 90, rows: 20 });
       await new Promise((r) => setTimeout(r, 500));
-      await call('terminal.input', { sessionId: s.sessionId, data: "stty size; echo marker-$((6*7)); printf '\\033]52;c;ZXZpbA==\\007done-%s\\n' ok\n" });
+      await call('terminal.input', {
+        sessionId: s.sessionId,
+        data: "stty size; echo marker-$((6*7)); printf '\\033]52;c;ZXZpbA==\\007done-%s\\n' ok\n",
+      });
       await expect.poll(() => out.join(''), { timeout: 15_000 }).toContain('done-ok');
       const text = out.join('');
       expect(text).toContain('marker-42');
       expect(text).toContain('20 90');
       // The clipboard-writing OSC 52 sequence never reaches the screen as a control sequence.
       expect(text).not.toContain('\u001b]52');
-      const recording = await call<{ recording?: { sha256: string; storedIn: string } }>('terminal.close', { sessionId: s.sessionId });
+      const recording = await call<{ recording?: { sha256: string; storedIn: string } }>('terminal.close', {
+        sessionId: s.sessionId,
+      });
       expect(recording.recording).toMatchObject({ storedIn: 'case' });
       await expect.poll(() => exits.length).toBe(1);
       expect(app.caseStore.get().custody(caseId).at(-1)!.detail).toMatch(new RegExp(`^exec ${s.sessionId} ended`));

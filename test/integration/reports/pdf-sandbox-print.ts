@@ -10,7 +10,15 @@ try {
   // The browser processes of this user, while the browser is still up: their flags show the sandbox state.
   const ps = execFileSync('ps', ['-u', String(process.getuid!()), '-o', 'args='], { encoding: 'utf8' });
   const browsers = ps.split('\n').filter((l) => /chrom/i.test(l) && /--headless|--type=/.test(l));
-  process.stdout.write(JSON.stringify({ magic: pdf.subarray(0, 5).toString('latin1'), bytes: pdf.length, decision: await printer.sandbox(), browsers: browsers.length, noSandboxFlag: browsers.some((l) => l.includes('--no-sandbox')) }));
+  process.stdout.write(
+    JSON.stringify({
+      magic: pdf.subarray(0, 5).toString('latin1'),
+      bytes: pdf.length,
+      decision: await printer.sandbox(),
+      browsers: browsers.length,
+      noSandboxFlag: browsers.some((l) => l.includes('--no-sandbox')),
+    }),
+  );
 } finally {
   await printer.close();
 }

@@ -18,8 +18,12 @@ interface PrintOutcome {
 /** Runs the printer in a fresh process (a browser start plus a TypeScript load: minutes on a busy machine), optionally as another user (setpriv), with real Chromium. */
 function printAs(user?: { uid: number; home: string }): PrintOutcome {
   const node = [process.execPath, '--import', 'tsx', script];
-  const cmd = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.uid}`, '--clear-groups', 'env', `HOME=${user.home}`, ...node] : node;
-  return JSON.parse(execFileSync(cmd[0]!, cmd.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 240_000 })) as PrintOutcome;
+  const cmd = user
+    ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.uid}`, '--clear-groups', 'env', `HOME=${user.home}`, ...node]
+    : node;
+  return JSON.parse(
+    execFileSync(cmd[0]!, cmd.slice(1), { cwd: ROOT, encoding: 'utf8', timeout: 240_000 }),
+  ) as PrintOutcome;
 }
 
 describe('PDF reports are printed in the Chromium sandbox where the platform allows it', () => {

@@ -11,7 +11,12 @@ const USER = 'analyst-cli-respond';
 
 describe('stowaway respond', () => {
   let dataDir: string;
-  const env = () => ({ STOWAWAY_DATA_DIR: dataDir, STOWAWAY_ANALYST: USER, DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_CONTEXT: '' });
+  const env = () => ({
+    STOWAWAY_DATA_DIR: dataDir,
+    STOWAWAY_ANALYST: USER,
+    DOCKER_HOST: 'unix:///var/run/docker.sock',
+    DOCKER_CONTEXT: '',
+  });
   const custody = () => {
     const cases = new CaseService(dataDir, USER);
     try {
@@ -30,7 +35,14 @@ describe('stowaway respond', () => {
   });
 
   it('refuses without --yes or with no action (exit 2), then pauses and preserves with custody lines', async () => {
-    const c = await runContainer({ suite: SUITE, cmd: ['sh', '-c', 'cp /bin/busybox /tmp/x; ln -s /tmp/x /tmp/sleep; (/tmp/sleep 3600 &); sleep 0.5; rm /tmp/x /tmp/sleep; exec sleep 3600'] });
+    const c = await runContainer({
+      suite: SUITE,
+      cmd: [
+        'sh',
+        '-c',
+        'cp /bin/busybox /tmp/x; ln -s /tmp/x /tmp/sleep; (/tmp/sleep 3600 &); sleep 0.5; rm /tmp/x /tmp/sleep; exec sleep 3600',
+      ],
+    });
     const noYes = await runCli(['respond', c.id, '--pause', '--case', 'cli-incident'], { env: env() });
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain('CONFIRMATION_REQUIRED');
@@ -42,7 +54,10 @@ describe('stowaway respond', () => {
     expect(pause.code, pause.stderr).toBe(0);
     expect((await c.inspect()).State.Paused).toBe(true);
     await new Promise((r) => setTimeout(r, 1000));
-    const pres = await runCli(['respond', c.id, '--preserve', '--case', 'cli-incident', '--yes', '--json'], { env: env(), timeoutMs: 120_000 });
+    const pres = await runCli(['respond', c.id, '--preserve', '--case', 'cli-incident', '--yes', '--json'], {
+      env: env(),
+      timeoutMs: 120_000,
+    });
     expect(pres.code, pres.stderr).toBe(0);
     const r = JSON.parse(pres.stdout) as { manifest: { items: Array<{ kind: string; source: string }> } };
     expect(r.manifest.items.some((i) => i.kind === 'process-exe' && i.source.includes('/tmp/x (deleted)'))).toBe(true);
@@ -50,7 +65,9 @@ describe('stowaway respond', () => {
     expect(lines.some((l) => l.startsWith('pause requested') && l.includes(c.id.slice(0, 12)))).toBe(true);
     expect(lines.some((l) => l.startsWith('preserve done'))).toBe(true);
 
-    const disabled = await runCli(['respond', c.id, '--stop', '--case', 'cli-incident', '--yes'], { env: { ...env(), STOWAWAY_RESPOND_DISABLE: 'stop' } });
+    const disabled = await runCli(['respond', c.id, '--stop', '--case', 'cli-incident', '--yes'], {
+      env: { ...env(), STOWAWAY_RESPOND_DISABLE: 'stop' },
+    });
     expect(disabled.code).toBe(2);
     expect(disabled.stderr).toContain('FORBIDDEN');
     expect((await c.inspect()).State.Running).toBe(true);

@@ -63,42 +63,75 @@ describe('respond: containment with custody against real containers', () => {
   afterAll(async () => {
     await removeSuite(SUITE);
     const nets = await docker.listNetworks({ filters: { label: [`${TEST_LABEL}=${SUITE}`] } });
-    for (const n of nets) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    for (const n of nets)
+      await docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined);
   });
 
-  const custody = () => app.caseStore.get().custody(caseId).map((e) => `${e.action} ${e.detail}`);
+  const custody = () =>
+    app.caseStore
+      .get()
+      .custody(caseId)
+      .map((e) => `${e.action} ${e.detail}`);
 
   it('refuses without confirmation and writes nothing', async () => {
     const c = await runContainer({ suite: SUITE });
     const before = custody().length;
-    expect(await code(svc.run({ engineId: 'local', containerId: c.id, action: 'pause' }, USER))).toBe('CONFIRMATION_REQUIRED');
+    expect(await code(svc.run({ engineId: 'local', containerId: c.id, action: 'pause' }, USER))).toBe(
+      'CONFIRMATION_REQUIRED',
+    );
     expect(custody().length).toBe(before);
     expect((await c.inspect()).State.Paused).toBe(false);
   });
 
   it('pauses and unpauses, the request logged before and the outcome after', async () => {
     const c = await runContainer({ suite: SUITE });
-    const r = await svc.run({ engineId: 'local', containerId: c.id, action: 'pause', caseRef: 'incident-respond', confirm: true }, USER);
+    const r = await svc.run(
+      { engineId: 'local', containerId: c.id, action: 'pause', caseRef: 'incident-respond', confirm: true },
+      USER,
+    );
     expect(r.outcome).toMatch(/paused/);
     expect((await c.inspect()).State.Paused).toBe(true);
     await svc.run({ engineId: 'local', containerId: c.id, action: 'unpause', caseRef: caseId, confirm: true }, USER);
     expect((await c.inspect()).State.Paused).toBe(false);
     const lines = custody().filter((l) => /pause/.test(l));
-    expect(lines.map((l) => l.split(':')[0])).toEqual(['pause requested', 'pause done', 'unpause requested', 'unpause done']);
+    expect(lines.map((l) => l.split(':')[0])).toEqual([
+      'pause requested',
+      'pause done',
+      'unpause requested',
+      'unpause done',
+    ]);
     expect(lines[0]).toContain(c.id.slice(0, 12));
   });
 
   it('a failed action is logged as requested and failed', async () => {
     const c = await runContainer({ suite: SUITE, start: false });
-    expect(await code(svc.run({ engineId: 'local', containerId: c.id, action: 'pause', caseRef: caseId, confirm: true }, USER))).not.toBe('ok');
-    expect(custody().filter((l) => /^pause/.test(l)).map((l) => l.split(':')[0])).toEqual(['pause requested', 'pause failed']);
+    expect(
+      await code(
+        svc.run({ engineId: 'local', containerId: c.id, action: 'pause', caseRef: caseId, confirm: true }, USER),
+      ),
+    ).not.toBe('ok');
+    expect(
+      custody()
+        .filter((l) => /^pause/.test(l))
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['pause requested', 'pause failed']);
   });
 
   it('isolates: every network disconnected, the container still running', async () => {
-    const net = await docker.createNetwork({ Name: `${SUITE}-${Date.now()}`, Internal: true, Labels: { [TEST_LABEL]: SUITE } });
+    const net = await docker.createNetwork({
+      Name: `${SUITE}-${Date.now()}`,
+      Internal: true,
+      Labels: { [TEST_LABEL]: SUITE },
+    });
     const c = await runContainer({ suite: SUITE, hostConfig: { NetworkMode: (await net.inspect()).Name } });
     expect(Object.keys((await c.inspect()).NetworkSettings.Networks)).toHaveLength(1);
-    const r = await svc.run({ engineId: 'local', containerId: c.id, action: 'isolate', caseRef: caseId, confirm: true }, USER);
+    const r = await svc.run(
+      { engineId: 'local', containerId: c.id, action: 'isolate', caseRef: caseId, confirm: true },
+      USER,
+    );
     const after = await c.inspect();
     expect(Object.keys(after.NetworkSettings.Networks)).toHaveLength(0);
     expect(after.State.Running).toBe(true);
@@ -110,30 +143,62 @@ describe('respond: containment with custody against real containers', () => {
     const c = await runContainer({ suite: SUITE, cmd: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'] });
     await svc.run({ engineId: 'local', containerId: c.id, action: 'stop', caseRef: caseId, confirm: true }, USER);
     expect((await c.inspect()).State.Running).toBe(false);
-    expect(custody().filter((l) => /^stop/.test(l)).map((l) => l.split(':')[0])).toEqual(['stop requested', 'stop done']);
+    expect(
+      custody()
+        .filter((l) => /^stop/.test(l))
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['stop requested', 'stop done']);
   });
 
   it('an action disabled by env or by settings.json is refused before anything is logged', async () => {
     const c = await runContainer({ suite: SUITE });
     const before = custody().length;
-    const byEnv = new RespondService(app.engines, app.caseStore.get, { env: { ...env(), STOWAWAY_RESPOND_DISABLE: 'stop,pause' }, dataDir });
-    expect(await code(byEnv.run({ engineId: 'local', containerId: c.id, action: 'pause', caseRef: caseId, confirm: true }, USER))).toBe('FORBIDDEN');
+    const byEnv = new RespondService(app.engines, app.caseStore.get, {
+      env: { ...env(), STOWAWAY_RESPOND_DISABLE: 'stop,pause' },
+      dataDir,
+    });
+    expect(
+      await code(
+        byEnv.run({ engineId: 'local', containerId: c.id, action: 'pause', caseRef: caseId, confirm: true }, USER),
+      ),
+    ).toBe('FORBIDDEN');
     writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ respond: { disabled: ['isolate'] } }));
-    expect(await code(svc.run({ engineId: 'local', containerId: c.id, action: 'isolate', caseRef: caseId, confirm: true }, USER))).toBe('FORBIDDEN');
-    expect(await code(svc.run({ engineId: 'local', containerId: c.id, action: 'unpause', caseRef: caseId, confirm: false }, USER))).toBe('CONFIRMATION_REQUIRED');
+    expect(
+      await code(
+        svc.run({ engineId: 'local', containerId: c.id, action: 'isolate', caseRef: caseId, confirm: true }, USER),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      await code(
+        svc.run({ engineId: 'local', containerId: c.id, action: 'unpause', caseRef: caseId, confirm: false }, USER),
+      ),
+    ).toBe('CONFIRMATION_REQUIRED');
     expect(custody().length).toBe(before);
     expect((await c.inspect()).State.Paused).toBe(false);
   });
 
   it('preserves a deleted executable byte for byte, with maps, environ, the diff, logs and a manifest', async () => {
-    const original = (await untar((await docker.getContainer((await runContainer({ suite: SUITE, start: false })).id).getArchive({ path: '/bin/busybox' })) as unknown as Readable)).get('busybox')!;
+    const original = (
+      await untar(
+        (await docker
+          .getContainer((await runContainer({ suite: SUITE, start: false })).id)
+          .getArchive({ path: '/bin/busybox' })) as unknown as Readable,
+      )
+    ).get('busybox')!;
     const c = await runContainer({
       suite: SUITE,
       env: ['PRESERVE_MARK=env-marker-42'],
-      cmd: ['sh', '-c', 'cp /bin/busybox /tmp/x; ln -s /tmp/x /tmp/sleep; echo dropped > /tmp/note.txt; (/tmp/sleep 3600 &); sleep 0.5; rm /tmp/x /tmp/sleep; echo log-line-$((6*7)); exec sleep 3600'],
+      cmd: [
+        'sh',
+        '-c',
+        'cp /bin/busybox /tmp/x; ln -s /tmp/x /tmp/sleep; echo dropped > /tmp/note.txt; (/tmp/sleep 3600 &); sleep 0.5; rm /tmp/x /tmp/sleep; echo log-line-$((6*7)); exec sleep 3600',
+      ],
     });
     await new Promise((r) => setTimeout(r, 1500));
-    const r = await svc.run({ engineId: 'local', containerId: c.id, action: 'preserve', caseRef: caseId, confirm: true }, USER);
+    const r = await svc.run(
+      { engineId: 'local', containerId: c.id, action: 'preserve', caseRef: caseId, confirm: true },
+      USER,
+    );
     const cases = app.caseStore.get();
     const items = r.manifest!.items;
     const exes = items.filter((i) => i.kind === 'process-exe');
@@ -141,15 +206,28 @@ describe('respond: containment with custody against real containers', () => {
     expect(deleted, JSON.stringify(exes)).toBeDefined();
     expect(deleted!.sha256).toBe(sha(original));
     expect(sha(cases.readEvidence(caseId, deleted!.sha256))).toBe(sha(original));
-    expect(items.some((i) => i.kind === 'process-maps' && cases.readEvidence(caseId, i.sha256).toString().includes('/tmp/x (deleted)'))).toBe(true);
-    expect(items.some((i) => i.kind === 'process-environ' && cases.readEvidence(caseId, i.sha256).toString().includes('PRESERVE_MARK=env-marker-42'))).toBe(true);
+    expect(
+      items.some(
+        (i) =>
+          i.kind === 'process-maps' && cases.readEvidence(caseId, i.sha256).toString().includes('/tmp/x (deleted)'),
+      ),
+    ).toBe(true);
+    expect(
+      items.some(
+        (i) =>
+          i.kind === 'process-environ' &&
+          cases.readEvidence(caseId, i.sha256).toString().includes('PRESERVE_MARK=env-marker-42'),
+      ),
+    ).toBe(true);
     const logs = items.find((i) => i.kind === 'logs')!;
     expect(cases.readEvidence(caseId, logs.sha256).toString()).toContain('log-line-42');
     const diff = await untar(cases.readEvidence(caseId, items.find((i) => i.kind === 'fs-diff')!.sha256));
     expect(diff.get('tmp/note.txt')?.toString()).toBe('dropped\n');
     expect(diff.has('tmp/x')).toBe(false);
     // The manifest is itself evidence, and every item it lists is stored under its hash.
-    const manifest = JSON.parse(cases.readEvidence(caseId, r.manifest!.sha256).toString()) as { items: Array<{ sha256: string; size: number }> };
+    const manifest = JSON.parse(cases.readEvidence(caseId, r.manifest!.sha256).toString()) as {
+      items: Array<{ sha256: string; size: number }>;
+    };
     expect(manifest.items.length).toBe(items.length);
     const stored = new Set(cases.listEvidence(caseId).map((e) => e.sha256));
     for (const i of manifest.items) expect(stored.has(i.sha256)).toBe(true);
@@ -164,10 +242,31 @@ describe('respond: containment with custody against real containers', () => {
   it('dumps the memory of one process only on request, bounded', async () => {
     const c = await runContainer({ suite: SUITE, env: ['SECRET_IN_MEMORY=mem-marker-77'] });
     const pid = (await c.inspect()).State.Pid;
-    const plain = await svc.run({ engineId: 'local', containerId: c.id, action: 'preserve', caseRef: caseId, confirm: true }, USER);
+    const plain = await svc.run(
+      { engineId: 'local', containerId: c.id, action: 'preserve', caseRef: caseId, confirm: true },
+      USER,
+    );
     expect(plain.manifest!.items.some((i) => i.kind === 'process-memory')).toBe(false);
-    expect(await code(svc.run({ engineId: 'local', containerId: c.id, action: 'preserve', caseRef: caseId, confirm: true, memoryPid: 1 }, USER))).not.toBe('ok');
-    const r = await svc.run({ engineId: 'local', containerId: c.id, action: 'preserve', caseRef: caseId, confirm: true, memoryPid: pid, memoryBytes: 4 << 20 }, USER);
+    expect(
+      await code(
+        svc.run(
+          { engineId: 'local', containerId: c.id, action: 'preserve', caseRef: caseId, confirm: true, memoryPid: 1 },
+          USER,
+        ),
+      ),
+    ).not.toBe('ok');
+    const r = await svc.run(
+      {
+        engineId: 'local',
+        containerId: c.id,
+        action: 'preserve',
+        caseRef: caseId,
+        confirm: true,
+        memoryPid: pid,
+        memoryBytes: 4 << 20,
+      },
+      USER,
+    );
     const mem = r.manifest!.items.find((i) => i.kind === 'process-memory')!;
     expect(mem.size).toBeGreaterThan(0);
     expect(mem.size).toBeLessThanOrEqual(4 << 20);

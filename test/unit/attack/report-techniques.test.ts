@@ -25,7 +25,15 @@ describe('technique names and tactics in reports', () => {
     // One id the table cannot know: it must pass through as its id, never invent a name.
     findings[15]!.attack = ['T1564.013', 'T1999'];
     // Two informational findings of one cause: reports group them, and the group names its technique too.
-    for (const n of [1, 2]) findings.push({ ...findings[0]!, id: `f-grp-${n}`, severity: 'low', detector: metas[1]!.id, attack: ['T1036.005'], container: { id: `grp${n}`.padEnd(12, '0'), name: `grp-${n}` } });
+    for (const n of [1, 2])
+      findings.push({
+        ...findings[0]!,
+        id: `f-grp-${n}`,
+        severity: 'low',
+        detector: metas[1]!.id,
+        attack: ['T1036.005'],
+        container: { id: `grp${n}`.padEnd(12, '0'), name: `grp-${n}` },
+      });
     cases.addScan(caseId, makeScan(findings));
   });
   afterAll(() => {
@@ -33,24 +41,33 @@ describe('technique names and tactics in reports', () => {
     tmp.cleanup();
   });
 
-  const text = async (format: 'html' | 'md' | 'json' | 'navigator') => (await generateReport(cases, caseId, format, metas, { record: false })).bytes.toString('utf8');
+  const text = async (format: 'html' | 'md' | 'json' | 'navigator') =>
+    (await generateReport(cases, caseId, format, metas, { record: false })).bytes.toString('utf8');
 
   it('HTML lists name and tactics per technique and labels each finding', async () => {
     const html = await text('html');
     expect(html).toContain('ATT&amp;CK Enterprise v17');
     expect(html).toMatch(/<td class="mono nowrap">T1611<\/td><td>Escape to Host<\/td><td>Privilege Escalation<\/td>/);
-    expect(html).toMatch(/<td class="mono nowrap">T1610<\/td><td>Deploy Container<\/td><td>Defense Evasion, Execution<\/td>/);
+    expect(html).toMatch(
+      /<td class="mono nowrap">T1610<\/td><td>Deploy Container<\/td><td>Defense Evasion, Execution<\/td>/,
+    );
     expect(html).toContain('T1564.013 Hide Artifacts: Bind Mounts');
     expect(html).toContain('<td>T1999</td><td></td>');
-    expect(html).toMatch(/<span class="attack">T1036\.005 Masquerading: Match Legitimate Resource Name or Location<\/span> <span class="muted">2 findings, cause /);
+    expect(html).toMatch(
+      /<span class="attack">T1036\.005 Masquerading: Match Legitimate Resource Name or Location<\/span> <span class="muted">2 findings, cause /,
+    );
   });
 
   it('Markdown has a name and tactics column and labelled findings', async () => {
     const md = await text('md');
-    expect(md).toContain('| T1222.002 | File and Directory Permissions Modification: Linux and Mac File and Directory Permissions Modification | Defense Evasion |');
+    expect(md).toContain(
+      '| T1222.002 | File and Directory Permissions Modification: Linux and Mac File and Directory Permissions Modification | Defense Evasion |',
+    );
     expect(md).toContain('T1496 Resource Hijacking');
     expect(md).toContain('| Technique | Name | Tactics | Findings | Worst severity |');
-    expect(md).toMatch(/\*\* T1036\.005 Masquerading: Match Legitimate Resource Name or Location: 2 finding\(s\) on `grp-1`, `grp-2`/);
+    expect(md).toMatch(
+      /\*\* T1036\.005 Masquerading: Match Legitimate Resource Name or Location: 2 finding\(s\) on `grp-1`, `grp-2`/,
+    );
     expect(micromark(md)).not.toMatch(/<(a|img)\b/);
   });
 
@@ -70,7 +87,12 @@ describe('technique names and tactics in reports', () => {
     expect(layer.versions.attack).toBe('17');
     const t = layer.techniques.find((x) => x.techniqueID === 'T1095')!;
     expect(t.comment).toMatch(/^Non-Application Layer Protocol: \d+ finding\(s\), worst \w+$/);
-    expect(t.metadata).toEqual(expect.arrayContaining([{ name: 'technique', value: 'Non-Application Layer Protocol' }, { name: 'tactics', value: 'Command and Control' }]));
+    expect(t.metadata).toEqual(
+      expect.arrayContaining([
+        { name: 'technique', value: 'Non-Application Layer Protocol' },
+        { name: 'tactics', value: 'Command and Control' },
+      ]),
+    );
     expect(layer.metadata.find((m) => m.name === 'ATT&CK')?.value).toContain('Enterprise v17');
   });
 

@@ -53,7 +53,9 @@ describe('technique names and tactics in SARIF', () => {
       expect(rule.relationships.map((r) => r.target.id)).toEqual(meta.attack);
     }
     const escape = run.tool.driver.rules.find((r) => (r.properties.attack as string[]).includes('T1611'))!;
-    expect(escape.properties.tags).toEqual(expect.arrayContaining(['T1611', 'T1611 Escape to Host', 'Privilege Escalation']));
+    expect(escape.properties.tags).toEqual(
+      expect.arrayContaining(['T1611', 'T1611 Escape to Host', 'Privilege Escalation']),
+    );
   });
 
   it('names techniques on results, and lists every technique once as an ATT&CK taxon', () => {
@@ -61,7 +63,10 @@ describe('technique names and tactics in SARIF', () => {
     expect(tax).toMatchObject({ name: 'MITRE ATT&CK', version: ATTACK_VERSION });
     expect(run.tool.driver.supportedTaxonomies).toEqual([{ name: 'MITRE ATT&CK' }]);
     const taxa = new Map(tax.taxa.map((t) => [t.id, t]));
-    expect(taxa.get('T1610')).toMatchObject({ name: 'Deploy Container', properties: { tactics: ['Defense Evasion', 'Execution'] } });
+    expect(taxa.get('T1610')).toMatchObject({
+      name: 'Deploy Container',
+      properties: { tactics: ['Defense Evasion', 'Execution'] },
+    });
     expect(taxa.get('T1999')).toMatchObject({ name: 'T1999', properties: { tactics: [] } });
     for (const r of run.results) {
       const techniques = r.properties.techniques as Technique[];
@@ -74,7 +79,12 @@ describe('technique names and tactics in SARIF', () => {
     }
     const odd = run.results.find((r) => (r.properties.attack as string[]).includes('T1999'))!;
     expect(odd.properties.techniques).toEqual([
-      { id: 'T1564.013', name: 'Hide Artifacts: Bind Mounts', tactics: ['Defense Evasion'], url: 'https://attack.mitre.org/techniques/T1564/013/' },
+      {
+        id: 'T1564.013',
+        name: 'Hide Artifacts: Bind Mounts',
+        tactics: ['Defense Evasion'],
+        url: 'https://attack.mitre.org/techniques/T1564/013/',
+      },
       { id: 'T1999', name: 'T1999', tactics: [], url: 'https://attack.mitre.org/techniques/T1999/' },
     ]);
   });

@@ -12,7 +12,9 @@ describe('technique names in the scan table', () => {
     expect(legend).not.toBe(text);
     expect(legend).toMatch(/^T1611\s+Escape to Host\s+Privilege Escalation$/m);
     expect(legend).toMatch(/^T1610\s+Deploy Container\s+Defense Evasion, Execution$/m);
-    expect(legend).toMatch(/^T1222\.002\s+File and Directory Permissions Modification: Linux and Mac File and Directory Permissions Modification\s+Defense Evasion$/m);
+    expect(legend).toMatch(
+      /^T1222\.002\s+File and Directory Permissions Modification: Linux and Mac File and Directory Permissions Modification\s+Defense Evasion$/m,
+    );
     // An id the bundled table does not know stays an id, with no tactic invented.
     expect(legend).toMatch(/^T1999\s+T1999\s+-$/m);
     expect(legend.match(/^T1\d{3}/gm)!.length).toBe(new Set(findings.flatMap((f) => f.attack)).size);

@@ -25,7 +25,16 @@ function* nestedArrays(bytes: number): Generator<Buffer> {
 
 function manifest(files: Array<{ path: string; sha256: string; size: number }>): Buffer {
   return Buffer.from(
-    JSON.stringify({ format: 'stowaway-bundle', version: 1, createdAt: '2026-11-01T00:00:00.000Z', createdBy: 'mallory', host: 'h', stowawayVersion: '0.1.0', engine: { id: 'e', name: 'e', endpoint: 'unix:///x' }, files }),
+    JSON.stringify({
+      format: 'stowaway-bundle',
+      version: 1,
+      createdAt: '2026-11-01T00:00:00.000Z',
+      createdBy: 'mallory',
+      host: 'h',
+      stowawayVersion: '0.1.0',
+      engine: { id: 'e', name: 'e', endpoint: 'unix:///x' },
+      files,
+    }),
   );
 }
 
@@ -40,7 +49,17 @@ async function arrayBomb(name: string, bytes: number): Promise<string> {
   const file = path.join(tmp.dir, name);
   const pack = tar.pack();
   const out = pack.pipe(createGzip()).pipe(createWriteStream(file));
-  pack.entry({ name: 'manifest.json' }, manifest([{ path: 'scan.json', sha256: h.digest('hex'), size }, { path: 'evidence.json', sha256: createHash('sha256').update(evidenceJson).digest('hex'), size: evidenceJson.length }]));
+  pack.entry(
+    { name: 'manifest.json' },
+    manifest([
+      { path: 'scan.json', sha256: h.digest('hex'), size },
+      {
+        path: 'evidence.json',
+        sha256: createHash('sha256').update(evidenceJson).digest('hex'),
+        size: evidenceJson.length,
+      },
+    ]),
+  );
   const entry = pack.entry({ name: 'scan.json', size });
   for (const c of nestedArrays(bytes)) if (!entry.write(c)) await once(entry, 'drain');
   entry.end(Buffer.alloc(0));
@@ -70,19 +89,37 @@ async function gzipBomb(name: string): Promise<string> {
 
 describe('hostile bundles are refused quickly, with bounded memory', () => {
   it('refuses nested-array and gzip bombs, in a worker, without building them in memory', async () => {
-    const bundles = [await arrayBomb('arrays-250mb.tar.gz', 250 * MB), await arrayBomb('arrays-48mb.tar.gz', 48 * MB), await gzipBomb('zeros-1gb.tar.gz')];
+    const bundles = [
+      await arrayBomb('arrays-250mb.tar.gz', 250 * MB),
+      await arrayBomb('arrays-48mb.tar.gz', 48 * MB),
+      await gzipBomb('zeros-1gb.tar.gz'),
+    ];
     // What makes them bombs: a few hundred kilobytes that decompress to hundreds of megabytes or more.
     for (const b of bundles) expect(statSync(b).size).toBeLessThan(2 * MB);
     const data = path.join(tmp.dir, 'data');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/bomb-child.ts'), data, ...bundles], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/bomb-child.ts'), data, ...bundles],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     await once(child, 'close');
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { outcome?: string; message?: string; ms?: number; maxRssMb?: number; cases?: number });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { outcome?: string; message?: string; ms?: number; maxRssMb?: number; cases?: number },
+      );
     expect(lines, err).toHaveLength(4);
-    const [big, within, zeros, total] = lines as [typeof lines[0], typeof lines[0], typeof lines[0], typeof lines[0]];
+    const [big, within, zeros, total] = lines as [
+      (typeof lines)[0],
+      (typeof lines)[0],
+      (typeof lines)[0],
+      (typeof lines)[0],
+    ];
     expect(big.outcome).toBe('refused');
     expect(big.message).toMatch(/declares scan.json of \d+ bytes, over the \d+-byte limit/);
     expect(within.outcome).toBe('refused');

@@ -28,11 +28,17 @@ describe('bundle signatures and imported triage', () => {
     const cases = new CaseService(path.join(tmp.dir, 'analyst'), 'alice');
     try {
       const c = await importBundle(cases, file);
-      expect(c.bundleSignature).toEqual({ status: 'verified', fingerprint: collector.fingerprint, summary: expect.stringContaining(collector.fingerprint) });
+      expect(c.bundleSignature).toEqual({
+        status: 'verified',
+        fingerprint: collector.fingerprint,
+        summary: expect.stringContaining(collector.fingerprint),
+      });
       expect(cases.findings(c.id).items.map((f) => f.state)).toEqual(Array(11).fill('new'));
       expect(cases.history(c.id)).toEqual([]);
       const scanItem = cases.listEvidence(c.id).find((e) => e.kind === 'scan-result')!;
-      const asBundled = JSON.parse(cases.readEvidence(c.id, scanItem.sha256).toString()) as { findings: Array<{ state: string }> };
+      const asBundled = JSON.parse(cases.readEvidence(c.id, scanItem.sha256).toString()) as {
+        findings: Array<{ state: string }>;
+      };
       expect(asBundled.findings.every((f) => f.state === 'false-positive')).toBe(true);
       const custody = cases.custody(c.id).map((l) => l.detail);
       expect(custody.some((d) => d.includes('11 false-positive') && d.includes('findings arrive as new'))).toBe(true);
@@ -55,7 +61,19 @@ describe('bundle signatures and imported triage', () => {
     const scan = Buffer.from(JSON.stringify(result));
     const ev = Buffer.from(JSON.stringify(evidence));
     const m = (by: string) =>
-      JSON.stringify({ format: 'stowaway-bundle', version: 1, createdAt: '2026-11-01T00:00:00.000Z', createdBy: by, host: 'h', stowawayVersion: '0.1.0', engine: result.engine, files: [{ path: 'scan.json', sha256: sha256Hex(scan), size: scan.length }, { path: 'evidence.json', sha256: sha256Hex(ev), size: ev.length }] });
+      JSON.stringify({
+        format: 'stowaway-bundle',
+        version: 1,
+        createdAt: '2026-11-01T00:00:00.000Z',
+        createdBy: by,
+        host: 'h',
+        stowawayVersion: '0.1.0',
+        engine: result.engine,
+        files: [
+          { path: 'scan.json', sha256: sha256Hex(scan), size: scan.length },
+          { path: 'evidence.json', sha256: sha256Hex(ev), size: ev.length },
+        ],
+      });
     const pack = tar.pack();
     pack.entry({ name: 'manifest.json' }, Buffer.from(m('mallory')));
     pack.entry({ name: 'manifest.sig' }, signManifest(key, m('bob')));

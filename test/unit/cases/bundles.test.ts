@@ -16,7 +16,10 @@ const tmp = tempDataDir('stowaway-bundles-');
 afterAll(() => tmp.cleanup());
 
 /** Writes a .tar.gz with exactly the given entries, for bundles a hostile source could craft. */
-async function craft(name: string, entries: Array<{ name: string; data?: Buffer | string; type?: 'file' | 'symlink' | 'directory'; linkname?: string }>): Promise<string> {
+async function craft(
+  name: string,
+  entries: Array<{ name: string; data?: Buffer | string; type?: 'file' | 'symlink' | 'directory'; linkname?: string }>,
+): Promise<string> {
   const file = path.join(tmp.dir, name);
   const pack = tar.pack();
   for (const e of entries) {
@@ -49,8 +52,15 @@ describe('offline evidence bundles', () => {
 
   it('round-trips a bundle into a read-only case whose evidence verifies and whose containers can be investigated', async () => {
     const file = path.join(tmp.dir, 'ok.tar.gz');
-    const manifest = await writeBundle(file, { result, evidence, blobs: [Buffer.from('root:x:0:0::/root:/bin/sh\n')], createdBy: 'bob' });
-    expect(manifest.files.map((f) => f.path)).toEqual(expect.arrayContaining(['scan.json', 'evidence.json', `blobs/${sha256Hex('root:x:0:0::/root:/bin/sh\n')}`]));
+    const manifest = await writeBundle(file, {
+      result,
+      evidence,
+      blobs: [Buffer.from('root:x:0:0::/root:/bin/sh\n')],
+      createdBy: 'bob',
+    });
+    expect(manifest.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(['scan.json', 'evidence.json', `blobs/${sha256Hex('root:x:0:0::/root:/bin/sh\n')}`]),
+    );
     const cases = new CaseService(path.join(tmp.dir, 'data'), 'alice');
     try {
       const c = await importBundle(cases, file);
@@ -58,7 +68,9 @@ describe('offline evidence bundles', () => {
       expect(c.findingCount).toBe(12);
       const ev = cases.listEvidence(c.id);
       expect(ev.every((e) => e.collectedBy === 'bob')).toBe(true);
-      expect(ev.map((e) => e.kind)).toEqual(expect.arrayContaining(['scan-result', 'engine-evidence', 'container-evidence', 'file', 'bundle-blob']));
+      expect(ev.map((e) => e.kind)).toEqual(
+        expect.arrayContaining(['scan-result', 'engine-evidence', 'container-evidence', 'file', 'bundle-blob']),
+      );
       const ce = cases.containerEvidence(c.id, evidence.containers[0]!.container.id);
       expect(ce.fileContents[0]!.path).toBe('/etc/passwd');
       expect(cases.containers(c.id).filter((x) => x.hasEvidence)).toHaveLength(2);
@@ -102,24 +114,44 @@ describe('offline evidence bundles', () => {
   it('rejects content that is hashed correctly but breaks the schema', async () => {
     const badScan = JSON.stringify({ ...result, findings: [{ id: 1 }] });
     const files = { 'scan.json': badScan, 'evidence.json': evJson };
-    const file = await craft('schema.tar.gz', [{ name: 'manifest.json', data: manifestFor(files) }, ...Object.entries(files).map(([name, data]) => ({ name, data }))]);
+    const file = await craft('schema.tar.gz', [
+      { name: 'manifest.json', data: manifestFor(files) },
+      ...Object.entries(files).map(([name, data]) => ({ name, data })),
+    ]);
     await expect(readBundle(file)).rejects.toThrow(/scan.json does not match its schema/);
   });
 
   it('rejects unknown manifest fields, a missing listed file and unlisted files', async () => {
-    const f1 = await craft('extra-field.tar.gz', [{ name: 'manifest.json', data: manifestFor(good, { run: 'rm -rf /' }) }, { name: 'scan.json', data: scanJson }, { name: 'evidence.json', data: evJson }]);
+    const f1 = await craft('extra-field.tar.gz', [
+      { name: 'manifest.json', data: manifestFor(good, { run: 'rm -rf /' }) },
+      { name: 'scan.json', data: scanJson },
+      { name: 'evidence.json', data: evJson },
+    ]);
     await expect(readBundle(f1)).rejects.toThrow(/manifest.json does not match/);
-    const f2 = await craft('missing.tar.gz', [{ name: 'manifest.json', data: manifestFor(good) }, { name: 'scan.json', data: scanJson }]);
+    const f2 = await craft('missing.tar.gz', [
+      { name: 'manifest.json', data: manifestFor(good) },
+      { name: 'scan.json', data: scanJson },
+    ]);
     await expect(readBundle(f2)).rejects.toThrow(/does not contain it/);
     const blob = 'x';
-    const f3 = await craft('unlisted.tar.gz', [{ name: 'manifest.json', data: manifestFor(good) }, { name: 'scan.json', data: scanJson }, { name: 'evidence.json', data: evJson }, { name: `blobs/${sha256Hex(blob)}`, data: blob }]);
+    const f3 = await craft('unlisted.tar.gz', [
+      { name: 'manifest.json', data: manifestFor(good) },
+      { name: 'scan.json', data: scanJson },
+      { name: 'evidence.json', data: evJson },
+      { name: `blobs/${sha256Hex(blob)}`, data: blob },
+    ]);
     await expect(readBundle(f3)).rejects.toThrow(/not listed in the manifest/);
   });
 
   it('stops a decompression bomb at the size limit, and rejects garbage', async () => {
     const zeros = Buffer.alloc(64 * 1024 * 1024);
-    const file = await craft('bomb.tar.gz', [{ name: 'manifest.json', data: manifestFor(good) }, { name: 'scan.json', data: zeros }]);
-    await expect(readBundle(file, { ...BUNDLE_LIMITS, totalBytes: 8 * 1024 * 1024, entryBytes: 4 * 1024 * 1024 })).rejects.toThrow(/over the 4194304-byte limit|over .* bytes/);
+    const file = await craft('bomb.tar.gz', [
+      { name: 'manifest.json', data: manifestFor(good) },
+      { name: 'scan.json', data: zeros },
+    ]);
+    await expect(
+      readBundle(file, { ...BUNDLE_LIMITS, totalBytes: 8 * 1024 * 1024, entryBytes: 4 * 1024 * 1024 }),
+    ).rejects.toThrow(/over the 4194304-byte limit|over .* bytes/);
     const garbage = path.join(tmp.dir, 'garbage.tar.gz');
     writeFileSync(garbage, gzipSync(Buffer.from('not a tar at all')));
     await expect(readBundle(garbage)).rejects.toThrow(/Rejected bundle/);

@@ -16,7 +16,12 @@ describe('case store', () => {
     const a = cases.create('Incident A');
     const b = cases.create('Incident B');
     expect(cases.current()?.id).toBe(b.id);
-    expect(cases.list().map((c) => c.name).sort()).toEqual(['Incident A', 'Incident B']);
+    expect(
+      cases
+        .list()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['Incident A', 'Incident B']);
     cases.open(a.id);
     expect(cases.current()?.id).toBe(a.id);
     expect(cases.rename(a.id, 'Incident A (crypto-miner)').name).toBe('Incident A (crypto-miner)');
@@ -58,8 +63,17 @@ describe('case store', () => {
 
   it('stores evidence once by hash, with who/when/how, and reads it back', () => {
     const c = cases.create('evidence');
-    const a = cases.addEvidence(c.id, 'root:x:0:0::/root:/bin/sh\n', { kind: 'file', sourceCall: 'archive:/etc/passwd', engineId: 'local', containerId: 'abc' });
-    const b = cases.addEvidence(c.id, 'root:x:0:0::/root:/bin/sh\n', { kind: 'file', sourceCall: 'host:/var/lib/docker/x/etc/passwd', engineId: 'local' });
+    const a = cases.addEvidence(c.id, 'root:x:0:0::/root:/bin/sh\n', {
+      kind: 'file',
+      sourceCall: 'archive:/etc/passwd',
+      engineId: 'local',
+      containerId: 'abc',
+    });
+    const b = cases.addEvidence(c.id, 'root:x:0:0::/root:/bin/sh\n', {
+      kind: 'file',
+      sourceCall: 'host:/var/lib/docker/x/etc/passwd',
+      engineId: 'local',
+    });
     expect(a.sha256).toBe(b.sha256);
     expect(a.collectedBy).toBe('alice');
     expect(cases.listEvidence(c.id)).toHaveLength(2);
@@ -69,7 +83,9 @@ describe('case store', () => {
   it('enforces append-only custody, evidence and triage history in the database itself', () => {
     const c = cases.create('append-only');
     cases.addNote(c.id, 'first note');
-    expect(() => cases.db.prepare('UPDATE custody SET detail = ? WHERE case_id = ?').run('rewritten', c.id)).toThrow(/append-only/);
+    expect(() => cases.db.prepare('UPDATE custody SET detail = ? WHERE case_id = ?').run('rewritten', c.id)).toThrow(
+      /append-only/,
+    );
     expect(() => cases.db.prepare('DELETE FROM custody WHERE case_id = ?').run(c.id)).toThrow(/append-only/);
     cases.addEvidence(c.id, 'x', { kind: 'file', sourceCall: 'archive:/x', engineId: 'local' });
     expect(() => cases.db.prepare('DELETE FROM evidence').run()).toThrow(/append-only/);
@@ -77,7 +93,11 @@ describe('case store', () => {
 
   it('verify recomputes hashes: a tampered blob and a rewritten custody line are caught', async () => {
     const c = cases.create('verify');
-    const item = cases.addEvidence(c.id, 'evidence bytes', { kind: 'file', sourceCall: 'archive:/e', engineId: 'local' });
+    const item = cases.addEvidence(c.id, 'evidence bytes', {
+      kind: 'file',
+      sourceCall: 'archive:/e',
+      engineId: 'local',
+    });
     cases.addScan(c.id, makeScan(makeFindings(3)));
     const ok = await cases.verify(c.id);
     expect(ok.ok).toBe(true);
@@ -107,7 +127,13 @@ describe('case store', () => {
     cases.addEvidence(b.id, 'shared bytes', { kind: 'file', sourceCall: 'archive:/s', engineId: 'local' });
     expect((await cases.verify(b.id)).ok).toBe(true);
     expect((await cases.verify(a.id)).ok).toBe(true);
-    expect(cases.custody(b.id).some((l) => l.action === 'evidence' && l.detail.includes(`blob ${item.sha256}`) && l.detail.includes('restored'))).toBe(true);
+    expect(
+      cases
+        .custody(b.id)
+        .some(
+          (l) => l.action === 'evidence' && l.detail.includes(`blob ${item.sha256}`) && l.detail.includes('restored'),
+        ),
+    ).toBe(true);
     // An intact blob is not rewritten or logged again.
     cases.addEvidence(b.id, 'shared bytes', { kind: 'file', sourceCall: 'archive:/s2', engineId: 'local' });
     expect(cases.custody(b.id).filter((l) => l.detail.includes('restored'))).toHaveLength(1);
@@ -122,18 +148,37 @@ describe('case store', () => {
 
   it('keeps allowlist entries with revisions, validated in the detectors format, and logs them', () => {
     const c = cases.create('allowlist');
-    const v1 = cases.addSuppression(c.id, { id: 'ci-runner', reason: 'CI runs docker in docker', detectors: ['dangerous-capabilities'], match: { container: 'ci-*' } });
+    const v1 = cases.addSuppression(c.id, {
+      id: 'ci-runner',
+      reason: 'CI runs docker in docker',
+      detectors: ['dangerous-capabilities'],
+      match: { container: 'ci-*' },
+    });
     expect(v1.version).toBe(1);
     expect(v1.owner).toBe('alice');
-    const v2 = cases.addSuppression(c.id, { id: 'ci-runner', reason: 'only low and medium', detectors: ['dangerous-capabilities'], match: { container: 'ci-*' }, maxSeverity: 'medium' }, 'bob');
+    const v2 = cases.addSuppression(
+      c.id,
+      {
+        id: 'ci-runner',
+        reason: 'only low and medium',
+        detectors: ['dangerous-capabilities'],
+        match: { container: 'ci-*' },
+        maxSeverity: 'medium',
+      },
+      'bob',
+    );
     expect(v2.version).toBe(2);
     expect(cases.suppressions(c.id)).toEqual([v2]);
-    expect(() => cases.addSuppression(c.id, { id: 'Bad Id', reason: 'x', detectors: ['*'], match: {} })).toThrow(/Invalid suppression/);
+    expect(() => cases.addSuppression(c.id, { id: 'Bad Id', reason: 'x', detectors: ['*'], match: {} })).toThrow(
+      /Invalid suppression/,
+    );
     expect(() => cases.db.prepare('DELETE FROM case_suppressions').run()).toThrow(/append-only/);
-    expect(cases.custody(c.id).filter((l) => l.action === 'suppress').map((l) => l.detail)).toEqual([
-      expect.stringContaining('ci-runner@v1'),
-      expect.stringContaining('ci-runner@v2'),
-    ]);
+    expect(
+      cases
+        .custody(c.id)
+        .filter((l) => l.action === 'suppress')
+        .map((l) => l.detail),
+    ).toEqual([expect.stringContaining('ci-runner@v1'), expect.stringContaining('ci-runner@v2')]);
   });
 
   it('keeps findings an allowlist hid, marked suppressed', () => {

@@ -12,7 +12,11 @@ describe('case store crash safety', () => {
       const caseId = setup.create('crash').id;
       setup.dispose();
 
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/write-loop.ts'), tmp.dir, caseId], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/write-loop.ts'), tmp.dir, caseId],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let acked = 0;
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
@@ -47,7 +51,7 @@ describe('case store crash safety', () => {
     }
   });
 
-  it('leaves either all of a large scan\'s findings or none, with every index, when killed during a bulk load', async () => {
+  it("leaves either all of a large scan's findings or none, with every index, when killed during a bulk load", async () => {
     const tmp = tempDataDir();
     try {
       const setup = new CaseService(tmp.dir, 'setup');
@@ -55,7 +59,11 @@ describe('case store crash safety', () => {
       const indexes = setup.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all();
       setup.dispose();
       const N = 60_000;
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/bulk-scan.ts'), tmp.dir, caseId, String(N)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/bulk-scan.ts'), tmp.dir, caseId, String(N)],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
@@ -72,7 +80,9 @@ describe('case store crash safety', () => {
 
       const cases = new CaseService(tmp.dir, 'after');
       expect(cases.db.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(cases.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all()).toEqual(indexes);
+      expect(cases.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all()).toEqual(
+        indexes,
+      );
       expect(cases.scans(caseId)).toHaveLength(1);
       expect(cases.findings(caseId).total).toBe(out.includes('committed') ? N : 0);
       cases.dispose();

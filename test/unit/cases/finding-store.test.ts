@@ -7,12 +7,19 @@ import { freshCaseStore } from '../../helpers/case-store.js';
 
 // Large enough for the load-then-index path (finding-store.ts), with ids shaped like the detectors' own.
 const N = 12_000;
-const scanFindings = (n: number, salt = ''): Finding[] => makeFindings(n).map((f) => ({ ...f, id: findingId(f.detector, 'local', f.container?.id, salt + f.evidence[0]!.ref) }));
+const scanFindings = (n: number, salt = ''): Finding[] =>
+  makeFindings(n).map((f) => ({
+    ...f,
+    id: findingId(f.detector, 'local', f.container?.id, salt + f.evidence[0]!.ref),
+  }));
 
 describe('finding store at scan scale', () => {
   const store = freshCaseStore();
   let cases: CaseService;
-  const indexSql = () => cases.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' ORDER BY name").all();
+  const indexSql = () =>
+    cases.db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' ORDER BY name")
+      .all();
   beforeEach(() => (cases = store.cases));
 
   it('loads a large first scan with the same indexes and the same answers as row-by-row upserts', () => {
@@ -31,7 +38,9 @@ describe('finding store at scan scale', () => {
     expect(cases.findings(a.id, { containerId: findings[1]!.container!.id }).total).toBe(N / 50);
     expect(cases.get(a.id).findingCount).toBe(N);
     // The unique index is back: the same id cannot be stored twice in a case.
-    expect(() => cases.db.prepare("INSERT INTO findings SELECT * FROM findings WHERE rowid = 1").run()).toThrow(/UNIQUE/);
+    expect(() => cases.db.prepare('INSERT INTO findings SELECT * FROM findings WHERE rowid = 1').run()).toThrow(
+      /UNIQUE/,
+    );
   });
 
   it('falls back to the upsert when a large batch repeats an id, with upsert semantics', () => {

@@ -12,19 +12,30 @@ describe('finding subject in a case', () => {
     const [a, b, c] = makeFindings(3);
     const findings: Finding[] = [
       { ...a!, cause: 'image built without a digest' },
-      { ...b!, cause: 'image built without a digest', workload: { kind: 'Deployment', namespace: 'prod', name: 'miner', container: 'xmrig' } },
+      {
+        ...b!,
+        cause: 'image built without a digest',
+        workload: { kind: 'Deployment', namespace: 'prod', name: 'miner', container: 'xmrig' },
+      },
       { ...c! },
     ];
     const k = cases.create('subjects');
     cases.addScan(k.id, makeScan(findings));
     const stored = new Map(cases.allFindings(k.id).map((f) => [f.id, f]));
     expect(stored.get(a!.id)!.cause).toBe('image built without a digest');
-    expect(stored.get(b!.id)!.workload).toEqual({ kind: 'Deployment', namespace: 'prod', name: 'miner', container: 'xmrig' });
+    expect(stored.get(b!.id)!.workload).toEqual({
+      kind: 'Deployment',
+      namespace: 'prod',
+      name: 'miner',
+      container: 'xmrig',
+    });
     expect(stored.get(c!.id)!.cause).toBeUndefined();
     expect(stored.get(c!.id)!.workload).toBeUndefined();
     expect((await cases.verify(k.id)).ok).toBe(true);
 
-    cases.db.prepare('UPDATE findings SET subject = ? WHERE id = ?').run(JSON.stringify({ cause: 'something else' }), a!.id);
+    cases.db
+      .prepare('UPDATE findings SET subject = ? WHERE id = ?')
+      .run(JSON.stringify({ cause: 'something else' }), a!.id);
     const v = await cases.verify(k.id);
     expect(v.ok).toBe(false);
     expect(JSON.stringify(v.problems)).toContain('cause or workload');

@@ -15,7 +15,12 @@ afterAll(() => tmp.cleanup());
 async function bundleWithBlobs(name: string, count: number, each: number): Promise<string> {
   const result = makeScan(makeFindings(30));
   const file = path.join(tmp.dir, name);
-  await writeBundle(file, { result, evidence: makeEvidence(result), blobs: Array.from({ length: count }, () => randomBytes(each)), createdBy: 'bob' });
+  await writeBundle(file, {
+    result,
+    evidence: makeEvidence(result),
+    blobs: Array.from({ length: count }, () => randomBytes(each)),
+    createdBy: 'bob',
+  });
   return file;
 }
 
@@ -70,7 +75,11 @@ describe('bundle import is all or nothing', () => {
     setup.dispose();
     // Many blobs, each fsynced: the import takes long enough to be cut in the middle.
     const bundle = await bundleWithBlobs('many.tar.gz', 400, 16 * 1024);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/import-child.ts'), data, bundle], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/import-child.ts'), data, bundle],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));

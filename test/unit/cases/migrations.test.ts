@@ -16,9 +16,30 @@ describe('case database migrations', () => {
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['cases', 'engines', 'scans', 'containers', 'findings', 'finding_history', 'notes', 'evidence', 'suppressions', 'custody']));
-    expect(() => db.prepare("INSERT INTO scans (id, case_id, engine_id, scanned_at, duration_ms, result_sha256, container_count, finding_count, error_count) VALUES ('s', 'no-such-case', 'e', 't', 1, 'h', 0, 0, 0)").run()).toThrow(/FOREIGN KEY/);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>
+    ).map((r) => r.name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'cases',
+        'engines',
+        'scans',
+        'containers',
+        'findings',
+        'finding_history',
+        'notes',
+        'evidence',
+        'suppressions',
+        'custody',
+      ]),
+    );
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO scans (id, case_id, engine_id, scanned_at, duration_ms, result_sha256, container_count, finding_count, error_count) VALUES ('s', 'no-such-case', 'e', 't', 1, 'h', 0, 0, 0)",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
     db.close();
   });
 
@@ -26,8 +47,16 @@ describe('case database migrations', () => {
     const file = path.join(tmp.dir, 'cases.db');
     const old = openCaseDb(file, { migrateTo: 1 });
     expect(schemaVersion(old)).toBe(1);
-    old.prepare("INSERT INTO cases (id, name, status, created_at, updated_at) VALUES ('c1', 'legacy case', 'open', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')").run();
-    old.prepare("INSERT INTO custody (case_id, at, actor, action, detail) VALUES ('c1', '2025-01-01T00:00:00Z', 'old', 'create', 'created')").run();
+    old
+      .prepare(
+        "INSERT INTO cases (id, name, status, created_at, updated_at) VALUES ('c1', 'legacy case', 'open', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+      )
+      .run();
+    old
+      .prepare(
+        "INSERT INTO custody (case_id, at, actor, action, detail) VALUES ('c1', '2025-01-01T00:00:00Z', 'old', 'create', 'created')",
+      )
+      .run();
     old.close();
 
     const cases = new CaseService(tmp.dir, 'alice');
@@ -37,7 +66,10 @@ describe('case database migrations', () => {
     expect(c.readOnly).toBe(false);
     cases.addNote('c1', 'after upgrade');
     expect(cases.custody('c1').map((l) => l.action)).toEqual(['create', 'note']);
-    const idx = (cases.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'findings_triage'").get() as { name: string } | undefined)?.name;
+    const idx = (
+      cases.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'findings_triage'").get() as
+        { name: string } | undefined
+    )?.name;
     expect(idx).toBe('findings_triage');
     cases.dispose();
   });
@@ -47,8 +79,14 @@ describe('case database migrations', () => {
     const old = openCaseDb(file, { migrateTo: 4 });
     const t = '2025-01-01T00:00:00Z';
     for (const c of ['c1', 'c2']) {
-      old.prepare("INSERT INTO cases (id, name, status, created_at, updated_at) VALUES (?, ?, 'open', ?, ?)").run(c, `case ${c}`, t, t);
-      old.prepare("INSERT INTO scans (id, case_id, engine_id, scanned_at, duration_ms, result_sha256, container_count, finding_count, error_count) VALUES (?, ?, 'e', ?, 1, 'h', 0, 2, 0)").run(`s-${c}`, c, t);
+      old
+        .prepare("INSERT INTO cases (id, name, status, created_at, updated_at) VALUES (?, ?, 'open', ?, ?)")
+        .run(c, `case ${c}`, t, t);
+      old
+        .prepare(
+          "INSERT INTO scans (id, case_id, engine_id, scanned_at, duration_ms, result_sha256, container_count, finding_count, error_count) VALUES (?, ?, 'e', ?, 1, 'h', 0, 2, 0)",
+        )
+        .run(`s-${c}`, c, t);
     }
     const ins = old.prepare(
       `INSERT INTO findings (case_id, id, scan_id, detector, title, severity, severity_rank, attack, kind, summary, evidence, state, suppressed_by)
@@ -77,7 +115,13 @@ describe('case database migrations', () => {
     const c3 = cases.create('after upgrade');
     const keys = cases.db.prepare('SELECT key FROM cases ORDER BY key').all() as Array<{ key: number }>;
     expect(new Set(keys.map((k) => k.key)).size).toBe(3);
-    expect(() => cases.db.prepare("INSERT INTO findings (case_key, id, scan_key, detector, title, severity_rank, attack, kind, summary, evidence) VALUES (999, 'x', 1, 'd', 't', 0, '', 'state', 's', '[]')").run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      cases.db
+        .prepare(
+          "INSERT INTO findings (case_key, id, scan_key, detector, title, severity_rank, attack, kind, summary, evidence) VALUES (999, 'x', 1, 'd', 't', 0, '', 'state', 's', '[]')",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
     expect(cases.findings(c3.id).total).toBe(0);
     cases.dispose();
   });

@@ -19,7 +19,9 @@ describe('per-detector digest of very large cases', () => {
     for (const d of digest) expect(d.shown.length).toBe(7);
     const common = digest.find((d) => d.detector === 'common')!;
     expect(common.shown[0]!.id).toBe(findings[499]!.id);
-    expect(common.bySeverity.low + common.bySeverity.medium + common.bySeverity.high + common.bySeverity.critical).toBe(common.count);
+    expect(common.bySeverity.low + common.bySeverity.medium + common.bySeverity.high + common.bySeverity.critical).toBe(
+      common.count,
+    );
     // Every severity occurs in both groups, so both are critical; the larger one comes first.
     expect(digest[0]!.detector).toBe('common');
   });
@@ -60,7 +62,9 @@ describe('per-detector digest of very large cases', () => {
       expect(text).toContain('Masquerading <img');
       // A row per finding would be well over a hundred pages.
       expect(pages.length).toBeLessThan(80);
-      const json = JSON.parse((await generateReport(cases, caseId, 'json', metas, { record: false })).bytes.toString('utf8')) as { findings: unknown[] };
+      const json = JSON.parse(
+        (await generateReport(cases, caseId, 'json', metas, { record: false })).bytes.toString('utf8'),
+      ) as { findings: unknown[] };
       expect(json.findings).toHaveLength(3000);
     }, 120_000);
   });

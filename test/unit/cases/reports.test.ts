@@ -30,7 +30,11 @@ describe('case reports', () => {
     cases.setFindingState(caseId, findings[1]!.id, 'confirmed', 'matches the IOC list');
     cases.recordCustody(caseId, 'isolate', 'disconnected c-1 from its networks');
     cases.addNote(caseId, `# Note\n${HOSTILE.img}\n[click](javascript:alert(3))`);
-    cases.addEvidence(caseId, `${HOSTILE.script}\n`, { kind: 'file', sourceCall: `archive:/tmp/${HOSTILE.md}`, engineId: 'local' });
+    cases.addEvidence(caseId, `${HOSTILE.script}\n`, {
+      kind: 'file',
+      sourceCall: `archive:/tmp/${HOSTILE.md}`,
+      engineId: 'local',
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -57,7 +61,9 @@ describe('case reports', () => {
     await page.setContent(html, { waitUntil: 'load' });
     const dom = await page.evaluate(() => ({
       scripts: document.querySelectorAll('script').length,
-      external: [...document.querySelectorAll('[src], [href], link, iframe, object, embed, img')].map((e) => e.outerHTML),
+      external: [...document.querySelectorAll('[src], [href], link, iframe, object, embed, img')].map(
+        (e) => e.outerHTML,
+      ),
       csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'),
       text: document.body.innerText,
       sections: [...document.querySelectorAll('h2')].map((h) => h.textContent),
@@ -71,7 +77,16 @@ describe('case reports', () => {
     expect(dom.csp).toContain("default-src 'none'");
     expect(dom.text).toContain(HOSTILE.script);
     expect(dom.text).toContain('<img src=http://203.0.113.9/x.png');
-    expect(dom.sections).toEqual(['Summary', 'Findings by severity', 'Response', 'Blind spots', 'Notes', 'Timeline', 'Evidence', 'Custody log']);
+    expect(dom.sections).toEqual([
+      'Summary',
+      'Findings by severity',
+      'Response',
+      'Blind spots',
+      'Notes',
+      'Timeline',
+      'Evidence',
+      'Custody log',
+    ]);
     expect(dom.text).toContain('disconnected c-1 from its networks');
     expect(dom.text).toContain(metas[0]!.blindSpots[0]!);
     expect(dom.caseHash).toMatch(/^[0-9a-f]{64}$/);
@@ -83,7 +98,9 @@ describe('case reports', () => {
     expect(data.version).toBe(1);
     expect(data.findings).toHaveLength(40);
     expect(data.triage).toHaveLength(1);
-    expect(data.custody.map((c) => c.action)).toEqual(expect.arrayContaining(['create', 'scan', 'triage', 'isolate', 'note', 'evidence']));
+    expect(data.custody.map((c) => c.action)).toEqual(
+      expect.arrayContaining(['create', 'scan', 'triage', 'isolate', 'note', 'evidence']),
+    );
     expect(data.detectors.length).toBeGreaterThan(0);
     expect(data.findings[0]!.title).toBeDefined();
   });
@@ -105,7 +122,9 @@ describe('case reports', () => {
   });
 
   it('Navigator layer follows format 4.5 with techniques scored by worst severity', async () => {
-    const layer = NavigatorLayerSchema.parse(JSON.parse((await generateReport(cases, caseId, 'navigator', metas)).bytes.toString('utf8')));
+    const layer = NavigatorLayerSchema.parse(
+      JSON.parse((await generateReport(cases, caseId, 'navigator', metas)).bytes.toString('utf8')),
+    );
     expect(layer.versions.layer).toBe('4.5');
     expect(layer.domain).toBe('enterprise-attack');
     const ids = layer.techniques.map((t) => t.techniqueID);
@@ -123,7 +142,9 @@ describe('case reports', () => {
     const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
     const pages = text.split('\f').filter((p) => p.trim());
     expect(pages.length).toBeGreaterThan(1);
-    const json = CaseExportSchema.parse(JSON.parse((await generateReport(cases, caseId, 'json', metas, { record: false })).bytes.toString('utf8')));
+    const json = CaseExportSchema.parse(
+      JSON.parse((await generateReport(cases, caseId, 'json', metas, { record: false })).bytes.toString('utf8')),
+    );
     pages.forEach((p, i) => {
       expect(p).toContain(caseId);
       expect(p).toContain(`page ${i + 1} of ${pages.length}`);
@@ -132,7 +153,17 @@ describe('case reports', () => {
     expect(text).toContain('Findings by severity');
     expect(text).toContain(HOSTILE.script);
     expect(json.case.id).toBe(caseId);
-    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdfFile, path.join(path.dirname(pdfFile), 'case-report-page')]);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '60',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      pdfFile,
+      path.join(path.dirname(pdfFile), 'case-report-page'),
+    ]);
   }, 120_000);
 
   it('every export leaves a custody line with the report hash', async () => {

@@ -24,10 +24,20 @@ describe('a scan write under faults loses nothing already recorded', () => {
       cases.addScan(c.id, small, makeEvidence(small));
       cases.setFindingState(c.id, small.findings[0]!.id, 'confirmed', 'seen');
       cases.addNote(c.id, 'recorded before the disk filled');
-      const before = { custody: cases.custody(c.id), evidence: cases.listEvidence(c.id), findings: cases.findings(c.id).items, scans: cases.scans(c.id) };
+      const before = {
+        custody: cases.custody(c.id),
+        evidence: cases.listEvidence(c.id),
+        findings: cases.findings(c.id).items,
+        scans: cases.scans(c.id),
+      };
       // A scan whose records are larger than the room left.
       const big = makeScan(makeFindings(12_000));
-      expect(() => cases.addScan(c.id, big, makeEvidence(big))).toThrow(expect.objectContaining({ code: 'DISK_FULL', message: expect.stringMatching(/disk .* is full: the scan of local was not written/) }));
+      expect(() => cases.addScan(c.id, big, makeEvidence(big))).toThrow(
+        expect.objectContaining({
+          code: 'DISK_FULL',
+          message: expect.stringMatching(/disk .* is full: the scan of local was not written/),
+        }),
+      );
       expect(cases.custody(c.id)).toEqual(before.custody);
       expect(cases.listEvidence(c.id)).toEqual(before.evidence);
       expect(cases.findings(c.id).items).toEqual(before.findings);
@@ -47,7 +57,11 @@ describe('a scan write under faults loses nothing already recorded', () => {
     const caseId = setup.create('killed').id;
     setup.dispose();
     const N = 30_000;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/scan-write.ts'), data, caseId, String(N)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/scan-write.ts'), data, caseId, String(N)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));

@@ -22,8 +22,14 @@ describe('CLI process guards', () => {
 
   it('gives every nested command its own help hint and error prefix', async () => {
     let err = '';
-    const program = new Command('stowaway').exitOverride().configureOutput({ writeErr: (s) => (err += s), writeOut: () => undefined });
-    program.command('case').command('list').option('--json').action(() => undefined);
+    const program = new Command('stowaway')
+      .exitOverride()
+      .configureOutput({ writeErr: (s) => (err += s), writeOut: () => undefined });
+    program
+      .command('case')
+      .command('list')
+      .option('--json')
+      .action(() => undefined);
     helpHintsOnError(program);
     await expect(program.parseAsync(['node', 'stowaway', 'case', 'list', '--jsn'])).rejects.toThrow();
     expect(err).toContain("stowaway case list: error: unknown option '--jsn'");

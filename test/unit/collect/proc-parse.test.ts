@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { containerIdOfCgroup, decodeAddress, parseMounts, parseProcNet, parseProcNetUnix, parseStat, parseStatus } from '../../../electron/engine/collect/proc-parse.js';
+import {
+  containerIdOfCgroup,
+  decodeAddress,
+  parseMounts,
+  parseProcNet,
+  parseProcNetUnix,
+  parseStat,
+  parseStatus,
+} from '../../../electron/engine/collect/proc-parse.js';
 import { processFlags } from '../../../electron/engine/collect/host-procs.js';
 import { parseLsattr, parseProtAttrs } from '../../../electron/engine/collect/attrs.js';
 import { scratchTmpfsMounts } from '../../../electron/engine/collect/tmpfs-files.js';
@@ -35,21 +43,33 @@ describe('procfs parsers', () => {
   });
 
   it('parses /proc/net/unix listeners and paths', () => {
-    const text = 'Num       RefCount Protocol Flags    Type St Inode Path\n0000000000000000: 00000002 00000000 00010000 0001 01 31337 /run/evil.sock\n0000000000000000: 00000003 00000000 00000000 0001 03 31338\n';
+    const text =
+      'Num       RefCount Protocol Flags    Type St Inode Path\n0000000000000000: 00000002 00000000 00010000 0001 01 31337 /run/evil.sock\n0000000000000000: 00000003 00000000 00000000 0001 03 31338\n';
     const rows = parseProcNetUnix(text);
     expect(rows[0]).toMatchObject({ protocol: 'unix', state: 'LISTEN', inode: 31337, localAddress: '/run/evil.sock' });
     expect(rows[1]).toMatchObject({ state: 'ESTABLISHED', inode: 31338, localAddress: '' });
   });
 
   it('parses status and a stat line whose comm holds spaces and parentheses', () => {
-    expect(parseStatus('Name:\tnc\nPPid:\t12973\nUid:\t1000\t1000\t1000\t1000\nNSpid:\t13002\t8\n')).toEqual({ name: 'nc', ppid: 12973, uid: 1000, nsPids: [13002, 8] });
-    const st = parseStat('42 (evil) (x) S 7 42 42 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 555 1000 25 18446744073709551615');
+    expect(parseStatus('Name:\tnc\nPPid:\t12973\nUid:\t1000\t1000\t1000\t1000\nNSpid:\t13002\t8\n')).toEqual({
+      name: 'nc',
+      ppid: 12973,
+      uid: 1000,
+      nsPids: [13002, 8],
+    });
+    const st = parseStat(
+      '42 (evil) (x) S 7 42 42 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 555 1000 25 18446744073709551615',
+    );
     expect(st).toMatchObject({ pid: 42, comm: 'evil) (x', state: 'S', ppid: 7, startTicks: 555, rssPages: 25 });
     expect(parseStat('no parens')).toBeNull();
   });
 
   it('unescapes mount points and finds container ids in cgroup files of both drivers', () => {
-    expect(parseMounts('72 48 0:39 / / rw - overlay overlay rw\n80 72 0:50 / /my\\040dir rw - tmpfs tmpfs rw\n').map((m) => m.mountPoint)).toEqual(['/', '/my dir']);
+    expect(
+      parseMounts('72 48 0:39 / / rw - overlay overlay rw\n80 72 0:50 / /my\\040dir rw - tmpfs tmpfs rw\n').map(
+        (m) => m.mountPoint,
+      ),
+    ).toEqual(['/', '/my dir']);
     expect(containerIdOfCgroup(`12:pids:/docker/${ID}\n`)).toBe(ID);
     expect(containerIdOfCgroup(`0::/system.slice/docker-${ID}.scope\n`)).toBe(ID);
     expect(containerIdOfCgroup('0::/user.slice/session-1.scope\n')).toBeUndefined();
@@ -58,13 +78,23 @@ describe('procfs parsers', () => {
 
 describe('collector helpers', () => {
   it('flags processes from exe, argv and stdio', () => {
-    expect(processFlags({ exe: '/tmp/x (deleted)', cmdline: 'x', stdio: ['socket:[1]', 'socket:[1]', '/dev/null'] }).sort()).toEqual(['deleted-exe', 'socket-stdio', 'tmp-exe']);
-    expect(processFlags({ exe: '/memfd: (deleted)', cmdline: '[kworker/0:1]' }).sort()).toEqual(['deleted-exe', 'kernel-thread-name', 'memfd']);
-    expect(processFlags({ exe: '/bin/busybox', cmdline: 'sleep 10', stdio: ['/dev/null', 'pipe:[1]', 'pipe:[2]'] })).toEqual([]);
+    expect(
+      processFlags({ exe: '/tmp/x (deleted)', cmdline: 'x', stdio: ['socket:[1]', 'socket:[1]', '/dev/null'] }).sort(),
+    ).toEqual(['deleted-exe', 'socket-stdio', 'tmp-exe']);
+    expect(processFlags({ exe: '/memfd: (deleted)', cmdline: '[kworker/0:1]' }).sort()).toEqual([
+      'deleted-exe',
+      'kernel-thread-name',
+      'memfd',
+    ]);
+    expect(
+      processFlags({ exe: '/bin/busybox', cmdline: 'sleep 10', stdio: ['/dev/null', 'pipe:[1]', 'pipe:[2]'] }),
+    ).toEqual([]);
   });
 
   it('reads lsattr output, critical paths, durations and API change kinds', () => {
-    const attrs = parseLsattr('----i---------e------- /m/tmp/imm\n-----a--------e------- /m/tmp/app\n--------------e------- /m/tmp/ok\n');
+    const attrs = parseLsattr(
+      '----i---------e------- /m/tmp/imm\n-----a--------e------- /m/tmp/app\n--------------e------- /m/tmp/ok\n',
+    );
     expect(attrs.get('/m/tmp/imm')).toEqual(['immutable']);
     expect(attrs.get('/m/tmp/app')).toEqual(['append-only']);
     expect(attrs.get('/m/tmp/ok')).toEqual([]);
@@ -92,10 +122,18 @@ describe('collector helpers', () => {
     expect(parseSince('2h', 10_000_000).getTime()).toBe(10_000_000 - 7_200_000);
     expect(parseSince('2026-01-02T03:04:05Z').toISOString()).toBe('2026-01-02T03:04:05.000Z');
     expect(() => parseSince('yesterday')).toThrow(/duration/);
-    expect(mapApiChanges([{ Path: '/a', Kind: 0 }, { Path: '/b', Kind: 1 }, { Path: '/c', Kind: 2 }]).map((c) => c.kind)).toEqual(['changed', 'added', 'deleted']);
+    expect(
+      mapApiChanges([
+        { Path: '/a', Kind: 0 },
+        { Path: '/b', Kind: 1 },
+        { Path: '/c', Kind: 2 },
+      ]).map((c) => c.kind),
+    ).toEqual(['changed', 'added', 'deleted']);
     expect(mapApiChanges(null)).toEqual([]);
     expect(mapApiChanges(Buffer.from('null'))).toEqual([]);
-    expect(mapApiChanges([{ Path: 42 }, { Path: '/x', Kind: 9 }])).toEqual([{ path: '/x', kind: 'changed', flags: [] }]);
+    expect(mapApiChanges([{ Path: 42 }, { Path: '/x', Kind: 9 }])).toEqual([
+      { path: '/x', kind: 'changed', flags: [] },
+    ]);
   });
 
   it('keeps text readable, binaries as a head, and flags ELF, scripts and setuid', () => {
@@ -127,7 +165,9 @@ describe('collector helpers', () => {
     );
     expect(peak).toBe(2);
     let released = false;
-    await expect(withTimeout(new Promise(() => undefined), 20, 'slow call', () => (released = true))).rejects.toMatchObject({ code: 'ENGINE_TIMEOUT' });
+    await expect(
+      withTimeout(new Promise(() => undefined), 20, 'slow call', () => (released = true)),
+    ).rejects.toMatchObject({ code: 'ENGINE_TIMEOUT' });
     expect(released).toBe(true);
   });
 });

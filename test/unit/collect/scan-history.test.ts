@@ -13,13 +13,45 @@ function evidence(at: string, startedAt: string, sockets: string[], cpu: number[
     containers: [
       {
         container: {
-          id: ID, engineId: 'e', name: 'c', image: 'i', imageId: 'sha256:1', command: 'sh', state: 'running', status: 'running', created: at, labels: {},
-          entrypoint: [], cmd: [], user: '', privileged: false, capAdd: [], capDrop: [], pidMode: '', networkMode: 'none', ipcMode: '', securityOpt: [],
-          mounts: [], networks: [], ports: [], exposedPorts: [], logDriver: 'json-file', restartPolicy: '', env: [], startedAt,
+          id: ID,
+          engineId: 'e',
+          name: 'c',
+          image: 'i',
+          imageId: 'sha256:1',
+          command: 'sh',
+          state: 'running',
+          status: 'running',
+          created: at,
+          labels: {},
+          entrypoint: [],
+          cmd: [],
+          user: '',
+          privileged: false,
+          capAdd: [],
+          capDrop: [],
+          pidMode: '',
+          networkMode: 'none',
+          ipcMode: '',
+          securityOpt: [],
+          mounts: [],
+          networks: [],
+          ports: [],
+          exposedPorts: [],
+          logDriver: 'json-file',
+          restartPolicy: '',
+          env: [],
+          startedAt,
         },
         processes: {},
         sockets: sockets.map((t) => ({ containerId: ID, source: 'host', collectedAt: t, sockets: [] })),
-        stats: cpu.map((c, i) => ({ at: sockets[i] ?? at, cpuPercent: c, memoryBytes: 1, pids: 1, netRxBytes: 0, netTxBytes: 0 })),
+        stats: cpu.map((c, i) => ({
+          at: sockets[i] ?? at,
+          cpuPercent: c,
+          memoryBytes: 1,
+          pids: 1,
+          netRxBytes: 0,
+          netTxBytes: 0,
+        })),
       },
     ],
   });
@@ -30,7 +62,10 @@ describe('history across scans', () => {
     const prev = evidence('2026-01-01T10:00:00.000Z', '2026-01-01T09:00:00.000Z', ['2026-01-01T10:00:00.000Z'], [5]);
     const cur = evidence('2026-01-01T10:01:00.000Z', '2026-01-01T09:00:00.000Z', ['2026-01-01T10:01:00.000Z'], [90]);
     carryHistory(cur, prev);
-    expect(cur.containers[0]!.sockets.map((s) => s.collectedAt)).toEqual(['2026-01-01T10:00:00.000Z', '2026-01-01T10:01:00.000Z']);
+    expect(cur.containers[0]!.sockets.map((s) => s.collectedAt)).toEqual([
+      '2026-01-01T10:00:00.000Z',
+      '2026-01-01T10:01:00.000Z',
+    ]);
     expect(cur.containers[0]!.stats.map((s) => s.cpuPercent)).toEqual([5, 90]);
     let chain = cur;
     for (let i = 2; i < 30; i++) {
@@ -45,7 +80,12 @@ describe('history across scans', () => {
 
   it('starts over after a restart and drops samples older than the window', () => {
     const prev = evidence('2026-01-01T10:00:00.000Z', '2026-01-01T09:00:00.000Z', ['2026-01-01T10:00:00.000Z'], [5]);
-    const restarted = evidence('2026-01-01T10:01:00.000Z', '2026-01-01T10:00:30.000Z', ['2026-01-01T10:01:00.000Z'], [7]);
+    const restarted = evidence(
+      '2026-01-01T10:01:00.000Z',
+      '2026-01-01T10:00:30.000Z',
+      ['2026-01-01T10:01:00.000Z'],
+      [7],
+    );
     carryHistory(restarted, prev);
     expect(restarted.containers[0]!.sockets).toHaveLength(1);
     const later = evidence('2026-01-02T10:00:00.000Z', '2026-01-01T09:00:00.000Z', ['2026-01-02T10:00:00.000Z'], [7]);
@@ -55,12 +95,22 @@ describe('history across scans', () => {
 
   it('writes SARIF with a rule per detector even for a clean scan, and notifications for errors', () => {
     const sarif = toSarif(
-      { engine: { id: 'e', name: 'e', endpoint: 'unix:///x' }, scannedAt: '2026-01-01T10:00:00.000Z', durationMs: 5, containers: [], findings: [], errors: [{ call: 'events', code: 'ENGINE_TIMEOUT', message: 'slow' }] },
+      {
+        engine: { id: 'e', name: 'e', endpoint: 'unix:///x' },
+        scannedAt: '2026-01-01T10:00:00.000Z',
+        durationMs: 5,
+        containers: [],
+        findings: [],
+        errors: [{ call: 'events', code: 'ENGINE_TIMEOUT', message: 'slow' }],
+      },
       DETECTORS.map((d) => d.meta),
       '1.2.3',
     );
     expect(sarif.runs[0]!.results).toEqual([]);
     expect(sarif.runs[0]!.tool.driver.rules.map((r) => r.id)).toEqual(DETECTORS.map((d) => d.meta.id));
-    expect(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications[0]).toMatchObject({ level: 'warning', descriptor: { id: 'ENGINE_TIMEOUT' } });
+    expect(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications[0]).toMatchObject({
+      level: 'warning',
+      descriptor: { id: 'ENGINE_TIMEOUT' },
+    });
   });
 });

@@ -16,7 +16,10 @@ describe('stowaway detectors', () => {
 
   it('prints the metadata as JSON and the catalogue as Markdown', async () => {
     const json = await runCli(['detectors', '--format', 'json']);
-    const doc = JSON.parse(json.stdout) as { detectors: Array<{ id: string; blindSpots: string[] }>; strategies: Record<string, unknown> };
+    const doc = JSON.parse(json.stdout) as {
+      detectors: Array<{ id: string; blindSpots: string[] }>;
+      strategies: Record<string, unknown>;
+    };
     expect(doc.detectors.map((d) => d.id)).toEqual(DETECTORS.map((d) => d.meta.id));
     expect(Object.keys(doc.strategies).sort()).toEqual(['ADS-c2-abuse', 'ADS-evasion']);
     const md = await runCli(['detectors', '--format', 'md']);

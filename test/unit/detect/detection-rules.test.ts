@@ -117,19 +117,30 @@ describe('loading a rules directory', () => {
     expect(errs[1]).toMatch(/b-schema\.yaml:15: rule 2 \(site\.bad-severity\): severity: /);
     expect(errs[2]).toMatch(/c-field\.yml:12: rule site\.bad-field: scope process has no field "commandline"/);
     expect(errs[3]).toMatch(/c-field\.yml:14: rule reverse-shell: the id is already used by a built-in detector/);
-    expect(errs[4]).toMatch(/c-field\.yml:30: rule 3 \(site\.bad-regex\): match\.cmdline\.regex: not a valid regular expression/);
+    expect(errs[4]).toMatch(
+      /c-field\.yml:30: rule 3 \(site\.bad-regex\): match\.cmdline\.regex: not a valid regular expression/,
+    );
   });
 
   it('gives the metadata its source file, line and version, and findings the rule id', async () => {
     const r = await loadRulesDir(dir, BUILTIN);
     const curl = r.detectors.find((d) => d.meta.id === 'site.curl-paste')!;
     expect(curl.meta.source).toBe(`${path.join(dir, 'good.yaml')}:3, rule version 3`);
-    expect([curl.meta.kind, curl.meta.goal]).toEqual(['live', 'Downloads from paste sites are how the March incident staged its tools.']);
+    expect([curl.meta.kind, curl.meta.goal]).toEqual([
+      'live',
+      'Downloads from paste sites are how the March incident staged its tools.',
+    ]);
   });
 
   it('a missing default directory is no rules; a named one is an error', async () => {
-    expect(await loadRulesDir(path.join(dir, 'nope'), BUILTIN, true)).toEqual({ dir: path.join(dir, 'nope'), detectors: [], errors: [] });
-    expect((await loadRulesDir(path.join(dir, 'nope'), BUILTIN)).errors[0]!.message).toMatch(/cannot read the rules directory/);
+    expect(await loadRulesDir(path.join(dir, 'nope'), BUILTIN, true)).toEqual({
+      dir: path.join(dir, 'nope'),
+      detectors: [],
+      errors: [],
+    });
+    expect((await loadRulesDir(path.join(dir, 'nope'), BUILTIN)).errors[0]!.message).toMatch(
+      /cannot read the rules directory/,
+    );
   });
 });
 
@@ -148,12 +159,26 @@ describe('matching', () => {
 
   it('a loaded rule finds its process and fills its summary; the look-alike is left alone', async () => {
     const { detectors } = await loadRulesDir(dir, BUILTIN);
-    const curl = { ppid: 1, comm: 'curl', cmdline: 'curl -s https://paste.example/raw/abc', exe: '/usr/bin/curl', user: '0' };
-    const bad = container({ name: 'fetcher', image: 'alpine:3' }, { processes: hostProcs('x', [{ pid: 10, ...curl }]) });
-    const okImage = container({ name: 'trusted', image: 'registry.example/tools:1' }, { processes: hostProcs('y', [{ pid: 11, ...curl }]) });
+    const curl = {
+      ppid: 1,
+      comm: 'curl',
+      cmdline: 'curl -s https://paste.example/raw/abc',
+      exe: '/usr/bin/curl',
+      user: '0',
+    };
+    const bad = container(
+      { name: 'fetcher', image: 'alpine:3' },
+      { processes: hostProcs('x', [{ pid: 10, ...curl }]) },
+    );
+    const okImage = container(
+      { name: 'trusted', image: 'registry.example/tools:1' },
+      { processes: hostProcs('y', [{ pid: 11, ...curl }]) },
+    );
     const r = runDetectors(engine([bad, okImage]), { detectors: [...DETECTORS, ...detectors] });
     const hits = r.findings.filter((f) => f.detector === 'site.curl-paste');
-    expect(hits.map((f) => [f.container?.name, f.severity, f.summary, f.attack, f.cause])).toEqual([['fetcher', 'high', 'fetcher ran curl -s https://paste.example/raw/abc', ['T1105'], 'rule:site.curl-paste']]);
+    expect(hits.map((f) => [f.container?.name, f.severity, f.summary, f.attack, f.cause])).toEqual([
+      ['fetcher', 'high', 'fetcher ran curl -s https://paste.example/raw/abc', ['T1105'], 'rule:site.curl-paste'],
+    ]);
     expect(r.failures).toEqual([]);
   });
 });

@@ -27,7 +27,12 @@ describe('informational findings group by cause', () => {
     const lows = r.findings.filter((f) => f.severity === 'low');
     // Six benchmark gaps on each of 42 default containers, in six groups.
     expect(lows.filter((f) => f.detector === 'runtime-hardening').length).toBe(6 * 43);
-    expect(informational.filter((g) => g.detector === 'runtime-hardening').map((g) => [g.cause, g.containers.length]).sort()).toEqual(['5.11', '5.12', '5.13', '5.26', '5.27', '5.29'].map((n) => [`cis-${n}`, 43]));
+    expect(
+      informational
+        .filter((g) => g.detector === 'runtime-hardening')
+        .map((g) => [g.cause, g.containers.length])
+        .sort(),
+    ).toEqual(['5.11', '5.12', '5.13', '5.26', '5.27', '5.29'].map((n) => [`cis-${n}`, 43]));
     expect(informational.reduce((a, g) => a + g.findings.length, 0)).toBe(lows.length);
     // Every group holds one detector and one cause.
     for (const g of informational) expect(new Set(g.findings.map((f) => `${f.detector}/${f.cause}`)).size).toBe(1);
@@ -39,7 +44,20 @@ describe('informational findings group by cause', () => {
     const r = runDetectors(ev);
     const lows = r.findings.filter((f) => f.severity === 'low');
     const groups = groupByCause(lows);
-    const scan = ScanResultSchema.parse({ engine: ev.engine, scannedAt: ev.collectedAt, durationMs: 1, containers: ev.containers.map((c) => ({ id: c.container.id, name: c.container.name, image: c.container.image, state: c.container.state, risk: 0 })), findings: r.findings, errors: [] });
+    const scan = ScanResultSchema.parse({
+      engine: ev.engine,
+      scannedAt: ev.collectedAt,
+      durationMs: 1,
+      containers: ev.containers.map((c) => ({
+        id: c.container.id,
+        name: c.container.name,
+        image: c.container.image,
+        state: c.container.state,
+        risk: 0,
+      })),
+      findings: r.findings,
+      errors: [],
+    });
     const out = formatScanTable(scan);
     const lowRows = out.split('\n').filter((l) => l.startsWith('LOW '));
     expect(lowRows.length).toBe(groups.length);

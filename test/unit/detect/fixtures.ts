@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ContainerEvidenceSchema, EngineEvidenceSchema, type ContainerEvidence, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import {
+  ContainerEvidenceSchema,
+  EngineEvidenceSchema,
+  type ContainerEvidence,
+  type EngineEvidence,
+} from '../../../shared/domain/evidence-set.js';
 import type { z } from 'zod';
 import { containerDetail } from '../../helpers/container-detail.js';
 
@@ -23,11 +28,17 @@ export function detail(over: Partial<DetailIn> = {}): DetailIn {
   });
 }
 
-export function container(over: Partial<DetailIn> = {}, rest: Partial<Omit<ContainerIn, 'container'>> = {}): ContainerEvidence {
+export function container(
+  over: Partial<DetailIn> = {},
+  rest: Partial<Omit<ContainerIn, 'container'>> = {},
+): ContainerEvidence {
   return ContainerEvidenceSchema.parse({ container: detail(over), processes: {}, ...rest });
 }
 
-export function engine(containers: ContainerEvidence[], rest: Partial<z.input<typeof EngineEvidenceSchema>> = {}): EngineEvidence {
+export function engine(
+  containers: ContainerEvidence[],
+  rest: Partial<z.input<typeof EngineEvidenceSchema>> = {},
+): EngineEvidence {
   return EngineEvidenceSchema.parse({
     engine: { id: 'local', name: 'local', endpoint: 'unix:///var/run/docker.sock', local: true },
     collectedAt: '2026-11-23T10:05:00.000Z',
@@ -51,5 +62,13 @@ export function engine(containers: ContainerEvidence[], rest: Partial<z.input<ty
 
 /** A host-side process snapshot for a container. */
 export function hostProcs(containerId: string, processes: Array<Record<string, unknown>>) {
-  return { host: { containerId, view: 'host' as const, source: 'GET /containers/{id}/top', collectedAt: '2026-11-23T10:05:00.000Z', processes: processes.map((p, i) => ({ pid: 1000 + i, ppid: 1, user: 'root', comm: 'sh', cmdline: 'sh', ...p })) } };
+  return {
+    host: {
+      containerId,
+      view: 'host' as const,
+      source: 'GET /containers/{id}/top',
+      collectedAt: '2026-11-23T10:05:00.000Z',
+      processes: processes.map((p, i) => ({ pid: 1000 + i, ppid: 1, user: 'root', comm: 'sh', cmdline: 'sh', ...p })),
+    },
+  };
 }

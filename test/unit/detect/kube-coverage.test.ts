@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CIS_SECTION_5, FALCO_K8SAUDIT, POD_SECURITY_STANDARDS, renderKubeCoverage } from '../../../electron/engine/detect/kube-coverage.js';
+import {
+  CIS_SECTION_5,
+  FALCO_K8SAUDIT,
+  POD_SECURITY_STANDARDS,
+  renderKubeCoverage,
+} from '../../../electron/engine/detect/kube-coverage.js';
 import { DETECTORS } from '../../../electron/engine/detect/registry.js';
 
 describe('Kubernetes coverage tables', () => {
@@ -22,17 +27,23 @@ describe('Kubernetes coverage tables', () => {
   });
 
   it('leave no Falco k8saudit rule, Pod Security Standards check or CIS section 5 row not covered', () => {
-    const open = (rows: typeof FALCO_K8SAUDIT) => rows.filter((r) => r.status === 'not covered').map((r) => `${r.ref} ${r.title}`);
+    const open = (rows: typeof FALCO_K8SAUDIT) =>
+      rows.filter((r) => r.status === 'not covered').map((r) => `${r.ref} ${r.title}`);
     expect(open(FALCO_K8SAUDIT)).toEqual([]);
     expect(open(POD_SECURITY_STANDARDS)).toEqual([]);
     expect(open(CIS_SECTION_5)).toEqual([]);
     // Partial rows say what is missing; not-applicable rows say why.
-    for (const r of [...FALCO_K8SAUDIT, ...POD_SECURITY_STANDARDS, ...CIS_SECTION_5].filter((x) => x.status === 'partial' || x.status === 'not applicable')) expect(r.note, r.title).toBeTruthy();
+    for (const r of [...FALCO_K8SAUDIT, ...POD_SECURITY_STANDARDS, ...CIS_SECTION_5].filter(
+      (x) => x.status === 'partial' || x.status === 'not applicable',
+    ))
+      expect(r.note, r.title).toBeTruthy();
   });
 
   it('are rendered into DETECTORS.md with their counts', () => {
     const md = renderKubeCoverage().join('\n');
-    expect(md).toContain(`${FALCO_K8SAUDIT.length} rows: ${FALCO_K8SAUDIT.filter((r) => r.status === 'covered').length} covered`);
+    expect(md).toContain(
+      `${FALCO_K8SAUDIT.length} rows: ${FALCO_K8SAUDIT.filter((r) => r.status === 'covered').length} covered`,
+    );
     expect(md).toMatch(/\| info \| K8s Secret Deleted \| covered \| \[`kube-object-change`\]\(#kube-object-change\)/);
     expect(md).not.toMatch(/\| not covered \|/);
   });

@@ -7,19 +7,46 @@ import { runDetectors } from '../../../electron/engine/detect/run-detectors.js';
 import { engine } from './fixtures.js';
 
 /** A minimal API server on 127.0.0.1 answering the three workload list calls, as kube-apiserver shapes them. */
-const list = (kind: string, items: unknown[]) => ({ kind: `${kind}List`, apiVersion: 'apps/v1', metadata: { resourceVersion: '1' }, items });
-const workload = (kind: string, ns: string, name: string, podSpec: Record<string, unknown>, manager = 'kubectl-create') => ({
+const list = (kind: string, items: unknown[]) => ({
+  kind: `${kind}List`,
+  apiVersion: 'apps/v1',
+  metadata: { resourceVersion: '1' },
+  items,
+});
+const workload = (
+  kind: string,
+  ns: string,
+  name: string,
+  podSpec: Record<string, unknown>,
+  manager = 'kubectl-create',
+) => ({
   kind,
   apiVersion: 'apps/v1',
-  metadata: { name, namespace: ns, creationTimestamp: '2026-11-23T09:00:00Z', managedFields: [{ manager, operation: 'Update' }] },
+  metadata: {
+    name,
+    namespace: ns,
+    creationTimestamp: '2026-11-23T09:00:00Z',
+    managedFields: [{ manager, operation: 'Update' }],
+  },
   spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec } },
 });
 const ROUTES: Record<string, unknown> = {
   '/apis/apps/v1/deployments': list('Deployment', [
     workload('Deployment', 'default', 'miner', { containers: [{ name: 'm', image: 'evil.example/xmrig:latest' }] }),
-    workload('Deployment', 'shop', 'web', { containers: [{ name: 'w', image: 'registry.example.com/shop:1.4.2' }] }, 'helm'),
+    workload(
+      'Deployment',
+      'shop',
+      'web',
+      { containers: [{ name: 'w', image: 'registry.example.com/shop:1.4.2' }] },
+      'helm',
+    ),
   ]),
-  '/apis/apps/v1/daemonsets': list('DaemonSet', [workload('DaemonSet', 'default', 'node-helper', { hostPID: true, containers: [{ name: 'h', image: 'registry.example.com/tools:2', securityContext: { privileged: true } }] })]),
+  '/apis/apps/v1/daemonsets': list('DaemonSet', [
+    workload('DaemonSet', 'default', 'node-helper', {
+      hostPID: true,
+      containers: [{ name: 'h', image: 'registry.example.com/tools:2', securityContext: { privileged: true } }],
+    }),
+  ]),
   '/apis/apps/v1/statefulsets': list('StatefulSet', []),
 };
 
@@ -50,8 +77,14 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe('workloads listed from the API server', () => {
   it('reads deployments, daemonsets and statefulsets of every namespace with their images and pod flags', async () => {
     const events = await listWorkloads(kc, '2026-11-23T10:00:00.000Z');
-    expect(seen.sort()).toEqual(['GET /apis/apps/v1/daemonsets Bearer read-only-token', 'GET /apis/apps/v1/deployments Bearer read-only-token', 'GET /apis/apps/v1/statefulsets Bearer read-only-token']);
-    expect(events.map((e) => [e.verb, e.resource, e.namespace, e.name, e.images.join(','), e.podFlags.join(',')])).toEqual([
+    expect(seen.sort()).toEqual([
+      'GET /apis/apps/v1/daemonsets Bearer read-only-token',
+      'GET /apis/apps/v1/deployments Bearer read-only-token',
+      'GET /apis/apps/v1/statefulsets Bearer read-only-token',
+    ]);
+    expect(
+      events.map((e) => [e.verb, e.resource, e.namespace, e.name, e.images.join(','), e.podFlags.join(',')]),
+    ).toEqual([
       ['list', 'deployments', 'default', 'miner', 'evil.example/xmrig:latest', ''],
       ['list', 'deployments', 'shop', 'web', 'registry.example.com/shop:1.4.2', ''],
       ['list', 'daemonsets', 'default', 'node-helper', 'registry.example.com/tools:2', 'hostPID,privileged'],
@@ -61,7 +94,10 @@ describe('workloads listed from the API server', () => {
 
   it('feeds the allowlist and privileged-workload detectors', async () => {
     const ev = engine([], { kubeAudit: await listWorkloads(kc) });
-    const r = runDetectors(ev, { policy: { allowedImages: ['registry.example.com/*'] }, only: ['unauthorized-deployment', 'kube-privileged-workload'] });
+    const r = runDetectors(ev, {
+      policy: { allowedImages: ['registry.example.com/*'] },
+      only: ['unauthorized-deployment', 'kube-privileged-workload'],
+    });
     expect(r.findings.map((f) => [f.detector, f.severity, f.container?.name])).toEqual([
       ['kube-privileged-workload', 'critical', 'daemonsets/node-helper'],
       ['unauthorized-deployment', 'high', 'deployments/miner'],

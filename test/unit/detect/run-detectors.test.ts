@@ -33,17 +33,41 @@ describe('runDetectors', () => {
   it('returns suppressed findings separately with the suppression id and version', () => {
     const ci = container({ privileged: true, name: 'runner', labels: { 'ci.role': 'runner' } });
     const prod = container({ privileged: true, name: 'prod' });
-    const s = SuppressionSchema.parse({ id: 'ci-runners', version: 3, reason: 'dind runners', detectors: ['privileged-container'], match: { label: 'ci.role=runner' } });
+    const s = SuppressionSchema.parse({
+      id: 'ci-runners',
+      version: 3,
+      reason: 'dind runners',
+      detectors: ['privileged-container'],
+      match: { label: 'ci.role=runner' },
+    });
     const r = runDetectors(engine([ci, prod]), { suppressions: [s] });
     expect(r.findings.map((f) => f.container?.name)).toEqual(['prod']);
     expect(r.suppressed).toHaveLength(1);
-    expect(r.suppressed[0]).toMatchObject({ suppressedBy: 'ci-runners@v3', state: 'suppressed', container: { name: 'runner' } });
+    expect(r.suppressed[0]).toMatchObject({
+      suppressedBy: 'ci-runners@v3',
+      state: 'suppressed',
+      container: { name: 'runner' },
+    });
   });
 
   it('ignores expired suppressions and those capped below the finding severity', () => {
     const c = container({ privileged: true, image: 'dev/app:latest' });
-    const expired = SuppressionSchema.parse({ id: 'old', version: 1, reason: 'x', detectors: ['*'], match: { image: 'dev/*' }, expires: '2020-01-01' });
-    const capped = SuppressionSchema.parse({ id: 'low-only', version: 1, reason: 'x', detectors: ['*'], match: { image: 'dev/*' }, maxSeverity: 'medium' });
+    const expired = SuppressionSchema.parse({
+      id: 'old',
+      version: 1,
+      reason: 'x',
+      detectors: ['*'],
+      match: { image: 'dev/*' },
+      expires: '2020-01-01',
+    });
+    const capped = SuppressionSchema.parse({
+      id: 'low-only',
+      version: 1,
+      reason: 'x',
+      detectors: ['*'],
+      match: { image: 'dev/*' },
+      maxSeverity: 'medium',
+    });
     const r = runDetectors(engine([c]), { suppressions: [expired, capped] });
     expect(r.suppressed).toEqual([]);
     expect(r.findings.length).toBeGreaterThan(0);
@@ -59,11 +83,19 @@ describe('runDetectors', () => {
   });
 
   it('rejects a suppression that matches everything', () => {
-    expect(SuppressionSchema.safeParse({ id: 'all', version: 1, reason: 'x', detectors: ['*'], match: {} }).success).toBe(false);
+    expect(
+      SuppressionSchema.safeParse({ id: 'all', version: 1, reason: 'x', detectors: ['*'], match: {} }).success,
+    ).toBe(false);
   });
 
   it('reports a failing detector and still runs the others', () => {
-    const broken: Detector = { ...DETECTORS[0]!, meta: { ...DETECTORS[0]!.meta, id: 'broken' }, detect: () => { throw new Error('boom'); } };
+    const broken: Detector = {
+      ...DETECTORS[0]!,
+      meta: { ...DETECTORS[0]!.meta, id: 'broken' },
+      detect: () => {
+        throw new Error('boom');
+      },
+    };
     const r = runDetectors(engine([container({ privileged: true })]), { detectors: [broken, ...DETECTORS] });
     expect(r.failures).toEqual([{ detector: 'broken', message: 'boom' }]);
     expect(r.findings.length).toBeGreaterThan(0);
@@ -71,7 +103,17 @@ describe('runDetectors', () => {
 });
 
 describe('riskScore', () => {
-  const f = (severity: Finding['severity'], state: Finding['state'] = 'new'): Finding => ({ id: `f-${Math.random()}`, detector: 'x', title: 'x', severity, attack: [], kind: 'state', evidence: [], summary: '', state });
+  const f = (severity: Finding['severity'], state: Finding['state'] = 'new'): Finding => ({
+    id: `f-${Math.random()}`,
+    detector: 'x',
+    title: 'x',
+    severity,
+    attack: [],
+    kind: 'state',
+    evidence: [],
+    summary: '',
+    state,
+  });
   it('is 0 without findings, grows with findings, stays within 100', () => {
     expect(riskScore([])).toBe(0);
     const one = riskScore([f('medium')]);

@@ -37,24 +37,47 @@ describe('suppression files and baselines', () => {
   });
 
   it('rejects bad files with the entry and field named, and duplicate ids', () => {
-    expect(() => parseSuppressions('version: 1\nsuppressions:\n  - id: x\n    version: 1\n    reason: r\n    detectors: ["*"]\n    match: {}\n', 'a.yaml')).toThrow(/a\.yaml: suppressions\.0\.match/);
+    expect(() =>
+      parseSuppressions(
+        'version: 1\nsuppressions:\n  - id: x\n    version: 1\n    reason: r\n    detectors: ["*"]\n    match: {}\n',
+        'a.yaml',
+      ),
+    ).toThrow(/a\.yaml: suppressions\.0\.match/);
     expect(() => parseSuppressions('version: 2\nsuppressions: []', 'b.yaml')).toThrow(/b\.yaml: version/);
     expect(() => parseSuppressions('[unclosed', 'c.yaml')).toThrow(/c\.yaml is not valid YAML/);
-    const dup = 'version: 1\nsuppressions:\n' + '  - { id: same, version: 1, reason: r, detectors: ["*"], match: { image: "x" } }\n'.repeat(2);
+    const dup =
+      'version: 1\nsuppressions:\n' +
+      '  - { id: same, version: 1, reason: r, detectors: ["*"], match: { image: "x" } }\n'.repeat(2);
     expect(() => parseSuppressions(dup)).toThrow(/appears twice/);
   });
 
   it('names unknown baselines and keeps high findings visible under the CI baseline', () => {
     expect(() => baselines(['nope'])).toThrow(/known baselines: ci-runners, dev-image-churn/);
-    const ci = container({ labels: { 'com.gitlab.gitlab-runner.managed': 'true' } }, { files: [{ path: '/builds/out/app', kind: 'added', flags: ['elf', 'executable'] }, { path: '/usr/bin/ls', kind: 'changed', flags: ['elf', 'executable'] }] });
+    const ci = container(
+      { labels: { 'com.gitlab.gitlab-runner.managed': 'true' } },
+      {
+        files: [
+          { path: '/builds/out/app', kind: 'added', flags: ['elf', 'executable'] },
+          { path: '/usr/bin/ls', kind: 'changed', flags: ['elf', 'executable'] },
+        ],
+      },
+    );
     const r = runDetectors(engine([ci]), { suppressions: baselines(['ci-runners']), only: ['dropped-executable'] });
     expect(r.suppressed.map((f) => f.severity)).toEqual(['low']);
     expect(r.findings.map((f) => f.severity)).toEqual(['high']);
   });
 
   it('matches the documented reference formats (per-image baselines with a ref glob)', () => {
-    const agent = container({ image: 'logship:2', mounts: [{ type: 'bind', source: '/var/log', destination: '/host/log', readOnly: true }, { type: 'bind', source: '/etc', destination: '/host/etc', readOnly: true }] });
-    const supp = parseSuppressions('version: 1\nsuppressions:\n  - { id: logship, version: 1, reason: log shipper, detectors: [sensitive-host-mount], match: { image: "logship:*", ref: "bind:/var/log" } }\n');
+    const agent = container({
+      image: 'logship:2',
+      mounts: [
+        { type: 'bind', source: '/var/log', destination: '/host/log', readOnly: true },
+        { type: 'bind', source: '/etc', destination: '/host/etc', readOnly: true },
+      ],
+    });
+    const supp = parseSuppressions(
+      'version: 1\nsuppressions:\n  - { id: logship, version: 1, reason: log shipper, detectors: [sensitive-host-mount], match: { image: "logship:*", ref: "bind:/var/log" } }\n',
+    );
     const r = runDetectors(engine([agent]), { suppressions: supp, only: ['sensitive-host-mount'] });
     expect(r.suppressed.map((f) => f.summary)).toEqual([expect.stringContaining('/var/log')]);
     expect(r.findings.map((f) => f.summary)).toEqual([expect.stringContaining('/etc')]);

@@ -8,11 +8,16 @@ import { checkHostKey, fingerprint } from '../../../electron/engine/ssh/known-ho
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sw-hostkeys-'));
 
 /** A host key made by ssh-keygen: its known_hosts fields and its wire blob. */
-function hostKey(type: 'ed25519' | 'ecdsa' | 'rsa', name: string): { line: (host: string) => string; blob: Buffer; fingerprint: string } {
+function hostKey(
+  type: 'ed25519' | 'ecdsa' | 'rsa',
+  name: string,
+): { line: (host: string) => string; blob: Buffer; fingerprint: string } {
   const file = path.join(dir, name);
   execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', name, '-f', file]);
   const [ktype, b64] = readFileSync(`${file}.pub`, 'utf8').trim().split(/\s+/) as [string, string];
-  const fp = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${file}.pub`]).toString().split(/\s+/)[1]!;
+  const fp = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${file}.pub`])
+    .toString()
+    .split(/\s+/)[1]!;
   return { line: (host) => `${host} ${ktype} ${b64}`, blob: Buffer.from(b64, 'base64'), fingerprint: fp };
 }
 
@@ -34,8 +39,16 @@ describe('a host that presents a key of another type than the one recorded', () 
   it('prefers the recorded key of the presented type when the host has several', () => {
     const text = [ed.line('h'), ecdsa.line('h')].join('\n');
     const other = hostKey('ecdsa', 'ecdsa-2');
-    expect(checkHostKey(text, 'h', 22, other.blob)).toMatchObject({ status: 'mismatch', line: 2, recordedType: 'ecdsa-sha2-nistp256' });
-    expect(checkHostKey(text, 'h', 22, rsa.blob)).toMatchObject({ status: 'mismatch', line: 1, recordedType: 'ssh-ed25519' });
+    expect(checkHostKey(text, 'h', 22, other.blob)).toMatchObject({
+      status: 'mismatch',
+      line: 2,
+      recordedType: 'ecdsa-sha2-nistp256',
+    });
+    expect(checkHostKey(text, 'h', 22, rsa.blob)).toMatchObject({
+      status: 'mismatch',
+      line: 1,
+      recordedType: 'ssh-ed25519',
+    });
   });
 
   it('still accepts any recorded key, and a host with no line stays unknown', () => {

@@ -25,11 +25,16 @@ describe('the known_hosts line Stowaway appends for a trusted key', () => {
     const line = knownHostsLine('host.lab', 2222, key);
     expect(checkHostKey(line, 'host.lab', 2222, key)).toEqual({ status: 'known' });
     expect(checkHostKey(line, 'host.lab', 22, key)).toEqual({ status: 'unknown' });
-    expect(checkHostKey(line, 'host.lab', 2222, blob('ssh-ed25519'))).toMatchObject({ status: 'mismatch', line: 1, recorded: key });
+    expect(checkHostKey(line, 'host.lab', 2222, blob('ssh-ed25519'))).toMatchObject({
+      status: 'mismatch',
+      line: 1,
+      recorded: key,
+    });
   });
 
   it('refuses host names that would break or extend the line', () => {
-    for (const bad of ['a b', 'x\nevil ssh-ed25519 AAAA', 'h,*', '!h', '|1|x|y', '']) expect(() => knownHostsLine(bad, 22, key)).toThrow(/not a host name/);
+    for (const bad of ['a b', 'x\nevil ssh-ed25519 AAAA', 'h,*', '!h', '|1|x|y', ''])
+      expect(() => knownHostsLine(bad, 22, key)).toThrow(/not a host name/);
   });
 });
 

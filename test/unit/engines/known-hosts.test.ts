@@ -34,9 +34,16 @@ describe('known_hosts checking', () => {
   it('reports a changed key as a mismatch with its line, of the same type or another one', () => {
     const text = `# comment\n${line('[127.0.0.1]:2222', other)}\n`;
     expect(checkHostKey(text, '127.0.0.1', 2222, key)).toMatchObject({ status: 'mismatch', line: 2, recorded: other });
-    expect(checkHostKey(line('[127.0.0.1]:2222', rsa), '127.0.0.1', 2222, key)).toMatchObject({ status: 'mismatch', line: 1, recorded: rsa, recordedType: 'ssh-rsa' });
+    expect(checkHostKey(line('[127.0.0.1]:2222', rsa), '127.0.0.1', 2222, key)).toMatchObject({
+      status: 'mismatch',
+      line: 1,
+      recorded: rsa,
+      recordedType: 'ssh-rsa',
+    });
     expect(checkHostKey(`@revoked ${line('*', key)}`, 'x', 22, key)).toEqual({ status: 'revoked', line: 1 });
-    expect(checkHostKey(`!bad,* ${keyType(key)} ${key.toString('base64')}`, 'bad', 22, key)).toEqual({ status: 'unknown' });
+    expect(checkHostKey(`!bad,* ${keyType(key)} ${key.toString('base64')}`, 'bad', 22, key)).toEqual({
+      status: 'unknown',
+    });
   });
 
   it('prints fingerprints as OpenSSH does', () => {

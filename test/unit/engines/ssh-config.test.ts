@@ -20,9 +20,23 @@ describe('~/.ssh/config host aliases', () => {
   ].join('\n');
 
   it('applies every matching block, first value wins, ~ expanded, %h replaced', () => {
-    expect(resolveSshConfig(text, 'prod-web', '/home/a')).toEqual({ hostName: 'prod-web.internal.example', user: 'ops', port: 2222, identityFile: '/home/a/.ssh/prod_ed25519', userKnownHostsFile: '/home/a/.ssh/kh' });
-    expect(resolveSshConfig(text, 'prod-skip', '/home/a')).toEqual({ user: 'fallback', port: 2200, userKnownHostsFile: '/home/a/.ssh/kh' });
-    expect(resolveSshConfig(text, 'PROD-db', '/home/a')).toMatchObject({ hostName: 'PROD-db.internal.example', user: 'ops', port: 2200 });
+    expect(resolveSshConfig(text, 'prod-web', '/home/a')).toEqual({
+      hostName: 'prod-web.internal.example',
+      user: 'ops',
+      port: 2222,
+      identityFile: '/home/a/.ssh/prod_ed25519',
+      userKnownHostsFile: '/home/a/.ssh/kh',
+    });
+    expect(resolveSshConfig(text, 'prod-skip', '/home/a')).toEqual({
+      user: 'fallback',
+      port: 2200,
+      userKnownHostsFile: '/home/a/.ssh/kh',
+    });
+    expect(resolveSshConfig(text, 'PROD-db', '/home/a')).toMatchObject({
+      hostName: 'PROD-db.internal.example',
+      user: 'ops',
+      port: 2200,
+    });
     expect(resolveSshConfig('', 'x')).toEqual({});
   });
 });

@@ -13,7 +13,15 @@ describe('credential-looking ConfigMap keys', () => {
       credentials: `[default]\naws_access_key_id = AKIA${'Z'.repeat(16)}\n`,
       'tls.key': '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n',
     };
-    expect(credentialKeys(data)).toEqual(['DB_PASSWORD', 'db.password', 'apiKey', 'client_secret', 'settings.ini (password line)', 'credentials (AWS access key id)', 'tls.key (private key)']);
+    expect(credentialKeys(data)).toEqual([
+      'DB_PASSWORD',
+      'db.password',
+      'apiKey',
+      'client_secret',
+      'settings.ini (password line)',
+      'credentials (AWS access key id)',
+      'tls.key (private key)',
+    ]);
   });
 
   it('leaves keys that name, locate or constrain a credential, placeholders and public material alone', () => {

@@ -3,8 +3,30 @@ import { riskByContainer, sortContainers } from '../../../renderer/src/features/
 import type { Finding } from '../../../shared/domain/finding.js';
 import type { ContainerSummary } from '../../../shared/domain/container.js';
 
-const f = (id: string, cid: string, severity: Finding['severity'], state: Finding['state'] = 'new'): Finding => ({ id, detector: 'd', title: id, severity, attack: [], kind: 'live', container: { id: cid, name: cid }, evidence: [], summary: '', state });
-const c = (id: string): ContainerSummary => ({ id, engineId: 'e', name: id, image: 'i', imageId: 'x', command: '', state: 'running', status: '', created: new Date(0).toISOString(), labels: {} });
+const f = (id: string, cid: string, severity: Finding['severity'], state: Finding['state'] = 'new'): Finding => ({
+  id,
+  detector: 'd',
+  title: id,
+  severity,
+  attack: [],
+  kind: 'live',
+  container: { id: cid, name: cid },
+  evidence: [],
+  summary: '',
+  state,
+});
+const c = (id: string): ContainerSummary => ({
+  id,
+  engineId: 'e',
+  name: id,
+  image: 'i',
+  imageId: 'x',
+  command: '',
+  state: 'running',
+  status: '',
+  created: new Date(0).toISOString(),
+  labels: {},
+});
 
 describe('rail risk', () => {
   const result = {
@@ -14,7 +36,12 @@ describe('rail risk', () => {
       { id: 'c', risk: 0 },
       { id: 'd', risk: 40 },
     ],
-    findings: [f('1', 'a', 'low'), f('2', 'a', 'medium'), f('3', 'b', 'critical'), f('4', 'd', 'high', 'false-positive')],
+    findings: [
+      f('1', 'a', 'low'),
+      f('2', 'a', 'medium'),
+      f('3', 'b', 'critical'),
+      f('4', 'd', 'high', 'false-positive'),
+    ],
   };
   it('counts undismissed findings per container with their worst severity', () => {
     const r = riskByContainer(result);

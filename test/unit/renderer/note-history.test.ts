@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { noteHistories } from '../../../renderer/src/features/cases/note-history.js';
 import type { Note } from '../../../shared/domain/case.js';
 
-const note = (id: string, supersedes?: string): Note => ({ id, caseId: 'c', author: 'a', createdAt: '2026-12-02T10:00:00Z', markdown: `text ${id}`, ...(supersedes ? { supersedes } : {}) });
+const note = (id: string, supersedes?: string): Note => ({
+  id,
+  caseId: 'c',
+  author: 'a',
+  createdAt: '2026-12-02T10:00:00Z',
+  markdown: `text ${id}`,
+  ...(supersedes ? { supersedes } : {}),
+});
 
 describe('note histories', () => {
   it('shows each note once, as its newest version, with the earlier ones newest first, in the order notes were begun', () => {

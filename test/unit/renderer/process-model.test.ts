@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessInfo } from '../../../shared/domain/process.js';
 import { buildTree, compareViews, visibleRows } from '../../../renderer/src/features/processes/process-model.js';
 
-const p = (pid: number, ppid: number, extra: Partial<ProcessInfo> = {}): ProcessInfo => ({ pid, ppid, user: 'root', comm: 'sh', cmdline: `cmd ${pid}`, flags: [], ...extra });
+const p = (pid: number, ppid: number, extra: Partial<ProcessInfo> = {}): ProcessInfo => ({
+  pid,
+  ppid,
+  user: 'root',
+  comm: 'sh',
+  cmdline: `cmd ${pid}`,
+  flags: [],
+  ...extra,
+});
 
 describe('process tree model', () => {
   it('nests children under parents, makes orphans roots and counts descendants', () => {

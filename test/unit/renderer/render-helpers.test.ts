@@ -22,7 +22,9 @@ describe('helpers behind the views', () => {
   });
 
   it('computes effective capabilities', () => {
-    expect(effectiveCaps({ capAdd: ['CAP_SYS_ADMIN'], capDrop: ['NET_RAW'], privileged: false }).caps).toContain('SYS_ADMIN');
+    expect(effectiveCaps({ capAdd: ['CAP_SYS_ADMIN'], capDrop: ['NET_RAW'], privileged: false }).caps).toContain(
+      'SYS_ADMIN',
+    );
     expect(effectiveCaps({ capAdd: [], capDrop: ['NET_RAW'], privileged: false }).caps).not.toContain('NET_RAW');
     expect(effectiveCaps({ capAdd: [], capDrop: ['ALL'], privileged: false }).caps).toEqual([]);
     expect(effectiveCaps({ capAdd: [], capDrop: [], privileged: true }).caps).toEqual(['ALL']);
@@ -33,7 +35,10 @@ describe('helpers behind the views', () => {
     const after = before.replace('line 25\n', 'line 25 changed\n');
     const d = lineDiff(before, after);
     expect([d.added, d.removed]).toEqual([1, 1]);
-    expect(d.lines.filter((l) => l.op === 'gap').map((l) => l.text)).toEqual(['22 unchanged lines', '21 unchanged lines']);
+    expect(d.lines.filter((l) => l.op === 'gap').map((l) => l.text)).toEqual([
+      '22 unchanged lines',
+      '21 unchanged lines',
+    ]);
     expect(d.lines.find((l) => l.op === 'add')).toMatchObject({ text: 'line 25 changed', newNo: 26 });
     const huge = lineDiff('', Array.from({ length: MAX_DIFF_LINES + 10 }, (_, i) => `n${i}`).join('\n'));
     expect(huge.linesTruncated).toBe(true);

@@ -21,14 +21,18 @@ function assertInert(out: string): void {
     const code = out.charCodeAt(i);
     if (code === 0x1b) {
       const m = ALLOWED_CSI.exec(out.slice(i + 1, i + 1 + 80));
-      if (!m) throw new Error(`raw ESC not opening an allowed sequence at ${i}: ${JSON.stringify(out.slice(i, i + 20))}`);
+      if (!m)
+        throw new Error(`raw ESC not opening an allowed sequence at ${i}: ${JSON.stringify(out.slice(i, i + 20))}`);
       i += m[0].length;
       continue;
     }
     if ((code < 0x20 && ![0x08, 0x09, 0x0a, 0x0d].includes(code)) || (code >= 0x7f && code <= 0x9f)) {
-      throw new Error(`raw control 0x${code.toString(16)} at ${i}: ${JSON.stringify(out.slice(Math.max(0, i - 10), i + 10))}`);
+      throw new Error(
+        `raw control 0x${code.toString(16)} at ${i}: ${JSON.stringify(out.slice(Math.max(0, i - 10), i + 10))}`,
+      );
     }
-    if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) throw new Error(`raw bidi control at ${i}`);
+    if ((code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069))
+      throw new Error(`raw bidi control at ${i}`);
   }
 }
 
@@ -67,11 +71,27 @@ describe('terminal sanitizer: the reported bypass', () => {
 describe('terminal sanitizer: what passes', () => {
   it('keeps text, UTF-8 split across chunks, and line controls', () => {
     const bytes = Buffer.from('héllo wörld ✓ 𝄞\r\n\tx\by', 'utf8');
-    for (let i = 0; i <= bytes.length; i++) expect(chunked([bytes.subarray(0, i), bytes.subarray(i)])).toBe('héllo wörld ✓ 𝄞\r\n\tx\by');
+    for (let i = 0; i <= bytes.length; i++)
+      expect(chunked([bytes.subarray(0, i), bytes.subarray(i)])).toBe('héllo wörld ✓ 𝄞\r\n\tx\by');
   });
 
   it('keeps SGR colours, 256 and true colour, and moves within the line', () => {
-    const ok = [`${E}[m`, `${E}[0m`, `${E}[1;31m`, `${E}[38;5;196m`, `${E}[48;2;10;20;30m`, `${E}[38:2::10:20:30m`, `${E}[4:3m`, `${E}[5C`, `${E}[D`, `${E}[12G`, `${E}[K`, `${E}[2K`, `${E}[J`, `${E}[0J`];
+    const ok = [
+      `${E}[m`,
+      `${E}[0m`,
+      `${E}[1;31m`,
+      `${E}[38;5;196m`,
+      `${E}[48;2;10;20;30m`,
+      `${E}[38:2::10:20:30m`,
+      `${E}[4:3m`,
+      `${E}[5C`,
+      `${E}[D`,
+      `${E}[12G`,
+      `${E}[K`,
+      `${E}[2K`,
+      `${E}[J`,
+      `${E}[0J`,
+    ];
     for (const seq of ok) expect(once(`a${seq}b`)).toBe(`a${seq}b`);
   });
 
@@ -104,8 +124,16 @@ describe('terminal sanitizer: what is shown as text', () => {
     ['device attributes query', `${E}[c${E}[>c`, '\\x1b[c\\x1b[>c'],
     ['device status / cursor position query', `${E}[5n${E}[6n`, '\\x1b[5n\\x1b[6n'],
     ['window ops (title report)', `${E}[21t`, '\\x1b[21t'],
-    ['mode sets (alt screen, mouse, bracketed paste)', `${E}[?1049h${E}[?1000h${E}[?2004h${E}[4h`, '\\x1b[?1049h\\x1b[?1000h\\x1b[?2004h\\x1b[4h'],
-    ['cursor to another line, erase display or above, scroll region', `${E}[1;1H${E}[2J${E}[1J${E}[3A${E}[2;5r`, '\\x1b[1;1H\\x1b[2J\\x1b[1J\\x1b[3A\\x1b[2;5r'],
+    [
+      'mode sets (alt screen, mouse, bracketed paste)',
+      `${E}[?1049h${E}[?1000h${E}[?2004h${E}[4h`,
+      '\\x1b[?1049h\\x1b[?1000h\\x1b[?2004h\\x1b[4h',
+    ],
+    [
+      'cursor to another line, erase display or above, scroll region',
+      `${E}[1;1H${E}[2J${E}[1J${E}[3A${E}[2;5r`,
+      '\\x1b[1;1H\\x1b[2J\\x1b[1J\\x1b[3A\\x1b[2;5r',
+    ],
     ['conceal (hides text)', `${E}[8m${E}[0;8m`, '\\x1b[8m\\x1b[0;8m'],
     ['malformed SGR', `${E}[38;5m${E}[1234m${E}[3$m`, '\\x1b[38;5m\\x1b[1234m\\x1b[3$m'],
     ['other escapes: RIS, save cursor, charset, keypad', `${E}c${E}7${E}(0${E}=`, '\\x1bc\\x1b7\\x1b(0\\x1b='],
@@ -166,7 +194,10 @@ function rng(seed: number) {
 }
 
 // Bytes that matter to a VT parser come up often; the rest is random.
-const INTERESTING = [0x1b, 0x1b, 0x1b, 0x5b, 0x5d, 0x50, 0x58, 0x5e, 0x5f, 0x5c, 0x07, 0x18, 0x1a, 0x3b, 0x3a, 0x3f, 0x6d, 0x43, 0x4b, 0x48, 0x6e, 0x31, 0x38, 0x35, 0x32, 0x0a, 0x0d, 0x9b, 0x9d, 0x90, 0x9c, 0xc2, 0xe2, 0x80, 0xae];
+const INTERESTING = [
+  0x1b, 0x1b, 0x1b, 0x5b, 0x5d, 0x50, 0x58, 0x5e, 0x5f, 0x5c, 0x07, 0x18, 0x1a, 0x3b, 0x3a, 0x3f, 0x6d, 0x43, 0x4b,
+  0x48, 0x6e, 0x31, 0x38, 0x35, 0x32, 0x0a, 0x0d, 0x9b, 0x9d, 0x90, 0x9c, 0xc2, 0xe2, 0x80, 0xae,
+];
 
 describe('terminal sanitizer: random streams', () => {
   it('never emits a raw ESC or C1 except to open an allowed sequence, however the stream is chunked', () => {
@@ -174,12 +205,13 @@ describe('terminal sanitizer: random streams', () => {
     for (let n = 0; n < 3000; n++) {
       const len = Math.floor(r() * 200);
       const bytes = new Uint8Array(len);
-      for (let i = 0; i < len; i++) bytes[i] = r() < 0.6 ? INTERESTING[Math.floor(r() * INTERESTING.length)]! : Math.floor(r() * 256);
+      for (let i = 0; i < len; i++)
+        bytes[i] = r() < 0.6 ? INTERESTING[Math.floor(r() * INTERESTING.length)]! : Math.floor(r() * 256);
       const whole = once(bytes);
       assertInert(whole);
       const f = new TerminalSanitizer();
       const pieces: string[] = [];
-      for (let i = 0; i < len; ) {
+      for (let i = 0; i < len;) {
         const step = 1 + Math.floor(r() * 12);
         const piece = f.push(bytes.subarray(i, i + step));
         // Each emitted piece is inert on its own: nothing relies on the next piece to be completed.
@@ -194,7 +226,26 @@ describe('terminal sanitizer: random streams', () => {
 
   it('holds on random text input too (C1 and bidi as characters)', () => {
     const r = rng(7);
-    const chars = ['\u001b', '[', ']', 'P', '\\', '\u0007', '\u009b', '\u009d', '\u0090', '\u009c', '\u202e', '\u2066', ';', 'm', '0', '8', 'x', '\n'];
+    const chars = [
+      '\u001b',
+      '[',
+      ']',
+      'P',
+      '\\',
+      '\u0007',
+      '\u009b',
+      '\u009d',
+      '\u0090',
+      '\u009c',
+      '\u202e',
+      '\u2066',
+      ';',
+      'm',
+      '0',
+      '8',
+      'x',
+      '\n',
+    ];
     for (let n = 0; n < 2000; n++) {
       let s = '';
       const len = Math.floor(r() * 100);

@@ -32,7 +32,7 @@ export const dangerousCapabilities: Detector = {
     severity: 'high',
     kind: 'state',
     dataSources: ['container inspect: HostConfig.CapAdd'],
-    goal: 'Find containers granted capabilities outside Docker\'s default set that allow escaping to the host (SYS_ADMIN, SYS_MODULE, DAC_READ_SEARCH), tampering with other processes (SYS_PTRACE) or hiding artifacts (LINUX_IMMUTABLE, BPF).',
+    goal: "Find containers granted capabilities outside Docker's default set that allow escaping to the host (SYS_ADMIN, SYS_MODULE, DAC_READ_SEARCH), tampering with other processes (SYS_PTRACE) or hiding artifacts (LINUX_IMMUTABLE, BPF).",
     blindSpots: [
       'Capabilities a process gains later (file capabilities, setuid helpers inside the container) are not in inspect; CapEff in /proc/PID/status would be needed.',
       'Privileged containers are reported by privileged-container, not here.',
@@ -59,7 +59,12 @@ export const dangerousCapabilities: Detector = {
           summary: `Container ${c.container.name} was given CAP_${cap}, which allows ${d.why}.`,
           evidence: [inspectRef(c, 'HostConfig.CapAdd', `CapAdd: ${c.container.capAdd.join(', ')}`)],
           severity: d.severity,
-          attack: cap === 'LINUX_IMMUTABLE' ? ['T1222.002'] : cap === 'BPF' || cap === 'SYS_MODULE' ? ['T1611', 'T1014'] : ['T1611'],
+          attack:
+            cap === 'LINUX_IMMUTABLE'
+              ? ['T1222.002']
+              : cap === 'BPF' || cap === 'SYS_MODULE'
+                ? ['T1611', 'T1014']
+                : ['T1611'],
         });
       }
     }

@@ -1,12 +1,42 @@
 import type { Detector, Hit } from '../detector.js';
 import { inspectRef } from '../lib/refs.js';
 
-const NAMESPACES: Array<{ field: 'pidMode' | 'networkMode' | 'ipcMode' | 'utsMode' | 'usernsMode'; name: string; what: string; severity: 'high' | 'medium'; attack: string[] }> = [
-  { field: 'pidMode', name: 'PID', what: 'sees and can signal or ptrace every host process', severity: 'high', attack: ['T1611', 'T1057'] },
-  { field: 'networkMode', name: 'network', what: 'shares the host network stack (sniffing, host-only services, no network isolation)', severity: 'high', attack: ['T1611', 'T1040'] },
-  { field: 'ipcMode', name: 'IPC', what: 'shares host shared memory and semaphores', severity: 'medium', attack: ['T1611'] },
+const NAMESPACES: Array<{
+  field: 'pidMode' | 'networkMode' | 'ipcMode' | 'utsMode' | 'usernsMode';
+  name: string;
+  what: string;
+  severity: 'high' | 'medium';
+  attack: string[];
+}> = [
+  {
+    field: 'pidMode',
+    name: 'PID',
+    what: 'sees and can signal or ptrace every host process',
+    severity: 'high',
+    attack: ['T1611', 'T1057'],
+  },
+  {
+    field: 'networkMode',
+    name: 'network',
+    what: 'shares the host network stack (sniffing, host-only services, no network isolation)',
+    severity: 'high',
+    attack: ['T1611', 'T1040'],
+  },
+  {
+    field: 'ipcMode',
+    name: 'IPC',
+    what: 'shares host shared memory and semaphores',
+    severity: 'medium',
+    attack: ['T1611'],
+  },
   { field: 'utsMode', name: 'UTS', what: 'can change the host name', severity: 'medium', attack: ['T1611'] },
-  { field: 'usernsMode', name: 'user', what: 'opts out of user-namespace remapping (root inside is root outside)', severity: 'medium', attack: ['T1611'] },
+  {
+    field: 'usernsMode',
+    name: 'user',
+    what: 'opts out of user-namespace remapping (root inside is root outside)',
+    severity: 'medium',
+    attack: ['T1611'],
+  },
 ];
 
 /** Containers sharing a host namespace give up that part of their isolation. */

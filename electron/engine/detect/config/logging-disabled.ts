@@ -5,7 +5,9 @@ import { inspectRef, oneLine, ref } from '../lib/refs.js';
 const parseSize = (s: string): number => {
   const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
   if (!m) return Number.POSITIVE_INFINITY;
-  return Number(m[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[m[2]!.toLowerCase()]!;
+  return (
+    Number(m[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[m[2]!.toLowerCase()]!
+  );
 };
 
 /** Container output or shell history switched off, so what the intruder ran leaves no record. */
@@ -17,7 +19,10 @@ export const loggingDisabled: Detector = {
     attack: ['T1562.006', 'T1562.003'],
     severity: 'medium',
     kind: 'state',
-    dataSources: ['container inspect: HostConfig.LogConfig (driver and options), Config.Env', 'host /proc/PID/environ (HISTFILE, HISTSIZE) of live processes'],
+    dataSources: [
+      'container inspect: HostConfig.LogConfig (driver and options), Config.Env',
+      'host /proc/PID/environ (HISTFILE, HISTSIZE) of live processes',
+    ],
     goal: 'Find containers whose log driver is `none` (or whose log files are capped so small they are useless) while their siblings log normally, and shells running with history sent to /dev/null or set to zero.',
     blindSpots: [
       'Logs shipped by a driver to a remote system cannot be checked for deletion there.',
@@ -49,10 +54,25 @@ export const loggingDisabled: Detector = {
       }
       const maxSize = d.logOptions['max-size'];
       if (maxSize && parseSize(maxSize) < 64 * 1024 && (d.logOptions['max-file'] ?? '1') === '1') {
-        hits.push({ container: c, ref: 'log:tiny', summary: `Container ${d.name} keeps at most ${oneLine(maxSize, 20)} of logs, which overwrites its output within seconds.`, evidence: [inspectRef(c, 'HostConfig.LogConfig.Config', `max-size=${maxSize}`)], attack: ['T1562.006'], severity: 'low' });
+        hits.push({
+          container: c,
+          ref: 'log:tiny',
+          summary: `Container ${d.name} keeps at most ${oneLine(maxSize, 20)} of logs, which overwrites its output within seconds.`,
+          evidence: [inspectRef(c, 'HostConfig.LogConfig.Config', `max-size=${maxSize}`)],
+          attack: ['T1562.006'],
+          severity: 'low',
+        });
       }
       const envHist = d.env.find((e) => /^HISTFILE=\/dev\/null$|^HISTSIZE=0$|^HISTFILESIZE=0$/.test(e));
-      if (envHist) hits.push({ container: c, ref: 'hist:config', summary: `Container ${d.name} is configured with ${oneLine(envHist, 40)}, so shell history is not kept.`, evidence: [inspectRef(c, 'Config.Env', envHist)], attack: ['T1562.003'], severity: 'low' });
+      if (envHist)
+        hits.push({
+          container: c,
+          ref: 'hist:config',
+          summary: `Container ${d.name} is configured with ${oneLine(envHist, 40)}, so shell history is not kept.`,
+          evidence: [inspectRef(c, 'Config.Env', envHist)],
+          attack: ['T1562.003'],
+          severity: 'low',
+        });
       for (const p of processesOf(c).list) {
         const env = p.env ?? {};
         const off = env.HISTFILE === '/dev/null' || env.HISTSIZE === '0' || env.HISTFILESIZE === '0';
@@ -60,8 +80,21 @@ export const loggingDisabled: Detector = {
         hits.push({
           container: c,
           ref: `hist:pid:${p.pid}`,
-          summary: `Process ${oneLine(p.comm, 40)} (pid ${p.pid}) in ${d.name} runs with shell history disabled (${Object.entries(env).filter(([k]) => k.startsWith('HIST')).map(([k, v]) => `${k}=${oneLine(v, 30)}`).join(' ')}).`,
-          evidence: [ref('process', `pid ${p.pid}`, `environ: ${Object.entries(env).map(([k, v]) => `${k}=${oneLine(v, 60)}`).join(' ')}`)],
+          summary: `Process ${oneLine(p.comm, 40)} (pid ${p.pid}) in ${d.name} runs with shell history disabled (${Object.entries(
+            env,
+          )
+            .filter(([k]) => k.startsWith('HIST'))
+            .map(([k, v]) => `${k}=${oneLine(v, 30)}`)
+            .join(' ')}).`,
+          evidence: [
+            ref(
+              'process',
+              `pid ${p.pid}`,
+              `environ: ${Object.entries(env)
+                .map(([k, v]) => `${k}=${oneLine(v, 60)}`)
+                .join(' ')}`,
+            ),
+          ],
           attack: ['T1562.003'],
         });
       }

@@ -10,7 +10,10 @@ export const securityProfileDisabled: Detector = {
     attack: ['T1562.001', 'T1611'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['container inspect: HostConfig.SecurityOpt, AppArmorProfile', 'GET /info: SecurityOptions (whether the engine enforces SELinux)'],
+    dataSources: [
+      'container inspect: HostConfig.SecurityOpt, AppArmorProfile',
+      'GET /info: SecurityOptions (whether the engine enforces SELinux)',
+    ],
     goal: 'Find containers started with `--security-opt seccomp=unconfined`, `apparmor=unconfined` or `label=disable` (SELinux, CIS Docker 5.3), which remove the kernel filters that block most container escapes and are a typical step before one.',
     blindSpots: [
       'Custom seccomp profiles that allow dangerous syscalls are not parsed; only the unconfined setting is detected.',
@@ -35,11 +38,30 @@ export const securityProfileDisabled: Detector = {
       const selinuxOff = opts.includes('label=disable');
       const selinuxHost = ev.info?.securityOptions.some((o) => o.includes('name=selinux')) ?? false;
       if (seccomp)
-        hits.push({ container: c, ref: 'seccomp', summary: `Container ${c.container.name} runs without a seccomp filter (seccomp=unconfined).`, evidence: [inspectRef(c, 'HostConfig.SecurityOpt', c.container.securityOpt.join(' '))] });
+        hits.push({
+          container: c,
+          ref: 'seccomp',
+          summary: `Container ${c.container.name} runs without a seccomp filter (seccomp=unconfined).`,
+          evidence: [inspectRef(c, 'HostConfig.SecurityOpt', c.container.securityOpt.join(' '))],
+        });
       if (apparmor)
-        hits.push({ container: c, ref: 'apparmor', summary: `Container ${c.container.name} runs without AppArmor confinement (apparmor=unconfined).`, evidence: [inspectRef(c, 'AppArmorProfile', `AppArmorProfile: ${c.container.appArmorProfile || 'unconfined'}`)], severity: 'medium' });
+        hits.push({
+          container: c,
+          ref: 'apparmor',
+          summary: `Container ${c.container.name} runs without AppArmor confinement (apparmor=unconfined).`,
+          evidence: [
+            inspectRef(c, 'AppArmorProfile', `AppArmorProfile: ${c.container.appArmorProfile || 'unconfined'}`),
+          ],
+          severity: 'medium',
+        });
       if (selinuxOff)
-        hits.push({ container: c, ref: 'selinux', summary: `Container ${c.container.name} runs with SELinux labelling disabled (label=disable)${selinuxHost ? '' : '; this engine does not enforce SELinux, so it changes nothing here but will on an SELinux host'}.`, evidence: [inspectRef(c, 'HostConfig.SecurityOpt', c.container.securityOpt.join(' '))], severity: selinuxHost ? 'high' : 'low' });
+        hits.push({
+          container: c,
+          ref: 'selinux',
+          summary: `Container ${c.container.name} runs with SELinux labelling disabled (label=disable)${selinuxHost ? '' : '; this engine does not enforce SELinux, so it changes nothing here but will on an SELinux host'}.`,
+          evidence: [inspectRef(c, 'HostConfig.SecurityOpt', c.container.securityOpt.join(' '))],
+          severity: selinuxHost ? 'high' : 'low',
+        });
     }
     return hits;
   },

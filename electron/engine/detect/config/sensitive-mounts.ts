@@ -2,7 +2,14 @@ import type { Detector, Hit } from '../detector.js';
 import { inspectRef, oneLine } from '../lib/refs.js';
 import { under } from '../lib/paths.js';
 
-const SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock', '/var/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/run/podman/podman.sock'];
+const SOCKETS = [
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/run/containerd/containerd.sock',
+  '/var/run/containerd/containerd.sock',
+  '/var/run/crio/crio.sock',
+  '/run/podman/podman.sock',
+];
 
 /** Host paths whose exposure gives host control (write) or host secrets (read). */
 const SENSITIVE: Array<[string, string]> = [
@@ -27,7 +34,8 @@ const SENSITIVE: Array<[string, string]> = [
 ];
 
 function classify(source: string): { what: string; severity: 'critical' | 'high' } | undefined {
-  if (SOCKETS.some((s) => source === s) || /\/(docker|containerd|crio|podman)\.sock$/.test(source)) return { what: 'container engine socket (full control of the engine)', severity: 'critical' };
+  if (SOCKETS.some((s) => source === s) || /\/(docker|containerd|crio|podman)\.sock$/.test(source))
+    return { what: 'container engine socket (full control of the engine)', severity: 'critical' };
   if (source === '/' || source === '') return { what: 'the host root filesystem', severity: 'critical' };
   const hit = SENSITIVE.find(([dir]) => under(source, dir));
   return hit ? { what: hit[1], severity: 'high' } : undefined;
@@ -72,7 +80,11 @@ export const sensitiveMounts: Detector = {
           summary: `Container ${c.container.name} mounts ${k.what} from host path ${oneLine(m.source)} at ${oneLine(m.destination)}${m.readOnly ? ' (read-only)' : ' (writable)'}.`,
           evidence: [inspectRef(c, 'Mounts', `${m.source} -> ${m.destination} ${m.readOnly ? 'ro' : 'rw'}`)],
           severity: sev,
-          attack: isSock ? ['T1610', 'T1611'] : k.what.includes('SSH') || k.what.includes('credentials') ? ['T1611', 'T1552.001'] : ['T1611'],
+          attack: isSock
+            ? ['T1610', 'T1611']
+            : k.what.includes('SSH') || k.what.includes('credentials')
+              ? ['T1611', 'T1552.001']
+              : ['T1611'],
         });
       }
     }

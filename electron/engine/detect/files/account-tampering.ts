@@ -13,7 +13,10 @@ export const accountTampering: Detector = {
     attack: ['T1136.001', 'T1098'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['content of /etc/passwd and /etc/shadow read without exec (archive endpoint or host upper dir)', 'filesystem diff and image hash of the same paths'],
+    dataSources: [
+      'content of /etc/passwd and /etc/shadow read without exec (archive endpoint or host upper dir)',
+      'filesystem diff and image hash of the same paths',
+    ],
     goal: 'Find accounts an intruder added or unlocked: a second uid-0 account, an empty password hash, a password set on an account after the container started, or account files changed since start.',
     blindSpots: [
       'Accounts in directory services (LDAP, SSSD) or in volumes mounted over /etc are not read.',
@@ -34,11 +37,25 @@ export const accountTampering: Detector = {
         const rows = activeLines(f.text).map((l) => l.split(':'));
         for (const r of rows) {
           if (r.length >= 7 && r[2] === '0' && r[0] !== 'root')
-            hits.push({ container: c, ref: `passwd:uid0:${r[0]}`, summary: `Account ${oneLine(r[0] ?? '', 40)} in ${c.container.name} has uid 0, a second root account.`, evidence: [fileRef(f, oneLine(r.join(':'), 300))], severity: 'critical', attack: ['T1136.001'] });
+            hits.push({
+              container: c,
+              ref: `passwd:uid0:${r[0]}`,
+              summary: `Account ${oneLine(r[0] ?? '', 40)} in ${c.container.name} has uid 0, a second root account.`,
+              evidence: [fileRef(f, oneLine(r.join(':'), 300))],
+              severity: 'critical',
+              attack: ['T1136.001'],
+            });
         }
         if (drifted(c, f)) {
           const logins = rows.filter((r) => r.length >= 7 && LOGIN_SHELL.test(r[6] ?? '')).map((r) => r[0]);
-          hits.push({ container: c, ref: 'passwd:changed', summary: `/etc/passwd in ${c.container.name} changed after start; accounts with a login shell: ${oneLine(logins.join(', '), 200)}.`, evidence: [fileRef(f, `${rows.length} accounts, changed since the image`)], severity: 'low', attack: ['T1136.001'] });
+          hits.push({
+            container: c,
+            ref: 'passwd:changed',
+            summary: `/etc/passwd in ${c.container.name} changed after start; accounts with a login shell: ${oneLine(logins.join(', '), 200)}.`,
+            evidence: [fileRef(f, `${rows.length} accounts, changed since the image`)],
+            severity: 'low',
+            attack: ['T1136.001'],
+          });
         }
       }
       for (const f of contents(c, (p) => p === '/etc/shadow')) {
@@ -46,9 +63,23 @@ export const accountTampering: Detector = {
         for (const r of activeLines(f.text).map((l) => l.split(':'))) {
           const [user, hash] = [r[0] ?? '', r[1]];
           if (hash === '')
-            hits.push({ container: c, ref: `shadow:empty:${user}`, summary: `Account ${oneLine(user, 40)} in ${c.container.name} has an empty password: anyone can log in as it.`, evidence: [fileRef(f, `${oneLine(user, 40)}:<empty>:...`)], severity: user === 'root' ? 'critical' : 'high', attack: ['T1098'] });
+            hits.push({
+              container: c,
+              ref: `shadow:empty:${user}`,
+              summary: `Account ${oneLine(user, 40)} in ${c.container.name} has an empty password: anyone can log in as it.`,
+              evidence: [fileRef(f, `${oneLine(user, 40)}:<empty>:...`)],
+              severity: user === 'root' ? 'critical' : 'high',
+              attack: ['T1098'],
+            });
           else if (changed && hash && /^\$/.test(hash))
-            hits.push({ container: c, ref: `shadow:set:${user}`, summary: `Account ${oneLine(user, 40)} in ${c.container.name} has a password set after the container started.`, evidence: [fileRef(f, `${oneLine(user, 40)}:${hash.slice(0, 3)}<hash>:...`)], severity: user === 'root' ? 'high' : 'medium', attack: ['T1098'] });
+            hits.push({
+              container: c,
+              ref: `shadow:set:${user}`,
+              summary: `Account ${oneLine(user, 40)} in ${c.container.name} has a password set after the container started.`,
+              evidence: [fileRef(f, `${oneLine(user, 40)}:${hash.slice(0, 3)}<hash>:...`)],
+              severity: user === 'root' ? 'high' : 'medium',
+              attack: ['T1098'],
+            });
         }
       }
     }

@@ -4,7 +4,18 @@ import { exeBase, processesOf } from '../lib/process.js';
 import { filesOf } from '../lib/files.js';
 import { oneLine, ref } from '../lib/refs.js';
 
-const BIN_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/lib', '/lib64', '/usr/lib', '/usr/lib64'];
+const BIN_DIRS = [
+  '/bin',
+  '/sbin',
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/local/bin',
+  '/usr/local/sbin',
+  '/lib',
+  '/lib64',
+  '/usr/lib',
+  '/usr/lib64',
+];
 
 /**
  * Drift from the image: executables added or replaced after the container started. Running one is the
@@ -18,11 +29,25 @@ export const droppedExecutable: Detector = {
     attack: ['T1105', 'T1554', 'T1036.005'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['filesystem diff with ELF/script flags, mode and sha256', 'listing of the container scratch tmpfs mounts (/dev/shm, /dev, a tmpfs /tmp) read host-side', 'host-side process list (exe paths)'],
+    dataSources: [
+      'filesystem diff with ELF/script flags, mode and sha256',
+      'listing of the container scratch tmpfs mounts (/dev/shm, /dev, a tmpfs /tmp) read host-side',
+      'host-side process list (exe paths)',
+    ],
     goal: 'Find binaries and scripts that were not in the image: running ones (drift execution), replaced system binaries (trojans), and executables dropped in scratch or system directories.',
-    blindSpots: ['Executables in volumes and bind mounts are not in the diff, nor tmpfs ones of stopped or remote containers (processes running from them are caught by suspicious-exe-location when the path is a scratch directory).', 'Interpreted payloads passed inline (`python -c`, `sh -c`) leave no file.', 'Without host access the running-process join relies on `top` command lines, not exe links.'],
-    falsePositives: ['Build containers and dev images produce and run binaries all the time (the seeds\' "dev image churn"). Dropped-but-not-running files outside scratch/system directories are reported as low; suppress build containers by CI label, and package-manager churn by image.'],
-    response: ['Hash the binary and look it up; copy it out through the archive endpoint (never run it).', 'Find how it arrived (exec sessions, download commands, archive-path events).', 'Stop the container if the binary is unknown and running.'],
+    blindSpots: [
+      'Executables in volumes and bind mounts are not in the diff, nor tmpfs ones of stopped or remote containers (processes running from them are caught by suspicious-exe-location when the path is a scratch directory).',
+      'Interpreted payloads passed inline (`python -c`, `sh -c`) leave no file.',
+      'Without host access the running-process join relies on `top` command lines, not exe links.',
+    ],
+    falsePositives: [
+      'Build containers and dev images produce and run binaries all the time (the seeds\' "dev image churn"). Dropped-but-not-running files outside scratch/system directories are reported as low; suppress build containers by CI label, and package-manager churn by image.',
+    ],
+    response: [
+      'Hash the binary and look it up; copy it out through the archive endpoint (never run it).',
+      'Find how it arrived (exec sessions, download commands, archive-path events).',
+      'Stop the container if the binary is unknown and running.',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
@@ -33,18 +58,42 @@ export const droppedExecutable: Detector = {
         if (f.kind === 'deleted') continue;
         const isExe = f.flags.includes('elf') || (f.flags.includes('executable') && !f.flags.includes('symlink'));
         if (!isExe) continue;
-        const running = list.filter((p) => p.exe !== undefined ? p.exe.replace(/ \(deleted\)$/, '') === f.path : p.cmdline.split(' ')[0] === f.path);
+        const running = list.filter((p) =>
+          p.exe !== undefined ? p.exe.replace(/ \(deleted\)$/, '') === f.path : p.cmdline.split(' ')[0] === f.path,
+        );
         const inBin = BIN_DIRS.some((d) => under(f.path, d));
         const desc = `${f.kind}${where(f)} ${f.flags.includes('elf') ? 'ELF binary' : f.flags.includes('script') ? 'script' : 'executable'}${f.size !== undefined ? `, ${f.size} bytes` : ''}`;
         const evidence = [ref('file', f.path, desc, f.sha256)];
-        for (const p of running.slice(0, 8)) evidence.push(ref('process', `pid ${p.pid}`, `running: ${oneLine(p.cmdline || p.comm, 300)}`));
+        for (const p of running.slice(0, 8))
+          evidence.push(ref('process', `pid ${p.pid}`, `running: ${oneLine(p.cmdline || p.comm, 300)}`));
         if (running.length > 0) {
-          hits.push({ container: c, ref: `run:${f.path}`, summary: `${oneLine(exeBase(f.path), 60)} is running in ${c.container.name} from ${oneLine(f.path, 120)}, a file ${f.kind} after the container started (not in the image).`, evidence, severity: 'high', attack: f.kind === 'changed' ? ['T1554', 'T1105'] : ['T1105'] });
+          hits.push({
+            container: c,
+            ref: `run:${f.path}`,
+            summary: `${oneLine(exeBase(f.path), 60)} is running in ${c.container.name} from ${oneLine(f.path, 120)}, a file ${f.kind} after the container started (not in the image).`,
+            evidence,
+            severity: 'high',
+            attack: f.kind === 'changed' ? ['T1554', 'T1105'] : ['T1105'],
+          });
         } else if (f.kind === 'changed' && inBin) {
-          hits.push({ container: c, ref: `replaced:${f.path}`, summary: `System executable ${oneLine(f.path, 120)} in ${c.container.name} was replaced after the container started.`, evidence, severity: 'high', attack: ['T1554', 'T1036.005'] });
+          hits.push({
+            container: c,
+            ref: `replaced:${f.path}`,
+            summary: `System executable ${oneLine(f.path, 120)} in ${c.container.name} was replaced after the container started.`,
+            evidence,
+            severity: 'high',
+            attack: ['T1554', 'T1036.005'],
+          });
         } else {
           const where = inScratch(f.path) ? 'a scratch directory' : inBin ? 'a system directory' : undefined;
-          hits.push({ container: c, ref: `dropped:${f.path}`, summary: `Executable ${oneLine(f.path, 120)} was ${f.kind} in ${c.container.name} after start${where ? ` in ${where}` : ''} (not running now).`, evidence, severity: where ? 'medium' : 'low', attack: ['T1105'] });
+          hits.push({
+            container: c,
+            ref: `dropped:${f.path}`,
+            summary: `Executable ${oneLine(f.path, 120)} was ${f.kind} in ${c.container.name} after start${where ? ` in ${where}` : ''} (not running now).`,
+            evidence,
+            severity: where ? 'medium' : 'low',
+            attack: ['T1105'],
+          });
         }
       }
     }

@@ -4,11 +4,63 @@ import { filesOf } from '../lib/files.js';
 import { oneLine, ref } from '../lib/refs.js';
 
 /** System trees where dot-names have no business; home and application directories are left alone. */
-const SYSTEM_DIRS = ['/bin', '/sbin', '/usr', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/boot', '/var/lib', '/var/log', '/var/spool', '/var/cache', '/opt', '/srv', '/proc', '/sys'];
+const SYSTEM_DIRS = [
+  '/bin',
+  '/sbin',
+  '/usr',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/etc',
+  '/boot',
+  '/var/lib',
+  '/var/log',
+  '/var/spool',
+  '/var/cache',
+  '/opt',
+  '/srv',
+  '/proc',
+  '/sys',
+];
 /** Dot-names browsers create with a random suffix in /dev/shm (headless Chrome in test and scraping containers). */
 const BENIGN_PREFIXES = ['.org.chromium.Chromium.', '.com.google.Chrome.'];
 /** Dot-names that tools create by themselves. */
-const BENIGN = new Set(['.X11-unix', '.ICE-unix', '.font-unix', '.XIM-unix', '.Test-unix', '.pwd.lock', '.wh..wh..opq', '.keep', '.gitkeep', '.placeholder', '.npm', '.cache', '.config', '.local', '.yarn', '.pnpm-store', '.java', '.m2', '.gradle', '.dockerenv', '.git', '.gitignore', '.ash_history', '.bash_history', '.lesshst', '.viminfo', '.wget-hsts', '.updated', '.build-id', '.lock', '.sentinel', '.com.google.Chrome', '.org.chromium.Chromium']);
+const BENIGN = new Set([
+  '.X11-unix',
+  '.ICE-unix',
+  '.font-unix',
+  '.XIM-unix',
+  '.Test-unix',
+  '.pwd.lock',
+  '.wh..wh..opq',
+  '.keep',
+  '.gitkeep',
+  '.placeholder',
+  '.npm',
+  '.cache',
+  '.config',
+  '.local',
+  '.yarn',
+  '.pnpm-store',
+  '.java',
+  '.m2',
+  '.gradle',
+  '.dockerenv',
+  '.git',
+  '.gitignore',
+  '.ash_history',
+  '.bash_history',
+  '.lesshst',
+  '.viminfo',
+  '.wget-hsts',
+  '.updated',
+  '.build-id',
+  '.lock',
+  '.sentinel',
+  '.com.google.Chrome',
+  '.org.chromium.Chromium',
+]);
 
 /** Dot-files and dot-directories created in scratch space and system trees, the usual hiding places for tools and payloads. */
 export const hiddenFiles: Detector = {
@@ -19,11 +71,22 @@ export const hiddenFiles: Detector = {
     attack: ['T1564.001'],
     severity: 'medium',
     kind: 'state',
-    dataSources: ['filesystem diff (added entries) with mode and ELF/script flags', 'listing of the container scratch tmpfs mounts (/dev/shm, /dev, a tmpfs /tmp), read host-side through /proc/PID/root'],
+    dataSources: [
+      'filesystem diff (added entries) with mode and ELF/script flags',
+      'listing of the container scratch tmpfs mounts (/dev/shm, /dev, a tmpfs /tmp), read host-side through /proc/PID/root',
+    ],
     goal: 'Find dot-names and dots-and-spaces names ("...", ". ") added under /tmp, /var/tmp, /dev, /dev/shm and system directories since the container started, which is where droppers hide tools and payloads.',
-    blindSpots: ['The diff covers only the writable layer; scratch tmpfs mounts are listed host-side only for running containers of a local engine. Volumes and bind mounts are not listed.', 'Files hidden by a rootkit from the engine itself are not seen (the diff is computed by the engine on the host, so userland rootkits inside the container do not affect it).'],
-    falsePositives: ['Tool caches in /tmp (.npm, .cache, X11 sockets) are ignored by name; CI jobs that unpack archives with dot-directories are reported as low unless an executable is inside. Suppress by CI label or image with a `ref` glob such as `hidden:/build/*`.'],
-    response: ['List the hidden directory and hash its files; executables inside are almost always tools or payloads.', 'Find the process that created them (exec history, processes running from the path).'],
+    blindSpots: [
+      'The diff covers only the writable layer; scratch tmpfs mounts are listed host-side only for running containers of a local engine. Volumes and bind mounts are not listed.',
+      'Files hidden by a rootkit from the engine itself are not seen (the diff is computed by the engine on the host, so userland rootkits inside the container do not affect it).',
+    ],
+    falsePositives: [
+      'Tool caches in /tmp (.npm, .cache, X11 sockets) are ignored by name; CI jobs that unpack archives with dot-directories are reported as low unless an executable is inside. Suppress by CI label or image with a `ref` glob such as `hidden:/build/*`.',
+    ],
+    response: [
+      'List the hidden directory and hash its files; executables inside are almost always tools or payloads.',
+      'Find the process that created them (exec history, processes running from the path).',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
@@ -47,7 +110,14 @@ export const hiddenFiles: Detector = {
           container: c,
           ref: exe ? `hidden:${f.path}` : `hidden:${root}`,
           summary: `${exe ? `Executable ${oneLine(f.path, 120)} sits in` : 'Hidden entry'} ${oneLine(root, 120)}${dotsOnly ? ' (name made of dots or spaces)' : ''} in ${c.container.name}, created after start in a ${place ?? 'system'} directory.`,
-          evidence: [ref('file', f.path, `added${where(f)}; flags: ${f.flags.join(',') || 'none'}${f.size !== undefined ? `; ${f.size} bytes` : ''}`, f.sha256)],
+          evidence: [
+            ref(
+              'file',
+              f.path,
+              `added${where(f)}; flags: ${f.flags.join(',') || 'none'}${f.size !== undefined ? `; ${f.size} bytes` : ''}`,
+              f.sha256,
+            ),
+          ],
           severity: sev,
         });
       }

@@ -33,10 +33,23 @@ export const sensitiveLinks: Detector = {
     id: 'sensitive-links',
     title: 'Link over a history, log or critical file, or to a secret',
     strategy: ['ADS-evasion'],
-    attack: ['T1070.003', 'T1070.002', 'T1565.001', 'T1552.001', 'T1574.006', 'T1098.004', 'T1053.003', 'T1548.003', 'T1098', 'T1546.004'],
+    attack: [
+      'T1070.003',
+      'T1070.002',
+      'T1565.001',
+      'T1552.001',
+      'T1574.006',
+      'T1098.004',
+      'T1053.003',
+      'T1548.003',
+      'T1098',
+      'T1546.004',
+    ],
     severity: 'high',
     kind: 'state',
-    dataSources: ['filesystem diff read host-side from the upper dir, with each symbolic link target read by readlink (never followed)'],
+    dataSources: [
+      'filesystem diff read host-side from the upper dir, with each symbolic link target read by readlink (never followed)',
+    ],
     goal: 'Find symbolic links created after the container started that send a shell history or a log to /dev/null (cleanup of traces), that stand in for a critical file (cron, sudoers, preload, keys, accounts) so its content lives elsewhere, or that give a short path to secrets and host interfaces (shadow, ssh keys, docker.sock, /proc/1/root, kubelet credentials).',
     blindSpots: [
       'Link targets are read host-side only: over a remote engine API the diff says a path changed, not where it points.',
@@ -63,12 +76,33 @@ export const sensitiveLinks: Detector = {
         const name = `${oneLine(f.path, 120)} in ${c.container.name}`;
         if (target === '/dev/null' && (HISTORY.test(f.path) || LOGS.test(f.path))) {
           const history = HISTORY.test(f.path);
-          hits.push({ container: c, ref: `link:${f.path}`, summary: `${name} now points to /dev/null: ${history ? 'the shell history' : 'the log'} is silenced.`, evidence, severity: history ? 'medium' : 'high', attack: [history ? 'T1070.003' : 'T1070.002'] });
+          hits.push({
+            container: c,
+            ref: `link:${f.path}`,
+            summary: `${name} now points to /dev/null: ${history ? 'the shell history' : 'the log'} is silenced.`,
+            evidence,
+            severity: history ? 'medium' : 'high',
+            attack: [history ? 'T1070.003' : 'T1070.002'],
+          });
         } else if (isCriticalPath(f.path)) {
           const attack = CRITICAL_ATTACK.find(([is]) => is(f.path))?.[1] ?? 'T1565.001';
-          hits.push({ container: c, ref: `link:${f.path}`, summary: `${name} was replaced by a link to ${oneLine(target, 120)}: what the system reads there now lives elsewhere.`, evidence, severity: 'high', attack: [attack] });
+          hits.push({
+            container: c,
+            ref: `link:${f.path}`,
+            summary: `${name} was replaced by a link to ${oneLine(target, 120)}: what the system reads there now lives elsewhere.`,
+            evidence,
+            severity: 'high',
+            attack: [attack],
+          });
         } else if (SENSITIVE_TARGETS.some((re) => re.test(target))) {
-          hits.push({ container: c, ref: `link:${f.path}`, summary: `${name} is a new link to ${oneLine(target, 120)}, a secret or a way to the host.`, evidence, severity: target.includes('docker.sock') || target.startsWith('/proc/1/') ? 'high' : 'medium', attack: ['T1552.001'] });
+          hits.push({
+            container: c,
+            ref: `link:${f.path}`,
+            summary: `${name} is a new link to ${oneLine(target, 120)}, a secret or a way to the host.`,
+            evidence,
+            severity: target.includes('docker.sock') || target.startsWith('/proc/1/') ? 'high' : 'medium',
+            attack: ['T1552.001'],
+          });
         }
       }
     }

@@ -11,11 +11,22 @@ export const sudoersNopasswd: Detector = {
     attack: ['T1548.003'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['content of /etc/sudoers and /etc/sudoers.d/* (archive endpoint or host upper dir)', 'filesystem diff and image hash'],
+    dataSources: [
+      'content of /etc/sudoers and /etc/sudoers.d/* (archive endpoint or host upper dir)',
+      'filesystem diff and image hash',
+    ],
     goal: 'Find NOPASSWD sudo rules, especially ones added after the container started, which let any code running as that user become root silently.',
-    blindSpots: ['Sudo rules served by LDAP or included from paths outside /etc/sudoers.d are not read.', 'Other privilege paths (setuid shells, capabilities on files) are judged by other detectors only when they appear in the diff.'],
-    falsePositives: ['Development and CI images ship `user ALL=(ALL) NOPASSWD: ALL` for convenience. Rules present in the image are reported as medium and can be suppressed per image; rules added at run time stay high.'],
-    response: ['Identify the user the rule grants and which processes run as that user.', 'Remove the rule (rebuild from the image) and check how the file was written (exec history, write-capable mounts).'],
+    blindSpots: [
+      'Sudo rules served by LDAP or included from paths outside /etc/sudoers.d are not read.',
+      'Other privilege paths (setuid shells, capabilities on files) are judged by other detectors only when they appear in the diff.',
+    ],
+    falsePositives: [
+      'Development and CI images ship `user ALL=(ALL) NOPASSWD: ALL` for convenience. Rules present in the image are reported as medium and can be suppressed per image; rules added at run time stay high.',
+    ],
+    response: [
+      'Identify the user the rule grants and which processes run as that user.',
+      'Remove the rule (rebuild from the image) and check how the file was written (exec history, write-capable mounts).',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];

@@ -17,11 +17,23 @@ export const timestomp: Detector = {
     attack: ['T1070.006'],
     severity: 'medium',
     kind: 'state',
-    dataSources: ['mtime and ctime of critical and persistence files read host-side from the container layers', 'container inspect: Created'],
+    dataSources: [
+      'mtime and ctime of critical and persistence files read host-side from the container layers',
+      'container inspect: Created',
+    ],
     goal: 'Find files changed after the container was created whose modification time was set back to before it (touch -d / -r), a way to make planted persistence look like part of the image.',
-    blindSpots: ['Needs host-side reads (local engine): the archive endpoint carries mtime only, not ctime.', 'Only files whose content is collected (critical files and small changed files in persistence directories) are judged.', 'A back-dated file whose ctime was later reset by copying the whole tree is not distinguishable.'],
-    falsePositives: ['Package managers and archive extraction preserve upstream mtimes (tar -x, cp -p, reproducible-build timestamps) when they run inside a container. Build containers can be suppressed by CI label; files under /etc are reported high because installers rarely back-date them at run time.'],
-    response: ['Treat the file as planted: read its content and compare with the image.', 'Look at what else changed around its ctime (filesystem diff, exec history, events).'],
+    blindSpots: [
+      'Needs host-side reads (local engine): the archive endpoint carries mtime only, not ctime.',
+      'Only files whose content is collected (critical files and small changed files in persistence directories) are judged.',
+      'A back-dated file whose ctime was later reset by copying the whole tree is not distinguishable.',
+    ],
+    falsePositives: [
+      'Package managers and archive extraction preserve upstream mtimes (tar -x, cp -p, reproducible-build timestamps) when they run inside a container. Build containers can be suppressed by CI label; files under /etc are reported high because installers rarely back-date them at run time.',
+    ],
+    response: [
+      'Treat the file as planted: read its content and compare with the image.',
+      'Look at what else changed around its ctime (filesystem diff, exec history, events).',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];

@@ -14,16 +14,30 @@ export const kubeAdminBinding: Detector = {
     attack: ['T1098.006', 'T1078.001'],
     severity: 'high',
     kind: 'event',
-    dataSources: ['Kubernetes audit log: create, update and patch of clusterrolebindings and rolebindings, with the request body (roleRef, subjects)'],
+    dataSources: [
+      'Kubernetes audit log: create, update and patch of clusterrolebindings and rolebindings, with the request body (roleRef, subjects)',
+    ],
     goal: 'Find a ClusterRoleBinding or RoleBinding that grants cluster-admin (or the aggregated admin role) being created or changed: an attacker giving a user or service account of theirs full control that survives a credential reset.',
-    blindSpots: ['The roleRef is read from the request body: an audit policy at Metadata level records none, and such records are judged by the binding name only (`cluster-admin` in it).', 'Escalation through a custom role with wildcard verbs is kube-admin-token-mount\'s concern on the cluster state, not this detector\'s.'],
-    falsePositives: ['Cluster bootstrap (kubeadm, managed-cluster installers) binding its own identities, and platform teams granting break-glass access. Bindings made by controller identities are reported at medium; allowlist known installers with a versioned suppression on `match.user`.'],
-    response: ['Identify the subjects of the binding and who made it; remove the binding if it is not an approved change.', 'Review what the subjects did since (audit log), and rotate their credentials.'],
+    blindSpots: [
+      'The roleRef is read from the request body: an audit policy at Metadata level records none, and such records are judged by the binding name only (`cluster-admin` in it).',
+      "Escalation through a custom role with wildcard verbs is kube-admin-token-mount's concern on the cluster state, not this detector's.",
+    ],
+    falsePositives: [
+      'Cluster bootstrap (kubeadm, managed-cluster installers) binding its own identities, and platform teams granting break-glass access. Bindings made by controller identities are reported at medium; allowlist known installers with a versioned suppression on `match.user`.',
+    ],
+    response: [
+      'Identify the subjects of the binding and who made it; remove the binding if it is not an approved change.',
+      'Review what the subjects did since (audit log), and rotate their credentials.',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
     for (const a of ev.kubeAudit) {
-      if (!['clusterrolebindings', 'rolebindings'].includes(a.resource) || !['create', 'update', 'patch'].includes(a.verb)) continue;
+      if (
+        !['clusterrolebindings', 'rolebindings'].includes(a.resource) ||
+        !['create', 'update', 'patch'].includes(a.verb)
+      )
+        continue;
       const role = a.roleRef ?? (a.name && /cluster-admin/.test(a.name) ? 'cluster-admin' : undefined);
       if (!role || !ADMIN_ROLES.has(role)) continue;
       const controller = isControllerUser(a.user, a.groups);

@@ -12,7 +12,8 @@ interface Grant {
 }
 
 const wildcard = (r: KubeRole['rules'][number]) => r.verbs.includes('*') || r.resources.includes('*');
-const full = (r: KubeRole['rules'][number]) => r.verbs.includes('*') && r.resources.includes('*') && (r.apiGroups.includes('*') || r.apiGroups.length === 0);
+const full = (r: KubeRole['rules'][number]) =>
+  r.verbs.includes('*') && r.resources.includes('*') && (r.apiGroups.includes('*') || r.apiGroups.length === 0);
 
 /** What every service account is granted that amounts to admin: cluster-admin, or a role with wildcard rules. */
 function adminGrants(k: ClusterEvidence): Map<string, Grant[]> {
@@ -20,13 +21,27 @@ function adminGrants(k: ClusterEvidence): Map<string, Grant[]> {
   for (const r of k.roles) roles.set(`${r.kind}/${r.namespace ?? ''}/${r.name}`, r);
   const out = new Map<string, Grant[]>();
   for (const b of k.bindings) {
-    const role = roles.get(`${b.roleRef.kind}/${b.roleRef.kind === 'Role' ? (b.namespace ?? '') : ''}/${b.roleRef.name}`);
+    const role = roles.get(
+      `${b.roleRef.kind}/${b.roleRef.kind === 'Role' ? (b.namespace ?? '') : ''}/${b.roleRef.name}`,
+    );
     const isAdmin = b.roleRef.name === 'cluster-admin';
     const rules = role?.rules ?? [];
     if (!isAdmin && !rules.some(wildcard)) continue;
-    const grant: Grant = { binding: `${b.kind}/${b.namespace ? `${b.namespace}/` : ''}${b.name}`, role: `${b.roleRef.kind}/${b.roleRef.name}`, scope: b.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace', full: isAdmin || rules.some(full) };
+    const grant: Grant = {
+      binding: `${b.kind}/${b.namespace ? `${b.namespace}/` : ''}${b.name}`,
+      role: `${b.roleRef.kind}/${b.roleRef.name}`,
+      scope: b.kind === 'ClusterRoleBinding' ? 'cluster' : 'namespace',
+      full: isAdmin || rules.some(full),
+    };
     for (const s of b.subjects) {
-      const keys = s.kind === 'ServiceAccount' ? [`${s.namespace ?? b.namespace ?? 'default'}/${s.name}`] : s.kind === 'Group' && s.name === 'system:serviceaccounts' ? ['*'] : s.kind === 'Group' && s.name.startsWith('system:serviceaccounts:') ? [`${s.name.slice('system:serviceaccounts:'.length)}/*`] : [];
+      const keys =
+        s.kind === 'ServiceAccount'
+          ? [`${s.namespace ?? b.namespace ?? 'default'}/${s.name}`]
+          : s.kind === 'Group' && s.name === 'system:serviceaccounts'
+            ? ['*']
+            : s.kind === 'Group' && s.name.startsWith('system:serviceaccounts:')
+              ? [`${s.name.slice('system:serviceaccounts:'.length)}/*`]
+              : [];
       for (const key of keys) out.set(key, [...(out.get(key) ?? []), grant]);
     }
   }
@@ -42,11 +57,22 @@ export const kubeAdminTokenMount: Detector = {
     attack: ['T1552.007', 'T1078.001'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['Kubernetes API: pod specs (serviceAccountName, automountServiceAccountToken), service accounts, roles, cluster roles and their bindings'],
+    dataSources: [
+      'Kubernetes API: pod specs (serviceAccountName, automountServiceAccountToken), service accounts, roles, cluster roles and their bindings',
+    ],
     goal: 'Find workloads whose service account is bound to cluster-admin or to a role with wildcard verbs or resources, and whose token is mounted (the default): code running in the pod, or anyone who execs into it, reads the token and acts as that account (T1552.007).',
-    blindSpots: ['Roles aggregated into others and permissions granted through groups other than system:serviceaccounts are not followed.', 'Needs list on roles, clusterroles and their bindings; when RBAC refuses them, the scan reports which list failed and this detector sees fewer grants.', 'Tokens of accounts that are only able to create pods or read secrets (escalation paths) are not reported.'],
-    falsePositives: ['Cluster operators (GitOps agents, installers) that need admin. Allowlist with a versioned suppression on `match.namespace` or `match.image`, and turn off token mounting in pods that do not call the API.'],
-    response: ['Disable token mounting (`automountServiceAccountToken: false`) or bind the account to a narrower role.', 'Treat the token as exposed if the pod ran untrusted code: rotate it and review the audit log for its use.'],
+    blindSpots: [
+      'Roles aggregated into others and permissions granted through groups other than system:serviceaccounts are not followed.',
+      'Needs list on roles, clusterroles and their bindings; when RBAC refuses them, the scan reports which list failed and this detector sees fewer grants.',
+      'Tokens of accounts that are only able to create pods or read secrets (escalation paths) are not reported.',
+    ],
+    falsePositives: [
+      'Cluster operators (GitOps agents, installers) that need admin. Allowlist with a versioned suppression on `match.namespace` or `match.image`, and turn off token mounting in pods that do not call the API.',
+    ],
+    response: [
+      'Disable token mounting (`automountServiceAccountToken: false`) or bind the account to a narrower role.',
+      'Treat the token as exposed if the pod ran untrusted code: rotate it and review the audit log for its use.',
+    ],
   },
   detect(ev) {
     const k = ev.kube;
@@ -66,7 +92,13 @@ export const kubeAdminTokenMount: Detector = {
         workloadHit(w, undefined, {
           ref: `sa-token:${sa}`,
           summary: `${oneLine(wlabel(w), 160)} mounts the token of service account ${oneLine(sa, 100)}, bound by ${oneLine(worst.binding, 120)} to ${oneLine(worst.role, 80)}${worst.full ? '' : ' (wildcard rules)'}${worst.scope === 'cluster' ? ' across the cluster' : ` in namespace ${oneLine(w.namespace, 60)}`}.`,
-          evidence: [objectRef(ev, w, `spec.serviceAccountName=${w.template.serviceAccountName} automountServiceAccountToken=${w.template.automountServiceAccountToken ?? 'unset'}; ${g.map((x) => `${x.binding} -> ${x.role}`).join('; ')}`)],
+          evidence: [
+            objectRef(
+              ev,
+              w,
+              `spec.serviceAccountName=${w.template.serviceAccountName} automountServiceAccountToken=${w.template.automountServiceAccountToken ?? 'unset'}; ${g.map((x) => `${x.binding} -> ${x.role}`).join('; ')}`,
+            ),
+          ],
           severity: worst.full && worst.scope === 'cluster' ? 'high' : 'medium',
           attack: ['T1552.007', 'T1078.001'],
         }),

@@ -26,11 +26,22 @@ export const kubeAuditEvasion: Detector = {
     attack: ['T1070', 'T1562.001', 'T1562.008'],
     severity: 'medium',
     kind: 'event',
-    dataSources: ['Kubernetes audit log: delete and deletecollection of events, admission webhooks and policies, audit sinks, network policies'],
-    goal: 'Find people deleting the cluster\'s record of what happened (events) or the controls that would have stopped or recorded them (admission webhooks and policies, network policies, audit sinks), the cluster form of clearing logs and disabling defenses.',
-    blindSpots: ['Events expire by themselves (one hour by default); only explicit deletions are seen.', 'Removing the audit policy or the API server flags happens on the control-plane hosts, outside the API and its audit log.', 'Deletions by controller identities (garbage collection, GitOps pruning) are not reported.'],
-    falsePositives: ['Operators cleaning up noisy events or uninstalling a policy engine during maintenance. Allowlist with a versioned suppression on `match.user` and an expiry for the window.'],
-    response: ['Ask the user why; restore the deleted webhook or policy from version control.', 'Treat the time of the deletion as the start of a window to reconstruct from the audit log and node evidence.'],
+    dataSources: [
+      'Kubernetes audit log: delete and deletecollection of events, admission webhooks and policies, audit sinks, network policies',
+    ],
+    goal: "Find people deleting the cluster's record of what happened (events) or the controls that would have stopped or recorded them (admission webhooks and policies, network policies, audit sinks), the cluster form of clearing logs and disabling defenses.",
+    blindSpots: [
+      'Events expire by themselves (one hour by default); only explicit deletions are seen.',
+      'Removing the audit policy or the API server flags happens on the control-plane hosts, outside the API and its audit log.',
+      'Deletions by controller identities (garbage collection, GitOps pruning) are not reported.',
+    ],
+    falsePositives: [
+      'Operators cleaning up noisy events or uninstalling a policy engine during maintenance. Allowlist with a versioned suppression on `match.user` and an expiry for the window.',
+    ],
+    response: [
+      'Ask the user why; restore the deleted webhook or policy from version control.',
+      'Treat the time of the deletion as the start of a window to reconstruct from the audit log and node evidence.',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
@@ -38,7 +49,10 @@ export const kubeAuditEvasion: Detector = {
       if (a.verb !== 'delete' && a.verb !== 'deletecollection') continue;
       const g = GUARDS[a.resource];
       if (!g || isControllerUser(a.user, a.groups)) continue;
-      const what = a.verb === 'deletecollection' ? `every object of ${a.resource}${a.namespace ? ` in ${oneLine(a.namespace, 80)}` : ''}` : `${g.label} ${oneLine(`${a.namespace ? `${a.namespace}/` : ''}${a.name ?? '?'}`, 120)}`;
+      const what =
+        a.verb === 'deletecollection'
+          ? `every object of ${a.resource}${a.namespace ? ` in ${oneLine(a.namespace, 80)}` : ''}`
+          : `${g.label} ${oneLine(`${a.namespace ? `${a.namespace}/` : ''}${a.name ?? '?'}`, 120)}`;
       hits.push(
         auditHit(a, {
           ref: `delete:${a.resource}/${a.namespace ?? '-'}/${a.name ?? '*'}`,

@@ -6,7 +6,8 @@
  * tells (kubectl from a workstation), which the detectors add to their summaries.
  */
 
-const CONTROLLER_USER = /^system:(serviceaccount:|node:|kube-controller-manager$|kube-scheduler$|apiserver$|kube-proxy$|volume-scheduler$|serviceaccount$)/;
+const CONTROLLER_USER =
+  /^system:(serviceaccount:|node:|kube-controller-manager$|kube-scheduler$|apiserver$|kube-proxy$|volume-scheduler$|serviceaccount$)/;
 const CONTROLLER_GROUP = /^system:(serviceaccounts|nodes)(:|$)/;
 
 /** An audit user is a controller identity (service account, node, control-plane component). */
@@ -20,9 +21,11 @@ export function isControllerUser(user: string, groups: readonly string[] = []): 
  * Field managers of tools people type into or click in. kubectl's managers name the subcommand
  * (kubectl-create, kubectl-edit, kubectl-client-side-apply...); browsers appear as `Mozilla`.
  */
-const PERSON_MANAGER = /^(kubectl(-.*)?|kubectl\.exe|Mozilla|k9s|OpenLens|Lens|lens|headlamp|kubernetes-dashboard|dashboard|oc|rancher)$/;
+const PERSON_MANAGER =
+  /^(kubectl(-.*)?|kubectl\.exe|Mozilla|k9s|OpenLens|Lens|lens|headlamp|kubernetes-dashboard|dashboard|oc|rancher)$/;
 /** kubectl subcommands that are typed by hand rather than run from a pipeline's `apply`. */
-const IMPERATIVE = /^kubectl-(create|run|edit|patch|set|replace|expose|label|annotate|scale|debug)$|^(kubectl|Mozilla|k9s|OpenLens|Lens|headlamp|kubernetes-dashboard|dashboard)$/;
+const IMPERATIVE =
+  /^kubectl-(create|run|edit|patch|set|replace|expose|label|annotate|scale|debug)$|^(kubectl|Mozilla|k9s|OpenLens|Lens|headlamp|kubernetes-dashboard|dashboard)$/;
 
 export const isPersonManager = (manager: string): boolean => PERSON_MANAGER.test(manager);
 export const isImperativeManager = (manager: string): boolean => IMPERATIVE.test(manager);

@@ -38,10 +38,12 @@ export function parseImage(image: string): ImageRef {
 export const pinned = (image: string): boolean => /@sha256:[0-9a-f]{64}$/.test(image.trim());
 
 /** Image names of known miners (repository path parts), from public takedowns and honeypot reports. */
-const MINER_IMAGE = /(^|[/_.-])(xmrig|xmr-?stak|xmrig-?proxy|minerd|cpuminer(-multi|-opt)?|ccminer|cgminer|bfgminer|sgminer|ethminer|nbminer|t-?rex-?miner|t-rex|lolminer|phoenixminer|nanominer|gminer|teamredminer|srbminer(-multi)?|nheqminer|kawpowminer|xmr-?miner|monero-?miner|cryptonight|randomx|coinhive|kdevtmpfsi|kinsing)([/_.:-]|$)/i;
+const MINER_IMAGE =
+  /(^|[/_.-])(xmrig|xmr-?stak|xmrig-?proxy|minerd|cpuminer(-multi|-opt)?|ccminer|cgminer|bfgminer|sgminer|ethminer|nbminer|t-?rex-?miner|t-rex|lolminer|phoenixminer|nanominer|gminer|teamredminer|srbminer(-multi)?|nheqminer|kawpowminer|xmr-?miner|monero-?miner|cryptonight|randomx|coinhive|kdevtmpfsi|kinsing)([/_.:-]|$)/i;
 
 /** Command-line signs of mining: pool protocols, pool hosts, miner-only flags. */
-const MINER_ARG = /(stratum(\d*)\+(tcp|ssl|tls):\/\/|\bxmrig\b|--donate-level|--randomx|--cpu-max-threads-hint|-a\s+(rx\/0|cn\/r|randomx|cryptonight)|\b(pool\.)?(minexmr|supportxmr|moneroocean|nanopool|2miners|f2pool|hashvault|herominers|nicehash|c3pool|unmineable)\.(com|org|net|stream|pro)\b|--coin[= ](monero|xmr))/i;
+const MINER_ARG =
+  /(stratum(\d*)\+(tcp|ssl|tls):\/\/|\bxmrig\b|--donate-level|--randomx|--cpu-max-threads-hint|-a\s+(rx\/0|cn\/r|randomx|cryptonight)|\b(pool\.)?(minexmr|supportxmr|moneroocean|nanopool|2miners|f2pool|hashvault|herominers|nicehash|c3pool|unmineable)\.(com|org|net|stream|pro)\b|--coin[= ](monero|xmr))/i;
 
 export interface MinerSign {
   what: 'image' | 'argument';

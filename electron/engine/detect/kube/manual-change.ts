@@ -23,11 +23,23 @@ export const kubeManualChange: Detector = {
     attack: ['T1610', 'T1204.003'],
     severity: 'medium',
     kind: 'state',
-    dataSources: ['Kubernetes API: metadata.managedFields (manager, operation, time) of workloads', 'Kubernetes audit log: update and patch of workloads, with user and groups, to name the person and to tell CI from people'],
-    goal: 'Find workloads written recently (policy.kubeRecentHours, 7 days by default) by a person\'s tool rather than a controller: imperative kubectl (create, run, edit, patch, set, scale), the dashboard or a desktop client is medium, a declarative `kubectl apply` low, a known cryptominer image high. Audit update and patch requests by people are reported too. Rollouts by controllers (the deployment controller, GitOps agents, Helm and CI service accounts) stay quiet.',
-    blindSpots: ['managedFields name the tool, not the user: a pipeline that runs `kubectl create` looks like a person until the audit log shows its service account.', 'A person using a GitOps agent\'s credentials or a service-account token looks like a controller.', 'Field managers can be set by the client (`--field-manager`); a careful attacker names a controller.'],
-    falsePositives: ['Operators scaling or patching during an incident and developers in their own namespaces. Allowlist with a versioned suppression on `match.user` (the audit user or the field manager) or `match.namespace`, with `maxSeverity: medium` so a miner still alerts.'],
-    response: ['Find the change in the audit log (user, source IP, user agent) and ask the person.', 'Compare the workload with its source of truth (Git, Helm release) and revert unexplained changes.'],
+    dataSources: [
+      'Kubernetes API: metadata.managedFields (manager, operation, time) of workloads',
+      'Kubernetes audit log: update and patch of workloads, with user and groups, to name the person and to tell CI from people',
+    ],
+    goal: "Find workloads written recently (policy.kubeRecentHours, 7 days by default) by a person's tool rather than a controller: imperative kubectl (create, run, edit, patch, set, scale), the dashboard or a desktop client is medium, a declarative `kubectl apply` low, a known cryptominer image high. Audit update and patch requests by people are reported too. Rollouts by controllers (the deployment controller, GitOps agents, Helm and CI service accounts) stay quiet.",
+    blindSpots: [
+      'managedFields name the tool, not the user: a pipeline that runs `kubectl create` looks like a person until the audit log shows its service account.',
+      "A person using a GitOps agent's credentials or a service-account token looks like a controller.",
+      'Field managers can be set by the client (`--field-manager`); a careful attacker names a controller.',
+    ],
+    falsePositives: [
+      'Operators scaling or patching during an incident and developers in their own namespaces. Allowlist with a versioned suppression on `match.user` (the audit user or the field manager) or `match.namespace`, with `maxSeverity: medium` so a miner still alerts.',
+    ],
+    response: [
+      'Find the change in the audit log (user, source IP, user agent) and ask the person.',
+      'Compare the workload with its source of truth (Git, Helm release) and revert unexplained changes.',
+    ],
   },
   detect(ev, { policy }) {
     const hits: Hit[] = [];
@@ -41,7 +53,8 @@ export const kubeManualChange: Detector = {
       audits.set(key, [...(audits.get(key) ?? []), a]);
     }
     const allowed = (img: string) => policy.allowedImages.some((g) => globMatch(g, img));
-    const miner = (w: KubeWorkload) => w.template.containers.map((c) => minerSign(c.image, [...c.command, ...c.args])).find(Boolean);
+    const miner = (w: KubeWorkload) =>
+      w.template.containers.map((c) => minerSign(c.image, [...c.command, ...c.args])).find(Boolean);
 
     for (const w of k ? rootsOf(k) : []) {
       const people = w.managers.filter((m) => isPersonManager(m.manager) && (!m.time || Date.parse(m.time) >= since));
@@ -60,7 +73,14 @@ export const kubeManualChange: Detector = {
           ref: `manual:${m.manager}`,
           user: person?.user ?? m.manager,
           summary: `${oneLine(wlabel(w), 160)} was ${m.operation === 'Apply' ? 'applied' : w.managers[0]?.manager === m.manager ? 'created' : 'changed'} by hand with ${oneLine(m.manager, 60)}${m.time ? ` at ${m.time}` : ''}${person ? ` by ${oneLine(person.user, 60)}` : ''}, running ${oneLine(w.template.containers.map((c) => c.image).join(', '), 160)}${sign ? `, a known cryptominer (${sign.what} ${oneLine(sign.match, 60)})` : ''}.`,
-          evidence: [objectRef(ev, w, `metadata.managedFields: ${w.managers.map((x) => `${x.manager} ${x.operation} ${x.time ?? ''}`.trim()).join('; ')}`), ...(person ? [auditRef(person)] : [])],
+          evidence: [
+            objectRef(
+              ev,
+              w,
+              `metadata.managedFields: ${w.managers.map((x) => `${x.manager} ${x.operation} ${x.time ?? ''}`.trim()).join('; ')}`,
+            ),
+            ...(person ? [auditRef(person)] : []),
+          ],
           severity,
           attack: sign ? ['T1610', 'T1204.003', 'T1496'] : ['T1610', 'T1204.003'],
         }),
@@ -70,7 +90,14 @@ export const kubeManualChange: Detector = {
     for (const list of audits.values())
       for (const a of list) {
         if (a.verb === 'create' || isControllerUser(a.user, a.groups)) continue;
-        hits.push(auditHit(a, { ref: `audit-change:${a.resource}/${a.namespace ?? '-'}/${a.name ?? '?'}:${a.user}`, summary: `${oneLine(a.user, 60)} ${a.verb === 'patch' ? 'patched' : 'replaced'} ${a.resource.replace(/s$/, '')} ${oneLine(`${a.namespace ?? 'default'}/${a.name ?? '?'}`, 120)} at ${a.time}${a.images.length ? ` (images ${oneLine(a.images.join(', '), 120)})` : ''}${a.userAgent ? ` via ${oneLine(a.userAgent, 60)}` : ''}.`, evidence: [auditRef(a)], severity: a.images.some((i) => minerSign(i, [])) ? 'high' : 'medium' }));
+        hits.push(
+          auditHit(a, {
+            ref: `audit-change:${a.resource}/${a.namespace ?? '-'}/${a.name ?? '?'}:${a.user}`,
+            summary: `${oneLine(a.user, 60)} ${a.verb === 'patch' ? 'patched' : 'replaced'} ${a.resource.replace(/s$/, '')} ${oneLine(`${a.namespace ?? 'default'}/${a.name ?? '?'}`, 120)} at ${a.time}${a.images.length ? ` (images ${oneLine(a.images.join(', '), 120)})` : ''}${a.userAgent ? ` via ${oneLine(a.userAgent, 60)}` : ''}.`,
+            evidence: [auditRef(a)],
+            severity: a.images.some((i) => minerSign(i, [])) ? 'high' : 'medium',
+          }),
+        );
       }
     return hits;
   },

@@ -38,7 +38,8 @@ const BUILTIN_NAMESPACES = new Set([...KUBE_NAMESPACES, 'default']);
 /** Built-in roles the cluster itself keeps changing (Falco's exceptions). */
 const MUTABLE_SYSTEM_ROLES = new Set(['system:coredns', 'system:managed-certificate-controller']);
 /** Controller service accounts of kube-system whose accounts kube-system rightly holds (Falco's known_sa_list, shortened to the pattern). */
-const KNOWN_KUBE_SA = /^(coredns(-autoscaler)?|[a-z-]+-controller|generic-garbage-collector|horizontal-pod-autoscaler|persistent-volume-binder|pod-garbage-collector|pv(c)?-protection-controller|root-ca-cert-publisher|kube-proxy)$/;
+const KNOWN_KUBE_SA =
+  /^(coredns(-autoscaler)?|[a-z-]+-controller|generic-garbage-collector|horizontal-pod-autoscaler|persistent-volume-binder|pod-garbage-collector|pv(c)?-protection-controller|root-ca-cert-publisher|kube-proxy)$/;
 
 const rank: Severity[] = ['low', 'medium', 'high', 'critical'];
 const worst = (a: Severity, b: Severity): Severity => (rank.indexOf(a) >= rank.indexOf(b) ? a : b);
@@ -57,13 +58,23 @@ function judge(a: KubeAuditEvent, k: Kind, del: boolean): Judged {
     if (attack && !j.attack.includes(attack)) j.attack.push(attack);
   };
   const kubeNs = a.namespace !== undefined && KUBE_NAMESPACES.has(a.namespace);
-  if (kubeNs && !(a.resource === 'serviceaccounts' && !del && KNOWN_KUBE_SA.test(a.name ?? ''))) raise('medium', `in ${a.namespace}, the control plane's namespace`);
-  if ((a.resource === 'roles' || a.resource === 'clusterroles') && a.name?.startsWith('system:') && !MUTABLE_SYSTEM_ROLES.has(a.name)) raise('high', 'a built-in system: role the API server maintains', 'T1098.006');
+  if (kubeNs && !(a.resource === 'serviceaccounts' && !del && KNOWN_KUBE_SA.test(a.name ?? '')))
+    raise('medium', `in ${a.namespace}, the control plane's namespace`);
+  if (
+    (a.resource === 'roles' || a.resource === 'clusterroles') &&
+    a.name?.startsWith('system:') &&
+    !MUTABLE_SYSTEM_ROLES.has(a.name)
+  )
+    raise('high', 'a built-in system: role the API server maintains', 'T1098.006');
   if (a.resource === 'namespaces' && del) raise('medium', 'every object in it goes with it', 'T1485');
-  if (a.resource === 'services' && !del && (a.objectType === 'NodePort' || a.objectType === 'LoadBalancer')) raise('medium', `type ${a.objectType}: reachable from outside the cluster`, 'T1133');
-  if (a.resource === 'ingresses' && !del && a.tls === false) raise('medium', 'without TLS: its traffic, credentials included, crosses the network in clear', 'T1040');
-  if (a.resource === 'configmaps' && !del && a.credentialKeys?.length) raise('medium', `holding what looks like credentials in ${oneLine(a.credentialKeys.join(', '), 160)}`, 'T1552.007');
-  if (a.resource === 'secrets' && !del && a.objectType === 'kubernetes.io/service-account-token') raise('medium', 'a long-lived service-account token', 'T1098.001');
+  if (a.resource === 'services' && !del && (a.objectType === 'NodePort' || a.objectType === 'LoadBalancer'))
+    raise('medium', `type ${a.objectType}: reachable from outside the cluster`, 'T1133');
+  if (a.resource === 'ingresses' && !del && a.tls === false)
+    raise('medium', 'without TLS: its traffic, credentials included, crosses the network in clear', 'T1040');
+  if (a.resource === 'configmaps' && !del && a.credentialKeys?.length)
+    raise('medium', `holding what looks like credentials in ${oneLine(a.credentialKeys.join(', '), 160)}`, 'T1552.007');
+  if (a.resource === 'secrets' && !del && a.objectType === 'kubernetes.io/service-account-token')
+    raise('medium', 'a long-lived service-account token', 'T1098.001');
   return j;
 }
 
@@ -75,11 +86,23 @@ export const kubeObjectChange: Detector = {
     attack: ['T1610', 'T1133', 'T1040', 'T1552.007', 'T1136', 'T1098.006', 'T1098.001', 'T1485', 'T1489', 'T1531'],
     severity: 'low',
     kind: 'event',
-    dataSources: ['Kubernetes audit log: create and delete of deployments, daemonsets, statefulsets, services, ingresses, configmaps, namespaces, service accounts, roles, cluster roles, their bindings and secrets; update and patch of `system:` roles and of configmaps; the request body when the audit policy records it (service type, ingress TLS, configmap keys, secret type)'],
-    goal: 'Put on the timeline every object a person (not a controller) creates or deletes that decides what runs, what is exposed and who may do what, so an analyst sees the attacker\'s changes around an incident. Routine changes are low; medium when the change is in kube-system or kube-public, exposes a service outside the cluster (NodePort, LoadBalancer), routes an ingress without TLS, stores credentials in a ConfigMap, mints a long-lived service-account token, or deletes a namespace; high when a built-in `system:` role is changed or deleted.',
-    blindSpots: ['Changes by service accounts (GitOps agents, CI, operators) are not reported: the seeds count authorized rollouts as the false positive, and those come from controllers. A stolen controller token used by hand is therefore missed here; kube-pod-exec and kube-secret-access still see what it does next.', 'Service type, ingress TLS, ConfigMap content and secret type come from the request body: an audit policy at Metadata level leaves them out, and such changes stay low.', 'Changes to an existing object (update, patch) are reported for `system:` roles and ConfigMaps only; workload changes are kube-manual-change\'s and unauthorized-deployment\'s.'],
-    falsePositives: ['Administrators and developers creating namespaces, services and ConfigMaps by hand in clusters run without GitOps: every one is a low finding. Allowlist a team with a versioned suppression on `match.user`, or a kind of object on `match.ref` (`create:namespaces/*`, `create:configmaps/team-a/*`), with an owner and an expiry.', 'Cluster upgrades run by a person\'s credentials re-create built-in roles; suppress them for the upgrade window on `match.user`.'],
-    response: ['Confirm the change with the person; undo it if it is not part of an approved change (restore the role from the API server\'s bootstrap policy, delete the exposure, move the credential into a Secret and rotate it).', 'Read the person\'s other requests in the audit log around the same time.'],
+    dataSources: [
+      'Kubernetes audit log: create and delete of deployments, daemonsets, statefulsets, services, ingresses, configmaps, namespaces, service accounts, roles, cluster roles, their bindings and secrets; update and patch of `system:` roles and of configmaps; the request body when the audit policy records it (service type, ingress TLS, configmap keys, secret type)',
+    ],
+    goal: "Put on the timeline every object a person (not a controller) creates or deletes that decides what runs, what is exposed and who may do what, so an analyst sees the attacker's changes around an incident. Routine changes are low; medium when the change is in kube-system or kube-public, exposes a service outside the cluster (NodePort, LoadBalancer), routes an ingress without TLS, stores credentials in a ConfigMap, mints a long-lived service-account token, or deletes a namespace; high when a built-in `system:` role is changed or deleted.",
+    blindSpots: [
+      'Changes by service accounts (GitOps agents, CI, operators) are not reported: the seeds count authorized rollouts as the false positive, and those come from controllers. A stolen controller token used by hand is therefore missed here; kube-pod-exec and kube-secret-access still see what it does next.',
+      'Service type, ingress TLS, ConfigMap content and secret type come from the request body: an audit policy at Metadata level leaves them out, and such changes stay low.',
+      "Changes to an existing object (update, patch) are reported for `system:` roles and ConfigMaps only; workload changes are kube-manual-change's and unauthorized-deployment's.",
+    ],
+    falsePositives: [
+      'Administrators and developers creating namespaces, services and ConfigMaps by hand in clusters run without GitOps: every one is a low finding. Allowlist a team with a versioned suppression on `match.user`, or a kind of object on `match.ref` (`create:namespaces/*`, `create:configmaps/team-a/*`), with an owner and an expiry.',
+      "Cluster upgrades run by a person's credentials re-create built-in roles; suppress them for the upgrade window on `match.user`.",
+    ],
+    response: [
+      "Confirm the change with the person; undo it if it is not part of an approved change (restore the role from the API server's bootstrap policy, delete the exposure, move the credential into a Secret and rotate it).",
+      "Read the person's other requests in the audit log around the same time.",
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
@@ -89,7 +112,12 @@ export const kubeObjectChange: Detector = {
       const del = a.verb === 'delete' || a.verb === 'deletecollection';
       const modify = a.verb === 'update' || a.verb === 'patch';
       const systemRole = (a.resource === 'roles' || a.resource === 'clusterroles') && !!a.name?.startsWith('system:');
-      if (!(a.verb === 'create' || del || (modify && (systemRole || (a.resource === 'configmaps' && !!a.credentialKeys?.length))))) continue;
+      if (!(
+        a.verb === 'create' ||
+        del ||
+        (modify && (systemRole || (a.resource === 'configmaps' && !!a.credentialKeys?.length)))
+      ))
+        continue;
       if (a.resource === 'namespaces' && a.verb === 'create' && BUILTIN_NAMESPACES.has(a.name ?? '')) continue;
       if (isControllerUser(a.user, a.groups)) {
         // Controllers keep their own objects; a service account outside kube-system touching a built-in role is not one of them.
@@ -104,7 +132,18 @@ export const kubeObjectChange: Detector = {
           ref: `${del ? 'delete' : modify ? 'change' : 'create'}:${a.resource}/${a.namespace ?? '-'}/${a.name ?? '*'}`,
           cause: `${del ? 'delete' : modify ? 'change' : 'create'}-${a.resource}`,
           summary: `${oneLine(a.user, 60)} ${verb} ${k.label} ${oneLine(target, 140)} at ${a.time}${a.userAgent ? ` via ${oneLine(a.userAgent, 60)}` : ''}${j.why.length ? `: ${j.why.join('; ')}` : ''}.`,
-          evidence: [auditRef(a, [a.objectType ? `type=${a.objectType}` : '', a.tls !== undefined ? `tls=${a.tls}` : '', a.credentialKeys?.length ? `credentialKeys=${oneLine(a.credentialKeys.join(','), 200)}` : ''].filter(Boolean).join(' '))],
+          evidence: [
+            auditRef(
+              a,
+              [
+                a.objectType ? `type=${a.objectType}` : '',
+                a.tls !== undefined ? `tls=${a.tls}` : '',
+                a.credentialKeys?.length ? `credentialKeys=${oneLine(a.credentialKeys.join(','), 200)}` : '',
+              ]
+                .filter(Boolean)
+                .join(' '),
+            ),
+          ],
           severity: isControllerUser(a.user, a.groups) ? 'medium' : j.severity,
           attack: j.attack,
         }),

@@ -7,18 +7,35 @@ import { objectRef, rootsOf, wlabel, workloadHit } from './kube-hits.js';
  * etcd's state (credentials of the node and of the cluster).
  */
 const SENSITIVE: Array<{ re: RegExp; why: string; severity: 'critical' | 'high' }> = [
-  { re: /^\/+$/, why: 'the node\'s whole filesystem', severity: 'critical' },
-  { re: /^\/(var\/)?run\/(docker|containerd\/containerd|crio\/crio|cri-dockerd|podman\/podman)\.sock$|^\/(var\/)?run\/(containerd|crio|docker)\/?$|^\/var\/run\/?$|^\/run\/?$/, why: 'a container runtime socket: it starts containers on the node outside Kubernetes', severity: 'critical' },
-  { re: /^\/(proc|sys)(\/|$)/, why: 'the node\'s kernel interfaces', severity: 'high' },
-  { re: /^\/etc(\/|$)/, why: 'the node\'s configuration (users, kubelet config, cron)', severity: 'high' },
-  { re: /^\/var\/lib\/kubelet(\/|$)/, why: 'the kubelet\'s state: every pod\'s volumes and service-account tokens', severity: 'critical' },
-  { re: /^\/var\/lib\/etcd(\/|$)|^\/etc\/kubernetes(\/|$)/, why: 'the cluster\'s etcd data or control-plane credentials', severity: 'critical' },
+  { re: /^\/+$/, why: "the node's whole filesystem", severity: 'critical' },
+  {
+    re: /^\/(var\/)?run\/(docker|containerd\/containerd|crio\/crio|cri-dockerd|podman\/podman)\.sock$|^\/(var\/)?run\/(containerd|crio|docker)\/?$|^\/var\/run\/?$|^\/run\/?$/,
+    why: 'a container runtime socket: it starts containers on the node outside Kubernetes',
+    severity: 'critical',
+  },
+  { re: /^\/(proc|sys)(\/|$)/, why: "the node's kernel interfaces", severity: 'high' },
+  { re: /^\/etc(\/|$)/, why: "the node's configuration (users, kubelet config, cron)", severity: 'high' },
+  {
+    re: /^\/var\/lib\/kubelet(\/|$)/,
+    why: "the kubelet's state: every pod's volumes and service-account tokens",
+    severity: 'critical',
+  },
+  {
+    re: /^\/var\/lib\/etcd(\/|$)|^\/etc\/kubernetes(\/|$)/,
+    why: "the cluster's etcd data or control-plane credentials",
+    severity: 'critical',
+  },
   { re: /^\/(root|home)(\/|$)/, why: 'home directories on the node (SSH keys, kubeconfigs)', severity: 'high' },
-  { re: /^\/(boot|dev|lib\/modules|usr|bin|sbin|var\/lib\/docker|var\/lib\/containerd)(\/|$)/, why: 'node binaries, devices or container storage', severity: 'high' },
+  {
+    re: /^\/(boot|dev|lib\/modules|usr|bin|sbin|var\/lib\/docker|var\/lib\/containerd)(\/|$)/,
+    why: 'node binaries, devices or container storage',
+    severity: 'high',
+  },
 ];
 
 /** A host path kube-hostpath-mount reports (trailing slashes ignored). */
-export const isSensitiveHostPath = (path: string): boolean => SENSITIVE.some((x) => x.re.test(path.replace(/\/+$/, '') || '/'));
+export const isSensitiveHostPath = (path: string): boolean =>
+  SENSITIVE.some((x) => x.re.test(path.replace(/\/+$/, '') || '/'));
 
 export const kubeHostPathMount: Detector = {
   meta: {
@@ -28,11 +45,21 @@ export const kubeHostPathMount: Detector = {
     attack: ['T1611', 'T1552.001'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['Kubernetes API: hostPath volumes of pod specs and workload templates, and the containers that mount them'],
+    dataSources: [
+      'Kubernetes API: hostPath volumes of pod specs and workload templates, and the containers that mount them',
+    ],
     goal: 'Find workloads mounting `/`, a container runtime socket, `/proc`, `/sys`, `/etc`, the kubelet\'s or etcd\'s directories, home directories or node binaries from the host (Pod Security Standards baseline "HostPath Volumes"). Any of these gives the pod the node.',
-    blindSpots: ['Other host paths (/var/log, /tmp, data directories) are not reported; a writable /var/log can still be abused through symlinks.', 'Paths are compared as written: `/./etc` or a symlinked path on the node are not resolved.'],
-    falsePositives: ['Log shippers (/var/log, read-only), CNI and CSI agents (/etc/cni, /var/lib/kubelet/plugins) and security sensors (/proc, the runtime socket) in system namespaces. Allowlist with a versioned suppression on `match.namespace` or `match.image` and `maxSeverity`.'],
-    response: ['Check the owner and need; remove the mount or make it read-only and narrower.', 'For unexplained pods, collect the node: treat it as compromised if the pod could write there.'],
+    blindSpots: [
+      'Other host paths (/var/log, /tmp, data directories) are not reported; a writable /var/log can still be abused through symlinks.',
+      'Paths are compared as written: `/./etc` or a symlinked path on the node are not resolved.',
+    ],
+    falsePositives: [
+      'Log shippers (/var/log, read-only), CNI and CSI agents (/etc/cni, /var/lib/kubelet/plugins) and security sensors (/proc, the runtime socket) in system namespaces. Allowlist with a versioned suppression on `match.namespace` or `match.image` and `maxSeverity`.',
+    ],
+    response: [
+      'Check the owner and need; remove the mount or make it read-only and narrower.',
+      'For unexplained pods, collect the node: treat it as compromised if the pod could write there.',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];

@@ -11,11 +11,21 @@ export const kubePrivilegedPod: Detector = {
     attack: ['T1610', 'T1611'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['Kubernetes API: pod specs of pods and of the pod templates of deployments, daemonsets, statefulsets, jobs and cronjobs (securityContext.privileged)'],
+    dataSources: [
+      'Kubernetes API: pod specs of pods and of the pod templates of deployments, daemonsets, statefulsets, jobs and cronjobs (securityContext.privileged)',
+    ],
     goal: 'Find workloads with a privileged container (Pod Security Standards baseline "Privileged Containers"): such a container can mount the node\'s disks, load kernel modules and leave its namespaces. Privileged together with the host PID namespace is critical.',
-    blindSpots: ['Judges what the API server holds; a pod started straight on a node\'s runtime is shadow-container\'s.', 'A container given every capability without `privileged` is kube-dangerous-capabilities\'.'],
-    falsePositives: ['Node agents (CNI, CSI, monitoring, security sensors) in system namespaces. Allowlist with a versioned suppression on `match.namespace` (e.g. `kube-system`) or `match.image`.'],
-    response: ['Confirm the workload\'s owner and need; drop `privileged` or move it to a namespace enforcing the baseline profile.', 'For unexplained workloads, preserve the manifest and collect the nodes they ran on.'],
+    blindSpots: [
+      "Judges what the API server holds; a pod started straight on a node's runtime is shadow-container's.",
+      "A container given every capability without `privileged` is kube-dangerous-capabilities'.",
+    ],
+    falsePositives: [
+      'Node agents (CNI, CSI, monitoring, security sensors) in system namespaces. Allowlist with a versioned suppression on `match.namespace` (e.g. `kube-system`) or `match.image`.',
+    ],
+    response: [
+      "Confirm the workload's owner and need; drop `privileged` or move it to a namespace enforcing the baseline profile.",
+      'For unexplained workloads, preserve the manifest and collect the nodes they ran on.',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
@@ -26,7 +36,13 @@ export const kubePrivilegedPod: Detector = {
           workloadHit(w, c, {
             ref: `privileged:${c.name}`,
             summary: `${oneLine(wlabel(w), 160)} runs container ${oneLine(c.name, 60)} (${oneLine(c.image, 100)}) privileged${w.template.hostPID ? ' in the host PID namespace' : ''}.`,
-            evidence: [objectRef(ev, w, `spec.containers[${c.name}].securityContext.privileged=true${w.template.hostPID ? '; spec.hostPID=true' : ''}`)],
+            evidence: [
+              objectRef(
+                ev,
+                w,
+                `spec.containers[${c.name}].securityContext.privileged=true${w.template.hostPID ? '; spec.hostPID=true' : ''}`,
+              ),
+            ],
             severity: w.template.hostPID ? 'critical' : 'high',
           }),
         );

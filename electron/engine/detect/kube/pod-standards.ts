@@ -4,9 +4,19 @@ import { objectRef, rootsOf, wlabel, workloadHit } from './kube-hits.js';
 import { isSensitiveHostPath } from './pod-hostpath.js';
 
 /** The volume types the restricted profile allows: none of them reaches the node or a storage network directly. */
-const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUMES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 /** Addresses a probe should never point the kubelet at: the node itself, link-local metadata services. */
-const NODE_LOCAL = /^(localhost|127\.|0\.0\.0\.0|::1$|\[::1\]|169\.254\.|fd00:ec2::254|metadata(\.google\.internal)?$)/i;
+const NODE_LOCAL =
+  /^(localhost|127\.|0\.0\.0\.0|::1$|\[::1\]|169\.254\.|fd00:ec2::254|metadata(\.google\.internal)?$)/i;
 
 /**
  * The remaining pod-spec fields the Pod Security Standards forbid: a `host` in probes and lifecycle handlers
@@ -21,11 +31,22 @@ export const kubePodStandards: Detector = {
     attack: ['T1090', 'T1611', 'T1059'],
     severity: 'low',
     kind: 'state',
-    dataSources: ['Kubernetes API: httpGet and tcpSocket `host` of liveness, readiness and startup probes and of postStart/preStop handlers; volume sources of pod specs and workload templates'],
+    dataSources: [
+      'Kubernetes API: httpGet and tcpSocket `host` of liveness, readiness and startup probes and of postStart/preStop handlers; volume sources of pod specs and workload templates',
+    ],
     goal: 'Find pod specs that make the node act for the pod: a probe or lifecycle handler whose `host` is set (Pod Security Standards baseline "Probe and lifecycle host field": the kubelet, not the pod, opens the connection, so a pod can reach the node\'s loopback or the cloud metadata service through it, T1090), host paths that kube-hostpath-mount does not judge sensitive (baseline "HostPath Volumes", low), and volumes of types outside the restricted profile (nfs, iscsi, cephfs, rbd, flexVolume, gitRepo and the other in-tree drivers that the node mounts with its own credentials, T1611; gitRepo runs git on the node, T1059).',
-    blindSpots: ['A host given as a name the node resolves to something sensitive is judged by the name only.', 'Sensitive hostPath volumes are reported by kube-hostpath-mount instead; CSI drivers are allowed by the profile and not judged.', 'The restricted profile\'s other checks (running as non-root, seccomp required, capabilities dropped) are reported only when something is added or turned off (kube-privilege-escalation, kube-isolation-disabled, kube-dangerous-capabilities), not when left unset.'],
-    falsePositives: ['Log shippers reading /var/log, legacy workloads on NFS shares or iSCSI volumes, and probes pointed at a sidecar\'s address. Allowlist with a versioned suppression on `match.namespace` or `match.ref` (`volume:nfs:*`).'],
-    response: ['Drop the `host` field (probes then target the pod\'s own address).', 'Move the volume behind a PersistentVolumeClaim or a CSI driver so the pod spec stops naming the storage network.'],
+    blindSpots: [
+      'A host given as a name the node resolves to something sensitive is judged by the name only.',
+      'Sensitive hostPath volumes are reported by kube-hostpath-mount instead; CSI drivers are allowed by the profile and not judged.',
+      "The restricted profile's other checks (running as non-root, seccomp required, capabilities dropped) are reported only when something is added or turned off (kube-privilege-escalation, kube-isolation-disabled, kube-dangerous-capabilities), not when left unset.",
+    ],
+    falsePositives: [
+      "Log shippers reading /var/log, legacy workloads on NFS shares or iSCSI volumes, and probes pointed at a sidecar's address. Allowlist with a versioned suppression on `match.namespace` or `match.ref` (`volume:nfs:*`).",
+    ],
+    response: [
+      "Drop the `host` field (probes then target the pod's own address).",
+      'Move the volume behind a PersistentVolumeClaim or a CSI driver so the pod spec stops naming the storage network.',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
@@ -49,7 +70,16 @@ export const kubePodStandards: Detector = {
         if (v.source === 'hostPath') {
           // Sensitive paths are kube-hostpath-mount's; any other host path is still outside both profiles.
           if (v.hostPath === undefined || isSensitiveHostPath(v.hostPath)) continue;
-          hits.push(workloadHit(w, undefined, { ref: `volume:hostPath:${v.hostPath}`, cause: 'volume-hostPath', summary: `${oneLine(wlabel(w), 160)} mounts host path ${oneLine(v.hostPath, 120)} (volume ${oneLine(v.name, 60)}): the pod reads${w.template.containers.some((c) => c.mounts.some((m) => m.volume === v.name && !m.readOnly)) ? ' and writes' : ''} the node's files there.`, evidence: [objectRef(ev, w, `spec.volumes[${v.name}].hostPath.path=${v.hostPath}`)], severity: 'low', attack: ['T1611'] }));
+          hits.push(
+            workloadHit(w, undefined, {
+              ref: `volume:hostPath:${v.hostPath}`,
+              cause: 'volume-hostPath',
+              summary: `${oneLine(wlabel(w), 160)} mounts host path ${oneLine(v.hostPath, 120)} (volume ${oneLine(v.name, 60)}): the pod reads${w.template.containers.some((c) => c.mounts.some((m) => m.volume === v.name && !m.readOnly)) ? ' and writes' : ''} the node's files there.`,
+              evidence: [objectRef(ev, w, `spec.volumes[${v.name}].hostPath.path=${v.hostPath}`)],
+              severity: 'low',
+              attack: ['T1611'],
+            }),
+          );
           continue;
         }
         hits.push(

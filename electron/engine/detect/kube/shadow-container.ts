@@ -20,11 +20,24 @@ export const shadowContainer: Detector = {
     attack: ['T1610', 'T1036.005', 'T1564'],
     severity: 'high',
     kind: 'state',
-    dataSources: ['container inspect: name and labels (io.kubernetes.pod.*) of every container on the engine', 'Kubernetes API: the pod list of the context named with `scan --kube-context` (pod UIDs)'],
-    goal: 'Find containers on a Kubernetes node that the kubelet did not create (no pod labels while most containers have them), containers whose names imitate the kubelet\'s `k8s_<container>_<pod>_<namespace>_` pattern without its labels, and, when the cluster\'s pods were listed, containers whose pod labels name a pod the API server does not have: workloads hidden from cluster-level monitoring. The other way round, containers the API server reports running on this node (docker:// ids of running pods) that the node\'s engine does not have are reported at medium.',
-    blindSpots: ['The reverse check (API reports, engine lacks) needs a Docker node (docker:// container ids) whose pods were listed; nodes running containerd or CRI-O are not judged that way through a Docker engine.', 'Pod UIDs are checked against the API server only when a context is named (`scan --kube-context`); without it a container carrying copied kubelet labels passes, and so does one that copies the UID of a pod that exists.', 'Pods are listed right after the engine is read: a pod deleted in between, whose containers the kubelet has not yet removed, makes its containers look orphaned; scan again before acting.', 'On engines that are not Kubernetes nodes only the name imitation is judged.'],
-    falsePositives: ['Node maintenance containers run by administrators and node agents started outside Kubernetes (some CNI or storage installers). Suppress by image or container name with a reason and owner.'],
-    response: ['Ask the node administrators whether the container is theirs; check the engine events for who created it and when.', 'Compare with the pods the API server lists for this node; stop and preserve unexplained containers.'],
+    dataSources: [
+      'container inspect: name and labels (io.kubernetes.pod.*) of every container on the engine',
+      'Kubernetes API: the pod list of the context named with `scan --kube-context` (pod UIDs)',
+    ],
+    goal: "Find containers on a Kubernetes node that the kubelet did not create (no pod labels while most containers have them), containers whose names imitate the kubelet's `k8s_<container>_<pod>_<namespace>_` pattern without its labels, and, when the cluster's pods were listed, containers whose pod labels name a pod the API server does not have: workloads hidden from cluster-level monitoring. The other way round, containers the API server reports running on this node (docker:// ids of running pods) that the node's engine does not have are reported at medium.",
+    blindSpots: [
+      'The reverse check (API reports, engine lacks) needs a Docker node (docker:// container ids) whose pods were listed; nodes running containerd or CRI-O are not judged that way through a Docker engine.',
+      'Pod UIDs are checked against the API server only when a context is named (`scan --kube-context`); without it a container carrying copied kubelet labels passes, and so does one that copies the UID of a pod that exists.',
+      'Pods are listed right after the engine is read: a pod deleted in between, whose containers the kubelet has not yet removed, makes its containers look orphaned; scan again before acting.',
+      'On engines that are not Kubernetes nodes only the name imitation is judged.',
+    ],
+    falsePositives: [
+      'Node maintenance containers run by administrators and node agents started outside Kubernetes (some CNI or storage installers). Suppress by image or container name with a reason and owner.',
+    ],
+    response: [
+      'Ask the node administrators whether the container is theirs; check the engine events for who created it and when.',
+      'Compare with the pods the API server lists for this node; stop and preserve unexplained containers.',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
@@ -40,7 +53,14 @@ export const shadowContainer: Detector = {
           container: c,
           ref: `pod-missing:${uid}`,
           summary: `Container ${oneLine(d.name, 100)} carries the pod labels of ${oneLine(pod, 120)} (uid ${oneLine(uid, 64)}), but context ${oneLine(ev.kubePods!.context, 60)} lists no pod with that uid among its ${ev.kubePods!.pods.length} pods: it runs outside the orchestrator under kubelet labels.`,
-          evidence: [inspectRef(c, 'Config.Labels', `${POD_UID}=${uid}; ${POD_NAME}=${d.labels[POD_NAME] ?? ''}; ${POD_NAMESPACE}=${d.labels[POD_NAMESPACE] ?? ''}`), kubeListRef(ev, uid)],
+          evidence: [
+            inspectRef(
+              c,
+              'Config.Labels',
+              `${POD_UID}=${uid}; ${POD_NAME}=${d.labels[POD_NAME] ?? ''}; ${POD_NAMESPACE}=${d.labels[POD_NAMESPACE] ?? ''}`,
+            ),
+            kubeListRef(ev, uid),
+          ],
           severity: 'high',
           attack: ['T1610', 'T1036.005'],
         });
@@ -108,5 +128,10 @@ function missingOnNode(ev: EngineEvidence): Hit[] {
 function kubeListRef(ev: EngineEvidence, uid: string, excerpt?: string): EvidenceRef {
   const list = ev.kubePods!;
   const page = ev.artifacts.find((a) => a.kind === 'kube-api' && a.sourceCall.startsWith('GET /api/v1/pods'));
-  return ref('inspect', `kube:${list.context}/pods`, excerpt ?? `GET /api/v1/pods at ${list.listedAt}: ${list.pods.length} pods, none with uid ${oneLine(uid, 64)}`, page?.sha256);
+  return ref(
+    'inspect',
+    `kube:${list.context}/pods`,
+    excerpt ?? `GET /api/v1/pods at ${list.listedAt}: ${list.pods.length} pods, none with uid ${oneLine(uid, 64)}`,
+    page?.sha256,
+  );
 }

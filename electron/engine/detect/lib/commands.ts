@@ -4,7 +4,8 @@
  */
 
 /** A download piped or chained into an interpreter: `curl x | sh`, `wget -O- x | bash`, `wget x -O /tmp/a; sh /tmp/a`. */
-export const DOWNLOAD_AND_RUN = /\b(curl|wget|fetch|tftp)\b[^|;&\n]*(\|\s*(ba|da|z|k)?sh\b|\|\s*python|\|\s*perl|[;&]+\s*(ba|da|z|k)?sh\s+\S|[;&]+\s*chmod\s+\+?[0-7]*x)/i;
+export const DOWNLOAD_AND_RUN =
+  /\b(curl|wget|fetch|tftp)\b[^|;&\n]*(\|\s*(ba|da|z|k)?sh\b|\|\s*python|\|\s*perl|[;&]+\s*(ba|da|z|k)?sh\s+\S|[;&]+\s*chmod\s+\+?[0-7]*x)/i;
 
 /** Decoding a blob into a shell. */
 export const BASE64_TO_SHELL = /base64\s+(-d|--decode)[^|]*\|\s*(ba|da|z|k)?sh\b/i;
@@ -19,8 +20,14 @@ export const REVERSE_SHELL_PATTERNS: Array<[RegExp, string]> = [
   [/python[0-9.]*\s+-c.*socket.*(dup2|pty\.spawn|subprocess)/i, 'python socket shell'],
   [/perl\s+-e.*socket.*(exec|open)/i, 'perl socket shell'],
   [/\bsh\s+-i\b.*[<>]&/i, 'interactive shell with redirected stdio'],
-  [/\b(ba|da|z|k|a)?sh\s+-i\b[^|\n]*\|\s*(\S*\/)?(nc|ncat|netcat|socat|telnet|openssl)\b/i, 'interactive shell piped into a network tool'],
-  [/\b(nc|ncat|netcat|telnet)\b[^|;&\n]*\|\s*(\S*\/)?(ba|da|z|k|a)?sh(\s+-[a-z]+)*\s*($|[|;&>)'"]|\d>)/i, 'network tool piped into a shell'],
+  [
+    /\b(ba|da|z|k|a)?sh\s+-i\b[^|\n]*\|\s*(\S*\/)?(nc|ncat|netcat|socat|telnet|openssl)\b/i,
+    'interactive shell piped into a network tool',
+  ],
+  [
+    /\b(nc|ncat|netcat|telnet)\b[^|;&\n]*\|\s*(\S*\/)?(ba|da|z|k|a)?sh(\s+-[a-z]+)*\s*($|[|;&>)'"]|\d>)/i,
+    'network tool piped into a shell',
+  ],
 ];
 
 /** Escapes from a container namespace. */
@@ -29,4 +36,5 @@ export const NAMESPACE_ESCAPE = /\b(nsenter\s+.*-t\s*1\b|chroot\s+\/host|unshare
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
 
 /** Miner names and pool protocols. */
-export const MINER = /\b(xmrig|xmr-stak|minerd|cpuminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer|kinsing|kdevtmpfsi)\b|stratum\+(tcp|ssl|tls):\/\//i;
+export const MINER =
+  /\b(xmrig|xmr-stak|minerd|cpuminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer|kinsing|kdevtmpfsi)\b|stratum\+(tcp|ssl|tls):\/\//i;

@@ -29,11 +29,18 @@ export const activeLines = (text: string | undefined): string[] =>
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
 
-export const isCron = (p: string): boolean => p === '/etc/crontab' || /^\/etc\/cron\.(d|hourly|daily|weekly|monthly)\/[^/]+$/.test(p) || /^\/var\/spool\/cron\/(crontabs\/)?[^/]+$/.test(p);
+export const isCron = (p: string): boolean =>
+  p === '/etc/crontab' ||
+  /^\/etc\/cron\.(d|hourly|daily|weekly|monthly)\/[^/]+$/.test(p) ||
+  /^\/var\/spool\/cron\/(crontabs\/)?[^/]+$/.test(p);
 export const isAuthorizedKeys = (p: string): boolean => /\/\.ssh\/authorized_keys2?$/.test(p);
 export const isSudoers = (p: string): boolean => p === '/etc/sudoers' || /^\/etc\/sudoers\.d\/[^/]+$/.test(p);
 export const isShellRc = (p: string): boolean =>
-  /^\/(root|home\/[^/]+)\/\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|kshrc|ashrc|mkshrc|bash_logout)$/.test(p) || /^\/etc\/(profile|bash\.bashrc|bashrc|zsh\/zshrc|environment|rc\.local)$/.test(p) || /^\/etc\/profile\.d\/[^/]+$/.test(p);
+  /^\/(root|home\/[^/]+)\/\.(bashrc|bash_profile|bash_login|profile|zshrc|zprofile|kshrc|ashrc|mkshrc|bash_logout)$/.test(
+    p,
+  ) ||
+  /^\/etc\/(profile|bash\.bashrc|bashrc|zsh\/zshrc|environment|rc\.local)$/.test(p) ||
+  /^\/etc\/profile\.d\/[^/]+$/.test(p);
 
 /**
  * A container's diff and its tmpfs scratch listing as one list of added/changed/deleted entries, and the note

@@ -6,5 +6,12 @@ export const inScratch = (path: string): boolean => SCRATCH_DIRS.some((d) => und
 
 /** A path component that starts with a dot (excluding `.` and `..`), or that is only dots and spaces. */
 export function hiddenComponent(path: string): string | undefined {
-  return path.split('/').find((seg) => (seg.startsWith('.') && seg !== '.' && seg !== '..') || (/^[. ]+$/.test(seg) && seg !== '.' && seg !== '..') || /^\s+$/.test(seg));
+  return path
+    .split('/')
+    .find(
+      (seg) =>
+        (seg.startsWith('.') && seg !== '.' && seg !== '..') ||
+        (/^[. ]+$/.test(seg) && seg !== '.' && seg !== '..') ||
+        /^\s+$/.test(seg),
+    );
 }

@@ -10,7 +10,11 @@ export function ref(kind: EvidenceRef['kind'], what: string, excerpt: string, sh
 }
 
 /** Hash of the newest artifact of a kind for this container, so a reference points at exact collected bytes. */
-export function artifactSha(c: ContainerEvidence, kind: ArtifactRef['kind'], sourceIncludes?: string): string | undefined {
+export function artifactSha(
+  c: ContainerEvidence,
+  kind: ArtifactRef['kind'],
+  sourceIncludes?: string,
+): string | undefined {
   const list = c.artifacts.filter((a) => a.kind === kind && (!sourceIncludes || a.sourceCall.includes(sourceIncludes)));
   return list[list.length - 1]?.sha256;
 }
@@ -28,6 +32,9 @@ export function fileRef(f: FileContent, excerpt: string): EvidenceRef {
 /** Shows a hostile string on one line: control characters become visible escapes. */
 export function oneLine(s: string, max = 200): string {
   // eslint-disable-next-line no-control-regex
-  const safe = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const safe = s.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
   return clip(safe, max);
 }

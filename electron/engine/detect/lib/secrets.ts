@@ -11,10 +11,12 @@ export interface SecretSighting {
   masked: string;
 }
 
-const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|SECRET_KEY|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)$/i;
+const SECRET_NAME =
+  /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|SECRET_KEY|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)$/i;
 /** References to a secret, not the secret: Docker secrets files, paths, URLs of a vault. */
 const REFERENCE_NAME = /_(FILE|PATH|DIR|URL|URI|HOST|PORT|USER|USERNAME|NAME|ID|LENGTH|METHOD|TYPE)$/i;
-const PLACEHOLDER = /^(|x+|\*+|changeme|change-me|password|secret|none|null|undefined|true|false|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/i;
+const PLACEHOLDER =
+  /^(|x+|\*+|changeme|change-me|password|secret|none|null|undefined|true|false|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/i;
 
 const TOKEN_FORMATS: Array<[RegExp, string]> = [
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'AWS access key id'],
@@ -41,7 +43,14 @@ export function secretsIn(text: string): SecretSighting[] {
   for (const m of text.matchAll(/(?:^|[\s"'|;])([A-Za-z_][A-Za-z0-9_]{0,127})=("[^"]*"|'[^']*'|[^\s"';|&]*)/g)) {
     const name = m[1]!;
     const value = m[2]!.replace(/^["']|["']$/g, '');
-    if (!SECRET_NAME.test(name) || REFERENCE_NAME.test(name) || PLACEHOLDER.test(value) || value.length < 4 || seen.has(name)) continue;
+    if (
+      !SECRET_NAME.test(name) ||
+      REFERENCE_NAME.test(name) ||
+      PLACEHOLDER.test(value) ||
+      value.length < 4 ||
+      seen.has(name)
+    )
+      continue;
     // A recognised token format already reported this value.
     if (TOKEN_FORMATS.some(([re]) => re.test(value))) continue;
     seen.add(name);

@@ -21,7 +21,9 @@ export const inodeOf = (fdTarget: string): number | undefined => {
 };
 
 export const endpoint = (s: SocketInfo, side: 'local' | 'remote'): string =>
-  side === 'local' ? `${s.localAddress.includes(':') ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}` : `${s.remoteAddress.includes(':') ? `[${s.remoteAddress}]` : s.remoteAddress}:${s.remotePort}`;
+  side === 'local'
+    ? `${s.localAddress.includes(':') ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}`
+    : `${s.remoteAddress.includes(':') ? `[${s.remoteAddress}]` : s.remoteAddress}:${s.remotePort}`;
 
 export function isLoopback(addr: string): boolean {
   return addr.startsWith('127.') || addr === '::1' || addr === '::ffff:127.0.0.1' || /^::ffff:127\./.test(addr);
@@ -37,7 +39,13 @@ export function isPrivate(addr: string): boolean {
   const m = /^(\d+)\.(\d+)\./.exec(a);
   if (m) {
     const [x, y] = [Number(m[1]), Number(m[2])];
-    return x === 10 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 100 && y >= 64 && y <= 127) || (x === 169 && y === 254);
+    return (
+      x === 10 ||
+      (x === 172 && y >= 16 && y <= 31) ||
+      (x === 192 && y === 168) ||
+      (x === 100 && y >= 64 && y <= 127) ||
+      (x === 169 && y === 254)
+    );
   }
   return /^f[cd]/i.test(a) || /^fe80/i.test(a);
 }

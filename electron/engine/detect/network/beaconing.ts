@@ -28,7 +28,11 @@ interface Connection {
 }
 
 const counts = (s: SocketInfo): boolean =>
-  s.protocol !== 'unix' && s.state !== 'LISTEN' && s.state !== 'UNCONN' && s.remotePort !== 0 && !isLoopback(s.remoteAddress);
+  s.protocol !== 'unix' &&
+  s.state !== 'LISTEN' &&
+  s.state !== 'UNCONN' &&
+  s.remotePort !== 0 &&
+  !isLoopback(s.remoteAddress);
 
 /** Every outbound connection per remote endpoint across the snapshots, keyed by its local port. */
 function connections(c: ContainerEvidence): Map<string, Map<number, Connection>> {
@@ -40,7 +44,8 @@ function connections(c: ContainerEvidence): Map<string, Map<number, Connection>>
       const key = `${s.remoteAddress}:${s.remotePort}`;
       const conns = byRemote.get(key) ?? new Map<number, Connection>();
       const conn = conns.get(s.localPort) ?? { firstSeen: at, inFirstSnapshot: i === 0 };
-      if (s.state === 'TIME_WAIT' && s.timeWaitLeftMs !== undefined && conn.closedAt === undefined) conn.closedAt = at - (TIME_WAIT_MS - Math.min(s.timeWaitLeftMs, TIME_WAIT_MS));
+      if (s.state === 'TIME_WAIT' && s.timeWaitLeftMs !== undefined && conn.closedAt === undefined)
+        conn.closedAt = at - (TIME_WAIT_MS - Math.min(s.timeWaitLeftMs, TIME_WAIT_MS));
       conns.set(s.localPort, conn);
       byRemote.set(key, conns);
     }
@@ -63,12 +68,20 @@ interface Rhythm {
 
 /** Close times from TIME_WAIT timers: exact enough for cadence, from one snapshot or many. */
 function closeRhythm(conns: Connection[]): Rhythm | undefined {
-  const closes = conns.map((x) => x.closedAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+  const closes = conns
+    .map((x) => x.closedAt)
+    .filter((t): t is number => t !== undefined)
+    .sort((a, b) => a - b);
   if (closes.length < MIN_CONTACTS) return undefined;
   const gaps = closes.slice(1).map((t, i) => (t - closes[i]!) / 1000);
   const jitter = cv(gaps);
   if (jitter > MAX_CLOSE_JITTER) return undefined;
-  return { connections: closes.length, periodS: gaps.reduce((a, b) => a + b, 0) / gaps.length, jitter, how: `close times from TIME_WAIT timers` };
+  return {
+    connections: closes.length,
+    periodS: gaps.reduce((a, b) => a + b, 0) / gaps.length,
+    jitter,
+    how: `close times from TIME_WAIT timers`,
+  };
 }
 
 /**
@@ -80,17 +93,32 @@ function appearanceRhythm(conns: Connection[], times: number[]): Rhythm | undefi
   const fresh = times.map((at) => conns.filter((x) => !x.inFirstSnapshot && x.firstSeen === at).length);
   const total = fresh.reduce((a, b) => a + b, 0);
   if (total < MIN_CONTACTS) return undefined;
-  const intervals = times.slice(1).map((t, i) => ({ dt: (t - times[i]!) / 1000, fresh: fresh[i + 1]! })).filter((x) => x.dt > 0);
+  const intervals = times
+    .slice(1)
+    .map((t, i) => ({ dt: (t - times[i]!) / 1000, fresh: fresh[i + 1]! }))
+    .filter((x) => x.dt > 0);
   if (intervals.length >= MIN_CONTACTS - 1 && intervals.every((x) => x.fresh > 0)) {
     const rates = intervals.map((x) => x.fresh / x.dt);
     const jitter = cv(rates);
-    if (jitter <= MAX_RATE_JITTER) return { connections: total, periodS: 1 / (rates.reduce((a, b) => a + b, 0) / rates.length), jitter, how: 'new connections per snapshot interval' };
+    if (jitter <= MAX_RATE_JITTER)
+      return {
+        connections: total,
+        periodS: 1 / (rates.reduce((a, b) => a + b, 0) / rates.length),
+        jitter,
+        how: 'new connections per snapshot interval',
+      };
   }
   const contacts = times.filter((_, i) => fresh[i]! > 0);
   if (contacts.length >= MIN_CONTACTS) {
     const gaps = contacts.slice(1).map((t, i) => (t - contacts[i]!) / 1000);
     const jitter = cv(gaps);
-    if (jitter <= MAX_JITTER) return { connections: total, periodS: gaps.reduce((a, b) => a + b, 0) / gaps.length, jitter, how: 'snapshots that showed new connections' };
+    if (jitter <= MAX_JITTER)
+      return {
+        connections: total,
+        periodS: gaps.reduce((a, b) => a + b, 0) / gaps.length,
+        jitter,
+        how: 'snapshots that showed new connections',
+      };
   }
   return undefined;
 }
@@ -100,7 +128,10 @@ function declaredService(ev: EngineEvidence, addr: string, port: number): string
   const a = addr.replace(/^::ffff:/, '');
   for (const o of ev.containers) {
     if (!o.container.networks.some((n) => n.ipAddress === a)) continue;
-    const declared = [...o.container.exposedPorts, ...(imageOf(ev, o)?.exposedPorts ?? [])].some((p) => p.split('/')[0] === String(port)) || o.container.ports.some((p) => p.containerPort === port);
+    const declared =
+      [...o.container.exposedPorts, ...(imageOf(ev, o)?.exposedPorts ?? [])].some(
+        (p) => p.split('/')[0] === String(port),
+      ) || o.container.ports.some((p) => p.containerPort === port);
     if (declared) return o.container.name;
   }
   return undefined;
@@ -150,21 +181,43 @@ export const beaconing: Detector = {
         // asked again. When the peer closes first, few connections leave TIME_WAIT here and appearance is all there is.
         const timedCount = conns.filter((x) => x.closedAt !== undefined).length;
         const timed = timedCount >= MIN_CONTACTS && timedCount * 2 >= conns.length;
-        const r = timed ? closeRhythm(conns) : c.sockets.length >= MIN_CONTACTS ? appearanceRhythm(conns, times) : undefined;
+        const r = timed
+          ? closeRhythm(conns)
+          : c.sockets.length >= MIN_CONTACTS
+            ? appearanceRhythm(conns, times)
+            : undefined;
         if (!r) continue;
         const addr = key.slice(0, key.lastIndexOf(':'));
         const port = Number(key.slice(key.lastIndexOf(':') + 1));
         const service = declaredService(ev, addr, port);
-        const where = service ? `the service ${oneLine(service, 60)} declares` : isPrivate(addr) ? 'an internal endpoint no container here declares' : 'an external endpoint';
-        const closes = conns.map((x) => x.closedAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
+        const where = service
+          ? `the service ${oneLine(service, 60)} declares`
+          : isPrivate(addr)
+            ? 'an internal endpoint no container here declares'
+            : 'an external endpoint';
+        const closes = conns
+          .map((x) => x.closedAt)
+          .filter((t): t is number => t !== undefined)
+          .sort((a, b) => a - b);
         hits.push({
           container: c,
           ref: key,
           summary: `${c.container.name} opened ${r.connections} connections to ${oneLine(key, 80)}, ${where}, about every ${r.periodS < 10 ? r.periodS.toFixed(1) : Math.round(r.periodS)} s (jitter ${(r.jitter * 100).toFixed(0)} %, ${c.sockets.length} snapshot${c.sockets.length === 1 ? '' : 's'}).`,
           evidence: [
-            ref('socket', key, closes.length >= MIN_CONTACTS
-              ? `closed at ${closes.slice(-12).map((t) => new Date(t).toISOString().slice(11, 22)).join(', ')} (${r.how})`
-              : `new connections first seen at ${conns.filter((x) => !x.inFirstSnapshot).map((x) => new Date(x.firstSeen).toISOString().slice(11, 19)).slice(-12).join(', ')} (${r.how})`),
+            ref(
+              'socket',
+              key,
+              closes.length >= MIN_CONTACTS
+                ? `closed at ${closes
+                    .slice(-12)
+                    .map((t) => new Date(t).toISOString().slice(11, 22))
+                    .join(', ')} (${r.how})`
+                : `new connections first seen at ${conns
+                    .filter((x) => !x.inFirstSnapshot)
+                    .map((x) => new Date(x.firstSeen).toISOString().slice(11, 19))
+                    .slice(-12)
+                    .join(', ')} (${r.how})`,
+            ),
           ],
           severity: service ? 'low' : 'medium',
           attack: ['T1071', 'T1571'],

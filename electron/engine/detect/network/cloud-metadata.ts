@@ -24,8 +24,11 @@ export const cloudMetadataAccess: Detector = {
     attack: ['T1552.005'],
     severity: 'medium',
     kind: 'live',
-    dataSources: ['/proc/net/tcp{,6} of the container network namespace, every snapshot (TIME_WAIT rows keep a closed connection for 60 s)', 'socket inode to process map (host /proc/PID/fd)'],
-    goal: 'Find containers that talk to the instance metadata endpoint (169.254.169.254 and its relatives), where a node\'s cloud credentials are served: from a container that is how a web exploit (SSRF) or an implant turns into access to the cloud account.',
+    dataSources: [
+      '/proc/net/tcp{,6} of the container network namespace, every snapshot (TIME_WAIT rows keep a closed connection for 60 s)',
+      'socket inode to process map (host /proc/PID/fd)',
+    ],
+    goal: "Find containers that talk to the instance metadata endpoint (169.254.169.254 and its relatives), where a node's cloud credentials are served: from a container that is how a web exploit (SSRF) or an implant turns into access to the cloud account.",
     blindSpots: [
       'A connection that closed more than about a minute before collection has left TIME_WAIT and is gone; with `--observe` every sample counts.',
       'Requests through a proxy or from the host network namespace on behalf of the container are not attributed to it.',
@@ -36,7 +39,7 @@ export const cloudMetadataAccess: Detector = {
     ],
     response: [
       'Find the owning process and the request that led to it (web server logs for SSRF).',
-      'Treat the node\'s instance credentials as exposed: check the cloud audit log (CloudTrail, Cloud Audit Logs) for their use from elsewhere, and rotate.',
+      "Treat the node's instance credentials as exposed: check the cloud audit log (CloudTrail, Cloud Audit Logs) for their use from elsewhere, and rotate.",
       'Block metadata access from pods (IMDSv2 with hop limit 1, a network policy) and isolate the container.',
     ],
   },
@@ -58,7 +61,13 @@ export const cloudMetadataAccess: Detector = {
             container: c,
             ref: key,
             summary: `${owner ? `${oneLine(owner.comm, 40)} (pid ${owner.pid})` : 'A process'} in ${c.container.name} connected to ${endpoint(s, 'remote')}, the ${what} endpoint (${s.state}).`,
-            evidence: [ref('socket', `${s.protocol} ${endpoint(s, 'local')} -> ${endpoint(s, 'remote')}`, `${s.state} inode ${s.inode}${owner ? `; owner: ${oneLine(owner.cmdline || owner.comm, 300)}` : ''}; from ${snap.source}`)],
+            evidence: [
+              ref(
+                'socket',
+                `${s.protocol} ${endpoint(s, 'local')} -> ${endpoint(s, 'remote')}`,
+                `${s.state} inode ${s.inode}${owner ? `; owner: ${oneLine(owner.cmdline || owner.comm, 300)}` : ''}; from ${snap.source}`,
+              ),
+            ],
             severity: tool ? 'high' : 'medium',
           });
         }

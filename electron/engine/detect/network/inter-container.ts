@@ -28,11 +28,22 @@ export const interContainer: Detector = {
     attack: ['T1021'],
     severity: 'high',
     kind: 'live',
-    dataSources: ['/proc/net/tcp{,6} of each container network namespace', 'container inspect: NetworkSettings.Networks (ids and addresses), NetworkMode'],
-    goal: 'Find connections from one container to another container\'s IP address when they share no Docker network, which means traffic crossed a boundary the network layout was supposed to enforce (host network, routing between bridges, manual veths).',
-    blindSpots: ['Traffic through published ports on the host address is attributed to the host, not to the target container.', 'Containers on other engines or nodes are unknown here; overlay networks are judged only by the network ids inspect shows.'],
-    falsePositives: ['Host-network agents (monitoring, service meshes) that scrape containers by IP. Suppress by image of the connecting container with a reason.'],
-    response: ['Identify both ends and the owning processes; check whether the connecting container was meant to reach the target.', 'Look at the host routing and iptables for the path used; isolate the connecting container.'],
+    dataSources: [
+      '/proc/net/tcp{,6} of each container network namespace',
+      'container inspect: NetworkSettings.Networks (ids and addresses), NetworkMode',
+    ],
+    goal: "Find connections from one container to another container's IP address when they share no Docker network, which means traffic crossed a boundary the network layout was supposed to enforce (host network, routing between bridges, manual veths).",
+    blindSpots: [
+      'Traffic through published ports on the host address is attributed to the host, not to the target container.',
+      'Containers on other engines or nodes are unknown here; overlay networks are judged only by the network ids inspect shows.',
+    ],
+    falsePositives: [
+      'Host-network agents (monitoring, service meshes) that scrape containers by IP. Suppress by image of the connecting container with a reason.',
+    ],
+    response: [
+      'Identify both ends and the owning processes; check whether the connecting container was meant to reach the target.',
+      'Look at the host routing and iptables for the path used; isolate the connecting container.',
+    ],
   },
   detect(ev) {
     const hits: Hit[] = [];
@@ -45,7 +56,8 @@ export const interContainer: Detector = {
       const seen = new Set<string>();
       for (const snap of c.sockets) {
         for (const s of snap.sockets) {
-          if (s.protocol === 'unix' || s.protocol === 'packet' || s.state === 'LISTEN' || isLoopback(s.remoteAddress)) continue;
+          if (s.protocol === 'unix' || s.protocol === 'packet' || s.state === 'LISTEN' || isLoopback(s.remoteAddress))
+            continue;
           const target = byIp.get(s.remoteAddress.replace(/^::ffff:/, ''));
           if (!target || target === c) continue;
           if (target.container.networks.some((n) => mine.has(n.networkId))) continue;
@@ -62,7 +74,13 @@ export const interContainer: Detector = {
             container: c,
             ref: key,
             summary: `${owner ? `${oneLine(owner.comm, 40)} (pid ${owner.pid}) in ` : ''}${c.container.name}${hostNet ? ' (host network)' : ''} connects to container ${target.container.name} at ${endpoint(s, 'remote')}, though they share no network.`,
-            evidence: [ref('socket', `${s.protocol} ${endpoint(s, 'local')} -> ${endpoint(s, 'remote')}`, `${s.state}; target ${target.container.name} on ${oneLine(target.container.networks.map((n) => n.name).join(','), 100)}; source networks: ${hostNet ? 'host' : oneLine(c.container.networks.map((n) => n.name).join(',') || 'none', 100)}`)],
+            evidence: [
+              ref(
+                'socket',
+                `${s.protocol} ${endpoint(s, 'local')} -> ${endpoint(s, 'remote')}`,
+                `${s.state}; target ${target.container.name} on ${oneLine(target.container.networks.map((n) => n.name).join(','), 100)}; source networks: ${hostNet ? 'host' : oneLine(c.container.networks.map((n) => n.name).join(',') || 'none', 100)}`,
+              ),
+            ],
           });
         }
       }

@@ -17,12 +17,16 @@ export const packetSocket: Detector = {
     attack: ['T1040', 'T1557.002'],
     severity: 'medium',
     kind: 'live',
-    dataSources: ['/proc/PID/net/packet of the container network namespace (host side, or through exec when allowed)', 'socket inode to process map (host /proc/PID/fd)', 'container inspect: HostConfig.NetworkMode'],
-    goal: 'Find AF_PACKET sockets held in a container: tcpdump-style sniffers, ARP spoofers and raw-frame implants. Containers that serve or call over TCP and UDP never need one; on the host network a packet socket sees the host\'s own traffic.',
+    dataSources: [
+      '/proc/PID/net/packet of the container network namespace (host side, or through exec when allowed)',
+      'socket inode to process map (host /proc/PID/fd)',
+      'container inspect: HostConfig.NetworkMode',
+    ],
+    goal: "Find AF_PACKET sockets held in a container: tcpdump-style sniffers, ARP spoofers and raw-frame implants. Containers that serve or call over TCP and UDP never need one; on the host network a packet socket sees the host's own traffic.",
     blindSpots: [
       'Only sockets open at collection time: a capture that ran and closed leaves nothing (Falco sees the socket() call).',
       'Raw IP sockets (/proc/net/raw) are not judged: ping and traceroute use them legitimately.',
-      'A container sharing the host network shows the host\'s packet sockets; only those held by the container\'s own processes are reported.',
+      "A container sharing the host network shows the host's packet sockets; only those held by the container's own processes are reported.",
     ],
     falsePositives: [
       'DHCP clients (udhcpc, dhclient) and VRRP daemons (keepalived) open packet sockets by design: reported low with the cause `packet-socket-known`; suppress by image and `ref` (`packet:<program>`).',
@@ -30,7 +34,7 @@ export const packetSocket: Detector = {
     ],
     response: [
       'Identify the owning process and its binary; if unexpected, preserve the container (its executables and memory maps) before anything else.',
-      'Isolate the container: a sniffer on a shared bridge or on the host network reads other workloads\' traffic; rotate credentials that crossed it in clear text.',
+      "Isolate the container: a sniffer on a shared bridge or on the host network reads other workloads' traffic; rotate credentials that crossed it in clear text.",
       'Drop CAP_NET_RAW from the deployment unless the workload truly needs it.',
     ],
   },
@@ -54,8 +58,14 @@ export const packetSocket: Detector = {
             container: c,
             ref: key,
             cause: known ? 'packet-socket-known' : 'packet-socket',
-            summary: `${owner ? `${program} (pid ${owner.pid})` : 'A process'} in ${c.container.name} holds a packet socket (${s.localAddress})${hostNet ? ' on the host network, where it sees the host\'s traffic' : ''}: it can capture or forge whole frames.`,
-            evidence: [ref('socket', `packet inode ${s.inode}`, `${s.localAddress}; owner: ${owner ? oneLine(owner.cmdline || owner.comm, 300) : 'not attributed'}; from ${snap.source}`)],
+            summary: `${owner ? `${program} (pid ${owner.pid})` : 'A process'} in ${c.container.name} holds a packet socket (${s.localAddress})${hostNet ? " on the host network, where it sees the host's traffic" : ''}: it can capture or forge whole frames.`,
+            evidence: [
+              ref(
+                'socket',
+                `packet inode ${s.inode}`,
+                `${s.localAddress}; owner: ${owner ? oneLine(owner.cmdline || owner.comm, 300) : 'not attributed'}; from ${snap.source}`,
+              ),
+            ],
             severity: known ? 'low' : hostNet ? 'high' : 'medium',
           });
         }

@@ -13,11 +13,15 @@ export const reverseShell: Detector = {
     attack: ['T1059.004', 'T1095'],
     severity: 'critical',
     kind: 'live',
-    dataSources: ['host-side process list (cmdline, exe)', 'host /proc/PID/fd 0-2 link targets', '/proc/net/tcp of the container network namespace'],
+    dataSources: [
+      'host-side process list (cmdline, exe)',
+      'host /proc/PID/fd 0-2 link targets',
+      '/proc/net/tcp of the container network namespace',
+    ],
     goal: 'Catch interactive command-and-control from a container: `nc -e`, `bash -i >& /dev/tcp/...`, socat/python/perl socket shells, and any shell whose stdin/stdout is a TCP socket.',
     blindSpots: [
       'Only shells alive at collection time are seen; a one-shot command over a socket that already exited leaves no process (a kernel sensor on dup2/connect is needed).',
-      'Shells tunnelled through an encrypted implant (stdio on a pipe to the implant, not a socket) are seen only through the implant\'s own connections.',
+      "Shells tunnelled through an encrypted implant (stdio on a pipe to the implant, not a socket) are seen only through the implant's own connections.",
       'stdio-on-socket needs host access to /proc; over a remote engine API only command-line patterns are checked.',
     ],
     falsePositives: [
@@ -40,16 +44,35 @@ export const reverseShell: Detector = {
         // A multi-call binary (busybox) runs as its applet: syslogd is not a shell because its exe is busybox.
         const exe = exeBase(p.exe ?? '');
         const name = !exe || exe === 'busybox' || exe === 'toybox' ? p.comm : exe;
-        const isShell = (SHELLS.has(name) && name !== 'busybox') || /^(python[0-9.]*|perl|ruby|php|node|lua)$/.test(name);
+        const isShell =
+          (SHELLS.has(name) && name !== 'busybox') || /^(python[0-9.]*|perl|ruby|php|node|lua)$/.test(name);
         const sock = sockFds.map((i) => socketByInode(c, i)).find((s) => s !== undefined);
         // A daemon whose stdio is a unix socket (syslogd on /dev/log) talks to local peers: only a network socket counts;
         // without socket tables only shells are judged.
         const stdioOnSocket = sock !== undefined || (sockFds.length > 0 && isShell && c.sockets.length === 0);
         if (!pattern && !stdioOnSocket) continue;
-        const remote = sock && sock.state !== 'LISTEN' ? ` connected to ${endpoint(sock, 'remote')}` : sock ? ` listening on ${endpoint(sock, 'local')}` : '';
+        const remote =
+          sock && sock.state !== 'LISTEN'
+            ? ` connected to ${endpoint(sock, 'remote')}`
+            : sock
+              ? ` listening on ${endpoint(sock, 'local')}`
+              : '';
         const why = pattern ? pattern[1] : 'standard input/output are a network socket';
-        const evidence = [ref('process', `pid ${p.pid}`, `${view} view: ${oneLine(cmd, 300)}${p.stdio ? ` | fd0-2: ${p.stdio.join(', ')}` : ''}`)];
-        if (sock) evidence.push(ref('socket', `${sock.protocol} ${endpoint(sock, 'local')} -> ${endpoint(sock, 'remote')}`, `${sock.state} inode ${sock.inode}`));
+        const evidence = [
+          ref(
+            'process',
+            `pid ${p.pid}`,
+            `${view} view: ${oneLine(cmd, 300)}${p.stdio ? ` | fd0-2: ${p.stdio.join(', ')}` : ''}`,
+          ),
+        ];
+        if (sock)
+          evidence.push(
+            ref(
+              'socket',
+              `${sock.protocol} ${endpoint(sock, 'local')} -> ${endpoint(sock, 'remote')}`,
+              `${sock.state} inode ${sock.inode}`,
+            ),
+          );
         hits.push({
           container: c,
           ref: `pid:${p.pid}:${name}`,

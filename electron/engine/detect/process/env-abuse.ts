@@ -18,8 +18,11 @@ export const processEnvAbuse: Detector = {
     attack: ['T1068', 'T1090', 'T1557'],
     severity: 'medium',
     kind: 'live',
-    dataSources: ['/proc/PID/environ of the container processes, read host-side (GLIBC_TUNABLES and the proxy variables only)', 'container inspect: Config.Env'],
-    goal: 'Find processes whose environment the container configuration does not explain: a proxy variable that sends a program\'s traffic through a host of the attacker\'s choosing (interception, or a tunnel out), and GLIBC_TUNABLES, the variable of the Looney Tunables loader exploit (CVE-2023-4911), above all with the malformed value the exploit needs.',
+    dataSources: [
+      '/proc/PID/environ of the container processes, read host-side (GLIBC_TUNABLES and the proxy variables only)',
+      'container inspect: Config.Env',
+    ],
+    goal: "Find processes whose environment the container configuration does not explain: a proxy variable that sends a program's traffic through a host of the attacker's choosing (interception, or a tunnel out), and GLIBC_TUNABLES, the variable of the Looney Tunables loader exploit (CVE-2023-4911), above all with the malformed value the exploit needs.",
     blindSpots: [
       'Only processes alive at collection: the exploit runs a setuid program once and is gone; what stays is the shell or the process that set the variable.',
       'Without host access the environment is not read (top shows no environment).',
@@ -40,7 +43,12 @@ export const processEnvAbuse: Detector = {
     for (const c of ev.containers) {
       const { view, list } = processesOf(c);
       if (view !== 'host') continue;
-      const configured = new Map(c.container.env.map((e) => [e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+      const configured = new Map(
+        c.container.env.map((e) => [
+          e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')),
+          e.slice(e.indexOf('=') + 1),
+        ]),
+      );
       const seen = new Set<string>();
       for (const p of list) {
         const env = p.env ?? {};
@@ -50,7 +58,21 @@ export const processEnvAbuse: Detector = {
           const key = `glibc-tunables:${p.exe ?? p.comm}`;
           if (!seen.has(key)) {
             seen.add(key);
-            hits.push({ container: c, ref: key, cause: bad ? 'glibc-tunables-malformed' : 'glibc-tunables', summary: `${oneLine(p.comm, 40)} (pid ${p.pid}) in ${c.container.name} runs with GLIBC_TUNABLES${bad ? ' shaped like the CVE-2023-4911 exploit (an assignment inside the value)' : ' that the container configuration does not set'}: ${oneLine(tun, 80)}.`, evidence: [ref('process', `pid ${p.pid}`, `GLIBC_TUNABLES=${oneLine(tun, 300)}; ${oneLine(p.cmdline || p.comm, 200)}`)], severity: bad ? 'high' : 'low', attack: ['T1068'] });
+            hits.push({
+              container: c,
+              ref: key,
+              cause: bad ? 'glibc-tunables-malformed' : 'glibc-tunables',
+              summary: `${oneLine(p.comm, 40)} (pid ${p.pid}) in ${c.container.name} runs with GLIBC_TUNABLES${bad ? ' shaped like the CVE-2023-4911 exploit (an assignment inside the value)' : ' that the container configuration does not set'}: ${oneLine(tun, 80)}.`,
+              evidence: [
+                ref(
+                  'process',
+                  `pid ${p.pid}`,
+                  `GLIBC_TUNABLES=${oneLine(tun, 300)}; ${oneLine(p.cmdline || p.comm, 200)}`,
+                ),
+              ],
+              severity: bad ? 'high' : 'low',
+              attack: ['T1068'],
+            });
           }
         }
         for (const v of PROXY_VARS) {
@@ -59,7 +81,16 @@ export const processEnvAbuse: Detector = {
           const key = `proxy:${v}:${p.exe ?? p.comm}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          hits.push({ container: c, ref: key, cause: 'proxy-env', summary: `${oneLine(p.comm, 40)} (pid ${p.pid}) in ${c.container.name} sends its traffic through ${oneLine(value, 120)} (${v}), a proxy the container configuration ${configured.has(v) ? `sets otherwise (${oneLine(configured.get(v)!, 80)})` : 'does not set'}.`, evidence: [ref('process', `pid ${p.pid}`, `${v}=${oneLine(value, 300)}; ${oneLine(p.cmdline || p.comm, 200)}`)], attack: ['T1090', 'T1557'] });
+          hits.push({
+            container: c,
+            ref: key,
+            cause: 'proxy-env',
+            summary: `${oneLine(p.comm, 40)} (pid ${p.pid}) in ${c.container.name} sends its traffic through ${oneLine(value, 120)} (${v}), a proxy the container configuration ${configured.has(v) ? `sets otherwise (${oneLine(configured.get(v)!, 80)})` : 'does not set'}.`,
+            evidence: [
+              ref('process', `pid ${p.pid}`, `${v}=${oneLine(value, 300)}; ${oneLine(p.cmdline || p.comm, 200)}`),
+            ],
+            attack: ['T1090', 'T1557'],
+          });
         }
       }
     }

@@ -17,18 +17,25 @@ const scalarHolds = (op: RuleOperators, v: string | number | boolean): boolean =
   if (op.gte !== undefined && !(n >= op.gte)) return false;
   if (op.lt !== undefined && !(n < op.lt)) return false;
   if (op.lte !== undefined && !(n <= op.lte)) return false;
-  if (op.notGlob !== undefined && (Array.isArray(op.notGlob) ? op.notGlob : [op.notGlob]).some((g) => globMatch(g, s))) return false;
+  if (op.notGlob !== undefined && (Array.isArray(op.notGlob) ? op.notGlob : [op.notGlob]).some((g) => globMatch(g, s)))
+    return false;
   return true;
 };
 
-const hasValueOps = (op: RuleOperators) => Object.entries(op).some(([k, v]) => v !== undefined && k !== 'exists' && k !== 'label');
+const hasValueOps = (op: RuleOperators) =>
+  Object.entries(op).some(([k, v]) => v !== undefined && k !== 'exists' && k !== 'label');
 
 /** Whether one field satisfies one condition. A bare string is a glob, a bare number or boolean an equality. */
 export function conditionHolds(cond: RuleCondition, value: FieldValue): boolean {
-  const op: RuleOperators = typeof cond === 'object' ? cond : typeof cond === 'string' ? { glob: cond } : { equals: cond };
+  const op: RuleOperators =
+    typeof cond === 'object' ? cond : typeof cond === 'string' ? { glob: cond } : { equals: cond };
   const present = value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0);
   if (op.exists !== undefined && op.exists !== present) return false;
-  if (op.label !== undefined && !(value !== undefined && typeof value === 'object' && !Array.isArray(value) && labelMatch(op.label, value))) return false;
+  if (
+    op.label !== undefined &&
+    !(value !== undefined && typeof value === 'object' && !Array.isArray(value) && labelMatch(op.label, value))
+  )
+    return false;
   if (!hasValueOps(op)) return true;
   if (value === undefined) return false;
   if (Array.isArray(value)) return value.some((x) => scalarHolds(op, x));

@@ -5,7 +5,15 @@ import { oneLine } from '../lib/refs.js';
 import { subjects, type FieldValue, type Fields } from './fields.js';
 import { ruleMatches } from './match.js';
 
-const KIND: Record<RuleScope, DetectorMeta['kind']> = { container: 'state', image: 'state', file: 'state', process: 'live', socket: 'live', event: 'event', exec: 'event' };
+const KIND: Record<RuleScope, DetectorMeta['kind']> = {
+  container: 'state',
+  image: 'state',
+  file: 'state',
+  process: 'live',
+  socket: 'live',
+  event: 'event',
+  exec: 'event',
+};
 const DATA: Record<RuleScope, string> = {
   container: 'container inspect (configuration)',
   process: 'process list of each container (host /proc when local, else top or exec)',
@@ -23,7 +31,16 @@ export interface RuleDetector extends Detector {
   line: number;
 }
 
-const show = (v: FieldValue): string => (v === undefined ? '' : Array.isArray(v) ? v.join(' ') : typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}=${x}`).join(' ') : String(v));
+const show = (v: FieldValue): string =>
+  v === undefined
+    ? ''
+    : Array.isArray(v)
+      ? v.join(' ')
+      : typeof v === 'object'
+        ? Object.entries(v)
+            .map(([k, x]) => `${k}=${x}`)
+            .join(' ')
+        : String(v);
 
 /** `{field}` placeholders of the rule's summary, filled with the object's values (one line, bounded). */
 function summarize(rule: DetectionRule, fields: Fields, where: string): string {
@@ -42,7 +59,9 @@ export function ruleDetector(rule: DetectionRule, file: string, line: number): R
     dataSources: [DATA[rule.scope]],
     goal: rule.description,
     blindSpots: rule.blindSpots?.length ? rule.blindSpots : ['Not stated in the rule file.'],
-    falsePositives: rule.falsePositives?.length ? rule.falsePositives : ['Not stated in the rule file; suppress by image, label or `ref` like any detector.'],
+    falsePositives: rule.falsePositives?.length
+      ? rule.falsePositives
+      : ['Not stated in the rule file; suppress by image, label or `ref` like any detector.'],
     response: rule.response,
     source: `${file}:${line}, rule version ${rule.version}`,
   };
@@ -56,7 +75,15 @@ export function ruleDetector(rule: DetectionRule, file: string, line: number): R
       for (const s of subjects(rule.scope, ev)) {
         if (!ruleMatches(rule.match, s.fields)) continue;
         const where = s.container ? `${s.container.container.name}: ${s.evidence.excerpt}` : s.evidence.excerpt;
-        hits.push({ container: s.container, subject: s.subject, at: s.at, ref: s.ref, cause: `rule:${rule.id}`, summary: summarize(rule, s.fields, oneLine(where, 300)), evidence: [s.evidence] });
+        hits.push({
+          container: s.container,
+          subject: s.subject,
+          at: s.at,
+          ref: s.ref,
+          cause: `rule:${rule.id}`,
+          summary: summarize(rule, s.fields, oneLine(where, 300)),
+          evidence: [s.evidence],
+        });
       }
       return hits;
     },

@@ -35,7 +35,10 @@ export function renderRuleFormat(): string[] {
     '',
     '| Scope | Fields |',
     '|---|---|',
-    ...RULE_SCOPES.map((s) => `| ${s} | ${SCOPE_FIELDS[s].map((f) => `\`${f}\``).join(', ')}${s === 'process' ? ', `env.NAME`' : s === 'event' ? ', `attributes.NAME`' : s === 'container' ? ', `labels.NAME`' : ''}${s !== 'container' && s !== 'image' ? '; `container.name`, `container.image`, `container.imageId`, `container.user`, `container.privileged`, `container.networkMode`, `container.labels`, `container.state`' : ''} |`),
+    ...RULE_SCOPES.map(
+      (s) =>
+        `| ${s} | ${SCOPE_FIELDS[s].map((f) => `\`${f}\``).join(', ')}${s === 'process' ? ', `env.NAME`' : s === 'event' ? ', `attributes.NAME`' : s === 'container' ? ', `labels.NAME`' : ''}${s !== 'container' && s !== 'image' ? '; `container.name`, `container.image`, `container.imageId`, `container.user`, `container.privileged`, `container.networkMode`, `container.labels`, `container.state`' : ''} |`,
+    ),
     '',
   ];
 }

@@ -38,17 +38,29 @@ export async function loadRecordedEvidence(src: { evidence?: string; bundle?: st
   } catch (e) {
     throw new AppError('VALIDATION', `${file} is not JSON: ${(e as Error).message}`);
   }
-  const candidate = typeof doc === 'object' && doc !== null && 'evidence' in doc && !('engine' in doc) ? (doc as { evidence: unknown }).evidence : doc;
+  const candidate =
+    typeof doc === 'object' && doc !== null && 'evidence' in doc && !('engine' in doc)
+      ? (doc as { evidence: unknown }).evidence
+      : doc;
   const parsed = EngineEvidenceSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new AppError('VALIDATION', `${file} is not an evidence set: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new AppError(
+      'VALIDATION',
+      `${file} is not an evidence set: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }
 
 /** Runs only the rules over the evidence and says, rule by rule, what each matched (suppressions do not apply). */
-export function testRules(rules: readonly RuleDetector[], evidence: EngineEvidence): { results: RuleTestResult[]; failures: Array<{ detector: string; message: string }> } {
+export function testRules(
+  rules: readonly RuleDetector[],
+  evidence: EngineEvidence,
+): { results: RuleTestResult[]; failures: Array<{ detector: string; message: string }> } {
   const r = runDetectors(evidence, { detectors: rules });
-  return { results: rules.map((rule) => ({ rule, matches: r.findings.filter((f) => f.detector === rule.meta.id) })), failures: r.failures };
+  return {
+    results: rules.map((rule) => ({ rule, matches: r.findings.filter((f) => f.detector === rule.meta.id) })),
+    failures: r.failures,
+  };
 }

@@ -29,27 +29,41 @@ export interface DecodedFrame {
 export function decodeBundleFrame(log: string, maxBytes: number): DecodedFrame {
   const lines = log.split(/\r?\n/);
   const start = lines.findIndex((l) => l.startsWith(`${BEGIN} `));
-  if (start < 0) throw new AppError('NOT_FOUND', 'the collector log holds no bundle (it failed before writing one, or the log was rotated away)');
+  if (start < 0)
+    throw new AppError(
+      'NOT_FOUND',
+      'the collector log holds no bundle (it failed before writing one, or the log was rotated away)',
+    );
   const head = /^STOWAWAY-BUNDLE-BEGIN v1 size=(\d+) sha256=([0-9a-f]{64})$/.exec(lines[start]!.trim());
   if (!head) throw new AppError('VALIDATION', 'the bundle header in the collector log is malformed');
   const size = Number(head[1]);
   const sha = head[2]!;
-  if (size > maxBytes) throw new AppError('VALIDATION', `the bundle announces ${size} bytes, over the ${maxBytes}-byte limit`);
+  if (size > maxBytes)
+    throw new AppError('VALIDATION', `the bundle announces ${size} bytes, over the ${maxBytes}-byte limit`);
   const parts: string[] = [];
   let ended = false;
   for (const raw of lines.slice(start + 1)) {
     const l = raw.trim();
     if (l.startsWith(`${END} `)) {
-      if (l !== `${END} sha256=${sha}`) throw new AppError('VALIDATION', 'the bundle trailer does not match its header');
+      if (l !== `${END} sha256=${sha}`)
+        throw new AppError('VALIDATION', 'the bundle trailer does not match its header');
       ended = true;
       break;
     }
     // Other output (stderr, runtime messages) may interleave; base64 lines are the only ones that count.
     if (/^[A-Za-z0-9+/]+={0,2}$/.test(l)) parts.push(l);
   }
-  if (!ended) throw new AppError('VALIDATION', 'the bundle in the collector log is cut off (no trailer): the log may have been rotated or truncated');
+  if (!ended)
+    throw new AppError(
+      'VALIDATION',
+      'the bundle in the collector log is cut off (no trailer): the log may have been rotated or truncated',
+    );
   const bytes = Buffer.from(parts.join(''), 'base64');
   const got = createHash('sha256').update(bytes).digest('hex');
-  if (bytes.length !== size || got !== sha) throw new AppError('VALIDATION', `the bundle from the collector log does not match its header (${bytes.length} of ${size} bytes, sha256 ${got.slice(0, 12)}… instead of ${sha.slice(0, 12)}…)`);
+  if (bytes.length !== size || got !== sha)
+    throw new AppError(
+      'VALIDATION',
+      `the bundle from the collector log does not match its header (${bytes.length} of ${size} bytes, sha256 ${got.slice(0, 12)}… instead of ${sha.slice(0, 12)}…)`,
+    );
   return { bytes, sha256: sha };
 }

@@ -10,7 +10,10 @@ import { createHash } from 'node:crypto';
 export const COLLECTOR_CONTAINER = 'collector';
 export const RUN_LABEL = 'stowaway.io/collect-run';
 export const NODE_ANNOTATION = 'stowaway.io/node';
-export const MANAGED_BY = { 'app.kubernetes.io/name': 'stowaway-collector', 'app.kubernetes.io/managed-by': 'stowaway' };
+export const MANAGED_BY = {
+  'app.kubernetes.io/name': 'stowaway-collector',
+  'app.kubernetes.io/managed-by': 'stowaway',
+};
 
 export interface CollectPlanInput {
   runId: string;
@@ -32,7 +35,12 @@ export interface CollectPlan {
 
 /** DNS-1123 label: lower case alphanumerics and '-', at most 63 characters; a hash keeps distinct nodes distinct. */
 export function jobNameFor(node: string): string {
-  const base = node.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'node';
+  const base =
+    node
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'node';
   const h = createHash('sha256').update(node).digest('hex').slice(0, 6);
   return `collect-${base}-${h}`.replace(/-{2,}/g, '-');
 }
@@ -86,7 +94,17 @@ export function collectPlan(p: CollectPlanInput): CollectPlan {
                   image: p.image,
                   imagePullPolicy: 'IfNotPresent',
                   // Kubernetes expands $(NODE_NAME) from the env below, so each bundle names the node it came from.
-                  args: ['collect', '--out', '-', '--since', p.since, '--host', `unix://${socket}`, '--engine-name', '$(NODE_NAME)'],
+                  args: [
+                    'collect',
+                    '--out',
+                    '-',
+                    '--since',
+                    p.since,
+                    '--host',
+                    `unix://${socket}`,
+                    '--engine-name',
+                    '$(NODE_NAME)',
+                  ],
                   env: [
                     { name: 'STOWAWAY_DATA_DIR', value: '/tmp/stowaway' },
                     { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },

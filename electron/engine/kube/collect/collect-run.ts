@@ -65,9 +65,16 @@ export async function listNodes(kc: KubeConfig, selector?: string): Promise<stri
 export const newRunId = () => randomBytes(4).toString('hex');
 
 /** The manifests a run would create, for `--dry-run` and for review. */
-export async function planCollection(kc: KubeConfig, o: Pick<KubeCollectOptions, 'image' | 'since' | 'nodeSelector'> & { runId?: string }): Promise<CollectPlan> {
+export async function planCollection(
+  kc: KubeConfig,
+  o: Pick<KubeCollectOptions, 'image' | 'since' | 'nodeSelector'> & { runId?: string },
+): Promise<CollectPlan> {
   const nodes = await listNodes(kc, o.nodeSelector);
-  if (!nodes.length) throw new AppError('NOT_FOUND', `no node matches${o.nodeSelector ? ` the selector "${clip(o.nodeSelector, 100)}"` : ''}`);
+  if (!nodes.length)
+    throw new AppError(
+      'NOT_FOUND',
+      `no node matches${o.nodeSelector ? ` the selector "${clip(o.nodeSelector, 100)}"` : ''}`,
+    );
   return collectPlan({ runId: o.runId ?? newRunId(), nodes, image: o.image, since: o.since, deadlineSeconds: 600 });
 }
 
@@ -83,7 +90,12 @@ export async function runKubeCollection(kc: KubeConfig, o: KubeCollectOptions): 
   const plan = await planCollection(kc, { ...o, runId });
   const ns = namespaceFor(runId);
   const startedAt = new Date().toISOString();
-  const outcomes = new Map<string, NodeOutcome>(plan.jobs.map(({ node, job }) => [jobName(job), { node, job: jobName(job), status: 'failed', error: 'not finished' }]));
+  const outcomes = new Map<string, NodeOutcome>(
+    plan.jobs.map(({ node, job }) => [
+      jobName(job),
+      { node, job: jobName(job), status: 'failed', error: 'not finished' },
+    ]),
+  );
   const cleanup: string[] = [];
   const total = plan.jobs.length;
   let done = 0;
@@ -105,14 +117,18 @@ export async function runKubeCollection(kc: KubeConfig, o: KubeCollectOptions): 
     const pending = new Set(outcomes.keys());
     while (pending.size && Date.now() < deadline) {
       abortIfAsked(o.signal);
-      const jobs = await batch.listNamespacedJob({ namespace: ns, labelSelector: `${RUN_LABEL}=${runId}` }).catch((e: unknown) => {
-        throw apiError(e, 'list', 'jobs');
-      });
+      const jobs = await batch
+        .listNamespacedJob({ namespace: ns, labelSelector: `${RUN_LABEL}=${runId}` })
+        .catch((e: unknown) => {
+          throw apiError(e, 'list', 'jobs');
+        });
       for (const j of jobs.items ?? []) {
         const name = j.metadata?.name ?? '';
         if (!pending.has(name)) continue;
         const succeeded = (j.status?.succeeded ?? 0) > 0;
-        const failed = (j.status?.failed ?? 0) > 0 || (j.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
+        const failed =
+          (j.status?.failed ?? 0) > 0 ||
+          (j.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
         if (!succeeded && !failed) continue;
         pending.delete(name);
         const outcome = outcomes.get(name)!;
@@ -126,21 +142,46 @@ export async function runKubeCollection(kc: KubeConfig, o: KubeCollectOptions): 
     // Cleanup runs even after an abort: the signal must not cut it short.
     await removeRun(core, batch, ns, runId, cleanup);
   }
-  const result: KubeCollectResult = { context: kc.getCurrentContext(), runId, namespace: ns, startedAt, finishedAt: new Date().toISOString(), nodes: [...outcomes.values()], cleanup };
+  const result: KubeCollectResult = {
+    context: kc.getCurrentContext(),
+    runId,
+    namespace: ns,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    nodes: [...outcomes.values()],
+    cleanup,
+  };
   writeFileSync(path.join(o.outDir, 'collection.json'), `${JSON.stringify(result, null, 2)}\n`, { mode: 0o644 });
   return result;
 }
 
-async function fetchBundle(core: import('@kubernetes/client-node').CoreV1Api, ns: string, job: string, node: string, o: KubeCollectOptions, succeeded: boolean): Promise<Partial<NodeOutcome>> {
+async function fetchBundle(
+  core: import('@kubernetes/client-node').CoreV1Api,
+  ns: string,
+  job: string,
+  node: string,
+  o: KubeCollectOptions,
+  succeeded: boolean,
+): Promise<Partial<NodeOutcome>> {
   try {
-    const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: `stowaway.io/job=${job}` }).catch((e: unknown) => {
-      throw apiError(e, 'list', 'pods');
-    });
+    const pods = await core
+      .listNamespacedPod({ namespace: ns, labelSelector: `stowaway.io/job=${job}` })
+      .catch((e: unknown) => {
+        throw apiError(e, 'list', 'pods');
+      });
     const pod = pods.items?.[0]?.metadata?.name;
-    if (!pod) return { status: 'failed', error: succeeded ? 'the job succeeded but its pod is gone' : 'the job failed before its pod started (image pull, scheduling or admission)' };
-    const log = await core.readNamespacedPodLog({ name: pod, namespace: ns, container: COLLECTOR_CONTAINER }).catch((e: unknown) => {
-      throw apiError(e, 'get', 'pods/log');
-    });
+    if (!pod)
+      return {
+        status: 'failed',
+        error: succeeded
+          ? 'the job succeeded but its pod is gone'
+          : 'the job failed before its pod started (image pull, scheduling or admission)',
+      };
+    const log = await core
+      .readNamespacedPodLog({ name: pod, namespace: ns, container: COLLECTOR_CONTAINER })
+      .catch((e: unknown) => {
+        throw apiError(e, 'get', 'pods/log');
+      });
     const text = typeof log === 'string' ? log : String(log);
     if (!succeeded) return { status: 'failed', error: `the collector failed: ${clip(lastLines(text), 600)}` };
     const frame = decodeBundleFrame(text, o.maxBundleBytes ?? 512 * 1024 * 1024);
@@ -154,26 +195,41 @@ async function fetchBundle(core: import('@kubernetes/client-node').CoreV1Api, ns
   }
 }
 
-async function removeRun(core: import('@kubernetes/client-node').CoreV1Api, batch: import('@kubernetes/client-node').BatchV1Api, ns: string, runId: string, problems: string[]): Promise<void> {
+async function removeRun(
+  core: import('@kubernetes/client-node').CoreV1Api,
+  batch: import('@kubernetes/client-node').BatchV1Api,
+  ns: string,
+  runId: string,
+  problems: string[],
+): Promise<void> {
   try {
     const jobs = await batch.listNamespacedJob({ namespace: ns, labelSelector: `${RUN_LABEL}=${runId}` });
     for (const j of jobs.items ?? []) {
       if (!j.metadata?.name) continue;
       // Background propagation removes each Job's pod too.
-      await batch.deleteNamespacedJob({ name: j.metadata.name, namespace: ns, propagationPolicy: 'Background' }).catch((e: unknown) => {
-        if (statusOf(e) !== 404) problems.push(`job ${j.metadata!.name}: ${apiError(e, 'delete', 'jobs').message}`);
-      });
+      await batch
+        .deleteNamespacedJob({ name: j.metadata.name, namespace: ns, propagationPolicy: 'Background' })
+        .catch((e: unknown) => {
+          if (statusOf(e) !== 404) problems.push(`job ${j.metadata!.name}: ${apiError(e, 'delete', 'jobs').message}`);
+        });
     }
   } catch (e) {
     if (statusOf(e) !== 404) problems.push(`listing jobs to remove: ${apiError(e, 'list', 'jobs').message}`);
   }
   await core.deleteNamespace({ name: ns, propagationPolicy: 'Background' }).catch((e: unknown) => {
-    if (statusOf(e) !== 404) problems.push(`namespace ${ns}: ${apiError(e, 'delete', 'namespaces').message} (remove it with: kubectl delete namespace ${ns})`);
+    if (statusOf(e) !== 404)
+      problems.push(
+        `namespace ${ns}: ${apiError(e, 'delete', 'namespaces').message} (remove it with: kubectl delete namespace ${ns})`,
+      );
   });
 }
 
 const jobName = (job: Record<string, unknown>) => String((job.metadata as { name: string }).name);
-const safeFileName = (node: string) => node.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 120) || 'node';
+const safeFileName = (node: string) =>
+  node
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 120) || 'node';
 const lastLines = (t: string) => t.trim().split('\n').slice(-5).join(' | ');
 
 function statusOf(e: unknown): number | undefined {
@@ -185,11 +241,22 @@ function statusOf(e: unknown): number | undefined {
 function apiError(e: unknown, verb: string, resource: string): AppError {
   if (e instanceof AppError) return e;
   const code = statusOf(e);
-  if (code === 403) return new AppError('PERMISSION_DENIED', `the API server refused to ${verb} ${resource} (RBAC 403); see the README for the ClusterRole collection needs`);
-  if (code === 401) return new AppError('PERMISSION_DENIED', `the API server did not accept the context's credentials (401) to ${verb} ${resource}`);
+  if (code === 403)
+    return new AppError(
+      'PERMISSION_DENIED',
+      `the API server refused to ${verb} ${resource} (RBAC 403); see the README for the ClusterRole collection needs`,
+    );
+  if (code === 401)
+    return new AppError(
+      'PERMISSION_DENIED',
+      `the API server did not accept the context's credentials (401) to ${verb} ${resource}`,
+    );
   const body = (e as { body?: unknown })?.body;
   const message = typeof body === 'string' ? (safeJson(body)?.message ?? body) : (e as Error)?.message;
-  return new AppError('ENGINE_ERROR', `${verb} ${resource} failed${code ? ` (HTTP ${code})` : ''}: ${clip(String(message ?? 'unknown error'), 300)}`);
+  return new AppError(
+    'ENGINE_ERROR',
+    `${verb} ${resource} failed${code ? ` (HTTP ${code})` : ''}: ${clip(String(message ?? 'unknown error'), 300)}`,
+  );
 }
 
 function safeJson(s: string): { message?: string } | undefined {
@@ -201,15 +268,20 @@ function safeJson(s: string): { message?: string } | undefined {
 }
 
 function abortIfAsked(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new AppError('CANCELLED', 'collection interrupted; the jobs and the namespace are being removed');
+  if (signal?.aborted)
+    throw new AppError('CANCELLED', 'collection interrupted; the jobs and the namespace are being removed');
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

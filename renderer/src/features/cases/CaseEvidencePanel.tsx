@@ -14,7 +14,10 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
   const [containerId, setContainerId] = useState<string>();
   const withEvidence = (containersQ.data ?? []).filter((c) => c.hasEvidence);
   const selected = containerId ?? withEvidence[0]?.id;
-  const evQ = useQuery(selected ? () => api.call('cases.containerEvidence', { caseId, containerId: selected }) : undefined, [caseId, selected]);
+  const evQ = useQuery(
+    selected ? () => api.call('cases.containerEvidence', { caseId, containerId: selected }) : undefined,
+    [caseId, selected],
+  );
   if (containersQ.error) return <ErrorState error={containersQ.error} onRetry={containersQ.reload} />;
   if (!containersQ.data) return <Loading what="containers of the case" />;
   if (withEvidence.length === 0) return null;
@@ -28,16 +31,27 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
         <label className="muted small" htmlFor="cv-ev-container">
           Container
         </label>
-        <select id="cv-ev-container" value={selected} onChange={(e) => setContainerId(e.target.value)} data-testid="case-evidence-container">
+        <select
+          id="cv-ev-container"
+          value={selected}
+          onChange={(e) => setContainerId(e.target.value)}
+          data-testid="case-evidence-container"
+        >
           {withEvidence.map((c) => (
             <option key={c.id} value={c.id}>
               {shown(c.name, 120)} · {shown(c.image, 120)} · {shown(c.state, 32)}
             </option>
           ))}
         </select>
-        {ev ? <span className="muted small">read via {ev.access === 'host' ? 'host-side files' : 'the Engine API'}</span> : null}
+        {ev ? (
+          <span className="muted small">read via {ev.access === 'host' ? 'host-side files' : 'the Engine API'}</span>
+        ) : null}
       </div>
-      {evQ.error ? <ErrorState error={evQ.error} onRetry={evQ.reload} /> : !ev ? <Loading what="evidence" /> : (
+      {evQ.error ? (
+        <ErrorState error={evQ.error} onRetry={evQ.reload} />
+      ) : !ev ? (
+        <Loading what="evidence" />
+      ) : (
         <div className="cv-evgrid">
           <div>
             <h4>Processes ({procs?.view ?? 'none'} view)</h4>
@@ -82,7 +96,8 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
             <ul className="cv-files mono">
               {ev.files.slice(0, 300).map((f) => (
                 <li key={`${f.kind}${f.path}`}>
-                  {f.kind === 'added' ? 'A' : f.kind === 'deleted' ? 'D' : 'C'} {shown(f.path, 1024)} {f.flags.length ? <span className="cv-bad">[{f.flags.join(', ')}]</span> : null}
+                  {f.kind === 'added' ? 'A' : f.kind === 'deleted' ? 'D' : 'C'} {shown(f.path, 1024)}{' '}
+                  {f.flags.length ? <span className="cv-bad">[{f.flags.join(', ')}]</span> : null}
                 </li>
               ))}
             </ul>
@@ -90,7 +105,10 @@ export function CaseEvidencePanel({ caseId }: { caseId: string }) {
             <ul className="cv-files mono">
               {ev.fileContents.map((f) => (
                 <li key={f.path} title={f.sha256}>
-                  {shown(f.path, 1024)} · {f.size} bytes · sha256 {f.sha256.slice(0, 16)}…{f.imageSha256 && f.imageSha256 !== f.sha256 ? <span className="cv-bad"> differs from image</span> : null}
+                  {shown(f.path, 1024)} · {f.size} bytes · sha256 {f.sha256.slice(0, 16)}…
+                  {f.imageSha256 && f.imageSha256 !== f.sha256 ? (
+                    <span className="cv-bad"> differs from image</span>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -31,7 +31,13 @@ export function CaseHeader(p: Props) {
         <label className="muted small" htmlFor="cv-picker">
           Case
         </label>
-        <select id="cv-picker" data-testid="case-picker" value={c?.id ?? ''} onChange={(e) => e.target.value && p.onOpen(e.target.value)} disabled={p.busy}>
+        <select
+          id="cv-picker"
+          data-testid="case-picker"
+          value={c?.id ?? ''}
+          onChange={(e) => e.target.value && p.onOpen(e.target.value)}
+          disabled={p.busy}
+        >
           {!c ? <option value="">No case open</option> : null}
           {p.cases.map((x) => (
             <option key={x.id} value={x.id}>
@@ -41,7 +47,14 @@ export function CaseHeader(p: Props) {
           ))}
         </select>
         <form className="cv-inline" onSubmit={(e) => submit(e, () => (p.onCreate(name), setName('')))}>
-          <input aria-label="New case name" placeholder="New case name" value={name} maxLength={256} onChange={(e) => setName(e.target.value)} data-testid="case-new-name" />
+          <input
+            aria-label="New case name"
+            placeholder="New case name"
+            value={name}
+            maxLength={256}
+            onChange={(e) => setName(e.target.value)}
+            data-testid="case-new-name"
+          />
           <button type="submit" disabled={!name.trim() || p.busy} data-testid="case-create">
             Create
           </button>
@@ -55,17 +68,36 @@ export function CaseHeader(p: Props) {
             </h2>
           ) : (
             <form className="cv-inline" onSubmit={(e) => submit(e, () => (p.onRename(rename), setRename(undefined)))}>
-              <input aria-label="Case name" value={rename} maxLength={256} autoFocus onChange={(e) => setRename(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setRename(undefined)} />
+              <input
+                aria-label="Case name"
+                value={rename}
+                maxLength={256}
+                autoFocus
+                onChange={(e) => setRename(e.target.value)}
+                onKeyDown={(e) => e.key === 'Escape' && setRename(undefined)}
+              />
               <button type="submit" disabled={!rename.trim()}>
                 Save
               </button>
             </form>
           )}
           <span className={`cv-status cv-${c.status}`}>{c.status}</span>
-          {c.readOnly ? <span className="cv-status" title={shown(c.source, 1024)}>read-only bundle</span> : null}
+          {c.readOnly ? (
+            <span className="cv-status" title={shown(c.source, 1024)}>
+              read-only bundle
+            </span>
+          ) : null}
           {c.bundleSignature ? (
-            <span className={`cv-status cv-sig-${c.bundleSignature.status}`} title={shown(c.bundleSignature.summary, 1024)} data-testid="case-bundle-signature">
-              {c.bundleSignature.status === 'verified' ? `signed ${c.bundleSignature.fingerprint?.slice(0, 22) ?? ''}…` : c.bundleSignature.status === 'invalid' ? 'signature does NOT verify' : 'unsigned bundle'}
+            <span
+              className={`cv-status cv-sig-${c.bundleSignature.status}`}
+              title={shown(c.bundleSignature.summary, 1024)}
+              data-testid="case-bundle-signature"
+            >
+              {c.bundleSignature.status === 'verified'
+                ? `signed ${c.bundleSignature.fingerprint?.slice(0, 22) ?? ''}…`
+                : c.bundleSignature.status === 'invalid'
+                  ? 'signature does NOT verify'
+                  : 'unsigned bundle'}
             </span>
           ) : null}
           <span className="muted small mono">{c.id.slice(0, 8)}</span>
@@ -90,11 +122,25 @@ export function CaseHeader(p: Props) {
         </div>
       ) : null}
       <div className="cv-row">
-        <button type="button" className="primary" onClick={p.onAddScan} disabled={!c || c.readOnly || c.status !== 'open' || !p.engineId || p.busy} data-testid="case-add-scan" title="Record the selected engine's latest scan and its evidence in this case">
+        <button
+          type="button"
+          className="primary"
+          onClick={p.onAddScan}
+          disabled={!c || c.readOnly || c.status !== 'open' || !p.engineId || p.busy}
+          data-testid="case-add-scan"
+          title="Record the selected engine's latest scan and its evidence in this case"
+        >
           Record latest scan
         </button>
         <form className="cv-inline" onSubmit={(e) => submit(e, () => p.onImport(bundle))}>
-          <input className="cv-path" aria-label="Bundle file path" placeholder="/path/to/evidence.tar.gz (from stowaway collect)" value={bundle} onChange={(e) => setBundle(e.target.value)} data-testid="case-bundle-path" />
+          <input
+            className="cv-path"
+            aria-label="Bundle file path"
+            placeholder="/path/to/evidence.tar.gz (from stowaway collect)"
+            value={bundle}
+            onChange={(e) => setBundle(e.target.value)}
+            data-testid="case-bundle-path"
+          />
           <button type="submit" disabled={!bundle.trim() || p.busy}>
             Open bundle
           </button>

@@ -83,13 +83,30 @@ export function CaseView() {
         onCreate={(name) => void act(`Created case ${name}`, () => api.call('cases.create', { name }))}
         onOpen={(id) => void act('Switched case', () => api.call('cases.open', { caseId: id }))}
         onRename={(name) => caseId && void act('Renamed', () => api.call('cases.rename', { caseId, name }))}
-        onStatus={(s) => caseId && void act(`Case ${s === 'close' ? 'closed' : s === 'reopen' ? 'reopened' : 'archived'}`, () => api.call(`cases.${s}`, { caseId }))}
-        onAddScan={() => caseId && wb.engineId && void act('Recorded the latest scan', () => api.call('cases.addScan', { caseId, engineId: wb.engineId! }))}
+        onStatus={(s) =>
+          caseId &&
+          void act(`Case ${s === 'close' ? 'closed' : s === 'reopen' ? 'reopened' : 'archived'}`, () =>
+            api.call(`cases.${s}`, { caseId }),
+          )
+        }
+        onAddScan={() =>
+          caseId &&
+          wb.engineId &&
+          void act('Recorded the latest scan', () => api.call('cases.addScan', { caseId, engineId: wb.engineId! }))
+        }
         onImport={(path) => void act('Opened the bundle as a read-only case', () => api.call('bundles.open', { path }))}
       />
-      {error ? <ErrorState error={error} /> : message ? <div className="muted small" role="status">{message}</div> : null}
+      {error ? (
+        <ErrorState error={error} />
+      ) : message ? (
+        <div className="muted small" role="status">
+          {message}
+        </div>
+      ) : null}
       {!current ? (
-        <Empty title="No case open">Create a case to keep findings, notes, evidence and a custody log together, or open an offline bundle.</Empty>
+        <Empty title="No case open">
+          Create a case to keep findings, notes, evidence and a custody log together, or open an offline bundle.
+        </Empty>
       ) : detailQ.error ? (
         <ErrorState error={detailQ.error} onRetry={detailQ.reload} />
       ) : !d ? (
@@ -124,7 +141,15 @@ export function CaseView() {
                       aria-label={`Triage state of ${f.title}`}
                       value={f.state}
                       disabled={!editable || busy}
-                      onChange={(e) => void act('Triage saved', () => api.call('findings.setState', { caseId: current.id, findingId: f.id, state: e.target.value as TriageState }))}
+                      onChange={(e) =>
+                        void act('Triage saved', () =>
+                          api.call('findings.setState', {
+                            caseId: current.id,
+                            findingId: f.id,
+                            state: e.target.value as TriageState,
+                          }),
+                        )
+                      }
                     >
                       {TRIAGE.map((s) => (
                         <option key={s} value={s}>
@@ -140,26 +165,48 @@ export function CaseView() {
           <NotesPanel
             notes={d.notes}
             disabled={!editable}
-            onAdd={async (markdown) => (await act('Note added', () => api.call('notes.add', { caseId: current.id, markdown }))) !== undefined}
-            onEdit={async (noteId, markdown) => (await act('Note edited: saved as a new version', () => api.call('notes.edit', { caseId: current.id, noteId, markdown }))) !== undefined}
+            onAdd={async (markdown) =>
+              (await act('Note added', () => api.call('notes.add', { caseId: current.id, markdown }))) !== undefined
+            }
+            onEdit={async (noteId, markdown) =>
+              (await act('Note edited: saved as a new version', () =>
+                api.call('notes.edit', { caseId: current.id, noteId, markdown }),
+              )) !== undefined
+            }
           />
           <AllowlistPanel
             entries={d.suppressions}
             disabled={!editable || busy}
             onAdd={async (a) =>
               (await act('Allowlist entry added: it applies to the next scan', () =>
-                api.call('suppressions.add', { caseId: current.id, suppression: { id: a.id, reason: a.reason, detectors: a.detectors, match: { container: a.container } } }),
+                api.call('suppressions.add', {
+                  caseId: current.id,
+                  suppression: {
+                    id: a.id,
+                    reason: a.reason,
+                    detectors: a.detectors,
+                    match: { container: a.container },
+                  },
+                }),
               )) !== undefined
             }
           />
           <CaseEvidencePanel key={`${current.id}-${current.scanCount}`} caseId={current.id} />
-          <ReportPanel generate={(format: ReportFormat) => act(`${format} report generated`, () => api.call('reports.generate', { caseId: current.id, format }))} />
+          <ReportPanel
+            generate={(format: ReportFormat) =>
+              act(`${format} report generated`, () => api.call('reports.generate', { caseId: current.id, format }))
+            }
+          />
           <CustodyPanel
             entries={d.custody}
             evidenceCount={d.evidence.length}
             verify={verify}
             busy={busy}
-            onVerify={() => void act('Verified', () => api.call('evidence.verify', { caseId: current.id })).then((r) => r && setVerify(r))}
+            onVerify={() =>
+              void act('Verified', () => api.call('evidence.verify', { caseId: current.id })).then(
+                (r) => r && setVerify(r),
+              )
+            }
           />
         </div>
       )}

@@ -3,7 +3,19 @@ import type { VerifyResult } from '../../../../shared/api/cases.js';
 import { shown } from '../../lib/visible-text.js';
 
 /** The append-only custody log, newest first, and evidence verification. */
-export function CustodyPanel({ entries, evidenceCount, verify, onVerify, busy }: { entries: CustodyEntry[]; evidenceCount: number; verify: VerifyResult | undefined; onVerify(): void; busy: boolean }) {
+export function CustodyPanel({
+  entries,
+  evidenceCount,
+  verify,
+  onVerify,
+  busy,
+}: {
+  entries: CustodyEntry[];
+  evidenceCount: number;
+  verify: VerifyResult | undefined;
+  onVerify(): void;
+  busy: boolean;
+}) {
   return (
     <section className="cv-panel cv-wide" aria-label="Custody log" data-testid="custody-log">
       <h3>Evidence and custody</h3>
@@ -14,7 +26,9 @@ export function CustodyPanel({ entries, evidenceCount, verify, onVerify, busy }:
         </button>
         {verify ? (
           <span className={verify.ok ? 'cv-ok' : 'cv-bad'} data-testid="case-verify-result" role="status">
-            {verify.ok ? `All ${verify.checked} hashes match; custody chain intact` : `${verify.problems.length} problem(s): ${verify.problems.map((p) => p.detail).join('; ')}`}
+            {verify.ok
+              ? `All ${verify.checked} hashes match; custody chain intact`
+              : `${verify.problems.length} problem(s): ${verify.problems.map((p) => p.detail).join('; ')}`}
           </span>
         ) : null}
       </div>

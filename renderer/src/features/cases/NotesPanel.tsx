@@ -41,7 +41,9 @@ export function NotesPanel({
             <div className="muted small">
               {stamp(n)}
               {n.findingId ? ` · finding ${n.findingId}` : ''}
-              {earlier.length ? ` · edited (${earlier.length} earlier ${earlier.length === 1 ? 'version' : 'versions'})` : ''}
+              {earlier.length
+                ? ` · edited (${earlier.length} earlier ${earlier.length === 1 ? 'version' : 'versions'})`
+                : ''}
             </div>
             {editing?.id === n.id ? (
               <>
@@ -56,7 +58,12 @@ export function NotesPanel({
                     if (e.key === 'Escape') setEditing(undefined);
                   }}
                 />
-                <button type="button" onClick={() => void save()} disabled={!editing.text.trim() || editing.text === n.markdown} data-testid="case-note-save">
+                <button
+                  type="button"
+                  onClick={() => void save()}
+                  disabled={!editing.text.trim() || editing.text === n.markdown}
+                  data-testid="case-note-save"
+                >
                   Save as new version
                 </button>
                 <button type="button" onClick={() => setEditing(undefined)}>
@@ -65,8 +72,17 @@ export function NotesPanel({
               </>
             ) : (
               <>
-                <pre className="cv-note" data-testid="case-note-text">{n.markdown}</pre>
-                <button type="button" className="small" disabled={disabled} onClick={() => setEditing({ id: n.id, text: n.markdown })} data-testid="case-note-edit" aria-label={`Edit note of ${stamp(n)}`}>
+                <pre className="cv-note" data-testid="case-note-text">
+                  {n.markdown}
+                </pre>
+                <button
+                  type="button"
+                  className="small"
+                  disabled={disabled}
+                  onClick={() => setEditing({ id: n.id, text: n.markdown })}
+                  data-testid="case-note-edit"
+                  aria-label={`Edit note of ${stamp(n)}`}
+                >
                   Edit
                 </button>
               </>

@@ -2,7 +2,13 @@ import { useState } from 'react';
 import { REPORT_FORMATS, type ReportFormat, type ReportOutput } from '../../../../shared/api/cases.js';
 import { downloadReport } from './download.js';
 
-const LABEL: Record<ReportFormat, string> = { html: 'HTML', pdf: 'PDF', json: 'JSON', md: 'Markdown', navigator: 'ATT&CK Navigator' };
+const LABEL: Record<ReportFormat, string> = {
+  html: 'HTML',
+  pdf: 'PDF',
+  json: 'JSON',
+  md: 'Markdown',
+  navigator: 'ATT&CK Navigator',
+};
 
 /**
  * Report preview and export. HTML previews in an iframe with an empty sandbox (no scripts, no forms, no
@@ -24,7 +30,12 @@ export function ReportPanel({ generate }: { generate(format: ReportFormat): Prom
     <section className="cv-panel cv-report" aria-label="Report">
       <h3>Report</h3>
       <div className="cv-row">
-        <select aria-label="Report format" value={format} onChange={(e) => setFormat(e.target.value as ReportFormat)} data-testid="report-format">
+        <select
+          aria-label="Report format"
+          value={format}
+          onChange={(e) => setFormat(e.target.value as ReportFormat)}
+          data-testid="report-format"
+        >
           {REPORT_FORMATS.map((f) => (
             <option key={f} value={f}>
               {LABEL[f]}
@@ -44,10 +55,18 @@ export function ReportPanel({ generate }: { generate(format: ReportFormat): Prom
         ) : null}
       </div>
       {report?.format === 'html' && report.text !== undefined ? (
-        <iframe className="cv-preview" title="Report preview" sandbox="" srcDoc={report.text} data-testid="report-frame" />
+        <iframe
+          className="cv-preview"
+          title="Report preview"
+          sandbox=""
+          srcDoc={report.text}
+          data-testid="report-frame"
+        />
       ) : report?.text !== undefined ? (
         <pre className="cv-preview cv-text" data-testid="report-text">
-          {report.text.length > 400_000 ? `${report.text.slice(0, 400_000)}\n… (preview cut; Export has everything)` : report.text}
+          {report.text.length > 400_000
+            ? `${report.text.slice(0, 400_000)}\n… (preview cut; Export has everything)`
+            : report.text}
         </pre>
       ) : report?.format === 'pdf' ? (
         <p className="muted">PDF generated ({report.size} bytes): use Export to save it.</p>

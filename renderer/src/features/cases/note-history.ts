@@ -19,7 +19,11 @@ export function noteHistories(versions: Note[]): NoteHistory[] {
     if (superseded.has(latest.id)) continue;
     const earlier: Note[] = [];
     const seen = new Set([latest.id]);
-    for (let prev = latest.supersedes ? byId.get(latest.supersedes) : undefined; prev && !seen.has(prev.id); prev = prev.supersedes ? byId.get(prev.supersedes) : undefined) {
+    for (
+      let prev = latest.supersedes ? byId.get(latest.supersedes) : undefined;
+      prev && !seen.has(prev.id);
+      prev = prev.supersedes ? byId.get(prev.supersedes) : undefined
+    ) {
       seen.add(prev.id);
       earlier.push(prev);
     }

@@ -16,7 +16,10 @@ import './overview.css';
 export function ContainerOverview() {
   const api = useApi();
   const { engineId, containerId } = useWorkbench();
-  const q = useQuery(engineId && containerId ? () => api.call('containers.inspect', { engineId, containerId }) : undefined, [engineId, containerId]);
+  const q = useQuery(
+    engineId && containerId ? () => api.call('containers.inspect', { engineId, containerId }) : undefined,
+    [engineId, containerId],
+  );
   const scan = useQuery(engineId ? () => api.call('scan.latest', { engineId }) : undefined, [engineId]);
 
   // A start, stop or rename shows up without the analyst reloading; the page keeps its place.
@@ -24,7 +27,8 @@ export function ContainerOverview() {
     if (!engineId || !containerId) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const offE = api.on('engine.event', (ev) => {
-      if (ev.engineId !== engineId || ev.type !== 'container' || !containerId.startsWith(ev.actorId.slice(0, 12))) return;
+      if (ev.engineId !== engineId || ev.type !== 'container' || !containerId.startsWith(ev.actorId.slice(0, 12)))
+        return;
       clearTimeout(timer);
       timer = setTimeout(q.reload, 400);
     });
@@ -39,12 +43,26 @@ export function ContainerOverview() {
   if (!containerId) return null;
   if (q.error && !q.data) return <ErrorState error={q.error} onRetry={q.reload} />;
   if (!q.data) return <Loading what="container" />;
-  const findings = (scan.data?.findings ?? []).filter((f) => f.container?.id === containerId).sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const findings = (scan.data?.findings ?? [])
+    .filter((f) => f.container?.id === containerId)
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const risk = scan.data?.containers.find((c) => c.id === containerId)?.risk ?? q.data.risk;
   return <OverviewBody d={q.data} engineId={engineId!} findings={findings} risk={risk} scanned={Boolean(scan.data)} />;
 }
 
-function OverviewBody({ d, engineId, findings, risk, scanned }: { d: ContainerDetail; engineId: string; findings: Finding[]; risk: number | undefined; scanned: boolean }) {
+function OverviewBody({
+  d,
+  engineId,
+  findings,
+  risk,
+  scanned,
+}: {
+  d: ContainerDetail;
+  engineId: string;
+  findings: Finding[];
+  risk: number | undefined;
+  scanned: boolean;
+}) {
   return (
     <div className="overview" data-testid="container-overview">
       <OverviewHeader d={d} risk={risk} count={findings.length} scanned={scanned} />

@@ -11,7 +11,15 @@ const KEEP = 60;
  * Live CPU, memory and pids of a running container, polled every 2 s only while this panel is on screen
  * and the window is visible: a background tab costs the engine nothing.
  */
-export function LiveStats({ engineId, containerId, running }: { engineId: string; containerId: string; running: boolean }) {
+export function LiveStats({
+  engineId,
+  containerId,
+  running,
+}: {
+  engineId: string;
+  containerId: string;
+  running: boolean;
+}) {
   const api = useApi();
   const [samples, setSamples] = useState<StatsSample[]>([]);
   const [error, setError] = useState<string>();
@@ -64,12 +72,33 @@ export function LiveStats({ engineId, containerId, running }: { engineId: string
         <>
           <div className="ov-stat-nums">
             <Stat label="CPU" value={last ? `${last.cpuPercent.toFixed(1)} %` : '…'} />
-            <Stat label="Memory" value={last ? bytes(last.memoryBytes) : '…'} title={last?.memoryLimitBytes ? `limit ${bytes(last.memoryLimitBytes)} (the host's memory when no limit is set)` : undefined} />
+            <Stat
+              label="Memory"
+              value={last ? bytes(last.memoryBytes) : '…'}
+              title={
+                last?.memoryLimitBytes
+                  ? `limit ${bytes(last.memoryLimitBytes)} (the host's memory when no limit is set)`
+                  : undefined
+              }
+            />
             <Stat label="PIDs" value={last ? String(last.pids) : '…'} />
-            <Stat label="Net rx/tx" value={rxRate !== undefined && txRate !== undefined ? `${bytes(Math.round(rxRate))}/s · ${bytes(Math.round(txRate))}/s` : '…'} />
+            <Stat
+              label="Net rx/tx"
+              value={
+                rxRate !== undefined && txRate !== undefined
+                  ? `${bytes(Math.round(rxRate))}/s · ${bytes(Math.round(txRate))}/s`
+                  : '…'
+              }
+            />
           </div>
           <div className="ov-charts">
-            <Spark samples={samples} pick={(s) => s.cpuPercent} label="CPU %" cls="cpu" fmt={(v) => `${v.toFixed(1)}%`} />
+            <Spark
+              samples={samples}
+              pick={(s) => s.cpuPercent}
+              label="CPU %"
+              cls="cpu"
+              fmt={(v) => `${v.toFixed(1)}%`}
+            />
             <Spark samples={samples} pick={(s) => s.memoryBytes} label="Memory" cls="mem" fmt={(v) => bytes(v)} />
           </div>
           {error ? <p className="bad small">Stats: {error}</p> : null}
@@ -91,13 +120,27 @@ function Stat({ label, value, title }: { label: string; value: string; title?: s
 const W = 300;
 const H = 64;
 
-function Spark({ samples, pick, label, cls, fmt }: { samples: StatsSample[]; pick: (s: StatsSample) => number; label: string; cls: string; fmt: (v: number) => string }) {
+function Spark({
+  samples,
+  pick,
+  label,
+  cls,
+  fmt,
+}: {
+  samples: StatsSample[];
+  pick: (s: StatsSample) => number;
+  label: string;
+  cls: string;
+  fmt: (v: number) => string;
+}) {
   const vals = samples.map(pick);
   // The samples always span the width: two already draw a readable line, sixty make the two-minute window.
   const span = Math.max(vals.length - 1, 1);
   const x = scaleLinear().domain([0, span]).range([0, W]);
   const top = Math.max(d3max(vals) ?? 0, cls === 'cpu' ? 5 : 1);
-  const y = scaleLinear().domain([0, top * 1.15]).range([H - 2, 4]);
+  const y = scaleLinear()
+    .domain([0, top * 1.15])
+    .range([H - 2, 4]);
   const offset = 0;
   const l = line<number>()
     .x((_, i) => x(i + offset))

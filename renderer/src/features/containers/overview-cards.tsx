@@ -49,7 +49,11 @@ export function CapabilitiesCard({ d }: { d: ContainerDetail }) {
       <h3>Capabilities</h3>
       <div className="ov-caps" data-testid="capabilities">
         {caps.caps.map((c) => (
-          <span key={c} className={`cap ${DANGEROUS_CAPS.has(c) ? 'danger' : ''} ${caps.added.has(c) ? 'added' : ''}`} title={caps.added.has(c) ? 'added with --cap-add' : 'Docker default'}>
+          <span
+            key={c}
+            className={`cap ${DANGEROUS_CAPS.has(c) ? 'danger' : ''} ${caps.added.has(c) ? 'added' : ''}`}
+            title={caps.added.has(c) ? 'added with --cap-add' : 'Docker default'}
+          >
             {c}
           </span>
         ))}
@@ -98,7 +102,9 @@ function describeNs(kind: string, mode: string): { text: string; cls: string } {
     return { text: 'host: shared with the host', cls: 'bad' };
   }
   if (mode.startsWith('container:')) return { text: `shared with ${visible(mode)}`, cls: 'warn' };
-  if (!mode) return kind === 'user' ? { text: 'engine default (no remap unless the daemon sets one)', cls: 'muted' } : { text: 'private', cls: '' };
+  if (!mode)
+    return kind === 'user'
+      ? { text: 'engine default (no remap unless the daemon sets one)', cls: 'muted' }
+      : { text: 'private', cls: '' };
   return { text: visible(mode), cls: '' };
 }
-

@@ -15,7 +15,16 @@ export function ConfigTable({ d }: { d: ContainerDetail }) {
     ['AppArmor', d.appArmorProfile || '—'],
     ['Root filesystem', d.readonlyRootfs ? 'read-only' : 'writable'],
     ['Devices', d.devices.join(', ') || '—'],
-    ['Log driver', `${d.logDriver}${Object.keys(d.logOptions).length ? ` (${Object.entries(d.logOptions).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`],
+    [
+      'Log driver',
+      `${d.logDriver}${
+        Object.keys(d.logOptions).length
+          ? ` (${Object.entries(d.logOptions)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')})`
+          : ''
+      }`,
+    ],
     ['Restart policy', d.restartPolicy || 'no'],
     ['Auto-remove', d.autoRemove ? 'yes (traces vanish with it)' : 'no'],
   ];
@@ -118,7 +127,9 @@ export function PortsTable({ d }: { d: ContainerDetail }) {
                 <td className="mono">
                   {p.containerPort}/{p.protocol}
                 </td>
-                <td className={`mono ${p.hostIp === '0.0.0.0' || p.hostIp === '::' ? 'warn' : ''}`}>{p.hostPort ? `${p.hostIp || '0.0.0.0'}:${p.hostPort}` : 'not published'}</td>
+                <td className={`mono ${p.hostIp === '0.0.0.0' || p.hostIp === '::' ? 'warn' : ''}`}>
+                  {p.hostPort ? `${p.hostIp || '0.0.0.0'}:${p.hostPort}` : 'not published'}
+                </td>
               </tr>
             ))}
             {d.exposedPorts

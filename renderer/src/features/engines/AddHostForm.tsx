@@ -31,10 +31,29 @@ export function toDraft(f: Fields): EngineDraft {
   const port = Number(f.port || DEFAULT_PORT[f.kind]);
   switch (f.kind) {
     case 'ssh':
-      return { name: f.name, endpoint: { type: 'ssh', host: f.host.trim(), port, user: opt(f.user), identityFile: opt(f.identityFile), knownHostsPath: opt(f.knownHostsPath) } };
+      return {
+        name: f.name,
+        endpoint: {
+          type: 'ssh',
+          host: f.host.trim(),
+          port,
+          user: opt(f.user),
+          identityFile: opt(f.identityFile),
+          knownHostsPath: opt(f.knownHostsPath),
+        },
+      };
     case 'tls':
       // Unverified TLS is as open as plain tcp: it needs the same opt-in.
-      return { name: f.name, endpoint: { type: 'tcp', host: f.host.trim(), port, allowInsecure: !f.verify && f.allowInsecure, tls: { verify: f.verify, caPath: opt(f.caPath), certPath: opt(f.certPath), keyPath: opt(f.keyPath) } } };
+      return {
+        name: f.name,
+        endpoint: {
+          type: 'tcp',
+          host: f.host.trim(),
+          port,
+          allowInsecure: !f.verify && f.allowInsecure,
+          tls: { verify: f.verify, caPath: opt(f.caPath), certPath: opt(f.certPath), keyPath: opt(f.keyPath) },
+        },
+      };
     case 'tcp':
       return { name: f.name, endpoint: { type: 'tcp', host: f.host.trim(), port, allowInsecure: f.allowInsecure } };
     case 'unix':
@@ -48,7 +67,21 @@ export function toDraft(f: Fields): EngineDraft {
  */
 export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: EngineView): void }) {
   const api = useApi();
-  const [f, setF] = useState<Fields>({ name: '', kind: 'ssh', host: '', port: '', user: '', identityFile: '', knownHostsPath: '', caPath: '', certPath: '', keyPath: '', verify: true, allowInsecure: false, socketPath: '' });
+  const [f, setF] = useState<Fields>({
+    name: '',
+    kind: 'ssh',
+    host: '',
+    port: '',
+    user: '',
+    identityFile: '',
+    knownHostsPath: '',
+    caPath: '',
+    certPath: '',
+    keyPath: '',
+    verify: true,
+    allowInsecure: false,
+    socketPath: '',
+  });
   const [testing, setTesting] = useState(false);
   const [saving, setSaving] = useState(false);
   const [result, setResult] = useState<EngineTestResult>();
@@ -64,7 +97,17 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
     setResult(undefined);
     setError(undefined);
   };
-  const missing = !f.name.trim() ? 'a name' : f.kind === 'unix' ? (!f.socketPath.trim() ? 'a socket path' : undefined) : !f.host.trim() ? 'a host' : (f.kind === 'tcp' || (f.kind === 'tls' && !f.verify)) && !f.allowInsecure ? 'the insecure opt-in' : undefined;
+  const missing = !f.name.trim()
+    ? 'a name'
+    : f.kind === 'unix'
+      ? !f.socketPath.trim()
+        ? 'a socket path'
+        : undefined
+      : !f.host.trim()
+        ? 'a host'
+        : (f.kind === 'tcp' || (f.kind === 'tls' && !f.verify)) && !f.allowInsecure
+          ? 'the insecure opt-in'
+          : undefined;
 
   const test = async () => {
     setTesting(true);
@@ -92,7 +135,13 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
   const text = (k: keyof Fields, label: string, placeholder = '', testid = `host-${k}`) => (
     <label className="eng-field">
       <span>{label}</span>
-      <input value={f[k] as string} placeholder={placeholder} onChange={(e) => set(k, e.target.value as never)} data-testid={testid} spellCheck={false} />
+      <input
+        value={f[k] as string}
+        placeholder={placeholder}
+        onChange={(e) => set(k, e.target.value as never)}
+        data-testid={testid}
+        spellCheck={false}
+      />
     </label>
   );
 
@@ -110,7 +159,14 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
         <h2 id="add-host-title">Add remote host</h2>
         <label className="eng-field">
           <span>Name</span>
-          <input autoFocus value={f.name} onChange={(e) => set('name', e.target.value)} placeholder="prod-web-01" data-testid="host-name" maxLength={128} />
+          <input
+            autoFocus
+            value={f.name}
+            onChange={(e) => set('name', e.target.value)}
+            placeholder="prod-web-01"
+            data-testid="host-name"
+            maxLength={128}
+          />
         </label>
         <label className="eng-field">
           <span>Connect by</span>
@@ -128,7 +184,13 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
             {text('host', 'Host', '10.0.0.5 or host.example')}
             <label className="eng-field eng-port">
               <span>Port</span>
-              <input value={f.port} placeholder={DEFAULT_PORT[f.kind]} inputMode="numeric" onChange={(e) => set('port', e.target.value.replace(/\D/g, '').slice(0, 5))} data-testid="host-port" />
+              <input
+                value={f.port}
+                placeholder={DEFAULT_PORT[f.kind]}
+                inputMode="numeric"
+                onChange={(e) => set('port', e.target.value.replace(/\D/g, '').slice(0, 5))}
+                data-testid="host-port"
+              />
             </label>
           </div>
         )}
@@ -137,7 +199,10 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
             {text('user', 'User', 'current user')}
             {text('identityFile', 'Identity file (path)', '~/.ssh/id_ed25519, or leave empty for ssh-agent')}
             {text('knownHostsPath', 'known_hosts (path)', '~/.ssh/known_hosts')}
-            <p className="muted small">Host keys are checked against known_hosts. "Test connection" shows an unknown key's fingerprint; once you have verified it with the host's administrator you can trust it here.</p>
+            <p className="muted small">
+              Host keys are checked against known_hosts. "Test connection" shows an unknown key's fingerprint; once you
+              have verified it with the host's administrator you can trust it here.
+            </p>
           </>
         ) : null}
         {f.kind === 'tls' ? (
@@ -146,13 +211,26 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
             {text('certPath', 'Client certificate (path)', 'cert.pem')}
             {text('keyPath', 'Client key (path)', 'key.pem')}
             <label className="eng-check">
-              <input type="checkbox" checked={f.verify} onChange={(e) => set('verify', e.target.checked)} data-testid="host-tls-verify" /> Verify the server certificate
+              <input
+                type="checkbox"
+                checked={f.verify}
+                onChange={(e) => set('verify', e.target.checked)}
+                data-testid="host-tls-verify"
+              />{' '}
+              Verify the server certificate
             </label>
             {!f.verify ? (
               <div className="eng-warning" role="note">
-                <strong>Unverified TLS:</strong> anyone on the network path can pose as this engine, read the traffic and drive it.
+                <strong>Unverified TLS:</strong> anyone on the network path can pose as this engine, read the traffic
+                and drive it.
                 <label className="eng-check">
-                  <input type="checkbox" checked={f.allowInsecure} onChange={(e) => set('allowInsecure', e.target.checked)} data-testid="host-allow-insecure" /> Allow insecure connection
+                  <input
+                    type="checkbox"
+                    checked={f.allowInsecure}
+                    onChange={(e) => set('allowInsecure', e.target.checked)}
+                    data-testid="host-allow-insecure"
+                  />{' '}
+                  Allow insecure connection
                 </label>
               </div>
             ) : null}
@@ -162,7 +240,13 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
           <div className="eng-warning" role="note">
             <strong>No TLS:</strong> anyone on the network path can read this traffic and drive the engine.
             <label className="eng-check">
-              <input type="checkbox" checked={f.allowInsecure} onChange={(e) => set('allowInsecure', e.target.checked)} data-testid="host-allow-insecure" /> Allow insecure connection
+              <input
+                type="checkbox"
+                checked={f.allowInsecure}
+                onChange={(e) => set('allowInsecure', e.target.checked)}
+                data-testid="host-allow-insecure"
+              />{' '}
+              Allow insecure connection
             </label>
           </div>
         ) : null}
@@ -176,7 +260,13 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
           <HostKeyPrompt
             hostKey={result.hostKey}
             errorCode={result.errorCode}
-            target={{ endpoint: { host: f.host.trim(), port: Number(f.port || DEFAULT_PORT.ssh), knownHostsPath: f.knownHostsPath.trim() || undefined } }}
+            target={{
+              endpoint: {
+                host: f.host.trim(),
+                port: Number(f.port || DEFAULT_PORT.ssh),
+                knownHostsPath: f.knownHostsPath.trim() || undefined,
+              },
+            }}
             onTrusted={() => void test()}
           />
         ) : null}
@@ -186,7 +276,13 @@ export function AddHostForm({ onClose, onAdded }: { onClose(): void; onAdded(e: 
           </div>
         ) : null}
         <div className="eng-actions">
-          <button type="button" onClick={test} disabled={testing || Boolean(missing)} data-testid="host-test" title={missing ? `Enter ${missing}` : 'Connect without saving'}>
+          <button
+            type="button"
+            onClick={test}
+            disabled={testing || Boolean(missing)}
+            data-testid="host-test"
+            title={missing ? `Enter ${missing}` : 'Connect without saving'}
+          >
             {testing ? 'Testing…' : 'Test connection'}
           </button>
           <span className="spacer" />

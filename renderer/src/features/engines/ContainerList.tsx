@@ -26,7 +26,12 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
   const scroller = useRef<HTMLDivElement>(null);
   // A cluster's pod containers come grouped under their namespace and owning workload.
   const items = useMemo(() => railItems(containers), [containers]);
-  const virt = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: (i) => (items[i]?.type === 'container' ? RAIL_ROW_H : GROUP_ROW_H), overscan: 24 });
+  const virt = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => (items[i]?.type === 'container' ? RAIL_ROW_H : GROUP_ROW_H),
+    overscan: 24,
+  });
   // Keys (j/k), findings and the other views change the selection: bring it into view wherever it came from.
   const index = containerId ? items.findIndex((it) => it.type === 'container' && it.container.id === containerId) : -1;
   useEffect(() => {
@@ -42,7 +47,9 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
       role="listbox"
       aria-label="Containers"
       tabIndex={0}
-      aria-activedescendant={containerId && virt.getVirtualItems().some((v) => v.index === index) ? `cl-${containerId}` : undefined}
+      aria-activedescendant={
+        containerId && virt.getVirtualItems().some((v) => v.index === index) ? `cl-${containerId}` : undefined
+      }
       data-testid="container-list"
       data-count={containers.length}
     >
@@ -51,8 +58,17 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
           const it = items[row.index]!;
           if (it.type !== 'container')
             return (
-              <div key={it.key} className={`cl-group cl-group-${it.type}`} style={{ transform: `translateY(${row.start}px)`, height: GROUP_ROW_H }} data-testid={`rail-${it.type}`} title={shown(it.label)}>
-                <span className="cl-group-label">{it.type === 'namespace' ? 'ns ' : ''}{shown(it.label, 120)}</span>
+              <div
+                key={it.key}
+                className={`cl-group cl-group-${it.type}`}
+                style={{ transform: `translateY(${row.start}px)`, height: GROUP_ROW_H }}
+                data-testid={`rail-${it.type}`}
+                title={shown(it.label)}
+              >
+                <span className="cl-group-label">
+                  {it.type === 'namespace' ? 'ns ' : ''}
+                  {shown(it.label, 120)}
+                </span>
                 <span className="muted small">{it.count}</span>
               </div>
             );
@@ -79,7 +95,12 @@ export function ContainerList({ containers, containerId, onContainer, risk }: Pr
                 <span className={`state-pill state-${c.state}`}>{c.state}</span>
                 <span className="container-name">{shown(c.name, 120)}</span>
                 {r ? (
-                  <span className={`cl-risk sev sev-${r.worst}`} title={`Risk ${r.risk}/100 from the latest scan: ${r.findings} finding${r.findings === 1 ? '' : 's'}, worst ${r.worst}`} data-testid="container-risk" data-risk={r.risk}>
+                  <span
+                    className={`cl-risk sev sev-${r.worst}`}
+                    title={`Risk ${r.risk}/100 from the latest scan: ${r.findings} finding${r.findings === 1 ? '' : 's'}, worst ${r.worst}`}
+                    data-testid="container-risk"
+                    data-risk={r.risk}
+                  >
                     {r.risk}
                   </span>
                 ) : null}

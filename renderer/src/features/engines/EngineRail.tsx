@@ -47,16 +47,38 @@ export const EngineRail = forwardRef<HTMLInputElement, Props>(function EngineRai
       <EngineList {...p} />
       <section className="rail-containers">
         <h3 className="rail-title">
-          Containers {p.containers ? <span className="muted">({shown.length}/{p.containers.length})</span> : null}
+          Containers{' '}
+          {p.containers ? (
+            <span className="muted">
+              ({shown.length}/{p.containers.length})
+            </span>
+          ) : null}
           {/* A button, not a checkbox: the filter stays the rail's first input field. */}
-          <button type="button" className={`rail-sort chip ${sort === 'risk' ? 'on' : ''}`} aria-pressed={sort === 'risk'} title="Riskiest containers of the latest scan first" onClick={() => setSort(sort === 'risk' ? 'engine' : 'risk')} data-testid="rail-sort-risk">
+          <button
+            type="button"
+            className={`rail-sort chip ${sort === 'risk' ? 'on' : ''}`}
+            aria-pressed={sort === 'risk'}
+            title="Riskiest containers of the latest scan first"
+            onClick={() => setSort(sort === 'risk' ? 'engine' : 'risk')}
+            data-testid="rail-sort-risk"
+          >
             by risk
           </button>
         </h3>
-        <input ref={searchRef} className="search" type="search" placeholder="Filter  ( / )" value={p.filter} onChange={(e) => p.onFilter(e.target.value)} aria-label="Filter containers" />
+        <input
+          ref={searchRef}
+          className="search"
+          type="search"
+          placeholder="Filter  ( / )"
+          value={p.filter}
+          onChange={(e) => p.onFilter(e.target.value)}
+          aria-label="Filter containers"
+        />
         {p.containersError ? <ErrorState error={p.containersError} onRetry={p.onRetry} /> : null}
         {!p.containers && p.containersLoading ? <Loading what="containers" /> : null}
-        {p.containers && p.containers.length === 0 ? <Empty title="No containers">This engine runs no containers.</Empty> : null}
+        {p.containers && p.containers.length === 0 ? (
+          <Empty title="No containers">This engine runs no containers.</Empty>
+        ) : null}
         <ContainerList containers={ordered} containerId={p.containerId} onContainer={p.onContainer} risk={risk} />
       </section>
     </nav>
@@ -67,7 +89,13 @@ export const EngineRail = forwardRef<HTMLInputElement, Props>(function EngineRai
 export function filterContainers(list: ContainerSummary[], q: string): ContainerSummary[] {
   const needle = q.trim().toLowerCase();
   if (!needle) return list;
-  return list.filter((c) => c.name.toLowerCase().includes(needle) || c.image.toLowerCase().includes(needle) || c.id.startsWith(needle) || Object.entries(c.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle)));
+  return list.filter(
+    (c) =>
+      c.name.toLowerCase().includes(needle) ||
+      c.image.toLowerCase().includes(needle) ||
+      c.id.startsWith(needle) ||
+      Object.entries(c.labels).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle)),
+  );
 }
 
 /** The engines: state dot, kind, reason when failed or lost, and add / reconnect / remove. */
@@ -82,7 +110,10 @@ function EngineList(p: Props) {
   // Why some configured engines are missing (broken context, unreadable kubeconfig, corrupt engines.json).
   const [warnings, setWarnings] = useState<string[]>([]);
   const loadWarnings = () => {
-    api.call('engines.warnings', {}).then((r) => setWarnings(r.warnings), () => undefined);
+    api.call('engines.warnings', {}).then(
+      (r) => setWarnings(r.warnings),
+      () => undefined,
+    );
   };
   useEffect(loadWarnings, [api]);
   const stateOf = (e: EngineView): EngineState => {
@@ -104,14 +135,23 @@ function EngineList(p: Props) {
         <button
           type="button"
           className="ghost"
-          onClick={() => act(async () => (await api.call('engines.rediscover', {}), p.onEnginesChanged?.(), loadWarnings()))}
+          onClick={() =>
+            act(async () => (await api.call('engines.rediscover', {}), p.onEnginesChanged?.(), loadWarnings()))
+          }
           title="Read DOCKER_HOST, docker contexts and kubeconfig again"
           aria-label="Rediscover engines"
           data-testid="engines-rediscover"
         >
           ↻
         </button>
-        <button type="button" className="ghost" onClick={() => setAdding(true)} title="Add remote host" aria-label="Add remote host" data-testid="add-host">
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => setAdding(true)}
+          title="Add remote host"
+          aria-label="Add remote host"
+          data-testid="add-host"
+        >
           + host
         </button>
       </div>
@@ -121,64 +161,96 @@ function EngineList(p: Props) {
           const sel = e.id === p.engineId;
           const st = stateOf(e);
           return (
-            <li key={e.id} role="row" tabIndex={0} aria-selected={sel} className={sel ? 'selected' : ''} onClick={() => p.onEngine(e.id)} onKeyDown={(k) => k.key === 'Enter' && k.target === k.currentTarget && p.onEngine(e.id)} data-testid="engine-item" data-engine-id={e.id} data-status={st.status} title={shown(st.reason ?? e.description ?? '', 1024)}>
+            <li
+              key={e.id}
+              role="row"
+              tabIndex={0}
+              aria-selected={sel}
+              className={sel ? 'selected' : ''}
+              onClick={() => p.onEngine(e.id)}
+              onKeyDown={(k) => k.key === 'Enter' && k.target === k.currentTarget && p.onEngine(e.id)}
+              data-testid="engine-item"
+              data-engine-id={e.id}
+              data-status={st.status}
+              title={shown(st.reason ?? e.description ?? '', 1024)}
+            >
               <div role="gridcell" className="eng-cell">
-              <span className={`dot dot-${st.status}`} role="img" aria-label={st.status} />
-              <span className="engine-name">{shown(e.name, 120)}</span>
-              {e.kind === 'kubernetes' ? <span className="eng-kind">k8s</span> : null}
-              <InsecureBadge engine={e} />
-              <span className="muted small">{e.source}</span>
-              {e.source === 'bundle' ? (
-                <span className="eng-kind" title="An opened evidence bundle: what was collected then, read-only; nothing to reconnect to" data-testid="engine-readonly">
-                  read-only
-                </span>
-              ) : null}
-              {(st.status === 'failed' || st.status === 'lost') && st.reason && !(sel && st.hostKey) ? (
-                <span className={st.status === 'lost' ? 'eng-reason retry' : 'eng-reason'} data-testid="engine-reason">
-                  {st.errorCode ? `${st.errorCode}: ` : ''}
-                  {shown(st.reason, 1024)}
-                  {st.status === 'lost' && st.retryInMs ? ` · retrying in ${Math.ceil(st.retryInMs / 1000)} s` : ''}
-                </span>
-              ) : null}
-              {sel && st.status === 'failed' && st.hostKey ? <HostKeyPrompt hostKey={st.hostKey} errorCode={st.errorCode} target={{ engineId: e.id }} onTrusted={() => void act(() => api.call('engines.reconnect', { engineId: e.id }))} /> : null}
-              {sel ? (
-                <span className="eng-tools" onClick={(ev) => ev.stopPropagation()}>
-                  {e.source !== 'bundle' ? (
-                    <button type="button" onClick={() => act(() => api.call('engines.reconnect', { engineId: e.id }))} data-testid="engine-reconnect">
-                      Reconnect
-                    </button>
-                  ) : null}
-                  {e.source === 'saved' ? (
-                    confirmRemove === e.id ? (
-                      <>
-                        <button
-                          type="button"
-                          className="danger"
-                          data-testid="engine-remove-confirm"
-                          onClick={() =>
-                            act(async () => {
-                              await api.call('engines.remove', { engineId: e.id, confirm: true });
-                              setConfirmRemove(undefined);
-                              p.onEnginesChanged?.();
-                              const next = p.engines.find((o) => o.id !== e.id && o.current) ?? p.engines.find((o) => o.id !== e.id);
-                              if (next) p.onEngine(next.id);
-                            })
-                          }
-                        >
-                          Remove {shown(e.name, 120)}?
-                        </button>
-                        <button type="button" className="ghost" onClick={() => setConfirmRemove(undefined)}>
-                          Keep
-                        </button>
-                      </>
-                    ) : (
-                      <button type="button" onClick={() => setConfirmRemove(e.id)} data-testid="engine-remove">
-                        Remove
+                <span className={`dot dot-${st.status}`} role="img" aria-label={st.status} />
+                <span className="engine-name">{shown(e.name, 120)}</span>
+                {e.kind === 'kubernetes' ? <span className="eng-kind">k8s</span> : null}
+                <InsecureBadge engine={e} />
+                <span className="muted small">{e.source}</span>
+                {e.source === 'bundle' ? (
+                  <span
+                    className="eng-kind"
+                    title="An opened evidence bundle: what was collected then, read-only; nothing to reconnect to"
+                    data-testid="engine-readonly"
+                  >
+                    read-only
+                  </span>
+                ) : null}
+                {(st.status === 'failed' || st.status === 'lost') && st.reason && !(sel && st.hostKey) ? (
+                  <span
+                    className={st.status === 'lost' ? 'eng-reason retry' : 'eng-reason'}
+                    data-testid="engine-reason"
+                  >
+                    {st.errorCode ? `${st.errorCode}: ` : ''}
+                    {shown(st.reason, 1024)}
+                    {st.status === 'lost' && st.retryInMs ? ` · retrying in ${Math.ceil(st.retryInMs / 1000)} s` : ''}
+                  </span>
+                ) : null}
+                {sel && st.status === 'failed' && st.hostKey ? (
+                  <HostKeyPrompt
+                    hostKey={st.hostKey}
+                    errorCode={st.errorCode}
+                    target={{ engineId: e.id }}
+                    onTrusted={() => void act(() => api.call('engines.reconnect', { engineId: e.id }))}
+                  />
+                ) : null}
+                {sel ? (
+                  <span className="eng-tools" onClick={(ev) => ev.stopPropagation()}>
+                    {e.source !== 'bundle' ? (
+                      <button
+                        type="button"
+                        onClick={() => act(() => api.call('engines.reconnect', { engineId: e.id }))}
+                        data-testid="engine-reconnect"
+                      >
+                        Reconnect
                       </button>
-                    )
-                  ) : null}
-                </span>
-              ) : null}
+                    ) : null}
+                    {e.source === 'saved' ? (
+                      confirmRemove === e.id ? (
+                        <>
+                          <button
+                            type="button"
+                            className="danger"
+                            data-testid="engine-remove-confirm"
+                            onClick={() =>
+                              act(async () => {
+                                await api.call('engines.remove', { engineId: e.id, confirm: true });
+                                setConfirmRemove(undefined);
+                                p.onEnginesChanged?.();
+                                const next =
+                                  p.engines.find((o) => o.id !== e.id && o.current) ??
+                                  p.engines.find((o) => o.id !== e.id);
+                                if (next) p.onEngine(next.id);
+                              })
+                            }
+                          >
+                            Remove {shown(e.name, 120)}?
+                          </button>
+                          <button type="button" className="ghost" onClick={() => setConfirmRemove(undefined)}>
+                            Keep
+                          </button>
+                        </>
+                      ) : (
+                        <button type="button" onClick={() => setConfirmRemove(e.id)} data-testid="engine-remove">
+                          Remove
+                        </button>
+                      )
+                    ) : null}
+                  </span>
+                ) : null}
               </div>
             </li>
           );

@@ -10,7 +10,17 @@ type Target = { engineId: string } | { endpoint: { host: string; port: number; k
  * What an ssh host presented when its key was refused. An unknown key can be trusted once the analyst ticks that
  * they verified the fingerprint out of band; a changed key shows both fingerprints and offers nothing to click.
  */
-export function HostKeyPrompt({ hostKey, errorCode, target, onTrusted }: { hostKey: HostKeyInfo; errorCode?: string; target: Target; onTrusted(r: TrustHostKeyResult): void }) {
+export function HostKeyPrompt({
+  hostKey,
+  errorCode,
+  target,
+  onTrusted,
+}: {
+  hostKey: HostKeyInfo;
+  errorCode?: string;
+  target: Target;
+  onTrusted(r: TrustHostKeyResult): void;
+}) {
   const api = useApi();
   const [verified, setVerified] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -35,7 +45,14 @@ export function HostKeyPrompt({ hostKey, errorCode, target, onTrusted }: { hostK
   };
 
   return (
-    <div ref={box} className={changed ? 'hostkey hostkey-changed' : 'hostkey'} role="group" aria-label="ssh host key" data-testid="hostkey-prompt" onClick={(e) => e.stopPropagation()}>
+    <div
+      ref={box}
+      className={changed ? 'hostkey hostkey-changed' : 'hostkey'}
+      role="group"
+      aria-label="ssh host key"
+      data-testid="hostkey-prompt"
+      onClick={(e) => e.stopPropagation()}
+    >
       <strong>{changed ? 'Host key changed' : 'Unknown host key'}</strong>
       <span className="muted small">{hostKey.host}</span>
       <dl className="hostkey-facts">
@@ -55,12 +72,24 @@ export function HostKeyPrompt({ hostKey, errorCode, target, onTrusted }: { hostK
         ) : null}
       </dl>
       {changed ? (
-        <span className="small">Someone may be intercepting the connection, or the host was reinstalled. Stowaway will not replace a recorded key: confirm with the host&apos;s administrator and remove the old line from known_hosts yourself.</span>
+        <span className="small">
+          Someone may be intercepting the connection, or the host was reinstalled. Stowaway will not replace a recorded
+          key: confirm with the host&apos;s administrator and remove the old line from known_hosts yourself.
+        </span>
       ) : (
         <>
-          <span className="small">Compare it with the fingerprint the host&apos;s administrator gives you (ssh-keygen -lf /etc/ssh/ssh_host_{hostKey.keyType.replace(/^ssh-/, '')}_key.pub on the host).</span>
+          <span className="small">
+            Compare it with the fingerprint the host&apos;s administrator gives you (ssh-keygen -lf /etc/ssh/ssh_host_
+            {hostKey.keyType.replace(/^ssh-/, '')}_key.pub on the host).
+          </span>
           <label className="eng-check">
-            <input type="checkbox" checked={verified} onChange={(e) => setVerified(e.target.checked)} data-testid="hostkey-verified" /> I have verified this fingerprint
+            <input
+              type="checkbox"
+              checked={verified}
+              onChange={(e) => setVerified(e.target.checked)}
+              data-testid="hostkey-verified"
+            />{' '}
+            I have verified this fingerprint
           </label>
           <div className="eng-actions">
             <button type="button" disabled={!verified || busy} onClick={trust} data-testid="hostkey-trust">

@@ -12,7 +12,9 @@ export interface ContainerRisk {
  * Per-container risk from a scan result: the scan's own score per container, and the count and worst severity of
  * its findings that an analyst has not dismissed. Containers without such findings get no entry (no badge).
  */
-export function riskByContainer(result: { containers: { id: string; risk: number }[]; findings: Finding[] } | null | undefined): Map<string, ContainerRisk> {
+export function riskByContainer(
+  result: { containers: { id: string; risk: number }[]; findings: Finding[] } | null | undefined,
+): Map<string, ContainerRisk> {
   const out = new Map<string, ContainerRisk>();
   if (!result) return out;
   const score = new Map(result.containers.map((c) => [c.id, c.risk]));
@@ -32,7 +34,11 @@ export function riskByContainer(result: { containers: { id: string; risk: number
 export type RailSort = 'engine' | 'risk';
 
 /** The rail's order: as the engine lists them, or riskiest first (ties keep the engine's order). */
-export function sortContainers(list: ContainerSummary[], sort: RailSort, risk: Map<string, ContainerRisk>): ContainerSummary[] {
+export function sortContainers(
+  list: ContainerSummary[],
+  sort: RailSort,
+  risk: Map<string, ContainerRisk>,
+): ContainerSummary[] {
   if (sort === 'engine') return list;
   const key = (c: ContainerSummary) => {
     const r = risk.get(c.id);

@@ -4,10 +4,14 @@ import type { ContainerSummary } from '../../../../shared/domain/container.js';
 const NS = 'io.kubernetes.pod.namespace';
 const WORKLOAD = 'stowaway.kube.workload';
 
-export type RailItem = { type: 'namespace'; key: string; label: string; count: number } | { type: 'workload'; key: string; label: string; count: number } | { type: 'container'; key: string; container: ContainerSummary };
+export type RailItem =
+  | { type: 'namespace'; key: string; label: string; count: number }
+  | { type: 'workload'; key: string; label: string; count: number }
+  | { type: 'container'; key: string; container: ContainerSummary };
 
 /** True when every row is a pod container of a cluster: the rail then groups them by namespace and workload. */
-export const isKubeList = (cs: ContainerSummary[]) => cs.length > 0 && cs.every((c) => c.labels[NS] !== undefined && c.labels[WORKLOAD] !== undefined);
+export const isKubeList = (cs: ContainerSummary[]) =>
+  cs.length > 0 && cs.every((c) => c.labels[NS] !== undefined && c.labels[WORKLOAD] !== undefined);
 
 /**
  * The rail's rows: for a cluster, namespaces → workloads → pod containers, each header counting its containers;
@@ -26,7 +30,12 @@ export function railItems(cs: ContainerSummary[]): RailItem[] {
   const items: RailItem[] = [];
   for (const ns of [...byNs.keys()].sort()) {
     const wls = byNs.get(ns)!;
-    items.push({ type: 'namespace', key: `ns\u0000${ns}`, label: ns, count: [...wls.values()].reduce((n, l) => n + l.length, 0) });
+    items.push({
+      type: 'namespace',
+      key: `ns\u0000${ns}`,
+      label: ns,
+      count: [...wls.values()].reduce((n, l) => n + l.length, 0),
+    });
     for (const wl of [...wls.keys()].sort()) {
       const list = wls.get(wl)!;
       items.push({ type: 'workload', key: `wl\u0000${ns}\u0000${wl}`, label: wl, count: list.length });

@@ -10,12 +10,21 @@ import { SEVERE_FILE_FLAGS, type FileNode } from './file-model.js';
 type Tab = 'diff' | 'container' | 'image';
 
 /** The selected change: its facts, and for files the content and a line diff against the image's version. */
-export function FileDetail({ node, evidence, engineId }: { node: FileNode | undefined; evidence: ContainerEvidence; engineId: string | undefined }) {
+export function FileDetail({
+  node,
+  evidence,
+  engineId,
+}: {
+  node: FileNode | undefined;
+  evidence: ContainerEvidence;
+  engineId: string | undefined;
+}) {
   if (!node) {
     return (
       <aside className="fd-detail muted small">
         <p>
-          Select a change to see its content and its diff against the image. Keys: <kbd>↑</kbd> <kbd>↓</kbd> move, <kbd>←</kbd> <kbd>→</kbd> fold, <kbd>s</kbd> filter.
+          Select a change to see its content and its diff against the image. Keys: <kbd>↑</kbd> <kbd>↓</kbd> move,{' '}
+          <kbd>←</kbd> <kbd>→</kbd> fold, <kbd>s</kbd> filter.
         </p>
       </aside>
     );
@@ -23,22 +32,43 @@ export function FileDetail({ node, evidence, engineId }: { node: FileNode | unde
   return <Detail key={node.path} node={node} evidence={evidence} engineId={engineId} />;
 }
 
-function Detail({ node, evidence, engineId }: { node: FileNode; evidence: ContainerEvidence; engineId: string | undefined }) {
+function Detail({
+  node,
+  evidence,
+  engineId,
+}: {
+  node: FileNode;
+  evidence: ContainerEvidence;
+  engineId: string | undefined;
+}) {
   const api = useApi();
   const c = node.change;
   const isDir = node.children.length > 0;
   const collected = evidence.fileContents.find((f) => f.path === node.path);
   const containerId = evidence.container.id;
-  const q = useQuery(!isDir && c && engineId ? () => api.call('investigate.fileDiff', { engineId, containerId, path: node.path }) : undefined, [engineId, containerId, node.path]);
+  const q = useQuery(
+    !isDir && c && engineId
+      ? () => api.call('investigate.fileDiff', { engineId, containerId, path: node.path })
+      : undefined,
+    [engineId, containerId, node.path],
+  );
   const [tab, setTab] = useState<Tab>(c?.kind === 'added' ? 'container' : 'diff');
 
   return (
     <aside className="fd-detail" data-testid="fs-detail">
       <div className="fd-detail-path mono">{visible(node.path)}</div>
       <div className="fd-detail-tags">
-        {c ? <span className={`kind k-${c.kind}`}>{c.kind}</span> : <span className="muted small">parent directory</span>}
+        {c ? (
+          <span className={`kind k-${c.kind}`}>{c.kind}</span>
+        ) : (
+          <span className="muted small">parent directory</span>
+        )}
         {c && evidence.tmpfsFiles.includes(c) ? (
-          <span className="flag flag-bad" title="In a tmpfs mount: in no image layer and in no diff; its content lives only in memory and is gone when the container stops" data-testid="fs-tmpfs">
+          <span
+            className="flag flag-bad"
+            title="In a tmpfs mount: in no image layer and in no diff; its content lives only in memory and is gone when the container stops"
+            data-testid="fs-tmpfs"
+          >
             tmpfs
           </span>
         ) : null}
@@ -97,7 +127,15 @@ function Detail({ node, evidence, engineId }: { node: FileNode; evidence: Contai
         <>
           <div className="fd-tabs" role="tablist">
             {(['diff', 'container', 'image'] as Tab[]).map((t) => (
-              <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab active' : 'tab'} onClick={() => setTab(t)} data-testid={`fs-tab-${t}`}>
+              <button
+                key={t}
+                type="button"
+                role="tab"
+                aria-selected={tab === t}
+                className={tab === t ? 'tab active' : 'tab'}
+                onClick={() => setTab(t)}
+                data-testid={`fs-tab-${t}`}
+              >
                 {t === 'diff' ? 'Diff vs image' : t === 'container' ? 'Container now' : 'Image version'}
               </button>
             ))}
@@ -106,7 +144,9 @@ function Detail({ node, evidence, engineId }: { node: FileNode; evidence: Contai
             {q.error ? (
               collected?.text !== undefined ? (
                 <>
-                  <p className="warn small">Live read failed ({q.error.message}); showing the content collected at scan time.</p>
+                  <p className="warn small">
+                    Live read failed ({q.error.message}); showing the content collected at scan time.
+                  </p>
                   <TextBlock text={collected.text} />
                 </>
               ) : (
@@ -117,7 +157,11 @@ function Detail({ node, evidence, engineId }: { node: FileNode; evidence: Contai
             ) : tab === 'diff' ? (
               <DiffBlock d={q.data} />
             ) : (
-              <SideBlock side={tab === 'container' ? q.data.container : q.data.image} what={tab === 'container' ? 'container' : 'image'} source={q.data.imageSource} />
+              <SideBlock
+                side={tab === 'container' ? q.data.container : q.data.image}
+                what={tab === 'container' ? 'container' : 'image'}
+                source={q.data.imageSource}
+              />
             )}
           </div>
         </>
@@ -127,9 +171,11 @@ function Detail({ node, evidence, engineId }: { node: FileNode; evidence: Contai
 }
 
 function DiffBlock({ d }: { d: FileDiff }) {
-  if (!d.container.exists && !d.image.exists) return <p className="muted">The file exists neither in the container now nor in the image.</p>;
+  if (!d.container.exists && !d.image.exists)
+    return <p className="muted">The file exists neither in the container now nor in the image.</p>;
   if (d.container.binary || d.image.binary) return <BinaryNote d={d} />;
-  if (d.container.kind && d.container.kind !== 'file') return <SideBlock side={d.container} what="container" source={d.imageSource} />;
+  if (d.container.kind && d.container.kind !== 'file')
+    return <SideBlock side={d.container} what="container" source={d.imageSource} />;
   const same = d.container.sha256 && d.container.sha256 === d.image.sha256;
   return (
     <div data-testid="fs-diff-lines" data-added={d.added} data-removed={d.removed}>
@@ -137,9 +183,19 @@ function DiffBlock({ d }: { d: FileDiff }) {
         {!d.image.exists ? <span>Not in the image: the whole file was added. </span> : null}
         {!d.container.exists ? <span>Deleted in the container; the image version follows. </span> : null}
         <span className="k-added">+{d.added}</span> <span className="k-deleted">−{d.removed}</span>
-        <span className="muted"> · image read from {d.imageSource === 'lowerdir' ? 'overlay lower layers' : d.imageSource === 'temp-container' ? 'a created, never-started container' : 'nowhere'}</span>
+        <span className="muted">
+          {' '}
+          · image read from{' '}
+          {d.imageSource === 'lowerdir'
+            ? 'overlay lower layers'
+            : d.imageSource === 'temp-container'
+              ? 'a created, never-started container'
+              : 'nowhere'}
+        </span>
         {same ? <span className="muted"> · content identical (only metadata changed)</span> : null}
-        {d.container.truncated || d.image.truncated ? <span className="warn"> · large file: only the first 64 KiB compared</span> : null}
+        {d.container.truncated || d.image.truncated ? (
+          <span className="warn"> · large file: only the first 64 KiB compared</span>
+        ) : null}
       </div>
       <table className="fd-diff mono">
         <tbody>
@@ -161,7 +217,9 @@ function DiffBlock({ d }: { d: FileDiff }) {
           )}
         </tbody>
       </table>
-      {d.linesTruncated ? <p className="warn small">The diff is longer than shown; the counts above cover all of it.</p> : null}
+      {d.linesTruncated ? (
+        <p className="warn small">The diff is longer than shown; the counts above cover all of it.</p>
+      ) : null}
     </div>
   );
 }
@@ -172,17 +230,46 @@ function BinaryNote({ d }: { d: FileDiff }) {
       <p>Binary file: compared by hash.</p>
       <dl className="fd-dl">
         <dt>Container</dt>
-        <dd className="mono">{d.container.exists ? `${d.container.sha256 ?? 'not hashed'} · ${bytes(d.container.size)} · head ${d.container.headHex ?? ''}` : 'absent'}</dd>
+        <dd className="mono">
+          {d.container.exists
+            ? `${d.container.sha256 ?? 'not hashed'} · ${bytes(d.container.size)} · head ${d.container.headHex ?? ''}`
+            : 'absent'}
+        </dd>
         <dt>Image</dt>
-        <dd className="mono">{d.image.exists ? `${d.image.sha256 ?? 'not hashed'} · ${bytes(d.image.size)} · head ${d.image.headHex ?? ''}` : 'absent'}</dd>
+        <dd className="mono">
+          {d.image.exists
+            ? `${d.image.sha256 ?? 'not hashed'} · ${bytes(d.image.size)} · head ${d.image.headHex ?? ''}`
+            : 'absent'}
+        </dd>
       </dl>
-      <p>{d.container.sha256 && d.container.sha256 === d.image.sha256 ? 'Same content as the image.' : <b className="bad">Content differs from the image.</b>}</p>
+      <p>
+        {d.container.sha256 && d.container.sha256 === d.image.sha256 ? (
+          'Same content as the image.'
+        ) : (
+          <b className="bad">Content differs from the image.</b>
+        )}
+      </p>
     </div>
   );
 }
 
-function SideBlock({ side, what, source }: { side: FileSide; what: 'container' | 'image'; source: FileDiff['imageSource'] }) {
-  if (!side.exists) return <p className="muted">{what === 'container' ? 'The file no longer exists in the container.' : 'The image has no such file: the container created it.'}</p>;
+function SideBlock({
+  side,
+  what,
+  source,
+}: {
+  side: FileSide;
+  what: 'container' | 'image';
+  source: FileDiff['imageSource'];
+}) {
+  if (!side.exists)
+    return (
+      <p className="muted">
+        {what === 'container'
+          ? 'The file no longer exists in the container.'
+          : 'The image has no such file: the container created it.'}
+      </p>
+    );
   if (side.kind === 'symlink') return <p className="mono">symlink → {visible(side.symlinkTarget)}</p>;
   if (side.kind === 'directory') return <p className="muted">A directory.</p>;
   if (side.binary || side.text === undefined)
@@ -196,7 +283,9 @@ function SideBlock({ side, what, source }: { side: FileSide; what: 'container' |
       <p className="muted small">
         {bytes(side.size)} · sha256 {side.sha256?.slice(0, 16) ?? '—'}
         {side.truncated ? ' · first 64 KiB shown' : ''}
-        {what === 'image' ? ` · read from ${source === 'lowerdir' ? 'overlay lower layers' : 'a created, never-started container'}` : ''}
+        {what === 'image'
+          ? ` · read from ${source === 'lowerdir' ? 'overlay lower layers' : 'a created, never-started container'}`
+          : ''}
       </p>
       <TextBlock text={side.text} />
     </>

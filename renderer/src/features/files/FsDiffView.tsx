@@ -24,7 +24,17 @@ export function FsDiffView() {
   return <FsDiff evidence={q.data} engineId={engineId} refreshing={q.loading} onRefresh={q.refreshNow} />;
 }
 
-export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence: ContainerEvidence; engineId: string | undefined; refreshing?: boolean; onRefresh?: () => void }) {
+export function FsDiff({
+  evidence,
+  engineId,
+  refreshing,
+  onRefresh,
+}: {
+  evidence: ContainerEvidence;
+  engineId: string | undefined;
+  refreshing?: boolean;
+  onRefresh?: () => void;
+}) {
   const wb = useWorkbench();
   // Scratch tmpfs files are in no layer, so in no diff; they join the tree as what they are: added since start.
   const all = useMemo(() => [...evidence.files, ...evidence.tmpfsFiles], [evidence.files, evidence.tmpfsFiles]);
@@ -38,19 +48,28 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
   const deferredQuery = useDeferredValue(query);
   const deferredKinds = useDeferredValue(kinds);
   const deferredFlagged = useDeferredValue(flaggedOnly);
-  const rows = useMemo(() => fileRows(tree, collapsed, { query: deferredQuery, kinds: deferredKinds, flaggedOnly: deferredFlagged }), [tree, collapsed, deferredQuery, deferredKinds, deferredFlagged]);
+  const rows = useMemo(
+    () => fileRows(tree, collapsed, { query: deferredQuery, kinds: deferredKinds, flaggedOnly: deferredFlagged }),
+    [tree, collapsed, deferredQuery, deferredKinds, deferredFlagged],
+  );
   const settling = deferredQuery !== query || deferredKinds !== kinds || deferredFlagged !== flaggedOnly;
   // Row positions are only needed for keyboard moves and jumps, so the map is built on first use.
   const indexCache = useRef<{ rows: typeof rows; map: Map<string, number> }>(undefined);
   const index = {
     get(path: string): number | undefined {
-      if (indexCache.current?.rows !== rows) indexCache.current = { rows, map: new Map(rows.map((r, i) => [r.node.path, i])) };
+      if (indexCache.current?.rows !== rows)
+        indexCache.current = { rows, map: new Map(rows.map((r, i) => [r.node.path, i])) };
       return indexCache.current.map.get(path);
     },
   };
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
-  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 16 });
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_H,
+    overscan: 16,
+  });
   const totals = tree.root.counts;
   const flaggedTotal = useMemo(() => all.filter((f) => f.flags.length).length, [all]);
 
@@ -142,7 +161,12 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
       fn();
     }
   };
-  const setAll = (open: boolean) => setCollapsed(open ? new Set() : new Set([...tree.byPath.values()].filter((n) => n.children.length && n.depth >= 0).map((n) => n.path)));
+  const setAll = (open: boolean) =>
+    setCollapsed(
+      open
+        ? new Set()
+        : new Set([...tree.byPath.values()].filter((n) => n.children.length && n.depth >= 0).map((n) => n.path)),
+    );
   const toggleKind = (k: Kind) =>
     setKinds((s) => {
       const n = new Set(s);
@@ -170,16 +194,30 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
           data-testid="fs-search"
         />
         {ALL_KINDS.map((k) => (
-          <button key={k} type="button" className={`chip kind-chip k-${k} ${kinds.has(k) ? 'on' : ''}`} aria-pressed={kinds.has(k)} onClick={() => toggleKind(k)}>
+          <button
+            key={k}
+            type="button"
+            className={`chip kind-chip k-${k} ${kinds.has(k) ? 'on' : ''}`}
+            aria-pressed={kinds.has(k)}
+            onClick={() => toggleKind(k)}
+          >
             {KIND_MARK[k]} {k} <b>{totals[k]}</b>
           </button>
         ))}
-        <button type="button" className={`chip chip-bad ${flaggedOnly ? 'on' : ''}`} aria-pressed={flaggedOnly} onClick={() => setFlaggedOnly(!flaggedOnly)} data-testid="fs-flagged">
+        <button
+          type="button"
+          className={`chip chip-bad ${flaggedOnly ? 'on' : ''}`}
+          aria-pressed={flaggedOnly}
+          onClick={() => setFlaggedOnly(!flaggedOnly)}
+          data-testid="fs-flagged"
+        >
           flagged <b>{flaggedTotal}</b>
         </button>
         <span className="spacer" />
         <span className="muted small" aria-live="polite">
-          {settling ? 'filtering…' : `${rows.length.toLocaleString()} of ${(tree.byPath.size - 1).toLocaleString()} shown`}
+          {settling
+            ? 'filtering…'
+            : `${rows.length.toLocaleString()} of ${(tree.byPath.size - 1).toLocaleString()} shown`}
         </span>
         <button type="button" onClick={() => setAll(true)} title="Expand all">
           ⊞
@@ -194,7 +232,10 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
         ) : null}
       </div>
       {tree.total === 0 ? (
-        <Empty title="No changes">The container’s filesystem matches its image{evidence.container.readonlyRootfs ? ' (its root filesystem is read-only)' : ''}.</Empty>
+        <Empty title="No changes">
+          The container’s filesystem matches its image
+          {evidence.container.readonlyRootfs ? ' (its root filesystem is read-only)' : ''}.
+        </Empty>
       ) : (
         <div className="fd-split">
           <div className="fd-table">
@@ -207,11 +248,30 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
               <span className="fd-mtime">modified</span>
               <span className="fd-hash">sha256</span>
             </div>
-            <div ref={scroller} className="fd-scroll" tabIndex={0} role="tree" aria-label="File changes" onKeyDown={onKey} data-testid="fs-scroll">
+            <div
+              ref={scroller}
+              className="fd-scroll"
+              tabIndex={0}
+              role="tree"
+              aria-label="File changes"
+              onKeyDown={onKey}
+              data-testid="fs-scroll"
+            >
               <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
                 {virt.getVirtualItems().map((v) => {
                   const r = rows[v.index]!;
-                  return <FileRowView key={r.node.path} n={r.node} match={r.match} top={v.start} selected={r.node.path === selected} collapsed={collapsed.has(r.node.path)} onSelect={setSelected} onToggle={toggle} />;
+                  return (
+                    <FileRowView
+                      key={r.node.path}
+                      n={r.node}
+                      match={r.match}
+                      top={v.start}
+                      selected={r.node.path === selected}
+                      collapsed={collapsed.has(r.node.path)}
+                      onSelect={setSelected}
+                      onToggle={toggle}
+                    />
+                  );
                 })}
               </div>
               {rows.length === 0 ? <div className="fd-none muted">Nothing matches the filter.</div> : null}
@@ -227,7 +287,23 @@ export function FsDiff({ evidence, engineId, refreshing, onRefresh }: { evidence
 const KIND_MARK: Record<Kind, string> = { added: 'A', changed: 'C', deleted: 'D' };
 
 /** One drawn row; memoised so scrolling renders only rows that come into view. */
-const FileRowView = memo(function FileRowView({ n, match, top, selected, collapsed, onSelect, onToggle }: { n: FileNode; match: boolean; top: number; selected: boolean; collapsed: boolean; onSelect(p: string): void; onToggle(p: string): void }) {
+const FileRowView = memo(function FileRowView({
+  n,
+  match,
+  top,
+  selected,
+  collapsed,
+  onSelect,
+  onToggle,
+}: {
+  n: FileNode;
+  match: boolean;
+  top: number;
+  selected: boolean;
+  collapsed: boolean;
+  onSelect(p: string): void;
+  onToggle(p: string): void;
+}) {
   const c = n.change;
   const severe = c?.flags.some((f) => SEVERE_FILE_FLAGS.has(f));
   const isDir = n.children.length > 0;

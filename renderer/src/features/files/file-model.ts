@@ -22,7 +22,16 @@ export interface FileTree {
   total: number;
 }
 
-const newNode = (path: string, name: string, depth: number, parent?: FileNode): FileNode => ({ path, name, parent, children: [], depth, counts: { added: 0, changed: 0, deleted: 0 }, flagged: 0, hay: path.toLowerCase() });
+const newNode = (path: string, name: string, depth: number, parent?: FileNode): FileNode => ({
+  path,
+  name,
+  parent,
+  children: [],
+  depth,
+  counts: { added: 0, changed: 0, deleted: 0 },
+  flagged: 0,
+  hay: path.toLowerCase(),
+});
 
 /** Directories before files, then by name (code-point order, like `ls` in the C locale). */
 const dirsFirst = (a: FileNode, b: FileNode) => {
@@ -32,7 +41,13 @@ const dirsFirst = (a: FileNode, b: FileNode) => {
 };
 
 /** Flags worth an analyst's eye first: privilege, persistence and hiding. */
-export const SEVERE_FILE_FLAGS: ReadonlySet<string> = new Set(['immutable', 'append-only', 'setuid', 'setgid', 'hidden']);
+export const SEVERE_FILE_FLAGS: ReadonlySet<string> = new Set([
+  'immutable',
+  'append-only',
+  'setuid',
+  'setgid',
+  'hidden',
+]);
 
 /**
  * Tree of the container's changes against its image. Parents the engine did not list are made up so every
@@ -46,7 +61,7 @@ export function buildFileTree(changes: FileChange[]): FileTree {
     const path = c.path;
     let parent = root;
     let depth = 0;
-    for (let start = 1; start <= path.length; ) {
+    for (let start = 1; start <= path.length;) {
       let end = path.indexOf('/', start);
       if (end < 0) end = path.length;
       if (end === start) {

@@ -5,12 +5,38 @@ import { evidenceTarget } from './findings-model.js';
 import { ATTACK_VERSION, attackName, attackTactics } from '../../../../shared/domain/attack-techniques.js';
 import { type CauseGroup } from '../../../../shared/domain/finding-groups.js';
 
-
 /** Short labels instead of pictographs: they render with any font, and read faster. */
-const EVIDENCE_ICON: Record<string, string> = { process: 'PROC', file: 'FILE', socket: 'NET', event: 'EVT', exec: 'EXEC', inspect: 'CFG', image: 'IMG', stats: 'STAT' };
+const EVIDENCE_ICON: Record<string, string> = {
+  process: 'PROC',
+  file: 'FILE',
+  socket: 'NET',
+  event: 'EVT',
+  exec: 'EXEC',
+  inspect: 'CFG',
+  image: 'IMG',
+  stats: 'STAT',
+};
 
-export function FindingDetail({ f, group, onOpen, onJudge, respond }: { f: Finding | undefined; group: CauseGroup | undefined; onOpen(f: Finding, e?: EvidenceRef): void; onJudge(s: TriageState): void; respond: ReactNode }) {
-  if (!f) return <aside className="fv-detail muted">Select a finding (click, or <kbd>n</kbd>) to see its evidence. Double-click or <kbd>Enter</kbd> jumps to the view that shows it.</aside>;
+export function FindingDetail({
+  f,
+  group,
+  onOpen,
+  onJudge,
+  respond,
+}: {
+  f: Finding | undefined;
+  group: CauseGroup | undefined;
+  onOpen(f: Finding, e?: EvidenceRef): void;
+  onJudge(s: TriageState): void;
+  respond: ReactNode;
+}) {
+  if (!f)
+    return (
+      <aside className="fv-detail muted">
+        Select a finding (click, or <kbd>n</kbd>) to see its evidence. Double-click or <kbd>Enter</kbd> jumps to the
+        view that shows it.
+      </aside>
+    );
   return (
     <aside className="fv-detail" data-testid="finding-detail">
       <div className="fv-dhead">
@@ -19,7 +45,9 @@ export function FindingDetail({ f, group, onOpen, onJudge, respond }: { f: Findi
       </div>
       {group ? (
         <p className="small muted" data-testid="finding-group-note">
-          First of {group.findings.length} informational findings with the same cause (<code>{visible(group.cause)}</code>) on {group.containers.length} container{group.containers.length === 1 ? '' : 's'}. <kbd>Enter</kbd> lists them.
+          First of {group.findings.length} informational findings with the same cause (
+          <code>{visible(group.cause)}</code>) on {group.containers.length} container
+          {group.containers.length === 1 ? '' : 's'}. <kbd>Enter</kbd> lists them.
         </p>
       ) : null}
       <p className="fv-summary">{visible(f.summary, { newlines: true })}</p>
@@ -29,8 +57,7 @@ export function FindingDetail({ f, group, onOpen, onJudge, respond }: { f: Findi
           <ul className="fv-techniques" data-testid="finding-techniques">
             {f.attack.map((t) => (
               <li key={t}>
-                <span className="mono">{t}</span>{' '}
-                {attackName(t) === t ? null : <span>{attackName(t)}</span>}
+                <span className="mono">{t}</span> {attackName(t) === t ? null : <span>{attackName(t)}</span>}
                 {attackTactics(t).length ? <span className="muted small"> · {attackTactics(t).join(', ')}</span> : null}
               </li>
             ))}
@@ -55,10 +82,20 @@ export function FindingDetail({ f, group, onOpen, onJudge, respond }: { f: Findi
         </dd>
       </dl>
       <div className="fv-judge" role="group" aria-label="Triage">
-        <button type="button" onClick={() => onJudge('confirmed')} disabled={f.state === 'confirmed'} data-testid="triage-confirm">
+        <button
+          type="button"
+          onClick={() => onJudge('confirmed')}
+          disabled={f.state === 'confirmed'}
+          data-testid="triage-confirm"
+        >
           Confirm <kbd>c</kbd>
         </button>
-        <button type="button" onClick={() => onJudge('false-positive')} disabled={f.state === 'false-positive'} data-testid="triage-fp">
+        <button
+          type="button"
+          onClick={() => onJudge('false-positive')}
+          disabled={f.state === 'false-positive'}
+          data-testid="triage-fp"
+        >
           False positive <kbd>x</kbd>
         </button>
         <button type="button" onClick={() => onJudge('new')} disabled={f.state === 'new'}>
@@ -72,7 +109,14 @@ export function FindingDetail({ f, group, onOpen, onJudge, respond }: { f: Findi
           const target = evidenceTarget(e.kind);
           return (
             <li key={i}>
-              <button type="button" className="fv-ev" onClick={() => onOpen(f, e)} data-testid="evidence-link" data-kind={e.kind} title={`Open in ${target.tab}`}>
+              <button
+                type="button"
+                className="fv-ev"
+                onClick={() => onOpen(f, e)}
+                data-testid="evidence-link"
+                data-kind={e.kind}
+                title={`Open in ${target.tab}`}
+              >
                 <span className="fv-ev-kind" aria-hidden>
                   {EVIDENCE_ICON[e.kind] ?? '•'}
                 </span>

@@ -4,7 +4,6 @@ import { visible } from '../../lib/visible-text.js';
 import { facet, STATES } from './findings-model.js';
 import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
 
-
 export interface FindingFilters {
   query: string;
   severities: Set<string>;
@@ -29,7 +28,8 @@ export function FindingsFilters({ all, value, set, search }: FindingsFiltersProp
   const techniques = useMemo(() => facet(all, (f) => f.attack), [all]);
   const containers = useMemo(() => {
     const m = new Map<string, { name: string; n: number }>();
-    for (const f of all) if (f.container) m.set(f.container.id, { name: f.container.name, n: (m.get(f.container.id)?.n ?? 0) + 1 });
+    for (const f of all)
+      if (f.container) m.set(f.container.id, { name: f.container.name, n: (m.get(f.container.id)?.n ?? 0) + 1 });
     return [...m.entries()].sort((a, b) => b[1].n - a[1].n);
   }, [all]);
   const sevCounts = useMemo(() => Object.fromEntries(facet(all, (f) => [f.severity])), [all]);
@@ -41,22 +41,50 @@ export function FindingsFilters({ all, value, set, search }: FindingsFiltersProp
   };
   return (
     <div className="fv-filters">
-      <input ref={search} type="search" className="fv-search" placeholder="Search findings  (s)" value={query} onChange={(e) => set('query', e.target.value)} onKeyDown={(e) => e.key === 'Escape' && (set('query', ''), search.current?.blur())} aria-label="Search findings" data-testid="findings-search" />
+      <input
+        ref={search}
+        type="search"
+        className="fv-search"
+        placeholder="Search findings  (s)"
+        value={query}
+        onChange={(e) => set('query', e.target.value)}
+        onKeyDown={(e) => e.key === 'Escape' && (set('query', ''), search.current?.blur())}
+        aria-label="Search findings"
+        data-testid="findings-search"
+      />
       <div className="fv-chipset" role="group" aria-label="Severity">
         {[...SEVERITIES].reverse().map((s) => (
-          <button key={s} type="button" className={`chip sevchip sev-${s} ${severities.has(s) ? 'on' : ''}`} aria-pressed={severities.has(s)} onClick={() => toggleIn(severities, s, (n) => set('severities', n))}>
+          <button
+            key={s}
+            type="button"
+            className={`chip sevchip sev-${s} ${severities.has(s) ? 'on' : ''}`}
+            aria-pressed={severities.has(s)}
+            onClick={() => toggleIn(severities, s, (n) => set('severities', n))}
+          >
             {s} <b>{sevCounts[s] ?? 0}</b>
           </button>
         ))}
       </div>
       <div className="fv-chipset" role="group" aria-label="Triage state">
         {STATES.map((s) => (
-          <button key={s} type="button" className={`chip statechip st-${s} ${states.has(s) ? 'on' : ''}`} aria-pressed={states.has(s)} onClick={() => toggleIn(states, s, (n) => set('states', n))} data-testid={`state-filter-${s}`}>
+          <button
+            key={s}
+            type="button"
+            className={`chip statechip st-${s} ${states.has(s) ? 'on' : ''}`}
+            aria-pressed={states.has(s)}
+            onClick={() => toggleIn(states, s, (n) => set('states', n))}
+            data-testid={`state-filter-${s}`}
+          >
             {s} <b>{stateCounts[s] ?? 0}</b>
           </button>
         ))}
       </div>
-      <select value={detector} onChange={(e) => set('detector', e.target.value)} aria-label="Detector" data-testid="filter-detector">
+      <select
+        value={detector}
+        onChange={(e) => set('detector', e.target.value)}
+        aria-label="Detector"
+        data-testid="filter-detector"
+      >
         <option value="">all detectors</option>
         {detectors.map(([d, n]) => (
           <option key={d} value={d}>
@@ -64,7 +92,12 @@ export function FindingsFilters({ all, value, set, search }: FindingsFiltersProp
           </option>
         ))}
       </select>
-      <select value={technique} onChange={(e) => set('technique', e.target.value)} aria-label="ATT&CK technique" data-testid="filter-technique">
+      <select
+        value={technique}
+        onChange={(e) => set('technique', e.target.value)}
+        aria-label="ATT&CK technique"
+        data-testid="filter-technique"
+      >
         <option value="">all techniques</option>
         {techniques.map(([t, n]) => (
           <option key={t} value={t}>
@@ -73,9 +106,20 @@ export function FindingsFilters({ all, value, set, search }: FindingsFiltersProp
         ))}
       </select>
       <label className="small fv-group-toggle">
-        <input type="checkbox" checked={grouped} onChange={(e) => set('grouped', e.target.checked)} data-testid="group-informational" /> informational by cause
+        <input
+          type="checkbox"
+          checked={grouped}
+          onChange={(e) => set('grouped', e.target.checked)}
+          data-testid="group-informational"
+        />{' '}
+        informational by cause
       </label>
-      <select value={container} onChange={(e) => set('container', e.target.value)} aria-label="Container" data-testid="filter-container">
+      <select
+        value={container}
+        onChange={(e) => set('container', e.target.value)}
+        aria-label="Container"
+        data-testid="filter-container"
+      >
         <option value="">all containers</option>
         {containers.map(([id, c]) => (
           <option key={id} value={id}>

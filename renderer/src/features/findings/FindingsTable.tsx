@@ -7,8 +7,6 @@ import { type FindingRow, type SortKey } from './findings-model.js';
 import { attackLabel, attackName } from '../../../../shared/domain/attack-techniques.js';
 import { groupSummary, type CauseGroup } from '../../../../shared/domain/finding-groups.js';
 
-
-
 export interface FindingsTableProps {
   all: Finding[];
   shown: Finding[];
@@ -27,7 +25,22 @@ export interface FindingsTableProps {
 }
 
 /** The virtual list of findings and cause groups, with sortable columns and the key reminder below. */
-export function FindingsTable({ all, shown, rows, virt, scroller, selectedId, selectedGroup, setSelectedId, toggleGroup, open, sort, sortBy, failures, scanned }: FindingsTableProps) {
+export function FindingsTable({
+  all,
+  shown,
+  rows,
+  virt,
+  scroller,
+  selectedId,
+  selectedGroup,
+  setSelectedId,
+  toggleGroup,
+  open,
+  sort,
+  sortBy,
+  failures,
+  scanned,
+}: FindingsTableProps) {
   return (
     <div className="fv-table">
       <div className="fv-head" role="group" aria-label="Sort findings by">
@@ -49,21 +62,53 @@ export function FindingsTable({ all, shown, rows, virt, scroller, selectedId, se
           <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
             {virt.getVirtualItems().map((v) => {
               const row = rows[v.index]!;
-              if (row.type === 'group') return <GroupRow key={`g:${row.g.key}`} row={row} start={v.start} selected={selectedGroup?.key === row.g.key} onClick={() => (toggleGroup(row.g.key), setSelectedId(row.g.findings[0]!.id))} />;
-              return <FindingLine key={row.f.id} row={row} start={v.start} selected={row.f.id === selectedId} onSelect={setSelectedId} onOpen={open} />;
+              if (row.type === 'group')
+                return (
+                  <GroupRow
+                    key={`g:${row.g.key}`}
+                    row={row}
+                    start={v.start}
+                    selected={selectedGroup?.key === row.g.key}
+                    onClick={() => (toggleGroup(row.g.key), setSelectedId(row.g.findings[0]!.id))}
+                  />
+                );
+              return (
+                <FindingLine
+                  key={row.f.id}
+                  row={row}
+                  start={v.start}
+                  selected={row.f.id === selectedId}
+                  onSelect={setSelectedId}
+                  onOpen={open}
+                />
+              );
             })}
           </div>
         )}
       </div>
       <div className="fv-foot muted small">
-        {shown.length} of {all.length} findings{rows.length < shown.length ? ` in ${rows.length} lines` : ''} · <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm, next · <kbd>x</kbd> false positive, next · <kbd>u</kbd> reset
+        {shown.length} of {all.length} findings{rows.length < shown.length ? ` in ${rows.length} lines` : ''} ·{' '}
+        <kbd>n</kbd>/<kbd>p</kbd> move · <kbd>Enter</kbd> open evidence · <kbd>c</kbd> confirm, next · <kbd>x</kbd>{' '}
+        false positive, next · <kbd>u</kbd> reset
       </div>
     </div>
   );
 }
 
 /** One finding: severity, title, container and detector, ATT&CK techniques and triage state. */
-function FindingLine({ row, start, selected, onSelect, onOpen }: { row: Extract<FindingRow, { type: 'finding' }>; start: number; selected: boolean; onSelect(id: string): void; onOpen(f: Finding): void }) {
+function FindingLine({
+  row,
+  start,
+  selected,
+  onSelect,
+  onOpen,
+}: {
+  row: Extract<FindingRow, { type: 'finding' }>;
+  start: number;
+  selected: boolean;
+  onSelect(id: string): void;
+  onOpen(f: Finding): void;
+}) {
   const f = row.f;
   return (
     <div
@@ -103,7 +148,17 @@ function FindingLine({ row, start, selected, onSelect, onOpen }: { row: Extract<
 }
 
 /** Informational findings of one cause as one line: the count, the containers, the cause; a click opens it. */
-function GroupRow({ row, start, selected, onClick }: { row: Extract<FindingRow, { type: 'group' }>; start: number; selected: boolean; onClick(): void }) {
+function GroupRow({
+  row,
+  start,
+  selected,
+  onClick,
+}: {
+  row: Extract<FindingRow, { type: 'group' }>;
+  start: number;
+  selected: boolean;
+  onClick(): void;
+}) {
   const g = row.g;
   const news = g.findings.filter((f) => f.state === 'new').length;
   return (
@@ -144,20 +199,52 @@ function GroupRow({ row, start, selected, onClick }: { row: Extract<FindingRow, 
   );
 }
 
-function SortButton({ k, label, sort, onSort }: { k: SortKey; label: string; sort: { key: SortKey; desc: boolean }; onSort(k: SortKey): void }) {
+function SortButton({
+  k,
+  label,
+  sort,
+  onSort,
+}: {
+  k: SortKey;
+  label: string;
+  sort: { key: SortKey; desc: boolean };
+  onSort(k: SortKey): void;
+}) {
   const on = sort.key === k;
   return (
-    <button type="button" className={`fv-col fv-${k} ${on ? 'sorted' : ''}`} onClick={() => onSort(k)} aria-pressed={on} aria-label={`${label}${on ? (sort.desc ? ', sorted descending' : ', sorted ascending') : ''}`} data-testid={`sort-${k}`}>
+    <button
+      type="button"
+      className={`fv-col fv-${k} ${on ? 'sorted' : ''}`}
+      onClick={() => onSort(k)}
+      aria-pressed={on}
+      aria-label={`${label}${on ? (sort.desc ? ', sorted descending' : ', sorted ascending') : ''}`}
+      data-testid={`sort-${k}`}
+    >
       {label} {on ? (sort.desc ? '▾' : '▴') : ''}
     </button>
   );
 }
 
-function FindingsEmpty({ total, failures, scanned }: { total: number; failures: { engineId: string; message: string }[]; scanned: number }) {
-  if (total > 0) return <Empty title="No finding matches the filters">Clear a filter, or include confirmed, false-positive and suppressed states.</Empty>;
+function FindingsEmpty({
+  total,
+  failures,
+  scanned,
+}: {
+  total: number;
+  failures: { engineId: string; message: string }[];
+  scanned: number;
+}) {
+  if (total > 0)
+    return (
+      <Empty title="No finding matches the filters">
+        Clear a filter, or include confirmed, false-positive and suppressed states.
+      </Empty>
+    );
   return (
     <Empty title={scanned ? 'No findings' : 'No scan yet'}>
-      {scanned ? 'The latest scans found nothing suspicious.' : 'Press Scan to collect evidence from every container and run the detectors.'}
+      {scanned
+        ? 'The latest scans found nothing suspicious.'
+        : 'Press Scan to collect evidence from every container and run the detectors.'}
       {failures.map((f) => (
         <div key={f.engineId} className="bad small">
           {f.engineId}: {f.message}

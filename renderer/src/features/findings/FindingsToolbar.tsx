@@ -6,7 +6,6 @@ import { describeScanOptions, ScanOptionsPanel } from './ScanOptions.js';
 import type { ScanOptions } from '../../../../shared/api/scan.js';
 import type { EngineView } from '../../../../shared/domain/engine.js';
 
-
 export interface FindingsToolbarProps {
   engines: EngineView[];
   scan: ReturnType<typeof useScan>;
@@ -22,11 +21,25 @@ export function FindingsToolbar({ engines, scan, scanTargets, data, triage }: Fi
   const optionsSummary = describeScanOptions(scanOptions);
   return (
     <div className="fv-toolbar">
-      <button type="button" className="primary" onClick={() => void scan.run(scanTargets, scanOptions)} disabled={scan.running.length > 0 || scanTargets.length === 0} data-testid="scan-button" title="Scan every container of the current engine">
+      <button
+        type="button"
+        className="primary"
+        onClick={() => void scan.run(scanTargets, scanOptions)}
+        disabled={scan.running.length > 0 || scanTargets.length === 0}
+        data-testid="scan-button"
+        title="Scan every container of the current engine"
+      >
         {scan.running.length ? 'Scanning…' : 'Scan'}
       </button>
       <span className="fv-options-anchor">
-        <button type="button" className="ghost" aria-expanded={optionsOpen} onClick={() => setOptionsOpen((o) => !o)} data-testid="scan-options-toggle" title="Baselines and Kubernetes inputs for the next scan">
+        <button
+          type="button"
+          className="ghost"
+          aria-expanded={optionsOpen}
+          onClick={() => setOptionsOpen((o) => !o)}
+          data-testid="scan-options-toggle"
+          title="Baselines and Kubernetes inputs for the next scan"
+        >
           Options{optionsSummary ? ':' : ''}
         </button>
         {optionsSummary ? (
@@ -34,7 +47,14 @@ export function FindingsToolbar({ engines, scan, scanTargets, data, triage }: Fi
             {optionsSummary}
           </span>
         ) : null}
-        {optionsOpen ? <ScanOptionsPanel engines={engines} value={scanOptions} onChange={setScanOptions} onClose={() => setOptionsOpen(false)} /> : null}
+        {optionsOpen ? (
+          <ScanOptionsPanel
+            engines={engines}
+            value={scanOptions}
+            onChange={setScanOptions}
+            onClose={() => setOptionsOpen(false)}
+          />
+        ) : null}
       </span>
       <ScanStatus running={scan.running.length > 0} progress={scan.progress} error={scan.error} last={data?.scans} />
       <span className="spacer" />
@@ -43,8 +63,23 @@ export function FindingsToolbar({ engines, scan, scanTargets, data, triage }: Fi
   );
 }
 
-function ScanStatus({ running, progress, error, last }: { running: boolean; progress: ScanProgress | undefined; error: Error | undefined; last: { scannedAt: string; durationMs: number; engine: { name: string } }[] | undefined }) {
-  if (error) return <span className="bad small" role="alert">Scan failed: {error.message}</span>;
+function ScanStatus({
+  running,
+  progress,
+  error,
+  last,
+}: {
+  running: boolean;
+  progress: ScanProgress | undefined;
+  error: Error | undefined;
+  last: { scannedAt: string; durationMs: number; engine: { name: string } }[] | undefined;
+}) {
+  if (error)
+    return (
+      <span className="bad small" role="alert">
+        Scan failed: {error.message}
+      </span>
+    );
   if (running) {
     const pct = progress && progress.total > 0 ? Math.round((progress.done / progress.total) * 100) : undefined;
     return (
@@ -53,7 +88,9 @@ function ScanStatus({ running, progress, error, last }: { running: boolean; prog
           <i style={{ width: `${pct ?? 5}%` }} className={pct === undefined ? 'indeterminate' : ''} />
         </span>
         <span className="small muted">
-          {progress ? `${progress.phase} ${progress.done}/${progress.total}${progress.message ? ` · ${visible(progress.message)}` : ''}` : 'starting…'}
+          {progress
+            ? `${progress.phase} ${progress.done}/${progress.total}${progress.message ? ` · ${visible(progress.message)}` : ''}`
+            : 'starting…'}
         </span>
       </span>
     );
@@ -61,13 +98,31 @@ function ScanStatus({ running, progress, error, last }: { running: boolean; prog
   if (!last?.length) return <span className="muted small">No scan yet on the connected engines.</span>;
   return (
     <span className="muted small">
-      {last.map((s) => `${shown(s.engine.name, 120)}: scanned ${new Date(s.scannedAt).toLocaleString()} in ${(s.durationMs / 1000).toFixed(1)} s`).join(' · ')}
+      {last
+        .map(
+          (s) =>
+            `${shown(s.engine.name, 120)}: scanned ${new Date(s.scannedAt).toLocaleString()} in ${(s.durationMs / 1000).toFixed(1)} s`,
+        )
+        .join(' · ')}
     </span>
   );
 }
 
-function TriageNote({ caseId, persisted, error }: { caseId: string | undefined; persisted: boolean | undefined; error: Error | undefined }) {
+function TriageNote({
+  caseId,
+  persisted,
+  error,
+}: {
+  caseId: string | undefined;
+  persisted: boolean | undefined;
+  error: Error | undefined;
+}) {
   if (error) return <span className="bad small">Triage not saved: {error.message}</span>;
-  if (!caseId || persisted === false) return <span className="warn small" title="Open or create a case to keep triage decisions with their history">Triage kept in this window only (no case open)</span>;
+  if (!caseId || persisted === false)
+    return (
+      <span className="warn small" title="Open or create a case to keep triage decisions with their history">
+        Triage kept in this window only (no case open)
+      </span>
+    );
   return <span className="muted small">Triage recorded in the current case</span>;
 }

@@ -6,7 +6,15 @@ import { useQuery } from '../../lib/use-query.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { ErrorState, Loading } from '../../components/States.js';
 import { type EvidenceRef, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
-import { evidenceTarget, findingRows, rowFinding, rowOf, selectFindings, STATES, type SortKey } from './findings-model.js';
+import {
+  evidenceTarget,
+  findingRows,
+  rowFinding,
+  rowOf,
+  selectFindings,
+  STATES,
+  type SortKey,
+} from './findings-model.js';
 import { RespondMenu } from './RespondMenu.js';
 import { FindingDetail } from './FindingDetail.js';
 import { FindingsFilters, type FindingFilters } from './FindingsFilters.js';
@@ -31,8 +39,14 @@ export function FindingsView() {
   const scan = useScan(q.reload);
   const triage = useTriage(q.data?.caseId);
   const catalogue = useQuery(() => api.call('detectors.list', {}), []);
-  const responses = useMemo(() => new Map((catalogue.data?.detectors ?? []).map((d) => [d.id, d.response])), [catalogue.data]);
-  const caseQ = useQuery(() => api.call('cases.current', {}).catch((e) => (isUnknownOp(e) ? null : Promise.reject(e))), [q.data?.caseId]);
+  const responses = useMemo(
+    () => new Map((catalogue.data?.detectors ?? []).map((d) => [d.id, d.response])),
+    [catalogue.data],
+  );
+  const caseQ = useQuery(
+    () => api.call('cases.current', {}).catch((e) => (isUnknownOp(e) ? null : Promise.reject(e))),
+    [q.data?.caseId],
+  );
 
   // New scans elsewhere (CLI, another window) and engine connections refresh the list; the selection stays.
   useEffect(() => {
@@ -44,9 +58,21 @@ export function FindingsView() {
     };
   }, [api, q.reload, enginesQ.reload]);
 
-  const all = useMemo(() => (q.data?.findings ?? []).map((f) => (triage.local.has(f.id) ? { ...f, state: triage.local.get(f.id)! } : f)), [q.data, triage.local]);
-  const [filters, setFilters] = useState<FindingFilters>(() => ({ query: '', severities: new Set(), states: new Set(['new', 'confirmed']), detector: '', technique: '', container: '', grouped: true }));
-  const setFilter = <K extends keyof FindingFilters>(key: K, v: FindingFilters[K]) => setFilters((f) => ({ ...f, [key]: v }));
+  const all = useMemo(
+    () => (q.data?.findings ?? []).map((f) => (triage.local.has(f.id) ? { ...f, state: triage.local.get(f.id)! } : f)),
+    [q.data, triage.local],
+  );
+  const [filters, setFilters] = useState<FindingFilters>(() => ({
+    query: '',
+    severities: new Set(),
+    states: new Set(['new', 'confirmed']),
+    detector: '',
+    technique: '',
+    container: '',
+    grouped: true,
+  }));
+  const setFilter = <K extends keyof FindingFilters>(key: K, v: FindingFilters[K]) =>
+    setFilters((f) => ({ ...f, [key]: v }));
   const { query, severities, states, detector, technique, container, grouped } = filters;
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'severity', desc: true });
   const [selectedId, setSelectedId] = useState<string>();
@@ -63,7 +89,13 @@ export function FindingsView() {
   const asked = wb.findingsFilter;
   useEffect(() => {
     if (!asked) return;
-    setFilters((f) => ({ ...f, technique: asked.technique ?? '', detector: asked.detector ?? '', container: asked.containerId ?? '', severities: new Set(asked.severity ? [asked.severity] : []) }));
+    setFilters((f) => ({
+      ...f,
+      technique: asked.technique ?? '',
+      detector: asked.detector ?? '',
+      container: asked.containerId ?? '',
+      severities: new Set(asked.severity ? [asked.severity] : []),
+    }));
     if (asked.findingId) {
       setFilters((f) => ({ ...f, query: '', states: new Set(STATES) }));
       setSelectedId(asked.findingId);
@@ -71,7 +103,10 @@ export function FindingsView() {
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [asked?.seq]);
-  const shown = useMemo(() => selectFindings(all, { query: deferredQuery, severities, states, detector, technique, container }, sort), [all, deferredQuery, severities, states, detector, technique, container, sort]);
+  const shown = useMemo(
+    () => selectFindings(all, { query: deferredQuery, severities, states, detector, technique, container }, sort),
+    [all, deferredQuery, severities, states, detector, technique, container, sort],
+  );
   const rows = useMemo(() => findingRows(shown, openGroups, grouped), [shown, openGroups, grouped]);
   const selected = all.find((f) => f.id === selectedId);
   // Something is always selected when there is something to show, so the evidence pane is never idle.
@@ -82,7 +117,12 @@ export function FindingsView() {
   const selectedGroup = selectedRow?.type === 'group' ? selectedRow.g : undefined;
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
-  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 10 });
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_H,
+    overscan: 10,
+  });
   // A finding picked elsewhere (the palette) is scrolled into view once the list holds it, its group opened.
   useEffect(() => {
     const i = reveal.current ? rowOf(rows, reveal.current) : -1;
@@ -145,7 +185,8 @@ export function FindingsView() {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target as HTMLElement | null;
-      if (t && t !== scroller.current && t.closest('button, input, select, textarea, a, [contenteditable], .xterm')) return;
+      if (t && t !== scroller.current && t.closest('button, input, select, textarea, a, [contenteditable], .xterm'))
+        return;
       e.preventDefault();
       openRef.current?.();
     };
@@ -153,7 +194,8 @@ export function FindingsView() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const sortBy = (key: SortKey) => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key === 'severity' || key === 'firstSeen' }));
+  const sortBy = (key: SortKey) =>
+    setSort((s) => ({ key, desc: s.key === key ? !s.desc : key === 'severity' || key === 'firstSeen' }));
   const connected = engines.filter((e) => e.kind === 'docker' && e.state.status === 'connected');
   const scanTargets = wb.engineId ? [wb.engineId] : connected.map((e) => e.id);
 
@@ -188,7 +230,16 @@ export function FindingsView() {
             group={selectedGroup}
             onOpen={open}
             onJudge={(s) => selected && void triage.set(selected.id, s)}
-            respond={selected ? <RespondMenu finding={selected} engine={engineOf(engines, selected)} response={responses.get(selected.detector)} currentCase={caseQ.data as CaseView | null | undefined} /> : null}
+            respond={
+              selected ? (
+                <RespondMenu
+                  finding={selected}
+                  engine={engineOf(engines, selected)}
+                  response={responses.get(selected.detector)}
+                  currentCase={caseQ.data as CaseView | null | undefined}
+                />
+              ) : null
+            }
           />
         </div>
       )}

@@ -44,7 +44,10 @@ export function selectFindings(all: Finding[], f: FindingFilter, sort: { key: So
       (!f.detector || x.detector === f.detector) &&
       (!f.technique || x.attack.some((a) => a === f.technique || a.startsWith(`${f.technique}.`))) &&
       (!f.container || x.container?.id === f.container) &&
-      (!q || `${x.title} ${x.summary} ${x.detector} ${x.attack.map(attackLabel).join(' ')} ${x.container?.name ?? ''} ${x.evidence.map((e) => `${e.ref} ${e.excerpt}`).join(' ')}`.toLowerCase().includes(q)),
+      (!q ||
+        `${x.title} ${x.summary} ${x.detector} ${x.attack.map(attackLabel).join(' ')} ${x.container?.name ?? ''} ${x.evidence.map((e) => `${e.ref} ${e.excerpt}`).join(' ')}`
+          .toLowerCase()
+          .includes(q)),
   );
   const dir = sort.desc ? -1 : 1;
   return out.sort((a, b) => {
@@ -81,7 +84,8 @@ export function facet(all: Finding[], pick: (f: Finding) => string[]): [string, 
 }
 
 /** A line of the findings table: one finding, or informational findings of one cause shown as one. */
-export type FindingRow = { type: 'finding'; f: Finding; inGroup?: string } | { type: 'group'; g: CauseGroup; open: boolean };
+export type FindingRow =
+  { type: 'finding'; f: Finding; inGroup?: string } | { type: 'group'; g: CauseGroup; open: boolean };
 
 /**
  * The table's lines for the filtered, sorted findings. Informational (low) findings that share a detector and cause
@@ -91,7 +95,8 @@ export type FindingRow = { type: 'finding'; f: Finding; inGroup?: string } | { t
 export function findingRows(shown: Finding[], open: ReadonlySet<string>, grouped = true): FindingRow[] {
   if (!grouped) return shown.map((f) => ({ type: 'finding', f }));
   const groupOf = new Map<string, CauseGroup>();
-  for (const g of groupByCause(shown.filter((f) => f.severity === 'low'))) if (g.findings.length > 1) for (const f of g.findings) groupOf.set(f.id, g);
+  for (const g of groupByCause(shown.filter((f) => f.severity === 'low')))
+    if (g.findings.length > 1) for (const f of g.findings) groupOf.set(f.id, g);
   const out: FindingRow[] = [];
   const placed = new Set<string>();
   for (const f of shown) {
@@ -110,9 +115,11 @@ export function findingRows(shown: Finding[], open: ReadonlySet<string>, grouped
 /** The line that holds a finding: its own, or its group's while the group is closed. */
 export function rowOf(rows: FindingRow[], findingId: string | undefined): number {
   if (!findingId) return -1;
-  return rows.findIndex((r) => (r.type === 'finding' ? r.f.id === findingId : !r.open && r.g.findings.some((f) => f.id === findingId)));
+  return rows.findIndex((r) =>
+    r.type === 'finding' ? r.f.id === findingId : !r.open && r.g.findings.some((f) => f.id === findingId),
+  );
 }
 
 /** The finding a line stands for when selected: a closed group stands for its first finding; an open one for none. */
-export const rowFinding = (r: FindingRow | undefined): Finding | undefined => (!r ? undefined : r.type === 'finding' ? r.f : r.open ? undefined : r.g.findings[0]);
-
+export const rowFinding = (r: FindingRow | undefined): Finding | undefined =>
+  !r ? undefined : r.type === 'finding' ? r.f : r.open ? undefined : r.g.findings[0];

@@ -9,7 +9,10 @@ export const ACTION_TEXT: Record<RespondAction, { label: string; effect: string 
   pause: { label: 'Pause', effect: 'freezes every process (cgroup freezer); memory and sockets stay as they are' },
   unpause: { label: 'Unpause', effect: 'lets its frozen processes run again' },
   stop: { label: 'Stop', effect: 'stops it (SIGTERM, then SIGKILL after 10 s); what lives only in memory is lost' },
-  preserve: { label: 'Preserve', effect: 'collects its filesystem diff, process executables, maps, environ and logs as hashed evidence in the case' },
+  preserve: {
+    label: 'Preserve',
+    effect: 'collects its filesystem diff, process executables, maps, environ and logs as hashed evidence in the case',
+  },
 };
 
 /**
@@ -29,13 +32,20 @@ export function namedActions(response: readonly string[]): RespondAction[] {
 }
 
 /** The menu: the catalogue's actions first, then the rest, so any action stays one step away. */
-export function respondMenu(response: readonly string[] | undefined): { named: RespondAction[]; other: RespondAction[] } {
+export function respondMenu(response: readonly string[] | undefined): {
+  named: RespondAction[];
+  other: RespondAction[];
+} {
   const named = namedActions(response ?? []);
   return { named, other: RESPOND_ACTIONS.filter((a) => !named.includes(a)) };
 }
 
 /** Why the menu cannot act here, or undefined when it can. */
-export function respondRefusal(engine: { kind: string; endpoint: { type: string } } | undefined, containerId: string | undefined, caseOpen: boolean): string | undefined {
+export function respondRefusal(
+  engine: { kind: string; endpoint: { type: string } } | undefined,
+  containerId: string | undefined,
+  caseOpen: boolean,
+): string | undefined {
   if (!containerId) return 'The finding is about no single container.';
   if (!engine) return 'The engine of this finding is not in the rail.';
   if (engine.endpoint.type === 'bundle') return 'Read-only evidence bundle: there is no live container to act on.';

@@ -48,7 +48,9 @@ export function useFindings(engines: EngineView[]) {
     } catch (e) {
       if (!isUnknownOp(e)) failures.push({ engineId: 'case', message: (e as Error).message });
     }
-    const findings = scans.flatMap((s) => s.findings.map((f) => ({ ...f, engineId: f.engineId ?? s.engine.id, state: states.get(f.id) ?? f.state })));
+    const findings = scans.flatMap((s) =>
+      s.findings.map((f) => ({ ...f, engineId: f.engineId ?? s.engine.id, state: states.get(f.id) ?? f.state })),
+    );
     return { findings, scans, failures, caseId };
   }, [key]);
   return q;

@@ -11,15 +11,20 @@ export function GraphBanners({ graph, error }: { graph: NetGraph; error: Error |
       ) : null}
       {graph.access === 'declared' ? (
         <div className="net-banner" data-testid="network-declared">
-          Drawn from what the cluster declares: pods, services and NetworkPolicies (dashed: allowed by policy). Connect the Docker engine of a node to join the sockets its pods hold.
+          Drawn from what the cluster declares: pods, services and NetworkPolicies (dashed: allowed by policy). Connect
+          the Docker engine of a node to join the sockets its pods hold.
         </div>
       ) : null}
       {graph.access === 'none' ? (
-        <div className="net-banner">This engine gives no socket view (remote engine without host access): only containers and networks are drawn. Run a scan to collect sockets.</div>
+        <div className="net-banner">
+          This engine gives no socket view (remote engine without host access): only containers and networks are drawn.
+          Run a scan to collect sockets.
+        </div>
       ) : null}
       {graph.truncated.nodes + graph.truncated.edges > 0 ? (
         <div className="net-banner warn">
-          Graph cut at its limits: {graph.truncated.nodes} nodes and {graph.truncated.edges} edges not drawn. Filter by port or state to see them.
+          Graph cut at its limits: {graph.truncated.nodes} nodes and {graph.truncated.edges} edges not drawn. Filter by
+          port or state to see them.
         </div>
       ) : null}
       {graph.errors.length > 0 ? (

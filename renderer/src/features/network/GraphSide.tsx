@@ -16,21 +16,56 @@ export interface GraphSideProps {
 }
 
 /** Beside the canvas: the socket a finding pointed at, the selected node, a searchable node list and the connections. */
-export function GraphSide({ graph, visible, nodeById, marks, selected, focusEdge, selectNode, onClear }: GraphSideProps) {
+export function GraphSide({
+  graph,
+  visible,
+  nodeById,
+  marks,
+  selected,
+  focusEdge,
+  selectNode,
+  onClear,
+}: GraphSideProps) {
   const [search, setSearch] = useState('');
   const connections = visible.edges.filter((e) => e.kind === 'connection');
   const listeners = visible.edges.filter((e) => e.kind === 'listen');
   const list = useMemo(() => {
     const s = search.trim().toLowerCase();
-    return visible.nodes.filter((n) => n.kind !== 'process' && (!s || n.label.toLowerCase().includes(s) || (n.address ?? '').includes(s))).slice(0, 300);
+    return visible.nodes
+      .filter((n) => n.kind !== 'process' && (!s || n.label.toLowerCase().includes(s) || (n.address ?? '').includes(s)))
+      .slice(0, 300);
   }, [visible.nodes, search]);
   const sel = selected ? nodeById.get(selected) : undefined;
-  const selEdges = selected ? visible.edges.filter((e) => e.kind !== 'owns' && (e.source === selected || e.target === selected)) : [];
+  const selEdges = selected
+    ? visible.edges.filter((e) => e.kind !== 'owns' && (e.source === selected || e.target === selected))
+    : [];
   return (
     <aside className="net-side">
-      {focusEdge && graph.edges.some((e) => e.id === focusEdge) ? <FocusedSocket edge={graph.edges.find((e) => e.id === focusEdge)!} nodeById={nodeById} /> : null}
-      {sel ? <NodeDetails node={sel} edges={selEdges} nodeById={nodeById} titles={marks.titles} onSelect={selectNode} onClear={onClear} /> : <p className="muted small">Click a node, or pick one below. Drag to pin; double-click to unpin. Keys: f fit, u unpin all, p processes, Esc clear.</p>}
-      <input className="search" placeholder="Find container, address, port…" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Find node" />
+      {focusEdge && graph.edges.some((e) => e.id === focusEdge) ? (
+        <FocusedSocket edge={graph.edges.find((e) => e.id === focusEdge)!} nodeById={nodeById} />
+      ) : null}
+      {sel ? (
+        <NodeDetails
+          node={sel}
+          edges={selEdges}
+          nodeById={nodeById}
+          titles={marks.titles}
+          onSelect={selectNode}
+          onClear={onClear}
+        />
+      ) : (
+        <p className="muted small">
+          Click a node, or pick one below. Drag to pin; double-click to unpin. Keys: f fit, u unpin all, p processes,
+          Esc clear.
+        </p>
+      )}
+      <input
+        className="search"
+        placeholder="Find container, address, port…"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        aria-label="Find node"
+      />
       <ul className="net-list" role="listbox" aria-label="Nodes">
         {list.map((n) => (
           <li
@@ -50,7 +85,9 @@ export function GraphSide({ graph, visible, nodeById, marks, selected, focusEdge
           >
             <i className={`lg lg-${n.external ? 'external' : n.kind}`} />
             <span className="net-label">{labelOf(nodeById, n.id)}</span>
-            {marks.nodes.get(n.id) ? <span className={`sev sev-${marks.nodes.get(n.id)}`}>{marks.nodes.get(n.id)}</span> : null}
+            {marks.nodes.get(n.id) ? (
+              <span className={`sev sev-${marks.nodes.get(n.id)}`}>{marks.nodes.get(n.id)}</span>
+            ) : null}
           </li>
         ))}
       </ul>
@@ -59,7 +96,13 @@ export function GraphSide({ graph, visible, nodeById, marks, selected, focusEdge
       </h4>
       <ul className="net-conns" data-testid="network-connections">
         {connections.slice(0, 200).map((e) => (
-          <li key={e.id} className={`${e.source === selected || e.target === selected ? 'selected' : ''} ${e.id === focusEdge ? 'focused' : ''}`} onClick={() => selectNode(e.source)} data-testid="network-connection" data-focused={e.id === focusEdge ? 'true' : undefined}>
+          <li
+            key={e.id}
+            className={`${e.source === selected || e.target === selected ? 'selected' : ''} ${e.id === focusEdge ? 'focused' : ''}`}
+            onClick={() => selectNode(e.source)}
+            data-testid="network-connection"
+            data-focused={e.id === focusEdge ? 'true' : undefined}
+          >
             <div className="net-conn-ends">
               <span className="net-label">{labelOf(nodeById, e.source)}</span>
               <span className="muted">→</span>
@@ -81,7 +124,9 @@ export function GraphSide({ graph, visible, nodeById, marks, selected, focusEdge
           </li>
         ))}
       </ul>
-      {connections.length > 200 ? <p className="muted small">…and {connections.length - 200} more; filter to narrow.</p> : null}
+      {connections.length > 200 ? (
+        <p className="muted small">…and {connections.length - 200} more; filter to narrow.</p>
+      ) : null}
       <p className="muted small">{listeners.length} listening sockets</p>
     </aside>
   );

@@ -2,7 +2,18 @@ import { useState } from 'react';
 import type { Direction } from '../../../../shared/api/investigate-network.js';
 import { ALL_DIRECTIONS, type GraphFilter } from './graph-filter.js';
 
-const STATES = ['all', 'ESTABLISHED', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'TIME_WAIT', 'CLOSE_WAIT', 'FIN_WAIT1', 'FIN_WAIT2', 'UNCONN'];
+const STATES = [
+  'all',
+  'ESTABLISHED',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RECV',
+  'TIME_WAIT',
+  'CLOSE_WAIT',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'UNCONN',
+];
 
 export interface GraphToolbarProps {
   filter: GraphFilter;
@@ -18,7 +29,18 @@ export interface GraphToolbarProps {
 }
 
 /** Port, state, direction and kind filters, layout buttons, and the live and reload controls of the graph. */
-export function GraphToolbar({ filter, setFilter, pinned, onFit, onUnpinAll, live, setLive, refreshMs, loading, onReload }: GraphToolbarProps) {
+export function GraphToolbar({
+  filter,
+  setFilter,
+  pinned,
+  onFit,
+  onUnpinAll,
+  live,
+  setLive,
+  refreshMs,
+  loading,
+  onReload,
+}: GraphToolbarProps) {
   const [portText, setPortText] = useState(filter.port === undefined ? '' : String(filter.port));
   const toggleDir = (d: Direction) => {
     const next = new Set(filter.directions);
@@ -45,7 +67,11 @@ export function GraphToolbar({ filter, setFilter, pinned, onFit, onUnpinAll, liv
       </label>
       <label>
         State{' '}
-        <select value={filter.state} aria-label="Filter by socket state" onChange={(e) => setFilter({ ...filter, state: e.target.value })}>
+        <select
+          value={filter.state}
+          aria-label="Filter by socket state"
+          onChange={(e) => setFilter({ ...filter, state: e.target.value })}
+        >
           {STATES.map((s) => (
             <option key={s} value={s}>
               {s === 'all' ? 'any' : s}
@@ -61,10 +87,20 @@ export function GraphToolbar({ filter, setFilter, pinned, onFit, onUnpinAll, liv
         ))}
       </span>
       <label className="chip" title="Show processes (p)">
-        <input type="checkbox" checked={filter.processes} onChange={() => setFilter({ ...filter, processes: !filter.processes })} /> processes
+        <input
+          type="checkbox"
+          checked={filter.processes}
+          onChange={() => setFilter({ ...filter, processes: !filter.processes })}
+        />{' '}
+        processes
       </label>
       <label className="chip" title="Hide containers without sockets">
-        <input type="checkbox" checked={filter.hideIdle} onChange={() => setFilter({ ...filter, hideIdle: !filter.hideIdle })} /> hide idle
+        <input
+          type="checkbox"
+          checked={filter.hideIdle}
+          onChange={() => setFilter({ ...filter, hideIdle: !filter.hideIdle })}
+        />{' '}
+        hide idle
       </label>
       <span className="spacer" />
       <button type="button" onClick={onFit} title="Fit to view (f)">

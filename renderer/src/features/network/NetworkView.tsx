@@ -94,7 +94,19 @@ interface BodyProps {
   setSelected: (id: string | undefined) => void;
 }
 
-function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading, error, onReload, selected, setSelected }: BodyProps) {
+function GraphBody({
+  graph,
+  findings,
+  filter,
+  setFilter,
+  live,
+  setLive,
+  loading,
+  error,
+  onReload,
+  selected,
+  setSelected,
+}: BodyProps) {
   const [focusEdge, setFocusEdge] = useState<string>();
   const marks = useMemo(() => markGraph(graph, findings), [graph, findings]);
   const visible = useMemo(() => filterGraph(graph, filter), [graph, filter]);
@@ -117,7 +129,12 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
 
   const external = graph.nodes.filter((n) => n.external).length;
   return (
-    <div className="netview" data-testid="network-graph" data-nodes={visible.nodes.length} data-edges={visible.edges.length}>
+    <div
+      className="netview"
+      data-testid="network-graph"
+      data-nodes={visible.nodes.length}
+      data-edges={visible.edges.length}
+    >
       <GraphToolbar
         filter={filter}
         setFilter={setFilter}
@@ -133,10 +150,19 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
       <GraphBanners graph={graph} error={error} />
       <div className="net-main">
         <div className="net-canvas" ref={boxRef}>
-          <canvas ref={canvasRef} tabIndex={0} aria-label="Network graph: drag to pin a node, double-click to unpin, scroll to zoom" data-testid="network-canvas" data-settled={String(!settled.running)} data-pinned={pinned} />
+          <canvas
+            ref={canvasRef}
+            tabIndex={0}
+            aria-label="Network graph: drag to pin a node, double-click to unpin, scroll to zoom"
+            data-testid="network-canvas"
+            data-settled={String(!settled.running)}
+            data-pinned={pinned}
+          />
           {graph.nodes.length === 0 ? (
             <div className="net-empty">
-              <Empty title="No running containers">Start a container, or switch engines: the graph shows running containers only.</Empty>
+              <Empty title="No running containers">
+                Start a container, or switch engines: the graph shows running containers only.
+              </Empty>
             </div>
           ) : null}
           <div className="net-legend" aria-hidden>
@@ -147,10 +173,24 @@ function GraphBody({ graph, findings, filter, setFilter, live, setLive, loading,
             ))}
           </div>
           <div className="net-status small muted" data-testid="network-status">
-            {visible.nodes.length}/{graph.nodes.length} nodes · {visible.edges.length} edges · {external} public endpoint{external === 1 ? '' : 's'} · {settled.running ? 'laying out…' : `settled${settled.ms !== undefined ? ` in ${Math.round(settled.ms)} ms` : ''}`} · snapshot {new Date(graph.collectedAt).toLocaleTimeString()} ({graph.access})
+            {visible.nodes.length}/{graph.nodes.length} nodes · {visible.edges.length} edges · {external} public
+            endpoint{external === 1 ? '' : 's'} ·{' '}
+            {settled.running
+              ? 'laying out…'
+              : `settled${settled.ms !== undefined ? ` in ${Math.round(settled.ms)} ms` : ''}`}{' '}
+            · snapshot {new Date(graph.collectedAt).toLocaleTimeString()} ({graph.access})
           </div>
         </div>
-        <GraphSide graph={graph} visible={visible} nodeById={nodeById} marks={marks} selected={selected} focusEdge={focusEdge} selectNode={selectNode} onClear={() => setSelected(undefined)} />
+        <GraphSide
+          graph={graph}
+          visible={visible}
+          nodeById={nodeById}
+          marks={marks}
+          selected={selected}
+          focusEdge={focusEdge}
+          selectNode={selectNode}
+          onClear={() => setSelected(undefined)}
+        />
       </div>
     </div>
   );
@@ -167,7 +207,15 @@ interface OutsideSelection {
 }
 
 /** Selection from outside the graph: the container picked in the rail, or a socket a finding points at. */
-function useOutsideSelection({ graph, fgRef, selected, setSelected, focusEdge, setFocusEdge, selectNode }: OutsideSelection) {
+function useOutsideSelection({
+  graph,
+  fgRef,
+  selected,
+  setSelected,
+  focusEdge,
+  setFocusEdge,
+  selectNode,
+}: OutsideSelection) {
   const wb = useWorkbench();
   useEffect(() => {
     if (wb.containerId) selectNode(`c:${wb.containerId}`, false);
@@ -186,10 +234,15 @@ function useOutsideSelection({ graph, fgRef, selected, setSelected, focusEdge, s
     const node = first.kind === 'listen' ? first.target : first.source;
     setSelected(node);
     setFocusEdge(first.id);
-    fgRef.current?.select(node, hits.map((h) => h.id));
+    fgRef.current?.select(
+      node,
+      hits.map((h) => h.id),
+    );
     setTimeout(() => {
       fgRef.current?.centerOn(node);
-      document.querySelector('[data-testid="network-connection"][data-focused="true"], [data-testid="network-focus"]')?.scrollIntoView({ block: 'nearest' });
+      document
+        .querySelector('[data-testid="network-connection"][data-focused="true"], [data-testid="network-focus"]')
+        ?.scrollIntoView({ block: 'nearest' });
     }, 400);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [wb.focus, wb.containerId, graph]);

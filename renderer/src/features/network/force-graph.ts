@@ -111,8 +111,20 @@ export class ForceGraph {
     private palette: Palette,
   ) {
     this.sim = forceSimulation<GNode, GEdge>([])
-      .force('charge', forceManyBody<GNode>().strength((n) => (n.kind === 'container' ? -260 : -60)).distanceMax(400).theta(0.9))
-      .force('link', forceLink<GNode, GEdge>([]).id((n) => n.id).distance((e) => (e.kind === 'owns' ? 26 : e.kind === 'listen' ? 18 : 90)).strength((e) => (e.kind === 'connection' ? 0.15 : 0.8)))
+      .force(
+        'charge',
+        forceManyBody<GNode>()
+          .strength((n) => (n.kind === 'container' ? -260 : -60))
+          .distanceMax(400)
+          .theta(0.9),
+      )
+      .force(
+        'link',
+        forceLink<GNode, GEdge>([])
+          .id((n) => n.id)
+          .distance((e) => (e.kind === 'owns' ? 26 : e.kind === 'listen' ? 18 : 90))
+          .strength((e) => (e.kind === 'connection' ? 0.15 : 0.8)),
+      )
       .force('collide', forceCollide<GNode>((n) => RADIUS[n.kind] + 3).iterations(1))
       .force('x', forceX<GNode>(0).strength(0.04))
       .force('y', forceY<GNode>(0).strength(0.04))
@@ -191,7 +203,18 @@ export class ForceGraph {
     const fresh = nodes.map((n) => {
       const prev = old.get(n.id);
       const group = n.group ?? groupOf.get(n.id);
-      if (prev) return Object.assign(prev, { ...n, group, x: prev.x, y: prev.y, vx: prev.vx, vy: prev.vy, fx: prev.fx, fy: prev.fy, pinned: prev.pinned });
+      if (prev)
+        return Object.assign(prev, {
+          ...n,
+          group,
+          x: prev.x,
+          y: prev.y,
+          vx: prev.vx,
+          vy: prev.vy,
+          fx: prev.fx,
+          fy: prev.fy,
+          pinned: prev.pinned,
+        });
       return { ...n, group };
     });
     this.byId = new Map(fresh.map((n) => [n.id, n]));
@@ -215,8 +238,16 @@ export class ForceGraph {
     const reusedAll = fresh.length > 0 && fresh.every((n) => old.has(n.id)) && fresh.length === old.size;
     this.nodes = fresh;
     this.edges = edges
-      .filter((e) => this.byId.has(typeof e.source === 'string' ? e.source : e.source.id) && this.byId.has(typeof e.target === 'string' ? e.target : e.target.id))
-      .map((e) => ({ ...e, source: typeof e.source === 'string' ? e.source : e.source.id, target: typeof e.target === 'string' ? e.target : e.target.id }));
+      .filter(
+        (e) =>
+          this.byId.has(typeof e.source === 'string' ? e.source : e.source.id) &&
+          this.byId.has(typeof e.target === 'string' ? e.target : e.target.id),
+      )
+      .map((e) => ({
+        ...e,
+        source: typeof e.source === 'string' ? e.source : e.source.id,
+        target: typeof e.target === 'string' ? e.target : e.target.id,
+      }));
     this.groups = groups;
     this.sim.nodes(this.nodes);
     (this.sim.force('link') as ReturnType<typeof forceLink<GNode, GEdge>>).links(this.edges);
@@ -258,7 +289,13 @@ export class ForceGraph {
     const n = this.byId.get(id);
     if (!n || n.x === undefined || n.y === undefined) return;
     const k = Math.max(this.transform.k, 1);
-    select(this.canvas).transition().duration(300).call(this.zoomer.transform, zoomIdentity.translate(this.width / 2 - n.x * k, this.height / 2 - n.y! * k).scale(k));
+    select(this.canvas)
+      .transition()
+      .duration(300)
+      .call(
+        this.zoomer.transform,
+        zoomIdentity.translate(this.width / 2 - n.x * k, this.height / 2 - n.y! * k).scale(k),
+      );
   }
 
   /** Zooms to show every node. */
@@ -272,7 +309,9 @@ export class ForceGraph {
       y1 = Math.max(y1, n.y ?? 0);
     }
     const k = Math.min(4, 0.9 / Math.max((x1 - x0 + 40) / this.width, (y1 - y0 + 40) / this.height));
-    const t = zoomIdentity.translate(this.width / 2 - ((x0 + x1) / 2) * k, this.height / 2 - ((y0 + y1) / 2) * k).scale(k);
+    const t = zoomIdentity
+      .translate(this.width / 2 - ((x0 + x1) / 2) * k, this.height / 2 - ((y0 + y1) / 2) * k)
+      .scale(k);
     select(this.canvas).transition().duration(300).call(this.zoomer.transform, t);
   }
 
@@ -441,7 +480,10 @@ export class ForceGraph {
   /** Docker networks: a soft hull behind their members, labelled. */
   private drawHulls(ctx: CanvasRenderingContext2D, k: number): void {
     this.groups.forEach((g, gi) => {
-      const pts = g.members.map((m) => this.byId.get(m)).filter((n): n is GNode => Boolean(n)).map((n) => [n.x ?? 0, n.y ?? 0] as [number, number]);
+      const pts = g.members
+        .map((m) => this.byId.get(m))
+        .filter((n): n is GNode => Boolean(n))
+        .map((n) => [n.x ?? 0, n.y ?? 0] as [number, number]);
       if (pts.length === 0) return;
       const colour = GROUP_FILLS[gi % GROUP_FILLS.length]!;
       ctx.globalAlpha = 0.08;
@@ -491,7 +533,10 @@ export class ForceGraph {
     const p = this.palette;
     // Canvas state changes and stroke calls dominate the cost at a few thousand elements: everything below is
     // bucketed by style and drawn with one path per bucket.
-    const edgeBuckets = new Map<string, { colour: string; width: number; alpha: number; dashed: boolean; edges: GEdge[] }>();
+    const edgeBuckets = new Map<
+      string,
+      { colour: string; width: number; alpha: number; dashed: boolean; edges: GEdge[] }
+    >();
     const arrowBuckets = new Map<string, GEdge[]>();
     for (const e of this.edges) {
       const s = e.source as GNode;
@@ -499,14 +544,32 @@ export class ForceGraph {
       const lit = (sel !== undefined && (s.id === sel || t.id === sel)) || this.highlightEdges.has(e.id);
       const dim = sel !== undefined && !lit;
       const alpha = dim ? 0.15 : e.kind === 'owns' ? 0.45 : 0.9;
-      const colour = e.mark ?? (e.kind === 'owns' ? p.line : e.kind === 'listen' ? p.listener : e.kind === 'selects' ? p.service : e.kind === 'allowed' ? p.allowed : e.direction === 'inbound' ? p.inbound : e.direction === 'internal' ? p.internal : p.outbound);
+      const colour =
+        e.mark ??
+        (e.kind === 'owns'
+          ? p.line
+          : e.kind === 'listen'
+            ? p.listener
+            : e.kind === 'selects'
+              ? p.service
+              : e.kind === 'allowed'
+                ? p.allowed
+                : e.direction === 'inbound'
+                  ? p.inbound
+                  : e.direction === 'internal'
+                    ? p.internal
+                    : p.outbound);
       const dashed = e.kind === 'allowed';
-      const width = Math.round(((lit ? 2.5 : e.kind === 'connection' ? 1.2 + Math.min(3, Math.log2(e.count ?? 1)) : 0.8) / Math.sqrt(k)) * 4) / 4;
+      const width =
+        Math.round(
+          ((lit ? 2.5 : e.kind === 'connection' ? 1.2 + Math.min(3, Math.log2(e.count ?? 1)) : 0.8) / Math.sqrt(k)) * 4,
+        ) / 4;
       const key = `${colour}|${width}|${alpha}|${dashed}`;
       const b = edgeBuckets.get(key) ?? { colour, width, alpha, dashed, edges: [] };
       b.edges.push(e);
       edgeBuckets.set(key, b);
-      if ((e.kind === 'connection' || e.kind === 'allowed') && k > 0.5 && !dim) arrowBuckets.set(colour, [...(arrowBuckets.get(colour) ?? []), e]);
+      if ((e.kind === 'connection' || e.kind === 'allowed') && k > 0.5 && !dim)
+        arrowBuckets.set(colour, [...(arrowBuckets.get(colour) ?? []), e]);
     }
     for (const b of edgeBuckets.values()) {
       ctx.globalAlpha = b.alpha;
@@ -563,8 +626,7 @@ export class ForceGraph {
           ctx.lineTo(x + r, y + r * 0.8);
           ctx.lineTo(x - r, y + r * 0.8);
           ctx.closePath();
-        }
-        else {
+        } else {
           ctx.moveTo(x + r, y);
           ctx.arc(x, y, r, 0, Math.PI * 2);
         }

@@ -13,7 +13,12 @@ export interface GraphFilter {
 }
 
 export const ALL_DIRECTIONS: Direction[] = ['inbound', 'outbound', 'internal', 'listen'];
-export const defaultFilter = (): GraphFilter => ({ state: 'all', directions: new Set(ALL_DIRECTIONS), processes: true, hideIdle: false });
+export const defaultFilter = (): GraphFilter => ({
+  state: 'all',
+  directions: new Set(ALL_DIRECTIONS),
+  processes: true,
+  hideIdle: false,
+});
 
 /** Applies the analyst's filter: the graph keeps only matching sockets and the nodes they touch. */
 export function filterGraph(g: NetGraph, f: GraphFilter): { nodes: NetNode[]; edges: NetEdge[] } {
@@ -53,6 +58,8 @@ export function filterGraph(g: NetGraph, f: GraphFilter): { nodes: NetNode[]; ed
     for (const e of g.edges) if (e.kind === 'owns' && touched.has(e.target)) kept.push(e);
     for (const e of kept) if (e.kind === 'owns') touched.add(e.source);
   }
-  const nodes = g.nodes.filter((n) => (n.kind === 'container' || n.kind === 'service' ? !f.hideIdle || touched.has(n.id) : touched.has(n.id)));
+  const nodes = g.nodes.filter((n) =>
+    n.kind === 'container' || n.kind === 'service' ? !f.hideIdle || touched.has(n.id) : touched.has(n.id),
+  );
   return { nodes, edges: kept };
 }

@@ -20,7 +20,8 @@ export function parseSocketRef(ref: string): { address: string; port?: number } 
 
 const edgeMatches = (e: NetEdge, address: string, port?: number) =>
   e.kind !== 'owns' &&
-  ((port === undefined || e.remotePort === port || e.localPort === port) && (!address || e.remoteAddress === address || e.localAddress === address));
+  (port === undefined || e.remotePort === port || e.localPort === port) &&
+  (!address || e.remoteAddress === address || e.localAddress === address);
 
 /** Joins findings to graph elements: containers by id, processes by pid, sockets by address and port. */
 export function markGraph(graph: NetGraph, findings: Finding[]): Marks {
@@ -40,13 +41,19 @@ export function markGraph(graph: NetGraph, findings: Finding[]): Marks {
       if (ev.kind === 'socket') {
         // Detector refs ("tcp a:p -> b:p", "tcp a:p") and short forms (":p", "a:p") alike.
         const parsed = parseSocketEvidence(ev.ref);
-        const hits = parsed.local || parsed.remote ? edgesForSocketRef(graph, ev.ref, cid).filter((e) => !cid || e.source.includes(cid) || e.target.includes(cid)) : [];
+        const hits =
+          parsed.local || parsed.remote
+            ? edgesForSocketRef(graph, ev.ref, cid).filter(
+                (e) => !cid || e.source.includes(cid) || e.target.includes(cid),
+              )
+            : [];
         const { address, port } = parseSocketRef(ev.ref);
         for (const e of graph.edges) {
           if (cid && !e.source.includes(cid) && !e.target.includes(cid)) continue;
           if (hits.includes(e) || (hits.length === 0 && edgeMatches(e, address, port))) {
             note(e.id, f.severity, f.title, marks.edges);
-            if (e.target.startsWith('e:') || e.target.startsWith('l:')) note(e.target, f.severity, f.title, marks.nodes);
+            if (e.target.startsWith('e:') || e.target.startsWith('l:'))
+              note(e.target, f.severity, f.title, marks.nodes);
           }
         }
         const remote = parsed.remote?.address ?? address;

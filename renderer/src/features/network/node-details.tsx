@@ -1,7 +1,21 @@
 import type { NetEdge, NetNode } from '../../../../shared/api/investigate-network.js';
 
 /** The selected node: what it is, the findings on it and its edges, each a link to the node at the other end. */
-export function NodeDetails({ node, edges, nodeById, titles, onSelect, onClear }: { node: NetNode; edges: NetEdge[]; nodeById: Map<string, NetNode>; titles: Map<string, string[]>; onSelect: (id: string) => void; onClear: () => void }) {
+export function NodeDetails({
+  node,
+  edges,
+  nodeById,
+  titles,
+  onSelect,
+  onClear,
+}: {
+  node: NetNode;
+  edges: NetEdge[];
+  nodeById: Map<string, NetNode>;
+  titles: Map<string, string[]>;
+  onSelect: (id: string) => void;
+  onClear: () => void;
+}) {
   const rows: [string, string][] = [
     ['Kind', node.kind + (node.external ? ' (public address)' : '')],
     ['Label', node.label],
@@ -46,7 +60,9 @@ export function NodeDetails({ node, edges, nodeById, titles, onSelect, onClear }
                 <button type="button" className="ghost link" onClick={() => onSelect(other)}>
                   {e.source === node.id ? '→' : '←'} {labelOf(nodeById, other)}
                 </button>{' '}
-                {e.kind === 'allowed' || e.kind === 'selects' ? <span className="muted">{e.kind === 'allowed' ? 'may connect' : 'selects'} </span> : null}
+                {e.kind === 'allowed' || e.kind === 'selects' ? (
+                  <span className="muted">{e.kind === 'allowed' ? 'may connect' : 'selects'} </span>
+                ) : null}
                 <span className="mono muted">
                   {e.protocol ?? ''} {e.localAddress ? `${e.localAddress}:${e.localPort}` : ''}
                   {e.remoteAddress ? ` ⇄ ${e.remoteAddress}:${e.remotePort}` : ''} {e.state ?? ''}
@@ -66,7 +82,8 @@ export function FocusedSocket({ edge, nodeById }: { edge: NetEdge; nodeById: Map
   return (
     <div className="net-focus small" data-testid="network-focus" data-edge-kind={edge.kind}>
       <span className="muted">From the finding: </span>
-      <span className="net-label">{labelOf(nodeById, edge.source)}</span> <span className="muted">→</span> <span className="net-label">{labelOf(nodeById, edge.target)}</span>
+      <span className="net-label">{labelOf(nodeById, edge.source)}</span> <span className="muted">→</span>{' '}
+      <span className="net-label">{labelOf(nodeById, edge.target)}</span>
       <div className="mono">
         {edge.protocol ?? ''} {edge.localAddress !== undefined ? `${edge.localAddress}:${edge.localPort}` : ''}
         {edge.remoteAddress ? ` -> ${edge.remoteAddress}:${edge.remotePort}` : ''} {edge.state ?? ''}
@@ -78,7 +95,7 @@ export function FocusedSocket({ edge, nodeById }: { edge: NetEdge; nodeById: Map
 export function labelOf(nodes: Map<string, NetNode>, id: string): string {
   const n = nodes.get(id);
   if (!n) return id;
-  if (n.kind === 'listener' && n.containerId) return `${nodes.get(`c:${n.containerId}`)?.label ?? n.containerId.slice(0, 12)} ${n.label}`;
+  if (n.kind === 'listener' && n.containerId)
+    return `${nodes.get(`c:${n.containerId}`)?.label ?? n.containerId.slice(0, 12)} ${n.label}`;
   return n.label;
 }
-

@@ -68,8 +68,16 @@ export function edgesForSocketRef(graph: NetGraph, ref: string, containerId?: st
     let score = 0;
     if (e.kind === 'connection') {
       if (r.local && r.remote) {
-        const forward = same(e.localAddress, r.local.address) && e.localPort === r.local.port && same(e.remoteAddress, r.remote.address) && e.remotePort === r.remote.port;
-        const backward = same(e.localAddress, r.remote.address) && e.localPort === r.remote.port && same(e.remoteAddress, r.local.address) && e.remotePort === r.local.port;
+        const forward =
+          same(e.localAddress, r.local.address) &&
+          e.localPort === r.local.port &&
+          same(e.remoteAddress, r.remote.address) &&
+          e.remotePort === r.remote.port;
+        const backward =
+          same(e.localAddress, r.remote.address) &&
+          e.localPort === r.remote.port &&
+          same(e.remoteAddress, r.local.address) &&
+          e.remotePort === r.local.port;
         // Sessions folded into one edge keep the first socket's local port: the remote end alone still names it.
         const remoteOnly = same(e.remoteAddress, r.remote.address) && e.remotePort === r.remote.port;
         score = forward || backward ? 4 : remoteOnly ? 2 : 0;

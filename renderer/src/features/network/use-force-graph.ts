@@ -65,9 +65,24 @@ export function useForceGraph(
     const fg = fgRef.current;
     if (!fg) return;
     const style = getComputedStyle(canvasRef.current!);
-    const sevColour = (s: string | undefined) => (s ? style.getPropertyValue(SEVERITY_VAR[s as keyof typeof SEVERITY_VAR]).trim() || undefined : undefined);
-    const nodes: GNode[] = visible.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, external: n.external, mark: sevColour(marks.nodes.get(n.id)) }));
-    const edges: GEdge[] = visible.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, kind: e.kind, direction: e.direction, count: e.count, mark: sevColour(marks.edges.get(e.id)) }));
+    const sevColour = (s: string | undefined) =>
+      s ? style.getPropertyValue(SEVERITY_VAR[s as keyof typeof SEVERITY_VAR]).trim() || undefined : undefined;
+    const nodes: GNode[] = visible.nodes.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      label: n.label,
+      external: n.external,
+      mark: sevColour(marks.nodes.get(n.id)),
+    }));
+    const edges: GEdge[] = visible.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      kind: e.kind,
+      direction: e.direction,
+      count: e.count,
+      mark: sevColour(marks.edges.get(e.id)),
+    }));
     setSettled({ running: true });
     fg.setData(nodes, edges, hullGroups(graph.groups, visible.nodes));
   }, [visible, marks, graph.groups]);
@@ -78,7 +93,8 @@ export function useForceGraph(
 /** A network's hull wraps its containers and everything they hold (processes, listeners). */
 function hullGroups(graphGroups: NetGraph['groups'], nodes: NetGraph['nodes']) {
   const containerGroups = new Map<string, string[]>();
-  for (const g of graphGroups) for (const m of g.members) containerGroups.set(m, [...(containerGroups.get(m) ?? []), g.id]);
+  for (const g of graphGroups)
+    for (const m of g.members) containerGroups.set(m, [...(containerGroups.get(m) ?? []), g.id]);
   const groups = graphGroups.map((g) => ({ ...g, members: [...g.members] }));
   const byGroup = new Map(groups.map((g) => [g.id, g]));
   for (const n of nodes) {

@@ -10,7 +10,15 @@ import { visible } from '../../lib/visible-text.js';
 import { RiskStrip } from './RiskStrip.js';
 import { CountBars } from './CountBars.js';
 import { AttackMatrix } from './AttackMatrix.js';
-import { age, countByDetector, countBySeverity, lifecycles, riskRows, type Lifecycle, type RiskRow } from './overview-model.js';
+import {
+  age,
+  countByDetector,
+  countBySeverity,
+  lifecycles,
+  riskRows,
+  type Lifecycle,
+  type RiskRow,
+} from './overview-model.js';
 import './overview.css';
 
 const HOUR_MS = 3_600_000;
@@ -32,10 +40,15 @@ export function EngineOverview() {
   const api = useApi();
   const wb = useWorkbench();
   const { engineId } = wb;
-  const current = useQuery(() => api.call('cases.current', {}).catch((e) => (isUnknownOp(e) ? null : Promise.reject(e))), []);
+  const current = useQuery(
+    () => api.call('cases.current', {}).catch((e) => (isUnknownOp(e) ? null : Promise.reject(e))),
+    [],
+  );
   const caseView = current.data ?? undefined;
   // The analyst's choice of engine or case outlives a trip to Findings and back (the view remounts per tab).
-  const [source, setSourceState] = useState<'engine' | 'case'>(() => (sessionStorage.getItem(SOURCE_KEY) === 'case' ? 'case' : 'engine'));
+  const [source, setSourceState] = useState<'engine' | 'case'>(() =>
+    sessionStorage.getItem(SOURCE_KEY) === 'case' ? 'case' : 'engine',
+  );
   const setSource = (s: 'engine' | 'case') => {
     sessionStorage.setItem(SOURCE_KEY, s);
     setSourceState(s);
@@ -45,9 +58,18 @@ export function EngineOverview() {
   const q = useQuery<OverviewData>(
     caseId
       ? async () => {
-          const [containers, page] = await Promise.all([api.call('cases.containers', { caseId }), api.call('findings.list', { caseId, limit: 10_000 })]);
+          const [containers, page] = await Promise.all([
+            api.call('cases.containers', { caseId }),
+            api.call('findings.list', { caseId, limit: 10_000 }),
+          ]);
           const newest = new Map(containers.map((c) => [c.id, c]));
-          return { rows: riskRows([...newest.values()], page.items), findings: page.items, scanErrors: [], started: [], autoRemoved: [] };
+          return {
+            rows: riskRows([...newest.values()], page.items),
+            findings: page.items,
+            scanErrors: [],
+            started: [],
+            autoRemoved: [],
+          };
         }
       : engineId
         ? async () => {
@@ -62,7 +84,14 @@ export function EngineOverview() {
             ]);
             const life = lifecycles(events.events);
             const findings = scan?.findings ?? [];
-            return { rows: riskRows(containers, findings, scan?.containers), findings, scannedAt: scan?.scannedAt, scanErrors: scan?.errors ?? [], ...life, eventsError: events.error };
+            return {
+              rows: riskRows(containers, findings, scan?.containers),
+              findings,
+              scannedAt: scan?.scannedAt,
+              scanErrors: scan?.errors ?? [],
+              ...life,
+              eventsError: events.error,
+            };
           }
         : undefined,
     [engineId, caseId],
@@ -77,7 +106,11 @@ export function EngineOverview() {
       timer = setTimeout(q.reload, 800);
     };
     const offP = api.on('scan.progress', (p) => p.phase === 'done' && later());
-    const offE = api.on('engine.event', (ev) => ev.engineId === engineId && ev.type === 'container' && ['start', 'destroy'].includes(ev.action) && later());
+    const offE = api.on(
+      'engine.event',
+      (ev) =>
+        ev.engineId === engineId && ev.type === 'container' && ['start', 'destroy'].includes(ev.action) && later(),
+    );
     const tick = setInterval(() => setNow(Date.now()), 15_000);
     return () => {
       offP();
@@ -107,10 +140,22 @@ export function EngineOverview() {
         <h2 className="view-title">{caseId ? `Case ${visible(caseView!.name)}` : 'Engine overview'}</h2>
         {caseView ? (
           <div className="eo-source" role="group" aria-label="Overview of">
-            <button type="button" className={source === 'engine' ? 'on' : ''} aria-pressed={source === 'engine'} onClick={() => setSource('engine')} data-testid="overview-source-engine">
+            <button
+              type="button"
+              className={source === 'engine' ? 'on' : ''}
+              aria-pressed={source === 'engine'}
+              onClick={() => setSource('engine')}
+              data-testid="overview-source-engine"
+            >
               Engine
             </button>
-            <button type="button" className={source === 'case' ? 'on' : ''} aria-pressed={source === 'case'} onClick={() => setSource('case')} data-testid="overview-source-case">
+            <button
+              type="button"
+              className={source === 'case' ? 'on' : ''}
+              aria-pressed={source === 'case'}
+              onClick={() => setSource('case')}
+              data-testid="overview-source-case"
+            >
               Case
             </button>
           </div>
@@ -123,7 +168,8 @@ export function EngineOverview() {
       ) : (
         <>
           <p className="eo-summary" data-testid="overview-summary">
-            <b>{d.rows.length}</b> containers · <b>{d.rows.filter((r) => r.findings > 0).length}</b> with findings · <b>{liveFindings}</b> open findings
+            <b>{d.rows.length}</b> containers · <b>{d.rows.filter((r) => r.findings > 0).length}</b> with findings ·{' '}
+            <b>{liveFindings}</b> open findings
             {d.scannedAt || caseId ? null : <span className="muted"> · no scan yet: press Scan in Findings</span>}
           </p>
           <div className="eo-grid">
@@ -133,7 +179,12 @@ export function EngineOverview() {
             </section>
             <section className="ov-card" aria-labelledby="eo-h-sev">
               <h3 id="eo-h-sev">Findings by severity</h3>
-              <CountBars testId="by-severity" label="Findings by severity" bars={[...SEVERITIES].reverse().map((s) => ({ key: s, label: s, count: bySeverity[s], severity: s }))} onPick={(s) => show({ severity: s as Finding['severity'] })} />
+              <CountBars
+                testId="by-severity"
+                label="Findings by severity"
+                bars={[...SEVERITIES].reverse().map((s) => ({ key: s, label: s, count: bySeverity[s], severity: s }))}
+                onPick={(s) => show({ severity: s as Finding['severity'] })}
+              />
               <h3 id="eo-h-det" className="eo-sub">
                 Findings by detector
               </h3>
@@ -141,7 +192,17 @@ export function EngineOverview() {
                 <p className="muted small">None.</p>
               ) : (
                 <div className="eo-detectors">
-                  <CountBars testId="by-detector" label="Findings by detector" bars={byDetector.map((x) => ({ key: x.detector, label: x.detector, count: x.count, severity: x.worst }))} onPick={(det) => show({ detector: det })} />
+                  <CountBars
+                    testId="by-detector"
+                    label="Findings by detector"
+                    bars={byDetector.map((x) => ({
+                      key: x.detector,
+                      label: x.detector,
+                      count: x.count,
+                      severity: x.worst,
+                    }))}
+                    onPick={(det) => show({ detector: det })}
+                  />
                 </div>
               )}
             </section>
@@ -155,30 +216,62 @@ export function EngineOverview() {
               <section className="ov-card" aria-labelledby="eo-h-recent" data-testid="recent-starts">
                 <h3 id="eo-h-recent">Started in the last hour</h3>
                 <div data-testid="started">
-                  <LifeList items={d.started} known={known} onOpen={openContainer} empty={d.eventsError ? `Events unavailable: ${d.eventsError}` : 'No container started in the last hour.'} when={(l) => l.started} />
+                  <LifeList
+                    items={d.started}
+                    known={known}
+                    onOpen={openContainer}
+                    empty={
+                      d.eventsError ? `Events unavailable: ${d.eventsError}` : 'No container started in the last hour.'
+                    }
+                    when={(l) => l.started}
+                  />
                 </div>
                 <h3 className="eo-sub" id="eo-h-rm">
                   Removed on exit (<code>--rm</code>), seen only in events
                 </h3>
                 <div data-testid="auto-removed">
-                  <LifeList items={d.autoRemoved} known={known} onOpen={openContainer} empty="None in the last hour." when={(l) => l.destroyed} />
+                  <LifeList
+                    items={d.autoRemoved}
+                    known={known}
+                    onOpen={openContainer}
+                    empty="None in the last hour."
+                    when={(l) => l.destroyed}
+                  />
                 </div>
               </section>
             )}
-            <section className="ov-card" aria-labelledby="eo-h-errors" data-testid="scan-errors" data-count={d.scanErrors.length}>
+            <section
+              className="ov-card"
+              aria-labelledby="eo-h-errors"
+              data-testid="scan-errors"
+              data-count={d.scanErrors.length}
+            >
               <h3 id="eo-h-errors">Scan errors</h3>
               {d.scanErrors.length === 0 ? (
-                <p className="muted small">{caseId ? 'See the scans of the case in the Case view.' : d.scannedAt ? 'None: every container and call answered.' : 'No scan yet.'}</p>
+                <p className="muted small">
+                  {caseId
+                    ? 'See the scans of the case in the Case view.'
+                    : d.scannedAt
+                      ? 'None: every container and call answered.'
+                      : 'No scan yet.'}
+                </p>
               ) : (
                 <ul className="eo-errors">
                   {d.scanErrors.slice(0, 20).map((e, i) => (
                     <li key={i}>
                       <code>{e.code}</code> {e.call}
-                      {e.containerId ? <span className="muted"> · {visible(d.rows.find((r) => r.id === e.containerId)?.name ?? e.containerId.slice(0, 12))}</span> : null}
+                      {e.containerId ? (
+                        <span className="muted">
+                          {' '}
+                          · {visible(d.rows.find((r) => r.id === e.containerId)?.name ?? e.containerId.slice(0, 12))}
+                        </span>
+                      ) : null}
                       <div className="muted small">{visible(e.message)}</div>
                     </li>
                   ))}
-                  {d.scanErrors.length > 20 ? <li className="muted small">and {d.scanErrors.length - 20} more</li> : null}
+                  {d.scanErrors.length > 20 ? (
+                    <li className="muted small">and {d.scanErrors.length - 20} more</li>
+                  ) : null}
                 </ul>
               )}
             </section>
@@ -189,9 +282,24 @@ export function EngineOverview() {
   );
 }
 
-function ScanAge({ scannedAt, now, isCase, errors }: { scannedAt: string | undefined; now: number; isCase: boolean; errors: number }) {
+function ScanAge({
+  scannedAt,
+  now,
+  isCase,
+  errors,
+}: {
+  scannedAt: string | undefined;
+  now: number;
+  isCase: boolean;
+  errors: number;
+}) {
   if (isCase) return null;
-  if (!scannedAt) return <span className="warn small" data-testid="scan-age">never scanned</span>;
+  if (!scannedAt)
+    return (
+      <span className="warn small" data-testid="scan-age">
+        never scanned
+      </span>
+    );
   const ms = now - Date.parse(scannedAt);
   return (
     <span className={`small ${ms > HOUR_MS ? 'warn' : 'muted'}`} data-testid="scan-age" title={scannedAt}>
@@ -200,7 +308,19 @@ function ScanAge({ scannedAt, now, isCase, errors }: { scannedAt: string | undef
   );
 }
 
-function LifeList({ items, known, onOpen, empty, when }: { items: Lifecycle[]; known: Set<string>; onOpen(id: string): void; empty: string; when(l: Lifecycle): number | undefined }) {
+function LifeList({
+  items,
+  known,
+  onOpen,
+  empty,
+  when,
+}: {
+  items: Lifecycle[];
+  known: Set<string>;
+  onOpen(id: string): void;
+  empty: string;
+  when(l: Lifecycle): number | undefined;
+}) {
   if (items.length === 0) return <p className="muted small">{empty}</p>;
   return (
     <ul className="eo-life">
@@ -213,7 +333,25 @@ function LifeList({ items, known, onOpen, empty, when }: { items: Lifecycle[]; k
             <span className="muted small eo-time">{t ? new Date(t).toLocaleTimeString() : ''}</span>
           </>
         );
-        return <li key={l.id}>{known.has(l.id) ? <button type="button" className="eo-life-item" onClick={() => onOpen(l.id)} data-testid="life-item" data-name={l.name}>{body}</button> : <span className="eo-life-item gone" data-testid="life-item" data-name={l.name}>{body}</span>}</li>;
+        return (
+          <li key={l.id}>
+            {known.has(l.id) ? (
+              <button
+                type="button"
+                className="eo-life-item"
+                onClick={() => onOpen(l.id)}
+                data-testid="life-item"
+                data-name={l.name}
+              >
+                {body}
+              </button>
+            ) : (
+              <span className="eo-life-item gone" data-testid="life-item" data-name={l.name}>
+                {body}
+              </span>
+            )}
+          </li>
+        );
       })}
       {items.length > 12 ? <li className="muted small">and {items.length - 12} more</li> : null}
     </ul>

@@ -18,9 +18,21 @@ export function RiskStrip({ rows, onOpen }: { rows: RiskRow[]; onOpen(id: string
   const sorted = useMemo(() => sortRisk(rows, sort.key, sort.desc), [rows, sort]);
   const [active, setActive] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({ count: sorted.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 8 });
+  const virt = useVirtualizer({
+    count: sorted.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_H,
+    overscan: 8,
+  });
   const cells = useMemo(() => stripCells(sorted, heat), [sorted]);
-  const x = useMemo(() => scaleBand<number>().domain(cells.map((_, i) => i)).range([0, 1000]).paddingInner(cells.length > 120 ? 0 : 0.08), [cells]);
+  const x = useMemo(
+    () =>
+      scaleBand<number>()
+        .domain(cells.map((_, i) => i))
+        .range([0, 1000])
+        .paddingInner(cells.length > 120 ? 0 : 0.08),
+    [cells],
+  );
   const per = sorted.length > cells.length ? cells[0]!.last + 1 : 1;
   const maxRisk = sorted.length ? Math.max(...sorted.map((r) => r.risk)) : 0;
 
@@ -56,25 +68,57 @@ export function RiskStrip({ rows, onOpen }: { rows: RiskRow[]; onOpen(id: string
 
   return (
     <div className="eo-risk" data-testid="risk-strip" data-count={sorted.length}>
-      <svg className="eo-strip" viewBox="0 0 1000 28" preserveAspectRatio="none" role="img" aria-label={`Risk of ${sorted.length} containers, highest ${maxRisk}`}>
+      <svg
+        className="eo-strip"
+        viewBox="0 0 1000 28"
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`Risk of ${sorted.length} containers, highest ${maxRisk}`}
+      >
         {cells.map((c, i) => {
           const on = Math.floor(active / per) === i;
           return (
-            <rect key={c.first} className={`heat-${c.heat} ${on ? 'on' : ''}`} x={x(i)} y={on ? 0 : 4} width={Math.max(0.6, x.bandwidth())} height={on ? 28 : 20} onClick={() => go(c.first)}>
+            <rect
+              key={c.first}
+              className={`heat-${c.heat} ${on ? 'on' : ''}`}
+              x={x(i)}
+              y={on ? 0 : 4}
+              width={Math.max(0.6, x.bandwidth())}
+              height={on ? 28 : 20}
+              onClick={() => go(c.first)}
+            >
               <title>{visible(c.label)}</title>
             </rect>
           );
         })}
       </svg>
       <div className="eo-risk-head" role="group" aria-label="Sort containers">
-        <button type="button" className="ghost" onClick={() => sortBy('name')} aria-pressed={sort.key === 'name'} data-testid="risk-sort-name">
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => sortBy('name')}
+          aria-pressed={sort.key === 'name'}
+          data-testid="risk-sort-name"
+        >
           Container{arrow('name')}
         </button>
         <span className="spacer" />
-        <button type="button" className="ghost" onClick={() => sortBy('findings')} aria-pressed={sort.key === 'findings'} data-testid="risk-sort-findings">
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => sortBy('findings')}
+          aria-pressed={sort.key === 'findings'}
+          data-testid="risk-sort-findings"
+        >
           Findings{arrow('findings')}
         </button>
-        <button type="button" className="ghost" onClick={() => sortBy('risk')} aria-pressed={sort.key === 'risk'} data-testid="risk-sort-risk">
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => sortBy('risk')}
+          aria-pressed={sort.key === 'risk'}
+          data-testid="risk-sort-risk"
+        >
           Risk{arrow('risk')}
         </button>
       </div>

@@ -1,6 +1,12 @@
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../../../../shared/domain/finding.js';
 import type { EngineEvent } from '../../../../shared/domain/event.js';
-import { TACTICS, attackName, attackTactics, attackTechnique, type Tactic } from '../../../../shared/domain/attack-techniques.js';
+import {
+  TACTICS,
+  attackName,
+  attackTactics,
+  attackTechnique,
+  type Tactic,
+} from '../../../../shared/domain/attack-techniques.js';
 
 /** One container as the risk strip shows it. */
 export interface RiskRow {
@@ -19,9 +25,26 @@ export type RiskSort = 'risk' | 'name' | 'findings';
 export const live = (f: Finding) => f.state !== 'false-positive' && f.state !== 'suppressed';
 
 /** Every container with its score and live findings; containers without findings get risk 0. */
-export function riskRows(containers: { id: string; name: string; image: string; state: string; risk?: number }[], findings: Finding[], scored: { id: string; risk: number }[] = []): RiskRow[] {
+export function riskRows(
+  containers: { id: string; name: string; image: string; state: string; risk?: number }[],
+  findings: Finding[],
+  scored: { id: string; risk: number }[] = [],
+): RiskRow[] {
   const score = new Map(scored.map((c) => [c.id, c.risk]));
-  const rows = new Map<string, RiskRow>(containers.map((c) => [c.id, { id: c.id, name: c.name, image: c.image, state: c.state, risk: score.get(c.id) ?? c.risk ?? 0, findings: 0, worst: undefined }]));
+  const rows = new Map<string, RiskRow>(
+    containers.map((c) => [
+      c.id,
+      {
+        id: c.id,
+        name: c.name,
+        image: c.image,
+        state: c.state,
+        risk: score.get(c.id) ?? c.risk ?? 0,
+        findings: 0,
+        worst: undefined,
+      },
+    ]),
+  );
   for (const f of findings) {
     if (!f.container || !live(f)) continue;
     const r = rows.get(f.container.id);
@@ -35,7 +58,10 @@ export function riskRows(containers: { id: string; name: string; image: string; 
 export function sortRisk(rows: RiskRow[], key: RiskSort, desc: boolean): RiskRow[] {
   const sign = desc ? -1 : 1;
   const cmp: Record<RiskSort, (a: RiskRow, b: RiskRow) => number> = {
-    risk: (a, b) => a.risk - b.risk || (a.worst ? severityRank(a.worst) : -1) - (b.worst ? severityRank(b.worst) : -1) || a.findings - b.findings,
+    risk: (a, b) =>
+      a.risk - b.risk ||
+      (a.worst ? severityRank(a.worst) : -1) - (b.worst ? severityRank(b.worst) : -1) ||
+      a.findings - b.findings,
     findings: (a, b) => a.findings - b.findings || a.risk - b.risk,
     name: (a, b) => a.name.localeCompare(b.name),
   };
@@ -70,7 +96,10 @@ export function stripCells(rows: RiskRow[], heat: (r: RiskRow) => Heat, max = 24
       if (HEATS.indexOf(h) > HEATS.indexOf(worst)) worst = h;
       maxRisk = Math.max(maxRisk, r.risk);
     }
-    const label = run.length === 1 ? `${run[0]!.name}: risk ${run[0]!.risk}` : `${run.length} containers, ${run[0]!.name} to ${run.at(-1)!.name}: risk up to ${maxRisk}`;
+    const label =
+      run.length === 1
+        ? `${run[0]!.name}: risk ${run[0]!.risk}`
+        : `${run.length} containers, ${run[0]!.name} to ${run.at(-1)!.name}: risk up to ${maxRisk}`;
     out.push({ first: i, last: i + run.length - 1, heat: worst, maxRisk, label });
   }
   return out;
@@ -97,7 +126,10 @@ export function countByDetector(findings: Finding[]): DetectorCount[] {
     if (severityRank(f.severity) > severityRank(d.worst)) d.worst = f.severity;
     m.set(f.detector, d);
   }
-  return [...m.values()].sort((a, b) => b.count - a.count || severityRank(b.worst) - severityRank(a.worst) || a.detector.localeCompare(b.detector));
+  return [...m.values()].sort(
+    (a, b) =>
+      b.count - a.count || severityRank(b.worst) - severityRank(a.worst) || a.detector.localeCompare(b.detector),
+  );
 }
 
 export interface MatrixCell {
@@ -125,14 +157,24 @@ export function attackMatrix(findings: Finding[]): { columns: MatrixColumn[]; un
   for (const f of findings) {
     if (!live(f)) continue;
     for (const t of new Set(f.attack)) {
-      const c = cells.get(t) ?? { id: t, name: attackTechnique(t)?.name ?? t, fullName: attackName(t), count: 0, worst: f.severity };
+      const c = cells.get(t) ?? {
+        id: t,
+        name: attackTechnique(t)?.name ?? t,
+        fullName: attackName(t),
+        count: 0,
+        worst: f.severity,
+      };
       c.count++;
       if (severityRank(f.severity) > severityRank(c.worst)) c.worst = f.severity;
       cells.set(t, c);
     }
   }
-  const order = (a: MatrixCell, b: MatrixCell) => b.count - a.count || severityRank(b.worst) - severityRank(a.worst) || a.id.localeCompare(b.id);
-  const columns = TACTICS.map((tactic) => ({ tactic, techniques: [...cells.values()].filter((c) => attackTactics(c.id).includes(tactic)).sort(order) })).filter((c) => c.techniques.length > 0);
+  const order = (a: MatrixCell, b: MatrixCell) =>
+    b.count - a.count || severityRank(b.worst) - severityRank(a.worst) || a.id.localeCompare(b.id);
+  const columns = TACTICS.map((tactic) => ({
+    tactic,
+    techniques: [...cells.values()].filter((c) => attackTactics(c.id).includes(tactic)).sort(order),
+  })).filter((c) => c.techniques.length > 0);
   const unmapped = [...cells.values()].filter((c) => attackTactics(c.id).length === 0).sort(order);
   return { columns, unmapped };
 }
@@ -158,7 +200,11 @@ export function lifecycles(events: EngineEvent[]): { started: Lifecycle[]; autoR
   for (const e of events) {
     if (e.type !== 'container' || !['start', 'die', 'destroy'].includes(e.action)) continue;
     const t = e.timeNano !== undefined ? e.timeNano / 1e6 : Date.parse(e.time);
-    const l = m.get(e.actorId) ?? { id: e.actorId, name: e.attributes.name ?? e.actorName ?? e.actorId.slice(0, 12), image: e.attributes.image };
+    const l = m.get(e.actorId) ?? {
+      id: e.actorId,
+      name: e.attributes.name ?? e.actorName ?? e.actorId.slice(0, 12),
+      image: e.attributes.image,
+    };
     if (e.action === 'start') l.started = Math.max(l.started ?? 0, t);
     if (e.action === 'die') l.died = t;
     if (e.action === 'destroy') l.destroyed = t;
@@ -166,7 +212,15 @@ export function lifecycles(events: EngineEvent[]): { started: Lifecycle[]; autoR
   }
   const all = [...m.values()];
   const started = all.filter((l) => l.started !== undefined).sort((a, b) => b.started! - a.started!);
-  const autoRemoved = all.filter((l) => l.died !== undefined && l.destroyed !== undefined && l.destroyed >= l.died && (l.destroyed - l.died) / 1000 <= AUTO_REMOVE_SECONDS).sort((a, b) => b.destroyed! - a.destroyed!);
+  const autoRemoved = all
+    .filter(
+      (l) =>
+        l.died !== undefined &&
+        l.destroyed !== undefined &&
+        l.destroyed >= l.died &&
+        (l.destroyed - l.died) / 1000 <= AUTO_REMOVE_SECONDS,
+    )
+    .sort((a, b) => b.destroyed! - a.destroyed!);
   return { started, autoRemoved };
 }
 

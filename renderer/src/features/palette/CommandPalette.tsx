@@ -7,7 +7,15 @@ import './palette.css';
  * Ctrl/Cmd-K: one box that jumps to any container, finding or view, or runs an action. Arrows move, Enter runs,
  * Escape closes; the list is a listbox the input controls, so screen readers follow the active option.
  */
-export function CommandPalette({ items, onClose, loading }: { items: PaletteItem[]; onClose(): void; loading?: boolean }) {
+export function CommandPalette({
+  items,
+  onClose,
+  loading,
+}: {
+  items: PaletteItem[];
+  onClose(): void;
+  loading?: boolean;
+}) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
@@ -42,7 +50,14 @@ export function CommandPalette({ items, onClose, loading }: { items: PaletteItem
 
   return (
     <div className="modal-backdrop palette-backdrop" onMouseDown={onClose}>
-      <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" onMouseDown={(e) => e.stopPropagation()} data-testid="palette">
+      <div
+        className="palette"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Command palette"
+        onMouseDown={(e) => e.stopPropagation()}
+        data-testid="palette"
+      >
         <input
           ref={input}
           className="palette-input"
@@ -79,7 +94,9 @@ export function CommandPalette({ items, onClose, loading }: { items: PaletteItem
           ))}
         </ul>
         <div className="palette-foot small muted" aria-live="polite">
-          {found.length === 0 ? 'Nothing matches.' : `${found.length}${found.length === 50 ? '+' : ''} result${found.length === 1 ? '' : 's'}`}
+          {found.length === 0
+            ? 'Nothing matches.'
+            : `${found.length}${found.length === 50 ? '+' : ''} result${found.length === 1 ? '' : 's'}`}
           {loading ? ' · loading findings…' : ''} · <kbd>↑</kbd>
           <kbd>↓</kbd> move · <kbd>Enter</kbd> go · <kbd>Esc</kbd> close
         </div>

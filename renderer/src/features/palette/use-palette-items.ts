@@ -14,7 +14,13 @@ export interface PaletteActions {
 }
 
 /** What the palette offers: views, actions, the engine's containers, and the findings of its latest scan (read when it opens). */
-export function usePaletteItems(open: boolean, wb: Workbench, views: ViewDef[], containers: ContainerSummary[] | undefined, actions: PaletteActions): { items: PaletteItem[]; loading: boolean } {
+export function usePaletteItems(
+  open: boolean,
+  wb: Workbench,
+  views: ViewDef[],
+  containers: ContainerSummary[] | undefined,
+  actions: PaletteActions,
+): { items: PaletteItem[]; loading: boolean } {
   const api = useApi();
   const [findings, setFindings] = useState<Finding[]>([]);
   const [loading, setLoading] = useState(false);
@@ -36,7 +42,15 @@ export function usePaletteItems(open: boolean, wb: Workbench, views: ViewDef[], 
 
   const items = useMemo<PaletteItem[]>(() => {
     const out: PaletteItem[] = [];
-    views.forEach((v, i) => out.push({ id: `view:${v.id}`, group: 'View', label: v.label, hint: `key ${i + 1}`, run: () => wb.openTab(v.id) }));
+    views.forEach((v, i) =>
+      out.push({
+        id: `view:${v.id}`,
+        group: 'View',
+        label: v.label,
+        hint: `key ${i + 1}`,
+        run: () => wb.openTab(v.id),
+      }),
+    );
     out.push(
       {
         id: 'action:engine-overview',
@@ -48,7 +62,15 @@ export function usePaletteItems(open: boolean, wb: Workbench, views: ViewDef[], 
           wb.openTab('overview');
         },
       },
-      { id: 'action:scan', group: 'Action', label: 'Scan the engine', hint: 'run every detector', run: () => wb.engineId && (wb.openTab('findings'), void api.call('scan.run', { engineId: wb.engineId }).catch(() => undefined)) },
+      {
+        id: 'action:scan',
+        group: 'Action',
+        label: 'Scan the engine',
+        hint: 'run every detector',
+        run: () =>
+          wb.engineId &&
+          (wb.openTab('findings'), void api.call('scan.run', { engineId: wb.engineId }).catch(() => undefined)),
+      },
       { id: 'action:theme', group: 'Action', label: 'Toggle light / dark theme', hint: 't', run: actions.toggleTheme },
       { id: 'action:help', group: 'Action', label: 'Keyboard shortcuts', hint: '?', run: actions.showHelp },
       { id: 'action:reload', group: 'Action', label: 'Refresh engines and containers', hint: 'r', run: actions.reload },

@@ -20,16 +20,25 @@ export function ProcessTreeView() {
   const [allowed, setAllowed] = useState<string>();
   const asked = !kube || (containerId !== undefined && allowed === `${engineId}\u0000${containerId}`);
   const q = useContainerEvidence(engineId, asked ? containerId : undefined, { podExec: kube });
-  if (!containerId) return <Empty title="Select a container">Its process tree appears here, host view beside the in-container view.</Empty>;
+  if (!containerId)
+    return (
+      <Empty title="Select a container">Its process tree appears here, host view beside the in-container view.</Empty>
+    );
   if (!asked) {
     return (
       <div className="state state-empty" data-testid="kube-processes-ask">
         <strong>Processes of a pod are read through pods/exec</strong>
         <div className="muted">
-          This runs <code>/bin/sh -c &apos;cat /proc/[0-9]*/stat&apos;</code> inside the pod container. The cluster&apos;s audit log records the exec, the container&apos;s own binaries answer (they may lie), and
-          the exec is written in the open case&apos;s custody log before it starts. RBAC must allow create on pods/exec.
+          This runs <code>/bin/sh -c &apos;cat /proc/[0-9]*/stat&apos;</code> inside the pod container. The
+          cluster&apos;s audit log records the exec, the container&apos;s own binaries answer (they may lie), and the
+          exec is written in the open case&apos;s custody log before it starts. RBAC must allow create on pods/exec.
         </div>
-        <button type="button" className="danger" onClick={() => setAllowed(`${engineId}\u0000${containerId}`)} data-testid="kube-processes-run">
+        <button
+          type="button"
+          className="danger"
+          onClick={() => setAllowed(`${engineId}\u0000${containerId}`)}
+          data-testid="kube-processes-run"
+        >
           Read processes through pods/exec
         </button>
       </div>
@@ -42,7 +51,15 @@ export function ProcessTreeView() {
 
 type Side = 'host' | 'container';
 
-export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: ContainerEvidence; refreshing?: boolean; onRefresh?: () => void }) {
+export function ProcessTree({
+  evidence,
+  refreshing,
+  onRefresh,
+}: {
+  evidence: ContainerEvidence;
+  refreshing?: boolean;
+  onRefresh?: () => void;
+}) {
   const wb = useWorkbench();
   // A pod read through pods/exec has only the container's own view: it is shown alone, and said to be that.
   const onlyInside = !evidence.processes.host && evidence.processes.container !== undefined;
@@ -50,7 +67,10 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
   const insideProcs = onlyInside ? undefined : evidence.processes.container?.processes;
   const { hostTree, insideTree } = useMemo(() => {
     const cmp = compareViews(hostProcs ?? [], insideProcs);
-    return { hostTree: buildTree(hostProcs ?? [], cmp.host), insideTree: insideProcs ? buildTree(insideProcs, cmp.inside) : undefined };
+    return {
+      hostTree: buildTree(hostProcs ?? [], cmp.host),
+      insideTree: insideProcs ? buildTree(insideProcs, cmp.inside) : undefined,
+    };
   }, [hostProcs, insideProcs]);
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
@@ -78,7 +98,9 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
   // Open on the most suspicious process, so its details are on screen before the analyst looks for it.
   useEffect(() => {
     if (sel || wb.focus?.kind === 'process') return;
-    const first = [...hostTree.byPid.values()].find((n) => n.flags.some((f) => SEVERE_FLAGS.has(f)) || (n.diff && SEVERE_FLAGS.has(n.diff)));
+    const first = [...hostTree.byPid.values()].find(
+      (n) => n.flags.some((f) => SEVERE_FLAGS.has(f)) || (n.diff && SEVERE_FLAGS.has(n.diff)),
+    );
     if (first) setSel({ side: 'host', pid: first.p.pid });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [hostTree]);
@@ -90,10 +112,15 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
 
   const selectedNode = sel ? (sel.side === 'host' ? hostTree : insideTree)?.byPid.get(sel.pid) : undefined;
   const partner = useMemo(() => partnerOf(sel, hostTree, insideTree), [sel, hostTree, insideTree]);
-  const hiddenCount = useMemo(() => [...hostTree.byPid.values()].filter((n) => n.diff === 'only-host' || n.flags.includes('hidden')).length, [hostTree]);
+  const hiddenCount = useMemo(
+    () => [...hostTree.byPid.values()].filter((n) => n.diff === 'only-host' || n.flags.includes('hidden')).length,
+    [hostTree],
+  );
   const flagCounts = useMemo(() => {
     const m = new Map<string, number>();
-    for (const t of [hostTree, insideTree]) for (const n of t?.byPid.values() ?? []) for (const f of [...n.flags, ...(n.diff ? [n.diff] : [])]) m.set(f, (m.get(f) ?? 0) + 1);
+    for (const t of [hostTree, insideTree])
+      for (const n of t?.byPid.values() ?? [])
+        for (const f of [...n.flags, ...(n.diff ? [n.diff] : [])]) m.set(f, (m.get(f) ?? 0) + 1);
     return [...m.entries()].sort((a, b) => b[1] - a[1]);
   }, [hostTree, insideTree]);
 
@@ -102,8 +129,16 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
 
   if (!hostProcs) {
     return (
-      <Empty title={evidence.container.state === 'running' ? 'No process listing was collected' : `The container is ${evidence.container.state}`}>
-        {evidence.container.state === 'running' ? 'The engine did not answer the process listing; refresh to try again.' : 'A stopped container has no processes. Its files and configuration are still in the other views.'}
+      <Empty
+        title={
+          evidence.container.state === 'running'
+            ? 'No process listing was collected'
+            : `The container is ${evidence.container.state}`
+        }
+      >
+        {evidence.container.state === 'running'
+          ? 'The engine did not answer the process listing; refresh to try again.'
+          : 'A stopped container has no processes. Its files and configuration are still in the other views.'}
       </Empty>
     );
   }
@@ -129,19 +164,32 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
           data-testid="process-search"
         />
         <span className="muted small" data-testid="process-counts">
-          {hostTree.count} processes{insideTree ? ` · ${insideTree.count} inside` : ''} · {hostTree.flagged + (insideTree?.flagged ?? 0)} flagged
+          {hostTree.count} processes{insideTree ? ` · ${insideTree.count} inside` : ''} ·{' '}
+          {hostTree.flagged + (insideTree?.flagged ?? 0)} flagged
           {hiddenCount ? <b className="bad"> · {hiddenCount} hidden from inside</b> : null}
         </span>
         <span className="spacer" />
         <div className="pt-zoom" role="group" aria-label="Zoom">
-          <button type="button" onClick={() => [hostPane, insidePane].forEach((r) => r.current?.zoomBy(1 / 1.25))} title="Zoom out (−)">
+          <button
+            type="button"
+            onClick={() => [hostPane, insidePane].forEach((r) => r.current?.zoomBy(1 / 1.25))}
+            title="Zoom out (−)"
+          >
             −
           </button>
           <span className="mono small">{Math.round(zoomK * 100)}%</span>
-          <button type="button" onClick={() => [hostPane, insidePane].forEach((r) => r.current?.zoomBy(1.25))} title="Zoom in (+)">
+          <button
+            type="button"
+            onClick={() => [hostPane, insidePane].forEach((r) => r.current?.zoomBy(1.25))}
+            title="Zoom in (+)"
+          >
             +
           </button>
-          <button type="button" onClick={() => [hostPane, insidePane].forEach((r) => r.current?.reset())} title="Reset zoom and pan (0)">
+          <button
+            type="button"
+            onClick={() => [hostPane, insidePane].forEach((r) => r.current?.reset())}
+            title="Reset zoom and pan (0)"
+          >
             fit
           </button>
         </div>
@@ -154,7 +202,13 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
       {flagCounts.length ? (
         <div className="pt-chips" aria-label="Flags present">
           {flagCounts.map(([f, n]) => (
-            <button key={f} type="button" className={`chip ${SEVERE_FLAGS.has(f) ? 'chip-bad' : 'chip-warn'} ${query === f ? 'on' : ''}`} onClick={() => setQuery(query === f ? '' : f)} title={FLAG_HELP[f] ?? f}>
+            <button
+              key={f}
+              type="button"
+              className={`chip ${SEVERE_FLAGS.has(f) ? 'chip-bad' : 'chip-warn'} ${query === f ? 'on' : ''}`}
+              onClick={() => setQuery(query === f ? '' : f)}
+              title={FLAG_HELP[f] ?? f}
+            >
               {f} <b>{n}</b>
             </button>
           ))}
@@ -165,28 +219,63 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
           <header className="pt-head">
             {onlyInside ? (
               <>
-                <b>In-container view</b> <span className="muted small">{visible(evidence.processes.container?.source)} · what the container claims; a cluster gives no host view</span>
+                <b>In-container view</b>{' '}
+                <span className="muted small">
+                  {visible(evidence.processes.container?.source)} · what the container claims; a cluster gives no host
+                  view
+                </span>
               </>
             ) : (
               <>
-                <b>Host view</b> <span className="muted small">{visible(evidence.processes.host?.source)} · cannot be lied to from inside</span>
+                <b>Host view</b>{' '}
+                <span className="muted small">
+                  {visible(evidence.processes.host?.source)} · cannot be lied to from inside
+                </span>
               </>
             )}
           </header>
-          <TreePane ref={hostPane} tree={hostTree} query={deferredQuery} selected={sel?.side === 'host' ? sel.pid : undefined} partner={sel?.side === 'container' ? partner : undefined} onSelect={selectHost} label="Host view of processes" testId="process-tree-host" onZoom={setZoomK} />
+          <TreePane
+            ref={hostPane}
+            tree={hostTree}
+            query={deferredQuery}
+            selected={sel?.side === 'host' ? sel.pid : undefined}
+            partner={sel?.side === 'container' ? partner : undefined}
+            onSelect={selectHost}
+            label="Host view of processes"
+            testId="process-tree-host"
+            onZoom={setZoomK}
+          />
         </section>
         <section className="pt-side narrow">
           <header className="pt-head">
-            <b>In-container view</b> <span className="muted small">{insideTree ? `${visible(evidence.processes.container?.source)} · what the container claims` : ''}</span>
+            <b>In-container view</b>{' '}
+            <span className="muted small">
+              {insideTree ? `${visible(evidence.processes.container?.source)} · what the container claims` : ''}
+            </span>
           </header>
           {insideTree ? (
             <>
-              <TreePane ref={insidePane} tree={insideTree} query={deferredQuery} selected={sel?.side === 'container' ? sel.pid : undefined} partner={sel?.side === 'host' ? partner : undefined} onSelect={selectInside} label="In-container view of processes" testId="process-tree-container" />
+              <TreePane
+                ref={insidePane}
+                tree={insideTree}
+                query={deferredQuery}
+                selected={sel?.side === 'container' ? sel.pid : undefined}
+                partner={sel?.side === 'host' ? partner : undefined}
+                onSelect={selectInside}
+                label="In-container view of processes"
+                testId="process-tree-container"
+              />
             </>
           ) : onlyInside ? (
-            <Empty title="No host view">A cluster&apos;s API gives no view of a pod from its node. Connect the node&apos;s Docker engine to compare with what the node sees.</Empty>
+            <Empty title="No host view">
+              A cluster&apos;s API gives no view of a pod from its node. Connect the node&apos;s Docker engine to
+              compare with what the node sees.
+            </Empty>
           ) : (
-            <Empty title="Not collected">The in-container view needs an exec into the container, which a read-only scan does not do. The host view on the left is the one to trust.</Empty>
+            <Empty title="Not collected">
+              The in-container view needs an exec into the container, which a read-only scan does not do. The host view
+              on the left is the one to trust.
+            </Empty>
           )}
         </section>
       </div>
@@ -199,7 +288,11 @@ export function ProcessTree({ evidence, refreshing, onRefresh }: { evidence: Con
  * Finds the process a finding points at. Detectors write "pid 1234" (a host pid when the host view exists)
  * or a mount point such as "/proc/13" (a pid inside the container); a bare number is tried as both.
  */
-export function resolveProcessRef(ref: string, host: ProcTree, inside: ProcTree | undefined): { side: Side; pid: number } | undefined {
+export function resolveProcessRef(
+  ref: string,
+  host: ProcTree,
+  inside: ProcTree | undefined,
+): { side: Side; pid: number } | undefined {
   const proc = /^\/proc\/(\d+)/.exec(ref);
   if (proc) {
     const ns = Number(proc[1]);
@@ -214,7 +307,11 @@ export function resolveProcessRef(ref: string, host: ProcTree, inside: ProcTree 
   return undefined;
 }
 
-function partnerOf(sel: { side: Side; pid: number } | undefined, host: ProcTree, inside: ProcTree | undefined): number | undefined {
+function partnerOf(
+  sel: { side: Side; pid: number } | undefined,
+  host: ProcTree,
+  inside: ProcTree | undefined,
+): number | undefined {
   if (!sel || !inside) return undefined;
   if (sel.side === 'host') {
     const ns = host.byPid.get(sel.pid)?.p.nsPid;
@@ -237,7 +334,12 @@ const FLAG_HELP: Record<string, string> = {
 };
 
 function ProcessDetail({ node, side }: { node: ProcNode | undefined; side: Side | undefined }) {
-  if (!node) return <div className="pt-detail muted small">Select a process (click, or focus a tree and use ↑ ↓ ← →). Ctrl/⌘ + wheel zooms, drag pans.</div>;
+  if (!node)
+    return (
+      <div className="pt-detail muted small">
+        Select a process (click, or focus a tree and use ↑ ↓ ← →). Ctrl/⌘ + wheel zooms, drag pans.
+      </div>
+    );
   const p: ProcessInfo = node.p;
   const marks = [...node.flags, ...(node.diff ? [node.diff] : [])];
   return (
@@ -246,7 +348,8 @@ function ProcessDetail({ node, side }: { node: ProcNode | undefined; side: Side 
         <b className="mono">{visible(p.comm)}</b>
         <span className="muted">
           pid {p.pid}
-          {p.nsPid !== undefined ? ` (in container ${p.nsPid})` : ''} · ppid {p.ppid} · {side === 'host' ? 'host view' : 'in-container view'}
+          {p.nsPid !== undefined ? ` (in container ${p.nsPid})` : ''} · ppid {p.ppid} ·{' '}
+          {side === 'host' ? 'host view' : 'in-container view'}
         </span>
         {marks.map((f) => (
           <span key={f} className={SEVERE_FLAGS.has(f) ? 'flag flag-bad' : 'flag'} title={FLAG_HELP[f]}>
@@ -289,7 +392,8 @@ function ProcessDetail({ node, side }: { node: ProcNode | undefined; side: Side 
           <>
             <dt>Resources</dt>
             <dd>
-              {p.cpuPercent !== undefined ? `${p.cpuPercent}% CPU` : ''} {p.rssBytes !== undefined ? `${bytes(p.rssBytes)} RSS` : ''}
+              {p.cpuPercent !== undefined ? `${p.cpuPercent}% CPU` : ''}{' '}
+              {p.rssBytes !== undefined ? `${bytes(p.rssBytes)} RSS` : ''}
             </dd>
           </>
         ) : null}

@@ -1,4 +1,15 @@
-import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  forwardRef,
+  memo,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { select, zoom as d3zoom, zoomIdentity, zoomTransform, type ZoomBehavior, type ZoomTransform } from 'd3';
 import { visible } from '../../lib/visible-text.js';
 import { guideArray, SEVERE_FLAGS, visibleRows, type ProcNode, type ProcTree, type Row } from './process-model.js';
@@ -56,7 +67,9 @@ export const TreePane = forwardRef<TreePaneHandle, Props>(function TreePane(p, r
     const el = viewport.current!;
     const z = d3zoom<HTMLDivElement, unknown>()
       .scaleExtent([0.35, 3])
-      .filter((e: Event) => (e.type === 'wheel' ? (e as WheelEvent).ctrlKey || (e as WheelEvent).metaKey : !(e as MouseEvent).button))
+      .filter((e: Event) =>
+        e.type === 'wheel' ? (e as WheelEvent).ctrlKey || (e as WheelEvent).metaKey : !(e as MouseEvent).button,
+      )
       .on('zoom', (e: { transform: ZoomTransform }) => setT(e.transform));
     zoomRef.current = z;
     const sel = select(el);
@@ -223,43 +236,78 @@ export const TreePane = forwardRef<TreePaneHandle, Props>(function TreePane(p, r
         </div>
       </div>
       <div className="pt-body">
-      <div
-        ref={viewport}
-        className="pt-viewport"
-        tabIndex={0}
-        role="tree"
-        aria-label={p.label}
-        data-testid={p.testId}
-        data-rows={rows.length}
-        data-zoom={t.k.toFixed(2)}
-        onKeyDown={onKey}
-        // Pan is d3-zoom's transform; a native scroll (the browser bringing a focused row into view) would
-        // shift rows away from their headings, so it is undone at once.
-        onScroll={(e) => {
-          e.currentTarget.scrollTop = 0;
-          e.currentTarget.scrollLeft = 0;
-        }}
-      >
-        <div className="pt-world" style={{ transform: `translate(${t.x}px, ${t.y}px) scale(${t.k})` }}>
-          {slice.map((r, j) => (
-            <ProcRow key={r.node.p.pid} row={r} top={(first + j) * ROW_H} selected={r.node.p.pid === p.selected} partner={r.node.p.pid === p.partner} collapsed={collapsed.has(r.node.p.pid)} onToggle={toggle} onSelect={p.onSelect} />
-          ))}
+        <div
+          ref={viewport}
+          className="pt-viewport"
+          tabIndex={0}
+          role="tree"
+          aria-label={p.label}
+          data-testid={p.testId}
+          data-rows={rows.length}
+          data-zoom={t.k.toFixed(2)}
+          onKeyDown={onKey}
+          // Pan is d3-zoom's transform; a native scroll (the browser bringing a focused row into view) would
+          // shift rows away from their headings, so it is undone at once.
+          onScroll={(e) => {
+            e.currentTarget.scrollTop = 0;
+            e.currentTarget.scrollLeft = 0;
+          }}
+        >
+          <div className="pt-world" style={{ transform: `translate(${t.x}px, ${t.y}px) scale(${t.k})` }}>
+            {slice.map((r, j) => (
+              <ProcRow
+                key={r.node.p.pid}
+                row={r}
+                top={(first + j) * ROW_H}
+                selected={r.node.p.pid === p.selected}
+                partner={r.node.p.pid === p.partner}
+                collapsed={collapsed.has(r.node.p.pid)}
+                onToggle={toggle}
+                onSelect={p.onSelect}
+              />
+            ))}
+          </div>
+          {rows.length === 0 ? (
+            <div className="pt-none muted">
+              {p.query ? `No process matches “${visible(p.query)}”.` : 'No processes.'}
+            </div>
+          ) : null}
         </div>
-        {rows.length === 0 ? <div className="pt-none muted">{p.query ? `No process matches “${visible(p.query)}”.` : 'No processes.'}</div> : null}
-      </div>
-      <Minimap rows={rows} t={t} h={size.h} />
+        <Minimap rows={rows} t={t} h={size.h} />
       </div>
     </div>
   );
 });
 
 /** One drawn row; memoised so panning and zooming re-render only rows that scroll into view. */
-const ProcRow = memo(function ProcRow({ row, top, selected, partner, collapsed, onToggle, onSelect }: { row: Row; top: number; selected: boolean; partner: boolean; collapsed: boolean; onToggle(pid: number): void; onSelect(pid: number): void }) {
+const ProcRow = memo(function ProcRow({
+  row,
+  top,
+  selected,
+  partner,
+  collapsed,
+  onToggle,
+  onSelect,
+}: {
+  row: Row;
+  top: number;
+  selected: boolean;
+  partner: boolean;
+  collapsed: boolean;
+  onToggle(pid: number): void;
+  onSelect(pid: number): void;
+}) {
   const { node } = row;
   const p = node.p;
   const marks = [...node.flags, ...(node.diff ? [node.diff] : [])];
   const severe = marks.some((f) => SEVERE_FLAGS.has(f));
-  const cls = ['pt-row', selected ? 'sel' : '', partner ? 'partner' : '', severe ? 'severe' : marks.length ? 'notable' : '', row.match ? 'match' : ''].join(' ');
+  const cls = [
+    'pt-row',
+    selected ? 'sel' : '',
+    partner ? 'partner' : '',
+    severe ? 'severe' : marks.length ? 'notable' : '',
+    row.match ? 'match' : '',
+  ].join(' ');
   const cmd = visible(p.cmdline || `[${p.comm}]`);
   return (
     <div
@@ -274,7 +322,10 @@ const ProcRow = memo(function ProcRow({ row, top, selected, partner, collapsed, 
       onClick={() => onSelect(p.pid)}
       onDoubleClick={() => node.children.length && onToggle(p.pid)}
     >
-      <span className="pt-pid mono" title={p.nsPid !== undefined ? `host pid ${p.pid}, pid ${p.nsPid} inside the container` : `pid ${p.pid}`}>
+      <span
+        className="pt-pid mono"
+        title={p.nsPid !== undefined ? `host pid ${p.pid}, pid ${p.nsPid} inside the container` : `pid ${p.pid}`}
+      >
         {p.pid}
         {p.nsPid !== undefined && p.nsPid !== p.pid ? <span className="muted"> ({p.nsPid})</span> : null}
       </span>
@@ -283,25 +334,29 @@ const ProcRow = memo(function ProcRow({ row, top, selected, partner, collapsed, 
       </span>
       <span className="pt-main">
         <span className="pt-guides" style={{ width: node.depth * INDENT + 16 }}>
-        {guideArray(row.guides).map((g, d) => (g ? <i key={d} className="pt-vline" style={{ left: d * INDENT + 7 }} /> : null))}
-        {node.depth > 0 ? <i className={row.last ? 'pt-elbow last' : 'pt-elbow'} style={{ left: (node.depth - 1) * INDENT + 7 }} /> : null}
-        {node.children.length ? (
-          <button
-            type="button"
-            className="pt-twisty"
-            style={{ left: node.depth * INDENT }}
-            aria-label={collapsed ? 'Expand' : 'Collapse'}
-            onClick={(e) => {
-              e.stopPropagation();
-              onToggle(p.pid);
-            }}
-          >
-            {collapsed ? '▸' : '▾'}
-          </button>
-        ) : (
-          <i className="pt-leaf" style={{ left: node.depth * INDENT + 5 }} />
-        )}
-      </span>
+          {guideArray(row.guides).map((g, d) =>
+            g ? <i key={d} className="pt-vline" style={{ left: d * INDENT + 7 }} /> : null,
+          )}
+          {node.depth > 0 ? (
+            <i className={row.last ? 'pt-elbow last' : 'pt-elbow'} style={{ left: (node.depth - 1) * INDENT + 7 }} />
+          ) : null}
+          {node.children.length ? (
+            <button
+              type="button"
+              className="pt-twisty"
+              style={{ left: node.depth * INDENT }}
+              aria-label={collapsed ? 'Expand' : 'Collapse'}
+              onClick={(e) => {
+                e.stopPropagation();
+                onToggle(p.pid);
+              }}
+            >
+              {collapsed ? '▸' : '▾'}
+            </button>
+          ) : (
+            <i className="pt-leaf" style={{ left: node.depth * INDENT + 5 }} />
+          )}
+        </span>
         <span className="pt-cmd mono" title={visible(p.cmdline, { newlines: true })}>
           {cmd}
         </span>

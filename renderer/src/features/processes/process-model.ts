@@ -23,14 +23,24 @@ export interface ProcTree {
 }
 
 /** Flags that mean "look at this": highlighted in red, the rest in amber. */
-export const SEVERE_FLAGS: ReadonlySet<string> = new Set(['hidden', 'deleted-exe', 'memfd', 'masquerade', 'only-host', 'only-container']);
+export const SEVERE_FLAGS: ReadonlySet<string> = new Set([
+  'hidden',
+  'deleted-exe',
+  'memfd',
+  'masquerade',
+  'only-host',
+  'only-container',
+]);
 
 /**
  * Parent/child tree of a process snapshot. A parent missing from the snapshot (the container's init is the
  * child of containerd-shim, or the process is reparented) makes its child a root; cycles from hostile or
  * racing data cannot loop because each pid is placed once.
  */
-export function buildTree(procs: ProcessInfo[], diffOf: (p: ProcessInfo) => Difference | undefined = () => undefined): ProcTree {
+export function buildTree(
+  procs: ProcessInfo[],
+  diffOf: (p: ProcessInfo) => Difference | undefined = () => undefined,
+): ProcTree {
   const byPid = new Map<number, ProcNode>();
   for (const p of procs) {
     if (byPid.has(p.pid)) continue;
@@ -38,7 +48,15 @@ export function buildTree(procs: ProcessInfo[], diffOf: (p: ProcessInfo) => Diff
     // The collector's "hidden" already says what "only-host" would: keep one mark.
     const d = diffOf(p);
     const diff = d === 'only-host' && flags.includes('hidden') ? undefined : d;
-    byPid.set(p.pid, { p, children: [], depth: 0, descendants: 0, flags, diff, hay: `${p.pid} ${p.nsPid ?? ''} ${p.user} ${p.comm} ${p.cmdline} ${p.exe ?? ''} ${flags.join(' ')} ${diff ?? ''}`.toLowerCase() });
+    byPid.set(p.pid, {
+      p,
+      children: [],
+      depth: 0,
+      descendants: 0,
+      flags,
+      diff,
+      hay: `${p.pid} ${p.nsPid ?? ''} ${p.user} ${p.comm} ${p.cmdline} ${p.exe ?? ''} ${flags.join(' ')} ${diff ?? ''}`.toLowerCase(),
+    });
   }
   const roots: ProcNode[] = [];
   for (const n of byPid.values()) {
@@ -142,7 +160,10 @@ export function visibleRows(tree: ProcTree, collapsed: ReadonlySet<number>, quer
  * does not is hidden from inside (a rootkit or a namespace trick); one only the container shows was
  * made up. Matched on the namespace pid when the collector recorded it, otherwise on the command.
  */
-export function compareViews(host: ProcessInfo[], inside: ProcessInfo[] | undefined): { host: (p: ProcessInfo) => Difference | undefined; inside: (p: ProcessInfo) => Difference | undefined } {
+export function compareViews(
+  host: ProcessInfo[],
+  inside: ProcessInfo[] | undefined,
+): { host: (p: ProcessInfo) => Difference | undefined; inside: (p: ProcessInfo) => Difference | undefined } {
   if (!inside) return { host: () => undefined, inside: () => undefined };
   const insidePids = new Set(inside.map((p) => p.pid));
   const hostNs = new Set(host.map((p) => p.nsPid).filter((x): x is number => x !== undefined));
@@ -150,7 +171,21 @@ export function compareViews(host: ProcessInfo[], inside: ProcessInfo[] | undefi
   const insideCmd = new Set(inside.map((p) => p.cmdline));
   const hostCmd = new Set(host.map((p) => p.cmdline));
   return {
-    host: (p) => (usable ? (p.nsPid !== undefined && !insidePids.has(p.nsPid) ? 'only-host' : undefined) : insideCmd.has(p.cmdline) ? undefined : 'only-host'),
-    inside: (p) => (usable ? (hostNs.has(p.pid) ? undefined : 'only-container') : hostCmd.has(p.cmdline) ? undefined : 'only-container'),
+    host: (p) =>
+      usable
+        ? p.nsPid !== undefined && !insidePids.has(p.nsPid)
+          ? 'only-host'
+          : undefined
+        : insideCmd.has(p.cmdline)
+          ? undefined
+          : 'only-host',
+    inside: (p) =>
+      usable
+        ? hostNs.has(p.pid)
+          ? undefined
+          : 'only-container'
+        : hostCmd.has(p.cmdline)
+          ? undefined
+          : 'only-container',
   };
 }

@@ -12,7 +12,11 @@ import { isKubeEngine } from '../../lib/engine-kind.js';
 import { createInputQueue } from './input-queue.js';
 import './terminal.css';
 
-type Status = { kind: 'idle' } | { kind: 'opening'; mode: 'logs' | 'exec' } | { kind: 'open'; session: TerminalSession } | { kind: 'ended'; mode: 'logs' | 'exec'; reason: string; exitCode?: number; recording?: Recording };
+type Status =
+  | { kind: 'idle' }
+  | { kind: 'opening'; mode: 'logs' | 'exec' }
+  | { kind: 'open'; session: TerminalSession }
+  | { kind: 'ended'; mode: 'logs' | 'exec'; reason: string; exitCode?: number; recording?: Recording };
 
 /**
  * A terminal on the selected container. By default it follows the container's logs: read-only, nothing reaches
@@ -22,7 +26,10 @@ export function TerminalView() {
   const api = useApi();
   const wb = useWorkbench();
   const { engineId, containerId } = wb;
-  const detail = useQuery(engineId && containerId ? () => api.call('containers.inspect', { engineId, containerId }) : undefined, [engineId, containerId]);
+  const detail = useQuery(
+    engineId && containerId ? () => api.call('containers.inspect', { engineId, containerId }) : undefined,
+    [engineId, containerId],
+  );
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<{ term: Terminal; fit: FitAddon } | null>(null);
   const sessionRef = useRef<string | undefined>(undefined);
@@ -39,39 +46,41 @@ export function TerminalView() {
   }, [api]);
 
   /** A fresh xterm per session: logs and exec differ in stdin and line endings. */
-  const makeTerminal = useCallback(
-    (mode: 'logs' | 'exec') => {
-      termRef.current?.term.dispose();
-      const host = hostRef.current!;
-      host.replaceChildren();
-      const style = getComputedStyle(host);
-      const v = (n: string, f: string) => style.getPropertyValue(n).trim() || f;
-      const term = new Terminal({
-        convertEol: mode === 'logs',
-        disableStdin: mode === 'logs',
-        cursorBlink: mode === 'exec',
-        cursorStyle: mode === 'logs' ? 'underline' : 'block',
-        scrollback: 10_000,
-        fontFamily: "ui-monospace, 'JetBrains Mono', Menlo, Consolas, monospace",
-        fontSize: 13,
-        allowProposedApi: false,
-        theme: { background: v('--bg', '#0f1216'), foreground: v('--fg', '#d8dee6'), cursor: mode === 'logs' ? v('--bg', '#0f1216') : v('--accent', '#4ea1ff'), selectionBackground: v('--sel', '#1f3550') },
-      });
-      const fit = new FitAddon();
-      term.loadAddon(fit);
-      term.open(host);
-      // Containers do not get to set window titles; the engine shows OSC as text, and this ignores any that slips through.
-      term.onTitleChange(() => undefined);
-      try {
-        fit.fit();
-      } catch {
-        // Not laid out yet; the resize observer fits it.
-      }
-      termRef.current = { term, fit };
-      return term;
-    },
-    [],
-  );
+  const makeTerminal = useCallback((mode: 'logs' | 'exec') => {
+    termRef.current?.term.dispose();
+    const host = hostRef.current!;
+    host.replaceChildren();
+    const style = getComputedStyle(host);
+    const v = (n: string, f: string) => style.getPropertyValue(n).trim() || f;
+    const term = new Terminal({
+      convertEol: mode === 'logs',
+      disableStdin: mode === 'logs',
+      cursorBlink: mode === 'exec',
+      cursorStyle: mode === 'logs' ? 'underline' : 'block',
+      scrollback: 10_000,
+      fontFamily: "ui-monospace, 'JetBrains Mono', Menlo, Consolas, monospace",
+      fontSize: 13,
+      allowProposedApi: false,
+      theme: {
+        background: v('--bg', '#0f1216'),
+        foreground: v('--fg', '#d8dee6'),
+        cursor: mode === 'logs' ? v('--bg', '#0f1216') : v('--accent', '#4ea1ff'),
+        selectionBackground: v('--sel', '#1f3550'),
+      },
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(host);
+    // Containers do not get to set window titles; the engine shows OSC as text, and this ignores any that slips through.
+    term.onTitleChange(() => undefined);
+    try {
+      fit.fit();
+    } catch {
+      // Not laid out yet; the resize observer fits it.
+    }
+    termRef.current = { term, fit };
+    return term;
+  }, []);
 
   const open = useCallback(
     async (mode: 'logs' | 'exec', cmd?: string[]) => {
@@ -82,15 +91,23 @@ export function TerminalView() {
       const term = makeTerminal(mode);
       const size = { cols: Math.max(2, term.cols), rows: Math.max(1, term.rows) };
       try {
-        const session = mode === 'logs' ? await api.call('terminal.logs', { engineId, containerId, tail: 500, ...size }) : await api.call('terminal.exec', { engineId, containerId, cmd, confirm: true, tail: 0, ...size });
+        const session =
+          mode === 'logs'
+            ? await api.call('terminal.logs', { engineId, containerId, tail: 500, ...size })
+            : await api.call('terminal.exec', { engineId, containerId, cmd, confirm: true, tail: 0, ...size });
         sessionRef.current = session.sessionId;
         for (const chunk of early.current.get(session.sessionId) ?? []) term.write(chunk);
         early.current.clear();
         if (mode === 'exec') {
-          const sendInput = createInputQueue((data) => (sessionRef.current === session.sessionId ? api.call('terminal.input', { sessionId: session.sessionId, data }) : Promise.resolve()));
+          const sendInput = createInputQueue((data) =>
+            sessionRef.current === session.sessionId
+              ? api.call('terminal.input', { sessionId: session.sessionId, data })
+              : Promise.resolve(),
+          );
           term.onData(sendInput);
           term.onResize(({ cols, rows }) => {
-            if (sessionRef.current === session.sessionId) void api.call('terminal.resize', { sessionId: session.sessionId, cols, rows }).catch(() => undefined);
+            if (sessionRef.current === session.sessionId)
+              void api.call('terminal.resize', { sessionId: session.sessionId, cols, rows }).catch(() => undefined);
           });
           term.focus();
         }
@@ -117,7 +134,13 @@ export function TerminalView() {
     const offExit = api.on('terminal.exit', (ev) => {
       if (ev.sessionId !== sessionRef.current) return;
       sessionRef.current = undefined;
-      setStatus((s) => ({ kind: 'ended', mode: s.kind === 'open' ? s.session.mode : 'logs', reason: ev.reason, exitCode: ev.exitCode, recording: ev.recording }));
+      setStatus((s) => ({
+        kind: 'ended',
+        mode: s.kind === 'open' ? s.session.mode : 'logs',
+        reason: ev.reason,
+        exitCode: ev.exitCode,
+        recording: ev.recording,
+      }));
     });
     return () => {
       offData();
@@ -155,11 +178,21 @@ export function TerminalView() {
     };
   }, [containerId]);
 
-  if (!containerId) return <Empty title="Select a container">The terminal follows the logs of the container picked in the left rail; a shell opens only on request.</Empty>;
+  if (!containerId)
+    return (
+      <Empty title="Select a container">
+        The terminal follows the logs of the container picked in the left rail; a shell opens only on request.
+      </Empty>
+    );
 
   const running = detail.data?.state === 'running';
   const name = detail.data?.name ?? containerId.slice(0, 12);
-  const mode = status.kind === 'open' ? status.session.mode : status.kind === 'opening' || status.kind === 'ended' ? status.mode : 'logs';
+  const mode =
+    status.kind === 'open'
+      ? status.session.mode
+      : status.kind === 'opening' || status.kind === 'ended'
+        ? status.mode
+        : 'logs';
 
   return (
     <div className="termview">
@@ -171,11 +204,33 @@ export function TerminalView() {
         <span className={`term-mode ${mode === 'exec' ? 'term-mode-exec' : ''}`} data-testid="terminal-mode">
           {mode === 'exec' ? '● EXEC · recording' : 'READ-ONLY · logs'}
         </span>
-        <span className="muted small term-hint">{status.kind === 'opening' ? 'connecting…' : status.kind === 'open' ? (status.session.mode === 'logs' ? 'following logs; input is disabled' : 'input goes to the container') : status.kind === 'ended' ? 'session ended' : ''}</span>
-        <button type="button" onClick={() => void open('logs')} disabled={status.kind === 'opening'} data-testid="terminal-logs">
+        <span className="muted small term-hint">
+          {status.kind === 'opening'
+            ? 'connecting…'
+            : status.kind === 'open'
+              ? status.session.mode === 'logs'
+                ? 'following logs; input is disabled'
+                : 'input goes to the container'
+              : status.kind === 'ended'
+                ? 'session ended'
+                : ''}
+        </span>
+        <button
+          type="button"
+          onClick={() => void open('logs')}
+          disabled={status.kind === 'opening'}
+          data-testid="terminal-logs"
+        >
           Follow logs
         </button>
-        <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={!running || status.kind === 'opening'} title={running ? 'Run a shell in the container (asks first)' : 'The container is not running'} data-testid="terminal-exec">
+        <button
+          type="button"
+          className="danger"
+          onClick={() => setConfirming(true)}
+          disabled={!running || status.kind === 'opening'}
+          title={running ? 'Run a shell in the container (asks first)' : 'The container is not running'}
+          data-testid="terminal-exec"
+        >
           Open shell…
         </button>
         <button type="button" onClick={() => termRef.current?.term.clear()}>
@@ -206,13 +261,22 @@ export function TerminalView() {
           {status.recording ? (
             <span className="term-rec" data-testid="terminal-recording">
               {' '}
-              Recording ({status.recording.bytes} bytes, {status.recording.storedIn === 'case' ? 'stored in the case' : 'kept in the data directory'}): <span className="mono">{status.recording.path}</span> sha256 <span className="mono">{status.recording.sha256}</span>
+              Recording ({status.recording.bytes} bytes,{' '}
+              {status.recording.storedIn === 'case' ? 'stored in the case' : 'kept in the data directory'}):{' '}
+              <span className="mono">{status.recording.path}</span> sha256{' '}
+              <span className="mono">{status.recording.sha256}</span>
             </span>
           ) : null}
         </div>
       ) : null}
       {detail.error ? <ErrorState error={detail.error} onRetry={detail.reload} /> : null}
-      <div className={`term-host ${mode === 'exec' ? 'term-host-exec' : ''}`} ref={hostRef} data-testid="terminal" data-mode={mode} data-status={status.kind} />
+      <div
+        className={`term-host ${mode === 'exec' ? 'term-host-exec' : ''}`}
+        ref={hostRef}
+        data-testid="terminal"
+        data-mode={mode}
+        data-status={status.kind}
+      />
       {confirming ? (
         <ExecConfirm
           containerName={name}

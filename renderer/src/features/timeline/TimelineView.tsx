@@ -9,7 +9,15 @@ import { useQuery } from '../../lib/use-query.js';
 import { useLatestFindings } from '../../lib/use-latest-findings.js';
 import { TimelineChart } from './timeline-chart.js';
 import { eventRefInfo, itemForEventRef } from './event-ref.js';
-import { eventItem, fileItems, findingItems, LANES, mergeItems, type Lane, type TimelineItem } from './timeline-items.js';
+import {
+  eventItem,
+  fileItems,
+  findingItems,
+  LANES,
+  mergeItems,
+  type Lane,
+  type TimelineItem,
+} from './timeline-items.js';
 import '../../lib/filter-chips.css';
 import './timeline.css';
 
@@ -43,14 +51,23 @@ export function TimelineView() {
     engineId
       ? () => {
           const until = Date.now();
-          return api.call('timeline.events', { engineId, since: Math.floor((until - windowMs) / 1000), until: Math.ceil(until / 1000), containerId: scopedId });
+          return api.call('timeline.events', {
+            engineId,
+            since: Math.floor((until - windowMs) / 1000),
+            until: Math.ceil(until / 1000),
+            containerId: scopedId,
+          });
         }
       : undefined,
     [engineId, scopedId, windowMs, reloadTick],
   );
   const evidence = useQuery<ContainerEvidence | undefined>(
     engineId && scopedId && isOpName('evidence.container')
-      ? () => (api.call as unknown as (op: OpName, i: unknown) => Promise<ContainerEvidence>)('evidence.container' as OpName, { engineId, containerId: scopedId })
+      ? () =>
+          (api.call as unknown as (op: OpName, i: unknown) => Promise<ContainerEvidence>)(
+            'evidence.container' as OpName,
+            { engineId, containerId: scopedId },
+          )
       : undefined,
     [engineId, scopedId],
   );
@@ -87,7 +104,8 @@ export function TimelineView() {
   useEffect(() => {
     const f = wb.focus;
     // One step per answer: the next step waits for the events of the wider query.
-    if (!f || f.kind !== 'event' || !q.data || q.loading || widened.current === f || widenedOn.current === q.data) return;
+    if (!f || f.kind !== 'event' || !q.data || q.loading || widened.current === f || widenedOn.current === q.data)
+      return;
     if (itemForEventRef(items, f.ref)) {
       widened.current = f;
       return;
@@ -126,10 +144,17 @@ export function TimelineView() {
         </label>
         <span className="tl-scope" role="radiogroup" aria-label="Scope">
           <label className="chip">
-            <input type="radio" checked={scope === 'container'} onChange={() => setScope('container')} disabled={!containerId} /> selected container
+            <input
+              type="radio"
+              checked={scope === 'container'}
+              onChange={() => setScope('container')}
+              disabled={!containerId}
+            />{' '}
+            selected container
           </label>
           <label className="chip">
-            <input type="radio" checked={scope === 'engine' || !containerId} onChange={() => setScope('engine')} /> whole engine
+            <input type="radio" checked={scope === 'engine' || !containerId} onChange={() => setScope('engine')} />{' '}
+            whole engine
           </label>
         </span>
         <span className="tl-lanes-toggle" role="group" aria-label="Lanes">
@@ -153,13 +178,22 @@ export function TimelineView() {
         <button type="button" onClick={() => chartApi.current?.resetZoom()} title="Reset zoom (0)">
           Reset zoom
         </button>
-        <label className="chip" title="Events Stowaway's own calls caused (top, archive reads, exec): its footprint on the engine, kept in the case's custody log">
-          <input type="checkbox" checked={own} onChange={() => setOwn(!own)} data-testid="timeline-own-toggle" /> by Stowaway ({ownCount})
+        <label
+          className="chip"
+          title="Events Stowaway's own calls caused (top, archive reads, exec): its footprint on the engine, kept in the case's custody log"
+        >
+          <input type="checkbox" checked={own} onChange={() => setOwn(!own)} data-testid="timeline-own-toggle" /> by
+          Stowaway ({ownCount})
         </label>
         <label className="chip" title="Follow new events (l)">
           <input type="checkbox" checked={live} onChange={() => setLive(!live)} /> live
         </label>
-        <button type="button" onClick={() => setReloadTick((t) => t + 1)} disabled={q.loading} aria-label="Reload timeline">
+        <button
+          type="button"
+          onClick={() => setReloadTick((t) => t + 1)}
+          disabled={q.loading}
+          aria-label="Reload timeline"
+        >
           {q.loading ? <span className="spinner" aria-hidden /> : '↻'}
         </button>
       </div>
@@ -168,30 +202,57 @@ export function TimelineView() {
           Reload failed, showing the previous events: {q.error.message}
         </div>
       ) : null}
-      {q.data && q.data.truncated > 0 ? <div className="net-banner warn">{q.data.truncated} older events in this window are not shown (limit reached): narrow the window or scope to one container.</div> : null}
+      {q.data && q.data.truncated > 0 ? (
+        <div className="net-banner warn">
+          {q.data.truncated} older events in this window are not shown (limit reached): narrow the window or scope to
+          one container.
+        </div>
+      ) : null}
       {!q.data ? (
         <Loading what="engine events" />
       ) : (
-        <TimelineBody items={shownItems} lanes={LANES.map((l) => l.id).filter((l) => lanes.has(l))} domain={[Date.parse(q.data.since), Date.parse(q.data.until)]} chartApi={chartApi} scopeLabel={scopedId ? 'this container' : 'the engine'} />
+        <TimelineBody
+          items={shownItems}
+          lanes={LANES.map((l) => l.id).filter((l) => lanes.has(l))}
+          domain={[Date.parse(q.data.since), Date.parse(q.data.until)]}
+          chartApi={chartApi}
+          scopeLabel={scopedId ? 'this container' : 'the engine'}
+        />
       )}
     </div>
   );
 }
 
-function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: TimelineItem[]; lanes: Lane[]; domain: [number, number]; chartApi: React.MutableRefObject<TimelineChart | null>; scopeLabel: string }) {
+function TimelineBody({
+  items,
+  lanes,
+  domain,
+  chartApi,
+  scopeLabel,
+}: {
+  items: TimelineItem[];
+  lanes: Lane[];
+  domain: [number, number];
+  chartApi: React.MutableRefObject<TimelineChart | null>;
+  scopeLabel: string;
+}) {
   const wb = useWorkbench();
   const svgRef = useRef<SVGSVGElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const [selected, setSelected] = useState<TimelineItem>();
   const range = wb.timeRange;
-  const rangeMs = useMemo<[number, number] | undefined>(() => (range ? [Date.parse(range.from), Date.parse(range.to)] : undefined), [range]);
+  const rangeMs = useMemo<[number, number] | undefined>(
+    () => (range ? [Date.parse(range.from), Date.parse(range.to)] : undefined),
+    [range],
+  );
   // The domain must always end after its start, also when the daemon answers with a one-second window.
   const dom: [number, number] = domain[1] > domain[0] ? domain : [domain[0], domain[0] + 60_000];
 
   useEffect(() => {
     const chart = new TimelineChart(svgRef.current!, {
       onSelect: (i) => setSelected(i),
-      onBrush: (r) => wb.setTimeRange?.(r ? { from: new Date(r[0]).toISOString(), to: new Date(r[1]).toISOString() } : undefined),
+      onBrush: (r) =>
+        wb.setTimeRange?.(r ? { from: new Date(r[0]).toISOString(), to: new Date(r[1]).toISOString() } : undefined),
     });
     chartApi.current = chart;
     const box = boxRef.current!;
@@ -227,7 +288,12 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
     const hit = itemForEventRef(items, f.ref);
     const t = hit?.time ?? eventRefInfo(f.ref).time;
     if (t === undefined) return;
-    const near = hit ?? items.reduce<TimelineItem | undefined>((b, i) => (!b || Math.abs(i.time - t) < Math.abs(b.time - t) ? i : b), undefined);
+    const near =
+      hit ??
+      items.reduce<TimelineItem | undefined>(
+        (b, i) => (!b || Math.abs(i.time - t) < Math.abs(b.time - t) ? i : b),
+        undefined,
+      );
     if (!near) return;
     appliedFocus.current = f;
     setSelected(near);
@@ -243,7 +309,9 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
 
   const listed = useMemo(() => {
     const laneSet = new Set(lanes);
-    const out = items.filter((i) => laneSet.has(i.lane) && (!rangeMs || (i.time >= rangeMs[0] && i.time <= rangeMs[1])));
+    const out = items.filter(
+      (i) => laneSet.has(i.lane) && (!rangeMs || (i.time >= rangeMs[0] && i.time <= rangeMs[1])),
+    );
     return out.reverse();
   }, [items, lanes, rangeMs]);
 
@@ -270,15 +338,29 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
   return (
     <>
       <div className="tl-chart" ref={boxRef}>
-        <svg ref={svgRef} className="tl-svg" role="img" aria-label={`Timeline of ${scopeLabel}: scroll to zoom, drag to pan, brush the lower strip to set a range`} />
-        {items.length === 0 ? <div className="tl-empty muted">No events for {scopeLabel} in this window. Widen the window or switch to the whole engine.</div> : null}
+        <svg
+          ref={svgRef}
+          className="tl-svg"
+          role="img"
+          aria-label={`Timeline of ${scopeLabel}: scroll to zoom, drag to pan, brush the lower strip to set a range`}
+        />
+        {items.length === 0 ? (
+          <div className="tl-empty muted">
+            No events for {scopeLabel} in this window. Widen the window or switch to the whole engine.
+          </div>
+        ) : null}
       </div>
       <div className="tl-summary small muted" data-testid="timeline-summary">
         {items.length} items ({LANES.map((l) => `${counts[l.id] ?? 0} ${l.id}`).join(' · ')}) ·{' '}
         {range ? (
           <>
             range {new Date(range.from).toLocaleTimeString()} – {new Date(range.to).toLocaleTimeString()}{' '}
-            <button type="button" className="ghost link" onClick={() => wb.setTimeRange?.(undefined)} data-testid="timeline-clear-range">
+            <button
+              type="button"
+              className="ghost link"
+              onClick={() => wb.setTimeRange?.(undefined)}
+              data-testid="timeline-clear-range"
+            >
               clear range (Esc)
             </button>
           </>
@@ -300,7 +382,13 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
             </thead>
             <tbody>
               {listed.slice(0, LIST_MAX).map((i) => (
-                <tr key={i.id} data-item-id={i.id} className={`${i.id === selected?.id ? 'selected' : ''} ${i.loud ? 'loud' : ''}`} onClick={() => setSelected(i)} data-testid="timeline-row">
+                <tr
+                  key={i.id}
+                  data-item-id={i.id}
+                  className={`${i.id === selected?.id ? 'selected' : ''} ${i.loud ? 'loud' : ''}`}
+                  onClick={() => setSelected(i)}
+                  data-testid="timeline-row"
+                >
                   <td className="mono nowrap">{formatTime(i.time)}</td>
                   <td>
                     <span className={`lane-dot lane-${i.lane}`} /> {i.lane}
@@ -308,7 +396,11 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
                   <td className="tl-what">
                     {i.severity ? <span className={`sev sev-${i.severity}`}>{i.severity}</span> : null} {i.label}
                     {i.byStowaway ? (
-                      <span className="tl-own small" data-testid="by-stowaway" title={`Caused by Stowaway's own ${i.byStowaway} call`}>
+                      <span
+                        className="tl-own small"
+                        data-testid="by-stowaway"
+                        title={`Caused by Stowaway's own ${i.byStowaway} call`}
+                      >
                         {' '}
                         by Stowaway
                       </span>
@@ -319,8 +411,12 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
               ))}
             </tbody>
           </table>
-          {listed.length > LIST_MAX ? <p className="muted small">…{listed.length - LIST_MAX} more; brush a narrower range.</p> : null}
-          {listed.length === 0 && items.length > 0 ? <p className="muted small">Nothing in the brushed range.</p> : null}
+          {listed.length > LIST_MAX ? (
+            <p className="muted small">…{listed.length - LIST_MAX} more; brush a narrower range.</p>
+          ) : null}
+          {listed.length === 0 && items.length > 0 ? (
+            <p className="muted small">Nothing in the brushed range.</p>
+          ) : null}
         </div>
         <aside className="tl-detail" data-testid="timeline-detail">
           {selected ? (
@@ -351,7 +447,10 @@ function TimelineBody({ items, lanes, domain, chartApi, scopeLabel }: { items: T
                 ) : null}
               </dl>
               <div className="tl-detail-actions">
-                <button type="button" onClick={() => chartApi.current?.zoomTo(selected.time - 60_000, selected.time + 60_000)}>
+                <button
+                  type="button"
+                  onClick={() => chartApi.current?.zoomTo(selected.time - 60_000, selected.time + 60_000)}
+                >
                   Zoom here
                 </button>
                 {selected.containerId ? (

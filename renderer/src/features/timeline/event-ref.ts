@@ -28,7 +28,12 @@ export function itemForEventRef(items: TimelineItem[], ref: string): TimelineIte
     const t = Date.parse(at[3]!);
     const label = `${at[1]} ${at[2]}`;
     // Refs are clipped and times rounded to the second: the same label within a second is the same event.
-    return items.find((i) => (i.label === label || label.startsWith(i.label) || i.label.startsWith(label)) && !Number.isNaN(t) && Math.abs(i.time - t) < 1000);
+    return items.find(
+      (i) =>
+        (i.label === label || label.startsWith(i.label) || i.label.startsWith(label)) &&
+        !Number.isNaN(t) &&
+        Math.abs(i.time - t) < 1000,
+    );
   }
   return items.find((i) => i.id.includes(r));
 }

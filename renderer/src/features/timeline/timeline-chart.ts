@@ -1,4 +1,16 @@
-import { axisBottom, brushX, scaleTime, select, timeFormat, zoom as d3zoom, zoomIdentity, type BrushBehavior, type Selection, type ZoomBehavior, type ZoomTransform } from 'd3';
+import {
+  axisBottom,
+  brushX,
+  scaleTime,
+  select,
+  timeFormat,
+  zoom as d3zoom,
+  zoomIdentity,
+  type BrushBehavior,
+  type Selection,
+  type ZoomBehavior,
+  type ZoomTransform,
+} from 'd3';
 import { LANES, type Lane, type TimelineItem } from './timeline-items.js';
 
 // 24-hour ticks, as the event list prints times; d3's default mixes 12-hour labels with AM/PM.
@@ -85,9 +97,12 @@ export class TimelineChart {
     const sameWindow = this.base.domain()[0]?.getTime() === domain[0];
     this.items = items;
     this.lanes = lanes;
-    this.base = scaleTime().domain(domain).range([LEFT, this.width - 8]);
+    this.base = scaleTime()
+      .domain(domain)
+      .range([LEFT, this.width - 8]);
     this.layout();
-    if (zoomed && this.transform.k > 1 && zoomed[0] >= domain[0] && zoomed[1] <= domain[1]) this.zoomTo(zoomed[0], zoomed[1], false);
+    if (zoomed && this.transform.k > 1 && zoomed[0] >= domain[0] && zoomed[1] <= domain[1])
+      this.zoomTo(zoomed[0], zoomed[1], false);
     else if (!sameWindow) this.svg.call(this.zoomer.transform, zoomIdentity);
     this.renderMarks();
     this.renderContext();
@@ -127,7 +142,11 @@ export class TimelineChart {
   /** Moves the brush to a range (or clears it) without reporting it back. */
   setBrush(range: [number, number] | undefined): void {
     this.brushing = true;
-    if (range) this.brushG.call(this.brusher.move, [Math.max(LEFT, this.base(range[0])), Math.min(this.width - 8, this.base(range[1]))]);
+    if (range)
+      this.brushG.call(this.brusher.move, [
+        Math.max(LEFT, this.base(range[0])),
+        Math.min(this.width - 8, this.base(range[1])),
+      ]);
     else this.brushG.call(this.brusher.move, null);
     this.brushing = false;
   }
@@ -154,7 +173,12 @@ export class TimelineChart {
   private layout(): void {
     const h = this.height();
     this.svg.attr('width', this.width).attr('height', h).attr('viewBox', `0 0 ${this.width} ${h}`);
-    this.svg.select('.tl-clip-rect').attr('x', LEFT).attr('y', 0).attr('width', Math.max(0, this.width - LEFT - 8)).attr('height', this.mainHeight());
+    this.svg
+      .select('.tl-clip-rect')
+      .attr('x', LEFT)
+      .attr('y', 0)
+      .attr('width', Math.max(0, this.width - LEFT - 8))
+      .attr('height', this.mainHeight());
     const lanes = this.svg.select('.tl-lanes');
     const rows = lanes.selectAll<SVGGElement, Lane>('g.tl-lane').data(this.lanes, (d) => d);
     rows.exit().remove();
@@ -163,7 +187,13 @@ export class TimelineChart {
     enter.append('text').attr('class', 'tl-lane-label');
     const all = enter.merge(rows);
     all.attr('transform', (_d, i) => `translate(0,${TOP + i * LANE_H})`);
-    all.select('rect').attr('x', 0).attr('y', 0).attr('width', this.width).attr('height', LANE_H - 2).attr('class', (_d, i) => `tl-lane-bg ${i % 2 ? 'odd' : ''}`);
+    all
+      .select('rect')
+      .attr('x', 0)
+      .attr('y', 0)
+      .attr('width', this.width)
+      .attr('height', LANE_H - 2)
+      .attr('class', (_d, i) => `tl-lane-bg ${i % 2 ? 'odd' : ''}`);
     // Lane names are ours, not the container's; text() keeps any string inert regardless.
     const counts = new Map<Lane, number>();
     for (const i of this.items) counts.set(i.lane, (counts.get(i.lane) ?? 0) + 1);
@@ -184,7 +214,12 @@ export class TimelineChart {
 
   private renderMarks(): void {
     const x = this.transform.rescaleX(this.base);
-    this.axisG.call(axisBottom<Date>(x).ticks(Math.max(2, Math.floor((this.width - LEFT) / 110))).tickFormat(axisTime).tickSizeOuter(0));
+    this.axisG.call(
+      axisBottom<Date>(x)
+        .ticks(Math.max(2, Math.floor((this.width - LEFT) / 110)))
+        .tickFormat(axisTime)
+        .tickSizeOuter(0),
+    );
     const laneIndex = new Map(this.lanes.map((l, i) => [l, i]));
     const [d0, d1] = x.domain().map((d) => d.getTime()) as [number, number];
     // Only marks in (or next to) the visible span are in the DOM: zoomed-in views stay light with thousands of items.
@@ -202,11 +237,30 @@ export class TimelineChart {
         this.select(d.id);
         this.cb.onSelect(d);
       });
-    enter.append('title').text((d) => `${new Date(d.time).toISOString()}  ${d.label}${d.actor ? `  (${d.actor})` : ''}${d.detail ? `\n${d.detail}` : ''}`);
+    enter
+      .append('title')
+      .text(
+        (d) =>
+          `${new Date(d.time).toISOString()}  ${d.label}${d.actor ? `  (${d.actor})` : ''}${d.detail ? `\n${d.detail}` : ''}`,
+      );
     enter.append('rect').attr('class', 'tl-hit').attr('x', -4).attr('y', -10).attr('width', 8).attr('height', 20);
-    enter.append('path').attr('class', 'tl-shape').attr('d', (d) => (d.lane === 'findings' ? 'M0,-7L7,0L0,7L-7,0Z' : d.lane === 'exec' ? 'M-4,-7L4,-7L4,7L-4,7Z' : 'M-1.5,-8L1.5,-8L1.5,8L-1.5,8Z'));
+    enter
+      .append('path')
+      .attr('class', 'tl-shape')
+      .attr('d', (d) =>
+        d.lane === 'findings'
+          ? 'M0,-7L7,0L0,7L-7,0Z'
+          : d.lane === 'exec'
+            ? 'M-4,-7L4,-7L4,7L-4,7Z'
+            : 'M-1.5,-8L1.5,-8L1.5,8L-1.5,8Z',
+      );
     const all = enter.merge(sel);
-    all.attr('transform', (d) => `translate(${x(d.time)},${TOP + (laneIndex.get(d.lane) ?? 0) * LANE_H + (LANE_H - 2) / 2})`).classed('selected', (d) => d.id === this.selectedId);
+    all
+      .attr(
+        'transform',
+        (d) => `translate(${x(d.time)},${TOP + (laneIndex.get(d.lane) ?? 0) * LANE_H + (LANE_H - 2) / 2})`,
+      )
+      .classed('selected', (d) => d.id === this.selectedId);
   }
 
   /** Density bars of the whole window under the brush, so quiet and busy periods show at a glance. */
@@ -222,7 +276,13 @@ export class TimelineChart {
     const max = Math.max(1, ...counts);
     const bw = (r1 - r0) / bins;
     this.ctxG.selectAll('*').remove();
-    this.ctxG.append('rect').attr('class', 'tl-context-bg').attr('x', r0).attr('y', 0).attr('width', r1 - r0).attr('height', CONTEXT_H);
+    this.ctxG
+      .append('rect')
+      .attr('class', 'tl-context-bg')
+      .attr('x', r0)
+      .attr('y', 0)
+      .attr('width', r1 - r0)
+      .attr('height', CONTEXT_H);
     this.ctxG
       .selectAll('rect.tl-bin')
       .data(counts)
@@ -233,6 +293,11 @@ export class TimelineChart {
       .attr('width', Math.max(1, bw - 0.5))
       .attr('y', (d) => CONTEXT_H - (d / max) * (CONTEXT_H - 4))
       .attr('height', (d) => (d / max) * (CONTEXT_H - 4));
-    this.ctxG.append('text').attr('class', 'tl-context-label').attr('x', 8).attr('y', CONTEXT_H / 2 + 3).text('Range (brush)');
+    this.ctxG
+      .append('text')
+      .attr('class', 'tl-context-label')
+      .attr('x', 8)
+      .attr('y', CONTEXT_H / 2 + 3)
+      .text('Range (brush)');
   }
 }

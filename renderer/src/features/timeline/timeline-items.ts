@@ -73,7 +73,9 @@ export function fileItems(files: FileChange[], containerId: string): TimelineIte
 
 export function findingItems(findings: Finding[], containerId?: string): TimelineItem[] {
   return findings
-    .filter((f) => f.firstSeen && !Number.isNaN(Date.parse(f.firstSeen)) && (!containerId || f.container?.id === containerId))
+    .filter(
+      (f) => f.firstSeen && !Number.isNaN(Date.parse(f.firstSeen)) && (!containerId || f.container?.id === containerId),
+    )
     .map((f) => ({
       id: `finding:${f.id}`,
       time: Date.parse(f.firstSeen!),
