@@ -14,6 +14,9 @@ const noElectronDir = {
   message: 'The renderer and shared/ reach the backend only through the shared API contract.',
 };
 
+// Outside shared/ it is reached through its alias, never by climbing directories.
+const viaAlias = { regex: '^(\\.\\./)+shared/', message: "Import shared/ as '@shared/...' (tsconfig.json paths)." };
+
 export default tseslint.config(
   {
     ignores: [
@@ -48,7 +51,7 @@ export default tseslint.config(
         'error',
         {
           paths: [electronModule],
-          patterns: [noElectronDir, { group: ['node:*'], message: 'The renderer never touches Node.' }],
+          patterns: [noElectronDir, viaAlias, { group: ['node:*'], message: 'The renderer never touches Node.' }],
         },
       ],
     },
@@ -62,6 +65,7 @@ export default tseslint.config(
           paths: [electronModule],
           patterns: [
             noElectronDir,
+            viaAlias,
             { group: ['node:*'], message: 'The renderer never touches Node.' },
             {
               regex: '^\\.\\./(?!\\.\\.)[^/]+/',
@@ -88,6 +92,7 @@ export default tseslint.config(
           paths: [electronModule],
           patterns: [
             noElectronDir,
+            viaAlias,
             { group: ['node:*'], message: 'The renderer never touches Node.' },
             {
               regex: '(^|/)(features|app)/',
@@ -122,10 +127,14 @@ export default tseslint.config(
         'error',
         {
           paths: [electronModule],
-          patterns: [{ group: ['**/renderer/**'], message: 'The backend does not import the UI.' }],
+          patterns: [viaAlias, { group: ['**/renderer/**'], message: 'The backend does not import the UI.' }],
         },
       ],
     },
+  },
+  {
+    files: ['electron/shell/**/*.ts', 'test/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [viaAlias] }] },
   },
   {
     files: ['test/**/*.{ts,tsx}'],

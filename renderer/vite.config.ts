@@ -11,6 +11,8 @@ export default defineConfig({
   root: here,
   base: './',
   plugins: [react(), cspMeta()],
+  // The one alias of the code base (see tsconfig.json paths).
+  resolve: { alias: { '@shared': path.resolve(here, '../shared') } },
   build: {
     outDir: path.resolve(here, '../dist/renderer'),
     emptyOutDir: true,

@@ -1,4 +1,4 @@
-import { isAppError } from '../../shared/errors.js';
+import { isAppError } from '@shared/errors.js';
 import { EXIT } from './exit-codes.js';
 import { openEngine, type EngineClient } from './engine-client.js';
 

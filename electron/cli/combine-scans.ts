@@ -1,4 +1,4 @@
-import type { EngineScanSummary, ScanResult } from '../../shared/domain/scan.js';
+import type { EngineScanSummary, ScanResult } from '@shared/domain/scan.js';
 
 /** One engine's part of a scan of several: a result, or the reason it has none. Any kind of engine can produce one. */
 export interface EngineScan {

@@ -1,5 +1,5 @@
-import type { OpInput, OpName, OpOutput } from '../../shared/api/contract.js';
-import { AppError, type ErrorCode } from '../../shared/errors.js';
+import type { OpInput, OpName, OpOutput } from '@shared/api/contract.js';
+import { AppError, type ErrorCode } from '@shared/errors.js';
 import type { AppOptions } from '../engine/app.js';
 import type { EventSource } from './scan-watch.js';
 

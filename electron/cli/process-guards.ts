@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { AppError } from '../../shared/errors.js';
+import type { AppError } from '@shared/errors.js';
 import { EXIT } from './exit-codes.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { EngineEvent } from '../../shared/domain/event.js';
-import type { Finding } from '../../shared/domain/finding.js';
-import type { ScanResult } from '../../shared/domain/scan.js';
+import type { EngineEvent } from '@shared/domain/event.js';
+import type { Finding } from '@shared/domain/finding.js';
+import type { ScanResult } from '@shared/domain/scan.js';
 
 export interface WatchChange {
   type: 'new' | 'resolved';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ResolvedTarget } from '../../shared/api/engines.js';
+import type { ResolvedTarget } from '@shared/api/engines.js';
 import type { EngineClient } from './engine-client.js';
 
 export interface TargetFlags {

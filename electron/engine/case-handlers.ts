@@ -1,15 +1,15 @@
-import type { DetectorMeta, Finding } from '../../shared/domain/finding.js';
+import type { DetectorMeta, Finding } from '@shared/domain/finding.js';
 import type { Handlers } from './handlers.js';
-import type { ScanResult } from '../../shared/domain/scan.js';
-import type { EngineEvidence } from '../../shared/domain/evidence-set.js';
-import { AppError } from '../../shared/errors.js';
+import type { ScanResult } from '@shared/domain/scan.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
+import { AppError } from '@shared/errors.js';
 import type { CaseService } from './cases/case-service.js';
 import { generateReport, toReportOutput } from './reports/generate-report.js';
 import { importBundle } from './bundle/import-bundle.js';
 import type { OpenedBundle } from './bundle/read-bundle.js';
-import type { CaseView } from '../../shared/api/cases.js';
+import type { CaseView } from '@shared/api/cases.js';
 import { readFile } from 'node:fs/promises';
-import { isAppError } from '../../shared/errors.js';
+import { isAppError } from '@shared/errors.js';
 import { verifyReport } from './reports/report-seal.js';
 
 type CaseOpName =

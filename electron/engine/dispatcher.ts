@@ -1,5 +1,5 @@
-import { contract, isOpName, type Envelope } from '../../shared/api/contract.js';
-import { AppError } from '../../shared/errors.js';
+import { contract, isOpName, type Envelope } from '@shared/api/contract.js';
+import { AppError } from '@shared/errors.js';
 import type { CallContext, Handlers } from './handlers.js';
 import { toAppError } from './errors.js';
 

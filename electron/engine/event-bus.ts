@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { EventName, EventPayload } from '../../shared/api/events.js';
+import type { EventName, EventPayload } from '@shared/api/events.js';
 
 /** Services publish here; each transport forwards to its clients. Services know nothing of windows or sockets. */
 export class EventBus {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Contract, OpName, OpOutput } from '../../shared/api/contract.js';
+import type { Contract, OpName, OpOutput } from '@shared/api/contract.js';
 
 /** Who is calling: the transport and, for audit, the analyst. */
 export interface CallContext {

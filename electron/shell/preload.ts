@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { EVENT_NAMES } from '../../shared/api/events.js';
-import { OP_NAMES } from '../../shared/api/contract.js';
+import { EVENT_NAMES } from '@shared/api/events.js';
+import { OP_NAMES } from '@shared/api/contract.js';
 
 const ops = new Set<string>(OP_NAMES);
 const events = new Set<string>(EVENT_NAMES);

@@ -8,7 +8,7 @@ import { buildCaseExport } from '../../electron/engine/reports/case-export.js';
 import { buildReportModel } from '../../electron/engine/reports/report-model.js';
 import { renderHtml } from '../../electron/engine/reports/html-report.js';
 import { renderPdf } from '../../electron/engine/reports/pdf-report.js';
-import { REPORT_FORMATS } from '../../shared/api/cases.js';
+import { REPORT_FORMATS } from '@shared/api/cases.js';
 import { makeFindings, makeScan, tempDataDir } from '../helpers/case-fixtures.js';
 
 const N = 10_000;

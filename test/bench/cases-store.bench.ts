@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { CaseService } from '../../electron/engine/cases/case-service.js';
 import { findingId } from '../../electron/engine/detect/finding-id.js';
-import type { Finding } from '../../shared/domain/finding.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { makeFindings, makeScan, tempDataDir } from '../helpers/case-fixtures.js';
 
 const N = 100_000;

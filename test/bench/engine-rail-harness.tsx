@@ -8,8 +8,8 @@ import { ApiProvider } from '../../renderer/src/workbench/api-context.js';
 import { steps } from './frame-probe.js';
 import { EngineRail } from '../../renderer/src/features/engines/EngineRail.js';
 import { useHotkeys } from '../../renderer/src/lib/use-hotkeys.js';
-import type { ContainerSummary } from '../../shared/domain/container.js';
-import type { EngineView } from '../../shared/domain/engine.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
+import type { EngineView } from '@shared/domain/engine.js';
 
 const offline: Transport = {
   kind: 'http',

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildNetworkGraph, type ContainerSockets } from '../../electron/engine/investigate/network-graph.js';
-import type { SocketInfo } from '../../shared/domain/network.js';
+import type { SocketInfo } from '@shared/domain/network.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 

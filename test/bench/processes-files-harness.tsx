@@ -7,9 +7,9 @@ import { ApiProvider } from '../../renderer/src/workbench/api-context.js';
 import { WorkbenchContext, type Workbench } from '../../renderer/src/workbench/workbench.js';
 import { ProcessTree } from '../../renderer/src/features/processes/ProcessTree.js';
 import { FsDiff } from '../../renderer/src/features/files/FsDiffView.js';
-import type { ContainerEvidence } from '../../shared/domain/evidence-set.js';
-import type { ProcessInfo } from '../../shared/domain/process.js';
-import type { FileChange } from '../../shared/domain/file-change.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { ProcessInfo } from '@shared/domain/process.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 import { steps } from './frame-probe.js';
 
 const offline: Transport = {

@@ -3,7 +3,7 @@
 // include every container the bench made, and exit 0 (no --fail-on given).
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { ScanResultSchema } from '../../shared/domain/scan.js';
+import { ScanResultSchema } from '@shared/domain/scan.js';
 import { CLI, runCli } from '../helpers/cli.js';
 
 export interface CliContractCheck {

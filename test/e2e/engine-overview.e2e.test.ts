@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { artifactPath } from '../helpers/browser.js';
 import { useWebApp } from '../helpers/web-app.js';
 import { labelledEngine, type LabelledEngine } from './fixtures/labelled-engine.js';
-import { TACTICS } from '../../shared/domain/attack-techniques.js';
+import { TACTICS } from '@shared/domain/attack-techniques.js';
 
 const SUITE = 'e2e-engine-overview';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -169,16 +169,14 @@ describe('engine overview of a 42-container engine', { timeout: 900_000 }, () =>
         (a, b) => TACTICS.indexOf(a as (typeof TACTICS)[number]) - TACTICS.indexOf(b as (typeof TACTICS)[number]),
       ),
     );
-    const cells = await page
-      .getByTestId('matrix-cell')
-      .evaluateAll((els) =>
-        els.map((e) => ({
-          id: e.getAttribute('data-technique')!,
-          tactic: e.getAttribute('data-tactic')!,
-          count: Number(e.getAttribute('data-count')),
-          name: e.querySelector('.eo-tech-name')?.textContent ?? '',
-        })),
-      );
+    const cells = await page.getByTestId('matrix-cell').evaluateAll((els) =>
+      els.map((e) => ({
+        id: e.getAttribute('data-technique')!,
+        tactic: e.getAttribute('data-tactic')!,
+        count: Number(e.getAttribute('data-count')),
+        name: e.querySelector('.eo-tech-name')?.textContent ?? '',
+      })),
+    );
     expect(cells.length).toBeGreaterThan(4);
     for (const c of cells) {
       expect(c.id).toMatch(/^T\d{4}(\.\d{3})?$/);

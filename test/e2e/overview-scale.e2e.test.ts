@@ -5,9 +5,9 @@ import { artifactPath } from '../helpers/browser.js';
 import { useWebApp } from '../helpers/web-app.js';
 import { disposableDockerd, type Dockerd } from '../helpers/dockerd.js';
 import { CaseService } from '../../electron/engine/cases/case-service.js';
-import type { Finding, Severity } from '../../shared/domain/finding.js';
-import type { ScanResult } from '../../shared/domain/scan.js';
-import { attackTactics } from '../../shared/domain/attack-techniques.js';
+import type { Finding, Severity } from '@shared/domain/finding.js';
+import type { ScanResult } from '@shared/domain/scan.js';
+import { attackTactics } from '@shared/domain/attack-techniques.js';
 
 const N = 2000;
 const HOT = 1234;

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Finding, Severity } from '../../shared/domain/finding.js';
-import type { ScanResult } from '../../shared/domain/scan.js';
+import type { Finding, Severity } from '@shared/domain/finding.js';
+import type { ScanResult } from '@shared/domain/scan.js';
 import type { z } from 'zod';
-import { EngineEvidenceSchema, type EngineEvidence } from '../../shared/domain/evidence-set.js';
+import { EngineEvidenceSchema, type EngineEvidence } from '@shared/domain/evidence-set.js';
 import { sha256Hex } from '../../electron/engine/cases/blob-store.js';
 import { containerDetail } from './container-detail.js';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ContainerDetailSchema } from '../../shared/domain/container.js';
+import type { ContainerDetailSchema } from '@shared/domain/container.js';
 
 export type ContainerDetailInput = z.input<typeof ContainerDetailSchema>;
 

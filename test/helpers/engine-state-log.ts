@@ -1,4 +1,4 @@
-import type { EngineState } from '../../shared/domain/engine.js';
+import type { EngineState } from '@shared/domain/engine.js';
 import type { EventBus } from '../../electron/engine/event-bus.js';
 
 /** Collects engine.state events and waits for one that matches. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from '../../electron/engine/bundle/write-bundle.js';
-import { ScanResultSchema, type ScanResult } from '../../shared/domain/scan.js';
+import { ScanResultSchema, type ScanResult } from '@shared/domain/scan.js';
 import { runCli } from '../helpers/cli.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 import { collect, script, waitReady } from '../scenarios/harness.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanResultSchema } from '../../shared/domain/scan.js';
+import { ScanResultSchema } from '@shared/domain/scan.js';
 import { runCli } from '../helpers/cli.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 import { dockerContexts, runOn, secondEngine } from '../helpers/second-engine.js';

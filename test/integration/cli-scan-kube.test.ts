@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanResultSchema, type ScanResult } from '../../shared/domain/scan.js';
+import { ScanResultSchema, type ScanResult } from '@shared/domain/scan.js';
 import { runCli } from '../helpers/cli.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanResultSchema, type ScanResult } from '../../shared/domain/scan.js';
+import { ScanResultSchema, type ScanResult } from '@shared/domain/scan.js';
 import { createApp } from '../../electron/engine/app.js';
 import { runCli } from '../helpers/cli.js';
 import { docker, removeSuite, runContainer, TEST_LABEL } from '../helpers/docker.js';

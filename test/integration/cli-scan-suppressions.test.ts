@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanResultSchema, type ScanResult } from '../../shared/domain/scan.js';
+import { ScanResultSchema, type ScanResult } from '@shared/domain/scan.js';
 import { runCli } from '../helpers/cli.js';
 import { BUSYBOX, removeSuite, runContainer, TEST_LABEL } from '../helpers/docker.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FindingSchema } from '../../shared/domain/finding.js';
+import { FindingSchema } from '@shared/domain/finding.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 

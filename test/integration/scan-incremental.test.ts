@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../electron/engine/app.js';
-import type { ScanResult } from '../../shared/domain/scan.js';
+import type { ScanResult } from '@shared/domain/scan.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
 const SUITE = 'scan-incremental';

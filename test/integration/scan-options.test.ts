@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createApp, type App } from '../../electron/engine/app.js';
-import type { ScanResult } from '../../shared/domain/scan.js';
+import type { ScanResult } from '@shared/domain/scan.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 import { tempDataDir } from '../helpers/case-fixtures.js';
 import { waitForFile } from './collect/wait.js';

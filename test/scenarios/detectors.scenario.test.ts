@@ -4,9 +4,9 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDetectors, type DetectionResult } from '../../electron/engine/detect/run-detectors.js';
-import { severityRank, type Finding } from '../../shared/domain/finding.js';
-import { SuppressionSchema } from '../../shared/domain/suppression.js';
-import type { EngineEvidence } from '../../shared/domain/evidence-set.js';
+import { severityRank, type Finding } from '@shared/domain/finding.js';
+import { SuppressionSchema } from '@shared/domain/suppression.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { docker, removeSuite, WEB } from '../helpers/docker.js';
 import {
   addSocketSnapshots,

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { collectContainerEvidence } from '../../electron/engine/collect/container-evidence.js';
 import { collectEngineEvidence } from '../../electron/engine/collect/engine-evidence.js';
-import type { EngineEvidence } from '../../shared/domain/evidence-set.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { docker, runContainer, TEST_LABEL, type RunOptions } from '../helpers/docker.js';
 
 /**

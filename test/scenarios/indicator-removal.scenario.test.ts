@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDetectors, type DetectionResult } from '../../electron/engine/detect/run-detectors.js';
-import { severityRank, type Finding } from '../../shared/domain/finding.js';
-import type { EngineEvidence } from '../../shared/domain/evidence-set.js';
+import { severityRank, type Finding } from '@shared/domain/finding.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { docker, removeSuite } from '../helpers/docker.js';
 import { collect, script, start } from './harness.js';
 import { reportScores, score, type Scenario } from './scores.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDetectors, type DetectionResult } from '../../electron/engine/detect/run-detectors.js';
-import type { EngineEvidence } from '../../shared/domain/evidence-set.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { removeSuite } from '../helpers/docker.js';
 import { collect, script, start } from './harness.js';
 

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectContainerEvidence } from '../../electron/engine/collect/container-evidence.js';
 import { runDetectors, type DetectionResult } from '../../electron/engine/detect/run-detectors.js';
-import { severityRank } from '../../shared/domain/finding.js';
+import { severityRank } from '@shared/domain/finding.js';
 import { docker, removeSuite } from '../helpers/docker.js';
 import { collect, ENGINE, sleep, start } from './harness.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDetectors, type DetectionResult } from '../../electron/engine/detect/run-detectors.js';
-import type { EngineEvidence } from '../../shared/domain/evidence-set.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { docker, removeSuite, TEST_LABEL } from '../helpers/docker.js';
 import { collect, start } from './harness.js';
 

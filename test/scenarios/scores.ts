@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { severityRank, type Finding } from '../../shared/domain/finding.js';
+import { severityRank, type Finding } from '@shared/domain/finding.js';
 
 /** One detector's scenario: containers that must draw it, and look-alikes that must not draw anything at medium or above. */
 export interface Scenario {

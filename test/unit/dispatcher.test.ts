@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createDispatcher } from '../../electron/engine/dispatcher.js';
 import { createApp } from '../../electron/engine/app.js';
-import { contract, OP_NAMES } from '../../shared/api/contract.js';
-import { AppError } from '../../shared/errors.js';
+import { contract, OP_NAMES } from '@shared/api/contract.js';
+import { AppError } from '@shared/errors.js';
 import type { Handlers } from '../../electron/engine/handlers.js';
 
 const ctx = { transport: 'cli' as const, user: 'tester' };

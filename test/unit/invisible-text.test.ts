@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { showInvisible } from '../../shared/text.js';
+import { showInvisible } from '@shared/text.js';
 import { terminalSafe } from '../../electron/cli/format/text.js';
 import { visible as reportVisible } from '../../electron/engine/reports/escape.js';
 import { shown, visible as uiVisible } from '../../renderer/src/lib/visible-text.js';

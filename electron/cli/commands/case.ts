@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CaseView } from '../../../shared/api/cases.js';
+import type { CaseView } from '@shared/api/cases.js';
 import { EXIT } from '../exit-codes.js';
 import { table, terminalSafe } from '../format/text.js';
 import { caseNamed, withCases } from '../case-context.js';
 import type { EngineClient } from '../engine-client.js';
-import { AppError, isAppError } from '../../../shared/errors.js';
+import { AppError, isAppError } from '@shared/errors.js';
 
 /** `case verify --report FILE`: needs no case database, only the report (and the key the recipient trusts). */
 async function verifyReportFile(

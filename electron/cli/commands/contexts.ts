@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { table, terminalSafe } from '../format/text.js';
-import { isAppError } from '../../../shared/errors.js';
+import { isAppError } from '@shared/errors.js';
 import { withEngine } from '../engine-client.js';
 
 /** `stowaway contexts`: every engine Stowaway discovers, and which one a command would use. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { OpOutput } from '../../../shared/api/contract.js';
-import { isAppError } from '../../../shared/errors.js';
+import type { OpOutput } from '@shared/api/contract.js';
+import { isAppError } from '@shared/errors.js';
 import { withEngine, type EngineClient } from '../engine-client.js';
 import { EXIT } from '../exit-codes.js';
 import { table, terminalSafe } from '../format/text.js';

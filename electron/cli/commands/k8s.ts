@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { dump as dumpYaml } from 'js-yaml';
-import { isAppError } from '../../../shared/errors.js';
-import { parseSince } from '../../../shared/domain/duration.js';
+import { isAppError } from '@shared/errors.js';
+import { parseSince } from '@shared/domain/duration.js';
 import { VERSION } from '../../engine/version.js';
 import { EXIT } from '../exit-codes.js';
 import { terminalSafe } from '../format/text.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { REPORT_FORMATS, type ReportFormat } from '../../../shared/api/cases.js';
+import { REPORT_FORMATS, type ReportFormat } from '@shared/api/cases.js';
 import { EXIT } from '../exit-codes.js';
 import { caseNamed, withCases } from '../case-context.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isAppError } from '../../../shared/errors.js';
+import { isAppError } from '@shared/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { withEngine } from '../engine-client.js';
 import { addTargetOptions, useTarget, type TargetFlags } from '../target-options.js';

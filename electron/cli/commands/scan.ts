@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { toSarif } from '../format/sarif.js';
-import { OBSERVE_BOUNDS, parseDuration, parseSince } from '../../../shared/domain/duration.js';
-import { SEVERITIES, severityRank, type Severity } from '../../../shared/domain/finding.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
-import type { ScanOptions } from '../../../shared/api/scan.js';
-import type { ResolvedTarget } from '../../../shared/api/engines.js';
-import { AppError, isAppError } from '../../../shared/errors.js';
+import { OBSERVE_BOUNDS, parseDuration, parseSince } from '@shared/domain/duration.js';
+import { SEVERITIES, severityRank, type Severity } from '@shared/domain/finding.js';
+import type { ScanResult } from '@shared/domain/scan.js';
+import type { ScanOptions } from '@shared/api/scan.js';
+import type { ResolvedTarget } from '@shared/api/engines.js';
+import { AppError, isAppError } from '@shared/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { formatScanTable } from '../format/scan-table.js';
 import { terminalSafe } from '../format/text.js';

@@ -1,5 +1,5 @@
-import type { DetectorMeta, Finding, Severity } from '../../../shared/domain/finding.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
+import type { DetectorMeta, Finding, Severity } from '@shared/domain/finding.js';
+import type { ScanResult } from '@shared/domain/scan.js';
 import {
   ATTACK_DOMAIN,
   ATTACK_VERSION,
@@ -7,7 +7,7 @@ import {
   attackName,
   attackTactics,
   attackUrl,
-} from '../../../shared/domain/attack-techniques.js';
+} from '@shared/domain/attack-techniques.js';
 
 /** SARIF levels for our severities: anything that needs acting on is an error for a CI gate. */
 const LEVEL: Record<Severity, 'note' | 'warning' | 'error'> = {

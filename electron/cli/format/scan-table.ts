@@ -1,8 +1,8 @@
-import type { ScanResult } from '../../../shared/domain/scan.js';
-import { groupSummary, splitInformational } from '../../../shared/domain/finding-groups.js';
+import type { ScanResult } from '@shared/domain/scan.js';
+import { groupSummary, splitInformational } from '@shared/domain/finding-groups.js';
 import { table, terminalSafe } from './text.js';
 import { paint, type Tint } from '../output-style.js';
-import { ATTACK_VERSION, attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
+import { ATTACK_VERSION, attackName, attackTactics } from '@shared/domain/attack-techniques.js';
 
 const SEVERITY_TINT: Record<string, Tint> = { CRITICAL: 'magenta', HIGH: 'red', MEDIUM: 'yellow', LOW: 'blue' };
 

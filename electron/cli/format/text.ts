@@ -1,4 +1,4 @@
-import { showInvisible } from '../../../shared/text.js';
+import { showInvisible } from '@shared/text.js';
 
 /**
  * Makes a container-supplied string safe for a terminal: control characters (ANSI escapes, OSC title

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clip } from '../../../shared/domain/bounds.js';
+import { clip } from '@shared/domain/bounds.js';
 
 /**
  * An offline evidence bundle: one .tar.gz written by `stowaway collect --out FILE` on the host that runs

@@ -2,7 +2,7 @@
 // I/O the main thread (Electron's main process) must never wait on. It opens its own connection to the case
 // database; SQLite serialises it with the main thread's.
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError, isAppError } from '../../../shared/errors.js';
+import { AppError, isAppError } from '@shared/errors.js';
 import { CaseService } from '../cases/case-service.js';
 import { importBundleHere, type ImportJob, type ImportReply } from './import-bundle.js';
 

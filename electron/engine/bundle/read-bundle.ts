@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import { AppError } from '../../../shared/errors.js';
-import { ScanResultSchema, type ScanResult } from '../../../shared/domain/scan.js';
-import { EngineEvidenceSchema, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import { AppError } from '@shared/errors.js';
+import { ScanResultSchema, type ScanResult } from '@shared/domain/scan.js';
+import { EngineEvidenceSchema, type EngineEvidence } from '@shared/domain/evidence-set.js';
 import {
   BUNDLE_LIMITS,
   BundleEntryNameSchema,

@@ -12,7 +12,7 @@ import {
   createReadStream,
 } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 import { diskError } from './disk-errors.js';
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');

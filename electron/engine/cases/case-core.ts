@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { CaseView } from '../../../shared/api/cases.js';
-import type { CustodyEntry } from '../../../shared/domain/case.js';
+import type { CaseView } from '@shared/api/cases.js';
+import type { CustodyEntry } from '@shared/domain/case.js';
 import type { BlobStore } from './blob-store.js';
 import { custodyHash, GENESIS } from './custody-chain.js';
 

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../../shared/errors.js';
-import type { CustodyEntry } from '../../../shared/domain/case.js';
-import type { EvidenceItem } from '../../../shared/domain/evidence.js';
-import type { Finding } from '../../../shared/domain/finding.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
+import { AppError } from '@shared/errors.js';
+import type { CustodyEntry } from '@shared/domain/case.js';
+import type { EvidenceItem } from '@shared/domain/evidence.js';
+import type { Finding } from '@shared/domain/finding.js';
+import type { ScanResult } from '@shared/domain/scan.js';
 import {
   ContainerEvidenceSchema,
   EngineEvidenceSchema,
   type ContainerEvidence,
   type EngineEvidence,
-} from '../../../shared/domain/evidence-set.js';
-import type { CaseContainer } from '../../../shared/api/cases.js';
+} from '@shared/domain/evidence-set.js';
+import type { CaseContainer } from '@shared/api/cases.js';
 import { VERSION } from '../version.js';
 import { sha256Hex } from './blob-store.js';
 import { withDeferredCheckpoint } from './case-db.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../../shared/errors.js';
-import type { Note } from '../../../shared/domain/case.js';
-import { SuppressionSchema, type Suppression } from '../../../shared/domain/suppression.js';
+import { AppError } from '@shared/errors.js';
+import type { Note } from '@shared/domain/case.js';
+import { SuppressionSchema, type Suppression } from '@shared/domain/suppression.js';
 import { sha256Hex } from './blob-store.js';
 import { appendCustody, now, type CaseCore } from './case-core.js';
 import { fromRows } from './rows.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CaseService } from './case-service.js';
-import type { Suppression } from '../../../shared/domain/suppression.js';
-import { isAppError } from '../../../shared/errors.js';
+import type { Suppression } from '@shared/domain/suppression.js';
+import { isAppError } from '@shared/errors.js';
 
 /**
  * Opens the case database on first use, not at start-up: `stowaway scan` without `--case` and a UI

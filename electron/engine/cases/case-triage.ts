@@ -1,6 +1,6 @@
-import { AppError } from '../../../shared/errors.js';
-import type { Finding, TriageState } from '../../../shared/domain/finding.js';
-import type { TriageChange } from '../../../shared/api/cases.js';
+import { AppError } from '@shared/errors.js';
+import type { Finding, TriageState } from '@shared/domain/finding.js';
+import type { TriageChange } from '@shared/api/cases.js';
 import { appendCustody, now, type CaseCore } from './case-core.js';
 import { FindingStore, type FindingQuery } from './finding-store.js';
 import { fromRows } from './rows.js';

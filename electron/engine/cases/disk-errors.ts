@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '../../../shared/errors.js';
+import { AppError, isAppError } from '@shared/errors.js';
 
 /** SQLite's and the OS's ways of saying the disk is full. */
 const FULL = /DISK_FULL|SQLITE_FULL|ENOSPC|database or disk is full|no space left/i;

@@ -1,11 +1,5 @@
 import type Database from 'better-sqlite3';
-import {
-  SEVERITIES,
-  severityRank,
-  type Finding,
-  type Severity,
-  type TriageState,
-} from '../../../shared/domain/finding.js';
+import { SEVERITIES, severityRank, type Finding, type Severity, type TriageState } from '@shared/domain/finding.js';
 import { withDeferredCheckpoint } from './case-db.js';
 
 export interface FindingQuery {

@@ -1,7 +1,7 @@
 import { subjectOf } from './finding-store.js';
 import type Database from 'better-sqlite3';
-import type { VerifyResult } from '../../../shared/api/cases.js';
-import { SEVERITIES, type Finding } from '../../../shared/domain/finding.js';
+import type { VerifyResult } from '@shared/api/cases.js';
+import { SEVERITIES, type Finding } from '@shared/domain/finding.js';
 import type { BlobStore } from './blob-store.js';
 import { custodyHash, GENESIS } from './custody-chain.js';
 import { CHAINS, computeSeal, parseSeal, type Seal } from './case-seal.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ArtifactRef } from '../../../shared/domain/evidence-set.js';
+import type { ArtifactRef } from '@shared/domain/evidence-set.js';
 
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
-import type { FileFlag } from '../../../shared/domain/file-change.js';
+import type { FileFlag } from '@shared/domain/file-change.js';
 import { unescapeOctal } from './proc-parse.js';
 
 const CHUNK = 400;

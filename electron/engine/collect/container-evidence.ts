@@ -6,11 +6,11 @@ import {
   type ContainerEvidence,
   type FileContent,
   type StatsSample,
-} from '../../../shared/domain/evidence-set.js';
-import type { FileChange, FileFlag } from '../../../shared/domain/file-change.js';
-import type { NetworkSnapshot } from '../../../shared/domain/network.js';
-import type { ProcessSnapshot } from '../../../shared/domain/process.js';
-import type { ScanError } from '../../../shared/domain/scan.js';
+} from '@shared/domain/evidence-set.js';
+import type { FileChange, FileFlag } from '@shared/domain/file-change.js';
+import type { NetworkSnapshot } from '@shared/domain/network.js';
+import type { ProcessSnapshot } from '@shared/domain/process.js';
+import type { ScanError } from '@shared/domain/scan.js';
 import { mapContainerDetail } from '../docker/map.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import path from 'node:path';
-import type { FileContent } from '../../../shared/domain/evidence-set.js';
-import type { FileChange } from '../../../shared/domain/file-change.js';
+import type { FileContent } from '@shared/domain/evidence-set.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 import { sha256Hex } from './artifacts.js';
 import { readArchive } from './archive.js';
 import { CRITICAL_PATTERNS, isCriticalPath } from './critical-files.js';

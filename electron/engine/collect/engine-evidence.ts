@@ -5,9 +5,9 @@ import type {
   EngineEvidence,
   ExecRecord,
   ImageFacts,
-} from '../../../shared/domain/evidence-set.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
-import type { ScanError } from '../../../shared/domain/scan.js';
+} from '@shared/domain/evidence-set.js';
+import type { EngineEvent } from '@shared/domain/event.js';
+import type { ScanError } from '@shared/domain/scan.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
 import { collectContainerEvidence, type CollectOptions } from './container-evidence.js';
@@ -18,7 +18,7 @@ import { hostPidIndex } from './host-procs.js';
 import { collectImageFacts } from './image-facts.js';
 import { LayerCache } from './layers.js';
 import { createLimiter } from './limiter.js';
-import { parseSince } from '../../../shared/domain/duration.js';
+import { parseSince } from '@shared/domain/duration.js';
 import { withTimeout } from './timeout.js';
 
 export interface EngineCollectOptions extends Omit<

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import { EngineEventSchema, type EngineEvent } from '../../../shared/domain/event.js';
-import type { ExecRecord } from '../../../shared/domain/evidence-set.js';
+import { EngineEventSchema, type EngineEvent } from '@shared/domain/event.js';
+import type { ExecRecord } from '@shared/domain/evidence-set.js';
 
 /** The daemon keeps a bounded event log; more than this in one window is noise or a flood. */
 export const MAX_EVENTS = 20_000;

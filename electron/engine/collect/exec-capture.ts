@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { PassThrough, type Duplex } from 'node:stream';
-import type { ProcessInfo, ProcessSnapshot } from '../../../shared/domain/process.js';
+import type { ProcessInfo, ProcessSnapshot } from '@shared/domain/process.js';
 import { parseStat } from './proc-parse.js';
 
 /**

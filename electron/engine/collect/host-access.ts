@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import type { EngineConfig } from '../../../shared/domain/engine.js';
+import type { EngineConfig } from '@shared/domain/engine.js';
 import { containerIdOfCgroup, parseStatus } from './proc-parse.js';
 import { linkSync, textSync } from './sync-fs.js';
 

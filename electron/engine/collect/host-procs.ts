@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
-import type { NamespaceIds, ProcessFlag, ProcessInfo, ProcessSnapshot } from '../../../shared/domain/process.js';
+import type { NamespaceIds, ProcessFlag, ProcessInfo, ProcessSnapshot } from '@shared/domain/process.js';
 import { cmdlineOf, containerIdOfCgroup, parseStat, parseStatus } from './proc-parse.js';
 import { readNoFollowSync } from './safe-read.js';
 import { bufSync, linkSync, namesSync, textSync, yielder } from './sync-fs.js';

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { ImageFactsSchema, type ArtifactRef, type ImageFacts } from '../../../shared/domain/evidence-set.js';
+import { ImageFactsSchema, type ArtifactRef, type ImageFacts } from '@shared/domain/evidence-set.js';
 import { artifactRef } from './artifacts.js';
 
 interface RawHistory {

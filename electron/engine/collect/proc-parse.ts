@@ -1,4 +1,4 @@
-import type { SocketInfo } from '../../../shared/domain/network.js';
+import type { SocketInfo } from '@shared/domain/network.js';
 
 /**
  * Parsers for the text files of procfs. Pure functions: the same code reads host-side files and the
@@ -164,9 +164,7 @@ export function parseStatus(text: string): ProcStatus {
 }
 
 /** /proc/PID/stat: comm may itself contain spaces and parentheses, so split at the last ")". */
-export function parseStat(
-  text: string,
-): {
+export function parseStat(text: string): {
   pid: number;
   comm: string;
   state: string;

@@ -1,5 +1,5 @@
-import type { NetworkSnapshot, SocketInfo } from '../../../shared/domain/network.js';
-import type { ProcessInfo } from '../../../shared/domain/process.js';
+import type { NetworkSnapshot, SocketInfo } from '@shared/domain/network.js';
+import type { ProcessInfo } from '@shared/domain/process.js';
 import { parseProcNet, parseProcNetPacket, parseProcNetUnix } from './proc-parse.js';
 import { textPooled, textSync } from './sync-fs.js';
 

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { StatsSample } from '../../../shared/domain/evidence-set.js';
+import type { StatsSample } from '@shared/domain/evidence-set.js';
 
 interface RawStats {
   read?: string;

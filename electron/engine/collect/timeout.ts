@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 
 /**
  * Fails a call that takes longer than `ms`, so one wedged container or a stuck daemon handler becomes

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import type { FileChange } from '../../../shared/domain/file-change.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 import { describeEntry } from './file-content.js';
 import { walkTree } from './layers.js';
 import { lstatOrNull } from './sync-fs.js';

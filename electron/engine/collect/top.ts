@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ProcessInfo, ProcessSnapshot } from '../../../shared/domain/process.js';
+import type { ProcessInfo, ProcessSnapshot } from '@shared/domain/process.js';
 import { processFlags } from './host-procs.js';
 
 /** ps columns docker's `top` passes to ps on the engine's host; `-e` because the daemon filters by the container's PIDs. */

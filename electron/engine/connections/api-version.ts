@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 
 /** Docker 17.06 (API 1.30) is the oldest engine whose inspect, top, changes and events answers we rely on. */
 export const MIN_API_VERSION = '1.30';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { EngineConfig } from '../../../shared/domain/engine.js';
+import type { EngineConfig } from '@shared/domain/engine.js';
 import { kubeContextToEngine, readKubeContexts } from '../kube/contexts.js';
 import { configuredContext } from './docker-config.js';
 import { contextToEngine, readDockerContexts } from './docker-contexts.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineConfig } from '../../../shared/domain/engine.js';
+import type { EngineConfig } from '@shared/domain/engine.js';
 import { dockerConfigDir } from './docker-config.js';
 import { parseDockerHost } from './local-discovery.js';
 

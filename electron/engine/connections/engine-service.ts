@@ -1,10 +1,10 @@
-import type { EngineConfig, EngineView } from '../../../shared/domain/engine.js';
-import type { EngineDraft, EngineTestResult, TrustHostKeyResult } from '../../../shared/api/engines.js';
+import type { EngineConfig, EngineView } from '@shared/domain/engine.js';
+import type { EngineDraft, EngineTestResult, TrustHostKeyResult } from '@shared/api/engines.js';
 import os from 'node:os';
 import { resolveSshHost } from '../ssh/ssh-docker.js';
 import { trustedKnownHostsPath, trustHostKey } from '../ssh/trust-host-key.js';
 import { parseHostPort } from '../ssh/host-port.js';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 import { EventBus } from '../event-bus.js';
 import type { PartialHandlers } from '../handlers.js';
 import { toAppError } from '../errors.js';

@@ -1,8 +1,8 @@
-import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
-import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { Finding } from '../../../shared/domain/finding.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
-import type { AppError } from '../../../shared/errors.js';
+import type { ContainerDetail, ContainerSummary } from '@shared/domain/container.js';
+import type { ContainerEvidence, EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { Finding } from '@shared/domain/finding.js';
+import type { ScanResult } from '@shared/domain/scan.js';
+import type { AppError } from '@shared/errors.js';
 import type { TimelineQuery, TimelineResult } from '../investigate/timeline-events.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { EngineState } from '../../../shared/domain/engine.js';
-import type { ContextListing } from '../../../shared/api/engines.js';
+import type { EngineState } from '@shared/domain/engine.js';
+import type { ContextListing } from '@shared/api/engines.js';
 import { EventBus } from '../event-bus.js';
 import { endpointUrl } from '../docker/client.js';
 import { discover, type DiscoverOptions } from './discover.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EngineConfig, Endpoint } from '../../../shared/domain/engine.js';
-import { AppError } from '../../../shared/errors.js';
+import type { EngineConfig, Endpoint } from '@shared/domain/engine.js';
+import { AppError } from '@shared/errors.js';
 
 /** Where the local engine lives on each platform, in the order the docker CLI and Docker Desktop use them. */
 export function localSocketCandidates(platform: NodeJS.Platform, home: string, env: NodeJS.ProcessEnv): Endpoint[] {

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
-import type { EngineConfig, EngineState, EngineView } from '../../../shared/domain/engine.js';
-import { AppError } from '../../../shared/errors.js';
+import type { EngineConfig, EngineState, EngineView } from '@shared/domain/engine.js';
+import { AppError } from '@shared/errors.js';
 import type { EventBus } from '../event-bus.js';
 import { toAppError } from '../errors.js';
 import { createDockerClient, DEFAULT_CALL_TIMEOUT_MS, endpointUrl } from '../docker/client.js';

@@ -1,13 +1,13 @@
 import os from 'node:os';
-import type { EngineConfig } from '../../../shared/domain/engine.js';
-import { AppError } from '../../../shared/errors.js';
+import type { EngineConfig } from '@shared/domain/engine.js';
+import { AppError } from '@shared/errors.js';
 import { discover } from './discover.js';
 import { parseDockerHost } from './local-discovery.js';
 import path from 'node:path';
 import { INSECURE_WHY, insecureTransport } from './transport-security.js';
 import type { EngineRegistry } from './registry.js';
 import { endpointUrl } from '../docker/client.js';
-import type { ResolvedTarget } from '../../../shared/api/engines.js';
+import type { ResolvedTarget } from '@shared/api/engines.js';
 import { IN_CLUSTER } from '../kube/kube-config.js';
 
 export interface TargetOptions {

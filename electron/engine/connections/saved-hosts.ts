@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { EngineConfigSchema, type EngineConfig } from '../../../shared/domain/engine.js';
-import { AppError } from '../../../shared/errors.js';
+import { EngineConfigSchema, type EngineConfig } from '@shared/domain/engine.js';
+import { AppError } from '@shared/errors.js';
 
 const FileSchema = z.object({ version: z.literal(1), hosts: z.array(EngineConfigSchema) });
 

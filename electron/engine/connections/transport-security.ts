@@ -1,5 +1,5 @@
-import type { Endpoint, InsecureTransport } from '../../../shared/domain/engine.js';
-import { AppError } from '../../../shared/errors.js';
+import type { Endpoint, InsecureTransport } from '@shared/domain/engine.js';
+import { AppError } from '@shared/errors.js';
 
 /**
  * Whether anyone on the network path can read and drive an engine reached over this endpoint. TLS that does

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 
 /** Bounds one step (a ping, a handshake) so an engine that accepts but never answers is reported as such. */
 export async function withTimeout<T>(p: Promise<T>, ms: number, target: string): Promise<T> {

@@ -1,8 +1,8 @@
-import type { DetectorMeta } from '../../../shared/domain/finding.js';
+import type { DetectorMeta } from '@shared/domain/finding.js';
 import { renderCoverage } from './coverage.js';
 import { renderRuleFormat } from './rules/rule-format-doc.js';
 import { renderKubeCoverage } from './kube-coverage.js';
-import { ATTACK_VERSION, attackLabel, attackTactics, attackUrl } from '../../../shared/domain/attack-techniques.js';
+import { ATTACK_VERSION, attackLabel, attackTactics, attackUrl } from '@shared/domain/attack-techniques.js';
 
 /** The two Alerting & Detection Strategy reports the detectors implement, with the loose technique each report names. */
 export const STRATEGIES: Record<

@@ -1,6 +1,6 @@
-import type { DetectorMeta, EvidenceRef, Severity } from '../../../shared/domain/finding.js';
-import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { WorkloadRef } from '../../../shared/domain/kube-evidence.js';
+import type { DetectorMeta, EvidenceRef, Severity } from '@shared/domain/finding.js';
+import type { ContainerEvidence, EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { WorkloadRef } from '@shared/domain/kube-evidence.js';
 import type { DetectPolicy } from './policy.js';
 
 /**

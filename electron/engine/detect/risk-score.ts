@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../../../shared/domain/finding.js';
+import type { Finding, Severity } from '@shared/domain/finding.js';
 
 /** How much one finding of each severity moves the score; critical alone already means "act now". */
 const WEIGHT: Record<Severity, number> = { low: 0.03, medium: 0.12, high: 0.3, critical: 0.6 };

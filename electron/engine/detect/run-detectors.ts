@@ -1,6 +1,6 @@
-import { FindingSchema, severityRank, type Finding } from '../../../shared/domain/finding.js';
-import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { Suppression } from '../../../shared/domain/suppression.js';
+import { FindingSchema, severityRank, type Finding } from '@shared/domain/finding.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { Suppression } from '@shared/domain/suppression.js';
 import type { Detector, Hit } from './detector.js';
 import { findingId } from './finding-id.js';
 import { DetectPolicySchema, type DetectPolicyInput } from './policy.js';
@@ -9,7 +9,7 @@ import { findSuppression, suppressionLabel } from './suppress.js';
 
 export { DETECTORS } from './registry.js';
 export { riskScore } from './risk-score.js';
-export type { Suppression } from '../../../shared/domain/suppression.js';
+export type { Suppression } from '@shared/domain/suppression.js';
 
 export interface RunOptions {
   suppressions?: Suppression[];

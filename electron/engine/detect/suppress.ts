@@ -1,5 +1,5 @@
-import { severityRank, type Finding } from '../../../shared/domain/finding.js';
-import type { Suppression } from '../../../shared/domain/suppression.js';
+import { severityRank, type Finding } from '@shared/domain/finding.js';
+import type { Suppression } from '@shared/domain/suppression.js';
 import { globMatch, labelMatch } from './lib/glob.js';
 
 /** What a suppression can be matched against, beyond the finding itself. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { SuppressionFileSchema, SuppressionSchema, type Suppression } from '../../../shared/domain/suppression.js';
-import { AppError } from '../../../shared/errors.js';
+import { SuppressionFileSchema, SuppressionSchema, type Suppression } from '@shared/domain/suppression.js';
+import { AppError } from '@shared/errors.js';
 
 /**
  * Named baselines for the false positives the ADS reports call out. They are opt-in (a scan applies them only

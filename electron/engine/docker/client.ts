@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import type { Endpoint } from '../../../shared/domain/engine.js';
-import { AppError } from '../../../shared/errors.js';
+import type { Endpoint } from '@shared/domain/engine.js';
+import { AppError } from '@shared/errors.js';
 import { boundStreamsUntilHeaders } from './stream-timeouts.js';
 import { dockerFor } from './own-endpoint.js';
 

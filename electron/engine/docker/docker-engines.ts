@@ -1,6 +1,6 @@
-import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
-import type { ContainerEvidence } from '../../../shared/domain/evidence-set.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { ContainerDetail, ContainerSummary } from '@shared/domain/container.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import {
   LIVE_DOCKER,

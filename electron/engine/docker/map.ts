@@ -6,7 +6,7 @@ import {
   type ContainerDetail,
   type ContainerState,
   type ContainerSummary,
-} from '../../../shared/domain/container.js';
+} from '@shared/domain/container.js';
 
 const stateOf = (s: string | undefined): ContainerState => {
   const parsed = ContainerStateSchema.safeParse(s);

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 
 /** One Engine API call of ours that leaves an event on the engine: what, on which container, when. */
 export interface Operation {

@@ -1,4 +1,4 @@
-import { GRAPH_LIMITS, type NetEdge, type NetNode } from '../../../shared/api/investigate-network.js';
+import { GRAPH_LIMITS, type NetEdge, type NetNode } from '@shared/api/investigate-network.js';
 
 export type AddNode = (n: NetNode) => boolean;
 export type AddEdge = (e: Omit<NetEdge, 'id' | 'count'>, key: string) => void;

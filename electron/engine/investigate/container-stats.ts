@@ -1,4 +1,4 @@
-import type { StatsSample } from '../../../shared/domain/evidence-set.js';
+import type { StatsSample } from '@shared/domain/evidence-set.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';
 

@@ -1,5 +1,5 @@
-import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
-import type { ContainerEvidence } from '../../../shared/domain/evidence-set.js';
+import type { ContainerDetail, ContainerSummary } from '@shared/domain/container.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import type { EngineSource, EvidenceRequest } from '../connections/engine-source.js';
 import type { PartialHandlers } from '../handlers.js';

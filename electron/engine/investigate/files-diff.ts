@@ -1,6 +1,6 @@
 import { diffLines } from 'diff';
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
-import { MAX_DIFF_LINES, type DiffLine } from '../../../shared/api/investigate.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
+import { MAX_DIFF_LINES, type DiffLine } from '@shared/api/investigate.js';
 
 /** Lines of unchanged text kept around each change, as in `diff -u`. */
 const CONTEXT = 3;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { extract } from 'tar-stream';
-import { LIMITS } from '../../../shared/domain/bounds.js';
-import type { FileSide } from '../../../shared/api/investigate.js';
+import { LIMITS } from '@shared/domain/bounds.js';
+import type { FileSide } from '@shared/api/investigate.js';
 
 /** Bytes kept for preview and diff; the rest is only hashed. */
 export const KEEP_BYTES = LIMITS.text;

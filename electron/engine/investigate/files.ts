@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { FileDiff, FileSide } from '../../../shared/api/investigate.js';
+import type { FileDiff, FileSide } from '@shared/api/investigate.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';
 import type { PartialHandlers } from '../handlers.js';

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import type { EngineState } from '../../../shared/domain/engine.js';
+import type { EngineState } from '@shared/domain/engine.js';
 import type { EventBus } from '../event-bus.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import { mapEvent } from '../collect/events.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 
 /** Pause before re-subscribing after the stream ends (client socket time-out, daemon restart). */
 const RETRY_MS = 1000;

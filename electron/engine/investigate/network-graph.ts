@@ -1,6 +1,6 @@
 import { boundedGraph, type AddNode } from './bounded-graph.js';
-import type { SocketInfo } from '../../../shared/domain/network.js';
-import { type Direction, type NetGraph, type NetGroup, type NetNode } from '../../../shared/api/investigate-network.js';
+import type { SocketInfo } from '@shared/domain/network.js';
+import { type Direction, type NetGraph, type NetGroup, type NetNode } from '@shared/api/investigate-network.js';
 
 /** What the graph needs of one container: identity, Docker networks and its namespace's sockets. */
 export interface ContainerSockets {

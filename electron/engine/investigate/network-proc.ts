@@ -1,5 +1,5 @@
 import { readFile, readdir, readlink } from 'node:fs/promises';
-import type { SocketInfo } from '../../../shared/domain/network.js';
+import type { SocketInfo } from '@shared/domain/network.js';
 import { parseProcNet } from '../collect/proc-parse.js';
 
 /**

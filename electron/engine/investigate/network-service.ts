@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { NetGraph } from '../../../shared/api/investigate-network.js';
-import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
-import type { NetworkSnapshot } from '../../../shared/domain/network.js';
+import type { NetGraph } from '@shared/api/investigate-network.js';
+import type { ContainerDetail, ContainerSummary } from '@shared/domain/container.js';
+import type { NetworkSnapshot } from '@shared/domain/network.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import type { ContainerService } from './containers.js';
 import { createLimiter } from '../collect/limiter.js';

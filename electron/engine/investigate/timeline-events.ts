@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 import { mapEvent, type RawEvent } from '../collect/events.js';
-import { TIMELINE_MAX_EVENTS } from '../../../shared/api/timeline.js';
+import { TIMELINE_MAX_EVENTS } from '@shared/api/timeline.js';
 import { toAppError } from '../errors.js';
 
 export interface TimelineQuery {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
-import { KubeAuditEventSchema, type KubeAuditEvent } from '../../../shared/domain/evidence-set.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
+import { KubeAuditEventSchema, type KubeAuditEvent } from '@shared/domain/evidence-set.js';
 import { credentialKeys } from './credential-keys.js';
 
 /**

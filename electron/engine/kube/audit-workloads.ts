@@ -1,6 +1,6 @@
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
-import { KubeAuditEventSchema, type KubeAuditEvent } from '../../../shared/domain/evidence-set.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
+import { KubeAuditEventSchema, type KubeAuditEvent } from '@shared/domain/evidence-set.js';
 import { imagesOf, podFlags } from './audit-log.js';
 
 /**

@@ -1,7 +1,7 @@
-import { clip } from '../../../shared/domain/bounds.js';
-import type { ArtifactRef } from '../../../shared/domain/evidence-set.js';
-import type { ClusterEvidence, WorkloadKind } from '../../../shared/domain/kube-evidence.js';
-import type { ScanError } from '../../../shared/domain/scan.js';
+import { clip } from '@shared/domain/bounds.js';
+import type { ArtifactRef } from '@shared/domain/evidence-set.js';
+import type { ClusterEvidence, WorkloadKind } from '@shared/domain/kube-evidence.js';
+import type { ScanError } from '@shared/domain/scan.js';
 import { artifactRef } from '../collect/artifacts.js';
 import { toAppError } from '../errors.js';
 import { credentialKeys } from './credential-keys.js';

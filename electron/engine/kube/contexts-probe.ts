@@ -1,6 +1,6 @@
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { Endpoint } from '../../../shared/domain/engine.js';
-import { AppError } from '../../../shared/errors.js';
+import type { Endpoint } from '@shared/domain/engine.js';
+import { AppError } from '@shared/errors.js';
 import { loadKubeConfig } from './kube-config.js';
 
 /** Asks a Kubernetes context's API server for its version, to show whether the context is reachable. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
-import type { EngineConfig } from '../../../shared/domain/engine.js';
+import type { EngineConfig } from '@shared/domain/engine.js';
 
 export interface KubeContext {
   name: string;

@@ -1,4 +1,4 @@
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
 
 /**
  * Which keys of a ConfigMap hold what looks like a credential: a key named like one (password, token, access

@@ -5,10 +5,10 @@ import {
   type NetGraph,
   type NetGroup,
   type NetNode,
-} from '../../../shared/api/investigate-network.js';
-import type { SocketInfo } from '../../../shared/domain/network.js';
-import { showInvisible } from '../../../shared/text.js';
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
+} from '@shared/api/investigate-network.js';
+import type { SocketInfo } from '@shared/domain/network.js';
+import { showInvisible } from '@shared/text.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
 import { isPrivateAddress } from '../investigate/network-graph.js';
 import type { DeclaredNetwork, DeclaredPod, PolicyRule } from './declared-network.js';
 import { kubeContainerId } from './kube-containers.js';

@@ -1,5 +1,5 @@
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
-import type { NetGraph } from '../../../shared/api/investigate-network.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
+import type { NetGraph } from '@shared/api/investigate-network.js';
 import { toAppError } from '../errors.js';
 import { KubeApiError, type KubeHttp } from './kube-http.js';
 import * as map from './kube-map.js';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { clip } from '../../../shared/domain/bounds.js';
-import { AppError } from '../../../shared/errors.js';
+import { clip } from '@shared/domain/bounds.js';
+import { AppError } from '@shared/errors.js';
 import { kubeconfigFiles } from './contexts.js';
 
 /**

@@ -5,12 +5,12 @@ import {
   type ContainerDetail,
   type ContainerState,
   type ContainerSummary,
-} from '../../../shared/domain/container.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
-import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { ClusterEvidence, KubeContainer, KubeWorkload } from '../../../shared/domain/kube-evidence.js';
-import { AppError } from '../../../shared/errors.js';
-import type { ScanResult } from '../../../shared/domain/scan.js';
+} from '@shared/domain/container.js';
+import type { EngineEvent } from '@shared/domain/event.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { ClusterEvidence, KubeContainer, KubeWorkload } from '@shared/domain/kube-evidence.js';
+import { AppError } from '@shared/errors.js';
+import type { ScanResult } from '@shared/domain/scan.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import type { TimelineResult } from '../investigate/timeline-events.js';
 import { readCluster } from './cluster-read.js';

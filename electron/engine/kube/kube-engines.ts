@@ -1,5 +1,5 @@
-import type { ContainerDetail, ContainerSummary } from '../../../shared/domain/container.js';
-import type { ContainerEvidence } from '../../../shared/domain/evidence-set.js';
+import type { ContainerDetail, ContainerSummary } from '@shared/domain/container.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 import type { EngineCapabilities, EngineSource, EvidenceRequest } from '../connections/engine-source.js';
 import type { TimelineQuery, TimelineResult } from '../investigate/timeline-events.js';
 import type { KubeContainers } from './kube-containers.js';

@@ -1,8 +1,8 @@
 import { Duplex, PassThrough, Writable } from 'node:stream';
-import type { TerminalSession } from '../../../shared/api/terminal.js';
-import { clip } from '../../../shared/domain/bounds.js';
-import type { ContainerEvidence } from '../../../shared/domain/evidence-set.js';
-import { AppError } from '../../../shared/errors.js';
+import type { TerminalSession } from '@shared/api/terminal.js';
+import { clip } from '@shared/domain/bounds.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import { AppError } from '@shared/errors.js';
 import { artifactRef } from '../collect/artifacts.js';
 import { EXEC_PROC_SCRIPT, procSnapshot } from '../collect/exec-capture.js';
 import type { RemoteExec, TerminalService } from '../terminal/terminal-service.js';

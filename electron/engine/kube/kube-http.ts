@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { clip } from '../../../shared/domain/bounds.js';
-import { AppError } from '../../../shared/errors.js';
+import { clip } from '@shared/domain/bounds.js';
+import { AppError } from '@shared/errors.js';
 
 /**
  * GET requests to a context's API server with the credentials client-node resolves (client certificate,

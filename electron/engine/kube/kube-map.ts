@@ -1,4 +1,4 @@
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
 import type {
   KubeBinding,
   KubeContainer,
@@ -8,7 +8,7 @@ import type {
   KubeRole,
   KubeWorkload,
   WorkloadKind,
-} from '../../../shared/domain/kube-evidence.js';
+} from '@shared/domain/kube-evidence.js';
 
 /**
  * Raw API objects (as the server sent them, untrusted) to the cluster evidence: only the fields detectors

@@ -1,7 +1,7 @@
-import type { NetGraph } from '../../../shared/api/investigate-network.js';
-import type { ContainerSummary } from '../../../shared/domain/container.js';
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
-import { AppError } from '../../../shared/errors.js';
+import type { NetGraph } from '@shared/api/investigate-network.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
+import { AppError } from '@shared/errors.js';
 import type { ContainerService } from '../investigate/containers.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';

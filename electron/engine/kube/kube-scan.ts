@@ -1,8 +1,8 @@
-import type { ContainerState } from '../../../shared/domain/container.js';
-import type { EngineEvidence, KubePodList } from '../../../shared/domain/evidence-set.js';
-import type { Finding } from '../../../shared/domain/finding.js';
-import type { ClusterEvidence } from '../../../shared/domain/kube-evidence.js';
-import type { ScanError, ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
+import type { ContainerState } from '@shared/domain/container.js';
+import type { EngineEvidence, KubePodList } from '@shared/domain/evidence-set.js';
+import type { Finding } from '@shared/domain/finding.js';
+import type { ClusterEvidence } from '@shared/domain/kube-evidence.js';
+import type { ScanError, ScanProgress, ScanResult } from '@shared/domain/scan.js';
 import { riskScore, runDetectors, type Suppression } from '../detect/run-detectors.js';
 import type { DetectPolicyInput } from '../detect/policy.js';
 import { toAppError } from '../errors.js';

@@ -1,8 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import WebSocket from 'ws';
-import { clip } from '../../../shared/domain/bounds.js';
-import { AppError } from '../../../shared/errors.js';
+import { clip } from '@shared/domain/bounds.js';
+import { AppError } from '@shared/errors.js';
 import { loadClientNode } from './kube-config.js';
 import { KubeApiError } from './kube-http.js';
 

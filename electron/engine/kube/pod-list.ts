@@ -1,7 +1,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { clip, LIMITS } from '../../../shared/domain/bounds.js';
-import { KubePodSchema, type ArtifactRef, type KubePodList } from '../../../shared/domain/evidence-set.js';
-import { AppError } from '../../../shared/errors.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
+import { KubePodSchema, type ArtifactRef, type KubePodList } from '@shared/domain/evidence-set.js';
+import { AppError } from '@shared/errors.js';
 import { artifactRef } from '../collect/artifacts.js';
 import { readKubeContexts } from './contexts.js';
 

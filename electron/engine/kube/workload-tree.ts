@@ -1,4 +1,4 @@
-import type { KubeWorkload, WorkloadRef } from '../../../shared/domain/kube-evidence.js';
+import type { KubeWorkload, WorkloadRef } from '@shared/domain/kube-evidence.js';
 
 /**
  * Which object an analyst acts on for a pod: the controller at the top of its owner chain (Pod -> ReplicaSet ->

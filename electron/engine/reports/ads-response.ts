@@ -1,4 +1,4 @@
-import type { CustodyEntry } from '../../../shared/domain/case.js';
+import type { CustodyEntry } from '@shared/domain/case.js';
 
 /**
  * The response both ADS reports prescribe, as the five steps a report walks through, each with the custody

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { CustodyEntrySchema, NoteSchema } from '../../../shared/domain/case.js';
-import { EvidenceItemSchema } from '../../../shared/domain/evidence.js';
-import { DetectorMetaSchema, FindingSchema, type DetectorMeta } from '../../../shared/domain/finding.js';
-import { CaseContainerSchema, CaseScanSchema, CaseViewSchema, TriageChangeSchema } from '../../../shared/api/cases.js';
+import { CustodyEntrySchema, NoteSchema } from '@shared/domain/case.js';
+import { EvidenceItemSchema } from '@shared/domain/evidence.js';
+import { DetectorMetaSchema, FindingSchema, type DetectorMeta } from '@shared/domain/finding.js';
+import { CaseContainerSchema, CaseScanSchema, CaseViewSchema, TriageChangeSchema } from '@shared/api/cases.js';
 import { VERSION } from '../version.js';
-import { SuppressionSchema } from '../../../shared/domain/suppression.js';
+import { SuppressionSchema } from '@shared/domain/suppression.js';
 import { sha256Hex } from '../cases/blob-store.js';
 import type { CaseService } from '../cases/case-service.js';
-import { InsecureTransportSchema } from '../../../shared/domain/engine.js';
+import { InsecureTransportSchema } from '@shared/domain/engine.js';
 import { insecureEngines } from './scan-transport.js';
 import { ReportSealSchema } from './report-seal.js';
-import { ATTACK_VERSION, attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
+import { ATTACK_VERSION, attackName, attackTactics } from '@shared/domain/attack-techniques.js';
 
 /**
  * The JSON export of a case (`stowaway report CASE --format json`). Stable and versioned: fields are

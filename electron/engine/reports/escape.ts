@@ -2,7 +2,7 @@
  * Escaping for every export format. Strings from containers are hostile: names, command lines and file
  * paths can carry markup, Markdown, terminal escapes or bidi overrides meant to mislead the reader.
  */
-import { INVISIBLE_CHARS } from '../../../shared/text.js';
+import { INVISIBLE_CHARS } from '@shared/text.js';
 
 /** Makes invisible characters visible as \u{..} so the reader sees they were there; tab and newline stay. */
 export function visible(s: string): string {

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Finding, type Severity } from '../../../shared/domain/finding.js';
+import { SEVERITIES, type Finding, type Severity } from '@shared/domain/finding.js';
 
 /** Findings printed per detector in the digest; the rest are counted, and the JSON export lists them all. */
 export const DIGEST_ROWS_PER_DETECTOR = 8;

@@ -1,7 +1,7 @@
-import type { DetectorMeta } from '../../../shared/domain/finding.js';
-import type { ReportFormat, ReportOutput } from '../../../shared/api/cases.js';
+import type { DetectorMeta } from '@shared/domain/finding.js';
+import type { ReportFormat, ReportOutput } from '@shared/api/cases.js';
 import { sha256Hex } from '../cases/blob-store.js';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 import type { CaseService } from '../cases/case-service.js';
 import { buildCaseExport } from './case-export.js';
 import { buildReportModel } from './report-model.js';

@@ -1,12 +1,12 @@
 import { sealSummary, sealToken } from './report-seal.js';
-import { SEVERITIES, type Finding } from '../../../shared/domain/finding.js';
-import { groupByCause, groupSummary, type CauseGroup } from '../../../shared/domain/finding-groups.js';
+import { SEVERITIES, type Finding } from '@shared/domain/finding.js';
+import { groupByCause, groupSummary, type CauseGroup } from '@shared/domain/finding-groups.js';
 import { DIGEST_ROWS_PER_DETECTOR, digestFindings } from './finding-digest.js';
 import { escapeHtml as e } from './escape.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
 import { transportNote } from './scan-transport.js';
-import { ATTACK_VERSION, attackLabel } from '../../../shared/domain/attack-techniques.js';
+import { ATTACK_VERSION, attackLabel } from '@shared/domain/attack-techniques.js';
 
 const techniques = (ids: string[], sep = ', ') => ids.map((t) => e(attackLabel(t))).join(sep);
 // Table cells are narrow: the id alone keeps a row one line high, and the techniques table names each one.

@@ -1,10 +1,10 @@
 import { sealSummary, sealToken } from './report-seal.js';
 import { escapeMarkdown as m, markdownCode as code } from './escape.js';
-import { groupByCause, groupSummary } from '../../../shared/domain/finding-groups.js';
+import { groupByCause, groupSummary } from '@shared/domain/finding-groups.js';
 import { buildReportModel, detectorResponses, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
 import { transportNote } from './scan-transport.js';
-import { ATTACK_VERSION, attackLabel } from '../../../shared/domain/attack-techniques.js';
+import { ATTACK_VERSION, attackLabel } from '@shared/domain/attack-techniques.js';
 
 const cell = (s: string | number | undefined) => m(s ?? '');
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Severity } from '../../../shared/domain/finding.js';
+import type { Severity } from '@shared/domain/finding.js';
 import { buildReportModel, type ReportModel } from './report-model.js';
 import type { CaseExport } from './case-export.js';
-import { ATTACK_VERSION } from '../../../shared/domain/attack-techniques.js';
+import { ATTACK_VERSION } from '@shared/domain/attack-techniques.js';
 
 /** Scores per worst severity seen for a technique; the gradient below colours them. */
 export const SEVERITY_SCORE: Record<Severity, number> = { low: 25, medium: 50, high: 75, critical: 100 };

@@ -1,6 +1,6 @@
 import { sealSummary } from './report-seal.js';
 import { existsSync } from 'node:fs';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 import { escapeHtml as e } from './escape.js';
 import type { CaseExport } from './case-export.js';
 import type { Browser } from 'playwright-core';

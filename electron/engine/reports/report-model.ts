@@ -1,9 +1,9 @@
-import { SEVERITIES, type Finding, type Severity, type TriageState } from '../../../shared/domain/finding.js';
+import { SEVERITIES, type Finding, type Severity, type TriageState } from '@shared/domain/finding.js';
 import { riskScore } from '../detect/risk-score.js';
 import type { CaseExport } from './case-export.js';
 import { ADS_BLIND_SPOTS, RESPONSE_STEPS, stepEntries, type ResponseStep } from './ads-response.js';
-import type { CustodyEntry } from '../../../shared/domain/case.js';
-import { attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
+import type { CustodyEntry } from '@shared/domain/case.js';
+import { attackName, attackTactics } from '@shared/domain/attack-techniques.js';
 
 export interface TimelineEntry {
   at: string;

@@ -1,4 +1,4 @@
-import { InsecureTransportSchema, type InsecureTransport } from '../../../shared/domain/engine.js';
+import { InsecureTransportSchema, type InsecureTransport } from '@shared/domain/engine.js';
 import type { CaseService } from '../cases/case-service.js';
 import { INSECURE_WHY } from '../connections/transport-security.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 import type { CaseService } from '../cases/case-service.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import { toAppError } from '../errors.js';

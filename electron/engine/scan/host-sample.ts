@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { SocketInfo } from '../../../shared/domain/network.js';
+import type { SocketInfo } from '@shared/domain/network.js';
 import { cmdlineOf, parseStat } from '../collect/proc-parse.js';
 import { parseNetTables, readNetTables } from '../collect/sockets.js';
 

@@ -1,12 +1,12 @@
 import type Docker from 'dockerode';
-import type { ArtifactRef, ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { ArtifactRef, ContainerEvidence, EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 import { toAppError } from '../errors.js';
 import { collectEngineEvidence, DEFAULT_SINCE, type EngineCollectOptions } from '../collect/engine-evidence.js';
 import { collectEvents, execRecordsFromEvents, MAX_EVENTS } from '../collect/events.js';
 import { hostPidIndex } from '../collect/host-procs.js';
 import { createLimiter } from '../collect/limiter.js';
-import { parseSince } from '../../../shared/domain/duration.js';
+import { parseSince } from '@shared/domain/duration.js';
 import { withTimeout } from '../collect/timeout.js';
 import { containerSignature } from './signatures.js';
 

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 import type { EventBus } from '../event-bus.js';
 
 /** Scans the live rescan can repeat: none until the analyst has scanned the engine once. */

@@ -1,13 +1,13 @@
 import type Docker from 'dockerode';
-import type { ContainerEvidence, EngineEvidence, StatsSample } from '../../../shared/domain/evidence-set.js';
-import type { NetworkSnapshot } from '../../../shared/domain/network.js';
+import type { ContainerEvidence, EngineEvidence, StatsSample } from '@shared/domain/evidence-set.js';
+import type { NetworkSnapshot } from '@shared/domain/network.js';
 import {
   MAX_OBSERVATION_SAMPLES,
   MAX_OBSERVED_PROCESSES,
   type ContainerObservation,
   type Observation,
   type ObservedProcess,
-} from '../../../shared/domain/observation.js';
+} from '@shared/domain/observation.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from '../collect/artifacts.js';
 import { hostPidIndex } from '../collect/host-procs.js';

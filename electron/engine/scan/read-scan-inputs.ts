@@ -1,8 +1,8 @@
-import type { Suppression } from '../../../shared/domain/suppression.js';
-import type { ScanOptions } from '../../../shared/api/scan.js';
+import type { Suppression } from '@shared/domain/suppression.js';
+import type { ScanOptions } from '@shared/api/scan.js';
 import { baselines, loadSuppressionFile } from '../detect/suppression-file.js';
 import { prepareKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
-import { OBSERVE_BOUNDS, parseDuration } from '../../../shared/domain/duration.js';
+import { OBSERVE_BOUNDS, parseDuration } from '@shared/domain/duration.js';
 
 /** What an analyst can bring to a scan besides the engine: allowlists and the cluster's side of the story. */
 type ScanInputFlags = Pick<ScanOptions, 'suppressionsFile' | 'baselines' | 'kubeContext' | 'kubeAudit' | 'observe'>;

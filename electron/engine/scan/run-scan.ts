@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
-import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { ScanError, ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { ScanError, ScanProgress, ScanResult } from '@shared/domain/scan.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { collectEngineEvidence, type EngineCollectOptions } from '../collect/engine-evidence.js';
 import { riskScore, runDetectors, type Suppression } from '../detect/run-detectors.js';
 import type { DetectPolicyInput } from '../detect/policy.js';
@@ -93,13 +93,11 @@ export async function runScan(
   });
   const errors: ScanError[] = [
     ...evidence.errors,
-    ...(opts.ruleErrors ?? [])
-      .slice(0, 200)
-      .map((e) => ({
-        call: `rules ${e.file}:${e.line}`.slice(0, 2048),
-        code: 'RULE_INVALID',
-        message: e.message.slice(0, 2048),
-      })),
+    ...(opts.ruleErrors ?? []).slice(0, 200).map((e) => ({
+      call: `rules ${e.file}:${e.line}`.slice(0, 2048),
+      code: 'RULE_INVALID',
+      message: e.message.slice(0, 2048),
+    })),
     ...detection.failures.map((f) => ({
       call: `detector ${f.detector}`,
       code: 'DETECTOR_FAILED',

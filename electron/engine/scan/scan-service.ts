@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ContainerEvidence, EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { ScanProgress, ScanResult } from '../../../shared/domain/scan.js';
+import type { ContainerEvidence, EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { ScanProgress, ScanResult } from '@shared/domain/scan.js';
 import type { EventBus } from '../event-bus.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import type { PartialHandlers } from '../handlers.js';
@@ -15,10 +15,10 @@ import { DETECTORS } from '../detect/registry.js';
 import { loadRulesDir, type LoadedRules } from '../detect/rules/load-rules.js';
 import type { ScanBasis } from './incremental.js';
 import type { KubeEvidenceSource } from '../kube/kube-evidence.js';
-import type { ScanOptions } from '../../../shared/api/scan.js';
+import type { ScanOptions } from '@shared/api/scan.js';
 import { readScanInputs } from './read-scan-inputs.js';
 import { runKubeScan } from '../kube/kube-scan.js';
-import type { EngineConfig } from '../../../shared/domain/engine.js';
+import type { EngineConfig } from '@shared/domain/engine.js';
 
 export interface ScanServiceOptions {
   procRoot?: string;

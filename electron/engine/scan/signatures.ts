@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ContainerEvidence } from '../../../shared/domain/evidence-set.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 import { walkTree } from '../collect/layers.js';
 import { parseMounts, parseStat } from '../collect/proc-parse.js';
 import { scratchTmpfsMounts, SCRATCH_TMPFS } from '../collect/tmpfs-files.js';

@@ -1,5 +1,5 @@
 import type { Client as SshClient, ClientChannel } from 'ssh2';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 
 /** A request is short (inspect, list, changes); a stream holds its channel for long (events, logs -f, stats, exec). */
 export type ChannelKind = 'request' | 'stream';

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 
 /** Reads HOST, HOST:PORT, [HOST]:PORT (known_hosts form, also IPv6) or ssh://[user@]HOST[:PORT]; the port defaults to 22. */
 export function parseHostPort(raw: string): { host: string; port: number } {

@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 import { toAppError } from '../errors.js';
 import { checkHostKey, fingerprint, keyType, knownHostsLine, knownHostsName, readKnownHosts } from './known-hosts.js';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { Recording, TerminalSession } from '../../../shared/api/terminal.js';
-import { AppError } from '../../../shared/errors.js';
+import type { Recording, TerminalSession } from '@shared/api/terminal.js';
+import { AppError } from '@shared/errors.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import type { EventBus } from '../event-bus.js';
 import { toAppError } from '../errors.js';
@@ -213,16 +213,14 @@ export class TerminalService {
     let exec: Docker.Exec;
     let stream: Duplex;
     try {
-      exec = await docker
-        .getContainer(detail.Id)
-        .exec({
-          Cmd: cmd,
-          AttachStdin: true,
-          AttachStdout: true,
-          AttachStderr: true,
-          Tty: true,
-          Env: [`COLUMNS=${cols}`, `LINES=${rows}`, 'TERM=xterm-256color'],
-        });
+      exec = await docker.getContainer(detail.Id).exec({
+        Cmd: cmd,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        Env: [`COLUMNS=${cols}`, `LINES=${rows}`, 'TERM=xterm-256color'],
+      });
       stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
       await exec.resize({ h: rows, w: cols }).catch(() => undefined);
     } catch (e) {

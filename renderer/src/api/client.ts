@@ -1,5 +1,5 @@
-import type { Envelope, OpInput, OpName, OpOutput } from '../../../shared/api/contract.js';
-import type { EventName, EventPayload } from '../../../shared/api/events.js';
+import type { Envelope, OpInput, OpName, OpOutput } from '@shared/api/contract.js';
+import type { EventName, EventPayload } from '@shared/api/events.js';
 
 /** An error that came back through the contract, with its code for the UI to act on. */
 export class ApiError extends Error {

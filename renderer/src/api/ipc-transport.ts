@@ -1,4 +1,4 @@
-import type { Envelope } from '../../../shared/api/contract.js';
+import type { Envelope } from '@shared/api/contract.js';
 import type { Transport } from './client.js';
 
 /** The surface the preload exposes; nothing else of Electron is reachable from the page. */

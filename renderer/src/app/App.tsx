@@ -9,7 +9,7 @@ import { ShortcutHelp } from '../components/ShortcutHelp.js';
 import { useQuery } from '../lib/use-query.js';
 import { useHotkeys } from '../lib/use-hotkeys.js';
 import { useTheme } from '../lib/theme.js';
-import type { EngineView } from '../../../shared/domain/engine.js';
+import type { EngineView } from '@shared/domain/engine.js';
 import { CommandPalette } from '../features/palette/CommandPalette.js';
 import { usePaletteItems } from '../features/palette/use-palette-items.js';
 

@@ -1,4 +1,4 @@
-import type { ContainerSummary } from '../../../shared/domain/container.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
 import { Empty } from '../components/States.js';
 import { shown, visible } from '../lib/visible-text.js';
 

@@ -1,4 +1,4 @@
-import type { EngineView } from '../../../shared/domain/engine.js';
+import type { EngineView } from '@shared/domain/engine.js';
 import { useRetryCountdown } from '../lib/use-retry-countdown.js';
 import { shown } from '../lib/visible-text.js';
 

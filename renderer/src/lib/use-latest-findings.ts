@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { isOpName, type OpName } from '../../../shared/api/contract.js';
-import type { Finding, Severity } from '../../../shared/domain/finding.js';
-import { severityRank } from '../../../shared/domain/finding.js';
+import { isOpName, type OpName } from '@shared/api/contract.js';
+import type { Finding, Severity } from '@shared/domain/finding.js';
+import { severityRank } from '@shared/domain/finding.js';
 import { useApi } from '../workbench/api-context.js';
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { EngineState } from '../../../shared/domain/engine.js';
+import type { EngineState } from '@shared/domain/engine.js';
 
 /**
  * Seconds until a lost engine's next reconnect attempt, counting down live. The engine publishes retryInMs once

@@ -1,5 +1,5 @@
-import { showInvisible } from '../../../shared/text.js';
-import { clip } from '../../../shared/domain/bounds.js';
+import { showInvisible } from '@shared/text.js';
+import { clip } from '@shared/domain/bounds.js';
 
 /**
  * Makes hostile text safe to read: control characters (ANSI escapes, NUL, bells, bidi overrides) become

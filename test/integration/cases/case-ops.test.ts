@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../electron/engine/app.js';
-import type { OpName } from '../../../shared/api/contract.js';
+import type { OpName } from '@shared/api/contract.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';
 import { tempDataDir } from '../../helpers/case-fixtures.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ScanResultSchema, type ScanResult } from '../../../shared/domain/scan.js';
+import { ScanResultSchema, type ScanResult } from '@shared/domain/scan.js';
 import { CaseExportSchema } from '../../../electron/engine/reports/case-export.js';
 import { NavigatorLayerSchema } from '../../../electron/engine/reports/navigator-layer.js';
 import { createApp } from '../../../electron/engine/app.js';

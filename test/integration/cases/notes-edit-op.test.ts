@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../electron/engine/app.js';
-import type { OpName } from '../../../shared/api/contract.js';
-import type { Note } from '../../../shared/domain/case.js';
+import type { OpName } from '@shared/api/contract.js';
+import type { Note } from '@shared/domain/case.js';
 import { tempDataDir } from '../../helpers/case-fixtures.js';
 
 /** notes.edit through the contract dispatcher, as the UI and web mode call it. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanResultSchema } from '../../../shared/domain/scan.js';
+import { ScanResultSchema } from '@shared/domain/scan.js';
 import { CaseService } from '../../../electron/engine/cases/case-service.js';
 import { runCli } from '../../helpers/cli.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineEvidenceSchema } from '../../../shared/domain/evidence-set.js';
+import { EngineEvidenceSchema } from '@shared/domain/evidence-set.js';
 import { collectEngineEvidence } from '../../../electron/engine/collect/engine-evidence.js';
 import { BUSYBOX, docker, removeSuite, runContainer } from '../../helpers/docker.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContainerEvidenceSchema } from '../../../shared/domain/evidence-set.js';
+import { ContainerEvidenceSchema } from '@shared/domain/evidence-set.js';
 import { collectContainerEvidence } from '../../../electron/engine/collect/container-evidence.js';
 import { collectEngineEvidence } from '../../../electron/engine/collect/engine-evidence.js';
 import { mapApiChanges } from '../../../electron/engine/collect/file-changes.js';

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineConfig, EngineState } from '../../../shared/domain/engine.js';
+import type { EngineConfig, EngineState } from '@shared/domain/engine.js';
 import { EngineRegistry } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
 import { removeSuite, runContainer, TEST_LABEL } from '../../helpers/docker.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineConfig } from '../../../shared/domain/engine.js';
+import type { EngineConfig } from '@shared/domain/engine.js';
 import { EngineRegistry } from '../../../electron/engine/connections/registry.js';
 import { EventBus } from '../../../electron/engine/event-bus.js';
 import { makeCerts, type Certs } from '../../helpers/certs.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 import { LiveEvents } from '../../../electron/engine/investigate/live-events.js';
 import type { Dockerd } from '../../helpers/dockerd.js';
 import { runOn } from '../../helpers/second-engine.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineState } from '../../../shared/domain/engine.js';
+import type { EngineState } from '@shared/domain/engine.js';
 import type { Dockerd } from '../../helpers/dockerd.js';
 import { startSshd, type Sshd } from '../../helpers/sshd.js';
 import { ENGINE_FAULT_CODES, engineWithContainers, expectCaseIntact, faultRig } from './fault-rig.js';

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../electron/engine/app.js';
 import type { CallContext } from '../../../electron/engine/handlers.js';
 import { docker as someoneElse, removeSuite, runContainer } from '../../helpers/docker.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
-import type { CustodyEntry } from '../../../shared/domain/case.js';
+import type { EngineEvent } from '@shared/domain/event.js';
+import type { CustodyEntry } from '@shared/domain/case.js';
 
 const SUITE = 'footprint';
 const ctx: CallContext = { transport: 'cli', user: 'analyst-fp' };

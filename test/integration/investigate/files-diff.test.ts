@@ -39,7 +39,7 @@ describe('investigate.fileDiff and containers.stats against the local engine', (
   const diff = async (p: string) => {
     const r = await app.dispatch('investigate.fileDiff', { engineId, containerId: c.id, path: p }, ctx);
     if (!r.ok) throw new Error(r.error.message);
-    return r.value as import('../../../shared/api/investigate.js').FileDiff;
+    return r.value as import('@shared/api/investigate.js').FileDiff;
   };
 
   it('diffs a changed text file against the image version line by line', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../../electron/engine/app.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 import { removeSuite, runContainer } from '../../helpers/docker.js';
 
 const SUITE = 'int-live-events';

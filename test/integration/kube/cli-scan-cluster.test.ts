@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanResultSchema } from '../../../shared/domain/scan.js';
+import { ScanResultSchema } from '@shared/domain/scan.js';
 import { runCli } from '../../helpers/cli.js';
 import { startFakeKubeApi, writeKubeconfig, type FakeKubeApi } from '../../helpers/fake-kube-api/index.js';
 import { buildCluster, writeAudit } from './cluster-scenario.js';

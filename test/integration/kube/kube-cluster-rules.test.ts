@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { runKubeScan } from '../../../electron/engine/kube/kube-scan.js';
 import type { ScanOutcome } from '../../../electron/engine/scan/run-scan.js';
 import {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../electron/engine/app.js';
-import { ContainerDetailSchema, ContainerSummarySchema } from '../../../shared/domain/container.js';
+import { ContainerDetailSchema, ContainerSummarySchema } from '@shared/domain/container.js';
 import { writeFileSync } from 'node:fs';
 import {
   auditLines,

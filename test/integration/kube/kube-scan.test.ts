@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineEvidenceSchema } from '../../../shared/domain/evidence-set.js';
-import { ScanResultSchema } from '../../../shared/domain/scan.js';
+import { EngineEvidenceSchema } from '@shared/domain/evidence-set.js';
+import { ScanResultSchema } from '@shared/domain/scan.js';
 import { runKubeScan } from '../../../electron/engine/kube/kube-scan.js';
 import {
   deployment,

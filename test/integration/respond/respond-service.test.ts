@@ -7,7 +7,7 @@ import tarStream from 'tar-stream';
 import type { Readable } from 'node:stream';
 import { createApp, type App } from '../../../electron/engine/app.js';
 import { RespondService } from '../../../electron/engine/respond/respond-service.js';
-import { isAppError } from '../../../shared/errors.js';
+import { isAppError } from '@shared/errors.js';
 import { docker, removeSuite, runContainer, TEST_LABEL } from '../../helpers/docker.js';
 
 const SUITE = 'respond-service';

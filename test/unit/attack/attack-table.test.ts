@@ -7,7 +7,7 @@ import {
   attackLabel,
   attackName,
   attackTactics,
-} from '../../../shared/domain/attack-techniques.js';
+} from '@shared/domain/attack-techniques.js';
 import { DETECTORS } from '../../../electron/engine/detect/registry.js';
 
 const DETECT_DIR = join(__dirname, '../../../electron/engine/detect');

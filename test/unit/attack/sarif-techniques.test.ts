@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { toSarif } from '../../../electron/cli/format/sarif.js';
 import { DETECTORS } from '../../../electron/engine/detect/registry.js';
-import { ATTACK_VERSION, attackName, attackTactics } from '../../../shared/domain/attack-techniques.js';
+import { ATTACK_VERSION, attackName, attackTactics } from '@shared/domain/attack-techniques.js';
 import { makeFindings, makeScan } from '../../helpers/case-fixtures.js';
 import { ROOT } from '../../helpers/cli.js';
 

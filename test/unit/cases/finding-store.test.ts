@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CaseService } from '../../../electron/engine/cases/case-service.js';
 import { findingId } from '../../../electron/engine/detect/finding-id.js';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { makeFindings, makeScan } from '../../helpers/case-fixtures.js';
 import { freshCaseStore } from '../../helpers/case-store.js';
 

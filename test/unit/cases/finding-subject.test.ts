@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { makeFindings, makeScan } from '../../helpers/case-fixtures.js';
 import { freshCaseStore } from '../../helpers/case-store.js';
 

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { errorLine, helpHintsOnError, isClosedPipe } from '../../../electron/cli/process-guards.js';
-import { AppError } from '../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 
 describe('CLI process guards', () => {
   it('treats a vanished reader as a closed pipe, and nothing else', () => {

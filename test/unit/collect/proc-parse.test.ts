@@ -12,7 +12,7 @@ import { processFlags } from '../../../electron/engine/collect/host-procs.js';
 import { parseLsattr, parseProtAttrs } from '../../../electron/engine/collect/attrs.js';
 import { scratchTmpfsMounts } from '../../../electron/engine/collect/tmpfs-files.js';
 import { isCriticalPath } from '../../../electron/engine/collect/critical-files.js';
-import { parseSince } from '../../../shared/domain/duration.js';
+import { parseSince } from '@shared/domain/duration.js';
 import { mapApiChanges } from '../../../electron/engine/collect/file-changes.js';
 import { contentFlags, fileContent } from '../../../electron/engine/collect/file-content.js';
 import { createLimiter } from '../../../electron/engine/collect/limiter.js';

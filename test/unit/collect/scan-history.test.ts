@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineEvidenceSchema, type EngineEvidence } from '../../../shared/domain/evidence-set.js';
+import { EngineEvidenceSchema, type EngineEvidence } from '@shared/domain/evidence-set.js';
 import { carryHistory, HISTORY_SAMPLES } from '../../../electron/engine/scan/run-scan.js';
 import { toSarif } from '../../../electron/cli/format/sarif.js';
 import { DETECTORS } from '../../../electron/engine/detect/registry.js';

@@ -5,9 +5,9 @@ import {
   DOWNLOAD_AND_RUN,
   REVERSE_SHELL_PATTERNS,
 } from '../../../electron/engine/detect/lib/commands.js';
-import type { Finding } from '../../../shared/domain/finding.js';
-import type { EngineEvidence } from '../../../shared/domain/evidence-set.js';
-import type { NetworkSnapshot } from '../../../shared/domain/network.js';
+import type { Finding } from '@shared/domain/finding.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { NetworkSnapshot } from '@shared/domain/network.js';
 import { container, engine, hostProcs, sha } from './fixtures.js';
 
 const run = (ev: EngineEvidence, detector: string, policy = {}): Finding[] =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatScanTable } from '../../../electron/cli/format/scan-table.js';
 import { runDetectors } from '../../../electron/engine/detect/run-detectors.js';
-import { groupByCause, splitInformational } from '../../../shared/domain/finding-groups.js';
-import { ScanResultSchema } from '../../../shared/domain/scan.js';
+import { groupByCause, splitInformational } from '@shared/domain/finding-groups.js';
+import { ScanResultSchema } from '@shared/domain/scan.js';
 import { container, engine } from './fixtures.js';
 
 /** Forty-two containers on default settings: every one has the same informational conditions. */

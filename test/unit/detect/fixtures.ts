@@ -4,7 +4,7 @@ import {
   EngineEvidenceSchema,
   type ContainerEvidence,
   type EngineEvidence,
-} from '../../../shared/domain/evidence-set.js';
+} from '@shared/domain/evidence-set.js';
 import type { z } from 'zod';
 import { containerDetail } from '../../helpers/container-detail.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { parseAuditLog } from '../../../electron/engine/kube/audit-log.js';
 import { runDetectors } from '../../../electron/engine/detect/run-detectors.js';
 import { parseSuppressions } from '../../../electron/engine/detect/suppression-file.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DETECTORS, riskScore, runDetectors } from '../../../electron/engine/detect/run-detectors.js';
-import { DetectorMetaSchema, FindingSchema, type Finding } from '../../../shared/domain/finding.js';
-import { SuppressionSchema } from '../../../shared/domain/suppression.js';
+import { DetectorMetaSchema, FindingSchema, type Finding } from '@shared/domain/finding.js';
+import { SuppressionSchema } from '@shared/domain/suppression.js';
 import type { Detector } from '../../../electron/engine/detect/detector.js';
 import { container, engine } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDetectors } from '../../../electron/engine/detect/run-detectors.js';
-import type { KubePodList } from '../../../shared/domain/evidence-set.js';
+import type { KubePodList } from '@shared/domain/evidence-set.js';
 import { container, engine, sha } from './fixtures.js';
 
 /** The pod-list side of shadow-container: pod labels are checked against the pods the API server lists. */

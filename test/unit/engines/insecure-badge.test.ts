@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InsecureBadge } from '../../../renderer/src/features/engines/InsecureBadge.js';
 import { toDraft } from '../../../renderer/src/features/engines/AddHostForm.js';
 import { insecureTransport } from '../../../electron/engine/connections/transport-security.js';
-import type { Endpoint } from '../../../shared/domain/engine.js';
+import type { Endpoint } from '@shared/domain/engine.js';
 
 const badge = (ep: Endpoint) =>
   renderToStaticMarkup(createElement(InsecureBadge, { engine: { insecure: insecureTransport(ep) } }));

@@ -11,7 +11,7 @@ const decodeProcAddress = (hex: string) => {
   const a = decodeAddress(hex);
   return { ...a, address: unmapIpv4(a.address) };
 };
-import type { SocketInfo } from '../../../shared/domain/network.js';
+import type { SocketInfo } from '@shared/domain/network.js';
 
 const sock = (p: Partial<SocketInfo>): SocketInfo => ({
   protocol: 'tcp',

@@ -18,7 +18,7 @@ const cases: Array<{ file: string; wrong: string; allowed: string; says: RegExp 
   {
     file: 'renderer/src/features/findings/NewPanel.tsx',
     wrong: "import { x } from '../../../../electron/engine/app.js';",
-    allowed: "import { x } from '../../../../shared/domain/finding.js';",
+    allowed: "import { x } from '@shared/domain/finding.js';",
     says: /shared API contract/,
   },
   {
@@ -54,8 +54,20 @@ const cases: Array<{ file: string; wrong: string; allowed: string; says: RegExp 
   {
     file: 'electron/engine/collect/new-collector.ts',
     wrong: "import { x } from '../../../renderer/src/lib/format.js';",
-    allowed: "import { x } from '../../../shared/domain/finding.js';",
+    allowed: "import { x } from '@shared/domain/finding.js';",
     says: /does not import the UI/,
+  },
+  {
+    file: 'electron/engine/collect/new-collector.ts',
+    wrong: "import { x } from '../../../shared/domain/finding.js';",
+    allowed: "import { x } from '@shared/domain/finding.js';",
+    says: /Import shared\/ as '@shared/,
+  },
+  {
+    file: 'renderer/src/features/findings/NewPanel.tsx',
+    wrong: "import { x } from '../../../../shared/api/contract.js';",
+    allowed: "import { x } from '@shared/api/contract.js';",
+    says: /Import shared\/ as '@shared/,
   },
   {
     file: 'renderer/src/features/findings/NewPanel.tsx',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../shared/domain/finding.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { Finding } from '@shared/domain/finding.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 import {
   attackMatrix,
   countByDetector,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { riskByContainer, sortContainers } from '../../../renderer/src/features/engines/container-risk.js';
-import type { Finding } from '../../../shared/domain/finding.js';
-import type { ContainerSummary } from '../../../shared/domain/container.js';
+import type { Finding } from '@shared/domain/finding.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
 
 const f = (id: string, cid: string, severity: Finding['severity'], state: Finding['state'] = 'new'): Finding => ({
   id,

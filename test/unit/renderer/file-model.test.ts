@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FileChange } from '../../../shared/domain/file-change.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 import { buildFileTree, fileRows } from '../../../renderer/src/features/files/file-model.js';
 
 const ch = (path: string, kind: FileChange['kind'], flags: FileChange['flags'] = []): FileChange => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { evidenceTarget, facet, selectFindings } from '../../../renderer/src/features/findings/findings-model.js';
 import { resolveProcessRef } from '../../../renderer/src/features/processes/ProcessTree.js';
 import { buildTree } from '../../../renderer/src/features/processes/process-model.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { findingRows, rowFinding, rowOf } from '../../../renderer/src/features/findings/findings-model.js';
 import { namedActions, respondMenu, respondRefusal } from '../../../renderer/src/features/findings/respond-model.js';
 import { DETECTORS } from '../../../electron/engine/detect/registry.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildNetworkGraph, type ContainerSockets } from '../../../electron/engine/investigate/network-graph.js';
 import { defaultFilter, filterGraph } from '../../../renderer/src/features/network/graph-filter.js';
 import { markGraph, parseSocketRef } from '../../../renderer/src/features/network/graph-marks.js';
-import type { SocketInfo } from '../../../shared/domain/network.js';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { SocketInfo } from '@shared/domain/network.js';
+import type { Finding } from '@shared/domain/finding.js';
 
 const sock = (p: Partial<SocketInfo>): SocketInfo => ({
   protocol: 'tcp',

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { buildNetworkGraph, type ContainerSockets } from '../../../electron/engine/investigate/network-graph.js';
 import { edgesForSocketRef, parseSocketEvidence } from '../../../renderer/src/features/network/socket-ref.js';
 import { markGraph } from '../../../renderer/src/features/network/graph-marks.js';
-import type { Finding } from '../../../shared/domain/finding.js';
+import type { Finding } from '@shared/domain/finding.js';
 import { eventItem } from '../../../renderer/src/features/timeline/timeline-items.js';
 import { eventRefInfo, itemForEventRef } from '../../../renderer/src/features/timeline/event-ref.js';
-import type { SocketInfo } from '../../../shared/domain/network.js';
-import type { EngineEvent } from '../../../shared/domain/event.js';
+import type { SocketInfo } from '@shared/domain/network.js';
+import type { EngineEvent } from '@shared/domain/event.js';
 
 const sock = (p: Partial<SocketInfo>): SocketInfo => ({
   protocol: 'tcp',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noteHistories } from '../../../renderer/src/features/cases/note-history.js';
-import type { Note } from '../../../shared/domain/case.js';
+import type { Note } from '@shared/domain/case.js';
 
 const note = (id: string, supersedes?: string): Note => ({
   id,

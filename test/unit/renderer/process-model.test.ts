@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProcessInfo } from '../../../shared/domain/process.js';
+import type { ProcessInfo } from '@shared/domain/process.js';
 import { buildTree, compareViews, visibleRows } from '../../../renderer/src/features/processes/process-model.js';
 
 const p = (pid: number, ppid: number, extra: Partial<ProcessInfo> = {}): ProcessInfo => ({

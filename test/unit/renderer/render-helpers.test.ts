@@ -3,7 +3,7 @@ import { bytes, modeString, visible } from '../../../renderer/src/lib/visible-te
 import { effectiveCaps } from '../../../renderer/src/features/containers/capabilities.js';
 import { lineDiff } from '../../../electron/engine/investigate/files-diff.js';
 import { toSample } from '../../../electron/engine/investigate/container-stats.js';
-import { MAX_DIFF_LINES } from '../../../shared/api/investigate.js';
+import { MAX_DIFF_LINES } from '@shared/api/investigate.js';
 
 describe('helpers behind the views', () => {
   it('shows control characters, bidi overrides and newlines as visible escapes', () => {

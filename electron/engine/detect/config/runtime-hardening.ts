@@ -1,5 +1,5 @@
-import type { ContainerEvidence, EngineEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { Severity } from '../../../../shared/domain/finding.js';
+import type { ContainerEvidence, EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { Severity } from '@shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
 import { processesOf } from '../lib/process.js';
 import { inspectRef, oneLine, ref } from '../lib/refs.js';

@@ -1,6 +1,6 @@
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { FileChange } from '../../../../shared/domain/file-change.js';
-import type { EvidenceRef, Severity } from '../../../../shared/domain/finding.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { FileChange } from '@shared/domain/file-change.js';
+import type { EvidenceRef, Severity } from '@shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine, ref } from '../lib/refs.js';
 

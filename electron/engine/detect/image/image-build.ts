@@ -1,4 +1,4 @@
-import type { ContainerEvidence, ImageFacts } from '../../../../shared/domain/evidence-set.js';
+import type { ContainerEvidence, ImageFacts } from '@shared/domain/evidence-set.js';
 import type { Detector, Hit } from '../detector.js';
 import { imageOf } from '../lib/images.js';
 import { inspectRef, oneLine, ref } from '../lib/refs.js';

@@ -2,7 +2,7 @@ import type { Detector, Hit } from '../detector.js';
 import { DOWNLOAD_AND_RUN, MINER } from '../lib/commands.js';
 import { imageOf } from '../lib/images.js';
 import { inspectRef, oneLine, ref } from '../lib/refs.js';
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 
 const HISTORY_BAD: Array<[RegExp, string]> = [
   [MINER, 'installs a cryptominer'],

@@ -1,4 +1,4 @@
-import type { ClusterEvidence, KubeRole } from '../../../../shared/domain/kube-evidence.js';
+import type { ClusterEvidence, KubeRole } from '@shared/domain/kube-evidence.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine } from '../lib/refs.js';
 import { objectRef, rootsOf, wlabel, workloadHit } from './kube-hits.js';

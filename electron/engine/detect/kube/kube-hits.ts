@@ -1,11 +1,6 @@
-import type { KubeAuditEvent } from '../../../../shared/domain/evidence-set.js';
-import type { EvidenceRef } from '../../../../shared/domain/finding.js';
-import type {
-  ClusterEvidence,
-  KubeContainer,
-  KubeWorkload,
-  WorkloadKind,
-} from '../../../../shared/domain/kube-evidence.js';
+import type { KubeAuditEvent } from '@shared/domain/evidence-set.js';
+import type { EvidenceRef } from '@shared/domain/finding.js';
+import type { ClusterEvidence, KubeContainer, KubeWorkload, WorkloadKind } from '@shared/domain/kube-evidence.js';
 import { workloadTree, type WorkloadTree } from '../../kube/workload-tree.js';
 import type { Hit } from '../detector.js';
 import { oneLine, ref } from '../lib/refs.js';

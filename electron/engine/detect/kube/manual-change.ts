@@ -1,5 +1,5 @@
-import type { KubeAuditEvent } from '../../../../shared/domain/evidence-set.js';
-import type { KubeWorkload } from '../../../../shared/domain/kube-evidence.js';
+import type { KubeAuditEvent } from '@shared/domain/evidence-set.js';
+import type { KubeWorkload } from '@shared/domain/kube-evidence.js';
 import type { Detector, Hit } from '../detector.js';
 import { globMatch } from '../lib/glob.js';
 import { oneLine } from '../lib/refs.js';

@@ -1,5 +1,5 @@
-import type { KubeAuditEvent } from '../../../../shared/domain/evidence-set.js';
-import type { Severity } from '../../../../shared/domain/finding.js';
+import type { KubeAuditEvent } from '@shared/domain/evidence-set.js';
+import type { Severity } from '@shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine } from '../lib/refs.js';
 import { isControllerUser } from './identity.js';

@@ -1,4 +1,4 @@
-import type { KubeBinding, KubeRole } from '../../../../shared/domain/kube-evidence.js';
+import type { KubeBinding, KubeRole } from '@shared/domain/kube-evidence.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine } from '../lib/refs.js';
 import { listedRef, objectHit } from './kube-hits.js';

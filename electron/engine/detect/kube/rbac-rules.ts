@@ -1,5 +1,5 @@
-import type { Severity } from '../../../../shared/domain/finding.js';
-import type { KubeRule } from '../../../../shared/domain/kube-evidence.js';
+import type { Severity } from '@shared/domain/finding.js';
+import type { KubeRule } from '@shared/domain/kube-evidence.js';
 
 /**
  * What RBAC rules allow that matters to an attacker: the permissions CIS Kubernetes 5.1 asks to keep rare, and

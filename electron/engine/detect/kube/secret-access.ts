@@ -1,7 +1,7 @@
 import type { Detector, Hit } from '../detector.js';
 import { oneLine } from '../lib/refs.js';
 import { isControllerUser } from './identity.js';
-import type { KubeAuditEvent } from '../../../../shared/domain/evidence-set.js';
+import type { KubeAuditEvent } from '@shared/domain/evidence-set.js';
 import { auditHit, auditRef } from './kube-hits.js';
 
 /** A refused read of secrets: people, and service accounts other than the control plane's own. */

@@ -1,6 +1,6 @@
 import type { Detector, Hit } from '../detector.js';
-import type { EngineEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { EvidenceRef } from '../../../../shared/domain/finding.js';
+import type { EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { EvidenceRef } from '@shared/domain/finding.js';
 import { inspectRef, oneLine, ref } from '../lib/refs.js';
 
 const POD_UID = 'io.kubernetes.pod.uid';

@@ -1,5 +1,5 @@
-import type { ContainerEvidence, FileContent } from '../../../../shared/domain/evidence-set.js';
-import type { FileChange } from '../../../../shared/domain/file-change.js';
+import type { ContainerEvidence, FileContent } from '@shared/domain/evidence-set.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 
 /** Contents read for paths matching the test, one per path (the newest read wins). */
 export function contents(c: ContainerEvidence, test: (path: string) => boolean): FileContent[] {

@@ -1,5 +1,5 @@
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { ProcessInfo } from '../../../../shared/domain/process.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { ProcessInfo } from '@shared/domain/process.js';
 
 /** The processes to judge: the host view when present (it cannot be faked from inside), else the in-container view. */
 export function processesOf(c: ContainerEvidence): { view: 'host' | 'container'; list: ProcessInfo[] } {

@@ -1,6 +1,6 @@
-import { clip, LIMITS } from '../../../../shared/domain/bounds.js';
-import type { EvidenceRef } from '../../../../shared/domain/finding.js';
-import type { ArtifactRef, ContainerEvidence, FileContent } from '../../../../shared/domain/evidence-set.js';
+import { clip, LIMITS } from '@shared/domain/bounds.js';
+import type { EvidenceRef } from '@shared/domain/finding.js';
+import type { ArtifactRef, ContainerEvidence, FileContent } from '@shared/domain/evidence-set.js';
 
 /** Makes an evidence reference with bounded strings, whatever the container put in them. */
 export function ref(kind: EvidenceRef['kind'], what: string, excerpt: string, sha256?: string): EvidenceRef {

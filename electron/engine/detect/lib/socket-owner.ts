@@ -1,6 +1,6 @@
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { SocketInfo } from '../../../../shared/domain/network.js';
-import type { ProcessInfo } from '../../../../shared/domain/process.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { SocketInfo } from '@shared/domain/network.js';
+import type { ProcessInfo } from '@shared/domain/process.js';
 import { processesOf } from './process.js';
 
 /** The process holding a socket: from the row itself, else by inode through the host-side fd list. */

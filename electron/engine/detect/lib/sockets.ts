@@ -1,5 +1,5 @@
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { SocketInfo } from '../../../../shared/domain/network.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { SocketInfo } from '@shared/domain/network.js';
 
 /** The newest socket snapshot of a container (empty when none was collected). */
 export function latestSockets(c: ContainerEvidence): SocketInfo[] {

@@ -1,4 +1,4 @@
-import type { ExecRecord } from '../../../../shared/domain/evidence-set.js';
+import type { ExecRecord } from '@shared/domain/evidence-set.js';
 import type { Detector, Hit } from '../detector.js';
 import {
   BASE64_TO_SHELL,

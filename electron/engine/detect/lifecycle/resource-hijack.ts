@@ -1,4 +1,4 @@
-import type { StatsSample } from '../../../../shared/domain/evidence-set.js';
+import type { StatsSample } from '@shared/domain/evidence-set.js';
 import type { Detector, Hit } from '../detector.js';
 import { MINER } from '../lib/commands.js';
 import { processesOf } from '../lib/process.js';

@@ -1,5 +1,5 @@
-import type { ContainerEvidence, EngineEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { SocketInfo } from '../../../../shared/domain/network.js';
+import type { ContainerEvidence, EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { SocketInfo } from '@shared/domain/network.js';
 import type { Detector, Hit } from '../detector.js';
 import { imageOf } from '../lib/images.js';
 import { oneLine, ref } from '../lib/refs.js';

@@ -1,4 +1,4 @@
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine, ref } from '../lib/refs.js';
 import { ownerOf } from '../lib/socket-owner.js';

@@ -1,6 +1,6 @@
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { SocketInfo } from '../../../../shared/domain/network.js';
-import type { ProcessInfo } from '../../../../shared/domain/process.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { SocketInfo } from '@shared/domain/network.js';
+import type { ProcessInfo } from '@shared/domain/process.js';
 import type { Detector, Hit } from '../detector.js';
 import { SHELLS } from '../lib/commands.js';
 import { exeBase, processesOf } from '../lib/process.js';

@@ -1,5 +1,5 @@
-import type { ProcessInfo } from '../../../../shared/domain/process.js';
-import type { Severity } from '../../../../shared/domain/finding.js';
+import type { ProcessInfo } from '@shared/domain/process.js';
+import type { Severity } from '@shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
 import { exeBase, processesOf } from '../lib/process.js';
 import { oneLine, ref } from '../lib/refs.js';

@@ -1,4 +1,4 @@
-import type { ProcessInfo } from '../../../../shared/domain/process.js';
+import type { ProcessInfo } from '@shared/domain/process.js';
 import type { Detector, Hit } from '../detector.js';
 import { exeBase, processesOf } from '../lib/process.js';
 import { oneLine, ref } from '../lib/refs.js';

@@ -1,4 +1,4 @@
-import type { ContainerDetail } from '../../../../shared/domain/container.js';
+import type { ContainerDetail } from '@shared/domain/container.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine, ref } from '../lib/refs.js';
 

@@ -1,6 +1,6 @@
-import type { ContainerEvidence, EngineEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { EvidenceRef } from '../../../../shared/domain/finding.js';
-import type { RuleScope } from '../../../../shared/domain/detection-rule.js';
+import type { ContainerEvidence, EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { EvidenceRef } from '@shared/domain/finding.js';
+import type { RuleScope } from '@shared/domain/detection-rule.js';
 import type { Hit } from '../detector.js';
 import { imageOf } from '../lib/images.js';
 import { processesOf } from '../lib/process.js';

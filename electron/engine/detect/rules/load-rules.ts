@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { DetectionRuleSchema, RuleFileSchema, type DetectionRule } from '../../../../shared/domain/detection-rule.js';
+import { DetectionRuleSchema, RuleFileSchema, type DetectionRule } from '@shared/domain/detection-rule.js';
 import { knownField } from './fields.js';
 import { ruleDetector, type RuleDetector } from './rule-detector.js';
 import { lineOf, yamlLines } from './yaml-lines.js';

@@ -1,4 +1,4 @@
-import type { RuleCondition, RuleOperators } from '../../../../shared/domain/detection-rule.js';
+import type { RuleCondition, RuleOperators } from '@shared/domain/detection-rule.js';
 import { globMatch, labelMatch } from '../lib/glob.js';
 import type { FieldValue, Fields } from './fields.js';
 

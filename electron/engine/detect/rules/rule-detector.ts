@@ -1,5 +1,5 @@
-import type { DetectionRule, RuleScope } from '../../../../shared/domain/detection-rule.js';
-import type { DetectorMeta } from '../../../../shared/domain/finding.js';
+import type { DetectionRule, RuleScope } from '@shared/domain/detection-rule.js';
+import type { DetectorMeta } from '@shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine } from '../lib/refs.js';
 import { subjects, type FieldValue, type Fields } from './fields.js';

@@ -1,4 +1,4 @@
-import { RULE_SCOPES } from '../../../../shared/domain/detection-rule.js';
+import { RULE_SCOPES } from '@shared/domain/detection-rule.js';
 import { SCOPE_FIELDS } from './fields.js';
 
 /** The rule file format, for the generated catalogue: what an analyst needs to write a rule for today's incident. */

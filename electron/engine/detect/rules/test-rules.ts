@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { EngineEvidenceSchema, type EngineEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { Finding } from '../../../../shared/domain/finding.js';
-import { AppError } from '../../../../shared/errors.js';
+import { EngineEvidenceSchema, type EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { Finding } from '@shared/domain/finding.js';
+import { AppError } from '@shared/errors.js';
 import { readBundle } from '../../bundle/read-bundle.js';
 import { runDetectors } from '../run-detectors.js';
 import type { RuleDetector } from './rule-detector.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../../../../shared/errors.js';
+import { AppError } from '@shared/errors.js';
 
 /**
  * A bundle travels from a collection Job back to Stowaway through the pod's log, the one channel every cluster

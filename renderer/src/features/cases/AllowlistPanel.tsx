@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Suppression } from '../../../../shared/domain/suppression.js';
+import type { Suppression } from '@shared/domain/suppression.js';
 
 export interface AllowlistDraft {
   id: string;

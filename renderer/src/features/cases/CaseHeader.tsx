@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { CaseView } from '../../../../shared/api/cases.js';
+import type { CaseView } from '@shared/api/cases.js';
 import { shown } from '../../lib/visible-text.js';
 
 interface Props {

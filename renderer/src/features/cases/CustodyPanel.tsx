@@ -1,5 +1,5 @@
-import type { CustodyEntry } from '../../../../shared/domain/case.js';
-import type { VerifyResult } from '../../../../shared/api/cases.js';
+import type { CustodyEntry } from '@shared/domain/case.js';
+import type { VerifyResult } from '@shared/api/cases.js';
 import { shown } from '../../lib/visible-text.js';
 
 /** The append-only custody log, newest first, and evidence verification. */

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Note } from '../../../../shared/domain/case.js';
+import type { Note } from '@shared/domain/case.js';
 import { noteHistories } from './note-history.js';
 
 const stamp = (n: Note) => `${n.createdAt.slice(0, 19).replace('T', ' ')} · ${n.author}`;

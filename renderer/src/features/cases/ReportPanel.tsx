@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { REPORT_FORMATS, type ReportFormat, type ReportOutput } from '../../../../shared/api/cases.js';
+import { REPORT_FORMATS, type ReportFormat, type ReportOutput } from '@shared/api/cases.js';
 import { downloadReport } from './download.js';
 
 const LABEL: Record<ReportFormat, string> = {

@@ -1,4 +1,4 @@
-import type { ReportOutput } from '../../../../shared/api/cases.js';
+import type { ReportOutput } from '@shared/api/cases.js';
 
 /** Saves a generated report through the browser's own download, without touching the file system ourselves. */
 export function downloadReport(r: ReportOutput): void {

@@ -1,4 +1,4 @@
-import type { Note } from '../../../../shared/domain/case.js';
+import type { Note } from '@shared/domain/case.js';
 
 export interface NoteHistory {
   latest: Note;

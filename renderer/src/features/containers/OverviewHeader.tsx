@@ -1,4 +1,4 @@
-import type { ContainerDetail } from '../../../../shared/domain/container.js';
+import type { ContainerDetail } from '@shared/domain/container.js';
 import { visible } from '../../lib/visible-text.js';
 
 /** Name, state, the flags that matter most (privileged, host namespaces, the Docker socket) and the risk gauge. */

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { area, line, scaleLinear, max as d3max } from 'd3';
 import { useApi } from '../../workbench/api-context.js';
-import type { StatsSample } from '../../../../shared/domain/evidence-set.js';
+import type { StatsSample } from '@shared/domain/evidence-set.js';
 import { bytes } from '../../lib/visible-text.js';
 
 const INTERVAL_MS = 2000;

@@ -1,4 +1,4 @@
-import type { ContainerDetail } from '../../../../shared/domain/container.js';
+import type { ContainerDetail } from '@shared/domain/container.js';
 
 /** What `docker run` grants when nothing is added or dropped. */
 export const DEFAULT_CAPS = [

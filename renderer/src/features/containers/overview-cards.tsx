@@ -1,6 +1,6 @@
-import type { ContainerDetail } from '../../../../shared/domain/container.js';
-import type { Finding } from '../../../../shared/domain/finding.js';
-import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
+import type { ContainerDetail } from '@shared/domain/container.js';
+import type { Finding } from '@shared/domain/finding.js';
+import { attackLabel } from '@shared/domain/attack-techniques.js';
 import { visible } from '../../lib/visible-text.js';
 import { useWorkbench } from '../../workbench/workbench.js';
 import { DANGEROUS_CAPS, effectiveCaps } from './capabilities.js';

@@ -1,4 +1,4 @@
-import type { ContainerDetail } from '../../../../shared/domain/container.js';
+import type { ContainerDetail } from '@shared/domain/container.js';
 import { visible } from '../../lib/visible-text.js';
 
 /** What the container runs and how: image, command, user, security options, logging, restart. */

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../../workbench/api-context.js';
-import type { EngineView } from '../../../../shared/domain/engine.js';
-import type { EngineDraft, EngineTestResult } from '../../../../shared/api/engines.js';
+import type { EngineView } from '@shared/domain/engine.js';
+import type { EngineDraft, EngineTestResult } from '@shared/api/engines.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';
 import './engines.css';
 

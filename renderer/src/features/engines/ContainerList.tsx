@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ContainerSummary } from '../../../../shared/domain/container.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
 import { ago, shortId } from '../../lib/format.js';
 import type { ContainerRisk } from './container-risk.js';
 import { shown } from '../../lib/visible-text.js';

@@ -2,14 +2,14 @@ import { forwardRef, useEffect, useMemo, useState } from 'react';
 import { ContainerList } from './ContainerList.js';
 import { sortContainers, type RailSort } from './container-risk.js';
 import { useContainerRisk } from './use-container-risk.js';
-import type { EngineState } from '../../../../shared/domain/engine.js';
+import type { EngineState } from '@shared/domain/engine.js';
 import { useApi } from '../../workbench/api-context.js';
 import { AddHostForm } from './AddHostForm.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { InsecureBadge } from './InsecureBadge.js';
 import './engines.css';
-import type { EngineView } from '../../../../shared/domain/engine.js';
-import type { ContainerSummary } from '../../../../shared/domain/container.js';
+import type { EngineView } from '@shared/domain/engine.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { shown } from '../../lib/visible-text.js';
 

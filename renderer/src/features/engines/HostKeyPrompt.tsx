@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../workbench/api-context.js';
-import type { HostKeyInfo } from '../../../../shared/domain/engine.js';
-import type { TrustHostKeyResult } from '../../../../shared/api/engines.js';
+import type { HostKeyInfo } from '@shared/domain/engine.js';
+import type { TrustHostKeyResult } from '@shared/api/engines.js';
 import './engines.css';
 
 type Target = { engineId: string } | { endpoint: { host: string; port: number; knownHostsPath?: string } };

@@ -1,4 +1,4 @@
-import type { EngineView } from '../../../../shared/domain/engine.js';
+import type { EngineView } from '@shared/domain/engine.js';
 
 const WHY: Record<NonNullable<EngineView['insecure']>, string> = {
   'plain-tcp': 'Plain tcp without TLS: anyone on the network path can read and drive this engine',

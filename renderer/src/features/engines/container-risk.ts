@@ -1,5 +1,5 @@
-import { severityRank, type Finding, type Severity } from '../../../../shared/domain/finding.js';
-import type { ContainerSummary } from '../../../../shared/domain/container.js';
+import { severityRank, type Finding, type Severity } from '@shared/domain/finding.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
 
 /** What the latest scan holds against one container, for the rail badge. */
 export interface ContainerRisk {

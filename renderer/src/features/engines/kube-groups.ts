@@ -1,4 +1,4 @@
-import type { ContainerSummary } from '../../../../shared/domain/container.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
 
 /** Labels a Kubernetes engine's rows carry (set by the engine from the pod and its owning controller). */
 const NS = 'io.kubernetes.pod.namespace';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { isOpName, type OpName } from '../../../../shared/api/contract.js';
-import type { ScanResult } from '../../../../shared/domain/scan.js';
+import { isOpName, type OpName } from '@shared/api/contract.js';
+import type { ScanResult } from '@shared/domain/scan.js';
 import { useApi } from '../../workbench/api-context.js';
 import { riskByContainer, type ContainerRisk } from './container-risk.js';
 

@@ -3,8 +3,8 @@ import { useApi } from '../../workbench/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ErrorState, Loading } from '../../components/States.js';
 import { bytes, modeString, visible } from '../../lib/visible-text.js';
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
-import type { FileDiff, FileSide } from '../../../../shared/api/investigate.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { FileDiff, FileSide } from '@shared/api/investigate.js';
 import { SEVERE_FILE_FLAGS, type FileNode } from './file-model.js';
 
 type Tab = 'diff' | 'container' | 'image';

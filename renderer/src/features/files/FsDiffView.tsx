@@ -5,7 +5,7 @@ import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useContainerEvidence } from '../../lib/use-evidence.js';
 import { bytes, modeString, visible } from '../../lib/visible-text.js';
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 import { buildFileTree, fileRows, SEVERE_FILE_FLAGS, type FileNode, type Kind } from './file-model.js';
 import { FileDetail } from './FileDetail.js';
 import '../../lib/common.css';

@@ -1,4 +1,4 @@
-import type { FileChange } from '../../../../shared/domain/file-change.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 
 export type Kind = FileChange['kind'];
 

@@ -1,9 +1,9 @@
 import { type ReactNode } from 'react';
-import { type EvidenceRef, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
+import { type EvidenceRef, type Finding, type TriageState } from '@shared/domain/finding.js';
 import { visible } from '../../lib/visible-text.js';
 import { evidenceTarget } from './findings-model.js';
-import { ATTACK_VERSION, attackName, attackTactics } from '../../../../shared/domain/attack-techniques.js';
-import { type CauseGroup } from '../../../../shared/domain/finding-groups.js';
+import { ATTACK_VERSION, attackName, attackTactics } from '@shared/domain/attack-techniques.js';
+import { type CauseGroup } from '@shared/domain/finding-groups.js';
 
 /** Short labels instead of pictographs: they render with any font, and read faster. */
 const EVIDENCE_ICON: Record<string, string> = {

@@ -1,8 +1,8 @@
 import { useMemo, type RefObject } from 'react';
-import { SEVERITIES, type Finding } from '../../../../shared/domain/finding.js';
+import { SEVERITIES, type Finding } from '@shared/domain/finding.js';
 import { visible } from '../../lib/visible-text.js';
 import { facet, STATES } from './findings-model.js';
-import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
+import { attackLabel } from '@shared/domain/attack-techniques.js';
 
 export interface FindingFilters {
   query: string;

@@ -1,11 +1,11 @@
 import { type RefObject } from 'react';
 import { type Virtualizer } from '@tanstack/react-virtual';
 import { Empty } from '../../components/States.js';
-import { type Finding } from '../../../../shared/domain/finding.js';
+import { type Finding } from '@shared/domain/finding.js';
 import { visible } from '../../lib/visible-text.js';
 import { type FindingRow, type SortKey } from './findings-model.js';
-import { attackLabel, attackName } from '../../../../shared/domain/attack-techniques.js';
-import { groupSummary, type CauseGroup } from '../../../../shared/domain/finding-groups.js';
+import { attackLabel, attackName } from '@shared/domain/attack-techniques.js';
+import { groupSummary, type CauseGroup } from '@shared/domain/finding-groups.js';
 
 export interface FindingsTableProps {
   all: Finding[];

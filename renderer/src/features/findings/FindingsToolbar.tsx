@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import type { ScanProgress } from '../../../../shared/domain/scan.js';
+import type { ScanProgress } from '@shared/domain/scan.js';
 import { shown, visible } from '../../lib/visible-text.js';
 import { useFindings, useScan, useTriage } from './use-findings.js';
 import { describeScanOptions, ScanOptionsPanel } from './ScanOptions.js';
-import type { ScanOptions } from '../../../../shared/api/scan.js';
-import type { EngineView } from '../../../../shared/domain/engine.js';
+import type { ScanOptions } from '@shared/api/scan.js';
+import type { EngineView } from '@shared/domain/engine.js';
 
 export interface FindingsToolbarProps {
   engines: EngineView[];

@@ -5,7 +5,7 @@ import { useWorkbench } from '../../workbench/workbench.js';
 import { useQuery } from '../../lib/use-query.js';
 import { useHotkeys } from '../../lib/use-hotkeys.js';
 import { ErrorState, Loading } from '../../components/States.js';
-import { type EvidenceRef, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
+import { type EvidenceRef, type Finding, type TriageState } from '@shared/domain/finding.js';
 import {
   evidenceTarget,
   findingRows,
@@ -24,8 +24,8 @@ import { useFindings, useScan, useTriage } from './use-findings.js';
 import '../../lib/common.css';
 import './findings.css';
 import { isUnknownOp } from '../../lib/unknown-op.js';
-import type { EngineView } from '../../../../shared/domain/engine.js';
-import type { CaseView } from '../../../../shared/api/cases.js';
+import type { EngineView } from '@shared/domain/engine.js';
+import type { CaseView } from '@shared/api/cases.js';
 
 const ROW_H = 42;
 

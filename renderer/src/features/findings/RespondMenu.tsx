@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useApi } from '../../workbench/api-context.js';
-import type { Finding } from '../../../../shared/domain/finding.js';
-import type { EngineView } from '../../../../shared/domain/engine.js';
-import type { CaseView } from '../../../../shared/api/cases.js';
+import type { Finding } from '@shared/domain/finding.js';
+import type { EngineView } from '@shared/domain/engine.js';
+import type { CaseView } from '@shared/api/cases.js';
 import { visible } from '../../lib/visible-text.js';
 import { ACTION_TEXT, respondMenu, respondRefusal, type RespondAction } from './respond-model.js';
 

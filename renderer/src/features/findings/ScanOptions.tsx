@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { ScanOptions } from '../../../../shared/api/scan.js';
-import type { EngineView } from '../../../../shared/domain/engine.js';
+import type { ScanOptions } from '@shared/api/scan.js';
+import type { EngineView } from '@shared/domain/engine.js';
 import { useApi } from '../../workbench/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
 

@@ -1,6 +1,6 @@
-import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
-import { severityRank, type Finding, type TriageState } from '../../../../shared/domain/finding.js';
-import { groupByCause, type CauseGroup } from '../../../../shared/domain/finding-groups.js';
+import { attackLabel } from '@shared/domain/attack-techniques.js';
+import { severityRank, type Finding, type TriageState } from '@shared/domain/finding.js';
+import { groupByCause, type CauseGroup } from '@shared/domain/finding-groups.js';
 
 export type SortKey = 'severity' | 'title' | 'detector' | 'attack' | 'container' | 'firstSeen' | 'state';
 

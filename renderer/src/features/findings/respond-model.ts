@@ -1,4 +1,4 @@
-import { RespondActionSchema } from '../../../../shared/api/respond.js';
+import { RespondActionSchema } from '@shared/api/respond.js';
 
 export type RespondAction = (typeof RespondActionSchema.options)[number];
 export const RESPOND_ACTIONS: readonly RespondAction[] = RespondActionSchema.options;

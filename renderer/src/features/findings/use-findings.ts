@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../workbench/api-context.js';
 import { useQuery } from '../../lib/use-query.js';
-import type { ScanOptions } from '../../../../shared/api/scan.js';
-import { ScanProgressSchema, type ScanProgress, type ScanResult } from '../../../../shared/domain/scan.js';
-import type { Finding, TriageState } from '../../../../shared/domain/finding.js';
-import type { EngineView } from '../../../../shared/domain/engine.js';
+import type { ScanOptions } from '@shared/api/scan.js';
+import { ScanProgressSchema, type ScanProgress, type ScanResult } from '@shared/domain/scan.js';
+import type { Finding, TriageState } from '@shared/domain/finding.js';
+import type { EngineView } from '@shared/domain/engine.js';
 import { isUnknownOp } from '../../lib/unknown-op.js';
 
 export interface FindingsData {

@@ -1,4 +1,4 @@
-import type { NetGraph } from '../../../../shared/api/investigate-network.js';
+import type { NetGraph } from '@shared/api/investigate-network.js';
 
 /** What the graph cannot show: a failed reload, a declared-only or socket-less engine, limits, unreadable containers. */
 export function GraphBanners({ graph, error }: { graph: NetGraph; error: Error | undefined }) {

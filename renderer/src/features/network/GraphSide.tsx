@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { NetGraph, NetNode } from '../../../../shared/api/investigate-network.js';
+import type { NetGraph, NetNode } from '@shared/api/investigate-network.js';
 import type { filterGraph } from './graph-filter.js';
 import type { markGraph } from './graph-marks.js';
 import { FocusedSocket, labelOf, NodeDetails } from './node-details.js';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Direction } from '../../../../shared/api/investigate-network.js';
+import type { Direction } from '@shared/api/investigate-network.js';
 import { ALL_DIRECTIONS, type GraphFilter } from './graph-filter.js';
 
 const STATES = [

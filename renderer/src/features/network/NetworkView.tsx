@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { NetGraph } from '../../../../shared/api/investigate-network.js';
+import type { NetGraph } from '@shared/api/investigate-network.js';
 import { useApi } from '../../workbench/api-context.js';
 import { useWorkbench } from '../../workbench/workbench.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';

@@ -1,4 +1,4 @@
-import type { Direction, NetEdge, NetGraph, NetNode } from '../../../../shared/api/investigate-network.js';
+import type { Direction, NetEdge, NetGraph, NetNode } from '@shared/api/investigate-network.js';
 
 export interface GraphFilter {
   /** Local or remote port; undefined shows all. */

@@ -1,5 +1,5 @@
-import type { NetEdge, NetGraph } from '../../../../shared/api/investigate-network.js';
-import type { Finding, Severity } from '../../../../shared/domain/finding.js';
+import type { NetEdge, NetGraph } from '@shared/api/investigate-network.js';
+import type { Finding, Severity } from '@shared/domain/finding.js';
 import { worst } from '../../lib/use-latest-findings.js';
 import { edgesForSocketRef, parseSocketEvidence } from './socket-ref.js';
 

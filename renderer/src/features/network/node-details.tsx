@@ -1,4 +1,4 @@
-import type { NetEdge, NetNode } from '../../../../shared/api/investigate-network.js';
+import type { NetEdge, NetNode } from '@shared/api/investigate-network.js';
 
 /** The selected node: what it is, the findings on it and its edges, each a link to the node at the other end. */
 export function NodeDetails({

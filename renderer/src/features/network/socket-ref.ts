@@ -1,4 +1,4 @@
-import type { NetEdge, NetGraph } from '../../../../shared/api/investigate-network.js';
+import type { NetEdge, NetGraph } from '@shared/api/investigate-network.js';
 
 export interface Endpoint {
   address: string;

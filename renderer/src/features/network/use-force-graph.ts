@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { NetGraph } from '../../../../shared/api/investigate-network.js';
+import type { NetGraph } from '@shared/api/investigate-network.js';
 import { SEVERITY_VAR } from '../../lib/use-latest-findings.js';
 import { ForceGraph, type GEdge, type GNode, type Palette } from './force-graph.js';
 import type { filterGraph } from './graph-filter.js';

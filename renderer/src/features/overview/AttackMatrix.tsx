@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { scaleOrdinal } from 'd3';
-import { SEVERITIES, type Finding, type Severity } from '../../../../shared/domain/finding.js';
-import { ATTACK_VERSION } from '../../../../shared/domain/attack-techniques.js';
+import { SEVERITIES, type Finding, type Severity } from '@shared/domain/finding.js';
+import { ATTACK_VERSION } from '@shared/domain/attack-techniques.js';
 import { attackMatrix, type MatrixCell } from './overview-model.js';
 
 /** Worst severity to a cell class; d3's ordinal scale keeps the mapping in one place with the legend. */

@@ -1,5 +1,5 @@
 import { scaleLinear } from 'd3';
-import type { Severity } from '../../../../shared/domain/finding.js';
+import type { Severity } from '@shared/domain/finding.js';
 
 export interface Bar {
   key: string;

@@ -1,12 +1,6 @@
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../../../../shared/domain/finding.js';
-import type { EngineEvent } from '../../../../shared/domain/event.js';
-import {
-  TACTICS,
-  attackName,
-  attackTactics,
-  attackTechnique,
-  type Tactic,
-} from '../../../../shared/domain/attack-techniques.js';
+import { SEVERITIES, severityRank, type Finding, type Severity } from '@shared/domain/finding.js';
+import type { EngineEvent } from '@shared/domain/event.js';
+import { TACTICS, attackName, attackTactics, attackTechnique, type Tactic } from '@shared/domain/attack-techniques.js';
 
 /** One container as the risk strip shows it. */
 export interface RiskRow {

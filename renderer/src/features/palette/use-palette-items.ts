@@ -2,9 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../workbench/api-context.js';
 import type { Workbench } from '../../workbench/workbench.js';
 import type { ViewDef } from '../../app/views.js';
-import type { ContainerSummary } from '../../../../shared/domain/container.js';
-import { severityRank, type Finding } from '../../../../shared/domain/finding.js';
-import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
+import type { ContainerSummary } from '@shared/domain/container.js';
+import { severityRank, type Finding } from '@shared/domain/finding.js';
+import { attackLabel } from '@shared/domain/attack-techniques.js';
 import type { PaletteItem } from './palette-model.js';
 
 export interface PaletteActions {

@@ -1,4 +1,4 @@
-import type { ProcessFlag, ProcessInfo } from '../../../../shared/domain/process.js';
+import type { ProcessFlag, ProcessInfo } from '@shared/domain/process.js';
 
 /** Why a process stands out when the two views are compared, on top of the collector's own flags. */
 export type Difference = 'only-host' | 'only-container';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
-import type { Recording, TerminalSession } from '../../../../shared/api/terminal.js';
+import type { Recording, TerminalSession } from '@shared/api/terminal.js';
 import { useApi } from '../../workbench/api-context.js';
 import { useWorkbench } from '../../workbench/workbench.js';
 import { Empty, ErrorState } from '../../components/States.js';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { isOpName, type OpName } from '../../../../shared/api/contract.js';
-import type { ContainerEvidence } from '../../../../shared/domain/evidence-set.js';
+import { isOpName, type OpName } from '@shared/api/contract.js';
+import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 import { useApi } from '../../workbench/api-context.js';
 import { useWorkbench } from '../../workbench/workbench.js';
 import { Empty, ErrorState, Loading } from '../../components/States.js';

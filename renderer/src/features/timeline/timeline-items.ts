@@ -1,7 +1,7 @@
-import type { EngineEvent } from '../../../../shared/domain/event.js';
-import type { FileChange } from '../../../../shared/domain/file-change.js';
-import type { Finding, Severity } from '../../../../shared/domain/finding.js';
-import { attackLabel } from '../../../../shared/domain/attack-techniques.js';
+import type { EngineEvent } from '@shared/domain/event.js';
+import type { FileChange } from '@shared/domain/file-change.js';
+import type { Finding, Severity } from '@shared/domain/finding.js';
+import { attackLabel } from '@shared/domain/attack-techniques.js';
 
 export type Lane = 'lifecycle' | 'exec' | 'engine' | 'files' | 'findings';
 export const LANES: { id: Lane; label: string }[] = [
