@@ -6,7 +6,7 @@ import { createApp } from '../../electron/engine/app.js';
 import type { CallContext } from '../../electron/engine/handlers.js';
 import { removeSuite, runContainer } from '../helpers/docker.js';
 
-const SUITE = 'views-backend';
+const SUITE = 'investigate-backend';
 const ctx: CallContext = { transport: 'cli', user: 'analyst-it' };
 
 describe('network, timeline and terminal operations against the local engine', () => {
