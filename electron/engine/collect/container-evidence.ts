@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import {
   ContainerEvidenceSchema,
   type ArtifactRef,
@@ -13,6 +14,7 @@ import type { ProcessSnapshot } from '@shared/domain/process.js';
 import type { ScanError } from '@shared/domain/scan.js';
 import { mapContainerDetail } from '../docker/map.js';
 import { toAppError } from '../errors.js';
+import { AppError } from '@shared/errors.js';
 import { artifactRef } from './artifacts.js';
 import { hostFileAttrs, overlayProtAttrs, parseLsattr, type AttrReader, type DeferredAttrReader } from './attrs.js';
 import { readCriticalFromArchive, readCriticalFromLayers, type ImageFileCache } from './critical-read.js';
@@ -132,7 +134,7 @@ export async function collectContainerEvidence(
         ? await withTimeout(fn(), timeoutMs, call)
         : await api(() => withTimeout(fn(), timeoutMs, call));
     } catch (e) {
-      const err = toAppError(e, `container ${id.slice(0, 12)}`);
+      const err = processGone(call, e) ?? toAppError(e, `container ${id.slice(0, 12)}`);
       errors.push({ containerId: id, call, code: err.code, message: err.message.slice(0, 2048) });
       return undefined;
     }
@@ -186,9 +188,10 @@ export async function collectContainerEvidence(
         );
       }
       const mountinfo = await attempt('host:/proc/PID/mountinfo', async () => {
-        const text = textSync(`${procRoot}/${hostPid}/mountinfo`);
-        if (text === null) throw new Error(`${procRoot}/${hostPid}/mountinfo cannot be read`);
-        return text;
+        // When the quick read fails, the ordinary read names why (a process gone with its daemon is ENOENT).
+        return (
+          textSync(`${procRoot}/${hostPid}/mountinfo`) ?? (await readFile(`${procRoot}/${hostPid}/mountinfo`, 'utf8'))
+        );
       });
       if (mountinfo !== undefined) {
         const mounts = parseMounts(mountinfo);
@@ -488,4 +491,11 @@ function mapUserNames(processes: ContainerEvidence['processes'], contents: FileC
     if (!snap || snap.source.startsWith('GET')) continue;
     for (const p of snap.processes) if (/^\d+$/.test(p.user) && names.has(p.user)) p.user = names.get(p.user)!;
   }
+}
+
+/** A host read of /proc that finds no file: the container's process ended (or its daemon went) while it was read. */
+function processGone(call: string, e: unknown): AppError | undefined {
+  const code = (e as { code?: string })?.code;
+  if (!call.startsWith('host:/proc') || (code !== 'ENOENT' && code !== 'ESRCH')) return undefined;
+  return new AppError('NOT_FOUND', `the container's process ended while ${call} was read`);
 }

@@ -33,7 +33,8 @@ describe('an engine that stops answering (dockerd frozen with SIGSTOP)', () => {
       const kase = rig.cases.create('engine hang');
 
       const lost = rig.log.next((s) => s.status === 'lost');
-      const froze = rig.duringCollection(3, () => process.kill(pid(), 'SIGSTOP'));
+      // Host reads need no call slot, so the freeze lands as collection starts: before the inspects, not after them.
+      const froze = rig.duringCollection(0, () => process.kill(pid(), 'SIGSTOP'));
       const t0 = Date.now();
       const { result: cut } = await rig.scans.run('target');
       const took = Date.now() - t0;
