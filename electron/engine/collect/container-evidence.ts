@@ -1,6 +1,5 @@
 import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import {
   ContainerEvidenceSchema,
   type ArtifactRef,
@@ -8,30 +7,27 @@ import {
   type FileContent,
   type StatsSample,
 } from '@shared/domain/evidence-set.js';
-import type { FileChange, FileFlag } from '@shared/domain/file-change.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 import type { NetworkSnapshot } from '@shared/domain/network.js';
 import type { ProcessSnapshot } from '@shared/domain/process.js';
 import type { ScanError } from '@shared/domain/scan.js';
 import { mapContainerDetail } from '../docker/map.js';
 import { toAppError } from '../errors.js';
-import { AppError } from '@shared/errors.js';
 import { artifactRef } from './artifacts.js';
-import { hostFileAttrs, overlayProtAttrs, parseLsattr, type AttrReader, type DeferredAttrReader } from './attrs.js';
-import { readCriticalFromArchive, readCriticalFromLayers, type ImageFileCache } from './critical-read.js';
+import { parseLsattr, type AttrReader, type DeferredAttrReader } from './attrs.js';
+import { readCriticalFromArchive, type ImageFileCache } from './critical-read.js';
 import { execCapture, execNetTables, execProcessView } from './exec-capture.js';
-import { mapApiChanges, upperDirChanges } from './file-changes.js';
-import { canReadHostProc, pidNamespaceDepth } from './host-access.js';
-import { containerProcView, hostPidIndex, hostProcessSnapshot } from './host-procs.js';
+import { mapApiChanges } from './file-changes.js';
+import { canReadHostProc } from './host-access.js';
+import { readHostSide, type HostSideJob, type HostSideResult } from './host-side.js';
+import { extraContentPaths } from './content-paths.js';
+import { addFlags, attrTargets } from './attr-targets.js';
 import { LayerCache, layersOf } from './layers.js';
-import { parseMounts } from './proc-parse.js';
-import { MAX_TMPFS_ENTRIES, scratchTmpfsMounts, tmpfsFiles } from './tmpfs-files.js';
-import { attributeSockets, networkSnapshot, parseNetTables, readNetTables } from './sockets.js';
-import { readNoFollow } from './safe-read.js';
+import { networkSnapshot, parseNetTables } from './sockets.js';
 import { sampleStats } from './stats.js';
 import { withTimeout } from './timeout.js';
 import { apiTop } from './top.js';
 import type { Limiter } from './limiter.js';
-import { textSync } from './sync-fs.js';
 
 export interface CollectOptions {
   engineId: string;
@@ -53,8 +49,11 @@ export interface CollectOptions {
   stats?: boolean | 'auto';
   /** Summed lifetime CPU of a container's processes at which 'auto' samples stats (default BUSY_CPU_PERCENT). */
   busyCpuPercent?: number;
-  /** Host PID to container index shared by every container of one engine scan. */
-  pidIndex?: Map<string, number[]>;
+  /**
+   * Host PID to container index shared by every container of one engine scan, taken on first use: only containers
+   * whose cgroup cannot be read directly need it.
+   */
+  pidIndex?: () => Promise<Map<string, number[]>>;
   /** Untouched critical files per image, read once per engine scan when files come through the archive endpoint. */
   imageFiles?: ImageFileCache;
   /** Shares lsattr runs between the containers of one engine scan. */
@@ -66,6 +65,8 @@ export interface CollectOptions {
   deferredAttrs?: DeferredAttrReader;
   /** Image-layer lookups and reads shared by the containers of one engine scan. */
   layerCache?: LayerCache;
+  /** Runs the host-side reads (local engines); on this thread, with the options above, when absent. */
+  hostReader?: HostReader;
   /**
    * Bounds the Engine API calls of one engine scan (inspect, top, changes, archive, exec) rather than whole
    * containers: host-side reads never wait for a call slot, and a container waiting on a shared read holds none.
@@ -80,18 +81,6 @@ const SLOTLESS = new Set(['stats']);
 /** Made of several calls that each take a slot and time themselves once they have it. */
 const SELF_TIMED = new Set(['archive:critical-files']);
 
-/** Changed files whose content is read beside the critical files (small text files in the places persistence uses). */
-const CONTENT_DIRS = [
-  '/etc/',
-  '/root/',
-  '/home/',
-  '/var/spool/cron/',
-  '/usr/local/bin/',
-  '/tmp/',
-  '/dev/shm/',
-  '/var/tmp/',
-];
-const MAX_EXTRA_CONTENTS = 64;
 /**
  * Through the archive endpoint every extra file is one more call (the API diff says nothing of file
  * types or sizes), so remote collection keeps extras to where persistence lives.
@@ -99,6 +88,18 @@ const MAX_EXTRA_CONTENTS = 64;
 const REMOTE_CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/'];
 
 const exists = (p: string): boolean => existsSync(p);
+
+/** Reads the host side of one container. */
+export type HostReader = (job: HostSideJob) => Promise<HostSideResult>;
+
+const inProcess =
+  (opts: CollectOptions): HostReader =>
+  (job) =>
+    readHostSide(job, {
+      layerCache: opts.layerCache ?? new LayerCache(),
+      pidIndex: opts.pidIndex,
+      attrReader: opts.attrReader,
+    });
 
 /**
  * Everything about one container that detectors, views and bundles need, read-only. Host-side reads are
@@ -134,7 +135,7 @@ export async function collectContainerEvidence(
         ? await withTimeout(fn(), timeoutMs, call)
         : await api(() => withTimeout(fn(), timeoutMs, call));
     } catch (e) {
-      const err = processGone(call, e) ?? toAppError(e, `container ${id.slice(0, 12)}`);
+      const err = toAppError(e, `container ${id.slice(0, 12)}`);
       errors.push({ containerId: id, call, code: err.code, message: err.message.slice(0, 2048) });
       return undefined;
     }
@@ -149,74 +150,49 @@ export async function collectContainerEvidence(
     container.graphDriver.name.startsWith('overlay') &&
     Boolean(layers.upper) &&
     exists(layers.upper!);
-  const layerCache = opts.layerCache ?? new LayerCache();
-
   const processes: ContainerEvidence['processes'] = {};
   const sockets: NetworkSnapshot[] = [];
   let mountPoints: string[] = [];
   let tmpfs: FileChange[] = [];
+  let files: FileChange[] = [];
+  let fileContents: FileContent[] = [];
+  let deferredRoot: string | undefined;
+
+  // Host-side reads start at once (on a reader thread where the scan has them) beside the Engine API calls below.
+  const hostRead =
+    hostProc || hostFs
+      ? (opts.hostReader ?? inProcess(opts))({
+          id,
+          procRoot,
+          hostPid,
+          hostProc,
+          hostFs,
+          pidMode: container.pidMode,
+          layers,
+          mergedDir: container.graphDriver.mergedDir,
+          deferAttrs: Boolean(opts.deferredAttrs),
+          timeoutMs,
+        }).then((r) => {
+          if (hostProc) {
+            processes.host = r.processes.host;
+            processes.container = r.processes.container;
+            sockets.push(...r.sockets);
+            mountPoints = r.mountPoints;
+            tmpfs = r.tmpfs;
+          }
+          if (hostFs) {
+            files = r.files;
+            fileContents = r.fileContents;
+            deferredRoot = r.attrRoot;
+          }
+          artifacts.push(...r.artifacts);
+          errors.push(...r.errors);
+        })
+      : undefined;
 
   const collectProcesses = async () => {
     if (!running) return;
-    if (hostProc) {
-      // The scan's shared index was taken before this container was inspected: a restart in between leaves it naming
-      // the processes of the run that ended, so it only stands when it holds the PID inspect gave.
-      const index = opts.pidIndex?.get(id)?.includes(hostPid!) ? opts.pidIndex : await hostPidIndex(procRoot);
-      const pids = index.get(id) ?? [hostPid!];
-      const depth = await pidNamespaceDepth(procRoot, hostPid!);
-      const host = await attempt('host:/proc', () => hostProcessSnapshot(procRoot, id, pids, depth));
-      // Sharing the host's PID namespace, the container's procfs is the host's: there is no second view to compare.
-      const inside =
-        container.pidMode === 'host'
-          ? undefined
-          : await attempt('host:/proc/PID/root/proc', () => containerProcView(procRoot, hostPid!, id));
-      if (host && inside) await reconcileHidden(procRoot, hostPid!, host, inside);
-      processes.host = host;
-      processes.container = inside;
-      if (host)
-        artifacts.push(
-          artifactRef('proc', `host:${procRoot}/{${pids.slice(0, 64).join(',')}}`, JSON.stringify(host.processes), id),
-        );
-      if (inside) artifacts.push(artifactRef('proc', inside.source, JSON.stringify(inside.processes), id));
-      const net = await attempt('host:/proc/PID/net', () => readNetTables(procRoot, hostPid!));
-      if (net) {
-        const list = parseNetTables(net.tables);
-        attributeSockets(list, host?.processes ?? []);
-        sockets.push(networkSnapshot(id, `host:${procRoot}/${hostPid}/net`, list));
-        artifacts.push(
-          artifactRef('sockets', `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix,packet}`, net.raw, id),
-        );
-      }
-      const mountinfo = await attempt('host:/proc/PID/mountinfo', async () => {
-        // When the quick read fails, the ordinary read names why (a process gone with its daemon is ENOENT).
-        return (
-          textSync(`${procRoot}/${hostPid}/mountinfo`) ?? (await readFile(`${procRoot}/${hostPid}/mountinfo`, 'utf8'))
-        );
-      });
-      if (mountinfo !== undefined) {
-        const mounts = parseMounts(mountinfo);
-        mountPoints = mounts.map((m) => m.mountPoint);
-        artifacts.push(artifactRef('proc', `host:${procRoot}/${hostPid}/mountinfo`, mountinfo, id));
-        const scratch = scratchTmpfsMounts(mounts);
-        const listed = scratch.length
-          ? await attempt('host:/proc/PID/root tmpfs', () => tmpfsFiles(procRoot, hostPid!, scratch, mountPoints))
-          : undefined;
-        if (listed) {
-          tmpfs = listed.files;
-          artifacts.push(
-            artifactRef('changes', `host:${procRoot}/${hostPid}/root{${scratch.join(',')}}`, JSON.stringify(tmpfs), id),
-          );
-          if (listed.truncated)
-            errors.push({
-              containerId: id,
-              call: 'host:/proc/PID/root tmpfs',
-              code: 'TRUNCATED',
-              message: `More than ${MAX_TMPFS_ENTRIES} entries in tmpfs scratch mounts; the rest were not read.`,
-            });
-        }
-      }
-      return;
-    }
+    if (hostProc) return void (await hostRead);
     const top = await attempt('top', () => apiTop(docker, id));
     if (top) {
       processes.host = top.snapshot;
@@ -236,45 +212,8 @@ export async function collectContainerEvidence(
     }
   };
 
-  let files: FileChange[] = [];
-  let fileContents: FileContent[] = [];
-  let deferredRoot: string | undefined;
   const collectFiles = async () => {
-    if (hostFs) {
-      const diff = await attempt('host:upperdir', () => upperDirChanges(layers, layerCache));
-      if (diff) {
-        files = diff.changes;
-        artifacts.push(artifactRef('changes', `host:${layers.upper}`, JSON.stringify(files), id));
-        if (diff.truncated)
-          errors.push({
-            containerId: id,
-            call: 'host:upperdir',
-            code: 'TRUNCATED',
-            message: `More than ${files.length} changed paths; the rest were not read.`,
-          });
-      }
-      const contents = await attempt('host:critical-files', () =>
-        readCriticalFromLayers(layers, extraContentPaths(files), layerCache),
-      );
-      if (contents) {
-        fileContents = contents;
-        for (const c of contents)
-          artifacts.push({
-            kind: 'archive',
-            sourceCall: `host:layers:${c.path}`.slice(0, 2048),
-            collectedAt: new Date().toISOString(),
-            sha256: c.sha256,
-            size: c.size,
-            containerId: id,
-          });
-      }
-      const root = running ? await attrRoot(container.graphDriver.mergedDir, procRoot, hostPid) : layers.upper!;
-      if (opts.deferredAttrs) deferredRoot = root;
-      else await applyHostAttrs(files, root, attempt, artifacts, id, opts.attrReader);
-      // Without a mounted view overlayfs' own record of the flags is an xattr on the upper files.
-      if (!running) await applyProtAttrs(files, layers.upper!, attempt, artifacts, id);
-      return;
-    }
+    if (hostFs) return void (await hostRead);
     const changes = await attempt('changes', async () => {
       const rows: unknown = await docker.getContainer(id).changes();
       return { rows, raw: Buffer.isBuffer(rows) ? rows : JSON.stringify(rows) };
@@ -322,7 +261,7 @@ export async function collectContainerEvidence(
     }
   };
 
-  await Promise.all([collectProcesses().then(collectStats), collectFiles()]);
+  await Promise.all([collectProcesses().then(collectStats), collectFiles(), hostRead]);
   mapUserNames(processes, fileContents);
 
   // The schema clips every hostile string (a megabyte argv, a huge file name) before anything downstream sees it.
@@ -360,78 +299,6 @@ export const BUSY_CPU_PERCENT = 25;
 const looksBusy = (snap: ProcessSnapshot | undefined, threshold: number): boolean =>
   (snap?.processes ?? []).reduce((sum, p) => sum + (p.cpuPercent ?? 0), 0) >= threshold;
 
-/** Paths whose content is worth keeping beyond the critical set: small text files changed where persistence hides. */
-function extraContentPaths(files: FileChange[]): string[] {
-  return files
-    .filter(
-      (f) =>
-        f.kind !== 'deleted' &&
-        (f.size ?? 0) <= 256 * 1024 &&
-        CONTENT_DIRS.some((d) => f.path.startsWith(d)) &&
-        !f.flags.includes('elf') &&
-        (f.mode === undefined || (f.mode & 0o170000) === 0o100000),
-    )
-    .slice(0, MAX_EXTRA_CONTENTS)
-    .map((f) => f.path);
-}
-
-/** A view in which overlayfs reports the container's file flags: its merged dir, else its root through /proc. */
-async function attrRoot(mergedDir: string | undefined, procRoot: string, hostPid: number | undefined): Promise<string> {
-  if (mergedDir && exists(mergedDir)) return mergedDir;
-  return `${procRoot}/${hostPid}/root`;
-}
-
-async function applyHostAttrs(
-  files: FileChange[],
-  root: string,
-  attempt: <T>(call: string, fn: () => Promise<T>) => Promise<T | undefined>,
-  artifacts: ArtifactRef[],
-  id: string,
-  reader?: AttrReader,
-): Promise<void> {
-  const targets = attrTargets(files);
-  if (!targets.length) return;
-  const res = await attempt('host:lsattr', () =>
-    hostFileAttrs(
-      root,
-      targets.map((f) => f.path),
-      reader,
-    ),
-  );
-  if (!res) return;
-  artifacts.push(artifactRef('attrs', `lsattr -d ${root}/...`, res.raw, id));
-  addFlags(targets, res.flags);
-}
-
-const attrTargets = (files: FileChange[]) =>
-  files
-    .filter((f) => f.kind !== 'deleted' && f.mode !== undefined && [0o100000, 0o040000].includes(f.mode & 0o170000))
-    .slice(0, 5000);
-
-function addFlags(targets: FileChange[], flags: Map<string, FileFlag[]>): void {
-  for (const f of targets) for (const flag of flags.get(f.path) ?? []) if (!f.flags.includes(flag)) f.flags.push(flag);
-}
-
-async function applyProtAttrs(
-  files: FileChange[],
-  upper: string,
-  attempt: <T>(call: string, fn: () => Promise<T>) => Promise<T | undefined>,
-  artifacts: ArtifactRef[],
-  id: string,
-): Promise<void> {
-  const targets = attrTargets(files);
-  if (!targets.length) return;
-  const res = await attempt('host:getfattr', () =>
-    overlayProtAttrs(
-      upper,
-      targets.map((f) => f.path),
-    ),
-  );
-  if (!res) return;
-  artifacts.push(artifactRef('attrs', `getfattr -m overlay.protattr ${upper}/...`, res.raw, id));
-  addFlags(targets, res.flags);
-}
-
 /** Remote engines: the container's own lsattr, when it has one and the analyst allowed exec. */
 async function applyExecAttrs(
   docker: Docker,
@@ -450,33 +317,6 @@ async function applyExecAttrs(
   addFlags(targets, parseLsattr(res.stdout));
 }
 
-/**
- * A PID the host sees but the container's procfs does not is hidden only if it still exists afterwards:
- * a process that simply exited between the two reads is dropped, not flagged.
- */
-async function reconcileHidden(
-  procRoot: string,
-  hostPid: number,
-  host: ProcessSnapshot,
-  inside: ProcessSnapshot,
-): Promise<void> {
-  const seen = new Set(inside.processes.map((p) => p.pid));
-  const gone = new Set<number>();
-  for (const p of host.processes) {
-    if (p.nsPid === undefined || seen.has(p.nsPid)) continue;
-    const [stillOnHost, nowInside] = await Promise.all([
-      exists(`${procRoot}/${p.pid}/status`),
-      readNoFollow(`${procRoot}/${hostPid}/root/proc/${p.nsPid}/status`, 64 * 1024).then(
-        (r) => Boolean(r?.data.length),
-        () => false,
-      ),
-    ]);
-    if (!stillOnHost) gone.add(p.pid);
-    else if (!nowInside) p.flags.push('hidden');
-  }
-  if (gone.size) host.processes = host.processes.filter((p) => !gone.has(p.pid));
-}
-
 /** Host-side reads give numeric uids; the container's own /etc/passwd names them as its users know them. */
 function mapUserNames(processes: ContainerEvidence['processes'], contents: FileContent[]): void {
   const passwd = contents.find((c) => c.path === '/etc/passwd')?.text;
@@ -491,11 +331,4 @@ function mapUserNames(processes: ContainerEvidence['processes'], contents: FileC
     if (!snap || snap.source.startsWith('GET')) continue;
     for (const p of snap.processes) if (/^\d+$/.test(p.user) && names.has(p.user)) p.user = names.get(p.user)!;
   }
-}
-
-/** A host read of /proc that finds no file: the container's process ended (or its daemon went) while it was read. */
-function processGone(call: string, e: unknown): AppError | undefined {
-  const code = (e as { code?: string })?.code;
-  if (!call.startsWith('host:/proc') || (code !== 'ENOENT' && code !== 'ESRCH')) return undefined;
-  return new AppError('NOT_FOUND', `the container's process ended while ${call} was read`);
 }

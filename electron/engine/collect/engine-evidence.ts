@@ -123,14 +123,14 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   };
   for (const row of wanted) if (row.ImageID) void imageOf(row.ImageID);
 
-  const pidIndexTask = opts.local ? hostPidIndex(opts.procRoot ?? '/proc') : undefined;
+  let pidIndexTask: Promise<Map<string, number[]>> | undefined;
+  const pidIndex = () => (pidIndexTask ??= hostPidIndex(opts.procRoot ?? '/proc'));
   const imageFiles: ImageFileCache = new Map();
   const layerCache = new LayerCache();
   const deferredAttrs = opts.local ? createDeferredAttrs() : undefined;
   const total = wanted.length;
   let done = 0;
   opts.onProgress?.(0, total, `collecting ${total} containers`);
-  const pidIndex = await pidIndexTask;
   const results = await Promise.all(
     wanted.map((row) =>
       containerLimit(async (): Promise<ContainerEvidence | null> => {
