@@ -1,6 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { FileFlag } from '@shared/domain/file-change.js';
+import { lsattrRunner, type LsattrRunner } from './lsattr-runner.js';
 import { unescapeOctal } from './proc-parse.js';
 
 const CHUNK = 400;
@@ -72,78 +73,44 @@ interface DeferredAttrs {
   apply: (flags: Map<string, FileFlag[]>, raw: string) => void;
 }
 
-/**
- * lsattr run by xargs over paths written to its stdin while the scan goes on: one process start (when the first
- * container has its paths), runs of lsattr as xargs fills its argument lists, and only the last run after the last
- * container. `finish` closes the input and resolves to everything lsattr printed, or null when xargs could not run.
- */
-function streamingLsattr(timeoutMs: number) {
-  let failed = false;
-  let out = '';
-  const child = spawn('xargs', ['-0', '-r', 'lsattr', '-d', '--'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (d: string) => {
-    if (out.length < 64 * 1024 * 1024) out += d;
-  });
-  child.stdin.on('error', () => (failed = true));
-  const exited = new Promise<void>((resolve) => {
-    child.on('error', () => {
-      failed = true;
-      resolve();
-    });
-    child.on('close', () => resolve());
-  });
-  return {
-    write(hostPaths: string[]): void {
-      // A path with a NUL cannot be passed to lsattr at all; it gets no flags, as with a direct run.
-      const text = hostPaths
-        .filter((p) => !p.includes('\0'))
-        .map((p) => `${p}\0`)
-        .join('');
-      if (!failed && text) child.stdin.write(text);
-    },
-    async finish(): Promise<string | null> {
-      if (!failed) child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      await exited;
-      clearTimeout(timer);
-      return failed ? null : out;
-    },
-  };
-}
+/** Paths per list handed to the runner while the scan goes on: big enough that its lsattr starts are few. */
+const LIST_PATHS = 2000;
 
 /**
- * The flag reads of a whole engine scan, answered together at its end: a spawned lsattr costs the scan more in
- * process start than in reading flags, and a container that waited for its own run would hold its collection slot
- * meanwhile. Containers register what they need (`defer`), and their paths go to one xargs+lsattr as they come;
- * `flush` waits for its last run and hands each container its own lines. Where xargs cannot run, `flush` runs
- * lsattr over every path at once, in as few runs as the argument limit allows.
+ * The flag reads of a whole engine scan, answered together at its end: a container that waited for its own lsattr
+ * would hold its collection slot meanwhile. Containers register what they need (`defer`); their paths go to the
+ * process's lsattr runner in lists as they come, and `flush` waits for the last list and hands each container its
+ * own lines. Where the runner cannot run, `flush` runs lsattr over every path at once, in as few runs as the
+ * argument limit allows.
  */
-export function createDeferredAttrs(timeoutMs = 10_000) {
+export function createDeferredAttrs(timeoutMs = 10_000, runner: LsattrRunner = lsattrRunner()) {
   const requests: DeferredAttrs[] = [];
-  let stream: ReturnType<typeof streamingLsattr> | undefined;
+  const lists: Promise<string | null>[] = [];
   const streamed = new Set<string>();
+  let list: string[] = [];
+  const send = () => {
+    if (list.length) lists.push(runner.run(list, timeoutMs));
+    list = [];
+  };
   return {
     defer(root: string, paths: string[], apply: DeferredAttrs['apply']): void {
       if (!paths.length) return;
       requests.push({ root, paths, apply });
-      stream ??= streamingLsattr(timeoutMs);
-      const fresh: string[] = [];
       for (const p of paths) {
         const hostPath = path.posix.join(root, p);
         if (streamed.has(hostPath)) continue;
         streamed.add(hostPath);
-        fresh.push(hostPath);
+        list.push(hostPath);
       }
-      stream.write(fresh);
+      if (list.length >= LIST_PATHS) send();
     },
     async flush(): Promise<void> {
+      send();
       const batch = requests.splice(0);
-      const fromStream = stream ? await stream.finish() : null;
-      stream = undefined;
+      const outs = await Promise.all(lists.splice(0));
       streamed.clear();
-      const all =
-        fromStream !== null ? [] : [...new Set(batch.flatMap((r) => r.paths.map((p) => path.posix.join(r.root, p))))];
+      const ranAll = outs.every((o) => o !== null);
+      const all = ranAll ? [] : [...new Set(batch.flatMap((r) => r.paths.map((p) => path.posix.join(r.root, p))))];
       const runs: string[][] = [];
       let run: string[] = [];
       let bytes = 0;
@@ -166,7 +133,7 @@ export function createDeferredAttrs(timeoutMs = 10_000) {
         }
         for (const [p, f] of parseLsattr(out)) flags.set(p, f);
       };
-      if (fromStream !== null) take(fromStream);
+      if (ranAll) for (const o of outs) take(o!);
       // Two at a time: one per core of a small machine.
       for (let i = 0; i < runs.length; i += 2)
         for (const out of await Promise.all(runs.slice(i, i + 2).map((r) => lsattr(r, timeoutMs)))) take(out);

@@ -89,12 +89,15 @@ const REMOTE_CONTENT_DIRS = ['/etc/', '/root/', '/home/', '/var/spool/cron/'];
 
 const exists = (p: string): boolean => existsSync(p);
 
-/** Reads the host side of one container. */
-export type HostReader = (job: HostSideJob) => Promise<HostSideResult>;
+/** Reads the host side of one container, elsewhere or through `here` (this thread, with the collect options). */
+export type HostReader = (
+  job: HostSideJob,
+  here: (job: HostSideJob) => Promise<HostSideResult>,
+) => Promise<HostSideResult>;
 
 const inProcess =
-  (opts: CollectOptions): HostReader =>
-  (job) =>
+  (opts: CollectOptions) =>
+  (job: HostSideJob): Promise<HostSideResult> =>
     readHostSide(job, {
       layerCache: opts.layerCache ?? new LayerCache(),
       pidIndex: opts.pidIndex,
@@ -161,18 +164,21 @@ export async function collectContainerEvidence(
   // Host-side reads start at once (on a reader thread where the scan has them) beside the Engine API calls below.
   const hostRead =
     hostProc || hostFs
-      ? (opts.hostReader ?? inProcess(opts))({
-          id,
-          procRoot,
-          hostPid,
-          hostProc,
-          hostFs,
-          pidMode: container.pidMode,
-          layers,
-          mergedDir: container.graphDriver.mergedDir,
-          deferAttrs: Boolean(opts.deferredAttrs),
-          timeoutMs,
-        }).then((r) => {
+      ? (opts.hostReader ?? ((job, here) => here(job)))(
+          {
+            id,
+            procRoot,
+            hostPid,
+            hostProc,
+            hostFs,
+            pidMode: container.pidMode,
+            layers,
+            mergedDir: container.graphDriver.mergedDir,
+            deferAttrs: Boolean(opts.deferredAttrs),
+            timeoutMs,
+          },
+          inProcess(opts),
+        ).then((r) => {
           if (hostProc) {
             processes.host = r.processes.host;
             processes.container = r.processes.container;

@@ -15,6 +15,9 @@ import type { ImageFileCache } from './critical-read.js';
 import { createDeferredAttrs } from './attrs.js';
 import { collectEvents, enrichExec, execRecordsFromEvents } from './events.js';
 import { hostPidIndex } from './host-procs.js';
+import { hostReadPool } from './host-read-pool.js';
+import type { HostReader } from './container-evidence.js';
+import { randomUUID } from 'node:crypto';
 import { collectImageFacts } from './image-facts.js';
 import { LayerCache } from './layers.js';
 import { createLimiter } from './limiter.js';
@@ -23,7 +26,7 @@ import { withTimeout } from './timeout.js';
 
 export interface EngineCollectOptions extends Omit<
   CollectOptions,
-  'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs' | 'layerCache' | 'callLimit'
+  'pidIndex' | 'engineId' | 'imageFiles' | 'attrReader' | 'deferredAttrs' | 'layerCache' | 'callLimit' | 'hostReader'
 > {
   engine: EngineEvidence['engine'];
   /** How far back the event history goes (duration or RFC 3339); 24h when absent. */
@@ -127,6 +130,9 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   const pidIndex = () => (pidIndexTask ??= hostPidIndex(opts.procRoot ?? '/proc'));
   const imageFiles: ImageFileCache = new Map();
   const layerCache = new LayerCache();
+  const pool = opts.local ? hostReadPool() : null;
+  const scanKey = randomUUID();
+  const hostReader: HostReader | undefined = pool ? (job, here) => pool.read(scanKey, job, here) : undefined;
   const deferredAttrs = opts.local ? createDeferredAttrs() : undefined;
   const total = wanted.length;
   let done = 0;
@@ -144,6 +150,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
             deferredAttrs,
             layerCache,
             callLimit: limit,
+            hostReader,
           });
         } catch (e) {
           // Removed between listing and inspecting, or inspect itself failed: the scan goes on without it.

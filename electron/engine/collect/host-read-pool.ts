@@ -1,0 +1,163 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '@shared/errors.js';
+import type { HostSideJob, HostSideResult } from './host-side.js';
+
+export interface HostReadRequest {
+  seq: number;
+  /** The engine scan the job belongs to: its containers share layer lookups on the worker. */
+  scan: string;
+  job: HostSideJob;
+}
+export type HostReadReply = { seq: number; result: HostSideResult } | { seq: number; error: string };
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  busy: number;
+}
+
+/** Jobs one worker holds at once: enough to keep it busy while replies travel, few enough to spread the work. */
+const PER_WORKER = 4;
+
+/**
+ * Worker threads that run the host-side reads of local containers, shared by every engine scan of the process.
+ * A job waits for a free worker; while none has started yet, or none can start, it runs on the caller's thread,
+ * so a pool is never slower than having none. A worker that dies fails only the jobs it held.
+ */
+export class HostReadPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Array<() => void> = [];
+  private readonly pending = new Map<number, { resolve: (r: HostSideResult) => void; reject: (e: Error) => void }>();
+  private readonly owner = new Map<number, Slot>();
+  private seq = 0;
+  private broken = false;
+
+  constructor(
+    private readonly size: number,
+    private readonly entry = workerEntry(),
+  ) {}
+
+  /** Runs `job` on a worker, or through `here` when no worker is ready. */
+  async read(scan: string, job: HostSideJob, here: (job: HostSideJob) => Promise<HostSideResult>) {
+    this.start();
+    const slot = this.pick();
+    if (!slot) return here(job);
+    return this.send(slot, scan, job);
+  }
+
+  /** Ends every worker; pending jobs fail. */
+  async close(): Promise<void> {
+    this.broken = true;
+    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+  }
+
+  private start(): void {
+    if (this.broken || !this.entry) return;
+    while (this.slots.length < this.size) {
+      let worker: Worker;
+      try {
+        worker = new Worker(this.entry.script, { eval: this.entry.evalCode });
+      } catch {
+        this.broken = true;
+        return;
+      }
+      const slot: Slot = { worker, ready: false, busy: 0 };
+      // Idle workers never keep the process alive.
+      worker.unref();
+      worker.on('message', (m: HostReadReply | { ready: true }) => {
+        if ('ready' in m) {
+          slot.ready = true;
+          this.wake();
+          return;
+        }
+        const p = this.pending.get(m.seq);
+        this.pending.delete(m.seq);
+        this.owner.delete(m.seq);
+        slot.busy--;
+        if (slot.busy === 0) worker.unref();
+        this.wake();
+        if ('error' in m) p?.reject(new AppError('INTERNAL', `host read failed: ${m.error.slice(0, 500)}`));
+        else p?.resolve(m.result);
+      });
+      const fail = (why: string) => {
+        const at = this.slots.indexOf(slot);
+        if (at >= 0) this.slots.splice(at, 1);
+        for (const [seq, s] of this.owner)
+          if (s === slot) {
+            this.owner.delete(seq);
+            this.pending.get(seq)?.reject(new AppError('INTERNAL', `the host reader stopped: ${why}`));
+            this.pending.delete(seq);
+          }
+        // A worker that cannot even start will not start next time either: the caller's thread takes over.
+        if (!slot.ready) this.broken = true;
+        this.wake();
+      };
+      worker.on('error', (e) => fail(e.message));
+      worker.on('exit', (code) => fail(`exit ${code}`));
+      this.slots.push(slot);
+    }
+  }
+
+  /** The least busy ready worker with room; undefined when none has started (the caller's thread runs the job). */
+  private pick(): Slot | undefined {
+    const ready = this.slots.filter((s) => s.ready);
+    if (!ready.length) return undefined;
+    return ready.reduce((a, b) => (b.busy < a.busy ? b : a));
+  }
+
+  private async send(first: Slot, scan: string, job: HostSideJob): Promise<HostSideResult> {
+    let slot: Slot | undefined = first;
+    while (slot && slot.busy >= PER_WORKER) {
+      await new Promise<void>((r) => this.waiting.push(r));
+      slot = this.pick();
+    }
+    if (!slot) throw new AppError('INTERNAL', 'the host reader stopped');
+    const seq = ++this.seq;
+    slot.busy++;
+    slot.worker.ref();
+    this.owner.set(seq, slot);
+    return new Promise<HostSideResult>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      slot.worker.postMessage({ seq, scan, job } satisfies HostReadRequest);
+    });
+  }
+
+  private wake(): void {
+    for (const w of this.waiting.splice(0)) w();
+  }
+}
+
+/** The worker's code: its TypeScript through tsx from source (tests, benchmarks), its own file in a build. */
+function workerEntry(): { script: string | URL; evalCode: boolean } | undefined {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const target = new URL('./host-read-worker.ts', here).href;
+    return {
+      script: `import('tsx/esm/api').then((t) => t.tsImport(${JSON.stringify(target)}, ${JSON.stringify(here)}))`,
+      evalCode: true,
+    };
+  }
+  for (const rel of ['./host-read-worker.mjs', '../host-read-worker.mjs']) {
+    const u = new URL(rel, here);
+    if (existsSync(fileURLToPath(u))) return { script: u, evalCode: false };
+  }
+  return undefined;
+}
+
+let shared: HostReadPool | null | undefined;
+
+/**
+ * The process's pool: one worker per core beyond the first, at most two (the reads are small and the engine's own
+ * daemon needs a core too). None on a single core, or with STOWAWAY_HOST_READ_THREADS=0.
+ */
+export function hostReadPool(): HostReadPool | null {
+  if (shared === undefined) {
+    const asked = process.env.STOWAWAY_HOST_READ_THREADS;
+    const size = asked && /^\d+$/.test(asked) ? Number(asked) : Math.min(2, os.availableParallelism() - 1);
+    shared = size > 0 ? new HostReadPool(Math.floor(size)) : null;
+  }
+  return shared;
+}

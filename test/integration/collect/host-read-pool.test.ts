@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapContainerDetail } from '../../../electron/engine/docker/map.js';
+import { HostReadPool } from '../../../electron/engine/collect/host-read-pool.js';
+import { readHostSide, type HostSideJob, type HostSideResult } from '../../../electron/engine/collect/host-side.js';
+import { LayerCache, layersOf } from '../../../electron/engine/collect/layers.js';
+import { removeSuite, runContainer } from '../../helpers/docker.js';
+
+const SUITE = 'host-read-pool';
+
+/**
+ * Two reads of the same container differ in their times (and a process's lifetime CPU average, so the hashes of
+ * what holds it); everything else must not.
+ */
+const VARYING = new Set(['collectedAt', 'cpuPercent', 'sha256', 'size']);
+const stable = (r: HostSideResult) =>
+  JSON.parse(JSON.stringify({ ...r, artifacts: r.artifacts.map((a) => [a.kind, a.sourceCall]) }), (k, v: unknown) =>
+    VARYING.has(k) && typeof v !== 'object' ? undefined : v,
+  ) as unknown;
+
+describe('host read pool', () => {
+  let job: HostSideJob;
+  const pools: HostReadPool[] = [];
+  beforeAll(async () => {
+    await removeSuite(SUITE);
+    const c = await runContainer({
+      suite: SUITE,
+      cmd: ['sh', '-c', 'echo "x:x:0:0::/:/bin/sh" >> /etc/passwd; mkdir -p /srv; echo hi > /srv/a; exec sleep 3600'],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const raw = await c.inspect();
+    const detail = mapContainerDetail(raw, 'local');
+    job = {
+      id: raw.Id,
+      procRoot: '/proc',
+      hostPid: raw.State.Pid,
+      hostProc: true,
+      hostFs: true,
+      pidMode: detail.pidMode,
+      layers: layersOf(detail.graphDriver),
+      mergedDir: detail.graphDriver.mergedDir,
+      deferAttrs: true,
+      timeoutMs: 15_000,
+    };
+  });
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+    await removeSuite(SUITE);
+  });
+
+  const here = (job: HostSideJob) => readHostSide(job, { layerCache: new LayerCache() });
+
+  it('reads a container on a worker thread exactly as on this thread', async () => {
+    const pool = new HostReadPool(1);
+    pools.push(pool);
+    let onThisThread = 0;
+    const counted = (j: HostSideJob) => (onThisThread++, here(j));
+    // The first jobs run here while the worker starts; later ones go to it once it says it is ready.
+    let viaWorker: HostSideResult | undefined;
+    for (let i = 0; i < 200 && !viaWorker; i++) {
+      const before = onThisThread;
+      const r = await pool.read('scan-1', job, counted);
+      if (onThisThread === before) viaWorker = r;
+      else await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(viaWorker).toBeDefined();
+    const local = await here(job);
+    expect(stable(viaWorker!)).toEqual(stable(local));
+    expect(viaWorker!.processes.host?.processes.some((p) => p.cmdline.includes('sleep 3600'))).toBe(true);
+    expect(viaWorker!.files.map((f) => f.path)).toContain('/srv/a');
+    expect(viaWorker!.fileContents.find((f) => f.path === '/etc/passwd')?.text).toContain('x:x:0:0');
+    expect(viaWorker!.attrRoot).toBeTruthy();
+  });
+
+  it('runs jobs here when its worker cannot start', async () => {
+    const pool = new HostReadPool(1, { script: 'throw new Error("no worker here")', evalCode: true });
+    pools.push(pool);
+    let onThisThread = 0;
+    for (let i = 0; i < 5; i++) {
+      await pool.read('scan-2', job, (j) => (onThisThread++, here(j)));
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(onThisThread).toBe(5);
+  });
+
+  it('fails only the jobs a dying worker held, as an error, and goes on without it', async () => {
+    const dies = `const { parentPort } = require('node:worker_threads');
+      parentPort.postMessage({ ready: true });
+      parentPort.on('message', () => process.exit(3));`;
+    const pool = new HostReadPool(1, { script: dies, evalCode: true });
+    pools.push(pool);
+    let outcome: unknown;
+    for (let i = 0; i < 100 && outcome === undefined; i++) {
+      let ranHere = false;
+      try {
+        await pool.read('scan-3', job, (j) => ((ranHere = true), here(j)));
+        if (!ranHere) outcome = 'answered';
+      } catch (e) {
+        outcome = e;
+      }
+      if (outcome === undefined) await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(outcome).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/host reader stopped/) });
+    let ranHere = false;
+    await pool.read('scan-3', job, (j) => ((ranHere = true), here(j)));
+    expect(ranHere).toBe(true);
+  });
+});
