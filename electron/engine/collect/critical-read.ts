@@ -80,8 +80,11 @@ export const ARCHIVE_ROOTS = [
   '/var/spool/cron/crontabs',
 ];
 
-/** Critical files of an image as its containers show them untouched, shared by every container of the image in one scan. */
-export type ImageFileCache = Map<string, Promise<Map<string, FileContent> | null>>;
+/** Critical files of an image as its containers show them untouched, shared by every container of the image. */
+export interface ImageFileCache {
+  get(imageId: string): Promise<Map<string, FileContent> | null> | undefined;
+  set(imageId: string, read: Promise<Map<string, FileContent> | null>): void;
+}
 
 const MAX_GROUPS = 8;
 
@@ -186,6 +189,9 @@ export async function readCriticalFromArchive(
   } else {
     const full = await (fullRead ??
       archiveRoots(docker, containerId, ARCHIVE_ROOTS, isCriticalPath, limit, opts.timeoutMs));
+    // The image's first container deleted a critical file, so it could not stand for the image; this one can.
+    if (!fullRead && opts.cache && opts.imageId && !criticalDeleted)
+      opts.cache.set(opts.imageId, Promise.resolve(new Map([...full.files].filter(([p]) => !changed.has(p)))));
     calls.push(...full.calls);
     for (const [p, c] of full.files) out.set(p, c);
     remaining = own.filter((p) => !out.has(p));

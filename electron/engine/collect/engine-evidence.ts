@@ -12,6 +12,7 @@ import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
 import { collectContainerEvidence, type CollectOptions } from './container-evidence.js';
 import type { ImageFileCache } from './critical-read.js';
+import { ImageBaselines } from './image-baselines.js';
 import { createDeferredAttrs } from './attrs.js';
 import { collectEvents, enrichExec, execRecordsFromEvents } from './events.js';
 import { hostPidIndex } from './host-procs.js';
@@ -128,7 +129,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
 
   let pidIndexTask: Promise<Map<string, number[]>> | undefined;
   const pidIndex = () => (pidIndexTask ??= hostPidIndex(opts.procRoot ?? '/proc'));
-  const imageFiles: ImageFileCache = new Map();
+  const imageFiles: ImageFileCache = new ImageBaselines();
   const layerCache = new LayerCache();
   const pool = opts.local ? hostReadPool() : null;
   const scanKey = randomUUID();

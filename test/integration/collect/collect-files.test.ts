@@ -4,6 +4,8 @@ import { collectContainerEvidence } from '../../../electron/engine/collect/conta
 import { collectEngineEvidence } from '../../../electron/engine/collect/engine-evidence.js';
 import { mapApiChanges } from '../../../electron/engine/collect/file-changes.js';
 import { isCriticalPath } from '../../../electron/engine/collect/critical-files.js';
+import { forgetImageBaselines } from '../../../electron/engine/collect/image-baselines.js';
+import Docker from 'dockerode';
 import { docker, removeSuite, runContainer } from '../../helpers/docker.js';
 import { waitForExit, waitForFile } from './wait.js';
 
@@ -164,6 +166,48 @@ describe('file collectors (host-side layers vs Engine API)', () => {
       const calls = api.containers.flatMap((c) => c.artifacts.filter((x) => x.kind === 'archive'));
       expect(calls.length).toBeGreaterThan(0);
     }
+  });
+
+  it("reads an image's untouched files once per process: a later scan reads only what its containers changed", async () => {
+    forgetImageBaselines();
+    const engine = { id: 'local', name: 'local', endpoint: 'unix:///var/run/docker.sock', local: false };
+    // The same daemon through a client of our own, counting the archive calls it makes.
+    const counted = new Docker({ socketPath: (docker.modem as unknown as { socketPath: string }).socketPath });
+    let archives = 0;
+    const modem = counted.modem as unknown as { dial: (o: { path?: string }, cb: unknown) => unknown };
+    const dial = modem.dial.bind(modem);
+    modem.dial = (o, cb) => {
+      if (/\/archive\?/.test(o.path ?? '')) archives++;
+      return dial(o, cb);
+    };
+    const scan = async () => {
+      archives = 0;
+      const ev = await collectEngineEvidence(counted, {
+        engine,
+        local: false,
+        containerIds: [clean, running],
+        since: '1m',
+      });
+      return {
+        calls: archives,
+        imageOfPasswd: ev.containers
+          .find((c) => c.container.id === running)
+          ?.fileContents.find((f) => f.path === '/etc/passwd')?.imageSha256,
+        files: ev.containers.map((c) =>
+          c.fileContents
+            .filter((f) => isCriticalPath(f.path))
+            .map((f) => [f.path, f.sha256])
+            .sort(),
+        ),
+      };
+    };
+    const first = await scan();
+    const second = await scan();
+    expect(second.files).toEqual(first.files);
+    expect(second.calls).toBeLessThan(first.calls);
+    // Only the tampered container's own changed critical files are read again, and the image's hash comes with them.
+    expect(second.calls).toBeGreaterThan(0);
+    expect(second.imageOfPasswd).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('collects a stopped container from its layers and through the archive endpoint', async () => {
