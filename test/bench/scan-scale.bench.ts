@@ -5,7 +5,9 @@
 //   - local scan against the host-read floor (a batched inspect, an lstat of every upper-dir entry and the /proc
 //     reads of every container process) at 10, 50 and 200 containers;
 //   - the TLS and ssh scans of 50 against the Engine API floor on the same transport (inspect + top + changes per
-//     container at concurrency 8), ssh against TLS, ssh channel errors, and ssh's containers against the socket's;
+//     container at concurrency 8, plus an archive read of each critical file a container's diff changed; TLS also
+//     against the floor without those reads), ssh against TLS, ssh channel errors, and ssh's containers against the
+//     socket's;
 //   - docker-bench-security's container-runtime section when DOCKER_BENCH_DIR names a checkout.
 // Prints one table and writes test/bench/results/scan-scale.json; `npx tsx test/bench/scan-scale-readme.ts`
 // puts that JSON into the README's table and chart.
@@ -20,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import type Docker from 'dockerode';
 import { runScan } from '../../electron/engine/scan/run-scan.js';
 import { createLimiter } from '../../electron/engine/collect/limiter.js';
+import { isCriticalPath } from '../../electron/engine/collect/critical-files.js';
 import { createDockerClient } from '../../electron/engine/docker/client.js';
 import { createSshDockerClient } from '../../electron/engine/ssh/ssh-docker.js';
 import { makeCerts } from '../helpers/certs.js';
@@ -45,9 +48,16 @@ const time = async <T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> 
   return { ms: performance.now() - t, value };
 };
 
-/** What any Engine API scanner pays: inspect, then top and changes, per container at concurrency 8. */
-async function apiFloor(docker: Docker, ids: string[]): Promise<number> {
+/**
+ * What any Engine API scanner pays: inspect, then top and changes, per container at concurrency 8. With `reads`,
+ * also one archive read of each critical file the container's diff shows changed: a scanner that checks those
+ * files must read them, and through the API each read is a call of its own (the daemon starts a tar process for it).
+ */
+async function apiFloor(docker: Docker, ids: string[], reads = false): Promise<number> {
   const limit = createLimiter(8);
+  const drain = async (s: NodeJS.ReadableStream) => {
+    for await (const _ of s);
+  };
   return (
     await time(() =>
       Promise.all(
@@ -56,7 +66,10 @@ async function apiFloor(docker: Docker, ids: string[]): Promise<number> {
             const c = docker.getContainer(id);
             await c.inspect();
             await c.top();
-            await c.changes();
+            const changes = ((await c.changes()) ?? []) as Array<{ Path: string; Kind: number }>;
+            if (!reads) return;
+            for (const ch of changes)
+              if (ch.Kind !== 2 && isCriticalPath(ch.Path)) await drain(await c.getArchive({ path: ch.Path }));
           }),
         ),
       ),
@@ -239,9 +252,10 @@ async function main() {
     const m = await interleaved([
       { name: 'local', run: scanOf(local, engines.local, REMOTE_N) },
       { name: 'tls', run: scanOf(tls, engines.tls, REMOTE_N) },
-      { name: 'tls floor', run: async () => ({ ms: await apiFloor(tls, ids.slice(0, REMOTE_N)) }) },
+      { name: 'tls floor', run: async () => ({ ms: await apiFloor(tls, ids.slice(0, REMOTE_N), true) }) },
+      { name: 'tls bare floor', run: async () => ({ ms: await apiFloor(tls, ids.slice(0, REMOTE_N)) }) },
       { name: 'ssh', run: scanOf(ssh.docker, engines.ssh, REMOTE_N) },
-      { name: 'ssh floor', run: async () => ({ ms: await apiFloor(ssh.docker, ids.slice(0, REMOTE_N)) }) },
+      { name: 'ssh floor', run: async () => ({ ms: await apiFloor(ssh.docker, ids.slice(0, REMOTE_N), true) }) },
     ]);
     const get = (k: string) => m.get(k)!;
     const sameAsLocal = JSON.stringify(get('ssh').extra!.containers) === JSON.stringify(get('local').extra!.containers);
@@ -255,6 +269,8 @@ async function main() {
         scanMs: Math.round(get('tls').ms),
         floorMs: Math.round(get('tls floor').ms),
         ratio: +(get('tls').ms / get('tls floor').ms).toFixed(2),
+        bareFloorMs: Math.round(get('tls bare floor').ms),
+        perBareFloor: +(get('tls').ms / get('tls bare floor').ms).toFixed(2),
         runs: get('tls').runs,
         errors: get('tls').extra!.errors,
         errorSample: get('tls').extra!.errorSample,
@@ -306,6 +322,14 @@ async function main() {
       remote.tls.floorMs,
       remote.tls.ratio.toFixed(2),
       `<= ${GOALS.apiPerFloor}`,
+    );
+    row(
+      'TLS scan / inspect+top+changes',
+      REMOTE_N,
+      remote.tls.scanMs,
+      remote.tls.bareFloorMs,
+      remote.tls.perBareFloor.toFixed(2),
+      '',
     );
     row(
       'ssh scan / ssh API floor',
