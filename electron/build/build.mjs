@@ -42,11 +42,15 @@ async function buildNode() {
     banner: { js: `#!/usr/bin/env node\n${esmBanner.js}` },
   });
   chmodSync(path.join(dist, 'cli.mjs'), 0o755);
-  // Bundle imports run in a worker thread, which loads its own file (see engine/bundle/import-bundle.ts).
+  // Bundle imports and engine collections run in worker threads, which load their own files (see
+  // engine/bundle/import-bundle.ts and engine/scan/collect-in-worker.ts).
   await build({
     ...common,
     format: 'esm',
-    entryPoints: { 'bundle-import-worker': path.join(root, 'electron/engine/bundle/import-worker.ts') },
+    entryPoints: {
+      'bundle-import-worker': path.join(root, 'electron/engine/bundle/import-worker.ts'),
+      'collect-worker': path.join(root, 'electron/engine/scan/collect-worker.ts'),
+    },
     outdir: dist,
     outExtension: { '.js': '.mjs' },
     banner: esmBanner,
