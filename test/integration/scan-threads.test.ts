@@ -106,6 +106,20 @@ describe('engine collections on threads of their own', () => {
     expect(added?.access).toBe('host');
   }, 180_000);
 
+  it('scans asked for at once through the contract, as the CLI asks, collect on threads', async () => {
+    const run = new ScanService(engines, bus, { incremental: false }).handlers()['scan.run'];
+    const ctx = { transport: 'cli' as const, user: 'analyst' };
+    const before = collectionThreadStats().collections;
+    const [, second] = await Promise.all([
+      run({ engineId: 'main', since: '10m' }, ctx),
+      run({ engineId: 'second', since: '10m' }, ctx),
+    ]);
+    expect(collectionThreadStats().collections).toBe(before + 2);
+    expect(second!.containers.map((c) => c.id).sort()).toEqual(ours.slice(1).sort());
+    await run({ engineId: 'second', since: '10m' }, ctx);
+    expect(collectionThreadStats().collections).toBe(before + 2);
+  }, 120_000);
+
   it('one engine alone collects on this thread unless told otherwise', async () => {
     const before = collectionThreadStats().collections;
     await new ScanService(engines, bus, { incremental: false }).run('second', '10m');

@@ -108,6 +108,8 @@ export class ScanService {
   private readonly bases = new Map<string, Basis>();
   /** Each engine's last scan request, repeated by live rescans; observing is left out (it takes its duration each time). */
   private readonly lastRequest = new Map<string, { since?: string; extra: ScanExtras }>();
+  /** Scans asked for through the contract and not yet answered. */
+  private requested = 0;
 
   constructor(
     private readonly engines: EngineRegistry,
@@ -176,8 +178,17 @@ export class ScanService {
 
   handlers(): Pick<Required<PartialHandlers>, 'scan.run' | 'scan.latest' | 'evidence.latest'> {
     return {
-      'scan.run': async ({ engineId, since, options }, ctx) =>
-        reportedResult(await this.run(engineId, since, { ...(await this.extrasFor(options)), signal: ctx.signal })),
+      'scan.run': async ({ engineId, since, options }, ctx) => {
+        // Counted from the moment it is asked for: a scan of several engines reads its options before running, and
+        // the first engine must already see the others coming (see collectorFor).
+        this.requested++;
+        try {
+          const extra = { ...(await this.extrasFor(options)), signal: ctx.signal };
+          return reportedResult(await this.run(engineId, since, extra));
+        } finally {
+          this.requested--;
+        }
+      },
       'scan.latest': async ({ engineId }) => {
         const o = this.latestOutcome(engineId);
         return o && reportedResult(o);
@@ -349,7 +360,7 @@ export class ScanService {
   private collectorFor(config: EngineConfig): Collector | undefined {
     const mode = this.opts.collectThreads ?? 'auto';
     if (mode === 'never' || !['unix', 'tcp', 'npipe'].includes(config.endpoint.type)) return undefined;
-    if (mode === 'auto' && this.running.size < 2) return undefined;
+    if (mode === 'auto' && Math.max(this.running.size, this.requested) < 2) return undefined;
     return collectOnThread({
       endpoint: config.endpoint,
       apiVersion: config.apiVersion,
