@@ -163,6 +163,18 @@ describe('engine collections on threads of their own', () => {
     ).toHaveLength(2);
   }, 120_000);
 
+  it("the caller's abort signal reaches the thread: containers not yet read are left out", async () => {
+    const req = (signal?: AbortSignal) =>
+      collectOnThread({ endpoint: { type: 'unix', socketPath: dockerd.socket }, timeoutMs: 5_000 })(secondDocker, {
+        engine: { id: 'second', name: 'second', endpoint: `unix://${dockerd.socket}`, local: true },
+        local: true,
+        since: '10m',
+        signal,
+      });
+    expect((await req()).evidence.containers).toHaveLength(2);
+    expect((await req(AbortSignal.abort())).evidence.containers).toHaveLength(0);
+  }, 60_000);
+
   it('a collection thread that dies mid-scan is a scan error, not a hang; the next scan starts new threads', async () => {
     const scans = new ScanService(engines, bus, { incremental: false, collectThreads: 'always' });
     let killed = false;
