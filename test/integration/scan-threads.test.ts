@@ -134,6 +134,9 @@ describe('engine collections on threads of their own', () => {
     const again = await scans.run('second', '10m');
     expect(first.signatures?.size).toBe(2);
     expect(again.result.incremental?.reused).toBe(2);
+    // Kept containers did not travel back from the thread: they are this service's own evidence of the first scan.
+    for (const c of again.evidence.containers)
+      expect(c).toBe(first.evidence.containers.find((f) => f.container.id === c.container.id));
     expect(ofOurs(again)).toEqual(ofOurs(first));
   }, 120_000);
 

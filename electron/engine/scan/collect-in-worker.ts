@@ -145,10 +145,23 @@ export const collectOnThread =
           );
           return;
         }
+        let evidence = parsed.data;
+        if (m.order) {
+          const reused = new Set(m.reused);
+          const fresh = new Map(evidence.containers.map((c) => [c.container.id, c]));
+          const kept = new Map((req.basis?.evidence.containers ?? []).map((c) => [c.container.id, c]));
+          const containers = m.order.map((cid) => fresh.get(cid) ?? (reused.has(cid) ? kept.get(cid) : undefined));
+          if (containers.some((c) => c === undefined)) {
+            finish(false);
+            reject(new AppError('INTERNAL', `the collection thread for ${label} kept containers it was not given`));
+            return;
+          }
+          evidence = { ...evidence, containers: containers as typeof evidence.containers };
+        }
         counts.collections++;
         finish(true);
         resolve({
-          evidence: parsed.data,
+          evidence,
           ...(m.reused ? { reused: new Set(m.reused) } : {}),
           ...(m.signatures ? { signatures: new Map(m.signatures) } : {}),
         });

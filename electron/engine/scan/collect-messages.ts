@@ -20,7 +20,10 @@ export type FromCollector =
   | {
       type: 'done';
       id: number;
+      /** Without the containers kept from the basis when `order` is present: the caller holds those already. */
       evidence: unknown;
+      /** Every container's ID in the evidence's order, the kept ones included. */
+      order?: string[];
       reused?: string[];
       signatures?: [string, string][];
     }

@@ -32,10 +32,16 @@ port.on('message', (m: ToCollector) => {
         signal: ac.signal,
         onProgress: (done, total, message) => post({ type: 'progress', id, done, total, message }),
       });
+      // Containers kept from the basis are the caller's own already: only their IDs go back, in the evidence's order.
+      const reused = c.reused ?? new Set<string>();
+      const { evidence } = c;
       post({
         type: 'done',
         id,
-        evidence: c.evidence,
+        evidence: reused.size
+          ? { ...evidence, containers: evidence.containers.filter((x) => !reused.has(x.container.id)) }
+          : evidence,
+        ...(reused.size ? { order: evidence.containers.map((x) => x.container.id) } : {}),
         ...(c.reused ? { reused: [...c.reused] } : {}),
         ...(c.signatures ? { signatures: [...c.signatures] } : {}),
       });
