@@ -42,14 +42,15 @@ async function buildNode() {
     banner: { js: `#!/usr/bin/env node\n${esmBanner.js}` },
   });
   chmodSync(path.join(dist, 'cli.mjs'), 0o755);
-  // Bundle imports and host reads run in worker threads, which load their own files.
+  // Bundle imports, engine collections and host reads run in worker threads, which load their own files (see
+  // engine/bundle/import-bundle.ts, engine/scan/collect-in-worker.ts and engine/collect/host-read-pool.ts).
   await build({
     ...common,
     format: 'esm',
     entryPoints: {
       'bundle-import-worker': path.join(root, 'electron/engine/bundle/import-worker.ts'),
-      // Host-side reads of local scans run on worker threads (see engine/collect/host-read-pool.ts).
       'host-read-worker': path.join(root, 'electron/engine/collect/host-read-worker.ts'),
+      'collect-worker': path.join(root, 'electron/engine/scan/collect-worker.ts'),
     },
     outdir: dist,
     outExtension: { '.js': '.mjs' },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import { AppError } from '@shared/errors.js';
 import type { HostSideJob, HostSideResult } from './host-side.js';
 
@@ -151,10 +151,12 @@ let shared: HostReadPool | null | undefined;
 
 /**
  * The process's pool: one worker per core beyond the first, at most two (the reads are small and the engine's own
- * daemon needs a core too). None on a single core, or with STOWAWAY_HOST_READ_THREADS=0.
+ * daemon needs a core too). None on a single core, or with STOWAWAY_HOST_READ_THREADS=0, and none on a collection
+ * thread: engines scanned together already each have a thread of their own.
  */
 export function hostReadPool(): HostReadPool | null {
   if (shared === undefined) {
+    if (!isMainThread) return (shared = null);
     const asked = process.env.STOWAWAY_HOST_READ_THREADS;
     const size = asked && /^\d+$/.test(asked) ? Number(asked) : Math.min(2, os.availableParallelism() - 1);
     shared = size > 0 ? new HostReadPool(Math.floor(size)) : null;

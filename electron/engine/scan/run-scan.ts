@@ -2,14 +2,15 @@ import type Docker from 'dockerode';
 import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import type { ScanError, ScanProgress, ScanResult } from '@shared/domain/scan.js';
 import type { Finding } from '@shared/domain/finding.js';
-import { collectEngineEvidence, type EngineCollectOptions } from '../collect/engine-evidence.js';
+import type { EngineCollectOptions } from '../collect/engine-evidence.js';
 import { riskScore, runDetectors, type Suppression } from '../detect/run-detectors.js';
 import type { DetectPolicyInput } from '../detect/policy.js';
 import type { Detector } from '../detect/detector.js';
 import type { RuleError } from '../detect/rules/load-rules.js';
 import { attachKubeEvidence, type KubeEvidenceSource } from '../kube/kube-evidence.js';
 import { observeEngine } from './observe.js';
-import { collectIncremental, type ScanBasis } from './incremental.js';
+import type { ScanBasis } from './incremental.js';
+import { collectHere, type Collector } from './collect-job.js';
 
 export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'onProgress'> {
   /** The previous scan of the same engine: its socket and stats samples give detectors a history. */
@@ -30,6 +31,8 @@ export interface RunScanOptions extends Omit<EngineCollectOptions, 'engine' | 'o
    * Observed scans always read every container.
    */
   incremental?: { basis: ScanBasis | null };
+  /** Where the collection runs: on this thread when absent (see collect-in-worker for a thread of its own). */
+  collector?: Collector;
 }
 
 export interface ScanOutcome {
@@ -59,12 +62,13 @@ export async function runScan(
         message,
       }),
   };
-  const incremental =
-    opts.incremental && opts.local
-      ? await collectIncremental(docker, { ...collectOpts, basis: opts.observeMs ? null : opts.incremental.basis })
-      : undefined;
-  const evidence = incremental?.evidence ?? (await collectEngineEvidence(docker, collectOpts));
-  const reused = incremental?.reused ?? new Set<string>();
+  const { collector, ...rest } = collectOpts;
+  const collected = await (collector ?? collectHere)(docker, {
+    ...rest,
+    ...(opts.incremental && opts.local ? { basis: opts.observeMs ? null : opts.incremental.basis } : {}),
+  });
+  const evidence = collected.evidence;
+  const reused = collected.reused ?? new Set<string>();
   if (opts.observeMs) {
     const total = Math.ceil(opts.observeMs / 1000);
     evidence.observation = await observeEngine(docker, evidence, {
@@ -133,11 +137,11 @@ export async function runScan(
     findings: detection.findings,
     errors,
     ...(evidence.observation ? { observation: evidence.observation } : {}),
-    ...(incremental?.reused.size
+    ...(reused.size
       ? {
           incremental: {
-            reused: incremental.reused.size,
-            collected: evidence.containers.length - incremental.reused.size,
+            reused: reused.size,
+            collected: evidence.containers.length - reused.size,
           },
         }
       : {}),
@@ -152,7 +156,7 @@ export async function runScan(
     result,
     evidence,
     suppressed: detection.suppressed,
-    ...(incremental ? { signatures: incremental.signatures } : {}),
+    ...(collected.signatures ? { signatures: collected.signatures } : {}),
   };
 }
 

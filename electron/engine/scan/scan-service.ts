@@ -4,7 +4,7 @@ import type { ScanProgress, ScanResult } from '@shared/domain/scan.js';
 import type { EventBus } from '../event-bus.js';
 import type { EngineRegistry } from '../connections/registry.js';
 import type { PartialHandlers } from '../handlers.js';
-import { endpointUrl } from '../docker/client.js';
+import { DEFAULT_CALL_TIMEOUT_MS, endpointUrl } from '../docker/client.js';
 import { insecureTransport } from '../connections/transport-security.js';
 import { toAppError } from '../errors.js';
 import { collectContainerEvidence } from '../collect/container-evidence.js';
@@ -19,6 +19,8 @@ import type { ScanOptions } from '@shared/api/scan.js';
 import { readScanInputs } from './read-scan-inputs.js';
 import { runKubeScan } from '../kube/kube-scan.js';
 import type { EngineConfig } from '@shared/domain/engine.js';
+import type { Collector } from './collect-job.js';
+import { collectOnThread } from './collect-in-worker.js';
 
 export interface ScanServiceOptions {
   procRoot?: string;
@@ -36,6 +38,11 @@ export interface ScanServiceOptions {
   home?: string;
   /** Rule files read at the start of every scan (the data directory's rules/ folder); absent or empty: built-ins only. */
   rulesDir?: string;
+  /**
+   * Where engine collections run: 'auto' (the default) gives each its own thread while more than one engine scan
+   * is in flight, so their host-side reads run side by side; 'always' and 'never' force one way.
+   */
+  collectThreads?: 'auto' | 'always' | 'never';
 }
 
 /** The signatures of an engine's latest scan and the settings they were taken with: another setting means a full scan. */
@@ -101,6 +108,8 @@ export class ScanService {
   private readonly bases = new Map<string, Basis>();
   /** Each engine's last scan request, repeated by live rescans; observing is left out (it takes its duration each time). */
   private readonly lastRequest = new Map<string, { since?: string; extra: ScanExtras }>();
+  /** Scans asked for through the contract and not yet answered. */
+  private requested = 0;
 
   constructor(
     private readonly engines: EngineRegistry,
@@ -169,8 +178,17 @@ export class ScanService {
 
   handlers(): Pick<Required<PartialHandlers>, 'scan.run' | 'scan.latest' | 'evidence.latest'> {
     return {
-      'scan.run': async ({ engineId, since, options }, ctx) =>
-        reportedResult(await this.run(engineId, since, { ...(await this.extrasFor(options)), signal: ctx.signal })),
+      'scan.run': async ({ engineId, since, options }, ctx) => {
+        // Counted from the moment it is asked for: a scan of several engines reads its options before running, and
+        // the first engine must already see the others coming (see collectorFor).
+        this.requested++;
+        try {
+          const extra = { ...(await this.extrasFor(options)), signal: ctx.signal };
+          return reportedResult(await this.run(engineId, since, extra));
+        } finally {
+          this.requested--;
+        }
+      },
       'scan.latest': async ({ engineId }) => {
         const o = this.latestOutcome(engineId);
         return o && reportedResult(o);
@@ -330,7 +348,23 @@ export class ScanService {
         signal: extra.signal,
         previous: this.latestEvidence(engineId),
         onProgress,
+        collector: this.collectorFor(config),
       },
     );
+  }
+
+  /**
+   * A thread of its own for this collection, or undefined to collect here. ssh engines stay on this thread: their
+   * one session keeps the channels under the server's limit, and a thread would need a second session.
+   */
+  private collectorFor(config: EngineConfig): Collector | undefined {
+    const mode = this.opts.collectThreads ?? 'auto';
+    if (mode === 'never' || !['unix', 'tcp', 'npipe'].includes(config.endpoint.type)) return undefined;
+    if (mode === 'auto' && Math.max(this.running.size, this.requested) < 2) return undefined;
+    return collectOnThread({
+      endpoint: config.endpoint,
+      apiVersion: config.apiVersion,
+      timeoutMs: this.opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    });
   }
 }
