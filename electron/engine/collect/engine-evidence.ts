@@ -107,7 +107,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   })();
 
   // The engine's settings and the listed containers' images are read beside the containers, not after them.
-  const infoTask = withTimeout(engineInfo(docker), timeoutMs, 'info').then(
+  const infoTask = withTimeout(recentInfo(docker), timeoutMs, 'info').then(
     (r) => ({ ok: r }),
     (e: unknown) => ({ err: toAppError(e) }),
   );
@@ -204,6 +204,24 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     errors,
     artifacts: [...(info ? [info.artifact] : []), ...imageArtifacts, ...ev.artifacts],
   };
+}
+
+/** How long an engine's settings are taken as read: swarm membership and security options change rarely. */
+const INFO_TTL_MS = 30_000;
+const infoRead = new WeakMap<Docker, { at: number; read: ReturnType<typeof engineInfo> }>();
+
+/**
+ * The engine's settings, read at most once per INFO_TTL_MS per client: /info is the slowest call of a scan on a busy
+ * daemon (it runs the runtimes to ask their versions), and rescans follow each other closely. A failed read is
+ * never kept. The artifact keeps the time of the read it comes from.
+ */
+function recentInfo(docker: Docker): ReturnType<typeof engineInfo> {
+  const known = infoRead.get(docker);
+  if (known && Date.now() - known.at < INFO_TTL_MS) return known.read;
+  const read = engineInfo(docker);
+  infoRead.set(docker, { at: Date.now(), read });
+  read.catch(() => infoRead.delete(docker));
+  return read;
 }
 
 /** The engine settings the benchmark reads; the artifact keeps only those fields, not the host inventory /info also holds. */

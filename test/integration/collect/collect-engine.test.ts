@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineEvidenceSchema } from '@shared/domain/evidence-set.js';
 import { collectEngineEvidence } from '../../../electron/engine/collect/engine-evidence.js';
@@ -64,5 +65,23 @@ describe('engine collection', () => {
     await expect(collectEngineEvidence(gone, { engine, local: true })).rejects.toMatchObject({
       code: 'SOCKET_MISSING',
     });
+  });
+
+  it('reads the engine settings once for scans that follow each other closely, and keeps the first read as evidence', async () => {
+    const client = new Docker({ socketPath: (docker.modem as unknown as { socketPath: string }).socketPath });
+    let infos = 0;
+    const modem = client.modem as unknown as { dial: (o: { path?: string }, cb: unknown) => unknown };
+    const dial = modem.dial.bind(modem);
+    modem.dial = (o, cb) => {
+      if (/\/info$/.test(o.path ?? '')) infos++;
+      return dial(o, cb);
+    };
+    const collect = () => collectEngineEvidence(client, { engine, local: true, containerIds: [kept], since: '1m' });
+    const first = await collect();
+    const second = await collect();
+    expect(infos).toBe(1);
+    expect(second.info).toEqual(first.info);
+    const at = (ev: typeof first) => ev.artifacts.find((a) => a.sourceCall.startsWith('GET /info'))?.collectedAt;
+    expect(at(second)).toBe(at(first));
   });
 });
