@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { EngineEventSchema, type EngineEvent } from '@shared/domain/event.js';
 import type { ExecRecord } from '@shared/domain/evidence-set.js';
 
@@ -41,12 +41,19 @@ export async function collectEvents(
   engineId: string,
   since: number,
   until: number,
+  signal?: AbortSignal,
 ): Promise<{ events: EngineEvent[]; raw: string }> {
   // Fractional seconds: the daemon reads "s.fff", and a whole-second `until` would drop this second's events.
-  const stream = (await docker.getEvents({ since: since.toFixed(3), until: until.toFixed(3) } as unknown as {
+  const stream = (await docker.getEvents({
+    since: since.toFixed(3),
+    until: until.toFixed(3),
+    abortSignal: signal,
+  } as unknown as {
     since: number;
     until: number;
   })) as unknown as Readable;
+  // The request's own signal cannot reach a response already streaming: stop reading and close it here.
+  if (signal) addAbortSignal(signal, stream);
   let buf = '';
   let raw = '';
   const events: EngineEvent[] = [];
