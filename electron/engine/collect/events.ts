@@ -105,10 +105,14 @@ export function execRecordsFromEvents(events: EngineEvent[]): ExecRecord[] {
  * Adds user, privilege and tty from GET /exec/{id}/json. The daemon forgets an exec some minutes after it
  * ended or when its container goes, so a missing record keeps what the event said.
  */
-export async function enrichExec(docker: Docker, rec: ExecRecord): Promise<{ rec: ExecRecord; raw?: string }> {
+export async function enrichExec(
+  docker: Docker,
+  rec: ExecRecord,
+  signal?: AbortSignal,
+): Promise<{ rec: ExecRecord; raw?: string }> {
   if (!rec.execId) return { rec };
   try {
-    const info = (await docker.getExec(rec.execId).inspect()) as {
+    const info = (await docker.getExec(rec.execId).inspect({ abortSignal: signal })) as {
       ProcessConfig?: { user?: string; privileged?: boolean; tty?: boolean; entrypoint?: string; arguments?: string[] };
     };
     const pc = info.ProcessConfig ?? {};

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineConfig } from '@shared/domain/engine.js';
 import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { withTimeout } from '../../../electron/engine/collect/timeout.js';
+import { enrichExec } from '../../../electron/engine/collect/events.js';
 import { createDockerClient } from '../../../electron/engine/docker/client.js';
 import { collectIncremental } from '../../../electron/engine/scan/incremental.js';
 import { observeEngine } from '../../../electron/engine/scan/observe.js';
@@ -37,6 +38,16 @@ describe('a call that times out lets go of its request', () => {
       withTimeout((signal) => docker.getContainer('c1').inspect({ abortSignal: signal }), CALL_MS, 'inspect'),
     ).rejects.toMatchObject({ code: 'ENGINE_TIMEOUT', message: expect.stringMatching(/inspect did not answer/) });
     await expectClosed(engine.seen.find((r) => r.path === '/containers/c1/json'));
+  });
+
+  it('an exec lookup takes the signal too', async () => {
+    engine = await stalledEngine();
+    const docker = createDockerClient({ type: 'unix', socketPath: engine.socketPath }, 60_000);
+    const rec = { execId: 'e1', containerId: 'c1', time: new Date().toISOString(), command: 'sh' };
+    await expect(
+      withTimeout((signal) => enrichExec(docker, rec, signal), CALL_MS, 'exec inspect'),
+    ).rejects.toMatchObject({ code: 'ENGINE_TIMEOUT' });
+    await expectClosed(engine.seen.find((r) => r.path === '/exec/e1/json'));
   });
 
   it('withTimeout still takes a promise (callers that hold their own request)', async () => {
