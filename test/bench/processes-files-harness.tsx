@@ -139,13 +139,14 @@ function evidence(procs: number, fileCount: number): ContainerEvidence {
     },
     sockets: [],
     files: files(fileCount),
+    tmpfsFiles: [],
     fileContents: [],
     mountPoints: [],
     stats: [],
     artifacts: [],
     access: 'host',
     errors: [],
-  } as ContainerEvidence;
+  } satisfies ContainerEvidence;
 }
 
 const workbench: Workbench = {
@@ -161,14 +162,21 @@ const workbench: Workbench = {
 
 let root: Root | undefined;
 
-/** Mounts a view synchronously and returns the time React took to commit it. */
+/**
+ * Mounts a view synchronously and returns the time React took to commit it. A view that fails to render throws its
+ * own error here, rather than leaving an empty page for the steps to trip over.
+ */
 function mount(view: 'processes' | 'files', procs: number, fileCount: number): { buildMs: number; mountMs: number } {
   const t0 = performance.now();
   const ev = evidence(procs, fileCount);
   const t1 = performance.now();
   root?.unmount();
   const el = document.getElementById('root')!;
-  root = createRoot(el);
+  let failed: unknown;
+  root = createRoot(el, {
+    onUncaughtError: (e) => (failed ??= e),
+    onCaughtError: (e) => (failed ??= e),
+  });
   flushSync(() =>
     root!.render(
       <ApiProvider client={api}>
@@ -182,7 +190,11 @@ function mount(view: 'processes' | 'files', procs: number, fileCount: number): {
       </ApiProvider>,
     ),
   );
-  return { buildMs: t1 - t0, mountMs: performance.now() - t1 };
+  const mountMs = performance.now() - t1;
+  if (failed) throw new Error(`${view} view failed to render: ${String((failed as Error).stack ?? failed)}`);
+  const mounted = q(view === 'processes' ? '[data-testid="process-tree-host"]' : '[data-testid="fs-scroll"]');
+  if (!mounted) throw new Error(`${view} view rendered without its scrolling area`);
+  return { buildMs: t1 - t0, mountMs };
 }
 
 const q = (sel: string) => document.querySelector(sel) as HTMLElement;

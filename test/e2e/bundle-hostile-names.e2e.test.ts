@@ -85,6 +85,8 @@ describe('an opened bundle with bidi controls and very long names', { timeout: 1
     const picked = (await page.getByTestId('case-evidence-container').locator('option').first().textContent()) ?? '';
     expect(picked).toContain('ctr\\u202efdp.exe');
     expect(picked.length).toBeLessThan(300);
+    // The panel shows "Loading evidence..." until the container's evidence arrives: wait for the loaded grid.
+    await evidence.locator('.cv-evgrid').waitFor({ timeout: 30_000 });
     expect(await evidence.textContent()).toContain('sh -c \\u202eevil');
 
     const engine = page.locator('[data-testid="engine-item"][data-engine-id^="bundle-"]');

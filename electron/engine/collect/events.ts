@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { EngineEventSchema, type EngineEvent } from '@shared/domain/event.js';
 import type { ExecRecord } from '@shared/domain/evidence-set.js';
 
@@ -41,12 +41,19 @@ export async function collectEvents(
   engineId: string,
   since: number,
   until: number,
+  signal?: AbortSignal,
 ): Promise<{ events: EngineEvent[]; raw: string }> {
   // Fractional seconds: the daemon reads "s.fff", and a whole-second `until` would drop this second's events.
-  const stream = (await docker.getEvents({ since: since.toFixed(3), until: until.toFixed(3) } as unknown as {
+  const stream = (await docker.getEvents({
+    since: since.toFixed(3),
+    until: until.toFixed(3),
+    abortSignal: signal,
+  } as unknown as {
     since: number;
     until: number;
   })) as unknown as Readable;
+  // The request's own signal cannot reach a response already streaming: stop reading and close it here.
+  if (signal) addAbortSignal(signal, stream);
   let buf = '';
   let raw = '';
   const events: EngineEvent[] = [];
@@ -98,10 +105,14 @@ export function execRecordsFromEvents(events: EngineEvent[]): ExecRecord[] {
  * Adds user, privilege and tty from GET /exec/{id}/json. The daemon forgets an exec some minutes after it
  * ended or when its container goes, so a missing record keeps what the event said.
  */
-export async function enrichExec(docker: Docker, rec: ExecRecord): Promise<{ rec: ExecRecord; raw?: string }> {
+export async function enrichExec(
+  docker: Docker,
+  rec: ExecRecord,
+  signal?: AbortSignal,
+): Promise<{ rec: ExecRecord; raw?: string }> {
   if (!rec.execId) return { rec };
   try {
-    const info = (await docker.getExec(rec.execId).inspect()) as {
+    const info = (await docker.getExec(rec.execId).inspect({ abortSignal: signal })) as {
       ProcessConfig?: { user?: string; privileged?: boolean; tty?: boolean; entrypoint?: string; arguments?: string[] };
     };
     const pc = info.ProcessConfig ?? {};

@@ -35,8 +35,12 @@ export function mapTop(containerId: string, raw: { Titles?: string[]; Processes?
   };
 }
 
-export async function apiTop(docker: Docker, containerId: string): Promise<{ snapshot: ProcessSnapshot; raw: string }> {
-  const raw = (await docker.getContainer(containerId).top({ ps_args: TOP_PS_ARGS })) as {
+export async function apiTop(
+  docker: Docker,
+  containerId: string,
+  signal?: AbortSignal,
+): Promise<{ snapshot: ProcessSnapshot; raw: string }> {
+  const raw = (await docker.getContainer(containerId).top({ ps_args: TOP_PS_ARGS, abortSignal: signal })) as {
     Titles?: string[];
     Processes?: string[][];
   };

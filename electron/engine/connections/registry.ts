@@ -14,6 +14,13 @@ import { trustedKnownHostsPath } from '../ssh/trust-host-key.js';
 import { LIVE_DOCKER, type EngineCapabilities, type EngineSource } from './engine-source.js';
 import { assertTransportAllowed, insecureTransport } from './transport-security.js';
 
+/** dockerode reads `abortSignal` on ping and version as on its other calls; only its typings leave it out. */
+interface AbortablePing {
+  ping(o: { abortSignal: AbortSignal }): Promise<unknown>;
+  version(o: { abortSignal: AbortSignal }): Promise<Docker.DockerVersion>;
+}
+const abortable = (d: Docker) => d as unknown as AbortablePing;
+
 /** A client plus what it takes to close it and learn that it dropped (ssh sessions report their end). */
 export interface Connection {
   docker: Docker;
@@ -273,10 +280,14 @@ export class EngineRegistry {
     try {
       // The ssh handshake is part of the first call, so the bound covers it too.
       const v = await withTimeout(
-        (async () => {
-          await conn.docker.ping();
-          return (await conn.docker.version()) as { Version?: string; ApiVersion?: string; Os?: string };
-        })(),
+        async (abortSignal) => {
+          await abortable(conn.docker).ping({ abortSignal });
+          return (await abortable(conn.docker).version({ abortSignal })) as {
+            Version?: string;
+            ApiVersion?: string;
+            Os?: string;
+          };
+        },
         timeoutMs,
         target,
       );
@@ -295,7 +306,11 @@ export class EngineRegistry {
     e.health = setInterval(() => {
       const client = e.client;
       if (!client || e.state.status !== 'connected' || e.connecting) return;
-      withTimeout(client.ping(), this.opts.callTimeoutMs, `Engine "${e.config.name}"`).catch((err: unknown) => {
+      withTimeout(
+        (abortSignal) => abortable(client).ping({ abortSignal }),
+        this.opts.callTimeoutMs,
+        `Engine "${e.config.name}"`,
+      ).catch((err: unknown) => {
         if (e.client === client && e.state.status === 'connected')
           this.lose(e, toAppError(err, `engine "${e.config.name}"`).message);
       });

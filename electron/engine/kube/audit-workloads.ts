@@ -1,7 +1,8 @@
-import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { clip, LIMITS } from '@shared/domain/bounds.js';
 import { KubeAuditEventSchema, type KubeAuditEvent } from '@shared/domain/evidence-set.js';
 import { imagesOf, podFlags } from './audit-log.js';
+import { loadClientNode } from './kube-config.js';
 
 /**
  * The workloads a cluster runs now, read from the API server, in the same shape as audit records (verb
@@ -44,6 +45,7 @@ function toEvent(
 
 /** Lists deployments, daemonsets and statefulsets of every namespace through the context's API server. */
 export async function listWorkloads(kc: KubeConfig, observedAt = new Date().toISOString()): Promise<KubeAuditEvent[]> {
+  const { AppsV1Api } = await loadClientNode();
   const apps = kc.makeApiClient(AppsV1Api);
   const [deployments, daemonsets, statefulsets] = await Promise.all([
     apps.listDeploymentForAllNamespaces(),

@@ -1,13 +1,14 @@
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Endpoint } from '@shared/domain/engine.js';
 import { AppError } from '@shared/errors.js';
-import { loadKubeConfig } from './kube-config.js';
+import { loadClientNode, loadKubeConfig } from './kube-config.js';
 
 /** Asks a Kubernetes context's API server for its version, to show whether the context is reachable. */
 export async function probeKubeContext(
   endpoint: Extract<Endpoint, { type: 'kubernetes' }>,
   timeoutMs: number,
 ): Promise<{ serverVersion: string; platform?: string }> {
+  const { KubeConfig, VersionApi } = await loadClientNode();
   let kc: KubeConfig;
   try {
     // The kubectl merge of every KUBECONFIG file: a context's user may be defined in another file than the context.

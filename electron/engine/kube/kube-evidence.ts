@@ -50,7 +50,8 @@ export type KubeEvidenceSource = () => Promise<KubeAttachment>;
 export async function prepareKubeEvidence(opts: KubeCollectOptions): Promise<KubeEvidenceSource> {
   const out: KubeAttachment = { kubeAudit: [], artifacts: [], errors: [] };
   const env = opts.env ?? process.env;
-  const kc = opts.context !== undefined ? loadKubeContext(opts.context, env, opts.home ?? os.homedir()) : undefined;
+  const kc =
+    opts.context !== undefined ? await loadKubeContext(opts.context, env, opts.home ?? os.homedir()) : undefined;
   for (const file of opts.auditFiles ?? []) {
     let digest: { sha256: string; size: number };
     try {

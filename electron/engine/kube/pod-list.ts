@@ -1,9 +1,10 @@
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { clip, LIMITS } from '@shared/domain/bounds.js';
 import { KubePodSchema, type ArtifactRef, type KubePodList } from '@shared/domain/evidence-set.js';
 import { AppError } from '@shared/errors.js';
 import { artifactRef } from '../collect/artifacts.js';
 import { readKubeContexts } from './contexts.js';
+import { loadClientNode } from './kube-config.js';
 
 /**
  * The orchestrator's side of the runtime-versus-orchestrator cross-view: every pod the API server knows, so a
@@ -14,7 +15,7 @@ export const MAX_PODS = 100_000;
 const PAGE = 500;
 
 /** Loads a named context from the kubeconfig files kubectl would read; an unknown name lists the known ones. */
-export function loadKubeContext(name: string, env: NodeJS.ProcessEnv, home: string): KubeConfig {
+export async function loadKubeContext(name: string, env: NodeJS.ProcessEnv, home: string): Promise<KubeConfig> {
   const found = readKubeContexts(env, home);
   const ctx = found.contexts.find((c) => c.name === name);
   if (!ctx) {
@@ -24,6 +25,7 @@ export function loadKubeContext(name: string, env: NodeJS.ProcessEnv, home: stri
       `No kubeconfig context "${clip(name, 100)}"${known.length ? `; known contexts: ${known.join(', ')}` : ' (no kubeconfig contexts found)'}${found.errors.length ? `; unreadable: ${found.errors.join('; ')}` : ''}`,
     );
   }
+  const { KubeConfig } = await loadClientNode();
   const kc = new KubeConfig();
   try {
     kc.loadFromFile(ctx.kubeconfigPath);
@@ -47,6 +49,7 @@ export async function listPods(
   kc: KubeConfig,
   opts: { timeoutMs?: number; maxPods?: number } = {},
 ): Promise<{ list: KubePodList; artifacts: ArtifactRef[] }> {
+  const { CoreV1Api } = await loadClientNode();
   const api = kc.makeApiClient(CoreV1Api);
   const max = opts.maxPods ?? MAX_PODS;
   const context = kc.getCurrentContext();

@@ -44,7 +44,11 @@ export async function collectIncremental(
 
   let list: Docker.ContainerInfo[];
   try {
-    list = await withTimeout(docker.listContainers({ all: true }), timeoutMs, 'list containers');
+    list = await withTimeout(
+      (signal) => docker.listContainers({ all: true, abortSignal: signal }),
+      timeoutMs,
+      'list containers',
+    );
   } catch (e) {
     throw toAppError(e, `engine "${opts.engine.name}" at ${opts.engine.endpoint}`);
   }
@@ -71,7 +75,8 @@ export async function collectIncremental(
     try {
       fresh = (
         await withTimeout(
-          collectEvents(docker, opts.engine.id, Date.parse(prev.collectedAt) / 1000, started / 1000),
+          (signal) =>
+            collectEvents(docker, opts.engine.id, Date.parse(prev.collectedAt) / 1000, started / 1000, signal),
           opts.eventsTimeoutMs ?? 30_000,
           'events',
         )

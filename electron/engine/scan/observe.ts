@@ -203,11 +203,12 @@ async function recordHost(r: Recorder, tick: ContainerTick, at: string, procRoot
 async function recordApi(r: Recorder, docker: Docker, at: string, timeoutMs: number): Promise<void> {
   const id = r.ev.container.id;
   const [top, raw] = await Promise.all([
-    withTimeout(apiTop(docker, id), timeoutMs, 'top'),
+    withTimeout((signal) => apiTop(docker, id, signal), timeoutMs, 'top'),
     withTimeout(
-      docker
-        .getContainer(id)
-        .stats({ stream: false, 'one-shot': true } as { stream: false }) as unknown as Promise<RawStats>,
+      (signal) =>
+        docker.getContainer(id).stats({ stream: false, 'one-shot': true, abortSignal: signal } as {
+          stream: false;
+        }) as unknown as Promise<RawStats>,
       timeoutMs,
       'stats',
     ),

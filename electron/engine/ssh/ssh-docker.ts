@@ -4,7 +4,7 @@ import type { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2, { type Client as SshClient, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { Client as SshClient, ClientChannel, ConnectConfig } from 'ssh2';
 import type { Endpoint } from '@shared/domain/engine.js';
 import { AppError } from '@shared/errors.js';
 import { toAppError } from '../errors.js';
@@ -12,6 +12,7 @@ import { boundStreamsUntilHeaders } from '../docker/stream-timeouts.js';
 import { ChannelPool } from './channel-pool.js';
 import { ChannelAgent } from './pool-agent.js';
 import { readSshConfig } from './ssh-config.js';
+import { loadSsh2 } from './load-ssh2.js';
 import {
   checkHostKey,
   fingerprint,
@@ -20,8 +21,6 @@ import {
   readKnownHosts,
   type HostKeyVerdict,
 } from './known-hosts.js';
-
-const { Client, utils } = ssh2;
 
 type SshEndpoint = Extract<Endpoint, { type: 'ssh' }>;
 
@@ -171,7 +170,7 @@ export class SshSession {
     };
 
     return new Promise<SshClient>((resolve, reject) => {
-      const conn = new Client();
+      const conn = new (loadSsh2().Client)();
       let isReady = false;
       conn.once('ready', () => {
         isReady = true;
@@ -245,7 +244,7 @@ function authConfig(
       continue;
     }
     const key = readFileSync(file);
-    const parsed = utils.parseKey(key);
+    const parsed = loadSsh2().utils.parseKey(key);
     if (parsed instanceof Error) {
       // Passphrases are never stored: an encrypted key must come through ssh-agent.
       if (/passphrase|encrypted/i.test(parsed.message)) {

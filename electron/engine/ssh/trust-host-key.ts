@@ -1,6 +1,6 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
+import { loadSsh2 } from './load-ssh2.js';
 import { AppError } from '@shared/errors.js';
 import { toAppError } from '../errors.js';
 import { checkHostKey, fingerprint, keyType, knownHostsLine, knownHostsName, readKnownHosts } from './known-hosts.js';
@@ -34,7 +34,7 @@ export interface TrustResult {
 /** Completes the key exchange only, to learn the key the host presents; no authentication is attempted. */
 export function fetchHostKey(host: string, port: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const conn = new ssh2.Client();
+    const conn = new (loadSsh2().Client)();
     let key: Buffer | undefined;
     const done = () => {
       conn.removeAllListeners();

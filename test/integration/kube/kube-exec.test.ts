@@ -150,18 +150,26 @@ describe('pods/exec for a Kubernetes engine', () => {
       expect(app.caseStore.get().custody(caseId).at(-1)!.detail).toMatch(
         new RegExp(`^exec ${s.sessionId} starting in pod shop/web container web \\(pods/exec\\)`),
       );
-      // Once the shell is up, as an analyst would: the resize frame is applied by the runtime asynchronously.
+      // Once the shell is up, as an analyst would: the resize frame is applied by the runtime asynchronously,
+      // so ask the shell for its size until it reports the new one.
       await expect.poll(() => out.join(''), { timeout: 15_000 }).toContain('/ # ');
       await call('terminal.resize', { sessionId: s.sessionId, cols: 90, rows: 20 });
-      await new Promise((r) => setTimeout(r, 500));
+      await expect
+        .poll(
+          async () => {
+            await call('terminal.input', { sessionId: s.sessionId, data: 'stty size\n' });
+            return out.join('');
+          },
+          { timeout: 15_000, interval: 200 },
+        )
+        .toMatch(/^20 90\r?$/m);
       await call('terminal.input', {
         sessionId: s.sessionId,
-        data: "stty size; echo marker-$((6*7)); printf '\\033]52;c;ZXZpbA==\\007done-%s\\n' ok\n",
+        data: "echo marker-$((6*7)); printf '\\033]52;c;ZXZpbA==\\007done-%s\\n' ok\n",
       });
       await expect.poll(() => out.join(''), { timeout: 15_000 }).toContain('done-ok');
       const text = out.join('');
       expect(text).toContain('marker-42');
-      expect(text).toContain('20 90');
       // The clipboard-writing OSC 52 sequence never reaches the screen as a control sequence.
       expect(text).not.toContain('\u001b]52');
       const recording = await call<{ recording?: { sha256: string; storedIn: string } }>('terminal.close', {
