@@ -121,7 +121,9 @@ export async function collectContainerEvidence(
   const api: Limiter = opts.callLimit ?? ((task) => task());
   let raw: Docker.ContainerInspectInfo;
   try {
-    raw = await api(() => withTimeout(docker.getContainer(containerId).inspect(), timeoutMs, 'inspect'));
+    raw = await api(() =>
+      withTimeout((signal) => docker.getContainer(containerId).inspect({ abortSignal: signal }), timeoutMs, 'inspect'),
+    );
   } catch (e) {
     throw toAppError(e, `container ${containerId.slice(0, 12)}`);
   }
@@ -130,13 +132,13 @@ export async function collectContainerEvidence(
   const container = mapContainerDetail(raw, opts.engineId);
 
   /** Runs one optional call; its failure becomes an error entry instead of failing the container. */
-  const attempt = async <T>(call: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const attempt = async <T>(call: string, fn: (signal?: AbortSignal) => Promise<T>): Promise<T | undefined> => {
     try {
       // The time-out starts once the call has its slot: waiting in line is not the engine being slow.
       if (SELF_TIMED.has(call)) return await fn();
       return hostCall(call) || SLOTLESS.has(call)
-        ? await withTimeout(fn(), timeoutMs, call)
-        : await api(() => withTimeout(fn(), timeoutMs, call));
+        ? await withTimeout((signal) => fn(signal), timeoutMs, call)
+        : await api(() => withTimeout((signal) => fn(signal), timeoutMs, call));
     } catch (e) {
       const err = toAppError(e, `container ${id.slice(0, 12)}`);
       errors.push({ containerId: id, call, code: err.code, message: err.message.slice(0, 2048) });
@@ -199,7 +201,7 @@ export async function collectContainerEvidence(
   const collectProcesses = async () => {
     if (!running) return;
     if (hostProc) return void (await hostRead);
-    const top = await attempt('top', () => apiTop(docker, id));
+    const top = await attempt('top', (signal) => apiTop(docker, id, signal));
     if (top) {
       processes.host = top.snapshot;
       artifacts.push(artifactRef('top', `GET /containers/${id}/top`, top.raw, id));
@@ -220,8 +222,8 @@ export async function collectContainerEvidence(
 
   const collectFiles = async () => {
     if (hostFs) return void (await hostRead);
-    const changes = await attempt('changes', async () => {
-      const rows: unknown = await docker.getContainer(id).changes();
+    const changes = await attempt('changes', async (signal) => {
+      const rows: unknown = await docker.getContainer(id).changes({ abortSignal: signal });
       return { rows, raw: Buffer.isBuffer(rows) ? rows : JSON.stringify(rows) };
     });
     if (changes) {

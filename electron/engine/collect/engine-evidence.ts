@@ -65,7 +65,11 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   opts.onProgress?.(0, 1, 'listing containers');
   let list: Docker.ContainerInfo[];
   try {
-    list = await withTimeout(docker.listContainers({ all: true }), timeoutMs, 'list containers');
+    list = await withTimeout(
+      (signal) => docker.listContainers({ all: true, abortSignal: signal }),
+      timeoutMs,
+      'list containers',
+    );
   } catch (e) {
     throw toAppError(e, `engine "${opts.engine.name}" at ${opts.engine.endpoint}`);
   }
@@ -81,7 +85,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     const until = started.getTime() / 1000;
     try {
       const { events, raw } = await withTimeout(
-        collectEvents(docker, opts.engine.id, since, until),
+        (signal) => collectEvents(docker, opts.engine.id, since, until, signal),
         opts.eventsTimeoutMs ?? 30_000,
         'events',
       );
@@ -90,9 +94,11 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
       const execs = await Promise.all(
         records.map((r) =>
           limit(async () => {
-            const { rec, raw: execRaw } = await withTimeout(enrichExec(docker, r), timeoutMs, 'exec inspect').catch(
-              () => ({ rec: r, raw: undefined }),
-            );
+            const { rec, raw: execRaw } = await withTimeout(
+              (signal) => enrichExec(docker, r, signal),
+              timeoutMs,
+              'exec inspect',
+            ).catch(() => ({ rec: r, raw: undefined }));
             if (execRaw) artifacts.push(artifactRef('exec', `GET /exec/${r.execId}/json`, execRaw, r.containerId));
             return rec;
           }),
