@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../helpers/cli.js';
 import { mapContainerDetail } from '../../../electron/engine/docker/map.js';
 import { HostReadPool } from '../../../electron/engine/collect/host-read-pool.js';
 import { readHostSide, type HostSideJob, type HostSideResult } from '../../../electron/engine/collect/host-side.js';
@@ -69,6 +73,21 @@ describe('host read pool', () => {
     expect(viaWorker!.files.map((f) => f.path)).toContain('/srv/a');
     expect(viaWorker!.fileContents.find((f) => f.path === '/etc/passwd')?.text).toContain('x:x:0:0');
     expect(viaWorker!.attrRoot).toBeTruthy();
+  });
+
+  it('runs the built worker file the same way (the build ships it beside the CLI)', async () => {
+    const built = path.join(ROOT, 'dist', 'host-read-worker.mjs');
+    expect(existsSync(built), 'npm run build first').toBe(true);
+    const pool = new HostReadPool(1, { script: pathToFileURL(built), evalCode: false });
+    pools.push(pool);
+    let viaWorker: HostSideResult | undefined;
+    for (let i = 0; i < 200 && !viaWorker; i++) {
+      let ranHere = false;
+      const r = await pool.read('scan-built', job, (j) => ((ranHere = true), here(j)));
+      if (!ranHere) viaWorker = r;
+      else await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(stable(viaWorker!)).toEqual(stable(await here(job)));
   });
 
   it('runs jobs here when its worker cannot start', async () => {
