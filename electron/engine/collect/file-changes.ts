@@ -34,6 +34,7 @@ export async function upperDirChanges(
 ): Promise<{ changes: FileChange[]; truncated: boolean }> {
   if (!layers.upper) return { changes: [], truncated: false };
   const { entries, truncated } = await walkTree(layers.upper, MAX_CHANGES);
+  if (!truncated) cache.knowUpper(layers.upper, entries);
   const budget = { left: HASH_BUDGET_BYTES };
   const describe = async (e: (typeof entries)[number]): Promise<FileChange> => {
     if (isWhiteout(e.stat)) {

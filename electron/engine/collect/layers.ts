@@ -47,6 +47,37 @@ export class LayerCache {
   private readonly lists = new Map<string, Dirent[]>();
   /** Image-layer file reads, by host path (layers are immutable, so their bytes are too). */
   readonly reads = new Map<string, Promise<{ data: Buffer; complete: boolean } | null>>();
+  /** Upper dirs walked whole in this scan: every entry, and each directory's children. */
+  private readonly uppers = new Map<string, { stats: Map<string, Stats>; children: Map<string, string[]> }>();
+
+  /**
+   * Records what a complete walk found in an upper dir, so that looking up critical paths there afterwards asks the
+   * kernel only for paths the container has (a few, where it asked for dozens).
+   */
+  knowUpper(root: string, entries: ReadonlyArray<{ path: string; stat: Stats }>): void {
+    const stats = new Map<string, Stats>();
+    const children = new Map<string, string[]>([['/', []]]);
+    for (const e of entries) {
+      stats.set(e.path, e.stat);
+      const dir = path.posix.dirname(e.path);
+      const list = children.get(dir) ?? [];
+      list.push(path.posix.basename(e.path));
+      children.set(dir, list);
+    }
+    this.uppers.set(root, { stats, children });
+  }
+
+  /** lstat of `rel` in a walked upper dir: null when the walk did not find it, undefined when the dir was not walked. */
+  upperStat(root: string, rel: string): Stats | null | undefined {
+    const known = this.uppers.get(root);
+    return known ? (known.stats.get(rel) ?? null) : undefined;
+  }
+
+  /** Names in a directory of a walked upper dir; undefined when the dir was not walked. */
+  upperNames(root: string, dir: string): string[] | undefined {
+    const known = this.uppers.get(root);
+    return known ? (known.children.get(dir) ?? []) : undefined;
+  }
 
   /** Kind of `rel` (a normalised absolute path) inside the layer at `root`. */
   dirKind(root: string, rel: string): DirKind {
@@ -57,7 +88,8 @@ export class LayerCache {
     const parent = this.dirKind(root, path.posix.dirname(rel));
     let kind: DirKind = parent;
     if (parent === 'dir') {
-      const st = lstatOrNull(path.posix.join(root, rel));
+      const walked = this.upperStat(root, rel);
+      const st = walked !== undefined ? walked : lstatOrNull(path.posix.join(root, rel));
       // A symlink may lead anywhere: below it nothing is assumed and every path is resolved as before.
       kind = !st ? 'absent' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'other' : 'absent';
     }
@@ -124,7 +156,8 @@ function locateSync(layers: Layers, p: string, fromLayer: number, cache: LayerCa
     const kind = parent === undefined ? 'other' : cache.dirKind(root, parent);
     if (kind === 'absent') continue;
     const hostPath = path.posix.join(root, p);
-    const st = i > 0 ? cache.lowerStat(hostPath) : lstatOrNull(hostPath);
+    const walked = i > 0 ? undefined : cache.upperStat(root, path.posix.join('/', p));
+    const st = i > 0 ? cache.lowerStat(hostPath) : walked !== undefined ? walked : lstatOrNull(hostPath);
     if (!st) continue;
     if (isWhiteout(st)) return undefined;
     if (kind !== 'dir' && !staysInside(root, hostPath)) return undefined;
@@ -168,6 +201,15 @@ export async function listDir(layers: Layers, dir: string, cache: LayerCache = n
   dirs.forEach((root, i) => {
     if (!root) return;
     const hostDir = path.posix.join(root, dir);
+    const walked = i > 0 ? undefined : cache.upperNames(root, path.posix.join('/', dir));
+    if (walked) {
+      for (const name of walked) {
+        if (seen.has(name)) continue;
+        const st = cache.upperStat(root, path.posix.join('/', dir, name));
+        seen.set(name, !(st && isWhiteout(st)));
+      }
+      return;
+    }
     const entries = i > 0 ? cache.lowerList(hostDir) : direntsSync(hostDir);
     for (const e of entries) {
       if (seen.has(e.name)) continue;
