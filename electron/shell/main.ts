@@ -2,6 +2,7 @@ import { app as electronApp, BrowserWindow, protocol, session, shell } from 'ele
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../engine/app.js';
+import { applyBackendHeapBudget } from '../engine/heap-budget.js';
 import { serveAppRequest } from './app-protocol.js';
 import { allowPermission, isAllowedNavigation, isSafeExternalUrl } from './guards.js';
 import { installIpcBridge } from './ipc-bridge.js';
@@ -33,6 +34,7 @@ electronApp.on('web-contents-created', (_e, contents) => {
 });
 
 electronApp.whenReady().then(() => {
+  applyBackendHeapBudget();
   const engine = createApp();
   // The renderer build, served from stowaway://app with path traversal refused (checklist item 18). The CSP
   // travels in this handler's response headers (and the page's meta tag): webRequest skips custom schemes.

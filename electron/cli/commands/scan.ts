@@ -17,6 +17,7 @@ import { addScanInputOptions, type ScanInputFlags } from '../scan-input-options.
 import { combineScans, type EngineScan } from '../combine-scans.js';
 import { ScanWatch } from '../scan-watch.js';
 import { openEngine, type EngineClient } from '../engine-client.js';
+import { applyBackendHeapBudget } from '../../engine/heap-budget.js';
 
 const FORMATS = ['table', 'json', 'sarif'] as const;
 
@@ -123,6 +124,8 @@ export function registerScan(program: Command): void {
     } catch (e) {
       return usage((e as Error).message);
     }
+    // A watch runs for as long as serve does, rescanning all the while.
+    if (opts.watch) applyBackendHeapBudget();
     const engine = await openEngine({ incrementalScans: Boolean(opts.watch) });
     const root = rootOf(cmd);
     const style = outputStyle(root, process.stderr);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createApp } from '../../engine/app.js';
+import { applyBackendHeapBudget } from '../../engine/heap-budget.js';
 import { startWebServer } from '../../server/http-server.js';
 import { openBrowser } from '../open-browser.js';
 import { rendererDir } from '../paths.js';
@@ -12,6 +13,7 @@ export function registerServe(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', (v) => parsePort(v), 0)
     .option('--no-open', 'do not open a browser')
     .action(async (opts: { port: number; open: boolean }) => {
+      applyBackendHeapBudget();
       const app = createApp();
       const staticDir = rendererDir();
       const web = await startWebServer({

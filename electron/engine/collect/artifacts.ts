@@ -20,3 +20,20 @@ export function artifactRef(
     containerId,
   };
 }
+
+/** Provenance of a raw response hashed as it streamed in (see collectEvents): the same record, without the bytes. */
+export function digestedArtifactRef(
+  kind: ArtifactRef['kind'],
+  sourceCall: string,
+  body: { sha256: string; size: number },
+  containerId?: string,
+): ArtifactRef {
+  return {
+    kind,
+    sourceCall: sourceCall.slice(0, 2048),
+    collectedAt: new Date().toISOString(),
+    sha256: body.sha256,
+    size: body.size,
+    containerId,
+  };
+}

@@ -9,7 +9,7 @@ import type {
 import type { EngineEvent } from '@shared/domain/event.js';
 import type { ScanError } from '@shared/domain/scan.js';
 import { toAppError } from '../errors.js';
-import { artifactRef } from './artifacts.js';
+import { artifactRef, digestedArtifactRef } from './artifacts.js';
 import { collectContainerEvidence, type CollectOptions } from './container-evidence.js';
 import type { ImageFileCache } from './critical-read.js';
 import { ImageBaselines } from './image-baselines.js';
@@ -84,12 +84,14 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     const since = sinceDate.getTime() / 1000;
     const until = started.getTime() / 1000;
     try {
-      const { events, raw } = await withTimeout(
+      const { events, body } = await withTimeout(
         (signal) => collectEvents(docker, opts.engine.id, since, until, signal),
         opts.eventsTimeoutMs ?? 30_000,
         'events',
       );
-      const artifacts = [artifactRef('events', `GET /events?since=${since.toFixed(3)}&until=${until.toFixed(3)}`, raw)];
+      const artifacts = [
+        digestedArtifactRef('events', `GET /events?since=${since.toFixed(3)}&until=${until.toFixed(3)}`, body),
+      ];
       const records = execRecordsFromEvents(events).slice(-(opts.maxExecLookups ?? 500));
       const execs = await Promise.all(
         records.map((r) =>

@@ -1,10 +1,20 @@
 import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { EngineEventSchema, type EngineEvent } from '@shared/domain/event.js';
 import type { ExecRecord } from '@shared/domain/evidence-set.js';
 
 /** The daemon keeps a bounded event log; more than this in one window is noise or a flood. */
 export const MAX_EVENTS = 20_000;
+/** Longest event line read; one past it is skipped. */
+const MAX_LINE = 4 * 1024 * 1024;
+
+/** What is kept of a raw response body: its SHA-256 and length, over the exact bytes received. */
+export interface BodyDigest {
+  sha256: string;
+  size: number;
+}
 
 /** One event as the Engine API streams it. */
 export interface RawEvent {
@@ -42,7 +52,7 @@ export async function collectEvents(
   since: number,
   until: number,
   signal?: AbortSignal,
-): Promise<{ events: EngineEvent[]; raw: string }> {
+): Promise<{ events: EngineEvent[]; body: BodyDigest }> {
   // Fractional seconds: the daemon reads "s.fff", and a whole-second `until` would drop this second's events.
   const stream = (await docker.getEvents({
     since: since.toFixed(3),
@@ -54,8 +64,11 @@ export async function collectEvents(
   })) as unknown as Readable;
   // The request's own signal cannot reach a response already streaming: stop reading and close it here.
   if (signal) addAbortSignal(signal, stream);
+  // The body is hashed as it arrives, never kept whole: a day of history on a busy engine is megabytes of JSON.
+  const hash = createHash('sha256');
+  let size = 0;
+  const text = new StringDecoder('utf8');
   let buf = '';
-  let raw = '';
   const events: EngineEvent[] = [];
   const take = (line: string) => {
     if (!line.trim() || events.length >= MAX_EVENTS) return;
@@ -66,23 +79,35 @@ export async function collectEvents(
     }
   };
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      take(buf + text.end());
+      buf = '';
+      resolve({ events, body: { sha256: hash.digest('hex'), size } });
+    };
     stream.on('data', (chunk: Buffer) => {
-      const s = chunk.toString('utf8');
-      if (raw.length < 64 * 1024 * 1024) raw += s;
-      buf += s;
+      if (settled) return;
+      hash.update(chunk);
+      size += chunk.length;
+      buf += text.write(chunk);
       let nl: number;
       while ((nl = buf.indexOf('\n')) >= 0) {
         take(buf.slice(0, nl));
         buf = buf.slice(nl + 1);
       }
+      // One line this long is no event the schema would keep: drop it rather than hold it.
+      if (buf.length > MAX_LINE) buf = '';
       if (events.length >= MAX_EVENTS) stream.destroy();
     });
-    stream.on('end', () => {
-      take(buf);
-      resolve({ events, raw });
+    stream.on('end', finish);
+    stream.on('close', finish);
+    stream.on('error', (e) => {
+      if (settled) return;
+      settled = true;
+      reject(e);
     });
-    stream.on('close', () => resolve({ events, raw }));
-    stream.on('error', reject);
   });
 }
 

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ArtifactRef, ContainerEvidence, EngineEvidence } from '@shared/domain/evidence-set.js';
+import type { ArtifactRef, ContainerEvidence, EngineEvidence, ExecRecord } from '@shared/domain/evidence-set.js';
 import type { EngineEvent } from '@shared/domain/event.js';
 import { toAppError } from '../errors.js';
 import { collectEngineEvidence, DEFAULT_SINCE, type EngineCollectOptions } from '../collect/engine-evidence.js';
@@ -123,15 +123,7 @@ export async function collectIncremental(
   for (const id of [...signatures.keys()]) if (!listed.has(id)) signatures.delete(id);
 
   const newEvents = part?.events ?? fresh;
-  const seen = new Set(prev.events.map(eventKey));
-  const events = [
-    ...prev.events.filter((e) => Date.parse(e.time) >= since.getTime()),
-    ...newEvents.filter((e) => !seen.has(eventKey(e))),
-  ].slice(-MAX_EVENTS);
-  const execs = [
-    ...prev.execs.filter((x) => Date.parse(x.time) >= since.getTime()),
-    ...(part?.execs ?? execRecordsFromEvents(newEvents)),
-  ];
+  const { events, execs } = mergeHistory(prev, newEvents, part?.execs ?? execRecordsFromEvents(newEvents), since);
   const imageIds = new Set(containers.map((c) => c.container.imageId));
   const images = [...(part?.images ?? [])];
   for (const img of prev.images) if (imageIds.has(img.id) && !images.some((i) => i.id === img.id)) images.push(img);
@@ -143,7 +135,7 @@ export async function collectIncremental(
       containers,
       images: images.sort((a, b) => a.id.localeCompare(b.id)),
       events,
-      execs: dedupe(execs, (x) => x.execId),
+      execs,
       kubeAudit: [],
       errors: [
         ...(part?.errors ?? []),
@@ -157,6 +149,28 @@ export async function collectIncremental(
     signatures,
     reused,
   };
+}
+
+/**
+ * The history a rescan carries: the earlier scan's events and exec records still inside the window, then the new
+ * ones, each bounded like a full collection (newest kept), so a long watch on a busy engine does not pile them up.
+ */
+export function mergeHistory(
+  prev: Pick<EngineEvidence, 'events' | 'execs'>,
+  newEvents: EngineEvent[],
+  newExecs: ExecRecord[],
+  since: Date,
+): { events: EngineEvent[]; execs: ExecRecord[] } {
+  const seen = new Set(prev.events.map(eventKey));
+  const events = [
+    ...prev.events.filter((e) => Date.parse(e.time) >= since.getTime()),
+    ...newEvents.filter((e) => !seen.has(eventKey(e))),
+  ].slice(-MAX_EVENTS);
+  const execs = dedupe(
+    [...prev.execs.filter((x) => Date.parse(x.time) >= since.getTime()), ...newExecs],
+    (x) => x.execId,
+  ).slice(-MAX_EVENTS);
+  return { events, execs };
 }
 
 const eventKey = (e: EngineEvent) => `${e.timeNano ?? e.time} ${e.type} ${e.action} ${e.actorId}`;

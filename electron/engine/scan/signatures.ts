@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
-import { walkTree } from '../collect/layers.js';
+import path from 'node:path';
 import { parseMounts, parseStat } from '../collect/proc-parse.js';
 import { scratchTmpfsMounts, SCRATCH_TMPFS } from '../collect/tmpfs-files.js';
-import { textPooled, textSync } from '../collect/sync-fs.js';
+import { lstatOrNull, namesSync, textPooled, textSync, yielder } from '../collect/sync-fs.js';
 
 /** Entries walked per tree; past this a container is treated as changed on every rescan, which is safe. */
 const MAX_ENTRIES = 20_000;
@@ -74,14 +74,26 @@ async function digestTree(
   start: string,
   skip?: Set<string>,
 ): Promise<void> {
-  const walk = await walkTree(root, MAX_ENTRIES, {
-    start,
-    skip: skip && new Set([...skip].filter((m) => m !== start)),
-  });
-  // Past the bound nothing can be promised: a random salt makes the digest differ from every earlier one.
-  if (walk.truncated) h.update(String(Math.random()));
-  for (const e of walk.entries)
-    h.update(`${e.path}\0${e.stat.mtimeMs}\0${e.stat.ctimeMs}\0${e.stat.size}\0${e.stat.mode}\n`);
+  // The walk of walkTree, hashed as it goes: every rescan walks every container, and a list of entries with their
+  // Stats and host paths, held until the walk ends, is garbage that outlives the young generation.
+  const stack = [start];
+  const tick = yielder(512);
+  let count = 0;
+  while (stack.length) {
+    const dir = stack.pop()!;
+    const names = namesSync(path.posix.join(root, dir)).sort();
+    for (const name of names) {
+      const p = path.posix.join(dir, name);
+      if (skip?.has(p)) continue;
+      await tick();
+      // Past the bound nothing can be promised: a random salt makes the digest differ from every earlier one.
+      if (++count > MAX_ENTRIES) return void h.update(String(Math.random()));
+      const st = lstatOrNull(path.posix.join(root, p));
+      if (!st) continue;
+      h.update(`${p}\0${st.mtimeMs}\0${st.ctimeMs}\0${st.size}\0${st.mode}\n`);
+      if (st.isDirectory()) stack.push(p);
+    }
+  }
 }
 
 /** Where a container's upper dir is, from evidence of an earlier scan. */

@@ -1,0 +1,55 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { containerSignature } from '../../../electron/engine/scan/signatures.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** An upper dir on the real filesystem; the container has no processes, so only the tree and the listing count. */
+function upper(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'sw-sig-'));
+  dirs.push(d);
+  mkdirSync(path.join(d, 'srv/deep'), { recursive: true });
+  writeFileSync(path.join(d, 'srv/a'), 'x');
+  writeFileSync(path.join(d, 'srv/deep/b'), 'y');
+  return d;
+}
+
+const sign = (upperDir: string, listed = 'running 1') =>
+  containerSignature('/proc', { id: 'c1', listed, upperDir, pids: [] });
+
+describe('container signatures', () => {
+  it('are equal for an unchanged tree and differ for every kind of change in it', async () => {
+    const d = upper();
+    const base = await sign(d);
+    expect(await sign(d)).toBe(base);
+    expect(await sign(d, 'exited 1')).not.toBe(base);
+
+    writeFileSync(path.join(d, 'srv/deep/c'), 'new');
+    const added = await sign(d);
+    expect(added).not.toBe(base);
+
+    writeFileSync(path.join(d, 'srv/deep/c'), 'longer');
+    const grown = await sign(d);
+    expect(grown).not.toBe(added);
+
+    utimesSync(path.join(d, 'srv/a'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    const touched = await sign(d);
+    expect(touched).not.toBe(grown);
+
+    rmSync(path.join(d, 'srv/deep/c'));
+    expect(await sign(d)).not.toBe(touched);
+  });
+
+  it('never repeat for a tree past the entry bound: such a container is read again on every rescan', async () => {
+    const d = upper();
+    const many = path.join(d, 'many');
+    mkdirSync(many);
+    for (let i = 0; i < 20_001; i++) writeFileSync(path.join(many, String(i)), '');
+    expect(await sign(d)).not.toBe(await sign(d));
+  }, 60_000);
+});
