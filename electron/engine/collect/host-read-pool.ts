@@ -70,6 +70,8 @@ export class HostReadPool {
       worker.on('message', (m: HostReadReply | { ready: true }) => {
         if ('ready' in m) {
           slot.ready = true;
+          // Unref'd before it was online, a worker's message port can still hold the process: say it again.
+          if (slot.busy === 0) worker.unref();
           this.wake();
           return;
         }

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +90,27 @@ describe('host read pool', () => {
       else await new Promise((res) => setTimeout(res, 50));
     }
     expect(stable(viaWorker!)).toEqual(stable(await here(job)));
+  });
+
+  it('never keeps a finished process alive, even when its worker came up after the last job', () => {
+    // A short scan runs every job here while the worker still starts; the process must still end on its own.
+    const script = `
+      import { pathToFileURL } from 'node:url';
+      const { HostReadPool } = await import(${JSON.stringify(path.join(ROOT, 'electron/engine/collect/host-read-pool.ts'))});
+      const pool = new HostReadPool(1, { script: pathToFileURL(${JSON.stringify(path.join(ROOT, 'dist', 'host-read-worker.mjs'))}), evalCode: false });
+      await pool.read('s', { id: 'x', procRoot: '/proc', hostProc: false, hostFs: false, layers: { lowers: [] }, deferAttrs: true, timeoutMs: 1000 },
+        async () => ({ processes: {}, sockets: [], mountPoints: [], tmpfs: [], files: [], fileContents: [], artifacts: [], errors: [] }));
+      console.log('read');`;
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sw-pool-')), 'one-job.mts');
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+      cwd: ROOT,
+      timeout: 20_000,
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toContain('read');
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status).toBe(0);
   });
 
   it('runs jobs here when its worker cannot start', async () => {
