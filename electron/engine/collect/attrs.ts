@@ -73,8 +73,11 @@ interface DeferredAttrs {
   apply: (flags: Map<string, FileFlag[]>, raw: string) => void;
 }
 
-/** Paths per list handed to the runner while the scan goes on: big enough that its lsattr starts are few. */
-const LIST_PATHS = 2000;
+/**
+ * Paths per list handed to the runner while the scan goes on: small enough that most lists are read while
+ * containers are still being collected, big enough that its lsattr starts (a few ms each) stay few.
+ */
+const LIST_PATHS = 256;
 
 /**
  * The flag reads of a whole engine scan, answered together at its end: a container that waited for its own lsattr

@@ -152,15 +152,16 @@ function workerEntry(): { script: string | URL; evalCode: boolean } | undefined 
 let shared: HostReadPool | null | undefined;
 
 /**
- * The process's pool: one worker per core beyond the first, at most two (the reads are small and the engine's own
- * daemon needs a core too). None on a single core, or with STOWAWAY_HOST_READ_THREADS=0, and none on a collection
- * thread: engines scanned together already each have a thread of their own.
+ * The process's pool: one worker per core, at most two (the engine's thread mostly waits on the daemon and on these
+ * reads, and the daemon needs a core too). None on a single core, or with STOWAWAY_HOST_READ_THREADS=0, and none on
+ * a collection thread: engines scanned together already each have a thread of their own.
  */
 export function hostReadPool(): HostReadPool | null {
   if (shared === undefined) {
     if (!isMainThread) return (shared = null);
     const asked = process.env.STOWAWAY_HOST_READ_THREADS;
-    const size = asked && /^\d+$/.test(asked) ? Number(asked) : Math.min(2, os.availableParallelism() - 1);
+    const cores = os.availableParallelism();
+    const size = asked && /^\d+$/.test(asked) ? Number(asked) : cores > 1 ? Math.min(2, cores) : 0;
     shared = size > 0 ? new HostReadPool(Math.floor(size)) : null;
   }
   return shared;
