@@ -17,6 +17,9 @@ import { runOn, secondEngine } from '../helpers/second-engine.js';
 import type { Dockerd } from '../helpers/dockerd.js';
 
 const SUITE = 'scan-threads';
+// Collection threads are what 'auto' uses when the process has no host-read threads (a single core, or turned off):
+// with them, engines scanned at once stay on the main thread and share those instead.
+process.env.STOWAWAY_HOST_READ_THREADS = '0';
 const MAIN_SOCKET = process.env.STOWAWAY_TEST_SOCKET ?? '/var/run/docker.sock';
 
 /** Engines scanned at once collect on threads of their own; what they find is what collection on this thread finds. */
@@ -63,6 +66,7 @@ describe('engine collections on threads of their own', () => {
     await new Promise((r) => setTimeout(r, 1000));
   }, 120_000);
   afterAll(async () => {
+    delete process.env.STOWAWAY_HOST_READ_THREADS;
     await stopCollectionThreads();
     await removeSuite(SUITE);
     await dockerd?.destroy();

@@ -20,6 +20,7 @@ import { readScanInputs } from './read-scan-inputs.js';
 import { runKubeScan } from '../kube/kube-scan.js';
 import type { EngineConfig } from '@shared/domain/engine.js';
 import type { Collector } from './collect-job.js';
+import { hostReadPool } from '../collect/host-read-pool.js';
 import { collectOnThread } from './collect-in-worker.js';
 
 export interface ScanServiceOptions {
@@ -40,7 +41,8 @@ export interface ScanServiceOptions {
   rulesDir?: string;
   /**
    * Where engine collections run: 'auto' (the default) gives each its own thread while more than one engine scan
-   * is in flight, so their host-side reads run side by side; 'always' and 'never' force one way.
+   * is in flight, unless the process's host-read threads already take the host-side reads off this thread (then
+   * measured faster: `npm run bench -- engines`); 'always' and 'never' force one way.
    */
   collectThreads?: 'auto' | 'always' | 'never';
 }
@@ -360,7 +362,8 @@ export class ScanService {
   private collectorFor(config: EngineConfig): Collector | undefined {
     const mode = this.opts.collectThreads ?? 'auto';
     if (mode === 'never' || !['unix', 'tcp', 'npipe'].includes(config.endpoint.type)) return undefined;
-    if (mode === 'auto' && Math.max(this.running.size, this.requested) < 2) return undefined;
+    if (mode === 'auto' && (hostReadPool() !== null || Math.max(this.running.size, this.requested) < 2))
+      return undefined;
     return collectOnThread({
       endpoint: config.endpoint,
       apiVersion: config.apiVersion,
