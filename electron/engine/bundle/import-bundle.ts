@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CaseView } from '@shared/api/cases.js';
+import { workerEntry } from '../worker-entry.js';
 import { AppError, type ErrorPayload } from '@shared/errors.js';
 import type { CaseService } from '../cases/case-service.js';
 import { readBundle, type OpenedBundle, type ReadBundle } from './read-bundle.js';
@@ -74,25 +74,10 @@ export async function importBundleHere(
   }
 }
 
-function workerEntry(): { script: string | URL; evalCode: boolean } {
-  const here = import.meta.url;
-  // From source (tests, tsx) the worker loads its TypeScript through tsx; a build ships it as its own file.
-  if (here.endsWith('.ts')) {
-    const target = new URL('./import-worker.ts', here).href;
-    return {
-      script: `import('tsx/esm/api').then((t) => t.tsImport(${JSON.stringify(target)}, ${JSON.stringify(here)}))`,
-      evalCode: true,
-    };
-  }
-  for (const rel of ['./bundle-import-worker.mjs', '../bundle-import-worker.mjs']) {
-    const u = new URL(rel, here);
-    if (existsSync(fileURLToPath(u))) return { script: u, evalCode: false };
-  }
-  throw new AppError('INTERNAL', 'this build has no bundle import worker (bundle-import-worker.mjs)');
-}
-
 function runWorker(job: ImportJob): Promise<ImportReply> {
-  const { script, evalCode } = workerEntry();
+  const entry = workerEntry(import.meta.url, './import-worker.ts', 'bundle-import-worker.mjs');
+  if (!entry) throw new AppError('INTERNAL', 'this build has no bundle import worker (bundle-import-worker.mjs)');
+  const { script, evalCode } = entry;
   return new Promise((resolve, reject) => {
     let answered = false;
     const w = new Worker(script, { eval: evalCode, workerData: job });

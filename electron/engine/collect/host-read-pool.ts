@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
+import { workerEntry } from '../worker-entry.js';
 import { AppError } from '@shared/errors.js';
 import type { HostSideJob, HostSideResult } from './host-side.js';
 
@@ -37,7 +36,7 @@ export class HostReadPool {
 
   constructor(
     private readonly size: number,
-    private readonly entry = workerEntry(),
+    private readonly entry = workerEntry(import.meta.url, './host-read-worker.ts', 'host-read-worker.mjs'),
   ) {}
 
   /** Runs `job` on a worker, or through `here` when no worker is ready. */
@@ -130,23 +129,6 @@ export class HostReadPool {
   private wake(): void {
     for (const w of this.waiting.splice(0)) w();
   }
-}
-
-/** The worker's code: its TypeScript through tsx from source (tests, benchmarks), its own file in a build. */
-function workerEntry(): { script: string | URL; evalCode: boolean } | undefined {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const target = new URL('./host-read-worker.ts', here).href;
-    return {
-      script: `import('tsx/esm/api').then((t) => t.tsImport(${JSON.stringify(target)}, ${JSON.stringify(here)}))`,
-      evalCode: true,
-    };
-  }
-  for (const rel of ['./host-read-worker.mjs', '../host-read-worker.mjs']) {
-    const u = new URL(rel, here);
-    if (existsSync(fileURLToPath(u))) return { script: u, evalCode: false };
-  }
-  return undefined;
 }
 
 let shared: HostReadPool | null | undefined;

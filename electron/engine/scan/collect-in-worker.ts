@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Endpoint } from '@shared/domain/engine.js';
 import { EngineEvidenceSchema } from '@shared/domain/evidence-set.js';
+import { workerEntry } from '../worker-entry.js';
 import { AppError } from '@shared/errors.js';
 import { shippedOptions, type Collected, type Collector } from './collect-job.js';
 import type { CollectJob, FromCollector, ToCollector } from './collect-messages.js';
@@ -42,23 +41,6 @@ export async function stopCollectionThreads(): Promise<void> {
   await Promise.all(threads.map((t) => t.worker.terminate()));
 }
 
-function workerEntry(): { script: string | URL; evalCode: boolean } {
-  const here = import.meta.url;
-  // From source (tests, tsx) the thread loads its TypeScript through tsx; a build ships it as its own file.
-  if (here.endsWith('.ts')) {
-    const target = new URL('./collect-worker.ts', here).href;
-    return {
-      script: `import('tsx/esm/api').then((t) => t.tsImport(${JSON.stringify(target)}, ${JSON.stringify(here)}))`,
-      evalCode: true,
-    };
-  }
-  for (const rel of ['./collect-worker.mjs', '../collect-worker.mjs']) {
-    const u = new URL(rel, here);
-    if (existsSync(fileURLToPath(u))) return { script: u, evalCode: false };
-  }
-  throw new AppError('INTERNAL', 'this build has no collection thread (collect-worker.mjs)');
-}
-
 function take(): Thread {
   const t = idle.pop();
   if (t) {
@@ -66,7 +48,9 @@ function take(): Thread {
     t.worker.ref();
     return t;
   }
-  const { script, evalCode } = workerEntry();
+  const entry = workerEntry(import.meta.url, './collect-worker.ts', 'collect-worker.mjs');
+  if (!entry) throw new AppError('INTERNAL', 'this build has no collection thread (collect-worker.mjs)');
+  const { script, evalCode } = entry;
   const thread: Thread = { worker: new Worker(script, { eval: evalCode }) };
   counts.started++;
   all.add(thread);
