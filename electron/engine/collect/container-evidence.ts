@@ -74,8 +74,6 @@ export interface CollectOptions {
   callLimit?: Limiter;
 }
 
-/** Calls made on the engine's host, not through its API: they never take a call slot. */
-const hostCall = (call: string) => call.startsWith('host:');
 /** Stats wait on purpose between their two requests, which a call slot would waste. */
 const SLOTLESS = new Set(['stats']);
 /** Made of several calls that each take a slot and time themselves once they have it. */
@@ -136,7 +134,7 @@ export async function collectContainerEvidence(
     try {
       // The time-out starts once the call has its slot: waiting in line is not the engine being slow.
       if (SELF_TIMED.has(call)) return await fn();
-      return hostCall(call) || SLOTLESS.has(call)
+      return SLOTLESS.has(call)
         ? await withTimeout((signal) => fn(signal), timeoutMs, call)
         : await api(() => withTimeout((signal) => fn(signal), timeoutMs, call));
     } catch (e) {
