@@ -77,7 +77,10 @@ describe('incremental rescans', () => {
     const before = evidenceOf(quiet.id)!;
     const x = await quiet.exec({ Cmd: ['sh', '-c', 'exec sleep 1234'], AttachStdout: false, AttachStderr: false });
     await x.start({ Detach: true });
-    await sleep(300);
+    // The exec is under way once the engine shows it; a rescan before the shell has exec'd would see only `sh`.
+    const running = async () =>
+      ((await quiet.top()).Processes ?? []).some((p: string[]) => p[p.length - 1] === 'sleep 1234');
+    for (let i = 0; i < 100 && !(await running()); i++) await sleep(100);
     await app.scans.run('local', '10m');
     const after = evidenceOf(quiet.id)!;
     expect(after).not.toBe(before);

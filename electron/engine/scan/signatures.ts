@@ -21,7 +21,7 @@ export interface SignatureInput {
 /**
  * A digest of what a scan of this container would read, from cheap host-side reads only: the listed state, every
  * entry of the overlay upper dir (path, mtime, ctime, size, mode: ctime also moves on chattr and xattr changes), its
- * PIDs with their start times and names, its socket tables (addresses, state, inode) and its scratch tmpfs mounts.
+ * PIDs with their start times, names and arguments, its socket tables (addresses, state, inode) and its scratch tmpfs mounts.
  * Equal digests mean a new collection would find the same filesystem, processes and sockets.
  */
 export async function containerSignature(procRoot: string, s: SignatureInput): Promise<string> {
@@ -40,7 +40,8 @@ export async function containerSignature(procRoot: string, s: SignatureInput): P
   for (const pid of pids) {
     const text = textSync(`${procRoot}/${pid}/stat`);
     const st = text === null ? null : parseStat(text);
-    if (st) h.update(`p ${st.pid} ${st.startTicks} ${st.comm}\n`);
+    // argv too: a process that execs a binary of the same name, or rewrites its arguments, keeps PID, start and comm.
+    if (st) h.update(`p ${st.pid} ${st.startTicks} ${st.comm} ${textSync(`${procRoot}/${pid}/cmdline`) ?? ''}\n`);
   }
   if (first !== undefined) {
     const texts = await Promise.all(tables);

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,4 +53,25 @@ describe('container signatures', () => {
     for (let i = 0; i < 20_001; i++) writeFileSync(path.join(many, String(i)), '');
     expect(await sign(d)).not.toBe(await sign(d));
   }, 60_000);
+
+  it('differ when a process execs a binary of the same name in place: same PID, start and comm, new arguments', async () => {
+    // `sh` replaces itself with another `sh`: only its argv tells the two apart.
+    const child = spawn('sh', ['-c', 'read x; exec sh -c "read y" second-shell'], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    try {
+      const pid = child.pid!;
+      const cmdline = () => readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const at = () => containerSignature('/proc', { id: 'c1', listed: 'running 1', pids: [pid] });
+      const before = await at();
+      expect(await at()).toBe(before);
+      child.stdin!.write('go\n');
+      for (let i = 0; i < 100 && !cmdline().includes('second-shell'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(cmdline()).toContain('second-shell');
+      expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('sh');
+      expect(await at()).not.toBe(before);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });
