@@ -119,7 +119,12 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
       attributeSockets(list, host?.processes ?? []);
       sockets.push(networkSnapshot(id, `host:${procRoot}/${hostPid}/net`, list));
       artifacts.push(
-        artifactRef('sockets', `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix,packet}`, net.raw, id),
+        artifactRef(
+          'sockets',
+          `host:${procRoot}/${hostPid}/net/{tcp,tcp6,udp,udp6,unix,packet,sockstat,sockstat6}`,
+          net.raw,
+          id,
+        ),
       );
     }
     const mountinfo = await attempt('host:/proc/PID/mountinfo', async () => {

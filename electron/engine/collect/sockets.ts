@@ -23,18 +23,50 @@ export function parseNetTables(tables: Partial<Record<NetFile, string>>): Socket
   return out;
 }
 
-/** Reads the network namespace of a host PID (every process of the container shares it, unless it joined another). */
+/**
+ * The socket tables a network namespace's own counters show to be empty, from /proc/PID/net/sockstat{,6}
+ * (microseconds to read). Reading /proc/PID/net/tcp walks every bucket of the host's connection hash, some
+ * milliseconds even for a namespace with no socket, while the counters are kept per namespace: a TCP table can hold
+ * rows only when its protocol has sockets in use (listeners, connections and SYN_SENT alike) or sockets in
+ * TIME_WAIT (counted apart, and for both families together); a UDP table only when UDP sockets are bound. Nothing
+ * is taken as empty when a counter cannot be read, and a kernel that counts TIME_WAIT host-wide only reads more.
+ */
+export function emptyByCounters(sockstat: string | null, sockstat6: string | null): Set<NetFile> {
+  const empty = new Set<NetFile>();
+  const count = (text: string | null, re: RegExp): number | undefined => {
+    const m = text === null ? null : re.exec(text);
+    return m ? Number(m[1]) : undefined;
+  };
+  const tcp = count(sockstat, /^TCP: inuse (\d+)/m);
+  const tw = count(sockstat, /^TCP: inuse \d+ orphan \d+ tw (\d+)/m);
+  const tcp6 = count(sockstat6, /^TCP6: inuse (\d+)/m);
+  const udp = count(sockstat, /^UDP: inuse (\d+)/m);
+  const udp6 = count(sockstat6, /^UDP6: inuse (\d+)/m);
+  if (tw === 0 && tcp === 0) empty.add('tcp');
+  if (tw === 0 && tcp6 === 0) empty.add('tcp6');
+  if (udp === 0) empty.add('udp');
+  if (udp6 === 0) empty.add('udp6');
+  return empty;
+}
+
+/**
+ * Reads the network namespace of a host PID (every process of the container shares it, unless it joined another).
+ * Tables the namespace's counters show to be empty are not read (see emptyByCounters); `raw` holds the counters too.
+ */
 export async function readNetTables(
   procRoot: string,
   pid: number,
 ): Promise<{ tables: Partial<Record<NetFile, string>>; raw: string }> {
+  const dir = `${procRoot}/${pid}/net`;
+  const counters = [textSync(`${dir}/sockstat`), textSync(`${dir}/sockstat6`)] as const;
+  const empty = emptyByCounters(...counters);
   // The TCP tables cost milliseconds each (the kernel walks every bucket of the host's hash); the others microseconds.
   const read = (n: NetFile) =>
-    n.startsWith('tcp') ? textPooled(`${procRoot}/${pid}/net/${n}`) : textSync(`${procRoot}/${pid}/net/${n}`);
+    empty.has(n) ? '' : n.startsWith('tcp') ? textPooled(`${dir}/${n}`) : textSync(`${dir}/${n}`);
   const texts = (await Promise.all(NET_FILES.map(read))).map((t) => t ?? '');
   const tables: Partial<Record<NetFile, string>> = {};
   NET_FILES.forEach((n, i) => (tables[n] = texts[i]));
-  return { tables, raw: texts.join('\n') };
+  return { tables, raw: [...texts, ...counters.map((c) => c ?? '')].join('\n') };
 }
 
 /** Attributes sockets to the processes that hold their inodes (host-side fd links). */

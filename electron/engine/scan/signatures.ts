@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 import path from 'node:path';
 import { parseMounts, parseStat } from '../collect/proc-parse.js';
+import { emptyByCounters } from '../collect/sockets.js';
 import { scratchTmpfsMounts, SCRATCH_TMPFS } from '../collect/tmpfs-files.js';
 import { lstatOrNull, namesSync, textPooled, textSync, yielder } from '../collect/sync-fs.js';
 
@@ -31,11 +32,20 @@ export async function containerSignature(procRoot: string, s: SignatureInput): P
   const pids = [...s.pids].sort((a, b) => a - b);
   // Small procfs files on this thread; the TCP tables (milliseconds of kernel work each) in the pool, side by side.
   const first = pids[0];
+  // A table the namespace's counters show empty hashes as the empty table it is, without the kernel's walk.
+  const empty =
+    first === undefined
+      ? new Set()
+      : emptyByCounters(textSync(`${procRoot}/${first}/net/sockstat`), textSync(`${procRoot}/${first}/net/sockstat6`));
   const tables =
     first === undefined
       ? []
       : NET_TABLES.map((t) =>
-          t.startsWith('tcp') ? textPooled(`${procRoot}/${first}/net/${t}`) : textSync(`${procRoot}/${first}/net/${t}`),
+          empty.has(t)
+            ? ''
+            : t.startsWith('tcp')
+              ? textPooled(`${procRoot}/${first}/net/${t}`)
+              : textSync(`${procRoot}/${first}/net/${t}`),
         );
   for (const pid of pids) {
     const text = textSync(`${procRoot}/${pid}/stat`);
