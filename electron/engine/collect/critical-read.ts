@@ -40,14 +40,18 @@ export async function readLayeredFile(
   const readAt = (hostPath: string, size: number) => readBounded(hostPath, MAX_FILE, size);
   const read = await (top.layer === 0
     ? readAt(top.hostPath, top.stat.size)
-    : cache.readMemo(top.hostPath, () => readAt(top.hostPath, top.stat.size)));
+    : cache.readMemo(top.hostPath, () => readAt(top.hostPath, top.stat.size), Math.min(top.stat.size, MAX_FILE)));
   if (!read) return null;
   const content = fileContent(p, read.data, read.complete, top.stat);
   if (!content) return null;
   if (top.layer === 0) {
     const below = await locate(layers, p, 1, cache);
     if (below?.stat.isFile()) {
-      const orig = await cache.readMemo(below.hostPath, () => readAt(below.hostPath, below.stat.size));
+      const orig = await cache.readMemo(
+        below.hostPath,
+        () => readAt(below.hostPath, below.stat.size),
+        Math.min(below.stat.size, MAX_FILE),
+      );
       if (orig?.complete) content.imageSha256 = sha256Hex(orig.data);
     }
   } else {

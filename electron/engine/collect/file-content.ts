@@ -3,6 +3,7 @@ import { LIMITS } from '@shared/domain/bounds.js';
 import type { FileContent } from '@shared/domain/evidence-set.js';
 import type { FileChange, FileFlag } from '@shared/domain/file-change.js';
 import { sha256Hex } from './artifacts.js';
+import { knownHash, rememberHash } from './file-hashes.js';
 import { readNoFollowSized } from './safe-read.js';
 
 /** Files larger than this are hashed from their first bytes only, and the hash is not reported. */
@@ -62,13 +63,22 @@ export async function describeEntry(
   };
   let head: Buffer | undefined;
   if (st.isFile() && st.size <= MAX_CONTENT_BYTES && st.size <= budget.left) {
-    // Reserved before reading, so entries described at once cannot together overdraw the budget.
+    // Reserved before reading, so entries described at once cannot together overdraw the budget. A file hashed
+    // before counts the same, so that which files have hashes never depends on what an earlier scan read.
     budget.left -= st.size;
-    const read = await readNoFollowSized(hostPath, MAX_CONTENT_BYTES, st.size);
-    budget.left += st.size - (read?.complete ? read.data.length : 0);
-    if (read?.complete) {
-      change.sha256 = sha256Hex(read.data);
-      head = read.data.subarray(0, 4);
+    const before = knownHash(hostPath, st);
+    if (before) {
+      change.sha256 = before.sha256;
+      head = before.head;
+    } else {
+      const startedAt = Date.now();
+      const read = await readNoFollowSized(hostPath, MAX_CONTENT_BYTES, st.size);
+      budget.left += st.size - (read?.complete ? read.data.length : 0);
+      if (read?.complete) {
+        change.sha256 = sha256Hex(read.data);
+        head = read.data.subarray(0, 4);
+        rememberHash(hostPath, st, startedAt, change.sha256, head);
+      }
     }
   }
   change.flags = contentFlags(head, st.mode, relPath.slice(relPath.lastIndexOf('/') + 1));

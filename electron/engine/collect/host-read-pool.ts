@@ -42,7 +42,7 @@ export class HostReadPool {
   /** Runs `job` on a worker, or through `here` when no worker is ready. */
   async read(scan: string, job: HostSideJob, here: (job: HostSideJob) => Promise<HostSideResult>) {
     this.start();
-    const slot = this.pick();
+    const slot = this.pick(job.id);
     if (!slot) return here(job);
     return this.send(slot, scan, job);
   }
@@ -102,18 +102,24 @@ export class HostReadPool {
     }
   }
 
-  /** The least busy ready worker with room; undefined when none has started (the caller's thread runs the job). */
-  private pick(): Slot | undefined {
+  /**
+   * A ready worker for the container `id`: the one it went to before, unless that one holds more jobs than another
+   * by two or more, else the least busy. A worker keeps what it read of a container (file hashes, its layers) for
+   * the next scan. Undefined when none has started (the caller's thread runs the job).
+   */
+  private pick(id?: string): Slot | undefined {
     const ready = this.slots.filter((s) => s.ready);
     if (!ready.length) return undefined;
-    return ready.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const least = ready.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const home = id ? ready[homeIndex(id, ready.length)] : undefined;
+    return home && home.busy <= least.busy + 1 ? home : least;
   }
 
   private async send(first: Slot, scan: string, job: HostSideJob): Promise<HostSideResult> {
     let slot: Slot | undefined = first;
     while (slot && slot.busy >= PER_WORKER) {
       await new Promise<void>((r) => this.waiting.push(r));
-      slot = this.pick();
+      slot = this.pick(job.id);
     }
     if (!slot) throw new AppError('INTERNAL', 'the host reader stopped');
     const seq = ++this.seq;
@@ -130,6 +136,9 @@ export class HostReadPool {
     for (const w of this.waiting.splice(0)) w();
   }
 }
+
+/** A stable worker index for a container ID (hex digits, evenly spread). */
+const homeIndex = (id: string, n: number): number => (parseInt(id.slice(0, 8), 16) || 0) % n;
 
 let shared: HostReadPool | null | undefined;
 

@@ -35,18 +35,33 @@ const MEMO_MAX = 200_000;
 const READS_MAX = 2048;
 
 /**
- * What one engine scan learnt about layer directories. The lower layers (image layers, and each container's init
- * layer) never change and are shared by every container of an image, so each of their entries is looked up and
- * listed once per scan instead of once per container. Directory kinds are also kept for upper dirs: a path under a
- * directory a layer does not have is absent there without asking the kernel, and a path whose every parent is a
- * plain directory stays inside its layer without resolving it.
+ * What this thread learnt about lower layers, for as long as it runs. Image layers, and each container's init
+ * layer, never change while they exist, and the engine names each new one anew (a removed image's layers are not
+ * reused for another), so what one scan looked up there holds for every later scan: a rescan of a changed
+ * container, or a full scan in the desktop app or `serve`, then asks the kernel only about its upper dir. Bounded,
+ * and smaller than a scan's own memo because it outlives the scan: past a bound a memo starts over.
+ */
+const lowerFacts = {
+  kinds: new Map<string, DirKind>(),
+  stats: new Map<string, Stats | null>(),
+  lists: new Map<string, Dirent[]>(),
+  /** Entries held by `lists`, all lists together. */
+  listed: 0,
+  reads: new Map<string, Promise<{ data: Buffer; complete: boolean } | null>>(),
+  /** Bytes held by `reads`, as the files' sizes (up to what a read keeps) when they were asked for. */
+  readBytes: 0,
+};
+const SHARED_MAX = 50_000;
+const SHARED_READ_BYTES = 16 * 1024 * 1024;
+
+/**
+ * What one engine scan learnt about layer directories. Lower layers are looked up through `lowerFacts`, so each of
+ * their entries is looked up and listed once per thread, not once per container. Directory kinds are also kept for
+ * upper dirs, for the scan: a path under a directory a layer does not have is absent there without asking the
+ * kernel, and a path whose every parent is a plain directory stays inside its layer without resolving it.
  */
 export class LayerCache {
   private readonly kinds = new Map<string, DirKind>();
-  private readonly stats = new Map<string, Stats | null>();
-  private readonly lists = new Map<string, Dirent[]>();
-  /** Image-layer file reads, by host path (layers are immutable, so their bytes are too). */
-  readonly reads = new Map<string, Promise<{ data: Buffer; complete: boolean } | null>>();
   /** Upper dirs walked whole in this scan: every entry, and each directory's children. */
   private readonly uppers = new Map<string, { stats: Map<string, Stats>; children: Map<string, string[]> }>();
 
@@ -79,59 +94,79 @@ export class LayerCache {
     return known ? (known.children.get(dir) ?? []) : undefined;
   }
 
-  /** Kind of `rel` (a normalised absolute path) inside the layer at `root`. */
-  dirKind(root: string, rel: string): DirKind {
+  /** Kind of `rel` (a normalised absolute path) inside the layer at `root`; `lower` for an image or init layer. */
+  dirKind(root: string, rel: string, lower = false): DirKind {
     if (rel === '/' || rel === '') return 'dir';
     const key = `${root}\0${rel}`;
-    const known = this.kinds.get(key);
+    const memo = lower ? lowerFacts.kinds : this.kinds;
+    const known = memo.get(key);
     if (known) return known;
-    const parent = this.dirKind(root, path.posix.dirname(rel));
+    const parent = this.dirKind(root, path.posix.dirname(rel), lower);
     let kind: DirKind = parent;
     if (parent === 'dir') {
-      const walked = this.upperStat(root, rel);
+      const walked = lower ? undefined : this.upperStat(root, rel);
       const st = walked !== undefined ? walked : lstatOrNull(path.posix.join(root, rel));
       // A symlink may lead anywhere: below it nothing is assumed and every path is resolved as before.
       kind = !st ? 'absent' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'other' : 'absent';
     }
-    this.remember(this.kinds, key, kind);
+    remember(memo, key, kind, lower ? SHARED_MAX : MEMO_MAX);
     return kind;
   }
 
   /** lstat of a path in a lower layer, remembered. */
   lowerStat(hostPath: string): Stats | null {
-    if (this.stats.has(hostPath)) return this.stats.get(hostPath)!;
+    const memo = lowerFacts.stats;
+    if (memo.has(hostPath)) return memo.get(hostPath)!;
     const st = lstatOrNull(hostPath);
-    this.remember(this.stats, hostPath, st);
+    remember(memo, hostPath, st, SHARED_MAX);
     return st;
   }
 
   /** Entries of a directory in a lower layer, remembered. */
   lowerList(hostDir: string): Dirent[] {
-    const known = this.lists.get(hostDir);
+    const known = lowerFacts.lists.get(hostDir);
     if (known) return known;
     const list = direntsSync(hostDir);
-    this.remember(this.lists, hostDir, list);
+    if (lowerFacts.listed + list.length > SHARED_MAX) {
+      lowerFacts.lists.clear();
+      lowerFacts.listed = 0;
+    }
+    lowerFacts.lists.set(hostDir, list);
+    lowerFacts.listed += list.length;
     return list;
   }
 
+  /** Bytes of a file in a lower layer, read once; `bytes` is the most `read` can return. */
   readMemo(
     hostPath: string,
     read: () => Promise<{ data: Buffer; complete: boolean } | null>,
+    bytes: number,
   ): Promise<{ data: Buffer; complete: boolean } | null> {
-    let known = this.reads.get(hostPath);
+    let known = lowerFacts.reads.get(hostPath);
     if (!known) {
+      if (lowerFacts.reads.size >= READS_MAX || lowerFacts.readBytes + bytes > SHARED_READ_BYTES) {
+        lowerFacts.reads.clear();
+        lowerFacts.readBytes = 0;
+      }
       known = read();
-      this.remember(this.reads, hostPath, known);
+      lowerFacts.reads.set(hostPath, known);
+      lowerFacts.readBytes += bytes;
+      // A failed read is not kept: the file may be readable next time.
+      known.then(
+        (r) => {
+          if (!r) lowerFacts.reads.delete(hostPath);
+        },
+        () => lowerFacts.reads.delete(hostPath),
+      );
     }
     return known;
   }
+}
 
-  private remember<V>(m: Map<string, V>, k: string, v: V): void {
-    // Bounded: past the limit the memo starts over, which costs lookups, never correctness. File bytes (at most a
-    // megabyte each) are kept for fewer paths.
-    if (m.size >= (m === (this.reads as unknown) ? READS_MAX : MEMO_MAX)) m.clear();
-    m.set(k, v);
-  }
+/** Bounded: past the limit a memo starts over, which costs lookups, never correctness. */
+function remember<V>(m: Map<string, V>, k: string, v: V, max: number): void {
+  if (m.size >= max) m.clear();
+  m.set(k, v);
 }
 
 /** A path with no `.` or `..` component, so that its parents are the directories it names. */
@@ -153,7 +188,7 @@ function locateSync(layers: Layers, p: string, fromLayer: number, cache: LayerCa
   for (let i = fromLayer; i < dirs.length; i++) {
     const root = dirs[i];
     if (!root) continue;
-    const kind = parent === undefined ? 'other' : cache.dirKind(root, parent);
+    const kind = parent === undefined ? 'other' : cache.dirKind(root, parent, i > 0);
     if (kind === 'absent') continue;
     const hostPath = path.posix.join(root, p);
     const walked = i > 0 ? undefined : cache.upperStat(root, path.posix.join('/', p));

@@ -146,4 +146,33 @@ describe('host read pool', () => {
     await pool.read('scan-3', job, (j) => ((ranHere = true), here(j)));
     expect(ranHere).toBe(true);
   });
+
+  it('sends a container to the worker that read it before, where what it learnt is kept', async () => {
+    // Each worker answers with its thread ID in place of a result.
+    const tells = `const { parentPort, threadId } = require('node:worker_threads');
+      parentPort.postMessage({ ready: true });
+      parentPort.on('message', (m) => parentPort.postMessage({ seq: m.seq, result: { threadId } }));`;
+    const pool = new HostReadPool(2, { script: tells, evalCode: true });
+    pools.push(pool);
+    const thread = async (id: string) => {
+      let where: unknown;
+      const r = await pool.read('scan-4', { ...job, id }, async () => ((where = 'here'), {} as HostSideResult));
+      return where ?? (r as unknown as { threadId: number }).threadId;
+    };
+    const a = '00000000' + 'a'.repeat(56);
+    const b = '00000001' + 'b'.repeat(56);
+    for (let i = 0; i < 100 && ((await thread(a)) === 'here' || (await thread(b)) === 'here'); i++)
+      await new Promise((res) => setTimeout(res, 50));
+    const seen = { a: new Set<unknown>(), b: new Set<unknown>() };
+    for (let i = 0; i < 10; i++) {
+      seen.a.add(await thread(a));
+      seen.b.add(await thread(b));
+    }
+    expect(seen.a.size).toBe(1);
+    expect(seen.b.size).toBe(1);
+    expect([...seen.a][0]).not.toBe([...seen.b][0]);
+    // Busy elsewhere does not matter; busier by two or more does: then the least busy worker takes it.
+    const many = await Promise.all(Array.from({ length: 6 }, () => thread(a)));
+    expect(new Set(many).size).toBe(2);
+  });
 });
