@@ -84,4 +84,26 @@ describe('engine collection', () => {
     const at = (ev: typeof first) => ev.artifacts.find((a) => a.sourceCall.startsWith('GET /info'))?.collectedAt;
     expect(at(second)).toBe(at(first));
   });
+
+  it('lists only the containers asked for, by the ID prefixes given', async () => {
+    const client = new Docker({ socketPath: (docker.modem as unknown as { socketPath: string }).socketPath });
+    const lists: string[] = [];
+    const modem = client.modem as unknown as {
+      dial: (o: { path?: string; options?: unknown }, cb: unknown) => unknown;
+    };
+    const dial = modem.dial.bind(modem);
+    modem.dial = (o, cb) => {
+      if (/\/containers\/json/.test(o.path ?? '')) lists.push(JSON.stringify(o.options));
+      return dial(o, cb);
+    };
+    const ev = await collectEngineEvidence(client, {
+      engine,
+      local: true,
+      containerIds: [kept.slice(0, 12)],
+      since: '1m',
+    });
+    expect(ev.containers.map((c) => c.container.id)).toEqual([kept]);
+    expect(lists).toHaveLength(1);
+    expect(JSON.parse(lists[0]!)).toMatchObject({ filters: { id: [kept.slice(0, 12)] } });
+  });
 });
