@@ -105,7 +105,8 @@ type ScanPhase = Omit<ScanProgress, 'scanId'>;
  */
 export class ScanService {
   private readonly latestByEngine = new Map<string, ScanOutcome>();
-  private readonly running = new Map<string, { key: string; outcome: Promise<ScanOutcome> }>();
+  /** Per engine, the scan last asked for: running, or queued behind the one that runs. */
+  private readonly running = new Map<string, { key: string; started: boolean; outcome: Promise<ScanOutcome> }>();
   private readonly containerCache = new Map<string, Promise<ContainerEvidence>>();
   private readonly bases = new Map<string, Basis>();
   /** Each engine's last scan request, repeated by live rescans; observing is left out (it takes its duration each time). */
@@ -120,23 +121,26 @@ export class ScanService {
   ) {}
 
   /**
-   * One scan per engine at a time: a second request while one runs gets the same outcome. The outcome is the whole
-   * scan (result, evidence, hidden findings), so callers never read it back from the latest-scan cache.
+   * One scan per engine at a time, and never an answer from a scan that began before the request: a change the
+   * caller just made (or just saw) must be in what it gets back. While a scan runs, requests wait for it and share
+   * the one scan queued after it; requests with other options (a baseline, another since) queue behind that. The
+   * outcome is the whole scan (result, evidence, hidden findings), so callers never read it back from the
+   * latest-scan cache.
    */
   run(engineId: string, since?: string, extra: ScanExtras = {}): Promise<ScanOutcome> {
     const key = requestKey(since, extra);
-    const inFlight = this.running.get(engineId);
-    if (inFlight?.key === key) return inFlight.outcome;
-    // A request with other options (a baseline, another since) must not be answered by the scan already running:
-    // it starts when that one ends, so the engine still sees one scan at a time.
-    const start = inFlight
-      ? inFlight.outcome.then(noop, noop).then(() => this.scan(engineId, since, extra))
-      : this.scan(engineId, since, extra);
-    const outcome: Promise<ScanOutcome> = start.finally(() => {
-      if (this.running.get(engineId)?.outcome === outcome) this.running.delete(engineId);
+    const last = this.running.get(engineId);
+    if (last && !last.started && last.key === key) return last.outcome;
+    const entry = { key, started: false } as { key: string; started: boolean; outcome: Promise<ScanOutcome> };
+    const start = (last ? last.outcome.then(noop, noop) : Promise.resolve()).then(() => {
+      entry.started = true;
+      return this.scan(engineId, since, extra);
     });
-    this.running.set(engineId, { key, outcome });
-    return outcome;
+    entry.outcome = start.finally(() => {
+      if (this.running.get(engineId) === entry) this.running.delete(engineId);
+    });
+    this.running.set(engineId, entry);
+    return entry.outcome;
   }
 
   /** The engine's last scan once more, with the same since and reads; undefined when it was never scanned here. */

@@ -107,7 +107,7 @@ describe('scan service ops', () => {
     expect(ev.containers.find((c) => c.container.id === stopped)!.sockets).toEqual([]);
   }, 60_000);
 
-  it('a request with other options while a scan runs gets a scan of its own; the same request shares the running one', async () => {
+  it('a request with other options gets a scan of its own; the same request made at once shares one', async () => {
     const name = `sw-scan-flagged-${process.pid}`;
     const hideFlagged = [
       { id: 'hide-flagged', version: 1, reason: 'known lab container', detectors: ['*'], match: { container: name } },
@@ -121,6 +121,17 @@ describe('scan service ops', () => {
     expect(a.suppressed).toEqual([]);
     expect(b.result.findings.some((f) => f.container?.id === flagged)).toBe(false);
     expect(b.suppressed.length).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('never answers with a scan that began before the request: requests during a scan share the one after it', async () => {
+    const first = app.scans.run('local', '5m');
+    // Once it has begun, a change made now may be missing from it.
+    await new Promise((r) => setTimeout(r, 0));
+    const later = app.scans.run('local', '5m');
+    expect(later).not.toBe(first);
+    expect(app.scans.run('local', '5m')).toBe(later);
+    const [a, b] = await Promise.all([first, later]);
+    expect(Date.parse(b.result.scannedAt)).toBeGreaterThanOrEqual(Date.parse(a.result.scannedAt) + a.result.durationMs);
   }, 90_000);
 
   it('evidence.container is cached per container until refreshed', async () => {
