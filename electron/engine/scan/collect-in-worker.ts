@@ -170,6 +170,7 @@ export const collectOnThread =
         ...(req.basis !== undefined
           ? { basis: req.basis && { evidence: req.basis.evidence, signatures: [...req.basis.signatures] } }
           : {}),
+        ...(signal?.aborted ? { aborted: true } : {}),
       };
       try {
         w.postMessage({ type: 'collect', id, job } satisfies ToCollector);

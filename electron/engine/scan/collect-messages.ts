@@ -11,6 +11,8 @@ export interface CollectJob {
   options: ShippedOptions;
   /** Incremental collections: the earlier evidence and signatures (null: none yet). Absent: a full collection. */
   basis?: { evidence: EngineEvidence; signatures: [string, string][] } | null;
+  /** The caller's signal had fired before the job was sent: the thread starts it aborted, not on a later message. */
+  aborted?: boolean;
 }
 
 export type ToCollector = { type: 'collect'; id: number; job: CollectJob } | { type: 'abort'; id: number };

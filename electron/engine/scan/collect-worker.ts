@@ -18,6 +18,7 @@ port.on('message', (m: ToCollector) => {
   }
   const { id, job } = m;
   const ac = new AbortController();
+  if (job.aborted) ac.abort();
   running.set(id, ac);
   void (async () => {
     try {
