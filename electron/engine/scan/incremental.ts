@@ -4,6 +4,7 @@ import type { EngineEvent } from '@shared/domain/event.js';
 import { toAppError } from '../errors.js';
 import { collectEngineEvidence, DEFAULT_SINCE, type EngineCollectOptions } from '../collect/engine-evidence.js';
 import { collectEvents, execRecordsFromEvents, MAX_EVENTS } from '../collect/events.js';
+import { containerPidsFromCgroup } from '../collect/cgroup-pids.js';
 import { hostPidIndex } from '../collect/host-procs.js';
 import { createLimiter } from '../collect/limiter.js';
 import { parseSince } from '@shared/domain/duration.js';
@@ -53,15 +54,27 @@ export async function collectIncremental(
     throw toAppError(e, `engine "${opts.engine.name}" at ${opts.engine.endpoint}`);
   }
   if (opts.containerIds?.length) list = list.filter((r) => opts.containerIds!.some((w) => r.Id.startsWith(w)));
-  const index = await hostPidIndex(procRoot);
   const listed = new Map(list.map((r) => [r.Id, `${r.State} ${r.Created}`]));
+  const states = new Map(list.map((r) => [r.Id, r.State]));
+  // A container's PIDs from its own cgroup, found through the init PID it had when read: a few small reads. The
+  // host-wide index (every process's cgroup file) is taken once, only when some container's init PID no longer
+  // leads to its cgroup (it restarted, or stopped).
+  let index: Promise<Map<string, number[]>> | undefined;
+  const pidsOf = async (id: string, c: ContainerEvidence | undefined): Promise<number[]> => {
+    const state = states.get(id);
+    // Created, exited and dead containers have no process; a paused one keeps its (frozen) processes.
+    if (state !== 'running' && state !== 'paused') return [];
+    const pid = c?.container.hostPid;
+    const own = pid ? containerPidsFromCgroup(procRoot, pid, id) : null;
+    return own ?? (await (index ??= hostPidIndex(procRoot))).get(id) ?? [];
+  };
   const sign = (id: string, c: ContainerEvidence | undefined) =>
-    limit(() =>
+    limit(async () =>
       containerSignature(procRoot, {
         id,
         listed: listed.get(id) ?? '',
         upperDir: c?.container.graphDriver.upperDir,
-        pids: index.get(id) ?? [],
+        pids: await pidsOf(id, c),
       }),
     );
   const signatures = new Map<string, string>();
