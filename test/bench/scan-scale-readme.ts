@@ -58,7 +58,7 @@ export function renderScanScale(r: Results): string {
     `| ssh errors (channel open / all); same containers as the socket | ${r.remote.n} | ${r.remote.ssh.channelErrors} / ${r.remote.ssh.errors}; ${r.remote.ssh.sameContainersAsLocal ? 'yes' : 'no'} | | | 0 / 0; yes |`,
     ...(r.remote.dockerBenchMs !== null
       ? [
-          `| docker-bench-security container runtime / local scan | ${r.local.at(-1)!.n} | ${r.remote.dockerBenchMs} | ${r.remote.localMs} | ${(r.remote.dockerBenchMs / r.remote.localMs).toFixed(2)} | |`,
+          `| docker-bench-security container runtime / local scan | ${r.local.at(-1)!.n} | ${r.remote.dockerBenchMs} | ${r.local.at(-1)!.scanMs} | ${(r.remote.dockerBenchMs / r.local.at(-1)!.scanMs).toFixed(2)} | |`,
         ]
       : []),
   ];
