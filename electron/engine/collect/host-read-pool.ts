@@ -111,8 +111,9 @@ export class HostReadPool {
     const ready = this.slots.filter((s) => s.ready);
     if (!ready.length) return undefined;
     const least = ready.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const home = id ? ready[homeIndex(id, ready.length)] : undefined;
-    return home && home.busy <= least.busy + 1 ? home : least;
+    // Counted over every worker, ready or not, so that a container's worker stays the same once all have started.
+    const home = id ? this.slots[homeIndex(id, this.slots.length)] : undefined;
+    return home?.ready && home.busy <= least.busy + 1 ? home : least;
   }
 
   private async send(first: Slot, scan: string, job: HostSideJob): Promise<HostSideResult> {
