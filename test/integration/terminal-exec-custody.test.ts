@@ -92,7 +92,8 @@ describe('exec custody', () => {
       expect(
         readdirSync(path.join(dataDir, 'recordings'))
           .sort()
-          .map((n) => n.replace(/^.*-/, '')),
+          // Named <time>-<container>-<session>.<kind>; session IDs may hold a dash themselves.
+          .map((n) => n.slice(n.lastIndexOf(`-${sessionId}.`) + 1)),
       ).toEqual([`${sessionId}.cast.part`, `${sessionId}.raw.part`, `${sessionId}.session.json`]);
       await app.dispatch('terminal.input', { sessionId, data: 'go\n' }, ctx);
       await poll(
