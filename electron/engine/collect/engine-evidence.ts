@@ -68,13 +68,13 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
     // Asked for some containers (a rescan of those that changed), the daemon lists only those: on a large engine
     // the full list is most of a small rescan's Engine API time. IDs are hex, and the daemon matches them as
     // patterns anywhere in an ID, so the rows are still narrowed to the prefixes below.
-    const ids = opts.containerIds?.length && opts.containerIds.every((w) => /^[0-9a-f]+$/.test(w));
+    const byIds = Boolean(opts.containerIds?.length) && opts.containerIds!.every((w) => /^[0-9a-f]+$/.test(w));
     list = await withTimeout(
       (signal) =>
         docker.listContainers({
           all: true,
           abortSignal: signal,
-          ...(ids ? { filters: { id: opts.containerIds! } } : {}),
+          ...(byIds ? { filters: { id: opts.containerIds! } } : {}),
         }),
       timeoutMs,
       'list containers',

@@ -50,23 +50,42 @@ export function emptyByCounters(sockstat: string | null, sockstat6: string | nul
 }
 
 /**
+ * Starts reading the tables `names` of the network namespace of a host PID: the TCP tables (milliseconds of kernel
+ * work each, as the kernel walks every bucket of the host's hash) in the thread pool, side by side, the others here
+ * (microseconds). A table the namespace's counters show to be empty (see emptyByCounters) is '' without a read; an
+ * unreadable one is null. `counters` is what sockstat and sockstat6 said.
+ */
+export function startNetReads(
+  procRoot: string,
+  pid: number,
+  names: readonly NetFile[],
+): { texts: Promise<string | null>[]; counters: [string | null, string | null] } {
+  const dir = `${procRoot}/${pid}/net`;
+  const counters: [string | null, string | null] = [textSync(`${dir}/sockstat`), textSync(`${dir}/sockstat6`)];
+  const empty = emptyByCounters(...counters);
+  const texts = names.map((n) =>
+    empty.has(n)
+      ? Promise.resolve('')
+      : n.startsWith('tcp')
+        ? textPooled(`${dir}/${n}`)
+        : Promise.resolve(textSync(`${dir}/${n}`)),
+  );
+  return { texts, counters };
+}
+
+/**
  * Reads the network namespace of a host PID (every process of the container shares it, unless it joined another).
- * Tables the namespace's counters show to be empty are not read (see emptyByCounters); `raw` holds the counters too.
+ * Tables the namespace's counters show to be empty are not read (see startNetReads); `raw` holds the counters too.
  */
 export async function readNetTables(
   procRoot: string,
   pid: number,
 ): Promise<{ tables: Partial<Record<NetFile, string>>; raw: string }> {
-  const dir = `${procRoot}/${pid}/net`;
-  const counters = [textSync(`${dir}/sockstat`), textSync(`${dir}/sockstat6`)] as const;
-  const empty = emptyByCounters(...counters);
-  // The TCP tables cost milliseconds each (the kernel walks every bucket of the host's hash); the others microseconds.
-  const read = (n: NetFile) =>
-    empty.has(n) ? '' : n.startsWith('tcp') ? textPooled(`${dir}/${n}`) : textSync(`${dir}/${n}`);
-  const texts = (await Promise.all(NET_FILES.map(read))).map((t) => t ?? '');
+  const reads = startNetReads(procRoot, pid, NET_FILES);
+  const texts = (await Promise.all(reads.texts)).map((t) => t ?? '');
   const tables: Partial<Record<NetFile, string>> = {};
   NET_FILES.forEach((n, i) => (tables[n] = texts[i]));
-  return { tables, raw: [...texts, ...counters.map((c) => c ?? '')].join('\n') };
+  return { tables, raw: [...texts, ...reads.counters.map((c) => c ?? '')].join('\n') };
 }
 
 /** Attributes sockets to the processes that hold their inodes (host-side fd links). */

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
 import path from 'node:path';
 import { parseMounts, parseStat } from '../collect/proc-parse.js';
-import { emptyByCounters } from '../collect/sockets.js';
+import { startNetReads, type NetFile } from '../collect/sockets.js';
 import { scratchTmpfsMounts, SCRATCH_TMPFS } from '../collect/tmpfs-files.js';
-import { lstatOrNull, namesSync, textPooled, textSync, yielder } from '../collect/sync-fs.js';
+import { lstatOrNull, namesSync, textSync, yielder } from '../collect/sync-fs.js';
 
 /** Entries walked per tree; past this a container is treated as changed on every rescan, which is safe. */
 const MAX_ENTRIES = 20_000;
-const NET_TABLES = ['tcp', 'tcp6', 'udp', 'udp6'] as const;
+const NET_TABLES: readonly NetFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 
 export interface SignatureInput {
   id: string;
@@ -30,23 +30,10 @@ export async function containerSignature(procRoot: string, s: SignatureInput): P
   h.update(`${s.id}\n${s.listed}\n`);
   if (s.upperDir) await digestTree(h, s.upperDir, '/');
   const pids = [...s.pids].sort((a, b) => a - b);
-  // Small procfs files on this thread; the TCP tables (milliseconds of kernel work each) in the pool, side by side.
+  // The socket tables are read beside the per-process files below; one the counters show empty hashes as the empty
+  // table it is.
   const first = pids[0];
-  // A table the namespace's counters show empty hashes as the empty table it is, without the kernel's walk.
-  const empty =
-    first === undefined
-      ? new Set()
-      : emptyByCounters(textSync(`${procRoot}/${first}/net/sockstat`), textSync(`${procRoot}/${first}/net/sockstat6`));
-  const tables =
-    first === undefined
-      ? []
-      : NET_TABLES.map((t) =>
-          empty.has(t)
-            ? ''
-            : t.startsWith('tcp')
-              ? textPooled(`${procRoot}/${first}/net/${t}`)
-              : textSync(`${procRoot}/${first}/net/${t}`),
-        );
+  const tables = first === undefined ? [] : startNetReads(procRoot, first, NET_TABLES).texts;
   for (const pid of pids) {
     const text = textSync(`${procRoot}/${pid}/stat`);
     const st = text === null ? null : parseStat(text);

@@ -49,21 +49,18 @@ describe('socket tables skipped by namespace counters', () => {
   afterAll(() => removeSuite(SUITE));
 
   it('skips only tables the kernel shows empty, in real namespaces of every kind', () => {
-    for (const [name, pid] of Object.entries(pids)) {
-      const empty = emptyByCounters(
-        readFileSync(`/proc/${pid}/net/sockstat`, 'utf8'),
-        readFileSync(`/proc/${pid}/net/sockstat6`, 'utf8'),
+    const skipped = (name: string) =>
+      emptyByCounters(
+        readFileSync(`/proc/${pids[name]}/net/sockstat`, 'utf8'),
+        readFileSync(`/proc/${pids[name]}/net/sockstat6`, 'utf8'),
       );
+    for (const [name, pid] of Object.entries(pids)) {
+      const empty = skipped(name);
       for (const table of ['tcp', 'tcp6', 'udp', 'udp6'] as const)
         if (empty.has(table)) expect(rows(pid, table), `${name} ${table}`).toEqual([]);
       if (name === 'none') expect([...empty].sort()).toEqual(['tcp', 'tcp6', 'udp', 'udp6']);
     }
     // The family that has the socket is read; the other one is not.
-    const skipped = (name: keyof typeof SCRIPTS) =>
-      emptyByCounters(
-        readFileSync(`/proc/${pids[name]}/net/sockstat`, 'utf8'),
-        readFileSync(`/proc/${pids[name]}/net/sockstat6`, 'utf8'),
-      );
     expect(skipped('tcp4').has('tcp')).toBe(false);
     expect(skipped('tcp4').has('tcp6')).toBe(true);
     expect(skipped('tcp6').has('tcp6')).toBe(false);
