@@ -66,8 +66,10 @@ describe('container signatures', () => {
       const before = await at();
       expect(await at()).toBe(before);
       child.stdin!.write('go\n');
-      for (let i = 0; i < 100 && !cmdline().includes('second-shell'); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(cmdline()).toContain('second-shell');
+      // The first shell's own argv names `second-shell` too: wait for the argv of the shell it became.
+      const became = 'sh\0-c\0read y\0second-shell\0';
+      for (let i = 0; i < 100 && cmdline() !== became; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(cmdline()).toBe(became);
       expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('sh');
       expect(await at()).not.toBe(before);
     } finally {
