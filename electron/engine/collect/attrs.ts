@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { FileFlag } from '@shared/domain/file-change.js';
+import { knownAttrs, rememberAttrs, type AttrStamp } from './attr-cache.js';
 import { lsattrRunner, type LsattrRunner } from './lsattr-runner.js';
 import { unescapeOctal } from './proc-parse.js';
 
@@ -70,7 +71,10 @@ const RUN_BYTES = 256 * 1024;
 interface DeferredAttrs {
   root: string;
   paths: string[];
-  apply: (flags: Map<string, FileFlag[]>, raw: string) => void;
+  stamps?: ReadonlyMap<string, AttrStamp>;
+  /** Paths answered by an earlier read, taken when deferred (the cache may drop them before the flush). */
+  kept: Map<string, { flags: FileFlag[]; line: string }>;
+  apply: (flags: Map<string, FileFlag[]>, raw: string, kept: number) => void;
 }
 
 /**
@@ -82,27 +86,35 @@ const LIST_PATHS = 1000;
 
 /**
  * The flag reads of a whole engine scan, answered together at its end: a container that waited for its own lsattr
- * would hold its collection slot meanwhile. Containers register what they need (`defer`); their paths go to the
- * process's lsattr runner in lists as they come, and `flush` waits for the last list and hands each container its
- * own lines. Where the runner cannot run, `flush` runs lsattr over every path at once, in as few runs as the
- * argument limit allows.
+ * would hold its collection slot meanwhile. Containers register what they need (`defer`), with the upper dir's
+ * stamp of each path where they have it: a path whose stamp is the same as at an earlier read keeps that read's
+ * flags and line. The other paths go to the process's lsattr runner in lists as they come, and `flush` waits for
+ * the last list and hands each container its own lines. Where the runner cannot run, `flush` runs lsattr over every
+ * path at once, in as few runs as the argument limit allows.
  */
 export function createDeferredAttrs(timeoutMs = 10_000, runner: LsattrRunner = lsattrRunner()) {
   const requests: DeferredAttrs[] = [];
   const lists: Promise<string | null>[] = [];
   const streamed = new Set<string>();
   let list: string[] = [];
+  // The earliest time this batch's lsattr runs can have read a path: what they print is kept against stamps older.
+  let firstSent: number | undefined;
   const send = () => {
-    if (list.length) lists.push(runner.run(list, timeoutMs));
+    if (!list.length) return;
+    firstSent ??= Date.now();
+    lists.push(runner.run(list, timeoutMs));
     list = [];
   };
   return {
-    defer(root: string, paths: string[], apply: DeferredAttrs['apply']): void {
+    defer(root: string, paths: string[], apply: DeferredAttrs['apply'], stamps?: ReadonlyMap<string, AttrStamp>): void {
       if (!paths.length) return;
-      requests.push({ root, paths, apply });
+      const kept = new Map<string, { flags: FileFlag[]; line: string }>();
+      requests.push({ root, paths, stamps, kept, apply });
       for (const p of paths) {
         const hostPath = path.posix.join(root, p);
-        if (streamed.has(hostPath)) continue;
+        const k = knownAttrs(hostPath, stamps?.get(p));
+        if (k) kept.set(p, k);
+        if (k || streamed.has(hostPath)) continue;
         streamed.add(hostPath);
         list.push(hostPath);
       }
@@ -112,9 +124,10 @@ export function createDeferredAttrs(timeoutMs = 10_000, runner: LsattrRunner = l
       send();
       const batch = requests.splice(0);
       const outs = await Promise.all(lists.splice(0));
-      streamed.clear();
       const ranAll = outs.every((o) => o !== null);
-      const all = ranAll ? [] : [...new Set(batch.flatMap((r) => r.paths.map((p) => path.posix.join(r.root, p))))];
+      const all = ranAll ? [] : [...streamed];
+      const readStartedAt = firstSent ?? Date.now();
+      firstSent = undefined;
       const runs: string[][] = [];
       let run: string[] = [];
       let bytes = 0;
@@ -128,6 +141,7 @@ export function createDeferredAttrs(timeoutMs = 10_000, runner: LsattrRunner = l
         bytes += p.length + 1;
       }
       if (run.length) runs.push(run);
+      streamed.clear();
       const lines = new Map<string, string>();
       const flags = new Map<string, FileFlag[]>();
       const take = (out: string) => {
@@ -146,12 +160,19 @@ export function createDeferredAttrs(timeoutMs = 10_000, runner: LsattrRunner = l
         const raw: string[] = [];
         for (const p of r.paths) {
           const hostPath = path.posix.join(r.root, p);
+          const k = r.kept.get(p);
+          if (k) {
+            mine.set(p, k.flags);
+            raw.push(k.line);
+            continue;
+          }
+          const line = lines.get(hostPath);
           const f = flags.get(hostPath);
           if (f) mine.set(p, f);
-          const line = lines.get(hostPath);
           if (line) raw.push(line);
+          rememberAttrs(hostPath, r.stamps?.get(p), readStartedAt, f ?? [], line);
         }
-        r.apply(mine, raw.join('\n'));
+        r.apply(mine, raw.join('\n'), r.kept.size);
       }
     },
   };

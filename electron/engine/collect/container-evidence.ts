@@ -160,6 +160,7 @@ export async function collectContainerEvidence(
   let files: FileChange[] = [];
   let fileContents: FileContent[] = [];
   let deferredRoot: string | undefined;
+  let attrStamps: HostSideResult['attrStamps'];
 
   // Host-side reads start at once (on a reader thread where the scan has them) beside the Engine API calls below.
   const hostRead =
@@ -190,6 +191,7 @@ export async function collectContainerEvidence(
             files = r.files;
             fileContents = r.fileContents;
             deferredRoot = r.attrRoot;
+            attrStamps = r.attrStamps;
           }
           artifacts.push(...r.artifacts);
           errors.push(...r.errors);
@@ -290,10 +292,15 @@ export async function collectContainerEvidence(
     opts.deferredAttrs.defer(
       root,
       targets.map((f) => f.path),
-      (flags, raw) => {
-        evidence.artifacts.push(artifactRef('attrs', `lsattr -d ${root}/...`, raw, id));
+      (flags, raw, kept) => {
+        // Lines kept from an earlier run are said to be so: the artifact names what this scan ran.
+        const call = kept
+          ? `lsattr -d ${root}/... (${kept} of ${targets.length} lines from an earlier run, inode unchanged)`
+          : `lsattr -d ${root}/...`;
+        evidence.artifacts.push(artifactRef('attrs', call, raw, id));
         addFlags(targets, flags);
       },
+      attrStamps,
     );
   }
   return evidence;

@@ -8,6 +8,7 @@ import type { ScanError } from '@shared/domain/scan.js';
 import { AppError } from '@shared/errors.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
+import type { AttrStamp } from './attr-cache.js';
 import { addFlags, attrTargets } from './attr-targets.js';
 import { hostFileAttrs, overlayProtAttrs, type AttrReader } from './attrs.js';
 import { containerPidsFromCgroup } from './cgroup-pids.js';
@@ -53,6 +54,8 @@ export interface HostSideResult {
   errors: ScanError[];
   /** Where the deferred flag reads of `files` are to be made. */
   attrRoot?: string;
+  /** The upper dir's stamp of each changed path, by container path: flags of unchanged inodes are not read again. */
+  attrStamps?: Map<string, AttrStamp>;
 }
 
 /** What the containers of one engine scan share on the thread that reads them. */
@@ -82,6 +85,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
   let files: FileChange[] = [];
   let fileContents: FileContent[] = [];
   let deferredRoot: string | undefined;
+  let attrStamps: Map<string, AttrStamp> | undefined;
 
   const attempt = async <T>(call: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -162,6 +166,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
     const diff = await attempt('host:upperdir', () => upperDirChanges(layers, ctx.layerCache));
     if (diff) {
       files = diff.changes;
+      attrStamps = diff.stamps;
       artifacts.push(artifactRef('changes', `host:${layers.upper}`, JSON.stringify(files), id));
       if (diff.truncated)
         errors.push({
@@ -203,7 +208,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
     fileContents,
     artifacts,
     errors,
-    ...(deferredRoot !== undefined ? { attrRoot: deferredRoot } : {}),
+    ...(deferredRoot !== undefined ? { attrRoot: deferredRoot, attrStamps } : {}),
   };
 }
 

@@ -230,6 +230,41 @@ describe('file collectors (host-side layers vs Engine API)', () => {
     expect(ev.artifacts.some((a) => a.kind === 'attrs')).toBe(true);
   });
 
+  it('keeps the flags of unchanged files between engine scans, and reads a file again once chattr changed it', async () => {
+    const c = await runContainer({
+      suite: SUITE,
+      image: ATTRS,
+      name: `sw-col-reflag-${process.pid}`,
+      hostConfig: { CapAdd: ['LINUX_IMMUTABLE'] },
+      cmd: ['sh', '-c', 'mkdir -p /srv && echo v1 > /srv/app.conf && touch /tmp/ready && sleep 3600'],
+    });
+    await waitForFile(c.id, '/tmp/ready');
+    // Outside the window in which a coarse ctime could still hide a change, so the first read is kept.
+    await new Promise((r) => setTimeout(r, 2200));
+    const engine = { id: 'local', name: 'local', endpoint: 'unix:///var/run/docker.sock', local: true };
+    const scan = async () => {
+      const ev = await collectEngineEvidence(docker, { engine, local: true, containerIds: [c.id], since: '1m' });
+      const mine = ev.containers.find((x) => x.container.id === c.id)!;
+      return {
+        flags: mine.files.find((f) => f.path === '/srv/app.conf')?.flags ?? [],
+        attrs: mine.artifacts.filter((a) => a.kind === 'attrs').map((a) => a.sourceCall),
+      };
+    };
+    const first = await scan();
+    expect(first.flags).not.toContain('immutable');
+    expect(first.attrs).toEqual([expect.not.stringContaining('earlier run')]);
+    const second = await scan();
+    expect(second.flags).toEqual(first.flags);
+    expect(second.attrs).toEqual([expect.stringMatching(/lines from an earlier run, inode unchanged/)]);
+    // chattr moves the inode's ctime, so the next scan reads this file's flags again.
+    const exec = await c.exec({ Cmd: ['chattr', '+i', '/srv/app.conf'], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    await new Promise((r) => stream.on('end', r).resume());
+    expect((await exec.inspect()).ExitCode).toBe(0);
+    const third = await scan();
+    expect(third.flags).toContain('immutable');
+  }, 30_000);
+
   it('sees the flags of a stopped container in the upper layer, and names the missing tool when it cannot', async () => {
     const ev = await collectContainerEvidence(docker, lockedStopped, { engineId: 'local', local: true });
     expect(ev.container.state).toBe('exited');

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeferredAttrs, parseLsattr } from '../../../electron/engine/collect/attrs.js';
 import { LsattrRunner } from '../../../electron/engine/collect/lsattr-runner.js';
+import { attrStamp } from '../../../electron/engine/collect/attr-cache.js';
 
 // Real flags on real files: chattr needs root and a filesystem that keeps them (the test machine's /tmp does).
 describe('lsattr runner', () => {
@@ -61,4 +62,52 @@ describe('lsattr runner', () => {
     await deferred.flush();
     expect(got).toEqual({ one: ['/imm:immutable'], two: ['/with space:append-only'] });
   });
+
+  it('starts no lsattr for paths whose stamp is unchanged since a read outside the racy window', async () => {
+    class Counted extends LsattrRunner {
+      lists: string[][] = [];
+      override run(hostPaths: string[], timeoutMs?: number) {
+        this.lists.push(hostPaths);
+        return super.run(hostPaths, timeoutMs);
+      }
+    }
+    const counted = new Counted();
+    const fresh = path.join(dir, 'fresh');
+    const scan = async () => {
+      // Written just before each scan: always within the racy window, so never kept.
+      writeFileSync(fresh, 'x');
+      const deferred = createDeferredAttrs(10_000, counted);
+      const seen: { flags: string[]; raw: string; kept: number }[] = [];
+      const stamps = new Map(['/imm', '/fresh'].map((p) => [p, attrStamp(lstatSync(path.join(dir, p)))]));
+      deferred.defer(
+        dir,
+        ['/imm', '/fresh'],
+        (flags, raw, kept) =>
+          seen.push({ flags: [...flags].flatMap(([p, f]) => f.map((x) => `${p}:${x}`)), raw, kept }),
+        stamps,
+      );
+      await deferred.flush();
+      return seen[0]!;
+    };
+    try {
+      // /imm was set up more than the racy window ago only if this test runs late; make sure of it.
+      const age = Date.now() - lstatSync(path.join(dir, 'imm')).ctimeMs;
+      if (age < 2100) await new Promise((r) => setTimeout(r, 2100 - age));
+      const first = await scan();
+      expect(first.flags).toEqual(['/imm:immutable']);
+      expect(counted.lists).toEqual([[path.join(dir, 'imm'), fresh]]);
+      const second = await scan();
+      // The lines and flags are the first read's; only the file changed a moment ago is read again.
+      expect(second).toEqual({ ...first, kept: 1 });
+      expect(counted.lists[1]).toEqual([fresh]);
+      // Clearing the flag moves ctime: the kept read no longer answers.
+      execFileSync('chattr', ['-i', path.join(dir, 'imm')]);
+      const third = await scan();
+      expect(third.flags).toEqual([]);
+      expect(counted.lists[2]).toEqual([path.join(dir, 'imm'), fresh]);
+    } finally {
+      execFileSync('chattr', ['+i', path.join(dir, 'imm')]);
+      counted.dispose();
+    }
+  }, 15_000);
 });
