@@ -273,19 +273,22 @@ export async function collectContainerEvidence(
   mapUserNames(processes, fileContents);
 
   // The schema clips every hostile string (a megabyte argv, a huge file name) before anything downstream sees it.
-  const evidence = ContainerEvidenceSchema.parse({
+  // The container's detail was parsed by its mapper already.
+  const evidence: ContainerEvidence = {
     container,
-    processes,
-    sockets,
-    files,
-    tmpfsFiles: tmpfs,
-    fileContents,
-    mountPoints,
-    stats,
-    artifacts,
-    access: hostProc || hostFs ? 'host' : 'api',
-    errors: errors.slice(0, 256),
-  });
+    ...EvidenceBodySchema.parse({
+      processes,
+      sockets,
+      files,
+      tmpfsFiles: tmpfs,
+      fileContents,
+      mountPoints,
+      stats,
+      artifacts,
+      access: hostProc || hostFs ? 'host' : 'api',
+      errors: errors.slice(0, 256),
+    }),
+  };
   if (opts.deferredAttrs && deferredRoot !== undefined) {
     const root = deferredRoot;
     const targets = attrTargets(evidence.files);
@@ -305,6 +308,9 @@ export async function collectContainerEvidence(
   }
   return evidence;
 }
+
+/** What a container's evidence holds beside its detail. */
+const EvidenceBodySchema = ContainerEvidenceSchema.omit({ container: true });
 
 /** Lifetime CPU of the container's processes (summed) at which a scan takes stats samples on its own. */
 export const BUSY_CPU_PERCENT = 25;
