@@ -8,6 +8,8 @@ interface Results {
   measuredAt: string;
   machine: { cpus: number; loadavg: number[] };
   repeat: number;
+  /** Runs per local variant (older results: `repeat`). */
+  localRepeat?: number;
   goals: { localPerFloor: number; apiPerFloor: number; sshPerTls: number };
   local: { n: number; scanMs: number; floorMs: number; ratio: number }[];
   remote: {
@@ -75,7 +77,7 @@ export function renderScanScale(r: Results): string {
   ];
   return [
     START,
-    `Latest run (${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.cpus} cores shared, load average ${r.machine.loadavg.join(' / ')}; best of ${r.repeat} interleaved runs per variant):`,
+    `Latest run (${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC, ${r.machine.cpus} cores shared, load average ${r.machine.loadavg.join(' / ')}; best of ${r.localRepeat ?? r.repeat} interleaved runs per local variant, ${r.repeat} per remote one):`,
     '',
     ...rows,
     '',
