@@ -1,4 +1,4 @@
-import { AppError } from '@shared/errors.js';
+import { AppError } from '@shared/app-error.js';
 
 /**
  * Translates raw errors from sockets, TLS, ssh and the Engine API into AppErrors with a message an analyst

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import type { Readable } from 'node:stream';
-import { AppError } from '@shared/errors.js';
+import { AppError } from '@shared/app-error.js';
 
 export interface ArchivedFile {
   path: string;

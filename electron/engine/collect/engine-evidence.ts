@@ -62,6 +62,9 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   // reads busy at once; the bound is for memory.
   const containerLimit = createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY) * 4);
 
+  // Reader threads load their code while the engine lists its containers: a process's first scan waits less.
+  const pool = opts.local ? hostReadPool() : null;
+  pool?.warm();
   opts.onProgress?.(0, 1, 'listing containers');
   let list: Docker.ContainerInfo[];
   try {
@@ -148,7 +151,6 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
   const pidIndex = () => (pidIndexTask ??= hostPidIndex(opts.procRoot ?? '/proc'));
   const imageFiles: ImageFileCache = new ImageBaselines();
   const layerCache = new LayerCache();
-  const pool = opts.local ? hostReadPool() : null;
   const scanKey = randomUUID();
   const hostReader: HostReader | undefined = pool ? (job, here) => pool.read(scanKey, job, here) : undefined;
   const deferredAttrs = opts.local ? createDeferredAttrs() : undefined;

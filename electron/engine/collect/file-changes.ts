@@ -1,5 +1,5 @@
 import type { FileChange } from '@shared/domain/file-change.js';
-import { LIMITS } from '@shared/domain/bounds.js';
+import { LIMITS } from '@shared/domain/limits.js';
 import { attrStamp, type AttrStamp } from './attr-cache.js';
 import { describeEntry } from './file-content.js';
 import { isWhiteout, LayerCache, locate, walkTree, type Layers } from './layers.js';

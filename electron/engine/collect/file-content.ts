@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { LIMITS } from '@shared/domain/bounds.js';
+import { LIMITS } from '@shared/domain/limits.js';
 import type { FileContent } from '@shared/domain/evidence-set.js';
 import type { FileChange, FileFlag } from '@shared/domain/file-change.js';
 import { sha256Hex } from './artifacts.js';

@@ -47,6 +47,11 @@ export class HostReadPool {
     return this.send(slot, scan, job);
   }
 
+  /** Starts the workers ahead of the first job (each loads its code for some tens of milliseconds). */
+  warm(): void {
+    this.start();
+  }
+
   /** Ends every worker; pending jobs fail. */
   async close(): Promise<void> {
     this.broken = true;

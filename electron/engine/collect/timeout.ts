@@ -1,4 +1,4 @@
-import { AppError } from '@shared/errors.js';
+import { AppError } from '@shared/app-error.js';
 
 /** A call that can be told to give up: the signal goes to the request (dockerode's `abortSignal` option). */
 export type AbortableCall<T> = (signal: AbortSignal) => Promise<T>;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -90,6 +90,14 @@ describe('host read pool', () => {
       else await new Promise((res) => setTimeout(res, 50));
     }
     expect(stable(viaWorker!)).toEqual(stable(await here(job)));
+  });
+
+  it('ships the reader thread without the schema library or the archive reader: each thread compiles only what it reads with', () => {
+    const map = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'host-read-worker.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(map.sources.some((s) => s.includes('collect/host-side.ts'))).toBe(true);
+    expect(map.sources.filter((s) => /node_modules\/(zod|tar-stream)\//.test(s))).toEqual([]);
   });
 
   it('never keeps a finished process alive, even when its worker came up after the last job', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEntry } from '../../../electron/engine/collect/file-content.js';
 import { knownHash, rememberHash } from '../../../electron/engine/collect/file-hashes.js';
 import { LayerCache, locate } from '../../../electron/engine/collect/layers.js';
-import { readLayeredFile } from '../../../electron/engine/collect/critical-read.js';
+import { readLayeredFile } from '../../../electron/engine/collect/critical-from-layers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCriticalFromLayers } from '../../../electron/engine/collect/critical-read.js';
+import { readCriticalFromLayers } from '../../../electron/engine/collect/critical-from-layers.js';
 import { upperDirChanges } from '../../../electron/engine/collect/file-changes.js';
 import { LayerCache, type Layers } from '../../../electron/engine/collect/layers.js';
 
