@@ -4,7 +4,6 @@
  * Container strings use them to recolour a terminal, hide text or make a name read differently. Tab and
  * newline are included; each output decides whether to keep them.
  */
-// eslint-disable-next-line no-control-regex
 export const INVISIBLE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Shows each invisible character as \xNN or \uNNNN, except those listed in `keep` (say, tab and newline). */

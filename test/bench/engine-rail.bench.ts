@@ -15,7 +15,6 @@ async function run(code: { js: string; css: string }, n: number) {
     await p.setContent('<!doctype html><html data-theme="dark"><body><div id="root"></div></body></html>');
     await p.addStyleTag({ content: code.css });
     await p.addScriptTag({ content: code.js });
-    /* eslint-disable @typescript-eslint/no-explicit-any */
     const m = await p.evaluate((n) => (window as any).VR.mount(n) as { mountMs: number }, n);
     const out: Record<string, Summary> = {};
     for (const k of ['keys', 'scroll', 'filter'] as const) {

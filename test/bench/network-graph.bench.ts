@@ -93,7 +93,6 @@ async function measure(size: { nodes: number; edges: number }, code: string): Pr
     const settle = await page.evaluate(
       ({ size, setupSrc }) =>
         new Promise<{ settleMs: number; ticks: number; drawMean: number; drawP95: number }>((resolve) => {
-          // eslint-disable-next-line @typescript-eslint/no-implied-eval
           const setup = new Function(`return (${setupSrc})`)() as (n: { nodes: number; edges: number }) => {
             nodes: unknown[];
             edges: unknown[];

@@ -22,7 +22,6 @@ const SUB = 0x1a;
 const BEL = 0x07;
 
 // Bidi overrides and isolates, zero-width characters and the BOM, besides C0, DEL and C1: the set shared/text.ts hides.
-// eslint-disable-next-line no-control-regex
 const SPECIAL_RUN =
   /[\u0000-\u0007\u000b-\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const WHOLE_CSI = /\u001b\[([0-9;:]{0,64})([mCDGKJ])/y;

@@ -31,7 +31,6 @@ export function fileRef(f: FileContent, excerpt: string): EvidenceRef {
 
 /** Shows a hostile string on one line: control characters become visible escapes. */
 export function oneLine(s: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   const safe = s.replace(
     /[\u0000-\u001f\u007f-\u009f]/g,
     (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
