@@ -165,8 +165,8 @@ export const FALCO_STABLE: CoverageTable = {
       'F24',
       'Disallowed SSH Connection Non Standard Port',
       'covered',
-      ['outbound-nonstandard-port'],
-      'Live and TIME_WAIT connections to non-standard ports.',
+      ['outbound-nonstandard-port', 'tunnel'],
+      'Live and TIME_WAIT connections to non-standard ports; ssh clients that forward ports at any port.',
     ),
     r(
       'F25',
@@ -274,8 +274,8 @@ export const FALCO_INCUBATING: CoverageTable = {
       'I18',
       'Launch Suspicious Network Tool in Container',
       'partial',
-      ['container-tooling', 'reverse-shell', 'shell-pipeline'],
-      'Scanners, sniffers and netcat alive at collection time.',
+      ['container-tooling', 'reverse-shell', 'shell-pipeline', 'tunnel'],
+      'Scanners, sniffers, netcat, and tunnel and proxy tools (ssh forwards, chisel, socat relays, DNS tunnels) alive at collection time.',
     ),
     r('I19', 'Launch Suspicious Network Tool on Host', 'host only', [], "Host processes are not containers' evidence."),
     r(

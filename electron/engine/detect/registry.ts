@@ -29,6 +29,7 @@ import { namespaceEscape } from './process/namespace-escape.js';
 import { imageTampering } from './image/image-tampering.js';
 import { imageBuildHygiene } from './image/image-build.js';
 import { reverseShell } from './network/reverse-shell.js';
+import { tunnel } from './network/tunnel.js';
 import { shellPipeline } from './network/shell-pipeline.js';
 import { unexpectedListener } from './network/unexpected-listener.js';
 import { outboundNonstandardPort } from './network/outbound-nonstandard-port.js';
@@ -99,6 +100,7 @@ export const DETECTORS: readonly Detector[] = [
   imageTampering,
   imageBuildHygiene,
   reverseShell,
+  tunnel,
   shellPipeline,
   unexpectedListener,
   outboundNonstandardPort,
