@@ -53,6 +53,7 @@ import { kubeIsolationDisabled } from './kube/pod-isolation.js';
 import { kubeMutableImageTag } from './kube/image-mutable-tag.js';
 import { kubeUntrustedRegistry } from './kube/image-registry.js';
 import { kubeCryptominer } from './kube/cryptominer.js';
+import { kubeTunnelWorkload } from './kube/tunnel-workload.js';
 import { kubeAdminTokenMount } from './kube/admin-token-mount.js';
 import { kubeNamespaceNoNetpol } from './kube/namespace-no-netpol.js';
 import { kubeManualChange } from './kube/manual-change.js';
@@ -124,6 +125,7 @@ export const DETECTORS: readonly Detector[] = [
   kubeMutableImageTag,
   kubeUntrustedRegistry,
   kubeCryptominer,
+  kubeTunnelWorkload,
   kubeAdminTokenMount,
   kubeNamespaceNoNetpol,
   kubeManualChange,
