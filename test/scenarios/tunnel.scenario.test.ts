@@ -16,7 +16,7 @@ import { reportScores, score, type Scenario } from './scores.js';
  * from a service's shell or through `docker exec`, and a container whose whole purpose is a tunnel. Each tool is
  * fixtures/idle.c compiled here and bind-mounted read-only as /opt/tools/NAME: it shows the tool's exe, comm and
  * argv and opens no socket, so no traffic leaves. Look-alikes: ssh as a git transport, a cloudflared sidecar, a
- * socat port proxy to loopback as a container's own command, a socat client on stdio, and a plain web server.
+ * socat port proxy to loopback as a container's own command, a socat client on stdio, a plain web server, and netcat fed by another program. A real busybox netcat relay (two netcats joined by a named pipe) runs beside them.
  */
 const SUITE = 'detect-scenarios-tunnel';
 const SOURCE = path.join(import.meta.dirname, 'fixtures/idle.c');
@@ -42,8 +42,9 @@ const SCENARIOS: Scenario[] = [
       'socatReverse',
       'engineSocket',
       'frpContainer',
+      'ncRelay',
     ],
-    benign: ['gitOverSsh', 'cloudflaredSidecar', 'socatProxy', 'socatClient', 'web'],
+    benign: ['gitOverSsh', 'cloudflaredSidecar', 'socatProxy', 'socatClient', 'web', 'ncFed'],
   },
 ];
 
@@ -124,6 +125,22 @@ beforeAll(async () => {
       cmd: besideWeb('socat - UNIX-CONNECT:/tmp/app.sock'),
     }),
     web: start({ suite: SUITE, ready: true, cmd: script('httpd -p 8080 -h /tmp') }),
+    // A real busybox relay: what reaches port 9000 goes to the web server and back (loopback only, nothing sent).
+    ncRelay: start({
+      suite: SUITE,
+      hostConfig: { NetworkMode: 'none' },
+      ready: true,
+      cmd: script('httpd -p 8080 -h /tmp; mkfifo /tmp/f; (nc -l -p 9000 < /tmp/f | nc 127.0.0.1 8080 > /tmp/f) &'),
+    }),
+    // netcat fed by another program, and one receiving a file: no relay.
+    ncFed: start({
+      suite: SUITE,
+      hostConfig: { NetworkMode: 'none' },
+      ready: true,
+      cmd: script(
+        'httpd -p 8080 -h /tmp; (sleep 3600 | nc 127.0.0.1 8080 > /dev/null) & nc -l -p 9001 > /tmp/upload &',
+      ),
+    }),
   };
   Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p]))));
   // Started later through the engine, as `docker exec -d` does.
@@ -157,6 +174,7 @@ describe('tunnels out of containers (real dockerd, host /proc)', () => {
     ['socatReverse', 'high', 'socat:reverse-relay', 'T1572'],
     ['engineSocket', 'critical', 'socat:engine-socket', 'T1611'],
     ['frpContainer', 'medium', 'frpc', 'T1572'],
+    ['ncRelay', 'medium', 'nc:relay', 'T1090'],
   ])('%s draws the tunnel detector', (key, severity, cause, technique) => {
     const hits = tunnelOn(key);
     expect(
@@ -164,16 +182,24 @@ describe('tunnels out of containers (real dockerd, host /proc)', () => {
       JSON.stringify(findingsFor(key).map((f) => [f.detector, f.summary])),
     ).toEqual([[severity, cause]]);
     expect(hits[0]!.attack).toContain(technique);
-    expect(hits[0]!.evidence[0]!.excerpt).toContain('/opt/tools/');
+    expect(hits[0]!.evidence[0]!.excerpt).toMatch(key === 'ncRelay' ? /nc -l -p 9000/ : /\/opt\/tools\//);
   });
 
-  it.each(['gitOverSsh', 'cloudflaredSidecar', 'socatProxy', 'socatClient', 'web'])(
+  it.each(['gitOverSsh', 'cloudflaredSidecar', 'socatProxy', 'socatClient', 'web', 'ncFed'])(
     '%s draws nothing from it at medium or above',
     (key) => {
       const loud = tunnelOn(key).filter((f) => severityRank(f.severity) >= severityRank('medium'));
       expect(loud.map((f) => f.summary)).toEqual([]);
     },
   );
+
+  it("does not take the web server's per-connection child, whose stdio is netcat's connection, for a reverse shell", () => {
+    expect(
+      findingsFor('ncFed')
+        .filter((f) => f.detector === 'reverse-shell')
+        .map((f) => f.summary),
+    ).toEqual([]);
+  });
 
   it('names the sidecar tunnels at low, so an analyst can still list them', () => {
     expect(tunnelOn('cloudflaredSidecar').map((f) => f.severity)).toEqual(['low']);

@@ -310,6 +310,35 @@ describe('process detectors', () => {
     ]);
   });
 
+  it("reverse-shell: a shell on a connection is one, an inetd-style server's per-connection child is not", () => {
+    const onSocket = (comm: string, cmdline: string) =>
+      container(
+        {},
+        {
+          processes: hostProcs('x', [
+            { pid: 10, comm: 'httpd', exe: '/bin/busybox', cmdline: 'httpd -f -p 8080' },
+            {
+              pid: 11,
+              ppid: 10,
+              comm,
+              exe: '/bin/busybox',
+              cmdline,
+              stdio: ['socket:[700]', 'socket:[700]', '/dev/null'],
+            },
+          ]),
+          sockets: [
+            snap('x', '2026-11-23T10:05:00.000Z', [
+              { inode: 700, localAddress: '172.17.0.2', localPort: 8080, remoteAddress: '10.0.0.9', remotePort: 51000 },
+            ]),
+          ],
+        },
+      );
+    expect(run(engine([onSocket('httpd', 'httpd -f -p 8080')]), 'reverse-shell')).toEqual([]);
+    const shell = run(engine([onSocket('sh', 'sh')]), 'reverse-shell');
+    expect(shell.map((f) => [f.severity, f.attack.join()])).toEqual([['critical', 'T1059.004,T1095']]);
+    expect(shell[0]!.summary).toContain('connected to 10.0.0.9:51000');
+  });
+
   it('shell-pipeline: follows pipes and named pipes from the network holder to the shell; shared writers and data readers are not joined', () => {
     const sock = (inode: number, over: Record<string, unknown> = {}) => ({
       inode,

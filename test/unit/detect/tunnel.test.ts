@@ -110,6 +110,70 @@ describe('tunnel detector', () => {
     expect(scan(proc)).toEqual([]);
   });
 
+  it('finds two netcats joined by a pipe, and not one netcat fed by another program', () => {
+    const relay = [
+      {
+        pid: 300,
+        ppid: 200,
+        comm: 'nc',
+        exe: '/bin/busybox',
+        cmdline: 'nc -l -p 9000',
+        stdio: ['/tmp/f', 'pipe:[41]', '/dev/null'],
+      },
+      {
+        pid: 301,
+        ppid: 200,
+        comm: 'nc',
+        exe: '/bin/busybox',
+        cmdline: 'nc 10.0.0.5 22',
+        stdio: ['pipe:[41]', '/tmp/f', '/dev/null'],
+      },
+    ];
+    const c = container(
+      {},
+      { processes: hostProcs('x', [{ pid: 200, ppid: 1, comm: 'sh', cmdline: 'sh' }, ...relay]) },
+    );
+    expect(runDetectors(engine([c]), { only: ['tunnel'] }).findings.map((f) => [f.severity, f.cause])).toEqual([
+      ['medium', 'nc:relay'],
+    ]);
+    const fed = [
+      {
+        pid: 300,
+        ppid: 200,
+        comm: 'sleep',
+        exe: '/bin/busybox',
+        cmdline: 'sleep 3600',
+        stdio: ['/dev/null', 'pipe:[42]', '/dev/null'],
+      },
+      {
+        pid: 301,
+        ppid: 200,
+        comm: 'nc',
+        exe: '/bin/busybox',
+        cmdline: 'nc 10.0.0.5 22',
+        stdio: ['pipe:[42]', '/dev/null', '/dev/null'],
+      },
+      {
+        pid: 302,
+        ppid: 200,
+        comm: 'nc',
+        exe: '/bin/busybox',
+        cmdline: 'nc -l -p 9000',
+        stdio: ['/dev/null', '/tmp/upload', '/dev/null'],
+      },
+    ];
+    const d = container({}, { processes: hostProcs('y', [{ pid: 200, ppid: 1, comm: 'sh', cmdline: 'sh' }, ...fed]) });
+    expect(runDetectors(engine([d]), { only: ['tunnel'] }).findings).toEqual([]);
+  });
+
+  it('finds netcat sent through a proxy', () => {
+    expect(scan(tool('nc', '-X 5 -x 203.0.113.5:1080 10.0.0.5 22')).map((f) => f.cause)).toEqual(['nc:proxy']);
+    expect(scan(tool('ncat', '--proxy 203.0.113.5:3128 --proxy-type http 10.0.0.5 22')).map((f) => f.cause)).toEqual([
+      'ncat:proxy',
+    ]);
+    expect(scan(tool('nc', '-z 10.0.0.5 22'))).toEqual([]);
+  });
+
   it('reads ssh options up to the destination only', () => {
     expect(sshForwards(['-fNR', '2222:localhost:22', 'u@h'])).toEqual(['R']);
     expect(sshForwards(['-i', '/k/-R', '-p', '22', 'u@h'])).toEqual([]);

@@ -25,7 +25,8 @@ export const reverseShell: Detector = {
       'stdio-on-socket needs host access to /proc; over a remote engine API only command-line patterns are checked.',
     ],
     falsePositives: [
-      'inetd-style services and debugging sessions (socat or nc used by an operator during maintenance). Suppress by image and `ref` glob (refs look like `pid:<pid>:<name>`, e.g. `pid:*:socat`) with an expiry date for maintenance windows.',
+      "Inetd-style services (busybox httpd, in.* daemons) hold each connection on a child's standard input and output: only shells and interpreters are judged by their stdio, so these are not reported.",
+      'Debugging sessions (socat or nc used by an operator during maintenance). Suppress by image and `ref` glob (refs look like `pid:<pid>:<name>`, e.g. `pid:*:socat`) with an expiry date for maintenance windows.',
     ],
     response: [
       'Record the remote endpoint and isolate the container from the network (disconnect networks) before stopping it, to keep memory and process state.',
@@ -47,9 +48,10 @@ export const reverseShell: Detector = {
         const isShell =
           (SHELLS.has(name) && name !== 'busybox') || /^(python[0-9.]*|perl|ruby|php|node|lua)$/.test(name);
         const sock = sockFds.map((i) => socketByInode(c, i)).find((s) => s !== undefined);
-        // A daemon whose stdio is a unix socket (syslogd on /dev/log) talks to local peers: only a network socket counts;
-        // without socket tables only shells are judged.
-        const stdioOnSocket = sock !== undefined || (sockFds.length > 0 && isShell && c.sockets.length === 0);
+        // A daemon whose stdio is a unix socket (syslogd on /dev/log) talks to local peers: only a network socket
+        // counts. Inetd-style servers (busybox httpd's per-connection child, in.* services) hold their connection on
+        // stdio by design: only shells and interpreters are judged by it. Without socket tables any socket counts.
+        const stdioOnSocket = isShell && (sock !== undefined || (sockFds.length > 0 && c.sockets.length === 0));
         if (!pattern && !stdioOnSocket) continue;
         const remote =
           sock && sock.state !== 'LISTEN'

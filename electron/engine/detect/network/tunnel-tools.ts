@@ -141,6 +141,10 @@ export function tunnelUse(names: string[], args: string[]): TunnelUse | undefine
     return undefined;
   }
   if (has(/^socat$/)) return socatRelay(args);
+  // OpenBSD netcat's -x and ncat's --proxy send the connection through a SOCKS or HTTP proxy.
+  const nc = has(/^(nc|ncat|netcat)$/);
+  if (nc && args.some((a, i) => /^--proxy(=|$)/.test(a) || (a === '-x' && args[i + 1])))
+    return { kind: `${nc}:proxy`, what: `${nc} through a proxy`, severity: 'medium', attack: ['T1090'] };
   const agent = has(AGENTS);
   // cloudflared does other things (DNS proxy, access) besides tunnels.
   if (agent && (agent !== 'cloudflared' || args.includes('tunnel')))

@@ -4,6 +4,7 @@ import type { Detector, Hit } from '../detector.js';
 import { exeBase, processesOf } from '../lib/process.js';
 import { oneLine, ref } from '../lib/refs.js';
 import { endpoint, socketByInode } from '../lib/sockets.js';
+import { pipelineEdges } from './shell-pipeline.js';
 import { tunnelUse } from './tunnel-tools.js';
 
 const MILDER: Record<Severity, Severity> = {
@@ -25,6 +26,23 @@ function argsOf(p: ProcessInfo, names: string[]): string[] {
   return argv.slice(at > 0 ? at + 1 : 1);
 }
 
+const NETCAT = /^(nc|ncat|netcat)$/;
+const appletName = (p: ProcessInfo): string => {
+  const exe = exeBase(p.exe ?? '');
+  return !exe || exe === 'busybox' || exe === 'toybox' ? p.comm : exe;
+};
+
+/** Two netcats joined by a pipe or named pipe (`nc -l -p 9000 < f | nc 10.0.0.5 22 > f`): a relay, no shell in it. */
+function netcatRelay(list: ProcessInfo[], byPid: Map<number, ProcessInfo>): [ProcessInfo, ProcessInfo] | undefined {
+  for (const [from, to] of pipelineEdges(list)) {
+    const a = byPid.get(from);
+    if (!a || !NETCAT.test(appletName(a))) continue;
+    const b = to.find((x) => NETCAT.test(appletName(x)));
+    if (b) return [a, b];
+  }
+  return undefined;
+}
+
 /**
  * Tunnels and proxies running in containers: ssh port forwards and SOCKS proxies, the tunnelling tools attackers
  * bring (chisel, ngrok, frp, ligolo, DNS and ICMP tunnels), socat relays, and VPN agents started after the fact.
@@ -41,7 +59,7 @@ export const tunnel: Detector = {
       'host-side process list of the container (exe link, comm, cmdline, ppid), or the in-container view',
       '/proc/net of the container network namespace, to name the tunnel process endpoints',
     ],
-    goal: "Find command and control and lateral movement carried through a tunnel from a container: an ssh client with remote (-R), dynamic (-D), tun (-w) or local (-L) forwards, tunnelling tools (chisel, ngrok, frp, bore, gost, ligolo, rathole, sshuttle, wstunnel), DNS tunnels (iodine, dnscat2, dns2tcp, dnstt), ICMP tunnels (ptunnel, hans), socat relays (a reverse relay, a pivot to another host, or the engine's socket put on the network), SOCKS proxies, and VPN agents.",
+    goal: "Find command and control and lateral movement carried through a tunnel from a container: an ssh client with remote (-R), dynamic (-D), tun (-w) or local (-L) forwards, tunnelling tools (chisel, ngrok, frp, bore, gost, ligolo, rathole, sshuttle, wstunnel), DNS tunnels (iodine, dnscat2, dns2tcp, dnstt), ICMP tunnels (ptunnel, hans), socat relays (a reverse relay, a pivot to another host, or the engine's socket put on the network), two netcats joined by a pipe (a relay), netcat through a proxy, SOCKS proxies, and VPN agents.",
     blindSpots: [
       'Only processes alive at collection; with `--observe`, every sample counts.',
       'Judged by name and command line: a renamed tunnel binary, or a tunnel built into an implant, is seen only through its connections (outbound-nonstandard-port, beaconing).',
@@ -71,6 +89,25 @@ export const tunnel: Detector = {
         undefined,
       );
       const seen = new Set<string>();
+      const relay = netcatRelay(list, byPid);
+      if (relay) {
+        seen.add('nc:relay');
+        hits.push({
+          container: c,
+          ref: 'tunnel:nc:relay',
+          cause: 'nc:relay',
+          summary: `${c.container.name} relays one netcat into another (pid ${relay[0].pid} → pid ${relay[1].pid}): ${oneLine(relay[0].cmdline, 80)} | ${oneLine(relay[1].cmdline, 80)}. What one side receives goes out of the other, a port forward or pivot.`,
+          evidence: relay.map((p) =>
+            ref(
+              'process',
+              `pid ${p.pid}`,
+              `${view} view: ${oneLine(p.cmdline || p.comm, 300)}; fd0-2: ${(p.stdio ?? []).join(', ')}`,
+            ),
+          ),
+          severity: 'medium',
+          attack: ['T1090'],
+        });
+      }
       for (const p of list) {
         const names = namesOf(p);
         const use = tunnelUse(names, argsOf(p, names));
