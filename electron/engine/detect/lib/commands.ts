@@ -16,7 +16,8 @@ export const REVERSE_SHELL_PATTERNS: Array<[RegExp, string]> = [
   [/\bncat\b.*--(sh-)?exec\b/i, 'ncat --exec'],
   [/\/dev\/(tcp|udp)\/[^/\s]+\/\d+/i, 'shell redirected to /dev/tcp'],
   [/\bsocat\b.*\b(exec|system):/i, 'socat EXEC/SYSTEM'],
-  [/\bmkfifo\b.*\b(nc|ncat|netcat)\b/i, 'named-pipe netcat shell'],
+  // A shell must be one of the pipe's stages: two netcats on a named pipe are a relay (the tunnel detector's case).
+  [/\bmkfifo\b(?=.*\|\s*(\S*\/)?(ba|da|z|k|a)?sh\b)(?=.*\b(nc|ncat|netcat)\b)/i, 'named-pipe netcat shell'],
   [/python[0-9.]*\s+-c.*socket.*(dup2|pty\.spawn|subprocess)/i, 'python socket shell'],
   [/perl\s+-e.*socket.*(exec|open)/i, 'perl socket shell'],
   [/\bsh\s+-i\b.*[<>]&/i, 'interactive shell with redirected stdio'],
