@@ -4,7 +4,7 @@ import { runDetectors, type DetectionResult } from '../../electron/engine/detect
 import { severityRank, type Finding } from '@shared/domain/finding.js';
 import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { WEB, removeSuite } from '../helpers/docker.js';
-import { addSocketSnapshots, collect, createNetwork, ipOf, removeNetworks, sleep, start } from './harness.js';
+import { addSocketSnapshots, collect, createNetwork, ipOf, removeNetworks, sleep, start, startAll } from './harness.js';
 import { reportScores, score, type Scenario } from './scores.js';
 
 /**
@@ -73,7 +73,7 @@ beforeAll(async () => {
       cmd: ['sh', '-c', `while :; do for s in 1 7 2 9 1 5 3 8; do nc -w 1 ${srv} 443 </dev/null; sleep $s; done; done`],
     }),
   };
-  Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p]))));
+  Object.assign(c, await startAll(runs));
   // Long enough for five or more two-second beacons to close.
   await sleep(13_000);
   const ids = Object.values(c).map((x) => x.id);

@@ -18,6 +18,7 @@ import {
   script,
   sleep,
   start,
+  startAll,
 } from './harness.js';
 
 /**
@@ -342,7 +343,7 @@ beforeAll(async () => {
     execTarget: start({ suite: SUITE }),
     benignExecTarget: start({ suite: SUITE }),
   };
-  Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(clients).map(async ([k, p]) => [k, await p]))));
+  Object.assign(c, await startAll(clients));
 
   // Runtime image modification: commit a changed container into a new image and run it.
   const img = await c.hider!.commit({ repo: `stowaway-scenario/${SUITE}`, tag: 'implant' });

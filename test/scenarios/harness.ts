@@ -41,6 +41,13 @@ export async function start(o: RunOptions & { ready?: boolean }): Promise<Docker
   return c;
 }
 
+/** Waits for containers started together and names each by its key, as the scenarios refer to them. */
+export async function startAll(
+  runs: Record<string, Promise<Docker.Container>>,
+): Promise<Record<string, Docker.Container>> {
+  return Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p] as const)));
+}
+
 /** Collects the given containers (and the engine's recent events) as `stowaway scan` would on a local engine. */
 export async function collect(ids: string[], since: Date, extra: { stats?: boolean } = {}): Promise<EngineEvidence> {
   return collectEngineEvidence(docker, {

@@ -4,7 +4,7 @@ import { runDetectors, type DetectionResult } from '../../electron/engine/detect
 import { severityRank, type Finding } from '@shared/domain/finding.js';
 import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { docker, removeSuite } from '../helpers/docker.js';
-import { collect, script, start } from './harness.js';
+import { collect, script, start, startAll } from './harness.js';
 import { reportScores, score, type Scenario } from './scores.js';
 
 /**
@@ -66,7 +66,7 @@ beforeAll(async () => {
     rotateDated: on('mv /var/log/messages /var/log/messages-20261201; touch /var/log/messages'),
     growing: on('echo "GET / 200" >> /var/log/app.log; echo "id" >> /root/.ash_history; echo new > /root/.sh_history'),
   };
-  Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p]))));
+  Object.assign(c, await startAll(runs));
   evidence = await collect(
     Object.values(c).map((x) => x.id),
     since,

@@ -8,7 +8,7 @@ import { runDetectors, type DetectionResult } from '../../electron/engine/detect
 import { severityRank, type Finding } from '@shared/domain/finding.js';
 import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { removeSuite } from '../helpers/docker.js';
-import { collect, script, start } from './harness.js';
+import { collect, script, start, startAll } from './harness.js';
 import { reportScores, score, type Scenario } from './scores.js';
 
 /**
@@ -113,7 +113,7 @@ beforeAll(async () => {
     // The test applet "[" is a one-character bracket, not a name.
     testApplet: start({ suite: SUITE, cmd: ['sh', '-c', 'while [ -d / ]; do sleep 1; done'] }),
   };
-  Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p]))));
+  Object.assign(c, await startAll(runs));
   // The renames happen right after start.
   await new Promise((r) => setTimeout(r, 700));
   evidence = await collect(

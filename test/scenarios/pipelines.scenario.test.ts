@@ -4,7 +4,7 @@ import { runDetectors, type DetectionResult } from '../../electron/engine/detect
 import { severityRank, type Finding } from '@shared/domain/finding.js';
 import type { EngineEvidence } from '@shared/domain/evidence-set.js';
 import { removeSuite } from '../helpers/docker.js';
-import { collect, execIn, script, sleep, start } from './harness.js';
+import { collect, execIn, script, sleep, start, startAll } from './harness.js';
 import { reportScores, score, type Scenario } from './scores.js';
 
 /**
@@ -105,7 +105,7 @@ beforeAll(async () => {
       ),
     }),
   };
-  Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p]))));
+  Object.assign(c, await startAll(runs));
   await execIn(c.execPipeline!, [
     'sh',
     '-c',

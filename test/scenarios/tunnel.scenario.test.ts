@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDetectors, type DetectionResult } from '../../electron/engine/detect/run-detectors.js';
 import { severityRank, type Finding } from '@shared/domain/finding.js';
 import { removeSuite } from '../helpers/docker.js';
-import { collect, execIn, script, start } from './harness.js';
+import { collect, execIn, script, start, startAll } from './harness.js';
 import { reportScores, score, type Scenario } from './scores.js';
 
 /**
@@ -142,7 +142,7 @@ beforeAll(async () => {
       ),
     }),
   };
-  Object.assign(c, Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p]))));
+  Object.assign(c, await startAll(runs));
   // Started later through the engine, as `docker exec -d` does.
   await execIn(c.chiselExec!, [
     'sh',
