@@ -1,10 +1,8 @@
-import type { Severity } from '@shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
 import { oneLine } from '../lib/refs.js';
-import { tunnelUse } from '../network/tunnel-tools.js';
+import { milder, tunnelUse } from '../network/tunnel-tools.js';
 import { objectRef, rootsOf, wlabel, workloadHit } from './kube-hits.js';
 
-const MILDER: Record<Severity, Severity> = { critical: 'high', high: 'medium', medium: 'low', low: 'low' };
 const base = (s: string) => s.split('/').pop() ?? s;
 
 /** The program a container spec runs: its command's first word, else the image's name (its entrypoint is the tool). */
@@ -57,7 +55,7 @@ export const kubeTunnelWorkload: Detector = {
                 `spec.containers[${c.name}] image=${c.image} command=${oneLine([...c.command, ...c.args].join(' '), 300)}`,
               ),
             ],
-            severity: MILDER[use.severity],
+            severity: milder(use.severity),
             attack: [...use.attack, 'T1610'],
           }),
         );

@@ -1,6 +1,6 @@
 import type { Detector, Hit } from '../detector.js';
 import { REVERSE_SHELL_PATTERNS, SHELLS } from '../lib/commands.js';
-import { exeBase, processesOf } from '../lib/process.js';
+import { processesOf, runsAs } from '../lib/process.js';
 import { oneLine, ref } from '../lib/refs.js';
 import { endpoint, inodeOf, socketByInode } from '../lib/sockets.js';
 
@@ -43,8 +43,7 @@ export const reverseShell: Detector = {
         const pattern = REVERSE_SHELL_PATTERNS.find(([re]) => re.test(cmd));
         const sockFds = (p.stdio ?? []).map(inodeOf).filter((i): i is number => i !== undefined);
         // A multi-call binary (busybox) runs as its applet: syslogd is not a shell because its exe is busybox.
-        const exe = exeBase(p.exe ?? '');
-        const name = !exe || exe === 'busybox' || exe === 'toybox' ? p.comm : exe;
+        const name = runsAs(p);
         const isShell =
           (SHELLS.has(name) && name !== 'busybox') || /^(python[0-9.]*|perl|ruby|php|node|lua)$/.test(name);
         const sock = sockFds.map((i) => socketByInode(c, i)).find((s) => s !== undefined);

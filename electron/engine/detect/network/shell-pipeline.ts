@@ -3,7 +3,7 @@ import type { SocketInfo } from '@shared/domain/network.js';
 import type { ProcessInfo } from '@shared/domain/process.js';
 import type { Detector, Hit } from '../detector.js';
 import { SHELLS } from '../lib/commands.js';
-import { exeBase, processesOf } from '../lib/process.js';
+import { processesOf, runsAs } from '../lib/process.js';
 import { oneLine, ref } from '../lib/refs.js';
 import { endpoint, socketByInode } from '../lib/sockets.js';
 
@@ -13,12 +13,6 @@ const INTERPRETER = /^(python[0-9.]*|perl[0-9.]*|ruby|php[0-9.]*|lua[0-9.]*|node
 /** Socket states of a connection or listener that still carries a session. */
 const LIVE = new Set(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'LISTEN', 'CLOSE_WAIT', 'UNCONN']);
 const MAX_HOPS = 6;
-
-/** The name a process runs as: multi-call binaries (busybox) run the applet comm names. */
-const nameOf = (p: ProcessInfo): string => {
-  const exe = exeBase(p.exe ?? '');
-  return !exe || exe === 'busybox' || exe === 'toybox' ? p.comm : exe;
-};
 
 /**
  * Does this interpreter take its program from standard input? `sh`, `sh -i`, `sh -s`, `bash -`, `python3` do;
@@ -35,7 +29,7 @@ export function readsProgramFromStdin(p: ProcessInfo): boolean {
 }
 
 const isInterpreter = (p: ProcessInfo): boolean => {
-  const n = nameOf(p);
+  const n = runsAs(p);
   return (SHELLS.has(n) && n !== 'busybox') || INTERPRETER.test(n);
 };
 /** `sh -i`, `bash -il`: the options before the first operand ask for an interactive shell. */
@@ -108,7 +102,7 @@ function path(
   return undefined;
 }
 
-const chain = (route: ProcessInfo[]) => route.map((p) => `${oneLine(nameOf(p), 30)}(${p.pid})`).join(' → ');
+const chain = (route: ProcessInfo[]) => route.map((p) => `${oneLine(runsAs(p), 30)}(${p.pid})`).join(' → ');
 
 /** A shell wired through pipes or a named pipe to a process that holds a network connection or listener. */
 export const shellPipeline: Detector = {
@@ -178,23 +172,23 @@ export const shellPipeline: Detector = {
           ref(
             'socket',
             `${sock.protocol} ${endpoint(sock, 'local')} -> ${endpoint(sock, 'remote')}`,
-            `${sock.state} inode ${sock.inode}, held by ${oneLine(nameOf(tool), 40)} (pid ${tool.pid})`,
+            `${sock.state} inode ${sock.inode}, held by ${oneLine(runsAs(tool), 40)} (pid ${tool.pid})`,
           ),
         );
-        const shellName = oneLine(sh.cmdline || nameOf(sh), 60);
+        const shellName = oneLine(sh.cmdline || runsAs(sh), 60);
         if (inbound) {
           hits.push({
             container: c,
-            ref: `pipeline-in:${nameOf(sh)}:${nameOf(tool)}:${sock.state === 'LISTEN' ? endpoint(sock, 'local') : endpoint(sock, 'remote')}`,
-            summary: `Shell ${shellName} (pid ${sh.pid}) in ${c.container.name} reads its commands from ${oneLine(nameOf(tool), 30)} ${where}, through pipes ${chain(inbound)}${outbound ? `, and its output goes back through ${chain(outbound)}` : ''}.`,
+            ref: `pipeline-in:${runsAs(sh)}:${runsAs(tool)}:${sock.state === 'LISTEN' ? endpoint(sock, 'local') : endpoint(sock, 'remote')}`,
+            summary: `Shell ${shellName} (pid ${sh.pid}) in ${c.container.name} reads its commands from ${oneLine(runsAs(tool), 30)} ${where}, through pipes ${chain(inbound)}${outbound ? `, and its output goes back through ${chain(outbound)}` : ''}.`,
             evidence,
             attack: ['T1059.004', 'T1095'],
           });
         } else if (takesProgram || interactive(sh)) {
           hits.push({
             container: c,
-            ref: `pipeline-out:${nameOf(sh)}:${nameOf(tool)}:${endpoint(sock, sock.state === 'LISTEN' ? 'local' : 'remote')}`,
-            summary: `Interactive shell ${shellName} (pid ${sh.pid}) in ${c.container.name} sends its output to ${oneLine(nameOf(tool), 30)} ${where}, through pipes ${chain(outbound!)}.`,
+            ref: `pipeline-out:${runsAs(sh)}:${runsAs(tool)}:${endpoint(sock, sock.state === 'LISTEN' ? 'local' : 'remote')}`,
+            summary: `Interactive shell ${shellName} (pid ${sh.pid}) in ${c.container.name} sends its output to ${oneLine(runsAs(tool), 30)} ${where}, through pipes ${chain(outbound!)}.`,
             evidence,
             severity: 'high',
             attack: ['T1059.004', 'T1095'],
@@ -202,8 +196,8 @@ export const shellPipeline: Detector = {
         } else {
           hits.push({
             container: c,
-            ref: `pipeline-out:${nameOf(sh)}:${nameOf(tool)}:${endpoint(sock, sock.state === 'LISTEN' ? 'local' : 'remote')}`,
-            summary: `Shell script ${shellName} (pid ${sh.pid}) in ${c.container.name} pipes its output to ${oneLine(nameOf(tool), 30)} ${where} (${chain(outbound!)}); it reads no commands from the network.`,
+            ref: `pipeline-out:${runsAs(sh)}:${runsAs(tool)}:${endpoint(sock, sock.state === 'LISTEN' ? 'local' : 'remote')}`,
+            summary: `Shell script ${shellName} (pid ${sh.pid}) in ${c.container.name} pipes its output to ${oneLine(runsAs(tool), 30)} ${where} (${chain(outbound!)}); it reads no commands from the network.`,
             evidence,
             severity: 'low',
             attack: ['T1095'],

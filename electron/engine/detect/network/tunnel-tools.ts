@@ -1,4 +1,4 @@
-import type { Severity } from '@shared/domain/finding.js';
+import { SEVERITIES, severityRank, type Severity } from '@shared/domain/finding.js';
 
 /** What a process's command line makes of it: a tunnel or proxy, how bad, and the techniques. */
 export interface TunnelUse {
@@ -8,6 +8,9 @@ export interface TunnelUse {
   severity: Severity;
   attack: string[];
 }
+
+/** One step less severe (low stays low): a tunnel that is what its container or workload was made to run. */
+export const milder = (s: Severity): Severity => SEVERITIES[Math.max(0, severityRank(s) - 1)]!;
 
 /** Tools whose only purpose is to carry traffic through a tunnel or proxy out of (or into) a network. */
 const OFFENSIVE: Array<{ names: RegExp; what: string; attack: string[] }> = [

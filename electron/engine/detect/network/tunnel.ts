@@ -1,23 +1,10 @@
 import type { ProcessInfo } from '@shared/domain/process.js';
-import type { Severity } from '@shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
-import { exeBase, processesOf } from '../lib/process.js';
+import { exeBase, firstProcess, namesOf, processesOf, runsAs } from '../lib/process.js';
 import { oneLine, ref } from '../lib/refs.js';
 import { endpoint, socketByInode } from '../lib/sockets.js';
 import { pipelineEdges } from './shell-pipeline.js';
-import { tunnelUse } from './tunnel-tools.js';
-
-const MILDER: Record<Severity, Severity> = {
-  critical: 'high',
-  high: 'medium',
-  medium: 'low',
-  low: 'low',
-};
-
-/** The names a process goes by: its exe's basename, its comm, and the basename of argv[0] (scripts, applets). */
-const namesOf = (p: ProcessInfo): string[] => [
-  ...new Set([p.exe ? exeBase(p.exe) : '', p.comm, exeBase(p.cmdline.split(' ')[0] ?? '')].filter(Boolean)),
-];
+import { milder, tunnelUse } from './tunnel-tools.js';
 
 /** The arguments after the program; for a script (`sh /usr/local/bin/chisel client ...`), after the script. */
 function argsOf(p: ProcessInfo, names: string[]): string[] {
@@ -27,17 +14,13 @@ function argsOf(p: ProcessInfo, names: string[]): string[] {
 }
 
 const NETCAT = /^(nc|ncat|netcat)$/;
-const appletName = (p: ProcessInfo): string => {
-  const exe = exeBase(p.exe ?? '');
-  return !exe || exe === 'busybox' || exe === 'toybox' ? p.comm : exe;
-};
 
 /** Two netcats joined by a pipe or named pipe (`nc -l -p 9000 < f | nc 10.0.0.5 22 > f`): a relay, no shell in it. */
 function netcatRelay(list: ProcessInfo[], byPid: Map<number, ProcessInfo>): [ProcessInfo, ProcessInfo] | undefined {
   for (const [from, to] of pipelineEdges(list)) {
     const a = byPid.get(from);
-    if (!a || !NETCAT.test(appletName(a))) continue;
-    const b = to.find((x) => NETCAT.test(appletName(x)));
+    if (!a || !NETCAT.test(runsAs(a))) continue;
+    const b = to.find((x) => NETCAT.test(runsAs(x)));
     if (b) return [a, b];
   }
   return undefined;
@@ -84,10 +67,7 @@ export const tunnel: Detector = {
       const byPid = new Map(list.map((p) => [p.pid, p]));
       // The container's own first process is what it was started for: a tunnel sidecar by design, or an attacker's
       // tunnel container; a tunnel started later inside another service is the worse case.
-      const first = list.reduce<ProcessInfo | undefined>(
-        (a, p) => (!byPid.has(p.ppid) && (!a || p.pid < a.pid) ? p : a),
-        undefined,
-      );
+      const first = firstProcess(list);
       const seen = new Set<string>();
       const relay = netcatRelay(list, byPid);
       if (relay) {
@@ -139,7 +119,7 @@ export const tunnel: Detector = {
           cause: use.kind,
           summary: `${c.container.name} runs ${use.what}: pid ${p.pid}, ${oneLine(p.cmdline || p.comm, 160)}${peers.length ? `; connected to ${peers.slice(0, 3).join(', ')}` : ''}${own ? ". It is the container's own first process" : ''}.`,
           evidence,
-          severity: own ? MILDER[use.severity] : use.severity,
+          severity: own ? milder(use.severity) : use.severity,
           attack: use.attack,
         });
       }

@@ -1,7 +1,7 @@
 import type { ProcessInfo } from '@shared/domain/process.js';
 import type { Severity } from '@shared/domain/finding.js';
 import type { Detector, Hit } from '../detector.js';
-import { exeBase, processesOf } from '../lib/process.js';
+import { exeBase, firstProcess, namesOf, processesOf } from '../lib/process.js';
 import { oneLine, ref } from '../lib/refs.js';
 
 interface ToolClass {
@@ -50,10 +50,6 @@ const SERVER =
 const SHELL = /^(sh|bash|dash|ash|zsh|ksh)$/;
 
 const nameOf = (p: ProcessInfo): string => (p.exe ? exeBase(p.exe) : p.comm);
-/** The name to judge: the exe basename, or comm when the exe is an interpreter or busybox applet. */
-const names = (p: ProcessInfo): string[] => [
-  ...new Set([nameOf(p), p.comm, exeBase(p.cmdline.split(' ')[0] ?? '')].filter(Boolean)),
-];
 
 /**
  * Falco's process-launch rules for containers, judged on the processes alive at collection: recon, capture, cluster
@@ -91,14 +87,11 @@ export const containerTooling: Detector = {
       const { list } = processesOf(c);
       const byPid = new Map(list.map((p) => [p.pid, p]));
       // The container's own first process is what the image is for (an init container running apt, a copy job).
-      const first = list.reduce<ProcessInfo | undefined>(
-        (a, p) => (!byPid.has(p.ppid) && (!a || p.pid < a.pid) ? p : a),
-        undefined,
-      );
+      const first = firstProcess(list);
       const seen = new Set<string>();
       for (const p of list) {
         if (p === first) continue;
-        const n = names(p);
+        const n = namesOf(p);
         const cls = CLASSES.find((k) => n.some((x) => k.names.test(x)));
         if (cls) {
           const tool = n.find((x) => cls.names.test(x))!;
@@ -124,7 +117,7 @@ export const containerTooling: Detector = {
         }
         const parent = byPid.get(p.ppid);
         if (!parent || !n.some((x) => SHELL.test(x))) continue;
-        const server = names(parent).find((x) => SERVER.test(x));
+        const server = namesOf(parent).find((x) => SERVER.test(x));
         if (!server) continue;
         const key = `server-shell:${server}:${nameOf(p)}`;
         if (seen.has(key)) continue;
