@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { FileFlag } from '@shared/domain/file-change.js';
-import { knownAttrs, rememberAttrs, type AttrStamp } from './attr-cache.js';
+import { InodeCache, type InodeStamp } from './inode-cache.js';
 import { lsattrRunner, type LsattrRunner } from './lsattr-runner.js';
 import { unescapeOctal } from './proc-parse.js';
 
@@ -67,11 +67,17 @@ export type AttrReader = (hostPaths: string[]) => Promise<{ flags: Map<string, F
 const RUN_PATHS = 2000;
 const RUN_BYTES = 256 * 1024;
 
+/**
+ * Flags and lsattr's line (kept as evidence of what was read), by host path, while the file's upper-dir inode is
+ * unchanged: a steady engine's rescans start no lsattr for files that did not change.
+ */
+const keptFlags = new InodeCache<{ flags: FileFlag[]; line: string }>(100_000);
+
 /** A request made during an engine scan and answered once every container is read. */
 interface DeferredAttrs {
   root: string;
   paths: string[];
-  stamps?: ReadonlyMap<string, AttrStamp>;
+  stamps?: ReadonlyMap<string, InodeStamp>;
   /** Paths answered by an earlier read, taken when deferred (the cache may drop them before the flush). */
   kept: Map<string, { flags: FileFlag[]; line: string }>;
   apply: (flags: Map<string, FileFlag[]>, raw: string, kept: number) => void;
@@ -106,13 +112,18 @@ export function createDeferredAttrs(timeoutMs = 10_000, runner: LsattrRunner = l
     list = [];
   };
   return {
-    defer(root: string, paths: string[], apply: DeferredAttrs['apply'], stamps?: ReadonlyMap<string, AttrStamp>): void {
+    defer(
+      root: string,
+      paths: string[],
+      apply: DeferredAttrs['apply'],
+      stamps?: ReadonlyMap<string, InodeStamp>,
+    ): void {
       if (!paths.length) return;
       const kept = new Map<string, { flags: FileFlag[]; line: string }>();
       requests.push({ root, paths, stamps, kept, apply });
       for (const p of paths) {
         const hostPath = path.posix.join(root, p);
-        const k = knownAttrs(hostPath, stamps?.get(p));
+        const k = keptFlags.get(hostPath, stamps?.get(p));
         if (k) kept.set(p, k);
         if (k || streamed.has(hostPath)) continue;
         streamed.add(hostPath);
@@ -170,7 +181,8 @@ export function createDeferredAttrs(timeoutMs = 10_000, runner: LsattrRunner = l
           const f = flags.get(hostPath);
           if (f) mine.set(p, f);
           if (line) raw.push(line);
-          rememberAttrs(hostPath, r.stamps?.get(p), readStartedAt, f ?? [], line);
+          if (line !== undefined)
+            keptFlags.remember(hostPath, r.stamps?.get(p), readStartedAt, { flags: [...(f ?? [])], line });
         }
         r.apply(mine, raw.join('\n'), r.kept.size);
       }

@@ -1,6 +1,6 @@
 import type { FileChange } from '@shared/domain/file-change.js';
 import { LIMITS } from '@shared/domain/limits.js';
-import { attrStamp, type AttrStamp } from './attr-cache.js';
+import { inodeStamp, type InodeStamp } from './inode-cache.js';
 import { describeEntry } from './file-content.js';
 import { isWhiteout, LayerCache, locate, walkTree, type Layers } from './layers.js';
 import { linkSync, yielder } from './sync-fs.js';
@@ -32,8 +32,8 @@ export function mapApiChanges(rows: unknown): FileChange[] {
 export async function upperDirChanges(
   layers: Layers,
   cache: LayerCache = new LayerCache(),
-): Promise<{ changes: FileChange[]; truncated: boolean; stamps: Map<string, AttrStamp> }> {
-  const stamps = new Map<string, AttrStamp>();
+): Promise<{ changes: FileChange[]; truncated: boolean; stamps: Map<string, InodeStamp> }> {
+  const stamps = new Map<string, InodeStamp>();
   if (!layers.upper) return { changes: [], truncated: false, stamps };
   const { entries, truncated } = await walkTree(layers.upper, MAX_CHANGES);
   if (!truncated) cache.knowUpper(layers.upper, entries);
@@ -49,7 +49,7 @@ export async function upperDirChanges(
       };
     }
     const below = await locate(layers, e.path, 1, cache);
-    if (e.stat.isFile() || e.stat.isDirectory()) stamps.set(e.path, attrStamp(e.stat));
+    if (e.stat.isFile() || e.stat.isDirectory()) stamps.set(e.path, inodeStamp(e.stat));
     // readlink reads the link itself in the upper dir; nothing is followed.
     const linkTarget = e.stat.isSymbolicLink() ? (linkSync(e.hostPath) ?? undefined) : undefined;
     const change = await describeEntry(e.path, e.hostPath, e.stat, below ? 'changed' : 'added', budget);

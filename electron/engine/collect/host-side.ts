@@ -8,7 +8,7 @@ import type { ScanError } from '@shared/domain/scan.js';
 import { AppError } from '@shared/app-error.js';
 import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
-import type { AttrStamp } from './attr-cache.js';
+import type { InodeStamp } from './inode-cache.js';
 import { addFlags, attrTargets } from './attr-targets.js';
 import { hostFileAttrs, overlayProtAttrs, type AttrReader } from './attrs.js';
 import { containerPidsFromCgroup } from './cgroup-pids.js';
@@ -55,7 +55,7 @@ export interface HostSideResult {
   /** Where the deferred flag reads of `files` are to be made. */
   attrRoot?: string;
   /** The upper dir's stamp of each changed path, by container path: flags of unchanged inodes are not read again. */
-  attrStamps?: Map<string, AttrStamp>;
+  attrStamps?: Map<string, InodeStamp>;
 }
 
 /** What the containers of one engine scan share on the thread that reads them. */
@@ -85,7 +85,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
   let files: FileChange[] = [];
   let fileContents: FileContent[] = [];
   let deferredRoot: string | undefined;
-  let attrStamps: Map<string, AttrStamp> | undefined;
+  let attrStamps: Map<string, InodeStamp> | undefined;
 
   const attempt = async <T>(call: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {

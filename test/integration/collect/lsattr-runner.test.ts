@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeferredAttrs, parseLsattr } from '../../../electron/engine/collect/attrs.js';
 import { LsattrRunner } from '../../../electron/engine/collect/lsattr-runner.js';
-import { attrStamp } from '../../../electron/engine/collect/attr-cache.js';
+import { inodeStamp } from '../../../electron/engine/collect/inode-cache.js';
 
 // Real flags on real files: chattr needs root and a filesystem that keeps them (the test machine's /tmp does).
 describe('lsattr runner', () => {
@@ -78,7 +78,7 @@ describe('lsattr runner', () => {
       writeFileSync(fresh, 'x');
       const deferred = createDeferredAttrs(10_000, counted);
       const seen: { flags: string[]; raw: string; kept: number }[] = [];
-      const stamps = new Map(['/imm', '/fresh'].map((p) => [p, attrStamp(lstatSync(path.join(dir, p)))]));
+      const stamps = new Map(['/imm', '/fresh'].map((p) => [p, inodeStamp(lstatSync(path.join(dir, p)))]));
       deferred.defer(
         dir,
         ['/imm', '/fresh'],
