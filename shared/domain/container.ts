@@ -93,6 +93,18 @@ export const ContainerDetailSchema = ContainerSummarySchema.extend({
         .default([]),
     })
     .optional(),
+  /** Name resolution the container was given (`--hostname`, `--add-host`, `--dns`, `--link`), for judging its /etc/hosts and resolv.conf. */
+  names: z
+    .object({
+      hostname: z.string().max(LIMITS.name).default(''),
+      domainname: z.string().max(LIMITS.name).default(''),
+      extraHosts: z.array(z.string().max(LIMITS.name)).max(256).default([]),
+      dns: z.array(z.string().max(64)).max(32).default([]),
+      links: z.array(z.string().max(LIMITS.name)).max(256).default([]),
+      hostsPath: z.string().max(LIMITS.path).default(''),
+      resolvConfPath: z.string().max(LIMITS.path).default(''),
+    })
+    .optional(),
   /** Overlay directories from GraphDriver.Data; host-side reads use them when the engine is local. */
   graphDriver: z
     .object({
@@ -104,3 +116,10 @@ export const ContainerDetailSchema = ContainerSummarySchema.extend({
     .default({ name: '' }),
 });
 export type ContainerDetail = z.infer<typeof ContainerDetailSchema>;
+
+/**
+ * User-defined networks give a container the engine's embedded DNS server (127.0.0.11); the built-in modes give it
+ * the host's resolvers, the host's files, or another container's.
+ */
+export const hasEmbeddedDns = (networkMode: string): boolean =>
+  !['', 'default', 'bridge', 'host', 'none'].includes(networkMode) && !networkMode.startsWith('container:');

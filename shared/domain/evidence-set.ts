@@ -120,6 +120,16 @@ export const ContainerEvidenceSchema = z.object({
    */
   tmpfsFiles: z.array(FileChangeSchema).max(2000).default([]),
   fileContents: z.array(FileContentSchema).default([]),
+  /**
+   * Files the engine writes for the container at start and bind-mounts over its own (/etc/hosts, /etc/resolv.conf):
+   * in no layer, so in no diff, yet the container can rewrite them.
+   */
+  engineFiles: z.array(FileContentSchema).max(4).default([]),
+  /**
+   * Which of those files were rewritten after the engine wrote them: the hash differs from the one the engine
+   * recorded (`resolv.conf.hash`), or the file was written well after the container's /etc/hostname.
+   */
+  engineFilesRewritten: z.array(z.string().max(64)).max(4).default([]),
   /** Mount points seen in /proc/PID/mountinfo of the container's processes (host side). */
   mountPoints: z.array(boundedString(LIMITS.path)).max(4096).default([]),
   stats: z.array(StatsSampleSchema).default([]),

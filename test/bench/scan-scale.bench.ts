@@ -2,12 +2,13 @@
 // reached three ways: its unix socket (local, host-side reads), tcp+TLS, and ssh through a real OpenSSH server with
 // the stock MaxSessions (10) whose sessions' `docker` reaches that same daemon. Measured in one run, interleaved,
 // best of BENCH_REPEAT (default 3) per variant so neighbours' load hits every variant alike:
-//   - local scan against the host-read floor (a batched inspect, an lstat of every upper-dir entry and the /proc
-//     reads of every container process) at 10, 50 and 200 containers: the engine grows to each size in turn and
+//   - local scan against the host-read floor (a batched inspect, an lstat of every upper-dir entry, the /proc
+//     reads of every container process and the engine's hosts and resolv.conf for it) at 10, 50 and 200 containers: the engine grows to each size in turn and
 //     is scanned whole, after one warm-up scan of the grown engine (a running app's steady state), best of at
 //     least 5;
 //   - the TLS and ssh scans of 50 against the Engine API floor on the same transport (inspect + top + changes per
-//     container at concurrency 8, plus an archive read of each critical file a container's diff changed; TLS also
+//     container at concurrency 8, plus archive reads of /etc/hosts, /etc/resolv.conf (bind mounts the engine writes,
+//     in no diff) and of each critical file a container's diff changed; TLS also
 //     against the floor without those reads), ssh against TLS, ssh channel errors, and ssh's containers against the
 //     socket's;
 //   - docker-bench-security's container-runtime section when DOCKER_BENCH_DIR names a checkout.
@@ -73,6 +74,10 @@ async function apiFloor(docker: Docker, ids: string[], reads = false): Promise<n
             await c.top();
             const changes = ((await c.changes()) ?? []) as Array<{ Path: string; Kind: number }>;
             if (!reads) return;
+            // The files the engine bind-mounts over the container's own are in no diff: read them every time.
+            await Promise.all(
+              ['/etc/hosts', '/etc/resolv.conf'].map(async (p) => drain(await c.getArchive({ path: p }))),
+            );
             for (const ch of changes)
               if (ch.Kind !== 2 && isCriticalPath(ch.Path)) await drain(await c.getArchive({ path: ch.Path }));
           }),
@@ -121,6 +126,8 @@ async function hostReadFloor(docker: Docker, ids: string[]): Promise<number> {
             pid > 0 ? children(pid).then((pids) => Promise.all(pids.map(readProc))) : undefined,
             pid > 0 ? quiet(readFile(`/proc/${pid}/net/tcp`)) : undefined,
             pid > 0 ? quiet(readFile(`/proc/${pid}/mountinfo`)) : undefined,
+            quiet(readFile(info.HostsPath)),
+            quiet(readFile(info.ResolvConfPath)),
           ]);
         }),
       );

@@ -7,6 +7,7 @@ import {
   type FileContent,
   type StatsSample,
 } from '@shared/domain/evidence-set.js';
+import { hasEmbeddedDns } from '@shared/domain/container.js';
 import type { FileChange } from '@shared/domain/file-change.js';
 import type { NetworkSnapshot } from '@shared/domain/network.js';
 import type { ProcessSnapshot } from '@shared/domain/process.js';
@@ -16,6 +17,7 @@ import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
 import { parseLsattr, type AttrReader, type DeferredAttrReader } from './attrs.js';
 import { readCriticalFromArchive, type ImageFileCache } from './critical-read.js';
+import { readEngineFilesFromArchive } from './engine-files.js';
 import { execCapture, execNetTables, execProcessView } from './exec-capture.js';
 import { mapApiChanges } from './file-changes.js';
 import { canReadHostProc } from './host-access.js';
@@ -77,7 +79,7 @@ export interface CollectOptions {
 /** Stats wait on purpose between their two requests, which a call slot would waste. */
 const SLOTLESS = new Set(['stats']);
 /** Made of several calls that each take a slot and time themselves once they have it. */
-const SELF_TIMED = new Set(['archive:critical-files']);
+const SELF_TIMED = new Set(['archive:critical-files', 'archive:engine-files']);
 
 /**
  * Through the archive endpoint every extra file is one more call (the API diff says nothing of file
@@ -159,6 +161,8 @@ export async function collectContainerEvidence(
   let tmpfs: FileChange[] = [];
   let files: FileChange[] = [];
   let fileContents: FileContent[] = [];
+  let engineFiles: FileContent[] = [];
+  let engineFilesRewritten: string[] = [];
   let deferredRoot: string | undefined;
   let attrStamps: HostSideResult['attrStamps'];
 
@@ -175,6 +179,10 @@ export async function collectContainerEvidence(
             pidMode: container.pidMode,
             layers,
             mergedDir: container.graphDriver.mergedDir,
+            engineFiles: container.names && {
+              hostsPath: container.names.hostsPath,
+              resolvConfPath: container.names.resolvConfPath,
+            },
             deferAttrs: Boolean(opts.deferredAttrs),
             timeoutMs,
           },
@@ -190,6 +198,8 @@ export async function collectContainerEvidence(
           if (hostFs) {
             files = r.files;
             fileContents = r.fileContents;
+            engineFiles = r.engineFiles;
+            engineFilesRewritten = rewrittenByHash(r.engineFiles, r.resolvConfHash, container.networkMode);
             deferredRoot = r.attrRoot;
             attrStamps = r.attrStamps;
           }
@@ -218,6 +228,27 @@ export async function collectContainerEvidence(
         artifacts.push(artifactRef('exec', `exec ${id.slice(0, 12)} /proc/net/*`, net.raw, id));
       }
     }
+  };
+
+  const collectEngineFiles = async () => {
+    if (hostFs) return;
+    const read = await attempt('archive:engine-files', () =>
+      readEngineFilesFromArchive(docker, id, opts.callLimit ?? ((task) => task()), timeoutMs),
+    );
+    if (!read) return;
+    engineFiles = read.files;
+    engineFilesRewritten = read.rewritten.filter(
+      (p) => !(p === '/etc/resolv.conf' && hasEmbeddedDns(container.networkMode)),
+    );
+    for (const c of read.files)
+      artifacts.push({
+        kind: 'archive',
+        sourceCall: `GET /containers/${id}/archive?path=${c.path}`,
+        collectedAt: new Date().toISOString(),
+        sha256: c.sha256,
+        size: c.size,
+        containerId: id,
+      });
   };
 
   const collectFiles = async () => {
@@ -269,7 +300,8 @@ export async function collectContainerEvidence(
     }
   };
 
-  await Promise.all([collectProcesses().then(collectStats), collectFiles(), hostRead]);
+  await Promise.all([collectProcesses().then(collectStats), collectFiles(), collectEngineFiles(), hostRead]);
+  files = withoutMountPoints(files, container.mounts);
   mapUserNames(processes, fileContents);
 
   // The schema clips every hostile string (a megabyte argv, a huge file name) before anything downstream sees it.
@@ -282,6 +314,8 @@ export async function collectContainerEvidence(
       files,
       tmpfsFiles: tmpfs,
       fileContents,
+      engineFiles,
+      engineFilesRewritten,
       mountPoints,
       stats,
       artifacts,
@@ -307,6 +341,22 @@ export async function collectContainerEvidence(
     );
   }
   return evidence;
+}
+
+/** On a user-defined network the engine records the hash of the host-based file, then writes its embedded server. */
+function rewrittenByHash(files: FileContent[], recorded: string | undefined, networkMode: string): string[] {
+  const resolv = files.find((f) => f.path === '/etc/resolv.conf');
+  return resolv && recorded && !hasEmbeddedDns(networkMode) && resolv.sha256 !== recorded ? ['/etc/resolv.conf'] : [];
+}
+
+/**
+ * The engine creates an empty file or directory in the container's layer where each bind mount or volume goes; the
+ * diff lists it as added though the container wrote nothing there (what it holds is the mount's, not the layer's).
+ */
+function withoutMountPoints(files: FileChange[], mounts: { destination: string }[]): FileChange[] {
+  if (!mounts.length) return files;
+  const targets = new Set(mounts.map((m) => m.destination));
+  return files.filter((f) => !(f.kind === 'added' && targets.has(f.path)));
 }
 
 /** What a container's evidence holds beside its detail. */

@@ -1,6 +1,7 @@
 /**
  * Files whose content an analyst needs whenever a container is looked at: accounts, sudo, cron,
- * ssh keys, the dynamic loader's preload list and shell start-up files. Persistence lives here.
+ * ssh keys, the dynamic loader's preload list, shell start-up files and how logins are checked (PAM, sshd).
+ * Persistence lives here.
  * A `*` stands for one path segment.
  */
 export const CRITICAL_PATTERNS = [
@@ -21,6 +22,11 @@ export const CRITICAL_PATTERNS = [
   '/etc/profile.d/*',
   '/etc/bash.bashrc',
   '/etc/rc.local',
+  '/etc/pam.d/*',
+  '/etc/pam.conf',
+  '/etc/ssh/sshd_config',
+  '/etc/ssh/sshd_config.d/*',
+  '/etc/nsswitch.conf',
 ] as const;
 
 const compiled = CRITICAL_PATTERNS.map(

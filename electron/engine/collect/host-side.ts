@@ -13,6 +13,7 @@ import { addFlags, attrTargets } from './attr-targets.js';
 import { hostFileAttrs, overlayProtAttrs, type AttrReader } from './attrs.js';
 import { containerPidsFromCgroup } from './cgroup-pids.js';
 import { extraContentPaths } from './content-paths.js';
+import { readEngineFilesOnHost, type EngineFilePaths } from './engine-files.js';
 import { readCriticalFromLayers } from './critical-from-layers.js';
 import { upperDirChanges } from './file-changes.js';
 import { pidNamespaceDepth } from './host-access.js';
@@ -38,6 +39,8 @@ export interface HostSideJob {
   pidMode?: string;
   layers: Layers;
   mergedDir?: string;
+  /** The engine's own files for the container (hosts, resolv.conf), read with its file changes. */
+  engineFiles?: EngineFilePaths;
   /** The engine scan reads the flags of every container at once later: return the root to read them under. */
   deferAttrs: boolean;
   timeoutMs: number;
@@ -50,6 +53,8 @@ export interface HostSideResult {
   tmpfs: FileChange[];
   files: FileChange[];
   fileContents: FileContent[];
+  engineFiles: FileContent[];
+  resolvConfHash?: string;
   artifacts: ArtifactRef[];
   errors: ScanError[];
   /** Where the deferred flag reads of `files` are to be made. */
@@ -84,6 +89,8 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
   let tmpfs: FileChange[] = [];
   let files: FileChange[] = [];
   let fileContents: FileContent[] = [];
+  let engineFiles: FileContent[] = [];
+  let resolvConfHash: string | undefined;
   let deferredRoot: string | undefined;
   let attrStamps: Map<string, InodeStamp> | undefined;
 
@@ -198,7 +205,25 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
     if (!running) await applyProtAttrs(files, layers.upper!, attempt, artifacts, id);
   };
 
-  await Promise.all([readProcesses(), readFiles()]);
+  const readEngineFiles = async () => {
+    if (!job.hostFs || !job.engineFiles) return;
+    const read = await attempt('host:engine-files', () => readEngineFilesOnHost(job.engineFiles!));
+    if (!read) return;
+    engineFiles = read.files;
+    resolvConfHash = read.resolvConfHash;
+    const where = { '/etc/hosts': job.engineFiles.hostsPath, '/etc/resolv.conf': job.engineFiles.resolvConfPath };
+    for (const c of read.files)
+      artifacts.push({
+        kind: 'archive',
+        sourceCall: `host:${where[c.path as keyof typeof where] ?? c.path}`.slice(0, 2048),
+        collectedAt: new Date().toISOString(),
+        sha256: c.sha256,
+        size: c.size,
+        containerId: id,
+      });
+  };
+
+  await Promise.all([readProcesses(), readFiles(), readEngineFiles()]);
   return {
     processes,
     sockets,
@@ -206,6 +231,8 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
     tmpfs,
     files,
     fileContents,
+    engineFiles,
+    ...(resolvConfHash ? { resolvConfHash } : {}),
     artifacts,
     errors,
     ...(deferredRoot !== undefined ? { attrRoot: deferredRoot, attrStamps } : {}),

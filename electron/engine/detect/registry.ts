@@ -19,6 +19,8 @@ import { droppedExecutable } from './files/dropped-executable.js';
 import { timestomp } from './files/timestomp.js';
 import { sensitiveLinks } from './files/sensitive-links.js';
 import { indicatorRemoval } from './files/indicator-removal.js';
+import { nameResolutionTampering } from './files/name-resolution.js';
+import { authConfigTampering } from './files/auth-config.js';
 import { suspiciousExe } from './process/suspicious-exe.js';
 import { processMasquerading } from './process/masquerading.js';
 import { containerTooling } from './process/container-tooling.js';
@@ -91,6 +93,8 @@ export const DETECTORS: readonly Detector[] = [
   timestomp,
   sensitiveLinks,
   indicatorRemoval,
+  nameResolutionTampering,
+  authConfigTampering,
   suspiciousExe,
   processMasquerading,
   containerTooling,

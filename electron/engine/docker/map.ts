@@ -105,6 +105,15 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
         .filter((m) => m.Propagation)
         .map((m) => ({ destination: m.Destination ?? '', mode: m.Propagation ?? '' })),
     },
+    names: {
+      hostname: cfg.Hostname ?? '',
+      domainname: cfg.Domainname ?? '',
+      extraHosts: asArray(hc.ExtraHosts),
+      dns: asArray(hc.Dns),
+      links: asArray(hc.Links),
+      hostsPath: raw.HostsPath ?? '',
+      resolvConfPath: raw.ResolvConfPath ?? '',
+    },
     graphDriver: graphDriverOf(raw),
   });
 }

@@ -203,6 +203,8 @@ function empty(container: ContainerEvidence['container']): ContainerEvidence {
     files: [],
     tmpfsFiles: [],
     fileContents: [],
+    engineFiles: [],
+    engineFilesRewritten: [],
     mountPoints: [],
     stats: [],
     artifacts: [],
