@@ -7,8 +7,8 @@
 //     is scanned whole, after one warm-up scan of the grown engine (a running app's steady state), best of at
 //     least 5;
 //   - the TLS and ssh scans of 50 against the Engine API floor on the same transport (inspect + top + changes per
-//     container at concurrency 8, plus archive reads of /etc/hosts, /etc/resolv.conf (bind mounts the engine writes,
-//     in no diff) and of each critical file a container's diff changed; TLS also
+//     container at concurrency 8, plus a stat of /etc/hostname, /etc/hosts and /etc/resolv.conf (bind mounts the
+//     engine writes, in no diff) and an archive read of each critical file a container's diff changed; TLS also
 //     against the floor without those reads), ssh against TLS, ssh channel errors, and ssh's containers against the
 //     socket's;
 //   - docker-bench-security's container-runtime section when DOCKER_BENCH_DIR names a checkout.
@@ -74,9 +74,12 @@ async function apiFloor(docker: Docker, ids: string[], reads = false): Promise<n
             await c.top();
             const changes = ((await c.changes()) ?? []) as Array<{ Path: string; Kind: number }>;
             if (!reads) return;
-            // The files the engine bind-mounts over the container's own are in no diff: read them every time.
+            // The files the engine bind-mounts over the container's own are in no diff: a stat of each (and of
+            // /etc/hostname, written with them) tells whether they were rewritten since.
             await Promise.all(
-              ['/etc/hosts', '/etc/resolv.conf'].map(async (p) => drain(await c.getArchive({ path: p }))),
+              ['/etc/hostname', '/etc/hosts', '/etc/resolv.conf'].map(async (p) =>
+                ((await c.infoArchive({ path: p })) as unknown as { destroy(): void }).destroy(),
+              ),
             );
             for (const ch of changes)
               if (ch.Kind !== 2 && isCriticalPath(ch.Path)) await drain(await c.getArchive({ path: ch.Path }));

@@ -28,8 +28,17 @@ describe('file collectors (host-side layers vs Engine API)', () => {
   let attrs = '';
   let lockedStopped = '';
   let clean = '';
+  let mounted = '';
   beforeAll(async () => {
     await removeSuite(SUITE);
+    // A host binary bind-mounted where none was: the engine leaves an empty placeholder in the container's layer.
+    mounted = (
+      await runContainer({
+        suite: SUITE,
+        name: `sw-col-mounted-${process.pid}`,
+        hostConfig: { Binds: ['/bin/busybox:/usr/local/bin/tool:ro'], NetworkMode: 'none' },
+      })
+    ).id;
     clean = (await runContainer({ suite: SUITE, name: `sw-col-clean-${process.pid}` })).id;
     running = (
       await runContainer({
@@ -93,6 +102,17 @@ describe('file collectors (host-side layers vs Engine API)', () => {
     );
     expect(byPath.get('/tmp/.hidden-tool')!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(ev.artifacts.some((a) => a.kind === 'changes' && a.sourceCall.startsWith('host:'))).toBe(true);
+  });
+
+  it('leaves out of the diff the placeholders the engine made for its mounts, which the container never wrote', async () => {
+    const raw = mapApiChanges(await docker.getContainer(mounted).changes());
+    expect(raw.map((f) => f.path)).toContain('/usr/local/bin/tool');
+    for (const local of [true, false]) {
+      const ev = await collectContainerEvidence(docker, mounted, { engineId: 'local', local });
+      expect(ev.access).toBe(local ? 'host' : 'api');
+      expect(ev.files.map((f) => f.path)).not.toContain('/usr/local/bin/tool');
+      expect(ev.files.map((f) => f.path)).toContain('/usr/local/bin');
+    }
   });
 
   it('reads critical files with the hash of the image version beside the changed one', async () => {
