@@ -166,6 +166,24 @@ describe('file detectors', () => {
     expect(f.filter((x) => x.severity === 'critical').map((x) => x.evidence[0]!.sha256)).toHaveLength(2);
   });
 
+  it("account-tampering: a login account added with root's group or home is medium; app users and system accounts stay low", () => {
+    const passwd = [
+      'root:x:0:0::/root:/bin/sh',
+      'operator:x:11:0:operator:/root:/sbin/nologin',
+      'backup2:x:1001:0::/home/backup2:/bin/sh',
+      'svc:x:1002:1002::/root:/bin/bash',
+      'app:x:1000:1000::/home/app:/bin/sh',
+    ].join('\n');
+    const f = run(engine([container({}, { fileContents: [file('/etc/passwd', passwd)] })]), 'account-tampering');
+    expect(f.filter((x) => x.severity === 'medium').map((x) => x.summary.split(' ')[1])).toEqual(['backup2', 'svc']);
+    expect(f.filter((x) => x.severity === 'low')).toHaveLength(1);
+    const shipped = run(
+      engine([container({}, { fileContents: [file('/etc/passwd', passwd, false)] })]),
+      'account-tampering',
+    );
+    expect(shipped).toEqual([]);
+  });
+
   it('sudoers: runtime NOPASSWD high, the same rule shipped in the image medium', () => {
     const rule = 'dev ALL=(ALL) NOPASSWD: ALL\n';
     const f = run(

@@ -17,7 +17,7 @@ export const accountTampering: Detector = {
       'content of /etc/passwd and /etc/shadow read without exec (archive endpoint or host upper dir)',
       'filesystem diff and image hash of the same paths',
     ],
-    goal: 'Find accounts an intruder added or unlocked: a second uid-0 account, an empty password hash, a password set on an account after the container started, or account files changed since start.',
+    goal: 'Find accounts an intruder added or unlocked: a second uid-0 account, an empty password hash, a password set on an account after the container started, a login account given root’s group or home in a file changed since start, or account files changed since start.',
     blindSpots: [
       'Accounts in directory services (LDAP, SSSD) or in volumes mounted over /etc are not read.',
       'Which specific account is new cannot be told when only the image hash (not the image content) is known; the finding lists the login-capable accounts instead.',
@@ -48,6 +48,20 @@ export const accountTampering: Detector = {
         }
         if (drifted(c, f)) {
           const logins = rows.filter((r) => r.length >= 7 && LOGIN_SHELL.test(r[6] ?? '')).map((r) => r[0]);
+          // Root's group or root's home for another login account: root in all but the uid, where images put
+          // only system accounts that cannot log in (operator, halt, sync).
+          for (const r of rows) {
+            if (r.length < 7 || r[0] === 'root' || r[2] === '0' || !LOGIN_SHELL.test(r[6] ?? '')) continue;
+            if (r[3] !== '0' && !/^\/root\/?$/.test(r[5] ?? '')) continue;
+            hits.push({
+              container: c,
+              ref: `passwd:rootlike:${r[0]}`,
+              summary: `Account ${oneLine(r[0] ?? '', 40)} in ${c.container.name} has a login shell and ${r[3] === '0' ? "root's group (gid 0)" : "root's home directory"}, in a /etc/passwd changed after start.`,
+              evidence: [fileRef(f, oneLine(r.join(':'), 300))],
+              severity: 'medium',
+              attack: ['T1136.001', 'T1098'],
+            });
+          }
           hits.push({
             container: c,
             ref: 'passwd:changed',
