@@ -101,6 +101,7 @@ export const ContainerDetailSchema = ContainerSummarySchema.extend({
       extraHosts: z.array(z.string().max(LIMITS.name)).max(256).default([]),
       dns: z.array(z.string().max(64)).max(32).default([]),
       links: z.array(z.string().max(LIMITS.name)).max(256).default([]),
+      hostnamePath: z.string().max(LIMITS.path).default(''),
       hostsPath: z.string().max(LIMITS.path).default(''),
       resolvConfPath: z.string().max(LIMITS.path).default(''),
     })

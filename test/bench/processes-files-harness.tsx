@@ -141,6 +141,8 @@ function evidence(procs: number, fileCount: number): ContainerEvidence {
     files: files(fileCount),
     tmpfsFiles: [],
     fileContents: [],
+    engineFiles: [],
+    engineFilesRewritten: [],
     mountPoints: [],
     stats: [],
     artifacts: [],

@@ -15,6 +15,7 @@ const SUITE = 'e2e-container-investigation';
 const SCENARIO = [
   'echo "backdoor:x:0:0::/root:/bin/sh" >> /etc/passwd',
   'mkdir -p /tmp/.hidden /tmp/empty',
+  'echo "127.0.0.9 registry-1.docker.io" >> /etc/hosts',
   'echo payload > /tmp/.hidden/run.sh',
   'chmod 4755 /tmp/.hidden/run.sh',
   'cp /bin/busybox /tmp/sleep',
@@ -157,6 +158,15 @@ describe('triage, process tree, filesystem diff and overview on real containers'
     expect(await shm.getAttribute('data-flags')).toContain('elf');
     await shm.click();
     await expect.poll(() => page.getByTestId('fs-tmpfs').count()).toBe(1);
+    // The engine's /etc/hosts is a bind mount, in no diff: rewritten, it joins the tree with its collected content.
+    const hosts = fd.locator('[data-testid="fs-row"][data-path="/etc/hosts"]');
+    expect(await hosts.getAttribute('data-kind')).toBe('changed');
+    await hosts.click();
+    await expect.poll(() => page.getByTestId('fs-engine-file').count()).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('fs-detail').textContent(), { timeout: 20_000 })
+      .toContain('registry-1.docker.io');
+    await page.screenshot({ path: artifactPath('container-investigation-engine-file.png') });
     await passwd.click();
     expect(await page.getByTestId('fs-tmpfs').count()).toBe(0);
   });

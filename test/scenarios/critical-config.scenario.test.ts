@@ -21,6 +21,7 @@ const c: Record<string, Docker.Container> = {};
 let local: DetectionResult;
 let remote: DetectionResult;
 let remoteEvidence: EngineEvidence;
+let localEvidence: EngineEvidence;
 
 const NAMES = 'name-resolution-tampering';
 const AUTH = 'auth-config-tampering';
@@ -122,7 +123,8 @@ beforeAll(async () => {
   // Written later through the engine, as `docker exec` does.
   await execIn(c.hostsSinkholeExec!, ['sh', '-c', 'echo "0.0.0.0 telemetry.edr-vendor.com" >> /etc/hosts']);
   const ids = Object.values(c).map((x) => x.id);
-  local = runDetectors(await collect(ids, since));
+  localEvidence = await collect(ids, since);
+  local = runDetectors(localEvidence);
   remoteEvidence = await collectEngineEvidence(docker, {
     engine: { ...ENGINE, local: false },
     local: false,
@@ -184,6 +186,16 @@ describe('tampered critical files (real dockerd)', () => {
     const api = findingsIn(remote, 'resolvBridge').filter((f) => f.detector === NAMES);
     expect(api.map((f) => [f.severity, f.cause])).toEqual([['medium', 'resolver-changed']]);
     expect(api[0]!.summary).toContain('127.0.0.53');
+  });
+
+  it('marks the engine files the container rewrote, host side and through the API alike', () => {
+    for (const ev of [localEvidence, remoteEvidence]) {
+      const marked = (key: string) => ev.containers.find((x) => x.container.id === c[key]!.id)!.engineFilesRewritten;
+      expect(marked('hostsRedirect')).toEqual(['/etc/hosts']);
+      expect(marked('hostsSinkholeExec')).toEqual(['/etc/hosts']);
+      expect(marked('resolvBridge')).toEqual(['/etc/resolv.conf']);
+      for (const key of ['web', 'addHost', 'dnsFlag', 'userNet', 'resolvUserNet']) expect(marked(key), key).toEqual([]);
+    }
   });
 
   it('reads through the API only the engine files written after the engine wrote them', () => {

@@ -180,6 +180,7 @@ export async function collectContainerEvidence(
             layers,
             mergedDir: container.graphDriver.mergedDir,
             engineFiles: container.names && {
+              hostnamePath: container.names.hostnamePath,
               hostsPath: container.names.hostsPath,
               resolvConfPath: container.names.resolvConfPath,
             },
@@ -199,7 +200,12 @@ export async function collectContainerEvidence(
             files = r.files;
             fileContents = r.fileContents;
             engineFiles = r.engineFiles;
-            engineFilesRewritten = rewrittenByHash(r.engineFiles, r.resolvConfHash, container.networkMode);
+            engineFilesRewritten = rewritten(
+              r.engineFiles,
+              r.engineFilesWrittenLater,
+              container.networkMode,
+              r.resolvConfHash,
+            );
             deferredRoot = r.attrRoot;
             attrStamps = r.attrStamps;
           }
@@ -237,9 +243,7 @@ export async function collectContainerEvidence(
     );
     if (!read) return;
     engineFiles = read.files;
-    engineFilesRewritten = read.rewritten.filter(
-      (p) => !(p === '/etc/resolv.conf' && hasEmbeddedDns(container.networkMode)),
-    );
+    engineFilesRewritten = rewritten(read.files, read.writtenLater, container.networkMode);
     for (const c of read.files)
       artifacts.push({
         kind: 'archive',
@@ -343,10 +347,21 @@ export async function collectContainerEvidence(
   return evidence;
 }
 
-/** On a user-defined network the engine records the hash of the host-based file, then writes its embedded server. */
-function rewrittenByHash(files: FileContent[], recorded: string | undefined, networkMode: string): string[] {
+/**
+ * Engine files the container rewrote: written after the engine's write window, or, for resolv.conf, unlike the hash
+ * the engine recorded. On a user-defined network the engine writes its embedded server into resolv.conf later and
+ * after it recorded the hash, so there only the content tells.
+ */
+function rewritten(files: FileContent[], writtenLater: string[], networkMode: string, recorded?: string): string[] {
+  const embedded = hasEmbeddedDns(networkMode);
   const resolv = files.find((f) => f.path === '/etc/resolv.conf');
-  return resolv && recorded && !hasEmbeddedDns(networkMode) && resolv.sha256 !== recorded ? ['/etc/resolv.conf'] : [];
+  const out = new Set(writtenLater.filter((p) => !(embedded && p === '/etc/resolv.conf')));
+  if (resolv && recorded && !embedded) {
+    // The engine's record is definitive either way.
+    if (resolv.sha256 !== recorded) out.add('/etc/resolv.conf');
+    else out.delete('/etc/resolv.conf');
+  }
+  return [...out].sort();
 }
 
 /**

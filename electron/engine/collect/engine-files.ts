@@ -3,6 +3,7 @@ import type { FileContent } from '@shared/domain/evidence-set.js';
 import { readArchive } from './archive.js';
 import { fileContent } from './file-content.js';
 import type { Limiter } from './limiter.js';
+import { lstat } from 'node:fs/promises';
 import { readNoFollow } from './safe-read.js';
 
 const ENGINE_PATHS = ['/etc/hosts', '/etc/resolv.conf'];
@@ -12,6 +13,7 @@ const MAX_BYTES = 64 * 1024;
 
 /** Where the engine keeps the files it bind-mounts over the container's own, from inspect. */
 export interface EngineFilePaths {
+  hostnamePath?: string;
   hostsPath?: string;
   resolvConfPath?: string;
 }
@@ -20,7 +22,19 @@ export interface EngineFilesRead {
   files: FileContent[];
   /** The hash the engine recorded when it wrote resolv.conf (engines before 25 keep `resolv.conf.hash`). */
   resolvConfHash?: string;
+  /** Files written after the engine's write window (see WRITE_WINDOW_MS), by container path. */
+  writtenLater: string[];
 }
+
+/**
+ * How long after /etc/hostname the engine may still be writing the other two. Measured: hosts and a default
+ * network's resolv.conf within 25 ms of it, a user-defined network's resolv.conf about 350 ms later (callers leave
+ * that one to its content); a container's own first command rewriting either lands 350 ms or more after it.
+ */
+const WRITE_WINDOW_MS = 250;
+
+const later = (mtimeMs: number | undefined, hostnameMs: number | undefined): boolean =>
+  mtimeMs !== undefined && hostnameMs !== undefined && mtimeMs - hostnameMs > WRITE_WINDOW_MS;
 
 /**
  * Reads /etc/hosts and /etc/resolv.conf from the engine's container directory on this host. The container can
@@ -35,16 +49,30 @@ export async function readEngineFilesOnHost(paths: EngineFilePaths): Promise<Eng
     const c = r && fileContent(containerPath, r.data, r.complete);
     if (c) files.push(c);
   };
-  const [, , hash] = await Promise.all([
+  const mtime = (p: string | undefined) =>
+    p?.startsWith('/')
+      ? lstat(p).then(
+          (st) => st.mtimeMs,
+          () => undefined,
+        )
+      : Promise.resolve(undefined);
+  const [, , hash, hostnameMs, hostsMs, resolvMs] = await Promise.all([
     read(paths.hostsPath, '/etc/hosts'),
     read(paths.resolvConfPath, '/etc/resolv.conf'),
     paths.resolvConfPath?.startsWith('/') ? readNoFollow(`${paths.resolvConfPath}.hash`, 256) : null,
+    mtime(paths.hostnamePath),
+    mtime(paths.hostsPath),
+    mtime(paths.resolvConfPath),
   ]);
   const recorded = hash?.data
     .toString('utf8')
     .trim()
     .match(/^sha256:([0-9a-f]{64})$/)?.[1];
-  return { files: files.sort((a, b) => a.path.localeCompare(b.path)), resolvConfHash: recorded };
+  return {
+    files: files.sort((a, b) => a.path.localeCompare(b.path)),
+    resolvConfHash: recorded,
+    writtenLater: ENGINE_PATHS.filter((_, i) => later([hostsMs, resolvMs][i], hostnameMs)),
+  };
 }
 
 /** What the archive endpoint's HEAD says of a path: no tar process on the daemon, unlike a read. */
@@ -68,13 +96,6 @@ async function statPath(docker: Docker, containerId: string, p: string): Promise
 }
 
 /**
- * How long after /etc/hostname the engine may still be writing the other two. Measured: hosts and a default
- * network's resolv.conf within 5 ms of it, a user-defined network's resolv.conf about 350 ms later; a container's
- * own first command rewriting either lands 350 ms or more after it.
- */
-const WRITE_WINDOW_MS = 100;
-
-/**
  * The same two files through the archive endpoint (remote engines), which follows the container's mounts. A read
  * makes the daemon start a tar process (about 100 ms of its CPU), so each file is first stat'ed (about 1 ms) and
  * read only when it was written after the engine wrote the container's /etc/hostname.
@@ -84,7 +105,7 @@ export async function readEngineFilesFromArchive(
   containerId: string,
   limit: Limiter,
   timeoutMs?: number,
-): Promise<EngineFilesRead & { rewritten: string[] }> {
+): Promise<EngineFilesRead> {
   const notFound = (e: unknown) => {
     if ((e as { statusCode?: number }).statusCode === 404) return null;
     throw e;
@@ -93,12 +114,12 @@ export async function readEngineFilesFromArchive(
   const [hostname, ...stats] = await Promise.all(['/etc/hostname', ...ENGINE_PATHS].map(stat));
   const wanted = ENGINE_PATHS.filter((_, i) => {
     const st = stats[i];
-    return st && (!hostname || st.mtimeMs - hostname.mtimeMs > WRITE_WINDOW_MS);
+    return st && (!hostname || later(st.mtimeMs, hostname.mtimeMs));
   });
   const read = (p: string) =>
     limit(() => readArchive(docker, containerId, p, { maxFileBytes: MAX_BYTES, maxTotalBytes: MAX_BYTES, timeoutMs }))
       .then((files) => files.map((f) => fileContent(p, f.data, f.complete)).filter((c): c is FileContent => !!c))
       .catch((e: unknown) => notFound(e) ?? []);
   const files = (await Promise.all(wanted.map(read))).flat();
-  return { files, rewritten: hostname ? wanted : [] };
+  return { files, writtenLater: hostname ? wanted : [] };
 }

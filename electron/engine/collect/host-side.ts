@@ -55,6 +55,7 @@ export interface HostSideResult {
   fileContents: FileContent[];
   engineFiles: FileContent[];
   resolvConfHash?: string;
+  engineFilesWrittenLater: string[];
   artifacts: ArtifactRef[];
   errors: ScanError[];
   /** Where the deferred flag reads of `files` are to be made. */
@@ -91,6 +92,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
   let fileContents: FileContent[] = [];
   let engineFiles: FileContent[] = [];
   let resolvConfHash: string | undefined;
+  let engineFilesWrittenLater: string[] = [];
   let deferredRoot: string | undefined;
   let attrStamps: Map<string, InodeStamp> | undefined;
 
@@ -211,6 +213,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
     if (!read) return;
     engineFiles = read.files;
     resolvConfHash = read.resolvConfHash;
+    engineFilesWrittenLater = read.writtenLater;
     const where = { '/etc/hosts': job.engineFiles.hostsPath, '/etc/resolv.conf': job.engineFiles.resolvConfPath };
     for (const c of read.files)
       artifacts.push({
@@ -232,6 +235,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
     files,
     fileContents,
     engineFiles,
+    engineFilesWrittenLater,
     ...(resolvConfHash ? { resolvConfHash } : {}),
     artifacts,
     errors,

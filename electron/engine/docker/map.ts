@@ -111,6 +111,7 @@ export function mapContainerDetail(raw: Docker.ContainerInspectInfo, engineId: s
       extraHosts: asArray(hc.ExtraHosts),
       dns: asArray(hc.Dns),
       links: asArray(hc.Links),
+      hostnamePath: raw.HostnamePath ?? '',
       hostsPath: raw.HostsPath ?? '',
       resolvConfPath: raw.ResolvConfPath ?? '',
     },

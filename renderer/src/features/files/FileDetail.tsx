@@ -44,7 +44,8 @@ function Detail({
   const api = useApi();
   const c = node.change;
   const isDir = node.children.length > 0;
-  const collected = evidence.fileContents.find((f) => f.path === node.path);
+  const collected =
+    evidence.fileContents.find((f) => f.path === node.path) ?? evidence.engineFiles.find((f) => f.path === node.path);
   const containerId = evidence.container.id;
   const q = useQuery(
     !isDir && c && engineId
@@ -70,6 +71,15 @@ function Detail({
             data-testid="fs-tmpfs"
           >
             tmpfs
+          </span>
+        ) : null}
+        {c && evidence.engineFilesRewritten.includes(c.path) ? (
+          <span
+            className="flag flag-bad"
+            title="Written by the engine when the container started and bind-mounted over the image's file: in no diff. The container rewrote it since."
+            data-testid="fs-engine-file"
+          >
+            engine file, rewritten
           </span>
         ) : null}
         {c?.flags.map((f) => (

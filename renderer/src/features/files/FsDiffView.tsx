@@ -6,6 +6,7 @@ import { Empty, ErrorState, Loading } from '../../components/States.js';
 import { useContainerEvidence } from '../../lib/use-evidence.js';
 import { bytes, modeString, visible } from '../../lib/visible-text.js';
 import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 import { buildFileTree, fileRows, SEVERE_FILE_FLAGS, type FileNode, type Kind } from './file-model.js';
 import { FileDetail } from './FileDetail.js';
 import '../../lib/common.css';
@@ -13,6 +14,12 @@ import './files.css';
 
 const ROW_H = 24;
 const ALL_KINDS: Kind[] = ['added', 'changed', 'deleted'];
+
+function rewrittenEngineFiles(ev: ContainerEvidence): FileChange[] {
+  return ev.engineFiles
+    .filter((f) => ev.engineFilesRewritten.includes(f.path))
+    .map((f) => ({ path: f.path, kind: 'changed', flags: [], size: f.size, sha256: f.sha256 }));
+}
 
 /** Filesystem changes of the selected container against its image. */
 export function FsDiffView() {
@@ -37,7 +44,8 @@ export function FsDiff({
 }) {
   const wb = useWorkbench();
   // Scratch tmpfs files are in no layer, so in no diff; they join the tree as what they are: added since start.
-  const all = useMemo(() => [...evidence.files, ...evidence.tmpfsFiles], [evidence.files, evidence.tmpfsFiles]);
+  // So do the engine's hosts and resolv.conf (bind mounts) once the container rewrote them.
+  const all = useMemo(() => [...evidence.files, ...evidence.tmpfsFiles, ...rewrittenEngineFiles(evidence)], [evidence]);
   const tree = useMemo(() => buildFileTree(all), [all]);
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const [query, setQuery] = useState('');
