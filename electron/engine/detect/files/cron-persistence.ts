@@ -14,7 +14,7 @@ export const cronPersistence: Detector = {
     severity: 'high',
     kind: 'state',
     dataSources: [
-      'content of /etc/crontab, /etc/cron.*/*, /var/spool/cron/** (archive endpoint or host upper dir)',
+      'content of /etc/crontab, /etc/cron.*/*, /etc/periodic/*/* (busybox crond), /var/spool/cron/** (archive endpoint or host upper dir)',
       'filesystem diff',
     ],
     goal: 'Find cron entries that pipe downloads into a shell, decode payloads, open reverse shells or run programs from scratch directories, and cron files added after a container started (containers rarely run cron).',

@@ -32,6 +32,8 @@ export const activeLines = (text: string | undefined): string[] =>
 export const isCron = (p: string): boolean =>
   p === '/etc/crontab' ||
   /^\/etc\/cron\.(d|hourly|daily|weekly|monthly)\/[^/]+$/.test(p) ||
+  // busybox crond's run-parts directories (Alpine and busybox images).
+  /^\/etc\/periodic\/(15min|hourly|daily|weekly|monthly)\/[^/]+$/.test(p) ||
   /^\/var\/spool\/cron\/(crontabs\/)?[^/]+$/.test(p);
 export const isAuthorizedKeys = (p: string): boolean => /\/\.ssh\/authorized_keys2?$/.test(p);
 export const isSudoers = (p: string): boolean => p === '/etc/sudoers' || /^\/etc\/sudoers\.d\/[^/]+$/.test(p);
