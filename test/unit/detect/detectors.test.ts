@@ -737,6 +737,33 @@ describe('lifecycle and image detectors', () => {
   });
 });
 
+describe('image-tampering: containers started from a committed image', () => {
+  it('reports each container that runs what a commit produced, naming the source container', () => {
+    const committedId = 'sha256:' + sha('committed');
+    const src = container({ name: 'web-1' });
+    const after = container({ name: 'web-2', image: 'shop:1', imageId: committedId });
+    const unrelated = container({ name: 'db' });
+    const ev = engine([src, after, unrelated], {
+      events: [
+        {
+          engineId: 'local',
+          time: '2026-11-23T10:04:00.000Z',
+          type: 'container',
+          action: 'commit',
+          actorId: src.container.id,
+          attributes: { name: 'web-1', imageID: committedId, imageRef: 'shop:1' },
+        },
+      ],
+    });
+    const f = runDetectors(ev, { only: ['image-tampering'] }).findings.filter(
+      (x) => x.cause === 'runs-committed-image',
+    );
+    expect(f.map((x) => [x.container?.name, x.severity])).toEqual([['web-2', 'high']]);
+    expect(f[0]!.summary).toContain('committed from container web-1');
+    expect(f[0]!.attack).toEqual(['T1525', 'T1610']);
+  });
+});
+
 describe('shadow-container', () => {
   it('flags kubelet-style names without pod labels anywhere, and unlabelled containers only on a Kubernetes node', () => {
     const pod = (n: number) =>

@@ -22,7 +22,7 @@ export const imageTampering: Detector = {
     id: 'image-tampering',
     title: 'Runtime image modification',
     strategy: ['ADS-evasion'],
-    attack: ['T1525', 'T1612'],
+    attack: ['T1525', 'T1612', 'T1610'],
     severity: 'high',
     kind: 'event',
     dataSources: [
@@ -30,7 +30,7 @@ export const imageTampering: Detector = {
       'image inspect: RepoTags, RepoDigests, History.CreatedBy',
       'container inspect: Image (ID) vs the tag it was started from',
     ],
-    goal: 'Find backdoored images produced on the host: `docker commit` of a running container, a tag moved to a different image while containers run the old one, images never pulled from a registry, and build steps that install miners, lock files or plant keys.',
+    goal: 'Find backdoored images produced on the host: `docker commit` of a running container and the containers started from what it produced, a tag moved to a different image while containers run the old one, images never pulled from a registry, and build steps that install miners, lock files or plant keys.',
     blindSpots: [
       'Events older than the collected history window are not seen; a committed image built days ago shows only as "never pulled".',
       'Images modified in the registry (not on this host) look legitimate here; registry-side signing and digests are needed.',
@@ -83,10 +83,37 @@ export const imageTampering: Detector = {
         });
       }
     }
+    // A container started from a committed image carries another container's runtime changes in its image layers,
+    // where its own diff no longer shows them.
+    const committed = new Map(
+      ev.events
+        .filter((e) => e.type === 'container' && e.action === 'commit' && e.attributes.imageID)
+        .map((e) => [e.attributes.imageID!, e] as const),
+    );
     // Images are judged once per image; each finding lists the containers that run it.
     const byImage = new Map<string, ContainerEvidence[]>();
     for (const c of ev.containers) {
       const d = c.container;
+      const from = committed.get(d.imageId);
+      if (from) {
+        const source = from.attributes.name ?? from.actorName ?? from.actorId.slice(0, 12);
+        hits.push({
+          container: c,
+          ref: `runs-commit:${d.imageId}`,
+          cause: 'runs-committed-image',
+          summary: `Container ${oneLine(d.name, 60)} runs image ${d.imageId.slice(7, 19)}, committed from container ${oneLine(source, 60)} at ${from.time}: that container's runtime changes are in its image, not in its diff.`,
+          evidence: [
+            ref(
+              'event',
+              `${from.type}/${from.action}@${from.time}`,
+              oneLine(`commit ${from.actorId.slice(0, 12)} -> ${d.imageId}`, 300),
+            ),
+            inspectRef(c, 'Image', d.imageId),
+          ],
+          severity: 'high',
+          attack: ['T1525', 'T1610'],
+        });
+      }
       const tagOwner = ev.images.find((i) => i.repoTags.includes(d.image));
       if (tagOwner && tagOwner.id !== d.imageId && !d.image.startsWith('sha256:')) {
         hits.push({
