@@ -119,6 +119,11 @@ export const ContainerEvidenceSchema = z.object({
    * host-side: in no layer, so in no diff. All were created after start. Bounded to 2,000 entries.
    */
   tmpfsFiles: z.array(FileChangeSchema).max(2000).default([]),
+  /**
+   * Files and directories in the container's named volumes changed since it started, read host-side from the volumes'
+   * directories: in no layer, so in no diff. Bounded to 2,000 entries walked.
+   */
+  volumeFiles: z.array(FileChangeSchema).max(2000).default([]),
   fileContents: z.array(FileContentSchema).default([]),
   /**
    * Files the engine writes for the container at start and bind-mounts over its own (/etc/hosts, /etc/resolv.conf):

@@ -140,6 +140,7 @@ function evidence(procs: number, fileCount: number): ContainerEvidence {
     sockets: [],
     files: files(fileCount),
     tmpfsFiles: [],
+    volumeFiles: [],
     fileContents: [],
     engineFiles: [],
     engineFilesRewritten: [],

@@ -7,6 +7,7 @@ import {
   type FileContent,
   type StatsSample,
 } from '@shared/domain/evidence-set.js';
+import type { ContainerDetail } from '@shared/domain/container.js';
 import { hasEmbeddedDns } from '@shared/domain/container.js';
 import type { FileChange } from '@shared/domain/file-change.js';
 import type { NetworkSnapshot } from '@shared/domain/network.js';
@@ -17,7 +18,7 @@ import { toAppError } from '../errors.js';
 import { artifactRef } from './artifacts.js';
 import { parseLsattr, type AttrReader, type DeferredAttrReader } from './attrs.js';
 import { readCriticalFromArchive, type ImageFileCache } from './critical-read.js';
-import { readEngineFilesFromArchive } from './engine-files.js';
+import { readEngineFilesFromArchive } from './engine-files-archive.js';
 import { execCapture, execNetTables, execProcessView } from './exec-capture.js';
 import { mapApiChanges } from './file-changes.js';
 import { canReadHostProc } from './host-access.js';
@@ -159,6 +160,7 @@ export async function collectContainerEvidence(
   const sockets: NetworkSnapshot[] = [];
   let mountPoints: string[] = [];
   let tmpfs: FileChange[] = [];
+  let volumes: FileChange[] = [];
   let files: FileChange[] = [];
   let fileContents: FileContent[] = [];
   let engineFiles: FileContent[] = [];
@@ -179,6 +181,7 @@ export async function collectContainerEvidence(
             pidMode: container.pidMode,
             layers,
             mergedDir: container.graphDriver.mergedDir,
+            volumes: volumeJob(container),
             engineFiles: container.names && {
               hostnamePath: container.names.hostnamePath,
               hostsPath: container.names.hostsPath,
@@ -199,6 +202,7 @@ export async function collectContainerEvidence(
           if (hostFs) {
             files = r.files;
             fileContents = r.fileContents;
+            volumes = r.volumeFiles;
             engineFiles = r.engineFiles;
             engineFilesRewritten = rewritten(
               r.engineFiles,
@@ -317,6 +321,7 @@ export async function collectContainerEvidence(
       sockets,
       files,
       tmpfsFiles: tmpfs,
+      volumeFiles: volumes,
       fileContents,
       engineFiles,
       engineFilesRewritten,
@@ -363,6 +368,23 @@ function rewritten(files: FileContent[], writtenLater: string[], networkMode: st
   }
   return [...out].sort();
 }
+
+/**
+ * The named volumes to list host side, and since when a write there is the container's: its start, less the moment
+ * its first command may run before the engine records the start, but never before it was created.
+ */
+function volumeJob(c: ContainerDetail): HostSideJob['volumes'] {
+  const mounts = c.mounts
+    .filter((m) => m.type === 'volume' && m.source.startsWith('/'))
+    .map((m) => ({ source: m.source, destination: m.destination }));
+  const started = Date.parse(c.startedAt ?? '');
+  const created = Date.parse(c.created);
+  if (!mounts.length || !Number.isFinite(started) || started <= 0) return undefined;
+  return { mounts, sinceMs: Math.max(Number.isFinite(created) ? created : 0, started - START_SLACK_MS) };
+}
+
+/** How long before the recorded start a container's first command may already run (measured: up to tens of ms). */
+const START_SLACK_MS = 2000;
 
 /**
  * The engine creates an empty file or directory in the container's layer where each bind mount or volume goes; the

@@ -1,15 +1,12 @@
-import type Docker from 'dockerode';
 import type { FileContent } from '@shared/domain/evidence-set.js';
-import { readArchive } from './archive.js';
 import { fileContent } from './file-content.js';
-import type { Limiter } from './limiter.js';
 import { lstat } from 'node:fs/promises';
 import { readNoFollow } from './safe-read.js';
 
-const ENGINE_PATHS = ['/etc/hosts', '/etc/resolv.conf'];
+export const ENGINE_PATHS = ['/etc/hosts', '/etc/resolv.conf'];
 
 /** Engine-written files are a few hundred bytes; anything far larger is itself worth a look but not worth holding. */
-const MAX_BYTES = 64 * 1024;
+export const ENGINE_FILE_MAX_BYTES = 64 * 1024;
 
 /** Where the engine keeps the files it bind-mounts over the container's own, from inspect. */
 export interface EngineFilePaths {
@@ -33,7 +30,7 @@ export interface EngineFilesRead {
  */
 const WRITE_WINDOW_MS = 250;
 
-const later = (mtimeMs: number | undefined, hostnameMs: number | undefined): boolean =>
+export const writtenLater = (mtimeMs: number | undefined, hostnameMs: number | undefined): boolean =>
   mtimeMs !== undefined && hostnameMs !== undefined && mtimeMs - hostnameMs > WRITE_WINDOW_MS;
 
 /**
@@ -45,7 +42,7 @@ export async function readEngineFilesOnHost(paths: EngineFilePaths): Promise<Eng
   const files: FileContent[] = [];
   const read = async (hostPath: string | undefined, containerPath: string) => {
     if (!hostPath?.startsWith('/')) return;
-    const r = await readNoFollow(hostPath, MAX_BYTES);
+    const r = await readNoFollow(hostPath, ENGINE_FILE_MAX_BYTES);
     const c = r && fileContent(containerPath, r.data, r.complete);
     if (c) files.push(c);
   };
@@ -71,55 +68,6 @@ export async function readEngineFilesOnHost(paths: EngineFilePaths): Promise<Eng
   return {
     files: files.sort((a, b) => a.path.localeCompare(b.path)),
     resolvConfHash: recorded,
-    writtenLater: ENGINE_PATHS.filter((_, i) => later([hostsMs, resolvMs][i], hostnameMs)),
+    writtenLater: ENGINE_PATHS.filter((_, i) => writtenLater([hostsMs, resolvMs][i], hostnameMs)),
   };
-}
-
-/** What the archive endpoint's HEAD says of a path: no tar process on the daemon, unlike a read. */
-interface PathStat {
-  size: number;
-  mtimeMs: number;
-}
-
-async function statPath(docker: Docker, containerId: string, p: string): Promise<PathStat | null> {
-  const res = (await docker.getContainer(containerId).infoArchive({ path: p })) as unknown as {
-    headers?: Record<string, string | undefined>;
-    destroy?: () => void;
-  };
-  // The response has no body to read; left open, its socket would keep the process alive.
-  res.destroy?.();
-  const header = res.headers?.['x-docker-container-path-stat'];
-  if (!header) return null;
-  const st = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { size?: number; mtime?: string };
-  const mtimeMs = Date.parse(st.mtime ?? '');
-  return Number.isFinite(mtimeMs) ? { size: st.size ?? 0, mtimeMs } : null;
-}
-
-/**
- * The same two files through the archive endpoint (remote engines), which follows the container's mounts. A read
- * makes the daemon start a tar process (about 100 ms of its CPU), so each file is first stat'ed (about 1 ms) and
- * read only when it was written after the engine wrote the container's /etc/hostname.
- */
-export async function readEngineFilesFromArchive(
-  docker: Docker,
-  containerId: string,
-  limit: Limiter,
-  timeoutMs?: number,
-): Promise<EngineFilesRead> {
-  const notFound = (e: unknown) => {
-    if ((e as { statusCode?: number }).statusCode === 404) return null;
-    throw e;
-  };
-  const stat = (p: string) => limit(() => statPath(docker, containerId, p)).catch(notFound);
-  const [hostname, ...stats] = await Promise.all(['/etc/hostname', ...ENGINE_PATHS].map(stat));
-  const wanted = ENGINE_PATHS.filter((_, i) => {
-    const st = stats[i];
-    return st && (!hostname || later(st.mtimeMs, hostname.mtimeMs));
-  });
-  const read = (p: string) =>
-    limit(() => readArchive(docker, containerId, p, { maxFileBytes: MAX_BYTES, maxTotalBytes: MAX_BYTES, timeoutMs }))
-      .then((files) => files.map((f) => fileContent(p, f.data, f.complete)).filter((c): c is FileContent => !!c))
-      .catch((e: unknown) => notFound(e) ?? []);
-  const files = (await Promise.all(wanted.map(read))).flat();
-  return { files, writtenLater: hostname ? wanted : [] };
 }

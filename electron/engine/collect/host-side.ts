@@ -14,6 +14,7 @@ import { hostFileAttrs, overlayProtAttrs, type AttrReader } from './attrs.js';
 import { containerPidsFromCgroup } from './cgroup-pids.js';
 import { extraContentPaths } from './content-paths.js';
 import { readEngineFilesOnHost, type EngineFilePaths } from './engine-files.js';
+import { MAX_VOLUME_ENTRIES, volumeFiles, type VolumeMount } from './volume-files.js';
 import { readCriticalFromLayers } from './critical-from-layers.js';
 import { upperDirChanges } from './file-changes.js';
 import { pidNamespaceDepth } from './host-access.js';
@@ -39,6 +40,8 @@ export interface HostSideJob {
   pidMode?: string;
   layers: Layers;
   mergedDir?: string;
+  /** The container's named volumes and since when its writes count: what it wrote there is in no diff. */
+  volumes?: { mounts: VolumeMount[]; sinceMs: number };
   /** The engine's own files for the container (hosts, resolv.conf), read with its file changes. */
   engineFiles?: EngineFilePaths;
   /** The engine scan reads the flags of every container at once later: return the root to read them under. */
@@ -51,6 +54,7 @@ export interface HostSideResult {
   sockets: NetworkSnapshot[];
   mountPoints: string[];
   tmpfs: FileChange[];
+  volumeFiles: FileChange[];
   files: FileChange[];
   fileContents: FileContent[];
   engineFiles: FileContent[];
@@ -88,6 +92,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
   const sockets: NetworkSnapshot[] = [];
   let mountPoints: string[] = [];
   let tmpfs: FileChange[] = [];
+  let volumes: FileChange[] = [];
   let files: FileChange[] = [];
   let fileContents: FileContent[] = [];
   let engineFiles: FileContent[] = [];
@@ -226,12 +231,35 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
       });
   };
 
-  await Promise.all([readProcesses(), readFiles(), readEngineFiles()]);
+  const readVolumes = async () => {
+    if (!job.hostFs || !job.volumes?.mounts.length) return;
+    const listed = await attempt('host:volumes', () => volumeFiles(job.volumes!.mounts, job.volumes!.sinceMs));
+    if (!listed) return;
+    volumes = listed.files;
+    artifacts.push(
+      artifactRef(
+        'changes',
+        `host:{${job.volumes.mounts.map((m) => m.source).join(',')}}`.slice(0, 2048),
+        JSON.stringify(volumes),
+        id,
+      ),
+    );
+    if (listed.truncated)
+      errors.push({
+        containerId: id,
+        call: 'host:volumes',
+        code: 'TRUNCATED',
+        message: `More than ${MAX_VOLUME_ENTRIES} entries in the container's volumes; the rest were not read.`,
+      });
+  };
+
+  await Promise.all([readProcesses(), readFiles(), readEngineFiles(), readVolumes()]);
   return {
     processes,
     sockets,
     mountPoints,
     tmpfs,
+    volumeFiles: volumes,
     files,
     fileContents,
     engineFiles,

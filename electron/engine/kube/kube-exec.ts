@@ -202,6 +202,7 @@ function empty(container: ContainerEvidence['container']): ContainerEvidence {
     sockets: [],
     files: [],
     tmpfsFiles: [],
+    volumeFiles: [],
     fileContents: [],
     engineFiles: [],
     engineFilesRewritten: [],

@@ -36,7 +36,7 @@ export const droppedExecutable: Detector = {
     ],
     goal: 'Find binaries and scripts that were not in the image: running ones (drift execution), replaced system binaries (trojans), and executables dropped in scratch or system directories.',
     blindSpots: [
-      'Executables in volumes and bind mounts are not in the diff, nor tmpfs ones of stopped or remote containers (processes running from them are caught by suspicious-exe-location when the path is a scratch directory).',
+      'Executables in bind mounts are not in the diff, nor tmpfs ones of stopped or remote containers, nor volume ones of remote engines or past the first 2,000 entries of a volume (processes running from them are caught by suspicious-exe-location when the path is a scratch directory).',
       'Interpreted payloads passed inline (`python -c`, `sh -c`) leave no file.',
       'Without host access the running-process join relies on `top` command lines, not exe links.',
     ],
@@ -54,6 +54,7 @@ export const droppedExecutable: Detector = {
     for (const c of ev.containers) {
       const { list } = processesOf(c);
       const { list: files, where } = filesOf(c);
+      const volume = new Set(c.volumeFiles);
       for (const f of files) {
         if (f.kind === 'deleted') continue;
         const isExe = f.flags.includes('elf') || (f.flags.includes('executable') && !f.flags.includes('symlink'));
@@ -85,7 +86,15 @@ export const droppedExecutable: Detector = {
             attack: ['T1554', 'T1036.005'],
           });
         } else {
-          const where = inScratch(f.path) ? 'a scratch directory' : inBin ? 'a system directory' : undefined;
+          // Volumes hold application data; an ELF binary parked there outlives the container, while executable
+          // scripts there are ordinary (package managers' bin links, plugins).
+          const where = inScratch(f.path)
+            ? 'a scratch directory'
+            : inBin
+              ? 'a system directory'
+              : volume.has(f) && f.flags.includes('elf')
+                ? 'a volume'
+                : undefined;
           hits.push({
             container: c,
             ref: `dropped:${f.path}`,

@@ -74,10 +74,11 @@ export const hiddenFiles: Detector = {
     dataSources: [
       'filesystem diff (added entries) with mode and ELF/script flags',
       'listing of the container scratch tmpfs mounts (/dev/shm, /dev, a tmpfs /tmp), read host-side through /proc/PID/root',
+      'entries of its named volumes changed since it started, read host-side from the volume directories',
     ],
-    goal: 'Find dot-names and dots-and-spaces names ("...", ". ") added under /tmp, /var/tmp, /dev, /dev/shm and system directories since the container started, which is where droppers hide tools and payloads.',
+    goal: 'Find dot-names and dots-and-spaces names ("...", ". ") added under /tmp, /var/tmp, /dev, /dev/shm, system directories and named volumes since the container started, which is where droppers hide tools and payloads.',
     blindSpots: [
-      'The diff covers only the writable layer; scratch tmpfs mounts are listed host-side only for running containers of a local engine. Volumes and bind mounts are not listed.',
+      'The diff covers only the writable layer; scratch tmpfs mounts and named volumes are listed host-side only, on a local engine (volumes: at most 2,000 entries walked). Bind mounts of host directories are not listed.',
       'Files hidden by a rootkit from the engine itself are not seen (the diff is computed by the engine on the host, so userland rootkits inside the container do not affect it).',
     ],
     falsePositives: [
@@ -93,11 +94,21 @@ export const hiddenFiles: Detector = {
     for (const c of ev.containers) {
       const reported = new Set<string>();
       const { list: files, where } = filesOf(c);
+      const volume = new Set(c.volumeFiles);
       for (const f of files) {
         if (f.kind !== 'added') continue;
         const seg = hiddenComponent(f.path);
         if (!seg || BENIGN.has(seg) || BENIGN_PREFIXES.some((p) => seg.startsWith(p))) continue;
-        const place = inScratch(f.path) ? 'scratch' : SYSTEM_DIRS.some((d) => under(f.path, d)) ? 'system' : undefined;
+        // npm and pnpm keep their links and store under node_modules; the same names elsewhere stay suspect.
+        if (/\/node_modules\/\.(bin|pnpm)(\/|$)/.test(f.path) && f.path.includes(`/node_modules/${seg}`)) continue;
+        // A volume is in no diff and outlives the container: a payload parked there survives a rebuild.
+        const place = inScratch(f.path)
+          ? 'scratch'
+          : SYSTEM_DIRS.some((d) => under(f.path, d))
+            ? 'system'
+            : volume.has(f)
+              ? 'volume'
+              : undefined;
         const dotsOnly = /^[. ]+$/.test(seg) || /^\s|\s$/.test(seg);
         if (!place && !dotsOnly) continue;
         const root = f.path.slice(0, f.path.indexOf(seg) + seg.length);

@@ -45,10 +45,14 @@ export const isShellRc = (p: string): boolean =>
   /^\/etc\/profile\.d\/[^/]+$/.test(p);
 
 /**
- * A container's diff and its tmpfs scratch listing as one list of added/changed/deleted entries, and the note
+ * A container's diff, its tmpfs scratch listing and what it wrote to its volumes as one list of added/changed/deleted entries, and the note
  * evidence text gives a tmpfs entry (it is in no layer, so no image or diff will show it again).
  */
 export function filesOf(c: ContainerEvidence): { list: FileChange[]; where: (f: FileChange) => string } {
   const tmpfs = new Set(c.tmpfsFiles);
-  return { list: [...c.files, ...c.tmpfsFiles], where: (f) => (tmpfs.has(f) ? ' in tmpfs (in no layer)' : '') };
+  const volume = new Set(c.volumeFiles);
+  return {
+    list: [...c.files, ...c.tmpfsFiles, ...c.volumeFiles],
+    where: (f) => (tmpfs.has(f) ? ' in tmpfs (in no layer)' : volume.has(f) ? ' in a volume (in no layer)' : ''),
+  };
 }

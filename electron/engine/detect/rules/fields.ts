@@ -68,7 +68,7 @@ export const SCOPE_FIELDS: Record<RuleScope, string[]> = {
     'view',
   ],
   socket: ['protocol', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'process', 'inode'],
-  file: ['path', 'kind', 'flags', 'size', 'mode', 'sha256', 'linkTarget', 'tmpfs'],
+  file: ['path', 'kind', 'flags', 'size', 'mode', 'sha256', 'linkTarget', 'tmpfs', 'volume'],
   image: ['id', 'repoTags', 'repoDigests', 'user', 'env', 'labels', 'cmd', 'entrypoint', 'exposedPorts', 'history'],
   event: ['type', 'action', 'actorId', 'actorName', 'attributes', 'time', 'byStowaway'],
   exec: ['execId', 'command', 'user', 'privileged', 'tty', 'time'],
@@ -215,10 +215,12 @@ export function subjects(scope: RuleScope, ev: EngineEvidence): RuleSubject[] {
     }
   } else if (scope === 'file') {
     for (const c of ev.containers) {
-      for (const [list, tmpfs] of [
-        [c.files, false],
-        [c.tmpfsFiles, true],
+      for (const [list, where] of [
+        [c.files, ''],
+        [c.tmpfsFiles, 'tmpfs'],
+        [c.volumeFiles, 'volume'],
       ] as const) {
+        const tmpfs = where === 'tmpfs';
         for (const x of list) {
           const f: Fields = {
             path: x.path,
@@ -229,6 +231,7 @@ export function subjects(scope: RuleScope, ev: EngineEvidence): RuleSubject[] {
             sha256: x.sha256,
             linkTarget: x.linkTarget,
             tmpfs,
+            volume: where === 'volume',
           };
           out.push({
             fields: withContainer(c, f),
@@ -237,7 +240,7 @@ export function subjects(scope: RuleScope, ev: EngineEvidence): RuleSubject[] {
             evidence: ref(
               'file',
               x.path,
-              `${x.kind}${tmpfs ? ' (tmpfs)' : ''}${x.flags.length ? ` ${x.flags.join(',')}` : ''}${x.size !== undefined ? `, ${x.size} bytes` : ''}`,
+              `${x.kind}${where ? ` (${where})` : ''}${x.flags.length ? ` ${x.flags.join(',')}` : ''}${x.size !== undefined ? `, ${x.size} bytes` : ''}`,
               x.sha256,
             ),
           });

@@ -18,7 +18,7 @@ const DATA: Record<RuleScope, string> = {
   container: 'container inspect (configuration)',
   process: 'process list of each container (host /proc when local, else top or exec)',
   socket: 'socket tables of each container network namespace (/proc/net), every snapshot',
-  file: 'filesystem diff and scratch tmpfs listings of each container',
+  file: 'filesystem diff, scratch tmpfs listings and files written to named volumes of each container',
   image: 'image inspect and history',
   event: 'engine event history',
   exec: 'exec records (exec_create events and exec inspect)',

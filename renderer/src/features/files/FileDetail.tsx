@@ -73,6 +73,15 @@ function Detail({
             tmpfs
           </span>
         ) : null}
+        {c && evidence.volumeFiles.includes(c) ? (
+          <span
+            className="flag flag-bad"
+            title="In a named volume: in no image layer and in no diff, and it outlives the container. Written since the container started."
+            data-testid="fs-volume"
+          >
+            volume
+          </span>
+        ) : null}
         {c && evidence.engineFilesRewritten.includes(c.path) ? (
           <span
             className="flag flag-bad"

@@ -44,8 +44,11 @@ export function FsDiff({
 }) {
   const wb = useWorkbench();
   // Scratch tmpfs files are in no layer, so in no diff; they join the tree as what they are: added since start.
-  // So do the engine's hosts and resolv.conf (bind mounts) once the container rewrote them.
-  const all = useMemo(() => [...evidence.files, ...evidence.tmpfsFiles, ...rewrittenEngineFiles(evidence)], [evidence]);
+  // So do what it wrote to its named volumes, and the engine's hosts and resolv.conf once the container rewrote them.
+  const all = useMemo(
+    () => [...evidence.files, ...evidence.tmpfsFiles, ...evidence.volumeFiles, ...rewrittenEngineFiles(evidence)],
+    [evidence],
+  );
   const tree = useMemo(() => buildFileTree(all), [all]);
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const [query, setQuery] = useState('');
