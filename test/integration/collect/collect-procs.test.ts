@@ -200,8 +200,16 @@ describe('process and socket collectors', () => {
       })
     ).id;
     try {
-      const ev = await collectContainerEvidence(docker, loud, { engineId: 'local', local: true });
-      const sh = ev.processes.host!.processes.find((p) => p.cmdline.startsWith('sh -c sleep 3600 & wait'))!;
+      // The shell may not have forked its sleep yet on a busy machine: read again until it has.
+      const read = () => collectContainerEvidence(docker, loud, { engineId: 'local', local: true });
+      const shellOf = (e: Awaited<ReturnType<typeof read>>) =>
+        e.processes.host?.processes.find((p) => p.cmdline.startsWith('sh -c sleep 3600 & wait'));
+      let ev = await read();
+      for (let i = 0; i < 20 && !shellOf(ev); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        ev = await read();
+      }
+      const sh = shellOf(ev)!;
       expect(sh.cmdline.length).toBe(LIMITS.command);
       expect(sh.cmdline.endsWith('…')).toBe(true);
       expect(ev.container.command.length).toBe(LIMITS.command);
