@@ -49,7 +49,9 @@ beforeAll(async () => {
   await seed.wait();
   await seed.commit({ repo: `stowaway-scenario/${SUITE}`, tag: 'logs' });
   await seed.remove({ force: true });
-  const since = new Date(Date.now() - 500);
+  // The image stands for one built before the scenario: the events read start after its commit (whole seconds).
+  await new Promise((r) => setTimeout(r, 1100));
+  const since = new Date();
   const on = (setup: string) => start({ suite: SUITE, image: IMAGE, ready: true, cmd: script(setup) });
   const runs = {
     rmLogin: on('rm -f /var/log/wtmp /var/log/btmp /var/log/lastlog'),
