@@ -171,6 +171,7 @@ export async function collectEngineEvidence(docker: Docker, opts: EngineCollectO
             layerCache,
             callLimit: limit,
             hostReader,
+            engineFilesOverApi: !/^ssh:/i.test(opts.engine.endpoint),
           });
         } catch (e) {
           // Removed between listing and inspecting, or inspect itself failed: the scan goes on without it.

@@ -44,7 +44,7 @@ export const nameResolutionTampering: Detector = {
       'Without `resolv.conf.hash` (engines 25 and later, remote engines) a default-bridge container’s resolvers are judged against its peers: an engine whose containers were all changed the same way looks normal.',
       'Kubernetes pods: entries below kubelet’s HostAliases comment are taken as declared (at most low); the pod spec is not compared.',
       'Names resolved by a resolver library the process brings (DNS over HTTPS, a static resolver) bypass both files.',
-      'Through the Engine API (remote engines) a file is read only when it was written after the engine wrote the container’s /etc/hostname (a stat costs the daemon little, a read starts a tar process): a rewrite whose time was set back is missed there.',
+      'Through the Engine API (remote engines) a file is read only when it was written after the engine wrote the container’s /etc/hostname (a stat costs the daemon little, a read starts a tar process): a rewrite whose time was set back is missed there. Over ssh the files are not read at all: each stat there costs an ssh channel of its own (about 300 ms), which would double the scan.',
     ],
     falsePositives: [
       'Entrypoints that append service names for legacy discovery (`db`, `cache.internal`): single-label and private-suffix names are reported at low only. Prefer `--add-host`/`extra_hosts`, which are read as declared.',
