@@ -1,7 +1,7 @@
 import type { FileContent } from '@shared/domain/evidence-set.js';
 import { fileContent } from './file-content.js';
-import { lstat } from 'node:fs/promises';
-import { readNoFollow } from './safe-read.js';
+import { readNoFollowSync } from './safe-read.js';
+import { lstatOrNull } from './sync-fs.js';
 
 export const ENGINE_PATHS = ['/etc/hosts', '/etc/resolv.conf'];
 
@@ -36,38 +36,33 @@ export const writtenLater = (mtimeMs: number | undefined, hostnameMs: number | u
 /**
  * Reads /etc/hosts and /etc/resolv.conf from the engine's container directory on this host. The container can
  * rewrite their content through its bind mount but cannot replace the files, so they are read without following
- * a link all the same.
+ * a link all the same. Blocking reads: the files are a few hundred bytes, and through the thread pool each of the
+ * dozen calls per container would cost more in round trips than in the kernel.
  */
-export async function readEngineFilesOnHost(paths: EngineFilePaths): Promise<EngineFilesRead> {
+export function readEngineFilesOnHost(paths: EngineFilePaths): EngineFilesRead {
   const files: FileContent[] = [];
-  const read = async (hostPath: string | undefined, containerPath: string) => {
-    if (!hostPath?.startsWith('/')) return;
-    const r = await readNoFollow(hostPath, ENGINE_FILE_MAX_BYTES);
+  const onHost = (p: string | undefined): p is string => Boolean(p?.startsWith('/'));
+  for (const [hostPath, containerPath] of [
+    [paths.hostsPath, '/etc/hosts'],
+    [paths.resolvConfPath, '/etc/resolv.conf'],
+  ] as const) {
+    if (!onHost(hostPath)) continue;
+    const r = readNoFollowSync(hostPath, ENGINE_FILE_MAX_BYTES);
     const c = r && fileContent(containerPath, r.data, r.complete);
     if (c) files.push(c);
-  };
-  const mtime = (p: string | undefined) =>
-    p?.startsWith('/')
-      ? lstat(p).then(
-          (st) => st.mtimeMs,
-          () => undefined,
-        )
-      : Promise.resolve(undefined);
-  const [, , hash, hostnameMs, hostsMs, resolvMs] = await Promise.all([
-    read(paths.hostsPath, '/etc/hosts'),
-    read(paths.resolvConfPath, '/etc/resolv.conf'),
-    paths.resolvConfPath?.startsWith('/') ? readNoFollow(`${paths.resolvConfPath}.hash`, 256) : null,
-    mtime(paths.hostnamePath),
-    mtime(paths.hostsPath),
-    mtime(paths.resolvConfPath),
-  ]);
+  }
+  const hash = onHost(paths.resolvConfPath) ? readNoFollowSync(`${paths.resolvConfPath}.hash`, 256) : null;
+  const mtime = (p: string | undefined) => (onHost(p) ? lstatOrNull(p)?.mtimeMs : undefined);
+  const hostnameMs = mtime(paths.hostnamePath);
   const recorded = hash?.data
     .toString('utf8')
     .trim()
     .match(/^sha256:([0-9a-f]{64})$/)?.[1];
   return {
-    files: files.sort((a, b) => a.path.localeCompare(b.path)),
+    files,
     resolvConfHash: recorded,
-    writtenLater: ENGINE_PATHS.filter((_, i) => writtenLater([hostsMs, resolvMs][i], hostnameMs)),
+    writtenLater: ENGINE_PATHS.filter((_, i) =>
+      writtenLater(mtime([paths.hostsPath, paths.resolvConfPath][i]), hostnameMs),
+    ),
   };
 }

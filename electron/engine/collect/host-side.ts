@@ -214,7 +214,7 @@ export async function readHostSide(job: HostSideJob, ctx: HostSideContext): Prom
 
   const readEngineFiles = async () => {
     if (!job.hostFs || !job.engineFiles) return;
-    const read = await attempt('host:engine-files', () => readEngineFilesOnHost(job.engineFiles!));
+    const read = await attempt('host:engine-files', async () => readEngineFilesOnHost(job.engineFiles!));
     if (!read) return;
     engineFiles = read.files;
     resolvConfHash = read.resolvConfHash;
