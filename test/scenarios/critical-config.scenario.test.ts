@@ -188,6 +188,16 @@ describe('tampered critical files (real dockerd)', () => {
     expect(api[0]!.summary).toContain('127.0.0.53');
   });
 
+  it('leaves the engine files alone over ssh, where each stat costs a channel of its own', async () => {
+    const overSsh = await collectEngineEvidence(docker, {
+      engine: { ...ENGINE, endpoint: 'ssh://root@127.0.0.1:22', local: false },
+      local: false,
+      containerIds: [c.hostsRedirect!.id],
+    });
+    expect(overSsh.containers[0]!.engineFiles).toEqual([]);
+    expect(remoteEvidence.containers.find((x) => x.container.id === c.hostsRedirect!.id)!.engineFiles).toHaveLength(1);
+  });
+
   it('marks the engine files the container rewrote, host side and through the API alike', () => {
     for (const ev of [localEvidence, remoteEvidence]) {
       const marked = (key: string) => ev.containers.find((x) => x.container.id === c[key]!.id)!.engineFilesRewritten;
