@@ -4,12 +4,40 @@ import { useQuery } from '../../lib/use-query.js';
 import { ErrorState, Loading } from '../../components/States.js';
 import { bytes, modeString, visible } from '../../lib/visible-text.js';
 import type { ContainerEvidence } from '@shared/domain/evidence-set.js';
+import type { FileChange } from '@shared/domain/file-change.js';
 import type { FileDiff, FileSide } from '@shared/api/investigate.js';
 import { SEVERE_FILE_FLAGS, type FileNode } from './file-model.js';
 
 type Tab = 'diff' | 'container' | 'image';
 
 /** The selected change: its facts, and for files the content and a line diff against the image's version. */
+/** Where a listed file lives when it is in no image layer, so no diff would show it: each says why it is listed. */
+function outsideLayers(ev: ContainerEvidence, c: FileChange): { testId: string; label: string; title: string }[] {
+  const tags = [];
+  if (ev.tmpfsFiles.includes(c))
+    tags.push({
+      testId: 'fs-tmpfs',
+      label: 'tmpfs',
+      title:
+        'In a tmpfs mount: in no image layer and in no diff; its content lives only in memory and is gone when the container stops',
+    });
+  if (ev.volumeFiles.includes(c))
+    tags.push({
+      testId: 'fs-volume',
+      label: 'volume',
+      title:
+        'In a named volume: in no image layer and in no diff, and it outlives the container. Written since the container started.',
+    });
+  if (ev.engineFilesRewritten.includes(c.path))
+    tags.push({
+      testId: 'fs-engine-file',
+      label: 'engine file, rewritten',
+      title:
+        "Written by the engine when the container started and bind-mounted over the image's file: in no diff. The container rewrote it since.",
+    });
+  return tags;
+}
+
 export function FileDetail({
   node,
   evidence,
@@ -64,33 +92,13 @@ function Detail({
         ) : (
           <span className="muted small">parent directory</span>
         )}
-        {c && evidence.tmpfsFiles.includes(c) ? (
-          <span
-            className="flag flag-bad"
-            title="In a tmpfs mount: in no image layer and in no diff; its content lives only in memory and is gone when the container stops"
-            data-testid="fs-tmpfs"
-          >
-            tmpfs
-          </span>
-        ) : null}
-        {c && evidence.volumeFiles.includes(c) ? (
-          <span
-            className="flag flag-bad"
-            title="In a named volume: in no image layer and in no diff, and it outlives the container. Written since the container started."
-            data-testid="fs-volume"
-          >
-            volume
-          </span>
-        ) : null}
-        {c && evidence.engineFilesRewritten.includes(c.path) ? (
-          <span
-            className="flag flag-bad"
-            title="Written by the engine when the container started and bind-mounted over the image's file: in no diff. The container rewrote it since."
-            data-testid="fs-engine-file"
-          >
-            engine file, rewritten
-          </span>
-        ) : null}
+        {c
+          ? outsideLayers(evidence, c).map((t) => (
+              <span key={t.testId} className="flag flag-bad" title={t.title} data-testid={t.testId}>
+                {t.label}
+              </span>
+            ))
+          : null}
         {c?.flags.map((f) => (
           <span key={f} className={SEVERE_FILE_FLAGS.has(f) ? 'flag flag-bad' : 'flag flag-dim'}>
             {f}
